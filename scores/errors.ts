@@ -1,0 +1,64 @@
+/**
+ * Message builders for every error ewskit throws. One place, one voice: each message names the function,
+ * the field or column, what was expected and what was received.
+ */
+
+/** Describe a received value briefly and safely for an error message (never more than ~40 characters). */
+export function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (value === undefined) return 'undefined';
+  if (typeof value === 'string') {
+    const s = value.length > 30 ? `${value.slice(0, 30)}…` : value;
+    return `string ${JSON.stringify(s)}`;
+  }
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') {
+    return `${typeof value} ${String(value)}`;
+  }
+  if (Array.isArray(value)) return `array of length ${value.length}`;
+  return typeof value;
+}
+
+/** `fn: field "name" expected …; received …` — a wrong type at the API boundary. */
+export function fieldTypeError(fn: string, field: string, expected: string, received: unknown): TypeError {
+  return new TypeError(`${fn}: field "${field}" expected ${expected}; received ${describeValue(received)}.`);
+}
+
+/** A required column is absent from a table. */
+export function missingColumnError(fn: string, column: string, score: string, accepted: string): TypeError {
+  return new TypeError(
+    `${fn}: column "${column}" is required by score "${score}" but the table has no such column (expected ${accepted}).`,
+  );
+}
+
+/** A column exists but its Arrow type cannot be read for the role it plays. */
+export function columnTypeError(
+  fn: string,
+  column: string,
+  score: string,
+  found: string,
+  accepted: string,
+): TypeError {
+  return new TypeError(
+    `${fn}: column "${column}" (needed by score "${score}") has Arrow type ${found}; expected ${accepted}.`,
+  );
+}
+
+/** An option has a value outside what the function accepts. */
+export function optionError(fn: string, option: string, expected: string, received: unknown): RangeError {
+  return new RangeError(`${fn}: option "${option}" expected ${expected}; received ${describeValue(received)}.`);
+}
+
+/** An argument has the wrong type or shape. */
+export function argumentError(fn: string, argument: string, expected: string, received: unknown): TypeError {
+  return new TypeError(`${fn}: argument "${argument}" expected ${expected}; received ${describeValue(received)}.`);
+}
+
+/** A score definition is malformed; `problems` lists every problem with its JSON path. */
+export class DefinitionError extends Error {
+  readonly problems: readonly string[];
+  constructor(fn: string, problems: readonly string[]) {
+    super(`${fn}: the score definition has ${problems.length} problem(s):\n  - ${problems.join('\n  - ')}`);
+    this.name = 'DefinitionError';
+    this.problems = problems;
+  }
+}
