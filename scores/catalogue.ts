@@ -1,0 +1,45 @@
+/**
+ * The catalogue of built-in scores, by id.
+ */
+import type { ScoreDefinition } from './definition.js';
+import { news2 } from './news2.js';
+
+const BUILT_IN: readonly ScoreDefinition[] = [news2];
+
+/** Metadata of one catalogue entry. */
+export interface ScoreInfo {
+  readonly id: string;
+  readonly name: string;
+  readonly version: string;
+  readonly kind: ScoreDefinition['kind'];
+  readonly source: string;
+  readonly parameters: readonly string[];
+  readonly risks: readonly string[];
+}
+
+/**
+ * The built-in scores with their metadata. Runs in O(scores).
+ *
+ * @returns one entry per built-in score
+ * @example listScores().map((s) => s.id); // => ['news2']
+ */
+export function listScores(): ScoreInfo[] {
+  return BUILT_IN.map((s) => ({
+    id: s.id,
+    name: s.name,
+    version: s.version,
+    kind: s.kind,
+    source: s.source,
+    parameters: s.parameters.map((p) => p.field),
+    risks: s.risks,
+  }));
+}
+
+/**
+ * A built-in score by id, or `undefined`.
+ *
+ * @example getScore('news2')?.name; // => 'NEWS2'
+ */
+export function getScore(id: string): ScoreDefinition | undefined {
+  return BUILT_IN.find((s) => s.id === id);
+}

@@ -1,0 +1,183 @@
+/**
+ * The `ewskit` command line: parses arguments and calls the library. Exit codes: 0 success, 1 a failure while
+ * running (a missing file, a wrong column), 2 a usage error (unknown command, score or option).
+ */
+import { existsSync } from 'node:fs';
+import type { Table } from 'apache-arrow';
+import { getScore, listScores } from '../../scores/catalogue.js';
+import type { ScoreDefinition } from '../../scores/definition.js';
+import type { MissingPolicy } from '../../scores/score-observation.js';
+import { scoreTable } from '../../scores/score-table.js';
+import { demoObservations } from '../demo.js';
+import { readArrowFile, writeArrowFile } from '../io/arrow-file.js';
+import { formatExamples, formatSummary, summariseScores } from './summary.js';
+
+/** Where the CLI writes. */
+export interface CliIO {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
+
+class UsageError extends Error {}
+
+const HELP = `ewskit — clinical early-warning scores: exact scoring, fast Arrow kernels, honest validation.
+
+Usage:
+  ewskit demo [--patients N] [--seed S]           score a built-in seeded demo table and summarise it
+  ewskit score --score ID --in FILE --out FILE    score an Arrow IPC file of observations
+               [--missing none|zero]              (zero: research option, labelled in the output)
+  ewskit scores                                   list the built-in scores
+  ewskit help | --help                            this text
+
+Input columns (canonical schema): respiratory_rate, spo2, spo2_scale (optional; null = Scale 1), on_oxygen,
+systolic_bp, heart_rate, consciousness (A/C/V/P/U or words), temperature (°C); others are passed through.`;
+
+type Flags = Map<string, string>;
+
+function parseFlags(args: readonly string[], allowed: readonly string[]): Flags {
+  const flags: Flags = new Map();
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    if (!arg.startsWith('--')) throw new UsageError(`unexpected argument "${arg}"`);
+    const [name, inline] = arg.slice(2).split('=', 2) as [string, string | undefined];
+    if (!allowed.includes(name)) throw new UsageError(`unknown option --${name} (expected ${allowed.map((a) => `--${a}`).join(', ')})`);
+    const value = inline ?? args[++i];
+    if (value === undefined || (inline === undefined && value.startsWith('--'))) throw new UsageError(`option --${name} needs a value`);
+    flags.set(name, value);
+  }
+  return flags;
+}
+
+function intFlag(flags: Flags, name: string, fallback: number, min: number): number {
+  const raw = flags.get(name);
+  if (raw === undefined) return fallback;
+  const v = Number(raw);
+  if (!Number.isInteger(v) || v < min) throw new UsageError(`--${name} expects a whole number ≥ ${min}; received "${raw}"`);
+  return v;
+}
+
+function scoreFlag(flags: Flags): ScoreDefinition {
+  const id = flags.get('score') ?? 'news2';
+  const score = getScore(id);
+  if (score === undefined) {
+    throw new UsageError(`unknown score "${id}" (built-in scores: ${listScores().map((s) => s.id).join(', ')})`);
+  }
+  return score;
+}
+
+function missingFlag(flags: Flags): MissingPolicy {
+  const m = flags.get('missing') ?? 'none';
+  if (m !== 'none' && m !== 'zero') throw new UsageError(`--missing expects none or zero; received "${m}"`);
+  return m;
+}
+
+/** Up to `k` example rows: the highest-risk complete rows first, then one flagged row if any. */
+function exampleRows(scored: Table, id: string, k: number): number[] {
+  const totals = scored.getChild(`${id}_total`);
+  const flags = scored.getChild(`${id}_flags`);
+  const order: number[] = [];
+  const byTotal: { i: number; t: number }[] = [];
+  let flagged = -1;
+  for (let i = 0; i < scored.numRows; i++) {
+    const t = totals?.get(i) as number | null;
+    if (t !== null) byTotal.push({ i, t });
+    else if (flagged < 0 && flags?.get(i) !== null) flagged = i;
+  }
+  byTotal.sort((a, b) => b.t - a.t || a.i - b.i);
+  const picks = [byTotal[0], byTotal[Math.floor(byTotal.length / 3)], byTotal[byTotal.length - 1]];
+  for (const p of picks) if (p !== undefined && !order.includes(p.i)) order.push(p.i);
+  if (flagged >= 0) order.push(flagged);
+  return order.slice(0, k);
+}
+
+function demo(args: readonly string[], io: CliIO): number {
+  const flags = parseFlags(args, ['patients', 'seed', 'score']);
+  const patients = intFlag(flags, 'patients', 200, 1);
+  const seed = intFlag(flags, 'seed', 1, 0);
+  const score = scoreFlag(flags);
+  const table = demoObservations({ patients, seed });
+  const scored = scoreTable(score, table);
+  io.stdout(
+    [
+      `# ewskit demo — ${score.name} on a built-in demo table`,
+      '',
+      `${patients.toLocaleString('en-GB')} synthetic patients, ${table.numRows.toLocaleString('en-GB')} observation sets, seed ${seed}.`,
+      '',
+      formatSummary(score, summariseScores(score, scored)),
+      '',
+      'Example rows (no identifiers; · = null):',
+      '',
+      formatExamples(score, scored, exampleRows(scored, score.id, 4)),
+      '',
+      `Source: ${score.source}`,
+      '',
+    ].join('\n'),
+  );
+  return 0;
+}
+
+function score(args: readonly string[], io: CliIO): number {
+  const flags = parseFlags(args, ['score', 'in', 'out', 'missing']);
+  const def = scoreFlag(flags);
+  const missing = missingFlag(flags);
+  const input = flags.get('in');
+  const output = flags.get('out');
+  if (input === undefined) throw new UsageError('score needs --in FILE (an Arrow IPC file of observations)');
+  if (output === undefined) throw new UsageError('score needs --out FILE (where to write the scored Arrow IPC file)');
+  if (!existsSync(input)) {
+    io.stderr(`ewskit score: input file "${input}" does not exist.\n`);
+    return 1;
+  }
+  const table = readArrowFile(input);
+  const scored = scoreTable(def, table, { missing });
+  writeArrowFile(output, scored);
+  io.stdout(
+    [
+      `Scored ${scored.numRows.toLocaleString('en-GB')} observation sets from ${input} with ${def.name}${missing === 'zero' ? ' (research option: missing parameters scored as 0)' : ''}; wrote ${output}.`,
+      '',
+      formatSummary(def, summariseScores(def, scored)),
+      '',
+    ].join('\n'),
+  );
+  return 0;
+}
+
+function scores(io: CliIO): number {
+  const lines = listScores().map((s) => `${s.id.padEnd(10)} ${s.name} (${s.version}) — ${s.source}`);
+  io.stdout(`${lines.join('\n')}\n`);
+  return 0;
+}
+
+/**
+ * Run the CLI with arguments (without `node` and the script) and report through `io`.
+ *
+ * @returns the exit code: 0 success, 1 failure while running, 2 usage error
+ */
+export function runCli(argv: readonly string[], io: CliIO): number {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'demo':
+        return demo(rest, io);
+      case 'score':
+        return score(rest, io);
+      case 'scores':
+        return scores(io);
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        io.stdout(`${HELP}\n`);
+        return command === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`unknown command "${command}" (expected demo, score, scores or help)`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.stderr(`ewskit: ${e.message}.\nRun "ewskit help" for usage.\n`);
+      return 2;
+    }
+    io.stderr(`ewskit ${command}: ${(e as Error).message}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,33 @@
+/**
+ * ewskit — browser-safe entry. Scores, their definitions and the scoring API; no `node:` import anywhere beneath.
+ */
+export { news2 } from '../scores/news2.js';
+export { scoreObservation } from '../scores/score-observation.js';
+export { scoreTable, outputColumns } from '../scores/score-table.js';
+export { listScores, getScore } from '../scores/catalogue.js';
+export { planScore } from '../scores/compile.js';
+export { kernelSource } from '../scores/kernel.js';
+export { FIELDS, parseConsciousness, flagReason } from '../scores/schema.js';
+export { roundToPrecision, quantize } from '../scores/precision.js';
+export { DefinitionError } from '../scores/errors.js';
+export { createRandom } from '../validation/random.js';
+export { demoObservations } from './demo.js';
+
+export type {
+  Band,
+  BandVariant,
+  BandedScore,
+  DiscreteParameter,
+  NumericParameter,
+  Parameter,
+  RedFlagRule,
+  RiskRule,
+  ScoreDefinition,
+} from '../scores/definition.js';
+export type { MissingPolicy, Observation, ObservationScore, ScoreOptions } from '../scores/score-observation.js';
+export type { ScoreTableOptions } from '../scores/score-table.js';
+export type { ScoreInfo } from '../scores/catalogue.js';
+export type { ScorePlan } from '../scores/compile.js';
+export type { FieldName, InputField, NumericField, DiscreteField, FlagReason } from '../scores/schema.js';
+export type { Random } from '../validation/random.js';
+export type { DemoOptions } from './demo.js';

@@ -1,0 +1,39 @@
+/**
+ * Arrow IPC files on disk (the file format, `.arrow`; the stream format is read too).
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import type { Table } from 'apache-arrow';
+import { tableFromIPC, tableToIPC } from 'apache-arrow';
+
+/**
+ * Read an Arrow IPC file (file or stream format) into a Table.
+ *
+ * @param path the file to read
+ * @returns the table, every batch as written
+ * @throws {Error} `readArrowFile: cannot read "<path>": <reason>` when the file is missing or not Arrow IPC
+ */
+export function readArrowFile(path: string): Table {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(path);
+  } catch (e) {
+    throw new Error(`readArrowFile: cannot read "${path}": ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}.`);
+  }
+  try {
+    const table = tableFromIPC(bytes);
+    if (table.schema.fields.length === 0 && bytes.length > 0) throw new Error('no schema found');
+    return table;
+  } catch (e) {
+    throw new Error(`readArrowFile: "${path}" is not an Arrow IPC file (${(e as Error).message}).`);
+  }
+}
+
+/**
+ * Write a Table as an Arrow IPC file (file format). Same table → same bytes.
+ *
+ * @param path where to write
+ * @param table the table
+ */
+export function writeArrowFile(path: string, table: Table): void {
+  writeFileSync(path, tableToIPC(table, 'file'));
+}
