@@ -120,7 +120,7 @@ export const FIELDS: Readonly<Record<FieldName, InputField>> = {
   },
   systolicBP: numeric('systolicBP', 'systolic_bp', 'mmHg', 0, [20, 300], 'Systolic blood pressure'),
   diastolicBP: numeric('diastolicBP', 'diastolic_bp', 'mmHg', 0, [10, 200], 'Diastolic blood pressure'),
-  heartRate: numeric('heartRate', 'heart_rate', '/min', 0, [10, 300], 'Pulse or heart rate, beats per minute'),
+  heartRate: numeric('heartRate', 'heart_rate', '/min', 0, [0, 300], 'Pulse or heart rate, beats per minute'),
   consciousness: {
     kind: 'discrete',
     field: 'consciousness',
