@@ -67,6 +67,7 @@ function numericRead(k: number, field: NumericField, layout: ReaderLayout): stri
     `if (x${k} >= ${lo} && x${k} < ${hi + 1}) s${k} = (x${k} | 0) ${lo >= 1 ? `- ${lo - 1}` : `+ ${1 - lo}`}; else st |= ${flagBit(k)};`,
   ];
   if (field.plausible[0] < 0) throw new RangeError('kernel: numeric fields must have a non-negative plausible minimum');
+  if (layout.kind === 'absent') return `let s${k} = 0;\nst |= ${missingBit(k)};`;
   if (!layout.nullable) return `let s${k} = 0;\n${body.join('\n')}`;
   return [
     `let s${k} = 0;`,
