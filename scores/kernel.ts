@@ -62,19 +62,25 @@ function numericRead(k: number, field: NumericField, layout: ReaderLayout): stri
   const [lo, hi] = quantizedRange(field);
   const scale = 10 ** field.precision;
   const half = field.rounding === 'half-up' ? 0.5 : 0;
-  const body = [
-    `const x${k} = V${k}[i] * ${scale} + ${half + 1e-9};`,
-    `if (x${k} >= ${lo} && x${k} < ${hi + 1}) s${k} = (x${k} | 0) ${lo >= 1 ? `- ${lo - 1}` : `+ ${1 - lo}`}; else st |= ${flagBit(k)};`,
-  ];
   if (field.plausible[0] < 0) throw new RangeError('kernel: numeric fields must have a non-negative plausible minimum');
-  if (layout.kind === 'absent') return `let s${k} = 0;\nst |= ${missingBit(k)};`;
-  if (!layout.nullable) return `let s${k} = 0;\n${body.join('\n')}`;
-  return [
-    `let s${k} = 0;`,
-    `if ((B${k}[(O${k} + i) >> 3] >> ((O${k} + i) & 7)) & 1) {`,
-    ...body,
-    `} else st |= ${missingBit(k)};`,
-  ].join('\n');
+  if (layout.kind === 'absent') return `const s${k} = 0;\nst |= ${missingBit(k)};`;
+  const slot = `(x${k} | 0) ${lo >= 1 ? `- ${lo - 1}` : `+ ${1 - lo}`}`;
+  const lines = [
+    `const x${k} = V${k}[i] * ${scale} + ${half + 1e-9};`,
+    `const ok${k} = x${k} >= ${lo} && x${k} < ${hi + 1} ? 1 : 0;`,
+  ];
+  if (!layout.nullable) {
+    // Branch-free: an unusable value takes slot 0 (no subscore) and sets its flag bit.
+    lines.push(`const s${k} = ok${k} === 1 ? ${slot} : 0;`, `st |= (ok${k} ^ 1) << ${16 + k};`);
+  } else {
+    // The null slot's value is arbitrary: read it anyway and mask with the validity bit.
+    lines.push(
+      `const b${k} = (B${k}[(O${k} + i) >> 3] >> ((O${k} + i) & 7)) & 1;`,
+      `const s${k} = (ok${k} & b${k}) === 1 ? ${slot} : 0;`,
+      `st |= ((b${k} ^ 1) << ${k}) | (((ok${k} ^ 1) & b${k}) << ${16 + k});`,
+    );
+  }
+  return lines.join('\n');
 }
 
 function discreteRead(k: number, field: DiscreteField, layout: ReaderLayout): string {
@@ -152,7 +158,8 @@ export function kernelSource(plan: ScorePlan, layouts: readonly ReaderLayout[], 
     `const red = ${redExpr};`,
     'T[i] = t;',
     'R[i] = t >= 0 ? RK[t * 2 + red] : -1;',
-    'if (st !== 0) { ST[i] = st; any |= st; }',
+    'ST[i] = st;',
+    'any |= st;',
     'redBits |= red << (i & 7);',
     'cmpBits |= (st === 0 ? 1 : 0) << (i & 7);',
     'if ((i & 7) === 7) { RED[i >> 3] = redBits; CMP[i >> 3] = cmpBits; redBits = 0; cmpBits = 0; }',

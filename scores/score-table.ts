@@ -39,15 +39,41 @@ export function outputColumns(score: BandedScore): string[] {
   ];
 }
 
-/** Pack "value ≥ 0" into a validity bitmap; returns null when nothing is null. */
-function validityOf(values: Int8Array | Int16Array, n: number): { bitmap: Uint8Array | undefined; nullCount: number } {
-  let nulls = 0;
-  for (let i = 0; i < n; i++) nulls += values[i] as number < 0 ? 1 : 0;
-  if (nulls === 0) return { bitmap: undefined, nullCount: 0 };
+/**
+ * Pack "value ≥ 0" into a validity bitmap, or none when `clean` says no row can be null. Branch-free, eight rows
+ * to a byte: `(~v) >>> 31` is 1 exactly when v ≥ 0.
+ */
+function validityOf(values: Int8Array | Int16Array, n: number, clean: boolean): { bitmap: Uint8Array | undefined; nullCount: number } {
+  if (clean) return { bitmap: undefined, nullCount: 0 };
   const bitmap = new Uint8Array(((n + 63) & ~63) >> 3);
-  for (let i = 0; i < n; i++) if ((values[i] as number) >= 0) bitmap[i >> 3] = (bitmap[i >> 3] as number) | (1 << (i & 7));
-  return { bitmap, nullCount: nulls };
+  let valid = 0;
+  const whole = n & ~7;
+  for (let i = 0; i < whole; i += 8) {
+    const byte =
+      ((~(values[i] as number)) >>> 31) |
+      (((~(values[i + 1] as number)) >>> 31) << 1) |
+      (((~(values[i + 2] as number)) >>> 31) << 2) |
+      (((~(values[i + 3] as number)) >>> 31) << 3) |
+      (((~(values[i + 4] as number)) >>> 31) << 4) |
+      (((~(values[i + 5] as number)) >>> 31) << 5) |
+      (((~(values[i + 6] as number)) >>> 31) << 6) |
+      (((~(values[i + 7] as number)) >>> 31) << 7);
+    bitmap[i >> 3] = byte;
+    valid += POPCOUNT[byte] as number;
+  }
+  for (let i = whole; i < n; i++) {
+    const ok = (~(values[i] as number)) >>> 31;
+    bitmap[i >> 3] = (bitmap[i >> 3] as number) | (ok << (i & 7));
+    valid += ok;
+  }
+  return valid === n ? { bitmap: undefined, nullCount: 0 } : { bitmap, nullCount: n - valid };
 }
+
+const POPCOUNT = Uint8Array.from({ length: 256 }, (_, b) => {
+  let c = 0;
+  for (let x = b; x !== 0; x >>= 1) c += x & 1;
+  return c;
+});
 
 /** A dictionary of strings grown across batches, so every batch shares one dictionary. */
 class StringDictionary {
@@ -66,9 +92,17 @@ class StringDictionary {
 
 interface BatchResult {
   n: number;
+  /** OR of every row's status word: 0 when the batch is clean. */
+  any: number;
   out: KernelOutput;
   missingKeys: Int32Array | null;
   flagKeys: Int32Array | null;
+}
+
+/** The status bits that can leave parameter j without a subscore: its input and its condition inputs. */
+function parameterMask(plan: ScorePlan, j: number): number {
+  const p = plan.parameters[j] as ScorePlan['parameters'][number];
+  return [p.input, ...p.conditions].reduce((m, k) => m | missingBit(k) | flagBit(k), 0);
 }
 
 function describeStatus(
@@ -82,18 +116,18 @@ function describeStatus(
 ): { missingKeys: Int32Array; flagKeys: Int32Array } {
   const missingKeys = new Int32Array(n).fill(-1);
   const flagKeys = new Int32Array(n).fill(-1);
-  const byMask = new Map<number, number>();
+  const byMask = new Int32Array(1 << plan.inputs.length).fill(-1); // missing-input mask → dictionary key
   const missMask = plan.inputs.reduce((m, _, k) => m | missingBit(k), 0);
   for (let i = 0; i < n; i++) {
     const st = out.status[i] as number;
     if (st === 0) continue;
     const miss = st & missMask;
     if (miss !== 0) {
-      let key = byMask.get(miss);
-      if (key === undefined) {
+      let key = byMask[miss] as number;
+      if (key < 0) {
         const names = plan.inputs.filter((_, k) => (miss & missingBit(k)) !== 0).map((x) => x.field.column);
         key = missingDict.key(names.join(';'));
-        byMask.set(miss, key);
+        byMask[miss] = key;
       }
       missingKeys[i] = key;
     }
@@ -112,16 +146,19 @@ function describeStatus(
 }
 
 function keysData(keys: Int32Array | null, n: number, type: Dictionary, dictionary: Vector): Data {
-  const data = keys ?? new Int32Array(n).fill(-1);
   const nullBitmap = new Uint8Array(((n + 63) & ~63) >> 3);
+  if (keys === null) {
+    // A clean batch: every row null, no loop needed (zeroed keys and bitmap).
+    return makeData({ type, length: n, nullCount: n, nullBitmap, data: new Int32Array(n), dictionary } as never);
+  }
   let nullCount = 0;
   for (let i = 0; i < n; i++) {
-    if ((data[i] as number) < 0) {
+    if ((keys[i] as number) < 0) {
       nullCount++;
-      data[i] = 0;
+      keys[i] = 0;
     } else nullBitmap[i >> 3] = (nullBitmap[i >> 3] as number) | (1 << (i & 7));
   }
-  return makeData({ type, length: n, nullCount, nullBitmap: nullCount > 0 ? nullBitmap : undefined, data, dictionary } as never);
+  return makeData({ type, length: n, nullCount, nullBitmap: nullCount > 0 ? nullBitmap : undefined, data: keys, dictionary } as never);
 }
 
 /**
@@ -164,8 +201,8 @@ export function scoreTable(score: BandedScore, table: Table, options: ScoreTable
       status: new Uint32Array(n),
     };
     const any = kernel(n, inputs, out);
-    if (any === 0) return { n, out, missingKeys: null, flagKeys: null };
-    return { n, out, ...describeStatus(plan, bindings, batchData, out, n, missingDict, flagDict) };
+    if (any === 0) return { n, any, out, missingKeys: null, flagKeys: null };
+    return { n, any, out, ...describeStatus(plan, bindings, batchData, out, n, missingDict, flagDict) };
   });
 
   const id = score.id;
@@ -195,18 +232,19 @@ export function scoreTable(score: BandedScore, table: Table, options: ScoreTable
   const outBatches = results.map((r, b) => {
     const batch = batches[b] as RecordBatch;
     const { n, out } = r;
-    const num = (type: DataType, values: Int8Array | Int16Array): Data => {
-      const { bitmap, nullCount } = validityOf(values, n);
+    const clean = r.any === 0;
+    const num = (type: DataType, values: Int8Array | Int16Array, mask: number): Data => {
+      const { bitmap, nullCount } = validityOf(values, n, clean || (r.any & mask) === 0);
       return makeData({ type, length: n, nullCount, nullBitmap: bitmap, data: values } as never);
     };
-    const risk = validityOf(out.risk, n);
+    const risk = validityOf(out.risk, n, clean);
     const children: Data[] = [
       ...kept.map(({ i }) => batch.data.children[i] as Data),
-      num(totalType, out.total),
+      num(totalType, out.total, ~0),
       makeData({ type: riskType, length: n, nullCount: risk.nullCount, nullBitmap: risk.bitmap, data: out.risk, dictionary: riskDict } as never),
       makeData({ type: new Bool(), length: n, nullCount: 0, data: out.red }),
       makeData({ type: new Bool(), length: n, nullCount: 0, data: out.complete }),
-      ...out.subscores.map((s) => num(new Int8(), s)),
+      ...out.subscores.map((s, j) => num(new Int8(), s, parameterMask(plan, j))),
       keysData(r.missingKeys, n, missingType, missingVector),
       keysData(r.flagKeys, n, flagType, flagVector),
     ];

@@ -1,0 +1,13 @@
+import { defineConfig } from 'tsup';
+
+// Builds the benchmark suites to plain JS so they run on bare Node with no TypeScript loader.
+export default defineConfig({
+  entry: { news2: 'bench/news2.bench.ts' },
+  format: ['esm'],
+  outDir: 'bench/.build',
+  target: 'node20',
+  clean: true,
+  dts: false,
+  sourcemap: false,
+  splitting: false,
+});
