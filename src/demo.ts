@@ -47,12 +47,12 @@ export function demoObservations(options: DemoOptions = {}): Table {
     const id = `P${String(p + 1).padStart(5, '0')}`;
     const age = 18 + rng.int(75);
     const hypercapnic = rng.bernoulli(0.03);
-    const deteriorates = rng.bernoulli(0.12);
+    const deteriorates = rng.bernoulli(0.1);
     const sets = 3 + rng.int(10);
     let t = START + rng.int(72) * HOUR;
     for (let s = 0; s < sets; s++) {
       // Severity 0 (well) → 1 (very unwell); deteriorating patients worsen towards their last observations.
-      const sev = deteriorates ? Math.min(1, (s / sets) * 1.2 + rng.next() * 0.15) : rng.next() * 0.15;
+      const sev = deteriorates ? Math.min(1, ((s + 1) / sets) ** 2 * 0.8 + rng.next() * 0.1) : rng.next() * 0.15;
       const onO2 = hypercapnic || sev > 0.5 ? true : rng.bernoulli(0.08);
       cols.patient_id.push(id);
       cols.encounter_id.push(`${id}-E1`);

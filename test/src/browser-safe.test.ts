@@ -1,0 +1,47 @@
+/**
+ * The `ewskit` entry must run in a browser: nothing it imports, however deep, may import a Node built-in or use
+ * `process`. Walks our own import graph from src/index.ts.
+ */
+import { builtinModules } from 'node:module';
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const NODE = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
+
+function importsOf(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  return [...text.matchAll(/(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => (m[1] ?? m[2]) as string);
+}
+
+function walk(entry: string): Map<string, string[]> {
+  const seen = new Map<string, string[]>();
+  const queue = [entry];
+  while (queue.length > 0) {
+    const file = queue.pop() as string;
+    if (seen.has(file)) continue;
+    const specs = importsOf(file);
+    seen.set(file, specs);
+    for (const s of specs) if (s.startsWith('.')) queue.push(resolve(dirname(file), s.replace(/\.js$/, '.ts')));
+  }
+  return seen;
+}
+
+describe('the ewskit entry is browser-safe', () => {
+  const graph = walk(resolve(root, 'src/index.ts'));
+  it('walks a real graph', () => expect(graph.size).toBeGreaterThan(5));
+  it('no module beneath src/index.ts imports a Node built-in or touches process', () => {
+    const offenders: string[] = [];
+    for (const [file, specs] of graph) {
+      for (const s of specs) if (NODE.has(s)) offenders.push(`${file.slice(root.length)} imports ${s}`);
+      if (/\bprocess\.(env|argv|exit|stdout|stderr)/.test(readFileSync(file, 'utf8'))) offenders.push(`${file.slice(root.length)} uses process`);
+    }
+    expect(offenders).toEqual([]);
+  });
+  it('the node entry is where file IO lives', () => {
+    const nodeGraph = walk(resolve(root, 'src/node.ts'));
+    expect([...nodeGraph.values()].flat()).toContain('node:fs');
+  });
+});
