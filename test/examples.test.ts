@@ -2,7 +2,7 @@
  * Every example runs as it is, and prints exactly what its `// Output:` comment says — so none can rot.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
 const dir = fileURLToPath(new URL('../examples/', import.meta.url));
@@ -26,7 +26,7 @@ describe('examples', () => {
       const argv = process.argv;
       process.argv = [argv[0] as string, file];
       try {
-        await import(`../examples/${file}`);
+        await import(/* @vite-ignore */ pathToFileURL(`${dir}${file}`).href);
       } finally {
         process.argv = argv;
       }
