@@ -52,10 +52,12 @@ export interface KernelOutput {
   /** Bit-packed, LSB first. */
   red: Uint8Array;
   complete: Uint8Array;
-  status: Uint32Array;
+  /** Rows whose status word is not 0 (missing or flagged inputs), in row order, and their status words. */
+  exceptionRows: Int32Array;
+  exceptionStatus: Uint32Array;
 }
 
-/** The compiled batch function: returns the OR of every row's status word (0 when the batch is clean). */
+/** The compiled batch function: returns the number of exception rows written to `out.exceptionRows`. */
 export type BatchKernel = (n: number, inputs: readonly KernelInput[], out: KernelOutput) => number;
 
 function numericRead(k: number, field: NumericField, layout: ReaderLayout): string {
@@ -131,8 +133,8 @@ export function kernelSource(plan: ScorePlan, layouts: readonly ReaderLayout[], 
     pre.push(`const V${k} = inputs[${k}].values, B${k} = inputs[${k}].validity, O${k} = inputs[${k}].offset, M${k} = inputs[${k}].map;`);
   });
   plan.parameters.forEach((_, j) => pre.push(`const L${j} = tables[${j}], P${j} = out.subscores[${j}];`));
-  pre.push('const T = out.total, R = out.risk, RED = out.red, CMP = out.complete, ST = out.status;');
-  pre.push('let any = 0, redBits = 0, cmpBits = 0;');
+  pre.push('const T = out.total, R = out.risk, RED = out.red, CMP = out.complete, EXI = out.exceptionRows, EXS = out.exceptionStatus;');
+  pre.push('let ne = 0, redBits = 0, cmpBits = 0;');
 
   const body: string[] = ['let st = 0;'];
   plan.inputs.forEach((input, k) => {
@@ -158,8 +160,10 @@ export function kernelSource(plan: ScorePlan, layouts: readonly ReaderLayout[], 
     `const red = ${redExpr};`,
     'T[i] = t;',
     'R[i] = t >= 0 ? RK[t * 2 + red] : -1;',
-    'ST[i] = st;',
-    'any |= st;',
+    // Branch-free append: always write, advance only when the row has a status.
+    'EXI[ne] = i;',
+    'EXS[ne] = st;',
+    'ne += st !== 0 ? 1 : 0;',
     'redBits |= red << (i & 7);',
     'cmpBits |= (st === 0 ? 1 : 0) << (i & 7);',
     'if ((i & 7) === 7) { RED[i >> 3] = redBits; CMP[i >> 3] = cmpBits; redBits = 0; cmpBits = 0; }',
@@ -170,7 +174,7 @@ export function kernelSource(plan: ScorePlan, layouts: readonly ReaderLayout[], 
     ...body.map((l) => `  ${l.replace(/\n/g, '\n  ')}`),
     '}',
     'if ((n & 7) !== 0) { RED[n >> 3] = redBits; CMP[n >> 3] = cmpBits; }',
-    'return any;',
+    'return ne;',
   ].join('\n');
 }
 

@@ -3,9 +3,8 @@
  * completeness, missing inputs, flags and one subscore column per parameter. Output rows = input rows; batches
  * are kept as they are. Bad rows are flagged with a reason, never dropped, never thrown.
  */
-import type { Data, DataType } from 'apache-arrow';
-import type { Vector } from 'apache-arrow';
-import { Bool, Dictionary, Field, Int8, Int16, Int32, makeData, RecordBatch, Schema, Struct, Table, Utf8, vectorFromArray } from 'apache-arrow';
+import type { Data, Vector } from 'apache-arrow';
+import { Bool, Dictionary, Field, Int8, Int16, makeData, RecordBatch, Schema, Struct, Table, Utf8, vectorFromArray } from 'apache-arrow';
 import type { BandedScore } from './definition.js';
 import { argumentError, optionError } from './errors.js';
 import type { ScorePlan } from './compile.js';
@@ -14,10 +13,17 @@ import type { ColumnBinding } from './columns.js';
 import { bindColumns, kernelInput, rawValue } from './columns.js';
 import type { KernelOutput } from './kernel.js';
 import { batchKernel } from './kernel.js';
+import { indexTypeFor, nullableIntData, sparseDictionaryData } from './output-columns.js';
 import type { MissingPolicy } from './score-observation.js';
 import { flagReason } from './schema.js';
 
 const FN = 'scoreTable';
+
+/** The risk column: dictionary keys straight from the kernel, null where there is no total. */
+function nullableRiskData(type: Dictionary, dictionary: Vector, keys: Int8Array, rows: Int32Array, count: number): Data {
+  const d = nullableIntData(new Int8(), keys, rows, count);
+  return makeData({ type, length: keys.length, nullCount: d.nullCount, nullBitmap: d.nullBitmap, data: keys, dictionary } as never);
+}
 
 export interface ScoreTableOptions {
   /** `'none'` (default, the RCP's rule) or `'zero'` (research option; recorded in the schema metadata). */
@@ -39,42 +45,6 @@ export function outputColumns(score: BandedScore): string[] {
   ];
 }
 
-/**
- * Pack "value ≥ 0" into a validity bitmap, or none when `clean` says no row can be null. Branch-free, eight rows
- * to a byte: `(~v) >>> 31` is 1 exactly when v ≥ 0.
- */
-function validityOf(values: Int8Array | Int16Array, n: number, clean: boolean): { bitmap: Uint8Array | undefined; nullCount: number } {
-  if (clean) return { bitmap: undefined, nullCount: 0 };
-  const bitmap = new Uint8Array(((n + 63) & ~63) >> 3);
-  let valid = 0;
-  const whole = n & ~7;
-  for (let i = 0; i < whole; i += 8) {
-    const byte =
-      ((~(values[i] as number)) >>> 31) |
-      (((~(values[i + 1] as number)) >>> 31) << 1) |
-      (((~(values[i + 2] as number)) >>> 31) << 2) |
-      (((~(values[i + 3] as number)) >>> 31) << 3) |
-      (((~(values[i + 4] as number)) >>> 31) << 4) |
-      (((~(values[i + 5] as number)) >>> 31) << 5) |
-      (((~(values[i + 6] as number)) >>> 31) << 6) |
-      (((~(values[i + 7] as number)) >>> 31) << 7);
-    bitmap[i >> 3] = byte;
-    valid += POPCOUNT[byte] as number;
-  }
-  for (let i = whole; i < n; i++) {
-    const ok = (~(values[i] as number)) >>> 31;
-    bitmap[i >> 3] = (bitmap[i >> 3] as number) | (ok << (i & 7));
-    valid += ok;
-  }
-  return valid === n ? { bitmap: undefined, nullCount: 0 } : { bitmap, nullCount: n - valid };
-}
-
-const POPCOUNT = Uint8Array.from({ length: 256 }, (_, b) => {
-  let c = 0;
-  for (let x = b; x !== 0; x >>= 1) c += x & 1;
-  return c;
-});
-
 /** A dictionary of strings grown across batches, so every batch shares one dictionary. */
 class StringDictionary {
   readonly values: string[] = [];
@@ -92,35 +62,30 @@ class StringDictionary {
 
 interface BatchResult {
   n: number;
-  /** OR of every row's status word: 0 when the batch is clean. */
-  any: number;
   out: KernelOutput;
-  missingKeys: Int32Array | null;
-  flagKeys: Int32Array | null;
+  /** Exception rows (missing or flagged inputs) written by the kernel. */
+  exceptions: number;
+  /** Per exception row: dictionary keys of its missing and flags strings (−1 = none). */
+  missingKeys: Int32Array;
+  flagKeys: Int32Array;
 }
 
-/** The status bits that can leave parameter j without a subscore: its input and its condition inputs. */
-function parameterMask(plan: ScorePlan, j: number): number {
-  const p = plan.parameters[j] as ScorePlan['parameters'][number];
-  return [p.input, ...p.conditions].reduce((m, k) => m | missingBit(k) | flagBit(k), 0);
-}
-
-function describeStatus(
+/** Name the missing inputs and flag reasons of each exception row — the only rows that have any. */
+function describeExceptions(
   plan: ScorePlan,
   bindings: readonly ColumnBinding[],
   batchData: readonly (Data | undefined)[],
   out: KernelOutput,
-  n: number,
+  count: number,
   missingDict: StringDictionary,
   flagDict: StringDictionary,
 ): { missingKeys: Int32Array; flagKeys: Int32Array } {
-  const missingKeys = new Int32Array(n).fill(-1);
-  const flagKeys = new Int32Array(n).fill(-1);
+  const missingKeys = new Int32Array(count).fill(-1);
+  const flagKeys = new Int32Array(count).fill(-1);
   const byMask = new Int32Array(1 << plan.inputs.length).fill(-1); // missing-input mask → dictionary key
   const missMask = plan.inputs.reduce((m, _, k) => m | missingBit(k), 0);
-  for (let i = 0; i < n; i++) {
-    const st = out.status[i] as number;
-    if (st === 0) continue;
+  for (let e = 0; e < count; e++) {
+    const st = out.exceptionStatus[e] as number;
     const miss = st & missMask;
     if (miss !== 0) {
       let key = byMask[miss] as number;
@@ -129,36 +94,20 @@ function describeStatus(
         key = missingDict.key(names.join(';'));
         byMask[miss] = key;
       }
-      missingKeys[i] = key;
+      missingKeys[e] = key;
     }
     if ((st & ~missMask) !== 0) {
+      const row = out.exceptionRows[e] as number;
       const reasons: string[] = [];
       plan.inputs.forEach((input, k) => {
         if ((st & flagBit(k)) === 0) return;
-        const b = bindings[k] as ColumnBinding;
-        const value = rawValue(batchData[k], b.kind, i);
+        const value = rawValue(batchData[k], (bindings[k] as ColumnBinding).kind, row);
         reasons.push(`${flagReason(input.field, value)}:${input.field.column}`);
       });
-      flagKeys[i] = flagDict.key(reasons.join(';'));
+      flagKeys[e] = flagDict.key(reasons.join(';'));
     }
   }
   return { missingKeys, flagKeys };
-}
-
-function keysData(keys: Int32Array | null, n: number, type: Dictionary, dictionary: Vector): Data {
-  const nullBitmap = new Uint8Array(((n + 63) & ~63) >> 3);
-  if (keys === null) {
-    // A clean batch: every row null, no loop needed (zeroed keys and bitmap).
-    return makeData({ type, length: n, nullCount: n, nullBitmap, data: new Int32Array(n), dictionary } as never);
-  }
-  let nullCount = 0;
-  for (let i = 0; i < n; i++) {
-    if ((keys[i] as number) < 0) {
-      nullCount++;
-      keys[i] = 0;
-    } else nullBitmap[i >> 3] = (nullBitmap[i >> 3] as number) | (1 << (i & 7));
-  }
-  return makeData({ type, length: n, nullCount, nullBitmap: nullCount > 0 ? nullBitmap : undefined, data: keys, dictionary } as never);
 }
 
 /**
@@ -198,19 +147,19 @@ export function scoreTable(score: BandedScore, table: Table, options: ScoreTable
       risk: new Int8Array(n),
       red: new Uint8Array(bytes),
       complete: new Uint8Array(bytes),
-      status: new Uint32Array(n),
+      exceptionRows: new Int32Array(n),
+      exceptionStatus: new Uint32Array(n),
     };
-    const any = kernel(n, inputs, out);
-    if (any === 0) return { n, any, out, missingKeys: null, flagKeys: null };
-    return { n, any, out, ...describeStatus(plan, bindings, batchData, out, n, missingDict, flagDict) };
+    const exceptions = kernel(n, inputs, out);
+    return { n, out, exceptions, ...describeExceptions(plan, bindings, batchData, out, exceptions, missingDict, flagDict) };
   });
 
   const id = score.id;
   const names = outputColumns(score);
   const totalType = plan.maxTotal > 127 ? new Int16() : new Int8();
   const riskType = new Dictionary(new Utf8(), new Int8());
-  const missingType = new Dictionary(new Utf8(), new Int32());
-  const flagType = new Dictionary(new Utf8(), new Int32());
+  const missingType = new Dictionary(new Utf8(), indexTypeFor(missingDict.values.length));
+  const flagType = new Dictionary(new Utf8(), indexTypeFor(flagDict.values.length));
   const riskDict = vectorFromArray([...score.risks], new Utf8());
   const missingVector = vectorFromArray(missingDict.values, new Utf8());
   const flagVector = vectorFromArray(flagDict.values, new Utf8());
@@ -232,21 +181,17 @@ export function scoreTable(score: BandedScore, table: Table, options: ScoreTable
   const outBatches = results.map((r, b) => {
     const batch = batches[b] as RecordBatch;
     const { n, out } = r;
-    const clean = r.any === 0;
-    const num = (type: DataType, values: Int8Array | Int16Array, mask: number): Data => {
-      const { bitmap, nullCount } = validityOf(values, n, clean || (r.any & mask) === 0);
-      return makeData({ type, length: n, nullCount, nullBitmap: bitmap, data: values } as never);
-    };
-    const risk = validityOf(out.risk, n, clean);
+    const rows = out.exceptionRows;
+    const count = r.exceptions;
     const children: Data[] = [
       ...kept.map(({ i }) => batch.data.children[i] as Data),
-      num(totalType, out.total, ~0),
-      makeData({ type: riskType, length: n, nullCount: risk.nullCount, nullBitmap: risk.bitmap, data: out.risk, dictionary: riskDict } as never),
+      nullableIntData(totalType, out.total, rows, count),
+      nullableRiskData(riskType, riskDict, out.risk, rows, count),
       makeData({ type: new Bool(), length: n, nullCount: 0, data: out.red }),
       makeData({ type: new Bool(), length: n, nullCount: 0, data: out.complete }),
-      ...out.subscores.map((s, j) => num(new Int8(), s, parameterMask(plan, j))),
-      keysData(r.missingKeys, n, missingType, missingVector),
-      keysData(r.flagKeys, n, flagType, flagVector),
+      ...out.subscores.map((sub) => nullableIntData(new Int8(), sub, rows, count)),
+      sparseDictionaryData(missingType, missingVector, n, rows, r.missingKeys, count),
+      sparseDictionaryData(flagType, flagVector, n, rows, r.flagKeys, count),
     ];
     return new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length: n, nullCount: 0, children }));
   });
