@@ -47,8 +47,9 @@ function isStringType(t: DataType): boolean {
  *
  * @throws {TypeError} naming the column, the score, the type found and the types accepted
  */
-export function bindColumns(fn: string, scoreId: string, schema: Schema, inputs: readonly PlanInput[]): ColumnBinding[] {
-  return inputs.map((input) => {
+export function bindColumns(fn: string, neededBy: (input: number) => string, schema: Schema, inputs: readonly PlanInput[]): ColumnBinding[] {
+  return inputs.map((input, k) => {
+    const scoreId = neededBy(k);
     const column = input.field.column;
     const position = schema.fields.findIndex((f: Field) => f.name === column);
     if (position < 0) {

@@ -8,7 +8,7 @@
  * indexed by the quantized value, one segment per combination of the discrete inputs its band variants depend on.
  * Slot 0 of every segment is −1, "no subscore", so an unusable value indexes it without a branch.
  */
-import type { Band, BandedScore, BandVariant, NumericParameter, Parameter, RiskRule } from './definition.js';
+import type { Band, BandedScore, BandVariant, FallbackParameter, NumericParameter, Parameter, RiskRule } from './definition.js';
 import { isNumericParameter } from './definition.js';
 import { DefinitionError } from './errors.js';
 import { quantize } from './precision.js';
@@ -28,6 +28,9 @@ export interface PlanInput {
   readonly required: boolean;
 }
 
+/** Table value for a code the chart does not score: the row is flagged for that input. */
+export const NOT_ON_CHART = -2;
+
 /** A compiled parameter: its input, the inputs its variants depend on, and its lookup table. */
 export interface PlanParameter {
   readonly name: FieldName;
@@ -40,6 +43,8 @@ export interface PlanParameter {
   /** Points per slot; −1 where no subscore can be given. */
   readonly table: Int8Array;
   readonly maxPoints: number;
+  /** Scored from another input when this parameter's input is missing. */
+  readonly fallback?: { readonly input: number; readonly table: Int8Array };
 }
 
 /** The whole compiled plan. */
@@ -179,6 +184,7 @@ function compileRules(def: BandedScore, maxTotal: number, problems: string[]): I
     riskOfRule[i] = k;
   });
   const riskOf = new Int8Array((maxTotal + 1) * 2).fill(-1);
+  if (def.rules.length === 0) return riskOf; // no published bands: risk is always null
   for (let t = 0; t <= maxTotal; t++) {
     for (let red = 0; red <= (def.redFlag === undefined ? 0 : 1); red++) {
       const rule = def.rules.findIndex(
@@ -216,38 +222,66 @@ export function planScore(def: BandedScore): ScorePlan {
     return inputs.length - 1;
   };
   const parameters: PlanParameter[] = [];
-  def.parameters.forEach((p: Parameter, i) => {
-    const path = `parameters[${i}]`;
+  /** Compile one parameter (or fallback) into its table; undefined when it is malformed. */
+  const compileOne = (p: Parameter | FallbackParameter, path: string): Omit<PlanParameter, 'name' | 'fallback'> | undefined => {
     const field = FIELDS[p.field];
     if (field === undefined) {
       problems.push(`${path}.field: expected one of ${Object.keys(FIELDS).join(', ')}; received ${JSON.stringify(p.field)}`);
-      return;
+      return undefined;
     }
-    if (parameters.some((q) => q.name === p.field)) problems.push(`${path}.field: "${p.field}" is scored twice`);
     const input = inputIndex(p.field);
     if (isNumericParameter(p)) {
       if (field.kind !== 'numeric') {
         problems.push(`${path}: "${p.field}" is discrete; expected "points" per code, not "bands"`);
-        return;
+        return undefined;
       }
-      parameters.push({ name: p.field, input, ...compileNumeric(p, path, field, inputIndex, inputs, problems) });
-    } else {
-      if (field.kind !== 'discrete') {
-        problems.push(`${path}: "${p.field}" is numeric; expected "bands", not "points"`);
-        return;
-      }
-      const table = new Int8Array(field.codes.length + 1).fill(-1);
-      field.codes.forEach((code, c) => {
-        const pts = p.points[code];
-        if (pts === undefined) problems.push(`${path}.points.${code}: no points given for code ${code}`);
-        else if (!Number.isInteger(pts) || pts < 0 || pts > 100) problems.push(`${path}.points.${code}: expected an integer 0–100`);
-        else table[c] = pts;
-      });
-      for (const key of Object.keys(p.points)) {
-        if (!field.codes.includes(key)) problems.push(`${path}.points.${key}: not a code of ${p.field} (${field.codes.join(', ')})`);
-      }
-      parameters.push({ name: p.field, input, conditions: [], strides: [], segment: table.length, table, maxPoints: Math.max(0, ...table) });
+      return { input, ...compileNumeric(p, path, field, inputIndex, inputs, problems) };
     }
+    if (field.kind !== 'discrete') {
+      problems.push(`${path}: "${p.field}" is numeric; expected "bands", not "points"`);
+      return undefined;
+    }
+    if (p.points === null || typeof p.points !== 'object') {
+      problems.push(`${path}.points: expected an object of points per code`);
+      return undefined;
+    }
+    // −1: unknown state (no subscore); −2: a code this chart does not score (flag the input).
+    const table = new Int8Array(field.codes.length + 1).fill(-1);
+    field.codes.forEach((code, c) => {
+      const pts = p.points[code];
+      if (pts === undefined) problems.push(`${path}.points.${code}: no points given for code ${code} (use null for a code the chart does not score)`);
+      else if (pts === null) table[c] = NOT_ON_CHART;
+      else if (!Number.isInteger(pts) || pts < 0 || pts > 100) problems.push(`${path}.points.${code}: expected an integer 0–100 or null`);
+      else table[c] = pts;
+    });
+    for (const key of Object.keys(p.points)) {
+      if (!field.codes.includes(key)) problems.push(`${path}.points.${key}: not a code of ${p.field} (${field.codes.join(', ')})`);
+    }
+    return { input, conditions: [], strides: [], segment: table.length, table, maxPoints: Math.max(0, ...table) };
+  };
+  def.parameters.forEach((p: Parameter, i) => {
+    const path = `parameters[${i}]`;
+    if (parameters.some((q) => q.name === p.field)) problems.push(`${path}.field: "${p.field}" is scored twice`);
+    const main = compileOne(p, path);
+    if (main === undefined) return;
+    let fallback: PlanParameter['fallback'];
+    if (p.fallback !== undefined) {
+      const fb = compileOne(p.fallback, `${path}.fallback`);
+      if (fb !== undefined) {
+        if ('variants' in p.fallback || 'fallback' in p.fallback) problems.push(`${path}.fallback: a fallback has no variants or fallback of its own`);
+        if (fb.input === main.input) problems.push(`${path}.fallback.field: the fallback must read another input than "${p.field}"`);
+        fallback = { input: fb.input, table: fb.table };
+      }
+    }
+    const maxPoints = Math.max(main.maxPoints, fallback === undefined ? 0 : Math.max(0, ...fallback.table));
+    parameters.push({ name: p.field, ...main, maxPoints, ...(fallback === undefined ? {} : { fallback }) });
+  });
+  // A fallback input shares its missing state with its primary: it may not be read by any other parameter.
+  parameters.forEach((p, j) => {
+    if (p.fallback === undefined) return;
+    const k = p.fallback.input;
+    const others = parameters.some((q, i) => i !== j && (q.input === k || q.conditions.includes(k) || q.fallback?.input === k));
+    if (others || p.conditions.includes(k)) problems.push(`parameters[${j}].fallback: its input is read elsewhere in the score; a fallback input must be its own`);
   });
   if (inputs.length > MAX_INPUTS) problems.push(`parameters: at most ${MAX_INPUTS} inputs; the definition reads ${inputs.length}`);
   if (def.parameters.length === 0) problems.push('parameters: expected at least one parameter');

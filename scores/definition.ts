@@ -26,13 +26,24 @@ export interface NumericParameter {
   readonly bands: readonly Band[];
   /** Checked in order; the first whose conditions all hold replaces `bands`. */
   readonly variants?: readonly BandVariant[];
+  /** Scored instead when this parameter's input is missing (qSOFA: consciousness when GCS is not recorded). */
+  readonly fallback?: FallbackParameter;
 }
 
-/** A parameter scored from a discrete input: points per code (`{ A: 0, C: 3, … }`). */
+/**
+ * A parameter scored from a discrete input: points per code (`{ A: 0, C: 3, … }`). A code given `null` is not on
+ * this chart: a row with it is flagged `unknown_code` (NEWS 2012 has no "new confusion").
+ */
 export interface DiscreteParameter {
   readonly field: FieldName;
-  readonly points: Readonly<Record<string, number>>;
+  readonly points: Readonly<Record<string, number | null>>;
+  readonly fallback?: FallbackParameter;
 }
+
+/** A fallback is a plain parameter on another input (no variants, no fallback of its own). */
+export type FallbackParameter =
+  | { readonly field: FieldName; readonly bands: readonly Band[] }
+  | { readonly field: FieldName; readonly points: Readonly<Record<string, number | null>> };
 
 export type Parameter = NumericParameter | DiscreteParameter;
 
@@ -66,8 +77,9 @@ export interface BandedScore {
   readonly source: string;
   readonly parameters: readonly Parameter[];
   readonly redFlag?: RedFlagRule;
-  /** Risk bands in increasing order of risk. */
+  /** Risk bands in increasing order of risk (empty for a score with no published bands). */
   readonly risks: readonly string[];
+  /** Risk rules, first match wins; they must give a band for every total, or be empty (risk always null). */
   readonly rules: readonly RiskRule[];
   /** Notes on any policy the project chose where the source is silent or ambiguous. */
   readonly notes?: readonly string[];
@@ -77,6 +89,6 @@ export interface BandedScore {
 export type ScoreDefinition = BandedScore;
 
 /** True when the parameter is scored by bands over a numeric input. */
-export function isNumericParameter(p: Parameter): p is NumericParameter {
+export function isNumericParameter<P extends Parameter | FallbackParameter>(p: P): p is Extract<P, { readonly bands: readonly Band[] }> {
   return 'bands' in p;
 }

@@ -17,8 +17,8 @@
  *   total = st == 0 ? Σ p_j : (policy zero and nothing flagged ? Σ max(p_j, 0) : −1)
  *   red = any p_j ≥ redMin;  risk = total ≥ 0 ? riskOf[total·2 + red] : −1
  */
-import type { ScorePlan } from './compile.js';
-import { flagBit, missingBit, quantizedRange } from './compile.js';
+import type { PlanInput, PlanParameter, ScorePlan } from './compile.js';
+import { flagBit, MAX_INPUTS, missingBit, NOT_ON_CHART, quantizedRange } from './compile.js';
 import type { DiscreteField, NumericField } from './schema.js';
 
 /** How one input column is read. */
@@ -55,10 +55,12 @@ export interface KernelOutput {
   /** Rows whose status word is not 0 (missing or flagged inputs), in row order, and their status words. */
   exceptionRows: Int32Array;
   exceptionStatus: Uint32Array;
+  /** Set by the kernel: how many exception rows it wrote. */
+  exceptions: number;
 }
 
-/** The compiled batch function: returns the number of exception rows written to `out.exceptionRows`. */
-export type BatchKernel = (n: number, inputs: readonly KernelInput[], out: KernelOutput) => number;
+/** The compiled batch function: fills one output per score of the group. */
+export type BatchKernel = (n: number, inputs: readonly KernelInput[], outs: KernelOutput[]) => void;
 
 function numericRead(k: number, field: NumericField, layout: ReaderLayout): string {
   const [lo, hi] = quantizedRange(field);
@@ -123,89 +125,155 @@ function discreteRead(k: number, field: DiscreteField, layout: ReaderLayout): st
   return lines.join('\n');
 }
 
-/**
- * Generate the source of the batch kernel for a plan and a column layout. Exposed for tests and for the curious:
- * `console.log(kernelSource(planOf(news2), layouts))` shows exactly what runs.
- */
-export function kernelSource(plan: ScorePlan, layouts: readonly ReaderLayout[], zeroMissing: boolean): string {
-  const pre: string[] = [];
-  plan.inputs.forEach((_, k) => {
-    pre.push(`const V${k} = inputs[${k}].values, B${k} = inputs[${k}].validity, O${k} = inputs[${k}].offset, M${k} = inputs[${k}].map;`);
-  });
-  plan.parameters.forEach((_, j) => pre.push(`const L${j} = tables[${j}], P${j} = out.subscores[${j}];`));
-  pre.push('const T = out.total, R = out.risk, RED = out.red, CMP = out.complete, EXI = out.exceptionRows, EXS = out.exceptionStatus;');
-  pre.push('let ne = 0, redBits = 0, cmpBits = 0;');
+/** Several score plans read together: the union of their inputs, and where each plan's inputs sit in it. */
+export interface PlanGroup {
+  readonly inputs: readonly PlanInput[];
+  readonly scores: readonly { readonly plan: ScorePlan; readonly map: readonly number[] }[];
+}
 
-  const body: string[] = ['let st = 0;'];
-  plan.inputs.forEach((input, k) => {
-    const layout = layouts[k] as ReaderLayout;
-    body.push(input.field.kind === 'numeric' ? numericRead(k, input.field, layout) : discreteRead(k, input.field, layout));
-  });
+/**
+ * Group plans so one kernel reads each input column once for all of them.
+ *
+ * @returns the group, or `undefined` when the union of inputs exceeds the status word (16 inputs)
+ */
+export function groupPlans(plans: readonly ScorePlan[]): PlanGroup | undefined {
+  const inputs: PlanInput[] = [];
+  const scores = plans.map((plan) => ({
+    plan,
+    map: plan.inputs.map((input) => {
+      const at = inputs.findIndex((u) => u.field.field === input.field.field);
+      if (at >= 0) {
+        if (input.required && !(inputs[at] as PlanInput).required) inputs[at] = { ...(inputs[at] as PlanInput), required: true };
+        return at;
+      }
+      inputs.push({ ...input, index: inputs.length });
+      return inputs.length - 1;
+    }),
+  }));
+  return inputs.length > MAX_INPUTS ? undefined : { inputs, scores };
+}
+
+function scoreBody(g: number, plan: ScorePlan, map: readonly number[], zeroMissing: boolean): string[] {
+  const u = (k: number): number => map[k] as number;
+  const mask = plan.inputs.reduce((m, _, k) => (m | missingBit(u(k)) | flagBit(u(k))) >>> 0, 0);
+  const body: string[] = [`// score ${plan.definition.id}`, `let st${g} = st & ${mask};`];
   const ps: string[] = [];
   plan.parameters.forEach((p, j) => {
-    const segment = p.conditions.map((c, ci) => `s${c} * ${(p.strides[ci] as number) * p.segment}`).join(' + ') || '0';
-    body.push(`const p${j} = L${j}[${segment} + s${p.input}];`, `P${j}[i] = p${j};`);
-    ps.push(`p${j}`);
+    const v = `a${g}_${j}`;
+    const segment = p.conditions.map((c, ci) => `s${u(c)} * ${(p.strides[ci] as number) * p.segment}`).join(' + ') || '0';
+    const primary = `L${g}_${j}[${segment} + s${u(p.input)}]`;
+    if (p.fallback === undefined) body.push(`const ${v} = ${primary};`);
+    else body.push(`const ${v} = (st & ${missingBit(u(p.input))}) !== 0 ? F${g}_${j}[s${u(p.fallback.input)}] : ${primary};`);
+    const notOnChart = (t: Int8Array, k: number): string[] =>
+      t.includes(NOT_ON_CHART) ? [`if (${v} === ${NOT_ON_CHART}) st${g} |= ${flagBit(u(k))};`] : [];
+    body.push(...notOnChart(p.table, p.input));
+    if (p.fallback !== undefined) {
+      body.push(...notOnChart(p.fallback.table, p.fallback.input));
+      // Missing only when both the input and its fallback are missing.
+      const pair = (missingBit(u(p.input)) | missingBit(u(p.fallback.input))) >>> 0;
+      body.push(`if ((st${g} & ${pair}) !== ${pair}) st${g} &= ${~pair};`);
+    }
+    body.push(`P${g}_${j}[i] = ${v};`);
+    ps.push(v);
   });
   const sum = ps.join(' + ');
   const zeroSum = ps.map((p) => `(${p} < 0 ? 0 : ${p})`).join(' + ');
-  const flagMask = plan.inputs.reduce((m, _, k) => (m | flagBit(k)) >>> 0, 0);
+  const flagMask = plan.inputs.reduce((m, _, k) => (m | flagBit(u(k))) >>> 0, 0);
   body.push(
     zeroMissing
-      ? `const t = st === 0 ? ${sum} : (st & ${flagMask}) === 0 ? ${zeroSum} : -1;`
-      : `const t = st === 0 ? ${sum} : -1;`,
+      ? `const t${g} = st${g} === 0 ? ${sum} : (st${g} & ${flagMask}) === 0 ? ${zeroSum} : -1;`
+      : `const t${g} = st${g} === 0 ? ${sum} : -1;`,
   );
   const redExpr = Number.isFinite(plan.redMin) ? ps.map((p) => `(${p} >= ${plan.redMin})`).join(' | ') : '0';
   body.push(
-    `const red = ${redExpr};`,
-    'T[i] = t;',
-    'R[i] = t >= 0 ? RK[t * 2 + red] : -1;',
+    `const red${g} = ${redExpr};`,
+    `T${g}[i] = t${g};`,
+    `R${g}[i] = t${g} >= 0 ? RK${g}[t${g} * 2 + red${g}] : -1;`,
     // Branch-free append: always write, advance only when the row has a status.
-    'EXI[ne] = i;',
-    'EXS[ne] = st;',
-    'ne += st !== 0 ? 1 : 0;',
-    'redBits |= red << (i & 7);',
-    'cmpBits |= (st === 0 ? 1 : 0) << (i & 7);',
-    'if ((i & 7) === 7) { RED[i >> 3] = redBits; CMP[i >> 3] = cmpBits; redBits = 0; cmpBits = 0; }',
+    `EXI${g}[ne${g}] = i;`,
+    `EXS${g}[ne${g}] = st${g};`,
+    `ne${g} += st${g} !== 0 ? 1 : 0;`,
+    `redBits${g} |= red${g} << (i & 7);`,
+    `cmpBits${g} |= (st${g} === 0 ? 1 : 0) << (i & 7);`,
+    `if ((i & 7) === 7) { RED${g}[i >> 3] = redBits${g}; CMP${g}[i >> 3] = cmpBits${g}; redBits${g} = 0; cmpBits${g} = 0; }`,
   );
+  return body;
+}
+
+/**
+ * Generate the source of the batch kernel for a group of plans and a column layout. Exposed for tests and for the
+ * curious: `kernelSource(groupPlans([planOf(news2)]), layouts, false)` shows exactly what runs.
+ */
+export function kernelSource(group: PlanGroup, layouts: readonly ReaderLayout[], zeroMissing: boolean): string {
+  const pre: string[] = [];
+  group.inputs.forEach((_, k) => {
+    pre.push(`const V${k} = inputs[${k}].values, B${k} = inputs[${k}].validity, O${k} = inputs[${k}].offset, M${k} = inputs[${k}].map;`);
+  });
+  const post: string[] = [];
+  group.scores.forEach(({ plan }, g) => {
+    plan.parameters.forEach((p, j) => {
+      pre.push(`const L${g}_${j} = tables[${g}][${j}].table, P${g}_${j} = outs[${g}].subscores[${j}];`);
+      if (p.fallback !== undefined) pre.push(`const F${g}_${j} = tables[${g}][${j}].fallback.table;`);
+    });
+    pre.push(
+      `const RK${g} = risks[${g}], T${g} = outs[${g}].total, R${g} = outs[${g}].risk, RED${g} = outs[${g}].red, CMP${g} = outs[${g}].complete;`,
+      `const EXI${g} = outs[${g}].exceptionRows, EXS${g} = outs[${g}].exceptionStatus;`,
+      `let ne${g} = 0, redBits${g} = 0, cmpBits${g} = 0;`,
+    );
+    post.push(
+      `if ((n & 7) !== 0) { RED${g}[n >> 3] = redBits${g}; CMP${g}[n >> 3] = cmpBits${g}; }`,
+      `outs[${g}].exceptions = ne${g};`,
+    );
+  });
+  const body: string[] = ['let st = 0;'];
+  group.inputs.forEach((input, k) => {
+    const layout = layouts[k] as ReaderLayout;
+    body.push(input.field.kind === 'numeric' ? numericRead(k, input.field, layout) : discreteRead(k, input.field, layout));
+  });
+  group.scores.forEach(({ plan, map }, g) => body.push(...scoreBody(g, plan, map, zeroMissing)));
   return [
     ...pre,
     'for (let i = 0; i < n; i++) {',
     ...body.map((l) => `  ${l.replace(/\n/g, '\n  ')}`),
     '}',
-    'if ((n & 7) !== 0) { RED[n >> 3] = redBits; CMP[n >> 3] = cmpBits; }',
-    'return ne;',
+    ...post,
   ].join('\n');
 }
 
-const cache = new WeakMap<ScorePlan, Map<string, BatchKernel>>();
+const cache = new Map<string, BatchKernel>();
+const planIds = new WeakMap<ScorePlan, number>();
+let nextPlanId = 0;
+
+function planId(plan: ScorePlan): number {
+  let id = planIds.get(plan);
+  if (id === undefined) {
+    id = nextPlanId++;
+    planIds.set(plan, id);
+  }
+  return id;
+}
 
 /**
- * The batch kernel for a plan and column layout, generated once and cached.
+ * The batch kernel for a group of plans and a column layout, generated once and cached.
  *
- * @param plan the compiled score plan
- * @param layouts one reader layout per plan input
+ * @param group the plans scored together, with their union of inputs
+ * @param layouts one reader layout per group input
  * @param zeroMissing the research option: missing parameters score 0
  */
-export function batchKernel(plan: ScorePlan, layouts: readonly ReaderLayout[], zeroMissing: boolean): BatchKernel {
-  let byLayout = cache.get(plan);
-  if (byLayout === undefined) {
-    byLayout = new Map();
-    cache.set(plan, byLayout);
-  }
-  const key = `${zeroMissing ? 'z' : 'n'}:${layouts.map((l) => `${l.kind}${l.nullable ? '?' : ''}`).join(',')}`;
-  let kernel = byLayout.get(key);
+export function batchKernel(group: PlanGroup, layouts: readonly ReaderLayout[], zeroMissing: boolean): BatchKernel {
+  const key = `${group.scores.map((s) => planId(s.plan)).join('+')}|${zeroMissing ? 'z' : 'n'}|${layouts.map((l) => `${l.kind}${l.nullable ? '?' : ''}`).join(',')}`;
+  let kernel = cache.get(key);
   if (kernel === undefined) {
-    const source = kernelSource(plan, layouts, zeroMissing);
-    const factory = new Function('tables', 'RK', `return function scoreKernel(n, inputs, out) {\n${source}\n};`) as (
-      tables: readonly Int8Array[],
-      riskOf: Int8Array,
+    const source = kernelSource(group, layouts, zeroMissing);
+    const factory = new Function('tables', 'risks', `return function scoreKernel(n, inputs, outs) {\n${source}\n};`) as (
+      tables: readonly (readonly PlanParameter[])[],
+      risks: readonly Int8Array[],
     ) => BatchKernel;
     kernel = factory(
-      plan.parameters.map((p) => p.table),
-      plan.riskOf,
+      group.scores.map((s) => s.plan.parameters),
+      group.scores.map((s) => s.plan.riskOf),
     );
-    byLayout.set(key, kernel);
+    cache.set(key, kernel);
   }
   return kernel;
 }

@@ -11,8 +11,8 @@ import type { ScorePlan } from './compile.js';
 import { flagBit, missingBit, planOf } from './compile.js';
 import type { ColumnBinding } from './columns.js';
 import { bindColumns, kernelInput, rawValue } from './columns.js';
-import type { KernelOutput } from './kernel.js';
-import { batchKernel } from './kernel.js';
+import type { KernelOutput, PlanGroup } from './kernel.js';
+import { batchKernel, groupPlans } from './kernel.js';
 import { indexTypeFor, nullableIntData, sparseDictionaryData } from './output-columns.js';
 import type { MissingPolicy } from './score-observation.js';
 import { flagReason } from './schema.js';
@@ -60,11 +60,9 @@ class StringDictionary {
   }
 }
 
-interface BatchResult {
-  n: number;
+/** What one score produced for one batch. */
+interface ScoreBatch {
   out: KernelOutput;
-  /** Exception rows (missing or flagged inputs) written by the kernel. */
-  exceptions: number;
   /** Per exception row: dictionary keys of its missing and flags strings (−1 = none). */
   missingKeys: Int32Array;
   flagKeys: Int32Array;
@@ -72,34 +70,34 @@ interface BatchResult {
 
 /** Name the missing inputs and flag reasons of each exception row — the only rows that have any. */
 function describeExceptions(
-  plan: ScorePlan,
+  group: PlanGroup,
   bindings: readonly ColumnBinding[],
   batchData: readonly (Data | undefined)[],
   out: KernelOutput,
-  count: number,
   missingDict: StringDictionary,
   flagDict: StringDictionary,
 ): { missingKeys: Int32Array; flagKeys: Int32Array } {
+  const count = out.exceptions;
   const missingKeys = new Int32Array(count).fill(-1);
   const flagKeys = new Int32Array(count).fill(-1);
-  const byMask = new Int32Array(1 << plan.inputs.length).fill(-1); // missing-input mask → dictionary key
-  const missMask = plan.inputs.reduce((m, _, k) => m | missingBit(k), 0);
+  const byMask = new Map<number, number>(); // missing-input mask → dictionary key
+  const missMask = group.inputs.reduce((m, _, k) => m | missingBit(k), 0);
   for (let e = 0; e < count; e++) {
     const st = out.exceptionStatus[e] as number;
     const miss = st & missMask;
     if (miss !== 0) {
-      let key = byMask[miss] as number;
-      if (key < 0) {
-        const names = plan.inputs.filter((_, k) => (miss & missingBit(k)) !== 0).map((x) => x.field.column);
+      let key = byMask.get(miss);
+      if (key === undefined) {
+        const names = group.inputs.filter((_, k) => (miss & missingBit(k)) !== 0).map((x) => x.field.column);
         key = missingDict.key(names.join(';'));
-        byMask[miss] = key;
+        byMask.set(miss, key);
       }
       missingKeys[e] = key;
     }
     if ((st & ~missMask) !== 0) {
       const row = out.exceptionRows[e] as number;
       const reasons: string[] = [];
-      plan.inputs.forEach((input, k) => {
+      group.inputs.forEach((input, k) => {
         if ((st & flagBit(k)) === 0) return;
         const value = rawValue(batchData[k], (bindings[k] as ColumnBinding).kind, row);
         reasons.push(`${flagReason(input.field, value)}:${input.field.column}`);
@@ -110,88 +108,136 @@ function describeExceptions(
   return { missingKeys, flagKeys };
 }
 
-/**
- * Score every row of an Arrow table with a banded early-warning score, in one pass per batch through a kernel
- * compiled from the definition. Output rows = input rows; every input column is kept (a column the score would
- * add is replaced); batches are kept. Adds, for score id `s`: `s_total` (null when incomplete or flagged),
- * `s_risk`, `s_red_flag`, `s_complete`, one subscore per parameter (`s_respiratory_rate` …), `s_missing`
- * (the missing input columns, `;`-separated, null when none) and `s_flags` (reason codes
- * `out_of_range:spo2;unknown_code:consciousness`, null when clean). Runs in O(rows × parameters).
- *
- * @param score a score definition, e.g. `news2`
- * @param table an apache-arrow Table with the canonical observation columns the score needs
- * @param options `{ missing: 'zero' }` for the labelled research option
- * @returns a new Table with the score's columns appended
- * @throws {TypeError} when a required column is absent or of a type the schema does not accept
- * @example scoreTable(news2, table).getChild('news2_total'); // => Int8 vector, null where incomplete
- */
-export function scoreTable(score: BandedScore, table: Table, options: ScoreTableOptions = {}): Table {
-  if (!(table instanceof Table)) throw argumentError(FN, 'table', 'an apache-arrow Table', table);
-  const policy = options.missing ?? 'none';
-  if (policy !== 'none' && policy !== 'zero') throw optionError(FN, 'missing', "'none' or 'zero'", policy);
-  const plan = planOf(score);
-  const bindings = bindColumns(FN, score.id, table.schema, plan.inputs);
-  const missingDict = new StringDictionary();
-  const flagDict = new StringDictionary();
-  const batches = table.batches.length > 0 ? table.batches : [new RecordBatch(table.schema, makeData({ type: new Struct(table.schema.fields), length: 0, nullCount: 0, children: table.schema.fields.map((f) => makeData({ type: f.type, length: 0, nullCount: 0 } as never)) }))];
-  const results: BatchResult[] = batches.map((batch) => {
+function emptyBatch(table: Table): RecordBatch {
+  const children = table.schema.fields.map((f) => makeData({ type: f.type, length: 0, nullCount: 0 } as never));
+  return new RecordBatch(table.schema, makeData({ type: new Struct(table.schema.fields), length: 0, nullCount: 0, children }));
+}
+
+function newOutput(plan: ScorePlan, n: number): KernelOutput {
+  const bytes = ((n + 63) & ~63) >> 3;
+  return {
+    subscores: plan.parameters.map(() => new Int8Array(n)),
+    total: plan.maxTotal > 127 ? new Int16Array(n) : new Int8Array(n),
+    risk: new Int8Array(n),
+    red: new Uint8Array(bytes),
+    complete: new Uint8Array(bytes),
+    exceptionRows: new Int32Array(n),
+    exceptionStatus: new Uint32Array(n),
+    exceptions: 0,
+  };
+}
+
+/** Run one group's kernel over every batch; results per score, per batch. */
+function runGroup(group: PlanGroup, table: Table, batches: readonly RecordBatch[], zeroMissing: boolean, dicts: readonly { missing: StringDictionary; flags: StringDictionary }[]): ScoreBatch[][] {
+  const neededBy = (k: number): string =>
+    group.scores.filter((s) => s.map.includes(k) && s.plan.inputs[s.map.indexOf(k)]?.required).map((s) => s.plan.definition.id).join('", "') ||
+    group.scores.filter((s) => s.map.includes(k)).map((s) => s.plan.definition.id).join('", "');
+  const bindings = bindColumns(FN, neededBy, table.schema, group.inputs);
+  const perScore: ScoreBatch[][] = group.scores.map(() => []);
+  for (const batch of batches) {
     const n = batch.numRows;
     const batchData = bindings.map((b) => (b.position < 0 ? undefined : (batch.data.children[b.position] as Data)));
     const inputs = bindings.map((b, k) => kernelInput(b, batchData[k]));
     const layouts = bindings.map((b, k) => ({ kind: b.kind, nullable: inputs[k]?.validity !== null }));
-    const kernel = batchKernel(plan, layouts, policy === 'zero');
-    const bytes = ((n + 63) & ~63) >> 3;
-    const out: KernelOutput = {
-      subscores: plan.parameters.map(() => new Int8Array(n)),
-      total: plan.maxTotal > 127 ? new Int16Array(n) : new Int8Array(n),
-      risk: new Int8Array(n),
-      red: new Uint8Array(bytes),
-      complete: new Uint8Array(bytes),
-      exceptionRows: new Int32Array(n),
-      exceptionStatus: new Uint32Array(n),
-    };
-    const exceptions = kernel(n, inputs, out);
-    return { n, out, exceptions, ...describeExceptions(plan, bindings, batchData, out, exceptions, missingDict, flagDict) };
-  });
+    const outs = group.scores.map((s) => newOutput(s.plan, n));
+    batchKernel(group, layouts, zeroMissing)(n, inputs, outs);
+    outs.forEach((out, g) => {
+      const d = dicts[g] as { missing: StringDictionary; flags: StringDictionary };
+      (perScore[g] as ScoreBatch[]).push({ out, ...describeExceptions(group, bindings, batchData, out, d.missing, d.flags) });
+    });
+  }
+  return perScore;
+}
 
-  const id = score.id;
-  const names = outputColumns(score);
+/** The Arrow fields one score adds, and a function building its columns for one batch. */
+function scoreColumns(def: BandedScore, plan: ScorePlan, policy: MissingPolicy, dicts: { missing: StringDictionary; flags: StringDictionary }) {
+  const names = outputColumns(def);
   const totalType = plan.maxTotal > 127 ? new Int16() : new Int8();
   const riskType = new Dictionary(new Utf8(), new Int8());
-  const missingType = new Dictionary(new Utf8(), indexTypeFor(missingDict.values.length));
-  const flagType = new Dictionary(new Utf8(), indexTypeFor(flagDict.values.length));
-  const riskDict = vectorFromArray([...score.risks], new Utf8());
-  const missingVector = vectorFromArray(missingDict.values, new Utf8());
-  const flagVector = vectorFromArray(flagDict.values, new Utf8());
-  const policyMeta = new Map([['ewskit.missing_policy', policy]]);
-  const newFields = [
-    new Field(names[0] as string, totalType, true, policyMeta),
-    new Field(names[1] as string, riskType, true),
-    new Field(names[2] as string, new Bool(), false),
-    new Field(names[3] as string, new Bool(), false),
-    ...plan.parameters.map((_, j) => new Field(names[4 + j] as string, new Int8(), true)),
-    new Field(`${id}_missing`, missingType, true),
-    new Field(`${id}_flags`, flagType, true),
+  const missingType = new Dictionary(new Utf8(), indexTypeFor(dicts.missing.values.length));
+  const flagType = new Dictionary(new Utf8(), indexTypeFor(dicts.flags.values.length));
+  const riskVector = vectorFromArray([...def.risks], new Utf8());
+  const missingVector = vectorFromArray(dicts.missing.values, new Utf8());
+  const flagVector = vectorFromArray(dicts.flags.values, new Utf8());
+  const at = (k: number): string => names[k] as string;
+  const fields = [
+    new Field(at(0), totalType, true, new Map([['ewskit.missing_policy', policy]])),
+    new Field(at(1), riskType, true),
+    new Field(at(2), new Bool(), false),
+    new Field(at(3), new Bool(), false),
+    ...plan.parameters.map((_, j) => new Field(at(4 + j), new Int8(), true)),
+    new Field(at(names.length - 2), missingType, true),
+    new Field(at(names.length - 1), flagType, true),
   ];
-  const kept = table.schema.fields.map((f, i) => ({ f, i })).filter(({ f }) => !names.includes(f.name));
-  const metadata = new Map(table.schema.metadata);
-  metadata.set(`ewskit.${id}`, JSON.stringify({ score: score.id, name: score.name, version: score.version, missingPolicy: policy }));
-  const schema = new Schema([...kept.map(({ f }) => f), ...newFields], metadata);
-
-  const outBatches = results.map((r, b) => {
-    const batch = batches[b] as RecordBatch;
-    const { n, out } = r;
+  const build = (r: ScoreBatch, n: number): Data[] => {
+    const { out } = r;
     const rows = out.exceptionRows;
-    const count = r.exceptions;
-    const children: Data[] = [
-      ...kept.map(({ i }) => batch.data.children[i] as Data),
+    const count = out.exceptions;
+    return [
       nullableIntData(totalType, out.total, rows, count),
-      nullableRiskData(riskType, riskDict, out.risk, rows, count),
+      nullableRiskData(riskType, riskVector, out.risk, rows, count),
       makeData({ type: new Bool(), length: n, nullCount: 0, data: out.red }),
       makeData({ type: new Bool(), length: n, nullCount: 0, data: out.complete }),
       ...out.subscores.map((sub) => nullableIntData(new Int8(), sub, rows, count)),
       sparseDictionaryData(missingType, missingVector, n, rows, r.missingKeys, count),
       sparseDictionaryData(flagType, flagVector, n, rows, r.flagKeys, count),
+    ];
+  };
+  return { names, fields, build };
+}
+
+/**
+ * Score every row of an Arrow table with one or several banded early-warning scores, in one pass per batch
+ * through a kernel compiled from the definitions: each input column is read once for all of them. Output rows =
+ * input rows; every input column is kept (a column a score would add is replaced); batches are kept. Adds, for
+ * each score id `s`: `s_total` (null when incomplete or flagged), `s_risk`, `s_red_flag`, `s_complete`, one
+ * subscore per parameter (`s_respiratory_rate` …), `s_missing` (the missing input columns, `;`-separated, null
+ * when none) and `s_flags` (reason codes `out_of_range:spo2;unknown_code:consciousness`, null when clean).
+ * Runs in O(rows × parameters).
+ *
+ * @param scores a score definition, e.g. `news2`, or several: `[news2, mews, qsofa]`
+ * @param table an apache-arrow Table with the canonical observation columns the scores need
+ * @param options `{ missing: 'zero' }` for the labelled research option
+ * @returns a new Table with each score's columns appended, in the order given
+ * @throws {TypeError} when a required column is absent or of a type the schema does not accept
+ * @throws {RangeError} when no score is given, or two share an id
+ * @example scoreTable(news2, table).getChild('news2_total'); // => Int8 vector, null where incomplete
+ */
+export function scoreTable(scores: BandedScore | readonly BandedScore[], table: Table, options: ScoreTableOptions = {}): Table {
+  if (!(table instanceof Table)) throw argumentError(FN, 'table', 'an apache-arrow Table', table);
+  const policy = options.missing ?? 'none';
+  if (policy !== 'none' && policy !== 'zero') throw optionError(FN, 'missing', "'none' or 'zero'", policy);
+  const defs: readonly BandedScore[] = Array.isArray(scores) ? scores : [scores as BandedScore];
+  if (defs.length === 0) throw optionError(FN, 'scores', 'at least one score definition', defs);
+  const ids = defs.map((d) => d?.id);
+  if (new Set(ids).size !== ids.length) throw optionError(FN, 'scores', 'scores with distinct ids', ids.join(', '));
+  const plans = defs.map((d) => planOf(d));
+  const batches = table.batches.length > 0 ? table.batches : [emptyBatch(table)];
+  const dicts = plans.map(() => ({ missing: new StringDictionary(), flags: new StringDictionary() }));
+
+  // One group reads every column once; past 16 distinct inputs, each score gets its own pass.
+  const together = groupPlans(plans);
+  const groups = together !== undefined ? [{ group: together, first: 0 }] : plans.map((p, i) => ({ group: groupPlans([p]) as PlanGroup, first: i }));
+  const results: ScoreBatch[][] = [];
+  for (const { group, first } of groups) {
+    runGroup(group, table, batches, policy === 'zero', dicts.slice(first, first + group.scores.length)).forEach((r, g) => {
+      results[first + g] = r;
+    });
+  }
+
+  const columns = defs.map((d, s) => scoreColumns(d, plans[s] as ScorePlan, policy, dicts[s] as { missing: StringDictionary; flags: StringDictionary }));
+  const added = new Set(columns.flatMap((c) => c.names));
+  const kept = table.schema.fields.map((f, i) => ({ f, i })).filter(({ f }) => !added.has(f.name));
+  const metadata = new Map(table.schema.metadata);
+  for (const d of defs) {
+    metadata.set(`ewskit.${d.id}`, JSON.stringify({ score: d.id, name: d.name, version: d.version, missingPolicy: policy }));
+  }
+  const schema = new Schema([...kept.map(({ f }) => f), ...columns.flatMap((c) => c.fields)], metadata);
+  const outBatches = batches.map((batch, b) => {
+    const n = batch.numRows;
+    const children: Data[] = [
+      ...kept.map(({ i }) => batch.data.children[i] as Data),
+      ...columns.flatMap((c, s) => c.build((results[s] as ScoreBatch[])[b] as ScoreBatch, n)),
     ];
     return new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length: n, nullCount: 0, children }));
   });
