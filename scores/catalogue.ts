@@ -2,9 +2,13 @@
  * The catalogue of built-in scores, by id.
  */
 import type { ScoreDefinition } from './definition.js';
+import { cart } from './cart.js';
+import { mews } from './mews.js';
+import { news } from './news.js';
 import { news2 } from './news2.js';
+import { qsofa } from './qsofa.js';
 
-const BUILT_IN: readonly ScoreDefinition[] = [news2];
+const BUILT_IN: readonly ScoreDefinition[] = [news2, news, mews, qsofa, cart];
 
 /** Metadata of one catalogue entry. */
 export interface ScoreInfo {
@@ -21,7 +25,7 @@ export interface ScoreInfo {
  * The built-in scores with their metadata. Runs in O(scores).
  *
  * @returns one entry per built-in score
- * @example listScores().map((s) => s.id); // => ['news2']
+ * @example listScores().map((s) => s.id); // => ['news2', 'news', 'mews', 'qsofa', 'cart']
  */
 export function listScores(): ScoreInfo[] {
   return BUILT_IN.map((s) => ({

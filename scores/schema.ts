@@ -134,6 +134,11 @@ export const FIELDS: Readonly<Record<FieldName, InputField>> = {
   age: numeric('age', 'age', 'years', 0, [0, 120], 'Age in completed years', 'floor'),
 };
 
+/** Position of a field in the canonical schema: missing inputs and flags are always listed in this order. */
+export function schemaOrder(field: FieldName): number {
+  return Object.keys(FIELDS).indexOf(field);
+}
+
 /** The identifier and time columns of the canonical observation table (passed through, never scored). */
 export const KEY_COLUMNS = ['patient_id', 'encounter_id', 'observed_at'] as const;
 

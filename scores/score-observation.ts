@@ -2,13 +2,13 @@
  * Score one observation set — the bedside path. Interprets the definition directly (bands and variants as
  * written), independently of the compiled lookup tables the batch kernel uses; property tests hold the two equal.
  */
-import type { Band, BandedScore, BandVariant, RiskRule } from './definition.js';
+import type { Band, BandedScore, BandVariant, FallbackParameter, Parameter, RiskRule } from './definition.js';
 import { isNumericParameter } from './definition.js';
 import { argumentError, fieldTypeError, optionError } from './errors.js';
 import { planOf } from './compile.js';
 import { quantize } from './precision.js';
 import type { DiscreteField, FieldName, InputField } from './schema.js';
-import { discreteCode, FIELDS, flagReason } from './schema.js';
+import { discreteCode, FIELDS, flagReason, schemaOrder } from './schema.js';
 
 /** One observation set, by object field name. Any field may be null or absent. */
 export interface Observation {
@@ -46,7 +46,7 @@ export interface ObservationScore {
   risk: string | null;
   /** Some single parameter scores at or above the score's red-flag threshold (judged on the parameters present). */
   redFlag: boolean;
-  /** Object field names of the inputs that were null or absent. */
+  /** Object field names of the inputs that were null or absent, in canonical schema order. */
   missing: string[];
   /** Reason codes `<reason>:<field>` for values that could not be scored: out_of_range, not_finite, unknown_code. */
   flags: string[];
@@ -156,19 +156,44 @@ export function scoreObservation(score: BandedScore, observation: Observation, o
     if (st.kind === 'flagged') flags.push(`${st.reason}:${input.field.field}`);
   }
   const subscores: Record<string, number | null> = {};
-  for (const p of score.parameters) {
+  const excused = new Set<string>();
+  const pointsOf = (p: Parameter | FallbackParameter): number | null => {
     const st = states.get(p.field) as InputState;
-    if (st.kind !== 'value') {
-      subscores[p.field] = null;
-    } else if (isNumericParameter(p)) {
+    if (st.kind !== 'value') return null;
+    if (isNumericParameter(p)) {
       const precision = (FIELDS[p.field] as { precision: number }).precision;
-      const points = candidateBands(p.variants ?? [], p.bands, states).map((b) => pointsFromBands(b, st.q, precision));
-      subscores[p.field] = points.every((x) => x === points[0]) ? (points[0] ?? null) : null;
-    } else {
-      const code = (FIELDS[p.field] as DiscreteField).codes[st.q] as string;
-      subscores[p.field] = p.points[code] ?? null;
+      const variants = 'variants' in p ? (p.variants ?? []) : [];
+      const points = candidateBands(variants, p.bands, states).map((b) => pointsFromBands(b, st.q, precision));
+      return points.every((x) => x === points[0]) ? (points[0] ?? null) : null;
     }
+    const code = (FIELDS[p.field] as DiscreteField).codes[st.q] as string;
+    const pts = p.points[code];
+    if (pts === null) {
+      // A code this chart does not score (NEWS 2012 has no "C"): flagged like any unknown code.
+      const flag = `${flagReason(FIELDS[p.field], record[p.field])}:${p.field}`;
+      if (!flags.includes(flag)) flags.push(flag);
+    }
+    return pts ?? null;
+  };
+  for (const p of score.parameters) {
+    let use: Parameter | FallbackParameter = p;
+    if (p.fallback !== undefined) {
+      const primaryMissing = states.get(p.field)?.kind === 'missing';
+      const fallbackMissing = states.get(p.fallback.field)?.kind === 'missing';
+      if (primaryMissing) use = p.fallback;
+      // Missing only when both are: otherwise neither is reported missing.
+      if (!(primaryMissing && fallbackMissing)) {
+        excused.add(p.field);
+        excused.add(p.fallback.field);
+      }
+    }
+    subscores[p.field] = pointsOf(use);
   }
+  if (excused.size > 0) missing.splice(0, missing.length, ...missing.filter((f) => !excused.has(f)));
+  // Canonical schema order, as the batch kernel lists them.
+  const byField = (a: string, b: string): number => schemaOrder(a.split(':').pop() as FieldName) - schemaOrder(b.split(':').pop() as FieldName);
+  missing.sort(byField);
+  flags.sort(byField);
   const values = Object.values(subscores);
   const complete = missing.length === 0 && flags.length === 0 && values.every((v) => v !== null);
   const usable = complete || (policy === 'zero' && flags.length === 0);

@@ -7,15 +7,15 @@ import type { Data, Vector } from 'apache-arrow';
 import { Bool, Dictionary, Field, Int8, Int16, makeData, RecordBatch, Schema, Struct, Table, Utf8, vectorFromArray } from 'apache-arrow';
 import type { BandedScore } from './definition.js';
 import { argumentError, optionError } from './errors.js';
-import type { ScorePlan } from './compile.js';
+import type { PlanInput, ScorePlan } from './compile.js';
 import { flagBit, missingBit, planOf } from './compile.js';
 import type { ColumnBinding } from './columns.js';
 import { bindColumns, kernelInput, rawValue } from './columns.js';
 import type { KernelOutput, PlanGroup } from './kernel.js';
 import { batchKernel, groupPlans } from './kernel.js';
-import { indexTypeFor, nullableIntData, sparseDictionaryData } from './output-columns.js';
+import { bitmapBytes, indexTypeFor, nullableIntData, sparseDictionaryData } from './output-columns.js';
 import type { MissingPolicy } from './score-observation.js';
-import { flagReason } from './schema.js';
+import { flagReason, schemaOrder } from './schema.js';
 
 const FN = 'scoreTable';
 
@@ -82,13 +82,16 @@ function describeExceptions(
   const flagKeys = new Int32Array(count).fill(-1);
   const byMask = new Map<number, number>(); // missing-input mask → dictionary key
   const missMask = group.inputs.reduce((m, _, k) => m | missingBit(k), 0);
+  // Name inputs in canonical schema order, whichever scores were grouped together.
+  const order = group.inputs.map((_, k) => k).sort((a, b) => schemaOrder((group.inputs[a] as PlanInput).field.field) - schemaOrder((group.inputs[b] as PlanInput).field.field));
+  const ordered = order.map((k) => ({ k, input: group.inputs[k] as PlanInput }));
   for (let e = 0; e < count; e++) {
     const st = out.exceptionStatus[e] as number;
     const miss = st & missMask;
     if (miss !== 0) {
       let key = byMask.get(miss);
       if (key === undefined) {
-        const names = group.inputs.filter((_, k) => (miss & missingBit(k)) !== 0).map((x) => x.field.column);
+        const names = ordered.filter(({ k }) => (miss & missingBit(k)) !== 0).map(({ input }) => input.field.column);
         key = missingDict.key(names.join(';'));
         byMask.set(miss, key);
       }
@@ -97,7 +100,7 @@ function describeExceptions(
     if ((st & ~missMask) !== 0) {
       const row = out.exceptionRows[e] as number;
       const reasons: string[] = [];
-      group.inputs.forEach((input, k) => {
+      ordered.forEach(({ k, input }) => {
         if ((st & flagBit(k)) === 0) return;
         const value = rawValue(batchData[k], (bindings[k] as ColumnBinding).kind, row);
         reasons.push(`${flagReason(input.field, value)}:${input.field.column}`);
@@ -175,7 +178,9 @@ function scoreColumns(def: BandedScore, plan: ScorePlan, policy: MissingPolicy, 
     const count = out.exceptions;
     return [
       nullableIntData(totalType, out.total, rows, count),
-      nullableRiskData(riskType, riskVector, out.risk, rows, count),
+      def.rules.length === 0
+        ? makeData({ type: riskType, length: n, nullCount: n, nullBitmap: new Uint8Array(bitmapBytes(n)), data: out.risk, dictionary: riskVector } as never)
+        : nullableRiskData(riskType, riskVector, out.risk, rows, count),
       makeData({ type: new Bool(), length: n, nullCount: 0, data: out.red }),
       makeData({ type: new Bool(), length: n, nullCount: 0, data: out.complete }),
       ...out.subscores.map((sub) => nullableIntData(new Int8(), sub, rows, count)),

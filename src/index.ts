@@ -2,6 +2,10 @@
  * ewskit — browser-safe entry. Scores, their definitions and the scoring API; no `node:` import anywhere beneath.
  */
 export { news2 } from '../scores/news2.js';
+export { news } from '../scores/news.js';
+export { mews } from '../scores/mews.js';
+export { qsofa } from '../scores/qsofa.js';
+export { cart } from '../scores/cart.js';
 export { scoreObservation } from '../scores/score-observation.js';
 export { scoreTable, outputColumns } from '../scores/score-table.js';
 export { listScores, getScore } from '../scores/catalogue.js';

@@ -18,6 +18,9 @@ const NUMERIC: [keyof Observation, string][] = [
   ['systolicBP', 'systolic_bp'],
   ['heartRate', 'heart_rate'],
   ['temperature', 'temperature'],
+  ['diastolicBP', 'diastolic_bp'],
+  ['gcs', 'gcs'],
+  ['age', 'age'],
 ];
 
 /** One table from observation objects; values of the wrong JS type are not expected here. */

@@ -242,7 +242,7 @@ describe('NEWS2 missing values (no partial score)', () => {
     expect(r).not.toHaveProperty('missingPolicy');
   });
 
-  it('treats an absent field like a null one, and names every missing parameter in chart order', () => {
+  it('treats an absent field like a null one, and names every missing parameter in canonical schema order', () => {
     const { heartRate: _h, consciousness: _c, ...partial } = NORMAL;
     const r = scoreObservation(news2, partial);
     expect(r.missing).toEqual(['heartRate', 'consciousness']);

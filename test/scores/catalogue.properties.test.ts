@@ -1,0 +1,107 @@
+/**
+ * Every catalogue score, scored together in one pass, equals the single-observation evaluator row by row, and
+ * equals scoring each score on its own.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { cart } from '../../scores/cart.js';
+import type { BandedScore } from '../../scores/definition.js';
+import { mews } from '../../scores/mews.js';
+import { news } from '../../scores/news.js';
+import { news2 } from '../../scores/news2.js';
+import { qsofa } from '../../scores/qsofa.js';
+import type { Observation } from '../../scores/score-observation.js';
+import { scoreObservation } from '../../scores/score-observation.js';
+import { outputColumns, scoreTable } from '../../scores/score-table.js';
+import { FIELDS } from '../../scores/schema.js';
+import { rowOf, tableOf } from '../helpers/tables.js';
+
+const ALL: BandedScore[] = [news2, news, mews, qsofa, cart];
+
+const vital = (lo: number, hi: number) =>
+  fc.oneof(
+    { weight: 6, arbitrary: fc.integer({ min: lo * 100, max: hi * 100 }).map((x) => x / 100) },
+    { weight: 3, arbitrary: fc.integer({ min: lo, max: hi }) },
+    { weight: 1, arbitrary: fc.constant(null) },
+    { weight: 1, arbitrary: fc.constantFrom(Number.NaN, -3, 1e5) },
+  );
+
+const observation: fc.Arbitrary<Observation> = fc.record({
+  respiratoryRate: vital(0, 90),
+  spo2: vital(40, 105),
+  spo2Scale: fc.constantFrom(null, 1, 2, 5),
+  onOxygen: fc.constantFrom<boolean | null>(true, false, null),
+  systolicBP: vital(10, 320),
+  diastolicBP: vital(5, 210),
+  heartRate: vital(0, 320),
+  consciousness: fc.constantFrom('A', 'a', 'C', 'V', 'P', 'U', 'new confusion', 'X', null),
+  temperature: vital(20, 110),
+  gcs: vital(2, 16),
+  age: vital(0, 130),
+});
+
+const column = (field: string): string => FIELDS[field as keyof typeof FIELDS].column;
+const rename = (s: string): string => {
+  const [reason, field] = s.split(':') as [string, string];
+  return `${reason}:${column(field)}`;
+};
+
+describe('scoreTable([news2, news, mews, qsofa, cart], table)', () => {
+  it('equals scoreObservation for every score, row by row', () => {
+    fc.assert(
+      fc.property(fc.array(observation, { maxLength: 30 }), fc.integer({ min: 1, max: 11 }), (rows, batchSize) => {
+        const scored = scoreTable(ALL, tableOf(rows, { batchSize }));
+        expect(scored.numRows).toBe(rows.length);
+        rows.forEach((obs, i) => {
+          const row = rowOf(scored, i);
+          for (const score of ALL) {
+            const r = scoreObservation(score, obs);
+            const id = score.id;
+            const split = (v: unknown) => (v === null ? [] : String(v).split(';')).sort();
+            const got = {
+              total: row[`${id}_total`],
+              risk: row[`${id}_risk`],
+              redFlag: row[`${id}_red_flag`],
+              complete: row[`${id}_complete`],
+              missing: split(row[`${id}_missing`]),
+              flags: split(row[`${id}_flags`]),
+              subscores: Object.fromEntries(score.parameters.map((p) => [p.field, row[`${id}_${column(p.field)}`]])),
+            };
+            const want = {
+              total: r.total,
+              risk: r.risk,
+              redFlag: r.redFlag,
+              complete: r.complete,
+              missing: r.missing.map(column).sort(),
+              flags: r.flags.map(rename).sort(),
+              subscores: r.subscores,
+            };
+            expect(got, `${id} ${JSON.stringify(obs)}`).toEqual(want);
+          }
+        });
+      }),
+      { numRuns: 120 },
+    );
+  });
+
+  it('gives the same columns as scoring each score on its own', () => {
+    fc.assert(
+      fc.property(fc.array(observation, { minLength: 1, maxLength: 25 }), (rows) => {
+        const table = tableOf(rows);
+        const together = scoreTable(ALL, table);
+        for (const score of ALL) {
+          const alone = scoreTable(score, table);
+          for (const name of outputColumns(score)) {
+            expect(together.getChild(name)?.toArray(), name).toEqual(alone.getChild(name)?.toArray());
+          }
+        }
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('rejects two scores with one id, and an empty list', () => {
+    expect(() => scoreTable([news2, news2], tableOf([]))).toThrow(/distinct ids/);
+    expect(() => scoreTable([], tableOf([]))).toThrow(/at least one score/);
+  });
+});
