@@ -34,8 +34,8 @@ export function listScores(): ScoreInfo[] {
     version: s.version,
     kind: s.kind,
     source: s.source,
-    parameters: s.parameters.map((p) => p.field),
-    risks: s.risks,
+    parameters: s.kind === 'model' ? s.terms.map((t) => t.field) : s.parameters.map((p) => p.field),
+    risks: s.kind === 'model' ? s.zones.map((z) => z.label) : s.risks,
   }));
 }
 

@@ -4,6 +4,7 @@
  * aggregate rule (the NEWS2 "red score"); and risk rules mapping the total to a risk band with its monitoring
  * and clinical response. A user's own definition is the same object loaded from JSON.
  */
+import type { ModelScore } from './model.js';
 import type { FieldName } from './schema.js';
 
 /** One closed band at the chart's precision: `min ≤ value ≤ max` scores `points`. A missing bound is open. */
@@ -85,8 +86,8 @@ export interface BandedScore {
   readonly notes?: readonly string[];
 }
 
-/** Any score definition ewskit can run. */
-export type ScoreDefinition = BandedScore;
+/** Any score definition ewskit can run: banded points, or a model with a logistic link. */
+export type ScoreDefinition = BandedScore | ModelScore;
 
 /** True when the parameter is scored by bands over a numeric input. */
 export function isNumericParameter<P extends Parameter | FallbackParameter>(p: P): p is Extract<P, { readonly bands: readonly Band[] }> {

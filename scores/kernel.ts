@@ -19,6 +19,7 @@
  */
 import type { PlanInput, PlanParameter, ScorePlan } from './compile.js';
 import { flagBit, MAX_INPUTS, missingBit, NOT_ON_CHART, quantizedRange } from './compile.js';
+import type { ModelPlan, PlanTerm } from './model-plan.js';
 import type { DiscreteField, NumericField } from './schema.js';
 
 /** How one input column is read. */
@@ -59,8 +60,22 @@ export interface KernelOutput {
   exceptions: number;
 }
 
+/** What the generated kernel writes for one model-based score over one batch. */
+export interface ModelKernelOutput {
+  /** Log-odds contribution per term (NaN where none). */
+  contributions: Float64Array[];
+  linearPredictor: Float64Array;
+  probability: Float64Array;
+  /** Zone index; −1 where there is no probability. */
+  risk: Int8Array;
+  complete: Uint8Array;
+  exceptionRows: Int32Array;
+  exceptionStatus: Uint32Array;
+  exceptions: number;
+}
+
 /** The compiled batch function: fills one output per score of the group. */
-export type BatchKernel = (n: number, inputs: readonly KernelInput[], outs: KernelOutput[]) => void;
+export type BatchKernel = (n: number, inputs: readonly KernelInput[], outs: (KernelOutput | ModelKernelOutput)[]) => void;
 
 function numericRead(k: number, field: NumericField, layout: ReaderLayout): string {
   const [lo, hi] = quantizedRange(field);
@@ -125,10 +140,18 @@ function discreteRead(k: number, field: DiscreteField, layout: ReaderLayout): st
   return lines.join('\n');
 }
 
+/** Any compiled score. */
+export type AnyPlan = ScorePlan | ModelPlan;
+
+/** True for a model-based plan. */
+export function isModelPlan(plan: AnyPlan): plan is ModelPlan {
+  return 'kind' in plan && plan.kind === 'model';
+}
+
 /** Several score plans read together: the union of their inputs, and where each plan's inputs sit in it. */
 export interface PlanGroup {
   readonly inputs: readonly PlanInput[];
-  readonly scores: readonly { readonly plan: ScorePlan; readonly map: readonly number[] }[];
+  readonly scores: readonly { readonly plan: AnyPlan; readonly map: readonly number[] }[];
 }
 
 /**
@@ -136,7 +159,7 @@ export interface PlanGroup {
  *
  * @returns the group, or `undefined` when the union of inputs exceeds the status word (16 inputs)
  */
-export function groupPlans(plans: readonly ScorePlan[]): PlanGroup | undefined {
+export function groupPlans(plans: readonly AnyPlan[]): PlanGroup | undefined {
   const inputs: PlanInput[] = [];
   const scores = plans.map((plan) => ({
     plan,
@@ -200,6 +223,39 @@ function scoreBody(g: number, plan: ScorePlan, map: readonly number[], zeroMissi
   return body;
 }
 
+function modelBody(g: number, plan: ModelPlan, map: readonly number[]): string[] {
+  const u = (k: number): number => map[k] as number;
+  const mask = plan.inputs.reduce((m, _, k) => (m | missingBit(u(k)) | flagBit(u(k))) >>> 0, 0);
+  // The result is void when any input is flagged, or missing without an imputation rule.
+  const voidMask = plan.terms.reduce((m, t) => (m | flagBit(u(t.input)) | (t.imputeSlot < 0 ? missingBit(u(t.input)) : 0)) >>> 0, 0);
+  const body: string[] = [`// model ${plan.definition.id}`, `const st${g} = st & ${mask};`];
+  const cs: string[] = [];
+  plan.terms.forEach((t, j) => {
+    const v = `c${g}_${j}`;
+    const slot = `C${g}_${j}[s${u(t.input)}]`;
+    body.push(
+      t.imputeSlot >= 0 ? `const ${v} = (st & ${missingBit(u(t.input))}) !== 0 ? ${(t.table[t.imputeSlot] as number)} : ${slot};` : `const ${v} = ${slot};`,
+      `W${g}_${j}[i] = ${v};`,
+    );
+    cs.push(v);
+  });
+  const zone = Array.from(plan.cuts, (c) => `(pr${g} >= ${c} ? 1 : 0)`).join(' + ') || '0';
+  body.push(
+    `const void${g} = (st${g} & ${voidMask}) !== 0;`,
+    `const lp${g} = void${g} ? NaN : ${plan.definition.intercept} + ${cs.join(' + ')};`,
+    `const pr${g} = 1 / (1 + Math.exp(-lp${g}));`,
+    `LP${g}[i] = lp${g};`,
+    `PR${g}[i] = pr${g};`,
+    `R${g}[i] = void${g} ? -1 : ${zone};`,
+    `EXI${g}[ne${g}] = i;`,
+    `EXS${g}[ne${g}] = st${g};`,
+    `ne${g} += st${g} !== 0 ? 1 : 0;`,
+    `cmpBits${g} |= (st${g} === 0 ? 1 : 0) << (i & 7);`,
+    `if ((i & 7) === 7) { CMP${g}[i >> 3] = cmpBits${g}; cmpBits${g} = 0; }`,
+  );
+  return body;
+}
+
 /**
  * Generate the source of the batch kernel for a group of plans and a column layout. Exposed for tests and for the
  * curious: `kernelSource(groupPlans([planOf(news2)]), layouts, false)` shows exactly what runs.
@@ -211,6 +267,16 @@ export function kernelSource(group: PlanGroup, layouts: readonly ReaderLayout[],
   });
   const post: string[] = [];
   group.scores.forEach(({ plan }, g) => {
+    if (isModelPlan(plan)) {
+      plan.terms.forEach((_, j) => pre.push(`const C${g}_${j} = tables[${g}][${j}].table, W${g}_${j} = outs[${g}].contributions[${j}];`));
+      pre.push(
+        `const LP${g} = outs[${g}].linearPredictor, PR${g} = outs[${g}].probability, R${g} = outs[${g}].risk, CMP${g} = outs[${g}].complete;`,
+        `const EXI${g} = outs[${g}].exceptionRows, EXS${g} = outs[${g}].exceptionStatus;`,
+        `let ne${g} = 0, cmpBits${g} = 0;`,
+      );
+      post.push(`if ((n & 7) !== 0) CMP${g}[n >> 3] = cmpBits${g};`, `outs[${g}].exceptions = ne${g};`);
+      return;
+    }
     plan.parameters.forEach((p, j) => {
       pre.push(`const L${g}_${j} = tables[${g}][${j}].table, P${g}_${j} = outs[${g}].subscores[${j}];`);
       if (p.fallback !== undefined) pre.push(`const F${g}_${j} = tables[${g}][${j}].fallback.table;`);
@@ -230,7 +296,7 @@ export function kernelSource(group: PlanGroup, layouts: readonly ReaderLayout[],
     const layout = layouts[k] as ReaderLayout;
     body.push(input.field.kind === 'numeric' ? numericRead(k, input.field, layout) : discreteRead(k, input.field, layout));
   });
-  group.scores.forEach(({ plan, map }, g) => body.push(...scoreBody(g, plan, map, zeroMissing)));
+  group.scores.forEach(({ plan, map }, g) => body.push(...(isModelPlan(plan) ? modelBody(g, plan, map) : scoreBody(g, plan, map, zeroMissing))));
   return [
     ...pre,
     'for (let i = 0; i < n; i++) {',
@@ -241,10 +307,10 @@ export function kernelSource(group: PlanGroup, layouts: readonly ReaderLayout[],
 }
 
 const cache = new Map<string, BatchKernel>();
-const planIds = new WeakMap<ScorePlan, number>();
+const planIds = new WeakMap<AnyPlan, number>();
 let nextPlanId = 0;
 
-function planId(plan: ScorePlan): number {
+function planId(plan: AnyPlan): number {
   let id = planIds.get(plan);
   if (id === undefined) {
     id = nextPlanId++;
@@ -266,12 +332,12 @@ export function batchKernel(group: PlanGroup, layouts: readonly ReaderLayout[], 
   if (kernel === undefined) {
     const source = kernelSource(group, layouts, zeroMissing);
     const factory = new Function('tables', 'risks', `return function scoreKernel(n, inputs, outs) {\n${source}\n};`) as (
-      tables: readonly (readonly PlanParameter[])[],
-      risks: readonly Int8Array[],
+      tables: readonly (readonly (PlanParameter | PlanTerm)[])[],
+      risks: readonly (Int8Array | null)[],
     ) => BatchKernel;
     kernel = factory(
-      group.scores.map((s) => s.plan.parameters),
-      group.scores.map((s) => s.plan.riskOf),
+      group.scores.map((s) => (isModelPlan(s.plan) ? s.plan.terms : s.plan.parameters)),
+      group.scores.map((s) => (isModelPlan(s.plan) ? null : s.plan.riskOf)),
     );
     cache.set(key, kernel);
   }

@@ -19,7 +19,11 @@ export type FieldName =
   | 'consciousness'
   | 'temperature'
   | 'gcs'
-  | 'age';
+  | 'age'
+  | 'lactate'
+  | 'creatinine'
+  | 'whiteCellCount'
+  | 'comorbidityCount';
 
 /** A numeric input: a measurement on a continuous scale. */
 export interface NumericField {
@@ -132,6 +136,11 @@ export const FIELDS: Readonly<Record<FieldName, InputField>> = {
   temperature: numeric('temperature', 'temperature', '°C', 1, [25, 45], 'Body temperature in degrees Celsius'),
   gcs: numeric('gcs', 'gcs', 'points', 0, [3, 15], 'Glasgow coma score total'),
   age: numeric('age', 'age', 'years', 0, [0, 120], 'Age in completed years', 'floor'),
+  lactate: numeric('lactate', 'lactate', 'mmol/L', 1, [0.1, 30], 'Blood lactate'),
+  // Below 15 µmol/L is how a creatinine in mg/dL shows itself (1.2 mg/dL ≈ 106 µmol/L): flagged, not scored.
+  creatinine: numeric('creatinine', 'creatinine', 'µmol/L', 0, [15, 2500], 'Serum creatinine'),
+  whiteCellCount: numeric('whiteCellCount', 'white_cell_count', '10^9/L', 1, [0.1, 300], 'White cell count'),
+  comorbidityCount: numeric('comorbidityCount', 'comorbidity_count', 'conditions', 0, [0, 30], 'Number of recorded comorbidities'),
 };
 
 /** Position of a field in the canonical schema: missing inputs and flags are always listed in this order. */

@@ -2,7 +2,10 @@
  * Score one observation set — the bedside path. Interprets the definition directly (bands and variants as
  * written), independently of the compiled lookup tables the batch kernel uses; property tests hold the two equal.
  */
-import type { Band, BandedScore, BandVariant, FallbackParameter, Parameter, RiskRule } from './definition.js';
+import type { Band, BandedScore, BandVariant, FallbackParameter, Parameter, RiskRule, ScoreDefinition } from './definition.js';
+import type { ModelScore } from './model.js';
+import type { ModelObservationScore } from './score-model-observation.js';
+import { scoreModelObservation } from './score-model-observation.js';
 import { isNumericParameter } from './definition.js';
 import { argumentError, fieldTypeError, optionError } from './errors.js';
 import { planOf } from './compile.js';
@@ -23,6 +26,10 @@ export interface Observation {
   temperature?: number | null;
   gcs?: number | null;
   age?: number | null;
+  lactate?: number | null;
+  creatinine?: number | null;
+  whiteCellCount?: number | null;
+  comorbidityCount?: number | null;
 }
 
 /** How missing parameters are treated: `'none'` (the RCP's rule: no total) or `'zero'` (research option). */
@@ -138,10 +145,14 @@ function candidateBands(
  *   heartRate: 112, consciousness: 'A', temperature: 38.4 });
  * // => { total: 7, complete: true, risk: 'high', redFlag: false, missing: [], flags: [], subscores: {…}, response: {…} }
  */
-export function scoreObservation(score: BandedScore, observation: Observation, options: ScoreOptions = {}): ObservationScore {
+export function scoreObservation(score: BandedScore, observation: Observation, options?: ScoreOptions): ObservationScore;
+export function scoreObservation(score: ModelScore, observation: Observation, options?: ScoreOptions): ModelObservationScore;
+export function scoreObservation(score: ScoreDefinition, observation: Observation, options?: ScoreOptions): ObservationScore | ModelObservationScore;
+export function scoreObservation(score: ScoreDefinition, observation: Observation, options: ScoreOptions = {}): ObservationScore | ModelObservationScore {
   if (observation === null || typeof observation !== 'object' || Array.isArray(observation)) {
     throw argumentError(FN, 'observation', 'an object of vitals by field name', observation);
   }
+  if (score.kind === 'model') return scoreModelObservation(score, observation as Record<string, unknown>);
   const policy = options.missing ?? 'none';
   if (policy !== 'none' && policy !== 'zero') throw optionError(FN, 'missing', "'none' or 'zero'", policy);
   const plan = planOf(score);

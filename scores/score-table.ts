@@ -4,15 +4,18 @@
  * are kept as they are. Bad rows are flagged with a reason, never dropped, never thrown.
  */
 import type { Data, Vector } from 'apache-arrow';
-import { Bool, Dictionary, Field, Int8, Int16, makeData, RecordBatch, Schema, Struct, Table, Utf8, vectorFromArray } from 'apache-arrow';
-import type { BandedScore } from './definition.js';
+import { Bool, Dictionary, Field, Float64, Int8, Int16, makeData, RecordBatch, Schema, Struct, Table, Utf8, vectorFromArray } from 'apache-arrow';
+import type { BandedScore, ScoreDefinition } from './definition.js';
 import { argumentError, optionError } from './errors.js';
 import type { PlanInput, ScorePlan } from './compile.js';
 import { flagBit, missingBit, planOf } from './compile.js';
 import type { ColumnBinding } from './columns.js';
 import { bindColumns, kernelInput, rawValue } from './columns.js';
-import type { KernelOutput, PlanGroup } from './kernel.js';
-import { batchKernel, groupPlans } from './kernel.js';
+import type { AnyPlan, KernelOutput, ModelKernelOutput, PlanGroup } from './kernel.js';
+import { batchKernel, groupPlans, isModelPlan } from './kernel.js';
+import type { ModelScore } from './model.js';
+import type { ModelPlan } from './model-plan.js';
+import { modelPlanOf } from './model-plan.js';
 import { bitmapBytes, indexTypeFor, nullableIntData, sparseDictionaryData } from './output-columns.js';
 import type { MissingPolicy } from './score-observation.js';
 import { flagReason, schemaOrder } from './schema.js';
@@ -31,18 +34,36 @@ export interface ScoreTableOptions {
 }
 
 /** The names of the columns a score adds, in order. */
-export function outputColumns(score: BandedScore): string[] {
-  const plan = planOf(score);
+export function outputColumns(score: ScoreDefinition): string[] {
   const id = score.id;
+  if (score.kind === 'model') {
+    const plan = modelPlanOf(score);
+    return [
+      `${id}_probability`,
+      `${id}_linear_predictor`,
+      `${id}_risk`,
+      `${id}_complete`,
+      ...plan.terms.map((t) => `${id}_${(plan.inputs[t.input] as PlanInput).field.column}`),
+      `${id}_missing`,
+      `${id}_imputed`,
+      `${id}_flags`,
+    ];
+  }
+  const plan = planOf(score);
   return [
     `${id}_total`,
     `${id}_risk`,
     `${id}_red_flag`,
     `${id}_complete`,
-    ...plan.parameters.map((p) => `${id}_${(plan.inputs[p.input] as { field: { column: string } }).field.column}`),
+    ...plan.parameters.map((p) => `${id}_${(plan.inputs[p.input] as PlanInput).field.column}`),
     `${id}_missing`,
     `${id}_flags`,
   ];
+}
+
+/** The compiled plan of any definition, cached per definition object. */
+function planFor(def: ScoreDefinition): AnyPlan {
+  return def.kind === 'model' ? modelPlanOf(def) : planOf(def);
 }
 
 /** A dictionary of strings grown across batches, so every batch shares one dictionary. */
@@ -62,10 +83,17 @@ class StringDictionary {
 
 /** What one score produced for one batch. */
 interface ScoreBatch {
-  out: KernelOutput;
-  /** Per exception row: dictionary keys of its missing and flags strings (−1 = none). */
+  out: KernelOutput | ModelKernelOutput;
+  /** Per exception row: dictionary keys of its missing, imputed and flags strings (−1 = none). */
   missingKeys: Int32Array;
+  imputedKeys: Int32Array;
   flagKeys: Int32Array;
+}
+
+interface ScoreDictionaries {
+  missing: StringDictionary;
+  imputed: StringDictionary;
+  flags: StringDictionary;
 }
 
 /** Name the missing inputs and flag reasons of each exception row — the only rows that have any. */
@@ -73,14 +101,18 @@ function describeExceptions(
   group: PlanGroup,
   bindings: readonly ColumnBinding[],
   batchData: readonly (Data | undefined)[],
-  out: KernelOutput,
-  missingDict: StringDictionary,
-  flagDict: StringDictionary,
-): { missingKeys: Int32Array; flagKeys: Int32Array } {
+  out: KernelOutput | ModelKernelOutput,
+  dicts: ScoreDictionaries,
+  imputedMask: number,
+): { missingKeys: Int32Array; imputedKeys: Int32Array; flagKeys: Int32Array } {
   const count = out.exceptions;
   const missingKeys = new Int32Array(count).fill(-1);
+  const imputedKeys = new Int32Array(count).fill(-1);
   const flagKeys = new Int32Array(count).fill(-1);
   const byMask = new Map<number, number>(); // missing-input mask → dictionary key
+  const byImputed = new Map<number, number>();
+  const names = (mask: number): string =>
+    ordered.filter(({ k }) => (mask & missingBit(k)) !== 0).map(({ input }) => input.field.column).join(';');
   const missMask = group.inputs.reduce((m, _, k) => m | missingBit(k), 0);
   // Name inputs in canonical schema order, whichever scores were grouped together.
   const order = group.inputs.map((_, k) => k).sort((a, b) => schemaOrder((group.inputs[a] as PlanInput).field.field) - schemaOrder((group.inputs[b] as PlanInput).field.field));
@@ -91,11 +123,19 @@ function describeExceptions(
     if (miss !== 0) {
       let key = byMask.get(miss);
       if (key === undefined) {
-        const names = ordered.filter(({ k }) => (miss & missingBit(k)) !== 0).map(({ input }) => input.field.column);
-        key = missingDict.key(names.join(';'));
+        key = dicts.missing.key(names(miss));
         byMask.set(miss, key);
       }
       missingKeys[e] = key;
+      const imputed = miss & imputedMask;
+      if (imputed !== 0) {
+        let ikey = byImputed.get(imputed);
+        if (ikey === undefined) {
+          ikey = dicts.imputed.key(names(imputed));
+          byImputed.set(imputed, ikey);
+        }
+        imputedKeys[e] = ikey;
+      }
     }
     if ((st & ~missMask) !== 0) {
       const row = out.exceptionRows[e] as number;
@@ -105,10 +145,10 @@ function describeExceptions(
         const value = rawValue(batchData[k], (bindings[k] as ColumnBinding).kind, row);
         reasons.push(`${flagReason(input.field, value)}:${input.field.column}`);
       });
-      flagKeys[e] = flagDict.key(reasons.join(';'));
+      flagKeys[e] = dicts.flags.key(reasons.join(';'));
     }
   }
-  return { missingKeys, flagKeys };
+  return { missingKeys, imputedKeys, flagKeys };
 }
 
 function emptyBatch(table: Table): RecordBatch {
@@ -116,8 +156,20 @@ function emptyBatch(table: Table): RecordBatch {
   return new RecordBatch(table.schema, makeData({ type: new Struct(table.schema.fields), length: 0, nullCount: 0, children }));
 }
 
-function newOutput(plan: ScorePlan, n: number): KernelOutput {
+function newOutput(plan: AnyPlan, n: number): KernelOutput | ModelKernelOutput {
   const bytes = ((n + 63) & ~63) >> 3;
+  if (isModelPlan(plan)) {
+    return {
+      contributions: plan.terms.map(() => new Float64Array(n)),
+      linearPredictor: new Float64Array(n),
+      probability: new Float64Array(n),
+      risk: new Int8Array(n),
+      complete: new Uint8Array(bytes),
+      exceptionRows: new Int32Array(n),
+      exceptionStatus: new Uint32Array(n),
+      exceptions: 0,
+    };
+  }
   return {
     subscores: plan.parameters.map(() => new Int8Array(n)),
     total: plan.maxTotal > 127 ? new Int16Array(n) : new Int8Array(n),
@@ -131,7 +183,7 @@ function newOutput(plan: ScorePlan, n: number): KernelOutput {
 }
 
 /** Run one group's kernel over every batch; results per score, per batch. */
-function runGroup(group: PlanGroup, table: Table, batches: readonly RecordBatch[], zeroMissing: boolean, dicts: readonly { missing: StringDictionary; flags: StringDictionary }[]): ScoreBatch[][] {
+function runGroup(group: PlanGroup, table: Table, batches: readonly RecordBatch[], zeroMissing: boolean, dicts: readonly ScoreDictionaries[]): ScoreBatch[][] {
   const neededBy = (k: number): string =>
     group.scores.filter((s) => s.map.includes(k) && s.plan.inputs[s.map.indexOf(k)]?.required).map((s) => s.plan.definition.id).join('", "') ||
     group.scores.filter((s) => s.map.includes(k)).map((s) => s.plan.definition.id).join('", "');
@@ -145,15 +197,78 @@ function runGroup(group: PlanGroup, table: Table, batches: readonly RecordBatch[
     const outs = group.scores.map((s) => newOutput(s.plan, n));
     batchKernel(group, layouts, zeroMissing)(n, inputs, outs);
     outs.forEach((out, g) => {
-      const d = dicts[g] as { missing: StringDictionary; flags: StringDictionary };
-      (perScore[g] as ScoreBatch[]).push({ out, ...describeExceptions(group, bindings, batchData, out, d.missing, d.flags) });
+      const { plan, map } = group.scores[g] as PlanGroup['scores'][number];
+      const imputedMask = isModelPlan(plan) ? plan.terms.reduce((m, t) => (t.imputeSlot >= 0 ? m | missingBit(map[t.input] as number) : m), 0) : 0;
+      (perScore[g] as ScoreBatch[]).push({ out, ...describeExceptions(group, bindings, batchData, out, dicts[g] as ScoreDictionaries, imputedMask) });
     });
   }
   return perScore;
 }
 
-/** The Arrow fields one score adds, and a function building its columns for one batch. */
-function scoreColumns(def: BandedScore, plan: ScorePlan, policy: MissingPolicy, dicts: { missing: StringDictionary; flags: StringDictionary }) {
+/** Dictionary-encoded string columns (missing, imputed, flags) of one score. */
+function stringColumn(name: string, dict: StringDictionary) {
+  const type = new Dictionary(new Utf8(), indexTypeFor(dict.values.length));
+  const vector = vectorFromArray(dict.values, new Utf8());
+  return {
+    field: new Field(name, type, true),
+    build: (n: number, rows: Int32Array, keys: Int32Array, count: number) => sparseDictionaryData(type, vector, n, rows, keys, count),
+  };
+}
+
+/** A Float64 column whose nulls are its NaNs on the exception rows. */
+function floatData(values: Float64Array, rows: Int32Array, count: number): Data {
+  const n = values.length;
+  let bitmap: Uint8Array | undefined;
+  let nulls = 0;
+  for (let e = 0; e < count; e++) {
+    const i = rows[e] as number;
+    if (!Number.isNaN(values[i] as number)) continue;
+    if (bitmap === undefined) bitmap = new Uint8Array(bitmapBytes(n)).fill(255);
+    bitmap[i >> 3] = (bitmap[i >> 3] as number) & ~(1 << (i & 7));
+    nulls++;
+  }
+  return makeData({ type: new Float64(), length: n, nullCount: nulls, nullBitmap: nulls > 0 ? bitmap : undefined, data: values });
+}
+
+/** The Arrow fields a model-based score adds, and a function building its columns for one batch. */
+function modelColumns(def: ModelScore, plan: ModelPlan, dicts: ScoreDictionaries) {
+  const names = outputColumns(def);
+  const at = (k: number): string => names[k] as string;
+  const riskType = new Dictionary(new Utf8(), new Int8());
+  const riskVector = vectorFromArray(def.zones.map((z) => z.label), new Utf8());
+  const missing = stringColumn(at(names.length - 3), dicts.missing);
+  const imputed = stringColumn(at(names.length - 2), dicts.imputed);
+  const flags = stringColumn(at(names.length - 1), dicts.flags);
+  const fields = [
+    new Field(at(0), new Float64(), true, new Map([['ewskit.outcome', def.outcome], ['ewskit.horizon_hours', String(def.horizonHours)]])),
+    new Field(at(1), new Float64(), true),
+    new Field(at(2), riskType, true),
+    new Field(at(3), new Bool(), false),
+    ...plan.terms.map((_, j) => new Field(at(4 + j), new Float64(), true)),
+    missing.field,
+    imputed.field,
+    flags.field,
+  ];
+  const build = (r: ScoreBatch, n: number): Data[] => {
+    const out = r.out as ModelKernelOutput;
+    const rows = out.exceptionRows;
+    const count = out.exceptions;
+    return [
+      floatData(out.probability, rows, count),
+      floatData(out.linearPredictor, rows, count),
+      nullableRiskData(riskType, riskVector, out.risk, rows, count),
+      makeData({ type: new Bool(), length: n, nullCount: 0, data: out.complete }),
+      ...out.contributions.map((c) => floatData(c, rows, count)),
+      missing.build(n, rows, r.missingKeys, count),
+      imputed.build(n, rows, r.imputedKeys, count),
+      flags.build(n, rows, r.flagKeys, count),
+    ];
+  };
+  return { names, fields, build };
+}
+
+/** The Arrow fields a banded score adds, and a function building its columns for one batch. */
+function bandedColumns(def: BandedScore, plan: ScorePlan, policy: MissingPolicy, dicts: ScoreDictionaries) {
   const names = outputColumns(def);
   const totalType = plan.maxTotal > 127 ? new Int16() : new Int8();
   const riskType = new Dictionary(new Utf8(), new Int8());
@@ -173,7 +288,7 @@ function scoreColumns(def: BandedScore, plan: ScorePlan, policy: MissingPolicy, 
     new Field(at(names.length - 1), flagType, true),
   ];
   const build = (r: ScoreBatch, n: number): Data[] => {
-    const { out } = r;
+    const out = r.out as KernelOutput;
     const rows = out.exceptionRows;
     const count = out.exceptions;
     return [
@@ -208,17 +323,17 @@ function scoreColumns(def: BandedScore, plan: ScorePlan, policy: MissingPolicy, 
  * @throws {RangeError} when no score is given, or two share an id
  * @example scoreTable(news2, table).getChild('news2_total'); // => Int8 vector, null where incomplete
  */
-export function scoreTable(scores: BandedScore | readonly BandedScore[], table: Table, options: ScoreTableOptions = {}): Table {
+export function scoreTable(scores: ScoreDefinition | readonly ScoreDefinition[], table: Table, options: ScoreTableOptions = {}): Table {
   if (!(table instanceof Table)) throw argumentError(FN, 'table', 'an apache-arrow Table', table);
   const policy = options.missing ?? 'none';
   if (policy !== 'none' && policy !== 'zero') throw optionError(FN, 'missing', "'none' or 'zero'", policy);
-  const defs: readonly BandedScore[] = Array.isArray(scores) ? scores : [scores as BandedScore];
+  const defs: readonly ScoreDefinition[] = Array.isArray(scores) ? scores : [scores as ScoreDefinition];
   if (defs.length === 0) throw optionError(FN, 'scores', 'at least one score definition', defs);
   const ids = defs.map((d) => d?.id);
   if (new Set(ids).size !== ids.length) throw optionError(FN, 'scores', 'scores with distinct ids', ids.join(', '));
-  const plans = defs.map((d) => planOf(d));
+  const plans = defs.map((d) => planFor(d));
   const batches = table.batches.length > 0 ? table.batches : [emptyBatch(table)];
-  const dicts = plans.map(() => ({ missing: new StringDictionary(), flags: new StringDictionary() }));
+  const dicts: ScoreDictionaries[] = plans.map(() => ({ missing: new StringDictionary(), imputed: new StringDictionary(), flags: new StringDictionary() }));
 
   // One group reads every column once; past 16 distinct inputs, each score gets its own pass.
   const together = groupPlans(plans);
@@ -230,12 +345,19 @@ export function scoreTable(scores: BandedScore | readonly BandedScore[], table: 
     });
   }
 
-  const columns = defs.map((d, s) => scoreColumns(d, plans[s] as ScorePlan, policy, dicts[s] as { missing: StringDictionary; flags: StringDictionary }));
+  const columns: { names: string[]; fields: Field[]; build: (r: ScoreBatch, n: number) => Data[] }[] = defs.map((d, s) =>
+    d.kind === 'model'
+      ? modelColumns(d, plans[s] as ModelPlan, dicts[s] as ScoreDictionaries)
+      : bandedColumns(d, plans[s] as ScorePlan, policy, dicts[s] as ScoreDictionaries),
+  );
   const added = new Set(columns.flatMap((c) => c.names));
   const kept = table.schema.fields.map((f, i) => ({ f, i })).filter(({ f }) => !added.has(f.name));
   const metadata = new Map(table.schema.metadata);
   for (const d of defs) {
-    metadata.set(`ewskit.${d.id}`, JSON.stringify({ score: d.id, name: d.name, version: d.version, missingPolicy: policy }));
+    const meta = d.kind === 'model'
+      ? { score: d.id, name: d.name, version: d.version, kind: 'model', outcome: d.outcome, horizonHours: d.horizonHours, illustrative: d.illustrative === true }
+      : { score: d.id, name: d.name, version: d.version, missingPolicy: policy };
+    metadata.set(`ewskit.${d.id}`, JSON.stringify(meta));
   }
   const schema = new Schema([...kept.map(({ f }) => f), ...columns.flatMap((c) => c.fields)], metadata);
   const outBatches = batches.map((batch, b) => {

@@ -3,8 +3,7 @@
  * few example rows. Aggregates only; example rows never show a patient or encounter identifier.
  */
 import type { Data, Table } from 'apache-arrow';
-import type { BandedScore } from '../../scores/definition.js';
-import { outputColumns } from '../../scores/score-table.js';
+import type { ScoreDefinition } from '../../scores/definition.js';
 
 export interface ScoreSummary {
   rows: number;
@@ -21,10 +20,17 @@ function isValid(data: Data, i: number): boolean {
   return ((bm[j >> 3] as number) >> (j & 7)) & 1 ? true : false;
 }
 
-/** Count rows per risk band, rows without a total, flagged rows and red flags. Runs in O(rows). */
-export function summariseScores(score: BandedScore, scored: Table): ScoreSummary {
-  const [, riskName, redName] = outputColumns(score) as [string, string, string];
-  const counts = new Array<number>(score.risks.length).fill(0);
+/** The risk labels of a score: bands for a points score, zones for a model. */
+export function riskLabels(score: ScoreDefinition): readonly string[] {
+  return score.kind === 'model' ? score.zones.map((z) => z.label) : score.risks;
+}
+
+/** Count rows per risk band, rows without a result, flagged rows and red flags. Runs in O(rows). */
+export function summariseScores(score: ScoreDefinition, scored: Table): ScoreSummary {
+  const riskName = `${score.id}_risk`;
+  const redName = `${score.id}_red_flag`;
+  const labels = riskLabels(score);
+  const counts = new Array<number>(labels.length).fill(0);
   let noTotal = 0;
   let flagged = 0;
   let redFlag = 0;
@@ -43,7 +49,7 @@ export function summariseScores(score: BandedScore, scored: Table): ScoreSummary
   }
   return {
     rows: scored.numRows,
-    byRisk: score.risks.map((risk, k) => ({ risk, count: counts[k] as number })),
+    byRisk: labels.map((risk, k) => ({ risk, count: counts[k] as number })),
     noTotal,
     flagged,
     redFlag,
@@ -54,31 +60,37 @@ const fmt = (n: number): string => n.toLocaleString('en-GB');
 const pct = (n: number, d: number): string => (d === 0 ? '—' : `${((100 * n) / d).toFixed(1)}%`);
 
 /** Render a summary as a Markdown table. */
-export function formatSummary(score: BandedScore, s: ScoreSummary): string {
+export function formatSummary(score: ScoreDefinition, s: ScoreSummary): string {
+  const none = score.kind === 'model' ? 'no probability (flagged, or missing without imputation)' : 'no total (incomplete or flagged)';
   const rows = [
     ...s.byRisk.map((r) => [r.risk, fmt(r.count), pct(r.count, s.rows)]),
-    ['no total (incomplete or flagged)', fmt(s.noTotal), pct(s.noTotal, s.rows)],
+    [score.kind === 'banded' && score.rules.length === 0 ? 'no published risk bands' : none, fmt(s.noTotal), pct(s.noTotal, s.rows)],
   ];
+  const red =
+    score.kind === 'banded' && score.redFlag !== undefined
+      ? `Red score (a single parameter scoring ${score.redFlag.minPoints}): ${fmt(s.redFlag)} sets. `
+      : '';
   const lines = [
-    `| ${score.name} risk band | observation sets | share |`,
+    `| ${score.name} ${score.kind === 'model' ? 'risk zone' : 'risk band'} | observation sets | share |`,
     '|---|---:|---:|',
     ...rows.map((r) => `| ${r.join(' | ')} |`),
     '',
-    `Red score (a single parameter scoring ${score.redFlag?.minPoints ?? '—'}): ${fmt(s.redFlag)} sets. ` +
-      `Flagged values (implausible, non-finite or unknown codes): ${fmt(s.flagged)} sets — kept, with a reason in ${score.id}_flags.`,
+    `${red}Flagged values (implausible, non-finite or unknown codes): ${fmt(s.flagged)} sets — kept, with a reason in ${score.id}_flags.`,
   ];
   return lines.join('\n');
 }
 
 /** Render a few scored rows (no identifiers) as a Markdown table. */
-export function formatExamples(score: BandedScore, scored: Table, rowIndexes: readonly number[]): string {
+export function formatExamples(score: ScoreDefinition, scored: Table, rowIndexes: readonly number[]): string {
   const shown = ['observed_at', 'respiratory_rate', 'spo2', 'on_oxygen', 'systolic_bp', 'heart_rate', 'consciousness', 'temperature'];
-  const added = [`${score.id}_total`, `${score.id}_risk`, `${score.id}_flags`, `${score.id}_missing`];
+  const result = score.kind === 'model' ? `${score.id}_probability` : `${score.id}_total`;
+  const added = [result, `${score.id}_risk`, `${score.id}_flags`, `${score.id}_missing`];
   const header = [...shown, ...added];
   const cell = (name: string, i: number): string => {
     const v: unknown = scored.getChild(name)?.get(i);
     if (v === null || v === undefined) return '·';
     if (name === 'observed_at') return new Date(Number(v)).toISOString().slice(0, 16).replace('T', ' ');
+    if (typeof v === 'number' && !Number.isInteger(v)) return v.toFixed(3);
     return String(v);
   };
   return [

@@ -21,6 +21,10 @@ const NUMERIC: [keyof Observation, string][] = [
   ['diastolicBP', 'diastolic_bp'],
   ['gcs', 'gcs'],
   ['age', 'age'],
+  ['lactate', 'lactate'],
+  ['creatinine', 'creatinine'],
+  ['whiteCellCount', 'white_cell_count'],
+  ['comorbidityCount', 'comorbidity_count'],
 ];
 
 /** One table from observation objects; values of the wrong JS type are not expected here. */
