@@ -1,7 +1,8 @@
 /**
  * A small, seeded demo table in the canonical observation schema, built in memory: ward patients observed a few
  * times a day, some deteriorating, with the messiness of real EPR data (missing temperatures, the odd Fahrenheit
- * entry, a hypercapnic patient on SpO2 Scale 2, free-text consciousness). For trying the API, not for research:
+ * entry, a hypercapnic patient on SpO2 Scale 2, free-text consciousness), and laboratory values (lactate,
+ * creatinine, white cell count) on about one observation set in four. For trying the API, not for research:
  * the synthetic cohort generator is the research tool.
  */
 import type { Table } from 'apache-arrow';
@@ -28,6 +29,8 @@ const HOUR = 3_600_000;
 export function demoObservations(options: DemoOptions = {}): Table {
   const patients = options.patients ?? 200;
   const rng = createRandom(options.seed ?? 1);
+  // Laboratory values come from their own stream, so adding them left the vitals of every seed unchanged.
+  const labs = createRandom((options.seed ?? 1) + 0x9e37);
   const cols = {
     patient_id: [] as string[],
     encounter_id: [] as string[],
@@ -42,6 +45,10 @@ export function demoObservations(options: DemoOptions = {}): Table {
     consciousness: [] as (string | null)[],
     temperature: [] as (number | null)[],
     age: [] as number[],
+    lactate: [] as (number | null)[],
+    creatinine: [] as (number | null)[],
+    white_cell_count: [] as (number | null)[],
+    comorbidity_count: [] as number[],
   };
   for (let p = 0; p < patients; p++) {
     const id = `P${String(p + 1).padStart(5, '0')}`;
@@ -49,6 +56,8 @@ export function demoObservations(options: DemoOptions = {}): Table {
     const hypercapnic = rng.bernoulli(0.03);
     const deteriorates = rng.bernoulli(0.1);
     const sets = 3 + rng.int(10);
+    const comorbidities = labs.int(5);
+    const baselineCreatinine = labs.normal(80, 15);
     let t = START + rng.int(72) * HOUR;
     for (let s = 0; s < sets; s++) {
       // Severity 0 (well) → 1 (very unwell); deteriorating patients worsen towards their last observations.
@@ -73,6 +82,12 @@ export function demoObservations(options: DemoOptions = {}): Table {
       const fahrenheit = rng.bernoulli(0.004);
       cols.temperature.push(missingTemp ? null : fahrenheit ? Math.round((temp * 9) / 5 + 32) : temp);
       cols.age.push(age);
+      // Labs are measured less often than vitals: about one set in four.
+      const measured = labs.bernoulli(0.25);
+      cols.lactate.push(measured ? Math.round(Math.max(0.3, labs.normal(1.1 + 3 * sev * sev, 0.4)) * 10) / 10 : null);
+      cols.creatinine.push(measured ? Math.round(Math.max(30, baselineCreatinine * (1 + sev) + labs.normal(0, 8))) : null);
+      cols.white_cell_count.push(measured ? Math.round(Math.max(0.5, labs.normal(7 + 6 * sev, 1.8)) * 10) / 10 : null);
+      cols.comorbidity_count.push(comorbidities);
       t += Math.round((sev > 0.4 ? 1 + rng.next() * 2 : 4 + rng.next() * 4) * HOUR);
     }
   }
@@ -90,5 +105,9 @@ export function demoObservations(options: DemoOptions = {}): Table {
     consciousness: vectorFromArray(cols.consciousness, new Dictionary(new Utf8(), new Int32())),
     temperature: vectorFromArray(cols.temperature, new Float64()),
     age: vectorFromArray(cols.age, new Int16()),
+    lactate: vectorFromArray(cols.lactate, new Float64()),
+    creatinine: vectorFromArray(cols.creatinine, new Float64()),
+    white_cell_count: vectorFromArray(cols.white_cell_count, new Float64()),
+    comorbidity_count: vectorFromArray(cols.comorbidity_count, new Int8()),
   } as never) as unknown as Table;
 }

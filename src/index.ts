@@ -9,6 +9,7 @@ export { cart } from '../scores/cart.js';
 export { scoreObservation } from '../scores/score-observation.js';
 export { scoreTable, outputColumns } from '../scores/score-table.js';
 export { listScores, getScore } from '../scores/catalogue.js';
+export { loadScore } from '../scores/load-score.js';
 export { planScore } from '../scores/compile.js';
 export { kernelSource } from '../scores/kernel.js';
 export { FIELDS, parseConsciousness, flagReason } from '../scores/schema.js';
@@ -27,7 +28,10 @@ export type {
   RedFlagRule,
   RiskRule,
   ScoreDefinition,
+  FallbackParameter,
 } from '../scores/definition.js';
+export type { ModelScore, ModelTerm, LinearTerm, BandTerm, CategoryTerm, RiskZone, MissingRule } from '../scores/model.js';
+export type { ModelObservationScore } from '../scores/score-model-observation.js';
 export type { MissingPolicy, Observation, ObservationScore, ScoreOptions } from '../scores/score-observation.js';
 export type { ScoreTableOptions } from '../scores/score-table.js';
 export type { ScoreInfo } from '../scores/catalogue.js';

@@ -2,10 +2,11 @@
  * The `ewskit` command line: parses arguments and calls the library. Exit codes: 0 success, 1 a failure while
  * running (a missing file, a wrong column), 2 a usage error (unknown command, score or option).
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { Table } from 'apache-arrow';
 import { getScore, listScores } from '../../scores/catalogue.js';
 import type { ScoreDefinition } from '../../scores/definition.js';
+import { loadScore } from '../../scores/load-score.js';
 import type { MissingPolicy } from '../../scores/score-observation.js';
 import { scoreTable } from '../../scores/score-table.js';
 import { demoObservations } from '../demo.js';
@@ -25,6 +26,7 @@ const HELP = `ewskit — clinical early-warning scores: exact scoring, fast Arro
 Usage:
   ewskit demo [--patients N] [--seed S]           score a built-in seeded demo table and summarise it
   ewskit score --score ID --in FILE --out FILE    score an Arrow IPC file of observations
+               [--score ID ...]                   several scores in one pass; ID is built-in or a .json file
                [--missing none|zero]              (zero: research option, labelled in the output)
   ewskit scores                                   list the built-in scores
   ewskit help | --help                            this text
@@ -34,7 +36,10 @@ systolic_bp, heart_rate, consciousness (A/C/V/P/U or words), temperature (°C); 
 
 type Flags = Map<string, string>;
 
-function parseFlags(args: readonly string[], allowed: readonly string[]): Flags {
+/** Options that may be given more than once collect their values here, in order. */
+const REPEATABLE = new Set(['score']);
+
+function parseFlags(args: readonly string[], allowed: readonly string[], repeated: Map<string, string[]> = new Map()): Flags {
   const flags: Flags = new Map();
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] as string;
@@ -43,7 +48,9 @@ function parseFlags(args: readonly string[], allowed: readonly string[]): Flags 
     if (!allowed.includes(name)) throw new UsageError(`unknown option --${name} (expected ${allowed.map((a) => `--${a}`).join(', ')})`);
     const value = inline ?? args[++i];
     if (value === undefined || (inline === undefined && value.startsWith('--'))) throw new UsageError(`option --${name} needs a value`);
+    if (flags.has(name) && !REPEATABLE.has(name)) throw new UsageError(`option --${name} is given twice`);
     flags.set(name, value);
+    repeated.set(name, [...(repeated.get(name) ?? []), value]);
   }
   return flags;
 }
@@ -56,13 +63,19 @@ function intFlag(flags: Flags, name: string, fallback: number, min: number): num
   return v;
 }
 
-function scoreFlag(flags: Flags): ScoreDefinition {
-  const id = flags.get('score') ?? 'news2';
-  const score = getScore(id);
-  if (score === undefined) {
-    throw new UsageError(`unknown score "${id}" (built-in scores: ${listScores().map((s) => s.id).join(', ')})`);
+/** A built-in score by id, or a definition file (`.json`) validated by loadScore. */
+function resolveScore(id: string): ScoreDefinition {
+  const builtIn = getScore(id);
+  if (builtIn !== undefined) return builtIn;
+  if (id.endsWith('.json') || existsSync(id)) {
+    if (!existsSync(id)) throw new Error(`score definition file "${id}" does not exist.`);
+    return loadScore(readFileSync(id, 'utf8'));
   }
-  return score;
+  throw new UsageError(`unknown score "${id}" (built-in scores: ${listScores().map((s) => s.id).join(', ')}; or give a path to a .json definition)`);
+}
+
+function scoreFlags(repeated: Map<string, string[]>): ScoreDefinition[] {
+  return (repeated.get('score') ?? ['news2']).map(resolveScore);
 }
 
 function missingFlag(flags: Flags): MissingPolicy {
@@ -72,9 +85,9 @@ function missingFlag(flags: Flags): MissingPolicy {
 }
 
 /** Up to `k` example rows: the highest-risk complete rows first, then one flagged row if any. */
-function exampleRows(scored: Table, id: string, k: number): number[] {
-  const totals = scored.getChild(`${id}_total`);
-  const flags = scored.getChild(`${id}_flags`);
+function exampleRows(scored: Table, score: ScoreDefinition, k: number): number[] {
+  const totals = scored.getChild(score.kind === 'model' ? `${score.id}_probability` : `${score.id}_total`);
+  const flags = scored.getChild(`${score.id}_flags`);
   const order: number[] = [];
   const byTotal: { i: number; t: number }[] = [];
   let flagged = -1;
@@ -91,25 +104,26 @@ function exampleRows(scored: Table, id: string, k: number): number[] {
 }
 
 function demo(args: readonly string[], io: CliIO): number {
-  const flags = parseFlags(args, ['patients', 'seed', 'score']);
+  const repeated = new Map<string, string[]>();
+  const flags = parseFlags(args, ['patients', 'seed', 'score'], repeated);
   const patients = intFlag(flags, 'patients', 200, 1);
   const seed = intFlag(flags, 'seed', 1, 0);
-  const score = scoreFlag(flags);
+  const scores = scoreFlags(repeated);
   const table = demoObservations({ patients, seed });
-  const scored = scoreTable(score, table);
+  const scored = scoreTable(scores, table);
+  const first = scores[0] as ScoreDefinition;
   io.stdout(
     [
-      `# ewskit demo — ${score.name} on a built-in demo table`,
+      `# ewskit demo — ${scores.map((s) => s.name).join(', ')} on a built-in demo table`,
       '',
       `${patients.toLocaleString('en-GB')} synthetic patients, ${table.numRows.toLocaleString('en-GB')} observation sets, seed ${seed}.`,
       '',
-      formatSummary(score, summariseScores(score, scored)),
-      '',
+      ...scores.flatMap((s) => [formatSummary(s, summariseScores(s, scored)), '']),
       'Example rows (no identifiers; · = null):',
       '',
-      formatExamples(score, scored, exampleRows(scored, score.id, 4)),
+      formatExamples(first, scored, exampleRows(scored, first, 4)),
       '',
-      `Source: ${score.source}`,
+      ...scores.map((s) => `Source (${s.name}): ${s.source}`),
       '',
     ].join('\n'),
   );
@@ -117,8 +131,9 @@ function demo(args: readonly string[], io: CliIO): number {
 }
 
 function score(args: readonly string[], io: CliIO): number {
-  const flags = parseFlags(args, ['score', 'in', 'out', 'missing']);
-  const def = scoreFlag(flags);
+  const repeated = new Map<string, string[]>();
+  const flags = parseFlags(args, ['score', 'in', 'out', 'missing'], repeated);
+  const defs = scoreFlags(repeated);
   const missing = missingFlag(flags);
   const input = flags.get('in');
   const output = flags.get('out');
@@ -129,14 +144,13 @@ function score(args: readonly string[], io: CliIO): number {
     return 1;
   }
   const table = readArrowFile(input);
-  const scored = scoreTable(def, table, { missing });
+  const scored = scoreTable(defs, table, { missing });
   writeArrowFile(output, scored);
   io.stdout(
     [
-      `Scored ${scored.numRows.toLocaleString('en-GB')} observation sets from ${input} with ${def.name}${missing === 'zero' ? ' (research option: missing parameters scored as 0)' : ''}; wrote ${output}.`,
+      `Scored ${scored.numRows.toLocaleString('en-GB')} observation sets from ${input} with ${defs.map((d) => d.name).join(', ')}${missing === 'zero' ? ' (research option: missing parameters scored as 0)' : ''}; wrote ${output}.`,
       '',
-      formatSummary(def, summariseScores(def, scored)),
-      '',
+      ...defs.flatMap((d) => [formatSummary(d, summariseScores(d, scored)), '']),
     ].join('\n'),
   );
   return 0;

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tableFromArrays, vectorFromArray, Float64 } from 'apache-arrow';
@@ -106,5 +106,31 @@ describe('ewskit usage errors', () => {
 
   it('scores lists the catalogue', () => {
     expect(run(['scores']).stdout).toMatch(/^news2\s+NEWS2 \(2017\)/);
+  });
+});
+
+describe('ewskit score with several scores and a definition file', () => {
+  it('scores NEWS2, MEWS and a JSON model in one pass', () => {
+    const dir = tmp();
+    const input = join(dir, 'obs.arrow');
+    const output = join(dir, 'scored.arrow');
+    const model = new URL('../fixtures/example-model.json', import.meta.url).pathname;
+    writeArrowFile(input, demoObservations({ patients: 20 }));
+    const r = run(['score', '--score', 'news2', '--score', 'mews', '--score', model, '--in', input, '--out', output]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const names = readArrowFile(output).schema.fields.map((f) => f.name);
+    expect(names).toEqual(expect.arrayContaining(['news2_total', 'mews_total', 'example_model_probability']));
+    expect(r.stdout).toMatch(/NEWS2, MEWS, Example severity model/);
+  });
+
+  it('exits 1 with every problem of a malformed definition file', () => {
+    const dir = tmp();
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, JSON.stringify({ kind: 'banded', id: 'Bad Id' }));
+    const r = run(['score', '--score', bad, '--in', bad, '--out', join(dir, 'o.arrow')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/\$\.name: expected a non-empty string/);
+    expect(r.stderr).toMatch(/\$\.parameters: expected an array/);
   });
 });
