@@ -77,6 +77,11 @@ const CONSCIOUSNESS_WORDS: Readonly<Record<string, ConsciousnessCode>> = {
   unresponsive: 'U',
 };
 
+/** Every accepted consciousness entry (lower case, single spaces) and its code — for generators such as SQL. */
+export function consciousnessWords(): readonly (readonly [string, ConsciousnessCode])[] {
+  return Object.entries(CONSCIOUSNESS_WORDS);
+}
+
 /**
  * Read a consciousness entry as an ACVPU code: `A C V P U` in any case, or the words alert, confusion,
  * (new) confusion, voice, pain, unresponsive. Surrounding white space is ignored.

@@ -10,6 +10,7 @@ export { scoreObservation } from '../scores/score-observation.js';
 export { scoreTable, outputColumns } from '../scores/score-table.js';
 export { listScores, getScore } from '../scores/catalogue.js';
 export { loadScore } from '../scores/load-score.js';
+export { toSQL, quoteIdent } from '../scores/sql.js';
 export { planScore } from '../scores/compile.js';
 export { kernelSource } from '../scores/kernel.js';
 export { FIELDS, parseConsciousness, flagReason } from '../scores/schema.js';
@@ -34,6 +35,7 @@ export type { ModelScore, ModelTerm, LinearTerm, BandTerm, CategoryTerm, RiskZon
 export type { ModelObservationScore } from '../scores/score-model-observation.js';
 export type { MissingPolicy, Observation, ObservationScore, ScoreOptions } from '../scores/score-observation.js';
 export type { ScoreTableOptions } from '../scores/score-table.js';
+export type { SqlDialect, SqlOptions } from '../scores/sql.js';
 export type { ScoreInfo } from '../scores/catalogue.js';
 export type { ScorePlan } from '../scores/compile.js';
 export type { FieldName, InputField, NumericField, DiscreteField, FlagReason } from '../scores/schema.js';
