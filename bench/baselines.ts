@@ -80,6 +80,25 @@ function isValid(d: Data, i: number): boolean {
   return d.nullCount === 0 || bm === undefined || bm.length === 0 ? true : (((bm[(d.offset + i) >> 3] as number) >> ((d.offset + i) & 7)) & 1) === 1;
 }
 
+/**
+ * The memory floor for any set of columns: generated, like the kernel, as one straight loop that reads each
+ * listed column once per row and writes one byte.
+ */
+export function memoryFloorOf(columns: readonly string[]): (table: Table, out: Uint8Array) => number {
+  const body = [
+    'let row = 0;',
+    'for (let b = 0; b < table.batches.length; b++) {',
+    ...columns.map((c, k) => `  const c${k} = valuesOf(table, b, ${JSON.stringify(c)}).values;`),
+    '  const n = c0.length;',
+    `  for (let i = 0; i < n; i++) out[row + i] = ${columns.map((_, k) => `c${k}[i]`).join(' + ')} > 0 ? 1 : 0;`,
+    '  row += n;',
+    '}',
+    'return row;',
+  ].join('\n');
+  const make = new Function('valuesOf', `return function floor(table, out) {\n${body}\n};`) as (v: typeof valuesOf) => (table: Table, out: Uint8Array) => number;
+  return make(valuesOf);
+}
+
 /** One observation object and one result object per row. */
 export function perRowObjects(table: Table, totals: Int8Array): number {
   let row = 0;

@@ -8,6 +8,9 @@ import { createRandom } from '../validation/random.js';
 
 export const VITALS = ['respiratory_rate', 'spo2', 'on_oxygen', 'systolic_bp', 'heart_rate', 'temperature'] as const;
 
+/** Extra Float64 columns for the catalogue suite (CART, qSOFA, the model), drawn the same way. */
+export const EXTRA = ['diastolic_bp', 'gcs', 'age', 'lactate', 'creatinine', 'white_cell_count'] as const;
+
 const CONSCIOUSNESS = vectorFromArray(['A', 'C', 'V', 'P', 'U'], new Utf8());
 
 function column(n: number, nullRate: number, seed: number, draw: (u: number, z: number) => number): { values: Float64Array; validity: Uint8Array | undefined; nulls: number } {
@@ -24,17 +27,27 @@ function column(n: number, nullRate: number, seed: number, draw: (u: number, z: 
   return { values, validity, nulls };
 }
 
-/** A table of `n` rows in one batch per `batchRows` rows, with `nullRate` nulls per column. Same arguments → same table. */
-export function benchTable(n: number, nullRate: number, seed = 1, batchRows = 1 << 20): Table {
-  const draws: Record<(typeof VITALS)[number], (u: number, z: number) => number> = {
+/**
+ * A table of `n` rows in one batch per `batchRows` rows, with `nullRate` nulls per column. Same arguments → same
+ * table. With `extra`, also the columns of {@link EXTRA}.
+ */
+export function benchTable(n: number, nullRate: number, seed = 1, batchRows = 1 << 20, extra = false): Table {
+  const draws: Record<(typeof VITALS)[number] | (typeof EXTRA)[number], (u: number, z: number) => number> = {
     respiratory_rate: (_u, z) => Math.round(16 + 4 * z),
     spo2: (_u, z) => Math.min(100, Math.round(96 + 2.5 * z)),
     on_oxygen: (u) => (u < 0.15 ? 1 : 0),
     systolic_bp: (_u, z) => Math.round(125 + 20 * z),
     heart_rate: (_u, z) => Math.round(82 + 16 * z),
     temperature: (_u, z) => Math.round((37 + 0.7 * z) * 10) / 10,
+    diastolic_bp: (_u, z) => Math.round(75 + 12 * z),
+    gcs: (u) => (u < 0.95 ? 15 : 9 + Math.floor(u * 6)),
+    age: (u) => Math.floor(18 + 80 * u),
+    lactate: (_u, z) => Math.max(0.3, Math.round((1.3 + 0.6 * z) * 10) / 10),
+    creatinine: (_u, z) => Math.max(30, Math.round(85 + 25 * z)),
+    white_cell_count: (_u, z) => Math.max(0.5, Math.round((8 + 2.5 * z) * 10) / 10),
   };
-  const cols = VITALS.map((name, k) => ({ name, ...column(n, nullRate, seed * 100 + k, draws[name]) }));
+  const names = extra ? [...VITALS, ...EXTRA] : [...VITALS];
+  const cols = names.map((name, k) => ({ name, ...column(n, nullRate, seed * 100 + k, draws[name]) }));
   const crng = createRandom(seed * 100 + 99);
   const codes = new Int32Array(n);
   for (let i = 0; i < n; i++) {

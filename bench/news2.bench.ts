@@ -92,8 +92,8 @@ console.log('\nNEWS2 kernel ratios (median rows/s over baseline rows/s, same run
 for (const r of ratios) {
   console.log(`  ${String(r.rows).padStart(9)} rows, ${(r.nullRate * 100).toFixed(0)}% nulls: ${r.vsMemoryFloor}× memory floor, ${r.vsPerRowObjects}× per-row objects`);
 }
-mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
+mkdirSync('bench/results', { recursive: true }); // run from the package root (npm run bench)
 writeFileSync(
-  new URL('./results/latest.json', import.meta.url),
+  'bench/results/latest.json',
   `${JSON.stringify({ suite: 'news2', node: process.version, cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, columns: [...VITALS, 'consciousness'], results, ratios }, null, 2)}\n`,
 );

@@ -4,7 +4,7 @@
  * `on_oxygen`; utf8 or dictionary-of-utf8 for `consciousness`; an all-null (Arrow `Null`) column reads as missing.
  */
 import type { Data, DataType, Field, Schema } from 'apache-arrow';
-import { makeVector, Type, util } from 'apache-arrow';
+import { Type, util } from 'apache-arrow';
 import type { PlanInput } from './compile.js';
 import { columnTypeError, missingColumnError } from './errors.js';
 import type { KernelInput, ReaderKind } from './kernel.js';
@@ -125,11 +125,4 @@ export function kernelInput(binding: ColumnBinding, data: Data | undefined): Ker
       return { values, validity, offset, map: null };
     }
   }
-}
-
-/** The raw value of a column at one row, for building flag reasons (a rare path, never per clean row). */
-export function rawValue(data: Data | undefined, kind: ReaderKind, row: number): unknown {
-  if (data === undefined || kind === 'absent') return null;
-  const value: unknown = makeVector(data).get(row);
-  return typeof value === 'bigint' ? Number(value) : value;
 }

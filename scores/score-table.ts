@@ -10,8 +10,8 @@ import { argumentError, optionError } from './errors.js';
 import type { PlanInput, ScorePlan } from './compile.js';
 import { flagBit, missingBit, planOf } from './compile.js';
 import type { ColumnBinding } from './columns.js';
-import { bindColumns, kernelInput, rawValue } from './columns.js';
-import type { AnyPlan, KernelOutput, ModelKernelOutput, PlanGroup } from './kernel.js';
+import { bindColumns, kernelInput } from './columns.js';
+import type { AnyPlan, KernelInput, KernelOutput, ModelKernelOutput, PlanGroup } from './kernel.js';
 import { batchKernel, groupPlans, isModelPlan } from './kernel.js';
 import type { ModelScore } from './model.js';
 import type { ModelPlan } from './model-plan.js';
@@ -100,7 +100,7 @@ interface ScoreDictionaries {
 function describeExceptions(
   group: PlanGroup,
   bindings: readonly ColumnBinding[],
-  batchData: readonly (Data | undefined)[],
+  inputs: readonly KernelInput[],
   out: KernelOutput | ModelKernelOutput,
   dicts: ScoreDictionaries,
   imputedMask: number,
@@ -117,6 +117,12 @@ function describeExceptions(
   // Name inputs in canonical schema order, whichever scores were grouped together.
   const order = group.inputs.map((_, k) => k).sort((a, b) => schemaOrder((group.inputs[a] as PlanInput).field.field) - schemaOrder((group.inputs[b] as PlanInput).field.field));
   const ordered = order.map((k) => ({ k, input: group.inputs[k] as PlanInput }));
+  // A flagged number is either non-finite or out of range; a flagged code is unknown (or a non-finite number).
+  const numbers = group.inputs.map((_, k) => {
+    const kind = (bindings[k] as ColumnBinding).kind;
+    return kind === 'numeric' || kind === 'numcode' ? (inputs[k]?.values ?? null) : null;
+  });
+  const byFlags = new Map<number, number>(); // status word and non-finite mask → dictionary key
   for (let e = 0; e < count; e++) {
     const st = out.exceptionStatus[e] as number;
     const miss = st & missMask;
@@ -139,13 +145,21 @@ function describeExceptions(
     }
     if ((st & ~missMask) !== 0) {
       const row = out.exceptionRows[e] as number;
-      const reasons: string[] = [];
-      ordered.forEach(({ k, input }) => {
-        if ((st & flagBit(k)) === 0) return;
-        const value = rawValue(batchData[k], (bindings[k] as ColumnBinding).kind, row);
-        reasons.push(`${flagReason(input.field, value)}:${input.field.column}`);
-      });
-      flagKeys[e] = dicts.flags.key(reasons.join(';'));
+      let nonFinite = 0;
+      for (const { k } of ordered) {
+        const values = numbers[k];
+        if ((st & flagBit(k)) !== 0 && values !== null && values !== undefined && !Number.isFinite(values[row] as number)) nonFinite |= 1 << k;
+      }
+      const cacheKey = (st >>> 16) * 65536 + nonFinite;
+      let key = byFlags.get(cacheKey);
+      if (key === undefined) {
+        const reasons = ordered
+          .filter(({ k }) => (st & flagBit(k)) !== 0)
+          .map(({ k, input }) => `${flagReason(input.field, (nonFinite >> k) & 1 ? Number.NaN : input.field.kind === 'numeric' ? 0 : '')}:${input.field.column}`);
+        key = dicts.flags.key(reasons.join(';'));
+        byFlags.set(cacheKey, key);
+      }
+      flagKeys[e] = key;
     }
   }
   return { missingKeys, imputedKeys, flagKeys };
@@ -199,7 +213,7 @@ function runGroup(group: PlanGroup, table: Table, batches: readonly RecordBatch[
     outs.forEach((out, g) => {
       const { plan, map } = group.scores[g] as PlanGroup['scores'][number];
       const imputedMask = isModelPlan(plan) ? plan.terms.reduce((m, t) => (t.imputeSlot >= 0 ? m | missingBit(map[t.input] as number) : m), 0) : 0;
-      (perScore[g] as ScoreBatch[]).push({ out, ...describeExceptions(group, bindings, batchData, out, dicts[g] as ScoreDictionaries, imputedMask) });
+      (perScore[g] as ScoreBatch[]).push({ out, ...describeExceptions(group, bindings, inputs, out, dicts[g] as ScoreDictionaries, imputedMask) });
     });
   }
   return perScore;
