@@ -11,6 +11,7 @@
 import type { Band, BandedScore, BandVariant, FallbackParameter, NumericParameter, Parameter, RiskRule } from './definition.js';
 import { isNumericParameter } from './definition.js';
 import { DefinitionError } from './errors.js';
+import { cachedBy } from './memo.js';
 import { quantize } from './precision.js';
 import type { DiscreteField, FieldName, InputField, NumericField } from './schema.js';
 import { FIELDS } from './schema.js';
@@ -291,14 +292,5 @@ export function planScore(def: BandedScore): ScorePlan {
   return { definition: def, inputs, parameters, maxTotal, redMin: def.redFlag?.minPoints ?? Infinity, riskOf };
 }
 
-const plans = new WeakMap<BandedScore, ScorePlan>();
-
 /** The plan of a definition, compiled once per definition object. */
-export function planOf(def: BandedScore): ScorePlan {
-  let plan = plans.get(def);
-  if (plan === undefined) {
-    plan = planScore(def);
-    plans.set(def, plan);
-  }
-  return plan;
-}
+export const planOf: (def: BandedScore) => ScorePlan = cachedBy(planScore);

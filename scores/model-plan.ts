@@ -6,6 +6,7 @@
 import type { PlanInput } from './compile.js';
 import { MAX_INPUTS, quantizedRange } from './compile.js';
 import { DefinitionError } from './errors.js';
+import { cachedBy } from './memo.js';
 import type { ModelScore, ModelTerm } from './model.js';
 import { quantize } from './precision.js';
 import type { FieldName, NumericField } from './schema.js';
@@ -146,14 +147,5 @@ export function planModel(def: ModelScore): ModelPlan {
   return { kind: 'model', definition: def, inputs, terms, cuts: Float64Array.from(z.slice(1).map((zone) => zone.min)) };
 }
 
-const plans = new WeakMap<ModelScore, ModelPlan>();
-
 /** The plan of a model definition, compiled once per definition object. */
-export function modelPlanOf(def: ModelScore): ModelPlan {
-  let plan = plans.get(def);
-  if (plan === undefined) {
-    plan = planModel(def);
-    plans.set(def, plan);
-  }
-  return plan;
-}
+export const modelPlanOf: (def: ModelScore) => ModelPlan = cachedBy(planModel);

@@ -10,35 +10,16 @@ import { mews } from '../../scores/mews.js';
 import { news } from '../../scores/news.js';
 import { news2 } from '../../scores/news2.js';
 import { qsofa } from '../../scores/qsofa.js';
-import type { Observation } from '../../scores/score-observation.js';
 import { scoreObservation } from '../../scores/score-observation.js';
 import { outputColumns, scoreTable } from '../../scores/score-table.js';
 import { FIELDS } from '../../scores/schema.js';
+import { anyObservation } from '../helpers/arbitraries.js';
 import { rowOf, tableOf } from '../helpers/tables.js';
 
 const ALL: BandedScore[] = [news2, news, mews, qsofa, cart];
 
-const vital = (lo: number, hi: number) =>
-  fc.oneof(
-    { weight: 6, arbitrary: fc.integer({ min: lo * 100, max: hi * 100 }).map((x) => x / 100) },
-    { weight: 3, arbitrary: fc.integer({ min: lo, max: hi }) },
-    { weight: 1, arbitrary: fc.constant(null) },
-    { weight: 1, arbitrary: fc.constantFrom(Number.NaN, -3, 1e5) },
-  );
 
-const observation: fc.Arbitrary<Observation> = fc.record({
-  respiratoryRate: vital(0, 90),
-  spo2: vital(40, 105),
-  spo2Scale: fc.constantFrom(null, 1, 2, 5),
-  onOxygen: fc.constantFrom<boolean | null>(true, false, null),
-  systolicBP: vital(10, 320),
-  diastolicBP: vital(5, 210),
-  heartRate: vital(0, 320),
-  consciousness: fc.constantFrom('A', 'a', 'C', 'V', 'P', 'U', 'new confusion', 'X', null),
-  temperature: vital(20, 110),
-  gcs: vital(2, 16),
-  age: vital(0, 130),
-});
+const observation = anyObservation;
 
 const column = (field: string): string => FIELDS[field as keyof typeof FIELDS].column;
 const rename = (s: string): string => {

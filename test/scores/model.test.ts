@@ -12,6 +12,7 @@ import { outputColumns, scoreTable } from '../../scores/score-table.js';
 import { news2 } from '../../scores/news2.js';
 import type { FieldName } from '../../scores/schema.js';
 import { FIELDS } from '../../scores/schema.js';
+import { vital } from '../helpers/arbitraries.js';
 import { rowOf, tableOf } from '../helpers/tables.js';
 
 const model = loadScore(readFileSync(new URL('../fixtures/example-model.json', import.meta.url), 'utf8')) as ModelScore;
@@ -84,12 +85,6 @@ describe('scoreTable(model, table)', () => {
     expect(JSON.parse(scored.schema.metadata.get('ewskit.example_model') as string)).toMatchObject({ kind: 'model', illustrative: true, horizonHours: 24 });
   });
 
-  const vital = (lo: number, hi: number) =>
-    fc.oneof(
-      { weight: 5, arbitrary: fc.integer({ min: lo * 10, max: hi * 10 }).map((x) => x / 10) },
-      { weight: 1, arbitrary: fc.constant(null) },
-      { weight: 1, arbitrary: fc.constantFrom(Number.NaN, -1) },
-    );
   const observation: fc.Arbitrary<Observation> = fc.record({
     respiratoryRate: vital(0, 60), spo2: vital(45, 101), heartRate: vital(20, 220), systolicBP: vital(40, 260),
     consciousness: fc.constantFrom('A', 'C', 'V', 'P', 'U', 'X', null), temperature: vital(30, 43), age: vital(10, 110),

@@ -9,6 +9,7 @@ import { news2 } from '../../scores/news2.js';
 import type { Observation } from '../../scores/score-observation.js';
 import { scoreObservation } from '../../scores/score-observation.js';
 import { scoreTable } from '../../scores/score-table.js';
+import { vital } from '../helpers/arbitraries.js';
 import { rowOf, tableOf } from '../helpers/tables.js';
 
 const COLUMN: Record<string, string> = {
@@ -22,26 +23,17 @@ const COLUMN: Record<string, string> = {
   temperature: 'temperature',
 };
 
-/** A vital: usually realistic (to 0–2 decimals), sometimes null, implausible or not finite. */
-const vital = (lo: number, hi: number) =>
-  fc.oneof(
-    { weight: 6, arbitrary: fc.integer({ min: lo * 100, max: hi * 100 }).map((x) => x / 100) },
-    { weight: 3, arbitrary: fc.integer({ min: lo, max: hi }) },
-    { weight: 1, arbitrary: fc.constant(null) },
-    { weight: 1, arbitrary: fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, -1, -0.4, 1e6) },
-    { weight: 1, arbitrary: fc.double({ noNaN: false }) },
-  );
 
 const observation = (oxygen: fc.Arbitrary<boolean | number | null>): fc.Arbitrary<Observation> =>
   fc.record({
-    respiratoryRate: vital(0, 90),
-    spo2: vital(40, 105),
+    respiratoryRate: vital(0, 90, { anyDouble: true }),
+    spo2: vital(40, 105, { anyDouble: true }),
     spo2Scale: fc.constantFrom(null, null, 1, 2, 2, 3, 0),
     onOxygen: oxygen,
-    systolicBP: vital(10, 320),
-    heartRate: vital(0, 320),
+    systolicBP: vital(10, 320, { anyDouble: true }),
+    heartRate: vital(0, 320, { anyDouble: true }),
     consciousness: fc.constantFrom('A', 'A', 'a', 'C', 'V', 'P', 'U', 'alert', 'New confusion', 'pain', 'X', '', null),
-    temperature: vital(20, 110),
+    temperature: vital(20, 110, { anyDouble: true }),
   });
 
 const boolOxygen = fc.constantFrom<boolean | null>(true, false, null);

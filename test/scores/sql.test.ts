@@ -17,6 +17,7 @@ import { qsofa } from '../../scores/qsofa.js';
 import type { Observation } from '../../scores/score-observation.js';
 import { outputColumns, scoreTable } from '../../scores/score-table.js';
 import { quoteIdent, toSQL } from '../../scores/sql.js';
+import { anyObservation } from '../helpers/arbitraries.js';
 import { rowOf, tableOf } from '../helpers/tables.js';
 
 const model = loadScore(readFileSync(new URL('../fixtures/example-model.json', import.meta.url), 'utf8'));
@@ -64,20 +65,8 @@ async function query(sql: string): Promise<Record<string, unknown>[]> {
   return reader.getRowObjects() as Record<string, unknown>[];
 }
 
-const vital = (lo: number, hi: number) =>
-  fc.oneof(
-    { weight: 6, arbitrary: fc.integer({ min: lo * 100, max: hi * 100 }).map((x) => x / 100) },
-    { weight: 3, arbitrary: fc.integer({ min: lo, max: hi }) },
-    { weight: 1, arbitrary: fc.constant(null) },
-    { weight: 1, arbitrary: fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, -2, 1e6) },
-  );
 
-const observation: fc.Arbitrary<Observation> = fc.record({
-  respiratoryRate: vital(0, 90), spo2: vital(40, 105), spo2Scale: fc.constantFrom(null, 1, 2, 3), onOxygen: fc.constantFrom<boolean | null>(true, false, null),
-  systolicBP: vital(10, 320), diastolicBP: vital(5, 210), heartRate: vital(0, 320), temperature: vital(20, 110),
-  consciousness: fc.constantFrom('A', ' alert ', 'C', 'New  Confusion', 'V', 'p', 'U', 'X', '', null), gcs: vital(2, 16), age: vital(0, 130),
-  lactate: vital(0, 35), creatinine: vital(1, 2600), whiteCellCount: vital(0, 320), comorbidityCount: vital(0, 10),
-});
+const observation = anyObservation;
 
 /** Normalise DuckDB values (BigInt integers, NaN) for comparison with Arrow values. */
 function norm(v: unknown): unknown {
