@@ -1,0 +1,162 @@
+/**
+ * Sufficient statistics of a score against a binary outcome: the number of positives and negatives at each
+ * distinct score value, in ascending order. AUROC, its DeLong variance, the ROC and precision–recall curves and
+ * every threshold metric are exact functions of these counts, and counts from batches or partitions merge by
+ * addition — so a metric over a billion rows streams in memory proportional to the number of distinct values.
+ */
+import type { Outcomes, Scores } from './input.js';
+import { readPairs } from './input.js';
+
+/** Positives and negatives per distinct score value, ascending. */
+export interface ValueCounts {
+  readonly values: Float64Array;
+  readonly pos: Float64Array;
+  readonly neg: Float64Array;
+}
+
+/** Largest integer range the counting path buckets directly (beyond it, scores are sorted). */
+export const MAX_INTEGER_RANGE = 1 << 20;
+
+function compress(values: ArrayLike<number>, pos: ArrayLike<number>, neg: ArrayLike<number>): ValueCounts {
+  let k = 0;
+  for (let i = 0; i < values.length; i++) if ((pos[i] as number) + (neg[i] as number) > 0) k++;
+  const out = { values: new Float64Array(k), pos: new Float64Array(k), neg: new Float64Array(k) };
+  k = 0;
+  for (let i = 0; i < values.length; i++) {
+    if ((pos[i] as number) + (neg[i] as number) === 0) continue;
+    out.values[k] = values[i] as number;
+    out.pos[k] = pos[i] as number;
+    out.neg[k] = neg[i] as number;
+    k++;
+  }
+  return out;
+}
+
+/**
+ * Counts by sorting: any finite scores. Runs in O(n log n).
+ *
+ * @param scores complete scores
+ * @param labels 1 for an event, 0 otherwise
+ */
+export function countsBySorting(scores: Float64Array, labels: Uint8Array): ValueCounts {
+  let m = 0;
+  for (let i = 0; i < labels.length; i++) m += labels[i] as number;
+  const p = new Float64Array(m);
+  const q = new Float64Array(labels.length - m);
+  let a = 0;
+  let b = 0;
+  for (let i = 0; i < labels.length; i++) {
+    if (labels[i] === 1) p[a++] = scores[i] as number;
+    else q[b++] = scores[i] as number;
+  }
+  p.sort();
+  q.sort();
+  const values: number[] = [];
+  const pos: number[] = [];
+  const neg: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < p.length || j < q.length) {
+    const v = j >= q.length || (i < p.length && (p[i] as number) <= (q[j] as number)) ? (p[i] as number) : (q[j] as number);
+    let cp = 0;
+    let cn = 0;
+    while (i < p.length && p[i] === v) {
+      cp++;
+      i++;
+    }
+    while (j < q.length && q[j] === v) {
+      cn++;
+      j++;
+    }
+    values.push(v);
+    pos.push(cp);
+    neg.push(cn);
+  }
+  return { values: Float64Array.from(values), pos: Float64Array.from(pos), neg: Float64Array.from(neg) };
+}
+
+/**
+ * Counts by bucketing integer scores (NEWS2 is 0–20): one pass, no sort. Runs in O(n + range).
+ *
+ * @returns the counts, or `undefined` when a score is not an integer or the range exceeds {@link MAX_INTEGER_RANGE}
+ */
+export function countsByInteger(scores: Float64Array, labels: Uint8Array): ValueCounts | undefined {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < scores.length; i++) {
+    const s = scores[i] as number;
+    if (!Number.isInteger(s)) return undefined;
+    if (s < lo) lo = s;
+    if (s > hi) hi = s;
+  }
+  if (scores.length === 0) return { values: new Float64Array(0), pos: new Float64Array(0), neg: new Float64Array(0) };
+  if (hi - lo > MAX_INTEGER_RANGE) return undefined;
+  const size = hi - lo + 1;
+  const pos = new Float64Array(size);
+  const neg = new Float64Array(size);
+  for (let i = 0; i < scores.length; i++) {
+    const k = (scores[i] as number) - lo;
+    if (labels[i] === 1) pos[k] = (pos[k] as number) + 1;
+    else neg[k] = (neg[k] as number) + 1;
+  }
+  const values = new Float64Array(size);
+  for (let k = 0; k < size; k++) values[k] = lo + k;
+  return compress(values, pos, neg);
+}
+
+/**
+ * Merge counts from batches or partitions: the counts of the union of the rows. Runs in O(k₁ + k₂).
+ *
+ * @example mergeCounts(countsOf(a1, y1), countsOf(a2, y2)); // equals countsOf(a1 ∪ a2, y1 ∪ y2)
+ */
+export function mergeCounts(a: ValueCounts, b: ValueCounts): ValueCounts {
+  const values: number[] = [];
+  const pos: number[] = [];
+  const neg: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.values.length || j < b.values.length) {
+    const va = i < a.values.length ? (a.values[i] as number) : Infinity;
+    const vb = j < b.values.length ? (b.values[j] as number) : Infinity;
+    const v = Math.min(va, vb);
+    let cp = 0;
+    let cn = 0;
+    if (va === v) {
+      cp += a.pos[i] as number;
+      cn += a.neg[i] as number;
+      i++;
+    }
+    if (vb === v) {
+      cp += b.pos[j] as number;
+      cn += b.neg[j] as number;
+      j++;
+    }
+    values.push(v);
+    pos.push(cp);
+    neg.push(cn);
+  }
+  return { values: Float64Array.from(values), pos: Float64Array.from(pos), neg: Float64Array.from(neg) };
+}
+
+/** Which way risk runs: higher scores mean higher risk (the default), or lower scores do. */
+export type Direction = 'higher' | 'lower';
+
+/**
+ * The counts of a score against an outcome: by bucketing when every score is an integer in a modest range,
+ * otherwise by sorting. With `direction: 'lower'`, scores are negated so that higher always means riskier.
+ * Pairs with a missing score or outcome are left out and counted. Runs in O(n) or O(n log n).
+ *
+ * @example countsOf([0, 1, 1, 3], [0, 0, 1, 1]).counts; // values [0, 1, 3], pos [0, 1, 1], neg [1, 1, 0]
+ */
+export function countsOf(score: Scores, outcome: Outcomes, direction: Direction = 'higher', fn = 'countsOf'): { counts: ValueCounts; nMissing: number; path: 'integer' | 'sort' } {
+  if (direction !== 'higher' && direction !== 'lower') {
+    throw new RangeError(`${fn}: option "direction" expected 'higher' or 'lower'; received ${String(direction)}.`);
+  }
+  const { scores, labels, nMissing } = readPairs(fn, score, outcome);
+  if (direction === 'lower') for (let i = 0; i < scores.length; i++) scores[i] = -(scores[i] as number);
+  for (let i = 0; i < scores.length; i++) {
+    if (!Number.isFinite(scores[i] as number)) throw new RangeError(`${fn}: score values must be finite; received ${scores[i]}.`);
+  }
+  const byInteger = countsByInteger(scores, labels);
+  return byInteger === undefined ? { counts: countsBySorting(scores, labels), nMissing, path: 'sort' } : { counts: byInteger, nMissing, path: 'integer' };
+}
