@@ -5,7 +5,7 @@
  * addition — so a metric over a billion rows streams in memory proportional to the number of distinct values.
  */
 import type { Outcomes, Scores } from './input.js';
-import { readPairs } from './input.js';
+import { outcomeValue, readPairs } from './input.js';
 
 /** Positives and negatives per distinct score value, ascending. */
 export interface ValueCounts {
@@ -138,6 +138,55 @@ export function mergeCounts(a: ValueCounts, b: ValueCounts): ValueCounts {
   return { values: Float64Array.from(values), pos: Float64Array.from(pos), neg: Float64Array.from(neg) };
 }
 
+/**
+ * The counting path in one pass over the caller's arrays, with no copy: every complete score must be an integer
+ * (and finite); buckets grow as new values appear. Returns `undefined` at the first non-integer score, so the
+ * caller can sort instead. Outcomes are checked exactly as everywhere else.
+ */
+function countIntegersDirect(fn: string, score: Scores, outcome: Outcomes, sign: number): { counts: ValueCounts; nMissing: number } | undefined {
+  if (score.length !== outcome.length) return undefined; // readPairs reports the mismatch
+  let base = 0;
+  let pos = new Float64Array(0);
+  let neg = new Float64Array(0);
+  let nMissing = 0;
+  const n = score.length;
+  for (let i = 0; i < n; i++) {
+    const raw = score[i];
+    const o = outcome[i];
+    const y = o === 1 || o === true ? 1 : o === 0 || o === false ? 0 : outcomeValue(fn, o, i);
+    if (raw === null || raw === undefined || y < 0 || raw !== raw) {
+      nMissing++;
+      continue;
+    }
+    const v = sign * (raw as number);
+    if ((v | 0) !== v && !Number.isInteger(v)) return undefined; // the fast check covers |v| < 2³¹
+    let k = v - base;
+    if (k < 0 || k >= pos.length) {
+      // Grow (doubling) to cover v, with room on the side it grew towards.
+      const empty = pos.length === 0;
+      const lo = empty ? v : Math.min(base, v);
+      const hi = empty ? v : Math.max(base + pos.length - 1, v);
+      if (hi - lo > MAX_INTEGER_RANGE) return undefined;
+      const size = Math.min(MAX_INTEGER_RANGE + 1, Math.max(hi - lo + 1, pos.length * 2, 32));
+      const newBase = !empty && v < base ? hi - size + 1 : lo;
+      const p2 = new Float64Array(size);
+      const n2 = new Float64Array(size);
+      if (!empty) {
+        p2.set(pos, base - newBase);
+        n2.set(neg, base - newBase);
+      }
+      pos = p2;
+      neg = n2;
+      base = newBase;
+      k = v - base;
+    }
+    if (y === 1) pos[k] = (pos[k] as number) + 1;
+    else neg[k] = (neg[k] as number) + 1;
+  }
+  const values = Float64Array.from({ length: pos.length }, (_, k) => base + k);
+  return { counts: compress(values, pos, neg), nMissing };
+}
+
 /** Which way risk runs: higher scores mean higher risk (the default), or lower scores do. */
 export type Direction = 'higher' | 'lower';
 
@@ -152,6 +201,8 @@ export function countsOf(score: Scores, outcome: Outcomes, direction: Direction 
   if (direction !== 'higher' && direction !== 'lower') {
     throw new RangeError(`${fn}: option "direction" expected 'higher' or 'lower'; received ${String(direction)}.`);
   }
+  const direct = countIntegersDirect(fn, score, outcome, direction === 'lower' ? -1 : 1);
+  if (direct !== undefined) return { ...direct, path: 'integer' };
   const { scores, labels, nMissing } = readPairs(fn, score, outcome);
   if (direction === 'lower') for (let i = 0; i < scores.length; i++) scores[i] = -(scores[i] as number);
   for (let i = 0; i < scores.length; i++) {
