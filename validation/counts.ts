@@ -158,7 +158,7 @@ function countIntegersDirect(fn: string, score: Scores, outcome: Outcomes, sign:
       nMissing++;
       continue;
     }
-    const v = sign * (raw as number);
+    const v = sign * (raw as number) + 0; // + 0 turns −0 into 0
     if ((v | 0) !== v && !Number.isInteger(v)) return undefined; // the fast check covers |v| < 2³¹
     let k = v - base;
     if (k < 0 || k >= pos.length) {
@@ -204,7 +204,7 @@ export function countsOf(score: Scores, outcome: Outcomes, direction: Direction 
   const direct = countIntegersDirect(fn, score, outcome, direction === 'lower' ? -1 : 1);
   if (direct !== undefined) return { ...direct, path: 'integer' };
   const { scores, labels, nMissing } = readPairs(fn, score, outcome);
-  if (direction === 'lower') for (let i = 0; i < scores.length; i++) scores[i] = -(scores[i] as number);
+  if (direction === 'lower') for (let i = 0; i < scores.length; i++) scores[i] = 0 - (scores[i] as number); // 0 − x, not −x: no −0
   for (let i = 0; i < scores.length; i++) {
     if (!Number.isFinite(scores[i] as number)) throw new RangeError(`${fn}: score values must be finite; received ${scores[i]}.`);
   }

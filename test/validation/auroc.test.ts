@@ -174,6 +174,18 @@ describe('AUROC properties', () => {
     );
   });
 
+  it('the one-pass counting path equals sorting for integers of any sign and spread, either direction', () => {
+    fc.assert(
+      fc.property(fc.array(fc.record({ s: fc.integer({ min: -5000, max: 5000 }), y: fc.boolean() }), { maxLength: 60 }), fc.constantFrom<'higher' | 'lower'>('higher', 'lower'), (rows, direction) => {
+        const sign = direction === 'lower' ? -1 : 1;
+        const got = countsOf(rows.map((r) => r.s), rows.map((r) => r.y), direction);
+        expect(got.path).toBe('integer');
+        const want = countsBySorting(Float64Array.from(rows, (r) => sign * r.s + 0), Uint8Array.from(rows, (r) => (r.y ? 1 : 0)));
+        expect(got.counts).toEqual(want);
+      }),
+    );
+  });
+
   it('merging the counts of partitions equals computing on the whole', () => {
     fc.assert(
       fc.property(labelled, fc.integer({ min: 0, max: 80 }), (rows, cut) => {
