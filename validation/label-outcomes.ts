@@ -1,0 +1,126 @@
+/**
+ * Outcome labelling: an observation set is positive when an event of the chosen types follows within (t, t + H].
+ * Observation sets at or after their encounter's first such event are excluded (label null) and counted: once the
+ * patient has died or left the ward, a later set predicts nothing. Output rows = input rows.
+ */
+import type { Table } from 'apache-arrow';
+import { Bool, Field, Schema, Table as ArrowTable, makeData, RecordBatch, Struct } from 'apache-arrow';
+
+export interface LabelOptions {
+  /** Prediction horizon in hours (default 24). */
+  horizonHours?: number;
+  /** Event types that count (default: every type in the events table). */
+  eventTypes?: readonly string[];
+}
+
+export interface LabelResult {
+  /** The observations with `event_within_<H>h` (null when excluded) and `after_event` added. */
+  readonly table: Table;
+  /** One label per observation row: 1, 0, or −1 when excluded or without a time/encounter. */
+  readonly labels: Int8Array;
+  readonly positives: number;
+  readonly negatives: number;
+  /** Sets at or after their encounter's first event. */
+  readonly excludedAfterEvent: number;
+  /** Sets without an encounter or a time. */
+  readonly excludedMissing: number;
+}
+
+function column(fn: string, table: Table, name: string, what: string) {
+  const c = table.getChild(name);
+  if (c === null) throw new TypeError(`${fn}: the ${what} table has no column "${name}".`);
+  return c;
+}
+
+const time = (v: unknown): number => (v === null || v === undefined ? Number.NaN : typeof v === 'bigint' ? Number(v) : (v as number));
+
+/**
+ * Label each observation set with whether an event follows within the horizon. Runs in O(n + events · log events).
+ *
+ * @param observations a table with `encounter_id` and `observed_at`
+ * @param events a table with `encounter_id`, `event_at` and `event_type`
+ * @returns the labelled table, labels as an Int8Array, and the counts (positives, negatives, excluded)
+ * @throws {TypeError} when a required column is missing; {RangeError} for a non-positive horizon
+ * @example labelOutcomes(cohort.observations, cohort.events, { horizonHours: 24 }).positives;
+ */
+export function labelOutcomes(observations: Table, events: Table, options: LabelOptions = {}): LabelResult {
+  const fn = 'labelOutcomes';
+  const horizon = options.horizonHours ?? 24;
+  if (!(horizon > 0)) throw new RangeError(`${fn}: option "horizonHours" expected a positive number; received ${String(horizon)}.`);
+  const wanted = options.eventTypes === undefined ? null : new Set(options.eventTypes);
+  const enc = column(fn, observations, 'encounter_id', 'observations');
+  const at = column(fn, observations, 'observed_at', 'observations');
+  const evEnc = column(fn, events, 'encounter_id', 'events');
+  const evAt = column(fn, events, 'event_at', 'events');
+  const evType = column(fn, events, 'event_type', 'events');
+  const byEncounter = new Map<string, number[]>();
+  for (let i = 0; i < events.numRows; i++) {
+    const type = evType.get(i) as string | null;
+    if (wanted !== null && (type === null || !wanted.has(type))) continue;
+    const e = evEnc.get(i) as string | null;
+    const t = time(evAt.get(i));
+    if (e === null || Number.isNaN(t)) continue;
+    let list = byEncounter.get(String(e));
+    if (list === undefined) byEncounter.set(String(e), (list = []));
+    list.push(t);
+  }
+  for (const list of byEncounter.values()) list.sort((a, b) => a - b);
+  const n = observations.numRows;
+  const labels = new Int8Array(n);
+  const afterFlags = new Uint8Array(n);
+  const h = horizon * 3_600_000;
+  let positives = 0;
+  let negatives = 0;
+  let excludedAfterEvent = 0;
+  let excludedMissing = 0;
+  for (let i = 0; i < n; i++) {
+    const e = enc.get(i) as string | null;
+    const t = time(at.get(i));
+    if (e === null || Number.isNaN(t)) {
+      labels[i] = -1;
+      excludedMissing++;
+      continue;
+    }
+    const list = byEncounter.get(String(e));
+    if (list !== undefined && t >= (list[0] as number)) {
+      labels[i] = -1;
+      afterFlags[i] = 1;
+      excludedAfterEvent++;
+      continue;
+    }
+    // Events are sorted and all after t here, so the first is the nearest.
+    const positive = list !== undefined && (list[0] as number) <= t + h;
+    labels[i] = positive ? 1 : 0;
+    if (positive) positives++;
+    else negatives++;
+  }
+  // Arrow columns, batch by batch: the label (null when excluded) and whether the set is at or after the first event.
+  const labelName = `event_within_${horizon}h`;
+  const keptIdx = observations.schema.fields.map((f, k) => ({ f, k })).filter(({ f }) => f.name !== labelName && f.name !== 'after_event');
+  const schema = new Schema([...keptIdx.map(({ f }) => f), new Field(labelName, new Bool(), true), new Field('after_event', new Bool(), false)], observations.schema.metadata);
+  let offset = 0;
+  const batches = observations.batches.map((batch) => {
+    const len = batch.numRows;
+    const bytes = ((len + 63) & ~63) >> 3;
+    const valid = new Uint8Array(bytes);
+    const value = new Uint8Array(bytes);
+    const after = new Uint8Array(bytes);
+    let nulls = 0;
+    for (let r = 0; r < len; r++) {
+      const l = labels[offset + r] as number;
+      const bit = 1 << (r & 7);
+      if (l === -1) nulls++;
+      else valid[r >> 3] = (valid[r >> 3] as number) | bit;
+      if (l === 1) value[r >> 3] = (value[r >> 3] as number) | bit;
+      if (l === -1 && afterFlags[offset + r] === 1) after[r >> 3] = (after[r >> 3] as number) | bit;
+    }
+    offset += len;
+    const children = [
+      ...keptIdx.map(({ k }) => batch.data.children[k] as never),
+      makeData({ type: new Bool(), length: len, nullCount: nulls, nullBitmap: nulls > 0 ? valid : undefined, data: value }),
+      makeData({ type: new Bool(), length: len, nullCount: 0, data: after }),
+    ];
+    return new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length: len, nullCount: 0, children }));
+  });
+  return { table: new ArrowTable(schema, batches), labels, positives, negatives, excludedAfterEvent, excludedMissing };
+}
