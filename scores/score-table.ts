@@ -219,9 +219,19 @@ function runGroup(group: PlanGroup, table: Table, batches: readonly RecordBatch[
   return perScore;
 }
 
+/**
+ * Dictionary ids for the columns a call adds: the next free ids after the input's, in order — so the same input
+ * gives the same schema, byte for byte.
+ */
+function idAllocator(schema: Schema): () => number {
+  let next = 0;
+  for (const f of schema.fields) if (f.type instanceof Dictionary) next = Math.max(next, Number(f.type.id) + 1);
+  return () => next++;
+}
+
 /** Dictionary-encoded string columns (missing, imputed, flags) of one score. */
-function stringColumn(name: string, dict: StringDictionary) {
-  const type = new Dictionary(new Utf8(), indexTypeFor(dict.values.length));
+function stringColumn(name: string, dict: StringDictionary, id: () => number) {
+  const type = new Dictionary(new Utf8(), indexTypeFor(dict.values.length), id());
   const vector = vectorFromArray(dict.values, new Utf8());
   return {
     field: new Field(name, type, true),
@@ -245,14 +255,14 @@ function floatData(values: Float64Array, rows: Int32Array, count: number): Data 
 }
 
 /** The Arrow fields a model-based score adds, and a function building its columns for one batch. */
-function modelColumns(def: ModelScore, plan: ModelPlan, dicts: ScoreDictionaries) {
+function modelColumns(def: ModelScore, plan: ModelPlan, dicts: ScoreDictionaries, id: () => number) {
   const names = outputColumns(def);
   const at = (k: number): string => names[k] as string;
-  const riskType = new Dictionary(new Utf8(), new Int8());
+  const riskType = new Dictionary(new Utf8(), new Int8(), id());
   const riskVector = vectorFromArray(def.zones.map((z) => z.label), new Utf8());
-  const missing = stringColumn(at(names.length - 3), dicts.missing);
-  const imputed = stringColumn(at(names.length - 2), dicts.imputed);
-  const flags = stringColumn(at(names.length - 1), dicts.flags);
+  const missing = stringColumn(at(names.length - 3), dicts.missing, id);
+  const imputed = stringColumn(at(names.length - 2), dicts.imputed, id);
+  const flags = stringColumn(at(names.length - 1), dicts.flags, id);
   const fields = [
     new Field(at(0), new Float64(), true, new Map([['ewskit.outcome', def.outcome], ['ewskit.horizon_hours', String(def.horizonHours)]])),
     new Field(at(1), new Float64(), true),
@@ -282,12 +292,12 @@ function modelColumns(def: ModelScore, plan: ModelPlan, dicts: ScoreDictionaries
 }
 
 /** The Arrow fields a banded score adds, and a function building its columns for one batch. */
-function bandedColumns(def: BandedScore, plan: ScorePlan, policy: MissingPolicy, dicts: ScoreDictionaries) {
+function bandedColumns(def: BandedScore, plan: ScorePlan, policy: MissingPolicy, dicts: ScoreDictionaries, id: () => number) {
   const names = outputColumns(def);
   const totalType = plan.maxTotal > 127 ? new Int16() : new Int8();
-  const riskType = new Dictionary(new Utf8(), new Int8());
-  const missingType = new Dictionary(new Utf8(), indexTypeFor(dicts.missing.values.length));
-  const flagType = new Dictionary(new Utf8(), indexTypeFor(dicts.flags.values.length));
+  const riskType = new Dictionary(new Utf8(), new Int8(), id());
+  const missingType = new Dictionary(new Utf8(), indexTypeFor(dicts.missing.values.length), id());
+  const flagType = new Dictionary(new Utf8(), indexTypeFor(dicts.flags.values.length), id());
   const riskVector = vectorFromArray([...def.risks], new Utf8());
   const missingVector = vectorFromArray(dicts.missing.values, new Utf8());
   const flagVector = vectorFromArray(dicts.flags.values, new Utf8());
@@ -359,10 +369,11 @@ export function scoreTable(scores: ScoreDefinition | readonly ScoreDefinition[],
     });
   }
 
+  const id = idAllocator(table.schema);
   const columns: { names: string[]; fields: Field[]; build: (r: ScoreBatch, n: number) => Data[] }[] = defs.map((d, s) =>
     d.kind === 'model'
-      ? modelColumns(d, plans[s] as ModelPlan, dicts[s] as ScoreDictionaries)
-      : bandedColumns(d, plans[s] as ScorePlan, policy, dicts[s] as ScoreDictionaries),
+      ? modelColumns(d, plans[s] as ModelPlan, dicts[s] as ScoreDictionaries, id)
+      : bandedColumns(d, plans[s] as ScorePlan, policy, dicts[s] as ScoreDictionaries, id),
   );
   const added = new Set(columns.flatMap((c) => c.names));
   const kept = table.schema.fields.map((f, i) => ({ f, i })).filter(({ f }) => !added.has(f.name));

@@ -108,6 +108,11 @@ describe('scoreTable(news2, table) output', () => {
     expect(rowOf(back, 2).news2_flags).toBe('out_of_range:spo2');
   });
 
+  it('is deterministic: scoring the same table twice gives byte-identical Arrow IPC', () => {
+    const t = tableOf([NORMAL, { ...NORMAL, temperature: null }, { ...NORMAL, spo2: 120 }], { batchSize: 2 });
+    expect(Buffer.from(tableToIPC(scoreTable(news2, t), 'file'))).toEqual(Buffer.from(tableToIPC(scoreTable(news2, t), 'file')));
+  });
+
   it('records the score and missing-value policy in the schema metadata', () => {
     const s = scoreTable(news2, tableOf([NORMAL]));
     expect(JSON.parse(s.schema.metadata.get('ewskit.news2') as string)).toEqual({ score: 'news2', name: 'NEWS2', version: '2017', missingPolicy: 'none' });

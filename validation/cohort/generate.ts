@@ -226,7 +226,9 @@ function simulate(i: number, seed: number, profile: CohortProfile, bias: Oximete
   if (eventAt >= 0) out.events.push({ encounter_id: encounterId, event_at: eventAt, event_type: eventType });
 }
 
-const dict = () => new Dictionary(new Utf8(), new Int32());
+/** Dictionary columns get fixed ids (0, 1, … within each table), so the same cohort is the same bytes. */
+let nextDictionaryId = 0;
+const dict = () => new Dictionary(new Utf8(), new Int32(), nextDictionaryId++);
 
 const SCHEMAS: Record<CohortTableName, [string, () => import('apache-arrow').DataType][]> = {
   patients: [['patient_id', () => new Utf8()], ['sex', dict], ['ethnicity', dict], ['skin_tone', () => new Int8()], ['population', dict], ['site', dict]],
@@ -247,6 +249,7 @@ const SCHEMAS: Record<CohortTableName, [string, () => import('apache-arrow').Dat
 
 /** The Arrow schema of a cohort table, with its fixed dictionaries (shared by every batch). */
 function schemaOf(name: CohortTableName, profile: CohortProfile) {
+  nextDictionaryId = 0;
   const types = SCHEMAS[name].map(([, t]) => t());
   const dictionaries = new Map<string, import('apache-arrow').Vector>();
   SCHEMAS[name].forEach(([column], k) => {
