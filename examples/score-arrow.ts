@@ -1,18 +1,18 @@
 /**
  * Score an Arrow IPC file of observations and write the scored file beside it.
  * Usage (with any TypeScript runner): `tsx examples/score-arrow.ts [observations.arrow]`.
- * Without an argument it writes the built-in demo table to a temporary file first.
+ * Without an argument it writes a small synthetic cohort's observations to a temporary file first.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { demoObservations, news2, scoreTable } from 'ewskit';
+import { generateCohort, news2, scoreTable } from 'ewskit';
 import { readArrowFile, writeArrowFile } from 'ewskit/node';
 
 let input = process.argv[2];
 if (input === undefined || !input.endsWith('.arrow')) {
   input = join(mkdtempSync(join(tmpdir(), 'ewskit-')), 'observations.arrow');
-  writeArrowFile(input, demoObservations({ patients: 50, seed: 7 }));
+  writeArrowFile(input, generateCohort({ profile: 'uk-leicester', encounters: 50, seed: 7 }).observations);
 }
 const observations = readArrowFile(input);
 const scored = scoreTable(news2, observations);
@@ -30,9 +30,9 @@ console.log(`${scored.numRows} rows in, ${scored.numRows} rows out; ${scored.sch
 for (const band of ['low', 'low-medium', 'medium', 'high', 'no total']) console.log(`${band}: ${counts.get(band) ?? 0}`);
 
 // Output:
-// 366 rows in, 366 rows out; 13 columns added
-// low: 325
-// low-medium: 0
-// medium: 5
-// high: 9
-// no total: 27
+// 1411 rows in, 1411 rows out; 13 columns added
+// low: 1045
+// low-medium: 25
+// medium: 67
+// high: 163
+// no total: 111

@@ -30,7 +30,10 @@ export { calibration, logit } from '../validation/calibration.js';
 export { recalibrate, eventRateByScore } from '../validation/recalibrate.js';
 export { clusterBootstrapAuroc, obuchowskiAuroc } from '../validation/cluster.js';
 export { pnorm, qnorm } from '../validation/normal.js';
-export { demoObservations } from './demo.js';
+export { generateCohort, streamCohort, GENERATOR_VERSION } from '../validation/cohort/generate.js';
+export { PROFILES, resolveProfile } from '../validation/cohort/profiles.js';
+export { LITERATURE_BIAS, NO_BIAS } from '../validation/cohort/oximeter.js';
+export { labelOutcomes } from '../validation/label-outcomes.js';
 
 export type {
   Band,
@@ -65,4 +68,7 @@ export type { CalibrationResult, CalibrationBin } from '../validation/calibratio
 export type { RecalibrationResult, ScoreEventRate } from '../validation/recalibrate.js';
 export type { ClusterBootstrapResult, BootstrapInterval } from '../validation/cluster.js';
 export type { Scores, Outcomes } from '../validation/input.js';
-export type { DemoOptions } from './demo.js';
+export type { Cohort, CohortManifest, CohortOptions, CohortTableName } from '../validation/cohort/generate.js';
+export type { CohortProfile, Ethnicity } from '../validation/cohort/profiles.js';
+export type { OximeterBias } from '../validation/cohort/oximeter.js';
+export type { LabelOptions, LabelResult } from '../validation/label-outcomes.js';

@@ -1,7 +1,8 @@
 /** The `ewskit` executable: hands the arguments to {@link runCli} and exits with its code. */
 import { runCli } from './run.js';
 
-process.exitCode = runCli(process.argv.slice(2), {
+process.exitCode = await runCli(process.argv.slice(2), {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
+  tty: process.stderr.isTTY === true,
 });

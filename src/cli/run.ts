@@ -9,7 +9,9 @@ import type { ScoreDefinition } from '../../scores/definition.js';
 import { loadScore } from '../../scores/load-score.js';
 import type { MissingPolicy } from '../../scores/score-observation.js';
 import { scoreTable } from '../../scores/score-table.js';
-import { demoObservations } from '../demo.js';
+import { generateCohort } from '../../validation/cohort/generate.js';
+import type { CohortProfile } from '../../validation/cohort/profiles.js';
+import { writeCohort } from '../io/cohort-files.js';
 import { readArrowFile, writeArrowFile } from '../io/arrow-file.js';
 import { formatExamples, formatSummary, summariseScores } from './summary.js';
 
@@ -17,6 +19,8 @@ import { formatExamples, formatSummary, summariseScores } from './summary.js';
 export interface CliIO {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
+  /** Whether stderr is a terminal: progress is shown only there. */
+  tty?: boolean;
 }
 
 class UsageError extends Error {}
@@ -24,7 +28,10 @@ class UsageError extends Error {}
 const HELP = `ewskit — clinical early-warning scores: exact scoring, fast Arrow kernels, honest validation.
 
 Usage:
-  ewskit demo [--patients N] [--seed S]           score a built-in seeded demo table and summarise it
+  ewskit demo [--encounters N] [--seed S]         score a built-in synthetic cohort and summarise it
+  ewskit synth --profile P --encounters N --seed S --out DIR [--oximeter-bias literature|none]
+                                                  write a synthetic EPR cohort (five Arrow files + cohort.json);
+                                                  P is uk-leicester, india-apollo or a .json profile
   ewskit score --score ID --in FILE --out FILE    score an Arrow IPC file of observations
                [--score ID ...]                   several scores in one pass; ID is built-in or a .json file
                [--missing none|zero]              (zero: research option, labelled in the output)
@@ -105,18 +112,18 @@ function exampleRows(scored: Table, score: ScoreDefinition, k: number): number[]
 
 function demo(args: readonly string[], io: CliIO): number {
   const repeated = new Map<string, string[]>();
-  const flags = parseFlags(args, ['patients', 'seed', 'score'], repeated);
-  const patients = intFlag(flags, 'patients', 200, 1);
+  const flags = parseFlags(args, ['encounters', 'seed', 'score'], repeated);
+  const encounters = intFlag(flags, 'encounters', 300, 1);
   const seed = intFlag(flags, 'seed', 1, 0);
   const scores = scoreFlags(repeated);
-  const table = demoObservations({ patients, seed });
+  const table = generateCohort({ profile: 'uk-leicester', encounters, seed }).observations;
   const scored = scoreTable(scores, table);
   const first = scores[0] as ScoreDefinition;
   io.stdout(
     [
       `# ewskit demo — ${scores.map((s) => s.name).join(', ')} on a built-in demo table`,
       '',
-      `${patients.toLocaleString('en-GB')} synthetic patients, ${table.numRows.toLocaleString('en-GB')} observation sets, seed ${seed}.`,
+      `A synthetic uk-leicester cohort: ${encounters.toLocaleString('en-GB')} encounters, ${table.numRows.toLocaleString('en-GB')} observation sets, seed ${seed}.`,
       '',
       ...scores.flatMap((s) => [formatSummary(s, summariseScores(s, scored)), '']),
       'Example rows (no identifiers; · = null):',
@@ -156,6 +163,39 @@ function score(args: readonly string[], io: CliIO): number {
   return 0;
 }
 
+async function synth(args: readonly string[], io: CliIO): Promise<number> {
+  const flags = parseFlags(args, ['profile', 'encounters', 'seed', 'oximeter-bias', 'out', 'batch']);
+  const out = flags.get('out');
+  if (out === undefined) throw new UsageError('synth needs --out DIR (where to write the cohort)');
+  const encounters = intFlag(flags, 'encounters', 1000, 0);
+  const seed = intFlag(flags, 'seed', 1, 0);
+  const batchEncounters = intFlag(flags, 'batch', 5000, 1);
+  const bias = flags.get('oximeter-bias') ?? 'literature';
+  if (bias !== 'literature' && bias !== 'none') throw new UsageError(`--oximeter-bias expects literature or none; received "${bias}"`);
+  const name = flags.get('profile') ?? 'uk-leicester';
+  let profile: string | Partial<CohortProfile> = name;
+  if (name.endsWith('.json')) {
+    if (!existsSync(name)) throw new Error(`profile file "${name}" does not exist.`);
+    profile = JSON.parse(readFileSync(name, 'utf8')) as Partial<CohortProfile>;
+  }
+  const started = performance.now();
+  const progress = io.tty === true
+    ? (done: number, total: number) => io.stderr(`\rGenerating ${total.toLocaleString('en-GB')} encounters: ${total === 0 ? 100 : Math.floor((100 * done) / total)}%`)
+    : undefined;
+  const manifest = await writeCohort(out, { profile, encounters, seed, oximeterBias: bias, batchEncounters }, progress);
+  if (io.tty === true) io.stderr('\n');
+  const seconds = (performance.now() - started) / 1000;
+  const r = manifest.rows;
+  io.stdout(
+    [
+      `Wrote a ${manifest.profile.name} cohort to ${out} (seed ${seed}, oximeter bias ${bias}, generator ${manifest.generatorVersion}) in ${seconds.toFixed(1)} s:`,
+      `  patients.arrow ${r.patients.toLocaleString('en-GB')} · encounters.arrow ${r.encounters.toLocaleString('en-GB')} · observations.arrow ${r.observations.toLocaleString('en-GB')} · events.arrow ${r.events.toLocaleString('en-GB')} · truth.arrow ${r.truth.toLocaleString('en-GB')} · cohort.json`,
+      '',
+    ].join('\n'),
+  );
+  return 0;
+}
+
 function scores(io: CliIO): number {
   const lines = listScores().map((s) => `${s.id.padEnd(10)} ${s.name} (${s.version}) — ${s.source}`);
   io.stdout(`${lines.join('\n')}\n`);
@@ -165,14 +205,16 @@ function scores(io: CliIO): number {
 /**
  * Run the CLI with arguments (without `node` and the script) and report through `io`.
  *
- * @returns the exit code: 0 success, 1 failure while running, 2 usage error
+ * @returns a promise of the exit code: 0 success, 1 failure while running, 2 usage error
  */
-export function runCli(argv: readonly string[], io: CliIO): number {
+export async function runCli(argv: readonly string[], io: CliIO): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
       case 'demo':
         return demo(rest, io);
+      case 'synth':
+        return await synth(rest, io);
       case 'score':
         return score(rest, io);
       case 'scores':
@@ -184,7 +226,7 @@ export function runCli(argv: readonly string[], io: CliIO): number {
         io.stdout(`${HELP}\n`);
         return command === undefined ? 2 : 0;
       default:
-        throw new UsageError(`unknown command "${command}" (expected demo, score, scores or help)`);
+        throw new UsageError(`unknown command "${command}" (expected demo, synth, score, scores or help)`);
     }
   } catch (e) {
     if (e instanceof UsageError) {
