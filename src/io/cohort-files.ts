@@ -3,8 +3,7 @@
  * `events.arrow`, `truth.arrow`) and a `cohort.json` manifest, written batch by batch as the generator streams them,
  * so memory stays bounded whatever the cohort's size.
  */
-import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { once } from 'node:events';
+import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Table } from 'apache-arrow';
 import { RecordBatchFileWriter } from 'apache-arrow';
@@ -25,29 +24,32 @@ const TABLES: CohortTableName[] = ['patients', 'encounters', 'observations', 'ev
 export async function writeCohort(dir: string, options: CohortOptions, onProgress?: (done: number, total: number) => void): Promise<CohortManifest> {
   mkdirSync(dir, { recursive: true });
   const files = Object.fromEntries(
-    TABLES.map((name) => {
-      const writer = new RecordBatchFileWriter();
-      const out = createWriteStream(join(dir, `${name}.arrow`));
-      writer.toNodeStream().pipe(out);
-      return [name, { writer, out }];
-    }),
-  ) as Record<CohortTableName, { writer: RecordBatchFileWriter; out: ReturnType<typeof createWriteStream> }>;
+    TABLES.map((name) => [name, { writer: new RecordBatchFileWriter(), fd: openSync(join(dir, `${name}.arrow`), 'w') }]),
+  ) as Record<CohortTableName, { writer: RecordBatchFileWriter; fd: number }>;
+  // The writer queues its bytes until something reads them; we take them straight to disk after every batch,
+  // so no more than one batch is ever held.
+  const drain = ({ writer, fd }: { writer: RecordBatchFileWriter; fd: number }): void => {
+    const queued = (writer as unknown as { _sink?: { _values?: Uint8Array[] } })._sink?._values;
+    if (Array.isArray(queued)) for (const chunk of queued.splice(0)) writeSync(fd, chunk);
+  };
   const stream = streamCohort(options);
   let step = stream.next();
   while (step.done !== true) {
-    files[step.value.table].writer.write(step.value.batch);
+    const file = files[step.value.table];
+    file.writer.write(step.value.batch);
+    drain(file);
     if (step.value.table === 'truth') {
       onProgress?.(step.value.encountersDone, options.encounters ?? 1000);
-      await new Promise((resolve) => setImmediate(resolve)); // let the file streams drain
+      await new Promise((resolve) => setImmediate(resolve)); // let a terminal show the progress
     }
     step = stream.next();
   }
   const manifest = step.value;
   for (const name of TABLES) {
-    const { writer, out } = files[name];
-    writer.finish();
-    writer.close();
-    await once(out, 'finish');
+    const file = files[name];
+    file.writer.finish();
+    drain(file);
+    closeSync(file.fd);
   }
   writeFileSync(join(dir, 'cohort.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   return manifest;
