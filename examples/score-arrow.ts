@@ -32,7 +32,7 @@ for (const band of ['low', 'low-medium', 'medium', 'high', 'no total']) console.
 // Output:
 // 1411 rows in, 1411 rows out; 13 columns added
 // low: 1045
-// low-medium: 25
-// medium: 67
-// high: 163
+// low-medium: 34
+// medium: 71
+// high: 150
 // no total: 111

@@ -161,15 +161,15 @@ function simulate(i: number, seed: number, profile: CohortProfile, bias: Oximete
     const typeDraw = rng.next();
     if (t >= nextObs) {
       // One observation set: every draw is made whatever is recorded, so the streams stay aligned.
-      const sao2 = clamp(sat0 - 1.25 * s + rng.normal(0, 0.8), 60, 100);
+      const sao2 = clamp(sat0 - 1.8 * s + rng.normal(0, 0.8), 60, 100);
       const deviceNoise = rng.normal(0, 1);
       const spo2 = clamp(Math.round(sao2 + biasAt(bias, tone, sao2) + deviceNoise), 50, 100);
-      const rr = Math.round(Math.max(4, rr0 + 1.6 * s + rng.normal(0, 1.6)));
-      const hr = Math.round(Math.max(30, hr0 + 6.5 * s + rng.normal(0, 6)));
-      const sbp = Math.round(Math.max(50, sbp0 - (infection ? 6.5 : 3) * s + rng.normal(0, 9)));
+      const rr = Math.round(Math.max(4, rr0 + 1.0 * s + rng.normal(0, 1.6)));
+      const hr = Math.round(Math.max(30, hr0 + 4.5 * s + rng.normal(0, 6)));
+      const sbp = Math.round(Math.max(50, sbp0 - (infection ? 5 : 2.5) * s + rng.normal(0, 9)));
       const dbp = Math.round(Math.max(25, 0.62 * sbp + rng.normal(0, 5)));
       const temp = round1(temp0 + (infection ? 0.3 : 0.06) * s + rng.normal(0, 0.25));
-      const onOxygen = sao2 < (hypercapnic ? 87 : 92) ? rng.next() < 0.9 : rng.next() < 0.04;
+      const onOxygen = sao2 < (hypercapnic ? 86 : 91) ? rng.next() < 0.9 : rng.next() < 0.04;
       const cu = rng.next();
       const altered = s > 3.5 ? Math.min(0.9, 0.18 * (s - 3.5)) : 0;
       const consciousness = cu < altered * 0.45 ? 'C' : cu < altered * 0.75 ? 'V' : cu < altered * 0.92 ? 'P' : cu < altered ? 'U' : 'A';
