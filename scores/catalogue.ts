@@ -2,13 +2,23 @@
  * The catalogue of built-in scores, by id.
  */
 import type { ScoreDefinition } from './definition.js';
+import apolloStyleJson from './apollo-style.json';
 import { cart } from './cart.js';
+import { loadScore } from './load-score.js';
+import type { ModelScore } from './model.js';
 import { mews } from './mews.js';
 import { news } from './news.js';
 import { news2 } from './news2.js';
 import { qsofa } from './qsofa.js';
 
-const BUILT_IN: readonly ScoreDefinition[] = [news2, news, mews, qsofa, cart];
+/**
+ * The Apollo-style severity score: a model-based definition fitted by `ewskit fit` on a synthetic india-apollo
+ * derivation cohort (profile, seed and generator version in its `derivation`). Illustrative until the centre
+ * supplies its own definition — the Apollo Hospitals score itself is not public.
+ */
+export const apolloStyle = loadScore(apolloStyleJson) as ModelScore;
+
+const BUILT_IN: readonly ScoreDefinition[] = [news2, news, mews, qsofa, cart, apolloStyle];
 
 /** Metadata of one catalogue entry. */
 export interface ScoreInfo {
@@ -25,7 +35,7 @@ export interface ScoreInfo {
  * The built-in scores with their metadata. Runs in O(scores).
  *
  * @returns one entry per built-in score
- * @example listScores().map((s) => s.id); // => ['news2', 'news', 'mews', 'qsofa', 'cart']
+ * @example listScores().map((s) => s.id); // => ['news2', 'news', 'mews', 'qsofa', 'cart', 'apollo_style']
  */
 export function listScores(): ScoreInfo[] {
   return BUILT_IN.map((s) => ({
@@ -45,5 +55,6 @@ export function listScores(): ScoreInfo[] {
  * @example getScore('news2')?.name; // => 'NEWS2'
  */
 export function getScore(id: string): ScoreDefinition | undefined {
-  return BUILT_IN.find((s) => s.id === id);
+  const wanted = id.replace(/-/g, '_'); // "apollo-style" finds "apollo_style"
+  return BUILT_IN.find((s) => s.id === wanted);
 }

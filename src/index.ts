@@ -8,7 +8,7 @@ export { qsofa } from '../scores/qsofa.js';
 export { cart } from '../scores/cart.js';
 export { scoreObservation } from '../scores/score-observation.js';
 export { scoreTable, outputColumns } from '../scores/score-table.js';
-export { listScores, getScore } from '../scores/catalogue.js';
+export { listScores, getScore, apolloStyle } from '../scores/catalogue.js';
 export { loadScore } from '../scores/load-score.js';
 export { toSQL, quoteIdent } from '../scores/sql.js';
 export { planScore } from '../scores/compile.js';
@@ -34,6 +34,12 @@ export { generateCohort, streamCohort, GENERATOR_VERSION } from '../validation/c
 export { PROFILES, resolveProfile } from '../validation/cohort/profiles.js';
 export { LITERATURE_BIAS, NO_BIAS } from '../validation/cohort/oximeter.js';
 export { labelOutcomes } from '../validation/label-outcomes.js';
+export { validate, clinicalCuts, REPORT_SCHEMA } from '../validation/validate.js';
+export { renderMarkdown } from '../validation/report-markdown.js';
+export { checkReport } from '../validation/report-schema.js';
+export { fitSeverityModel } from '../validation/fit-model.js';
+export { APOLLO_TEMPLATE } from '../validation/apollo-template.js';
+export { Disclosure, isSuppressed } from '../validation/disclosure.js';
 
 export type {
   Band,
@@ -72,3 +78,6 @@ export type { Cohort, CohortManifest, CohortOptions, CohortTableName } from '../
 export type { CohortProfile, Ethnicity } from '../validation/cohort/profiles.js';
 export type { OximeterBias } from '../validation/cohort/oximeter.js';
 export type { LabelOptions, LabelResult } from '../validation/label-outcomes.js';
+export type { ValidateOptions, ValidationReport } from '../validation/validate.js';
+export type { ModelTemplate, TemplateTerm, FitOptions } from '../validation/fit-model.js';
+export type { Suppressed, Released } from '../validation/disclosure.js';

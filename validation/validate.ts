@@ -23,7 +23,7 @@ import { atThreshold } from './threshold.js';
 export const REPORT_SCHEMA = 'ewskit.report/1';
 
 export interface ValidateOptions {
-  cohort: { observations: Table; events: Table; patients?: Table; encounters?: Table };
+  cohort: { observations: Table; events: Table; patients?: Table; encounters?: Table; manifest?: { profile?: { name?: string }; seed?: number; generatorVersion?: string; encounters?: number } | null };
   scores: readonly ScoreDefinition[];
   outcome?: LabelOptions;
   /** Columns to compare groups by: any observation or patient column, or `skin_tone_band` (Monk 1–3 / 4–7 / 8–10). */
@@ -183,6 +183,7 @@ export function validate(options: ValidateOptions): ValidationReport {
       name: d.name,
       kind: d.kind,
       ...(d.kind === 'model' && d.illustrative === true ? { illustrative: true } : {}),
+      ...(d.kind === 'model' && d.derivation !== undefined ? { derivation: d.derivation } : {}),
       auroc: sdc.release(
         a.defined
           ? { auc: a.auc, se: a.se, delongCi: a.ci, bootstrap: boot === null ? null : interval(overall?.[0]?.[0]?.[s], a.auc), warnings: a.warnings }
@@ -276,7 +277,8 @@ export function validate(options: ValidateOptions): ValidationReport {
           group: name,
           patients: sdc.count(patientsIn[g] as number),
           observationSets: sdc.release(inGroup.length, gBasis),
-          events: sdc.count(eventsIn[g] as number),
+          eventPatients: sdc.count(eventPatientsIn[g] as number),
+          positiveSets: sdc.release(eventsIn[g] as number, gEventBasis),
           scores: Object.fromEntries(
             scores.map((d, s) => {
               const x = inGroup.map((k) => (scoreArrays[s] as Float64Array)[k] as number);
@@ -347,6 +349,10 @@ export function validate(options: ValidateOptions): ValidationReport {
     excludedAfterEvent: sdc.count(labelled.excludedAfterEvent),
     excludedIncomplete: sdc.count(labelled.positives + labelled.negatives - rows.length),
     followUpDays: followUpDays === null ? null : Math.round(followUpDays * 10) / 10,
+    source:
+      cohort.manifest === undefined || cohort.manifest === null
+        ? null
+        : `synthetic ${cohort.manifest.profile?.name ?? ''} cohort, seed ${cohort.manifest.seed}, generator ${cohort.manifest.generatorVersion}`,
     missingness,
   };
 

@@ -2,16 +2,20 @@
  * The `ewskit` command line: parses arguments and calls the library. Exit codes: 0 success, 1 a failure while
  * running (a missing file, a wrong column), 2 a usage error (unknown command, score or option).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Table } from 'apache-arrow';
 import { getScore, listScores } from '../../scores/catalogue.js';
 import type { ScoreDefinition } from '../../scores/definition.js';
 import { loadScore } from '../../scores/load-score.js';
 import type { MissingPolicy } from '../../scores/score-observation.js';
 import { scoreTable } from '../../scores/score-table.js';
+import { APOLLO_TEMPLATE } from '../../validation/apollo-template.js';
 import { generateCohort } from '../../validation/cohort/generate.js';
+import { fitSeverityModel } from '../../validation/fit-model.js';
 import type { CohortProfile } from '../../validation/cohort/profiles.js';
-import { writeCohort } from '../io/cohort-files.js';
+import { readCohort, writeCohort } from '../io/cohort-files.js';
+import { renderMarkdown } from '../../validation/report-markdown.js';
+import { validate } from '../../validation/validate.js';
 import { readArrowFile, writeArrowFile } from '../io/arrow-file.js';
 import { formatExamples, formatSummary, summariseScores } from './summary.js';
 
@@ -28,13 +32,19 @@ class UsageError extends Error {}
 const HELP = `ewskit — clinical early-warning scores: exact scoring, fast Arrow kernels, honest validation.
 
 Usage:
-  ewskit demo [--encounters N] [--seed S]         score a built-in synthetic cohort and summarise it
+  ewskit demo [--encounters N] [--seed S] [--B N] run the study on a built-in synthetic cohort (NEWS2 vs Apollo-style)
   ewskit synth --profile P --encounters N --seed S --out DIR [--oximeter-bias literature|none]
                                                   write a synthetic EPR cohort (five Arrow files + cohort.json);
                                                   P is uk-leicester, india-apollo or a .json profile
   ewskit score --score ID --in FILE --out FILE    score an Arrow IPC file of observations
                [--score ID ...]                   several scores in one pass; ID is built-in or a .json file
                [--missing none|zero]              (zero: research option, labelled in the output)
+  ewskit validate --cohort DIR --score ID [--score ID ...] [--by COLUMN ...] [--out report.json] [--md report.md]
+               [--B 1000] [--seed S] [--horizon 24] [--min-count 10] [--reference COLUMN=GROUP]
+                                                  the study: discrimination, calibration, thresholds, comparisons and
+                                                  subgroups, with patient-clustered intervals and disclosure control
+  ewskit fit --out FILE [--profile P --encounters N --seed S]
+                                                  fit the Apollo-style template on a synthetic derivation cohort
   ewskit scores                                   list the built-in scores
   ewskit help | --help                            this text
 
@@ -44,7 +54,7 @@ systolic_bp, heart_rate, consciousness (A/C/V/P/U or words), temperature (°C); 
 type Flags = Map<string, string>;
 
 /** Options that may be given more than once collect their values here, in order. */
-const REPEATABLE = new Set(['score']);
+const REPEATABLE = new Set(['score', 'by', 'reference']);
 
 function parseFlags(args: readonly string[], allowed: readonly string[], repeated: Map<string, string[]> = new Map()): Flags {
   const flags: Flags = new Map();
@@ -112,24 +122,27 @@ function exampleRows(scored: Table, score: ScoreDefinition, k: number): number[]
 
 function demo(args: readonly string[], io: CliIO): number {
   const repeated = new Map<string, string[]>();
-  const flags = parseFlags(args, ['encounters', 'seed', 'score'], repeated);
-  const encounters = intFlag(flags, 'encounters', 300, 1);
+  const flags = parseFlags(args, ['encounters', 'seed', 'score', 'B'], repeated);
+  const encounters = intFlag(flags, 'encounters', 2000, 1);
   const seed = intFlag(flags, 'seed', 1, 0);
-  const scores = scoreFlags(repeated);
-  const table = generateCohort({ profile: 'uk-leicester', encounters, seed }).observations;
-  const scored = scoreTable(scores, table);
+  const B = intFlag(flags, 'B', 200, 0);
+  const scores = repeated.has('score') ? scoreFlags(repeated) : [getScore('news2') as ScoreDefinition, getScore('apollo_style') as ScoreDefinition];
+  const cohort = generateCohort({ profile: 'uk-leicester', encounters, seed });
+  const scored = scoreTable(scores, cohort.observations);
   const first = scores[0] as ScoreDefinition;
+  const report = validate({ cohort, scores, groupBy: ['ethnicity'], bootstrap: B === 0 ? false : { B, seed }, onProgress: progressOf(io) });
   io.stdout(
     [
-      `# ewskit demo — ${scores.map((s) => s.name).join(', ')} on a built-in demo table`,
+      `# ewskit demo — ${scores.map((s) => s.name).join(' and ')} on a synthetic cohort`,
       '',
-      `A synthetic uk-leicester cohort: ${encounters.toLocaleString('en-GB')} encounters, ${table.numRows.toLocaleString('en-GB')} observation sets, seed ${seed}.`,
+      `A seeded uk-leicester cohort: ${encounters.toLocaleString('en-GB')} encounters, ${cohort.observations.numRows.toLocaleString('en-GB')} observation sets, seed ${seed}. Every number below is computed here, now.`,
       '',
       ...scores.flatMap((s) => [formatSummary(s, summariseScores(s, scored)), '']),
       'Example rows (no identifiers; · = null):',
       '',
       formatExamples(first, scored, exampleRows(scored, first, 4)),
       '',
+      renderMarkdown(report),
       ...scores.map((s) => `Source (${s.name}): ${s.source}`),
       '',
     ].join('\n'),
@@ -160,6 +173,73 @@ function score(args: readonly string[], io: CliIO): number {
       ...defs.flatMap((d) => [formatSummary(d, summariseScores(d, scored)), '']),
     ].join('\n'),
   );
+  return 0;
+}
+
+function progressOf(io: CliIO): ((step: string) => void) | undefined {
+  return io.tty === true ? (step) => io.stderr(`… ${step}\n`) : undefined;
+}
+
+async function validateCommand(args: readonly string[], io: CliIO): Promise<number> {
+  const repeated = new Map<string, string[]>();
+  const flags = parseFlags(args, ['cohort', 'score', 'by', 'out', 'md', 'B', 'seed', 'horizon', 'min-count', 'reference'], repeated);
+  const dir = flags.get('cohort');
+  if (dir === undefined) throw new UsageError('validate needs --cohort DIR (a cohort written by ewskit synth)');
+  if (!existsSync(dir)) {
+    io.stderr(`ewskit validate: cohort directory "${dir}" does not exist.\n`);
+    return 1;
+  }
+  const scores = scoreFlags(repeated);
+  const groupBy = repeated.get('by') ?? [];
+  const reference = Object.fromEntries((repeated.get('reference') ?? []).map((r) => {
+    const at = r.indexOf('=');
+    if (at < 1) throw new UsageError(`--reference expects COLUMN=GROUP; received "${r}"`);
+    return [r.slice(0, at), r.slice(at + 1)];
+  }));
+  const B = intFlag(flags, 'B', 1000, 0);
+  const seed = intFlag(flags, 'seed', 1, 0);
+  const horizon = Number(flags.get('horizon') ?? 24);
+  if (!(horizon > 0)) throw new UsageError(`--horizon expects a positive number of hours; received "${flags.get('horizon')}"`);
+  const minCount = intFlag(flags, 'min-count', 10, 0);
+  const started = performance.now();
+  const cohort = readCohort(dir);
+  const report = validate({
+    cohort,
+    scores,
+    groupBy,
+    reference,
+    outcome: { horizonHours: horizon },
+    bootstrap: B === 0 ? false : { B, seed },
+    disclosure: { minCount },
+    onProgress: progressOf(io),
+  });
+  const markdown = renderMarkdown(report);
+  const out = flags.get('out');
+  if (out !== undefined) writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
+  const md = flags.get('md');
+  if (md !== undefined) writeFileSync(md, markdown);
+  io.stdout(`${markdown}\n`);
+  io.stderr(`ewskit validate: ${((performance.now() - started) / 1000).toFixed(1)} s${out === undefined ? '' : `; wrote ${out}`}${md === undefined ? '' : ` and ${md}`}.\n`);
+  return 0;
+}
+
+/** Fit the Apollo-style template on a derivation cohort generated here, and write the definition as JSON. */
+function fit(args: readonly string[], io: CliIO): number {
+  const flags = parseFlags(args, ['profile', 'encounters', 'seed', 'out', 'ridge']);
+  const out = flags.get('out');
+  if (out === undefined) throw new UsageError('fit needs --out FILE (where to write the fitted definition, .json)');
+  const profile = flags.get('profile') ?? 'india-apollo';
+  const encounters = intFlag(flags, 'encounters', 20000, 100);
+  const seed = intFlag(flags, 'seed', 2024, 0);
+  const ridge = Number(flags.get('ridge') ?? 1);
+  if (!(ridge >= 0)) throw new UsageError(`--ridge expects a number ≥ 0; received "${flags.get('ridge')}"`);
+  const cohort = generateCohort({ profile, encounters, seed });
+  const model = fitSeverityModel(cohort, APOLLO_TEMPLATE, {
+    ridge,
+    derivation: { cohort: 'synthetic', profile, encounters, seed, generatorVersion: cohort.manifest.generatorVersion, command: `ewskit fit --profile ${profile} --encounters ${encounters} --seed ${seed}` },
+  });
+  writeFileSync(out, `${JSON.stringify(model, null, 2)}\n`);
+  io.stdout(`Fitted ${model.name} on a ${profile} derivation cohort (${encounters.toLocaleString('en-GB')} encounters, seed ${seed}); wrote ${out}.\n`);
   return 0;
 }
 
@@ -215,6 +295,10 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
         return demo(rest, io);
       case 'synth':
         return await synth(rest, io);
+      case 'fit':
+        return fit(rest, io);
+      case 'validate':
+        return await validateCommand(rest, io);
       case 'score':
         return score(rest, io);
       case 'scores':
@@ -226,7 +310,7 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
         io.stdout(`${HELP}\n`);
         return command === undefined ? 2 : 0;
       default:
-        throw new UsageError(`unknown command "${command}" (expected demo, synth, score, scores or help)`);
+        throw new UsageError(`unknown command "${command}" (expected demo, synth, score, validate, fit, scores or help)`);
     }
   } catch (e) {
     if (e instanceof UsageError) {

@@ -90,7 +90,7 @@ export function formatExamples(score: ScoreDefinition, scored: Table, rowIndexes
     const v: unknown = scored.getChild(name)?.get(i);
     if (v === null || v === undefined) return '·';
     if (name === 'observed_at') return new Date(Number(v)).toISOString().slice(0, 16).replace('T', ' ');
-    if (typeof v === 'number' && !Number.isInteger(v)) return v.toFixed(3);
+    if (typeof v === 'number' && !Number.isInteger(v)) return String(Number(v.toPrecision(4)));
     return String(v);
   };
   return [

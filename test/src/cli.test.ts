@@ -18,12 +18,14 @@ async function run(args: string[]) {
 const tmp = () => mkdtempSync(join(tmpdir(), 'ewskit-cli-'));
 
 describe('ewskit demo', async () => {
-  it('scores the seeded demo table and prints counts per risk band that add up to the rows', async () => {
-    const r = await run(['demo']);
+  it('runs the study on a seeded cohort and prints NEWS2 counts per risk band that add up to the rows', async () => {
+    const r = await run(['demo', '--encounters', '300', '--B', '20']);
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
     const rows = Number(/([\d,]+) observation sets, seed 1/.exec(r.stdout)?.[1]?.replace(/,/g, ''));
-    expect(rows).toBe(demoObservations().numRows);
+    expect(rows).toBe(demoObservations({ patients: 300 }).numRows);
+    expect(r.stdout).toMatch(/# Validation report/);
+    expect(r.stdout).toMatch(/news2 − apollo_style/);
     const counts = [...r.stdout.matchAll(/^\| (low|low-medium|medium|high|no total[^|]*) \| ([\d,]+) \|/gm)].map((m) => Number(m[2]?.replace(/,/g, '')));
     expect(counts).toHaveLength(5);
     expect(counts.reduce((s, c) => s + c, 0)).toBe(rows);
