@@ -5,6 +5,7 @@ import { tableFromArrays, vectorFromArray, Float64 } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import { readArrowFile, writeArrowFile } from '../../src/io/arrow-file.js';
 import { runCli } from '../../src/cli/run.js';
+import { checkReport } from '../../validation/report-schema.js';
 import { generateCohort } from '../../validation/cohort/generate.js';
 const demoObservations = (o: { patients?: number } = {}) => generateCohort({ encounters: o.patients ?? 300, seed: 1 }).observations;
 
@@ -165,5 +166,25 @@ describe('ewskit synth', () => {
     expect((await run(['synth'])).code).toBe(2);
     expect((await run(['synth', '--out', tmp(), '--oximeter-bias', 'maybe'])).stderr).toMatch(/--oximeter-bias expects literature or none/);
     expect((await run(['synth', '--out', tmp(), '--profile', 'mars'])).stderr).toMatch(/option "profile" expected one of uk-leicester, india-apollo/);
+  });
+});
+
+describe('ewskit validate', () => {
+  it('validates a cohort written by synth: JSON report, Markdown summary, exit 0', async () => {
+    const dir = tmp();
+    await run(['synth', '--profile', 'india-apollo', '--encounters', '400', '--seed', '8', '--out', dir]);
+    const out = join(dir, 'report.json');
+    const md = join(dir, 'report.md');
+    const r = await run(['validate', '--cohort', dir, '--score', 'news2', '--score', 'apollo-style', '--by', 'sex', '--B', '50', '--out', out, '--md', md]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/## Table 1 — cohort/);
+    expect(r.stdout).toMatch(/## Subgroups by sex/);
+    expect(checkReport(JSON.parse(readFileSync(out, 'utf8')))).toEqual([]);
+    expect(readFileSync(md, 'utf8')).toBe(r.stdout.slice(0, -1));
+  });
+  it('names a missing cohort directory and exits 1', async () => {
+    const r = await run(['validate', '--cohort', '/nonexistent/cohort', '--score', 'news2']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/cohort directory "\/nonexistent\/cohort" does not exist/);
   });
 });
