@@ -146,6 +146,20 @@ export function renderMarkdown(report: ValidationReport): string {
       '',
     );
   }
+  if (report.units.length > 0) {
+    out.push('## Other units of analysis', '');
+    const ids = (settings.scores as Json[]).map((x) => x.id as string);
+    out.push(
+      table(
+        ['Unit', ...ids.map((id) => `${id} AUROC (DeLong CI)`)],
+        report.units.map((u) => [
+          u.unit as string,
+          ...ids.map((id) => cell((u.scores as Json)[id], (x) => cell(x.auroc, (a) => `${num(a.auc)}${ci(a.delongCi)}`))),
+        ]),
+      ),
+      '',
+    );
+  }
   const d = report.disclosure;
   out.push(`Disclosure control: ${d.rules.join('; ')}. Cells suppressed: ${Object.entries(d.suppressedCells).map(([k, v]) => `${v} (${k})`).join(', ') || 'none'}.`, '');
   return out.join('\n');

@@ -53,6 +53,7 @@ export function checkReport(report: unknown): string[] {
     });
   }
   need(Array.isArray(report.comparisons) && report.comparisons.every((x) => isObject(x) && typeof x.a === 'string' && typeof x.b === 'string'), '$.comparisons', 'an array of { a, b, cell }');
+  need(Array.isArray(report.units) && report.units.every((u) => isObject(u) && typeof u.unit === 'string' && isObject(u.scores)), '$.units', 'an array of { unit, scores }');
   if (!Array.isArray(report.subgroups)) problems.push('$.subgroups: expected an array');
   else {
     report.subgroups.forEach((g, i) => {

@@ -36,6 +36,9 @@ export interface ValidateOptions {
   disclosure?: { minCount?: number } | false;
   /** Confidence level (default 0.95). */
   level?: number;
+  /** Units of analysis reported beside every observation set: `'first'` (first set per encounter) and
+   *  `'highest-24h'` (each score's highest set per encounter per 24 h from the encounter's first set). */
+  units?: readonly ('first' | 'highest-24h')[];
   /** Called with a short description before each long step. */
   onProgress?: (step: string) => void;
 }
@@ -51,6 +54,8 @@ export interface ValidationReport {
   readonly scores: Record<string, unknown>[];
   readonly comparisons: Record<string, unknown>[];
   readonly subgroups: Record<string, unknown>[];
+  /** Discrimination by other units of analysis, when asked for. */
+  readonly units: Record<string, unknown>[];
 }
 
 const SKIN_BANDS = ['Monk 1–3', 'Monk 4–7', 'Monk 8–10'];
@@ -319,6 +324,43 @@ export function validate(options: ValidateOptions): ValidationReport {
     };
   });
 
+  // Other units of analysis: the same rows, thinned to one per encounter (or per encounter-day, per score).
+  const encounterOf = columnValues(scored, 'encounter_id') ?? [];
+  const timeOf = columnValues(scored, 'observed_at') ?? [];
+  const units = (options.units ?? []).map((unit) => {
+    const chosen = scores.map((_, s) => {
+      const best = new Map<string, number>(); // key → row position k
+      const start = new Map<string, number>();
+      for (const i of rows) {
+        const e = String(encounterOf[i]);
+        const t = Number(timeOf[i]);
+        if (!start.has(e) || t < (start.get(e) as number)) start.set(e, t);
+      }
+      rows.forEach((i, k) => {
+        const e = String(encounterOf[i]);
+        const t = Number(timeOf[i]);
+        const key = unit === 'first' ? e : `${e}#${Math.floor((t - (start.get(e) as number)) / 86_400_000)}`;
+        const current = best.get(key);
+        if (current === undefined) best.set(key, k);
+        else if (unit === 'first' ? t < Number(timeOf[rows[current] as number]) : ((scoreArrays[s] as Float64Array)[k] as number) > ((scoreArrays[s] as Float64Array)[current] as number)) best.set(key, k);
+      });
+      return [...best.values()].sort((a, b) => a - b);
+    });
+    return {
+      unit: unit === 'first' ? 'first set per encounter' : 'highest set per encounter per 24 h (per score)',
+      scores: Object.fromEntries(
+        scores.map((d, s) => {
+          const ks = chosen[s] as number[];
+          const y = ks.map((k) => labels[k] as number);
+          const a = auroc(ks.map((k) => (scoreArrays[s] as Float64Array)[k] as number), y, { level });
+          const events = y.reduce((t, v) => t + v, 0);
+          const eventPatients = new Set(ks.filter((k) => labels[k] === 1).map((k) => patient[k])).size;
+          return [d.id, sdc.release({ sets: ks.length, positiveSets: events, auroc: a.defined ? { auc: a.auc, delongCi: a.ci } : null }, { events, patients: eventPatients })];
+        }),
+      ),
+    };
+  });
+
   // Cohort description (Table 1).
   const encounterIds = columnValues(scored, 'encounter_id') ?? [];
   const eventTypes = columnValues(cohort.events, 'event_type') ?? [];
@@ -360,7 +402,7 @@ export function validate(options: ValidateOptions): ValidationReport {
     schema: REPORT_SCHEMA,
     settings: {
       scores: scores.map((d) => ({ id: d.id, name: d.name, version: d.version, kind: d.kind })),
-      outcome: { horizonHours: horizon, eventTypes: wanted ?? 'all', unit: 'observation set' },
+      outcome: { horizonHours: horizon, eventTypes: wanted ?? 'all', unit: 'observation set', otherUnits: options.units ?? [] },
       groupBy: options.groupBy ?? [],
       bootstrap: boot === null ? false : { B: boot.B, seed: boot.seed, resampling: 'patients, with replacement' },
       level,
@@ -370,6 +412,7 @@ export function validate(options: ValidateOptions): ValidationReport {
     scores: scoreReports,
     comparisons,
     subgroups,
+    units,
   };
 }
 

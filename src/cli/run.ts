@@ -41,6 +41,7 @@ Usage:
                [--missing none|zero]              (zero: research option, labelled in the output)
   ewskit validate --cohort DIR --score ID [--score ID ...] [--by COLUMN ...] [--out report.json] [--md report.md]
                [--B 1000] [--seed S] [--horizon 24] [--min-count 10] [--reference COLUMN=GROUP]
+               [--unit first] [--unit highest-24h]
                                                   the study: discrimination, calibration, thresholds, comparisons and
                                                   subgroups, with patient-clustered intervals and disclosure control
   ewskit fit --out FILE [--profile P --encounters N --seed S]
@@ -54,7 +55,7 @@ systolic_bp, heart_rate, consciousness (A/C/V/P/U or words), temperature (°C); 
 type Flags = Map<string, string>;
 
 /** Options that may be given more than once collect their values here, in order. */
-const REPEATABLE = new Set(['score', 'by', 'reference']);
+const REPEATABLE = new Set(['score', 'by', 'reference', 'unit']);
 
 function parseFlags(args: readonly string[], allowed: readonly string[], repeated: Map<string, string[]> = new Map()): Flags {
   const flags: Flags = new Map();
@@ -182,7 +183,7 @@ function progressOf(io: CliIO): ((step: string) => void) | undefined {
 
 async function validateCommand(args: readonly string[], io: CliIO): Promise<number> {
   const repeated = new Map<string, string[]>();
-  const flags = parseFlags(args, ['cohort', 'score', 'by', 'out', 'md', 'B', 'seed', 'horizon', 'min-count', 'reference'], repeated);
+  const flags = parseFlags(args, ['cohort', 'score', 'by', 'out', 'md', 'B', 'seed', 'horizon', 'min-count', 'reference', 'unit'], repeated);
   const dir = flags.get('cohort');
   if (dir === undefined) throw new UsageError('validate needs --cohort DIR (a cohort written by ewskit synth)');
   if (!existsSync(dir)) {
@@ -201,6 +202,10 @@ async function validateCommand(args: readonly string[], io: CliIO): Promise<numb
   const horizon = Number(flags.get('horizon') ?? 24);
   if (!(horizon > 0)) throw new UsageError(`--horizon expects a positive number of hours; received "${flags.get('horizon')}"`);
   const minCount = intFlag(flags, 'min-count', 10, 0);
+  const units = (repeated.get('unit') ?? []).map((u) => {
+    if (u !== 'first' && u !== 'highest-24h') throw new UsageError(`--unit expects first or highest-24h; received "${u}"`);
+    return u;
+  });
   const started = performance.now();
   const cohort = readCohort(dir);
   const report = validate({
@@ -211,6 +216,7 @@ async function validateCommand(args: readonly string[], io: CliIO): Promise<numb
     outcome: { horizonHours: horizon },
     bootstrap: B === 0 ? false : { B, seed },
     disclosure: { minCount },
+    units,
     onProgress: progressOf(io),
   });
   const markdown = renderMarkdown(report);

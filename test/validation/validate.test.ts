@@ -25,7 +25,7 @@ function countsIn(v: unknown, out: [string, number][] = [], key = ''): [string, 
 
 describe('validate({ cohort, scores, groupBy })', () => {
   const cohort = generateCohort({ profile: 'uk-leicester', encounters: 1500, seed: 3 });
-  const report = validate({ cohort, scores: [news2, apolloStyle], groupBy: ['ethnicity'], bootstrap: { B: 100, seed: 2 } });
+  const report = validate({ cohort, scores: [news2, apolloStyle], groupBy: ['ethnicity'], bootstrap: { B: 100, seed: 2 }, units: ['first', 'highest-24h'] });
   const json = JSON.stringify(report);
   const markdown = renderMarkdown(report);
 
@@ -56,6 +56,13 @@ describe('validate({ cohort, scores, groupBy })', () => {
   it('releases the small cells when disclosure control is switched off (so the check above can fail)', () => {
     const open = validate({ cohort, scores: [news2], groupBy: ['ethnicity'], bootstrap: false, disclosure: false });
     expect(countsIn(open).some(([, v]) => v > 0 && v < 10)).toBe(true);
+  });
+
+  it('reports the other units of analysis side by side, with fewer rows than every set', () => {
+    expect(report.units.map((u) => u.unit)).toEqual(['first set per encounter', 'highest set per encounter per 24 h (per score)']);
+    const first = (report.units[0]?.scores as Json).news2 as Json;
+    expect(first.sets).toBeLessThanOrEqual(1500);
+    expect(markdown).toMatch(/## Other units of analysis/);
   });
 
   it('compares every pair of scores with DeLong and bootstrap intervals, and reports each score fully', () => {
