@@ -32,7 +32,44 @@ function indexOf(values: Float64Array, v: number): number {
   return lo;
 }
 
-function entriesOf(score: Float64Array, labels: Uint8Array, patient: Int32Array, group: Int32Array, patients: number): Entries {
+/** Most distinct values a score keeps in the bootstrap; beyond it, values are merged into equal-count rank buckets. */
+export const BOOTSTRAP_RESOLUTION = 10_000;
+
+/**
+ * A continuous score (a model's probability) has as many distinct values as rows, which would make every replicate
+ * sweep arrays as long as the cohort. For the bootstrap only, its values are merged into
+ * {@link BOOTSTRAP_RESOLUTION} equal-count rank buckets, each represented by its smallest value. The ordering is
+ * kept except within a bucket, which changes an AUROC by at most the share of pairs falling in one bucket
+ * (~1/10,000); the `keep` values (clinical cut-offs) are always bucket boundaries, so "score ≥ cut" stays exact.
+ * Point estimates never use this.
+ */
+export function bucketed(score: Float64Array, keep: readonly number[] = []): Float64Array {
+  const distinct = new Set(score);
+  if (distinct.size <= BOOTSTRAP_RESOLUTION) return score;
+  const sorted = Float64Array.from(score).sort();
+  const bounds = new Set<number>(keep);
+  for (let b = 1; b < BOOTSTRAP_RESOLUTION; b++) bounds.add(sorted[Math.floor((b * sorted.length) / BOOTSTRAP_RESOLUTION)] as number);
+  const cuts = Float64Array.from(bounds).sort();
+  const bucket = (v: number): number => {
+    let lo = 0;
+    let hi = cuts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((cuts[mid] as number) <= v) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  const lowest = new Float64Array(cuts.length + 1).fill(Number.POSITIVE_INFINITY);
+  for (const v of distinct) {
+    const b = bucket(v);
+    if (v < (lowest[b] as number)) lowest[b] = v;
+  }
+  return Float64Array.from(score, (v) => lowest[bucket(v)] as number);
+}
+
+function entriesOf(rawScore: Float64Array, keep: readonly number[], labels: Uint8Array, patient: Int32Array, group: Int32Array, patients: number): Entries {
+  const score = bucketed(rawScore, keep);
   const values = Float64Array.from(new Set(score)).sort();
   const key = new Float64Array(score.length);
   let groups = 1;
@@ -77,6 +114,8 @@ export interface GroupBootstrapInput {
   readonly statistics: readonly CountStatistic[];
   readonly B: number;
   readonly seed: number;
+  /** Per score, values that must stay bucket boundaries (the cut-offs a statistic thresholds at). */
+  readonly keep?: readonly (readonly number[])[];
 }
 
 /**
@@ -85,7 +124,7 @@ export interface GroupBootstrapInput {
  */
 export function groupBootstrap(input: GroupBootstrapInput): Float64Array[][][] {
   const { scores, labels, patient, patients, group, groups, statistics, B, seed } = input;
-  const tables = scores.map((s) => entriesOf(s, labels, patient, group, patients));
+  const tables = scores.map((s, k) => entriesOf(s, input.keep?.[k] ?? [], labels, patient, group, patients));
   const out = statistics.map(() => Array.from({ length: groups }, () => scores.map(() => new Float64Array(B))));
   const rng = createRandom(seed);
   const draws = new Float64Array(patients);

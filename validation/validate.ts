@@ -13,7 +13,7 @@ import { compareAuroc } from './compare-auroc.js';
 import { averagePrecision } from './curves.js';
 import type { Released } from './disclosure.js';
 import { Disclosure } from './disclosure.js';
-import { aucStatistic, groupBootstrap, percentileInterval, sensitivityStatistic } from './group-bootstrap.js';
+import { aucStatistic, BOOTSTRAP_RESOLUTION, groupBootstrap, percentileInterval, sensitivityStatistic } from './group-bootstrap.js';
 import type { LabelOptions } from './label-outcomes.js';
 import { labelOutcomes } from './label-outcomes.js';
 import { decisionCurve } from './net-benefit.js';
@@ -270,7 +270,7 @@ export function validate(options: ValidateOptions): ValidationReport {
     const reference = options.reference?.[column] ?? largest;
     const ref = names.indexOf(reference);
     if (ref < 0) throw new RangeError(`${fn}: option "reference.${column}" names "${reference}", which is not a group (${names.join(', ')}).`);
-    const reps = boot === null ? null : groupBootstrap({ scores: scoreArrays, labels, patient, patients: allPatients, group, groups: names.length + 1, statistics: [aucStatistic, sensitivityStatistic(primaryCuts)], B: boot.B, seed: boot.seed });
+    const reps = boot === null ? null : groupBootstrap({ scores: scoreArrays, labels, patient, patients: allPatients, group, groups: names.length + 1, statistics: [aucStatistic, sensitivityStatistic(primaryCuts)], B: boot.B, seed: boot.seed, keep: primaryCuts.map((c) => [c]) });
     return {
       by: column,
       reference,
@@ -404,7 +404,7 @@ export function validate(options: ValidateOptions): ValidationReport {
       scores: scores.map((d) => ({ id: d.id, name: d.name, version: d.version, kind: d.kind })),
       outcome: { horizonHours: horizon, eventTypes: wanted ?? 'all', unit: 'observation set', otherUnits: options.units ?? [] },
       groupBy: options.groupBy ?? [],
-      bootstrap: boot === null ? false : { B: boot.B, seed: boot.seed, resampling: 'patients, with replacement' },
+      bootstrap: boot === null ? false : { B: boot.B, seed: boot.seed, resampling: 'patients, with replacement', valueResolution: `continuous scores in ${BOOTSTRAP_RESOLUTION.toLocaleString('en-GB')} rank buckets (cut-offs kept exact)` },
       level,
     },
     disclosure: sdc.summary(),
