@@ -18,6 +18,7 @@ import type { Outcomes, Scores } from './input.js';
 import { readPairs } from './input.js';
 import { lowess } from './lowess.js';
 import { qnorm } from './normal.js';
+import { quantile7 } from './sorted.js';
 import type { Proportion } from './wilson.js';
 import { wilson } from './wilson.js';
 
@@ -62,14 +63,6 @@ const EPS = 1e-12;
 export function logit(p: number): number {
   const q = Math.min(1 - EPS, Math.max(EPS, p));
   return Math.log(q / (1 - q));
-}
-
-/** R's default (type 7) quantile of sorted values. */
-function quantile7(sorted: Float64Array, prob: number): number {
-  const h = (sorted.length - 1) * prob;
-  const lo = Math.floor(h);
-  const hi = Math.min(lo + 1, sorted.length - 1);
-  return (sorted[lo] as number) + (h - lo) * ((sorted[hi] as number) - (sorted[lo] as number));
 }
 
 function estimate(fit: LogisticFit, j: number, z: number): Estimate {

@@ -5,92 +5,19 @@
  *   B = 1000 by default, percentile intervals (R's type-7 quantiles); the same resamples serve every score, so
  *   paired differences are valid. Each patient is reduced once to a small table of counts per (score value,
  *   outcome); a replicate adds the tables of the patients drawn, weighted by how often each was drawn — no row is
- *   touched again.
+ *   touched again. Continuous scores are bootstrapped in 10,000 rank buckets (see `bucketed`).
  * - `obuchowskiAuroc`: the analytic clustered variance of Obuchowski (Biometrics 1997;53:567–78).
  */
-import type { Direction, ValueCounts } from './counts.js';
+import type { Direction } from './counts.js';
 import { countsOf } from './counts.js';
 import { delongComponents } from './auroc.js';
+import { aucStatistic, groupBootstrap, percentileInterval } from './group-bootstrap.js';
+import { lowerBound } from './sorted.js';
 import type { Outcomes, Scores } from './input.js';
 import { outcomeValue } from './input.js';
 import { qnorm } from './normal.js';
-import { createRandom } from './random.js';
 
 export type Clusters = ArrayLike<string | number | null | undefined>;
-
-/** One score's per-cluster count tables, in compressed rows: cluster g owns entries start[g]..start[g+1]. */
-interface ClusterTables {
-  readonly values: Float64Array;
-  readonly start: Int32Array;
-  readonly valueIndex: Int32Array;
-  readonly pos: Float64Array;
-  readonly neg: Float64Array;
-}
-
-function indexOf(values: Float64Array, v: number): number {
-  let lo = 0;
-  let hi = values.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if ((values[mid] as number) < v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-function clusterTables(values: Float64Array, score: Float64Array, labels: Uint8Array, cluster: Int32Array, clusters: number): ClusterTables {
-  // Sort rows by (cluster, value index) so each cluster's entries are contiguous and merged.
-  const idx = new Int32Array(score.length);
-  for (let i = 0; i < score.length; i++) idx[i] = indexOf(values, score[i] as number);
-  const order = Array.from({ length: score.length }, (_, i) => i).sort((a, b) => (cluster[a] as number) - (cluster[b] as number) || (idx[a] as number) - (idx[b] as number));
-  const start = new Int32Array(clusters + 1);
-  const vi: number[] = [];
-  const pos: number[] = [];
-  const neg: number[] = [];
-  let row = 0;
-  for (let g = 0; g < clusters; g++) {
-    start[g] = vi.length;
-    while (row < order.length && cluster[order[row] as number] === g) {
-      const i = order[row] as number;
-      const k = idx[i] as number;
-      if (vi.length > (start[g] as number) && vi[vi.length - 1] === k) {
-        if (labels[i] === 1) pos[pos.length - 1] = (pos[pos.length - 1] as number) + 1;
-        else neg[neg.length - 1] = (neg[neg.length - 1] as number) + 1;
-      } else {
-        vi.push(k);
-        pos.push(labels[i] === 1 ? 1 : 0);
-        neg.push(labels[i] === 1 ? 0 : 1);
-      }
-      row++;
-    }
-  }
-  start[clusters] = vi.length;
-  return { values, start, valueIndex: Int32Array.from(vi), pos: Float64Array.from(pos), neg: Float64Array.from(neg) };
-}
-
-/** AUROC from dense per-value counts (no allocation); NaN when one class is empty. */
-function aucOfDense(pos: Float64Array, neg: Float64Array): number {
-  let m = 0;
-  let n = 0;
-  let u2 = 0;
-  let negBelow = 0;
-  for (let k = 0; k < pos.length; k++) {
-    const p = pos[k] as number;
-    const q = neg[k] as number;
-    u2 += p * (2 * negBelow + q);
-    negBelow += q;
-    m += p;
-    n += q;
-  }
-  return m === 0 || n === 0 ? Number.NaN : u2 / (2 * m * n);
-}
-
-function quantile7(sorted: Float64Array, prob: number): number {
-  const h = (sorted.length - 1) * prob;
-  const lo = Math.floor(h);
-  const hi = Math.min(lo + 1, sorted.length - 1);
-  return (sorted[lo] as number) + (h - lo) * ((sorted[hi] as number) - (sorted[lo] as number));
-}
 
 /** Complete rows (every score, outcome and cluster present), with clusters numbered 0…G−1 in order of appearance. */
 function completeRows(fn: string, scores: Record<string, Scores>, outcome: Outcomes, cluster: Clusters) {
@@ -145,8 +72,9 @@ export interface ClusterBootstrapResult {
 }
 
 /**
- * Patient-clustered bootstrap of AUROC for one or several scores, with the same resamples for every score.
- * Runs in O(n log n) to build per-patient tables, then O(B · (patients + table entries)) — independent of rows.
+ * Patient-clustered bootstrap of AUROC for one or several scores, with the same resamples for every score (built on
+ * {@link groupBootstrap}: per-patient count tables, so a replicate never touches a row). Runs in
+ * O(n log n) to build the tables, then O(B · (patients + table entries)) — independent of rows.
  *
  * @param scores named scores, e.g. `{ news2: totals, apollo: probabilities }` (higher = riskier)
  * @param outcome true/1 for an event
@@ -168,75 +96,30 @@ export function clusterBootstrapAuroc(
   const level = options.level ?? 0.95;
   if (!(level > 0 && level < 1)) throw new RangeError(`${fn}: option "level" expected a number in (0, 1); received ${String(level)}.`);
   const sign = options.direction === 'lower' ? -1 : 1;
-  const { names, rows, cluster: cl, labels, clusters, nMissing } = completeRows(fn, scores, outcome, cluster);
-  const tables = names.map((name) => {
-    const s = Float64Array.from(rows, (i) => sign * ((scores[name] as Scores)[i] as number));
-    const counts: ValueCounts = countsOf(s, labels, 'higher', fn).counts;
-    return { table: clusterTables(counts.values, s, labels, cl, clusters), estimate: delongComponents(counts).auc };
-  });
-  const rng = createRandom(seed);
-  const draws = new Float64Array(clusters);
-  const reps = names.map(() => new Float64Array(B));
-  const dense = tables.map(({ table }) => ({ pos: new Float64Array(table.values.length), neg: new Float64Array(table.values.length) }));
-  let undefinedReplicates = 0;
-  let kept = 0;
-  for (let b = 0; b < B; b++) {
-    draws.fill(0);
-    for (let d = 0; d < clusters; d++) {
-      const g = rng.int(clusters);
-      draws[g] = (draws[g] as number) + 1;
-    }
-    let ok = true;
-    const aucs = tables.map(({ table }, s) => {
-      const { pos, neg } = dense[s] as { pos: Float64Array; neg: Float64Array };
-      pos.fill(0);
-      neg.fill(0);
-      for (let g = 0; g < clusters; g++) {
-        const w = draws[g] as number;
-        if (w === 0) continue;
-        for (let e = table.start[g] as number; e < (table.start[g + 1] as number); e++) {
-          const k = table.valueIndex[e] as number;
-          pos[k] = (pos[k] as number) + w * (table.pos[e] as number);
-          neg[k] = (neg[k] as number) + w * (table.neg[e] as number);
-        }
-      }
-      const a = aucOfDense(pos, neg);
-      if (Number.isNaN(a)) ok = false;
-      return a;
-    });
-    if (!ok) {
-      undefinedReplicates++;
-      continue;
-    }
-    aucs.forEach((a, s) => {
-      (reps[s] as Float64Array)[kept] = a;
-    });
-    kept++;
-  }
+  const { names, rows, cluster: patient, labels, clusters, nMissing } = completeRows(fn, scores, outcome, cluster);
+  const arrays = names.map((name) => Float64Array.from(rows, (i) => sign * ((scores[name] as Scores)[i] as number) + 0));
+  const estimates = arrays.map((s) => delongComponents(countsOf(s, labels, 'higher', fn).counts).auc);
+  const [reps] = groupBootstrap({ scores: arrays, labels, patient, patients: clusters, group: new Int32Array(rows.length), groups: 1, statistics: [aucStatistic], B, seed });
+  const perScore = (reps?.[0] ?? []) as Float64Array[];
+  // A replicate with one outcome class has no AUROC for any score: leave it out of every summary.
+  const ok = Array.from({ length: B }, (_, r) => perScore.every((v) => Number.isFinite(v[r] as number)));
+  const kept = ok.filter(Boolean).length;
   const summarise = (values: Float64Array, estimate: number): BootstrapInterval => {
-    const v = values.slice(0, kept).sort();
-    let mean = 0;
-    for (const x of v) mean += x;
-    mean /= Math.max(1, v.length);
-    let ss = 0;
-    for (const x of v) ss += (x - mean) ** 2;
-    const alpha = 1 - level;
-    return kept === 0
-      ? { estimate, ci: [Number.NaN, Number.NaN], se: Number.NaN }
-      : { estimate, ci: [quantile7(v, alpha / 2), quantile7(v, 1 - alpha / 2)], se: Math.sqrt(ss / Math.max(1, v.length - 1)) };
+    const p = percentileInterval(values.filter((_, r) => ok[r] === true), level);
+    return p === null ? { estimate, ci: [Number.NaN, Number.NaN], se: Number.NaN } : { estimate, ci: p.ci, se: p.se };
   };
   const auc: Record<string, BootstrapInterval> = {};
   names.forEach((name, s) => {
-    auc[name] = summarise(reps[s] as Float64Array, (tables[s] as { estimate: number }).estimate);
+    auc[name] = summarise(perScore[s] as Float64Array, estimates[s] as number);
   });
   const differences: Record<string, BootstrapInterval> = {};
   for (let a = 0; a < names.length; a++) {
     for (let c = a + 1; c < names.length; c++) {
-      const diff = Float64Array.from({ length: kept }, (_, r) => ((reps[a] as Float64Array)[r] as number) - ((reps[c] as Float64Array)[r] as number));
-      differences[`${names[a]} - ${names[c]}`] = summarise(diff, (tables[a] as { estimate: number }).estimate - (tables[c] as { estimate: number }).estimate);
+      const diff = Float64Array.from(perScore[a] as Float64Array, (v, r) => v - ((perScore[c] as Float64Array)[r] as number));
+      differences[`${names[a]} - ${names[c]}`] = summarise(diff, (estimates[a] as number) - (estimates[c] as number));
     }
   }
-  return { replicates: kept, undefinedReplicates, clusters, level, seed, auc, differences, nMissing };
+  return { replicates: kept, undefinedReplicates: B - kept, clusters, level, seed, auc, differences, nMissing };
 }
 
 /**
@@ -264,7 +147,7 @@ export function obuchowskiAuroc(score: Scores, outcome: Outcomes, cluster: Clust
   const m = new Float64Array(clusters);
   const nn = new Float64Array(clusters);
   for (let i = 0; i < s.length; i++) {
-    const k = indexOf(counts.values, s[i] as number);
+    const k = lowerBound(counts.values, s[i] as number);
     const g = cl[i] as number;
     if (labels[i] === 1) {
       v10[g] = (v10[g] as number) + (d.v10[k] as number);

@@ -11,6 +11,7 @@ import { delongComponents } from './auroc.js';
 import type { Outcomes, Scores } from './input.js';
 import { outcomeValue } from './input.js';
 import { pnorm, qnorm } from './normal.js';
+import { lowerBound } from './sorted.js';
 
 export interface AurocComparison {
   readonly defined: true;
@@ -39,22 +40,11 @@ export interface AurocComparisonUndefined {
   readonly nMissing: number;
 }
 
-function indexOf(values: Float64Array, v: number): number {
-  let lo = 0;
-  let hi = values.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if ((values[mid] as number) < v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
 /** Per-observation structural components of one score. */
 function components(scores: Float64Array, labels: Uint8Array, counts: ValueCounts, d: DelongComponents, sign: number): Float64Array {
   const out = new Float64Array(scores.length);
   for (let i = 0; i < scores.length; i++) {
-    const k = indexOf(counts.values, sign * (scores[i] as number));
+    const k = lowerBound(counts.values, sign * (scores[i] as number));
     out[i] = labels[i] === 1 ? (d.v10[k] as number) : (d.v01[k] as number);
   }
   return out;

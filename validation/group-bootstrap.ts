@@ -7,6 +7,7 @@
  * that stacks one cohort with and without oximeter bias) is resampled as one.
  */
 import { createRandom } from './random.js';
+import { lowerBound, quantile7 } from './sorted.js';
 
 /** A statistic of dense per-value counts (positives and negatives by value index, ascending values) of score `s`. */
 export type CountStatistic = (pos: Float64Array, neg: Float64Array, values: Float64Array, s: number) => number;
@@ -19,17 +20,6 @@ interface Entries {
   readonly valueIndex: Int32Array;
   readonly pos: Float64Array;
   readonly neg: Float64Array;
-}
-
-function indexOf(values: Float64Array, v: number): number {
-  let lo = 0;
-  let hi = values.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if ((values[mid] as number) < v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** Most distinct values a score keeps in the bootstrap; beyond it, values are merged into equal-count rank buckets. */
@@ -74,7 +64,7 @@ function entriesOf(rawScore: Float64Array, keep: readonly number[], labels: Uint
   const key = new Float64Array(score.length);
   let groups = 1;
   for (let i = 0; i < group.length; i++) if ((group[i] as number) + 1 > groups) groups = (group[i] as number) + 1;
-  for (let i = 0; i < score.length; i++) key[i] = ((patient[i] as number) * groups + (group[i] as number)) * values.length + indexOf(values, score[i] as number);
+  for (let i = 0; i < score.length; i++) key[i] = ((patient[i] as number) * groups + (group[i] as number)) * values.length + lowerBound(values, score[i] as number);
   const order = Array.from({ length: score.length }, (_, i) => i).sort((a, b) => (key[a] as number) - (key[b] as number));
   const start = new Int32Array(patients + 1);
   const g: number[] = [];
@@ -89,7 +79,7 @@ function entriesOf(rawScore: Float64Array, keep: readonly number[], labels: Uint
       const i = order[row] as number;
       if (key[i] !== lastKey) {
         g.push(group[i] as number);
-        vi.push(indexOf(values, score[i] as number));
+        vi.push(lowerBound(values, score[i] as number));
         pos.push(0);
         neg.push(0);
         lastKey = key[i] as number;
@@ -197,15 +187,10 @@ export function sensitivityStatistic(cuts: readonly number[]): CountStatistic {
 export function percentileInterval(replicates: Float64Array, level: number): { ci: [number, number]; se: number; replicates: number } | null {
   const v = replicates.filter((x) => Number.isFinite(x)).sort();
   if (v.length < 2) return null;
-  const q = (p: number): number => {
-    const h = (v.length - 1) * p;
-    const lo = Math.floor(h);
-    return (v[lo] as number) + (h - lo) * ((v[Math.min(lo + 1, v.length - 1)] as number) - (v[lo] as number));
-  };
   let mean = 0;
   for (const x of v) mean += x;
   mean /= v.length;
   let ss = 0;
   for (const x of v) ss += (x - mean) ** 2;
-  return { ci: [q((1 - level) / 2), q(1 - (1 - level) / 2)], se: Math.sqrt(ss / (v.length - 1)), replicates: v.length };
+  return { ci: [quantile7(v, (1 - level) / 2), quantile7(v, 1 - (1 - level) / 2)], se: Math.sqrt(ss / (v.length - 1)), replicates: v.length };
 }
