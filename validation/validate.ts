@@ -136,6 +136,7 @@ export function validate(options: ValidateOptions): ValidationReport {
   const patientIds = columnValues(scored, 'patient_id');
   if (patientIds === null) throw new TypeError(`${fn}: the observations table has no column "patient_id" (needed to cluster by patient).`);
   const values = scores.map((d) => columnValues(scored, scoreColumn(d)) as (number | null)[]);
+  const redFlags = scores.map((d) => (d.kind === 'banded' && d.redFlag !== undefined ? (columnValues(scored, `${d.id}_red_flag`) as boolean[]) : null));
 
   // Analysis rows: labelled, with every score present (so scores are compared on the same rows).
   const rows: number[] = [];
@@ -215,8 +216,12 @@ export function validate(options: ValidateOptions): ValidationReport {
         d.kind === 'model'
           ? null
           : eventRateByScore(x, labels).map((r) => ({ score: r.score, cell: sdc.release({ n: r.n, events: r.events, rate: r.rate.value, ci: r.rate.ci }, { counts: [r.events, r.n - r.events] }) })),
-      thresholds: cuts.map(({ label, cut }) => {
-        const t = atThreshold(x, labels, cut, { level });
+      thresholds: [...cuts.map(({ label, cut }) => ({ label, cut, alerts: x })), ...(redFlags[s] === null ? [] : [{
+        label: `red score (${(d as { redFlag?: { description: string } }).redFlag?.description ?? 'single extreme parameter'})`,
+        cut: 1,
+        alerts: Float64Array.from(rows, (i) => ((redFlags[s] as boolean[])[i] === true ? 1 : 0)),
+      }])].map(({ label, cut, alerts }) => {
+        const t = atThreshold(alerts, labels, cut, { level });
         const p = (q: { value: number | null; ci: readonly [number, number] | null; numerator: number; denominator: number }) =>
           sdc.release({ value: q.value, ci: q.ci }, { counts: [q.numerator, q.denominator - q.numerator] });
         return {

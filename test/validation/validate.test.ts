@@ -70,7 +70,8 @@ describe('validate({ cohort, scores, groupBy })', () => {
     const cmp = report.comparisons[0] as Json;
     expect(cmp).toMatchObject({ a: 'news2', b: 'apollo_style' });
     const scoreReport = report.scores[0] as Json;
-    expect((scoreReport.thresholds as Json[]).map((t) => t.cut)).toEqual([5, 7]);
+    expect((scoreReport.thresholds as Json[]).map((t) => t.cut)).toEqual([5, 7, 1]);
+    expect(((scoreReport.thresholds as Json[])[2] as Json).label).toMatch(/^red score/);
     expect(scoreReport.calibration).toMatchObject({ method: expect.stringMatching(/cross-fitted/) });
     expect((report.scores[1] as Json).calibration).toMatchObject({ method: 'model probability' });
   });
