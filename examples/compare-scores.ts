@@ -19,4 +19,4 @@ console.log(`Markdown report: ${renderMarkdown(report).split('\n').length} lines
 // Validation cohort: synthetic india-apollo cohort, seed 21, generator 1.0.0
 // AUROC: NEWS2 0.859, Apollo-style 0.891
 // NEWS2 − Apollo-style: -0.031 (DeLong 95% CI -0.051 to -0.012)
-// Markdown report: 52 lines
+// Markdown report: 53 lines
