@@ -1,6 +1,6 @@
 /**
  * Seeded pseudo-random numbers: xoshiro128** (Blackman & Vigna, 2018) seeded through SplitMix32, so the same seed
- * gives the same stream on every platform. All randomness in ewskit comes from here; nothing uses `Math.random`.
+ * gives the same stream on every platform. All randomness in ewskit comes from here; nothing uses the platform's unseeded generator.
  */
 
 /** A seeded source of random numbers. */
