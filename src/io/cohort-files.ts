@@ -23,14 +23,18 @@ const TABLES: CohortTableName[] = ['patients', 'encounters', 'observations', 'ev
  */
 export async function writeCohort(dir: string, options: CohortOptions, onProgress?: (done: number, total: number) => void): Promise<CohortManifest> {
   mkdirSync(dir, { recursive: true });
+  type File = { writer: RecordBatchFileWriter; fd: number; streamed: boolean };
   const files = Object.fromEntries(
-    TABLES.map((name) => [name, { writer: new RecordBatchFileWriter(), fd: openSync(join(dir, `${name}.arrow`), 'w') }]),
-  ) as Record<CohortTableName, { writer: RecordBatchFileWriter; fd: number }>;
-  // The writer queues its bytes until something reads them; we take them straight to disk after every batch,
-  // so no more than one batch is ever held.
-  const drain = ({ writer, fd }: { writer: RecordBatchFileWriter; fd: number }): void => {
-    const queued = (writer as unknown as { _sink?: { _values?: Uint8Array[] } })._sink?._values;
-    if (Array.isArray(queued)) for (const chunk of queued.splice(0)) writeSync(fd, chunk);
+    TABLES.map((name) => [name, { writer: new RecordBatchFileWriter(), fd: openSync(join(dir, `${name}.arrow`), 'w'), streamed: false }]),
+  ) as Record<CohortTableName, File>;
+  // The writer queues its bytes until something reads them; we take them straight to disk after every batch, so
+  // no more than one batch is ever held. (That queue is apache-arrow's own; should a later version hide it, the
+  // bytes are written, buffered, when the table is finished — correct, only no longer bounded in memory.)
+  const drain = (file: File): void => {
+    const queued = (file.writer as unknown as { _sink?: { _values?: Uint8Array[] } })._sink?._values;
+    if (!Array.isArray(queued)) return;
+    file.streamed = true;
+    for (const chunk of queued.splice(0)) writeSync(file.fd, chunk);
   };
   const stream = streamCohort(options);
   let step = stream.next();
@@ -47,8 +51,13 @@ export async function writeCohort(dir: string, options: CohortOptions, onProgres
   const manifest = step.value;
   for (const name of TABLES) {
     const file = files[name];
-    file.writer.finish();
-    drain(file);
+    if (!file.streamed) {
+      file.writer.finish();
+      writeSync(file.fd, file.writer.toUint8Array(true));
+    } else {
+      file.writer.finish();
+      drain(file);
+    }
     closeSync(file.fd);
   }
   writeFileSync(join(dir, 'cohort.json'), `${JSON.stringify(manifest, null, 2)}\n`);
