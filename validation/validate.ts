@@ -183,7 +183,7 @@ export function validate(options: ValidateOptions): ValidationReport {
     const x = scoreArrays[s] as Float64Array;
     const a = auroc(x, labels, { level });
     const cal = calibration(probabilities[s] as Float64Array, labels, { level });
-    const cuts = d.kind === 'model' ? clinicalCuts(d) : clinicalCuts(d);
+    const cuts = clinicalCuts(d);
     return {
       id: d.id,
       name: d.name,
@@ -268,55 +268,63 @@ export function validate(options: ValidateOptions): ValidationReport {
       const g = labelsByRow[i];
       return g === null || g === undefined ? names.length : names.indexOf(g);
     });
-    const patientsIn = names.map((_, g) => new Set(Array.from(patient).filter((_, k) => group[k] === g)).size);
-    const eventPatientsIn = names.map((_, g) => new Set(Array.from(patient).filter((_, k) => group[k] === g && labels[k] === 1)).size);
-    const eventsIn = names.map((_, g) => labels.reduce((s, y, k) => s + (group[k] === g ? y : 0), 0));
+    // Rows of each group, gathered once.
+    const members: number[][] = names.map(() => []);
+    group.forEach((g, k) => members[g]?.push(k));
+    const patientsIn = members.map((ks) => new Set(ks.map((k) => patient[k])).size);
+    const eventPatientsIn = members.map((ks) => new Set(ks.filter((k) => labels[k] === 1).map((k) => patient[k])).size);
+    const eventsIn = members.map((ks) => ks.reduce((t, k) => t + (labels[k] as number), 0));
     const largest = names[patientsIn.indexOf(Math.max(...patientsIn))] as string;
     const reference = options.reference?.[column] ?? largest;
     const ref = names.indexOf(reference);
     if (ref < 0) throw new RangeError(`${fn}: option "reference.${column}" names "${reference}", which is not a group (${names.join(', ')}).`);
     const reps = boot === null ? null : groupBootstrap({ scores: scoreArrays, labels, patient, patients: allPatients, group, groups: names.length + 1, statistics: [aucStatistic, sensitivityStatistic(primaryCuts)], B: boot.B, seed: boot.seed, keep: primaryCuts.map((c) => [c]) });
+    // Each group's statistics per score, computed once (the reference's are reused for every difference).
+    const stats = members.map((ks) =>
+      scores.map((_, s) => {
+        const x = ks.map((k) => (scoreArrays[s] as Float64Array)[k] as number);
+        const y = ks.map((k) => labels[k] as number);
+        const a = auroc(x, y, { level });
+        return {
+          auc: a.defined ? a.auc : null,
+          delongCi: a.defined ? a.ci : null,
+          sensitivity: atThreshold(x, y, primaryCuts[s] as number, { level }).sensitivity,
+          calibration: calibration(ks.map((k) => (probabilities[s] as Float64Array)[k] as number), y),
+        };
+      }),
+    );
     return {
       by: column,
       reference,
       groups: names.map((name, g) => {
-        const inGroup = Array.from({ length: rows.length }, (_, k) => k).filter((k) => group[k] === g);
         const gBasis = { patients: patientsIn[g] as number, events: eventsIn[g] as number };
         const gEventBasis = { patients: eventPatientsIn[g] as number, events: eventsIn[g] as number };
         return {
           group: name,
           patients: sdc.count(patientsIn[g] as number),
-          observationSets: sdc.release(inGroup.length, gBasis),
+          observationSets: sdc.release((members[g] as number[]).length, gBasis),
           eventPatients: sdc.count(eventPatientsIn[g] as number),
           positiveSets: sdc.release(eventsIn[g] as number, gEventBasis),
           scores: Object.fromEntries(
             scores.map((d, s) => {
-              const x = inGroup.map((k) => (scoreArrays[s] as Float64Array)[k] as number);
-              const y = inGroup.map((k) => labels[k] as number);
-              const a = auroc(x, y, { level });
-              const sens = atThreshold(x, y, primaryCuts[s] as number, { level }).sensitivity;
-              const cal = calibration(inGroup.map((k) => (probabilities[s] as Float64Array)[k] as number), y);
+              const own = stats[g]?.[s] as NonNullable<(typeof stats)[number][number]>;
+              const base = stats[ref]?.[s] as NonNullable<(typeof stats)[number][number]>;
               const difference = (stat: number, estimate: number | null, refEstimate: number | null) => {
                 if (g === ref || reps === null || estimate === null || refEstimate === null) return null;
                 const diff = Float64Array.from((reps[stat]?.[g]?.[s] as Float64Array), (v, r) => v - ((reps[stat]?.[ref]?.[s] as Float64Array)[r] as number));
                 return interval(diff, estimate - refEstimate);
               };
-              const refRows = Array.from({ length: rows.length }, (_, k) => k).filter((k) => group[k] === ref);
-              const refX = refRows.map((k) => (scoreArrays[s] as Float64Array)[k] as number);
-              const refY = refRows.map((k) => labels[k] as number);
-              const refAuc = auroc(refX, refY);
-              const refSens = atThreshold(refX, refY, primaryCuts[s] as number).sensitivity.value;
               return [
                 d.id,
                 sdc.release(
                   {
-                    auroc: a.defined ? { auc: a.auc, delongCi: a.ci } : null,
-                    sensitivity: { cut: primaryCuts[s], value: sens.value, ci: sens.ci },
-                    calibrationInTheLarge: cal.calibrationInTheLarge.value,
-                    observedExpected: cal.observedExpected.value,
+                    auroc: own.auc === null ? null : { auc: own.auc, delongCi: own.delongCi },
+                    sensitivity: { cut: primaryCuts[s], value: own.sensitivity.value, ci: own.sensitivity.ci },
+                    calibrationInTheLarge: own.calibration.calibrationInTheLarge.value,
+                    observedExpected: own.calibration.observedExpected.value,
                     differenceFromReference: {
-                      auroc: difference(0, a.defined ? a.auc : null, refAuc.defined ? refAuc.auc : null),
-                      sensitivity: difference(1, sens.value, refSens),
+                      auroc: difference(0, own.auc, base.auc),
+                      sensitivity: difference(1, own.sensitivity.value, base.sensitivity.value),
                     },
                   },
                   gEventBasis,
