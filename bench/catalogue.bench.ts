@@ -8,15 +8,15 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { Bench } from 'tinybench';
-import { cart } from '../scores/cart.js';
-import type { ScoreDefinition } from '../scores/definition.js';
-import { loadScore } from '../scores/load-score.js';
-import { mews } from '../scores/mews.js';
-import { news } from '../scores/news.js';
-import { news2 } from '../scores/news2.js';
-import { qsofa } from '../scores/qsofa.js';
-import { scoreTable } from '../scores/score-table.js';
-import { FIELDS } from '../scores/schema.js';
+import { cart } from '../scores/catalogue/cart.js';
+import type { ScoreDefinition } from '../scores/definition/definition.js';
+import { loadScore } from '../scores/definition/load-score.js';
+import { mews } from '../scores/catalogue/mews.js';
+import { news } from '../scores/catalogue/news.js';
+import { news2 } from '../scores/catalogue/news2.js';
+import { qsofa } from '../scores/catalogue/qsofa.js';
+import { scoreTable } from '../scores/kernel/score-table.js';
+import { FIELDS } from '../scores/definition/schema.js';
 import { memoryFloorOf } from './baselines.js';
 import { benchTable } from './data.js';
 

@@ -4,7 +4,7 @@
  */
 import type { Data, Table } from 'apache-arrow';
 import { Dictionary, Field, Float64, Int32, RecordBatch, Schema, Struct, Table as ArrowTable, Utf8, makeData, vectorFromArray } from 'apache-arrow';
-import { createRandom } from '../validation/random.js';
+import { createRandom } from '../validation/stats/random.js';
 
 export const VITALS = ['respiratory_rate', 'spo2', 'on_oxygen', 'systolic_bp', 'heart_rate', 'temperature'] as const;
 

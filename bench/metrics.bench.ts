@@ -6,11 +6,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { Bench } from 'tinybench';
-import { aurocFromCounts } from '../validation/auroc.js';
-import { auroc } from '../validation/auroc.js';
-import { clusterBootstrapAuroc } from '../validation/cluster.js';
-import { countsBySorting } from '../validation/counts.js';
-import { createRandom } from '../validation/random.js';
+import { aurocFromCounts } from '../validation/metrics/auroc.js';
+import { auroc } from '../validation/metrics/auroc.js';
+import { clusterBootstrapAuroc } from '../validation/bootstrap/cluster.js';
+import { countsBySorting } from '../validation/stats/counts.js';
+import { createRandom } from '../validation/stats/random.js';
 
 const quick = process.argv.includes('--quick');
 const N = quick ? 1_000_000 : 10_000_000;

@@ -8,9 +8,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { Bench } from 'tinybench';
-import { news2 } from '../scores/news2.js';
-import { scoreTable } from '../scores/score-table.js';
-import { scoreObservation } from '../scores/score-observation.js';
+import { news2 } from '../scores/catalogue/news2.js';
+import { scoreTable } from '../scores/kernel/score-table.js';
+import { scoreObservation } from '../scores/evaluate/score-observation.js';
 import { memoryFloor, perRowObjects } from './baselines.js';
 import { benchTable, VITALS } from './data.js';
 

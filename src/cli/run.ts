@@ -4,18 +4,18 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Table } from 'apache-arrow';
-import { getScore, listScores } from '../../scores/catalogue.js';
-import type { ScoreDefinition } from '../../scores/definition.js';
-import { loadScore } from '../../scores/load-score.js';
-import type { MissingPolicy } from '../../scores/score-observation.js';
-import { scoreTable } from '../../scores/score-table.js';
-import { APOLLO_TEMPLATE } from '../../validation/apollo-template.js';
+import { getScore, listScores } from '../../scores/catalogue/catalogue.js';
+import type { ScoreDefinition } from '../../scores/definition/definition.js';
+import { loadScore } from '../../scores/definition/load-score.js';
+import type { MissingPolicy } from '../../scores/evaluate/score-observation.js';
+import { scoreTable } from '../../scores/kernel/score-table.js';
+import { APOLLO_TEMPLATE } from '../../validation/fit/apollo-template.js';
 import { generateCohort } from '../../validation/cohort/generate.js';
-import { fitSeverityModel } from '../../validation/fit-model.js';
+import { fitSeverityModel } from '../../validation/fit/fit-model.js';
 import type { CohortProfile } from '../../validation/cohort/profiles.js';
 import { readCohort, writeCohort } from '../io/cohort-files.js';
-import { renderMarkdown } from '../../validation/report-markdown.js';
-import { validate } from '../../validation/validate.js';
+import { renderMarkdown } from '../../validation/report/markdown.js';
+import { validate } from '../../validation/study/validate.js';
 import { readArrowFile, writeArrowFile } from '../io/arrow-file.js';
 import { formatExamples, formatSummary, summariseScores } from './summary.js';
 

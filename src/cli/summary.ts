@@ -3,7 +3,7 @@
  * few example rows. Aggregates only; example rows never show a patient or encounter identifier.
  */
 import type { Data, Table } from 'apache-arrow';
-import type { ScoreDefinition } from '../../scores/definition.js';
+import type { ScoreDefinition } from '../../scores/definition/definition.js';
 
 export interface ScoreSummary {
   rows: number;

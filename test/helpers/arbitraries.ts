@@ -1,6 +1,6 @@
 /** fast-check arbitraries shared by the property tests. */
 import fc from 'fast-check';
-import type { Observation } from '../../scores/score-observation.js';
+import type { Observation } from '../../scores/evaluate/score-observation.js';
 
 /**
  * A vital sign: usually realistic (to 0–2 decimals) within [lo, hi], sometimes null, non-finite, negative or huge;

@@ -1,7 +1,7 @@
 /** Build Arrow tables from observation objects for tests, in several column layouts. */
 import type { Table } from 'apache-arrow';
 import { Bool, Dictionary, Float64, Int32, RecordBatch, Table as ArrowTable, Utf8, tableFromArrays, vectorFromArray } from 'apache-arrow';
-import type { Observation } from '../../scores/score-observation.js';
+import type { Observation } from '../../scores/evaluate/score-observation.js';
 
 export interface LayoutOptions {
   /** on_oxygen as Arrow Bool (default) or as Float64 0/1. */

@@ -5,7 +5,7 @@ import { tableFromArrays, vectorFromArray, Float64 } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import { readArrowFile, writeArrowFile } from '../../src/io/arrow-file.js';
 import { runCli } from '../../src/cli/run.js';
-import { checkReport } from '../../validation/report-schema.js';
+import { checkReport } from '../../validation/report/schema.js';
 import { generateCohort } from '../../validation/cohort/generate.js';
 const demoObservations = (o: { patients?: number } = {}) => generateCohort({ encounters: o.patients ?? 300, seed: 1 }).observations;
 

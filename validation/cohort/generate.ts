@@ -19,8 +19,8 @@
  */
 import type { RecordBatch, Table } from 'apache-arrow';
 import { Bool, Dictionary, Field, Float64, Int8, Int16, Int32, RecordBatch as Batch, Schema, Struct, Table as ArrowTable, TimestampMillisecond, Uint8, Utf8, makeData, vectorFromArray } from 'apache-arrow';
-import type { Random } from '../random.js';
-import { createRandom } from '../random.js';
+import type { Random } from '../stats/random.js';
+import { createRandom } from '../stats/random.js';
 import type { OximeterBias } from './oximeter.js';
 import { biasAt, resolveBias } from './oximeter.js';
 import type { CohortProfile, Ethnicity } from './profiles.js';

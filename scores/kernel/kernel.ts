@@ -1,0 +1,345 @@
+/**
+ * The compiler's second stage: a score plan + the layout of the input columns → one JavaScript function that
+ * scores a batch in a single pass (parse → codegen → compile, as arquero does for expressions). The loop body is
+ * straight-line code: each numeric input is scaled, checked against its plausible range and turned into a slot of
+ * its parameter's lookup table; discrete inputs become code indices; the null path of each column is chosen
+ * outside the loop, when the function is generated. Nothing is allocated per row.
+ *
+ * The readable form of what the generated code does, per row i:
+ *
+ *   st = 0                                          // status: bit k missing input k, bit 16+k flagged input k
+ *   for each numeric input k:
+ *     if null → st |= missing(k), slot_k = 0
+ *     x = value * 10^precision + 0.5 + guard      // round half-up at chart precision
+ *     slot_k = lo ≤ x < hi+1 ? floor(x) − lo + 1 : (st |= flagged(k), 0)
+ *   for each discrete input k: state_k = code, or "unknown" (with missing/flagged bit) — or the default code
+ *   for each parameter j: p_j = table_j[segment(condition states) + slot]   // −1 = no subscore
+ *   total = st == 0 ? Σ p_j : (policy zero and nothing flagged ? Σ max(p_j, 0) : −1)
+ *   red = any p_j ≥ redMin;  risk = total ≥ 0 ? riskOf[total·2 + red] : −1
+ */
+import type { PlanInput, PlanParameter, ScorePlan } from '../plan/compile.js';
+import { flagBit, MAX_INPUTS, missingBit, NOT_ON_CHART, quantizedRange } from '../plan/compile.js';
+import type { ModelPlan, PlanTerm } from '../plan/model-plan.js';
+import type { DiscreteField, NumericField } from '../definition/schema.js';
+
+/** How one input column is read. */
+export type ReaderKind =
+  | 'numeric' // number typed array
+  | 'bits' // Arrow Bool, bit-packed
+  | 'numcode' // a discrete input stored as numbers (on_oxygen 0/1, spo2_scale 1/2)
+  | 'dict' // dictionary indices, mapped to codes per batch
+  | 'codes' // precomputed Int8Array of codes (−1 missing, −2 unknown)
+  | 'absent'; // column absent or of Arrow type Null: every row null
+
+export interface ReaderLayout {
+  readonly kind: ReaderKind;
+  /** The batch has a validity bitmap for this column (chosen outside the loop). */
+  readonly nullable: boolean;
+}
+
+/** What the generated kernel receives for one batch. */
+export interface KernelInput {
+  values: ArrayLike<number> | null;
+  validity: Uint8Array | null;
+  offset: number;
+  /** For `dict`: dictionary index → code (−1 missing, −2 unknown). */
+  map: Int8Array | null;
+}
+
+export interface KernelOutput {
+  subscores: Int8Array[];
+  total: Int8Array | Int16Array;
+  risk: Int8Array;
+  /** Bit-packed, LSB first. */
+  red: Uint8Array;
+  complete: Uint8Array;
+  /** Rows whose status word is not 0 (missing or flagged inputs), in row order, and their status words. */
+  exceptionRows: Int32Array;
+  exceptionStatus: Uint32Array;
+  /** Set by the kernel: how many exception rows it wrote. */
+  exceptions: number;
+}
+
+/** What the generated kernel writes for one model-based score over one batch. */
+export interface ModelKernelOutput {
+  /** Log-odds contribution per term (NaN where none). */
+  contributions: Float64Array[];
+  linearPredictor: Float64Array;
+  probability: Float64Array;
+  /** Zone index; −1 where there is no probability. */
+  risk: Int8Array;
+  complete: Uint8Array;
+  exceptionRows: Int32Array;
+  exceptionStatus: Uint32Array;
+  exceptions: number;
+}
+
+/** The compiled batch function: fills one output per score of the group. */
+export type BatchKernel = (n: number, inputs: readonly KernelInput[], outs: (KernelOutput | ModelKernelOutput)[]) => void;
+
+function numericRead(k: number, field: NumericField, layout: ReaderLayout): string {
+  const [lo, hi] = quantizedRange(field);
+  const scale = 10 ** field.precision;
+  const half = field.rounding === 'half-up' ? 0.5 : 0;
+  if (field.plausible[0] < 0) throw new RangeError('kernel: numeric fields must have a non-negative plausible minimum');
+  if (layout.kind === 'absent') return `const s${k} = 0;\nst |= ${missingBit(k)};`;
+  const slot = `(x${k} | 0) ${lo >= 1 ? `- ${lo - 1}` : `+ ${1 - lo}`}`;
+  const lines = [
+    `const x${k} = V${k}[i] * ${scale} + ${half + 1e-9};`,
+    `const ok${k} = x${k} >= ${lo} && x${k} < ${hi + 1} ? 1 : 0;`,
+  ];
+  if (!layout.nullable) {
+    // Branch-free: an unusable value takes slot 0 (no subscore) and sets its flag bit.
+    lines.push(`const s${k} = ok${k} === 1 ? ${slot} : 0;`, `st |= (ok${k} ^ 1) << ${16 + k};`);
+  } else {
+    // The null slot's value is arbitrary: read it anyway and mask with the validity bit.
+    lines.push(
+      `const b${k} = (B${k}[(O${k} + i) >> 3] >> ((O${k} + i) & 7)) & 1;`,
+      `const s${k} = (ok${k} & b${k}) === 1 ? ${slot} : 0;`,
+      `st |= ((b${k} ^ 1) << ${k}) | (((ok${k} ^ 1) & b${k}) << ${16 + k});`,
+    );
+  }
+  return lines.join('\n');
+}
+
+function discreteRead(k: number, field: DiscreteField, layout: ReaderLayout): string {
+  // m: code index ≥ 0, −1 missing, −2 not a code.
+  const d = field.codes.length; // the "unknown" state
+  let m: string;
+  switch (layout.kind) {
+    case 'bits':
+      m = `((V${k}[(O${k} + i) >> 3] >> ((O${k} + i) & 7)) & 1)`;
+      break;
+    case 'numcode': {
+      const values = field.accepts === 'boolean' ? [0, 1] : field.codes.map(Number);
+      m = `(v${k} === ${values[0]} ? 0 : ${values.slice(1).map((v, j) => `v${k} === ${v} ? ${j + 1} : `).join('')}-2)`;
+      break;
+    }
+    case 'dict':
+      m = `M${k}[V${k}[i]]`;
+      break;
+    case 'codes':
+      m = `V${k}[i]`;
+      break;
+    default:
+      m = '-1';
+  }
+  const lines = [`let s${k} = ${d};`];
+  if (layout.kind === 'numcode') lines.push(`const v${k} = V${k}[i];`);
+  const whenMissing =
+    field.missingMeans !== undefined ? `s${k} = ${field.codes.indexOf(field.missingMeans)};` : `st |= ${missingBit(k)};`;
+  const read = [
+    `const m${k} = ${m};`,
+    `if (m${k} >= 0) s${k} = m${k}; else if (m${k} === -1) { ${whenMissing} } else st |= ${flagBit(k)};`,
+  ];
+  if (layout.nullable && layout.kind !== 'absent') {
+    lines.push(`if ((B${k}[(O${k} + i) >> 3] >> ((O${k} + i) & 7)) & 1) {`, ...read, `} else { ${whenMissing} }`);
+  } else {
+    lines.push(...read);
+  }
+  return lines.join('\n');
+}
+
+/** Any compiled score. */
+export type AnyPlan = ScorePlan | ModelPlan;
+
+/** True for a model-based plan. */
+export function isModelPlan(plan: AnyPlan): plan is ModelPlan {
+  return 'kind' in plan && plan.kind === 'model';
+}
+
+/** Several score plans read together: the union of their inputs, and where each plan's inputs sit in it. */
+export interface PlanGroup {
+  readonly inputs: readonly PlanInput[];
+  readonly scores: readonly { readonly plan: AnyPlan; readonly map: readonly number[] }[];
+}
+
+/**
+ * Group plans so one kernel reads each input column once for all of them.
+ *
+ * @returns the group, or `undefined` when the union of inputs exceeds the status word (16 inputs)
+ */
+export function groupPlans(plans: readonly AnyPlan[]): PlanGroup | undefined {
+  const inputs: PlanInput[] = [];
+  const scores = plans.map((plan) => ({
+    plan,
+    map: plan.inputs.map((input) => {
+      const at = inputs.findIndex((u) => u.field.field === input.field.field);
+      if (at >= 0) {
+        if (input.required && !(inputs[at] as PlanInput).required) inputs[at] = { ...(inputs[at] as PlanInput), required: true };
+        return at;
+      }
+      inputs.push({ ...input, index: inputs.length });
+      return inputs.length - 1;
+    }),
+  }));
+  return inputs.length > MAX_INPUTS ? undefined : { inputs, scores };
+}
+
+function scoreBody(g: number, plan: ScorePlan, map: readonly number[], zeroMissing: boolean): string[] {
+  const u = (k: number): number => map[k] as number;
+  const mask = plan.inputs.reduce((m, _, k) => (m | missingBit(u(k)) | flagBit(u(k))) >>> 0, 0);
+  const body: string[] = [`// score ${plan.definition.id}`, `let st${g} = st & ${mask};`];
+  const ps: string[] = [];
+  plan.parameters.forEach((p, j) => {
+    const v = `a${g}_${j}`;
+    const segment = p.conditions.map((c, ci) => `s${u(c)} * ${(p.strides[ci] as number) * p.segment}`).join(' + ') || '0';
+    const primary = `L${g}_${j}[${segment} + s${u(p.input)}]`;
+    if (p.fallback === undefined) body.push(`const ${v} = ${primary};`);
+    else body.push(`const ${v} = (st & ${missingBit(u(p.input))}) !== 0 ? F${g}_${j}[s${u(p.fallback.input)}] : ${primary};`);
+    const notOnChart = (t: Int8Array, k: number): string[] =>
+      t.includes(NOT_ON_CHART) ? [`if (${v} === ${NOT_ON_CHART}) st${g} |= ${flagBit(u(k))};`] : [];
+    body.push(...notOnChart(p.table, p.input));
+    if (p.fallback !== undefined) {
+      body.push(...notOnChart(p.fallback.table, p.fallback.input));
+      // Missing only when both the input and its fallback are missing.
+      const pair = (missingBit(u(p.input)) | missingBit(u(p.fallback.input))) >>> 0;
+      body.push(`if ((st${g} & ${pair}) !== ${pair}) st${g} &= ${~pair};`);
+    }
+    body.push(`P${g}_${j}[i] = ${v};`);
+    ps.push(v);
+  });
+  const sum = ps.join(' + ');
+  const zeroSum = ps.map((p) => `(${p} < 0 ? 0 : ${p})`).join(' + ');
+  const flagMask = plan.inputs.reduce((m, _, k) => (m | flagBit(u(k))) >>> 0, 0);
+  body.push(
+    zeroMissing
+      ? `const t${g} = st${g} === 0 ? ${sum} : (st${g} & ${flagMask}) === 0 ? ${zeroSum} : -1;`
+      : `const t${g} = st${g} === 0 ? ${sum} : -1;`,
+  );
+  const redExpr = Number.isFinite(plan.redMin) ? ps.map((p) => `(${p} >= ${plan.redMin})`).join(' | ') : '0';
+  body.push(
+    `const red${g} = ${redExpr};`,
+    `T${g}[i] = t${g};`,
+    `R${g}[i] = t${g} >= 0 ? RK${g}[t${g} * 2 + red${g}] : -1;`,
+    // Branch-free append: always write, advance only when the row has a status.
+    `EXI${g}[ne${g}] = i;`,
+    `EXS${g}[ne${g}] = st${g};`,
+    `ne${g} += st${g} !== 0 ? 1 : 0;`,
+    `redBits${g} |= red${g} << (i & 7);`,
+    `cmpBits${g} |= (st${g} === 0 ? 1 : 0) << (i & 7);`,
+    `if ((i & 7) === 7) { RED${g}[i >> 3] = redBits${g}; CMP${g}[i >> 3] = cmpBits${g}; redBits${g} = 0; cmpBits${g} = 0; }`,
+  );
+  return body;
+}
+
+function modelBody(g: number, plan: ModelPlan, map: readonly number[]): string[] {
+  const u = (k: number): number => map[k] as number;
+  const mask = plan.inputs.reduce((m, _, k) => (m | missingBit(u(k)) | flagBit(u(k))) >>> 0, 0);
+  // The result is void when any input is flagged, or missing without an imputation rule.
+  const voidMask = plan.terms.reduce((m, t) => (m | flagBit(u(t.input)) | (t.imputeSlot < 0 ? missingBit(u(t.input)) : 0)) >>> 0, 0);
+  const body: string[] = [`// model ${plan.definition.id}`, `const st${g} = st & ${mask};`];
+  const cs: string[] = [];
+  plan.terms.forEach((t, j) => {
+    const v = `c${g}_${j}`;
+    const slot = `C${g}_${j}[s${u(t.input)}]`;
+    body.push(
+      t.imputeSlot >= 0 ? `const ${v} = (st & ${missingBit(u(t.input))}) !== 0 ? ${(t.table[t.imputeSlot] as number)} : ${slot};` : `const ${v} = ${slot};`,
+      `W${g}_${j}[i] = ${v};`,
+    );
+    cs.push(v);
+  });
+  const zone = Array.from(plan.cuts, (c) => `(pr${g} >= ${c} ? 1 : 0)`).join(' + ') || '0';
+  body.push(
+    `const void${g} = (st${g} & ${voidMask}) !== 0;`,
+    `const lp${g} = void${g} ? NaN : ${plan.definition.intercept} + ${cs.join(' + ')};`,
+    `const pr${g} = 1 / (1 + Math.exp(-lp${g}));`,
+    `LP${g}[i] = lp${g};`,
+    `PR${g}[i] = pr${g};`,
+    `R${g}[i] = void${g} ? -1 : ${zone};`,
+    `EXI${g}[ne${g}] = i;`,
+    `EXS${g}[ne${g}] = st${g};`,
+    `ne${g} += st${g} !== 0 ? 1 : 0;`,
+    `cmpBits${g} |= (st${g} === 0 ? 1 : 0) << (i & 7);`,
+    `if ((i & 7) === 7) { CMP${g}[i >> 3] = cmpBits${g}; cmpBits${g} = 0; }`,
+  );
+  return body;
+}
+
+/**
+ * Generate the source of the batch kernel for a group of plans and a column layout. Exposed for tests and for the
+ * curious: `kernelSource(groupPlans([planOf(news2)]), layouts, false)` shows exactly what runs.
+ */
+export function kernelSource(group: PlanGroup, layouts: readonly ReaderLayout[], zeroMissing: boolean): string {
+  const pre: string[] = [];
+  group.inputs.forEach((_, k) => {
+    pre.push(`const V${k} = inputs[${k}].values, B${k} = inputs[${k}].validity, O${k} = inputs[${k}].offset, M${k} = inputs[${k}].map;`);
+  });
+  const post: string[] = [];
+  group.scores.forEach(({ plan }, g) => {
+    if (isModelPlan(plan)) {
+      plan.terms.forEach((_, j) => pre.push(`const C${g}_${j} = tables[${g}][${j}].table, W${g}_${j} = outs[${g}].contributions[${j}];`));
+      pre.push(
+        `const LP${g} = outs[${g}].linearPredictor, PR${g} = outs[${g}].probability, R${g} = outs[${g}].risk, CMP${g} = outs[${g}].complete;`,
+        `const EXI${g} = outs[${g}].exceptionRows, EXS${g} = outs[${g}].exceptionStatus;`,
+        `let ne${g} = 0, cmpBits${g} = 0;`,
+      );
+      post.push(`if ((n & 7) !== 0) CMP${g}[n >> 3] = cmpBits${g};`, `outs[${g}].exceptions = ne${g};`);
+      return;
+    }
+    plan.parameters.forEach((p, j) => {
+      pre.push(`const L${g}_${j} = tables[${g}][${j}].table, P${g}_${j} = outs[${g}].subscores[${j}];`);
+      if (p.fallback !== undefined) pre.push(`const F${g}_${j} = tables[${g}][${j}].fallback.table;`);
+    });
+    pre.push(
+      `const RK${g} = risks[${g}], T${g} = outs[${g}].total, R${g} = outs[${g}].risk, RED${g} = outs[${g}].red, CMP${g} = outs[${g}].complete;`,
+      `const EXI${g} = outs[${g}].exceptionRows, EXS${g} = outs[${g}].exceptionStatus;`,
+      `let ne${g} = 0, redBits${g} = 0, cmpBits${g} = 0;`,
+    );
+    post.push(
+      `if ((n & 7) !== 0) { RED${g}[n >> 3] = redBits${g}; CMP${g}[n >> 3] = cmpBits${g}; }`,
+      `outs[${g}].exceptions = ne${g};`,
+    );
+  });
+  const body: string[] = ['let st = 0;'];
+  group.inputs.forEach((input, k) => {
+    const layout = layouts[k] as ReaderLayout;
+    body.push(input.field.kind === 'numeric' ? numericRead(k, input.field, layout) : discreteRead(k, input.field, layout));
+  });
+  group.scores.forEach(({ plan, map }, g) => body.push(...(isModelPlan(plan) ? modelBody(g, plan, map) : scoreBody(g, plan, map, zeroMissing))));
+  return [
+    ...pre,
+    'for (let i = 0; i < n; i++) {',
+    ...body.map((l) => `  ${l.replace(/\n/g, '\n  ')}`),
+    '}',
+    ...post,
+  ].join('\n');
+}
+
+const cache = new Map<string, BatchKernel>();
+const planIds = new WeakMap<AnyPlan, number>();
+let nextPlanId = 0;
+
+function planId(plan: AnyPlan): number {
+  let id = planIds.get(plan);
+  if (id === undefined) {
+    id = nextPlanId++;
+    planIds.set(plan, id);
+  }
+  return id;
+}
+
+/**
+ * The batch kernel for a group of plans and a column layout, generated once and cached.
+ *
+ * @param group the plans scored together, with their union of inputs
+ * @param layouts one reader layout per group input
+ * @param zeroMissing the research option: missing parameters score 0
+ */
+export function batchKernel(group: PlanGroup, layouts: readonly ReaderLayout[], zeroMissing: boolean): BatchKernel {
+  const key = `${group.scores.map((s) => planId(s.plan)).join('+')}|${zeroMissing ? 'z' : 'n'}|${layouts.map((l) => `${l.kind}${l.nullable ? '?' : ''}`).join(',')}`;
+  let kernel = cache.get(key);
+  if (kernel === undefined) {
+    const source = kernelSource(group, layouts, zeroMissing);
+    const factory = new Function('tables', 'risks', `return function scoreKernel(n, inputs, outs) {\n${source}\n};`) as (
+      tables: readonly (readonly (PlanParameter | PlanTerm)[])[],
+      risks: readonly (Int8Array | null)[],
+    ) => BatchKernel;
+    kernel = factory(
+      group.scores.map((s) => (isModelPlan(s.plan) ? s.plan.terms : s.plan.parameters)),
+      group.scores.map((s) => (isModelPlan(s.plan) ? null : s.plan.riskOf)),
+    );
+    cache.set(key, kernel);
+  }
+  return kernel;
+}

@@ -1,0 +1,167 @@
+/**
+ * The synthetic cohort generator: realism against documented targets, determinism, the oximeter-bias
+ * counterfactual, profiles, and the shape of what it writes.
+ */
+import { tableToIPC } from 'apache-arrow';
+import type { Table } from 'apache-arrow';
+import { describe, expect, it } from 'vitest';
+import { news2 } from '../../../scores/catalogue/news2.js';
+import { scoreTable } from '../../../scores/kernel/score-table.js';
+import type { AurocDefined } from '../../../validation/metrics/auroc.js';
+import { auroc } from '../../../validation/metrics/auroc.js';
+import type { Cohort } from '../../../validation/cohort/generate.js';
+import { GENERATOR_VERSION, generateCohort } from '../../../validation/cohort/generate.js';
+import { labelOutcomes } from '../../../validation/study/label-outcomes.js';
+import { atThreshold } from '../../../validation/metrics/threshold.js';
+
+const column = (t: Table, name: string): unknown[] => Array.from({ length: t.numRows }, (_, i) => t.getChild(name)?.get(i));
+
+describe('generateCohort({ profile: "uk-leicester" }) is realistic', () => {
+  // Targets and their sources (README, "Synthetic cohorts"): ~1 % of observation sets followed by an event within
+  // 24 h; ~4–5 sets per patient-day; NEWS2 AUROC 0.80–0.90 for the composite outcome within 24 h (Smith et al.,
+  // Resuscitation 2013: 0.873); NEWS2 ≥ 5 sensitivity 0.4–0.7; most sets score 0–2.
+  const cohort = generateCohort({ profile: 'uk-leicester', encounters: 4000, seed: 1 });
+  const scored = scoreTable(news2, cohort.observations);
+  const { labels, positives, negatives, excludedAfterEvent } = labelOutcomes(scored, cohort.events, { horizonHours: 24 });
+  const totals = column(scored, 'news2_total') as (number | null)[];
+  const y = Array.from(labels, (l) => (l < 0 ? null : l));
+
+  it('about 1 % of observation sets are followed by an event within 24 h', () => {
+    const rate = positives / (positives + negatives);
+    expect(rate).toBeGreaterThan(0.005);
+    expect(rate).toBeLessThan(0.02);
+  });
+
+  it('about 4–5 observation sets per patient-day', () => {
+    const admitted = column(cohort.encounters, 'admitted_at') as number[];
+    const discharged = column(cohort.encounters, 'discharged_at') as number[];
+    const days = admitted.reduce((s, a, i) => s + ((discharged[i] as number) - a) / 86_400_000, 0);
+    const perDay = cohort.observations.numRows / days;
+    expect(perDay).toBeGreaterThan(4);
+    expect(perDay).toBeLessThan(5.5);
+  });
+
+  it('NEWS2 discriminates the composite outcome within 24 h with AUROC 0.80–0.90', () => {
+    const a = auroc(totals, y) as AurocDefined;
+    expect(a.auc).toBeGreaterThan(0.8);
+    expect(a.auc).toBeLessThan(0.9);
+  });
+
+  it('NEWS2 ≥ 5 has a sensitivity of 0.4–0.7', () => {
+    const s = atThreshold(totals, y, 5).sensitivity.value as number;
+    expect(s).toBeGreaterThan(0.4);
+    expect(s).toBeLessThan(0.7);
+  });
+
+  it('most observation sets score 0–2', () => {
+    const scoredSets = totals.filter((t) => t !== null) as number[];
+    expect(scoredSets.filter((t) => t <= 2).length / scoredSets.length).toBeGreaterThan(0.6);
+  });
+
+  it('an event ends the encounter: no observation set at or after it', () => {
+    expect(excludedAfterEvent).toBe(0);
+    expect(cohort.events.numRows).toBeGreaterThan(0);
+    expect(new Set(column(cohort.events, 'event_type'))).toEqual(new Set(['death', 'unplanned_icu', 'cardiac_arrest']));
+  });
+
+  it('a small fraction of patients are on SpO2 Scale 2; labs are measured less often than vitals', () => {
+    const scale2 = new Set(column(cohort.observations, 'encounter_id').filter((_, i) => cohort.observations.getChild('spo2_scale')?.get(i) === 2));
+    expect(scale2.size / 4000).toBeGreaterThan(0.005);
+    expect(scale2.size / 4000).toBeLessThan(0.03);
+    const lactate = column(cohort.observations, 'lactate').filter((v) => v !== null).length;
+    expect(lactate / cohort.observations.numRows).toBeLessThan(0.4);
+    expect(lactate).toBeGreaterThan(0);
+  });
+
+  it('keeps the truth apart: one truth row per observation set, none of it in the observations', () => {
+    expect(cohort.truth.numRows).toBe(cohort.observations.numRows);
+    const names = cohort.observations.schema.fields.map((f) => f.name);
+    expect(names).not.toContain('severity');
+    expect(names).not.toContain('sao2');
+    expect(cohort.manifest.rows).toEqual({ patients: 4000, encounters: 4000, observations: cohort.observations.numRows, events: cohort.events.numRows, truth: cohort.truth.numRows });
+    expect(cohort.manifest.generatorVersion).toBe(GENERATOR_VERSION);
+  });
+});
+
+const bytes = (c: Cohort) => ['patients', 'encounters', 'observations', 'events', 'truth'].map((t) => Buffer.from(tableToIPC(c[t as keyof Cohort] as Table, 'file')).toString('base64'));
+
+describe('generateCohort is deterministic', () => {
+  it('same options and seed → byte-identical Arrow IPC files; another seed differs', () => {
+    const a = generateCohort({ encounters: 300, seed: 42 });
+    const b = generateCohort({ encounters: 300, seed: 42 });
+    const c = generateCohort({ encounters: 300, seed: 43 });
+    expect(bytes(a)).toEqual(bytes(b));
+    expect(bytes(a)[2]).not.toEqual(bytes(c)[2]);
+  });
+
+  it('does not depend on the batch size (memory is bounded by it, not by the cohort)', () => {
+    const small = generateCohort({ encounters: 250, seed: 5, batchEncounters: 37 });
+    const large = generateCohort({ encounters: 250, seed: 5, batchEncounters: 1000 });
+    expect(small.observations.batches.length).toBeGreaterThan(1);
+    for (const name of ['encounter_id', 'observed_at', 'spo2', 'temperature', 'consciousness']) {
+      expect(column(small.observations, name)).toEqual(column(large.observations, name));
+    }
+  });
+});
+
+describe("oximeterBias: 'none' and 'literature' are a clean counterfactual", () => {
+  const biased = generateCohort({ encounters: 1500, seed: 9, oximeterBias: 'literature' });
+  const unbiased = generateCohort({ encounters: 1500, seed: 9, oximeterBias: 'none' });
+
+  it('the same patients, encounters, events and trajectories', () => {
+    const [p1, e1, , ev1] = bytes(biased);
+    const [p0, e0, , ev0] = bytes(unbiased);
+    expect(p1).toEqual(p0);
+    expect(e1).toEqual(e0);
+    expect(ev1).toEqual(ev0);
+    for (const name of biased.observations.schema.fields.map((f) => f.name).filter((n) => n !== 'spo2')) {
+      expect(column(biased.observations, name), name).toEqual(column(unbiased.observations, name));
+    }
+    expect(column(biased.truth, 'sao2')).toEqual(column(unbiased.truth, 'sao2'));
+    expect(column(biased.truth, 'severity')).toEqual(column(unbiased.truth, 'severity'));
+  });
+
+  it('differing only in measured SpO2: higher in darker skin when biased, unbiased on average otherwise', () => {
+    const tone = new Map(column(biased.patients, 'patient_id').map((p, i) => [p, biased.patients.getChild('skin_tone')?.get(i) as number]));
+    const meanError = (c: Cohort, dark: boolean) => {
+      const ids = column(c.observations, 'patient_id');
+      const err = column(c.truth, 'oximeter_bias') as number[];
+      const pick = err.filter((_, i) => ((tone.get(ids[i]) as number) >= 8) === dark);
+      return pick.reduce((s, v) => s + v, 0) / pick.length;
+    };
+    expect(meanError(biased, true) - meanError(biased, false)).toBeGreaterThan(0.6);
+    expect(Math.abs(meanError(unbiased, true) - meanError(unbiased, false))).toBeLessThan(0.25);
+    expect(column(biased.observations, 'spo2')).not.toEqual(column(unbiased.observations, 'spo2'));
+  });
+});
+
+describe('profiles', () => {
+  it('india-apollo is younger and infection-driven, with its own population label', () => {
+    const uk = generateCohort({ profile: 'uk-leicester', encounters: 800, seed: 2 });
+    const india = generateCohort({ profile: 'india-apollo', encounters: 800, seed: 2 });
+    const mean = (t: Table, n: string) => (column(t, n) as number[]).reduce((s, v) => s + v, 0) / t.numRows;
+    expect(mean(india.encounters, 'age')).toBeLessThan(mean(uk.encounters, 'age') - 5);
+    expect(new Set(column(india.patients, 'population'))).toEqual(new Set(['India']));
+    expect(new Set(column(india.patients, 'ethnicity'))).toEqual(new Set(['Asian']));
+  });
+  it("uk-leicester follows Leicester's census mix (43 % Asian, 41 % White, 8 % Black)", () => {
+    const uk = generateCohort({ encounters: 4000, seed: 3 });
+    const groups = column(uk.patients, 'ethnicity');
+    const share = (g: string) => groups.filter((x) => x === g).length / groups.length;
+    expect(share('Asian')).toBeCloseTo(0.43, 1);
+    expect(share('White')).toBeCloseTo(0.41, 1);
+    expect(share('Black')).toBeCloseTo(0.08, 1);
+  });
+  it('a user profile overrides any field; an unknown profile is a RangeError', () => {
+    const c = generateCohort({ profile: { extends: 'uk-leicester', ethnicity: { White: 1 }, site: 'Test ward' }, encounters: 50 });
+    expect(new Set(column(c.patients, 'ethnicity'))).toEqual(new Set(['White']));
+    expect(new Set(column(c.patients, 'site'))).toEqual(new Set(['Test ward']));
+    expect(() => generateCohort({ profile: 'mars' })).toThrow(/option "profile" expected one of uk-leicester, india-apollo/);
+    expect(() => generateCohort({ profile: { ethnicity: { White: 0.5 } } })).toThrow(/shares expected to sum to 1/);
+  });
+  it('an empty cohort gives empty tables with their schemas', () => {
+    const c = generateCohort({ encounters: 0 });
+    expect(c.observations.numRows).toBe(0);
+    expect(c.observations.schema.fields.map((f) => f.name)).toContain('spo2');
+  });
+});

@@ -1,0 +1,98 @@
+/**
+ * Calibration against R: rms::val.prob (Intercept, Slope, Brier, Eavg, E90, Emax) and glm (calibration-in-the-large,
+ * standard errors) on a fixed data set; LOWESS against R's lowess(iter = 0); closed forms for the rest.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { calibration } from '../../../validation/metrics/calibration.js';
+import { fitLogistic } from '../../../validation/stats/logistic.js';
+import { lowess } from '../../../validation/stats/lowess.js';
+
+const csv = (name: string) => readFileSync(new URL(`../../fixtures/${name}`, import.meta.url), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',').map(Number));
+
+describe('calibration(probability, outcome)', () => {
+  // R 4.2, rms 6.x: set.seed(11); n <- 500; lp <- rnorm(n, -1.5, 1.2); p <- round(plogis(lp), 3);
+  // y <- rbinom(n, 1, plogis(0.3 + 0.8 * lp)); val.prob(p, y); glm(y ~ 1, offset = qlogis(p), family = binomial)
+  const rows = csv('rms-valprob.csv');
+  const p = rows.map((r) => r[0] as number);
+  const y = rows.map((r) => r[1] as number);
+  const c = calibration(p, y);
+
+  // R's fitters stop at a deviance tolerance of ~1e-8, so fitted coefficients agree to about 8 digits.
+  it('agrees with rms::val.prob: slope and its intercept, Brier, Eavg, E90, Emax', () => {
+    if (c.slope.value === null) throw new Error('slope undefined');
+    expect(c.slope.value).toBeCloseTo(0.765983441098729, 7);
+    expect((c.slope as { intercept: number }).intercept).toBeCloseTo(0.393605081713345, 7);
+    expect(c.brier.value).toBeCloseTo(0.209783852, 12);
+    expect(c.eavg.value).toBeCloseTo(0.110661560301168, 12);
+    expect(c.e90.value).toBeCloseTo(0.180182527179232, 12);
+    expect(c.emax.value).toBeCloseTo(0.187168755178346, 12);
+  });
+
+  it('agrees with glm: calibration-in-the-large (offset logit p) and the standard errors', () => {
+    if (c.calibrationInTheLarge.value === null || c.slope.value === null) throw new Error('undefined');
+    expect(c.calibrationInTheLarge.value).toBeCloseTo(0.678851729460092, 7);
+    expect((c.calibrationInTheLarge as { se: number }).se).toBeCloseTo(0.106050419666208, 7);
+    expect((c.slope as { se: number }).se).toBeCloseTo(0.098421918485475, 7);
+  });
+
+  it('closed forms: O/E = Σy/Σp; scaled Brier = 1 − Brier/(ȳ(1−ȳ)); bins cover every row', () => {
+    const sy = y.reduce((s, v) => s + v, 0);
+    const sp = p.reduce((s, v) => s + v, 0);
+    expect(c.observedExpected.value).toBeCloseTo(sy / sp, 14);
+    const mean = sy / y.length;
+    expect(c.scaledBrier.value).toBeCloseTo(1 - 0.209783852 / (mean * (1 - mean)), 12);
+    expect(c.binned.reduce((s, b) => s + b.n, 0)).toBe(500);
+    expect(c.binned).toHaveLength(10);
+  });
+
+  it('says why a measure is undefined: empty input, one outcome class', () => {
+    expect(calibration([], []).slope).toEqual({ value: null, reason: 'empty' });
+    const one = calibration([0.1, 0.2, 0.3], [0, 0, 0]);
+    expect(one.slope.value).toBeNull();
+    expect(one.calibrationInTheLarge.value).toBeNull();
+    expect(one.warnings).toContain('no-events');
+    expect(one.brier.value).toBeCloseTo((0.01 + 0.04 + 0.09) / 3, 15);
+  });
+
+  it('rejects probabilities outside [0, 1]', () => {
+    expect(() => calibration([0.5, 1.2], [0, 1])).toThrow(/calibration: probability values must lie in \[0, 1\]; received 1.2/);
+  });
+});
+
+describe('lowess(x, y)', () => {
+  it("equals R's lowess(x, y, iter = 0) (set.seed(5); x <- round(runif(200), 2); y <- rbinom(200, 1, x))", () => {
+    const rows = csv('lowess-r.csv');
+    const l = lowess(rows.map((r) => r[0] as number), rows.map((r) => r[1] as number));
+    const expected = [-0.015352838872307, 0.286528043888794, 0.531884545140553, 0.803066066136058, 1.009552838321407];
+    [0, 49, 99, 149, 199].forEach((i, k) => expect(l.y[i]).toBeCloseTo(expected[k] as number, 13));
+  });
+  it('reproduces a straight line', () => {
+    expect(Array.from(lowess([1, 2, 3, 4, 5], [2, 4, 6, 8, 10]).y)).toEqual([2, 4, 6, 8, 10].map((v) => expect.closeTo(v, 12)));
+  });
+});
+
+describe('fitLogistic(columns, y)', () => {
+  it('recovers the closed-form intercept-only fit: logit of the event rate', () => {
+    const fit = fitLogistic([], [1, 0, 0, 0, 1, 0, 0, 0]);
+    expect(fit.coefficients[0]).toBeCloseTo(Math.log(2 / 6), 12);
+    expect(fit.se[0]).toBeCloseTo(Math.sqrt(1 / 2 + 1 / 6), 12); // SE of a log-odds: √(1/a + 1/b)
+    expect(fit.converged).toBe(true);
+  });
+  it('a 2×2 table: the slope is the log odds ratio', () => {
+    // x = 0: 3 events of 10; x = 1: 6 events of 10 → OR = (6/4)/(3/7) = 3.5
+    const x = [...Array(10).fill(0), ...Array(10).fill(1)];
+    const y = [1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0];
+    const fit = fitLogistic([x], y);
+    expect(fit.coefficients[1]).toBeCloseTo(Math.log(3.5), 10);
+    expect(fit.se[1]).toBeCloseTo(Math.sqrt(1 / 3 + 1 / 7 + 1 / 6 + 1 / 4), 10);
+  });
+  it('shrinks slopes with a ridge penalty and warns of separation without one', () => {
+    const x = [0, 0, 0, 1, 1, 1];
+    const y = [0, 0, 0, 1, 1, 1];
+    expect(fitLogistic([x], y).warnings).toContain('separation');
+    const ridged = fitLogistic([x], y, { ridge: 1 });
+    expect(ridged.converged).toBe(true);
+    expect(Math.abs(ridged.coefficients[1] as number)).toBeLessThan(5);
+  });
+});

@@ -1,0 +1,36 @@
+import { tableFromArrays, vectorFromArray, TimestampMillisecond, Utf8 } from 'apache-arrow';
+import type { Table } from 'apache-arrow';
+import { describe, expect, it } from 'vitest';
+import { labelOutcomes } from '../../../validation/study/label-outcomes.js';
+
+const H = 3_600_000;
+const obs = tableFromArrays({
+  encounter_id: vectorFromArray(['e1', 'e1', 'e1', 'e1', 'e2', 'e2', null], new Utf8()),
+  observed_at: vectorFromArray([0, 10 * H, 30 * H, 50 * H, 0, 5 * H, 0], new TimestampMillisecond()),
+} as never) as unknown as Table;
+const events = tableFromArrays({
+  encounter_id: vectorFromArray(['e1', 'e2'], new Utf8()),
+  event_at: vectorFromArray([34 * H, 100 * H], new TimestampMillisecond()),
+  event_type: vectorFromArray(['death', 'unplanned_icu'], new Utf8()),
+} as never) as unknown as Table;
+
+describe('labelOutcomes(observations, events, { horizonHours })', () => {
+  it('labels (t, t + 24 h], excludes sets at or after the first event, and keeps every row', () => {
+    // e1 event at 34 h: set at 0 h → 34 > 24 → 0; 10 h → 24 ≤ 34 ≤ 34 → 1; 30 h → 1; 50 h → after the event.
+    // e2 event at 100 h: 0 h → 0; 5 h → 0. The last row has no encounter.
+    const r = labelOutcomes(obs, events, { horizonHours: 24 });
+    expect(Array.from(r.labels)).toEqual([0, 1, 1, -1, 0, 0, -1]);
+    expect([r.positives, r.negatives, r.excludedAfterEvent, r.excludedMissing]).toEqual([2, 3, 1, 1]);
+    expect(r.table.numRows).toBe(7);
+    expect(r.table.getChild('event_within_24h')?.get(3)).toBeNull();
+    expect(r.table.getChild('after_event')?.get(3)).toBe(true);
+  });
+  it('counts only the chosen event types', () => {
+    const r = labelOutcomes(obs, events, { horizonHours: 200, eventTypes: ['unplanned_icu'] });
+    expect(Array.from(r.labels)).toEqual([0, 0, 0, 0, 1, 1, -1]);
+  });
+  it('names a missing column and rejects a non-positive horizon', () => {
+    expect(() => labelOutcomes(obs.select(['encounter_id']), events)).toThrow(/observations table has no column "observed_at"/);
+    expect(() => labelOutcomes(obs, events, { horizonHours: 0 })).toThrow(/option "horizonHours" expected a positive number/);
+  });
+});

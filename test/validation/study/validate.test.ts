@@ -1,0 +1,146 @@
+/**
+ * The validation harness end to end: the report's schema, disclosure control, and the two studies the harness
+ * exists for — oximeter bias hiding deterioration in darker skin, and the Apollo-style score against NEWS2.
+ */
+import { RecordBatch, Schema, Field, Table, Utf8, makeData, Struct, vectorFromArray } from 'apache-arrow';
+import { describe, expect, it } from 'vitest';
+import { apolloStyle } from '../../../scores/catalogue/catalogue.js';
+import { news2 } from '../../../scores/catalogue/news2.js';
+import { generateCohort } from '../../../validation/cohort/generate.js';
+import { isSuppressed } from '../../../validation/study/disclosure.js';
+import { renderMarkdown } from '../../../validation/report/markdown.js';
+import { checkReport } from '../../../validation/report/schema.js';
+import { validate } from '../../../validation/study/validate.js';
+
+type Json = Record<string, unknown>;
+const COUNT_KEYS = new Set(['patients', 'encounters', 'observationSets', 'analysedSets', 'events', 'positiveSets', 'eventPatients', 'tp', 'fp', 'tn', 'fn', 'n']);
+
+/** Every released count in the report (objects under a count key). */
+function countsIn(v: unknown, out: [string, number][] = [], key = ''): [string, number][] {
+  if (Array.isArray(v)) v.forEach((x) => countsIn(x, out, key));
+  else if (typeof v === 'object' && v !== null) for (const [k, x] of Object.entries(v as Json)) countsIn(x, out, k);
+  else if (typeof v === 'number' && COUNT_KEYS.has(key)) out.push([key, v]);
+  return out;
+}
+
+describe('validate({ cohort, scores, groupBy })', () => {
+  const cohort = generateCohort({ profile: 'uk-leicester', encounters: 1500, seed: 3 });
+  const report = validate({ cohort, scores: [news2, apolloStyle], groupBy: ['ethnicity'], bootstrap: { B: 100, seed: 2 }, units: ['first', 'highest-24h'] });
+  const json = JSON.stringify(report);
+  const markdown = renderMarkdown(report);
+
+  it('gives a report that conforms to its documented schema and survives JSON', () => {
+    expect(checkReport(JSON.parse(json))).toEqual([]);
+    expect(report.schema).toBe('ewskit.report/1');
+    expect(checkReport({ ...report, schema: 'other' })).toEqual(['$.schema: expected "ewskit.report/1"']);
+  });
+
+  it('holds no patient or encounter identifier, in JSON or Markdown', () => {
+    for (const text of [json, markdown]) {
+      expect(text).not.toMatch(/P\d{7}/);
+      expect(text).not.toMatch(/E\d{7}/);
+    }
+  });
+
+  it('never releases a count below 10: small cells are suppressed with their rule, in JSON and Markdown', () => {
+    const small = countsIn(report).filter(([, v]) => v > 0 && v < 10);
+    expect(small).toEqual([]);
+    const groups = (report.subgroups[0] as Json).groups as Json[];
+    const suppressed = groups.filter((g) => isSuppressed((g.scores as Json).news2));
+    expect(suppressed.length).toBeGreaterThan(0); // the smaller ethnic groups have fewer than 10 patients with events
+    expect((suppressed[0]?.scores as Json).news2).toMatchObject({ suppressed: true, rule: expect.stringMatching(/fewer than 10/) });
+    expect(markdown).toMatch(/‹suppressed›/);
+    expect(report.disclosure.rules.join(' ')).toMatch(/fewer than 10 patients or 10 events/);
+  });
+
+  it('releases the small cells when disclosure control is switched off (so the check above can fail)', () => {
+    const open = validate({ cohort, scores: [news2], groupBy: ['ethnicity'], bootstrap: false, disclosure: false });
+    expect(countsIn(open).some(([, v]) => v > 0 && v < 10)).toBe(true);
+  });
+
+  it('reports the other units of analysis side by side, with fewer rows than every set', () => {
+    expect(report.units.map((u) => u.unit)).toEqual(['first set per encounter', 'highest set per encounter per 24 h (per score)']);
+    const first = (report.units[0]?.scores as Json).news2 as Json;
+    expect(first.sets).toBeLessThanOrEqual(1500);
+    expect(markdown).toMatch(/## Other units of analysis/);
+  });
+
+  it('compares every pair of scores with DeLong and bootstrap intervals, and reports each score fully', () => {
+    expect(report.comparisons).toHaveLength(1);
+    const cmp = report.comparisons[0] as Json;
+    expect(cmp).toMatchObject({ a: 'news2', b: 'apollo_style' });
+    const scoreReport = report.scores[0] as Json;
+    expect((scoreReport.thresholds as Json[]).map((t) => t.cut)).toEqual([5, 7, 1]);
+    expect(((scoreReport.thresholds as Json[])[2] as Json).label).toMatch(/^red score/);
+    expect(scoreReport.calibration).toMatchObject({ method: expect.stringMatching(/cross-fitted/) });
+    expect((report.scores[1] as Json).calibration).toMatchObject({ method: 'model probability' });
+  });
+});
+
+describe('the study: the Apollo-style score against NEWS2 on india-apollo', () => {
+  it('discriminates better on a separate validation cohort, with a paired interval above zero', () => {
+    // The shipped definition was fitted on its own derivation cohort; validate on another seed.
+    const derivation = apolloStyle.derivation as Json;
+    expect(derivation).toMatchObject({ profile: 'india-apollo', seed: 2024 });
+    const cohort = generateCohort({ profile: 'india-apollo', encounters: 4000, seed: 77 });
+    const report = validate({ cohort, scores: [apolloStyle, news2], bootstrap: { B: 200, seed: 5 } });
+    const cmp = (report.comparisons[0] as Json).cell as Json;
+    expect(cmp.difference as number).toBeGreaterThan(0); // apollo_style − news2
+    expect(((cmp.delong as Json).ci as number[])[0]).toBeGreaterThan(0);
+    expect((((cmp.bootstrap as Json).ci as number[])[0] as number)).toBeGreaterThan(0);
+    expect(report.cohort.source).toMatch(/india-apollo cohort, seed 77/);
+  });
+});
+
+describe('the study: oximeter bias hides deterioration in darker skin', () => {
+  // Same seed, bias on and off: the same patients, trajectories and events, differing only in measured SpO2.
+  // Stack the two cohorts; the patient-clustered bootstrap then resamples each patient's two copies together,
+  // so the difference between the arms is paired.
+  const encounters = 30000;
+  const on = generateCohort({ profile: 'uk-leicester', encounters, seed: 11, oximeterBias: 'literature' });
+  const off = generateCohort({ profile: 'uk-leicester', encounters, seed: 11, oximeterBias: 'none' });
+  const tone = new Map<string, number>();
+  for (let i = 0; i < on.patients.numRows; i++) tone.set(on.patients.getChild('patient_id')?.get(i) as string, on.patients.getChild('skin_tone')?.get(i) as number);
+  const armColumn = (t: Table, arm: string, lo: number, hi: number) => {
+    const ids = t.getChild('patient_id');
+    return vectorFromArray(Array.from({ length: t.numRows }, (_, i) => {
+      const k = tone.get(ids?.get(i) as string) as number;
+      return k >= lo && k <= hi ? arm : null;
+    }), new Utf8());
+  };
+  const withArms = (t: Table, arm: string): RecordBatch[] => {
+    const dark = armColumn(t, arm, 8, 10);
+    const light = armColumn(t, arm, 1, 3);
+    const schema = new Schema([...t.schema.fields, new Field('dark_arm', new Utf8(), true), new Field('light_arm', new Utf8(), true)]);
+    let offset = 0;
+    return t.batches.map((b) => {
+      const children = [...b.data.children, dark.slice(offset, offset + b.numRows).data[0], light.slice(offset, offset + b.numRows).data[0]];
+      offset += b.numRows;
+      return new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length: b.numRows, nullCount: 0, children: children as never }));
+    });
+  };
+  const stacked = new Table([...withArms(on.observations, 'bias on'), ...withArms(off.observations, 'bias off')]);
+  const report = validate({
+    cohort: { observations: stacked, events: on.events, patients: on.patients },
+    scores: [news2],
+    groupBy: ['dark_arm', 'light_arm'],
+    reference: { dark_arm: 'bias off', light_arm: 'bias off' },
+    bootstrap: { B: 200, seed: 3 },
+  });
+  const effect = (by: string) => {
+    const g = ((report.subgroups.find((s) => (s as Json).by === by) as Json).groups as Json[]).find((x) => x.group === 'bias on') as Json;
+    return (((g.scores as Json).news2 as Json).differenceFromReference as Json).sensitivity as { estimate: number; ci: [number, number] };
+  };
+
+  it('lowers NEWS2 ≥ 5 sensitivity in Monk tones 8–10, with an interval excluding no difference', () => {
+    const d = effect('dark_arm');
+    expect(d.estimate).toBeLessThan(0);
+    expect(d.ci[1]).toBeLessThan(0);
+  });
+
+  it('makes no such difference in Monk tones 1–3, where the bias is (nearly) off', () => {
+    const d = effect('light_arm');
+    expect(d.ci[0]).toBeLessThanOrEqual(0);
+    expect(d.ci[1]).toBeGreaterThanOrEqual(0);
+  });
+});

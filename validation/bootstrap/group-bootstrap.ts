@@ -1,0 +1,196 @@
+/**
+ * The patient-clustered bootstrap for subgroups: every row belongs to a patient and (optionally) a group; each
+ * (patient, group, score value, outcome) combination is reduced once to a count, and a replicate draws patients with
+ * replacement and adds the counts of those drawn, weighted by how often each was drawn. Any statistic of per-value
+ * counts (AUROC, sensitivity at a cut …) is then computed per group and per score from the same resamples, so
+ * differences between groups and between scores are paired. A patient in several groups (the counterfactual design
+ * that stacks one cohort with and without oximeter bias) is resampled as one.
+ */
+import { createRandom } from '../stats/random.js';
+import { lowerBound, quantile7 } from '../stats/sorted.js';
+
+/** A statistic of dense per-value counts (positives and negatives by value index, ascending values) of score `s`. */
+export type CountStatistic = (pos: Float64Array, neg: Float64Array, values: Float64Array, s: number) => number;
+
+interface Entries {
+  readonly values: Float64Array;
+  /** Per patient, the range of entries it owns. */
+  readonly start: Int32Array;
+  readonly group: Int32Array;
+  readonly valueIndex: Int32Array;
+  readonly pos: Float64Array;
+  readonly neg: Float64Array;
+}
+
+/** Most distinct values a score keeps in the bootstrap; beyond it, values are merged into equal-count rank buckets. */
+export const BOOTSTRAP_RESOLUTION = 10_000;
+
+/**
+ * A continuous score (a model's probability) has as many distinct values as rows, which would make every replicate
+ * sweep arrays as long as the cohort. For the bootstrap only, its values are merged into
+ * {@link BOOTSTRAP_RESOLUTION} equal-count rank buckets, each represented by its smallest value. The ordering is
+ * kept except within a bucket, which changes an AUROC by at most the share of pairs falling in one bucket
+ * (~1/10,000); the `keep` values (clinical cut-offs) are always bucket boundaries, so "score ≥ cut" stays exact.
+ * Point estimates never use this.
+ */
+export function bucketed(score: Float64Array, keep: readonly number[] = []): Float64Array {
+  const distinct = new Set(score);
+  if (distinct.size <= BOOTSTRAP_RESOLUTION) return score;
+  const sorted = Float64Array.from(score).sort();
+  const bounds = new Set<number>(keep);
+  for (let b = 1; b < BOOTSTRAP_RESOLUTION; b++) bounds.add(sorted[Math.floor((b * sorted.length) / BOOTSTRAP_RESOLUTION)] as number);
+  const cuts = Float64Array.from(bounds).sort();
+  const bucket = (v: number): number => {
+    let lo = 0;
+    let hi = cuts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((cuts[mid] as number) <= v) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  const lowest = new Float64Array(cuts.length + 1).fill(Number.POSITIVE_INFINITY);
+  for (const v of distinct) {
+    const b = bucket(v);
+    if (v < (lowest[b] as number)) lowest[b] = v;
+  }
+  return Float64Array.from(score, (v) => lowest[bucket(v)] as number);
+}
+
+function entriesOf(rawScore: Float64Array, keep: readonly number[], labels: Uint8Array, patient: Int32Array, group: Int32Array, patients: number): Entries {
+  const score = bucketed(rawScore, keep);
+  const values = Float64Array.from(new Set(score)).sort();
+  const key = new Float64Array(score.length);
+  let groups = 1;
+  for (let i = 0; i < group.length; i++) if ((group[i] as number) + 1 > groups) groups = (group[i] as number) + 1;
+  for (let i = 0; i < score.length; i++) key[i] = ((patient[i] as number) * groups + (group[i] as number)) * values.length + lowerBound(values, score[i] as number);
+  const order = Array.from({ length: score.length }, (_, i) => i).sort((a, b) => (key[a] as number) - (key[b] as number));
+  const start = new Int32Array(patients + 1);
+  const g: number[] = [];
+  const vi: number[] = [];
+  const pos: number[] = [];
+  const neg: number[] = [];
+  let row = 0;
+  for (let p = 0; p < patients; p++) {
+    start[p] = vi.length;
+    let lastKey = -1;
+    while (row < order.length && patient[order[row] as number] === p) {
+      const i = order[row] as number;
+      if (key[i] !== lastKey) {
+        g.push(group[i] as number);
+        vi.push(lowerBound(values, score[i] as number));
+        pos.push(0);
+        neg.push(0);
+        lastKey = key[i] as number;
+      }
+      if (labels[i] === 1) pos[pos.length - 1] = (pos[pos.length - 1] as number) + 1;
+      else neg[neg.length - 1] = (neg[neg.length - 1] as number) + 1;
+      row++;
+    }
+  }
+  start[patients] = vi.length;
+  return { values, start, group: Int32Array.from(g), valueIndex: Int32Array.from(vi), pos: Float64Array.from(pos), neg: Float64Array.from(neg) };
+}
+
+export interface GroupBootstrapInput {
+  /** Aligned complete rows: one array per score, the outcome, the patient (0…P−1) and the group (0…G−1). */
+  readonly scores: readonly Float64Array[];
+  readonly labels: Uint8Array;
+  readonly patient: Int32Array;
+  readonly patients: number;
+  readonly group: Int32Array;
+  readonly groups: number;
+  readonly statistics: readonly CountStatistic[];
+  readonly B: number;
+  readonly seed: number;
+  /** Per score, values that must stay bucket boundaries (the cut-offs a statistic thresholds at). */
+  readonly keep?: readonly (readonly number[])[];
+}
+
+/**
+ * Replicates of every statistic for every group and score: `result[stat][group][score]` is a Float64Array of B
+ * values (NaN where the statistic is undefined in that replicate). Runs in O(n log n + B · (patients + entries)).
+ */
+export function groupBootstrap(input: GroupBootstrapInput): Float64Array[][][] {
+  const { scores, labels, patient, patients, group, groups, statistics, B, seed } = input;
+  const tables = scores.map((s, k) => entriesOf(s, input.keep?.[k] ?? [], labels, patient, group, patients));
+  const out = statistics.map(() => Array.from({ length: groups }, () => scores.map(() => new Float64Array(B))));
+  const rng = createRandom(seed);
+  const draws = new Float64Array(patients);
+  const dense = tables.map((t) => Array.from({ length: groups }, () => ({ pos: new Float64Array(t.values.length), neg: new Float64Array(t.values.length) })));
+  for (let b = 0; b < B; b++) {
+    draws.fill(0);
+    for (let d = 0; d < patients; d++) {
+      const p = rng.int(patients);
+      draws[p] = (draws[p] as number) + 1;
+    }
+    tables.forEach((t, s) => {
+      const perGroup = dense[s] as { pos: Float64Array; neg: Float64Array }[];
+      for (const c of perGroup) {
+        c.pos.fill(0);
+        c.neg.fill(0);
+      }
+      for (let p = 0; p < patients; p++) {
+        const w = draws[p] as number;
+        if (w === 0) continue;
+        for (let e = t.start[p] as number; e < (t.start[p + 1] as number); e++) {
+          const c = perGroup[t.group[e] as number] as { pos: Float64Array; neg: Float64Array };
+          const k = t.valueIndex[e] as number;
+          c.pos[k] = (c.pos[k] as number) + w * (t.pos[e] as number);
+          c.neg[k] = (c.neg[k] as number) + w * (t.neg[e] as number);
+        }
+      }
+      statistics.forEach((stat, k) => {
+        for (let g = 0; g < groups; g++) {
+          const c = perGroup[g] as { pos: Float64Array; neg: Float64Array };
+          ((out[k] as Float64Array[][])[g] as Float64Array[])[s]![b] = stat(c.pos, c.neg, t.values, s);
+        }
+      });
+    });
+  }
+  return out;
+}
+
+/** AUROC from dense counts; NaN with one class. */
+export const aucStatistic: CountStatistic = (pos, neg) => {
+  let m = 0;
+  let n = 0;
+  let u2 = 0;
+  let below = 0;
+  for (let k = 0; k < pos.length; k++) {
+    const p = pos[k] as number;
+    const q = neg[k] as number;
+    u2 += p * (2 * below + q);
+    below += q;
+    m += p;
+    n += q;
+  }
+  return m === 0 || n === 0 ? Number.NaN : u2 / (2 * m * n);
+};
+
+/** Sensitivity at score ≥ cuts[s] (one cut per score) from dense counts; NaN without events. */
+export function sensitivityStatistic(cuts: readonly number[]): CountStatistic {
+  return (pos, _neg, values, s) => {
+    const cut = cuts[s] as number;
+    let all = 0;
+    let hit = 0;
+    for (let k = 0; k < pos.length; k++) {
+      all += pos[k] as number;
+      if ((values[k] as number) >= cut) hit += pos[k] as number;
+    }
+    return all === 0 ? Number.NaN : hit / all;
+  };
+}
+
+/** A percentile interval (R's type-7 quantiles) of the finite replicates; null when fewer than 2 are finite. */
+export function percentileInterval(replicates: Float64Array, level: number): { ci: [number, number]; se: number; replicates: number } | null {
+  const v = replicates.filter((x) => Number.isFinite(x)).sort();
+  if (v.length < 2) return null;
+  let mean = 0;
+  for (const x of v) mean += x;
+  mean /= v.length;
+  let ss = 0;
+  for (const x of v) ss += (x - mean) ** 2;
+  return { ci: [quantile7(v, (1 - level) / 2), quantile7(v, 1 - (1 - level) / 2)], se: Math.sqrt(ss / (v.length - 1)), replicates: v.length };
+}

@@ -1,0 +1,40 @@
+/**
+ * The template of the Apollo-style severity score: which inputs, where the knots of each linear piece lie, what a
+ * missing input does, and the four Apollo colour zones (green: stabilisation, orange: enhanced care, red: critical,
+ * blue: resuscitation). The weights are fitted (`fitSeverityModel`); the shipped `scores/catalogue/apollo-style.json` was
+ * fitted on an `india-apollo` derivation cohort and is illustrative until the centre supplies its own definition.
+ */
+import type { ModelTemplate } from './fit-model.js';
+
+export const APOLLO_TEMPLATE: ModelTemplate = {
+  id: 'apollo_style',
+  name: 'Apollo-style severity score (illustrative)',
+  version: '0.1.0',
+  source:
+    'Illustrative: terms after Apollo Hospitals’ published EPR-based risk models (vital signs, laboratory values, comorbidities) and colour zones; weights fitted by ewskit on a synthetic india-apollo cohort. Not the Apollo Hospitals score, which is not public.',
+  outcome: 'death, unplanned ICU admission or cardiac arrest',
+  terms: [
+    { field: 'respiratoryRate', type: 'linear', knots: [8, 14, 20, 30, 50], missing: { impute: 16 } },
+    { field: 'spo2', type: 'linear', knots: [70, 88, 94, 100], missing: { impute: 97 } },
+    { field: 'heartRate', type: 'linear', knots: [40, 70, 100, 130, 180], missing: { impute: 80 } },
+    { field: 'systolicBP', type: 'linear', knots: [60, 100, 130, 200], missing: { impute: 125 } },
+    { field: 'temperature', type: 'linear', knots: [34, 36.5, 38, 41], missing: { impute: 36.9 } },
+    { field: 'consciousness', type: 'categories', missing: { impute: 'A' } },
+    { field: 'onOxygen', type: 'categories', missing: { impute: 'air' } },
+    { field: 'age', type: 'linear', knots: [18, 45, 65, 100], missing: 'null' },
+    { field: 'comorbidityCount', type: 'linear', knots: [0, 2, 8], missing: { impute: 0 } },
+    { field: 'lactate', type: 'linear', knots: [0.5, 2, 4, 15], missing: { impute: 1.2 } },
+    { field: 'creatinine', type: 'linear', knots: [40, 100, 200, 800], missing: { impute: 80 } },
+    { field: 'whiteCellCount', type: 'linear', knots: [1, 4, 11, 30], missing: { impute: 7 } },
+  ],
+  zones: [
+    { label: 'green', colour: '#2e7d32', min: 0, max: 0.01, action: 'Stabilisation: routine monitoring' },
+    { label: 'orange', colour: '#ef6c00', min: 0.01, max: 0.05, action: 'Enhanced care: increase monitoring and review' },
+    { label: 'red', colour: '#c62828', min: 0.05, max: 0.2, action: 'Critical: urgent senior and critical-care review' },
+    { label: 'blue', colour: '#1565c0', min: 0.2, max: 1, action: 'Resuscitation: emergency response' },
+  ],
+  notes: [
+    'Illustrative until the centre supplies its own definition: fitted on synthetic data, not validated on patients.',
+    'Laboratory values not measured at an observation set are imputed with normal values (labelled imputed).',
+  ],
+};

@@ -1,0 +1,118 @@
+/**
+ * Points scores have no probabilities. `recalibrate` maps a score to a probability with a logistic regression
+ * on the score, cross-fitted across patient folds: each patient's probability comes from a model fitted on the
+ * other folds, so no patient's own outcome informs their probability. `eventRateByScore` gives the observed event
+ * rate at each score value with Wilson intervals.
+ */
+import type { Clusters } from '../bootstrap/cluster.js';
+import { countsOf } from '../stats/counts.js';
+import type { Outcomes, Scores } from '../stats/input.js';
+import { outcomeValue } from '../stats/input.js';
+import { fitLogistic } from '../stats/logistic.js';
+import { createRandom } from '../stats/random.js';
+import type { Proportion } from '../stats/wilson.js';
+import { wilson } from '../stats/wilson.js';
+
+export interface RecalibrationResult {
+  /** One probability per input row; null where the score or outcome was missing. */
+  readonly probability: (number | null)[];
+  readonly folds: number;
+  /** Intercept and slope of each fold's model (fitted on the other folds). */
+  readonly models: readonly { readonly intercept: number; readonly slope: number }[];
+  readonly warnings: readonly string[];
+}
+
+/**
+ * Cross-fitted logistic recalibration of a score. Runs in O(folds · iterations · n).
+ *
+ * @param score the points score (or any numeric score)
+ * @param outcome true/1 for an event
+ * @param options `groups`: the patient of each row (folds are formed of whole patients; default: each row its own);
+ *   `folds` (default 5); `seed` (default 1) for the assignment of patients to folds
+ * @returns a probability per row, and the fold models
+ * @example recalibrate(news2Totals, event24h, { groups: patientId, folds: 5, seed: 1 }).probability;
+ */
+export function recalibrate(score: Scores, outcome: Outcomes, options: { groups?: Clusters; folds?: number; seed?: number } = {}): RecalibrationResult {
+  const fn = 'recalibrate';
+  const n = score.length;
+  if (outcome.length !== n) throw new TypeError(`${fn}: "score" has ${n} values but "outcome" has ${outcome.length}.`);
+  const groups = options.groups;
+  if (groups !== undefined && groups.length !== n) throw new TypeError(`${fn}: "groups" has ${groups.length} values; expected ${n}.`);
+  const folds = options.folds ?? 5;
+  if (!Number.isInteger(folds) || folds < 2) throw new RangeError(`${fn}: option "folds" expected a whole number ≥ 2; received ${String(folds)}.`);
+  const rng = createRandom(options.seed ?? 1);
+  // Patients in order of first appearance, shuffled (seeded), dealt round-robin to folds.
+  const ids = new Map<string | number, number>();
+  const groupOf = new Int32Array(n).fill(-1);
+  const y = new Int8Array(n).fill(-1);
+  for (let i = 0; i < n; i++) {
+    const s = score[i];
+    const o = outcomeValue(fn, outcome[i], i);
+    if (s === null || s === undefined || Number.isNaN(s) || o < 0) continue;
+    const key = groups === undefined ? i : groups[i];
+    if (key === null || key === undefined) continue;
+    let g = ids.get(key);
+    if (g === undefined) {
+      g = ids.size;
+      ids.set(key, g);
+    }
+    groupOf[i] = g;
+    y[i] = o;
+  }
+  const order = Array.from({ length: ids.size }, (_, i) => i);
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    [order[i], order[j]] = [order[j] as number, order[i] as number];
+  }
+  const foldOfGroup = new Int32Array(ids.size);
+  order.forEach((g, k) => {
+    foldOfGroup[g] = k % folds;
+  });
+  const probability: (number | null)[] = new Array<number | null>(n).fill(null);
+  const models: { intercept: number; slope: number }[] = [];
+  const warnings = new Set<string>();
+  for (let f = 0; f < folds; f++) {
+    const xs: number[] = [];
+    const ys: number[] = [];
+    for (let i = 0; i < n; i++) {
+      if ((groupOf[i] as number) < 0 || foldOfGroup[groupOf[i] as number] === f) continue;
+      xs.push(score[i] as number);
+      ys.push(y[i] as number);
+    }
+    if (ys.length === 0 || ys.every((v) => v === ys[0])) {
+      warnings.add(`fold ${f}: training folds have one outcome class; no model`);
+      models.push({ intercept: Number.NaN, slope: Number.NaN });
+      continue;
+    }
+    const fit = fitLogistic([xs], ys);
+    fit.warnings.forEach((w) => warnings.add(`fold ${f}: ${w}`));
+    const [a, b] = fit.coefficients as [number, number];
+    models.push({ intercept: a, slope: b });
+    for (let i = 0; i < n; i++) {
+      if ((groupOf[i] as number) < 0 || foldOfGroup[groupOf[i] as number] !== f) continue;
+      probability[i] = 1 / (1 + Math.exp(-(a + b * (score[i] as number))));
+    }
+  }
+  return { probability, folds, models, warnings: [...warnings] };
+}
+
+export interface ScoreEventRate {
+  readonly score: number;
+  readonly n: number;
+  readonly events: number;
+  readonly rate: Proportion;
+}
+
+/**
+ * The observed event rate at each score value, with Wilson intervals. Runs in O(n) for integer scores.
+ *
+ * @example eventRateByScore([0, 0, 1, 1, 1], [0, 0, 0, 1, 1]); // score 0: 0/2; score 1: 2/3
+ */
+export function eventRateByScore(score: Scores, outcome: Outcomes, options: { level?: number } = {}): ScoreEventRate[] {
+  const { counts } = countsOf(score, outcome, 'higher', 'eventRateByScore');
+  return Array.from(counts.values, (v, k) => {
+    const events = counts.pos[k] as number;
+    const total = events + (counts.neg[k] as number);
+    return { score: v, n: total, events, rate: wilson(events, total, options.level ?? 0.95, 'observations') };
+  });
+}

@@ -1,0 +1,74 @@
+/**
+ * The documented shape of a validation report (schema `ewskit.report/1`, see docs/report.md), checked field by
+ * field. A released cell is its value; a suppressed cell is `{ suppressed: true, rule }`.
+ */
+import { isSuppressed } from '../study/disclosure.js';
+
+type Json = Record<string, unknown>;
+
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Check a parsed report against the documented schema.
+ *
+ * @returns every problem found, with its path; empty when the report conforms
+ * @example checkReport(JSON.parse(readFileSync('report.json', 'utf8'))); // => []
+ */
+export function checkReport(report: unknown): string[] {
+  const problems: string[] = [];
+  const need = (ok: boolean, path: string, what: string) => {
+    if (!ok) problems.push(`${path}: expected ${what}`);
+  };
+  const count = (v: unknown, path: string) => need((typeof v === 'number' && Number.isInteger(v) && v >= 0) || isSuppressed(v), path, 'a count or a suppressed cell');
+  const cell = (v: unknown, path: string) => need(v === null || isObject(v) || typeof v === 'number' || isSuppressed(v), path, 'a value, null or a suppressed cell');
+  if (!isObject(report)) return ['$: expected an object'];
+  need(report.schema === 'ewskit.report/1', '$.schema', '"ewskit.report/1"');
+  const s = report.settings;
+  if (!isObject(s)) problems.push('$.settings: expected an object');
+  else {
+    need(Array.isArray(s.scores) && s.scores.every((x) => isObject(x) && typeof x.id === 'string' && (x.kind === 'banded' || x.kind === 'model')), '$.settings.scores', 'an array of { id, name, version, kind }');
+    need(isObject(s.outcome) && typeof s.outcome.horizonHours === 'number', '$.settings.outcome', '{ horizonHours, eventTypes, unit }');
+    need(Array.isArray(s.groupBy), '$.settings.groupBy', 'an array of column names');
+    need(s.bootstrap === false || (isObject(s.bootstrap) && typeof s.bootstrap.B === 'number' && typeof s.bootstrap.seed === 'number'), '$.settings.bootstrap', 'false or { B, seed }');
+    need(typeof s.level === 'number' && s.level > 0 && s.level < 1, '$.settings.level', 'a confidence level in (0, 1)');
+  }
+  const d = report.disclosure;
+  need(isObject(d) && typeof d.minCount === 'number' && Array.isArray(d.rules) && isObject(d.suppressedCells), '$.disclosure', '{ minCount, rules, suppressedCells }');
+  const c = report.cohort;
+  if (!isObject(c)) problems.push('$.cohort: expected an object');
+  else for (const k of ['patients', 'encounters', 'observationSets', 'analysedSets', 'events', 'positiveSets']) count(c[k], `$.cohort.${k}`);
+  if (!Array.isArray(report.scores)) problems.push('$.scores: expected an array');
+  else {
+    report.scores.forEach((x, i) => {
+      const p = `$.scores[${i}]`;
+      if (!isObject(x)) return problems.push(`${p}: expected an object`);
+      need(typeof x.id === 'string' && typeof x.name === 'string', `${p}`, '{ id, name, … }');
+      need(x.kind === 'banded' || x.kind === 'model', `${p}.kind`, '"banded" or "model"');
+      cell(x.auroc, `${p}.auroc`);
+      cell(x.averagePrecision, `${p}.averagePrecision`);
+      cell(x.calibration, `${p}.calibration`);
+      need(Array.isArray(x.thresholds) && x.thresholds.every((t) => isObject(t) && typeof t.cut === 'number'), `${p}.thresholds`, 'an array of { label, cut, counts, sensitivity, … }');
+      need(Array.isArray(x.netBenefit), `${p}.netBenefit`, 'an array');
+      return undefined;
+    });
+  }
+  need(Array.isArray(report.comparisons) && report.comparisons.every((x) => isObject(x) && typeof x.a === 'string' && typeof x.b === 'string'), '$.comparisons', 'an array of { a, b, cell }');
+  need(Array.isArray(report.units) && report.units.every((u) => isObject(u) && typeof u.unit === 'string' && isObject(u.scores)), '$.units', 'an array of { unit, scores }');
+  if (!Array.isArray(report.subgroups)) problems.push('$.subgroups: expected an array');
+  else {
+    report.subgroups.forEach((g, i) => {
+      const p = `$.subgroups[${i}]`;
+      if (!isObject(g) || typeof g.by !== 'string' || typeof g.reference !== 'string' || !Array.isArray(g.groups)) return problems.push(`${p}: expected { by, reference, groups }`);
+      g.groups.forEach((x, j) => {
+        if (!isObject(x) || typeof x.group !== 'string' || !isObject(x.scores)) problems.push(`${p}.groups[${j}]: expected { group, patients, eventPatients, positiveSets, scores }`);
+        else {
+          count(x.patients, `${p}.groups[${j}].patients`);
+          count(x.eventPatients, `${p}.groups[${j}].eventPatients`);
+          count(x.positiveSets, `${p}.groups[${j}].positiveSets`);
+        }
+      });
+      return undefined;
+    });
+  }
+  return problems;
+}
