@@ -97,7 +97,7 @@ const result = {
   countingSpeedup: Math.round((sortMs / countMs) * 10) / 10,
   sklearnStyleArgsortMs: Math.round(argsortMs),
   countingSpeedupOverArgsort: Math.round((argsortMs / countMs) * 10) / 10,
-  bootstrap: { observations: obs, patients, replicates: boot.replicates, scores: 2, ms: Math.round(bootMs) },
+  bootstrap: { observations: obs, patients, replicates: boot.defined ? boot.replicates : 0, scores: 2, ms: Math.round(bootMs) },
 };
 console.log(JSON.stringify(result, null, 2));
 mkdirSync('bench/results', { recursive: true }); // run from the package root (npm run bench)

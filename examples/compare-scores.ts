@@ -3,16 +3,25 @@
  * both (with a patient-clustered bootstrap and disclosure control), and print the headline comparison.
  * Usage (with any TypeScript runner): `tsx examples/compare-scores.ts`.
  */
-import { apolloStyle, generateCohort, news2, renderMarkdown, validate } from 'ewskit';
+import { apolloStyle, generateCohort, isSuppressed, news2, renderMarkdown, validate } from 'ewskit';
 
 const cohort = generateCohort({ profile: 'india-apollo', encounters: 1500, seed: 21 });
 const report = validate({ cohort, scores: [news2, apolloStyle], groupBy: ['sex'], bootstrap: { B: 100, seed: 1 } });
 
-const auc = (i: number) => (report.scores[i]?.auroc as { auc: number }).auc.toFixed(3);
-const cmp = report.comparisons[0]?.cell as { difference: number; delong: { ci: [number, number] } };
+// Every cell is either released or suppressed, and every metric either defined or undefined with a reason.
+const auc = (i: number): string => {
+  const a = report.scores[i]?.auroc;
+  if (a === undefined || isSuppressed(a)) return 'suppressed';
+  return a.defined ? a.estimate.toFixed(3) : a.message;
+};
+const cmp = report.comparisons[0]?.cell;
+const difference =
+  cmp === undefined || isSuppressed(cmp) || !cmp.defined || cmp.delong.ci === null
+    ? 'not available'
+    : `${cmp.estimate.toFixed(3)} (DeLong 95% CI ${cmp.delong.ci.map((x) => x.toFixed(3)).join(' to ')})`;
 console.log(`Validation cohort: ${String(report.cohort.source)}`);
 console.log(`AUROC: NEWS2 ${auc(0)}, Apollo-style ${auc(1)}`);
-console.log(`NEWS2 − Apollo-style: ${cmp.difference.toFixed(3)} (DeLong 95% CI ${cmp.delong.ci.map((x) => x.toFixed(3)).join(' to ')})`);
+console.log(`NEWS2 − Apollo-style: ${difference}`);
 console.log(`Markdown report: ${renderMarkdown(report).split('\n').length} lines`);
 
 // Output:

@@ -153,15 +153,6 @@ export function schemaOrder(field: FieldName): number {
   return Object.keys(FIELDS).indexOf(field);
 }
 
-/** The identifier and time columns of the canonical observation table (passed through, never scored). */
-export const KEY_COLUMNS = ['patient_id', 'encounter_id', 'observed_at'] as const;
-
-/** Look up a field by its Arrow column name. */
-export function fieldByColumn(column: string): InputField | undefined {
-  for (const f of Object.values(FIELDS)) if (f.column === column) return f;
-  return undefined;
-}
-
 /**
  * Read one discrete value as its code index, the way both the kernel and the evaluator do.
  * Returns the index into `field.codes`, `-1` for missing (null/undefined) and `-2` for a value that is not one

@@ -258,9 +258,9 @@ function modelBody(g: number, plan: ModelPlan, map: readonly number[]): string[]
 
 /**
  * Generate the source of the batch kernel for a group of plans and a column layout. Exposed for tests and for the
- * curious: `kernelSource(groupPlans([planOf(news2)]), layouts, false)` shows exactly what runs.
+ * curious: the public `kernelSource(news2, table)` (kernel/score-table.ts) shows exactly what runs on a table.
  */
-export function kernelSource(group: PlanGroup, layouts: readonly ReaderLayout[], zeroMissing: boolean): string {
+export function generateKernelSource(group: PlanGroup, layouts: readonly ReaderLayout[], zeroMissing: boolean): string {
   const pre: string[] = [];
   group.inputs.forEach((_, k) => {
     pre.push(`const V${k} = inputs[${k}].values, B${k} = inputs[${k}].validity, O${k} = inputs[${k}].offset, M${k} = inputs[${k}].map;`);
@@ -330,7 +330,7 @@ export function batchKernel(group: PlanGroup, layouts: readonly ReaderLayout[], 
   const key = `${group.scores.map((s) => planId(s.plan)).join('+')}|${zeroMissing ? 'z' : 'n'}|${layouts.map((l) => `${l.kind}${l.nullable ? '?' : ''}`).join(',')}`;
   let kernel = cache.get(key);
   if (kernel === undefined) {
-    const source = kernelSource(group, layouts, zeroMissing);
+    const source = generateKernelSource(group, layouts, zeroMissing);
     const factory = new Function('tables', 'risks', `return function scoreKernel(n, inputs, outs) {\n${source}\n};`) as (
       tables: readonly (readonly (PlanParameter | PlanTerm)[])[],
       risks: readonly (Int8Array | null)[],

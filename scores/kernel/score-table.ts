@@ -12,7 +12,7 @@ import { flagBit, missingBit, planOf } from '../plan/compile.js';
 import type { ColumnBinding } from './columns.js';
 import { bindColumns, kernelInput } from './columns.js';
 import type { AnyPlan, KernelInput, KernelOutput, ModelKernelOutput, PlanGroup } from './kernel.js';
-import { batchKernel, groupPlans, isModelPlan } from './kernel.js';
+import { batchKernel, generateKernelSource, groupPlans, isModelPlan } from './kernel.js';
 import type { ModelScore } from '../definition/model.js';
 import type { ModelPlan } from '../plan/model-plan.js';
 import { modelPlanOf } from '../plan/model-plan.js';
@@ -394,4 +394,34 @@ export function scoreTable(scores: ScoreDefinition | readonly ScoreDefinition[],
     return new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length: n, nullCount: 0, children }));
   });
   return new Table(schema, outBatches);
+}
+
+/**
+ * The JavaScript source of the batch kernel that `scoreTable` runs for these scores on this table (its column types
+ * and null layout, read from the first batch): straight-line code over typed arrays, generated from the compiled
+ * plans. For the curious and for code review; it is never needed to score. Runs in O(parameters).
+ *
+ * @param scores a score definition or several (at most 16 distinct inputs together)
+ * @param table the observations, as for `scoreTable`
+ * @param options `{ missing: 'zero' }` for the research option's kernel
+ * @returns the body of the generated function
+ * @throws {TypeError} as `scoreTable` does for missing or mistyped columns; {RangeError} when the scores read more than 16 inputs together
+ * @example kernelSource(news2, table).includes('for (let i = 0; i < n; i++)'); // => true
+ */
+export function kernelSource(scores: ScoreDefinition | readonly ScoreDefinition[], table: Table, options: ScoreTableOptions = {}): string {
+  const fn = 'kernelSource';
+  if (!(table instanceof Table)) throw argumentError(fn, 'table', 'an apache-arrow Table', table);
+  const policy = options.missing ?? 'none';
+  if (policy !== 'none' && policy !== 'zero') throw optionError(fn, 'missing', "'none' or 'zero'", policy);
+  const defs: readonly ScoreDefinition[] = Array.isArray(scores) ? scores : [scores as ScoreDefinition];
+  if (defs.length === 0) throw optionError(fn, 'scores', 'at least one score definition', defs);
+  const group = groupPlans(defs.map((d) => planFor(d)));
+  if (group === undefined) throw optionError(fn, 'scores', 'scores reading at most 16 distinct inputs together', defs.map((d) => d.id).join(', '));
+  const bindings = bindColumns(fn, (k) => group.scores.filter((s) => s.map.includes(k)).map((s) => s.plan.definition.id).join('", "'), table.schema, group.inputs);
+  const batch = table.batches[0] ?? emptyBatch(table);
+  const layouts = bindings.map((b) => {
+    const data = b.position < 0 ? undefined : batch.data.children[b.position];
+    return { kind: b.kind, nullable: kernelInput(b, data).validity !== null };
+  });
+  return generateKernelSource(group, layouts, policy === 'zero');
 }

@@ -9,15 +9,16 @@
  * - `obuchowskiAuroc`: the analytic clustered variance of Obuchowski (Biometrics 1997;53:567–78).
  */
 import type { Direction } from '../stats/counts.js';
-import { countsOf } from '../stats/counts.js';
+import { countsFor } from '../stats/counts.js';
 import { delongComponents } from '../metrics/auroc.js';
-import { aucStatistic, groupBootstrap, percentileInterval } from './group-bootstrap.js';
+import { aucStatistic, groupBootstrap, pairedDifference, percentileInterval } from './group-bootstrap.js';
 import { lowerBound } from '../stats/sorted.js';
-import type { Outcomes, Scores } from '../stats/input.js';
+import type { Clusters, Outcomes, Scores } from '../stats/input.js';
 import { outcomeValue } from '../stats/input.js';
 import { qnorm } from '../stats/normal.js';
+import type { Undefined } from '../stats/result.js';
+import { checkOptions, classReason, directionOf, levelOf, undefinedResult } from '../stats/result.js';
 
-export type Clusters = ArrayLike<string | number | null | undefined>;
 
 /** Complete rows (every score, outcome and cluster present), with clusters numbered 0…G−1 in order of appearance. */
 function completeRows(fn: string, scores: Record<string, Scores>, outcome: Outcomes, cluster: Clusters) {
@@ -52,23 +53,45 @@ function completeRows(fn: string, scores: Record<string, Scores>, outcome: Outco
   return { names, rows, cluster: Int32Array.from(clusterOf), labels: Uint8Array.from(labels), clusters: ids.size, nMissing: n - rows.length };
 }
 
+/** A bootstrap percentile interval with the bootstrap standard error. */
 export interface BootstrapInterval {
+  readonly defined: true;
   readonly estimate: number;
   readonly ci: readonly [number, number];
   readonly se: number;
 }
 
-export interface ClusterBootstrapResult {
+/** A bootstrap interval, or why there is none (no replicate had both outcome classes). */
+export type BootstrapEstimate = BootstrapInterval | Undefined<'no-defined-replicates'>;
+
+export interface ClusterBootstrapDefined {
+  readonly defined: true;
   readonly replicates: number;
   /** Replicates in which some score's AUROC was undefined (a resample with one outcome class); left out. */
   readonly undefinedReplicates: number;
   readonly clusters: number;
   readonly level: number;
   readonly seed: number;
-  readonly auc: Readonly<Record<string, BootstrapInterval>>;
+  /** Per score: the AUROC with its patient-clustered percentile interval. */
+  readonly auroc: Readonly<Record<string, BootstrapEstimate>>;
   /** Paired differences for every pair of scores, keyed `"a - b"`. */
-  readonly differences: Readonly<Record<string, BootstrapInterval>>;
+  readonly differences: Readonly<Record<string, BootstrapEstimate>>;
   readonly nMissing: number;
+}
+
+/** The bootstrap, or why AUROC is undefined on the complete rows (empty, one outcome class). */
+export type ClusterBootstrapResult = ClusterBootstrapDefined | (Undefined<'empty' | 'no-positives' | 'no-negatives'> & { readonly nMissing: number });
+
+/** Options of {@link clusterBootstrapAuroc}. */
+export interface ClusterBootstrapOptions {
+  /** Replicates (default 1000). */
+  B?: number;
+  /** Seed of the resampling (default 1): same data and seed, same intervals. */
+  seed?: number;
+  /** Confidence level (default 0.95). */
+  level?: number;
+  /** Higher score = higher risk (default), or lower. */
+  direction?: Direction;
 }
 
 /**
@@ -87,60 +110,84 @@ export function clusterBootstrapAuroc(
   scores: Record<string, Scores>,
   outcome: Outcomes,
   cluster: Clusters,
-  options: { B?: number; seed?: number; level?: number; direction?: Direction } = {},
+  options?: ClusterBootstrapOptions,
 ): ClusterBootstrapResult {
   const fn = 'clusterBootstrapAuroc';
-  const B = options.B ?? 1000;
+  const o = checkOptions(fn, options);
+  const B = o.B ?? 1000;
   if (!Number.isInteger(B) || B < 1) throw new RangeError(`${fn}: option "B" expected a whole number ≥ 1; received ${String(B)}.`);
-  const seed = options.seed ?? 1;
-  const level = options.level ?? 0.95;
-  if (!(level > 0 && level < 1)) throw new RangeError(`${fn}: option "level" expected a number in (0, 1); received ${String(level)}.`);
-  const sign = options.direction === 'lower' ? -1 : 1;
+  const seed = o.seed ?? 1;
+  if (!Number.isInteger(seed)) throw new RangeError(`${fn}: option "seed" expected a whole number; received ${String(seed)}.`);
+  const level = levelOf(fn, o);
+  const sign = directionOf(fn, o) === 'lower' ? -1 : 1;
   const { names, rows, cluster: patient, labels, clusters, nMissing } = completeRows(fn, scores, outcome, cluster);
+  let m = 0;
+  for (let i = 0; i < labels.length; i++) m += labels[i] as number;
+  const why = classReason(fn, m, labels.length - m);
+  if (why !== null) return { ...why, nMissing };
   const arrays = names.map((name) => Float64Array.from(rows, (i) => sign * ((scores[name] as Scores)[i] as number) + 0));
-  const estimates = arrays.map((s) => delongComponents(countsOf(s, labels, 'higher', fn).counts).auc);
-  const [reps] = groupBootstrap({ scores: arrays, labels, patient, patients: clusters, group: new Int32Array(rows.length), groups: 1, statistics: [aucStatistic], B, seed });
-  const perScore = (reps?.[0] ?? []) as Float64Array[];
+  const estimates = arrays.map((s) => delongComponents(countsFor(fn, s, labels, 'higher').counts).auc);
+  const reps = groupBootstrap({ scores: arrays, labels, patient, patients: clusters, group: new Int32Array(rows.length), groups: 1, statistics: { auroc: aucStatistic }, B, seed });
+  const perScore = names.map((_, s) => reps.of('auroc', 0, s));
   // A replicate with one outcome class has no AUROC for any score: leave it out of every summary.
   const ok = Array.from({ length: B }, (_, r) => perScore.every((v) => Number.isFinite(v[r] as number)));
   const kept = ok.filter(Boolean).length;
-  const summarise = (values: Float64Array, estimate: number): BootstrapInterval => {
+  const summarise = (values: Float64Array, estimate: number): BootstrapEstimate => {
     const p = percentileInterval(values.filter((_, r) => ok[r] === true), level);
-    return p === null ? { estimate, ci: [Number.NaN, Number.NaN], se: Number.NaN } : { estimate, ci: p.ci, se: p.se };
+    return p === null ? undefinedResult(fn, 'no-defined-replicates', 'no resample had both outcome classes') : { defined: true, estimate, ci: p.ci, se: p.se };
   };
-  const auc: Record<string, BootstrapInterval> = {};
+  const auc: Record<string, BootstrapEstimate> = {};
   names.forEach((name, s) => {
     auc[name] = summarise(perScore[s] as Float64Array, estimates[s] as number);
   });
-  const differences: Record<string, BootstrapInterval> = {};
+  const differences: Record<string, BootstrapEstimate> = {};
   for (let a = 0; a < names.length; a++) {
     for (let c = a + 1; c < names.length; c++) {
-      const diff = Float64Array.from(perScore[a] as Float64Array, (v, r) => v - ((perScore[c] as Float64Array)[r] as number));
+      const diff = pairedDifference(perScore[a] as Float64Array, perScore[c] as Float64Array);
       differences[`${names[a]} - ${names[c]}`] = summarise(diff, (estimates[a] as number) - (estimates[c] as number));
     }
   }
-  return { replicates: kept, undefinedReplicates: B - kept, clusters, level, seed, auc, differences, nMissing };
+  return { defined: true, replicates: kept, undefinedReplicates: B - kept, clusters, level, seed, auroc: auc, differences, nMissing };
 }
+
+/** Obuchowski's clustered AUROC, or why it is undefined. */
+export type ObuchowskiResult =
+  | {
+      readonly defined: true;
+      readonly estimate: number;
+      readonly se: number;
+      readonly variance: number;
+      readonly ci: readonly [number, number];
+      readonly level: number;
+      readonly clusters: number;
+      readonly nPositive: number;
+      readonly nNegative: number;
+      readonly nMissing: number;
+    }
+  | (Undefined<'empty' | 'no-positives' | 'no-negatives' | 'too-few-clusters'> & { readonly nMissing: number });
 
 /**
  * Obuchowski's clustered AUROC variance (Biometrics 1997): structural components summed within clusters,
  * var = S10/M + S01/N + 2·S11/(M·N). With one observation per cluster it equals DeLong's variance.
  * Runs in O(n log n).
  *
- * @returns `{ auc, se, ci, clusters }`, or `{ defined: false, reason }` for one-class or too few clusters
+ * @returns `{ defined: true, estimate, se, ci, clusters, … }`, or `{ defined: false, reason, message }` for empty or
+ *   one-class input or fewer than two clusters with each outcome
+ * @example obuchowskiAuroc([1, 2, 3, 4], [0, 1, 0, 1], ['a', 'a', 'b', 'b']).defined; // => false (too few clusters with a positive … )
  */
-export function obuchowskiAuroc(score: Scores, outcome: Outcomes, cluster: Clusters, options: { level?: number; direction?: Direction } = {}) {
+export function obuchowskiAuroc(score: Scores, outcome: Outcomes, cluster: Clusters, options?: { level?: number; direction?: Direction }): ObuchowskiResult {
   const fn = 'obuchowskiAuroc';
-  const level = options.level ?? 0.95;
-  const sign = options.direction === 'lower' ? -1 : 1;
+  const o = checkOptions(fn, options);
+  const level = levelOf(fn, o);
+  const sign = directionOf(fn, o) === 'lower' ? -1 : 1;
   const { rows, cluster: cl, labels, clusters, nMissing } = completeRows(fn, { score }, outcome, cluster);
   const s = Float64Array.from(rows, (i) => sign * (score[i] as number));
-  const { counts } = countsOf(s, labels, 'higher', fn);
+  const { counts } = countsFor(fn, s, labels, 'higher');
   let M = 0;
   for (let i = 0; i < labels.length; i++) M += labels[i] as number;
   const N = labels.length - M;
-  if (labels.length === 0) return { defined: false as const, reason: 'empty', nMissing };
-  if (M === 0 || N === 0) return { defined: false as const, reason: M === 0 ? 'no-positives' : 'no-negatives', nMissing };
+  const why = classReason(fn, M, N);
+  if (why !== null) return { ...why, nMissing };
   const d = delongComponents(counts);
   const v10 = new Float64Array(clusters);
   const v01 = new Float64Array(clusters);
@@ -171,7 +218,7 @@ export function obuchowskiAuroc(score: Scores, outcome: Outcomes, cluster: Clust
     s01 += b * b;
     s11 += a * b;
   }
-  if (i10 < 2 || i01 < 2) return { defined: false as const, reason: 'too-few-clusters', nMissing };
+  if (i10 < 2 || i01 < 2) return { ...undefinedResult(fn, 'too-few-clusters', 'the clustered variance needs at least two clusters with a positive and two with a negative'), nMissing };
   s10 *= i10 / ((i10 - 1) * M);
   s01 *= i01 / ((i01 - 1) * N);
   s11 *= clusters / (clusters - 1);
@@ -179,11 +226,11 @@ export function obuchowskiAuroc(score: Scores, outcome: Outcomes, cluster: Clust
   const se = Math.sqrt(Math.max(0, variance));
   const z = qnorm(1 - (1 - level) / 2);
   return {
-    defined: true as const,
-    auc: d.auc,
+    defined: true,
+    estimate: d.auc,
     se,
     variance,
-    ci: [Math.max(0, d.auc - z * se), Math.min(1, d.auc + z * se)] as const,
+    ci: [Math.max(0, d.auc - z * se), Math.min(1, d.auc + z * se)],
     level,
     clusters,
     nPositive: M,

@@ -93,7 +93,7 @@ function entriesOf(rawScore: Float64Array, keep: readonly number[], labels: Uint
   return { values, start, group: Int32Array.from(g), valueIndex: Int32Array.from(vi), pos: Float64Array.from(pos), neg: Float64Array.from(neg) };
 }
 
-export interface GroupBootstrapInput {
+export interface GroupBootstrapInput<K extends string = string> {
   /** Aligned complete rows: one array per score, the outcome, the patient (0…P−1) and the group (0…G−1). */
   readonly scores: readonly Float64Array[];
   readonly labels: Uint8Array;
@@ -101,18 +101,43 @@ export interface GroupBootstrapInput {
   readonly patients: number;
   readonly group: Int32Array;
   readonly groups: number;
-  readonly statistics: readonly CountStatistic[];
+  /** Named statistics, each computed per group and score in every replicate. */
+  readonly statistics: Readonly<Record<K, CountStatistic>>;
   readonly B: number;
   readonly seed: number;
   /** Per score, values that must stay bucket boundaries (the cut-offs a statistic thresholds at). */
   readonly keep?: readonly (readonly number[])[];
 }
 
+/** The replicates of a group bootstrap, by statistic name, group and score. */
+export interface Replicates<K extends string = string> {
+  readonly B: number;
+  /** The B replicates of statistic `stat` in `group` for score `score` (NaN where undefined in a replicate). */
+  of(stat: K, group: number, score: number): Float64Array;
+}
+
+/** Replicate-wise differences a − b of paired replicates (the same resamples). Runs in O(B). */
+export function pairedDifference(a: Float64Array, b: Float64Array): Float64Array {
+  return Float64Array.from(a, (v, r) => v - (b[r] ?? Number.NaN));
+}
+
 /**
- * Replicates of every statistic for every group and score: `result[stat][group][score]` is a Float64Array of B
- * values (NaN where the statistic is undefined in that replicate). Runs in O(n log n + B · (patients + entries)).
+ * Replicates of every statistic for every group and score, from the same resamples of patients (so differences
+ * between groups and scores are paired). Runs in O(n log n + B · (patients + entries)).
+ *
+ * @example groupBootstrap({ …, statistics: { auroc: aucStatistic } }).of('auroc', 0, 0); // B AUROCs of score 0, group 0
  */
-export function groupBootstrap(input: GroupBootstrapInput): Float64Array[][][] {
+export function groupBootstrap<K extends string>(input: GroupBootstrapInput<K>): Replicates<K> {
+  const names = Object.keys(input.statistics) as K[];
+  const out = replicateArrays({ ...input, statistics: names.map((k) => input.statistics[k]) });
+  const empty = new Float64Array(input.B).fill(Number.NaN);
+  return {
+    B: input.B,
+    of: (stat, group, score) => out[names.indexOf(stat)]?.[group]?.[score] ?? empty,
+  };
+}
+
+function replicateArrays(input: Omit<GroupBootstrapInput, 'statistics'> & { statistics: readonly CountStatistic[] }): Float64Array[][][] {
   const { scores, labels, patient, patients, group, groups, statistics, B, seed } = input;
   const tables = scores.map((s, k) => entriesOf(s, input.keep?.[k] ?? [], labels, patient, group, patients));
   const out = statistics.map(() => Array.from({ length: groups }, () => scores.map(() => new Float64Array(B))));

@@ -9,20 +9,24 @@
  *   the same answer, and counts merge across batches.
  * - Confidence interval: AUROC ± z·SE, clipped to [0, 1] (as R's pROC `ci.auc(method = "delong")`).
  */
-import type { Direction, ValueCounts } from '../stats/counts.js';
-import { countsOf } from '../stats/counts.js';
+import type { ValueCounts } from '../stats/counts.js';
+import { classTotals, countsFor } from '../stats/counts.js';
 import type { Outcomes, Scores } from '../stats/input.js';
 import { qnorm } from '../stats/normal.js';
+import type { Direction, Undefined } from '../stats/result.js';
+import { checkOptions, classReason, directionOf, levelOf } from '../stats/result.js';
 
 /** Why an AUROC could not be computed. */
 export type AurocUndefinedReason = 'empty' | 'no-positives' | 'no-negatives';
 
 export interface AurocDefined {
   readonly defined: true;
-  readonly auc: number;
+  /** The AUROC: P(score₊ > score₋) + ½·P(score₊ = score₋). */
+  readonly estimate: number;
   /** DeLong standard error; null with a single positive or a single negative (no variance can be estimated). */
   readonly se: number | null;
   readonly variance: number | null;
+  /** DeLong interval, clipped to [0, 1]; it treats observation sets as independent (see the clustered intervals). */
   readonly ci: readonly [number, number] | null;
   readonly level: number;
   readonly nPositive: number;
@@ -32,10 +36,7 @@ export interface AurocDefined {
   readonly warnings: readonly string[];
 }
 
-export interface AurocUndefined {
-  readonly defined: false;
-  readonly reason: AurocUndefinedReason;
-  readonly message: string;
+export interface AurocUndefined extends Undefined<AurocUndefinedReason> {
   readonly nPositive: number;
   readonly nNegative: number;
   readonly nMissing: number;
@@ -48,6 +49,14 @@ export interface AurocOptions {
   direction?: Direction;
   /** Confidence level of the interval (default 0.95). */
   level?: number;
+}
+
+/** Options of {@link aurocFromCounts}. */
+export interface AurocFromCountsOptions {
+  /** Confidence level of the interval (default 0.95). */
+  level?: number;
+  /** Pairs left out upstream (reported back as `nMissing`; default 0). */
+  nMissing?: number;
 }
 
 /** DeLong's structural components per distinct value, and the pieces of AUROC and its variance. */
@@ -103,27 +112,12 @@ export function delongComponents(c: ValueCounts): DelongComponents {
   return { auc, m, n, v10, v01, s10: m > 1 ? s10 / (m - 1) : Number.NaN, s01: n > 1 ? s01 / (n - 1) : Number.NaN };
 }
 
-function checkLevel(fn: string, level: number): void {
-  if (!(typeof level === 'number' && level > 0 && level < 1)) throw new RangeError(`${fn}: option "level" expected a number in (0, 1); received ${String(level)}.`);
-}
-
-/**
- * AUROC with DeLong SE and CI from counts (exact; mergeable). Runs in O(distinct values).
- *
- * @param counts positives and negatives per distinct value, ascending (higher = riskier)
- */
-export function aurocFromCounts(counts: ValueCounts, level = 0.95, nMissing = 0): AurocResult {
-  checkLevel('aurocFromCounts', level);
-  let m = 0;
-  let n = 0;
-  for (let i = 0; i < counts.values.length; i++) {
-    m += counts.pos[i] as number;
-    n += counts.neg[i] as number;
-  }
+/** AUROC and DeLong interval from counts, for the public function `fn`. */
+export function aurocOfCounts(fn: string, counts: ValueCounts, level: number, nMissing: number): AurocResult {
+  const { nPositive: m, nNegative: n } = classTotals(counts);
   const base = { nPositive: m, nNegative: n, nMissing };
-  if (m + n === 0) return { defined: false, reason: 'empty', message: 'no complete (score, outcome) pairs', ...base };
-  if (m === 0) return { defined: false, reason: 'no-positives', message: 'every outcome is negative: AUROC is undefined', ...base };
-  if (n === 0) return { defined: false, reason: 'no-negatives', message: 'every outcome is positive: AUROC is undefined', ...base };
+  const why = classReason(fn, m, n);
+  if (why !== null) return { ...why, ...base };
   const d = delongComponents(counts);
   const warnings: string[] = [];
   if (counts.values.length === 1) warnings.push('constant-score');
@@ -136,24 +130,41 @@ export function aurocFromCounts(counts: ValueCounts, level = 0.95, nMissing = 0)
   const se = variance === null ? null : Math.sqrt(variance);
   const z = qnorm(1 - (1 - level) / 2);
   const ci: readonly [number, number] | null = se === null ? null : [Math.max(0, d.auc - z * se), Math.min(1, d.auc + z * se)];
-  return { defined: true, auc: d.auc, se, variance, ci, level, ...base, warnings };
+  return { defined: true, estimate: d.auc, se, variance, ci, level, ...base, warnings };
+}
+
+/**
+ * AUROC with DeLong SE and CI from counts (exact; mergeable across batches and partitions). Runs in O(distinct values).
+ *
+ * @param counts positives and negatives per distinct value, ascending (higher = riskier)
+ * @param options `level` (default 0.95), `nMissing` to carry through
+ * @returns `{ defined: true, estimate, se, ci, … }` or `{ defined: false, reason, message }`
+ * @example aurocFromCounts({ values: Float64Array.of(0, 1), pos: Float64Array.of(0, 2), neg: Float64Array.of(2, 0) }).estimate; // => 1
+ */
+export function aurocFromCounts(counts: ValueCounts, options?: AurocFromCountsOptions): AurocResult {
+  const fn = 'aurocFromCounts';
+  const o = checkOptions(fn, options);
+  return aurocOfCounts(fn, counts, levelOf(fn, o), o.nMissing ?? 0);
 }
 
 /**
  * AUROC of a score for a binary outcome, exact with ties, with DeLong's SE and a CI clipped to [0, 1].
  * Integer scores are counted in one pass (O(n)); others are sorted (O(n log n)). Pairs with a missing score or
- * outcome are left out and counted in `nMissing`. One-class or empty input gives `{ defined: false, reason }`.
+ * outcome are left out and counted in `nMissing`. One-class or empty input gives `{ defined: false, reason, message }`.
+ * The DeLong interval treats observation sets as independent; with repeated sets per patient use
+ * {@link obuchowskiAuroc} or {@link clusterBootstrapAuroc}.
  *
  * @param score risk scores (higher = riskier unless `direction: 'lower'`)
  * @param outcome true/1 for an event, false/0 otherwise
  * @param options direction and confidence level
- * @returns `{ defined: true, auc, se, ci, nPositive, nNegative, … }` or `{ defined: false, reason, … }`
- * @throws {TypeError} for arrays of different lengths; {RangeError} for an outcome that is not boolean or 0/1
- * @example auroc([1, 2, 3, 4], [0, 0, 1, 1]).auc; // => 1
+ * @returns `{ defined: true, estimate, se, ci, nPositive, nNegative, … }` or `{ defined: false, reason, message, … }`
+ * @throws {TypeError} for arrays of different lengths; {RangeError} for an outcome that is not boolean or 0/1, or a bad option
+ * @example auroc([1, 2, 3, 4], [0, 0, 1, 1]).estimate; // => 1
  */
-export function auroc(score: Scores, outcome: Outcomes, options: AurocOptions = {}): AurocResult {
-  const level = options.level ?? 0.95;
-  checkLevel('auroc', level);
-  const { counts, nMissing } = countsOf(score, outcome, options.direction ?? 'higher', 'auroc');
-  return aurocFromCounts(counts, level, nMissing);
+export function auroc(score: Scores, outcome: Outcomes, options?: AurocOptions): AurocResult {
+  const fn = 'auroc';
+  const o = checkOptions(fn, options);
+  const level = levelOf(fn, o);
+  const { counts, nMissing } = countsFor(fn, score, outcome, directionOf(fn, o));
+  return aurocOfCounts(fn, counts, level, nMissing);
 }

@@ -18,17 +18,22 @@ import type { Outcomes, Scores } from '../stats/input.js';
 import { readPairs } from '../stats/input.js';
 import { lowess } from '../stats/lowess.js';
 import { qnorm } from '../stats/normal.js';
+import type { Undefined } from '../stats/result.js';
+import { checkOptions, levelOf, undefinedResult } from '../stats/result.js';
 import { quantile7 } from '../stats/sorted.js';
 import type { Proportion } from '../stats/wilson.js';
-import { wilson } from '../stats/wilson.js';
+import { wilsonFor } from '../stats/wilson.js';
 
+/** A coefficient with its standard error and Wald interval. */
 export interface Estimate {
-  readonly value: number;
+  readonly defined: true;
+  readonly estimate: number;
   readonly se: number;
   readonly ci: readonly [number, number];
 }
 
-export type Maybe<T> = T | { readonly value: null; readonly reason: string };
+/** A calibration measure: `{ defined: true, estimate, … }` or why it is undefined. */
+export type Measure<T extends object = object> = ({ readonly defined: true; readonly estimate: number } & T) | Undefined;
 
 export interface CalibrationBin {
   readonly lower: number;
@@ -38,37 +43,52 @@ export interface CalibrationBin {
   readonly observed: Proportion;
 }
 
-export interface CalibrationResult {
+export interface CalibrationDefined {
+  readonly defined: true;
   readonly n: number;
   readonly events: number;
   readonly nMissing: number;
-  readonly observedExpected: Maybe<{ readonly value: number; readonly observed: number; readonly expected: number }>;
-  readonly calibrationInTheLarge: Maybe<Estimate>;
-  readonly slope: Maybe<Estimate & { readonly intercept: number }>;
-  readonly brier: Maybe<{ readonly value: number }>;
-  readonly scaledBrier: Maybe<{ readonly value: number }>;
-  readonly eavg: Maybe<{ readonly value: number }>;
-  readonly e50: Maybe<{ readonly value: number }>;
-  readonly e90: Maybe<{ readonly value: number }>;
-  readonly emax: Maybe<{ readonly value: number }>;
+  readonly observedExpected: Measure<{ readonly observed: number; readonly expected: number }>;
+  readonly calibrationInTheLarge: Estimate | Undefined;
+  readonly slope: (Estimate & { readonly intercept: number }) | Undefined;
+  readonly brier: Measure;
+  readonly scaledBrier: Measure;
+  readonly eavg: Measure;
+  readonly e50: Measure;
+  readonly e90: Measure;
+  readonly emax: Measure;
   readonly binned: readonly CalibrationBin[];
   /** The LOWESS calibration curve, one point per distinct predicted probability. */
   readonly smoothed: readonly { readonly predicted: number; readonly observed: number }[];
   readonly warnings: readonly string[];
 }
 
+/** Calibration, or `{ defined: false, reason: 'empty' }` with no complete pairs. */
+export type CalibrationResult = CalibrationDefined | (Undefined<'empty'> & { readonly n: 0; readonly events: 0; readonly nMissing: number });
+
+/** Options of {@link calibration}. */
+export interface CalibrationOptions {
+  /** Equal-count bins of the binned curve (default 10). */
+  bins?: number;
+  /** Confidence level of the intervals (default 0.95). */
+  level?: number;
+}
+
 const EPS = 1e-12;
 
 /** logit(p), with p clipped to [1e-12, 1 − 1e-12]. */
-export function logit(p: number): number {
+function logit(p: number): number {
   const q = Math.min(1 - EPS, Math.max(EPS, p));
   return Math.log(q / (1 - q));
 }
 
-function estimate(fit: LogisticFit, j: number, z: number): Estimate {
-  const value = fit.coefficients[j] as number;
-  const se = fit.se[j] as number;
-  return { value, se, ci: [value - z * se, value + z * se] };
+function estimate(fit: LogisticFit, j: number, z: number): Estimate | Undefined {
+  const value = fit.coefficients[j] ?? Number.NaN;
+  const se = fit.se[j] ?? Number.NaN;
+  if (!Number.isFinite(value) || !Number.isFinite(se)) {
+    return undefinedResult('calibration', 'not-estimable', `the logistic fit could not estimate this coefficient (${fit.warnings.join(', ') || 'singular information'})`);
+  }
+  return { defined: true, estimate: value, se, ci: [value - z * se, value + z * se] };
 }
 
 /**
@@ -77,18 +97,22 @@ function estimate(fit: LogisticFit, j: number, z: number): Estimate {
  * @param probability predicted probabilities in [0, 1]
  * @param outcome true/1 for an event
  * @param options `bins` for the binned curve (default 10), `level` for intervals (default 0.95)
- * @returns every measure, each `{ value: null, reason }` when it cannot be computed (empty input, one class)
- * @throws {RangeError} for a probability outside [0, 1]
- * @example calibration(p, y).calibrationInTheLarge.value; // 0 when predictions are right on average
+ * @returns every measure as `{ defined: true, estimate, … }`, or `{ defined: false, reason, message }` when it cannot be
+ *   computed (one outcome class: intercept, slope and scaled Brier); the whole result is undefined for empty input
+ * @throws {RangeError} for a probability outside [0, 1], a bad level or bin count
+ * @example calibration(p, y).calibrationInTheLarge.estimate; // 0 when predictions are right on average
  */
-export function calibration(probability: Scores, outcome: Outcomes, options: { bins?: number; level?: number } = {}): CalibrationResult {
+export function calibration(probability: Scores, outcome: Outcomes, options?: CalibrationOptions): CalibrationResult {
   const fn = 'calibration';
+  const o = checkOptions(fn, options);
+  const level = levelOf(fn, o);
+  const binCount = o.bins ?? 10;
+  if (!(Number.isInteger(binCount) && binCount >= 1)) throw new RangeError(`${fn}: option "bins" expected a whole number ≥ 1; received ${String(binCount)}.`);
   const { scores: p, labels: y, nMissing } = readPairs(fn, probability, outcome);
   for (let i = 0; i < p.length; i++) {
     if (!((p[i] as number) >= 0 && (p[i] as number) <= 1)) throw new RangeError(`${fn}: probability values must lie in [0, 1]; received ${p[i]}.`);
   }
   const n = p.length;
-  const level = options.level ?? 0.95;
   const z = qnorm(1 - (1 - level) / 2);
   let events = 0;
   let expected = 0;
@@ -98,20 +122,26 @@ export function calibration(probability: Scores, outcome: Outcomes, options: { b
     expected += p[i] as number;
     brier += ((p[i] as number) - (y[i] as number)) ** 2;
   }
-  const none = (reason: string) => ({ value: null, reason }) as const;
-  if (n === 0) {
-    const r = none('empty');
-    return { n, events, nMissing, observedExpected: r, calibrationInTheLarge: r, slope: r, brier: r, scaledBrier: r, eavg: r, e50: r, e90: r, emax: r, binned: [], smoothed: [], warnings: ['empty'] };
-  }
+  const none = (reason: string, message: string) => undefinedResult(fn, reason, message);
+  if (n === 0) return { ...undefinedResult(fn, 'empty', 'no complete (probability, outcome) pairs'), n: 0, events: 0, nMissing };
   const warnings: string[] = [];
   const oneClass = events === 0 || events === n;
   if (oneClass) warnings.push(events === 0 ? 'no-events' : 'no-non-events');
   if (events < 10) warnings.push('fewer-than-10-events');
   const lp = Float64Array.from(p, logit);
   const ys = Float64Array.from(y);
-  const citl = oneClass ? none('one outcome class: the intercept is infinite') : estimate(fitLogistic([], ys, { offset: lp }), 0, z);
-  const slopeFit = oneClass ? null : fitLogistic([lp], ys);
-  const slope = slopeFit === null ? none('one outcome class: the slope is undefined') : { ...estimate(slopeFit, 1, z), intercept: slopeFit.coefficients[0] as number };
+  const citl = oneClass ? none(events === 0 ? 'no-positives' : 'no-negatives', 'one outcome class: the intercept is infinite') : estimate(fitLogistic([], ys, { offset: lp }), 0, z);
+  const constant = p.every((v) => v === p[0]);
+  const slopeFit = oneClass || constant ? null : fitLogistic([lp], ys);
+  const slopeEstimate = slopeFit === null ? null : estimate(slopeFit, 1, z);
+  const slope =
+    slopeFit === null || slopeEstimate === null
+      ? oneClass
+        ? none(events === 0 ? 'no-positives' : 'no-negatives', 'one outcome class: the slope is undefined')
+        : none('constant-prediction', 'every predicted probability is the same, so the slope is undefined')
+      : slopeEstimate.defined
+        ? { ...slopeEstimate, intercept: slopeFit.coefficients[0] ?? Number.NaN }
+        : slopeEstimate;
   const mean = events / n;
   const smooth = lowess(p, y);
   // The smooth at each observation's own p (ties share one fitted value).
@@ -120,7 +150,7 @@ export function calibration(probability: Scores, outcome: Outcomes, options: { b
   const errors = Float64Array.from(p, (pi) => Math.abs(pi - (fittedAt.get(pi) as number))).sort();
   let eSum = 0;
   for (let i = 0; i < n; i++) eSum += errors[i] as number;
-  const bins = Math.max(1, Math.min(options.bins ?? 10, n));
+  const bins = Math.min(binCount, n);
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => (p[a] as number) - (p[b] as number));
   const binned: CalibrationBin[] = [];
   for (let b = 0; b < bins; b++) {
@@ -133,21 +163,22 @@ export function calibration(probability: Scores, outcome: Outcomes, options: { b
       sp += p[order[k] as number] as number;
       sy += y[order[k] as number] as number;
     }
-    binned.push({ lower: p[order[from] as number] as number, upper: p[order[to - 1] as number] as number, n: to - from, meanPredicted: sp / (to - from), observed: wilson(sy, to - from, level, 'observations') });
+    binned.push({ lower: p[order[from] as number] as number, upper: p[order[to - 1] as number] as number, n: to - from, meanPredicted: sp / (to - from), observed: wilsonFor(fn, sy, to - from, level, 'observations') });
   }
   return {
+    defined: true,
     n,
     events,
     nMissing,
-    observedExpected: expected === 0 ? none('expected events are 0') : { value: events / expected, observed: events, expected },
+    observedExpected: expected === 0 ? none('no-expected-events', 'expected events are 0') : { defined: true, estimate: events / expected, observed: events, expected },
     calibrationInTheLarge: citl,
     slope,
-    brier: { value: brier / n },
-    scaledBrier: oneClass ? none('one outcome class: the reference Brier score is 0') : { value: 1 - brier / n / (mean * (1 - mean)) },
-    eavg: { value: eSum / n },
-    e50: { value: quantile7(errors, 0.5) },
-    e90: { value: quantile7(errors, 0.9) },
-    emax: { value: errors[n - 1] as number },
+    brier: { defined: true, estimate: brier / n },
+    scaledBrier: oneClass ? none(events === 0 ? 'no-positives' : 'no-negatives', 'one outcome class: the reference Brier score is 0') : { defined: true, estimate: 1 - brier / n / (mean * (1 - mean)) },
+    eavg: { defined: true, estimate: eSum / n },
+    e50: { defined: true, estimate: quantile7(errors, 0.5) },
+    e90: { defined: true, estimate: quantile7(errors, 0.9) },
+    emax: { defined: true, estimate: errors[n - 1] as number },
     binned,
     smoothed: [...fittedAt.entries()].map(([predicted, observed]) => ({ predicted, observed })),
     warnings,

@@ -4,21 +4,23 @@
  * pROC `roc.test(method = "delong", paired = TRUE)`. Observations count only when both scores and the outcome are
  * present.
  */
-import type { Direction, ValueCounts } from '../stats/counts.js';
-import { countsOf } from '../stats/counts.js';
+import type { ValueCounts } from '../stats/counts.js';
+import { countsFor } from '../stats/counts.js';
 import type { DelongComponents } from './auroc.js';
 import { delongComponents } from './auroc.js';
 import type { Outcomes, Scores } from '../stats/input.js';
 import { outcomeValue } from '../stats/input.js';
 import { pnorm, qnorm } from '../stats/normal.js';
 import { lowerBound } from '../stats/sorted.js';
+import type { Direction, Undefined } from '../stats/result.js';
+import { checkOptions, classReason, directionOf, levelOf, undefinedResult } from '../stats/result.js';
 
 export interface AurocComparison {
   readonly defined: true;
   readonly aucA: number;
   readonly aucB: number;
-  /** aucA − aucB. */
-  readonly difference: number;
+  /** The difference aucA − aucB. */
+  readonly estimate: number;
   readonly se: number;
   readonly ci: readonly [number, number];
   /** null when the variance of the difference is 0 (identical rankings). */
@@ -31,10 +33,7 @@ export interface AurocComparison {
   readonly warnings: readonly string[];
 }
 
-export interface AurocComparisonUndefined {
-  readonly defined: false;
-  readonly reason: 'empty' | 'no-positives' | 'no-negatives' | 'too-few-cases';
-  readonly message: string;
+export interface AurocComparisonUndefined extends Undefined<'empty' | 'no-positives' | 'no-negatives' | 'too-few-cases'> {
   readonly nPositive: number;
   readonly nNegative: number;
   readonly nMissing: number;
@@ -55,22 +54,23 @@ function components(scores: Float64Array, labels: Uint8Array, counts: ValueCount
  *
  * @param a first score; `b` second score; `outcome` true/1 for an event
  * @param options direction (both scores) and confidence level of the interval for the difference
- * @returns `{ difference, se, ci, z, p, aucA, aucB, … }` or `{ defined: false, reason }`
+ * @returns `{ defined: true, estimate (aucA − aucB), se, ci, z, p, aucA, aucB, … }` or `{ defined: false, reason, message }`
  * @example compareAuroc(news2Totals, apolloProbabilities, died).p; // two-sided p-value
  */
 export function compareAuroc(
   a: Scores,
   b: Scores,
   outcome: Outcomes,
-  options: { direction?: Direction; level?: number } = {},
+  options?: { direction?: Direction; level?: number },
 ): AurocComparison | AurocComparisonUndefined {
   const fn = 'compareAuroc';
+  const o = checkOptions(fn, options);
+  const level = levelOf(fn, o);
+  const direction = directionOf(fn, o);
   if (a.length !== b.length || a.length !== outcome.length) {
     throw new TypeError(`${fn}: "a", "b" and "outcome" must have the same length; received ${a.length}, ${b.length} and ${outcome.length}.`);
   }
-  const level = options.level ?? 0.95;
-  if (!(level > 0 && level < 1)) throw new RangeError(`${fn}: option "level" expected a number in (0, 1); received ${String(level)}.`);
-  const sign = options.direction === 'lower' ? -1 : 1;
+  const sign = direction === 'lower' ? -1 : 1;
   const sa: number[] = [];
   const sb: number[] = [];
   const ys: number[] = [];
@@ -88,13 +88,11 @@ export function compareAuroc(
   const m = ys.reduce((s, y) => s + y, 0);
   const n = ys.length - m;
   const base = { nPositive: m, nNegative: n, nMissing };
-  if (ys.length === 0) return { defined: false, reason: 'empty', message: 'no complete (a, b, outcome) triples', ...base };
-  if (m === 0) return { defined: false, reason: 'no-positives', message: 'every outcome is negative', ...base };
-  if (n === 0) return { defined: false, reason: 'no-negatives', message: 'every outcome is positive', ...base };
-  if (m < 2 || n < 2) return { defined: false, reason: 'too-few-cases', message: 'the DeLong covariance needs at least two positives and two negatives', ...base };
-  const direction = options.direction ?? 'higher';
-  const ca = countsOf(sa, ys, direction, fn).counts;
-  const cb = countsOf(sb, ys, direction, fn).counts;
+  const why = classReason(fn, m, n);
+  if (why !== null) return { ...why, ...base };
+  if (m < 2 || n < 2) return { ...undefinedResult(fn, 'too-few-cases', 'the DeLong covariance needs at least two positives and two negatives'), ...base };
+  const ca = countsFor(fn, sa, ys, direction).counts;
+  const cb = countsFor(fn, sb, ys, direction).counts;
   const da = delongComponents(ca);
   const db = delongComponents(cb);
   const va = components(Float64Array.from(sa), labels, ca, da, sign);
@@ -120,7 +118,7 @@ export function compareAuroc(
     defined: true,
     aucA: da.auc,
     aucB: db.auc,
-    difference,
+    estimate: difference,
     se,
     ci: [difference - zc * se, difference + zc * se],
     z,

@@ -5,9 +5,11 @@
  * Average precision follows scikit-learn's step definition (`average_precision_score`):
  * AP = Σₖ (Rₖ − Rₖ₋₁)·Pₖ over thresholds in decreasing order — no interpolation.
  */
-import type { Direction, ValueCounts } from '../stats/counts.js';
-import { countsOf } from '../stats/counts.js';
+import type { ValueCounts } from '../stats/counts.js';
+import { classTotals, countsFor } from '../stats/counts.js';
 import type { Outcomes, Scores } from '../stats/input.js';
+import type { Direction, Undefined } from '../stats/result.js';
+import { checkOptions, classReason, directionOf, undefinedResult } from '../stats/result.js';
 
 export interface RocPoint {
   /** Positive when score ≥ threshold (in the score's own units; `direction: 'lower'` means ≤). */
@@ -22,23 +24,36 @@ export interface PrPoint {
   readonly precision: number;
 }
 
-function totals(c: ValueCounts): [number, number] {
-  let m = 0;
-  let n = 0;
-  for (let i = 0; i < c.values.length; i++) {
-    m += c.pos[i] as number;
-    n += c.neg[i] as number;
-  }
-  return [m, n];
+/** Class sizes and pairs left out, carried by every curve result. */
+interface Sizes {
+  readonly nPositive: number;
+  readonly nNegative: number;
+  readonly nMissing: number;
 }
 
-/**
- * The ROC curve from counts: (0, 0), then one point per distinct value from the highest down. Runs in O(k).
- * With no positives or no negatives, the undefined rate is null-free but the curve is empty.
- */
-export function rocFromCounts(c: ValueCounts, sign = 1): RocPoint[] {
-  const [m, n] = totals(c);
-  if (m === 0 || n === 0) return [];
+/** A curve, or why it is undefined. */
+export type CurveResult<P> = ({ readonly defined: true; readonly points: readonly P[] } & Sizes) | (Undefined<'empty' | 'no-positives' | 'no-negatives'> & Sizes);
+
+/** Average precision, or why it is undefined. */
+export type AveragePrecisionResult = ({ readonly defined: true; readonly estimate: number } & Sizes) | (Undefined<'empty' | 'no-positives'> & Sizes);
+
+/** Options of the curve functions. */
+export interface CurveOptions {
+  /** Higher score = higher risk (default), or lower. For the from-counts forms: the direction the counts were made with, so thresholds come back in the score's own units. */
+  direction?: Direction;
+}
+
+/** Options of the from-counts curve functions. */
+export interface CurveFromCountsOptions extends CurveOptions {
+  /** Pairs left out upstream (reported back as `nMissing`; default 0). */
+  nMissing?: number;
+}
+
+function rocOf(fn: string, c: ValueCounts, sign: number, nMissing: number): CurveResult<RocPoint> {
+  const { nPositive: m, nNegative: n } = classTotals(c);
+  const sizes = { nPositive: m, nNegative: n, nMissing };
+  const why = classReason(fn, m, n);
+  if (why !== null) return { ...why, ...sizes };
   const out: RocPoint[] = [{ threshold: Infinity, fpr: 0, tpr: 0 }];
   let tp = 0;
   let fp = 0;
@@ -47,13 +62,14 @@ export function rocFromCounts(c: ValueCounts, sign = 1): RocPoint[] {
     fp += c.neg[i] as number;
     out.push({ threshold: sign * (c.values[i] as number), fpr: fp / n, tpr: tp / m });
   }
-  return out;
+  return { defined: true, points: out, ...sizes };
 }
 
-/** The precision–recall curve from counts, from the highest threshold down. Runs in O(k). */
-export function prFromCounts(c: ValueCounts, sign = 1): PrPoint[] {
-  const [m] = totals(c);
-  if (m === 0) return [];
+function prOf(fn: string, c: ValueCounts, sign: number, nMissing: number): CurveResult<PrPoint> {
+  const { nPositive: m, nNegative: n } = classTotals(c);
+  const sizes = { nPositive: m, nNegative: n, nMissing };
+  if (m + n === 0) return { ...undefinedResult(fn, 'empty', 'no complete (score, outcome) pairs'), ...sizes };
+  if (m === 0) return { ...undefinedResult(fn, 'no-positives', 'every outcome is negative, so recall is undefined'), ...sizes };
   const out: PrPoint[] = [];
   let tp = 0;
   let fp = 0;
@@ -62,47 +78,86 @@ export function prFromCounts(c: ValueCounts, sign = 1): PrPoint[] {
     fp += c.neg[i] as number;
     out.push({ threshold: sign * (c.values[i] as number), recall: tp / m, precision: tp / (tp + fp) });
   }
-  return out;
+  return { defined: true, points: out, ...sizes };
 }
 
-/** Average precision (scikit-learn's step definition) from counts; null when there are no positives. */
-export function averagePrecisionFromCounts(c: ValueCounts): number | null {
-  const curve = prFromCounts(c);
-  if (curve.length === 0) return null;
+function apOf(fn: string, c: ValueCounts, nMissing: number): AveragePrecisionResult {
+  const curve = prOf(fn, c, 1, nMissing);
+  if (!curve.defined) return curve as AveragePrecisionResult;
   let ap = 0;
   let previous = 0;
-  for (const p of curve) {
+  for (const p of curve.points) {
     ap += (p.recall - previous) * p.precision;
     previous = p.recall;
   }
-  return ap;
+  return { defined: true, estimate: ap, nPositive: curve.nPositive, nNegative: curve.nNegative, nMissing };
+}
+
+const signOf = (fn: string, options: CurveOptions): number => (directionOf(fn, options) === 'lower' ? -1 : 1);
+
+/**
+ * The ROC curve from counts (mergeable across partitions): (0, 0), then one point per distinct value from the highest
+ * down. Runs in O(k) for k distinct values.
+ *
+ * @returns `{ defined: true, points, … }`, or `{ defined: false, reason, message }` without both classes
+ * @example rocFromCounts(countsOf([1, 2, 3], [0, 1, 1]).counts).points.length; // => 4
+ */
+export function rocFromCounts(counts: ValueCounts, options?: CurveFromCountsOptions): CurveResult<RocPoint> {
+  const fn = 'rocFromCounts';
+  const o = checkOptions(fn, options);
+  return rocOf(fn, counts, signOf(fn, o), o.nMissing ?? 0);
+}
+
+/**
+ * The precision–recall curve from counts, from the highest threshold down. Runs in O(k).
+ *
+ * @returns `{ defined: true, points, … }`, or `{ defined: false, reason, message }` with no positives
+ */
+export function prFromCounts(counts: ValueCounts, options?: CurveFromCountsOptions): CurveResult<PrPoint> {
+  const fn = 'prFromCounts';
+  const o = checkOptions(fn, options);
+  return prOf(fn, counts, signOf(fn, o), o.nMissing ?? 0);
+}
+
+/**
+ * Average precision (scikit-learn's step definition) from counts. Runs in O(k).
+ *
+ * @returns `{ defined: true, estimate, … }`, or `{ defined: false, reason, message }` with no positives
+ */
+export function averagePrecisionFromCounts(counts: ValueCounts, options?: { nMissing?: number }): AveragePrecisionResult {
+  const fn = 'averagePrecisionFromCounts';
+  return apOf(fn, counts, checkOptions(fn, options).nMissing ?? 0);
 }
 
 /**
  * The ROC curve of a score. Runs in O(n) for integer scores, O(n log n) otherwise.
  *
- * @example rocCurve([1, 2, 3], [0, 1, 1]); // [{threshold: ∞, fpr: 0, tpr: 0}, {3, 0, .5}, {2, 0, 1}, {1, 1, 1}]
+ * @example rocCurve([1, 2, 3], [0, 1, 1]).points; // [{threshold: ∞, fpr: 0, tpr: 0}, {3, 0, .5}, {2, 0, 1}, {1, 1, 1}]
  */
-export function rocCurve(score: Scores, outcome: Outcomes, options: { direction?: Direction } = {}): RocPoint[] {
-  const { counts } = countsOf(score, outcome, options.direction ?? 'higher', 'rocCurve');
-  return rocFromCounts(counts, options.direction === 'lower' ? -1 : 1);
+export function rocCurve(score: Scores, outcome: Outcomes, options?: CurveOptions): CurveResult<RocPoint> {
+  const fn = 'rocCurve';
+  const o = checkOptions(fn, options);
+  const { counts, nMissing } = countsFor(fn, score, outcome, directionOf(fn, o));
+  return rocOf(fn, counts, signOf(fn, o), nMissing);
 }
 
 /** The precision–recall curve of a score. Runs in O(n) or O(n log n). */
-export function prCurve(score: Scores, outcome: Outcomes, options: { direction?: Direction } = {}): PrPoint[] {
-  const { counts } = countsOf(score, outcome, options.direction ?? 'higher', 'prCurve');
-  return prFromCounts(counts, options.direction === 'lower' ? -1 : 1);
+export function prCurve(score: Scores, outcome: Outcomes, options?: CurveOptions): CurveResult<PrPoint> {
+  const fn = 'prCurve';
+  const o = checkOptions(fn, options);
+  const { counts, nMissing } = countsFor(fn, score, outcome, directionOf(fn, o));
+  return prOf(fn, counts, signOf(fn, o), nMissing);
 }
 
 /**
  * Average precision (area under the step precision–recall curve, as scikit-learn computes it).
  *
- * @returns `{ value, nPositive, nMissing }`, with `value: null` and a `reason` when there are no positives
- * @example averagePrecision([0.1, 0.4, 0.35, 0.8], [0, 0, 1, 1]).value; // => 0.8333…
+ * @returns `{ defined: true, estimate, nPositive, nMissing }`, or `{ defined: false, reason, message }` with no positives
+ * @example averagePrecision([0.1, 0.4, 0.35, 0.8], [0, 0, 1, 1]).estimate; // => 0.8333…
  */
-export function averagePrecision(score: Scores, outcome: Outcomes, options: { direction?: Direction } = {}): { value: number | null; reason?: string; nPositive: number; nMissing: number } {
-  const { counts, nMissing } = countsOf(score, outcome, options.direction ?? 'higher', 'averagePrecision');
-  const [m] = totals(counts);
-  const value = averagePrecisionFromCounts(counts);
-  return value === null ? { value, reason: m + totals(counts)[1] === 0 ? 'empty' : 'no-positives', nPositive: m, nMissing } : { value, nPositive: m, nMissing };
+export function averagePrecision(score: Scores, outcome: Outcomes, options?: CurveOptions): AveragePrecisionResult {
+  const fn = 'averagePrecision';
+  const o = checkOptions(fn, options);
+  const { counts, nMissing } = countsFor(fn, score, outcome, directionOf(fn, o));
+  return apOf(fn, counts, nMissing);
 }

@@ -5,6 +5,8 @@
  */
 import type { Outcomes, Scores } from '../stats/input.js';
 import { readPairs } from '../stats/input.js';
+import type { Undefined } from '../stats/result.js';
+import { checkOptions, undefinedResult } from '../stats/result.js';
 
 export interface NetBenefitPoint {
   readonly threshold: number;
@@ -13,28 +15,30 @@ export interface NetBenefitPoint {
   readonly treatNone: 0;
 }
 
-function check(fn: string, pt: number): void {
+/** Net benefit at one threshold: `estimate` is the model's net benefit. */
+export type NetBenefitResult =
+  | { readonly defined: true; readonly estimate: number; readonly threshold: number; readonly treatAll: number; readonly treatNone: 0; readonly n: number }
+  | Undefined<'empty'>;
+
+/** A decision curve, or why it is undefined (no complete pairs). */
+export type DecisionCurveResult = { readonly defined: true; readonly points: readonly NetBenefitPoint[]; readonly n: number } | Undefined<'empty'>;
+
+/** The default grid of threshold probabilities: 0.01, 0.02, …, 0.50. */
+export const DEFAULT_THRESHOLDS: readonly number[] = Array.from({ length: 50 }, (_, i) => (i + 1) / 100);
+
+function check(fn: string, pt: unknown): void {
   if (!(typeof pt === 'number' && pt > 0 && pt < 1)) throw new RangeError(`${fn}: threshold probability expected a number in (0, 1); received ${String(pt)}.`);
 }
 
-/**
- * The decision curve over a grid of threshold probabilities. Runs in O(n log n + grid).
- *
- * @param probability predicted probabilities (0–1)
- * @param outcome true/1 for an event
- * @param thresholds threshold probabilities in (0, 1) (default 0.01, 0.02, …, 0.5)
- * @returns one point per threshold, or `[]` for empty input
- * @example decisionCurve(p, y, [0.1])[0].netBenefit; // TP/n − FP/n · 0.1/0.9
- */
-export function decisionCurve(probability: Scores, outcome: Outcomes, thresholds: readonly number[] = Array.from({ length: 50 }, (_, i) => (i + 1) / 100)): NetBenefitPoint[] {
-  thresholds.forEach((t) => check('decisionCurve', t));
-  const { scores, labels } = readPairs('decisionCurve', probability, outcome);
+function curveOf(fn: string, probability: Scores, outcome: Outcomes, thresholds: readonly number[]): DecisionCurveResult {
+  thresholds.forEach((t) => check(fn, t));
+  const { scores, labels } = readPairs(fn, probability, outcome);
   const n = scores.length;
-  if (n === 0) return [];
+  if (n === 0) return undefinedResult(fn, 'empty', 'no complete (probability, outcome) pairs');
   let events = 0;
   for (let i = 0; i < n; i++) events += labels[i] as number;
   const prevalence = events / n;
-  return thresholds.map((pt) => {
+  const points = thresholds.map((pt): NetBenefitPoint => {
     let tp = 0;
     let fp = 0;
     for (let i = 0; i < n; i++) {
@@ -45,10 +49,34 @@ export function decisionCurve(probability: Scores, outcome: Outcomes, thresholds
     const odds = pt / (1 - pt);
     return { threshold: pt, netBenefit: tp / n - (fp / n) * odds, treatAll: prevalence - (1 - prevalence) * odds, treatNone: 0 };
   });
+  return { defined: true, points, n };
 }
 
-/** Net benefit at one threshold probability. */
-export function netBenefit(probability: Scores, outcome: Outcomes, threshold: number): NetBenefitPoint | null {
-  check('netBenefit', threshold);
-  return decisionCurve(probability, outcome, [threshold])[0] ?? null;
+/**
+ * The decision curve over a grid of threshold probabilities. Runs in O(n · grid).
+ *
+ * @param probability predicted probabilities (0–1)
+ * @param outcome true/1 for an event
+ * @param options `thresholds`: threshold probabilities in (0, 1) (default {@link DEFAULT_THRESHOLDS})
+ * @returns `{ defined: true, points }`, or `{ defined: false, reason: 'empty', message }`
+ * @example decisionCurve(p, y, { thresholds: [0.1] }).points[0].netBenefit; // TP/n − FP/n · 0.1/0.9
+ */
+export function decisionCurve(probability: Scores, outcome: Outcomes, options?: { thresholds?: readonly number[] }): DecisionCurveResult {
+  const fn = 'decisionCurve';
+  return curveOf(fn, probability, outcome, checkOptions(fn, options).thresholds ?? DEFAULT_THRESHOLDS);
+}
+
+/**
+ * Net benefit at one threshold probability. Runs in O(n).
+ *
+ * @returns `{ defined: true, estimate, threshold, treatAll, treatNone, n }`, or `{ defined: false, reason: 'empty', message }`
+ * @example netBenefit([0.2, 0.6], [0, 1], 0.5).estimate; // => 0.5 (one true positive in two, no false positive)
+ */
+export function netBenefit(probability: Scores, outcome: Outcomes, threshold: number): NetBenefitResult {
+  const fn = 'netBenefit';
+  check(fn, threshold);
+  const curve = curveOf(fn, probability, outcome, [threshold]);
+  if (!curve.defined) return curve;
+  const p = curve.points[0] as NetBenefitPoint;
+  return { defined: true, estimate: p.netBenefit, threshold, treatAll: p.treatAll, treatNone: 0, n: curve.n };
 }

@@ -4,21 +4,25 @@
  * other folds, so no patient's own outcome informs their probability. `eventRateByScore` gives the observed event
  * rate at each score value with Wilson intervals.
  */
-import type { Clusters } from '../bootstrap/cluster.js';
-import { countsOf } from '../stats/counts.js';
-import type { Outcomes, Scores } from '../stats/input.js';
+import { countsFor } from '../stats/counts.js';
+import type { Clusters, Outcomes, Scores } from '../stats/input.js';
 import { outcomeValue } from '../stats/input.js';
 import { fitLogistic } from '../stats/logistic.js';
 import { createRandom } from '../stats/random.js';
+import type { Undefined } from '../stats/result.js';
+import { checkOptions, levelOf, undefinedResult } from '../stats/result.js';
 import type { Proportion } from '../stats/wilson.js';
-import { wilson } from '../stats/wilson.js';
+import { wilsonFor } from '../stats/wilson.js';
+
+/** One fold's recalibration model (fitted on the other folds), or why none was fitted. */
+export type FoldModel = { readonly defined: true; readonly intercept: number; readonly slope: number } | Undefined<'one-class-fold'>;
 
 export interface RecalibrationResult {
   /** One probability per input row; null where the score or outcome was missing. */
   readonly probability: (number | null)[];
   readonly folds: number;
   /** Intercept and slope of each fold's model (fitted on the other folds). */
-  readonly models: readonly { readonly intercept: number; readonly slope: number }[];
+  readonly models: readonly FoldModel[];
   readonly warnings: readonly string[];
 }
 
@@ -32,8 +36,9 @@ export interface RecalibrationResult {
  * @returns a probability per row, and the fold models
  * @example recalibrate(news2Totals, event24h, { groups: patientId, folds: 5, seed: 1 }).probability;
  */
-export function recalibrate(score: Scores, outcome: Outcomes, options: { groups?: Clusters; folds?: number; seed?: number } = {}): RecalibrationResult {
+export function recalibrate(score: Scores, outcome: Outcomes, options?: { groups?: Clusters; folds?: number; seed?: number }): RecalibrationResult {
   const fn = 'recalibrate';
+  options = checkOptions(fn, options);
   const n = score.length;
   if (outcome.length !== n) throw new TypeError(`${fn}: "score" has ${n} values but "outcome" has ${outcome.length}.`);
   const groups = options.groups;
@@ -69,7 +74,7 @@ export function recalibrate(score: Scores, outcome: Outcomes, options: { groups?
     foldOfGroup[g] = k % folds;
   });
   const probability: (number | null)[] = new Array<number | null>(n).fill(null);
-  const models: { intercept: number; slope: number }[] = [];
+  const models: FoldModel[] = [];
   const warnings = new Set<string>();
   for (let f = 0; f < folds; f++) {
     const xs: number[] = [];
@@ -81,13 +86,13 @@ export function recalibrate(score: Scores, outcome: Outcomes, options: { groups?
     }
     if (ys.length === 0 || ys.every((v) => v === ys[0])) {
       warnings.add(`fold ${f}: training folds have one outcome class; no model`);
-      models.push({ intercept: Number.NaN, slope: Number.NaN });
+      models.push(undefinedResult(fn, 'one-class-fold', `fold ${f}: the training folds have one outcome class, so no model was fitted`));
       continue;
     }
     const fit = fitLogistic([xs], ys);
     fit.warnings.forEach((w) => warnings.add(`fold ${f}: ${w}`));
     const [a, b] = fit.coefficients as [number, number];
-    models.push({ intercept: a, slope: b });
+    models.push({ defined: true, intercept: a, slope: b });
     for (let i = 0; i < n; i++) {
       if ((groupOf[i] as number) < 0 || foldOfGroup[groupOf[i] as number] !== f) continue;
       probability[i] = 1 / (1 + Math.exp(-(a + b * (score[i] as number))));
@@ -103,16 +108,25 @@ export interface ScoreEventRate {
   readonly rate: Proportion;
 }
 
+/** The event rate at each score value, or why there is none (no complete pairs). */
+export type EventRateResult = { readonly defined: true; readonly rows: readonly ScoreEventRate[]; readonly nMissing: number } | (Undefined<'empty'> & { readonly nMissing: number });
+
 /**
- * The observed event rate at each score value, with Wilson intervals. Runs in O(n) for integer scores.
+ * The observed event rate at each score value, with Wilson intervals: the calibration of a points score, which has
+ * no probabilities of its own (Van Calster et al. 2016). Runs in O(n) for integer scores.
  *
- * @example eventRateByScore([0, 0, 1, 1, 1], [0, 0, 0, 1, 1]); // score 0: 0/2; score 1: 2/3
+ * @returns `{ defined: true, rows: [{ score, n, events, rate }] }`, or `{ defined: false, reason: 'empty', message }`
+ * @example eventRateByScore([0, 0, 1, 1, 1], [0, 0, 0, 1, 1]).rows; // score 0: 0/2; score 1: 2/3
  */
-export function eventRateByScore(score: Scores, outcome: Outcomes, options: { level?: number } = {}): ScoreEventRate[] {
-  const { counts } = countsOf(score, outcome, 'higher', 'eventRateByScore');
-  return Array.from(counts.values, (v, k) => {
+export function eventRateByScore(score: Scores, outcome: Outcomes, options?: { level?: number }): EventRateResult {
+  const fn = 'eventRateByScore';
+  const level = levelOf(fn, checkOptions(fn, options));
+  const { counts, nMissing } = countsFor(fn, score, outcome, 'higher');
+  if (counts.values.length === 0) return { ...undefinedResult(fn, 'empty', 'no complete (score, outcome) pairs'), nMissing };
+  const rows = Array.from(counts.values, (v, k) => {
     const events = counts.pos[k] as number;
     const total = events + (counts.neg[k] as number);
-    return { score: v, n: total, events, rate: wilson(events, total, options.level ?? 0.95, 'observations') };
+    return { score: v, n: total, events, rate: wilsonFor(fn, events, total, level, 'observations') };
   });
+  return { defined: true, rows, nMissing };
 }

@@ -3,13 +3,18 @@
  * Sensitivity, specificity, PPV, NPV and the alert rate with Wilson intervals; the number needed to evaluate
  * (1/PPV, the alerts per event found).
  */
-import type { Direction } from '../stats/counts.js';
 import type { Outcomes, Scores } from '../stats/input.js';
 import { readPairs } from '../stats/input.js';
+import type { Direction, Undefined } from '../stats/result.js';
+import { checkOptions, directionOf, levelOf, undefinedResult } from '../stats/result.js';
 import type { Proportion } from '../stats/wilson.js';
-import { wilson } from '../stats/wilson.js';
+import { wilsonFor } from '../stats/wilson.js';
+
+/** Alerts per event detected (1/PPV), or why it is undefined (no alert found an event). */
+export type NumberNeeded = { readonly defined: true; readonly estimate: number } | Undefined<'no-true-positives'>;
 
 export interface ThresholdMetrics {
+  readonly defined: true;
   readonly cut: number;
   readonly tp: number;
   readonly fp: number;
@@ -20,21 +25,54 @@ export interface ThresholdMetrics {
   readonly ppv: Proportion;
   readonly npv: Proportion;
   readonly alertRate: Proportion;
-  /** Alerts per event detected (1/PPV); null when no alert found an event. */
-  readonly numberNeededToEvaluate: number | null;
+  /** Alerts per event detected (1/PPV). */
+  readonly numberNeededToEvaluate: NumberNeeded;
   readonly nMissing: number;
+}
+
+/** Options of {@link atThreshold}. */
+export interface ThresholdOptions {
+  /** Alert when score ≥ cut ('higher', the default) or score ≤ cut ('lower'). */
+  direction?: Direction;
+  /** Confidence level of the Wilson intervals (default 0.95). */
+  level?: number;
+}
+
+/** The four cells of the confusion table, for a public function `fn` with options checked. */
+export function confusionAt(fn: string, tp: number, fp: number, tn: number, fnCount: number, cut: number, level: number, nMissing: number): ThresholdMetrics {
+  return {
+    defined: true,
+    cut,
+    tp,
+    fp,
+    tn,
+    fn: fnCount,
+    sensitivity: wilsonFor(fn, tp, tp + fnCount, level, 'events'),
+    specificity: wilsonFor(fn, tn, tn + fp, level, 'non-events'),
+    ppv: wilsonFor(fn, tp, tp + fp, level, 'alerts'),
+    npv: wilsonFor(fn, tn, tn + fnCount, level, 'non-alerts'),
+    alertRate: wilsonFor(fn, tp + fp, tp + fp + tn + fnCount, level, 'observations'),
+    numberNeededToEvaluate: tp === 0 ? undefinedResult(fn, 'no-true-positives', 'no alert was followed by an event') : { defined: true, estimate: (tp + fp) / tp },
+    nMissing,
+  };
 }
 
 /**
  * Confusion counts and rates at a cut-off. Runs in O(n).
  *
- * @example atThreshold(news2Totals, events, 5).sensitivity.value; // NEWS2 ≥ 5
+ * @param cut alert when score ≥ cut (≤ with `direction: 'lower'`)
+ * @returns the counts and Wilson intervals, or `{ defined: false, reason: 'empty', message }` with no complete pairs
+ * @throws {RangeError} for a cut that is not a number, a bad level or direction
+ * @example atThreshold([1, 5, 7], [0, 1, 1], 5).sensitivity.estimate; // => 1
  */
-export function atThreshold(score: Scores, outcome: Outcomes, cut: number, options: { direction?: Direction; level?: number } = {}): ThresholdMetrics {
-  if (typeof cut !== 'number' || Number.isNaN(cut)) throw new RangeError(`atThreshold: argument "cut" expected a number; received ${String(cut)}.`);
-  const level = options.level ?? 0.95;
-  const { scores, labels, nMissing } = readPairs('atThreshold', score, outcome);
-  const lower = options.direction === 'lower';
+export function atThreshold(score: Scores, outcome: Outcomes, cut: number, options?: ThresholdOptions): ThresholdMetrics | (Undefined<'empty'> & { readonly nMissing: number }) {
+  const fnName = 'atThreshold';
+  const o = checkOptions(fnName, options);
+  if (typeof cut !== 'number' || Number.isNaN(cut)) throw new RangeError(`${fnName}: argument "cut" expected a number; received ${String(cut)}.`);
+  const level = levelOf(fnName, o);
+  const lower = directionOf(fnName, o) === 'lower';
+  const { scores, labels, nMissing } = readPairs(fnName, score, outcome);
+  if (scores.length === 0) return { ...undefinedResult(fnName, 'empty', 'no complete (score, outcome) pairs'), nMissing };
   let tp = 0;
   let fp = 0;
   let tn = 0;
@@ -47,18 +85,5 @@ export function atThreshold(score: Scores, outcome: Outcomes, cut: number, optio
     } else if (alert) fp++;
     else tn++;
   }
-  return {
-    cut,
-    tp,
-    fp,
-    tn,
-    fn,
-    sensitivity: wilson(tp, tp + fn, level, 'events'),
-    specificity: wilson(tn, tn + fp, level, 'non-events'),
-    ppv: wilson(tp, tp + fp, level, 'alerts'),
-    npv: wilson(tn, tn + fn, level, 'non-alerts'),
-    alertRate: wilson(tp + fp, tp + fp + tn + fn, level, 'observations'),
-    numberNeededToEvaluate: tp === 0 ? null : (tp + fp) / tp,
-    nMissing,
-  };
+  return confusionAt(fnName, tp, fp, tn, fn, cut, level, nMissing);
 }

@@ -1,34 +1,41 @@
 /**
  * The validation report as a readable Markdown summary: Table 1, discrimination and calibration per score, the
  * paired comparisons, and the subgroup table. Suppressed cells print as "‹suppressed›" with a footnote of the rules.
+ * Typed end to end: every field read here is a field of `ValidationReport`.
  */
 import { isSuppressed } from '../study/disclosure.js';
-import type { ValidationReport } from '../study/validate.js';
-
-type Json = Record<string, unknown>;
+import { format, HEADLINE_METRICS, renderHeadline } from '../study/score-metrics.js';
+import type { BootstrapCell, Cell, EstimateCell, ProportionCell, UndefinedCell, ValidationReport } from './types.js';
 
 const SUPPRESSED = '‹suppressed›';
 
-function num(v: unknown, digits = 3): string {
+/** A count or a number: "‹suppressed›" when suppressed, "—" when absent. */
+function num(v: Cell<number> | null, digits = 3): string {
+  if (v === null) return '—';
   if (isSuppressed(v)) return SUPPRESSED;
-  if (v === null || v === undefined) return '—';
-  if (typeof v === 'number') return Number.isInteger(v) && (digits === 0 || Math.abs(v) >= 1) ? v.toLocaleString('en-GB') : v.toFixed(digits);
-  return String(v);
+  return Number.isInteger(v) && (digits === 0 || Math.abs(v) >= 1) ? v.toLocaleString('en-GB') : v.toFixed(digits);
 }
 
-function ci(v: unknown, digits = 3): string {
-  if (!Array.isArray(v)) return '';
-  return ` (${num(v[0], digits)} to ${num(v[1], digits)})`;
-}
-
-function cell(v: unknown, pick: (x: Json) => string): string {
+/** A cell rendered by `pick`, or the placeholder for a suppressed or absent cell. */
+function cell<T>(v: Cell<T> | null, pick: (x: T) => string): string {
+  if (v === null) return '—';
   if (isSuppressed(v)) return SUPPRESSED;
-  if (v === null || v === undefined) return '—';
-  return pick(v as Json);
+  return pick(v);
 }
 
-function table(header: string[], rows: string[][]): string {
+/** An estimate with its interval, or "—" when undefined. */
+function est(v: EstimateCell | ProportionCell | UndefinedCell | BootstrapCell | null, withEstimate = true): string {
+  if (v === null || !v.defined) return '—';
+  return withEstimate ? format.estimate(v) : format.interval(v.ci).trim();
+}
+
+function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
   return [`| ${header.join(' | ')} |`, `|${header.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+}
+
+function pValue(p: number | null): string {
+  if (p === null) return '—';
+  return p < 0.001 ? '<0.001' : p.toFixed(3);
 }
 
 /**
@@ -37,54 +44,44 @@ function table(header: string[], rows: string[][]): string {
  * @example renderMarkdown(validate({ cohort, scores: [news2] })); // => '# Validation report …'
  */
 export function renderMarkdown(report: ValidationReport): string {
-  const c = report.cohort as Json;
-  const settings = report.settings as Json;
-  const outcome = settings.outcome as Json;
-  const boot = settings.bootstrap as Json | false;
+  const c = report.cohort;
+  const { outcome, bootstrap: boot, level } = report.settings;
+  const ids = report.settings.scores.map((s) => s.id);
   const out: string[] = [];
   out.push('# Validation report', '');
   out.push(
-    `Outcome: ${Array.isArray(outcome.eventTypes) ? outcome.eventTypes.join(', ') : 'any event'} within ${outcome.horizonHours} h of an observation set. ` +
-      `Intervals: ${Math.round((settings.level as number) * 100)} %, DeLong and ${boot === false ? 'no bootstrap' : `patient-clustered bootstrap (B = ${boot.B}, seed ${boot.seed})`}.`,
+    `Outcome: ${outcome.eventTypes === 'all' ? 'any event' : outcome.eventTypes.join(', ')} within ${outcome.horizonHours} h of an observation set. ` +
+      `Intervals: ${Math.round(level * 100)} %, DeLong and ${boot === false ? 'no bootstrap' : `patient-clustered bootstrap (B = ${boot.B}, seed ${boot.seed})`}.`,
     '',
   );
   out.push('## Table 1 — cohort', '');
   out.push(
-    table(['', 'n'], [
-      ['Patients', num(c.patients, 0)],
-      ['Encounters', num(c.encounters, 0)],
-      ['Observation sets', num(c.observationSets, 0)],
-      ['Analysed sets (every score present, outcome known)', num(c.analysedSets, 0)],
-      ['Events', num(c.events, 0)],
-      ['Sets followed by an event within the horizon', num(c.positiveSets, 0)],
-      ['Follow-up (patient-days)', num(c.followUpDays, 1)],
-    ]),
+    table(
+      ['', 'n'],
+      [
+        ['Patients', num(c.patients, 0)],
+        ['Encounters', num(c.encounters, 0)],
+        ['Observation sets', num(c.observationSets, 0)],
+        ['Analysed sets (every score present, outcome known)', num(c.analysedSets, 0)],
+        ['Events', num(c.events, 0)],
+        ['Sets followed by an event within the horizon', num(c.positiveSets, 0)],
+        ['Follow-up (patient-days)', num(c.followUpDays, 1)],
+      ],
+    ),
     '',
   );
-  if (c.source !== null && c.source !== undefined) out.push(`Cohort: ${String(c.source)}.`, '');
-  const miss = c.missingness as Record<string, number>;
-  if (Object.keys(miss).length > 0) {
-    out.push(`Missing values: ${Object.entries(miss).map(([k, v]) => `${k} ${(100 * v).toFixed(1)} %`).join(' · ')}.`, '');
-  }
+  if (c.source !== null) out.push(`Cohort: ${c.source}.`, '');
+  const miss = Object.entries(c.missingness);
+  if (miss.length > 0) out.push(`Missing values: ${miss.map(([k, v]) => `${k} ${(100 * v).toFixed(1)} %`).join(' · ')}.`, '');
+
   out.push('## Discrimination and calibration', '');
   out.push(
     table(
-      ['Score', 'AUROC (DeLong CI)', 'Bootstrap CI', 'Average precision', 'O/E', 'Calibration-in-the-large', 'Slope', 'Brier', 'Eavg'],
-      report.scores.map((s) => {
-        const a = s.auroc;
-        const k = s.calibration;
-        return [
-          `${s.name as string}${s.illustrative === true && !/illustrative/i.test(s.name as string) ? ' (illustrative)' : ''}`,
-          cell(a, (x) => `${num(x.auc)}${ci(x.delongCi)}`),
-          cell(a, (x) => cell(x.bootstrap, (b) => ci(b.ci).trim())),
-          num(s.averagePrecision),
-          cell(k, (x) => num(x.observedExpected)),
-          cell(k, (x) => cell(x.calibrationInTheLarge, (e) => `${num(e.estimate)}${ci(e.ci)}`)),
-          cell(k, (x) => cell(x.slope, (e) => `${num(e.estimate)}${ci(e.ci)}`)),
-          cell(k, (x) => num(x.brier, 4)),
-          cell(k, (x) => num(x.eavg, 4)),
-        ];
-      }),
+      ['Score', ...HEADLINE_METRICS.flatMap((m) => m.columns.map((col) => col.header))],
+      report.scores.map((s) => [
+        `${s.name}${s.illustrative === true && !/illustrative/i.test(s.name) ? ' (illustrative)' : ''}`,
+        ...HEADLINE_METRICS.flatMap((m) => renderHeadline(m, s, SUPPRESSED)),
+      ]),
     ),
     '',
   );
@@ -93,13 +90,13 @@ export function renderMarkdown(report: ValidationReport): string {
     table(
       ['Score', 'Threshold', 'Sensitivity', 'Specificity', 'PPV', 'Alert rate'],
       report.scores.flatMap((s) =>
-        (s.thresholds as Json[]).map((t) => [
-          s.name as string,
-          t.label as string,
-          cell(t.sensitivity, (x) => `${num(x.value)}${ci(x.ci)}`),
-          cell(t.specificity, (x) => `${num(x.value)}${ci(x.ci)}`),
-          cell(t.ppv, (x) => `${num(x.value)}${ci(x.ci)}`),
-          cell(t.alertRate, (x) => num(x.value)),
+        s.thresholds.map((t) => [
+          s.name,
+          t.label,
+          cell(t.sensitivity, (x) => est(x)),
+          cell(t.specificity, (x) => est(x)),
+          cell(t.ppv, (x) => est(x)),
+          cell(t.alertRate, (x) => (x.defined ? format.number(x.estimate) : '—')),
         ]),
       ),
     ),
@@ -111,34 +108,33 @@ export function renderMarkdown(report: ValidationReport): string {
       table(
         ['Scores', 'ΔAUROC', 'DeLong CI', 'p', 'Bootstrap CI'],
         report.comparisons.map((cmp) => [
-          `${cmp.a as string} − ${cmp.b as string}`,
-          cell(cmp.cell, (x) => num(x.difference)),
-          cell(cmp.cell, (x) => cell(x.delong, (d) => ci(d.ci).trim())),
-          cell(cmp.cell, (x) => cell(x.delong, (d) => (typeof d.p === 'number' ? (d.p < 0.001 ? '<0.001' : d.p.toFixed(3)) : '—'))),
-          cell(cmp.cell, (x) => cell(x.bootstrap, (b) => ci(b.ci).trim())),
+          `${cmp.a} − ${cmp.b}`,
+          cell(cmp.cell, (x) => (x.defined ? format.number(x.estimate) : '—')),
+          cell(cmp.cell, (x) => (x.defined ? format.interval(x.delong.ci).trim() : '—')),
+          cell(cmp.cell, (x) => (x.defined ? pValue(x.delong.p) : '—')),
+          cell(cmp.cell, (x) => (x.defined ? est(x.bootstrap, false) : '—')),
         ]),
       ),
       '',
     );
   }
   for (const sg of report.subgroups) {
-    out.push(`## Subgroups by ${sg.by as string} (reference: ${sg.reference as string})`, '');
-    const ids = (settings.scores as Json[]).map((s) => s.id as string);
+    out.push(`## Subgroups by ${sg.by} (reference: ${sg.reference})`, '');
     out.push(
       table(
         ['Group', 'Patients', 'Patients with an event', 'Positive sets', ...ids.flatMap((id) => [`${id} AUROC`, `Δ vs reference`, `${id} sensitivity`, `Δ vs reference`])],
-        (sg.groups as Json[]).map((g) => [
-          g.group as string,
+        sg.groups.map((g) => [
+          g.group,
           num(g.patients, 0),
           num(g.eventPatients, 0),
           num(g.positiveSets, 0),
           ...ids.flatMap((id) => {
-            const v = (g.scores as Json)[id];
+            const v = g.scores[id] ?? null;
             return [
-              cell(v, (x) => cell(x.auroc, (a) => num(a.auc))),
-              cell(v, (x) => cell((x.differenceFromReference as Json).auroc, (d) => `${num(d.estimate)}${ci(d.ci)}`)),
-              cell(v, (x) => cell(x.sensitivity, (sv) => num(sv.value))),
-              cell(v, (x) => cell((x.differenceFromReference as Json).sensitivity, (d) => `${num(d.estimate)}${ci(d.ci)}`)),
+              cell(v, (x) => (x.auroc.defined ? format.number(x.auroc.estimate) : '—')),
+              cell(v, (x) => est(x.differenceFromReference.auroc)),
+              cell(v, (x) => (x.sensitivity.value.defined ? format.number(x.sensitivity.value.estimate) : '—')),
+              cell(v, (x) => est(x.differenceFromReference.sensitivity)),
             ];
           }),
         ]),
@@ -148,14 +144,10 @@ export function renderMarkdown(report: ValidationReport): string {
   }
   if (report.units.length > 0) {
     out.push('## Other units of analysis', '');
-    const ids = (settings.scores as Json[]).map((x) => x.id as string);
     out.push(
       table(
         ['Unit', ...ids.map((id) => `${id} AUROC (DeLong CI)`)],
-        report.units.map((u) => [
-          u.unit as string,
-          ...ids.map((id) => cell((u.scores as Json)[id], (x) => cell(x.auroc, (a) => `${num(a.auc)}${ci(a.delongCi)}`))),
-        ]),
+        report.units.map((u) => [u.unit, ...ids.map((id) => cell(u.scores[id] ?? null, (x) => est(x.auroc)))]),
       ),
       '',
     );

@@ -1,8 +1,9 @@
 /**
- * The documented shape of a validation report (schema `ewskit.report/1`, see docs/report.md), checked field by
+ * The documented shape of a validation report (schema `ewskit.report/2`, see docs/report.md), checked field by
  * field. A released cell is its value; a suppressed cell is `{ suppressed: true, rule }`.
  */
 import { isSuppressed } from '../study/disclosure.js';
+import { REPORT_SCHEMA } from './types.js';
 
 type Json = Record<string, unknown>;
 
@@ -22,7 +23,7 @@ export function checkReport(report: unknown): string[] {
   const count = (v: unknown, path: string) => need((typeof v === 'number' && Number.isInteger(v) && v >= 0) || isSuppressed(v), path, 'a count or a suppressed cell');
   const cell = (v: unknown, path: string) => need(v === null || isObject(v) || typeof v === 'number' || isSuppressed(v), path, 'a value, null or a suppressed cell');
   if (!isObject(report)) return ['$: expected an object'];
-  need(report.schema === 'ewskit.report/1', '$.schema', '"ewskit.report/1"');
+  need(report.schema === REPORT_SCHEMA, '$.schema', `"${REPORT_SCHEMA}"`);
   const s = report.settings;
   if (!isObject(s)) problems.push('$.settings: expected an object');
   else {

@@ -6,6 +6,10 @@
  */
 import type { Outcomes, Scores } from './input.js';
 import { outcomeValue, readPairs } from './input.js';
+import type { Direction } from './result.js';
+import { checkOptions, directionOf } from './result.js';
+
+export type { Direction } from './result.js';
 
 /** Positives and negatives per distinct score value, ascending. */
 export interface ValueCounts {
@@ -187,20 +191,17 @@ function countIntegersDirect(fn: string, score: Scores, outcome: Outcomes, sign:
   return { counts: compress(values, pos, neg), nMissing };
 }
 
-/** Which way risk runs: higher scores mean higher risk (the default), or lower scores do. */
-export type Direction = 'higher' | 'lower';
+/** What {@link countsOf} returns: the counts, the pairs left out, and which path counted them. */
+export interface CountsResult {
+  readonly counts: ValueCounts;
+  readonly nMissing: number;
+  readonly path: 'integer' | 'sort';
+}
 
 /**
- * The counts of a score against an outcome: by bucketing when every score is an integer in a modest range,
- * otherwise by sorting. With `direction: 'lower'`, scores are negated so that higher always means riskier.
- * Pairs with a missing score or outcome are left out and counted. Runs in O(n) or O(n log n).
- *
- * @example countsOf([0, 1, 1, 3], [0, 0, 1, 1]).counts; // values [0, 1, 3], pos [0, 1, 1], neg [1, 1, 0]
+ * The counts for a public function `fn` (whose name goes in every message). Shared by every metric.
  */
-export function countsOf(score: Scores, outcome: Outcomes, direction: Direction = 'higher', fn = 'countsOf'): { counts: ValueCounts; nMissing: number; path: 'integer' | 'sort' } {
-  if (direction !== 'higher' && direction !== 'lower') {
-    throw new RangeError(`${fn}: option "direction" expected 'higher' or 'lower'; received ${String(direction)}.`);
-  }
+export function countsFor(fn: string, score: Scores, outcome: Outcomes, direction: Direction): CountsResult {
   const direct = countIntegersDirect(fn, score, outcome, direction === 'lower' ? -1 : 1);
   if (direct !== undefined) return { ...direct, path: 'integer' };
   const { scores, labels, nMissing } = readPairs(fn, score, outcome);
@@ -210,4 +211,29 @@ export function countsOf(score: Scores, outcome: Outcomes, direction: Direction 
   }
   const byInteger = countsByInteger(scores, labels);
   return byInteger === undefined ? { counts: countsBySorting(scores, labels), nMissing, path: 'sort' } : { counts: byInteger, nMissing, path: 'integer' };
+}
+
+/**
+ * The counts of a score against an outcome: by bucketing when every score is an integer in a modest range,
+ * otherwise by sorting. With `direction: 'lower'`, scores are negated so that higher always means riskier.
+ * Pairs with a missing score or outcome are left out and counted. Runs in O(n) or O(n log n).
+ *
+ * @param options `direction` ('higher', the default, or 'lower')
+ * @throws {TypeError} for arrays of different lengths; {RangeError} for a bad outcome, a non-finite score or direction
+ * @example countsOf([0, 1, 1, 3], [0, 0, 1, 1]).counts; // values [0, 1, 3], pos [0, 1, 1], neg [1, 1, 0]
+ */
+export function countsOf(score: Scores, outcome: Outcomes, options?: { direction?: Direction }): CountsResult {
+  const fn = 'countsOf';
+  return countsFor(fn, score, outcome, directionOf(fn, checkOptions(fn, options)));
+}
+
+/** Positives and negatives in a set of counts. Runs in O(distinct values). */
+export function classTotals(c: ValueCounts): { readonly nPositive: number; readonly nNegative: number } {
+  let m = 0;
+  let n = 0;
+  for (let i = 0; i < c.values.length; i++) {
+    m += c.pos[i] as number;
+    n += c.neg[i] as number;
+  }
+  return { nPositive: m, nNegative: n };
 }

@@ -10,6 +10,9 @@ export type Scores = ArrayLike<number | null | undefined>;
 /** An outcome column: booleans or 0/1, with nulls. */
 export type Outcomes = ArrayLike<boolean | number | null | undefined>;
 
+/** The cluster (patient) of each observation: ids as strings or numbers, with nulls. */
+export type Clusters = ArrayLike<string | number | null | undefined>;
+
 /** Complete pairs, as typed arrays. */
 export interface Pairs {
   scores: Float64Array;

@@ -3,20 +3,25 @@
  * and behaves at 0 and n — unlike the Wald interval.
  */
 import { qnorm } from './normal.js';
+import type { Undefined } from './result.js';
+import { checkOptions, levelOf, undefinedResult } from './result.js';
 
-/** A proportion with its Wilson interval; null (with the reason) when the denominator is 0. */
+/** A proportion with its Wilson interval; undefined (with the reason) when the denominator is 0. */
 export type Proportion =
-  | { readonly value: number; readonly ci: readonly [number, number]; readonly numerator: number; readonly denominator: number }
-  | { readonly value: null; readonly ci: null; readonly numerator: number; readonly denominator: 0; readonly reason: string };
+  | { readonly defined: true; readonly estimate: number; readonly ci: readonly [number, number]; readonly numerator: number; readonly denominator: number }
+  | (Undefined<'no-denominator'> & { readonly numerator: number; readonly denominator: 0 });
 
-/**
- * A proportion x/n with its Wilson interval. Runs in O(1).
- *
- * @param x successes; `n` trials; `level` confidence level (default 0.95); `what` names the denominator for the reason
- * @example wilson(8, 10).ci; // => [0.4902, 0.9433] (to 4 dp)
- */
-export function wilson(x: number, n: number, level = 0.95, what = 'denominator'): Proportion {
-  if (n === 0) return { value: null, ci: null, numerator: x, denominator: 0, reason: `no ${what}` };
+/** Options of {@link wilson}. */
+export interface WilsonOptions {
+  /** Confidence level (default 0.95). */
+  level?: number;
+  /** What the denominator counts, for the message when it is 0 (default 'denominator'). */
+  what?: string;
+}
+
+/** The Wilson interval for a public function `fn` with the level already checked. */
+export function wilsonFor(fn: string, x: number, n: number, level: number, what = 'denominator'): Proportion {
+  if (n === 0) return { ...undefinedResult(fn, 'no-denominator', `no ${what}, so the proportion is undefined`), numerator: x, denominator: 0 };
   const z = qnorm(1 - (1 - level) / 2);
   const p = x / n;
   const z2 = z * z;
@@ -25,5 +30,24 @@ export function wilson(x: number, n: number, level = 0.95, what = 'denominator')
   // At x = 0 and x = n the bounds are exactly 0 and 1; compute them so, free of rounding.
   const lower = x === 0 ? 0 : Math.max(0, centre - half);
   const upper = x === n ? 1 : Math.min(1, centre + half);
-  return { value: p, ci: [lower, upper], numerator: x, denominator: n };
+  return { defined: true, estimate: p, ci: [lower, upper], numerator: x, denominator: n };
+}
+
+/**
+ * A proportion x/n with its Wilson interval. Runs in O(1).
+ *
+ * @param x successes, a whole number in [0, n]
+ * @param n trials, a whole number ≥ 0
+ * @param options `level` (default 0.95); `what` names the denominator in the message when n = 0
+ * @returns `{ defined: true, estimate, ci, numerator, denominator }`, or `{ defined: false, reason: 'no-denominator', message }`
+ * @throws {RangeError} for counts that are not whole numbers with 0 ≤ x ≤ n, or a bad level
+ * @example wilson(8, 10).ci; // => [0.4902, 0.9433] (to 4 dp)
+ */
+export function wilson(x: number, n: number, options?: WilsonOptions): Proportion {
+  const fn = 'wilson';
+  const o = checkOptions(fn, options);
+  const level = levelOf(fn, o);
+  if (!(Number.isInteger(n) && n >= 0)) throw new RangeError(`${fn}: argument "n" expected a whole number ≥ 0; received ${String(n)}.`);
+  if (!(Number.isInteger(x) && x >= 0 && x <= n)) throw new RangeError(`${fn}: argument "x" expected a whole number in [0, ${n}]; received ${String(x)}.`);
+  return wilsonFor(fn, x, n, level, o.what);
 }

@@ -5,6 +5,8 @@
  * and says which rule suppressed it; the report lists every rule applied and how many cells each suppressed.
  */
 
+import type { DisclosureSummary } from '../report/types.js';
+
 /** A cell that was not released. */
 export interface Suppressed {
   readonly suppressed: true;
@@ -31,8 +33,18 @@ export class Disclosure {
   readonly minCount: number;
   private readonly tally = new Map<string, number>();
 
-  constructor(minCount = 10) {
-    if (!Number.isInteger(minCount) || minCount < 0) throw new RangeError(`validate: option "disclosure.minCount" expected a whole number ≥ 0; received ${String(minCount)}.`);
+  /**
+   * @param options `minCount` (default 10; 0 switches control off); `caller`, the public function whose option this
+   *   is, named in the error message (default 'Disclosure')
+   * @throws {RangeError} for a minimum that is not a whole number ≥ 0
+   * @example new Disclosure({ minCount: 10 }).count(4); // => { suppressed: true, rule: 'a cell count below 10' }
+   */
+  constructor(options: { minCount?: number; caller?: string } = {}) {
+    const minCount = options.minCount ?? 10;
+    if (!Number.isInteger(minCount) || minCount < 0) {
+      const where = options.caller === undefined ? 'Disclosure: option "minCount"' : `${options.caller}: option "disclosure.minCount"`;
+      throw new RangeError(`${where} expected a whole number ≥ 0; received ${String(minCount)}.`);
+    }
     this.minCount = minCount;
   }
 
@@ -60,7 +72,7 @@ export class Disclosure {
   }
 
   /** The rules applied and how many cells each suppressed. */
-  summary(): { minCount: number; rules: string[]; suppressedCells: Record<string, number> } {
+  summary(): DisclosureSummary {
     const m = this.minCount;
     return {
       minCount: m,

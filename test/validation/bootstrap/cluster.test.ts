@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { AurocDefined } from '../../../validation/metrics/auroc.js';
 import { auroc } from '../../../validation/metrics/auroc.js';
 import { clusterBootstrapAuroc, obuchowskiAuroc } from '../../../validation/bootstrap/cluster.js';
+import { defined } from '../../helpers/defined.js';
 
 const rows = readFileSync(new URL('../../fixtures/proc-ties.csv', import.meta.url), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',').map(Number));
 const y = rows.map((r) => r[0] as number);
@@ -15,7 +16,7 @@ describe('obuchowskiAuroc(score, outcome, cluster)', () => {
     const o = obuchowskiAuroc(s, y, singletons);
     const d = auroc(s, y) as AurocDefined;
     if (!o.defined) throw new Error(o.reason);
-    expect(o.auc).toBe(d.auc);
+    expect(o.estimate).toBe(d.estimate);
     expect(o.variance).toBeCloseTo(d.variance as number, 14);
   });
   it('duplicating every observation within its own cluster changes neither AUROC nor variance', () => {
@@ -23,7 +24,7 @@ describe('obuchowskiAuroc(score, outcome, cluster)', () => {
     const o = obuchowskiAuroc([...s, ...s], [...y, ...y], [...singletons, ...singletons]);
     const d = auroc(s, y) as AurocDefined;
     if (!o.defined) throw new Error(o.reason);
-    expect(o.auc).toBe(d.auc);
+    expect(o.estimate).toBe(d.estimate);
     expect(o.variance).toBeCloseTo(d.variance as number, 14);
   });
   it('widens the interval when patients are observed repeatedly', () => {
@@ -43,22 +44,28 @@ describe('obuchowskiAuroc(score, outcome, cluster)', () => {
 
 describe('clusterBootstrapAuroc(scores, outcome, cluster)', () => {
   it('is deterministic for a seed, and different across seeds', () => {
-    const a = clusterBootstrapAuroc({ s, s2 }, y, singletons, { B: 200, seed: 7 });
-    const b = clusterBootstrapAuroc({ s, s2 }, y, singletons, { B: 200, seed: 7 });
-    const c = clusterBootstrapAuroc({ s, s2 }, y, singletons, { B: 200, seed: 8 });
+    const a = defined(clusterBootstrapAuroc({ s, s2 }, y, singletons, { B: 200, seed: 7 }));
+    const b = defined(clusterBootstrapAuroc({ s, s2 }, y, singletons, { B: 200, seed: 7 }));
+    const c = defined(clusterBootstrapAuroc({ s, s2 }, y, singletons, { B: 200, seed: 8 }));
     expect(a).toEqual(b);
-    expect(a.auc.s?.ci).not.toEqual(c.auc.s?.ci);
+    expect(a.auroc.s).not.toEqual(c.auroc.s);
   });
   it('uses the same resamples for every score: a score against itself differs by exactly 0', () => {
-    const r = clusterBootstrapAuroc({ a: s, b: s }, y, singletons, { B: 100, seed: 3 });
-    expect(r.differences['a - b']?.ci).toEqual([0, 0]);
-    expect(r.auc.a?.estimate).toBe((auroc(s, y) as AurocDefined).auc);
+    const r = defined(clusterBootstrapAuroc({ a: s, b: s }, y, singletons, { B: 100, seed: 3 }));
+    expect(r.differences['a - b']).toMatchObject({ defined: true, ci: [0, 0] });
+    expect(r.auroc.a).toMatchObject({ defined: true, estimate: (auroc(s, y) as AurocDefined).estimate });
   });
   it('with one observation per cluster, its SE is close to DeLong (B = 2000)', () => {
-    const r = clusterBootstrapAuroc({ s }, y, singletons, { B: 2000, seed: 1 });
+    const r = defined(clusterBootstrapAuroc({ s }, y, singletons, { B: 2000, seed: 1 }));
     const d = auroc(s, y) as AurocDefined;
-    expect(r.auc.s?.se as number).toBeGreaterThan(0.85 * (d.se as number));
-    expect(r.auc.s?.se as number).toBeLessThan(1.15 * (d.se as number));
+    const se = r.auroc.s?.defined === true ? r.auroc.s.se : Number.NaN;
+    expect(se).toBeGreaterThan(0.85 * (d.se as number));
+    expect(se).toBeLessThan(1.15 * (d.se as number));
+  });
+  it('says why it is undefined with one outcome class (never NaN)', () => {
+    const r = clusterBootstrapAuroc({ s }, s.map(() => 0), singletons, { B: 50 });
+    expect(r).toMatchObject({ defined: false, reason: 'no-positives', message: expect.stringMatching(/^clusterBootstrapAuroc: /) });
+    expect(JSON.stringify(r)).not.toMatch(/NaN|null/);
   });
   it('rejects a bad B and mismatched lengths, naming them', () => {
     expect(() => clusterBootstrapAuroc({ s }, y, singletons, { B: 0 })).toThrow(/option "B" expected a whole number ≥ 1/);

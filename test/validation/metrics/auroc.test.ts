@@ -48,7 +48,7 @@ describe('auroc(score, outcome)', () => {
   it('hand-worked: 2 positives, 3 negatives with one tie', () => {
     // positives {3, 5}, negatives {1, 3, 4}: pairs (3>1) 1, (3=3) ½, (3<4) 0, (5>1) 1, (5>3) 1, (5>4) 1 → 4.5/6 = 0.75
     const r = ok(auroc([1, 3, 4, 3, 5], [0, 0, 0, 1, 1]));
-    expect(r.auc).toBe(0.75);
+    expect(r.estimate).toBe(0.75);
     expect(r.nPositive).toBe(2);
     expect(r.nNegative).toBe(3);
     // V10: positive 3 → (1 + ½)/3 = 0.5, positive 5 → 3/3 = 1; S10 = ((0.5−.75)² + (1−.75)²)/1 = 0.125
@@ -58,10 +58,10 @@ describe('auroc(score, outcome)', () => {
   });
 
   it('closed forms: perfect separation 1, reversed 0, identical scores ½ (with a warning)', () => {
-    expect(ok(auroc([1, 2, 3, 4], [0, 0, 1, 1])).auc).toBe(1);
-    expect(ok(auroc([4, 3, 2, 1], [0, 0, 1, 1])).auc).toBe(0);
+    expect(ok(auroc([1, 2, 3, 4], [0, 0, 1, 1])).estimate).toBe(1);
+    expect(ok(auroc([4, 3, 2, 1], [0, 0, 1, 1])).estimate).toBe(0);
     const flat = ok(auroc([7, 7, 7, 7], [0, 1, 0, 1]));
-    expect(flat.auc).toBe(0.5);
+    expect(flat.estimate).toBe(0.5);
     expect(flat.warnings).toContain('constant-score');
   });
 
@@ -72,7 +72,7 @@ describe('auroc(score, outcome)', () => {
     const s = rows.map((r) => r[1] as number);
     const s2 = rows.map((r) => r[2] as number);
     const r = ok(auroc(s, y));
-    expect(r.auc).toBeCloseTo(0.876536885245902, 12);
+    expect(r.estimate).toBeCloseTo(0.876536885245902, 12);
     expect(r.se).toBeCloseTo(0.025132998360246, 12);
     expect(r.ci?.[0]).toBeCloseTo(0.827277113636315, 12);
     expect(r.ci?.[1]).toBeCloseTo(0.925796656855489, 12);
@@ -98,13 +98,13 @@ describe('auroc(score, outcome)', () => {
     expect(r.warnings).toEqual(['fewer-than-10-events', 'single-positive-or-negative']);
     expect(r.se).toBeNull();
     expect(r.ci).toBeNull();
-    expect(r.auc).toBe(0.5); // 3 beats 1 and 2, loses to 4 and 5
+    expect(r.estimate).toBe(0.5); // 3 beats 1 and 2, loses to 4 and 5
   });
 
   it('leaves out pairs with a missing score or outcome and counts them', () => {
     const r = ok(auroc([1, null, 3, 4, undefined, 2], [0, 1, 1, null, 0, 0]));
     expect(r.nMissing).toBe(3);
-    expect(r.auc).toBe(1);
+    expect(r.estimate).toBe(1);
   });
 
   it('rejects outcomes that are not binary, and arrays of different lengths, naming the problem', () => {
@@ -114,8 +114,8 @@ describe('auroc(score, outcome)', () => {
   });
 
   it("direction 'lower' reverses the score, never guessed from the data", () => {
-    expect(ok(auroc([4, 3, 2, 1], [0, 0, 1, 1], { direction: 'lower' })).auc).toBe(1);
-    expect(ok(auroc([4, 3, 2, 1], [0, 0, 1, 1])).auc).toBe(0);
+    expect(ok(auroc([4, 3, 2, 1], [0, 0, 1, 1], { direction: 'lower' })).estimate).toBe(1);
+    expect(ok(auroc([4, 3, 2, 1], [0, 0, 1, 1])).estimate).toBe(0);
   });
 });
 
@@ -130,7 +130,7 @@ describe('AUROC properties', () => {
         const s = rows.map((r) => r.s);
         const y = rows.map((r) => (r.y ? 1 : 0));
         const r = ok(auroc(s, y));
-        expect(r.auc).toBeCloseTo(bruteAuc(s, y), 12);
+        expect(r.estimate).toBeCloseTo(bruteAuc(s, y), 12);
         if (r.variance !== null) expect(r.variance).toBeCloseTo(bruteDelongVar(s, y), 12);
       }),
     );
@@ -140,8 +140,8 @@ describe('AUROC properties', () => {
     fc.assert(
       fc.property(labelled, (rows) => {
         const s = rows.map((r) => r.s);
-        const a = ok(auroc(s, rows.map((r) => r.y))).auc;
-        const b = ok(auroc(s, rows.map((r) => !r.y))).auc;
+        const a = ok(auroc(s, rows.map((r) => r.y))).estimate;
+        const b = ok(auroc(s, rows.map((r) => !r.y))).estimate;
         expect(a).toBeGreaterThanOrEqual(0);
         expect(a).toBeLessThanOrEqual(1);
         expect(a + b).toBeCloseTo(1, 14);
@@ -155,7 +155,7 @@ describe('AUROC properties', () => {
         const y = rows.map((r) => r.y);
         const a = ok(auroc(rows.map((r) => r.s), y));
         const b = ok(auroc(rows.map((r) => f(r.s)), y));
-        expect(b.auc).toBe(a.auc);
+        expect(b.estimate).toBe(a.estimate);
         expect(b.variance ?? 0).toBeCloseTo(a.variance ?? 0, 14);
       }),
     );
@@ -178,7 +178,7 @@ describe('AUROC properties', () => {
     fc.assert(
       fc.property(fc.array(fc.record({ s: fc.integer({ min: -5000, max: 5000 }), y: fc.boolean() }), { maxLength: 60 }), fc.constantFrom<'higher' | 'lower'>('higher', 'lower'), (rows, direction) => {
         const sign = direction === 'lower' ? -1 : 1;
-        const got = countsOf(rows.map((r) => r.s), rows.map((r) => r.y), direction);
+        const got = countsOf(rows.map((r) => r.s), rows.map((r) => r.y), { direction });
         expect(got.path).toBe('integer');
         const want = countsBySorting(Float64Array.from(rows, (r) => sign * r.s + 0), Uint8Array.from(rows, (r) => (r.y ? 1 : 0)));
         expect(got.counts).toEqual(want);

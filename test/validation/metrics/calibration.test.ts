@@ -3,6 +3,7 @@
  * standard errors) on a fixed data set; LOWESS against R's lowess(iter = 0); closed forms for the rest.
  */
 import { readFileSync } from 'node:fs';
+import { defined } from '../../helpers/defined.js';
 import { describe, expect, it } from 'vitest';
 import { calibration } from '../../../validation/metrics/calibration.js';
 import { fitLogistic } from '../../../validation/stats/logistic.js';
@@ -16,43 +17,43 @@ describe('calibration(probability, outcome)', () => {
   const rows = csv('rms-valprob.csv');
   const p = rows.map((r) => r[0] as number);
   const y = rows.map((r) => r[1] as number);
-  const c = calibration(p, y);
+  const c = defined(calibration(p, y));
 
   // R's fitters stop at a deviance tolerance of ~1e-8, so fitted coefficients agree to about 8 digits.
   it('agrees with rms::val.prob: slope and its intercept, Brier, Eavg, E90, Emax', () => {
-    if (c.slope.value === null) throw new Error('slope undefined');
-    expect(c.slope.value).toBeCloseTo(0.765983441098729, 7);
-    expect((c.slope as { intercept: number }).intercept).toBeCloseTo(0.393605081713345, 7);
-    expect(c.brier.value).toBeCloseTo(0.209783852, 12);
-    expect(c.eavg.value).toBeCloseTo(0.110661560301168, 12);
-    expect(c.e90.value).toBeCloseTo(0.180182527179232, 12);
-    expect(c.emax.value).toBeCloseTo(0.187168755178346, 12);
+    const slope = defined(c.slope);
+    expect(slope.estimate).toBeCloseTo(0.765983441098729, 7);
+    expect(slope.intercept).toBeCloseTo(0.393605081713345, 7);
+    expect(defined(c.brier).estimate).toBeCloseTo(0.209783852, 12);
+    expect(defined(c.eavg).estimate).toBeCloseTo(0.110661560301168, 12);
+    expect(defined(c.e90).estimate).toBeCloseTo(0.180182527179232, 12);
+    expect(defined(c.emax).estimate).toBeCloseTo(0.187168755178346, 12);
   });
 
   it('agrees with glm: calibration-in-the-large (offset logit p) and the standard errors', () => {
-    if (c.calibrationInTheLarge.value === null || c.slope.value === null) throw new Error('undefined');
-    expect(c.calibrationInTheLarge.value).toBeCloseTo(0.678851729460092, 7);
-    expect((c.calibrationInTheLarge as { se: number }).se).toBeCloseTo(0.106050419666208, 7);
-    expect((c.slope as { se: number }).se).toBeCloseTo(0.098421918485475, 7);
+    const citl = defined(c.calibrationInTheLarge);
+    expect(citl.estimate).toBeCloseTo(0.678851729460092, 7);
+    expect(citl.se).toBeCloseTo(0.106050419666208, 7);
+    expect(defined(c.slope).se).toBeCloseTo(0.098421918485475, 7);
   });
 
   it('closed forms: O/E = Σy/Σp; scaled Brier = 1 − Brier/(ȳ(1−ȳ)); bins cover every row', () => {
     const sy = y.reduce((s, v) => s + v, 0);
     const sp = p.reduce((s, v) => s + v, 0);
-    expect(c.observedExpected.value).toBeCloseTo(sy / sp, 14);
+    expect(defined(c.observedExpected).estimate).toBeCloseTo(sy / sp, 14);
     const mean = sy / y.length;
-    expect(c.scaledBrier.value).toBeCloseTo(1 - 0.209783852 / (mean * (1 - mean)), 12);
+    expect(defined(c.scaledBrier).estimate).toBeCloseTo(1 - 0.209783852 / (mean * (1 - mean)), 12);
     expect(c.binned.reduce((s, b) => s + b.n, 0)).toBe(500);
     expect(c.binned).toHaveLength(10);
   });
 
   it('says why a measure is undefined: empty input, one outcome class', () => {
-    expect(calibration([], []).slope).toEqual({ value: null, reason: 'empty' });
-    const one = calibration([0.1, 0.2, 0.3], [0, 0, 0]);
-    expect(one.slope.value).toBeNull();
-    expect(one.calibrationInTheLarge.value).toBeNull();
+    expect(calibration([], [])).toEqual({ defined: false, reason: 'empty', message: 'calibration: no complete (probability, outcome) pairs', n: 0, events: 0, nMissing: 0 });
+    const one = defined(calibration([0.1, 0.2, 0.3], [0, 0, 0]));
+    expect(one.slope).toMatchObject({ defined: false, reason: 'no-positives' });
+    expect(one.calibrationInTheLarge).toMatchObject({ defined: false, reason: 'no-positives' });
     expect(one.warnings).toContain('no-events');
-    expect(one.brier.value).toBeCloseTo((0.01 + 0.04 + 0.09) / 3, 15);
+    expect(defined(one.brier).estimate).toBeCloseTo((0.01 + 0.04 + 0.09) / 3, 15);
   });
 
   it('rejects probabilities outside [0, 1]', () => {

@@ -4,33 +4,34 @@ import { averagePrecision, prCurve, rocCurve } from '../../../validation/metrics
 import { decisionCurve, netBenefit } from '../../../validation/metrics/net-benefit.js';
 import { atThreshold } from '../../../validation/metrics/threshold.js';
 import { wilson } from '../../../validation/stats/wilson.js';
+import { defined } from '../../helpers/defined.js';
 
 const fixture = readFileSync(new URL('../../fixtures/proc-ties.csv', import.meta.url), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',').map(Number));
 
 describe('averagePrecision(score, outcome)', () => {
   it("matches scikit-learn's average_precision_score", () => {
     // sklearn.metrics.average_precision_score([0,0,1,1], [0.1,0.4,0.35,0.8]) = 0.8333333333333333
-    expect(averagePrecision([0.1, 0.4, 0.35, 0.8], [0, 0, 1, 1]).value).toBeCloseTo(0.8333333333333333, 15);
+    expect(defined(averagePrecision([0.1, 0.4, 0.35, 0.8], [0, 0, 1, 1])).estimate).toBeCloseTo(0.8333333333333333, 15);
     // On the fixture (ties included): 0.6705329692093762 and 0.5145345184321634 (scikit-learn 1.2).
     const y = fixture.map((r) => r[0] as number);
-    expect(averagePrecision(fixture.map((r) => r[1] as number), y).value).toBeCloseTo(0.6705329692093762, 14);
-    expect(averagePrecision(fixture.map((r) => r[2] as number), y).value).toBeCloseTo(0.5145345184321634, 14);
+    expect(defined(averagePrecision(fixture.map((r) => r[1] as number), y)).estimate).toBeCloseTo(0.6705329692093762, 14);
+    expect(defined(averagePrecision(fixture.map((r) => r[2] as number), y)).estimate).toBeCloseTo(0.5145345184321634, 14);
   });
-  it('is null, with a reason, without positives', () => {
-    expect(averagePrecision([1, 2], [0, 0])).toMatchObject({ value: null, reason: 'no-positives' });
-    expect(averagePrecision([], [])).toMatchObject({ value: null, reason: 'empty' });
+  it('is undefined, with a reason, without positives', () => {
+    expect(averagePrecision([1, 2], [0, 0])).toMatchObject({ defined: false, reason: 'no-positives' });
+    expect(averagePrecision([], [])).toMatchObject({ defined: false, reason: 'empty' });
   });
 });
 
 describe('rocCurve and prCurve', () => {
   it('give one point per distinct threshold, from the top down (hand-worked)', () => {
-    expect(rocCurve([1, 2, 2, 3], [0, 1, 0, 1])).toEqual([
+    expect(defined(rocCurve([1, 2, 2, 3], [0, 1, 0, 1])).points).toEqual([
       { threshold: Infinity, fpr: 0, tpr: 0 },
       { threshold: 3, fpr: 0, tpr: 0.5 },
       { threshold: 2, fpr: 0.5, tpr: 1 },
       { threshold: 1, fpr: 1, tpr: 1 },
     ]);
-    expect(prCurve([1, 2, 2, 3], [0, 1, 0, 1])).toEqual([
+    expect(defined(prCurve([1, 2, 2, 3], [0, 1, 0, 1])).points).toEqual([
       { threshold: 3, recall: 0.5, precision: 1 },
       { threshold: 2, recall: 1, precision: 2 / 3 },
       { threshold: 1, recall: 1, precision: 0.5 },
@@ -43,30 +44,30 @@ describe('atThreshold(score, outcome, cut)', () => {
     // scores 1..10, events at 6, 8, 9, 10 and 2; cut 6 → alerts 6..10: TP 4 (6, 8, 9, 10), FP 1 (7); FN 1 (2); TN 4
     const s = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
     const y = [0, 1, 0, 0, 0, 1, 0, 1, 1, 1];
-    const r = atThreshold(s, y, 6);
+    const r = defined(atThreshold(s, y, 6));
     expect([r.tp, r.fp, r.tn, r.fn]).toEqual([4, 1, 4, 1]);
-    expect(r.sensitivity.value).toBe(0.8);
-    expect(r.specificity.value).toBe(0.8);
-    expect(r.ppv.value).toBe(0.8);
-    expect(r.alertRate.value).toBe(0.5);
-    expect(r.numberNeededToEvaluate).toBe(1.25);
+    expect(defined(r.sensitivity).estimate).toBe(0.8);
+    expect(defined(r.specificity).estimate).toBe(0.8);
+    expect(defined(r.ppv).estimate).toBe(0.8);
+    expect(defined(r.alertRate).estimate).toBe(0.5);
+    expect(defined(r.numberNeededToEvaluate).estimate).toBe(1.25);
   });
-  it('gives null rates with a reason when a denominator is empty', () => {
-    const r = atThreshold([1, 2, 3], [0, 0, 0], 10);
-    expect(r.sensitivity).toMatchObject({ value: null, reason: 'no events' });
-    expect(r.ppv).toMatchObject({ value: null, reason: 'no alerts' });
-    expect(r.numberNeededToEvaluate).toBeNull();
+  it('gives undefined rates with a reason when a denominator is empty', () => {
+    const r = defined(atThreshold([1, 2, 3], [0, 0, 0], 10));
+    expect(r.sensitivity).toMatchObject({ defined: false, reason: 'no-denominator', message: 'atThreshold: no events, so the proportion is undefined' });
+    expect(r.ppv).toMatchObject({ defined: false, reason: 'no-denominator', message: 'atThreshold: no alerts, so the proportion is undefined' });
+    expect(r.numberNeededToEvaluate).toMatchObject({ defined: false, reason: 'no-true-positives' });
   });
 });
 
 describe('wilson(x, n)', () => {
   it('matches the closed form (Newcombe 1998, Table I: 81/263 → 0.2553–0.3662)', () => {
-    const r = wilson(81, 263);
-    expect(r.ci?.[0]).toBeCloseTo(0.2553, 4);
-    expect(r.ci?.[1]).toBeCloseTo(0.3662, 4);
+    const r = defined(wilson(81, 263));
+    expect(r.ci[0]).toBeCloseTo(0.2553, 4);
+    expect(r.ci[1]).toBeCloseTo(0.3662, 4);
     // 0/10: lower bound exactly 0, upper 0.2775 (Newcombe Table I: 0–0.2775)
-    expect(wilson(0, 10).ci?.[0]).toBe(0);
-    expect(wilson(0, 10).ci?.[1]).toBeCloseTo(0.2775, 4);
+    expect(defined(wilson(0, 10)).ci[0]).toBe(0);
+    expect(defined(wilson(0, 10)).ci[1]).toBeCloseTo(0.2775, 4);
   });
 });
 
@@ -75,11 +76,11 @@ describe('decisionCurve and netBenefit', () => {
     // p ≥ 0.2 treated: rows 3–5 → TP 2 (rows 4, 5), FP 1 (row 3); n = 5; prevalence 3/5
     const p = [0.05, 0.1, 0.3, 0.5, 0.9];
     const y = [0, 1, 0, 1, 1];
-    const nb = netBenefit(p, y, 0.2);
-    expect(nb?.netBenefit).toBeCloseTo(2 / 5 - (1 / 5) * (0.2 / 0.8), 15);
-    expect(nb?.treatAll).toBeCloseTo(3 / 5 - (2 / 5) * (0.2 / 0.8), 15);
-    expect(nb?.treatNone).toBe(0);
-    expect(decisionCurve(p, y).length).toBe(50);
+    const nb = defined(netBenefit(p, y, 0.2));
+    expect(nb.estimate).toBeCloseTo(2 / 5 - (1 / 5) * (0.2 / 0.8), 15);
+    expect(nb.treatAll).toBeCloseTo(3 / 5 - (2 / 5) * (0.2 / 0.8), 15);
+    expect(nb.treatNone).toBe(0);
+    expect(defined(decisionCurve(p, y)).points.length).toBe(50);
     expect(() => netBenefit(p, y, 1)).toThrow(/threshold probability expected a number in \(0, 1\)/);
   });
 });

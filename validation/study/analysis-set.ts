@@ -1,0 +1,121 @@
+/**
+ * Stage 1 of `validate`: score the cohort, label outcomes, and gather the analysis rows — labelled observation sets
+ * in which every score has a value (so scores are compared on the same rows) — as typed arrays, with patients
+ * numbered for the clustered statistics. Points scores get cross-fitted probabilities here, once.
+ */
+import type { Table } from 'apache-arrow';
+import type { ScoreDefinition } from '../../scores/definition/definition.js';
+import { kindOf } from '../../scores/plan/kinds.js';
+import { scoreTable } from '../../scores/kernel/score-table.js';
+import { recalibrate } from '../metrics/recalibrate.js';
+import type { CellBasis } from './disclosure.js';
+import type { LabelResult } from './label-outcomes.js';
+import { labelOutcomes } from './label-outcomes.js';
+import type { Settings } from './options.js';
+
+/** The analysis rows of a study, and what every later stage reads. */
+export interface AnalysisSet {
+  /** The scored observations (every row of the input). */
+  readonly scored: Table;
+  readonly labelled: LabelResult;
+  /** Patient id of every scored row (null where absent). */
+  readonly patientIds: readonly unknown[];
+  /** Scored-row index of each analysis row. */
+  readonly rows: readonly number[];
+  /** Patient number (0…patients−1) of each analysis row. */
+  readonly patient: Int32Array;
+  readonly patients: number;
+  /** Outcome (1/0) of each analysis row. */
+  readonly labels: Uint8Array;
+  /** Per score, its value (total or probability) on each analysis row. */
+  readonly values: readonly Float64Array[];
+  /** Per score, a probability on each analysis row: the model's own, or cross-fitted recalibration of a points score. */
+  readonly probabilities: readonly Float64Array[];
+  /** Per score, its red-score flag on each analysis row (1/0), or null when the score has no red-score rule. */
+  readonly redFlags: readonly (Float64Array | null)[];
+  readonly positives: number;
+  readonly eventPatients: number;
+  /** The disclosure basis of statistics over every analysis row. */
+  readonly basis: CellBasis;
+}
+
+/** Every value of a column, or null when the table has no such column. */
+export function columnValues(table: Table, name: string): unknown[] | null {
+  const v = table.getChild(name);
+  if (v === null) return null;
+  const out = new Array<unknown>(table.numRows);
+  for (let i = 0; i < table.numRows; i++) out[i] = v.get(i);
+  return out;
+}
+
+function numbers(table: Table, name: string): readonly (number | null)[] {
+  const values = columnValues(table, name);
+  if (values === null) throw new TypeError(`validate: the scored table has no column "${name}".`);
+  return values.map((v) => (typeof v === 'number' ? v : null));
+}
+
+/**
+ * Score, label and gather the analysis rows. Runs in O(n · scores) plus the recalibration's logistic fits.
+ *
+ * @throws {TypeError} when the observations have no `patient_id` (needed to cluster by patient)
+ */
+export function analysisSet(settings: Settings): AnalysisSet {
+  const { cohort, scores, progress } = settings;
+  progress('scoring');
+  const scored = scoreTable(scores as ScoreDefinition[], cohort.observations);
+  progress('labelling outcomes');
+  const labelled = labelOutcomes(scored, cohort.events, settings.outcome);
+  const patientIds = columnValues(scored, 'patient_id');
+  if (patientIds === null) throw new TypeError('validate: the observations table has no column "patient_id" (needed to cluster by patient).');
+  const raw = scores.map((d) => numbers(scored, kindOf(d).valueColumn(d)));
+
+  const rows: number[] = [];
+  for (let i = 0; i < scored.numRows; i++) {
+    if ((labelled.labels[i] ?? -1) < 0 || patientIds[i] === null || patientIds[i] === undefined) continue;
+    if (raw.some((v) => v[i] === null || v[i] === undefined)) continue;
+    rows.push(i);
+  }
+  const patientIndex = new Map<string, number>();
+  const patient = Int32Array.from(rows, (i) => {
+    const id = String(patientIds[i]);
+    let p = patientIndex.get(id);
+    if (p === undefined) patientIndex.set(id, (p = patientIndex.size));
+    return p;
+  });
+  const labels = Uint8Array.from(rows, (i) => labelled.labels[i] ?? 0);
+  const values = raw.map((v) => Float64Array.from(rows, (i) => v[i] ?? Number.NaN));
+  let positives = 0;
+  const withEvent = new Set<number>();
+  labels.forEach((y, k) => {
+    positives += y;
+    if (y === 1) withEvent.add(patient[k] ?? -1);
+  });
+
+  progress('recalibrating points scores');
+  const probabilities = scores.map((d, s) => {
+    const x = values[s] ?? new Float64Array(0);
+    if (kindOf(d).probabilistic) return x;
+    const fit = recalibrate(x, labels, { groups: patient, folds: settings.recalibrationFolds, seed: settings.recalibrationSeed });
+    return Float64Array.from(fit.probability, (p) => p ?? Number.NaN);
+  });
+  const redFlags = scores.map((d) => {
+    if (kindOf(d).redFlag(d) === null) return null;
+    const flags = columnValues(scored, `${d.id}_red_flag`);
+    return flags === null ? null : Float64Array.from(rows, (i) => (flags[i] === true ? 1 : 0));
+  });
+  return {
+    scored,
+    labelled,
+    patientIds,
+    rows,
+    patient,
+    patients: patientIndex.size,
+    labels,
+    values,
+    probabilities,
+    redFlags,
+    positives,
+    eventPatients: withEvent.size,
+    basis: { patients: withEvent.size, events: positives },
+  };
+}

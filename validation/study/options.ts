@@ -1,0 +1,146 @@
+/**
+ * The options of `validate`, checked once at the boundary, with every policy's documented default in one place.
+ */
+import type { Table } from 'apache-arrow';
+import type { ScoreDefinition } from '../../scores/definition/definition.js';
+import type { SkinToneBand, UnitName } from '../report/types.js';
+import { checkOptions, levelOf } from '../stats/result.js';
+import { Disclosure } from './disclosure.js';
+import type { LabelOptions } from './label-outcomes.js';
+
+/** What a cohort manifest may say about where the data came from. */
+export interface CohortSource {
+  readonly profile?: { readonly name?: string };
+  readonly seed?: number;
+  readonly generatorVersion?: string;
+  readonly encounters?: number;
+}
+
+/** The cohort's Arrow tables: observations and events are required; patients and encounters add Table 1 detail. */
+export interface CohortTables {
+  readonly observations: Table;
+  readonly events: Table;
+  readonly patients?: Table;
+  readonly encounters?: Table;
+  readonly manifest?: CohortSource | null;
+}
+
+export interface ValidateOptions {
+  cohort: CohortTables;
+  scores: readonly ScoreDefinition[];
+  /** Horizon (default 24 h) and event types (default: all). */
+  outcome?: LabelOptions;
+  /** Columns to compare groups by: any observation or patient column, or `skin_tone_band` (see `skinToneBands`). */
+  groupBy?: readonly string[];
+  /** The reference group per grouping column (default: the group with the most patients). */
+  reference?: Readonly<Record<string, string>>;
+  /** Patient-clustered bootstrap: `{ B, seed }` (default B = 1000, seed 1), or `false` for none. */
+  bootstrap?: { B?: number; seed?: number } | false;
+  /** Disclosure control: `{ minCount }` (default 10), or `false` to switch it off (never for outputs leaving a TRE). */
+  disclosure?: { minCount?: number } | false;
+  /** Confidence level (default 0.95). */
+  level?: number;
+  /** Units of analysis reported beside every observation set: `'first'` (first set per encounter) and
+   *  `'highest-24h'` (each score's highest set per encounter per 24 h from the encounter's first set). */
+  units?: readonly UnitName[];
+  /** Folds of whole patients for the cross-fitted recalibration of points scores (default 5). */
+  recalibrationFolds?: number;
+  /** Threshold probabilities of the net-benefit table (default 0.01, 0.02, 0.05, 0.1, 0.2). */
+  netBenefitThresholds?: readonly number[];
+  /** Bands of the Monk skin-tone scale for `groupBy: ['skin_tone_band']` (default Monk 1–3, 4–7, 8–10). */
+  skinToneBands?: readonly SkinToneBand[];
+  /** Called with a short description before each long step. */
+  onProgress?: (step: string) => void;
+}
+
+/** The default skin-tone bands: Monk 1–3, 4–7, 8–10. */
+export const DEFAULT_SKIN_TONE_BANDS: readonly SkinToneBand[] = [
+  { label: 'Monk 1–3', min: 1, max: 3 },
+  { label: 'Monk 4–7', min: 4, max: 7 },
+  { label: 'Monk 8–10', min: 8, max: 10 },
+];
+
+/** The default net-benefit thresholds of the report. */
+export const REPORT_NET_BENEFIT_THRESHOLDS: readonly number[] = [0.01, 0.02, 0.05, 0.1, 0.2];
+
+/** Every option resolved to its value. */
+export interface Settings {
+  readonly cohort: CohortTables;
+  readonly scores: readonly ScoreDefinition[];
+  readonly outcome: LabelOptions;
+  readonly horizonHours: number;
+  readonly groupBy: readonly string[];
+  readonly reference: Readonly<Record<string, string>>;
+  readonly bootstrap: { readonly B: number; readonly seed: number } | null;
+  readonly disclosure: Disclosure;
+  readonly level: number;
+  readonly units: readonly UnitName[];
+  readonly recalibrationFolds: number;
+  readonly recalibrationSeed: number;
+  readonly netBenefitThresholds: readonly number[];
+  readonly skinToneBands: readonly SkinToneBand[];
+  readonly progress: (step: string) => void;
+}
+
+const FN = 'validate';
+
+function wholeNumber(name: string, value: unknown, min: number): number {
+  if (!(typeof value === 'number' && Number.isInteger(value) && value >= min)) {
+    throw new RangeError(`${FN}: option "${name}" expected a whole number ≥ ${min}; received ${String(value)}.`);
+  }
+  return value;
+}
+
+function checkBands(bands: readonly SkinToneBand[]): readonly SkinToneBand[] {
+  if (!Array.isArray(bands) || bands.length === 0) throw new TypeError(`${FN}: option "skinToneBands" expected a non-empty array of { label, min, max }.`);
+  bands.forEach((b, i) => {
+    if (typeof b?.label !== 'string' || !(Number.isFinite(b.min) && Number.isFinite(b.max) && b.min <= b.max)) {
+      throw new RangeError(`${FN}: option "skinToneBands[${i}]" expected { label: string, min ≤ max }; received ${JSON.stringify(b)}.`);
+    }
+  });
+  return bands;
+}
+
+/**
+ * Check the options of `validate` and fill in every default.
+ *
+ * @throws {TypeError} for a missing cohort or scores; {RangeError} for a bad value, naming `validate` and the option
+ */
+export function resolveSettings(options: ValidateOptions): Settings {
+  const o = checkOptions(FN, options) as Partial<ValidateOptions>;
+  const { cohort, scores } = o;
+  if (cohort === undefined || cohort === null || cohort.observations === undefined || cohort.events === undefined) {
+    throw new TypeError(`${FN}: option "cohort" expected { observations, events[, patients, encounters] } Arrow tables.`);
+  }
+  if (!Array.isArray(scores) || scores.length === 0) throw new TypeError(`${FN}: option "scores" expected at least one score definition.`);
+  const ids = scores.map((s: ScoreDefinition) => s.id);
+  const twice = ids.find((id, i) => ids.indexOf(id) !== i);
+  if (twice !== undefined) throw new RangeError(`${FN}: option "scores" names "${twice}" twice; expected each score once.`);
+  const boot = o.bootstrap === false ? null : { B: wholeNumber('bootstrap.B', o.bootstrap?.B ?? 1000, 1), seed: wholeNumber('bootstrap.seed', o.bootstrap?.seed ?? 1, 0) };
+  const minCount = o.disclosure === false ? 0 : wholeNumber('disclosure.minCount', o.disclosure?.minCount ?? 10, 0);
+  const thresholds = o.netBenefitThresholds ?? REPORT_NET_BENEFIT_THRESHOLDS;
+  thresholds.forEach((t, i) => {
+    if (!(typeof t === 'number' && t > 0 && t < 1)) throw new RangeError(`${FN}: option "netBenefitThresholds[${i}]" expected a probability in (0, 1); received ${String(t)}.`);
+  });
+  const units = o.units ?? [];
+  units.forEach((u, i) => {
+    if (u !== 'first' && u !== 'highest-24h') throw new RangeError(`${FN}: option "units[${i}]" expected 'first' or 'highest-24h'; received ${String(u)}.`);
+  });
+  return {
+    cohort,
+    scores,
+    outcome: o.outcome ?? {},
+    horizonHours: o.outcome?.horizonHours ?? 24,
+    groupBy: o.groupBy ?? [],
+    reference: o.reference ?? {},
+    bootstrap: boot,
+    disclosure: new Disclosure({ minCount, caller: FN }),
+    level: levelOf(FN, o),
+    units,
+    recalibrationFolds: wholeNumber('recalibrationFolds', o.recalibrationFolds ?? 5, 2),
+    recalibrationSeed: boot?.seed ?? 1,
+    netBenefitThresholds: thresholds,
+    skinToneBands: checkBands(o.skinToneBands ?? DEFAULT_SKIN_TONE_BANDS),
+    progress: o.onProgress ?? (() => undefined),
+  };
+}

@@ -1,0 +1,56 @@
+/**
+ * Stage 5 of `validate`: other units of analysis — the same analysis rows thinned to the first set per encounter, or
+ * to each score's highest set per encounter per 24 h (from the encounter's first set) — reported beside every set.
+ */
+import type { ScoreDefinition } from '../../scores/definition/definition.js';
+import { auroc } from '../metrics/auroc.js';
+import type { UnitName, UnitSection } from '../report/types.js';
+import type { AnalysisSet } from './analysis-set.js';
+import { columnValues } from './analysis-set.js';
+import { estimateCell, undefinedCell } from './cells.js';
+import type { Disclosure } from './disclosure.js';
+
+const DAY_MS = 86_400_000;
+
+/** Positions (into the analysis rows) of the rows one unit keeps for score `s`, ascending. */
+function chosenRows(unit: UnitName, set: AnalysisSet, s: number, encounterOf: readonly unknown[], timeOf: readonly unknown[]): number[] {
+  const values = set.values[s] ?? new Float64Array(0);
+  const start = new Map<string, number>();
+  for (const i of set.rows) {
+    const e = String(encounterOf[i]);
+    const t = Number(timeOf[i]);
+    const first = start.get(e);
+    if (first === undefined || t < first) start.set(e, t);
+  }
+  const best = new Map<string, number>(); // key → row position k
+  set.rows.forEach((i, k) => {
+    const e = String(encounterOf[i]);
+    const t = Number(timeOf[i]);
+    const key = unit === 'first' ? e : `${e}#${Math.floor((t - (start.get(e) ?? t)) / DAY_MS)}`;
+    const current = best.get(key);
+    if (current === undefined) best.set(key, k);
+    else if (unit === 'first' ? t < Number(timeOf[set.rows[current] ?? -1]) : (values[k] ?? 0) > (values[current] ?? 0)) best.set(key, k);
+  });
+  return [...best.values()].sort((a, b) => a - b);
+}
+
+/** One section per unit asked for. Runs in O(n · scores · units). */
+export function units(asked: readonly UnitName[], scores: readonly ScoreDefinition[], set: AnalysisSet, sdc: Disclosure, level: number): UnitSection[] {
+  const encounterOf = columnValues(set.scored, 'encounter_id') ?? [];
+  const timeOf = columnValues(set.scored, 'observed_at') ?? [];
+  return asked.map((unit) => ({
+    unit: unit === 'first' ? 'first set per encounter' : 'highest set per encounter per 24 h (per score)',
+    scores: Object.fromEntries(
+      scores.map((d, s) => {
+        const ks = chosenRows(unit, set, s, encounterOf, timeOf);
+        const values = set.values[s] ?? new Float64Array(0);
+        const y = ks.map((k) => set.labels[k] ?? 0);
+        const a = auroc(ks.map((k) => values[k] ?? Number.NaN), y, { level });
+        const events = y.reduce((t, v) => t + v, 0);
+        const eventPatients = new Set(ks.filter((k) => set.labels[k] === 1).map((k) => set.patient[k])).size;
+        const cell = { sets: ks.length, positiveSets: events, auroc: a.defined ? estimateCell({ defined: true, estimate: a.estimate, ci: a.ci }) : undefinedCell(a) };
+        return [d.id, sdc.release(cell, { events, patients: eventPatients })] as const;
+      }),
+    ),
+  }));
+}
