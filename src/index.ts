@@ -13,7 +13,7 @@ export { cart } from '../scores/catalogue/cart.js';
 export { listScores, getScore, apolloStyle } from '../scores/catalogue/catalogue.js';
 export { loadScore } from '../scores/definition/load-score.js';
 export { DefinitionError } from '../scores/definition/errors.js';
-export { FIELDS, parseConsciousness } from '../scores/definition/schema.js';
+export { FIELDS, CONSCIOUSNESS_CODES, parseConsciousness } from '../scores/definition/schema.js';
 export { roundToPrecision } from '../scores/definition/precision.js';
 export { planScore } from '../scores/plan/compile.js';
 export { kindOf, clinicalCuts } from '../scores/plan/kinds.js';
@@ -80,7 +80,7 @@ export type { LogisticFit, LogisticOptions } from '../validation/stats/logistic.
 export type { LowessOptions } from '../validation/stats/lowess.js';
 export type { AurocResult, AurocDefined, AurocUndefined, AurocUndefinedReason, AurocOptions, AurocFromCountsOptions } from '../validation/metrics/auroc.js';
 export type { AurocComparison, AurocComparisonUndefined } from '../validation/metrics/compare-auroc.js';
-export type { RocPoint, PrPoint, CurveResult, AveragePrecisionResult, CurveOptions, CurveFromCountsOptions } from '../validation/metrics/curves.js';
+export type { RocPoint, PrPoint, CurveSizes, CurveResult, AveragePrecisionResult, CurveOptions, CurveFromCountsOptions } from '../validation/metrics/curves.js';
 export type { ThresholdMetrics, ThresholdOptions, NumberNeeded } from '../validation/metrics/threshold.js';
 export type { NetBenefitPoint, NetBenefitResult, DecisionCurveResult } from '../validation/metrics/net-benefit.js';
 export type { CalibrationResult, CalibrationDefined, CalibrationBin, CalibrationOptions, Estimate, Measure } from '../validation/metrics/calibration.js';

@@ -96,7 +96,7 @@ export interface ClusterBootstrapOptions {
 
 /**
  * Patient-clustered bootstrap of AUROC for one or several scores, with the same resamples for every score (built on
- * {@link groupBootstrap}: per-patient count tables, so a replicate never touches a row). Runs in
+ * `groupBootstrap`: per-patient count tables, so a replicate never touches a row). Runs in
  * O(n log n) to build the tables, then O(B · (patients + table entries)) — independent of rows.
  *
  * @param scores named scores, e.g. `{ news2: totals, apollo: probabilities }` (higher = riskier)

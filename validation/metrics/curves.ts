@@ -25,17 +25,17 @@ export interface PrPoint {
 }
 
 /** Class sizes and pairs left out, carried by every curve result. */
-interface Sizes {
+export interface CurveSizes {
   readonly nPositive: number;
   readonly nNegative: number;
   readonly nMissing: number;
 }
 
 /** A curve, or why it is undefined. */
-export type CurveResult<P> = ({ readonly defined: true; readonly points: readonly P[] } & Sizes) | (Undefined<'empty' | 'no-positives' | 'no-negatives'> & Sizes);
+export type CurveResult<P> = ({ readonly defined: true; readonly points: readonly P[] } & CurveSizes) | (Undefined<'empty' | 'no-positives' | 'no-negatives'> & CurveSizes);
 
 /** Average precision, or why it is undefined. */
-export type AveragePrecisionResult = ({ readonly defined: true; readonly estimate: number } & Sizes) | (Undefined<'empty' | 'no-positives'> & Sizes);
+export type AveragePrecisionResult = ({ readonly defined: true; readonly estimate: number } & CurveSizes) | (Undefined<'empty' | 'no-positives'> & CurveSizes);
 
 /** Options of the curve functions. */
 export interface CurveOptions {

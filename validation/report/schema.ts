@@ -21,7 +21,13 @@ export function checkReport(report: unknown): string[] {
     if (!ok) problems.push(`${path}: expected ${what}`);
   };
   const count = (v: unknown, path: string) => need((typeof v === 'number' && Number.isInteger(v) && v >= 0) || isSuppressed(v), path, 'a count or a suppressed cell');
-  const cell = (v: unknown, path: string) => need(v === null || isObject(v) || typeof v === 'number' || isSuppressed(v), path, 'a value, null or a suppressed cell');
+  const result = (v: unknown, path: string) => {
+    if (isSuppressed(v)) return;
+    if (!isObject(v) || typeof v.defined !== 'boolean') return problems.push(`${path}: expected { defined: true, estimate, … }, { defined: false, reason, message } or a suppressed cell`);
+    if (v.defined) need(typeof v.estimate === 'number' || typeof v.method === 'string', path, 'a number "estimate"');
+    else need(typeof v.reason === 'string' && typeof v.message === 'string', path, 'a "reason" and a "message"');
+    return undefined;
+  };
   if (!isObject(report)) return ['$: expected an object'];
   need(report.schema === REPORT_SCHEMA, '$.schema', `"${REPORT_SCHEMA}"`);
   const s = report.settings;
@@ -32,6 +38,9 @@ export function checkReport(report: unknown): string[] {
     need(Array.isArray(s.groupBy), '$.settings.groupBy', 'an array of column names');
     need(s.bootstrap === false || (isObject(s.bootstrap) && typeof s.bootstrap.B === 'number' && typeof s.bootstrap.seed === 'number'), '$.settings.bootstrap', 'false or { B, seed }');
     need(typeof s.level === 'number' && s.level > 0 && s.level < 1, '$.settings.level', 'a confidence level in (0, 1)');
+    need(isObject(s.recalibration) && typeof s.recalibration.folds === 'number', '$.settings.recalibration', '{ folds, seed }');
+    need(Array.isArray(s.netBenefitThresholds), '$.settings.netBenefitThresholds', 'an array of probabilities');
+    need(Array.isArray(s.skinToneBands), '$.settings.skinToneBands', 'an array of { label, min, max }');
   }
   const d = report.disclosure;
   need(isObject(d) && typeof d.minCount === 'number' && Array.isArray(d.rules) && isObject(d.suppressedCells), '$.disclosure', '{ minCount, rules, suppressedCells }');
@@ -45,15 +54,20 @@ export function checkReport(report: unknown): string[] {
       if (!isObject(x)) return problems.push(`${p}: expected an object`);
       need(typeof x.id === 'string' && typeof x.name === 'string', `${p}`, '{ id, name, … }');
       need(x.kind === 'banded' || x.kind === 'model', `${p}.kind`, '"banded" or "model"');
-      cell(x.auroc, `${p}.auroc`);
-      cell(x.averagePrecision, `${p}.averagePrecision`);
-      cell(x.calibration, `${p}.calibration`);
+      result(x.auroc, `${p}.auroc`);
+      result(x.averagePrecision, `${p}.averagePrecision`);
+      result(x.calibration, `${p}.calibration`);
       need(Array.isArray(x.thresholds) && x.thresholds.every((t) => isObject(t) && typeof t.cut === 'number'), `${p}.thresholds`, 'an array of { label, cut, counts, sensitivity, … }');
       need(Array.isArray(x.netBenefit), `${p}.netBenefit`, 'an array');
       return undefined;
     });
   }
-  need(Array.isArray(report.comparisons) && report.comparisons.every((x) => isObject(x) && typeof x.a === 'string' && typeof x.b === 'string'), '$.comparisons', 'an array of { a, b, cell }');
+  if (!Array.isArray(report.comparisons)) problems.push('$.comparisons: expected an array');
+  else
+    report.comparisons.forEach((x, i) => {
+      if (!isObject(x) || typeof x.a !== 'string' || typeof x.b !== 'string') problems.push(`$.comparisons[${i}]: expected { a, b, cell }`);
+      else result(x.cell, `$.comparisons[${i}].cell`);
+    });
   need(Array.isArray(report.units) && report.units.every((u) => isObject(u) && typeof u.unit === 'string' && isObject(u.scores)), '$.units', 'an array of { unit, scores }');
   if (!Array.isArray(report.subgroups)) problems.push('$.subgroups: expected an array');
   else {

@@ -33,6 +33,10 @@ describe('validate({ cohort, scores, groupBy })', () => {
     expect(checkReport(JSON.parse(json))).toEqual([]);
     expect(report.schema).toBe('ewskit.report/2');
     expect(checkReport({ ...report, schema: 'other' })).toEqual(['$.schema: expected "ewskit.report/2"']);
+    // A report from schema 1 (point estimate named "auc", no contract) is rejected field by field.
+    const old = JSON.parse(json);
+    old.scores[0].auroc = { auc: 0.8, se: 0.01 };
+    expect(checkReport(old)).toEqual(['$.scores[0].auroc: expected { defined: true, estimate, … }, { defined: false, reason, message } or a suppressed cell']);
   });
 
   it('holds no patient or encounter identifier, in JSON or Markdown', () => {
