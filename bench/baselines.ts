@@ -55,19 +55,56 @@ function band(v: number, edges: [number, number][]): number {
 
 /** A plain NEWS2 (Scale 1), as someone would first write it. */
 function naiveNews2(o: Obs): Result {
-  if (o.respiratoryRate === null || o.spo2 === null || o.onOxygen === null || o.systolicBP === null ||
-    o.heartRate === null || o.consciousness === null || o.temperature === null) {
+  if (
+    o.respiratoryRate === null ||
+    o.spo2 === null ||
+    o.onOxygen === null ||
+    o.systolicBP === null ||
+    o.heartRate === null ||
+    o.consciousness === null ||
+    o.temperature === null
+  ) {
     return { total: null, risk: null, subscores: [] };
   }
   const t = Math.round(o.temperature * 10) / 10;
   const subscores = [
-    band(Math.round(o.respiratoryRate), [[8, 3], [11, 1], [20, 0], [24, 2], [Infinity, 3]]),
-    band(Math.round(o.spo2), [[91, 3], [93, 2], [95, 1], [Infinity, 0]]),
+    band(Math.round(o.respiratoryRate), [
+      [8, 3],
+      [11, 1],
+      [20, 0],
+      [24, 2],
+      [Infinity, 3],
+    ]),
+    band(Math.round(o.spo2), [
+      [91, 3],
+      [93, 2],
+      [95, 1],
+      [Infinity, 0],
+    ]),
     o.onOxygen ? 2 : 0,
-    band(Math.round(o.systolicBP), [[90, 3], [100, 2], [110, 1], [219, 0], [Infinity, 3]]),
-    band(Math.round(o.heartRate), [[40, 3], [50, 1], [90, 0], [110, 1], [130, 2], [Infinity, 3]]),
+    band(Math.round(o.systolicBP), [
+      [90, 3],
+      [100, 2],
+      [110, 1],
+      [219, 0],
+      [Infinity, 3],
+    ]),
+    band(Math.round(o.heartRate), [
+      [40, 3],
+      [50, 1],
+      [90, 0],
+      [110, 1],
+      [130, 2],
+      [Infinity, 3],
+    ]),
     o.consciousness === 'A' ? 0 : 3,
-    band(t, [[35.0, 3], [36.0, 1], [38.0, 0], [39.0, 1], [Infinity, 2]]),
+    band(t, [
+      [35.0, 3],
+      [36.0, 1],
+      [38.0, 0],
+      [39.0, 1],
+      [Infinity, 2],
+    ]),
   ];
   const total = subscores.reduce((s, x) => s + x, 0);
   const red = subscores.some((x) => x === 3);
@@ -95,7 +132,9 @@ export function memoryFloorOf(columns: readonly string[]): (table: Table, out: U
     '}',
     'return row;',
   ].join('\n');
-  const make = new Function('valuesOf', `return function floor(table, out) {\n${body}\n};`) as (v: typeof valuesOf) => (table: Table, out: Uint8Array) => number;
+  const make = new Function('valuesOf', `return function floor(table, out) {\n${body}\n};`) as (
+    v: typeof valuesOf,
+  ) => (table: Table, out: Uint8Array) => number;
   return make(valuesOf);
 }
 

@@ -25,11 +25,17 @@ const scores: ScoreDefinition[] = [news2, news, mews, qsofa, cart, model];
 const n = 1_000_000;
 
 function columnsOf(score: ScoreDefinition): string[] {
-  const fields = score.kind === 'model' ? score.terms.map((t) => t.field) : score.parameters.flatMap((p) => [p.field, ...(p.fallback ? [p.fallback.field] : [])]);
+  const fields =
+    score.kind === 'model' ? score.terms.map((t) => t.field) : score.parameters.flatMap((p) => [p.field, ...(p.fallback ? [p.fallback.field] : [])]);
   return [...new Set(fields)].map((f) => FIELDS[f].column).filter((c) => c !== 'spo2_scale');
 }
 
-interface Row { task: string; nullRate: number; medianMs: number; rowsPerSecond: number }
+interface Row {
+  task: string;
+  nullRate: number;
+  medianMs: number;
+  rowsPerSecond: number;
+}
 const results: Row[] = [];
 const ratios: Record<string, unknown>[] = [];
 
@@ -77,7 +83,10 @@ for (const nullRate of [0, 0.05]) {
   });
 }
 
-for (const r of results) console.log(`${(r.nullRate * 100).toFixed(0)}% nulls  ${r.medianMs.toFixed(1).padStart(8)} ms  ${(r.rowsPerSecond / 1e6).toFixed(1).padStart(7)} M rows/s  ${r.task}`);
+for (const r of results)
+  console.log(
+    `${(r.nullRate * 100).toFixed(0)}% nulls  ${r.medianMs.toFixed(1).padStart(8)} ms  ${(r.rowsPerSecond / 1e6).toFixed(1).padStart(7)} M rows/s  ${r.task}`,
+  );
 console.log('\nRatios (same run):');
 for (const r of ratios) console.log(' ', JSON.stringify(r));
 mkdirSync('bench/results', { recursive: true }); // run from the package root (npm run bench)

@@ -23,7 +23,7 @@ const result = {
   ms: Math.round(best.ms),
   observationSetsPerSecond: Math.round((best.observations / best.ms) * 1000),
   encountersPerSecond: Math.round((encounters / best.ms) * 1000),
-  projectedSecondsFor100kEncounters: Math.round((100_000 / encounters) * best.ms / 100) / 10,
+  projectedSecondsFor100kEncounters: Math.round(((100_000 / encounters) * best.ms) / 100) / 10,
 };
 console.log(JSON.stringify(result, null, 2));
 mkdirSync('bench/results', { recursive: true }); // run from the package root (npm run bench)

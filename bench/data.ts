@@ -13,7 +13,12 @@ export const EXTRA = ['diastolic_bp', 'gcs', 'age', 'lactate', 'creatinine', 'wh
 
 const CONSCIOUSNESS = vectorFromArray(['A', 'C', 'V', 'P', 'U'], new Utf8());
 
-function column(n: number, nullRate: number, seed: number, draw: (u: number, z: number) => number): { values: Float64Array; validity: Uint8Array | undefined; nulls: number } {
+function column(
+  n: number,
+  nullRate: number,
+  seed: number,
+  draw: (u: number, z: number) => number,
+): { values: Float64Array; validity: Uint8Array | undefined; nulls: number } {
   const rng = createRandom(seed);
   const values = new Float64Array(n);
   for (let i = 0; i < n; i++) values[i] = draw(rng.next(), rng.normal());
@@ -64,10 +69,25 @@ export function benchTable(n: number, nullRate: number, seed = 1, batchRows = 1 
     const slice = (v: Uint8Array | undefined): Uint8Array | undefined => (v === undefined ? undefined : sliceBits(v, start, len));
     const children: Data[] = cols.map((c) => {
       const bm = slice(c.validity);
-      return makeData({ type: new Float64(), length: len, nullCount: bm === undefined ? 0 : len - popcount(bm, len), nullBitmap: bm, data: c.values.subarray(start, start + len) });
+      return makeData({
+        type: new Float64(),
+        length: len,
+        nullCount: bm === undefined ? 0 : len - popcount(bm, len),
+        nullBitmap: bm,
+        data: c.values.subarray(start, start + len),
+      });
     });
     const cbm = slice(cons.validity);
-    children.push(makeData({ type: dictType, length: len, nullCount: cbm === undefined ? 0 : len - popcount(cbm, len), nullBitmap: cbm, data: codes.subarray(start, start + len), dictionary: CONSCIOUSNESS } as never));
+    children.push(
+      makeData({
+        type: dictType,
+        length: len,
+        nullCount: cbm === undefined ? 0 : len - popcount(cbm, len),
+        nullBitmap: cbm,
+        data: codes.subarray(start, start + len),
+        dictionary: CONSCIOUSNESS,
+      } as never),
+    );
     batches.push(new RecordBatch(schema, makeData({ type: new Struct(fields), length: len, nullCount: 0, children })));
   }
   return new ArrowTable(schema, batches);

@@ -50,7 +50,15 @@ for (const n of sizes) {
       bench.add(`ewskit scoreObservation per row (${sample.toLocaleString('en-GB')}-row sample, scaled)`, () => {
         const rr = table.getChild('respiratory_rate');
         for (let i = 0; i < sample; i++) {
-          scoreObservation(news2, { respiratoryRate: rr?.get(i) as number, spo2: 97, onOxygen: false, systolicBP: 120, heartRate: 80, consciousness: 'A', temperature: 37 });
+          scoreObservation(news2, {
+            respiratoryRate: rr?.get(i) as number,
+            spo2: 97,
+            onOxygen: false,
+            systolicBP: 120,
+            heartRate: 80,
+            consciousness: 'A',
+            temperature: 37,
+          });
         }
       });
     }
@@ -69,7 +77,9 @@ for (const n of sizes) {
         rowsPerSecond: Math.round((n / medianMs) * 1000),
       };
       results.push(row);
-      console.log(`${String(n).padStart(9)} rows, ${(nullRate * 100).toFixed(0)}% nulls  ${row.medianMs.toFixed(1).padStart(9)} ms  ${(row.rowsPerSecond / 1e6).toFixed(1).padStart(7)} M rows/s  ${task.name}`);
+      console.log(
+        `${String(n).padStart(9)} rows, ${(nullRate * 100).toFixed(0)}% nulls  ${row.medianMs.toFixed(1).padStart(9)} ms  ${(row.rowsPerSecond / 1e6).toFixed(1).padStart(7)} M rows/s  ${task.name}`,
+      );
     }
   }
 }
@@ -90,7 +100,9 @@ const ratios = results
   });
 console.log('\nNEWS2 kernel ratios (median rows/s over baseline rows/s, same run):');
 for (const r of ratios) {
-  console.log(`  ${String(r.rows).padStart(9)} rows, ${(r.nullRate * 100).toFixed(0)}% nulls: ${r.vsMemoryFloor}× memory floor, ${r.vsPerRowObjects}× per-row objects`);
+  console.log(
+    `  ${String(r.rows).padStart(9)} rows, ${(r.nullRate * 100).toFixed(0)}% nulls: ${r.vsMemoryFloor}× memory floor, ${r.vsPerRowObjects}× per-row objects`,
+  );
 }
 mkdirSync('bench/results', { recursive: true }); // run from the package root (npm run bench)
 writeFileSync(

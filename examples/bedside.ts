@@ -15,7 +15,11 @@ const result = scoreObservation(news2, {
 });
 
 console.log(`NEWS2 ${result.total} — ${result.risk} risk${result.redFlag ? ' (red score)' : ''}`);
-console.log(`Subscores: ${Object.entries(result.subscores).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+console.log(
+  `Subscores: ${Object.entries(result.subscores)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ')}`,
+);
 console.log(`Monitoring: ${result.response?.monitoring}`);
 console.log(`Response: ${result.response?.action}`);
 

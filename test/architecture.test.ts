@@ -35,12 +35,30 @@ describe('floors and their never-rules', () => {
     it(`${floor}/ imports only ${allowed.join(', ')}`, () => {
       const files = sources(join(root, floor));
       expect(files.length).toBeGreaterThan(3);
-      const offenders = files.flatMap((f) => floorsImported(f).filter((t) => !allowed.includes(t)).map((t) => `${relative(root, f)} → ${t}/`));
+      const offenders = files.flatMap((f) =>
+        floorsImported(f)
+          .filter((t) => !allowed.includes(t))
+          .map((t) => `${relative(root, f)} → ${t}/`),
+      );
       expect(offenders).toEqual([]);
     });
   }
   it('the stage folders exist (the tree shows the path from definition to report)', () => {
-    for (const dir of ['scores/catalogue', 'scores/definition', 'scores/plan', 'scores/kernel', 'scores/evaluate', 'scores/sql', 'validation/stats', 'validation/metrics', 'validation/bootstrap', 'validation/cohort', 'validation/fit', 'validation/study', 'validation/report']) {
+    for (const dir of [
+      'scores/catalogue',
+      'scores/definition',
+      'scores/plan',
+      'scores/kernel',
+      'scores/evaluate',
+      'scores/sql',
+      'validation/stats',
+      'validation/metrics',
+      'validation/bootstrap',
+      'validation/cohort',
+      'validation/fit',
+      'validation/study',
+      'validation/report',
+    ]) {
       expect(statSync(join(root, dir)).isDirectory(), dir).toBe(true);
     }
   });

@@ -11,7 +11,12 @@ const examples = readdirSync(dir).filter((f) => f.endsWith('.ts'));
 function expectedOutput(source: string): string[] {
   const at = source.lastIndexOf('// Output:');
   if (at < 0) return [];
-  return source.slice(at).split('\n').slice(1).filter((l) => l.startsWith('//')).map((l) => l.replace(/^\/\/ ?/, ''));
+  return source
+    .slice(at)
+    .split('\n')
+    .slice(1)
+    .filter((l) => l.startsWith('//'))
+    .map((l) => l.replace(/^\/\/ ?/, ''));
 }
 
 describe('examples', () => {

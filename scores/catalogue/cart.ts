@@ -31,12 +31,31 @@ export const cart: BandedScore = {
         { min: 30, points: 22 },
       ],
     },
-    { field: 'heartRate', bands: [{ max: 109, points: 0 }, { min: 110, max: 139, points: 4 }, { min: 140, points: 13 }] },
+    {
+      field: 'heartRate',
+      bands: [
+        { max: 109, points: 0 },
+        { min: 110, max: 139, points: 4 },
+        { min: 140, points: 13 },
+      ],
+    },
     {
       field: 'diastolicBP',
-      bands: [{ max: 34, points: 13 }, { min: 35, max: 39, points: 6 }, { min: 40, max: 49, points: 4 }, { min: 50, points: 0 }],
+      bands: [
+        { max: 34, points: 13 },
+        { min: 35, max: 39, points: 6 },
+        { min: 40, max: 49, points: 4 },
+        { min: 50, points: 0 },
+      ],
     },
-    { field: 'age', bands: [{ max: 54, points: 0 }, { min: 55, max: 69, points: 4 }, { min: 70, points: 9 }] },
+    {
+      field: 'age',
+      bands: [
+        { max: 54, points: 0 },
+        { min: 55, max: 69, points: 4 },
+        { min: 70, points: 9 },
+      ],
+    },
   ],
   risks: [],
   rules: [],

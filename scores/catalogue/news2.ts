@@ -24,8 +24,7 @@ export const news2: BandedScore = {
   id: 'news2',
   name: 'NEWS2',
   version: '2017',
-  source:
-    'Royal College of Physicians. National Early Warning Score (NEWS) 2. London: RCP, 2017. Chart 1 (scoring), Charts 2–4 (triggers and response).',
+  source: 'Royal College of Physicians. National Early Warning Score (NEWS) 2. London: RCP, 2017. Chart 1 (scoring), Charts 2–4 (triggers and response).',
   parameters: [
     {
       field: 'respiratoryRate',
@@ -111,16 +110,14 @@ export const news2: BandedScore = {
       risk: 'high',
       totalMin: 7,
       monitoring: 'Continuous monitoring of vital signs',
-      action:
-        'Emergency assessment by a clinical team or critical-care outreach team with critical-care competencies; consider transfer to level 2/3 care',
+      action: 'Emergency assessment by a clinical team or critical-care outreach team with critical-care competencies; consider transfer to level 2/3 care',
     },
     {
       risk: 'medium',
       totalMin: 5,
       totalMax: 6,
       monitoring: 'Minimum 1-hourly',
-      action:
-        'Urgent review by a ward-based doctor or acute team nurse competent in the assessment of acute illness; key threshold for urgent response',
+      action: 'Urgent review by a ward-based doctor or acute team nurse competent in the assessment of acute illness; key threshold for urgent response',
     },
     {
       risk: 'low-medium',

@@ -18,14 +18,28 @@ export const qsofa: BandedScore = {
   id: 'qsofa',
   name: 'qSOFA',
   version: 'Sepsis-3 (2016)',
-  source:
-    'Seymour CW, Liu VX, Iwashyna TJ, et al. Assessment of clinical criteria for sepsis (Sepsis-3). JAMA 2016;315:762–74.',
+  source: 'Seymour CW, Liu VX, Iwashyna TJ, et al. Assessment of clinical criteria for sepsis (Sepsis-3). JAMA 2016;315:762–74.',
   parameters: [
-    { field: 'respiratoryRate', bands: [{ max: 21, points: 0 }, { min: 22, points: 1 }] },
-    { field: 'systolicBP', bands: [{ max: 100, points: 1 }, { min: 101, points: 0 }] },
+    {
+      field: 'respiratoryRate',
+      bands: [
+        { max: 21, points: 0 },
+        { min: 22, points: 1 },
+      ],
+    },
+    {
+      field: 'systolicBP',
+      bands: [
+        { max: 100, points: 1 },
+        { min: 101, points: 0 },
+      ],
+    },
     {
       field: 'gcs',
-      bands: [{ max: 14, points: 1 }, { min: 15, points: 0 }],
+      bands: [
+        { max: 14, points: 1 },
+        { min: 15, points: 0 },
+      ],
       fallback: { field: 'consciousness', points: { A: 0, C: 1, V: 1, P: 1, U: 1 } },
     },
   ],

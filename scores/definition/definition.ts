@@ -43,8 +43,7 @@ export interface DiscreteParameter {
 
 /** A fallback is a plain parameter on another input (no variants, no fallback of its own). */
 export type FallbackParameter =
-  | { readonly field: FieldName; readonly bands: readonly Band[] }
-  | { readonly field: FieldName; readonly points: Readonly<Record<string, number | null>> };
+  { readonly field: FieldName; readonly bands: readonly Band[] } | { readonly field: FieldName; readonly points: Readonly<Record<string, number | null>> };
 
 export type Parameter = NumericParameter | DiscreteParameter;
 

@@ -25,22 +25,12 @@ export function fieldTypeError(fn: string, field: string, expected: string, rece
 
 /** A required column is absent from a table. */
 export function missingColumnError(fn: string, column: string, score: string, accepted: string): TypeError {
-  return new TypeError(
-    `${fn}: column "${column}" is required by score "${score}" but the table has no such column (expected ${accepted}).`,
-  );
+  return new TypeError(`${fn}: column "${column}" is required by score "${score}" but the table has no such column (expected ${accepted}).`);
 }
 
 /** A column exists but its Arrow type cannot be read for the role it plays. */
-export function columnTypeError(
-  fn: string,
-  column: string,
-  score: string,
-  found: string,
-  accepted: string,
-): TypeError {
-  return new TypeError(
-    `${fn}: column "${column}" (needed by score "${score}") has Arrow type ${found}; expected ${accepted}.`,
-  );
+export function columnTypeError(fn: string, column: string, score: string, found: string, accepted: string): TypeError {
+  return new TypeError(`${fn}: column "${column}" (needed by score "${score}") has Arrow type ${found}; expected ${accepted}.`);
 }
 
 /** An option has a value outside what the function accepts. */

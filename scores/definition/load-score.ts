@@ -79,7 +79,8 @@ function checkParameter(c: ShapeChecker, p: Json, path: string, allowFallback: b
   if (hasBands) checkBands(c, p.bands, `${path}.bands`);
   if (hasPoints && c.object(p.points, `${path}.points`)) {
     for (const [code, v] of Object.entries(p.points)) {
-      if (v !== null && (typeof v !== 'number' || !Number.isFinite(v))) c.problems.push(`${path}.points.${code}: expected a number or null; received ${brief(v)}`);
+      if (v !== null && (typeof v !== 'number' || !Number.isFinite(v)))
+        c.problems.push(`${path}.points.${code}: expected a number or null; received ${brief(v)}`);
     }
   }
   if (c.array(p.variants, `${path}.variants`, true)) {

@@ -21,7 +21,23 @@ function checkMissing(c: ShapeChecker, m: Json, path: string): void {
 
 /** Check the shape of a model-based definition; problems go to the checker. */
 export function validateModelShape(c: ShapeChecker, d: Record<string, Json>): void {
-  c.known(d, '$', ['kind', 'id', 'name', 'version', 'source', 'outcome', 'horizonHours', 'intercept', 'terms', 'zones', 'illustrative', 'derivation', 'notes', '$schema', 'description']);
+  c.known(d, '$', [
+    'kind',
+    'id',
+    'name',
+    'version',
+    'source',
+    'outcome',
+    'horizonHours',
+    'intercept',
+    'terms',
+    'zones',
+    'illustrative',
+    'derivation',
+    'notes',
+    '$schema',
+    'description',
+  ]);
   for (const k of ['id', 'name', 'version', 'source', 'outcome'] as const) c.string(d[k], `$.${k}`);
   c.number(d.horizonHours, '$.horizonHours');
   c.number(d.intercept, '$.intercept');

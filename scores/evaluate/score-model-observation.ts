@@ -104,7 +104,10 @@ export function scoreModelObservation(score: ModelScore, observation: Record<str
     if (st.kind === 'flagged' && observation[term.field] !== null && observation[term.field] !== undefined) flags.push(`${st.reason}:${term.field}`);
     let c: number | null = null;
     if (st.kind === 'value') {
-      c = field.kind === 'numeric' ? numericContribution(term, field, st.q) : ((term.type === 'categories' ? term.weights[field.codes[st.q] as string] : undefined) ?? null);
+      c =
+        field.kind === 'numeric'
+          ? numericContribution(term, field, st.q)
+          : ((term.type === 'categories' ? term.weights[field.codes[st.q] as string] : undefined) ?? null);
     }
     contributions[term.field] = c;
     if (c === null) usable = false;

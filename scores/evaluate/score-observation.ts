@@ -109,11 +109,7 @@ function pointsFromBands(bands: readonly Band[], q: number, precision: number): 
 }
 
 /** The bands that apply given the known discrete codes; every completion of unknown ones is tried. */
-function candidateBands(
-  variants: readonly BandVariant[],
-  fallback: readonly Band[],
-  states: ReadonlyMap<FieldName, InputState>,
-): (readonly Band[])[] {
+function candidateBands(variants: readonly BandVariant[], fallback: readonly Band[], states: ReadonlyMap<FieldName, InputState>): (readonly Band[])[] {
   const conditionFields = [...new Set(variants.flatMap((v) => Object.keys(v.when) as FieldName[]))];
   let assignments: Map<FieldName, number>[] = [new Map()];
   for (const name of conditionFields) {

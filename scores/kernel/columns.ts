@@ -34,8 +34,10 @@ function isNumberType(t: DataType): boolean {
 }
 
 function needsConversion(t: DataType): boolean {
-  return (t.typeId === Type.Int && (t as unknown as { bitWidth: number }).bitWidth === 64) ||
-    (t.typeId === Type.Float && (t as unknown as { precision: number }).precision === 0);
+  return (
+    (t.typeId === Type.Int && (t as unknown as { bitWidth: number }).bitWidth === 64) ||
+    (t.typeId === Type.Float && (t as unknown as { precision: number }).precision === 0)
+  );
 }
 
 function isStringType(t: DataType): boolean {

@@ -84,10 +84,7 @@ function numericRead(k: number, field: NumericField, layout: ReaderLayout): stri
   if (field.plausible[0] < 0) throw new RangeError('kernel: numeric fields must have a non-negative plausible minimum');
   if (layout.kind === 'absent') return `const s${k} = 0;\nst |= ${missingBit(k)};`;
   const slot = `(x${k} | 0) ${lo >= 1 ? `- ${lo - 1}` : `+ ${1 - lo}`}`;
-  const lines = [
-    `const x${k} = V${k}[i] * ${scale} + ${half + 1e-9};`,
-    `const ok${k} = x${k} >= ${lo} && x${k} < ${hi + 1} ? 1 : 0;`,
-  ];
+  const lines = [`const x${k} = V${k}[i] * ${scale} + ${half + 1e-9};`, `const ok${k} = x${k} >= ${lo} && x${k} < ${hi + 1} ? 1 : 0;`];
   if (!layout.nullable) {
     // Branch-free: an unusable value takes slot 0 (no subscore) and sets its flag bit.
     lines.push(`const s${k} = ok${k} === 1 ? ${slot} : 0;`, `st |= (ok${k} ^ 1) << ${16 + k};`);
@@ -112,7 +109,10 @@ function discreteRead(k: number, field: DiscreteField, layout: ReaderLayout): st
       break;
     case 'numcode': {
       const values = field.accepts === 'boolean' ? [0, 1] : field.codes.map(Number);
-      m = `(v${k} === ${values[0]} ? 0 : ${values.slice(1).map((v, j) => `v${k} === ${v} ? ${j + 1} : `).join('')}-2)`;
+      m = `(v${k} === ${values[0]} ? 0 : ${values
+        .slice(1)
+        .map((v, j) => `v${k} === ${v} ? ${j + 1} : `)
+        .join('')}-2)`;
       break;
     }
     case 'dict':
@@ -126,12 +126,8 @@ function discreteRead(k: number, field: DiscreteField, layout: ReaderLayout): st
   }
   const lines = [`let s${k} = ${d};`];
   if (layout.kind === 'numcode') lines.push(`const v${k} = V${k}[i];`);
-  const whenMissing =
-    field.missingMeans !== undefined ? `s${k} = ${field.codes.indexOf(field.missingMeans)};` : `st |= ${missingBit(k)};`;
-  const read = [
-    `const m${k} = ${m};`,
-    `if (m${k} >= 0) s${k} = m${k}; else if (m${k} === -1) { ${whenMissing} } else st |= ${flagBit(k)};`,
-  ];
+  const whenMissing = field.missingMeans !== undefined ? `s${k} = ${field.codes.indexOf(field.missingMeans)};` : `st |= ${missingBit(k)};`;
+  const read = [`const m${k} = ${m};`, `if (m${k} >= 0) s${k} = m${k}; else if (m${k} === -1) { ${whenMissing} } else st |= ${flagBit(k)};`];
   if (layout.nullable && layout.kind !== 'absent') {
     lines.push(`if ((B${k}[(O${k} + i) >> 3] >> ((O${k} + i) & 7)) & 1) {`, ...read, `} else { ${whenMissing} }`);
   } else {
@@ -187,8 +183,7 @@ function scoreBody(g: number, plan: ScorePlan, map: readonly number[], zeroMissi
     const primary = `L${g}_${j}[${segment} + s${u(p.input)}]`;
     if (p.fallback === undefined) body.push(`const ${v} = ${primary};`);
     else body.push(`const ${v} = (st & ${missingBit(u(p.input))}) !== 0 ? F${g}_${j}[s${u(p.fallback.input)}] : ${primary};`);
-    const notOnChart = (t: Int8Array, k: number): string[] =>
-      t.includes(NOT_ON_CHART) ? [`if (${v} === ${NOT_ON_CHART}) st${g} |= ${flagBit(u(k))};`] : [];
+    const notOnChart = (t: Int8Array, k: number): string[] => (t.includes(NOT_ON_CHART) ? [`if (${v} === ${NOT_ON_CHART}) st${g} |= ${flagBit(u(k))};`] : []);
     body.push(...notOnChart(p.table, p.input));
     if (p.fallback !== undefined) {
       body.push(...notOnChart(p.fallback.table, p.fallback.input));
@@ -203,9 +198,7 @@ function scoreBody(g: number, plan: ScorePlan, map: readonly number[], zeroMissi
   const zeroSum = ps.map((p) => `(${p} < 0 ? 0 : ${p})`).join(' + ');
   const flagMask = plan.inputs.reduce((m, _, k) => (m | flagBit(u(k))) >>> 0, 0);
   body.push(
-    zeroMissing
-      ? `const t${g} = st${g} === 0 ? ${sum} : (st${g} & ${flagMask}) === 0 ? ${zeroSum} : -1;`
-      : `const t${g} = st${g} === 0 ? ${sum} : -1;`,
+    zeroMissing ? `const t${g} = st${g} === 0 ? ${sum} : (st${g} & ${flagMask}) === 0 ? ${zeroSum} : -1;` : `const t${g} = st${g} === 0 ? ${sum} : -1;`,
   );
   const redExpr = Number.isFinite(plan.redMin) ? ps.map((p) => `(${p} >= ${plan.redMin})`).join(' | ') : '0';
   body.push(
@@ -234,7 +227,7 @@ function modelBody(g: number, plan: ModelPlan, map: readonly number[]): string[]
     const v = `c${g}_${j}`;
     const slot = `C${g}_${j}[s${u(t.input)}]`;
     body.push(
-      t.imputeSlot >= 0 ? `const ${v} = (st & ${missingBit(u(t.input))}) !== 0 ? ${(t.table[t.imputeSlot] as number)} : ${slot};` : `const ${v} = ${slot};`,
+      t.imputeSlot >= 0 ? `const ${v} = (st & ${missingBit(u(t.input))}) !== 0 ? ${t.table[t.imputeSlot] as number} : ${slot};` : `const ${v} = ${slot};`,
       `W${g}_${j}[i] = ${v};`,
     );
     cs.push(v);
@@ -286,10 +279,7 @@ export function generateKernelSource(group: PlanGroup, layouts: readonly ReaderL
       `const EXI${g} = outs[${g}].exceptionRows, EXS${g} = outs[${g}].exceptionStatus;`,
       `let ne${g} = 0, redBits${g} = 0, cmpBits${g} = 0;`,
     );
-    post.push(
-      `if ((n & 7) !== 0) { RED${g}[n >> 3] = redBits${g}; CMP${g}[n >> 3] = cmpBits${g}; }`,
-      `outs[${g}].exceptions = ne${g};`,
-    );
+    post.push(`if ((n & 7) !== 0) { RED${g}[n >> 3] = redBits${g}; CMP${g}[n >> 3] = cmpBits${g}; }`, `outs[${g}].exceptions = ne${g};`);
   });
   const body: string[] = ['let st = 0;'];
   group.inputs.forEach((input, k) => {
@@ -297,13 +287,7 @@ export function generateKernelSource(group: PlanGroup, layouts: readonly ReaderL
     body.push(input.field.kind === 'numeric' ? numericRead(k, input.field, layout) : discreteRead(k, input.field, layout));
   });
   group.scores.forEach(({ plan, map }, g) => body.push(...(isModelPlan(plan) ? modelBody(g, plan, map) : scoreBody(g, plan, map, zeroMissing))));
-  return [
-    ...pre,
-    'for (let i = 0; i < n; i++) {',
-    ...body.map((l) => `  ${l.replace(/\n/g, '\n  ')}`),
-    '}',
-    ...post,
-  ].join('\n');
+  return [...pre, 'for (let i = 0; i < n; i++) {', ...body.map((l) => `  ${l.replace(/\n/g, '\n  ')}`), '}', ...post].join('\n');
 }
 
 const cache = new Map<string, BatchKernel>();

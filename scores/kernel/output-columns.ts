@@ -43,14 +43,7 @@ export function indexTypeFor(size: number): Int8 | Int16 | Int32 {
  * @param rows exception rows, `count` of them
  * @param keys one dictionary key per exception row (−1 = null)
  */
-export function sparseDictionaryData(
-  type: Dictionary,
-  dictionary: Vector,
-  n: number,
-  rows: Int32Array,
-  keys: Int32Array,
-  count: number,
-): Data {
+export function sparseDictionaryData(type: Dictionary, dictionary: Vector, n: number, rows: Int32Array, keys: Int32Array, count: number): Data {
   const size = dictionary.length;
   const data = size <= 127 ? new Int8Array(n) : size <= 32767 ? new Int16Array(n) : new Int32Array(n);
   const bitmap = new Uint8Array(bitmapBytes(n));

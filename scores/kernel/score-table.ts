@@ -112,10 +112,15 @@ function describeExceptions(
   const byMask = new Map<number, number>(); // missing-input mask → dictionary key
   const byImputed = new Map<number, number>();
   const names = (mask: number): string =>
-    ordered.filter(({ k }) => (mask & missingBit(k)) !== 0).map(({ input }) => input.field.column).join(';');
+    ordered
+      .filter(({ k }) => (mask & missingBit(k)) !== 0)
+      .map(({ input }) => input.field.column)
+      .join(';');
   const missMask = group.inputs.reduce((m, _, k) => m | missingBit(k), 0);
   // Name inputs in canonical schema order, whichever scores were grouped together.
-  const order = group.inputs.map((_, k) => k).sort((a, b) => schemaOrder((group.inputs[a] as PlanInput).field.field) - schemaOrder((group.inputs[b] as PlanInput).field.field));
+  const order = group.inputs
+    .map((_, k) => k)
+    .sort((a, b) => schemaOrder((group.inputs[a] as PlanInput).field.field) - schemaOrder((group.inputs[b] as PlanInput).field.field));
   const ordered = order.map((k) => ({ k, input: group.inputs[k] as PlanInput }));
   // A flagged number is either non-finite or out of range; a flagged code is unknown (or a non-finite number).
   const numbers = group.inputs.map((_, k) => {
@@ -155,7 +160,9 @@ function describeExceptions(
       if (key === undefined) {
         const reasons = ordered
           .filter(({ k }) => (st & flagBit(k)) !== 0)
-          .map(({ k, input }) => `${flagReason(input.field, (nonFinite >> k) & 1 ? Number.NaN : input.field.kind === 'numeric' ? 0 : '')}:${input.field.column}`);
+          .map(
+            ({ k, input }) => `${flagReason(input.field, (nonFinite >> k) & 1 ? Number.NaN : input.field.kind === 'numeric' ? 0 : '')}:${input.field.column}`,
+          );
         key = dicts.flags.key(reasons.join(';'));
         byFlags.set(cacheKey, key);
       }
@@ -199,8 +206,14 @@ function newOutput(plan: AnyPlan, n: number): KernelOutput | ModelKernelOutput {
 /** Run one group's kernel over every batch; results per score, per batch. */
 function runGroup(group: PlanGroup, table: Table, batches: readonly RecordBatch[], zeroMissing: boolean, dicts: readonly ScoreDictionaries[]): ScoreBatch[][] {
   const neededBy = (k: number): string =>
-    group.scores.filter((s) => s.map.includes(k) && s.plan.inputs[s.map.indexOf(k)]?.required).map((s) => s.plan.definition.id).join('", "') ||
-    group.scores.filter((s) => s.map.includes(k)).map((s) => s.plan.definition.id).join('", "');
+    group.scores
+      .filter((s) => s.map.includes(k) && s.plan.inputs[s.map.indexOf(k)]?.required)
+      .map((s) => s.plan.definition.id)
+      .join('", "') ||
+    group.scores
+      .filter((s) => s.map.includes(k))
+      .map((s) => s.plan.definition.id)
+      .join('", "');
   const bindings = bindColumns(FN, neededBy, table.schema, group.inputs);
   const perScore: ScoreBatch[][] = group.scores.map(() => []);
   for (const batch of batches) {
@@ -259,12 +272,23 @@ function modelColumns(def: ModelScore, plan: ModelPlan, dicts: ScoreDictionaries
   const names = outputColumns(def);
   const at = (k: number): string => names[k] as string;
   const riskType = new Dictionary(new Utf8(), new Int8(), id());
-  const riskVector = vectorFromArray(def.zones.map((z) => z.label), new Utf8());
+  const riskVector = vectorFromArray(
+    def.zones.map((z) => z.label),
+    new Utf8(),
+  );
   const missing = stringColumn(at(names.length - 3), dicts.missing, id);
   const imputed = stringColumn(at(names.length - 2), dicts.imputed, id);
   const flags = stringColumn(at(names.length - 1), dicts.flags, id);
   const fields = [
-    new Field(at(0), new Float64(), true, new Map([['ewskit.outcome', def.outcome], ['ewskit.horizon_hours', String(def.horizonHours)]])),
+    new Field(
+      at(0),
+      new Float64(),
+      true,
+      new Map([
+        ['ewskit.outcome', def.outcome],
+        ['ewskit.horizon_hours', String(def.horizonHours)],
+      ]),
+    ),
     new Field(at(1), new Float64(), true),
     new Field(at(2), riskType, true),
     new Field(at(3), new Bool(), false),
@@ -379,9 +403,18 @@ export function scoreTable(scores: ScoreDefinition | readonly ScoreDefinition[],
   const kept = table.schema.fields.map((f, i) => ({ f, i })).filter(({ f }) => !added.has(f.name));
   const metadata = new Map(table.schema.metadata);
   for (const d of defs) {
-    const meta = d.kind === 'model'
-      ? { score: d.id, name: d.name, version: d.version, kind: 'model', outcome: d.outcome, horizonHours: d.horizonHours, illustrative: d.illustrative === true }
-      : { score: d.id, name: d.name, version: d.version, missingPolicy: policy };
+    const meta =
+      d.kind === 'model'
+        ? {
+            score: d.id,
+            name: d.name,
+            version: d.version,
+            kind: 'model',
+            outcome: d.outcome,
+            horizonHours: d.horizonHours,
+            illustrative: d.illustrative === true,
+          }
+        : { score: d.id, name: d.name, version: d.version, missingPolicy: policy };
     metadata.set(`ewskit.${d.id}`, JSON.stringify(meta));
   }
   const schema = new Schema([...kept.map(({ f }) => f), ...columns.flatMap((c) => c.fields)], metadata);
@@ -417,7 +450,16 @@ export function kernelSource(scores: ScoreDefinition | readonly ScoreDefinition[
   if (defs.length === 0) throw optionError(fn, 'scores', 'at least one score definition', defs);
   const group = groupPlans(defs.map((d) => planFor(d)));
   if (group === undefined) throw optionError(fn, 'scores', 'scores reading at most 16 distinct inputs together', defs.map((d) => d.id).join(', '));
-  const bindings = bindColumns(fn, (k) => group.scores.filter((s) => s.map.includes(k)).map((s) => s.plan.definition.id).join('", "'), table.schema, group.inputs);
+  const bindings = bindColumns(
+    fn,
+    (k) =>
+      group.scores
+        .filter((s) => s.map.includes(k))
+        .map((s) => s.plan.definition.id)
+        .join('", "'),
+    table.schema,
+    group.inputs,
+  );
   const batch = table.batches[0] ?? emptyBatch(table);
   const layouts = bindings.map((b) => {
     const data = b.position < 0 ? undefined : batch.data.children[b.position];

@@ -169,7 +169,7 @@ function compileNumeric(
         }
         candidates.add(hits[0] ?? -1);
       }
-      const only = candidates.size === 1 ? [...candidates][0] as number : -1;
+      const only = candidates.size === 1 ? ([...candidates][0] as number) : -1;
       table[combo * segment + (q - lo) + 1] = only;
       if (only > maxPoints) maxPoints = only;
     }
@@ -282,7 +282,8 @@ export function planScore(def: BandedScore): ScorePlan {
     if (p.fallback === undefined) return;
     const k = p.fallback.input;
     const others = parameters.some((q, i) => i !== j && (q.input === k || q.conditions.includes(k) || q.fallback?.input === k));
-    if (others || p.conditions.includes(k)) problems.push(`parameters[${j}].fallback: its input is read elsewhere in the score; a fallback input must be its own`);
+    if (others || p.conditions.includes(k))
+      problems.push(`parameters[${j}].fallback: its input is read elsewhere in the score; a fallback input must be its own`);
   });
   if (inputs.length > MAX_INPUTS) problems.push(`parameters: at most ${MAX_INPUTS} inputs; the definition reads ${inputs.length}`);
   if (def.parameters.length === 0) problems.push('parameters: expected at least one parameter');

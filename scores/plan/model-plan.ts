@@ -45,7 +45,9 @@ export function termContribution(term: ModelTerm, value: number): number | undef
   if (term.type === 'bands') {
     const field = FIELDS[term.field] as NumericField;
     const q = quantize(value, field.precision);
-    const hits = term.bands.filter((b) => (b.min === undefined || q >= quantize(b.min, field.precision)) && (b.max === undefined || q <= quantize(b.max, field.precision)));
+    const hits = term.bands.filter(
+      (b) => (b.min === undefined || q >= quantize(b.min, field.precision)) && (b.max === undefined || q <= quantize(b.max, field.precision)),
+    );
     return hits.length === 1 ? (hits[0]?.weight as number) : undefined;
   }
   return undefined;
@@ -85,7 +87,8 @@ function compileTerm(term: ModelTerm, path: string, problems: string[]): { table
   if (term.type === 'linear') {
     const k = term.knots;
     if (k.length < 2) problems.push(`${path}.knots: expected at least two knots`);
-    if (term.slopes.length !== k.length - 1) problems.push(`${path}.slopes: expected ${Math.max(0, k.length - 1)} slopes (one per interval between knots); received ${term.slopes.length}`);
+    if (term.slopes.length !== k.length - 1)
+      problems.push(`${path}.slopes: expected ${Math.max(0, k.length - 1)} slopes (one per interval between knots); received ${term.slopes.length}`);
     for (let j = 1; j < k.length; j++) if (!((k[j] as number) > (k[j - 1] as number))) problems.push(`${path}.knots[${j}]: knots must increase strictly`);
   }
   const [lo, hi] = quantizedRange(field);
@@ -97,12 +100,18 @@ function compileTerm(term: ModelTerm, path: string, problems: string[]): { table
     if (c === undefined) gaps++;
     else table[q - lo + 1] = c;
   }
-  if (gaps > 0) problems.push(`${path}.bands: ${gaps} value(s) of ${term.field} in its plausible range ${field.plausible[0]}–${field.plausible[1]} ${field.unit} are covered by no band or by more than one`);
+  if (gaps > 0)
+    problems.push(
+      `${path}.bands: ${gaps} value(s) of ${term.field} in its plausible range ${field.plausible[0]}–${field.plausible[1]} ${field.unit} are covered by no band or by more than one`,
+    );
   let imputeSlot = -1;
   if (term.missing !== 'null') {
     const v = term.missing.impute;
     const q = typeof v === 'number' ? quantize(v, field.precision, field.rounding) : Number.NaN;
-    if (!(q >= lo && q <= hi)) problems.push(`${path}.missing.impute: expected a number in the plausible range ${field.plausible[0]}–${field.plausible[1]}; received ${JSON.stringify(v)}`);
+    if (!(q >= lo && q <= hi))
+      problems.push(
+        `${path}.missing.impute: expected a number in the plausible range ${field.plausible[0]}–${field.plausible[1]}; received ${JSON.stringify(v)}`,
+      );
     else imputeSlot = q - lo + 1;
   }
   return { table, imputeSlot };
@@ -115,7 +124,8 @@ function compileTerm(term: ModelTerm, path: string, problems: string[]): { table
  */
 export function planModel(def: ModelScore): ModelPlan {
   const problems: string[] = [];
-  if (typeof def.id !== 'string' || !ID_PATTERN.test(def.id)) problems.push(`id: expected lower-case letters, digits and "_", starting with a letter; received ${JSON.stringify(def.id)}`);
+  if (typeof def.id !== 'string' || !ID_PATTERN.test(def.id))
+    problems.push(`id: expected lower-case letters, digits and "_", starting with a letter; received ${JSON.stringify(def.id)}`);
   if (!Number.isFinite(def.intercept)) problems.push('intercept: expected a finite number');
   if (!(def.horizonHours > 0)) problems.push('horizonHours: expected a positive number of hours');
   const inputs: PlanInput[] = [];
@@ -134,7 +144,8 @@ export function planModel(def: ModelScore): ModelPlan {
   const z = def.zones;
   if (z.length === 0) problems.push('zones: expected at least one zone');
   if (z.length > 0 && z[0]?.min !== 0) problems.push(`zones[0].min: the zones must start at probability 0; received ${z[0]?.min}`);
-  if (z.length > 0 && z[z.length - 1]?.max !== 1) problems.push(`zones[${z.length - 1}].max: the zones must end at probability 1; received ${z[z.length - 1]?.max}`);
+  if (z.length > 0 && z[z.length - 1]?.max !== 1)
+    problems.push(`zones[${z.length - 1}].max: the zones must end at probability 1; received ${z[z.length - 1]?.max}`);
   z.forEach((zone, i) => {
     if (!(zone.min < zone.max)) problems.push(`zones[${i}]: min ${zone.min} is not below max ${zone.max}`);
     const next = z[i + 1];

@@ -74,7 +74,9 @@ function runs(table: ArrayLike<number>, keep: (v: number) => boolean): [number, 
 }
 
 function caseOf(index: string, table: ArrayLike<number>, keep: (v: number) => boolean, value: (v: number) => string): string {
-  const arms = runs(table, keep).map(([a, b, v]) => (a === b ? `WHEN ${index} = ${a} THEN ${value(v)}` : `WHEN ${index} BETWEEN ${a} AND ${b} THEN ${value(v)}`));
+  const arms = runs(table, keep).map(([a, b, v]) =>
+    a === b ? `WHEN ${index} = ${a} THEN ${value(v)}` : `WHEN ${index} BETWEEN ${a} AND ${b} THEN ${value(v)}`,
+  );
   return arms.length === 0 ? 'NULL' : `(CASE ${arms.join(' ')} END)`;
 }
 
@@ -119,7 +121,9 @@ function inputSql(input: PlanInput, k: number, dialect: SqlDialect, oxygenType: 
   let reason = `'unknown_code'`;
   if (d.accepts === 'string') {
     const norm = `regexp_replace(regexp_replace(lower(${c}), '^\\s+|\\s+$', '', 'g'), '\\s+', ' ', 'g')`;
-    code = `CASE ${norm} ${consciousnessWords().map(([w, code]) => `WHEN ${quoteString(w)} THEN ${d.codes.indexOf(code)}`).join(' ')} END`;
+    code = `CASE ${norm} ${consciousnessWords()
+      .map(([w, code]) => `WHEN ${quoteString(w)} THEN ${d.codes.indexOf(code)}`)
+      .join(' ')} END`;
   } else if (d.accepts === 'boolean' && oxygenType === 'boolean') {
     code = `CASE WHEN ${c} THEN 1 WHEN NOT ${c} THEN 0 END`;
   } else {
@@ -158,7 +162,10 @@ interface ScoreSql {
 }
 
 function ordered(inputs: readonly PlanInput[], map: readonly number[]): number[] {
-  return map.map((u, k) => ({ u, k })).sort((a, b) => schemaOrder(inputs[a.k]?.field.field as never) - schemaOrder(inputs[b.k]?.field.field as never)).map(({ u }) => u);
+  return map
+    .map((u, k) => ({ u, k }))
+    .sort((a, b) => schemaOrder(inputs[a.k]?.field.field as never) - schemaOrder(inputs[b.k]?.field.field as never))
+    .map(({ u }) => u);
 }
 
 function bandedSql(g: number, plan: ScorePlan, map: readonly number[], columns: readonly string[], policy: MissingPolicy): ScoreSql {
@@ -174,7 +181,13 @@ function bandedSql(g: number, plan: ScorePlan, map: readonly number[], columns: 
     const segment = p.conditions.map((c, ci) => `${B.slot(u(c))} * ${(p.strides[ci] as number) * p.segment}`).join(' + ');
     const index = segment === '' ? B.slot(u(p.input)) : `(${segment} + ${B.slot(u(p.input))})`;
     const primary = caseOf(index, p.table, (v) => v >= 0, String);
-    const offChart = (table: Int8Array, idx: string) => caseOf(idx, table, (v) => v === NOT_ON_CHART, () => 'TRUE');
+    const offChart = (table: Int8Array, idx: string) =>
+      caseOf(
+        idx,
+        table,
+        (v) => v === NOT_ON_CHART,
+        () => 'TRUE',
+      );
     if (p.fallback === undefined) {
       layerC.push(`${primary} AS ${quoteIdent(`p${j}`)}`);
       if (p.table.includes(NOT_ON_CHART)) flagged.set(u(p.input), `(${flagged.get(u(p.input))} OR COALESCE(${offChart(p.table, index)}, FALSE))`);
@@ -183,7 +196,8 @@ function bandedSql(g: number, plan: ScorePlan, map: readonly number[], columns: 
     const fb = p.fallback;
     const fbIndex = B.slot(u(fb.input));
     layerC.push(`CASE WHEN ${B.missing(u(p.input))} THEN ${caseOf(fbIndex, fb.table, (v) => v >= 0, String)} ELSE ${primary} END AS ${quoteIdent(`p${j}`)}`);
-    if (fb.table.includes(NOT_ON_CHART)) flagged.set(u(fb.input), `(${flagged.get(u(fb.input))} OR (${B.missing(u(p.input))} AND COALESCE(${offChart(fb.table, fbIndex)}, FALSE)))`);
+    if (fb.table.includes(NOT_ON_CHART))
+      flagged.set(u(fb.input), `(${flagged.get(u(fb.input))} OR (${B.missing(u(p.input))} AND COALESCE(${offChart(fb.table, fbIndex)}, FALSE)))`);
     const both = `(${B.missing(u(p.input))} AND ${B.missing(u(fb.input))})`;
     missing.set(u(p.input), both);
     missing.set(u(fb.input), both);
@@ -205,7 +219,12 @@ function bandedSql(g: number, plan: ScorePlan, map: readonly number[], columns: 
   const risk =
     plan.definition.rules.length === 0
       ? 'CAST(NULL AS VARCHAR)'
-      : caseOf(`(${D('t')} * 2 + CASE WHEN ${D('red')} THEN 1 ELSE 0 END)`, plan.riskOf, (v) => v >= 0, (v) => quoteString(risks[v] as string));
+      : caseOf(
+          `(${D('t')} * 2 + CASE WHEN ${D('red')} THEN 1 ELSE 0 END)`,
+          plan.riskOf,
+          (v) => v >= 0,
+          (v) => quoteString(risks[v] as string),
+        );
   const order = ordered(plan.inputs, map);
   const missingList = `NULLIF(concat_ws(';', ${order.map((x) => `CASE WHEN ${C(`m${x}`)} THEN ${quoteString(columns[x] as string)} END`).join(', ')}), '')`;
   const flagList = `NULLIF(concat_ws(';', ${order.map((x) => `CASE WHEN ${C(`f${x}`)} THEN ${B.reason(x)} || ${quoteString(`:${columns[x]}`)} END`).join(', ')}), '')`;
@@ -235,7 +254,10 @@ function modelSql(g: number, plan: ModelPlan, map: readonly number[], columns: r
     const k = u(t.input);
     let observed: string;
     if (term?.type === 'linear') {
-      const pieces = term.slopes.map((s, i) => `${num(s)} * (LEAST(GREATEST(${B.value(k)}, ${num(term.knots[i] as number)}), ${num(term.knots[i + 1] as number)}) - ${num(term.knots[i] as number)})`);
+      const pieces = term.slopes.map(
+        (s, i) =>
+          `${num(s)} * (LEAST(GREATEST(${B.value(k)}, ${num(term.knots[i] as number)}), ${num(term.knots[i + 1] as number)}) - ${num(term.knots[i] as number)})`,
+      );
       observed = `CASE WHEN ${B.slot(k)} > 0 THEN ${pieces.join(' + ')} END`;
     } else {
       observed = caseOf(B.slot(k), t.table, (v) => !Number.isNaN(v), num);
@@ -248,11 +270,20 @@ function modelSql(g: number, plan: ModelPlan, map: readonly number[], columns: r
   const layerD = [`${lp} AS "lp"`];
   const probability = `(1 / (1 + EXP(-${D('lp')})))`;
   const zones = def.zones;
-  const zone = `CASE ${zones.slice(1).map((_, i) => zones.length - 1 - i).map((z) => `WHEN ${probability} >= ${num(zones[z]?.min as number)} THEN ${quoteString(zones[z]?.label as string)}`).join(' ')} WHEN ${D('lp')} IS NOT NULL THEN ${quoteString(zones[0]?.label as string)} END`;
+  const zone = `CASE ${zones
+    .slice(1)
+    .map((_, i) => zones.length - 1 - i)
+    .map((z) => `WHEN ${probability} >= ${num(zones[z]?.min as number)} THEN ${quoteString(zones[z]?.label as string)}`)
+    .join(' ')} WHEN ${D('lp')} IS NOT NULL THEN ${quoteString(zones[0]?.label as string)} END`;
   const order = ordered(plan.inputs, map);
   const imputable = new Set(plan.terms.filter((t) => t.imputeSlot >= 0).map((t) => u(t.input)));
   const list = (pick: (x: number) => boolean, when: (x: number) => string, value: (x: number) => string) =>
-    `NULLIF(concat_ws(';', ${order.filter(pick).map((x) => `CASE WHEN ${when(x)} THEN ${value(x)} END`).join(', ') || 'NULL'}), '')`;
+    `NULLIF(concat_ws(';', ${
+      order
+        .filter(pick)
+        .map((x) => `CASE WHEN ${when(x)} THEN ${value(x)} END`)
+        .join(', ') || 'NULL'
+    }), '')`;
   const anyMissing = order.map((x) => B.missing(x)).join(' OR ');
   const anyFlag = order.map((x) => B.flagged(x)).join(' OR ');
   const at = (k: number) => names[k] as string;
@@ -264,9 +295,30 @@ function modelSql(g: number, plan: ModelPlan, map: readonly number[], columns: r
       [zone, at(2)],
       [`(NOT (${anyMissing} OR ${anyFlag}))`, at(3)],
       ...plan.terms.map((_, j): [string, string] => [C(`w${j}`), at(4 + j)]),
-      [list(() => true, B.missing, (x) => quoteString(columns[x] as string)), at(names.length - 3)],
-      [list((x) => imputable.has(x), B.missing, (x) => quoteString(columns[x] as string)), at(names.length - 2)],
-      [list(() => true, B.flagged, (x) => `${B.reason(x)} || ${quoteString(`:${columns[x]}`)}`), at(names.length - 1)],
+      [
+        list(
+          () => true,
+          B.missing,
+          (x) => quoteString(columns[x] as string),
+        ),
+        at(names.length - 3),
+      ],
+      [
+        list(
+          (x) => imputable.has(x),
+          B.missing,
+          (x) => quoteString(columns[x] as string),
+        ),
+        at(names.length - 2),
+      ],
+      [
+        list(
+          () => true,
+          B.flagged,
+          (x) => `${B.reason(x)} || ${quoteString(`:${columns[x]}`)}`,
+        ),
+        at(names.length - 1),
+      ],
     ],
   };
 }

@@ -89,7 +89,11 @@ function resolveScore(id: string): ScoreDefinition {
     if (!existsSync(id)) throw new Error(`score definition file "${id}" does not exist.`);
     return loadScore(readFileSync(id, 'utf8'));
   }
-  throw new UsageError(`unknown score "${id}" (built-in scores: ${listScores().map((s) => s.id).join(', ')}; or give a path to a .json definition)`);
+  throw new UsageError(
+    `unknown score "${id}" (built-in scores: ${listScores()
+      .map((s) => s.id)
+      .join(', ')}; or give a path to a .json definition)`,
+  );
 }
 
 function scoreFlags(repeated: Map<string, string[]>): ScoreDefinition[] {
@@ -192,11 +196,13 @@ async function validateCommand(args: readonly string[], io: CliIO): Promise<numb
   }
   const scores = scoreFlags(repeated);
   const groupBy = repeated.get('by') ?? [];
-  const reference = Object.fromEntries((repeated.get('reference') ?? []).map((r) => {
-    const at = r.indexOf('=');
-    if (at < 1) throw new UsageError(`--reference expects COLUMN=GROUP; received "${r}"`);
-    return [r.slice(0, at), r.slice(at + 1)];
-  }));
+  const reference = Object.fromEntries(
+    (repeated.get('reference') ?? []).map((r) => {
+      const at = r.indexOf('=');
+      if (at < 1) throw new UsageError(`--reference expects COLUMN=GROUP; received "${r}"`);
+      return [r.slice(0, at), r.slice(at + 1)];
+    }),
+  );
   const B = intFlag(flags, 'B', 1000, 0);
   const seed = intFlag(flags, 'seed', 1, 0);
   const horizon = Number(flags.get('horizon') ?? 24);
@@ -225,7 +231,9 @@ async function validateCommand(args: readonly string[], io: CliIO): Promise<numb
   const md = flags.get('md');
   if (md !== undefined) writeFileSync(md, markdown);
   io.stdout(`${markdown}\n`);
-  io.stderr(`ewskit validate: ${((performance.now() - started) / 1000).toFixed(1)} s${out === undefined ? '' : `; wrote ${out}`}${md === undefined ? '' : ` and ${md}`}.\n`);
+  io.stderr(
+    `ewskit validate: ${((performance.now() - started) / 1000).toFixed(1)} s${out === undefined ? '' : `; wrote ${out}`}${md === undefined ? '' : ` and ${md}`}.\n`,
+  );
   return 0;
 }
 
@@ -242,7 +250,14 @@ function fit(args: readonly string[], io: CliIO): number {
   const cohort = generateCohort({ profile, encounters, seed });
   const model = fitSeverityModel(cohort, APOLLO_TEMPLATE, {
     ridge,
-    derivation: { cohort: 'synthetic', profile, encounters, seed, generatorVersion: cohort.manifest.generatorVersion, command: `ewskit fit --profile ${profile} --encounters ${encounters} --seed ${seed}` },
+    derivation: {
+      cohort: 'synthetic',
+      profile,
+      encounters,
+      seed,
+      generatorVersion: cohort.manifest.generatorVersion,
+      command: `ewskit fit --profile ${profile} --encounters ${encounters} --seed ${seed}`,
+    },
   });
   writeFileSync(out, `${JSON.stringify(model, null, 2)}\n`);
   io.stdout(`Fitted ${model.name} on a ${profile} derivation cohort (${encounters.toLocaleString('en-GB')} encounters, seed ${seed}); wrote ${out}.\n`);
@@ -265,9 +280,11 @@ async function synth(args: readonly string[], io: CliIO): Promise<number> {
     profile = JSON.parse(readFileSync(name, 'utf8')) as Partial<CohortProfile>;
   }
   const started = performance.now();
-  const progress = io.tty === true
-    ? (done: number, total: number) => io.stderr(`\rGenerating ${total.toLocaleString('en-GB')} encounters: ${total === 0 ? 100 : Math.floor((100 * done) / total)}%`)
-    : undefined;
+  const progress =
+    io.tty === true
+      ? (done: number, total: number) =>
+          io.stderr(`\rGenerating ${total.toLocaleString('en-GB')} encounters: ${total === 0 ? 100 : Math.floor((100 * done) / total)}%`)
+      : undefined;
   const manifest = await writeCohort(out, { profile, encounters, seed, oximeterBias: bias, batchEncounters }, progress);
   if (io.tty === true) io.stderr('\n');
   const seconds = (performance.now() - started) / 1000;

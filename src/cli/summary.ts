@@ -67,9 +67,7 @@ export function formatSummary(score: ScoreDefinition, s: ScoreSummary): string {
     [score.kind === 'banded' && score.rules.length === 0 ? 'no published risk bands' : none, fmt(s.noTotal), pct(s.noTotal, s.rows)],
   ];
   const red =
-    score.kind === 'banded' && score.redFlag !== undefined
-      ? `Red score (a single parameter scoring ${score.redFlag.minPoints}): ${fmt(s.redFlag)} sets. `
-      : '';
+    score.kind === 'banded' && score.redFlag !== undefined ? `Red score (a single parameter scoring ${score.redFlag.minPoints}): ${fmt(s.redFlag)} sets. ` : '';
   const lines = [
     `| ${score.name} ${score.kind === 'model' ? 'risk zone' : 'risk band'} | observation sets | share |`,
     '|---|---:|---:|',

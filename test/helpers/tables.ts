@@ -36,14 +36,21 @@ export function tableOf(rows: readonly Observation[], opts: LayoutOptions = {}):
   const oxygen = pick('onOxygen') as (boolean | number | null)[];
   columns.on_oxygen =
     opts.oxygenAs === 'float'
-      ? vectorFromArray(oxygen.map((v) => (typeof v === 'boolean' ? Number(v) : v)), new Float64())
-      : vectorFromArray(oxygen.map((v) => (v === null ? null : typeof v === 'boolean' ? v : v === 1 ? true : v === 0 ? false : null)), new Bool());
+      ? vectorFromArray(
+          oxygen.map((v) => (typeof v === 'boolean' ? Number(v) : v)),
+          new Float64(),
+        )
+      : vectorFromArray(
+          oxygen.map((v) => (v === null ? null : typeof v === 'boolean' ? v : v === 1 ? true : v === 0 ? false : null)),
+          new Bool(),
+        );
   const consciousness = pick('consciousness') as (string | null)[];
   columns.consciousness =
-    opts.consciousnessAs === 'utf8'
-      ? vectorFromArray(consciousness, new Utf8())
-      : vectorFromArray(consciousness, new Dictionary(new Utf8(), new Int32()));
-  columns.row = vectorFromArray(rows.map((_, i) => i), new Int32());
+    opts.consciousnessAs === 'utf8' ? vectorFromArray(consciousness, new Utf8()) : vectorFromArray(consciousness, new Dictionary(new Utf8(), new Int32()));
+  columns.row = vectorFromArray(
+    rows.map((_, i) => i),
+    new Int32(),
+  );
   const whole = tableFromArrays(columns as never) as unknown as Table;
   if (opts.batchSize === undefined || rows.length <= opts.batchSize) return whole;
   const batches: RecordBatch[] = [];
@@ -60,4 +67,3 @@ export function rowOf(table: Table, i: number): Record<string, unknown> {
   for (const f of table.schema.fields) out[f.name] = table.getChild(f.name)?.get(i);
   return out;
 }
-

@@ -36,13 +36,22 @@ function typeExports(file: string): string[] {
 }
 
 describe('the public API in the README', () => {
-  for (const [entry, module, file] of [['core', core, 'src/index.ts'], ['node', node, 'src/node.ts']] as const) {
+  for (const [entry, module, file] of [
+    ['core', core, 'src/index.ts'],
+    ['node', node, 'src/node.ts'],
+  ] as const) {
     it(`lists every export of ${entry === 'core' ? 'ewskit' : 'ewskit/node'}, and nothing it does not export`, () => {
       const listed = named(section(entry));
       const values = Object.keys(module);
       const types = typeExports(file);
-      expect(values.filter((v) => !listed.has(v)), 'value exports missing from the README').toEqual([]);
-      expect(types.filter((t) => !listed.has(t)), 'type exports missing from the README').toEqual([]);
+      expect(
+        values.filter((v) => !listed.has(v)),
+        'value exports missing from the README',
+      ).toEqual([]);
+      expect(
+        types.filter((t) => !listed.has(t)),
+        'type exports missing from the README',
+      ).toEqual([]);
       const exported = new Set([...values, ...types, 'ewskit', 'node', 'docs']);
       const phantom = [...listed].filter((n) => !exported.has(n) && /^[A-Za-z]+$/.test(n) && n !== 'ewskit');
       expect(phantom, 'names in the README that are not exported').toEqual([]);

@@ -19,14 +19,14 @@ import { qnorm } from '../stats/normal.js';
 import type { Undefined } from '../stats/result.js';
 import { checkOptions, classReason, directionOf, levelOf, undefinedResult } from '../stats/result.js';
 
-
 /** Complete rows (every score, outcome and cluster present), with clusters numbered 0…G−1 in order of appearance. */
 function completeRows(fn: string, scores: Record<string, Scores>, outcome: Outcomes, cluster: Clusters) {
   const names = Object.keys(scores);
   if (names.length === 0) throw new TypeError(`${fn}: argument "scores" expected at least one named score.`);
   const n = outcome.length;
   for (const name of names) {
-    if ((scores[name] as Scores).length !== n) throw new TypeError(`${fn}: score "${name}" has ${(scores[name] as Scores).length} values; expected ${n} (one per outcome).`);
+    if ((scores[name] as Scores).length !== n)
+      throw new TypeError(`${fn}: score "${name}" has ${(scores[name] as Scores).length} values; expected ${n} (one per outcome).`);
   }
   if (cluster.length !== n) throw new TypeError(`${fn}: "cluster" has ${cluster.length} values; expected ${n} (one per outcome).`);
   const ids = new Map<string | number, number>();
@@ -37,10 +37,13 @@ function completeRows(fn: string, scores: Record<string, Scores>, outcome: Outco
     const y = outcomeValue(fn, outcome[i], i);
     const c = cluster[i];
     if (y < 0 || c === null || c === undefined) continue;
-    if (names.some((name) => {
-      const v = (scores[name] as Scores)[i];
-      return v === null || v === undefined || Number.isNaN(v);
-    })) continue;
+    if (
+      names.some((name) => {
+        const v = (scores[name] as Scores)[i];
+        return v === null || v === undefined || Number.isNaN(v);
+      })
+    )
+      continue;
     let g = ids.get(c);
     if (g === undefined) {
       g = ids.size;
@@ -127,13 +130,26 @@ export function clusterBootstrapAuroc(
   if (why !== null) return { ...why, nMissing };
   const arrays = names.map((name) => Float64Array.from(rows, (i) => sign * ((scores[name] as Scores)[i] as number) + 0));
   const estimates = arrays.map((s) => delongComponents(countsFor(fn, s, labels, 'higher').counts).auc);
-  const reps = groupBootstrap({ scores: arrays, labels, patient, patients: clusters, group: new Int32Array(rows.length), groups: 1, statistics: { auroc: aucStatistic }, B, seed });
+  const reps = groupBootstrap({
+    scores: arrays,
+    labels,
+    patient,
+    patients: clusters,
+    group: new Int32Array(rows.length),
+    groups: 1,
+    statistics: { auroc: aucStatistic },
+    B,
+    seed,
+  });
   const perScore = names.map((_, s) => reps.of('auroc', 0, s));
   // A replicate with one outcome class has no AUROC for any score: leave it out of every summary.
   const ok = Array.from({ length: B }, (_, r) => perScore.every((v) => Number.isFinite(v[r] as number)));
   const kept = ok.filter(Boolean).length;
   const summarise = (values: Float64Array, estimate: number): BootstrapEstimate => {
-    const p = percentileInterval(values.filter((_, r) => ok[r] === true), level);
+    const p = percentileInterval(
+      values.filter((_, r) => ok[r] === true),
+      level,
+    );
     return p === null ? undefinedResult(fn, 'no-defined-replicates', 'no resample had both outcome classes') : { defined: true, estimate, ci: p.ci, se: p.se };
   };
   const auc: Record<string, BootstrapEstimate> = {};
@@ -218,7 +234,11 @@ export function obuchowskiAuroc(score: Scores, outcome: Outcomes, cluster: Clust
     s01 += b * b;
     s11 += a * b;
   }
-  if (i10 < 2 || i01 < 2) return { ...undefinedResult(fn, 'too-few-clusters', 'the clustered variance needs at least two clusters with a positive and two with a negative'), nMissing };
+  if (i10 < 2 || i01 < 2)
+    return {
+      ...undefinedResult(fn, 'too-few-clusters', 'the clustered variance needs at least two clusters with a positive and two with a negative'),
+      nMissing,
+    };
   s10 *= i10 / ((i10 - 1) * M);
   s01 *= i01 / ((i01 - 1) * N);
   s11 *= clusters / (clusters - 1);

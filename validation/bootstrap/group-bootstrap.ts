@@ -64,7 +64,8 @@ function entriesOf(rawScore: Float64Array, keep: readonly number[], labels: Uint
   const key = new Float64Array(score.length);
   let groups = 1;
   for (let i = 0; i < group.length; i++) if ((group[i] as number) + 1 > groups) groups = (group[i] as number) + 1;
-  for (let i = 0; i < score.length; i++) key[i] = ((patient[i] as number) * groups + (group[i] as number)) * values.length + lowerBound(values, score[i] as number);
+  for (let i = 0; i < score.length; i++)
+    key[i] = ((patient[i] as number) * groups + (group[i] as number)) * values.length + lowerBound(values, score[i] as number);
   const order = Array.from({ length: score.length }, (_, i) => i).sort((a, b) => (key[a] as number) - (key[b] as number));
   const start = new Int32Array(patients + 1);
   const g: number[] = [];

@@ -18,7 +18,24 @@
  * batch size, and the same seed gives the same bytes.
  */
 import type { RecordBatch, Table } from 'apache-arrow';
-import { Bool, Dictionary, Field, Float64, Int8, Int16, Int32, RecordBatch as Batch, Schema, Struct, Table as ArrowTable, TimestampMillisecond, Uint8, Utf8, makeData, vectorFromArray } from 'apache-arrow';
+import {
+  Bool,
+  Dictionary,
+  Field,
+  Float64,
+  Int8,
+  Int16,
+  Int32,
+  RecordBatch as Batch,
+  Schema,
+  Struct,
+  Table as ArrowTable,
+  TimestampMillisecond,
+  Uint8,
+  Utf8,
+  makeData,
+  vectorFromArray,
+} from 'apache-arrow';
 import type { Random } from '../stats/random.js';
 import { createRandom } from '../stats/random.js';
 import type { OximeterBias } from './oximeter.js';
@@ -117,7 +134,11 @@ function simulate(i: number, seed: number, profile: CohortProfile, bias: Oximete
   const patientId = `P${String(i + 1).padStart(7, '0')}`;
   const encounterId = `E${String(i + 1).padStart(7, '0')}`;
   const groups = GROUPS.filter((g) => (profile.ethnicity[g] ?? 0) > 0);
-  const ethnicity = pick(rng, groups, groups.map((g) => profile.ethnicity[g] ?? 0));
+  const ethnicity = pick(
+    rng,
+    groups,
+    groups.map((g) => profile.ethnicity[g] ?? 0),
+  );
   const tone = pick(rng, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], tonesOf(profile, ethnicity));
   const sex = rng.bernoulli(0.5) ? 'F' : 'M';
   const age = Math.round(clamp(rng.normal(profile.age.mean, profile.age.sd), profile.age.min, profile.age.max));
@@ -202,7 +223,13 @@ function simulate(i: number, seed: number, profile: CohortProfile, bias: Oximete
         white_cell_count: labDue ? wcc : null,
         comorbidity_count: comorbidities,
       });
-      out.truth.push({ encounter_id: encounterId, observed_at: at, severity: Math.round(s * 1000) / 1000, sao2: round1(sao2), oximeter_bias: round1(spo2 - sao2) });
+      out.truth.push({
+        encounter_id: encounterId,
+        observed_at: at,
+        severity: Math.round(s * 1000) / 1000,
+        sao2: round1(sao2),
+        oximeter_bias: round1(spo2 - sao2),
+      });
       // Informative sampling: the interval follows the true state.
       const interval = s < 1.5 ? 5.5 : s < 2.5 ? 4 : s < 3.5 ? 2.5 : 1.5;
       nextObs = t + Math.max(1, Math.round(interval * (0.75 + 0.5 * (miss[4] as number))));
@@ -231,20 +258,55 @@ let nextDictionaryId = 0;
 const dict = () => new Dictionary(new Utf8(), new Int32(), nextDictionaryId++);
 
 const SCHEMAS: Record<CohortTableName, [string, () => import('apache-arrow').DataType][]> = {
-  patients: [['patient_id', () => new Utf8()], ['sex', dict], ['ethnicity', dict], ['skin_tone', () => new Int8()], ['population', dict], ['site', dict]],
+  patients: [
+    ['patient_id', () => new Utf8()],
+    ['sex', dict],
+    ['ethnicity', dict],
+    ['skin_tone', () => new Int8()],
+    ['population', dict],
+    ['site', dict],
+  ],
   encounters: [
-    ['encounter_id', () => new Utf8()], ['patient_id', () => new Utf8()], ['age', () => new Int16()], ['admitted_at', () => new TimestampMillisecond()],
-    ['discharged_at', () => new TimestampMillisecond()], ['admission_type', dict], ['comorbidity_count', () => new Int8()],
+    ['encounter_id', () => new Utf8()],
+    ['patient_id', () => new Utf8()],
+    ['age', () => new Int16()],
+    ['admitted_at', () => new TimestampMillisecond()],
+    ['discharged_at', () => new TimestampMillisecond()],
+    ['admission_type', dict],
+    ['comorbidity_count', () => new Int8()],
   ],
   observations: [
-    ['patient_id', () => new Utf8()], ['encounter_id', () => new Utf8()], ['observed_at', () => new TimestampMillisecond()],
-    ['respiratory_rate', () => new Float64()], ['spo2', () => new Float64()], ['spo2_scale', () => new Int8()], ['on_oxygen', () => new Bool()],
-    ['systolic_bp', () => new Float64()], ['diastolic_bp', () => new Float64()], ['heart_rate', () => new Float64()], ['consciousness', dict],
-    ['temperature', () => new Float64()], ['gcs', () => new Int8()], ['age', () => new Int16()], ['lactate', () => new Float64()],
-    ['creatinine', () => new Float64()], ['white_cell_count', () => new Float64()], ['comorbidity_count', () => new Uint8()],
+    ['patient_id', () => new Utf8()],
+    ['encounter_id', () => new Utf8()],
+    ['observed_at', () => new TimestampMillisecond()],
+    ['respiratory_rate', () => new Float64()],
+    ['spo2', () => new Float64()],
+    ['spo2_scale', () => new Int8()],
+    ['on_oxygen', () => new Bool()],
+    ['systolic_bp', () => new Float64()],
+    ['diastolic_bp', () => new Float64()],
+    ['heart_rate', () => new Float64()],
+    ['consciousness', dict],
+    ['temperature', () => new Float64()],
+    ['gcs', () => new Int8()],
+    ['age', () => new Int16()],
+    ['lactate', () => new Float64()],
+    ['creatinine', () => new Float64()],
+    ['white_cell_count', () => new Float64()],
+    ['comorbidity_count', () => new Uint8()],
   ],
-  events: [['encounter_id', () => new Utf8()], ['event_at', () => new TimestampMillisecond()], ['event_type', dict]],
-  truth: [['encounter_id', () => new Utf8()], ['observed_at', () => new TimestampMillisecond()], ['severity', () => new Float64()], ['sao2', () => new Float64()], ['oximeter_bias', () => new Float64()]],
+  events: [
+    ['encounter_id', () => new Utf8()],
+    ['event_at', () => new TimestampMillisecond()],
+    ['event_type', dict],
+  ],
+  truth: [
+    ['encounter_id', () => new Utf8()],
+    ['observed_at', () => new TimestampMillisecond()],
+    ['severity', () => new Float64()],
+    ['sao2', () => new Float64()],
+    ['oximeter_bias', () => new Float64()],
+  ],
 };
 
 /** The Arrow schema of a cohort table, with its fixed dictionaries (shared by every batch). */
@@ -278,7 +340,12 @@ function dictionaryValues(column: string, profile: CohortProfile): string[] {
   }
 }
 
-function toBatch(name: CohortTableName, cols: Columns, shape: { schema: Schema; types: import('apache-arrow').DataType[]; dictionaries: Map<string, import('apache-arrow').Vector> }, profile: CohortProfile): RecordBatch {
+function toBatch(
+  name: CohortTableName,
+  cols: Columns,
+  shape: { schema: Schema; types: import('apache-arrow').DataType[]; dictionaries: Map<string, import('apache-arrow').Vector> },
+  profile: CohortProfile,
+): RecordBatch {
   const n = cols.length;
   const children = SCHEMAS[name].map(([column], k) => {
     const type = shape.types[k] as import('apache-arrow').DataType;
@@ -295,7 +362,14 @@ function toBatch(name: CohortTableName, cols: Columns, shape: { schema: Schema; 
           validity[i >> 3] = (validity[i >> 3] as number) | (1 << (i & 7));
         }
       });
-      return makeData({ type, length: n, nullCount: nulls, nullBitmap: nulls > 0 ? validity : undefined, data: keys, dictionary: shape.dictionaries.get(column) } as never);
+      return makeData({
+        type,
+        length: n,
+        nullCount: nulls,
+        nullBitmap: nulls > 0 ? validity : undefined,
+        data: keys,
+        dictionary: shape.dictionaries.get(column),
+      } as never);
     }
     return vectorFromArray(values as never, type as never).data[0] as import('apache-arrow').Data;
   });
@@ -306,10 +380,13 @@ function toBatch(name: CohortTableName, cols: Columns, shape: { schema: Schema; 
  * Generate a cohort as a stream of Arrow batches, `batchEncounters` encounters at a time: memory stays bounded
  * whatever the number of encounters. Yields `{ table, batch }`; every table's schema is in `schemas`.
  */
-export function* streamCohort(options: CohortOptions = {}): Generator<{ table: CohortTableName; batch: RecordBatch; encountersDone: number }, CohortManifest, void> {
+export function* streamCohort(
+  options: CohortOptions = {},
+): Generator<{ table: CohortTableName; batch: RecordBatch; encountersDone: number }, CohortManifest, void> {
   const fn = 'generateCohort';
   const encounters = options.encounters ?? 1000;
-  if (!Number.isInteger(encounters) || encounters < 0) throw new RangeError(`${fn}: option "encounters" expected a whole number ≥ 0; received ${String(encounters)}.`);
+  if (!Number.isInteger(encounters) || encounters < 0)
+    throw new RangeError(`${fn}: option "encounters" expected a whole number ≥ 0; received ${String(encounters)}.`);
   const seed = options.seed ?? 1;
   if (!Number.isInteger(seed)) throw new RangeError(`${fn}: option "seed" expected a whole number; received ${String(seed)}.`);
   const per = options.batchEncounters ?? 5000;
@@ -354,5 +431,12 @@ export function generateCohort(options: CohortOptions = {}): Cohort {
   }
   const manifest = step.value;
   const table = (name: CohortTableName): Table => new ArrowTable(batches[name]);
-  return { patients: table('patients'), encounters: table('encounters'), observations: table('observations'), events: table('events'), truth: table('truth'), manifest };
+  return {
+    patients: table('patients'),
+    encounters: table('encounters'),
+    observations: table('observations'),
+    events: table('events'),
+    truth: table('truth'),
+    manifest,
+  };
 }

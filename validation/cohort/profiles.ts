@@ -85,7 +85,8 @@ export function resolveProfile(profile: string | (Partial<CohortProfile> & { ext
   const fn = 'generateCohort';
   if (typeof profile === 'string') {
     const p = PROFILES[profile];
-    if (p === undefined) throw new RangeError(`${fn}: option "profile" expected one of ${Object.keys(PROFILES).join(', ')} or a profile object; received "${profile}".`);
+    if (p === undefined)
+      throw new RangeError(`${fn}: option "profile" expected one of ${Object.keys(PROFILES).join(', ')} or a profile object; received "${profile}".`);
     return p;
   }
   const base = PROFILES[profile.extends ?? 'uk-leicester'];

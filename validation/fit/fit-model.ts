@@ -109,7 +109,8 @@ export function fitSeverityModel(cohort: { observations: Table; events: Table },
   for (let i = 0; i < n; i++) if (keep[i] === 1) rows.push(i);
   const y = Float64Array.from(rows, (i) => labels[i] as number);
   const events = y.reduce((s, v) => s + v, 0);
-  if (events === 0 || events === rows.length) throw new RangeError(`${fn}: the derivation rows have one outcome class (${events} events in ${rows.length} rows); a model cannot be fitted.`);
+  if (events === 0 || events === rows.length)
+    throw new RangeError(`${fn}: the derivation rows have one outcome class (${events} events in ${rows.length} rows); a model cannot be fitted.`);
   const columns = designs.flatMap((d) => d.columns.map((c) => Float64Array.from(rows, (i) => c[i] as number)));
   const fit = fitLogistic(columns, y, { ridge: options.ridge ?? 1 });
   let k = 1;
@@ -131,7 +132,14 @@ export function fitSeverityModel(cohort: { observations: Table; events: Table },
     terms,
     zones: template.zones,
     illustrative: true,
-    derivation: { ...options.derivation, rows: rows.length, events, ridge: options.ridge ?? 1, converged: fit.converged, method: 'ridge-penalised logistic regression (IRLS)' },
+    derivation: {
+      ...options.derivation,
+      rows: rows.length,
+      events,
+      ridge: options.ridge ?? 1,
+      converged: fit.converged,
+      method: 'ridge-penalised logistic regression (IRLS)',
+    },
     notes: template.notes,
   };
   planModel(model); // the same checks as any loaded definition

@@ -86,7 +86,11 @@ function estimate(fit: LogisticFit, j: number, z: number): Estimate | Undefined 
   const value = fit.coefficients[j] ?? Number.NaN;
   const se = fit.se[j] ?? Number.NaN;
   if (!Number.isFinite(value) || !Number.isFinite(se)) {
-    return undefinedResult('calibration', 'not-estimable', `the logistic fit could not estimate this coefficient (${fit.warnings.join(', ') || 'singular information'})`);
+    return undefinedResult(
+      'calibration',
+      'not-estimable',
+      `the logistic fit could not estimate this coefficient (${fit.warnings.join(', ') || 'singular information'})`,
+    );
   }
   return { defined: true, estimate: value, se, ci: [value - z * se, value + z * se] };
 }
@@ -130,7 +134,9 @@ export function calibration(probability: Scores, outcome: Outcomes, options?: Ca
   if (events < 10) warnings.push('fewer-than-10-events');
   const lp = Float64Array.from(p, logit);
   const ys = Float64Array.from(y);
-  const citl = oneClass ? none(events === 0 ? 'no-positives' : 'no-negatives', 'one outcome class: the intercept is infinite') : estimate(fitLogistic([], ys, { offset: lp }), 0, z);
+  const citl = oneClass
+    ? none(events === 0 ? 'no-positives' : 'no-negatives', 'one outcome class: the intercept is infinite')
+    : estimate(fitLogistic([], ys, { offset: lp }), 0, z);
   const constant = p.every((v) => v === p[0]);
   const slopeFit = oneClass || constant ? null : fitLogistic([lp], ys);
   const slopeEstimate = slopeFit === null ? null : estimate(slopeFit, 1, z);
@@ -163,18 +169,27 @@ export function calibration(probability: Scores, outcome: Outcomes, options?: Ca
       sp += p[order[k] as number] as number;
       sy += y[order[k] as number] as number;
     }
-    binned.push({ lower: p[order[from] as number] as number, upper: p[order[to - 1] as number] as number, n: to - from, meanPredicted: sp / (to - from), observed: wilsonFor(fn, sy, to - from, level, 'observations') });
+    binned.push({
+      lower: p[order[from] as number] as number,
+      upper: p[order[to - 1] as number] as number,
+      n: to - from,
+      meanPredicted: sp / (to - from),
+      observed: wilsonFor(fn, sy, to - from, level, 'observations'),
+    });
   }
   return {
     defined: true,
     n,
     events,
     nMissing,
-    observedExpected: expected === 0 ? none('no-expected-events', 'expected events are 0') : { defined: true, estimate: events / expected, observed: events, expected },
+    observedExpected:
+      expected === 0 ? none('no-expected-events', 'expected events are 0') : { defined: true, estimate: events / expected, observed: events, expected },
     calibrationInTheLarge: citl,
     slope,
     brier: { defined: true, estimate: brier / n },
-    scaledBrier: oneClass ? none(events === 0 ? 'no-positives' : 'no-negatives', 'one outcome class: the reference Brier score is 0') : { defined: true, estimate: 1 - brier / n / (mean * (1 - mean)) },
+    scaledBrier: oneClass
+      ? none(events === 0 ? 'no-positives' : 'no-negatives', 'one outcome class: the reference Brier score is 0')
+      : { defined: true, estimate: 1 - brier / n / (mean * (1 - mean)) },
     eavg: { defined: true, estimate: eSum / n },
     e50: { defined: true, estimate: quantile7(errors, 0.5) },
     e90: { defined: true, estimate: quantile7(errors, 0.9) },

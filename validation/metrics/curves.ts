@@ -32,7 +32,8 @@ export interface CurveSizes {
 }
 
 /** A curve, or why it is undefined. */
-export type CurveResult<P> = ({ readonly defined: true; readonly points: readonly P[] } & CurveSizes) | (Undefined<'empty' | 'no-positives' | 'no-negatives'> & CurveSizes);
+export type CurveResult<P> =
+  ({ readonly defined: true; readonly points: readonly P[] } & CurveSizes) | (Undefined<'empty' | 'no-positives' | 'no-negatives'> & CurveSizes);
 
 /** Average precision, or why it is undefined. */
 export type AveragePrecisionResult = ({ readonly defined: true; readonly estimate: number } & CurveSizes) | (Undefined<'empty' | 'no-positives'> & CurveSizes);

@@ -109,7 +109,8 @@ export interface ScoreEventRate {
 }
 
 /** The event rate at each score value, or why there is none (no complete pairs). */
-export type EventRateResult = { readonly defined: true; readonly rows: readonly ScoreEventRate[]; readonly nMissing: number } | (Undefined<'empty'> & { readonly nMissing: number });
+export type EventRateResult =
+  { readonly defined: true; readonly rows: readonly ScoreEventRate[]; readonly nMissing: number } | (Undefined<'empty'> & { readonly nMissing: number });
 
 /**
  * The observed event rate at each score value, with Wilson intervals: the calibration of a points score, which has

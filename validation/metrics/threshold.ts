@@ -52,7 +52,8 @@ export function confusionAt(fn: string, tp: number, fp: number, tn: number, fnCo
     ppv: wilsonFor(fn, tp, tp + fp, level, 'alerts'),
     npv: wilsonFor(fn, tn, tn + fnCount, level, 'non-alerts'),
     alertRate: wilsonFor(fn, tp + fp, tp + fp + tn + fnCount, level, 'observations'),
-    numberNeededToEvaluate: tp === 0 ? undefinedResult(fn, 'no-true-positives', 'no alert was followed by an event') : { defined: true, estimate: (tp + fp) / tp },
+    numberNeededToEvaluate:
+      tp === 0 ? undefinedResult(fn, 'no-true-positives', 'no alert was followed by an event') : { defined: true, estimate: (tp + fp) / tp },
     nMissing,
   };
 }
@@ -65,7 +66,12 @@ export function confusionAt(fn: string, tp: number, fp: number, tn: number, fnCo
  * @throws {RangeError} for a cut that is not a number, a bad level or direction
  * @example atThreshold([1, 5, 7], [0, 1, 1], 5).sensitivity.estimate; // => 1
  */
-export function atThreshold(score: Scores, outcome: Outcomes, cut: number, options?: ThresholdOptions): ThresholdMetrics | (Undefined<'empty'> & { readonly nMissing: number }) {
+export function atThreshold(
+  score: Scores,
+  outcome: Outcomes,
+  cut: number,
+  options?: ThresholdOptions,
+): ThresholdMetrics | (Undefined<'empty'> & { readonly nMissing: number }) {
   const fnName = 'atThreshold';
   const o = checkOptions(fnName, options);
   if (typeof cut !== 'number' || Number.isNaN(cut)) throw new RangeError(`${fnName}: argument "cut" expected a number; received ${String(cut)}.`);

@@ -30,7 +30,9 @@ function est(v: EstimateCell | ProportionCell | UndefinedCell | BootstrapCell | 
 }
 
 function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  return [`| ${header.join(' | ')} |`, `|${header.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+  return [`| ${header.join(' | ')} |`, `|${header.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join(
+    '\n',
+  );
 }
 
 function pValue(p: number | null): string {
@@ -122,7 +124,13 @@ export function renderMarkdown(report: ValidationReport): string {
     out.push(`## Subgroups by ${sg.by} (reference: ${sg.reference})`, '');
     out.push(
       table(
-        ['Group', 'Patients', 'Patients with an event', 'Positive sets', ...ids.flatMap((id) => [`${id} AUROC`, `Δ vs reference`, `${id} sensitivity`, `Δ vs reference`])],
+        [
+          'Group',
+          'Patients',
+          'Patients with an event',
+          'Positive sets',
+          ...ids.flatMap((id) => [`${id} AUROC`, `Δ vs reference`, `${id} sensitivity`, `Δ vs reference`]),
+        ],
         sg.groups.map((g) => [
           g.group,
           num(g.patients, 0),
@@ -153,6 +161,13 @@ export function renderMarkdown(report: ValidationReport): string {
     );
   }
   const d = report.disclosure;
-  out.push(`Disclosure control: ${d.rules.join('; ')}. Cells suppressed: ${Object.entries(d.suppressedCells).map(([k, v]) => `${v} (${k})`).join(', ') || 'none'}.`, '');
+  out.push(
+    `Disclosure control: ${d.rules.join('; ')}. Cells suppressed: ${
+      Object.entries(d.suppressedCells)
+        .map(([k, v]) => `${v} (${k})`)
+        .join(', ') || 'none'
+    }.`,
+    '',
+  );
   return out.join('\n');
 }

@@ -20,10 +20,12 @@ export function checkReport(report: unknown): string[] {
   const need = (ok: boolean, path: string, what: string) => {
     if (!ok) problems.push(`${path}: expected ${what}`);
   };
-  const count = (v: unknown, path: string) => need((typeof v === 'number' && Number.isInteger(v) && v >= 0) || isSuppressed(v), path, 'a count or a suppressed cell');
+  const count = (v: unknown, path: string) =>
+    need((typeof v === 'number' && Number.isInteger(v) && v >= 0) || isSuppressed(v), path, 'a count or a suppressed cell');
   const result = (v: unknown, path: string) => {
     if (isSuppressed(v)) return;
-    if (!isObject(v) || typeof v.defined !== 'boolean') return problems.push(`${path}: expected { defined: true, estimate, … }, { defined: false, reason, message } or a suppressed cell`);
+    if (!isObject(v) || typeof v.defined !== 'boolean')
+      return problems.push(`${path}: expected { defined: true, estimate, … }, { defined: false, reason, message } or a suppressed cell`);
     if (v.defined) need(typeof v.estimate === 'number' || typeof v.method === 'string', path, 'a number "estimate"');
     else need(typeof v.reason === 'string' && typeof v.message === 'string', path, 'a "reason" and a "message"');
     return undefined;
@@ -33,17 +35,29 @@ export function checkReport(report: unknown): string[] {
   const s = report.settings;
   if (!isObject(s)) problems.push('$.settings: expected an object');
   else {
-    need(Array.isArray(s.scores) && s.scores.every((x) => isObject(x) && typeof x.id === 'string' && (x.kind === 'banded' || x.kind === 'model')), '$.settings.scores', 'an array of { id, name, version, kind }');
+    need(
+      Array.isArray(s.scores) && s.scores.every((x) => isObject(x) && typeof x.id === 'string' && (x.kind === 'banded' || x.kind === 'model')),
+      '$.settings.scores',
+      'an array of { id, name, version, kind }',
+    );
     need(isObject(s.outcome) && typeof s.outcome.horizonHours === 'number', '$.settings.outcome', '{ horizonHours, eventTypes, unit }');
     need(Array.isArray(s.groupBy), '$.settings.groupBy', 'an array of column names');
-    need(s.bootstrap === false || (isObject(s.bootstrap) && typeof s.bootstrap.B === 'number' && typeof s.bootstrap.seed === 'number'), '$.settings.bootstrap', 'false or { B, seed }');
+    need(
+      s.bootstrap === false || (isObject(s.bootstrap) && typeof s.bootstrap.B === 'number' && typeof s.bootstrap.seed === 'number'),
+      '$.settings.bootstrap',
+      'false or { B, seed }',
+    );
     need(typeof s.level === 'number' && s.level > 0 && s.level < 1, '$.settings.level', 'a confidence level in (0, 1)');
     need(isObject(s.recalibration) && typeof s.recalibration.folds === 'number', '$.settings.recalibration', '{ folds, seed }');
     need(Array.isArray(s.netBenefitThresholds), '$.settings.netBenefitThresholds', 'an array of probabilities');
     need(Array.isArray(s.skinToneBands), '$.settings.skinToneBands', 'an array of { label, min, max }');
   }
   const d = report.disclosure;
-  need(isObject(d) && typeof d.minCount === 'number' && Array.isArray(d.rules) && isObject(d.suppressedCells), '$.disclosure', '{ minCount, rules, suppressedCells }');
+  need(
+    isObject(d) && typeof d.minCount === 'number' && Array.isArray(d.rules) && isObject(d.suppressedCells),
+    '$.disclosure',
+    '{ minCount, rules, suppressedCells }',
+  );
   const c = report.cohort;
   if (!isObject(c)) problems.push('$.cohort: expected an object');
   else for (const k of ['patients', 'encounters', 'observationSets', 'analysedSets', 'events', 'positiveSets']) count(c[k], `$.cohort.${k}`);
@@ -57,7 +71,11 @@ export function checkReport(report: unknown): string[] {
       result(x.auroc, `${p}.auroc`);
       result(x.averagePrecision, `${p}.averagePrecision`);
       result(x.calibration, `${p}.calibration`);
-      need(Array.isArray(x.thresholds) && x.thresholds.every((t) => isObject(t) && typeof t.cut === 'number'), `${p}.thresholds`, 'an array of { label, cut, counts, sensitivity, … }');
+      need(
+        Array.isArray(x.thresholds) && x.thresholds.every((t) => isObject(t) && typeof t.cut === 'number'),
+        `${p}.thresholds`,
+        'an array of { label, cut, counts, sensitivity, … }',
+      );
       need(Array.isArray(x.netBenefit), `${p}.netBenefit`, 'an array');
       return undefined;
     });
@@ -68,14 +86,20 @@ export function checkReport(report: unknown): string[] {
       if (!isObject(x) || typeof x.a !== 'string' || typeof x.b !== 'string') problems.push(`$.comparisons[${i}]: expected { a, b, cell }`);
       else result(x.cell, `$.comparisons[${i}].cell`);
     });
-  need(Array.isArray(report.units) && report.units.every((u) => isObject(u) && typeof u.unit === 'string' && isObject(u.scores)), '$.units', 'an array of { unit, scores }');
+  need(
+    Array.isArray(report.units) && report.units.every((u) => isObject(u) && typeof u.unit === 'string' && isObject(u.scores)),
+    '$.units',
+    'an array of { unit, scores }',
+  );
   if (!Array.isArray(report.subgroups)) problems.push('$.subgroups: expected an array');
   else {
     report.subgroups.forEach((g, i) => {
       const p = `$.subgroups[${i}]`;
-      if (!isObject(g) || typeof g.by !== 'string' || typeof g.reference !== 'string' || !Array.isArray(g.groups)) return problems.push(`${p}: expected { by, reference, groups }`);
+      if (!isObject(g) || typeof g.by !== 'string' || typeof g.reference !== 'string' || !Array.isArray(g.groups))
+        return problems.push(`${p}: expected { by, reference, groups }`);
       g.groups.forEach((x, j) => {
-        if (!isObject(x) || typeof x.group !== 'string' || !isObject(x.scores)) problems.push(`${p}.groups[${j}]: expected { group, patients, eventPatients, positiveSets, scores }`);
+        if (!isObject(x) || typeof x.group !== 'string' || !isObject(x.scores))
+          problems.push(`${p}.groups[${j}]: expected { group, patients, eventPatients, positiveSets, scores }`);
         else {
           count(x.patients, `${p}.groups[${j}].patients`);
           count(x.eventPatients, `${p}.groups[${j}].eventPatients`);

@@ -80,7 +80,8 @@ function choleskySolve(a: Float64Array[], b: Float64Array): { x: Float64Array; i
 export function fitLogistic(columns: readonly ArrayLike<number>[], y: ArrayLike<number>, options: LogisticOptions = {}): LogisticFit {
   const fn = 'fitLogistic';
   const n = y.length;
-  for (const [j, c] of columns.entries()) if (c.length !== n) throw new TypeError(`${fn}: column ${j} has ${c.length} values; expected ${n} (one per outcome).`);
+  for (const [j, c] of columns.entries())
+    if (c.length !== n) throw new TypeError(`${fn}: column ${j} has ${c.length} values; expected ${n} (one per outcome).`);
   for (let i = 0; i < n; i++) if (y[i] !== 0 && y[i] !== 1) throw new RangeError(`${fn}: y[${i}] expected 0 or 1; received ${String(y[i])}.`);
   const ridge = options.ridge ?? 0;
   if (!(ridge >= 0)) throw new RangeError(`${fn}: option "ridge" expected a number ≥ 0; received ${String(ridge)}.`);
@@ -154,7 +155,8 @@ export function fitLogistic(columns: readonly ArrayLike<number>[], y: ArrayLike<
     const v = (weights === undefined ? 1 : (weights[i] as number)) * mu * (1 - mu);
     for (let j = 0; j < p; j++) {
       const xj = (design[j] as ArrayLike<number>)[i] as number;
-      for (let k = 0; k <= j; k++) (final[j] as Float64Array)[k] = ((final[j] as Float64Array)[k] as number) + v * xj * ((design[k] as ArrayLike<number>)[i] as number);
+      for (let k = 0; k <= j; k++)
+        (final[j] as Float64Array)[k] = ((final[j] as Float64Array)[k] as number) + v * xj * ((design[k] as ArrayLike<number>)[i] as number);
     }
   }
   for (let j = 0; j < p; j++) {

@@ -68,16 +68,19 @@ export function qnorm(p: number): number {
   let x: number;
   if (p < low) {
     const q = Math.sqrt(-2 * Math.log(p));
-    x = ((((((C[0] as number) * q + (C[1] as number)) * q + (C[2] as number)) * q + (C[3] as number)) * q + (C[4] as number)) * q + (C[5] as number)) /
+    x =
+      ((((((C[0] as number) * q + (C[1] as number)) * q + (C[2] as number)) * q + (C[3] as number)) * q + (C[4] as number)) * q + (C[5] as number)) /
       (((((D[0] as number) * q + (D[1] as number)) * q + (D[2] as number)) * q + (D[3] as number)) * q + 1);
   } else if (p <= 1 - low) {
     const q = p - 0.5;
     const r = q * q;
-    x = ((((((A[0] as number) * r + (A[1] as number)) * r + (A[2] as number)) * r + (A[3] as number)) * r + (A[4] as number)) * r + (A[5] as number)) * q /
+    x =
+      (((((((A[0] as number) * r + (A[1] as number)) * r + (A[2] as number)) * r + (A[3] as number)) * r + (A[4] as number)) * r + (A[5] as number)) * q) /
       ((((((B[0] as number) * r + (B[1] as number)) * r + (B[2] as number)) * r + (B[3] as number)) * r + (B[4] as number)) * r + 1);
   } else {
     const q = Math.sqrt(-2 * Math.log(1 - p));
-    x = -((((((C[0] as number) * q + (C[1] as number)) * q + (C[2] as number)) * q + (C[3] as number)) * q + (C[4] as number)) * q + (C[5] as number)) /
+    x =
+      -((((((C[0] as number) * q + (C[1] as number)) * q + (C[2] as number)) * q + (C[3] as number)) * q + (C[4] as number)) * q + (C[5] as number)) /
       (((((D[0] as number) * q + (D[1] as number)) * q + (D[2] as number)) * q + (D[3] as number)) * q + 1);
   }
   // One Halley step against the accurate pnorm.

@@ -39,7 +39,10 @@ export function createRandom(seed: number): Random {
     throw new RangeError(`createRandom: argument "seed" expected a finite number; received ${String(seed)}.`);
   }
   const init = splitmix32(Math.trunc(seed) >>> 0);
-  let a = init(), b = init(), c = init(), d = init();
+  let a = init(),
+    b = init(),
+    c = init(),
+    d = init();
   if ((a | b | c | d) === 0) a = 1;
   let spare: number | null = null;
   const next = (): number => {

@@ -41,7 +41,9 @@ export function classReason(fn: string, nPositive: number, nNegative: number): U
 export function checkOptions<T extends object>(fn: string, options: T | undefined): T | Record<string, never> {
   if (options === undefined) return {};
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new TypeError(`${fn}: argument "options" expected an object; received ${options === null ? 'null' : Array.isArray(options) ? 'an array' : typeof options}.`);
+    throw new TypeError(
+      `${fn}: argument "options" expected an object; received ${options === null ? 'null' : Array.isArray(options) ? 'an array' : typeof options}.`,
+    );
   }
   return options;
 }

@@ -7,7 +7,8 @@ import type { Proportion } from '../stats/wilson.js';
 import type { BootstrapCell, Ci, EstimateCell, ProportionCell, UndefinedCell } from '../report/types.js';
 
 /** A result of the contract, with or without an interval. */
-type Result = { readonly defined: true; readonly estimate: number; readonly ci?: Ci } | { readonly defined: false; readonly reason: string; readonly message: string };
+type Result =
+  { readonly defined: true; readonly estimate: number; readonly ci?: Ci } | { readonly defined: false; readonly reason: string; readonly message: string };
 
 /** The undefined part of a result, as a cell. */
 export function undefinedCell(r: { readonly reason: string; readonly message: string }): UndefinedCell {

@@ -10,7 +10,18 @@ import type { Settings } from './options.js';
 const DAY_MS = 86_400_000;
 
 /** The vital-sign and laboratory columns whose missingness Table 1 reports (when present). */
-const REPORTED_COLUMNS = ['respiratory_rate', 'spo2', 'on_oxygen', 'systolic_bp', 'heart_rate', 'consciousness', 'temperature', 'lactate', 'creatinine', 'white_cell_count'];
+const REPORTED_COLUMNS = [
+  'respiratory_rate',
+  'spo2',
+  'on_oxygen',
+  'systolic_bp',
+  'heart_rate',
+  'consciousness',
+  'temperature',
+  'lactate',
+  'creatinine',
+  'white_cell_count',
+];
 
 /** Table 1 of the study. Runs in O(n). */
 export function cohortTable(settings: Settings, set: AnalysisSet): CohortSection {

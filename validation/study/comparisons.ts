@@ -12,7 +12,14 @@ import type { AnalysisSet } from './analysis-set.js';
 import type { CellBasis, Disclosure } from './disclosure.js';
 
 /** The comparison of each pair (a, b) with a before b in the study's order. Runs in O(pairs · n log n). */
-export function comparisons(scores: readonly ScoreDefinition[], set: AnalysisSet, bootstrap: Replicates<'auroc'> | null, sdc: Disclosure, level: number, basis: CellBasis): ComparisonSection[] {
+export function comparisons(
+  scores: readonly ScoreDefinition[],
+  set: AnalysisSet,
+  bootstrap: Replicates<'auroc'> | null,
+  sdc: Disclosure,
+  level: number,
+  basis: CellBasis,
+): ComparisonSection[] {
   const out: ComparisonSection[] = [];
   scores.forEach((da, a) => {
     scores.forEach((db, b) => {

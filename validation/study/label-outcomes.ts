@@ -97,7 +97,10 @@ export function labelOutcomes(observations: Table, events: Table, options: Label
   // Arrow columns, batch by batch: the label (null when excluded) and whether the set is at or after the first event.
   const labelName = `event_within_${horizon}h`;
   const keptIdx = observations.schema.fields.map((f, k) => ({ f, k })).filter(({ f }) => f.name !== labelName && f.name !== 'after_event');
-  const schema = new Schema([...keptIdx.map(({ f }) => f), new Field(labelName, new Bool(), true), new Field('after_event', new Bool(), false)], observations.schema.metadata);
+  const schema = new Schema(
+    [...keptIdx.map(({ f }) => f), new Field(labelName, new Bool(), true), new Field('after_event', new Bool(), false)],
+    observations.schema.metadata,
+  );
   let offset = 0;
   const batches = observations.batches.map((batch) => {
     const len = batch.numRows;

@@ -116,11 +116,13 @@ export function resolveSettings(options: ValidateOptions): Settings {
   const ids = scores.map((s: ScoreDefinition) => s.id);
   const twice = ids.find((id, i) => ids.indexOf(id) !== i);
   if (twice !== undefined) throw new RangeError(`${FN}: option "scores" names "${twice}" twice; expected each score once.`);
-  const boot = o.bootstrap === false ? null : { B: wholeNumber('bootstrap.B', o.bootstrap?.B ?? 1000, 1), seed: wholeNumber('bootstrap.seed', o.bootstrap?.seed ?? 1, 0) };
+  const boot =
+    o.bootstrap === false ? null : { B: wholeNumber('bootstrap.B', o.bootstrap?.B ?? 1000, 1), seed: wholeNumber('bootstrap.seed', o.bootstrap?.seed ?? 1, 0) };
   const minCount = o.disclosure === false ? 0 : wholeNumber('disclosure.minCount', o.disclosure?.minCount ?? 10, 0);
   const thresholds = o.netBenefitThresholds ?? REPORT_NET_BENEFIT_THRESHOLDS;
   thresholds.forEach((t, i) => {
-    if (!(typeof t === 'number' && t > 0 && t < 1)) throw new RangeError(`${FN}: option "netBenefitThresholds[${i}]" expected a probability in (0, 1); received ${String(t)}.`);
+    if (!(typeof t === 'number' && t > 0 && t < 1))
+      throw new RangeError(`${FN}: option "netBenefitThresholds[${i}]" expected a probability in (0, 1); received ${String(t)}.`);
   });
   const units = o.units ?? [];
   units.forEach((u, i) => {

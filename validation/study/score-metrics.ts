@@ -94,7 +94,12 @@ function calibrationCell(ctx: ScoreContext, sdc: Disclosure): CalibrationCell | 
     eavg: estimateCell(c.eavg),
     e90: estimateCell(c.e90),
     emax: estimateCell(c.emax),
-    bins: c.binned.map((b) => sdc.release({ meanPredicted: b.meanPredicted, observed: proportionCell(b.observed), n: b.n }, { counts: [b.observed.numerator, b.n - b.observed.numerator] })),
+    bins: c.binned.map((b) =>
+      sdc.release(
+        { meanPredicted: b.meanPredicted, observed: proportionCell(b.observed), n: b.n },
+        { counts: [b.observed.numerator, b.n - b.observed.numerator] },
+      ),
+    ),
   };
 }
 

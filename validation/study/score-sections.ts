@@ -22,7 +22,17 @@ function thresholdRow(ctx: ScoreContext, sdc: Disclosure, label: string, cut: nu
   const t = atThreshold(alerts, ctx.labels, cut, { level: ctx.level });
   if (!t.defined) {
     const none: UndefinedCell = { defined: false, reason: t.reason, message: t.message };
-    return { label, cut, counts: { tp: 0, fp: 0, tn: 0, fn: 0 }, sensitivity: none, specificity: none, ppv: none, npv: none, alertRate: none, numberNeededToEvaluate: none };
+    return {
+      label,
+      cut,
+      counts: { tp: 0, fp: 0, tn: 0, fn: 0 },
+      sensitivity: none,
+      specificity: none,
+      ppv: none,
+      npv: none,
+      alertRate: none,
+      numberNeededToEvaluate: none,
+    };
   }
   const nne: EstimateCell | UndefinedCell = estimateCell(t.numberNeededToEvaluate);
   return {
@@ -68,7 +78,10 @@ export function scoreSection(ctx: ScoreContext, sdc: Disclosure, redFlags: Float
     eventRateByScore:
       rates === null || !rates.defined
         ? null
-        : rates.rows.map((r) => ({ score: r.score, cell: sdc.release({ n: r.n, events: r.events, rate: proportionCell(r.rate) }, { counts: [r.events, r.n - r.events] }) })),
+        : rates.rows.map((r) => ({
+            score: r.score,
+            cell: sdc.release({ n: r.n, events: r.events, rate: proportionCell(r.rate) }, { counts: [r.events, r.n - r.events] }),
+          })),
     thresholds: thresholdRows(ctx, sdc, redFlags),
     netBenefit: curve.defined ? curve.points.map((nb) => sdc.release(nb, ctx.basis)) : [],
   };

@@ -54,10 +54,19 @@ function groupStats(set: AnalysisSet, rows: readonly number[], s: number, cut: n
   const y = rows.map((k) => set.labels[k] ?? 0);
   const a = auroc(x, y, { level });
   const t = cut === null ? null : atThreshold(x, y, cut, { level });
-  const cal = calibration(rows.map((k) => probabilities[k] ?? Number.NaN), y, { level });
+  const cal = calibration(
+    rows.map((k) => probabilities[k] ?? Number.NaN),
+    y,
+    { level },
+  );
   return {
     auroc: estimateCell(a.defined ? { defined: true, estimate: a.estimate, ci: a.ci } : a),
-    sensitivity: t === null ? { defined: false, reason: 'no-cut', message: 'validate: the score has no clinical cut-off' } : t.defined ? proportionCell(t.sensitivity) : undefinedCell(t),
+    sensitivity:
+      t === null
+        ? { defined: false, reason: 'no-cut', message: 'validate: the score has no clinical cut-off' }
+        : t.defined
+          ? proportionCell(t.sensitivity)
+          : undefinedCell(t),
     calibrationInTheLarge: cal.defined ? estimateCell(cal.calibrationInTheLarge) : undefinedCell(cal),
     observedExpected: cal.defined ? estimateCell(cal.observedExpected) : undefinedCell(cal),
   };
@@ -106,7 +115,11 @@ function subgroupSection(column: string, settings: Settings, set: AnalysisSet): 
     const perScore = scores.map((d, s) => {
       const own = stats[g]?.[s] ?? groupStats(set, [], s, cuts[s] ?? null, level);
       const base = stats[ref]?.[s];
-      const difference = (stat: 'auroc' | 'sensitivity', estimate: EstimateCell | UndefinedCell | undefined, refEstimate: EstimateCell | UndefinedCell | undefined) => {
+      const difference = (
+        stat: 'auroc' | 'sensitivity',
+        estimate: EstimateCell | UndefinedCell | undefined,
+        refEstimate: EstimateCell | UndefinedCell | undefined,
+      ) => {
         if (g === ref || reps === null || estimate === undefined || refEstimate === undefined || !estimate.defined || !refEstimate.defined) return null;
         return bootstrapCell(pairedDifference(reps.of(stat, g, s), reps.of(stat, ref, s)), estimate.estimate - refEstimate.estimate, level);
       };
@@ -115,7 +128,10 @@ function subgroupSection(column: string, settings: Settings, set: AnalysisSet): 
         sensitivity: { cut: cuts[s] ?? null, value: own.sensitivity },
         calibrationInTheLarge: own.calibrationInTheLarge,
         observedExpected: own.observedExpected,
-        differenceFromReference: { auroc: difference('auroc', own.auroc, base?.auroc), sensitivity: difference('sensitivity', own.sensitivity, base?.sensitivity) },
+        differenceFromReference: {
+          auroc: difference('auroc', own.auroc, base?.auroc),
+          sensitivity: difference('sensitivity', own.sensitivity, base?.sensitivity),
+        },
       };
       return [d.id, sdc.release(cell, gEventBasis)] as const;
     });

@@ -45,10 +45,18 @@ export function units(asked: readonly UnitName[], scores: readonly ScoreDefiniti
         const ks = chosenRows(unit, set, s, encounterOf, timeOf);
         const values = set.values[s] ?? new Float64Array(0);
         const y = ks.map((k) => set.labels[k] ?? 0);
-        const a = auroc(ks.map((k) => values[k] ?? Number.NaN), y, { level });
+        const a = auroc(
+          ks.map((k) => values[k] ?? Number.NaN),
+          y,
+          { level },
+        );
         const events = y.reduce((t, v) => t + v, 0);
         const eventPatients = new Set(ks.filter((k) => set.labels[k] === 1).map((k) => set.patient[k])).size;
-        const cell = { sets: ks.length, positiveSets: events, auroc: a.defined ? estimateCell({ defined: true, estimate: a.estimate, ci: a.ci }) : undefinedCell(a) };
+        const cell = {
+          sets: ks.length,
+          positiveSets: events,
+          auroc: a.defined ? estimateCell({ defined: true, estimate: a.estimate, ci: a.ci }) : undefinedCell(a),
+        };
         return [d.id, sdc.release(cell, { events, patients: eventPatients })] as const;
       }),
     ),

@@ -28,7 +28,12 @@ function reportSettings(s: Settings): ReportSettings {
     bootstrap:
       s.bootstrap === null
         ? false
-        : { B: s.bootstrap.B, seed: s.bootstrap.seed, resampling: 'patients, with replacement', valueResolution: `continuous scores in ${BOOTSTRAP_RESOLUTION.toLocaleString('en-GB')} rank buckets (cut-offs kept exact)` },
+        : {
+            B: s.bootstrap.B,
+            seed: s.bootstrap.seed,
+            resampling: 'patients, with replacement',
+            valueResolution: `continuous scores in ${BOOTSTRAP_RESOLUTION.toLocaleString('en-GB')} rank buckets (cut-offs kept exact)`,
+          },
     level: s.level,
     recalibration: { folds: s.recalibrationFolds, seed: s.recalibrationSeed },
     netBenefitThresholds: s.netBenefitThresholds,
@@ -54,7 +59,17 @@ export function validate(options: ValidateOptions): ValidationReport {
   let overall = null;
   if (bootstrap !== null) {
     progress(`cluster bootstrap (B = ${bootstrap.B}) over ${set.patients.toLocaleString('en-GB')} patients`);
-    overall = groupBootstrap({ scores: set.values, labels: set.labels, patient: set.patient, patients: set.patients, group: new Int32Array(set.rows.length), groups: 1, statistics: { auroc: aucStatistic }, B: bootstrap.B, seed: bootstrap.seed });
+    overall = groupBootstrap({
+      scores: set.values,
+      labels: set.labels,
+      patient: set.patient,
+      patients: set.patients,
+      group: new Int32Array(set.rows.length),
+      groups: 1,
+      statistics: { auroc: aucStatistic },
+      B: bootstrap.B,
+      seed: bootstrap.seed,
+    });
   }
 
   progress('metrics per score');

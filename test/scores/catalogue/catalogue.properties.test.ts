@@ -18,7 +18,6 @@ import { rowOf, tableOf } from '../../helpers/tables.js';
 
 const ALL: BandedScore[] = [news2, news, mews, qsofa, cart];
 
-
 const observation = anyObservation;
 
 const column = (field: string): string => FIELDS[field as keyof typeof FIELDS].column;

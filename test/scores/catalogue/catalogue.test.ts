@@ -17,8 +17,16 @@ import { rowOf, tableOf } from '../../helpers/tables.js';
 type Edges = Partial<Record<keyof Observation, [number | string | boolean, number][]>>;
 
 const COLUMN: Record<string, string> = {
-  respiratoryRate: 'respiratory_rate', spo2: 'spo2', onOxygen: 'on_oxygen', systolicBP: 'systolic_bp', diastolicBP: 'diastolic_bp',
-  heartRate: 'heart_rate', consciousness: 'consciousness', temperature: 'temperature', gcs: 'gcs', age: 'age',
+  respiratoryRate: 'respiratory_rate',
+  spo2: 'spo2',
+  onOxygen: 'on_oxygen',
+  systolicBP: 'systolic_bp',
+  diastolicBP: 'diastolic_bp',
+  heartRate: 'heart_rate',
+  consciousness: 'consciousness',
+  temperature: 'temperature',
+  gcs: 'gcs',
+  age: 'age',
 };
 
 /** Vary one field at a time from an all-zero baseline; each case's points are its total and its subscore. */
@@ -41,13 +49,66 @@ describe('NEWS (RCP 2012)', () => {
   const normal: Observation = { respiratoryRate: 16, spo2: 98, onOxygen: false, systolicBP: 120, heartRate: 70, consciousness: 'A', temperature: 37 };
   it('scores every band edge of the chart', () => {
     checkEdges(news, normal, {
-      respiratoryRate: [[8, 3], [9, 1], [11, 1], [12, 0], [20, 0], [21, 2], [24, 2], [25, 3]],
-      spo2: [[91, 3], [92, 2], [93, 2], [94, 1], [95, 1], [96, 0]],
-      onOxygen: [[false, 0], [true, 2]],
-      systolicBP: [[90, 3], [91, 2], [100, 2], [101, 1], [110, 1], [111, 0], [219, 0], [220, 3]],
-      heartRate: [[40, 3], [41, 1], [50, 1], [51, 0], [90, 0], [91, 1], [110, 1], [111, 2], [130, 2], [131, 3]],
-      consciousness: [['A', 0], ['V', 3], ['P', 3], ['U', 3]],
-      temperature: [[35.0, 3], [35.1, 1], [36.0, 1], [36.1, 0], [38.0, 0], [38.1, 1], [39.0, 1], [39.1, 2]],
+      respiratoryRate: [
+        [8, 3],
+        [9, 1],
+        [11, 1],
+        [12, 0],
+        [20, 0],
+        [21, 2],
+        [24, 2],
+        [25, 3],
+      ],
+      spo2: [
+        [91, 3],
+        [92, 2],
+        [93, 2],
+        [94, 1],
+        [95, 1],
+        [96, 0],
+      ],
+      onOxygen: [
+        [false, 0],
+        [true, 2],
+      ],
+      systolicBP: [
+        [90, 3],
+        [91, 2],
+        [100, 2],
+        [101, 1],
+        [110, 1],
+        [111, 0],
+        [219, 0],
+        [220, 3],
+      ],
+      heartRate: [
+        [40, 3],
+        [41, 1],
+        [50, 1],
+        [51, 0],
+        [90, 0],
+        [91, 1],
+        [110, 1],
+        [111, 2],
+        [130, 2],
+        [131, 3],
+      ],
+      consciousness: [
+        ['A', 0],
+        ['V', 3],
+        ['P', 3],
+        ['U', 3],
+      ],
+      temperature: [
+        [35.0, 3],
+        [35.1, 1],
+        [36.0, 1],
+        [36.1, 0],
+        [38.0, 0],
+        [38.1, 1],
+        [39.0, 1],
+        [39.1, 2],
+      ],
     });
   });
   it('has no Scale 2: spo2Scale is ignored', () => {
@@ -73,11 +134,53 @@ describe('MEWS (Subbe 2001)', () => {
   const normal: Observation = { systolicBP: 120, heartRate: 70, respiratoryRate: 12, temperature: 37, consciousness: 'A' };
   it('scores every band edge of the chart (heart rate 40 → 2)', () => {
     checkEdges(mews, normal, {
-      systolicBP: [[70, 3], [71, 2], [80, 2], [81, 1], [100, 1], [101, 0], [199, 0], [200, 2]],
-      heartRate: [[39, 2], [40, 2], [41, 1], [50, 1], [51, 0], [100, 0], [101, 1], [110, 1], [111, 2], [129, 2], [130, 3]],
-      respiratoryRate: [[8, 2], [9, 0], [14, 0], [15, 1], [20, 1], [21, 2], [29, 2], [30, 3]],
-      temperature: [[34.9, 2], [35.0, 0], [38.4, 0], [38.5, 2], [38.45, 2], [38.44, 0]],
-      consciousness: [['A', 0], ['V', 1], ['P', 2], ['U', 3]],
+      systolicBP: [
+        [70, 3],
+        [71, 2],
+        [80, 2],
+        [81, 1],
+        [100, 1],
+        [101, 0],
+        [199, 0],
+        [200, 2],
+      ],
+      heartRate: [
+        [39, 2],
+        [40, 2],
+        [41, 1],
+        [50, 1],
+        [51, 0],
+        [100, 0],
+        [101, 1],
+        [110, 1],
+        [111, 2],
+        [129, 2],
+        [130, 3],
+      ],
+      respiratoryRate: [
+        [8, 2],
+        [9, 0],
+        [14, 0],
+        [15, 1],
+        [20, 1],
+        [21, 2],
+        [29, 2],
+        [30, 3],
+      ],
+      temperature: [
+        [34.9, 2],
+        [35.0, 0],
+        [38.4, 0],
+        [38.5, 2],
+        [38.45, 2],
+        [38.44, 0],
+      ],
+      consciousness: [
+        ['A', 0],
+        ['V', 1],
+        ['P', 2],
+        ['U', 3],
+      ],
     });
   });
   it('triggers at 5', () => {
@@ -90,9 +193,20 @@ describe('qSOFA (Seymour 2016)', () => {
   const normal: Observation = { respiratoryRate: 16, systolicBP: 120, gcs: 15, consciousness: 'A' };
   it('scores respiration ≥22, systolic ≤100 and GCS <15', () => {
     checkEdges(qsofa, normal, {
-      respiratoryRate: [[21, 0], [22, 1], [40, 1]],
-      systolicBP: [[100, 1], [101, 0]],
-      gcs: [[14, 1], [15, 0], [3, 1]],
+      respiratoryRate: [
+        [21, 0],
+        [22, 1],
+        [40, 1],
+      ],
+      systolicBP: [
+        [100, 1],
+        [101, 0],
+      ],
+      gcs: [
+        [14, 1],
+        [15, 0],
+        [3, 1],
+      ],
     });
   });
   it('uses consciousness only when GCS is not recorded, and is missing only when both are', () => {
@@ -123,10 +237,38 @@ describe('CART (Churpek 2012)', () => {
   const normal: Observation = { respiratoryRate: 16, heartRate: 80, diastolicBP: 70, age: 40 };
   it('scores every band edge of the chart', () => {
     checkEdges(cart, normal, {
-      respiratoryRate: [[20, 0], [21, 8], [23, 8], [24, 12], [25, 12], [26, 15], [29, 15], [30, 22]],
-      heartRate: [[109, 0], [110, 4], [139, 4], [140, 13]],
-      diastolicBP: [[50, 0], [49, 4], [40, 4], [39, 6], [35, 6], [34, 13]],
-      age: [[54, 0], [54.9, 0], [55, 4], [69, 4], [69.99, 4], [70, 9]],
+      respiratoryRate: [
+        [20, 0],
+        [21, 8],
+        [23, 8],
+        [24, 12],
+        [25, 12],
+        [26, 15],
+        [29, 15],
+        [30, 22],
+      ],
+      heartRate: [
+        [109, 0],
+        [110, 4],
+        [139, 4],
+        [140, 13],
+      ],
+      diastolicBP: [
+        [50, 0],
+        [49, 4],
+        [40, 4],
+        [39, 6],
+        [35, 6],
+        [34, 13],
+      ],
+      age: [
+        [54, 0],
+        [54.9, 0],
+        [55, 4],
+        [69, 4],
+        [69.99, 4],
+        [70, 9],
+      ],
     });
   });
   it('reaches 57 at most and publishes no risk bands', () => {

@@ -23,7 +23,6 @@ const COLUMN: Record<string, string> = {
   temperature: 'temperature',
 };
 
-
 const observation = (oxygen: fc.Arbitrary<boolean | number | null>): fc.Arbitrary<Observation> =>
   fc.record({
     respiratoryRate: vital(0, 90, { anyDouble: true }),
@@ -145,23 +144,28 @@ describe('NEWS2 invariants', () => {
 
   it('moving any one vital further from its normal band never lowers the total', () => {
     fc.assert(
-      fc.property(complete, fc.constantFrom('respiratoryRate', 'systolicBP', 'heartRate', 'temperature', 'spo2'), fc.integer({ min: 0, max: 60 }), (obs, field, step) => {
-        const before = scoreObservation(news2, obs);
-        const worse = { ...obs } as Record<string, unknown>;
-        const v = obs[field as keyof typeof obs] as number;
-        if (field === 'spo2') {
-          // Lower is worse on Scale 1 and below 88 on Scale 2; on Scale 2 with oxygen, above 92 is worse too.
-          const up = obs.spo2Scale === 2 && obs.onOxygen && v > 92;
-          worse.spo2 = Math.max(50, Math.min(100, up ? v + step : v - step));
-        } else {
-          const [lo, hi] = NORMAL_RANGE[field] as [number, number];
-          const mid = (lo + hi) / 2;
-          const delta = field === 'temperature' ? step / 10 : step;
-          worse[field] = v >= mid ? v + delta : v - delta;
-        }
-        const after = scoreObservation(news2, worse as Observation);
-        if (before.complete && after.complete) expect(after.total as number).toBeGreaterThanOrEqual(before.total as number);
-      }),
+      fc.property(
+        complete,
+        fc.constantFrom('respiratoryRate', 'systolicBP', 'heartRate', 'temperature', 'spo2'),
+        fc.integer({ min: 0, max: 60 }),
+        (obs, field, step) => {
+          const before = scoreObservation(news2, obs);
+          const worse = { ...obs } as Record<string, unknown>;
+          const v = obs[field as keyof typeof obs] as number;
+          if (field === 'spo2') {
+            // Lower is worse on Scale 1 and below 88 on Scale 2; on Scale 2 with oxygen, above 92 is worse too.
+            const up = obs.spo2Scale === 2 && obs.onOxygen && v > 92;
+            worse.spo2 = Math.max(50, Math.min(100, up ? v + step : v - step));
+          } else {
+            const [lo, hi] = NORMAL_RANGE[field] as [number, number];
+            const mid = (lo + hi) / 2;
+            const delta = field === 'temperature' ? step / 10 : step;
+            worse[field] = v >= mid ? v + delta : v - delta;
+          }
+          const after = scoreObservation(news2, worse as Observation);
+          if (before.complete && after.complete) expect(after.total as number).toBeGreaterThanOrEqual(before.total as number);
+        },
+      ),
       { numRuns: 1000 },
     );
   });

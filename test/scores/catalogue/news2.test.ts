@@ -29,41 +29,112 @@ const EDGES: Record<string, { field: keyof Observation; column: string; cases: C
   'respiration rate (≤8 3 | 9–11 1 | 12–20 0 | 21–24 2 | ≥25 3)': {
     field: 'respiratoryRate',
     column: 'news2_respiratory_rate',
-    cases: [[0, 3], [8, 3], [9, 1], [11, 1], [12, 0], [20, 0], [21, 2], [24, 2], [25, 3], [80, 3]],
+    cases: [
+      [0, 3],
+      [8, 3],
+      [9, 1],
+      [11, 1],
+      [12, 0],
+      [20, 0],
+      [21, 2],
+      [24, 2],
+      [25, 3],
+      [80, 3],
+    ],
   },
   'SpO2 Scale 1 (≤91 3 | 92–93 2 | 94–95 1 | ≥96 0)': {
     field: 'spo2',
     column: 'news2_spo2',
-    cases: [[50, 3], [91, 3], [92, 2], [93, 2], [94, 1], [95, 1], [96, 0], [100, 0]],
+    cases: [
+      [50, 3],
+      [91, 3],
+      [92, 2],
+      [93, 2],
+      [94, 1],
+      [95, 1],
+      [96, 0],
+      [100, 0],
+    ],
   },
   'systolic BP (≤90 3 | 91–100 2 | 101–110 1 | 111–219 0 | ≥220 3)': {
     field: 'systolicBP',
     column: 'news2_systolic_bp',
-    cases: [[60, 3], [90, 3], [91, 2], [100, 2], [101, 1], [110, 1], [111, 0], [219, 0], [220, 3], [260, 3]],
+    cases: [
+      [60, 3],
+      [90, 3],
+      [91, 2],
+      [100, 2],
+      [101, 1],
+      [110, 1],
+      [111, 0],
+      [219, 0],
+      [220, 3],
+      [260, 3],
+    ],
   },
   'pulse (≤40 3 | 41–50 1 | 51–90 0 | 91–110 1 | 111–130 2 | ≥131 3)': {
     field: 'heartRate',
     column: 'news2_heart_rate',
-    cases: [[30, 3], [40, 3], [41, 1], [50, 1], [51, 0], [90, 0], [91, 1], [110, 1], [111, 2], [130, 2], [131, 3], [180, 3]],
+    cases: [
+      [30, 3],
+      [40, 3],
+      [41, 1],
+      [50, 1],
+      [51, 0],
+      [90, 0],
+      [91, 1],
+      [110, 1],
+      [111, 2],
+      [130, 2],
+      [131, 3],
+      [180, 3],
+    ],
   },
   'temperature (≤35.0 3 | 35.1–36.0 1 | 36.1–38.0 0 | 38.1–39.0 1 | ≥39.1 2)': {
     field: 'temperature',
     column: 'news2_temperature',
-    cases: [[33.0, 3], [35.0, 3], [35.1, 1], [36.0, 1], [36.1, 0], [38.0, 0], [38.1, 1], [39.0, 1], [39.1, 2], [41.5, 2]],
+    cases: [
+      [33.0, 3],
+      [35.0, 3],
+      [35.1, 1],
+      [36.0, 1],
+      [36.1, 0],
+      [38.0, 0],
+      [38.1, 1],
+      [39.0, 1],
+      [39.1, 2],
+      [41.5, 2],
+    ],
   },
   'consciousness (Alert 0 | new Confusion, Voice, Pain, Unresponsive 3)': {
     field: 'consciousness',
     column: 'news2_consciousness',
     cases: [
-      ['A', 0], ['C', 3], ['V', 3], ['P', 3], ['U', 3],
-      ['a', 0], ['c', 3], ['v', 3], ['p', 3], ['u', 3],
-      ['Alert', 0], ['confusion', 3], ['New confusion', 3], ['voice', 3], ['PAIN', 3], ['Unresponsive', 3],
+      ['A', 0],
+      ['C', 3],
+      ['V', 3],
+      ['P', 3],
+      ['U', 3],
+      ['a', 0],
+      ['c', 3],
+      ['v', 3],
+      ['p', 3],
+      ['u', 3],
+      ['Alert', 0],
+      ['confusion', 3],
+      ['New confusion', 3],
+      ['voice', 3],
+      ['PAIN', 3],
+      ['Unresponsive', 3],
     ],
   },
   'air or oxygen (air 0 | oxygen 2)': {
     field: 'onOxygen',
     column: 'news2_on_oxygen',
-    cases: [[false, 0], [true, 2]],
+    cases: [
+      [false, 0],
+      [true, 2],
+    ],
   },
 };
 
@@ -86,9 +157,37 @@ describe('NEWS2 chart edges (RCP 2017, Chart 1)', () => {
 
 describe('NEWS2 SpO2 Scale 2 (hypercapnic respiratory failure)', () => {
   // On air: ≤83 3 | 84–85 2 | 86–87 1 | 88–92 0 | ≥93 0 (on air).
-  const onAir: Case[] = [[70, 3], [83, 3], [84, 2], [85, 2], [86, 1], [87, 1], [88, 0], [92, 0], [93, 0], [96, 0], [97, 0], [100, 0]];
+  const onAir: Case[] = [
+    [70, 3],
+    [83, 3],
+    [84, 2],
+    [85, 2],
+    [86, 1],
+    [87, 1],
+    [88, 0],
+    [92, 0],
+    [93, 0],
+    [96, 0],
+    [97, 0],
+    [100, 0],
+  ];
   // On oxygen: the same low bands; 93–94 1 | 95–96 2 | ≥97 3. Oxygen itself adds its own 2 points.
-  const onOxygen: Case[] = [[70, 3], [83, 3], [84, 2], [85, 2], [86, 1], [87, 1], [88, 0], [92, 0], [93, 1], [94, 1], [95, 2], [96, 2], [97, 3], [100, 3]];
+  const onOxygen: Case[] = [
+    [70, 3],
+    [83, 3],
+    [84, 2],
+    [85, 2],
+    [86, 1],
+    [87, 1],
+    [88, 0],
+    [92, 0],
+    [93, 1],
+    [94, 1],
+    [95, 2],
+    [96, 2],
+    [97, 3],
+    [100, 3],
+  ];
 
   it('uses the low bands and 0 for ≥93 on air', () => {
     const rows = onAir.map(([v]) => ({ ...NORMAL, spo2Scale: 2, onOxygen: false, spo2: v as number }));
@@ -117,7 +216,13 @@ describe('NEWS2 SpO2 Scale 2 (hypercapnic respiratory failure)', () => {
     expect(scoreObservation(news2, { ...NORMAL, spo2: 88, spo2Scale: null }).subscores.spo2).toBe(3);
     expect(scoreObservation(news2, { ...NORMAL, spo2: 88, spo2Scale: 1 }).subscores.spo2).toBe(3);
     expect(scoreObservation(news2, { ...NORMAL, spo2: 88, spo2Scale: 2 }).subscores.spo2).toBe(0);
-    const scored = scoreTable(news2, tableOf([{ ...NORMAL, spo2: 88 }, { ...NORMAL, spo2: 88, spo2Scale: 2 }]));
+    const scored = scoreTable(
+      news2,
+      tableOf([
+        { ...NORMAL, spo2: 88 },
+        { ...NORMAL, spo2: 88, spo2Scale: 2 },
+      ]),
+    );
     expect(rowOf(scored, 0).news2_spo2).toBe(3);
     expect(rowOf(scored, 1).news2_spo2).toBe(0);
   });
@@ -135,7 +240,13 @@ describe('NEWS2 SpO2 Scale 2 (hypercapnic respiratory failure)', () => {
     expect(r.subscores.spo2).toBeNull();
     expect(r.total).toBeNull();
     expect(scoreObservation(news2, { ...NORMAL, spo2Scale: 3, spo2: 98 }).subscores.spo2).toBe(0);
-    const scored = scoreTable(news2, tableOf([{ ...NORMAL, spo2Scale: 3, spo2: 90 }, { ...NORMAL, spo2Scale: 3, spo2: 98 }]));
+    const scored = scoreTable(
+      news2,
+      tableOf([
+        { ...NORMAL, spo2Scale: 3, spo2: 90 },
+        { ...NORMAL, spo2Scale: 3, spo2: 98 },
+      ]),
+    );
     expect(rowOf(scored, 0).news2_flags).toBe('unknown_code:spo2_scale');
     expect(rowOf(scored, 0).news2_spo2).toBeNull();
     expect(rowOf(scored, 0).news2_total).toBeNull();
@@ -145,10 +256,13 @@ describe('NEWS2 SpO2 Scale 2 (hypercapnic respiratory failure)', () => {
   it('on Scale 2 with oxygen unknown, gives the SpO2 subscore only where air and oxygen agree', () => {
     expect(scoreObservation(news2, { ...NORMAL, spo2Scale: 2, onOxygen: null, spo2: 85 }).subscores.spo2).toBe(2);
     expect(scoreObservation(news2, { ...NORMAL, spo2Scale: 2, onOxygen: null, spo2: 95 }).subscores.spo2).toBeNull();
-    const scored = scoreTable(news2, tableOf([
-      { ...NORMAL, spo2Scale: 2, onOxygen: null, spo2: 85 },
-      { ...NORMAL, spo2Scale: 2, onOxygen: null, spo2: 95 },
-    ]));
+    const scored = scoreTable(
+      news2,
+      tableOf([
+        { ...NORMAL, spo2Scale: 2, onOxygen: null, spo2: 85 },
+        { ...NORMAL, spo2Scale: 2, onOxygen: null, spo2: 95 },
+      ]),
+    );
     expect(rowOf(scored, 0).news2_spo2).toBe(2);
     expect(rowOf(scored, 1).news2_spo2).toBeNull();
   });
@@ -158,7 +272,13 @@ describe('NEWS2 worked example (issue #2)', () => {
   it('scoreObservation gives total 7, high risk, with the subscores of the chart', () => {
     // RR 22 → 2; SpO2 94 → 1; air → 0; SBP 105 → 1; pulse 112 → 2; Alert → 0; 38.4 °C → 1. Sum 7 → high.
     const r = scoreObservation(news2, {
-      respiratoryRate: 22, spo2: 94, onOxygen: false, systolicBP: 105, heartRate: 112, consciousness: 'A', temperature: 38.4,
+      respiratoryRate: 22,
+      spo2: 94,
+      onOxygen: false,
+      systolicBP: 105,
+      heartRate: 112,
+      consciousness: 'A',
+      temperature: 38.4,
     });
     expect(r).toMatchObject({
       total: 7,
@@ -186,7 +306,14 @@ describe('NEWS2 risk bands and response (RCP 2017, Charts 2–4)', () => {
     ['single 3, total 5 → medium (the total band applies)', { ...NORMAL, respiratoryRate: 7, onOxygen: true }, 5, 'medium', true, /1-hourly/],
     ['total 6 → medium', { ...NORMAL, respiratoryRate: 22, heartRate: 115, onOxygen: true }, 6, 'medium', false, /1-hourly/],
     ['total 7 → high, continuous', { ...NORMAL, respiratoryRate: 25, onOxygen: true, heartRate: 95, temperature: 38.5 }, 7, 'high', true, /ontinuous/],
-    ['total 20 (the maximum: hypothermia scores 3) → high', { respiratoryRate: 30, spo2: 85, onOxygen: true, systolicBP: 80, heartRate: 140, consciousness: 'U', temperature: 34.0 }, 20, 'high', true, /ontinuous/],
+    [
+      'total 20 (the maximum: hypothermia scores 3) → high',
+      { respiratoryRate: 30, spo2: 85, onOxygen: true, systolicBP: 80, heartRate: 140, consciousness: 'U', temperature: 34.0 },
+      20,
+      'high',
+      true,
+      /ontinuous/,
+    ],
   ];
   for (const [title, obs, total, risk, red, monitoring] of cases) {
     it(title, () => {
@@ -222,7 +349,13 @@ describe('NEWS2 recording precision (round half-up at chart precision)', () => {
   ];
   it.each(cases)('%s', (_title, obs, field, points) => {
     expect(scoreObservation(news2, obs).subscores[field]).toBe(points);
-    const column = { temperature: 'news2_temperature', respiratoryRate: 'news2_respiratory_rate', spo2: 'news2_spo2', systolicBP: 'news2_systolic_bp', heartRate: 'news2_heart_rate' }[field as string] as string;
+    const column = {
+      temperature: 'news2_temperature',
+      respiratoryRate: 'news2_respiratory_rate',
+      spo2: 'news2_spo2',
+      systolicBP: 'news2_systolic_bp',
+      heartRate: 'news2_heart_rate',
+    }[field as string] as string;
     expect(rowOf(scoreTable(news2, tableOf([obs])), 0)[column]).toBe(points);
   });
 });

@@ -29,7 +29,14 @@ const banded = {
   version: '1',
   source: 'A hospital policy',
   parameters: [
-    { field: 'respiratoryRate', bands: [{ max: 11, points: 2 }, { min: 12, max: 20, points: 0 }, { min: 21, points: 2 }] },
+    {
+      field: 'respiratoryRate',
+      bands: [
+        { max: 11, points: 2 },
+        { min: 12, max: 20, points: 0 },
+        { min: 21, points: 2 },
+      ],
+    },
     { field: 'consciousness', points: { A: 0, C: 2, V: 2, P: 3, U: 3 } },
   ],
   risks: ['low', 'high'],
@@ -64,14 +71,22 @@ describe('loadScore(json) reports every problem with its JSON path', () => {
   });
 
   it('lists all the missing and mistyped fields at once', () => {
-    const problems = problemsOf({ kind: 'banded', id: 'x', parameters: [{ field: 'heartRate', bands: [{ max: 'ten', points: 1 }] }], risks: [], rules: 'none' });
-    expect(problems).toEqual(expect.arrayContaining([
-      '$.name: expected a non-empty string; received nothing',
-      '$.version: expected a non-empty string; received nothing',
-      '$.source: expected a non-empty string; received nothing',
-      '$.parameters[0].bands[0].max: expected a finite number; received "ten"',
-      '$.rules: expected an array; received "none"',
-    ]));
+    const problems = problemsOf({
+      kind: 'banded',
+      id: 'x',
+      parameters: [{ field: 'heartRate', bands: [{ max: 'ten', points: 1 }] }],
+      risks: [],
+      rules: 'none',
+    });
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        '$.name: expected a non-empty string; received nothing',
+        '$.version: expected a non-empty string; received nothing',
+        '$.source: expected a non-empty string; received nothing',
+        '$.parameters[0].bands[0].max: expected a finite number; received "ten"',
+        '$.rules: expected an array; received "none"',
+      ]),
+    );
     expect(problems.length).toBeGreaterThanOrEqual(5);
   });
 
@@ -79,22 +94,35 @@ describe('loadScore(json) reports every problem with its JSON path', () => {
     const problems = problemsOf({
       ...banded,
       parameters: [
-        { field: 'respiratoryRate', bands: [{ max: 12, points: 2 }, { min: 12, max: 20, points: 0 }, { min: 22, points: 2 }] },
+        {
+          field: 'respiratoryRate',
+          bands: [
+            { max: 12, points: 2 },
+            { min: 12, max: 20, points: 0 },
+            { min: 22, points: 2 },
+          ],
+        },
         { field: 'pulse', bands: [{ points: 0 }] },
         { field: 'consciousness', points: { A: 0, C: 2, V: 2, P: 3, U: 3, Z: 1 } },
       ],
     });
-    expect(problems).toEqual(expect.arrayContaining([
-      '$.parameters[0].bands: 2 bands cover respiratoryRate = 12 (plausible range 0–80 /min)',
-      '$.parameters[0].bands: no band covers respiratoryRate = 21 (plausible range 0–80 /min)',
-      expect.stringMatching(/^\$\.parameters\[1\]\.field: expected one of respiratoryRate, .*; received "pulse"$/),
-      expect.stringMatching(/^\$\.parameters\[2\]\.points\.Z: not a code of consciousness/),
-    ]));
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        '$.parameters[0].bands: 2 bands cover respiratoryRate = 12 (plausible range 0–80 /min)',
+        '$.parameters[0].bands: no band covers respiratoryRate = 21 (plausible range 0–80 /min)',
+        expect.stringMatching(/^\$\.parameters\[1\]\.field: expected one of respiratoryRate, .*; received "pulse"$/),
+        expect.stringMatching(/^\$\.parameters\[2\]\.points\.Z: not a code of consciousness/),
+      ]),
+    );
   });
 
   it('risk rules that leave a total without a band', () => {
     const problems = problemsOf({ ...banded, rules: [{ risk: 'high', totalMin: 3, monitoring: 'hourly', action: 'call' }] });
-    expect(problems).toEqual(['$.rules: no rule gives a risk band for total 0', '$.rules: no rule gives a risk band for total 1', '$.rules: no rule gives a risk band for total 2']);
+    expect(problems).toEqual([
+      '$.rules: no rule gives a risk band for total 0',
+      '$.rules: no rule gives a risk band for total 1',
+      '$.rules: no rule gives a risk band for total 2',
+    ]);
   });
 
   it('model definitions: non-finite weights, bad knots, zones that do not cover [0, 1], unknown columns', () => {
@@ -107,20 +135,21 @@ describe('loadScore(json) reports every problem with its JSON path', () => {
     model.zones[1].min = 0.03;
     model.zones[3].max = 0.9;
     const problems = problemsOf(model);
-    expect(problems).toEqual(expect.arrayContaining([
-      '$.intercept: expected a finite number; received "NaN"',
-      '$.terms[2].bands[1].weight: expected a finite number; received null',
-    ]));
+    expect(problems).toEqual(
+      expect.arrayContaining(['$.intercept: expected a finite number; received "NaN"', '$.terms[2].bands[1].weight: expected a finite number; received null']),
+    );
     // Shape problems stop before the meaning is checked; fix them and the meaning problems all appear together.
     model.intercept = -1;
     model.terms[2].bands[1].weight = 0;
     const meaning = problemsOf(model);
-    expect(meaning).toEqual(expect.arrayContaining([
-      '$.terms[0].slopes: expected 2 slopes (one per interval between knots); received 1',
-      '$.terms[1].knots[1]: knots must increase strictly',
-      expect.stringMatching(/^\$\.terms\[11\]\.field: expected one of .*; received "ferritin"$/),
-      '$.zones[1].min: leaves a gap after zones[0] (max 0.02)',
-      '$.zones[3].max: the zones must end at probability 1; received 0.9',
-    ]));
+    expect(meaning).toEqual(
+      expect.arrayContaining([
+        '$.terms[0].slopes: expected 2 slopes (one per interval between knots); received 1',
+        '$.terms[1].knots[1]: knots must increase strictly',
+        expect.stringMatching(/^\$\.terms\[11\]\.field: expected one of .*; received "ferritin"$/),
+        '$.zones[1].min: leaves a gap after zones[0] (max 0.02)',
+        '$.zones[3].max: the zones must end at probability 1; received 0.9',
+      ]),
+    );
   });
 });

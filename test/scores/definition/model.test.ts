@@ -18,8 +18,17 @@ import { rowOf, tableOf } from '../../helpers/tables.js';
 const model = loadScore(readFileSync(new URL('../../fixtures/example-model.json', import.meta.url), 'utf8')) as ModelScore;
 
 const OBS: Observation = {
-  respiratoryRate: 22, spo2: 94, heartRate: 112, systolicBP: 105, consciousness: 'A', temperature: 38.4,
-  age: 70, lactate: 3.1, creatinine: 120, whiteCellCount: 12.5, onOxygen: false,
+  respiratoryRate: 22,
+  spo2: 94,
+  heartRate: 112,
+  systolicBP: 105,
+  consciousness: 'A',
+  temperature: 38.4,
+  age: 70,
+  lactate: 3.1,
+  creatinine: 120,
+  whiteCellCount: 12.5,
+  onOxygen: false,
 };
 
 describe('scoreObservation(model, observation)', () => {
@@ -86,9 +95,17 @@ describe('scoreTable(model, table)', () => {
   });
 
   const observation: fc.Arbitrary<Observation> = fc.record({
-    respiratoryRate: vital(0, 60), spo2: vital(45, 101), heartRate: vital(20, 220), systolicBP: vital(40, 260),
-    consciousness: fc.constantFrom('A', 'C', 'V', 'P', 'U', 'X', null), temperature: vital(30, 43), age: vital(10, 110),
-    lactate: vital(0, 20), creatinine: vital(1, 900), whiteCellCount: vital(0, 60), onOxygen: fc.constantFrom<boolean | null>(true, false, null),
+    respiratoryRate: vital(0, 60),
+    spo2: vital(45, 101),
+    heartRate: vital(20, 220),
+    systolicBP: vital(40, 260),
+    consciousness: fc.constantFrom('A', 'C', 'V', 'P', 'U', 'X', null),
+    temperature: vital(30, 43),
+    age: vital(10, 110),
+    lactate: vital(0, 20),
+    creatinine: vital(1, 900),
+    whiteCellCount: vital(0, 60),
+    onOxygen: fc.constantFrom<boolean | null>(true, false, null),
   });
 
   it('equals the evaluator row by row, scored alone or with NEWS2', () => {

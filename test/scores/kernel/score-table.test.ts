@@ -1,4 +1,23 @@
-import { Bool, Dictionary, Float32, Float64, Int16, Int32, Int64, Int8, Null, Table, Uint8, Utf8, makeData, makeVector, tableFromArrays, tableFromIPC, tableToIPC, vectorFromArray } from 'apache-arrow';
+import {
+  Bool,
+  Dictionary,
+  Float32,
+  Float64,
+  Int16,
+  Int32,
+  Int64,
+  Int8,
+  Null,
+  Table,
+  Uint8,
+  Utf8,
+  makeData,
+  makeVector,
+  tableFromArrays,
+  tableFromIPC,
+  tableToIPC,
+  vectorFromArray,
+} from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import { news2 } from '../../../scores/catalogue/news2.js';
 import { outputColumns, scoreTable } from '../../../scores/kernel/score-table.js';
@@ -80,9 +99,19 @@ describe('scoreTable(news2, table) output', () => {
     const s = scoreTable(news2, t);
     expect(s.schema.fields.map((f) => f.name)).toEqual([...t.schema.fields.map((f) => f.name), ...outputColumns(news2)]);
     expect(outputColumns(news2)).toEqual([
-      'news2_total', 'news2_risk', 'news2_red_flag', 'news2_complete',
-      'news2_respiratory_rate', 'news2_spo2', 'news2_on_oxygen', 'news2_systolic_bp', 'news2_heart_rate', 'news2_consciousness', 'news2_temperature',
-      'news2_missing', 'news2_flags',
+      'news2_total',
+      'news2_risk',
+      'news2_red_flag',
+      'news2_complete',
+      'news2_respiratory_rate',
+      'news2_spo2',
+      'news2_on_oxygen',
+      'news2_systolic_bp',
+      'news2_heart_rate',
+      'news2_consciousness',
+      'news2_temperature',
+      'news2_missing',
+      'news2_flags',
     ]);
   });
 

@@ -24,9 +24,19 @@ const model = loadScore(readFileSync(new URL('../../fixtures/example-model.json'
 const ALL: ScoreDefinition[] = [news2, news, mews, qsofa, cart, model];
 
 const NUMERIC: [keyof Observation, string][] = [
-  ['respiratoryRate', 'respiratory_rate'], ['spo2', 'spo2'], ['spo2Scale', 'spo2_scale'], ['systolicBP', 'systolic_bp'],
-  ['diastolicBP', 'diastolic_bp'], ['heartRate', 'heart_rate'], ['temperature', 'temperature'], ['gcs', 'gcs'], ['age', 'age'],
-  ['lactate', 'lactate'], ['creatinine', 'creatinine'], ['whiteCellCount', 'white_cell_count'], ['comorbidityCount', 'comorbidity_count'],
+  ['respiratoryRate', 'respiratory_rate'],
+  ['spo2', 'spo2'],
+  ['spo2Scale', 'spo2_scale'],
+  ['systolicBP', 'systolic_bp'],
+  ['diastolicBP', 'diastolic_bp'],
+  ['heartRate', 'heart_rate'],
+  ['temperature', 'temperature'],
+  ['gcs', 'gcs'],
+  ['age', 'age'],
+  ['lactate', 'lactate'],
+  ['creatinine', 'creatinine'],
+  ['whiteCellCount', 'white_cell_count'],
+  ['comorbidityCount', 'comorbidity_count'],
 ];
 
 let db: DuckDBInstance;
@@ -64,7 +74,6 @@ async function query(sql: string): Promise<Record<string, unknown>[]> {
   const reader = await con.runAndReadAll(sql);
   return reader.getRowObjects() as Record<string, unknown>[];
 }
-
 
 const observation = anyObservation;
 
@@ -133,7 +142,9 @@ describe('toSQL(score, options)', () => {
   });
 
   it('honours numeric 0/1 oxygen and the research option', async () => {
-    await con.run(`CREATE OR REPLACE TABLE o2 (respiratory_rate DOUBLE, spo2 DOUBLE, spo2_scale DOUBLE, on_oxygen DOUBLE, systolic_bp DOUBLE, heart_rate DOUBLE, consciousness VARCHAR, temperature DOUBLE)`);
+    await con.run(
+      `CREATE OR REPLACE TABLE o2 (respiratory_rate DOUBLE, spo2 DOUBLE, spo2_scale DOUBLE, on_oxygen DOUBLE, systolic_bp DOUBLE, heart_rate DOUBLE, consciousness VARCHAR, temperature DOUBLE)`,
+    );
     await con.run(`INSERT INTO o2 VALUES (22, 94, NULL, 1, 105, 112, 'A', NULL), (22, 94, NULL, 0.5, 105, 112, 'A', 38.4)`);
     const rows = await query(toSQL(news2, { table: 'o2', oxygenType: 'number', missing: 'zero' }));
     expect(norm(rows[0]?.news2_total)).toBe(2 + 1 + 2 + 1 + 2 + 0 + 0); // temperature missing scored 0

@@ -5,7 +5,11 @@ import { auroc } from '../../../validation/metrics/auroc.js';
 import { clusterBootstrapAuroc, obuchowskiAuroc } from '../../../validation/bootstrap/cluster.js';
 import { defined } from '../../helpers/defined.js';
 
-const rows = readFileSync(new URL('../../fixtures/proc-ties.csv', import.meta.url), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',').map(Number));
+const rows = readFileSync(new URL('../../fixtures/proc-ties.csv', import.meta.url), 'utf8')
+  .trim()
+  .split('\n')
+  .slice(1)
+  .map((l) => l.split(',').map(Number));
 const y = rows.map((r) => r[0] as number);
 const s = rows.map((r) => r[1] as number);
 const s2 = rows.map((r) => r[2] as number);
@@ -63,7 +67,12 @@ describe('clusterBootstrapAuroc(scores, outcome, cluster)', () => {
     expect(se).toBeLessThan(1.15 * (d.se as number));
   });
   it('says why it is undefined with one outcome class (never NaN)', () => {
-    const r = clusterBootstrapAuroc({ s }, s.map(() => 0), singletons, { B: 50 });
+    const r = clusterBootstrapAuroc(
+      { s },
+      s.map(() => 0),
+      singletons,
+      { B: 50 },
+    );
     expect(r).toMatchObject({ defined: false, reason: 'no-positives', message: expect.stringMatching(/^clusterBootstrapAuroc: /) });
     expect(JSON.stringify(r)).not.toMatch(/NaN|null/);
   });

@@ -26,28 +26,34 @@ describe('bucketed(score, keep)', () => {
 describe('groupBootstrap(input)', () => {
   it('is seeded, and a score against itself gives identical replicates in every group', () => {
     fc.assert(
-      fc.property(fc.array(fc.record({ s: fc.integer({ min: 0, max: 10 }), y: fc.boolean(), p: fc.integer({ min: 0, max: 7 }), g: fc.integer({ min: 0, max: 1 }) }), { minLength: 4, maxLength: 60 }), (rows) => {
-        const score = Float64Array.from(rows, (r) => r.s);
-        const input = {
-          scores: [score, score],
-          labels: Uint8Array.from(rows, (r) => (r.y ? 1 : 0)),
-          patient: Int32Array.from(rows, (r) => r.p),
-          patients: 8,
-          group: Int32Array.from(rows, (r) => r.g),
-          groups: 2,
-          statistics: { auroc: aucStatistic, sensitivity: sensitivityStatistic([5, 5]) },
-          B: 20,
-          seed: 4,
-        };
-        const a = groupBootstrap(input);
-        const b = groupBootstrap(input);
-        for (const stat of ['auroc', 'sensitivity'] as const) {
-          for (let g = 0; g < 2; g++) {
-            expect(Array.from(b.of(stat, g, 0))).toEqual(Array.from(a.of(stat, g, 0)));
-            expect(Array.from(a.of(stat, g, 0))).toEqual(Array.from(a.of(stat, g, 1)));
+      fc.property(
+        fc.array(fc.record({ s: fc.integer({ min: 0, max: 10 }), y: fc.boolean(), p: fc.integer({ min: 0, max: 7 }), g: fc.integer({ min: 0, max: 1 }) }), {
+          minLength: 4,
+          maxLength: 60,
+        }),
+        (rows) => {
+          const score = Float64Array.from(rows, (r) => r.s);
+          const input = {
+            scores: [score, score],
+            labels: Uint8Array.from(rows, (r) => (r.y ? 1 : 0)),
+            patient: Int32Array.from(rows, (r) => r.p),
+            patients: 8,
+            group: Int32Array.from(rows, (r) => r.g),
+            groups: 2,
+            statistics: { auroc: aucStatistic, sensitivity: sensitivityStatistic([5, 5]) },
+            B: 20,
+            seed: 4,
+          };
+          const a = groupBootstrap(input);
+          const b = groupBootstrap(input);
+          for (const stat of ['auroc', 'sensitivity'] as const) {
+            for (let g = 0; g < 2; g++) {
+              expect(Array.from(b.of(stat, g, 0))).toEqual(Array.from(a.of(stat, g, 0)));
+              expect(Array.from(a.of(stat, g, 0))).toEqual(Array.from(a.of(stat, g, 1)));
+            }
           }
-        }
-      }),
+        },
+      ),
       { numRuns: 30 },
     );
   });

@@ -79,12 +79,19 @@ describe('generateCohort({ profile: "uk-leicester" }) is realistic', () => {
     const names = cohort.observations.schema.fields.map((f) => f.name);
     expect(names).not.toContain('severity');
     expect(names).not.toContain('sao2');
-    expect(cohort.manifest.rows).toEqual({ patients: 4000, encounters: 4000, observations: cohort.observations.numRows, events: cohort.events.numRows, truth: cohort.truth.numRows });
+    expect(cohort.manifest.rows).toEqual({
+      patients: 4000,
+      encounters: 4000,
+      observations: cohort.observations.numRows,
+      events: cohort.events.numRows,
+      truth: cohort.truth.numRows,
+    });
     expect(cohort.manifest.generatorVersion).toBe(GENERATOR_VERSION);
   });
 });
 
-const bytes = (c: Cohort) => ['patients', 'encounters', 'observations', 'events', 'truth'].map((t) => Buffer.from(tableToIPC(c[t as keyof Cohort] as Table, 'file')).toString('base64'));
+const bytes = (c: Cohort) =>
+  ['patients', 'encounters', 'observations', 'events', 'truth'].map((t) => Buffer.from(tableToIPC(c[t as keyof Cohort] as Table, 'file')).toString('base64'));
 
 describe('generateCohort is deterministic', () => {
   it('same options and seed → byte-identical Arrow IPC files; another seed differs', () => {
@@ -127,7 +134,7 @@ describe("oximeterBias: 'none' and 'literature' are a clean counterfactual", () 
     const meanError = (c: Cohort, dark: boolean) => {
       const ids = column(c.observations, 'patient_id');
       const err = column(c.truth, 'oximeter_bias') as number[];
-      const pick = err.filter((_, i) => ((tone.get(ids[i]) as number) >= 8) === dark);
+      const pick = err.filter((_, i) => (tone.get(ids[i]) as number) >= 8 === dark);
       return pick.reduce((s, v) => s + v, 0) / pick.length;
     };
     expect(meanError(biased, true) - meanError(biased, false)).toBeGreaterThan(0.6);

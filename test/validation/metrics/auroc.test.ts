@@ -67,7 +67,11 @@ describe('auroc(score, outcome)', () => {
 
   it("agrees with R's pROC (auc, DeLong SE and CI) on a data set with many ties", () => {
     // pROC 1.18: roc(y, s, direction = "<"); auc, sqrt(var(r)), ci.auc(r) — see test/fixtures/proc-ties.csv.
-    const rows = readFileSync(new URL('../../fixtures/proc-ties.csv', import.meta.url), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',').map(Number));
+    const rows = readFileSync(new URL('../../fixtures/proc-ties.csv', import.meta.url), 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(',').map(Number));
     const y = rows.map((r) => r[0] as number);
     const s = rows.map((r) => r[1] as number);
     const s2 = rows.map((r) => r[2] as number);
@@ -140,8 +144,18 @@ describe('AUROC properties', () => {
     fc.assert(
       fc.property(labelled, (rows) => {
         const s = rows.map((r) => r.s);
-        const a = ok(auroc(s, rows.map((r) => r.y))).estimate;
-        const b = ok(auroc(s, rows.map((r) => !r.y))).estimate;
+        const a = ok(
+          auroc(
+            s,
+            rows.map((r) => r.y),
+          ),
+        ).estimate;
+        const b = ok(
+          auroc(
+            s,
+            rows.map((r) => !r.y),
+          ),
+        ).estimate;
         expect(a).toBeGreaterThanOrEqual(0);
         expect(a).toBeLessThanOrEqual(1);
         expect(a + b).toBeCloseTo(1, 14);
@@ -151,13 +165,31 @@ describe('AUROC properties', () => {
 
   it('is invariant to strictly increasing transforms of the score', () => {
     fc.assert(
-      fc.property(labelled, fc.constantFrom((x: number) => Math.exp(x / 3), (x: number) => 2 * x - 7, (x: number) => x ** 3 + x), (rows, f) => {
-        const y = rows.map((r) => r.y);
-        const a = ok(auroc(rows.map((r) => r.s), y));
-        const b = ok(auroc(rows.map((r) => f(r.s)), y));
-        expect(b.estimate).toBe(a.estimate);
-        expect(b.variance ?? 0).toBeCloseTo(a.variance ?? 0, 14);
-      }),
+      fc.property(
+        labelled,
+        fc.constantFrom(
+          (x: number) => Math.exp(x / 3),
+          (x: number) => 2 * x - 7,
+          (x: number) => x ** 3 + x,
+        ),
+        (rows, f) => {
+          const y = rows.map((r) => r.y);
+          const a = ok(
+            auroc(
+              rows.map((r) => r.s),
+              y,
+            ),
+          );
+          const b = ok(
+            auroc(
+              rows.map((r) => f(r.s)),
+              y,
+            ),
+          );
+          expect(b.estimate).toBe(a.estimate);
+          expect(b.variance ?? 0).toBeCloseTo(a.variance ?? 0, 14);
+        },
+      ),
     );
   });
 
@@ -176,13 +208,24 @@ describe('AUROC properties', () => {
 
   it('the one-pass counting path equals sorting for integers of any sign and spread, either direction', () => {
     fc.assert(
-      fc.property(fc.array(fc.record({ s: fc.integer({ min: -5000, max: 5000 }), y: fc.boolean() }), { maxLength: 60 }), fc.constantFrom<'higher' | 'lower'>('higher', 'lower'), (rows, direction) => {
-        const sign = direction === 'lower' ? -1 : 1;
-        const got = countsOf(rows.map((r) => r.s), rows.map((r) => r.y), { direction });
-        expect(got.path).toBe('integer');
-        const want = countsBySorting(Float64Array.from(rows, (r) => sign * r.s + 0), Uint8Array.from(rows, (r) => (r.y ? 1 : 0)));
-        expect(got.counts).toEqual(want);
-      }),
+      fc.property(
+        fc.array(fc.record({ s: fc.integer({ min: -5000, max: 5000 }), y: fc.boolean() }), { maxLength: 60 }),
+        fc.constantFrom<'higher' | 'lower'>('higher', 'lower'),
+        (rows, direction) => {
+          const sign = direction === 'lower' ? -1 : 1;
+          const got = countsOf(
+            rows.map((r) => r.s),
+            rows.map((r) => r.y),
+            { direction },
+          );
+          expect(got.path).toBe('integer');
+          const want = countsBySorting(
+            Float64Array.from(rows, (r) => sign * r.s + 0),
+            Uint8Array.from(rows, (r) => (r.y ? 1 : 0)),
+          );
+          expect(got.counts).toEqual(want);
+        },
+      ),
     );
   });
 

@@ -9,7 +9,12 @@ import { calibration } from '../../../validation/metrics/calibration.js';
 import { fitLogistic } from '../../../validation/stats/logistic.js';
 import { lowess } from '../../../validation/stats/lowess.js';
 
-const csv = (name: string) => readFileSync(new URL(`../../fixtures/${name}`, import.meta.url), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',').map(Number));
+const csv = (name: string) =>
+  readFileSync(new URL(`../../fixtures/${name}`, import.meta.url), 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => l.split(',').map(Number));
 
 describe('calibration(probability, outcome)', () => {
   // R 4.2, rms 6.x: set.seed(11); n <- 500; lp <- rnorm(n, -1.5, 1.2); p <- round(plogis(lp), 3);
@@ -48,7 +53,14 @@ describe('calibration(probability, outcome)', () => {
   });
 
   it('says why a measure is undefined: empty input, one outcome class', () => {
-    expect(calibration([], [])).toEqual({ defined: false, reason: 'empty', message: 'calibration: no complete (probability, outcome) pairs', n: 0, events: 0, nMissing: 0 });
+    expect(calibration([], [])).toEqual({
+      defined: false,
+      reason: 'empty',
+      message: 'calibration: no complete (probability, outcome) pairs',
+      n: 0,
+      events: 0,
+      nMissing: 0,
+    });
     const one = defined(calibration([0.1, 0.2, 0.3], [0, 0, 0]));
     expect(one.slope).toMatchObject({ defined: false, reason: 'no-positives' });
     expect(one.calibrationInTheLarge).toMatchObject({ defined: false, reason: 'no-positives' });
@@ -64,7 +76,10 @@ describe('calibration(probability, outcome)', () => {
 describe('lowess(x, y)', () => {
   it("equals R's lowess(x, y, iter = 0) (set.seed(5); x <- round(runif(200), 2); y <- rbinom(200, 1, x))", () => {
     const rows = csv('lowess-r.csv');
-    const l = lowess(rows.map((r) => r[0] as number), rows.map((r) => r[1] as number));
+    const l = lowess(
+      rows.map((r) => r[0] as number),
+      rows.map((r) => r[1] as number),
+    );
     const expected = [-0.015352838872307, 0.286528043888794, 0.531884545140553, 0.803066066136058, 1.009552838321407];
     [0, 49, 99, 149, 199].forEach((i, k) => expect(l.y[i]).toBeCloseTo(expected[k] as number, 13));
   });

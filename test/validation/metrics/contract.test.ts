@@ -52,21 +52,87 @@ const opts = (level?: number) => (level === undefined ? {} : { level });
 const ROWS: readonly Row[] = [
   { name: 'auroc', call: (i, l) => auroc(i.score, i.outcome, opts(l)), takesLevel: true, empty: 'empty', oneClass: 'no-positives', constant: 0.5 },
   { name: 'aurocFromCounts', call: (i, l) => aurocFromCounts(counts(i), opts(l)), takesLevel: true, empty: 'empty', oneClass: 'no-positives', constant: 0.5 },
-  { name: 'compareAuroc', call: (i, l) => compareAuroc(i.score, i.score, i.outcome, opts(l)), takesLevel: true, empty: 'empty', oneClass: 'no-positives', constant: 0 },
-  { name: 'obuchowskiAuroc', call: (i, l) => obuchowskiAuroc(i.score, i.outcome, ids(i), opts(l)), takesLevel: true, empty: 'empty', oneClass: 'no-positives', constant: 0.5 },
-  { name: 'clusterBootstrapAuroc', call: (i, l) => clusterBootstrapAuroc({ s: i.score }, i.outcome, ids(i), { B: 20, ...opts(l) }), takesLevel: true, empty: 'empty', oneClass: 'no-positives', constant: 'defined' },
+  {
+    name: 'compareAuroc',
+    call: (i, l) => compareAuroc(i.score, i.score, i.outcome, opts(l)),
+    takesLevel: true,
+    empty: 'empty',
+    oneClass: 'no-positives',
+    constant: 0,
+  },
+  {
+    name: 'obuchowskiAuroc',
+    call: (i, l) => obuchowskiAuroc(i.score, i.outcome, ids(i), opts(l)),
+    takesLevel: true,
+    empty: 'empty',
+    oneClass: 'no-positives',
+    constant: 0.5,
+  },
+  {
+    name: 'clusterBootstrapAuroc',
+    call: (i, l) => clusterBootstrapAuroc({ s: i.score }, i.outcome, ids(i), { B: 20, ...opts(l) }),
+    takesLevel: true,
+    empty: 'empty',
+    oneClass: 'no-positives',
+    constant: 'defined',
+  },
   { name: 'averagePrecision', call: (i) => averagePrecision(i.score, i.outcome), takesLevel: false, empty: 'empty', oneClass: 'no-positives', constant: 0.5 },
-  { name: 'averagePrecisionFromCounts', call: (i) => averagePrecisionFromCounts(counts(i)), takesLevel: false, empty: 'empty', oneClass: 'no-positives', constant: 0.5 },
+  {
+    name: 'averagePrecisionFromCounts',
+    call: (i) => averagePrecisionFromCounts(counts(i)),
+    takesLevel: false,
+    empty: 'empty',
+    oneClass: 'no-positives',
+    constant: 0.5,
+  },
   { name: 'rocCurve', call: (i) => rocCurve(i.score, i.outcome), takesLevel: false, empty: 'empty', oneClass: 'no-positives', constant: 'defined' },
   { name: 'rocFromCounts', call: (i) => rocFromCounts(counts(i)), takesLevel: false, empty: 'empty', oneClass: 'no-positives', constant: 'defined' },
   { name: 'prCurve', call: (i) => prCurve(i.score, i.outcome), takesLevel: false, empty: 'empty', oneClass: 'no-positives', constant: 'defined' },
   { name: 'prFromCounts', call: (i) => prFromCounts(counts(i)), takesLevel: false, empty: 'empty', oneClass: 'no-positives', constant: 'defined' },
-  { name: 'atThreshold', call: (i, l) => atThreshold(i.score, i.outcome, 0.3, opts(l)), takesLevel: true, empty: 'empty', oneClass: 'defined', constant: 'defined' },
-  { name: 'calibration', call: (i, l) => calibration(i.score.map((v) => v / 10), i.outcome, opts(l)), takesLevel: true, empty: 'empty', oneClass: 'defined', constant: 'defined' },
-  { name: 'eventRateByScore', call: (i, l) => eventRateByScore(i.score, i.outcome, opts(l)), takesLevel: true, empty: 'empty', oneClass: 'defined', constant: 'defined' },
+  {
+    name: 'atThreshold',
+    call: (i, l) => atThreshold(i.score, i.outcome, 0.3, opts(l)),
+    takesLevel: true,
+    empty: 'empty',
+    oneClass: 'defined',
+    constant: 'defined',
+  },
+  {
+    name: 'calibration',
+    call: (i, l) =>
+      calibration(
+        i.score.map((v) => v / 10),
+        i.outcome,
+        opts(l),
+      ),
+    takesLevel: true,
+    empty: 'empty',
+    oneClass: 'defined',
+    constant: 'defined',
+  },
+  {
+    name: 'eventRateByScore',
+    call: (i, l) => eventRateByScore(i.score, i.outcome, opts(l)),
+    takesLevel: true,
+    empty: 'empty',
+    oneClass: 'defined',
+    constant: 'defined',
+  },
   { name: 'decisionCurve', call: (i) => decisionCurve(i.score, i.outcome), takesLevel: false, empty: 'empty', oneClass: 'defined', constant: 'defined' },
   { name: 'netBenefit', call: (i) => netBenefit(i.score, i.outcome, 0.2), takesLevel: false, empty: 'empty', oneClass: 'defined', constant: 0.375 },
-  { name: 'wilson', call: (i, l) => wilson(i.outcome.reduce((s, v) => s + v, 0), i.outcome.length, opts(l)), takesLevel: true, empty: 'no-denominator', oneClass: 'defined', constant: 0.5 },
+  {
+    name: 'wilson',
+    call: (i, l) =>
+      wilson(
+        i.outcome.reduce((s, v) => s + v, 0),
+        i.outcome.length,
+        opts(l),
+      ),
+    takesLevel: true,
+    empty: 'no-denominator',
+    oneClass: 'defined',
+    constant: 0.5,
+  },
 ];
 
 /** Every value inside a result, recursively (typed arrays included). */
@@ -101,7 +167,8 @@ describe('the result contract', () => {
       });
       if (row.takesLevel) {
         it('a level outside (0, 1) is a RangeError naming the function and the option', () => {
-          for (const level of [0, 1, 2, -0.5, Number.NaN]) expect(() => row.call(CONSTANT, level)).toThrow(new RegExp(`^${row.name}: option "level" expected a number in \\(0, 1\\)`));
+          for (const level of [0, 1, 2, -0.5, Number.NaN])
+            expect(() => row.call(CONSTANT, level)).toThrow(new RegExp(`^${row.name}: option "level" expected a number in \\(0, 1\\)`));
         });
       }
     });

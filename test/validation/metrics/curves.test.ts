@@ -6,7 +6,11 @@ import { atThreshold } from '../../../validation/metrics/threshold.js';
 import { wilson } from '../../../validation/stats/wilson.js';
 import { defined } from '../../helpers/defined.js';
 
-const fixture = readFileSync(new URL('../../fixtures/proc-ties.csv', import.meta.url), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',').map(Number));
+const fixture = readFileSync(new URL('../../fixtures/proc-ties.csv', import.meta.url), 'utf8')
+  .trim()
+  .split('\n')
+  .slice(1)
+  .map((l) => l.split(',').map(Number));
 
 describe('averagePrecision(score, outcome)', () => {
   it("matches scikit-learn's average_precision_score", () => {
@@ -14,8 +18,22 @@ describe('averagePrecision(score, outcome)', () => {
     expect(defined(averagePrecision([0.1, 0.4, 0.35, 0.8], [0, 0, 1, 1])).estimate).toBeCloseTo(0.8333333333333333, 15);
     // On the fixture (ties included): 0.6705329692093762 and 0.5145345184321634 (scikit-learn 1.2).
     const y = fixture.map((r) => r[0] as number);
-    expect(defined(averagePrecision(fixture.map((r) => r[1] as number), y)).estimate).toBeCloseTo(0.6705329692093762, 14);
-    expect(defined(averagePrecision(fixture.map((r) => r[2] as number), y)).estimate).toBeCloseTo(0.5145345184321634, 14);
+    expect(
+      defined(
+        averagePrecision(
+          fixture.map((r) => r[1] as number),
+          y,
+        ),
+      ).estimate,
+    ).toBeCloseTo(0.6705329692093762, 14);
+    expect(
+      defined(
+        averagePrecision(
+          fixture.map((r) => r[2] as number),
+          y,
+        ),
+      ).estimate,
+    ).toBeCloseTo(0.5145345184321634, 14);
   });
   it('is undefined, with a reason, without positives', () => {
     expect(averagePrecision([1, 2], [0, 0])).toMatchObject({ defined: false, reason: 'no-positives' });

@@ -33,9 +33,14 @@ describe('recalibrate(score, outcome, { groups, folds, seed })', () => {
     const r = recalibrate(score, event, { folds: 2, seed: 1 });
     // Rebuild fold membership from which model predicted each row: probabilities of fold-k rows follow model k.
     const { intercept, slope } = r.models[0] as { intercept: number; slope: number };
-    const rowsOfFold0 = score.map((_, i) => i).filter((i) => Math.abs((r.probability[i] as number) - 1 / (1 + Math.exp(-(intercept + slope * (score[i] as number))))) < 1e-12);
+    const rowsOfFold0 = score
+      .map((_, i) => i)
+      .filter((i) => Math.abs((r.probability[i] as number) - 1 / (1 + Math.exp(-(intercept + slope * (score[i] as number))))) < 1e-12);
     const train = score.map((_, i) => i).filter((i) => !rowsOfFold0.includes(i));
-    const fit = fitLogistic([train.map((i) => score[i] as number)], train.map((i) => event[i] as number));
+    const fit = fitLogistic(
+      [train.map((i) => score[i] as number)],
+      train.map((i) => event[i] as number),
+    );
     expect(fit.coefficients[0]).toBeCloseTo(intercept, 10);
     expect(fit.coefficients[1]).toBeCloseTo(slope, 10);
   });
@@ -44,7 +49,11 @@ describe('recalibrate(score, outcome, { groups, folds, seed })', () => {
 describe('eventRateByScore(score, outcome)', () => {
   it('counts events per score value with Wilson intervals (hand-worked)', () => {
     const r = defined(eventRateByScore([0, 0, 1, 1, 1, 3], [0, 0, 0, 1, 1, 1])).rows;
-    expect(r.map((x) => [x.score, x.n, x.events])).toEqual([[0, 2, 0], [1, 3, 2], [3, 1, 1]]);
+    expect(r.map((x) => [x.score, x.n, x.events])).toEqual([
+      [0, 2, 0],
+      [1, 3, 2],
+      [3, 1, 1],
+    ]);
     expect(r[1]?.rate).toMatchObject({ defined: true, estimate: 2 / 3 });
     expect(r[0]?.rate).toMatchObject({ defined: true, ci: [0, expect.any(Number)] });
   });

@@ -18,7 +18,10 @@ function interfaces(): Map<string, string[]> {
   file.forEachChild((node) => {
     if (!ts.isInterfaceDeclaration(node)) return;
     if (!node.modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)) return;
-    out.set(node.name.text, node.members.filter(ts.isPropertySignature).map((m) => m.name.getText(file)));
+    out.set(
+      node.name.text,
+      node.members.filter(ts.isPropertySignature).map((m) => m.name.getText(file)),
+    );
   });
   return out;
 }

@@ -13,7 +13,20 @@ import { checkReport } from '../../../validation/report/schema.js';
 import { validate } from '../../../validation/study/validate.js';
 
 type Json = Record<string, unknown>;
-const COUNT_KEYS = new Set(['patients', 'encounters', 'observationSets', 'analysedSets', 'events', 'positiveSets', 'eventPatients', 'tp', 'fp', 'tn', 'fn', 'n']);
+const COUNT_KEYS = new Set([
+  'patients',
+  'encounters',
+  'observationSets',
+  'analysedSets',
+  'events',
+  'positiveSets',
+  'eventPatients',
+  'tp',
+  'fp',
+  'tn',
+  'fn',
+  'n',
+]);
 
 /** Every released count in the report (objects under a count key). */
 function countsIn(v: unknown, out: [string, number][] = [], key = ''): [string, number][] {
@@ -105,13 +118,17 @@ describe('the study: oximeter bias hides deterioration in darker skin', () => {
   const on = generateCohort({ profile: 'uk-leicester', encounters, seed: 11, oximeterBias: 'literature' });
   const off = generateCohort({ profile: 'uk-leicester', encounters, seed: 11, oximeterBias: 'none' });
   const tone = new Map<string, number>();
-  for (let i = 0; i < on.patients.numRows; i++) tone.set(on.patients.getChild('patient_id')?.get(i) as string, on.patients.getChild('skin_tone')?.get(i) as number);
+  for (let i = 0; i < on.patients.numRows; i++)
+    tone.set(on.patients.getChild('patient_id')?.get(i) as string, on.patients.getChild('skin_tone')?.get(i) as number);
   const armColumn = (t: Table, arm: string, lo: number, hi: number) => {
     const ids = t.getChild('patient_id');
-    return vectorFromArray(Array.from({ length: t.numRows }, (_, i) => {
-      const k = tone.get(ids?.get(i) as string) as number;
-      return k >= lo && k <= hi ? arm : null;
-    }), new Utf8());
+    return vectorFromArray(
+      Array.from({ length: t.numRows }, (_, i) => {
+        const k = tone.get(ids?.get(i) as string) as number;
+        return k >= lo && k <= hi ? arm : null;
+      }),
+      new Utf8(),
+    );
   };
   const withArms = (t: Table, arm: string): RecordBatch[] => {
     const dark = armColumn(t, arm, 8, 10);
