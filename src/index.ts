@@ -16,7 +16,7 @@ export { DefinitionError } from '../scores/definition/errors.js';
 export { FIELDS, CONSCIOUSNESS_CODES, parseConsciousness } from '../scores/definition/schema.js';
 export { roundToPrecision } from '../scores/definition/precision.js';
 export { planScore } from '../scores/plan/compile.js';
-export { kindOf, clinicalCuts } from '../scores/plan/kinds.js';
+export { kindOf, clinicalCuts } from '../scores/kinds/kind-of.js';
 export { scoreObservation } from '../scores/evaluate/score-observation.js';
 export { scoreTable, outputColumns, kernelSource } from '../scores/kernel/score-table.js';
 export { toSQL } from '../scores/sql/sql.js';
@@ -67,7 +67,7 @@ export type { ModelScore, ModelTerm, LinearTerm, BandTerm, CategoryTerm, RiskZon
 export type { FieldName, InputField, NumericField, DiscreteField, FlagReason, ConsciousnessCode } from '../scores/definition/schema.js';
 export type { ScoreInfo } from '../scores/catalogue/catalogue.js';
 export type { ScorePlan, PlanInput, PlanParameter } from '../scores/plan/compile.js';
-export type { ScoreKind, ClinicalCut } from '../scores/plan/kinds.js';
+export type { ScoreKind, ClinicalCut } from '../scores/kinds/kind.js';
 export type { ModelObservationScore } from '../scores/evaluate/score-model-observation.js';
 export type { MissingPolicy, Observation, ObservationScore, ScoreOptions } from '../scores/evaluate/score-observation.js';
 export type { ScoreTableOptions } from '../scores/kernel/score-table.js';

@@ -5,6 +5,7 @@ import type { ScoreDefinition } from '../definition/definition.js';
 import apolloStyleJson from './apollo-style.json';
 import { cart } from './cart.js';
 import { loadScore } from '../definition/load-score.js';
+import { kindOf } from '../kinds/kind-of.js';
 import type { ModelScore } from '../definition/model.js';
 import { mews } from './mews.js';
 import { news } from './news.js';
@@ -44,8 +45,8 @@ export function listScores(): ScoreInfo[] {
     version: s.version,
     kind: s.kind,
     source: s.source,
-    parameters: s.kind === 'model' ? s.terms.map((t) => t.field) : s.parameters.map((p) => p.field),
-    risks: s.kind === 'model' ? s.zones.map((z) => z.label) : s.risks,
+    parameters: kindOf(s).fields(s),
+    risks: kindOf(s).riskLabels(s),
   }));
 }
 

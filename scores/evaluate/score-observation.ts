@@ -1,129 +1,17 @@
 /**
- * Score one observation set — the bedside path. Interprets the definition directly (bands and variants as
- * written), independently of the compiled lookup tables the batch kernel uses; property tests hold the two equal.
+ * Score one observation set — the bedside path. Each kind of score interprets its definition directly, independently
+ * of the compiled lookup tables the batch kernel uses; property tests hold the two equal.
  */
-import type { Band, BandedScore, BandVariant, FallbackParameter, Parameter, RiskRule, ScoreDefinition } from '../definition/definition.js';
+import type { BandedScore, ScoreDefinition } from '../definition/definition.js';
 import type { ModelScore } from '../definition/model.js';
+import { argumentError, optionError } from '../definition/errors.js';
+import { kindOf } from '../kinds/kind-of.js';
 import type { ModelObservationScore } from './score-model-observation.js';
-import { scoreModelObservation } from './score-model-observation.js';
-import { isNumericParameter } from '../definition/definition.js';
-import { argumentError, fieldTypeError, optionError } from '../definition/errors.js';
-import { planOf } from '../plan/compile.js';
-import { quantize } from '../definition/precision.js';
-import type { DiscreteField, FieldName, InputField } from '../definition/schema.js';
-import { discreteCode, FIELDS, flagReason, schemaOrder } from '../definition/schema.js';
+import type { Observation, ObservationScore, ScoreOptions } from './types.js';
 
-/** One observation set, by object field name. Any field may be null or absent. */
-export interface Observation {
-  respiratoryRate?: number | null;
-  spo2?: number | null;
-  spo2Scale?: 1 | 2 | number | null;
-  onOxygen?: boolean | 0 | 1 | number | null;
-  systolicBP?: number | null;
-  diastolicBP?: number | null;
-  heartRate?: number | null;
-  consciousness?: string | null;
-  temperature?: number | null;
-  gcs?: number | null;
-  age?: number | null;
-  lactate?: number | null;
-  creatinine?: number | null;
-  whiteCellCount?: number | null;
-  comorbidityCount?: number | null;
-}
-
-/** How missing parameters are treated: `'none'` (the RCP's rule: no total) or `'zero'` (research option). */
-export type MissingPolicy = 'none' | 'zero';
-
-export interface ScoreOptions {
-  /**
-   * `'none'` (default): any missing parameter gives no total. `'zero'`: a research option that scores missing
-   * parameters as 0 — never the default, and labelled (`missingPolicy: 'zero'`) in every result that used it.
-   */
-  missing?: MissingPolicy;
-}
-
-/** The result of scoring one observation set. */
-export interface ObservationScore {
-  /** Sum of subscores; null when any parameter is missing (unless `missing: 'zero'`) or flagged. */
-  total: number | null;
-  /** Every parameter has a valid subscore. */
-  complete: boolean;
-  /** Risk band from the total (and red flag); null when there is no total. */
-  risk: string | null;
-  /** Some single parameter scores at or above the score's red-flag threshold (judged on the parameters present). */
-  redFlag: boolean;
-  /** Object field names of the inputs that were null or absent, in canonical schema order. */
-  missing: string[];
-  /** Reason codes `<reason>:<field>` for values that could not be scored: out_of_range, not_finite, unknown_code. */
-  flags: string[];
-  /** Points per parameter, by object field name; null for a parameter that is missing, flagged or undeterminable. */
-  subscores: Record<string, number | null>;
-  /** Monitoring frequency and clinical response for the risk band; null when there is no total. */
-  response: { monitoring: string; action: string } | null;
-  /** Present only when the research option was used. */
-  missingPolicy?: 'zero';
-}
-
-/** The state of one input: a quantized numeric value, a discrete code index, or missing/flagged. */
-type InputState = { kind: 'value'; q: number } | { kind: 'missing' } | { kind: 'flagged'; reason: string };
+export type { MissingPolicy, Observation, ObservationScore, ScoreOptions } from './types.js';
 
 const FN = 'scoreObservation';
-
-function readInput(field: InputField, value: unknown): InputState {
-  if (field.kind === 'numeric') {
-    if (value === null || value === undefined) return { kind: 'missing' };
-    if (typeof value !== 'number') throw fieldTypeError(FN, field.field, 'a number, null or undefined', value);
-    if (!Number.isFinite(value)) return { kind: 'flagged', reason: flagReason(field, value) };
-    const q = quantize(value, field.precision, field.rounding);
-    const lo = quantize(field.plausible[0], field.precision);
-    const hi = quantize(field.plausible[1], field.precision);
-    return q < lo || q > hi ? { kind: 'flagged', reason: flagReason(field, value) } : { kind: 'value', q };
-  }
-  return readDiscrete(field, value);
-}
-
-function readDiscrete(field: DiscreteField, value: unknown): InputState {
-  const expected = { boolean: 'a boolean, 0 or 1', 'integer-code': 'a number', string: 'a string' }[field.accepts];
-  const typeOk =
-    value === null ||
-    value === undefined ||
-    (field.accepts === 'boolean' && (typeof value === 'boolean' || typeof value === 'number')) ||
-    (field.accepts === 'integer-code' && typeof value === 'number') ||
-    (field.accepts === 'string' && typeof value === 'string');
-  if (!typeOk) throw fieldTypeError(FN, field.field, `${expected}, null or undefined`, value);
-  const code = discreteCode(field, value);
-  if (code >= 0) return { kind: 'value', q: code };
-  if (code === -1 && field.missingMeans !== undefined) return { kind: 'value', q: field.codes.indexOf(field.missingMeans) };
-  if (code === -1) return { kind: 'missing' };
-  return { kind: 'flagged', reason: flagReason(field, value) };
-}
-
-function pointsFromBands(bands: readonly Band[], q: number, precision: number): number | null {
-  for (const b of bands) {
-    const aboveMin = b.min === undefined || q >= quantize(b.min, precision);
-    const belowMax = b.max === undefined || q <= quantize(b.max, precision);
-    if (aboveMin && belowMax) return b.points;
-  }
-  return null;
-}
-
-/** The bands that apply given the known discrete codes; every completion of unknown ones is tried. */
-function candidateBands(variants: readonly BandVariant[], fallback: readonly Band[], states: ReadonlyMap<FieldName, InputState>): (readonly Band[])[] {
-  const conditionFields = [...new Set(variants.flatMap((v) => Object.keys(v.when) as FieldName[]))];
-  let assignments: Map<FieldName, number>[] = [new Map()];
-  for (const name of conditionFields) {
-    const st = states.get(name);
-    const options = st?.kind === 'value' ? [st.q] : (FIELDS[name] as DiscreteField).codes.map((_, i) => i);
-    assignments = assignments.flatMap((a) => options.map((o) => new Map(a).set(name, o)));
-  }
-  return assignments.map((a) => {
-    const match = variants.find((v) =>
-      Object.entries(v.when).every(([name, code]) => a.get(name as FieldName) === (FIELDS[name as FieldName] as DiscreteField).codes.indexOf(code as string)),
-    );
-    return match === undefined ? fallback : match.bands;
-  });
-}
 
 /**
  * Score one observation set with a banded early-warning score (the bedside path).
@@ -148,84 +36,7 @@ export function scoreObservation(score: ScoreDefinition, observation: Observatio
   if (observation === null || typeof observation !== 'object' || Array.isArray(observation)) {
     throw argumentError(FN, 'observation', 'an object of vitals by field name', observation);
   }
-  if (score.kind === 'model') return scoreModelObservation(score, observation as Record<string, unknown>);
   const policy = options.missing ?? 'none';
   if (policy !== 'none' && policy !== 'zero') throw optionError(FN, 'missing', "'none' or 'zero'", policy);
-  const plan = planOf(score);
-  const record = observation as Record<string, unknown>;
-  const states = new Map<FieldName, InputState>();
-  const missing: string[] = [];
-  const flags: string[] = [];
-  for (const input of plan.inputs) {
-    const st = readInput(input.field, record[input.field.field]);
-    states.set(input.field.field, st);
-    if (st.kind === 'missing') missing.push(input.field.field);
-    if (st.kind === 'flagged') flags.push(`${st.reason}:${input.field.field}`);
-  }
-  const subscores: Record<string, number | null> = {};
-  const excused = new Set<string>();
-  const pointsOf = (p: Parameter | FallbackParameter): number | null => {
-    const st = states.get(p.field) as InputState;
-    if (st.kind !== 'value') return null;
-    if (isNumericParameter(p)) {
-      const precision = (FIELDS[p.field] as { precision: number }).precision;
-      const variants = 'variants' in p ? (p.variants ?? []) : [];
-      const points = candidateBands(variants, p.bands, states).map((b) => pointsFromBands(b, st.q, precision));
-      return points.every((x) => x === points[0]) ? (points[0] ?? null) : null;
-    }
-    const code = (FIELDS[p.field] as DiscreteField).codes[st.q] as string;
-    const pts = p.points[code];
-    if (pts === null) {
-      // A code this chart does not score (NEWS 2012 has no "C"): flagged like any unknown code.
-      const flag = `${flagReason(FIELDS[p.field], record[p.field])}:${p.field}`;
-      if (!flags.includes(flag)) flags.push(flag);
-    }
-    return pts ?? null;
-  };
-  for (const p of score.parameters) {
-    let use: Parameter | FallbackParameter = p;
-    if (p.fallback !== undefined) {
-      const primaryMissing = states.get(p.field)?.kind === 'missing';
-      const fallbackMissing = states.get(p.fallback.field)?.kind === 'missing';
-      if (primaryMissing) use = p.fallback;
-      // Missing only when both are: otherwise neither is reported missing.
-      if (!(primaryMissing && fallbackMissing)) {
-        excused.add(p.field);
-        excused.add(p.fallback.field);
-      }
-    }
-    subscores[p.field] = pointsOf(use);
-  }
-  if (excused.size > 0) missing.splice(0, missing.length, ...missing.filter((f) => !excused.has(f)));
-  // Canonical schema order, as the batch kernel lists them.
-  const byField = (a: string, b: string): number => schemaOrder(a.split(':').pop() as FieldName) - schemaOrder(b.split(':').pop() as FieldName);
-  missing.sort(byField);
-  flags.sort(byField);
-  const values = Object.values(subscores);
-  const complete = missing.length === 0 && flags.length === 0 && values.every((v) => v !== null);
-  const usable = complete || (policy === 'zero' && flags.length === 0);
-  const total = usable ? values.reduce<number>((s, v) => s + (v ?? 0), 0) : null;
-  const redMin = score.redFlag?.minPoints ?? Infinity;
-  const redFlag = values.some((v) => v !== null && v >= redMin);
-  const rule: RiskRule | undefined =
-    total === null
-      ? undefined
-      : score.rules.find(
-          (r) =>
-            (r.totalMin === undefined || total >= r.totalMin) &&
-            (r.totalMax === undefined || total <= r.totalMax) &&
-            (r.redFlag === undefined || r.redFlag === redFlag),
-        );
-  const result: ObservationScore = {
-    total,
-    complete,
-    risk: rule?.risk ?? null,
-    redFlag,
-    missing,
-    flags,
-    subscores,
-    response: rule === undefined ? null : { monitoring: rule.monitoring, action: rule.action },
-  };
-  if (policy === 'zero') result.missingPolicy = 'zero';
-  return result;
+  return kindOf(score).evaluate(score, observation, policy);
 }

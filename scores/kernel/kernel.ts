@@ -18,7 +18,8 @@
  *   red = any p_j ≥ redMin;  risk = total ≥ 0 ? riskOf[total·2 + red] : −1
  */
 import type { PlanInput, PlanParameter, ScorePlan } from '../plan/compile.js';
-import { flagBit, MAX_INPUTS, missingBit, NOT_ON_CHART, quantizedRange } from '../plan/compile.js';
+import { flagBit, MAX_INPUTS, missingBit, quantizedRange } from '../plan/compile.js';
+import { kernelPartOf } from '../kinds/kind-of.js';
 import type { ModelPlan, PlanTerm } from '../plan/model-plan.js';
 import type { DiscreteField, NumericField } from '../definition/schema.js';
 
@@ -139,9 +140,20 @@ function discreteRead(k: number, field: DiscreteField, layout: ReaderLayout): st
 /** Any compiled score. */
 export type AnyPlan = ScorePlan | ModelPlan;
 
-/** True for a model-based plan. */
-export function isModelPlan(plan: AnyPlan): plan is ModelPlan {
-  return 'kind' in plan && plan.kind === 'model';
+/**
+ * What the kernel generator needs from one kind of score (banded or model): declarations before the loop, the loop
+ * body that scores one row, what follows the loop, the lookup tables and risk table the generated code reads, and
+ * fresh output arrays for a batch. Implemented in banded-kernel.ts and model-kernel.ts; chosen by the score's kind.
+ */
+export interface KernelPart<P extends AnyPlan> {
+  prelude(g: number, plan: P): string[];
+  body(g: number, plan: P, map: readonly number[], zeroMissing: boolean): string[];
+  epilogue(g: number): string[];
+  tables(plan: P): readonly (PlanParameter | PlanTerm)[];
+  risks(plan: P): Int8Array | null;
+  newOutput(plan: P, n: number): KernelOutput | ModelKernelOutput;
+  /** Status bits (over the group's inputs) of inputs whose missing value is imputed, not void. */
+  imputedMask(plan: P, map: readonly number[]): number;
 }
 
 /** Several score plans read together: the union of their inputs, and where each plan's inputs sit in it. */
@@ -172,83 +184,6 @@ export function groupPlans(plans: readonly AnyPlan[]): PlanGroup | undefined {
   return inputs.length > MAX_INPUTS ? undefined : { inputs, scores };
 }
 
-function scoreBody(g: number, plan: ScorePlan, map: readonly number[], zeroMissing: boolean): string[] {
-  const u = (k: number): number => map[k] as number;
-  const mask = plan.inputs.reduce((m, _, k) => (m | missingBit(u(k)) | flagBit(u(k))) >>> 0, 0);
-  const body: string[] = [`// score ${plan.definition.id}`, `let st${g} = st & ${mask};`];
-  const ps: string[] = [];
-  plan.parameters.forEach((p, j) => {
-    const v = `a${g}_${j}`;
-    const segment = p.conditions.map((c, ci) => `s${u(c)} * ${(p.strides[ci] as number) * p.segment}`).join(' + ') || '0';
-    const primary = `L${g}_${j}[${segment} + s${u(p.input)}]`;
-    if (p.fallback === undefined) body.push(`const ${v} = ${primary};`);
-    else body.push(`const ${v} = (st & ${missingBit(u(p.input))}) !== 0 ? F${g}_${j}[s${u(p.fallback.input)}] : ${primary};`);
-    const notOnChart = (t: Int8Array, k: number): string[] => (t.includes(NOT_ON_CHART) ? [`if (${v} === ${NOT_ON_CHART}) st${g} |= ${flagBit(u(k))};`] : []);
-    body.push(...notOnChart(p.table, p.input));
-    if (p.fallback !== undefined) {
-      body.push(...notOnChart(p.fallback.table, p.fallback.input));
-      // Missing only when both the input and its fallback are missing.
-      const pair = (missingBit(u(p.input)) | missingBit(u(p.fallback.input))) >>> 0;
-      body.push(`if ((st${g} & ${pair}) !== ${pair}) st${g} &= ${~pair};`);
-    }
-    body.push(`P${g}_${j}[i] = ${v};`);
-    ps.push(v);
-  });
-  const sum = ps.join(' + ');
-  const zeroSum = ps.map((p) => `(${p} < 0 ? 0 : ${p})`).join(' + ');
-  const flagMask = plan.inputs.reduce((m, _, k) => (m | flagBit(u(k))) >>> 0, 0);
-  body.push(
-    zeroMissing ? `const t${g} = st${g} === 0 ? ${sum} : (st${g} & ${flagMask}) === 0 ? ${zeroSum} : -1;` : `const t${g} = st${g} === 0 ? ${sum} : -1;`,
-  );
-  const redExpr = Number.isFinite(plan.redMin) ? ps.map((p) => `(${p} >= ${plan.redMin})`).join(' | ') : '0';
-  body.push(
-    `const red${g} = ${redExpr};`,
-    `T${g}[i] = t${g};`,
-    `R${g}[i] = t${g} >= 0 ? RK${g}[t${g} * 2 + red${g}] : -1;`,
-    // Branch-free append: always write, advance only when the row has a status.
-    `EXI${g}[ne${g}] = i;`,
-    `EXS${g}[ne${g}] = st${g};`,
-    `ne${g} += st${g} !== 0 ? 1 : 0;`,
-    `redBits${g} |= red${g} << (i & 7);`,
-    `cmpBits${g} |= (st${g} === 0 ? 1 : 0) << (i & 7);`,
-    `if ((i & 7) === 7) { RED${g}[i >> 3] = redBits${g}; CMP${g}[i >> 3] = cmpBits${g}; redBits${g} = 0; cmpBits${g} = 0; }`,
-  );
-  return body;
-}
-
-function modelBody(g: number, plan: ModelPlan, map: readonly number[]): string[] {
-  const u = (k: number): number => map[k] as number;
-  const mask = plan.inputs.reduce((m, _, k) => (m | missingBit(u(k)) | flagBit(u(k))) >>> 0, 0);
-  // The result is void when any input is flagged, or missing without an imputation rule.
-  const voidMask = plan.terms.reduce((m, t) => (m | flagBit(u(t.input)) | (t.imputeSlot < 0 ? missingBit(u(t.input)) : 0)) >>> 0, 0);
-  const body: string[] = [`// model ${plan.definition.id}`, `const st${g} = st & ${mask};`];
-  const cs: string[] = [];
-  plan.terms.forEach((t, j) => {
-    const v = `c${g}_${j}`;
-    const slot = `C${g}_${j}[s${u(t.input)}]`;
-    body.push(
-      t.imputeSlot >= 0 ? `const ${v} = (st & ${missingBit(u(t.input))}) !== 0 ? ${t.table[t.imputeSlot] as number} : ${slot};` : `const ${v} = ${slot};`,
-      `W${g}_${j}[i] = ${v};`,
-    );
-    cs.push(v);
-  });
-  const zone = Array.from(plan.cuts, (c) => `(pr${g} >= ${c} ? 1 : 0)`).join(' + ') || '0';
-  body.push(
-    `const void${g} = (st${g} & ${voidMask}) !== 0;`,
-    `const lp${g} = void${g} ? NaN : ${plan.definition.intercept} + ${cs.join(' + ')};`,
-    `const pr${g} = 1 / (1 + Math.exp(-lp${g}));`,
-    `LP${g}[i] = lp${g};`,
-    `PR${g}[i] = pr${g};`,
-    `R${g}[i] = void${g} ? -1 : ${zone};`,
-    `EXI${g}[ne${g}] = i;`,
-    `EXS${g}[ne${g}] = st${g};`,
-    `ne${g} += st${g} !== 0 ? 1 : 0;`,
-    `cmpBits${g} |= (st${g} === 0 ? 1 : 0) << (i & 7);`,
-    `if ((i & 7) === 7) { CMP${g}[i >> 3] = cmpBits${g}; cmpBits${g} = 0; }`,
-  );
-  return body;
-}
-
 /**
  * Generate the source of the batch kernel for a group of plans and a column layout. Exposed for tests and for the
  * curious: the public `kernelSource(news2, table)` (kernel/score-table.ts) shows exactly what runs on a table.
@@ -260,33 +195,16 @@ export function generateKernelSource(group: PlanGroup, layouts: readonly ReaderL
   });
   const post: string[] = [];
   group.scores.forEach(({ plan }, g) => {
-    if (isModelPlan(plan)) {
-      plan.terms.forEach((_, j) => pre.push(`const C${g}_${j} = tables[${g}][${j}].table, W${g}_${j} = outs[${g}].contributions[${j}];`));
-      pre.push(
-        `const LP${g} = outs[${g}].linearPredictor, PR${g} = outs[${g}].probability, R${g} = outs[${g}].risk, CMP${g} = outs[${g}].complete;`,
-        `const EXI${g} = outs[${g}].exceptionRows, EXS${g} = outs[${g}].exceptionStatus;`,
-        `let ne${g} = 0, cmpBits${g} = 0;`,
-      );
-      post.push(`if ((n & 7) !== 0) CMP${g}[n >> 3] = cmpBits${g};`, `outs[${g}].exceptions = ne${g};`);
-      return;
-    }
-    plan.parameters.forEach((p, j) => {
-      pre.push(`const L${g}_${j} = tables[${g}][${j}].table, P${g}_${j} = outs[${g}].subscores[${j}];`);
-      if (p.fallback !== undefined) pre.push(`const F${g}_${j} = tables[${g}][${j}].fallback.table;`);
-    });
-    pre.push(
-      `const RK${g} = risks[${g}], T${g} = outs[${g}].total, R${g} = outs[${g}].risk, RED${g} = outs[${g}].red, CMP${g} = outs[${g}].complete;`,
-      `const EXI${g} = outs[${g}].exceptionRows, EXS${g} = outs[${g}].exceptionStatus;`,
-      `let ne${g} = 0, redBits${g} = 0, cmpBits${g} = 0;`,
-    );
-    post.push(`if ((n & 7) !== 0) { RED${g}[n >> 3] = redBits${g}; CMP${g}[n >> 3] = cmpBits${g}; }`, `outs[${g}].exceptions = ne${g};`);
+    const part = kernelPartOf(plan);
+    pre.push(...part.prelude(g, plan));
+    post.push(...part.epilogue(g));
   });
   const body: string[] = ['let st = 0;'];
   group.inputs.forEach((input, k) => {
     const layout = layouts[k] as ReaderLayout;
     body.push(input.field.kind === 'numeric' ? numericRead(k, input.field, layout) : discreteRead(k, input.field, layout));
   });
-  group.scores.forEach(({ plan, map }, g) => body.push(...(isModelPlan(plan) ? modelBody(g, plan, map) : scoreBody(g, plan, map, zeroMissing))));
+  group.scores.forEach(({ plan, map }, g) => body.push(...kernelPartOf(plan).body(g, plan, map, zeroMissing)));
   return [...pre, 'for (let i = 0; i < n; i++) {', ...body.map((l) => `  ${l.replace(/\n/g, '\n  ')}`), '}', ...post].join('\n');
 }
 
@@ -320,8 +238,8 @@ export function batchKernel(group: PlanGroup, layouts: readonly ReaderLayout[], 
       risks: readonly (Int8Array | null)[],
     ) => BatchKernel;
     kernel = factory(
-      group.scores.map((s) => (isModelPlan(s.plan) ? s.plan.terms : s.plan.parameters)),
-      group.scores.map((s) => (isModelPlan(s.plan) ? null : s.plan.riskOf)),
+      group.scores.map((s) => kernelPartOf(s.plan).tables(s.plan)),
+      group.scores.map((s) => kernelPartOf(s.plan).risks(s.plan)),
     );
     cache.set(key, kernel);
   }

@@ -3,8 +3,9 @@
  * the kernel's exception list (the rows with a missing or flagged input): every other row is valid by construction,
  * so nothing is scanned row by row.
  */
-import type { Data, DataType, Dictionary, Vector } from 'apache-arrow';
-import { Int8, Int16, Int32, makeData } from 'apache-arrow';
+import type { Data, DataType, Vector } from 'apache-arrow';
+import { Dictionary, Field, Float64, Int8, Int16, Int32, makeData, Utf8, vectorFromArray } from 'apache-arrow';
+import type { KernelOutput, ModelKernelOutput } from './kernel.js';
 
 /** Bytes of a validity bitmap for n rows, padded to 64 bits as Arrow prefers. */
 export function bitmapBytes(n: number): number {
@@ -57,4 +58,72 @@ export function sparseDictionaryData(type: Dictionary, dictionary: Vector, n: nu
     valid++;
   }
   return makeData({ type, length: n, nullCount: n - valid, nullBitmap: valid < n ? bitmap : undefined, data, dictionary } as never);
+}
+
+/** The risk column: dictionary keys straight from the kernel, null where there is no total. */
+export function nullableRiskData(type: Dictionary, dictionary: Vector, keys: Int8Array, rows: Int32Array, count: number): Data {
+  const d = nullableIntData(new Int8(), keys, rows, count);
+  return makeData({ type, length: keys.length, nullCount: d.nullCount, nullBitmap: d.nullBitmap, data: keys, dictionary } as never);
+}
+
+/** A dictionary of strings grown across batches, so every batch shares one dictionary. */
+export class StringDictionary {
+  readonly values: string[] = [];
+  private readonly index = new Map<string, number>();
+  key(s: string): number {
+    let k = this.index.get(s);
+    if (k === undefined) {
+      k = this.values.length;
+      this.values.push(s);
+      this.index.set(s, k);
+    }
+    return k;
+  }
+}
+
+/** What one score produced for one batch. */
+export interface ScoreBatch {
+  out: KernelOutput | ModelKernelOutput;
+  /** Per exception row: dictionary keys of its missing, imputed and flags strings (−1 = none). */
+  missingKeys: Int32Array;
+  imputedKeys: Int32Array;
+  flagKeys: Int32Array;
+}
+
+export interface ScoreDictionaries {
+  missing: StringDictionary;
+  imputed: StringDictionary;
+  flags: StringDictionary;
+}
+
+/** Dictionary-encoded string columns (missing, imputed, flags) of one score. */
+export function stringColumn(name: string, dict: StringDictionary, id: () => number) {
+  const type = new Dictionary(new Utf8(), indexTypeFor(dict.values.length), id());
+  const vector = vectorFromArray(dict.values, new Utf8());
+  return {
+    field: new Field(name, type, true),
+    build: (n: number, rows: Int32Array, keys: Int32Array, count: number) => sparseDictionaryData(type, vector, n, rows, keys, count),
+  };
+}
+
+/** A Float64 column whose nulls are its NaNs on the exception rows. */
+export function floatData(values: Float64Array, rows: Int32Array, count: number): Data {
+  const n = values.length;
+  let bitmap: Uint8Array | undefined;
+  let nulls = 0;
+  for (let e = 0; e < count; e++) {
+    const i = rows[e] as number;
+    if (!Number.isNaN(values[i] as number)) continue;
+    if (bitmap === undefined) bitmap = new Uint8Array(bitmapBytes(n)).fill(255);
+    bitmap[i >> 3] = (bitmap[i >> 3] as number) & ~(1 << (i & 7));
+    nulls++;
+  }
+  return makeData({ type: new Float64(), length: n, nullCount: nulls, nullBitmap: nulls > 0 ? bitmap : undefined, data: values });
+}
+
+/** The Arrow fields one score adds, and how to build its columns for one batch. */
+export interface ScoreColumns {
+  readonly names: readonly string[];
+  readonly fields: readonly Field[];
+  build(r: ScoreBatch, n: number): Data[];
 }

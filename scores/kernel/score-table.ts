@@ -3,97 +3,36 @@
  * completeness, missing inputs, flags and one subscore column per parameter. Output rows = input rows; batches
  * are kept as they are. Bad rows are flagged with a reason, never dropped, never thrown.
  */
-import type { Data, Vector } from 'apache-arrow';
-import { Bool, Dictionary, Field, Float64, Int8, Int16, makeData, RecordBatch, Schema, Struct, Table, Utf8, vectorFromArray } from 'apache-arrow';
-import type { BandedScore, ScoreDefinition } from '../definition/definition.js';
+import type { Data } from 'apache-arrow';
+import { Dictionary, makeData, RecordBatch, Schema, Struct, Table } from 'apache-arrow';
+import type { ScoreDefinition } from '../definition/definition.js';
 import { argumentError, optionError } from '../definition/errors.js';
-import type { PlanInput, ScorePlan } from '../plan/compile.js';
-import { flagBit, missingBit, planOf } from '../plan/compile.js';
+import type { PlanInput } from '../plan/compile.js';
+import { flagBit, missingBit } from '../plan/compile.js';
+import type { MissingPolicy } from '../evaluate/types.js';
+import { flagReason, schemaOrder } from '../definition/schema.js';
+import { kernelPartOf, kindOf } from '../kinds/kind-of.js';
 import type { ColumnBinding } from './columns.js';
 import { bindColumns, kernelInput } from './columns.js';
-import type { AnyPlan, KernelInput, KernelOutput, ModelKernelOutput, PlanGroup } from './kernel.js';
-import { batchKernel, generateKernelSource, groupPlans, isModelPlan } from './kernel.js';
-import type { ModelScore } from '../definition/model.js';
-import type { ModelPlan } from '../plan/model-plan.js';
-import { modelPlanOf } from '../plan/model-plan.js';
-import { bitmapBytes, indexTypeFor, nullableIntData, sparseDictionaryData } from './output-columns.js';
-import type { MissingPolicy } from '../evaluate/score-observation.js';
-import { flagReason, schemaOrder } from '../definition/schema.js';
+import type { KernelInput, KernelOutput, ModelKernelOutput, PlanGroup } from './kernel.js';
+import { batchKernel, generateKernelSource, groupPlans } from './kernel.js';
+import type { ScoreBatch, ScoreDictionaries } from './output-columns.js';
+import { StringDictionary } from './output-columns.js';
 
 const FN = 'scoreTable';
 
-/** The risk column: dictionary keys straight from the kernel, null where there is no total. */
-function nullableRiskData(type: Dictionary, dictionary: Vector, keys: Int8Array, rows: Int32Array, count: number): Data {
-  const d = nullableIntData(new Int8(), keys, rows, count);
-  return makeData({ type, length: keys.length, nullCount: d.nullCount, nullBitmap: d.nullBitmap, data: keys, dictionary } as never);
+/**
+ * The names of the columns a score adds, in order.
+ *
+ * @example outputColumns(news2).slice(0, 4); // => ['news2_total', 'news2_risk', 'news2_red_flag', 'news2_complete']
+ */
+export function outputColumns(score: ScoreDefinition): string[] {
+  return kindOf(score).outputColumns(score);
 }
 
 export interface ScoreTableOptions {
   /** `'none'` (default, the RCP's rule) or `'zero'` (research option; recorded in the schema metadata). */
   missing?: MissingPolicy;
-}
-
-/** The names of the columns a score adds, in order. */
-export function outputColumns(score: ScoreDefinition): string[] {
-  const id = score.id;
-  if (score.kind === 'model') {
-    const plan = modelPlanOf(score);
-    return [
-      `${id}_probability`,
-      `${id}_linear_predictor`,
-      `${id}_risk`,
-      `${id}_complete`,
-      ...plan.terms.map((t) => `${id}_${(plan.inputs[t.input] as PlanInput).field.column}`),
-      `${id}_missing`,
-      `${id}_imputed`,
-      `${id}_flags`,
-    ];
-  }
-  const plan = planOf(score);
-  return [
-    `${id}_total`,
-    `${id}_risk`,
-    `${id}_red_flag`,
-    `${id}_complete`,
-    ...plan.parameters.map((p) => `${id}_${(plan.inputs[p.input] as PlanInput).field.column}`),
-    `${id}_missing`,
-    `${id}_flags`,
-  ];
-}
-
-/** The compiled plan of any definition, cached per definition object. */
-function planFor(def: ScoreDefinition): AnyPlan {
-  return def.kind === 'model' ? modelPlanOf(def) : planOf(def);
-}
-
-/** A dictionary of strings grown across batches, so every batch shares one dictionary. */
-class StringDictionary {
-  readonly values: string[] = [];
-  private readonly index = new Map<string, number>();
-  key(s: string): number {
-    let k = this.index.get(s);
-    if (k === undefined) {
-      k = this.values.length;
-      this.values.push(s);
-      this.index.set(s, k);
-    }
-    return k;
-  }
-}
-
-/** What one score produced for one batch. */
-interface ScoreBatch {
-  out: KernelOutput | ModelKernelOutput;
-  /** Per exception row: dictionary keys of its missing, imputed and flags strings (−1 = none). */
-  missingKeys: Int32Array;
-  imputedKeys: Int32Array;
-  flagKeys: Int32Array;
-}
-
-interface ScoreDictionaries {
-  missing: StringDictionary;
-  imputed: StringDictionary;
-  flags: StringDictionary;
 }
 
 /** Name the missing inputs and flag reasons of each exception row — the only rows that have any. */
@@ -177,32 +116,6 @@ function emptyBatch(table: Table): RecordBatch {
   return new RecordBatch(table.schema, makeData({ type: new Struct(table.schema.fields), length: 0, nullCount: 0, children }));
 }
 
-function newOutput(plan: AnyPlan, n: number): KernelOutput | ModelKernelOutput {
-  const bytes = ((n + 63) & ~63) >> 3;
-  if (isModelPlan(plan)) {
-    return {
-      contributions: plan.terms.map(() => new Float64Array(n)),
-      linearPredictor: new Float64Array(n),
-      probability: new Float64Array(n),
-      risk: new Int8Array(n),
-      complete: new Uint8Array(bytes),
-      exceptionRows: new Int32Array(n),
-      exceptionStatus: new Uint32Array(n),
-      exceptions: 0,
-    };
-  }
-  return {
-    subscores: plan.parameters.map(() => new Int8Array(n)),
-    total: plan.maxTotal > 127 ? new Int16Array(n) : new Int8Array(n),
-    risk: new Int8Array(n),
-    red: new Uint8Array(bytes),
-    complete: new Uint8Array(bytes),
-    exceptionRows: new Int32Array(n),
-    exceptionStatus: new Uint32Array(n),
-    exceptions: 0,
-  };
-}
-
 /** Run one group's kernel over every batch; results per score, per batch. */
 function runGroup(group: PlanGroup, table: Table, batches: readonly RecordBatch[], zeroMissing: boolean, dicts: readonly ScoreDictionaries[]): ScoreBatch[][] {
   const neededBy = (k: number): string =>
@@ -221,11 +134,11 @@ function runGroup(group: PlanGroup, table: Table, batches: readonly RecordBatch[
     const batchData = bindings.map((b) => (b.position < 0 ? undefined : (batch.data.children[b.position] as Data)));
     const inputs = bindings.map((b, k) => kernelInput(b, batchData[k]));
     const layouts = bindings.map((b, k) => ({ kind: b.kind, nullable: inputs[k]?.validity !== null }));
-    const outs = group.scores.map((s) => newOutput(s.plan, n));
+    const outs = group.scores.map((s) => kernelPartOf(s.plan).newOutput(s.plan, n));
     batchKernel(group, layouts, zeroMissing)(n, inputs, outs);
     outs.forEach((out, g) => {
       const { plan, map } = group.scores[g] as PlanGroup['scores'][number];
-      const imputedMask = isModelPlan(plan) ? plan.terms.reduce((m, t) => (t.imputeSlot >= 0 ? m | missingBit(map[t.input] as number) : m), 0) : 0;
+      const imputedMask = kernelPartOf(plan).imputedMask(plan, map);
       (perScore[g] as ScoreBatch[]).push({ out, ...describeExceptions(group, bindings, inputs, out, dicts[g] as ScoreDictionaries, imputedMask) });
     });
   }
@@ -240,118 +153,6 @@ function idAllocator(schema: Schema): () => number {
   let next = 0;
   for (const f of schema.fields) if (f.type instanceof Dictionary) next = Math.max(next, Number(f.type.id) + 1);
   return () => next++;
-}
-
-/** Dictionary-encoded string columns (missing, imputed, flags) of one score. */
-function stringColumn(name: string, dict: StringDictionary, id: () => number) {
-  const type = new Dictionary(new Utf8(), indexTypeFor(dict.values.length), id());
-  const vector = vectorFromArray(dict.values, new Utf8());
-  return {
-    field: new Field(name, type, true),
-    build: (n: number, rows: Int32Array, keys: Int32Array, count: number) => sparseDictionaryData(type, vector, n, rows, keys, count),
-  };
-}
-
-/** A Float64 column whose nulls are its NaNs on the exception rows. */
-function floatData(values: Float64Array, rows: Int32Array, count: number): Data {
-  const n = values.length;
-  let bitmap: Uint8Array | undefined;
-  let nulls = 0;
-  for (let e = 0; e < count; e++) {
-    const i = rows[e] as number;
-    if (!Number.isNaN(values[i] as number)) continue;
-    if (bitmap === undefined) bitmap = new Uint8Array(bitmapBytes(n)).fill(255);
-    bitmap[i >> 3] = (bitmap[i >> 3] as number) & ~(1 << (i & 7));
-    nulls++;
-  }
-  return makeData({ type: new Float64(), length: n, nullCount: nulls, nullBitmap: nulls > 0 ? bitmap : undefined, data: values });
-}
-
-/** The Arrow fields a model-based score adds, and a function building its columns for one batch. */
-function modelColumns(def: ModelScore, plan: ModelPlan, dicts: ScoreDictionaries, id: () => number) {
-  const names = outputColumns(def);
-  const at = (k: number): string => names[k] as string;
-  const riskType = new Dictionary(new Utf8(), new Int8(), id());
-  const riskVector = vectorFromArray(
-    def.zones.map((z) => z.label),
-    new Utf8(),
-  );
-  const missing = stringColumn(at(names.length - 3), dicts.missing, id);
-  const imputed = stringColumn(at(names.length - 2), dicts.imputed, id);
-  const flags = stringColumn(at(names.length - 1), dicts.flags, id);
-  const fields = [
-    new Field(
-      at(0),
-      new Float64(),
-      true,
-      new Map([
-        ['ewskit.outcome', def.outcome],
-        ['ewskit.horizon_hours', String(def.horizonHours)],
-      ]),
-    ),
-    new Field(at(1), new Float64(), true),
-    new Field(at(2), riskType, true),
-    new Field(at(3), new Bool(), false),
-    ...plan.terms.map((_, j) => new Field(at(4 + j), new Float64(), true)),
-    missing.field,
-    imputed.field,
-    flags.field,
-  ];
-  const build = (r: ScoreBatch, n: number): Data[] => {
-    const out = r.out as ModelKernelOutput;
-    const rows = out.exceptionRows;
-    const count = out.exceptions;
-    return [
-      floatData(out.probability, rows, count),
-      floatData(out.linearPredictor, rows, count),
-      nullableRiskData(riskType, riskVector, out.risk, rows, count),
-      makeData({ type: new Bool(), length: n, nullCount: 0, data: out.complete }),
-      ...out.contributions.map((c) => floatData(c, rows, count)),
-      missing.build(n, rows, r.missingKeys, count),
-      imputed.build(n, rows, r.imputedKeys, count),
-      flags.build(n, rows, r.flagKeys, count),
-    ];
-  };
-  return { names, fields, build };
-}
-
-/** The Arrow fields a banded score adds, and a function building its columns for one batch. */
-function bandedColumns(def: BandedScore, plan: ScorePlan, policy: MissingPolicy, dicts: ScoreDictionaries, id: () => number) {
-  const names = outputColumns(def);
-  const totalType = plan.maxTotal > 127 ? new Int16() : new Int8();
-  const riskType = new Dictionary(new Utf8(), new Int8(), id());
-  const missingType = new Dictionary(new Utf8(), indexTypeFor(dicts.missing.values.length), id());
-  const flagType = new Dictionary(new Utf8(), indexTypeFor(dicts.flags.values.length), id());
-  const riskVector = vectorFromArray([...def.risks], new Utf8());
-  const missingVector = vectorFromArray(dicts.missing.values, new Utf8());
-  const flagVector = vectorFromArray(dicts.flags.values, new Utf8());
-  const at = (k: number): string => names[k] as string;
-  const fields = [
-    new Field(at(0), totalType, true, new Map([['ewskit.missing_policy', policy]])),
-    new Field(at(1), riskType, true),
-    new Field(at(2), new Bool(), false),
-    new Field(at(3), new Bool(), false),
-    ...plan.parameters.map((_, j) => new Field(at(4 + j), new Int8(), true)),
-    new Field(at(names.length - 2), missingType, true),
-    new Field(at(names.length - 1), flagType, true),
-  ];
-  const build = (r: ScoreBatch, n: number): Data[] => {
-    const out = r.out as KernelOutput;
-    const rows = out.exceptionRows;
-    const count = out.exceptions;
-    return [
-      nullableIntData(totalType, out.total, rows, count),
-      def.rules.length === 0
-        ? makeData({ type: riskType, length: n, nullCount: n, nullBitmap: new Uint8Array(bitmapBytes(n)), data: out.risk, dictionary: riskVector } as never)
-        : nullableRiskData(riskType, riskVector, out.risk, rows, count),
-      makeData({ type: new Bool(), length: n, nullCount: 0, data: out.red }),
-      makeData({ type: new Bool(), length: n, nullCount: 0, data: out.complete }),
-      ...out.subscores.map((sub) => nullableIntData(new Int8(), sub, rows, count)),
-      sparseDictionaryData(missingType, missingVector, n, rows, r.missingKeys, count),
-      sparseDictionaryData(flagType, flagVector, n, rows, r.flagKeys, count),
-    ];
-  };
-  return { names, fields, build };
 }
 
 /**
@@ -379,7 +180,7 @@ export function scoreTable(scores: ScoreDefinition | readonly ScoreDefinition[],
   if (defs.length === 0) throw optionError(FN, 'scores', 'at least one score definition', defs);
   const ids = defs.map((d) => d?.id);
   if (new Set(ids).size !== ids.length) throw optionError(FN, 'scores', 'scores with distinct ids', ids.join(', '));
-  const plans = defs.map((d) => planFor(d));
+  const plans = defs.map((d) => kindOf(d).plan(d));
   const batches = table.batches.length > 0 ? table.batches : [emptyBatch(table)];
   const dicts: ScoreDictionaries[] = plans.map(() => ({ missing: new StringDictionary(), imputed: new StringDictionary(), flags: new StringDictionary() }));
 
@@ -394,30 +195,15 @@ export function scoreTable(scores: ScoreDefinition | readonly ScoreDefinition[],
   }
 
   const id = idAllocator(table.schema);
-  const columns: { names: string[]; fields: Field[]; build: (r: ScoreBatch, n: number) => Data[] }[] = defs.map((d, s) =>
-    d.kind === 'model'
-      ? modelColumns(d, plans[s] as ModelPlan, dicts[s] as ScoreDictionaries, id)
-      : bandedColumns(d, plans[s] as ScorePlan, policy, dicts[s] as ScoreDictionaries, id),
-  );
+  const columns = defs.map((d, s) => kindOf(d).arrowColumns(d, policy, dicts[s] as ScoreDictionaries, id));
   const added = new Set(columns.flatMap((c) => c.names));
   const kept = table.schema.fields.map((f, i) => ({ f, i })).filter(({ f }) => !added.has(f.name));
   const metadata = new Map(table.schema.metadata);
   for (const d of defs) {
-    const meta =
-      d.kind === 'model'
-        ? {
-            score: d.id,
-            name: d.name,
-            version: d.version,
-            kind: 'model',
-            outcome: d.outcome,
-            horizonHours: d.horizonHours,
-            illustrative: d.illustrative === true,
-          }
-        : { score: d.id, name: d.name, version: d.version, missingPolicy: policy };
+    const meta = kindOf(d).metadata(d, policy);
     metadata.set(`ewskit.${d.id}`, JSON.stringify(meta));
   }
-  const schema = new Schema([...kept.map(({ f }) => f), ...columns.flatMap((c) => c.fields)], metadata);
+  const schema = new Schema([...kept.map(({ f }) => f), ...columns.flatMap((c) => [...c.fields])], metadata);
   const outBatches = batches.map((batch, b) => {
     const n = batch.numRows;
     const children: Data[] = [
@@ -448,7 +234,7 @@ export function kernelSource(scores: ScoreDefinition | readonly ScoreDefinition[
   if (policy !== 'none' && policy !== 'zero') throw optionError(fn, 'missing', "'none' or 'zero'", policy);
   const defs: readonly ScoreDefinition[] = Array.isArray(scores) ? scores : [scores as ScoreDefinition];
   if (defs.length === 0) throw optionError(fn, 'scores', 'at least one score definition', defs);
-  const group = groupPlans(defs.map((d) => planFor(d)));
+  const group = groupPlans(defs.map((d) => kindOf(d).plan(d)));
   if (group === undefined) throw optionError(fn, 'scores', 'scores reading at most 16 distinct inputs together', defs.map((d) => d.id).join(', '));
   const bindings = bindColumns(
     fn,

@@ -9,6 +9,7 @@ import type { ScoreDefinition } from '../../scores/definition/definition.js';
 import { loadScore } from '../../scores/definition/load-score.js';
 import type { MissingPolicy } from '../../scores/evaluate/score-observation.js';
 import { scoreTable } from '../../scores/kernel/score-table.js';
+import { kindOf } from '../../scores/kinds/kind-of.js';
 import { APOLLO_TEMPLATE } from '../../validation/fit/apollo-template.js';
 import { generateCohort } from '../../validation/cohort/generate.js';
 import { fitSeverityModel } from '../../validation/fit/fit-model.js';
@@ -108,7 +109,7 @@ function missingFlag(flags: Flags): MissingPolicy {
 
 /** Up to `k` example rows: the highest-risk complete rows first, then one flagged row if any. */
 function exampleRows(scored: Table, score: ScoreDefinition, k: number): number[] {
-  const totals = scored.getChild(score.kind === 'model' ? `${score.id}_probability` : `${score.id}_total`);
+  const totals = scored.getChild(kindOf(score).valueColumn(score));
   const flags = scored.getChild(`${score.id}_flags`);
   const order: number[] = [];
   const byTotal: { i: number; t: number }[] = [];

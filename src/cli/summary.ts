@@ -4,6 +4,7 @@
  */
 import type { Data, Table } from 'apache-arrow';
 import type { ScoreDefinition } from '../../scores/definition/definition.js';
+import { kindOf } from '../../scores/kinds/kind-of.js';
 
 export interface ScoreSummary {
   rows: number;
@@ -22,7 +23,7 @@ function isValid(data: Data, i: number): boolean {
 
 /** The risk labels of a score: bands for a points score, zones for a model. */
 export function riskLabels(score: ScoreDefinition): readonly string[] {
-  return score.kind === 'model' ? score.zones.map((z) => z.label) : score.risks;
+  return kindOf(score).riskLabels(score);
 }
 
 /** Count rows per risk band, rows without a result, flagged rows and red flags. Runs in O(rows). */
@@ -61,15 +62,15 @@ const pct = (n: number, d: number): string => (d === 0 ? '—' : `${((100 * n) /
 
 /** Render a summary as a Markdown table. */
 export function formatSummary(score: ScoreDefinition, s: ScoreSummary): string {
-  const none = score.kind === 'model' ? 'no probability (flagged, or missing without imputation)' : 'no total (incomplete or flagged)';
+  const kind = kindOf(score);
   const rows = [
     ...s.byRisk.map((r) => [r.risk, fmt(r.count), pct(r.count, s.rows)]),
-    [score.kind === 'banded' && score.rules.length === 0 ? 'no published risk bands' : none, fmt(s.noTotal), pct(s.noTotal, s.rows)],
+    [kind.riskLabels(score).length === 0 ? 'no published risk bands' : kind.noValue, fmt(s.noTotal), pct(s.noTotal, s.rows)],
   ];
-  const red =
-    score.kind === 'banded' && score.redFlag !== undefined ? `Red score (a single parameter scoring ${score.redFlag.minPoints}): ${fmt(s.redFlag)} sets. ` : '';
+  const redRule = kind.redFlag(score);
+  const red = redRule !== null ? `Red score (a single parameter scoring ${redRule.minPoints}): ${fmt(s.redFlag)} sets. ` : '';
   const lines = [
-    `| ${score.name} ${score.kind === 'model' ? 'risk zone' : 'risk band'} | observation sets | share |`,
+    `| ${score.name} ${kind.riskName} | observation sets | share |`,
     '|---|---:|---:|',
     ...rows.map((r) => `| ${r.join(' | ')} |`),
     '',
@@ -81,7 +82,7 @@ export function formatSummary(score: ScoreDefinition, s: ScoreSummary): string {
 /** Render a few scored rows (no identifiers) as a Markdown table. */
 export function formatExamples(score: ScoreDefinition, scored: Table, rowIndexes: readonly number[]): string {
   const shown = ['observed_at', 'respiratory_rate', 'spo2', 'on_oxygen', 'systolic_bp', 'heart_rate', 'consciousness', 'temperature'];
-  const result = score.kind === 'model' ? `${score.id}_probability` : `${score.id}_total`;
+  const result = kindOf(score).valueColumn(score);
   const added = [result, `${score.id}_risk`, `${score.id}_flags`, `${score.id}_missing`];
   const header = [...shown, ...added];
   const cell = (name: string, i: number): string => {

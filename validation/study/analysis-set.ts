@@ -5,7 +5,7 @@
  */
 import type { Table } from 'apache-arrow';
 import type { ScoreDefinition } from '../../scores/definition/definition.js';
-import { kindOf } from '../../scores/plan/kinds.js';
+import { kindOf } from '../../scores/kinds/kind-of.js';
 import { scoreTable } from '../../scores/kernel/score-table.js';
 import { recalibrate } from '../metrics/recalibrate.js';
 import type { CellBasis } from './disclosure.js';

@@ -2,7 +2,7 @@
  * Stage 2 of `validate`: one section per score — identity, the headline metrics of the registry, the observed event
  * rate by score value (points scores), threshold metrics at the clinical cut-offs and the red score, and net benefit.
  */
-import { kindOf } from '../../scores/plan/kinds.js';
+import { kindOf } from '../../scores/kinds/kind-of.js';
 import { decisionCurve } from '../metrics/net-benefit.js';
 import { eventRateByScore } from '../metrics/recalibrate.js';
 import { atThreshold } from '../metrics/threshold.js';
@@ -53,7 +53,7 @@ function thresholdRows(ctx: ScoreContext, sdc: Disclosure, redFlags: Float64Arra
   const kind = kindOf(ctx.def);
   const rows = kind.clinicalCuts(ctx.def).map(({ label, cut }) => thresholdRow(ctx, sdc, label, cut, ctx.values));
   const red = kind.redFlag(ctx.def);
-  if (red !== null && redFlags !== null) rows.push(thresholdRow(ctx, sdc, `red score (${red})`, 1, redFlags));
+  if (red !== null && redFlags !== null) rows.push(thresholdRow(ctx, sdc, `red score (${red.description})`, 1, redFlags));
   return rows;
 }
 
@@ -63,12 +63,13 @@ function thresholdRows(ctx: ScoreContext, sdc: Disclosure, redFlags: Float64Arra
 export function scoreSection(ctx: ScoreContext, sdc: Disclosure, redFlags: Float64Array | null, netBenefitThresholds: readonly number[]): ScoreSection {
   const { def } = ctx;
   const kind = kindOf(def);
+  const provenance = kind.provenance(def);
   const identity = {
     id: def.id,
     name: def.name,
     kind: def.kind,
-    ...(def.kind === 'model' && def.illustrative === true ? { illustrative: true as const } : {}),
-    ...(def.kind === 'model' && def.derivation !== undefined ? { derivation: def.derivation as Derivation } : {}),
+    ...(provenance.illustrative ? { illustrative: true as const } : {}),
+    ...(provenance.derivation !== null ? { derivation: provenance.derivation as Derivation } : {}),
   };
   const rates = kind.probabilistic ? null : eventRateByScore(ctx.values, ctx.labels, { level: ctx.level });
   const curve = decisionCurve(ctx.probabilities, ctx.labels, { thresholds: netBenefitThresholds });

@@ -3,7 +3,7 @@
  * group with paired patient-clustered bootstrap intervals (a patient is resampled once with all their sets).
  */
 import type { Table } from 'apache-arrow';
-import { kindOf } from '../../scores/plan/kinds.js';
+import { kindOf } from '../../scores/kinds/kind-of.js';
 import { aucStatistic, groupBootstrap, pairedDifference, sensitivityStatistic } from '../bootstrap/group-bootstrap.js';
 import { auroc } from '../metrics/auroc.js';
 import { calibration } from '../metrics/calibration.js';

@@ -10,7 +10,7 @@
 import { aucStatistic, BOOTSTRAP_RESOLUTION, groupBootstrap } from '../bootstrap/group-bootstrap.js';
 import type { ReportSettings, ValidationReport } from '../report/types.js';
 import { REPORT_SCHEMA } from '../report/types.js';
-import { kindOf } from '../../scores/plan/kinds.js';
+import { kindOf } from '../../scores/kinds/kind-of.js';
 import { analysisSet } from './analysis-set.js';
 import { cohortTable } from './cohort-table.js';
 import { comparisons } from './comparisons.js';

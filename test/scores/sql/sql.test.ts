@@ -16,7 +16,8 @@ import { news2 } from '../../../scores/catalogue/news2.js';
 import { qsofa } from '../../../scores/catalogue/qsofa.js';
 import type { Observation } from '../../../scores/evaluate/score-observation.js';
 import { outputColumns, scoreTable } from '../../../scores/kernel/score-table.js';
-import { quoteIdent, toSQL } from '../../../scores/sql/sql.js';
+import { toSQL } from '../../../scores/sql/sql.js';
+import { quoteIdent } from '../../../scores/sql/sql-text.js';
 import { anyObservation } from '../../helpers/arbitraries.js';
 import { rowOf, tableOf } from '../../helpers/tables.js';
 

@@ -1,0 +1,55 @@
+/**
+ * The bedside path's types: one observation set by object field name, and what scoring it returns.
+ */
+
+/** One observation set, by object field name. Any field may be null or absent. */
+export interface Observation {
+  respiratoryRate?: number | null;
+  spo2?: number | null;
+  spo2Scale?: 1 | 2 | number | null;
+  onOxygen?: boolean | 0 | 1 | number | null;
+  systolicBP?: number | null;
+  diastolicBP?: number | null;
+  heartRate?: number | null;
+  consciousness?: string | null;
+  temperature?: number | null;
+  gcs?: number | null;
+  age?: number | null;
+  lactate?: number | null;
+  creatinine?: number | null;
+  whiteCellCount?: number | null;
+  comorbidityCount?: number | null;
+}
+
+/** How missing parameters are treated: `'none'` (the RCP's rule: no total) or `'zero'` (research option). */
+export type MissingPolicy = 'none' | 'zero';
+
+export interface ScoreOptions {
+  /**
+   * `'none'` (default): any missing parameter gives no total. `'zero'`: a research option that scores missing
+   * parameters as 0 — never the default, and labelled (`missingPolicy: 'zero'`) in every result that used it.
+   */
+  missing?: MissingPolicy;
+}
+
+/** The result of scoring one observation set. */
+export interface ObservationScore {
+  /** Sum of subscores; null when any parameter is missing (unless `missing: 'zero'`) or flagged. */
+  total: number | null;
+  /** Every parameter has a valid subscore. */
+  complete: boolean;
+  /** Risk band from the total (and red flag); null when there is no total. */
+  risk: string | null;
+  /** Some single parameter scores at or above the score's red-flag threshold (judged on the parameters present). */
+  redFlag: boolean;
+  /** Object field names of the inputs that were null or absent, in canonical schema order. */
+  missing: string[];
+  /** Reason codes `<reason>:<field>` for values that could not be scored: out_of_range, not_finite, unknown_code. */
+  flags: string[];
+  /** Points per parameter, by object field name; null for a parameter that is missing, flagged or undeterminable. */
+  subscores: Record<string, number | null>;
+  /** Monitoring frequency and clinical response for the risk band; null when there is no total. */
+  response: { monitoring: string; action: string } | null;
+  /** Present only when the research option was used. */
+  missingPolicy?: 'zero';
+}

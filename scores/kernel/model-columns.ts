@@ -1,0 +1,77 @@
+/**
+ * The Arrow columns a model-based score adds: probability, linear predictor, risk zone, completeness, one
+ * contribution per term, and the missing, imputed and flags lists.
+ */
+import type { Data } from 'apache-arrow';
+import { Bool, Dictionary, Field, Float64, Int8, makeData, Utf8, vectorFromArray } from 'apache-arrow';
+import type { ModelScore } from '../definition/model.js';
+import type { PlanInput } from '../plan/compile.js';
+import { modelPlanOf } from '../plan/model-plan.js';
+import type { ModelKernelOutput } from './kernel.js';
+import type { ScoreBatch, ScoreColumns, ScoreDictionaries } from './output-columns.js';
+import { floatData, nullableRiskData, stringColumn } from './output-columns.js';
+
+/** The names of the columns a model-based score adds, in order. */
+export function modelOutputColumns(def: ModelScore): string[] {
+  const id = def.id;
+  const plan = modelPlanOf(def);
+  return [
+    `${id}_probability`,
+    `${id}_linear_predictor`,
+    `${id}_risk`,
+    `${id}_complete`,
+    ...plan.terms.map((t) => `${id}_${(plan.inputs[t.input] as PlanInput).field.column}`),
+    `${id}_missing`,
+    `${id}_imputed`,
+    `${id}_flags`,
+  ];
+}
+
+/** The Arrow fields a model-based score adds, and a function building its columns for one batch. */
+export function modelColumns(def: ModelScore, dicts: ScoreDictionaries, id: () => number): ScoreColumns {
+  const plan = modelPlanOf(def);
+  const names = modelOutputColumns(def);
+  const at = (k: number): string => names[k] as string;
+  const riskType = new Dictionary(new Utf8(), new Int8(), id());
+  const riskVector = vectorFromArray(
+    def.zones.map((z) => z.label),
+    new Utf8(),
+  );
+  const missing = stringColumn(at(names.length - 3), dicts.missing, id);
+  const imputed = stringColumn(at(names.length - 2), dicts.imputed, id);
+  const flags = stringColumn(at(names.length - 1), dicts.flags, id);
+  const fields = [
+    new Field(
+      at(0),
+      new Float64(),
+      true,
+      new Map([
+        ['ewskit.outcome', def.outcome],
+        ['ewskit.horizon_hours', String(def.horizonHours)],
+      ]),
+    ),
+    new Field(at(1), new Float64(), true),
+    new Field(at(2), riskType, true),
+    new Field(at(3), new Bool(), false),
+    ...plan.terms.map((_, j) => new Field(at(4 + j), new Float64(), true)),
+    missing.field,
+    imputed.field,
+    flags.field,
+  ];
+  const build = (r: ScoreBatch, n: number): Data[] => {
+    const out = r.out as ModelKernelOutput;
+    const rows = out.exceptionRows;
+    const count = out.exceptions;
+    return [
+      floatData(out.probability, rows, count),
+      floatData(out.linearPredictor, rows, count),
+      nullableRiskData(riskType, riskVector, out.risk, rows, count),
+      makeData({ type: new Bool(), length: n, nullCount: 0, data: out.complete }),
+      ...out.contributions.map((c) => floatData(c, rows, count)),
+      missing.build(n, rows, r.missingKeys, count),
+      imputed.build(n, rows, r.imputedKeys, count),
+      flags.build(n, rows, r.flagKeys, count),
+    ];
+  };
+  return { names, fields, build };
+}

@@ -1,0 +1,139 @@
+/**
+ * The SQL text shared by the generator and each kind's part: quoting, literals, runs of lookup tables as `CASE`,
+ * each input read and checked once (layer b), and references to it.
+ */
+import type { PlanInput } from '../plan/compile.js';
+import { quantizedRange } from '../plan/compile.js';
+import { ROUNDING_GUARD } from '../definition/precision.js';
+import type { DiscreteField, NumericField } from '../definition/schema.js';
+import { consciousnessWords, schemaOrder } from '../definition/schema.js';
+
+/** The SQL dialects `toSQL` writes. */
+export type SqlDialect = 'duckdb' | 'postgres';
+
+export const FN = 'toSQL';
+
+/** Quote an identifier: wrapped in double quotes, embedded quotes doubled. */
+export function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** Quote a string literal: wrapped in single quotes, embedded quotes doubled. */
+export function quoteString(text: string): string {
+  return `'${text.replace(/'/g, "''")}'`;
+}
+
+/** A number as an SQL literal (negative ones parenthesised). */
+export function num(x: number): string {
+  if (!Number.isFinite(x)) throw new RangeError(`${FN}: cannot write the non-finite number ${x} as SQL`);
+  const s = String(x);
+  return x < 0 ? `(${s})` : s;
+}
+
+/** Runs of equal values in a table: `[from, to, value]`. */
+export function runs(table: ArrayLike<number>, keep: (v: number) => boolean): [number, number, number][] {
+  const out: [number, number, number][] = [];
+  for (let i = 0; i < table.length; i++) {
+    const v = table[i] as number;
+    if (!keep(v)) continue;
+    const last = out[out.length - 1];
+    if (last !== undefined && last[1] === i - 1 && Object.is(last[2], v)) last[1] = i;
+    else out.push([i, i, v]);
+  }
+  return out;
+}
+
+export function caseOf(index: string, table: ArrayLike<number>, keep: (v: number) => boolean, value: (v: number) => string): string {
+  const arms = runs(table, keep).map(([a, b, v]) =>
+    a === b ? `WHEN ${index} = ${a} THEN ${value(v)}` : `WHEN ${index} BETWEEN ${a} AND ${b} THEN ${value(v)}`,
+  );
+  return arms.length === 0 ? 'NULL' : `(CASE ${arms.join(' ')} END)`;
+}
+
+/** SQL for the input layers: per input, its raw layer (a) and derived layer (b) expressions. */
+export interface InputSql {
+  column: string;
+  /** Layer a: the value at chart precision (numeric) or the code (discrete). */
+  raw: string;
+  /** Layer b, referring to a."q{k}": slot/state, missing, flagged, reason, value at chart precision. */
+  slot: string;
+  missing: string;
+  flagged: string;
+  reason: string;
+  value: string | null;
+}
+
+export function notFinite(x: string, dialect: SqlDialect): string {
+  return dialect === 'postgres' ? `(${x} IN ('NaN'::float8, 'Infinity'::float8, '-Infinity'::float8))` : `(NOT isfinite(${x}))`;
+}
+
+export function inputSql(input: PlanInput, k: number, dialect: SqlDialect, oxygenType: 'boolean' | 'number'): InputSql {
+  const f = input.field;
+  const c = `o.${quoteIdent(f.column)}`;
+  const q = `a.${quoteIdent(`q${k}`)}`;
+  if (f.kind === 'numeric') {
+    const n = f as NumericField;
+    const [lo, hi] = quantizedRange(n);
+    const x = `CAST(${c} AS DOUBLE PRECISION)`;
+    const ok = `(${q} BETWEEN ${lo} AND ${hi})`;
+    return {
+      column: f.column,
+      raw: `FLOOR(${x} * ${num(10 ** n.precision)} + ${num((n.rounding === 'half-up' ? 0.5 : 0) + ROUNDING_GUARD)})`,
+      slot: `CASE WHEN ${ok} THEN CAST(${q} AS INTEGER) - ${lo - 1} ELSE 0 END`,
+      missing: `(${c} IS NULL)`,
+      flagged: `(${c} IS NOT NULL AND NOT COALESCE(${ok}, FALSE))`,
+      reason: `CASE WHEN ${notFinite(x, dialect)} THEN 'not_finite' ELSE 'out_of_range' END`,
+      value: `(${q} / ${num(10 ** n.precision)})`,
+    };
+  }
+  const d = f as DiscreteField;
+  let code: string;
+  let reason = `'unknown_code'`;
+  if (d.accepts === 'string') {
+    const norm = `regexp_replace(regexp_replace(lower(${c}), '^\\s+|\\s+$', '', 'g'), '\\s+', ' ', 'g')`;
+    code = `CASE ${norm} ${consciousnessWords()
+      .map(([w, code]) => `WHEN ${quoteString(w)} THEN ${d.codes.indexOf(code)}`)
+      .join(' ')} END`;
+  } else if (d.accepts === 'boolean' && oxygenType === 'boolean') {
+    code = `CASE WHEN ${c} THEN 1 WHEN NOT ${c} THEN 0 END`;
+  } else {
+    const values = d.accepts === 'boolean' ? [0, 1] : d.codes.map(Number);
+    const x = `CAST(${c} AS DOUBLE PRECISION)`;
+    code = `CASE ${values.map((v, i) => `WHEN ${x} = ${v} THEN ${i}`).join(' ')} END`;
+    reason = `CASE WHEN ${notFinite(x, dialect)} THEN 'not_finite' ELSE 'unknown_code' END`;
+  }
+  const unknown = d.codes.length;
+  const whenNull = d.missingMeans === undefined ? unknown : d.codes.indexOf(d.missingMeans);
+  return {
+    column: f.column,
+    raw: code,
+    slot: `CASE WHEN ${c} IS NULL THEN ${whenNull} ELSE COALESCE(${q}, ${unknown}) END`,
+    missing: d.missingMeans === undefined ? `(${c} IS NULL)` : 'FALSE',
+    flagged: `(${c} IS NOT NULL AND ${q} IS NULL)`,
+    reason,
+    value: null,
+  };
+}
+
+/** References to the layer-b columns of input k. */
+export const B = {
+  slot: (k: number) => `b.${quoteIdent(`s${k}`)}`,
+  missing: (k: number) => `b.${quoteIdent(`m${k}`)}`,
+  flagged: (k: number) => `b.${quoteIdent(`f${k}`)}`,
+  reason: (k: number) => `b.${quoteIdent(`r${k}`)}`,
+  value: (k: number) => `b.${quoteIdent(`v${k}`)}`,
+};
+
+export interface ScoreSql {
+  /** LATERAL layers this score adds, in order. */
+  layers: string[];
+  /** Output expressions (over the layers' aliases) with their output names. */
+  outputs: [string, string][];
+}
+
+export function ordered(inputs: readonly PlanInput[], map: readonly number[]): number[] {
+  return map
+    .map((u, k) => ({ u, k }))
+    .sort((a, b) => schemaOrder(inputs[a.k]?.field.field as never) - schemaOrder(inputs[b.k]?.field.field as never))
+    .map(({ u }) => u);
+}
