@@ -92,3 +92,6 @@ export type ScoreDefinition = BandedScore | ModelScore;
 export function isNumericParameter<P extends Parameter | FallbackParameter>(p: P): p is Extract<P, { readonly bands: readonly Band[] }> {
   return 'bands' in p;
 }
+
+/** A score id: lower case letters, digits and underscores, starting with a letter (it prefixes column names). */
+export const SCORE_ID_PATTERN = /^[a-z][a-z0-9_]*$/;

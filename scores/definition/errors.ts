@@ -52,3 +52,16 @@ export class DefinitionError extends Error {
     this.problems = problems;
   }
 }
+
+/**
+ * One definition or several, as a list: at least one, with distinct ids (each prefixes its output columns).
+ *
+ * @throws {RangeError} naming `fn` for no score or two sharing an id
+ */
+export function scoreList<D extends { readonly id: string }>(fn: string, scores: D | readonly D[]): readonly D[] {
+  const defs: readonly D[] = Array.isArray(scores) ? scores : [scores as D];
+  if (defs.length === 0) throw optionError(fn, 'scores', 'at least one score definition', defs);
+  const ids = defs.map((d) => d?.id);
+  if (new Set(ids).size !== ids.length) throw optionError(fn, 'scores', 'scores with distinct ids', ids.join(', '));
+  return defs;
+}

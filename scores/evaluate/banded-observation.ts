@@ -4,46 +4,13 @@
  */
 import type { Band, BandedScore, BandVariant, FallbackParameter, Parameter, RiskRule } from '../definition/definition.js';
 import { isNumericParameter } from '../definition/definition.js';
-import { fieldTypeError } from '../definition/errors.js';
 import { planOf } from '../plan/compile.js';
 import { quantize } from '../definition/precision.js';
-import type { DiscreteField, FieldName, InputField } from '../definition/schema.js';
-import { discreteCode, FIELDS, flagReason, schemaOrder } from '../definition/schema.js';
+import type { DiscreteField, FieldName } from '../definition/schema.js';
+import { FIELDS, flagReason, schemaOrder } from '../definition/schema.js';
+import type { InputState } from './read-input.js';
+import { readInput } from './read-input.js';
 import type { MissingPolicy, Observation, ObservationScore } from './types.js';
-
-const FN = 'scoreObservation';
-
-/** The state of one input: a quantized numeric value, a discrete code index, or missing/flagged. */
-type InputState = { kind: 'value'; q: number } | { kind: 'missing' } | { kind: 'flagged'; reason: string };
-
-function readInput(field: InputField, value: unknown): InputState {
-  if (field.kind === 'numeric') {
-    if (value === null || value === undefined) return { kind: 'missing' };
-    if (typeof value !== 'number') throw fieldTypeError(FN, field.field, 'a number, null or undefined', value);
-    if (!Number.isFinite(value)) return { kind: 'flagged', reason: flagReason(field, value) };
-    const q = quantize(value, field.precision, field.rounding);
-    const lo = quantize(field.plausible[0], field.precision);
-    const hi = quantize(field.plausible[1], field.precision);
-    return q < lo || q > hi ? { kind: 'flagged', reason: flagReason(field, value) } : { kind: 'value', q };
-  }
-  return readDiscrete(field, value);
-}
-
-function readDiscrete(field: DiscreteField, value: unknown): InputState {
-  const expected = { boolean: 'a boolean, 0 or 1', 'integer-code': 'a number', string: 'a string' }[field.accepts];
-  const typeOk =
-    value === null ||
-    value === undefined ||
-    (field.accepts === 'boolean' && (typeof value === 'boolean' || typeof value === 'number')) ||
-    (field.accepts === 'integer-code' && typeof value === 'number') ||
-    (field.accepts === 'string' && typeof value === 'string');
-  if (!typeOk) throw fieldTypeError(FN, field.field, `${expected}, null or undefined`, value);
-  const code = discreteCode(field, value);
-  if (code >= 0) return { kind: 'value', q: code };
-  if (code === -1 && field.missingMeans !== undefined) return { kind: 'value', q: field.codes.indexOf(field.missingMeans) };
-  if (code === -1) return { kind: 'missing' };
-  return { kind: 'flagged', reason: flagReason(field, value) };
-}
 
 function pointsFromBands(bands: readonly Band[], q: number, precision: number): number | null {
   for (const b of bands) {

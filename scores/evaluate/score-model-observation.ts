@@ -6,8 +6,9 @@
 import type { LinearTerm, ModelScore, ModelTerm } from '../definition/model.js';
 import { modelPlanOf } from '../plan/model-plan.js';
 import { quantize } from '../definition/precision.js';
+import { readInput } from './read-input.js';
 import type { DiscreteField, FieldName, NumericField } from '../definition/schema.js';
-import { discreteCode, FIELDS, flagReason, schemaOrder } from '../definition/schema.js';
+import { FIELDS, schemaOrder } from '../definition/schema.js';
 
 /** The result of scoring one observation set with a model-based score. */
 export interface ModelObservationScore {
@@ -30,8 +31,6 @@ export interface ModelObservationScore {
   horizonHours: number;
   response: { action: string } | null;
 }
-
-const FN = 'scoreObservation';
 
 /** f(x) = Σⱼ slopeⱼ · (min(x, kⱼ₊₁) − kⱼ)⁺ for x above the first knot; 0 below it. */
 function hinge(term: LinearTerm, x: number): number {
@@ -57,22 +56,6 @@ function numericContribution(term: ModelTerm, field: NumericField, q: number): n
   return null;
 }
 
-type State = { kind: 'value'; q: number } | { kind: 'missing' } | { kind: 'flagged'; reason: string };
-
-function read(field: NumericField | DiscreteField, value: unknown): State {
-  if (value === null || value === undefined) return { kind: 'missing' };
-  if (field.kind === 'numeric') {
-    if (typeof value !== 'number') throw new TypeError(`${FN}: field "${field.field}" expected a number, null or undefined; received ${typeof value}.`);
-    if (!Number.isFinite(value)) return { kind: 'flagged', reason: flagReason(field, value) };
-    const q = quantize(value, field.precision, field.rounding);
-    const lo = quantize(field.plausible[0], field.precision);
-    const hi = quantize(field.plausible[1], field.precision);
-    return q < lo || q > hi ? { kind: 'flagged', reason: flagReason(field, value) } : { kind: 'value', q };
-  }
-  const code = discreteCode(field, value);
-  return code >= 0 ? { kind: 'value', q: code } : { kind: 'flagged', reason: flagReason(field, value) };
-}
-
 /**
  * Score one observation set with a model-based severity score: contributions, linear predictor, probability of
  * the outcome within the model's horizon, and risk zone. Runs in O(terms × knots).
@@ -92,13 +75,13 @@ export function scoreModelObservation(score: ModelScore, observation: Record<str
   let usable = true;
   for (const term of score.terms) {
     const field = FIELDS[term.field] as NumericField | DiscreteField;
-    let st = read(field, observation[term.field]);
+    let st = readInput(field, observation[term.field]);
     if (st.kind === 'missing') {
       missing.push(term.field);
       if (term.missing !== 'null') {
         imputed.push(term.field);
         const v = term.missing.impute;
-        st = field.kind === 'discrete' ? { kind: 'value', q: field.codes.indexOf(String(v)) } : read(field, v);
+        st = field.kind === 'discrete' ? { kind: 'value', q: field.codes.indexOf(String(v)) } : readInput(field, v);
       }
     }
     if (st.kind === 'flagged' && observation[term.field] !== null && observation[term.field] !== undefined) flags.push(`${st.reason}:${term.field}`);

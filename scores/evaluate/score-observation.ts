@@ -4,7 +4,8 @@
  */
 import type { BandedScore, ScoreDefinition } from '../definition/definition.js';
 import type { ModelScore } from '../definition/model.js';
-import { argumentError, optionError } from '../definition/errors.js';
+import { argumentError } from '../definition/errors.js';
+import { missingPolicyOf } from './types.js';
 import { kindOf } from '../kinds/kind-of.js';
 import type { ModelObservationScore } from './score-model-observation.js';
 import type { Observation, ObservationScore, ScoreOptions } from './types.js';
@@ -36,7 +37,6 @@ export function scoreObservation(score: ScoreDefinition, observation: Observatio
   if (observation === null || typeof observation !== 'object' || Array.isArray(observation)) {
     throw argumentError(FN, 'observation', 'an object of vitals by field name', observation);
   }
-  const policy = options.missing ?? 'none';
-  if (policy !== 'none' && policy !== 'zero') throw optionError(FN, 'missing', "'none' or 'zero'", policy);
+  const policy = missingPolicyOf(FN, options);
   return kindOf(score).evaluate(score, observation, policy);
 }

@@ -1,6 +1,8 @@
 /**
- * The bedside path's types: one observation set by object field name, and what scoring it returns.
+ * The bedside path's types: one observation set by object field name, and what scoring it returns; the one check of
+ * the missing-value policy every scoring function makes.
  */
+import { optionError } from '../definition/errors.js';
 
 /** One observation set, by object field name. Any field may be null or absent. */
 export interface Observation {
@@ -52,4 +54,15 @@ export interface ObservationScore {
   response: { monitoring: string; action: string } | null;
   /** Present only when the research option was used. */
   missingPolicy?: 'zero';
+}
+
+/**
+ * The missing-value policy from options (default `'none'`), checked at the boundary of the public function `fn`.
+ *
+ * @throws {RangeError} naming `fn` for anything but 'none' or 'zero'
+ */
+export function missingPolicyOf(fn: string, options: { readonly missing?: MissingPolicy } | undefined): MissingPolicy {
+  const policy = options?.missing ?? 'none';
+  if (policy !== 'none' && policy !== 'zero') throw optionError(fn, 'missing', "'none' or 'zero'", policy);
+  return policy;
 }

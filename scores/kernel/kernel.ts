@@ -20,6 +20,7 @@
 import type { PlanInput, PlanParameter, ScorePlan } from '../plan/compile.js';
 import { flagBit, MAX_INPUTS, missingBit, quantizedRange } from '../plan/compile.js';
 import { kernelPartOf } from '../kinds/kind-of.js';
+import { unionInputs } from '../plan/union.js';
 import type { ModelPlan, PlanTerm } from '../plan/model-plan.js';
 import type { DiscreteField, NumericField } from '../definition/schema.js';
 
@@ -168,20 +169,8 @@ export interface PlanGroup {
  * @returns the group, or `undefined` when the union of inputs exceeds the status word (16 inputs)
  */
 export function groupPlans(plans: readonly AnyPlan[]): PlanGroup | undefined {
-  const inputs: PlanInput[] = [];
-  const scores = plans.map((plan) => ({
-    plan,
-    map: plan.inputs.map((input) => {
-      const at = inputs.findIndex((u) => u.field.field === input.field.field);
-      if (at >= 0) {
-        if (input.required && !(inputs[at] as PlanInput).required) inputs[at] = { ...(inputs[at] as PlanInput), required: true };
-        return at;
-      }
-      inputs.push({ ...input, index: inputs.length });
-      return inputs.length - 1;
-    }),
-  }));
-  return inputs.length > MAX_INPUTS ? undefined : { inputs, scores };
+  const { inputs, maps } = unionInputs(plans);
+  return inputs.length > MAX_INPUTS ? undefined : { inputs, scores: plans.map((plan, g) => ({ plan, map: maps[g] ?? [] })) };
 }
 
 /**

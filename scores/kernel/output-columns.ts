@@ -19,17 +19,25 @@ export function bitmapBytes(n: number): number {
  * @param rows exception rows (ascending), the first `count` of which are used
  */
 export function nullableIntData(type: DataType, values: Int8Array | Int16Array, rows: Int32Array, count: number): Data {
-  const n = values.length;
+  const { bitmap, nulls } = exceptionNulls(values.length, rows, count, (i) => (values[i] ?? 0) < 0);
+  return makeData({ type, length: values.length, nullCount: nulls, nullBitmap: bitmap, data: values } as never);
+}
+
+/**
+ * The validity bitmap of a column whose only nulls lie on the exception rows: `isNull(i)` is asked of those rows
+ * alone. Undefined (no bitmap) when no row is null. Runs in O(exceptions).
+ */
+function exceptionNulls(n: number, rows: Int32Array, count: number, isNull: (i: number) => boolean): { bitmap: Uint8Array | undefined; nulls: number } {
   let bitmap: Uint8Array | undefined;
   let nulls = 0;
   for (let e = 0; e < count; e++) {
-    const i = rows[e] as number;
-    if ((values[i] as number) >= 0) continue;
+    const i = rows[e] ?? 0;
+    if (!isNull(i)) continue;
     if (bitmap === undefined) bitmap = new Uint8Array(bitmapBytes(n)).fill(255);
-    bitmap[i >> 3] = (bitmap[i >> 3] as number) & ~(1 << (i & 7));
+    bitmap[i >> 3] = (bitmap[i >> 3] ?? 0) & ~(1 << (i & 7));
     nulls++;
   }
-  return makeData({ type, length: n, nullCount: nulls, nullBitmap: nulls > 0 ? bitmap : undefined, data: values } as never);
+  return { bitmap, nulls };
 }
 
 /** The narrowest signed index type for a dictionary of `size` entries. */
@@ -108,17 +116,8 @@ export function stringColumn(name: string, dict: StringDictionary, id: () => num
 
 /** A Float64 column whose nulls are its NaNs on the exception rows. */
 export function floatData(values: Float64Array, rows: Int32Array, count: number): Data {
-  const n = values.length;
-  let bitmap: Uint8Array | undefined;
-  let nulls = 0;
-  for (let e = 0; e < count; e++) {
-    const i = rows[e] as number;
-    if (!Number.isNaN(values[i] as number)) continue;
-    if (bitmap === undefined) bitmap = new Uint8Array(bitmapBytes(n)).fill(255);
-    bitmap[i >> 3] = (bitmap[i >> 3] as number) & ~(1 << (i & 7));
-    nulls++;
-  }
-  return makeData({ type: new Float64(), length: n, nullCount: nulls, nullBitmap: nulls > 0 ? bitmap : undefined, data: values });
+  const { bitmap, nulls } = exceptionNulls(values.length, rows, count, (i) => Number.isNaN(values[i]));
+  return makeData({ type: new Float64(), length: values.length, nullCount: nulls, nullBitmap: bitmap, data: values });
 }
 
 /** The Arrow fields one score adds, and how to build its columns for one batch. */

@@ -6,10 +6,11 @@
 import type { Data } from 'apache-arrow';
 import { Dictionary, makeData, RecordBatch, Schema, Struct, Table } from 'apache-arrow';
 import type { ScoreDefinition } from '../definition/definition.js';
-import { argumentError, optionError } from '../definition/errors.js';
+import { argumentError, optionError, scoreList } from '../definition/errors.js';
 import type { PlanInput } from '../plan/compile.js';
 import { flagBit, missingBit } from '../plan/compile.js';
-import type { MissingPolicy } from '../evaluate/types.js';
+import type { ScoreOptions } from '../evaluate/types.js';
+import { missingPolicyOf } from '../evaluate/types.js';
 import { flagReason, schemaOrder } from '../definition/schema.js';
 import { kernelPartOf, kindOf } from '../kinds/kind-of.js';
 import type { ColumnBinding } from './columns.js';
@@ -30,10 +31,8 @@ export function outputColumns(score: ScoreDefinition): string[] {
   return kindOf(score).outputColumns(score);
 }
 
-export interface ScoreTableOptions {
-  /** `'none'` (default, the RCP's rule) or `'zero'` (research option; recorded in the schema metadata). */
-  missing?: MissingPolicy;
-}
+/** Options of `scoreTable` and `kernelSource`: the same as `scoreObservation`'s (`missing`, recorded in the schema metadata). */
+export type ScoreTableOptions = ScoreOptions;
 
 /** Name the missing inputs and flag reasons of each exception row — the only rows that have any. */
 function describeExceptions(
@@ -174,12 +173,8 @@ function idAllocator(schema: Schema): () => number {
  */
 export function scoreTable(scores: ScoreDefinition | readonly ScoreDefinition[], table: Table, options: ScoreTableOptions = {}): Table {
   if (!(table instanceof Table)) throw argumentError(FN, 'table', 'an apache-arrow Table', table);
-  const policy = options.missing ?? 'none';
-  if (policy !== 'none' && policy !== 'zero') throw optionError(FN, 'missing', "'none' or 'zero'", policy);
-  const defs: readonly ScoreDefinition[] = Array.isArray(scores) ? scores : [scores as ScoreDefinition];
-  if (defs.length === 0) throw optionError(FN, 'scores', 'at least one score definition', defs);
-  const ids = defs.map((d) => d?.id);
-  if (new Set(ids).size !== ids.length) throw optionError(FN, 'scores', 'scores with distinct ids', ids.join(', '));
+  const policy = missingPolicyOf(FN, options);
+  const defs = scoreList(FN, scores);
   const plans = defs.map((d) => kindOf(d).plan(d));
   const batches = table.batches.length > 0 ? table.batches : [emptyBatch(table)];
   const dicts: ScoreDictionaries[] = plans.map(() => ({ missing: new StringDictionary(), imputed: new StringDictionary(), flags: new StringDictionary() }));
@@ -230,10 +225,8 @@ export function scoreTable(scores: ScoreDefinition | readonly ScoreDefinition[],
 export function kernelSource(scores: ScoreDefinition | readonly ScoreDefinition[], table: Table, options: ScoreTableOptions = {}): string {
   const fn = 'kernelSource';
   if (!(table instanceof Table)) throw argumentError(fn, 'table', 'an apache-arrow Table', table);
-  const policy = options.missing ?? 'none';
-  if (policy !== 'none' && policy !== 'zero') throw optionError(fn, 'missing', "'none' or 'zero'", policy);
-  const defs: readonly ScoreDefinition[] = Array.isArray(scores) ? scores : [scores as ScoreDefinition];
-  if (defs.length === 0) throw optionError(fn, 'scores', 'at least one score definition', defs);
+  const policy = missingPolicyOf(fn, options);
+  const defs = scoreList(fn, scores);
   const group = groupPlans(defs.map((d) => kindOf(d).plan(d)));
   if (group === undefined) throw optionError(fn, 'scores', 'scores reading at most 16 distinct inputs together', defs.map((d) => d.id).join(', '));
   const bindings = bindColumns(

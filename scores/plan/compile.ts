@@ -9,7 +9,7 @@
  * Slot 0 of every segment is −1, "no subscore", so an unusable value indexes it without a branch.
  */
 import type { Band, BandedScore, BandVariant, FallbackParameter, NumericParameter, Parameter, RiskRule } from '../definition/definition.js';
-import { isNumericParameter } from '../definition/definition.js';
+import { isNumericParameter, SCORE_ID_PATTERN } from '../definition/definition.js';
 import { DefinitionError } from '../definition/errors.js';
 import { cachedBy } from './memo.js';
 import { quantize } from '../definition/precision.js';
@@ -59,8 +59,6 @@ export interface ScorePlan {
   /** Risk index (into `definition.risks`) per (total × 2 + red); −1 where no rule applies. */
   readonly riskOf: Int8Array;
 }
-
-const ID_PATTERN = /^[a-z][a-z0-9_]*$/;
 
 /** The quantized plausible range of a numeric field, [lo, hi] in units of its last digit. */
 export function quantizedRange(field: NumericField): [number, number] {
@@ -211,7 +209,7 @@ function compileRules(def: BandedScore, maxTotal: number, problems: string[]): I
  */
 export function planScore(def: BandedScore): ScorePlan {
   const problems: string[] = [];
-  if (typeof def.id !== 'string' || !ID_PATTERN.test(def.id)) {
+  if (typeof def.id !== 'string' || !SCORE_ID_PATTERN.test(def.id)) {
     problems.push(`id: expected lower-case letters, digits and "_", starting with a letter; received ${JSON.stringify(def.id)}`);
   }
   const inputs: PlanInput[] = [];

@@ -6,6 +6,7 @@
 import type { PlanInput } from './compile.js';
 import { MAX_INPUTS, quantizedRange } from './compile.js';
 import { DefinitionError } from '../definition/errors.js';
+import { SCORE_ID_PATTERN } from '../definition/definition.js';
 import { cachedBy } from './memo.js';
 import type { ModelScore, ModelTerm } from '../definition/model.js';
 import { quantize } from '../definition/precision.js';
@@ -52,8 +53,6 @@ export function termContribution(term: ModelTerm, value: number): number | undef
   }
   return undefined;
 }
-
-const ID_PATTERN = /^[a-z][a-z0-9_]*$/;
 
 function compileTerm(term: ModelTerm, path: string, problems: string[]): { table: Float64Array; imputeSlot: number } | undefined {
   const field = FIELDS[term.field];
@@ -124,7 +123,7 @@ function compileTerm(term: ModelTerm, path: string, problems: string[]): { table
  */
 export function planModel(def: ModelScore): ModelPlan {
   const problems: string[] = [];
-  if (typeof def.id !== 'string' || !ID_PATTERN.test(def.id))
+  if (typeof def.id !== 'string' || !SCORE_ID_PATTERN.test(def.id))
     problems.push(`id: expected lower-case letters, digits and "_", starting with a letter; received ${JSON.stringify(def.id)}`);
   if (!Number.isFinite(def.intercept)) problems.push('intercept: expected a finite number');
   if (!(def.horizonHours > 0)) problems.push('horizonHours: expected a positive number of hours');

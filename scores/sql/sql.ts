@@ -16,11 +16,12 @@
  *     LATERAL (SELECT … AS "t0", …)             AS d0  -- total, red flag, completeness (score 0)
  *     …
  */
-import type { PlanInput } from '../plan/compile.js';
 import type { ScoreDefinition } from '../definition/definition.js';
-import { optionError } from '../definition/errors.js';
+import { optionError, scoreList } from '../definition/errors.js';
+import { missingPolicyOf } from '../evaluate/types.js';
 import type { MissingPolicy } from '../evaluate/types.js';
 import { kindOf } from '../kinds/kind-of.js';
+import { unionInputs } from '../plan/union.js';
 import type { SqlDialect } from './sql-text.js';
 import { FN, inputSql, quoteIdent } from './sql-text.js';
 
@@ -55,22 +56,12 @@ export function toSQL(scores: ScoreDefinition | readonly ScoreDefinition[], opti
   if (dialect !== 'duckdb' && dialect !== 'postgres') throw optionError(FN, 'dialect', "'duckdb' or 'postgres'", dialect);
   const oxygenType = options.oxygenType ?? 'boolean';
   if (oxygenType !== 'boolean' && oxygenType !== 'number') throw optionError(FN, 'oxygenType', "'boolean' or 'number'", oxygenType);
-  const policy = options.missing ?? 'none';
-  if (policy !== 'none' && policy !== 'zero') throw optionError(FN, 'missing', "'none' or 'zero'", policy);
+  const policy = missingPolicyOf(FN, options);
   const table = options.table ?? 'observations';
   if (typeof table !== 'string' || table.length === 0) throw optionError(FN, 'table', 'a non-empty table name', table);
-  const defs: readonly ScoreDefinition[] = Array.isArray(scores) ? scores : [scores as ScoreDefinition];
-  if (defs.length === 0) throw optionError(FN, 'scores', 'at least one score definition', defs);
-  if (new Set(defs.map((d) => d.id)).size !== defs.length) throw optionError(FN, 'scores', 'scores with distinct ids', defs.map((d) => d.id).join(', '));
+  const defs = scoreList(FN, scores);
   // The union of inputs, each read and checked once for every score.
-  const union: PlanInput[] = [];
-  const plans = defs.map((def) => kindOf(def).plan(def));
-  const maps = plans.map((plan) =>
-    plan.inputs.map((input) => {
-      const at = union.findIndex((x) => x.field.field === input.field.field);
-      return at >= 0 ? at : union.push({ ...input, index: union.length }) - 1;
-    }),
-  );
+  const { inputs: union, maps } = unionInputs(defs.map((def) => kindOf(def).plan(def)));
   const inputs = union.map((x, k) => inputSql(x, k, dialect, oxygenType));
   const columns = union.map((x) => x.field.column);
   const layerA = inputs.map((x, k) => `${x.raw} AS ${quoteIdent(`q${k}`)}`);

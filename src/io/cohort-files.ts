@@ -8,10 +8,10 @@ import { join } from 'node:path';
 import type { Table } from 'apache-arrow';
 import { RecordBatchFileWriter } from 'apache-arrow';
 import type { CohortManifest, CohortOptions, CohortTableName } from '../../validation/cohort/generate.js';
-import { streamCohort } from '../../validation/cohort/generate.js';
+import { COHORT_TABLES, streamCohort } from '../../validation/cohort/generate.js';
 import { readArrowFile } from './arrow-file.js';
 
-const TABLES: CohortTableName[] = ['patients', 'encounters', 'observations', 'events', 'truth'];
+const TABLES = COHORT_TABLES;
 
 /**
  * Generate a cohort straight to a directory.

@@ -36,6 +36,7 @@ import {
   makeData,
   vectorFromArray,
 } from 'apache-arrow';
+import { bitmapBytes } from '../../scores/kernel/output-columns.js';
 import type { Random } from '../stats/random.js';
 import { createRandom } from '../stats/random.js';
 import type { OximeterBias } from './oximeter.js';
@@ -58,7 +59,10 @@ export interface CohortOptions {
   start?: number;
 }
 
-export type CohortTableName = 'patients' | 'encounters' | 'observations' | 'events' | 'truth';
+/** The five tables of a cohort, in the order they are written. */
+export const COHORT_TABLES = ['patients', 'encounters', 'observations', 'events', 'truth'] as const;
+
+export type CohortTableName = (typeof COHORT_TABLES)[number];
 
 export interface Cohort {
   readonly patients: Table;
@@ -353,7 +357,7 @@ function toBatch(
     if (type instanceof Dictionary) {
       const list = dictionaryValues(column, profile);
       const keys = new Int32Array(n);
-      const validity = new Uint8Array(((n + 63) & ~63) >> 3);
+      const validity = new Uint8Array(bitmapBytes(n));
       let nulls = 0;
       values.forEach((v, i) => {
         if (v === null) nulls++;
@@ -394,7 +398,7 @@ export function* streamCohort(
   const profile = resolveProfile(options.profile ?? 'uk-leicester');
   const bias = resolveBias(options.oximeterBias);
   const start = options.start ?? Date.UTC(2025, 0, 1);
-  const names: CohortTableName[] = ['patients', 'encounters', 'observations', 'events', 'truth'];
+  const names = COHORT_TABLES;
   const shapes = Object.fromEntries(names.map((n) => [n, schemaOf(n, profile)])) as Record<CohortTableName, ReturnType<typeof schemaOf>>;
   const rows: Record<CohortTableName, number> = { patients: 0, encounters: 0, observations: 0, events: 0, truth: 0 };
   for (let from = 0; from < encounters || (from === 0 && encounters === 0); from += per) {

@@ -4,6 +4,7 @@
  * patient has died or left the ward, a later set predicts nothing. Output rows = input rows.
  */
 import type { Table } from 'apache-arrow';
+import { bitmapBytes } from '../../scores/kernel/output-columns.js';
 import { Bool, Field, Schema, Table as ArrowTable, makeData, RecordBatch, Struct } from 'apache-arrow';
 
 export interface LabelOptions {
@@ -104,7 +105,7 @@ export function labelOutcomes(observations: Table, events: Table, options: Label
   let offset = 0;
   const batches = observations.batches.map((batch) => {
     const len = batch.numRows;
-    const bytes = ((len + 63) & ~63) >> 3;
+    const bytes = bitmapBytes(len);
     const valid = new Uint8Array(bytes);
     const value = new Uint8Array(bytes);
     const after = new Uint8Array(bytes);

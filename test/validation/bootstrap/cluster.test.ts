@@ -1,15 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { csvRows } from '../../helpers/fixtures.js';
 import { describe, expect, it } from 'vitest';
 import type { AurocDefined } from '../../../validation/metrics/auroc.js';
 import { auroc } from '../../../validation/metrics/auroc.js';
 import { clusterBootstrapAuroc, obuchowskiAuroc } from '../../../validation/bootstrap/cluster.js';
 import { defined } from '../../helpers/defined.js';
 
-const rows = readFileSync(new URL('../../fixtures/proc-ties.csv', import.meta.url), 'utf8')
-  .trim()
-  .split('\n')
-  .slice(1)
-  .map((l) => l.split(',').map(Number));
+const rows = csvRows('proc-ties.csv');
 const y = rows.map((r) => r[0] as number);
 const s = rows.map((r) => r[1] as number);
 const s2 = rows.map((r) => r[2] as number);

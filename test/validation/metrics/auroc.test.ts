@@ -2,8 +2,8 @@
  * AUROC and DeLong against independent answers: hand-worked small examples, closed forms, a brute-force
  * Mann–Whitney count, and R's pROC on a fixed data set with ties.
  */
-import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
+import { csvRows } from '../../helpers/fixtures.js';
 import { describe, expect, it } from 'vitest';
 import type { AurocDefined } from '../../../validation/metrics/auroc.js';
 import { auroc, aurocFromCounts } from '../../../validation/metrics/auroc.js';
@@ -67,11 +67,7 @@ describe('auroc(score, outcome)', () => {
 
   it("agrees with R's pROC (auc, DeLong SE and CI) on a data set with many ties", () => {
     // pROC 1.18: roc(y, s, direction = "<"); auc, sqrt(var(r)), ci.auc(r) — see test/fixtures/proc-ties.csv.
-    const rows = readFileSync(new URL('../../fixtures/proc-ties.csv', import.meta.url), 'utf8')
-      .trim()
-      .split('\n')
-      .slice(1)
-      .map((l) => l.split(',').map(Number));
+    const rows = csvRows('proc-ties.csv');
     const y = rows.map((r) => r[0] as number);
     const s = rows.map((r) => r[1] as number);
     const s2 = rows.map((r) => r[2] as number);

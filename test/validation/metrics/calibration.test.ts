@@ -2,19 +2,14 @@
  * Calibration against R: rms::val.prob (Intercept, Slope, Brier, Eavg, E90, Emax) and glm (calibration-in-the-large,
  * standard errors) on a fixed data set; LOWESS against R's lowess(iter = 0); closed forms for the rest.
  */
-import { readFileSync } from 'node:fs';
 import { defined } from '../../helpers/defined.js';
+import { csvRows } from '../../helpers/fixtures.js';
 import { describe, expect, it } from 'vitest';
 import { calibration } from '../../../validation/metrics/calibration.js';
 import { fitLogistic } from '../../../validation/stats/logistic.js';
 import { lowess } from '../../../validation/stats/lowess.js';
 
-const csv = (name: string) =>
-  readFileSync(new URL(`../../fixtures/${name}`, import.meta.url), 'utf8')
-    .trim()
-    .split('\n')
-    .slice(1)
-    .map((l) => l.split(',').map(Number));
+const csv = csvRows;
 
 describe('calibration(probability, outcome)', () => {
   // R 4.2, rms 6.x: set.seed(11); n <- 500; lp <- rnorm(n, -1.5, 1.2); p <- round(plogis(lp), 3);

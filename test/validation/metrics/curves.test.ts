@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { csvRows } from '../../helpers/fixtures.js';
 import { describe, expect, it } from 'vitest';
 import { averagePrecision, prCurve, rocCurve } from '../../../validation/metrics/curves.js';
 import { decisionCurve, netBenefit } from '../../../validation/metrics/net-benefit.js';
@@ -6,11 +6,7 @@ import { atThreshold } from '../../../validation/metrics/threshold.js';
 import { wilson } from '../../../validation/stats/wilson.js';
 import { defined } from '../../helpers/defined.js';
 
-const fixture = readFileSync(new URL('../../fixtures/proc-ties.csv', import.meta.url), 'utf8')
-  .trim()
-  .split('\n')
-  .slice(1)
-  .map((l) => l.split(',').map(Number));
+const fixture = csvRows('proc-ties.csv');
 
 describe('averagePrecision(score, outcome)', () => {
   it("matches scikit-learn's average_precision_score", () => {
