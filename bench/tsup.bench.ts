@@ -2,7 +2,13 @@ import { defineConfig } from 'tsup';
 
 // Builds the benchmark suites to plain JS so they run on bare Node with no TypeScript loader.
 export default defineConfig({
-  entry: { news2: 'bench/news2.bench.ts', catalogue: 'bench/catalogue.bench.ts', metrics: 'bench/metrics.bench.ts', cohort: 'bench/cohort.bench.ts' },
+  entry: {
+    news2: 'bench/news2.bench.ts',
+    catalogue: 'bench/catalogue.bench.ts',
+    metrics: 'bench/metrics.bench.ts',
+    cohort: 'bench/cohort.bench.ts',
+    tables: 'bench/tables.bench.ts',
+  },
   format: ['esm'],
   outDir: 'bench/.build',
   target: 'node20',

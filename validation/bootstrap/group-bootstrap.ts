@@ -6,6 +6,7 @@
  * differences between groups and between scores are paired. A patient in several groups (the counterfactual design
  * that stacks one cohort with and without oximeter bias) is resampled as one.
  */
+import { sampleStandardDeviation } from 'simple-statistics';
 import { createRandom } from '../stats/random.js';
 import { lowerBound, quantile7 } from '../stats/sorted.js';
 
@@ -213,10 +214,5 @@ export function sensitivityStatistic(cuts: readonly number[]): CountStatistic {
 export function percentileInterval(replicates: Float64Array, level: number): { ci: [number, number]; se: number; replicates: number } | null {
   const v = replicates.filter((x) => Number.isFinite(x)).sort();
   if (v.length < 2) return null;
-  let mean = 0;
-  for (const x of v) mean += x;
-  mean /= v.length;
-  let ss = 0;
-  for (const x of v) ss += (x - mean) ** 2;
-  return { ci: [quantile7(v, (1 - level) / 2), quantile7(v, 1 - (1 - level) / 2)], se: Math.sqrt(ss / (v.length - 1)), replicates: v.length };
+  return { ci: [quantile7(v, (1 - level) / 2), quantile7(v, 1 - (1 - level) / 2)], se: sampleStandardDeviation(Array.from(v)), replicates: v.length };
 }

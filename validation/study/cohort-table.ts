@@ -2,9 +2,12 @@
  * Stage 6 of `validate`: Table 1 — patients, encounters, sets, events, exclusions, follow-up, where the data came
  * from, and the share of missing values per input column.
  */
+import * as aq from 'arquero';
+import { sum } from 'simple-statistics';
 import type { CohortSection } from '../report/types.js';
 import type { AnalysisSet } from './analysis-set.js';
 import { columnValues } from './analysis-set.js';
+import { arqueroTable } from './columns.js';
 import type { Settings } from './options.js';
 
 const DAY_MS = 86_400_000;
@@ -27,7 +30,10 @@ const REPORTED_COLUMNS = [
 export function cohortTable(settings: Settings, set: AnalysisSet): CohortSection {
   const { cohort, disclosure: sdc } = settings;
   const { scored, labelled } = set;
-  const encounterIds = columnValues(scored, 'encounter_id') ?? [];
+  const distinct = arqueroTable(scored, ['patient_id', 'encounter_id']).rollup({
+    patients: aq.op.distinct('patient_id'),
+    encounters: aq.op.distinct('encounter_id'),
+  });
   const eventTypes = columnValues(cohort.events, 'event_type') ?? [];
   const wanted = settings.outcome.eventTypes;
   const events = eventTypes.filter((t) => wanted === undefined || wanted.includes(String(t))).length;
@@ -40,12 +46,12 @@ export function cohortTable(settings: Settings, set: AnalysisSet): CohortSection
   if (cohort.encounters !== undefined) {
     const a = columnValues(cohort.encounters, 'admitted_at');
     const d = columnValues(cohort.encounters, 'discharged_at');
-    if (a !== null && d !== null) followUpDays = a.reduce<number>((sum, t, i) => sum + (Number(d[i]) - Number(t)) / DAY_MS, 0);
+    if (a !== null && d !== null) followUpDays = sum(a.map((t, i) => (Number(d[i]) - Number(t)) / DAY_MS)); // compensated summation
   }
   const m = cohort.manifest;
   return {
-    patients: sdc.count(new Set(set.patientIds.map(String)).size),
-    encounters: sdc.count(new Set(encounterIds.map(String)).size),
+    patients: sdc.count(Number(distinct.get('patients', 0))),
+    encounters: sdc.count(Number(distinct.get('encounters', 0))),
     observationSets: sdc.count(scored.numRows),
     analysedSets: sdc.count(set.rows.length),
     events: sdc.count(events),

@@ -11,6 +11,7 @@ import { atThreshold } from '../metrics/threshold.js';
 import type { EstimateCell, GroupRow, GroupScoreCell, SkinToneBand, SubgroupSection, UndefinedCell } from '../report/types.js';
 import type { AnalysisSet } from './analysis-set.js';
 import { columnValues } from './analysis-set.js';
+import { arqueroTable } from './columns.js';
 import { bootstrapCell, estimateCell, proportionCell, undefinedCell } from './cells.js';
 import type { Settings } from './options.js';
 
@@ -24,13 +25,10 @@ function groupLabels(column: string, set: AnalysisSet, patients: Table | undefin
   const band = column === 'skin_tone_band';
   const source = band ? 'skin_tone' : column;
   let values = columnValues(set.scored, source);
-  if (values === null && patients !== undefined) {
-    const ids = columnValues(patients, 'patient_id');
-    const attr = columnValues(patients, source);
-    if (ids !== null && attr !== null) {
-      const byId = new Map(ids.map((id, i) => [String(id), attr[i]]));
-      values = set.patientIds.map((id) => byId.get(String(id)) ?? null);
-    }
+  if (values === null && patients !== undefined && patients.getChild('patient_id') !== null && patients.getChild(source) !== null) {
+    // A patient attribute, joined onto every observation set by patient id.
+    const sets = arqueroTable(set.scored, ['patient_id']);
+    values = sets.lookup(arqueroTable(patients, ['patient_id', source]), 'patient_id', source).array(source) as unknown[];
   }
   if (values === null) throw new TypeError(`validate: option "groupBy" names "${column}", which is in neither the observations nor the patients table.`);
   return values.map((v) => {
