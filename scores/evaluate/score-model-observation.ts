@@ -36,10 +36,10 @@ export interface ModelObservationScore {
 function hinge(term: LinearTerm, x: number): number {
   let total = 0;
   for (let j = 0; j < term.slopes.length; j++) {
-    const from = term.knots[j] as number;
-    const to = term.knots[j + 1] as number;
+    const from = term.knots[j] ?? NaN;
+    const to = term.knots[j + 1] ?? NaN;
     if (x <= from) break;
-    total += (term.slopes[j] as number) * ((x < to ? x : to) - from);
+    total += (term.slopes[j] ?? NaN) * ((x < to ? x : to) - from);
   }
   return total;
 }

@@ -9,13 +9,13 @@ import { bitmapBytes } from './output-columns.js';
 import type { KernelOutput, KernelPart } from './kernel.js';
 
 function body(g: number, plan: ScorePlan, map: readonly number[], zeroMissing: boolean): string[] {
-  const u = (k: number): number => map[k] as number;
+  const u = (k: number): number => map[k] ?? NaN;
   const mask = plan.inputs.reduce((m, _, k) => (m | missingBit(u(k)) | flagBit(u(k))) >>> 0, 0);
   const body: string[] = [`// score ${plan.definition.id}`, `let st${g} = st & ${mask};`];
   const ps: string[] = [];
   plan.parameters.forEach((p, j) => {
     const v = `a${g}_${j}`;
-    const segment = p.conditions.map((c, ci) => `s${u(c)} * ${(p.strides[ci] as number) * p.segment}`).join(' + ') || '0';
+    const segment = p.conditions.map((c, ci) => `s${u(c)} * ${(p.strides[ci] ?? NaN) * p.segment}`).join(' + ') || '0';
     const primary = `L${g}_${j}[${segment} + s${u(p.input)}]`;
     if (p.fallback === undefined) body.push(`const ${v} = ${primary};`);
     else body.push(`const ${v} = (st & ${missingBit(u(p.input))}) !== 0 ? F${g}_${j}[s${u(p.fallback.input)}] : ${primary};`);

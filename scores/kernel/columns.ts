@@ -112,7 +112,7 @@ export function kernelInput(binding: ColumnBinding, data: Data | undefined): Ker
       const bytes = data.values as Uint8Array;
       const decoder = new TextDecoder();
       for (let i = 0; i < data.length; i++) {
-        const text = decoder.decode(bytes.subarray(strings[i] as number, strings[i + 1] as number));
+        const text = decoder.decode(bytes.subarray(strings[i] ?? NaN, strings[i + 1] ?? NaN));
         let code = seen.get(text);
         if (code === undefined) {
           code = field.kind === 'discrete' ? discreteCode(field, text) : -2;

@@ -8,7 +8,7 @@ import { bitmapBytes } from './output-columns.js';
 import type { KernelPart, ModelKernelOutput } from './kernel.js';
 
 function body(g: number, plan: ModelPlan, map: readonly number[]): string[] {
-  const u = (k: number): number => map[k] as number;
+  const u = (k: number): number => map[k] ?? NaN;
   const mask = plan.inputs.reduce((m, _, k) => (m | missingBit(u(k)) | flagBit(u(k))) >>> 0, 0);
   // The result is void when any input is flagged, or missing without an imputation rule.
   const voidMask = plan.terms.reduce((m, t) => (m | flagBit(u(t.input)) | (t.imputeSlot < 0 ? missingBit(u(t.input)) : 0)) >>> 0, 0);
@@ -18,7 +18,7 @@ function body(g: number, plan: ModelPlan, map: readonly number[]): string[] {
     const v = `c${g}_${j}`;
     const slot = `C${g}_${j}[s${u(t.input)}]`;
     body.push(
-      t.imputeSlot >= 0 ? `const ${v} = (st & ${missingBit(u(t.input))}) !== 0 ? ${t.table[t.imputeSlot] as number} : ${slot};` : `const ${v} = ${slot};`,
+      t.imputeSlot >= 0 ? `const ${v} = (st & ${missingBit(u(t.input))}) !== 0 ? ${t.table[t.imputeSlot] ?? NaN} : ${slot};` : `const ${v} = ${slot};`,
       `W${g}_${j}[i] = ${v};`,
     );
     cs.push(v);
@@ -67,5 +67,5 @@ export const modelKernel: KernelPart<ModelPlan> = {
       exceptions: 0,
     };
   },
-  imputedMask: (plan, map) => plan.terms.reduce((m, t) => (t.imputeSlot >= 0 ? m | missingBit(map[t.input] as number) : m), 0),
+  imputedMask: (plan, map) => plan.terms.reduce((m, t) => (t.imputeSlot >= 0 ? m | missingBit(map[t.input] ?? NaN) : m), 0),
 };

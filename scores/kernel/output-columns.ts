@@ -58,11 +58,11 @@ export function sparseDictionaryData(type: Dictionary, dictionary: Vector, n: nu
   const bitmap = new Uint8Array(bitmapBytes(n));
   let valid = 0;
   for (let e = 0; e < count; e++) {
-    const key = keys[e] as number;
+    const key = keys[e] ?? NaN;
     if (key < 0) continue;
-    const i = rows[e] as number;
+    const i = rows[e] ?? NaN;
     data[i] = key;
-    bitmap[i >> 3] = (bitmap[i >> 3] as number) | (1 << (i & 7));
+    bitmap[i >> 3] = (bitmap[i >> 3] ?? NaN) | (1 << (i & 7));
     valid++;
   }
   return makeData({ type, length: n, nullCount: n - valid, nullBitmap: valid < n ? bitmap : undefined, data, dictionary } as never);

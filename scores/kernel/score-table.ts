@@ -67,7 +67,7 @@ function describeExceptions(
   });
   const byFlags = new Map<number, number>(); // status word and non-finite mask → dictionary key
   for (let e = 0; e < count; e++) {
-    const st = out.exceptionStatus[e] as number;
+    const st = out.exceptionStatus[e] ?? NaN;
     const miss = st & missMask;
     if (miss !== 0) {
       let key = byMask.get(miss);
@@ -87,11 +87,11 @@ function describeExceptions(
       }
     }
     if ((st & ~missMask) !== 0) {
-      const row = out.exceptionRows[e] as number;
+      const row = out.exceptionRows[e] ?? NaN;
       let nonFinite = 0;
       for (const { k } of ordered) {
         const values = numbers[k];
-        if ((st & flagBit(k)) !== 0 && values !== null && values !== undefined && !Number.isFinite(values[row] as number)) nonFinite |= 1 << k;
+        if ((st & flagBit(k)) !== 0 && values !== null && values !== undefined && !Number.isFinite(values[row] ?? NaN)) nonFinite |= 1 << k;
       }
       const cacheKey = (st >>> 16) * 65536 + nonFinite;
       let key = byFlags.get(cacheKey);

@@ -131,7 +131,7 @@ function compileNumeric(
   let combos = 1;
   for (let c = conditions.length - 1; c >= 0; c--) {
     strides[c] = combos;
-    combos *= domain[c] as number;
+    combos *= domain[c] ?? NaN;
   }
   const [lo, hi] = quantizedRange(field);
   const segment = hi - lo + 2;
@@ -141,8 +141,8 @@ function compileNumeric(
   for (let combo = 0; combo < combos; combo++) {
     // Every completion of the unknown conditions: the slot holds a value only when all completions agree.
     const states: number[][] = conditions.map((_, c) => {
-      const s = Math.floor(combo / (strides[c] as number)) % (domain[c] as number);
-      const d = (domain[c] as number) - 1;
+      const s = Math.floor(combo / (strides[c] ?? NaN)) % (domain[c] ?? NaN);
+      const d = (domain[c] ?? NaN) - 1;
       return s === d ? Array.from({ length: d }, (_, j) => j) : [s];
     });
     const completions: Map<FieldName, number>[] = [new Map()];
@@ -167,7 +167,7 @@ function compileNumeric(
         }
         candidates.add(hits[0] ?? -1);
       }
-      const only = candidates.size === 1 ? ([...candidates][0] as number) : -1;
+      const only = candidates.size === 1 ? ([...candidates][0] ?? -1) : -1;
       table[combo * segment + (q - lo) + 1] = only;
       if (only > maxPoints) maxPoints = only;
     }
@@ -193,7 +193,7 @@ function compileRules(def: BandedScore, maxTotal: number, problems: string[]): I
           (r.redFlag === undefined || r.redFlag === (red === 1)),
       );
       if (rule < 0) problems.push(`rules: no rule gives a risk band for total ${t}${red === 1 ? ' with the red flag raised' : ''}`);
-      else riskOf[t * 2 + red] = riskOfRule[rule] as number;
+      else riskOf[t * 2 + red] = riskOfRule[rule] ?? NaN;
     }
   }
   return riskOf;

@@ -37,9 +37,9 @@ export function termContribution(term: ModelTerm, value: number): number | undef
   if (term.type === 'linear') {
     let c = 0;
     for (let j = 0; j < term.slopes.length; j++) {
-      const lo = term.knots[j] as number;
-      const hi = term.knots[j + 1] as number;
-      c += (term.slopes[j] as number) * (Math.min(Math.max(value, lo), hi) - lo);
+      const lo = term.knots[j] ?? NaN;
+      const hi = term.knots[j + 1] ?? NaN;
+      c += (term.slopes[j] ?? NaN) * (Math.min(Math.max(value, lo), hi) - lo);
     }
     return c;
   }
@@ -49,7 +49,7 @@ export function termContribution(term: ModelTerm, value: number): number | undef
     const hits = term.bands.filter(
       (b) => (b.min === undefined || q >= quantize(b.min, field.precision)) && (b.max === undefined || q <= quantize(b.max, field.precision)),
     );
-    return hits.length === 1 ? (hits[0]?.weight as number) : undefined;
+    return hits.length === 1 ? hits[0]?.weight : undefined;
   }
   return undefined;
 }
@@ -88,7 +88,7 @@ function compileTerm(term: ModelTerm, path: string, problems: string[]): { table
     if (k.length < 2) problems.push(`${path}.knots: expected at least two knots`);
     if (term.slopes.length !== k.length - 1)
       problems.push(`${path}.slopes: expected ${Math.max(0, k.length - 1)} slopes (one per interval between knots); received ${term.slopes.length}`);
-    for (let j = 1; j < k.length; j++) if (!((k[j] as number) > (k[j - 1] as number))) problems.push(`${path}.knots[${j}]: knots must increase strictly`);
+    for (let j = 1; j < k.length; j++) if (!((k[j] ?? NaN) > (k[j - 1] ?? NaN))) problems.push(`${path}.knots[${j}]: knots must increase strictly`);
   }
   const [lo, hi] = quantizedRange(field);
   const scale = 10 ** field.precision;

@@ -12,7 +12,7 @@ import { B, caseOf, ordered, quoteIdent, quoteString } from './sql-text.js';
 
 export function bandedSql(g: number, plan: ScorePlan, map: readonly number[], columns: readonly string[], policy: MissingPolicy): ScoreSql {
   const names = bandedOutputColumns(plan.definition);
-  const u = (k: number): number => map[k] as number;
+  const u = (k: number): number => map[k] ?? NaN;
   const C = (name: string) => `c${g}.${quoteIdent(name)}`;
   const D = (name: string) => `d${g}.${quoteIdent(name)}`;
   const layerC: string[] = [];
@@ -20,7 +20,7 @@ export function bandedSql(g: number, plan: ScorePlan, map: readonly number[], co
   const missing = new Map<number, string>(map.map((x) => [x, B.missing(x)]));
   const flagged = new Map<number, string>(map.map((x) => [x, B.flagged(x)]));
   plan.parameters.forEach((p, j) => {
-    const segment = p.conditions.map((c, ci) => `${B.slot(u(c))} * ${(p.strides[ci] as number) * p.segment}`).join(' + ');
+    const segment = p.conditions.map((c, ci) => `${B.slot(u(c))} * ${(p.strides[ci] ?? NaN) * p.segment}`).join(' + ');
     const index = segment === '' ? B.slot(u(p.input)) : `(${segment} + ${B.slot(u(p.input))})`;
     const primary = caseOf(index, p.table, (v) => v >= 0, String);
     const offChart = (table: Int8Array, idx: string) =>

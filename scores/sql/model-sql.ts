@@ -11,7 +11,7 @@ import { B, caseOf, num, ordered, quoteIdent, quoteString } from './sql-text.js'
 export function modelSql(g: number, plan: ModelPlan, map: readonly number[], columns: readonly string[]): ScoreSql {
   const def = plan.definition;
   const names = modelOutputColumns(def);
-  const u = (k: number): number => map[k] as number;
+  const u = (k: number): number => map[k] ?? NaN;
   const C = (name: string) => `c${g}.${quoteIdent(name)}`;
   const D = (name: string) => `d${g}.${quoteIdent(name)}`;
   const layerC = plan.terms.map((t, j) => {
@@ -20,14 +20,13 @@ export function modelSql(g: number, plan: ModelPlan, map: readonly number[], col
     let observed: string;
     if (term?.type === 'linear') {
       const pieces = term.slopes.map(
-        (s, i) =>
-          `${num(s)} * (LEAST(GREATEST(${B.value(k)}, ${num(term.knots[i] as number)}), ${num(term.knots[i + 1] as number)}) - ${num(term.knots[i] as number)})`,
+        (s, i) => `${num(s)} * (LEAST(GREATEST(${B.value(k)}, ${num(term.knots[i] ?? NaN)}), ${num(term.knots[i + 1] ?? NaN)}) - ${num(term.knots[i] ?? NaN)})`,
       );
       observed = `CASE WHEN ${B.slot(k)} > 0 THEN ${pieces.join(' + ')} END`;
     } else {
       observed = caseOf(B.slot(k), t.table, (v) => !Number.isNaN(v), num);
     }
-    const c = t.imputeSlot >= 0 ? `CASE WHEN ${B.missing(k)} THEN ${num(t.table[t.imputeSlot] as number)} ELSE ${observed} END` : observed;
+    const c = t.imputeSlot >= 0 ? `CASE WHEN ${B.missing(k)} THEN ${num(t.table[t.imputeSlot] ?? NaN)} ELSE ${observed} END` : observed;
     return `${c} AS ${quoteIdent(`w${j}`)}`;
   });
   const voidExpr = plan.terms.map((t) => `${B.flagged(u(t.input))}${t.imputeSlot < 0 ? ` OR ${B.missing(u(t.input))}` : ''}`).join(' OR ');
@@ -38,7 +37,7 @@ export function modelSql(g: number, plan: ModelPlan, map: readonly number[], col
   const zone = `CASE ${zones
     .slice(1)
     .map((_, i) => zones.length - 1 - i)
-    .map((z) => `WHEN ${probability} >= ${num(zones[z]?.min as number)} THEN ${quoteString(zones[z]?.label as string)}`)
+    .map((z) => `WHEN ${probability} >= ${num(zones[z]?.min ?? NaN)} THEN ${quoteString(zones[z]?.label as string)}`)
     .join(' ')} WHEN ${D('lp')} IS NOT NULL THEN ${quoteString(zones[0]?.label as string)} END`;
   const order = ordered(plan.inputs, map);
   const imputable = new Set(plan.terms.filter((t) => t.imputeSlot >= 0).map((t) => u(t.input)));

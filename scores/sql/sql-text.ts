@@ -34,7 +34,7 @@ export function num(x: number): string {
 export function runs(table: ArrayLike<number>, keep: (v: number) => boolean): [number, number, number][] {
   const out: [number, number, number][] = [];
   for (let i = 0; i < table.length; i++) {
-    const v = table[i] as number;
+    const v = table[i] ?? NaN;
     if (!keep(v)) continue;
     const last = out[out.length - 1];
     if (last !== undefined && last[1] === i - 1 && Object.is(last[2], v)) last[1] = i;

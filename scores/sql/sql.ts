@@ -72,7 +72,7 @@ export function toSQL(scores: ScoreDefinition | readonly ScoreDefinition[], opti
     `${x.reason} AS ${quoteIdent(`r${k}`)}`,
     ...(x.value === null ? [] : [`${x.value} AS ${quoteIdent(`v${k}`)}`]),
   ]);
-  const parts = defs.map((def, g) => kindOf(def).sql(g, def, maps[g] as number[], columns, policy));
+  const parts = defs.map((def, g) => kindOf(def).sql(g, def, maps[g] ?? [], columns, policy));
   const select = ['o.*', ...parts.flatMap((p) => p.outputs.map(([expr, name]) => `${expr} AS ${quoteIdent(name)}`))];
   const from = [
     `${quoteIdent(table)} AS o`,

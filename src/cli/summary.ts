@@ -18,7 +18,7 @@ function isValid(data: Data, i: number): boolean {
   const bm = data.nullBitmap;
   if (data.nullCount === 0 || bm === undefined || bm.length === 0) return true;
   const j = data.offset + i;
-  return ((bm[j >> 3] as number) >> (j & 7)) & 1 ? true : false;
+  return ((bm[j >> 3] ?? NaN) >> (j & 7)) & 1 ? true : false;
 }
 
 /** The risk labels of a score: bands for a points score, zones for a model. */
@@ -42,7 +42,8 @@ export function summariseScores(score: ScoreDefinition, scored: Table): ScoreSum
     const flags = batch.getChild(flagsName)?.data[0] as Data;
     const keys = risk.values as Int8Array;
     for (let i = 0; i < batch.numRows; i++) {
-      if (isValid(risk, i)) counts[keys[i] as number]++;
+      const k = keys[i];
+      if (k !== undefined && isValid(risk, i)) counts[k] = (counts[k] ?? 0) + 1;
       else noTotal++;
       if (isValid(flags, i)) flagged++;
       if (red?.get(i) === true) redFlag++;
@@ -50,7 +51,7 @@ export function summariseScores(score: ScoreDefinition, scored: Table): ScoreSum
   }
   return {
     rows: scored.numRows,
-    byRisk: labels.map((risk, k) => ({ risk, count: counts[k] as number })),
+    byRisk: labels.map((risk, k) => ({ risk, count: counts[k] ?? NaN })),
     noTotal,
     flagged,
     redFlag,

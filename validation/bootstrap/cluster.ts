@@ -125,10 +125,10 @@ export function clusterBootstrapAuroc(
   const sign = directionOf(fn, o) === 'lower' ? -1 : 1;
   const { names, rows, cluster: patient, labels, clusters, nMissing } = completeRows(fn, scores, outcome, cluster);
   let m = 0;
-  for (let i = 0; i < labels.length; i++) m += labels[i] as number;
+  for (let i = 0; i < labels.length; i++) m += labels[i] ?? NaN;
   const why = classReason(fn, m, labels.length - m);
   if (why !== null) return { ...why, nMissing };
-  const arrays = names.map((name) => Float64Array.from(rows, (i) => sign * ((scores[name] as Scores)[i] as number) + 0));
+  const arrays = names.map((name) => Float64Array.from(rows, (i) => sign * (scores[name]?.[i] ?? NaN) + 0));
   const estimates = arrays.map((s) => delongComponents(countsFor(fn, s, labels, 'higher').counts).auc);
   const reps = groupBootstrap({
     scores: arrays,
@@ -143,7 +143,7 @@ export function clusterBootstrapAuroc(
   });
   const perScore = names.map((_, s) => reps.of('auroc', 0, s));
   // A replicate with one outcome class has no AUROC for any score: leave it out of every summary.
-  const ok = Array.from({ length: B }, (_, r) => perScore.every((v) => Number.isFinite(v[r] as number)));
+  const ok = Array.from({ length: B }, (_, r) => perScore.every((v) => Number.isFinite(v[r] ?? NaN)));
   const kept = ok.filter(Boolean).length;
   const summarise = (values: Float64Array, estimate: number): BootstrapEstimate => {
     const p = percentileInterval(
@@ -154,13 +154,13 @@ export function clusterBootstrapAuroc(
   };
   const auc: Record<string, BootstrapEstimate> = {};
   names.forEach((name, s) => {
-    auc[name] = summarise(perScore[s] as Float64Array, estimates[s] as number);
+    auc[name] = summarise(perScore[s] as Float64Array, estimates[s] ?? NaN);
   });
   const differences: Record<string, BootstrapEstimate> = {};
   for (let a = 0; a < names.length; a++) {
     for (let c = a + 1; c < names.length; c++) {
       const diff = pairedDifference(perScore[a] as Float64Array, perScore[c] as Float64Array);
-      differences[`${names[a]} - ${names[c]}`] = summarise(diff, (estimates[a] as number) - (estimates[c] as number));
+      differences[`${names[a]} - ${names[c]}`] = summarise(diff, (estimates[a] ?? NaN) - (estimates[c] ?? NaN));
     }
   }
   return { defined: true, replicates: kept, undefinedReplicates: B - kept, clusters, level, seed, auroc: auc, differences, nMissing };
@@ -197,10 +197,10 @@ export function obuchowskiAuroc(score: Scores, outcome: Outcomes, cluster: Clust
   const level = levelOf(fn, o);
   const sign = directionOf(fn, o) === 'lower' ? -1 : 1;
   const { rows, cluster: cl, labels, clusters, nMissing } = completeRows(fn, { score }, outcome, cluster);
-  const s = Float64Array.from(rows, (i) => sign * (score[i] as number));
+  const s = Float64Array.from(rows, (i) => sign * (score[i] ?? NaN));
   const { counts } = countsFor(fn, s, labels, 'higher');
   let M = 0;
-  for (let i = 0; i < labels.length; i++) M += labels[i] as number;
+  for (let i = 0; i < labels.length; i++) M += labels[i] ?? NaN;
   const N = labels.length - M;
   const why = classReason(fn, M, N);
   if (why !== null) return { ...why, nMissing };
@@ -210,14 +210,14 @@ export function obuchowskiAuroc(score: Scores, outcome: Outcomes, cluster: Clust
   const m = new Float64Array(clusters);
   const nn = new Float64Array(clusters);
   for (let i = 0; i < s.length; i++) {
-    const k = lowerBound(counts.values, s[i] as number);
-    const g = cl[i] as number;
+    const k = lowerBound(counts.values, s[i] ?? NaN);
+    const g = cl[i] ?? NaN;
     if (labels[i] === 1) {
-      v10[g] = (v10[g] as number) + (d.v10[k] as number);
-      m[g] = (m[g] as number) + 1;
+      v10[g] = (v10[g] ?? NaN) + (d.v10[k] ?? NaN);
+      m[g] = (m[g] ?? NaN) + 1;
     } else {
-      v01[g] = (v01[g] as number) + (d.v01[k] as number);
-      nn[g] = (nn[g] as number) + 1;
+      v01[g] = (v01[g] ?? NaN) + (d.v01[k] ?? NaN);
+      nn[g] = (nn[g] ?? NaN) + 1;
     }
   }
   let i10 = 0;
@@ -226,10 +226,10 @@ export function obuchowskiAuroc(score: Scores, outcome: Outcomes, cluster: Clust
   let s01 = 0;
   let s11 = 0;
   for (let g = 0; g < clusters; g++) {
-    const a = (v10[g] as number) - (m[g] as number) * d.auc;
-    const b = (v01[g] as number) - (nn[g] as number) * d.auc;
-    if ((m[g] as number) > 0) i10++;
-    if ((nn[g] as number) > 0) i01++;
+    const a = (v10[g] ?? NaN) - (m[g] ?? NaN) * d.auc;
+    const b = (v01[g] ?? NaN) - (nn[g] ?? NaN) * d.auc;
+    if ((m[g] ?? NaN) > 0) i10++;
+    if ((nn[g] ?? NaN) > 0) i01++;
     s10 += a * a;
     s01 += b * b;
     s11 += a * b;

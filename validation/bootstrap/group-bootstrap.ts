@@ -39,14 +39,14 @@ export function bucketed(score: Float64Array, keep: readonly number[] = []): Flo
   if (distinct.size <= BOOTSTRAP_RESOLUTION) return score;
   const sorted = Float64Array.from(score).sort();
   const bounds = new Set<number>(keep);
-  for (let b = 1; b < BOOTSTRAP_RESOLUTION; b++) bounds.add(sorted[Math.floor((b * sorted.length) / BOOTSTRAP_RESOLUTION)] as number);
+  for (let b = 1; b < BOOTSTRAP_RESOLUTION; b++) bounds.add(sorted[Math.floor((b * sorted.length) / BOOTSTRAP_RESOLUTION)] ?? NaN);
   const cuts = Float64Array.from(bounds).sort();
   const bucket = (v: number): number => {
     let lo = 0;
     let hi = cuts.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if ((cuts[mid] as number) <= v) lo = mid + 1;
+      if ((cuts[mid] ?? NaN) <= v) lo = mid + 1;
       else hi = mid;
     }
     return lo;
@@ -54,9 +54,9 @@ export function bucketed(score: Float64Array, keep: readonly number[] = []): Flo
   const lowest = new Float64Array(cuts.length + 1).fill(Number.POSITIVE_INFINITY);
   for (const v of distinct) {
     const b = bucket(v);
-    if (v < (lowest[b] as number)) lowest[b] = v;
+    if (v < (lowest[b] ?? NaN)) lowest[b] = v;
   }
-  return Float64Array.from(score, (v) => lowest[bucket(v)] as number);
+  return Float64Array.from(score, (v) => lowest[bucket(v)] ?? NaN);
 }
 
 function entriesOf(rawScore: Float64Array, keep: readonly number[], labels: Uint8Array, patient: Int32Array, group: Int32Array, patients: number): Entries {
@@ -64,10 +64,9 @@ function entriesOf(rawScore: Float64Array, keep: readonly number[], labels: Uint
   const values = Float64Array.from(new Set(score)).sort();
   const key = new Float64Array(score.length);
   let groups = 1;
-  for (let i = 0; i < group.length; i++) if ((group[i] as number) + 1 > groups) groups = (group[i] as number) + 1;
-  for (let i = 0; i < score.length; i++)
-    key[i] = ((patient[i] as number) * groups + (group[i] as number)) * values.length + lowerBound(values, score[i] as number);
-  const order = Array.from({ length: score.length }, (_, i) => i).sort((a, b) => (key[a] as number) - (key[b] as number));
+  for (let i = 0; i < group.length; i++) if ((group[i] ?? NaN) + 1 > groups) groups = (group[i] ?? NaN) + 1;
+  for (let i = 0; i < score.length; i++) key[i] = ((patient[i] ?? NaN) * groups + (group[i] ?? NaN)) * values.length + lowerBound(values, score[i] ?? NaN);
+  const order = Array.from({ length: score.length }, (_, i) => i).sort((a, b) => (key[a] ?? NaN) - (key[b] ?? NaN));
   const start = new Int32Array(patients + 1);
   const g: number[] = [];
   const vi: number[] = [];
@@ -77,17 +76,17 @@ function entriesOf(rawScore: Float64Array, keep: readonly number[], labels: Uint
   for (let p = 0; p < patients; p++) {
     start[p] = vi.length;
     let lastKey = -1;
-    while (row < order.length && patient[order[row] as number] === p) {
-      const i = order[row] as number;
+    while (row < order.length && patient[order[row] ?? NaN] === p) {
+      const i = order[row] ?? NaN;
       if (key[i] !== lastKey) {
-        g.push(group[i] as number);
-        vi.push(lowerBound(values, score[i] as number));
+        g.push(group[i] ?? NaN);
+        vi.push(lowerBound(values, score[i] ?? NaN));
         pos.push(0);
         neg.push(0);
-        lastKey = key[i] as number;
+        lastKey = key[i] ?? NaN;
       }
-      if (labels[i] === 1) pos[pos.length - 1] = (pos[pos.length - 1] as number) + 1;
-      else neg[neg.length - 1] = (neg[neg.length - 1] as number) + 1;
+      if (labels[i] === 1) pos[pos.length - 1] = (pos[pos.length - 1] ?? NaN) + 1;
+      else neg[neg.length - 1] = (neg[neg.length - 1] ?? NaN) + 1;
       row++;
     }
   }
@@ -150,7 +149,7 @@ function replicateArrays(input: Omit<GroupBootstrapInput, 'statistics'> & { stat
     draws.fill(0);
     for (let d = 0; d < patients; d++) {
       const p = rng.int(patients);
-      draws[p] = (draws[p] as number) + 1;
+      draws[p] = (draws[p] ?? NaN) + 1;
     }
     tables.forEach((t, s) => {
       const perGroup = dense[s] as { pos: Float64Array; neg: Float64Array }[];
@@ -159,13 +158,13 @@ function replicateArrays(input: Omit<GroupBootstrapInput, 'statistics'> & { stat
         c.neg.fill(0);
       }
       for (let p = 0; p < patients; p++) {
-        const w = draws[p] as number;
+        const w = draws[p] ?? NaN;
         if (w === 0) continue;
-        for (let e = t.start[p] as number; e < (t.start[p + 1] as number); e++) {
-          const c = perGroup[t.group[e] as number] as { pos: Float64Array; neg: Float64Array };
-          const k = t.valueIndex[e] as number;
-          c.pos[k] = (c.pos[k] as number) + w * (t.pos[e] as number);
-          c.neg[k] = (c.neg[k] as number) + w * (t.neg[e] as number);
+        for (let e = t.start[p] ?? NaN; e < (t.start[p + 1] ?? NaN); e++) {
+          const c = perGroup[t.group[e] ?? NaN] as { pos: Float64Array; neg: Float64Array };
+          const k = t.valueIndex[e] ?? NaN;
+          c.pos[k] = (c.pos[k] ?? NaN) + w * (t.pos[e] ?? NaN);
+          c.neg[k] = (c.neg[k] ?? NaN) + w * (t.neg[e] ?? NaN);
         }
       }
       statistics.forEach((stat, k) => {
@@ -186,8 +185,8 @@ export const aucStatistic: CountStatistic = (pos, neg) => {
   let u2 = 0;
   let below = 0;
   for (let k = 0; k < pos.length; k++) {
-    const p = pos[k] as number;
-    const q = neg[k] as number;
+    const p = pos[k] ?? NaN;
+    const q = neg[k] ?? NaN;
     u2 += p * (2 * below + q);
     below += q;
     m += p;
@@ -199,12 +198,12 @@ export const aucStatistic: CountStatistic = (pos, neg) => {
 /** Sensitivity at score ≥ cuts[s] (one cut per score) from dense counts; NaN without events. */
 export function sensitivityStatistic(cuts: readonly number[]): CountStatistic {
   return (pos, _neg, values, s) => {
-    const cut = cuts[s] as number;
+    const cut = cuts[s] ?? NaN;
     let all = 0;
     let hit = 0;
     for (let k = 0; k < pos.length; k++) {
-      all += pos[k] as number;
-      if ((values[k] as number) >= cut) hit += pos[k] as number;
+      all += pos[k] ?? NaN;
+      if ((values[k] ?? NaN) >= cut) hit += pos[k] ?? NaN;
     }
     return all === 0 ? Number.NaN : hit / all;
   };

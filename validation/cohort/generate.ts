@@ -94,7 +94,7 @@ const EVENT_TYPES = ['death', 'unplanned_icu', 'cardiac_arrest'] as const;
 function pick<T>(rng: Random, items: readonly T[], weights: readonly number[]): T {
   let u = rng.next() * weights.reduce((s, w) => s + w, 0);
   for (let i = 0; i < items.length; i++) {
-    u -= weights[i] as number;
+    u -= weights[i] ?? NaN;
     if (u < 0) return items[i] as T;
   }
   return items[items.length - 1] as T;
@@ -211,15 +211,15 @@ function simulate(i: number, seed: number, profile: CohortProfile, bias: Oximete
         patient_id: patientId,
         encounter_id: encounterId,
         observed_at: at,
-        respiratory_rate: (miss[0] as number) < 0.01 ? null : rr,
+        respiratory_rate: (miss[0] ?? NaN) < 0.01 ? null : rr,
         spo2,
         spo2_scale: hypercapnic ? 2 : null,
         on_oxygen: onOxygen,
-        systolic_bp: (miss[1] as number) < 0.01 ? null : sbp,
-        diastolic_bp: (miss[1] as number) < 0.01 ? null : dbp,
+        systolic_bp: (miss[1] ?? NaN) < 0.01 ? null : sbp,
+        diastolic_bp: (miss[1] ?? NaN) < 0.01 ? null : dbp,
         heart_rate: hr,
-        consciousness: (miss[2] as number) < 0.015 ? null : consciousness,
-        temperature: (miss[3] as number) < 0.04 ? null : temp,
+        consciousness: (miss[2] ?? NaN) < 0.015 ? null : consciousness,
+        temperature: (miss[3] ?? NaN) < 0.04 ? null : temp,
         gcs: gcsRecorded ? gcsByLevel[consciousness] : null,
         age,
         lactate: labDue ? lactate : null,
@@ -236,7 +236,7 @@ function simulate(i: number, seed: number, profile: CohortProfile, bias: Oximete
       });
       // Informative sampling: the interval follows the true state.
       const interval = s < 1.5 ? 5.5 : s < 2.5 ? 4 : s < 3.5 ? 2.5 : 1.5;
-      nextObs = t + Math.max(1, Math.round(interval * (0.75 + 0.5 * (miss[4] as number))));
+      nextObs = t + Math.max(1, Math.round(interval * (0.75 + 0.5 * (miss[4] ?? NaN))));
     }
     if (eventDraw < hazard) {
       eventAt = admittedAt + t * HOUR + 55 * 60_000;
@@ -363,7 +363,7 @@ function toBatch(
         if (v === null) nulls++;
         else {
           keys[i] = list.indexOf(v as string);
-          validity[i >> 3] = (validity[i >> 3] as number) | (1 << (i & 7));
+          validity[i >> 3] = (validity[i >> 3] ?? NaN) | (1 << (i & 7));
         }
       });
       return makeData({

@@ -58,7 +58,7 @@ export function fitSeverityModel(cohort: { observations: Table; events: Table },
   const n = cohort.observations.numRows;
   // Design columns, term by term; a row is kept only if every term can be evaluated.
   const keep = new Uint8Array(n).fill(1);
-  for (let i = 0; i < n; i++) if ((labels[i] as number) < 0) keep[i] = 0;
+  for (let i = 0; i < n; i++) if ((labels[i] ?? NaN) < 0) keep[i] = 0;
   const designs: { term: TemplateTerm; columns: Float64Array[]; codes?: string[] }[] = [];
   for (const term of template.terms) {
     const field = FIELDS[term.field];
@@ -86,7 +86,7 @@ export function fitSeverityModel(cohort: { observations: Table; events: Table },
           continue;
         }
         const x = q / 10 ** f.precision;
-        for (let j = 0; j < k.length - 1; j++) (columns[j] as Float64Array)[i] = Math.min(Math.max(x, k[j] as number), k[j + 1] as number) - (k[j] as number);
+        for (let j = 0; j < k.length - 1; j++) (columns[j] as Float64Array)[i] = Math.min(Math.max(x, k[j] ?? NaN), k[j + 1] ?? NaN) - (k[j] ?? NaN);
       }
       designs.push({ term, columns });
     } else {
@@ -107,17 +107,17 @@ export function fitSeverityModel(cohort: { observations: Table; events: Table },
   }
   const rows: number[] = [];
   for (let i = 0; i < n; i++) if (keep[i] === 1) rows.push(i);
-  const y = Float64Array.from(rows, (i) => labels[i] as number);
+  const y = Float64Array.from(rows, (i) => labels[i] ?? NaN);
   const events = y.reduce((s, v) => s + v, 0);
   if (events === 0 || events === rows.length)
     throw new RangeError(`${fn}: the derivation rows have one outcome class (${events} events in ${rows.length} rows); a model cannot be fitted.`);
-  const columns = designs.flatMap((d) => d.columns.map((c) => Float64Array.from(rows, (i) => c[i] as number)));
+  const columns = designs.flatMap((d) => d.columns.map((c) => Float64Array.from(rows, (i) => c[i] ?? NaN)));
   const fit = fitLogistic(columns, y, { ridge: options.ridge ?? 1 });
   let k = 1;
   const terms = designs.map(({ term, columns: cols, codes }) => {
-    const coefficients = cols.map(() => signif(fit.coefficients[k++] as number));
+    const coefficients = cols.map(() => signif(fit.coefficients[k++] ?? NaN));
     if (term.type === 'linear') return { field: term.field, type: 'linear' as const, knots: [...term.knots], slopes: coefficients, missing: term.missing };
-    const weights = Object.fromEntries((codes as string[]).map((code, c) => [code, c === 0 ? 0 : (coefficients[c - 1] as number)]));
+    const weights = Object.fromEntries((codes as string[]).map((code, c) => [code, c === 0 ? 0 : (coefficients[c - 1] ?? NaN)]));
     return { field: term.field, type: 'categories' as const, weights, missing: term.missing };
   });
   const model: ModelScore = {
@@ -128,7 +128,7 @@ export function fitSeverityModel(cohort: { observations: Table; events: Table },
     source: template.source,
     outcome: template.outcome,
     horizonHours: horizon,
-    intercept: signif(fit.coefficients[0] as number),
+    intercept: signif(fit.coefficients[0] ?? NaN),
     terms,
     zones: template.zones,
     illustrative: true,

@@ -80,8 +80,8 @@ export function delongComponents(c: ValueCounts): DelongComponents {
   let m = 0;
   let n = 0;
   for (let i = 0; i < k; i++) {
-    m += c.pos[i] as number;
-    n += c.neg[i] as number;
+    m += c.pos[i] ?? NaN;
+    n += c.neg[i] ?? NaN;
   }
   const v10 = new Float64Array(k);
   const v01 = new Float64Array(k);
@@ -89,14 +89,14 @@ export function delongComponents(c: ValueCounts): DelongComponents {
   let u2 = 0;
   let negBelow = 0;
   for (let i = 0; i < k; i++) {
-    const q = c.neg[i] as number;
-    u2 += (c.pos[i] as number) * (2 * negBelow + q);
+    const q = c.neg[i] ?? NaN;
+    u2 += (c.pos[i] ?? NaN) * (2 * negBelow + q);
     v10[i] = (negBelow + q / 2) / n;
     negBelow += q;
   }
   let posAbove = 0;
   for (let i = k - 1; i >= 0; i--) {
-    const p = c.pos[i] as number;
+    const p = c.pos[i] ?? NaN;
     v01[i] = (posAbove + p / 2) / m;
     posAbove += p;
   }
@@ -104,10 +104,10 @@ export function delongComponents(c: ValueCounts): DelongComponents {
   let s10 = 0;
   let s01 = 0;
   for (let i = 0; i < k; i++) {
-    const d10 = (v10[i] as number) - auc;
-    const d01 = (v01[i] as number) - auc;
-    s10 += (c.pos[i] as number) * d10 * d10;
-    s01 += (c.neg[i] as number) * d01 * d01;
+    const d10 = (v10[i] ?? NaN) - auc;
+    const d01 = (v01[i] ?? NaN) - auc;
+    s10 += (c.pos[i] ?? NaN) * d10 * d10;
+    s01 += (c.neg[i] ?? NaN) * d01 * d01;
   }
   return { auc, m, n, v10, v01, s10: m > 1 ? s10 / (m - 1) : Number.NaN, s01: n > 1 ? s01 / (n - 1) : Number.NaN };
 }

@@ -114,7 +114,7 @@ export function calibration(probability: Scores, outcome: Outcomes, options?: Ca
   if (!(Number.isInteger(binCount) && binCount >= 1)) throw new RangeError(`${fn}: option "bins" expected a whole number ≥ 1; received ${String(binCount)}.`);
   const { scores: p, labels: y, nMissing } = readPairs(fn, probability, outcome);
   for (let i = 0; i < p.length; i++) {
-    if (!((p[i] as number) >= 0 && (p[i] as number) <= 1)) throw new RangeError(`${fn}: probability values must lie in [0, 1]; received ${p[i]}.`);
+    if (!((p[i] ?? NaN) >= 0 && (p[i] ?? NaN) <= 1)) throw new RangeError(`${fn}: probability values must lie in [0, 1]; received ${p[i]}.`);
   }
   const n = p.length;
   const z = qnorm(1 - (1 - level) / 2);
@@ -122,9 +122,9 @@ export function calibration(probability: Scores, outcome: Outcomes, options?: Ca
   let expected = 0;
   let brier = 0;
   for (let i = 0; i < n; i++) {
-    events += y[i] as number;
-    expected += p[i] as number;
-    brier += ((p[i] as number) - (y[i] as number)) ** 2;
+    events += y[i] ?? NaN;
+    expected += p[i] ?? NaN;
+    brier += ((p[i] ?? NaN) - (y[i] ?? NaN)) ** 2;
   }
   const none = (reason: string, message: string) => undefinedResult(fn, reason, message);
   if (n === 0) return { ...undefinedResult(fn, 'empty', 'no complete (probability, outcome) pairs'), n: 0, events: 0, nMissing };
@@ -152,12 +152,12 @@ export function calibration(probability: Scores, outcome: Outcomes, options?: Ca
   const smooth = lowess(p, y);
   // The smooth at each observation's own p (ties share one fitted value).
   const fittedAt = new Map<number, number>();
-  for (let i = 0; i < n; i++) fittedAt.set(smooth.x[i] as number, smooth.y[i] as number);
-  const errors = Float64Array.from(p, (pi) => Math.abs(pi - (fittedAt.get(pi) as number))).sort();
+  for (let i = 0; i < n; i++) fittedAt.set(smooth.x[i] ?? NaN, smooth.y[i] ?? NaN);
+  const errors = Float64Array.from(p, (pi) => Math.abs(pi - (fittedAt.get(pi) ?? NaN))).sort();
   let eSum = 0;
-  for (let i = 0; i < n; i++) eSum += errors[i] as number;
+  for (let i = 0; i < n; i++) eSum += errors[i] ?? NaN;
   const bins = Math.min(binCount, n);
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => (p[a] as number) - (p[b] as number));
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => (p[a] ?? NaN) - (p[b] ?? NaN));
   const binned: CalibrationBin[] = [];
   for (let b = 0; b < bins; b++) {
     const from = Math.floor((b * n) / bins);
@@ -166,12 +166,12 @@ export function calibration(probability: Scores, outcome: Outcomes, options?: Ca
     let sp = 0;
     let sy = 0;
     for (let k = from; k < to; k++) {
-      sp += p[order[k] as number] as number;
-      sy += y[order[k] as number] as number;
+      sp += p[order[k] ?? NaN] ?? NaN;
+      sy += y[order[k] ?? NaN] ?? NaN;
     }
     binned.push({
-      lower: p[order[from] as number] as number,
-      upper: p[order[to - 1] as number] as number,
+      lower: p[order[from] ?? NaN] ?? NaN,
+      upper: p[order[to - 1] ?? NaN] ?? NaN,
       n: to - from,
       meanPredicted: sp / (to - from),
       observed: wilsonFor(fn, sy, to - from, level, 'observations'),
@@ -193,7 +193,7 @@ export function calibration(probability: Scores, outcome: Outcomes, options?: Ca
     eavg: { defined: true, estimate: eSum / n },
     e50: { defined: true, estimate: quantile7(errors, 0.5) },
     e90: { defined: true, estimate: quantile7(errors, 0.9) },
-    emax: { defined: true, estimate: errors[n - 1] as number },
+    emax: { defined: true, estimate: errors[n - 1] ?? NaN },
     binned,
     smoothed: [...fittedAt.entries()].map(([predicted, observed]) => ({ predicted, observed })),
     warnings,

@@ -43,8 +43,8 @@ export interface AurocComparisonUndefined extends Undefined<'empty' | 'no-positi
 function components(scores: Float64Array, labels: Uint8Array, counts: ValueCounts, d: DelongComponents, sign: number): Float64Array {
   const out = new Float64Array(scores.length);
   for (let i = 0; i < scores.length; i++) {
-    const k = lowerBound(counts.values, sign * (scores[i] as number));
-    out[i] = labels[i] === 1 ? (d.v10[k] as number) : (d.v01[k] as number);
+    const k = lowerBound(counts.values, sign * (scores[i] ?? NaN));
+    out[i] = labels[i] === 1 ? (d.v10[k] ?? NaN) : (d.v01[k] ?? NaN);
   }
   return out;
 }
@@ -101,8 +101,8 @@ export function compareAuroc(
   let s10 = 0;
   let s01 = 0;
   for (let i = 0; i < labels.length; i++) {
-    if (labels[i] === 1) s10 += ((va[i] as number) - da.auc) * ((vb[i] as number) - db.auc);
-    else s01 += ((va[i] as number) - da.auc) * ((vb[i] as number) - db.auc);
+    if (labels[i] === 1) s10 += ((va[i] ?? NaN) - da.auc) * ((vb[i] ?? NaN) - db.auc);
+    else s01 += ((va[i] ?? NaN) - da.auc) * ((vb[i] ?? NaN) - db.auc);
   }
   s10 /= m - 1;
   s01 /= n - 1;

@@ -59,9 +59,9 @@ function rocOf(fn: string, c: ValueCounts, sign: number, nMissing: number): Curv
   let tp = 0;
   let fp = 0;
   for (let i = c.values.length - 1; i >= 0; i--) {
-    tp += c.pos[i] as number;
-    fp += c.neg[i] as number;
-    out.push({ threshold: sign * (c.values[i] as number), fpr: fp / n, tpr: tp / m });
+    tp += c.pos[i] ?? NaN;
+    fp += c.neg[i] ?? NaN;
+    out.push({ threshold: sign * (c.values[i] ?? NaN), fpr: fp / n, tpr: tp / m });
   }
   return { defined: true, points: out, ...sizes };
 }
@@ -75,9 +75,9 @@ function prOf(fn: string, c: ValueCounts, sign: number, nMissing: number): Curve
   let tp = 0;
   let fp = 0;
   for (let i = c.values.length - 1; i >= 0; i--) {
-    tp += c.pos[i] as number;
-    fp += c.neg[i] as number;
-    out.push({ threshold: sign * (c.values[i] as number), recall: tp / m, precision: tp / (tp + fp) });
+    tp += c.pos[i] ?? NaN;
+    fp += c.neg[i] ?? NaN;
+    out.push({ threshold: sign * (c.values[i] ?? NaN), recall: tp / m, precision: tp / (tp + fp) });
   }
   return { defined: true, points: out, ...sizes };
 }

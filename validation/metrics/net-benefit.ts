@@ -36,13 +36,13 @@ function curveOf(fn: string, probability: Scores, outcome: Outcomes, thresholds:
   const n = scores.length;
   if (n === 0) return undefinedResult(fn, 'empty', 'no complete (probability, outcome) pairs');
   let events = 0;
-  for (let i = 0; i < n; i++) events += labels[i] as number;
+  for (let i = 0; i < n; i++) events += labels[i] ?? NaN;
   const prevalence = events / n;
   const points = thresholds.map((pt): NetBenefitPoint => {
     let tp = 0;
     let fp = 0;
     for (let i = 0; i < n; i++) {
-      if ((scores[i] as number) < pt) continue;
+      if ((scores[i] ?? NaN) < pt) continue;
       if (labels[i] === 1) tp++;
       else fp++;
     }

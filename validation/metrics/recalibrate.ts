@@ -67,7 +67,7 @@ export function recalibrate(score: Scores, outcome: Outcomes, options?: { groups
   const order = Array.from({ length: ids.size }, (_, i) => i);
   for (let i = order.length - 1; i > 0; i--) {
     const j = rng.int(i + 1);
-    [order[i], order[j]] = [order[j] as number, order[i] as number];
+    [order[i], order[j]] = [order[j] ?? NaN, order[i] ?? NaN];
   }
   const foldOfGroup = new Int32Array(ids.size);
   order.forEach((g, k) => {
@@ -80,9 +80,9 @@ export function recalibrate(score: Scores, outcome: Outcomes, options?: { groups
     const xs: number[] = [];
     const ys: number[] = [];
     for (let i = 0; i < n; i++) {
-      if ((groupOf[i] as number) < 0 || foldOfGroup[groupOf[i] as number] === f) continue;
-      xs.push(score[i] as number);
-      ys.push(y[i] as number);
+      if ((groupOf[i] ?? NaN) < 0 || foldOfGroup[groupOf[i] ?? NaN] === f) continue;
+      xs.push(score[i] ?? NaN);
+      ys.push(y[i] ?? NaN);
     }
     if (ys.length === 0 || ys.every((v) => v === ys[0])) {
       warnings.add(`fold ${f}: training folds have one outcome class; no model`);
@@ -94,8 +94,8 @@ export function recalibrate(score: Scores, outcome: Outcomes, options?: { groups
     const [a, b] = fit.coefficients as [number, number];
     models.push({ defined: true, intercept: a, slope: b });
     for (let i = 0; i < n; i++) {
-      if ((groupOf[i] as number) < 0 || foldOfGroup[groupOf[i] as number] !== f) continue;
-      probability[i] = 1 / (1 + Math.exp(-(a + b * (score[i] as number))));
+      if ((groupOf[i] ?? NaN) < 0 || foldOfGroup[groupOf[i] ?? NaN] !== f) continue;
+      probability[i] = 1 / (1 + Math.exp(-(a + b * (score[i] ?? NaN))));
     }
   }
   return { probability, folds, models, warnings: [...warnings] };
@@ -125,8 +125,8 @@ export function eventRateByScore(score: Scores, outcome: Outcomes, options?: { l
   const { counts, nMissing } = countsFor(fn, score, outcome, 'higher');
   if (counts.values.length === 0) return { ...undefinedResult(fn, 'empty', 'no complete (score, outcome) pairs'), nMissing };
   const rows = Array.from(counts.values, (v, k) => {
-    const events = counts.pos[k] as number;
-    const total = events + (counts.neg[k] as number);
+    const events = counts.pos[k] ?? NaN;
+    const total = events + (counts.neg[k] ?? NaN);
     return { score: v, n: total, events, rate: wilsonFor(fn, events, total, level, 'observations') };
   });
   return { defined: true, rows, nMissing };

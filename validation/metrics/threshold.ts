@@ -84,7 +84,7 @@ export function atThreshold(
   let tn = 0;
   let fn = 0;
   for (let i = 0; i < scores.length; i++) {
-    const alert = lower ? (scores[i] as number) <= cut : (scores[i] as number) >= cut;
+    const alert = lower ? (scores[i] ?? NaN) <= cut : (scores[i] ?? NaN) >= cut;
     if (labels[i] === 1) {
       if (alert) tp++;
       else fn++;

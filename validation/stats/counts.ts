@@ -23,14 +23,14 @@ export const MAX_INTEGER_RANGE = 1 << 20;
 
 function compress(values: ArrayLike<number>, pos: ArrayLike<number>, neg: ArrayLike<number>): ValueCounts {
   let k = 0;
-  for (let i = 0; i < values.length; i++) if ((pos[i] as number) + (neg[i] as number) > 0) k++;
+  for (let i = 0; i < values.length; i++) if ((pos[i] ?? NaN) + (neg[i] ?? NaN) > 0) k++;
   const out = { values: new Float64Array(k), pos: new Float64Array(k), neg: new Float64Array(k) };
   k = 0;
   for (let i = 0; i < values.length; i++) {
-    if ((pos[i] as number) + (neg[i] as number) === 0) continue;
-    out.values[k] = values[i] as number;
-    out.pos[k] = pos[i] as number;
-    out.neg[k] = neg[i] as number;
+    if ((pos[i] ?? NaN) + (neg[i] ?? NaN) === 0) continue;
+    out.values[k] = values[i] ?? NaN;
+    out.pos[k] = pos[i] ?? NaN;
+    out.neg[k] = neg[i] ?? NaN;
     k++;
   }
   return out;
@@ -44,14 +44,14 @@ function compress(values: ArrayLike<number>, pos: ArrayLike<number>, neg: ArrayL
  */
 export function countsBySorting(scores: Float64Array, labels: Uint8Array): ValueCounts {
   let m = 0;
-  for (let i = 0; i < labels.length; i++) m += labels[i] as number;
+  for (let i = 0; i < labels.length; i++) m += labels[i] ?? NaN;
   const p = new Float64Array(m);
   const q = new Float64Array(labels.length - m);
   let a = 0;
   let b = 0;
   for (let i = 0; i < labels.length; i++) {
-    if (labels[i] === 1) p[a++] = scores[i] as number;
-    else q[b++] = scores[i] as number;
+    if (labels[i] === 1) p[a++] = scores[i] ?? NaN;
+    else q[b++] = scores[i] ?? NaN;
   }
   p.sort();
   q.sort();
@@ -61,7 +61,7 @@ export function countsBySorting(scores: Float64Array, labels: Uint8Array): Value
   let i = 0;
   let j = 0;
   while (i < p.length || j < q.length) {
-    const v = j >= q.length || (i < p.length && (p[i] as number) <= (q[j] as number)) ? (p[i] as number) : (q[j] as number);
+    const v = j >= q.length || (i < p.length && (p[i] ?? NaN) <= (q[j] ?? NaN)) ? (p[i] ?? NaN) : (q[j] ?? NaN);
     let cp = 0;
     let cn = 0;
     while (i < p.length && p[i] === v) {
@@ -88,7 +88,7 @@ export function countsByInteger(scores: Float64Array, labels: Uint8Array): Value
   let lo = Infinity;
   let hi = -Infinity;
   for (let i = 0; i < scores.length; i++) {
-    const s = scores[i] as number;
+    const s = scores[i] ?? NaN;
     if (!Number.isInteger(s)) return undefined;
     if (s < lo) lo = s;
     if (s > hi) hi = s;
@@ -99,9 +99,9 @@ export function countsByInteger(scores: Float64Array, labels: Uint8Array): Value
   const pos = new Float64Array(size);
   const neg = new Float64Array(size);
   for (let i = 0; i < scores.length; i++) {
-    const k = (scores[i] as number) - lo;
-    if (labels[i] === 1) pos[k] = (pos[k] as number) + 1;
-    else neg[k] = (neg[k] as number) + 1;
+    const k = (scores[i] ?? NaN) - lo;
+    if (labels[i] === 1) pos[k] = (pos[k] ?? NaN) + 1;
+    else neg[k] = (neg[k] ?? NaN) + 1;
   }
   const values = new Float64Array(size);
   for (let k = 0; k < size; k++) values[k] = lo + k;
@@ -120,19 +120,19 @@ export function mergeCounts(a: ValueCounts, b: ValueCounts): ValueCounts {
   let i = 0;
   let j = 0;
   while (i < a.values.length || j < b.values.length) {
-    const va = i < a.values.length ? (a.values[i] as number) : Infinity;
-    const vb = j < b.values.length ? (b.values[j] as number) : Infinity;
+    const va = i < a.values.length ? (a.values[i] ?? NaN) : Infinity;
+    const vb = j < b.values.length ? (b.values[j] ?? NaN) : Infinity;
     const v = Math.min(va, vb);
     let cp = 0;
     let cn = 0;
     if (va === v) {
-      cp += a.pos[i] as number;
-      cn += a.neg[i] as number;
+      cp += a.pos[i] ?? NaN;
+      cn += a.neg[i] ?? NaN;
       i++;
     }
     if (vb === v) {
-      cp += b.pos[j] as number;
-      cn += b.neg[j] as number;
+      cp += b.pos[j] ?? NaN;
+      cn += b.neg[j] ?? NaN;
       j++;
     }
     values.push(v);
@@ -184,8 +184,8 @@ function countIntegersDirect(fn: string, score: Scores, outcome: Outcomes, sign:
       base = newBase;
       k = v - base;
     }
-    if (y === 1) pos[k] = (pos[k] as number) + 1;
-    else neg[k] = (neg[k] as number) + 1;
+    if (y === 1) pos[k] = (pos[k] ?? NaN) + 1;
+    else neg[k] = (neg[k] ?? NaN) + 1;
   }
   const values = Float64Array.from({ length: pos.length }, (_, k) => base + k);
   return { counts: compress(values, pos, neg), nMissing };
@@ -205,9 +205,9 @@ export function countsFor(fn: string, score: Scores, outcome: Outcomes, directio
   const direct = countIntegersDirect(fn, score, outcome, direction === 'lower' ? -1 : 1);
   if (direct !== undefined) return { ...direct, path: 'integer' };
   const { scores, labels, nMissing } = readPairs(fn, score, outcome);
-  if (direction === 'lower') for (let i = 0; i < scores.length; i++) scores[i] = 0 - (scores[i] as number); // 0 − x, not −x: no −0
+  if (direction === 'lower') for (let i = 0; i < scores.length; i++) scores[i] = 0 - (scores[i] ?? NaN); // 0 − x, not −x: no −0
   for (let i = 0; i < scores.length; i++) {
-    if (!Number.isFinite(scores[i] as number)) throw new RangeError(`${fn}: score values must be finite; received ${scores[i]}.`);
+    if (!Number.isFinite(scores[i] ?? NaN)) throw new RangeError(`${fn}: score values must be finite; received ${scores[i]}.`);
   }
   const byInteger = countsByInteger(scores, labels);
   return byInteger === undefined ? { counts: countsBySorting(scores, labels), nMissing, path: 'sort' } : { counts: byInteger, nMissing, path: 'integer' };
@@ -232,8 +232,8 @@ export function classTotals(c: ValueCounts): { readonly nPositive: number; reado
   let m = 0;
   let n = 0;
   for (let i = 0; i < c.values.length; i++) {
-    m += c.pos[i] as number;
-    n += c.neg[i] as number;
+    m += c.pos[i] ?? NaN;
+    n += c.neg[i] ?? NaN;
   }
   return { nPositive: m, nNegative: n };
 }

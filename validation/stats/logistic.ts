@@ -37,26 +37,26 @@ function choleskySolve(a: Float64Array[], b: Float64Array): { x: Float64Array; i
   const l = a.map(() => new Float64Array(p));
   for (let i = 0; i < p; i++) {
     for (let j = 0; j <= i; j++) {
-      let s = (a[i] as Float64Array)[j] as number;
-      for (let k = 0; k < j; k++) s -= ((l[i] as Float64Array)[k] as number) * ((l[j] as Float64Array)[k] as number);
+      let s = a[i]?.[j] ?? NaN;
+      for (let k = 0; k < j; k++) s -= (l[i]?.[k] ?? NaN) * (l[j]?.[k] ?? NaN);
       if (i === j) {
         if (!(s > 0)) return null;
         (l[i] as Float64Array)[i] = Math.sqrt(s);
-      } else (l[i] as Float64Array)[j] = s / ((l[j] as Float64Array)[j] as number);
+      } else (l[i] as Float64Array)[j] = s / (l[j]?.[j] ?? NaN);
     }
   }
   const solve = (rhs: Float64Array): Float64Array => {
     const z = new Float64Array(p);
     for (let i = 0; i < p; i++) {
-      let s = rhs[i] as number;
-      for (let k = 0; k < i; k++) s -= ((l[i] as Float64Array)[k] as number) * (z[k] as number);
-      z[i] = s / ((l[i] as Float64Array)[i] as number);
+      let s = rhs[i] ?? NaN;
+      for (let k = 0; k < i; k++) s -= (l[i]?.[k] ?? NaN) * (z[k] ?? NaN);
+      z[i] = s / (l[i]?.[i] ?? NaN);
     }
     const x = new Float64Array(p);
     for (let i = p - 1; i >= 0; i--) {
-      let s = z[i] as number;
-      for (let k = i + 1; k < p; k++) s -= ((l[k] as Float64Array)[i] as number) * (x[k] as number);
-      x[i] = s / ((l[i] as Float64Array)[i] as number);
+      let s = z[i] ?? NaN;
+      for (let k = i + 1; k < p; k++) s -= (l[k]?.[i] ?? NaN) * (x[k] ?? NaN);
+      x[i] = s / (l[i]?.[i] ?? NaN);
     }
     return x;
   };
@@ -103,24 +103,24 @@ export function fitLogistic(columns: readonly ArrayLike<number>[], y: ArrayLike<
     const info = Array.from({ length: p }, () => new Float64Array(p));
     const score = new Float64Array(p);
     for (let i = 0; i < n; i++) {
-      let e = offset === undefined ? 0 : (offset[i] as number);
-      for (let j = 0; j < p; j++) e += (beta[j] as number) * ((design[j] as ArrayLike<number>)[i] as number);
+      let e = offset === undefined ? 0 : (offset[i] ?? NaN);
+      for (let j = 0; j < p; j++) e += (beta[j] ?? NaN) * (design[j]?.[i] ?? NaN);
       eta[i] = e;
       const mu = 1 / (1 + Math.exp(-e));
-      const wi = weights === undefined ? 1 : (weights[i] as number);
+      const wi = weights === undefined ? 1 : (weights[i] ?? NaN);
       const v = wi * mu * (1 - mu);
-      const r = wi * ((y[i] as number) - mu);
+      const r = wi * ((y[i] ?? NaN) - mu);
       for (let j = 0; j < p; j++) {
-        const xj = (design[j] as ArrayLike<number>)[i] as number;
-        score[j] = (score[j] as number) + xj * r;
+        const xj = design[j]?.[i] ?? NaN;
+        score[j] = (score[j] ?? NaN) + xj * r;
         const row = info[j] as Float64Array;
-        for (let k = 0; k <= j; k++) row[k] = (row[k] as number) + v * xj * ((design[k] as ArrayLike<number>)[i] as number);
+        for (let k = 0; k <= j; k++) row[k] = (row[k] ?? NaN) + v * xj * (design[k]?.[i] ?? NaN);
       }
     }
-    for (let j = 0; j < p; j++) for (let k = j + 1; k < p; k++) (info[j] as Float64Array)[k] = (info[k] as Float64Array)[j] as number;
+    for (let j = 0; j < p; j++) for (let k = j + 1; k < p; k++) (info[j] as Float64Array)[k] = info[k]?.[j] ?? NaN;
     for (let j = intercept ? 1 : 0; j < p; j++) {
-      (info[j] as Float64Array)[j] = ((info[j] as Float64Array)[j] as number) + ridge;
-      score[j] = (score[j] as number) - ridge * (beta[j] as number);
+      (info[j] as Float64Array)[j] = (info[j]?.[j] ?? NaN) + ridge;
+      score[j] = (score[j] ?? NaN) - ridge * (beta[j] ?? NaN);
     }
     const step = choleskySolve(info, score);
     if (step === null) {
@@ -128,14 +128,14 @@ export function fitLogistic(columns: readonly ArrayLike<number>[], y: ArrayLike<
       break;
     }
     inverse = step.inverse;
-    for (let j = 0; j < p; j++) beta[j] = (beta[j] as number) + (step.x[j] as number);
+    for (let j = 0; j < p; j++) beta[j] = (beta[j] ?? NaN) + (step.x[j] ?? NaN);
     let dev = 0;
     for (let i = 0; i < n; i++) {
-      let e = offset === undefined ? 0 : (offset[i] as number);
-      for (let j = 0; j < p; j++) e += (beta[j] as number) * ((design[j] as ArrayLike<number>)[i] as number);
-      const wi = weights === undefined ? 1 : (weights[i] as number);
+      let e = offset === undefined ? 0 : (offset[i] ?? NaN);
+      for (let j = 0; j < p; j++) e += (beta[j] ?? NaN) * (design[j]?.[i] ?? NaN);
+      const wi = weights === undefined ? 1 : (weights[i] ?? NaN);
       // −2·log-likelihood, computed stably: log(1 + e^±η).
-      const yi = y[i] as number;
+      const yi = y[i] ?? NaN;
       dev += 2 * wi * (yi === 1 ? softplus(-e) : softplus(e));
     }
     if (Math.abs(dev - deviance) <= tolerance * (Math.abs(dev) + 0.1)) {
@@ -149,23 +149,22 @@ export function fitLogistic(columns: readonly ArrayLike<number>[], y: ArrayLike<
   // Standard errors from the information at the final coefficients.
   const final = Array.from({ length: p }, () => new Float64Array(p));
   for (let i = 0; i < n; i++) {
-    let e = offset === undefined ? 0 : (offset[i] as number);
-    for (let j = 0; j < p; j++) e += (beta[j] as number) * ((design[j] as ArrayLike<number>)[i] as number);
+    let e = offset === undefined ? 0 : (offset[i] ?? NaN);
+    for (let j = 0; j < p; j++) e += (beta[j] ?? NaN) * (design[j]?.[i] ?? NaN);
     const mu = 1 / (1 + Math.exp(-e));
-    const v = (weights === undefined ? 1 : (weights[i] as number)) * mu * (1 - mu);
+    const v = (weights === undefined ? 1 : (weights[i] ?? NaN)) * mu * (1 - mu);
     for (let j = 0; j < p; j++) {
-      const xj = (design[j] as ArrayLike<number>)[i] as number;
-      for (let k = 0; k <= j; k++)
-        (final[j] as Float64Array)[k] = ((final[j] as Float64Array)[k] as number) + v * xj * ((design[k] as ArrayLike<number>)[i] as number);
+      const xj = design[j]?.[i] ?? NaN;
+      for (let k = 0; k <= j; k++) (final[j] as Float64Array)[k] = (final[j]?.[k] ?? NaN) + v * xj * (design[k]?.[i] ?? NaN);
     }
   }
   for (let j = 0; j < p; j++) {
-    for (let k = j + 1; k < p; k++) (final[j] as Float64Array)[k] = (final[k] as Float64Array)[j] as number;
-    if (j > 0 || !intercept) (final[j] as Float64Array)[j] = ((final[j] as Float64Array)[j] as number) + ridge;
+    for (let k = j + 1; k < p; k++) (final[j] as Float64Array)[k] = final[k]?.[j] ?? NaN;
+    if (j > 0 || !intercept) (final[j] as Float64Array)[j] = (final[j]?.[j] ?? NaN) + ridge;
   }
   inverse = choleskySolve(final, new Float64Array(p))?.inverse ?? inverse;
   if (beta.some((b) => Math.abs(b) > 30) && ridge === 0) warnings.push('separation');
-  const se = Array.from({ length: p }, (_, j) => Math.sqrt(((inverse[j] as Float64Array | undefined)?.[j] as number | undefined) ?? Number.NaN));
+  const se = Array.from({ length: p }, (_, j) => Math.sqrt(inverse[j]?.[j] ?? Number.NaN));
   return { coefficients: Array.from(beta), se, deviance, iterations: Math.min(iterations, maxIterations), converged, warnings };
 }
 

@@ -17,37 +17,37 @@ const cube = (x: number): number => x * x * x;
 /** The fitted value at xs from points nleft..nright (0-based, inclusive), or null when every weight is zero. */
 function lowest(x: Float64Array, y: Float64Array, xs: number, nleft: number, nright: number, w: Float64Array): number | null {
   const n = x.length;
-  const range = (x[n - 1] as number) - (x[0] as number);
-  const h = Math.max(xs - (x[nleft] as number), (x[nright] as number) - xs);
+  const range = (x[n - 1] ?? NaN) - (x[0] ?? NaN);
+  const h = Math.max(xs - (x[nleft] ?? NaN), (x[nright] ?? NaN) - xs);
   const h9 = 0.999 * h;
   const h1 = 0.001 * h;
   let a = 0;
   let j = nleft;
   while (j < n) {
     w[j] = 0;
-    const r = Math.abs((x[j] as number) - xs);
+    const r = Math.abs((x[j] ?? NaN) - xs);
     if (r <= h9) {
       w[j] = r <= h1 ? 1 : cube(1 - cube(r / h));
-      a += w[j] as number;
-    } else if ((x[j] as number) > xs) break;
+      a += w[j] ?? NaN;
+    } else if ((x[j] ?? NaN) > xs) break;
     j++;
   }
   const nrt = j - 1; // the rightmost point used (past nright when there are ties)
   if (a <= 0) return null;
-  for (j = nleft; j <= nrt; j++) w[j] = (w[j] as number) / a;
+  for (j = nleft; j <= nrt; j++) w[j] = (w[j] ?? NaN) / a;
   if (h > 0) {
     let centre = 0;
-    for (j = nleft; j <= nrt; j++) centre += (w[j] as number) * (x[j] as number);
+    for (j = nleft; j <= nrt; j++) centre += (w[j] ?? NaN) * (x[j] ?? NaN);
     let b = xs - centre;
     let c = 0;
-    for (j = nleft; j <= nrt; j++) c += (w[j] as number) * ((x[j] as number) - centre) * ((x[j] as number) - centre);
+    for (j = nleft; j <= nrt; j++) c += (w[j] ?? NaN) * ((x[j] ?? NaN) - centre) * ((x[j] ?? NaN) - centre);
     if (Math.sqrt(c) > 0.001 * range) {
       b /= c;
-      for (j = nleft; j <= nrt; j++) w[j] = (w[j] as number) * (b * ((x[j] as number) - centre) + 1);
+      for (j = nleft; j <= nrt; j++) w[j] = (w[j] ?? NaN) * (b * ((x[j] ?? NaN) - centre) + 1);
     }
   }
   let ys = 0;
-  for (j = nleft; j <= nrt; j++) ys += (w[j] as number) * (y[j] as number);
+  for (j = nleft; j <= nrt; j++) ys += (w[j] ?? NaN) * (y[j] ?? NaN);
   return ys;
 }
 
@@ -60,17 +60,17 @@ function lowest(x: Float64Array, y: Float64Array, xs: number, nleft: number, nri
 export function lowess(xIn: ArrayLike<number>, yIn: ArrayLike<number>, options: LowessOptions = {}): { x: Float64Array; y: Float64Array } {
   if (xIn.length !== yIn.length) throw new TypeError(`lowess: "x" has ${xIn.length} values but "y" has ${yIn.length}.`);
   const n = xIn.length;
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => (xIn[a] as number) - (xIn[b] as number) || a - b);
-  const x = Float64Array.from(order, (i) => xIn[i] as number);
-  const y = Float64Array.from(order, (i) => yIn[i] as number);
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => (xIn[a] ?? NaN) - (xIn[b] ?? NaN) || a - b);
+  const x = Float64Array.from(order, (i) => xIn[i] ?? NaN);
+  const y = Float64Array.from(order, (i) => yIn[i] ?? NaN);
   const ys = new Float64Array(n);
   if (n === 0) return { x, y: ys };
   if (n === 1) {
-    ys[0] = y[0] as number;
+    ys[0] = y[0] ?? NaN;
     return { x, y: ys };
   }
   const f = options.f ?? 2 / 3;
-  const delta = options.delta ?? 0.01 * ((x[n - 1] as number) - (x[0] as number));
+  const delta = options.delta ?? 0.01 * ((x[n - 1] ?? NaN) - (x[0] ?? NaN));
   const ns = Math.max(2, Math.min(n, Math.floor(f * n + 1e-7)));
   const w = new Float64Array(n);
   let nleft = 0;
@@ -79,29 +79,29 @@ export function lowess(xIn: ArrayLike<number>, yIn: ArrayLike<number>, options: 
   let i = 0;
   for (;;) {
     if (nright < n - 1) {
-      const d1 = (x[i] as number) - (x[nleft] as number);
-      const d2 = (x[nright + 1] as number) - (x[i] as number);
+      const d1 = (x[i] ?? NaN) - (x[nleft] ?? NaN);
+      const d2 = (x[nright + 1] ?? NaN) - (x[i] ?? NaN);
       if (d1 > d2) {
         nleft++;
         nright++;
         continue;
       }
     }
-    const fitted = lowest(x, y, x[i] as number, nleft, nright, w);
-    ys[i] = fitted ?? (y[i] as number);
+    const fitted = lowest(x, y, x[i] ?? NaN, nleft, nright, w);
+    ys[i] = fitted ?? y[i] ?? NaN;
     if (last < i - 1) {
-      const denom = (x[i] as number) - (x[last] as number);
+      const denom = (x[i] ?? NaN) - (x[last] ?? NaN);
       for (let j = last + 1; j < i; j++) {
-        const alpha = ((x[j] as number) - (x[last] as number)) / denom;
-        ys[j] = alpha * (ys[i] as number) + (1 - alpha) * (ys[last] as number);
+        const alpha = ((x[j] ?? NaN) - (x[last] ?? NaN)) / denom;
+        ys[j] = alpha * (ys[i] ?? NaN) + (1 - alpha) * (ys[last] ?? NaN);
       }
     }
     last = i;
-    const cut = (x[last] as number) + delta;
+    const cut = (x[last] ?? NaN) + delta;
     for (i = last + 1; i < n; i++) {
-      if ((x[i] as number) > cut) break;
+      if ((x[i] ?? NaN) > cut) break;
       if (x[i] === x[last]) {
-        ys[i] = ys[last] as number;
+        ys[i] = ys[last] ?? NaN;
         last = i;
       }
     }

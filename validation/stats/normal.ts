@@ -69,19 +69,19 @@ export function qnorm(p: number): number {
   if (p < low) {
     const q = Math.sqrt(-2 * Math.log(p));
     x =
-      ((((((C[0] as number) * q + (C[1] as number)) * q + (C[2] as number)) * q + (C[3] as number)) * q + (C[4] as number)) * q + (C[5] as number)) /
-      (((((D[0] as number) * q + (D[1] as number)) * q + (D[2] as number)) * q + (D[3] as number)) * q + 1);
+      ((((((C[0] ?? NaN) * q + (C[1] ?? NaN)) * q + (C[2] ?? NaN)) * q + (C[3] ?? NaN)) * q + (C[4] ?? NaN)) * q + (C[5] ?? NaN)) /
+      (((((D[0] ?? NaN) * q + (D[1] ?? NaN)) * q + (D[2] ?? NaN)) * q + (D[3] ?? NaN)) * q + 1);
   } else if (p <= 1 - low) {
     const q = p - 0.5;
     const r = q * q;
     x =
-      (((((((A[0] as number) * r + (A[1] as number)) * r + (A[2] as number)) * r + (A[3] as number)) * r + (A[4] as number)) * r + (A[5] as number)) * q) /
-      ((((((B[0] as number) * r + (B[1] as number)) * r + (B[2] as number)) * r + (B[3] as number)) * r + (B[4] as number)) * r + 1);
+      (((((((A[0] ?? NaN) * r + (A[1] ?? NaN)) * r + (A[2] ?? NaN)) * r + (A[3] ?? NaN)) * r + (A[4] ?? NaN)) * r + (A[5] ?? NaN)) * q) /
+      ((((((B[0] ?? NaN) * r + (B[1] ?? NaN)) * r + (B[2] ?? NaN)) * r + (B[3] ?? NaN)) * r + (B[4] ?? NaN)) * r + 1);
   } else {
     const q = Math.sqrt(-2 * Math.log(1 - p));
     x =
-      -((((((C[0] as number) * q + (C[1] as number)) * q + (C[2] as number)) * q + (C[3] as number)) * q + (C[4] as number)) * q + (C[5] as number)) /
-      (((((D[0] as number) * q + (D[1] as number)) * q + (D[2] as number)) * q + (D[3] as number)) * q + 1);
+      -((((((C[0] ?? NaN) * q + (C[1] ?? NaN)) * q + (C[2] ?? NaN)) * q + (C[3] ?? NaN)) * q + (C[4] ?? NaN)) * q + (C[5] ?? NaN)) /
+      (((((D[0] ?? NaN) * q + (D[1] ?? NaN)) * q + (D[2] ?? NaN)) * q + (D[3] ?? NaN)) * q + 1);
   }
   // One Halley step against the accurate pnorm.
   const e = pnorm(x) - p;

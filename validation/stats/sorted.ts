@@ -10,7 +10,7 @@ export function lowerBound(values: ArrayLike<number>, v: number): number {
   let hi = values.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if ((values[mid] as number) < v) lo = mid + 1;
+    if ((values[mid] ?? NaN) < v) lo = mid + 1;
     else hi = mid;
   }
   return lo;
@@ -25,5 +25,5 @@ export function quantile7(sorted: ArrayLike<number>, prob: number): number {
   const h = (sorted.length - 1) * prob;
   const lo = Math.floor(h);
   const hi = Math.min(lo + 1, sorted.length - 1);
-  return (sorted[lo] as number) + (h - lo) * ((sorted[hi] as number) - (sorted[lo] as number));
+  return (sorted[lo] ?? NaN) + (h - lo) * ((sorted[hi] ?? NaN) - (sorted[lo] ?? NaN));
 }

@@ -83,14 +83,14 @@ export function labelOutcomes(observations: Table, events: Table, options: Label
       continue;
     }
     const list = byEncounter.get(String(e));
-    if (list !== undefined && t >= (list[0] as number)) {
+    if (list !== undefined && t >= (list[0] ?? NaN)) {
       labels[i] = -1;
       afterFlags[i] = 1;
       excludedAfterEvent++;
       continue;
     }
     // Events are sorted and all after t here, so the first is the nearest.
-    const positive = list !== undefined && (list[0] as number) <= t + h;
+    const positive = list !== undefined && (list[0] ?? NaN) <= t + h;
     labels[i] = positive ? 1 : 0;
     if (positive) positives++;
     else negatives++;
@@ -111,12 +111,12 @@ export function labelOutcomes(observations: Table, events: Table, options: Label
     const after = new Uint8Array(bytes);
     let nulls = 0;
     for (let r = 0; r < len; r++) {
-      const l = labels[offset + r] as number;
+      const l = labels[offset + r] ?? NaN;
       const bit = 1 << (r & 7);
       if (l === -1) nulls++;
-      else valid[r >> 3] = (valid[r >> 3] as number) | bit;
-      if (l === 1) value[r >> 3] = (value[r >> 3] as number) | bit;
-      if (l === -1 && afterFlags[offset + r] === 1) after[r >> 3] = (after[r >> 3] as number) | bit;
+      else valid[r >> 3] = (valid[r >> 3] ?? NaN) | bit;
+      if (l === 1) value[r >> 3] = (value[r >> 3] ?? NaN) | bit;
+      if (l === -1 && afterFlags[offset + r] === 1) after[r >> 3] = (after[r >> 3] ?? NaN) | bit;
     }
     offset += len;
     const children = [
