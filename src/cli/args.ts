@@ -1,0 +1,79 @@
+/**
+ * The command line's shared pieces: where it writes, argument parsing, and turning flags into library options.
+ * Every command reads its arguments through these, so the same mistake gets the same message everywhere.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { getScore, listScores } from '../../scores/catalogue/catalogue.js';
+import type { ScoreDefinition } from '../../scores/definition/definition.js';
+import { loadScore } from '../../scores/definition/load-score.js';
+import type { MissingPolicy } from '../../scores/evaluate/types.js';
+
+/** Where the CLI writes. */
+export interface CliIO {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  /** Whether stderr is a terminal: progress is shown only there. */
+  tty?: boolean;
+}
+
+/** A mistake in how the command was called (exit code 2). */
+export class UsageError extends Error {}
+
+export type Flags = Map<string, string>;
+
+/** Options that may be given more than once collect their values here, in order. */
+const REPEATABLE = new Set(['score', 'by', 'reference', 'unit']);
+
+export function parseFlags(args: readonly string[], allowed: readonly string[], repeated: Map<string, string[]> = new Map()): Flags {
+  const flags: Flags = new Map();
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    if (!arg.startsWith('--')) throw new UsageError(`unexpected argument "${arg}"`);
+    const [name, inline] = arg.slice(2).split('=', 2) as [string, string | undefined];
+    if (!allowed.includes(name)) throw new UsageError(`unknown option --${name} (expected ${allowed.map((a) => `--${a}`).join(', ')})`);
+    const value = inline ?? args[++i];
+    if (value === undefined || (inline === undefined && value.startsWith('--'))) throw new UsageError(`option --${name} needs a value`);
+    if (flags.has(name) && !REPEATABLE.has(name)) throw new UsageError(`option --${name} is given twice`);
+    flags.set(name, value);
+    repeated.set(name, [...(repeated.get(name) ?? []), value]);
+  }
+  return flags;
+}
+
+export function intFlag(flags: Flags, name: string, fallback: number, min: number): number {
+  const raw = flags.get(name);
+  if (raw === undefined) return fallback;
+  const v = Number(raw);
+  if (!Number.isInteger(v) || v < min) throw new UsageError(`--${name} expects a whole number ≥ ${min}; received "${raw}"`);
+  return v;
+}
+
+/** A built-in score by id, or a definition file (`.json`) validated by loadScore. */
+export function resolveScore(id: string): ScoreDefinition {
+  const builtIn = getScore(id);
+  if (builtIn !== undefined) return builtIn;
+  if (id.endsWith('.json') || existsSync(id)) {
+    if (!existsSync(id)) throw new Error(`score definition file "${id}" does not exist.`);
+    return loadScore(readFileSync(id, 'utf8'));
+  }
+  throw new UsageError(
+    `unknown score "${id}" (built-in scores: ${listScores()
+      .map((s) => s.id)
+      .join(', ')}; or give a path to a .json definition)`,
+  );
+}
+
+export function scoreFlags(repeated: Map<string, string[]>): ScoreDefinition[] {
+  return (repeated.get('score') ?? ['news2']).map(resolveScore);
+}
+
+export function missingFlag(flags: Flags): MissingPolicy {
+  const m = flags.get('missing') ?? 'none';
+  if (m !== 'none' && m !== 'zero') throw new UsageError(`--missing expects none or zero; received "${m}"`);
+  return m;
+}
+
+/** Progress lines on stderr ("… step"), only when stderr is a terminal. */
+export function progressOf(io: CliIO): ((step: string) => void) | undefined {
+  return io.tty === true ? (step) => io.stderr(`… ${step}\n`) : undefined;
+}

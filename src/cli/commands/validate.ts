@@ -1,0 +1,61 @@
+/**
+ * `ewskit validate`: the study on a cohort directory — the report as JSON and Markdown.
+ */
+import { existsSync, writeFileSync } from 'node:fs';
+import { renderMarkdown } from '../../../validation/report/markdown.js';
+import { validate } from '../../../validation/study/validate.js';
+import { readCohort } from '../../io/cohort-files.js';
+import type { CliIO } from '../args.js';
+import { intFlag, parseFlags, progressOf, scoreFlags, UsageError } from '../args.js';
+
+export async function validateCommand(args: readonly string[], io: CliIO): Promise<number> {
+  const repeated = new Map<string, string[]>();
+  const flags = parseFlags(args, ['cohort', 'score', 'by', 'out', 'md', 'B', 'seed', 'horizon', 'min-count', 'reference', 'unit'], repeated);
+  const dir = flags.get('cohort');
+  if (dir === undefined) throw new UsageError('validate needs --cohort DIR (a cohort written by ewskit synth)');
+  if (!existsSync(dir)) {
+    io.stderr(`ewskit validate: cohort directory "${dir}" does not exist.\n`);
+    return 1;
+  }
+  const scores = scoreFlags(repeated);
+  const groupBy = repeated.get('by') ?? [];
+  const reference = Object.fromEntries(
+    (repeated.get('reference') ?? []).map((r) => {
+      const at = r.indexOf('=');
+      if (at < 1) throw new UsageError(`--reference expects COLUMN=GROUP; received "${r}"`);
+      return [r.slice(0, at), r.slice(at + 1)];
+    }),
+  );
+  const B = intFlag(flags, 'B', 1000, 0);
+  const seed = intFlag(flags, 'seed', 1, 0);
+  const horizon = Number(flags.get('horizon') ?? 24);
+  if (!(horizon > 0)) throw new UsageError(`--horizon expects a positive number of hours; received "${flags.get('horizon')}"`);
+  const minCount = intFlag(flags, 'min-count', 10, 0);
+  const units = (repeated.get('unit') ?? []).map((u) => {
+    if (u !== 'first' && u !== 'highest-24h') throw new UsageError(`--unit expects first or highest-24h; received "${u}"`);
+    return u;
+  });
+  const started = performance.now();
+  const cohort = readCohort(dir);
+  const report = validate({
+    cohort,
+    scores,
+    groupBy,
+    reference,
+    outcome: { horizonHours: horizon },
+    bootstrap: B === 0 ? false : { B, seed },
+    disclosure: { minCount },
+    units,
+    onProgress: progressOf(io),
+  });
+  const markdown = renderMarkdown(report);
+  const out = flags.get('out');
+  if (out !== undefined) writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
+  const md = flags.get('md');
+  if (md !== undefined) writeFileSync(md, markdown);
+  io.stdout(`${markdown}\n`);
+  io.stderr(
+    `ewskit validate: ${((performance.now() - started) / 1000).toFixed(1)} s${out === undefined ? '' : `; wrote ${out}`}${md === undefined ? '' : ` and ${md}`}.\n`,
+  );
+  return 0;
+}
