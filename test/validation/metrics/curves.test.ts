@@ -1,6 +1,8 @@
 import { csvRows } from '../../helpers/fixtures.js';
 import { describe, expect, it } from 'vitest';
-import { averagePrecision, prCurve, rocCurve } from '../../../validation/metrics/curves.js';
+import fc from 'fast-check';
+import { averagePrecision, averagePrecisionFromCounts, prCurve, prFromCounts, rocCurve, rocFromCounts } from '../../../validation/metrics/curves.js';
+import { countsOf, mergeCounts } from '../../../validation/stats/counts.js';
 import { decisionCurve, netBenefit } from '../../../validation/metrics/net-benefit.js';
 import { atThreshold } from '../../../validation/metrics/threshold.js';
 import { wilson } from '../../../validation/stats/wilson.js';
@@ -96,5 +98,31 @@ describe('decisionCurve and netBenefit', () => {
     expect(nb.treatNone).toBe(0);
     expect(defined(decisionCurve(p, y)).points.length).toBe(50);
     expect(() => netBenefit(p, y, 1)).toThrow(/threshold probability expected a number in \(0, 1\)/);
+  });
+});
+
+describe('curves from counts: partitions merge into the whole', () => {
+  it('rocFromCounts, prFromCounts and averagePrecisionFromCounts of merged partition counts equal the curves of all rows', () => {
+    fc.assert(
+      fc.property(fc.array(fc.record({ s: fc.integer({ min: 0, max: 12 }), y: fc.boolean() }), { minLength: 0, maxLength: 80 }), fc.nat(80), (rows, cut) => {
+        const k = Math.min(cut, rows.length);
+        const s = rows.map((r) => r.s);
+        const y = rows.map((r) => r.y);
+        const merged = mergeCounts(countsOf(s.slice(0, k), y.slice(0, k)).counts, countsOf(s.slice(k), y.slice(k)).counts);
+        // Equal but for the function named in an undefined result's message.
+        const same = (r: object) => ({ ...r, message: undefined });
+        expect(same(rocFromCounts(merged))).toEqual(same(rocCurve(s, y)));
+        expect(same(prFromCounts(merged))).toEqual(same(prCurve(s, y)));
+        expect(same(averagePrecisionFromCounts(merged))).toEqual(same(averagePrecision(s, y)));
+      }),
+      { numRuns: 200 },
+    );
+  });
+  it("keep the score's own units when the counts were made with direction 'lower'", () => {
+    const s = [90, 95, 88, 99];
+    const y = [1, 0, 1, 0];
+    const counts = countsOf(s, y, { direction: 'lower' }).counts;
+    expect(rocFromCounts(counts, { direction: 'lower' })).toEqual(rocCurve(s, y, { direction: 'lower' }));
+    expect(defined(rocCurve(s, y, { direction: 'lower' })).points.map((p) => p.threshold)).toEqual([Infinity, 88, 90, 95, 99]);
   });
 });
