@@ -2,6 +2,7 @@
 import type { Table } from 'apache-arrow';
 import { Bool, Dictionary, Float64, Int32, RecordBatch, Table as ArrowTable, Utf8, tableFromArrays, vectorFromArray } from 'apache-arrow';
 import type { Observation } from '../../scores/evaluate/score-observation.js';
+import { FIELDS } from '../../scores/definition/schema.js';
 
 export interface LayoutOptions {
   /** on_oxygen as Arrow Bool (default) or as Float64 0/1. */
@@ -12,20 +13,10 @@ export interface LayoutOptions {
   batchSize?: number;
 }
 
-const NUMERIC: [keyof Observation, string][] = [
-  ['respiratoryRate', 'respiratory_rate'],
-  ['spo2', 'spo2'],
-  ['systolicBP', 'systolic_bp'],
-  ['heartRate', 'heart_rate'],
-  ['temperature', 'temperature'],
-  ['diastolicBP', 'diastolic_bp'],
-  ['gcs', 'gcs'],
-  ['age', 'age'],
-  ['lactate', 'lactate'],
-  ['creatinine', 'creatinine'],
-  ['whiteCellCount', 'white_cell_count'],
-  ['comorbidityCount', 'comorbidity_count'],
-];
+/** The numeric fields of the canonical schema as [object field, Arrow column], from the schema itself. */
+export const NUMERIC: readonly [keyof Observation, string][] = Object.values(FIELDS)
+  .filter((f) => f.kind === 'numeric')
+  .map((f) => [f.field as keyof Observation, f.column]);
 
 /** One table from observation objects; values of the wrong JS type are not expected here. */
 export function tableOf(rows: readonly Observation[], opts: LayoutOptions = {}): Table {

@@ -19,26 +19,13 @@ import { outputColumns, scoreTable } from '../../../scores/kernel/score-table.js
 import { toSQL } from '../../../scores/sql/sql.js';
 import { quoteIdent } from '../../../scores/sql/sql-text.js';
 import { anyObservation } from '../../helpers/arbitraries.js';
-import { rowOf, tableOf } from '../../helpers/tables.js';
+import { NUMERIC as NUMERIC_FIELDS, rowOf, tableOf } from '../../helpers/tables.js';
 
 const model = loadScore(readFileSync(new URL('../../fixtures/example-model.json', import.meta.url), 'utf8'));
 const ALL: ScoreDefinition[] = [news2, news, mews, qsofa, cart, model];
 
-const NUMERIC: [keyof Observation, string][] = [
-  ['respiratoryRate', 'respiratory_rate'],
-  ['spo2', 'spo2'],
-  ['spo2Scale', 'spo2_scale'],
-  ['systolicBP', 'systolic_bp'],
-  ['diastolicBP', 'diastolic_bp'],
-  ['heartRate', 'heart_rate'],
-  ['temperature', 'temperature'],
-  ['gcs', 'gcs'],
-  ['age', 'age'],
-  ['lactate', 'lactate'],
-  ['creatinine', 'creatinine'],
-  ['whiteCellCount', 'white_cell_count'],
-  ['comorbidityCount', 'comorbidity_count'],
-];
+/** Every numeric column, and spo2_scale (a code stored as a number). */
+const NUMERIC: readonly [keyof Observation, string][] = [...NUMERIC_FIELDS, ['spo2Scale', 'spo2_scale']];
 
 let db: DuckDBInstance;
 let con: DuckDBConnection;
