@@ -36,7 +36,7 @@ export { fitLogistic } from '../validation/stats/logistic.js';
 export { lowess } from '../validation/stats/lowess.js';
 
 // Synthetic EPR cohorts.
-export { generateCohort, streamCohort, GENERATOR_VERSION } from '../validation/cohort/generate.js';
+export { generateCohort, streamCohort, GENERATOR_VERSION, COHORT_TABLES } from '../validation/cohort/generate.js';
 export { PROFILES, resolveProfile } from '../validation/cohort/profiles.js';
 export { LITERATURE_BIAS, NO_BIAS } from '../validation/cohort/oximeter.js';
 
@@ -68,6 +68,10 @@ export type { FieldName, InputField, NumericField, DiscreteField, FlagReason, Co
 export type { ScoreInfo } from '../scores/catalogue/catalogue.js';
 export type { ScorePlan, PlanInput, PlanParameter } from '../scores/plan/compile.js';
 export type { ScoreKind, ClinicalCut } from '../scores/kinds/kind.js';
+export type { AnyPlan, KernelPart, KernelOutput, ModelKernelOutput, KernelInput, ReaderKind, ReaderLayout } from '../scores/kernel/kernel.js';
+export type { ScoreColumns, ScoreDictionaries, ScoreBatch, StringDictionary } from '../scores/kernel/output-columns.js';
+export type { ScoreSql } from '../scores/sql/sql-text.js';
+export type { ModelPlan, PlanTerm } from '../scores/plan/model-plan.js';
 export type { ModelObservationScore } from '../scores/evaluate/score-model-observation.js';
 export type { MissingPolicy, Observation, ObservationScore, ScoreOptions } from '../scores/evaluate/score-observation.js';
 export type { ScoreTableOptions } from '../scores/kernel/score-table.js';
