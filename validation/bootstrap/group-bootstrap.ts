@@ -10,8 +10,24 @@ import { sampleStandardDeviation } from 'simple-statistics';
 import { createRandom } from '../stats/random.js';
 import { lowerBound, quantile7 } from '../stats/sorted.js';
 
-/** A statistic of dense per-value counts (positives and negatives by value index, ascending values) of score `s`. */
-export type CountStatistic = (pos: Float64Array, neg: Float64Array, values: Float64Array, s: number) => number;
+/** Positives, negatives and the sum of raw score values at each distinct value index. */
+export interface ValueTotals {
+  readonly pos: Float64Array;
+  readonly neg: Float64Array;
+  /** Σ of the raw (unbucketed) score values of the sets at each value index. */
+  readonly sum: Float64Array;
+}
+
+/** Dense per-value counts of one group and score — in a replicate, or in the data itself for point estimates. */
+export interface DenseCounts extends ValueTotals {
+  /** The distinct (bucketed) values, ascending. */
+  readonly values: Float64Array;
+  /** The same score's counts over every group together (for standardising one group against all). */
+  readonly all: ValueTotals;
+}
+
+/** A statistic of dense per-value counts of score `s`; NaN where it is undefined (e.g. a replicate with one class). */
+export type CountStatistic = (c: DenseCounts, s: number) => number;
 
 interface Entries {
   readonly values: Float64Array;
@@ -21,6 +37,7 @@ interface Entries {
   readonly valueIndex: Int32Array;
   readonly pos: Float64Array;
   readonly neg: Float64Array;
+  readonly sum: Float64Array;
 }
 
 /** Most distinct values a score keeps in the bootstrap; beyond it, values are merged into equal-count rank buckets. */
@@ -72,6 +89,7 @@ function entriesOf(rawScore: Float64Array, keep: readonly number[], labels: Uint
   const vi: number[] = [];
   const pos: number[] = [];
   const neg: number[] = [];
+  const sum: number[] = [];
   let row = 0;
   for (let p = 0; p < patients; p++) {
     start[p] = vi.length;
@@ -83,15 +101,17 @@ function entriesOf(rawScore: Float64Array, keep: readonly number[], labels: Uint
         vi.push(lowerBound(values, score[i] ?? NaN));
         pos.push(0);
         neg.push(0);
+        sum.push(0);
         lastKey = key[i] ?? NaN;
       }
       if (labels[i] === 1) pos[pos.length - 1] = (pos[pos.length - 1] ?? NaN) + 1;
       else neg[neg.length - 1] = (neg[neg.length - 1] ?? NaN) + 1;
+      sum[sum.length - 1] = (sum[sum.length - 1] ?? NaN) + (rawScore[i] ?? NaN);
       row++;
     }
   }
   start[patients] = vi.length;
-  return { values, start, group: Int32Array.from(g), valueIndex: Int32Array.from(vi), pos: Float64Array.from(pos), neg: Float64Array.from(neg) };
+  return { values, start, group: Int32Array.from(g), valueIndex: Int32Array.from(vi), pos: Float64Array.from(pos), neg: Float64Array.from(neg), sum: Float64Array.from(sum) };
 }
 
 export interface GroupBootstrapInput<K extends string = string> {
@@ -115,6 +135,8 @@ export interface Replicates<K extends string = string> {
   readonly B: number;
   /** The B replicates of statistic `stat` in `group` for score `score` (NaN where undefined in a replicate). */
   of(stat: K, group: number, score: number): Float64Array;
+  /** The statistic on the data itself (every patient once): the point estimate the replicates vary around. */
+  estimate(stat: K, group: number, score: number): number;
 }
 
 /** Replicate-wise differences a − b of paired replicates (the same resamples). Runs in O(B). */
@@ -130,56 +152,99 @@ export function pairedDifference(a: Float64Array, b: Float64Array): Float64Array
  */
 export function groupBootstrap<K extends string>(input: GroupBootstrapInput<K>): Replicates<K> {
   const names = Object.keys(input.statistics) as K[];
-  const out = replicateArrays({ ...input, statistics: names.map((k) => input.statistics[k]) });
+  const { estimates, replicates } = replicateArrays({ ...input, statistics: names.map((k) => input.statistics[k]) });
   const empty = new Float64Array(input.B).fill(Number.NaN);
   return {
     B: input.B,
-    of: (stat, group, score) => out[names.indexOf(stat)]?.[group]?.[score] ?? empty,
+    of: (stat, group, score) => replicates[names.indexOf(stat)]?.[group]?.[score] ?? empty,
+    estimate: (stat, group, score) => estimates[names.indexOf(stat)]?.[group]?.[score] ?? Number.NaN,
   };
 }
 
-function replicateArrays(input: Omit<GroupBootstrapInput, 'statistics'> & { statistics: readonly CountStatistic[] }): Float64Array[][][] {
+/** Dense totals of one score for every group, refilled for each replicate. */
+interface Dense {
+  readonly groups: { pos: Float64Array; neg: Float64Array; sum: Float64Array }[];
+  readonly all: { pos: Float64Array; neg: Float64Array; sum: Float64Array };
+}
+
+function newTotals(k: number): { pos: Float64Array; neg: Float64Array; sum: Float64Array } {
+  return { pos: new Float64Array(k), neg: new Float64Array(k), sum: new Float64Array(k) };
+}
+
+/** Add every patient's entries, weighted by how often the patient was drawn, into the dense totals. */
+function accumulate(t: Entries, dense: Dense, draws: Float64Array, patients: number): void {
+  for (const c of dense.groups) {
+    c.pos.fill(0);
+    c.neg.fill(0);
+    c.sum.fill(0);
+  }
+  for (let p = 0; p < patients; p++) {
+    const w = draws[p] ?? 0;
+    if (w === 0) continue;
+    for (let e = t.start[p] ?? 0; e < (t.start[p + 1] ?? 0); e++) {
+      const c = dense.groups[t.group[e] ?? 0];
+      if (c === undefined) continue;
+      const k = t.valueIndex[e] ?? 0;
+      c.pos[k] = (c.pos[k] ?? 0) + w * (t.pos[e] ?? 0);
+      c.neg[k] = (c.neg[k] ?? 0) + w * (t.neg[e] ?? 0);
+      c.sum[k] = (c.sum[k] ?? 0) + w * (t.sum[e] ?? 0);
+    }
+  }
+  const { all } = dense;
+  all.pos.fill(0);
+  all.neg.fill(0);
+  all.sum.fill(0);
+  for (const c of dense.groups) {
+    for (let k = 0; k < all.pos.length; k++) {
+      all.pos[k] = (all.pos[k] ?? 0) + (c.pos[k] ?? 0);
+      all.neg[k] = (all.neg[k] ?? 0) + (c.neg[k] ?? 0);
+      all.sum[k] = (all.sum[k] ?? 0) + (c.sum[k] ?? 0);
+    }
+  }
+}
+
+function replicateArrays(input: Omit<GroupBootstrapInput, 'statistics'> & { statistics: readonly CountStatistic[] }): {
+  estimates: number[][][];
+  replicates: Float64Array[][][];
+} {
   const { scores, labels, patient, patients, group, groups, statistics, B, seed } = input;
   const tables = scores.map((s, k) => entriesOf(s, input.keep?.[k] ?? [], labels, patient, group, patients));
-  const out = statistics.map(() => Array.from({ length: groups }, () => scores.map(() => new Float64Array(B))));
+  const replicates = statistics.map(() => Array.from({ length: groups }, () => scores.map(() => new Float64Array(B))));
+  const estimates = statistics.map(() => Array.from({ length: groups }, () => scores.map(() => Number.NaN)));
+  const dense: Dense[] = tables.map((t) => ({ groups: Array.from({ length: groups }, () => newTotals(t.values.length)), all: newTotals(t.values.length) }));
+  const evaluate = (draws: Float64Array, record: (k: number, g: number, s: number, value: number) => void): void => {
+    tables.forEach((t, s) => {
+      const d = dense[s];
+      if (d === undefined) return;
+      accumulate(t, d, draws, patients);
+      statistics.forEach((stat, k) => {
+        d.groups.forEach((c, g) => record(k, g, s, stat({ values: t.values, pos: c.pos, neg: c.neg, sum: c.sum, all: d.all }, s)));
+      });
+    });
+  };
+  // The data itself: every patient once.
+  evaluate(new Float64Array(patients).fill(1), (k, g, s, value) => {
+    const row = estimates[k]?.[g];
+    if (row !== undefined) row[s] = value;
+  });
   const rng = createRandom(seed);
   const draws = new Float64Array(patients);
-  const dense = tables.map((t) => Array.from({ length: groups }, () => ({ pos: new Float64Array(t.values.length), neg: new Float64Array(t.values.length) })));
   for (let b = 0; b < B; b++) {
     draws.fill(0);
     for (let d = 0; d < patients; d++) {
       const p = rng.int(patients);
-      draws[p] = (draws[p] ?? NaN) + 1;
+      draws[p] = (draws[p] ?? 0) + 1;
     }
-    tables.forEach((t, s) => {
-      const perGroup = dense[s] as { pos: Float64Array; neg: Float64Array }[];
-      for (const c of perGroup) {
-        c.pos.fill(0);
-        c.neg.fill(0);
-      }
-      for (let p = 0; p < patients; p++) {
-        const w = draws[p] ?? NaN;
-        if (w === 0) continue;
-        for (let e = t.start[p] ?? NaN; e < (t.start[p + 1] ?? NaN); e++) {
-          const c = perGroup[t.group[e] ?? NaN] as { pos: Float64Array; neg: Float64Array };
-          const k = t.valueIndex[e] ?? NaN;
-          c.pos[k] = (c.pos[k] ?? NaN) + w * (t.pos[e] ?? NaN);
-          c.neg[k] = (c.neg[k] ?? NaN) + w * (t.neg[e] ?? NaN);
-        }
-      }
-      statistics.forEach((stat, k) => {
-        for (let g = 0; g < groups; g++) {
-          const c = perGroup[g] as { pos: Float64Array; neg: Float64Array };
-          ((out[k] as Float64Array[][])[g] as Float64Array[])[s]![b] = stat(c.pos, c.neg, t.values, s);
-        }
-      });
+    evaluate(draws, (k, g, s, value) => {
+      const reps = replicates[k]?.[g]?.[s];
+      if (reps !== undefined) reps[b] = value;
     });
   }
-  return out;
+  return { estimates, replicates };
 }
 
 /** AUROC from dense counts; NaN with one class. */
-export const aucStatistic: CountStatistic = (pos, neg) => {
+export const aucStatistic: CountStatistic = ({ pos, neg }) => {
   let m = 0;
   let n = 0;
   let u2 = 0;
@@ -197,7 +262,7 @@ export const aucStatistic: CountStatistic = (pos, neg) => {
 
 /** Sensitivity at score ≥ cuts[s] (one cut per score) from dense counts; NaN without events. */
 export function sensitivityStatistic(cuts: readonly number[]): CountStatistic {
-  return (pos, _neg, values, s) => {
+  return ({ pos, values }, s) => {
     const cut = cuts[s] ?? NaN;
     let all = 0;
     let hit = 0;
