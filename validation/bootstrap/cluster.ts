@@ -11,7 +11,8 @@
 import type { Direction } from '../stats/counts.js';
 import { countsFor } from '../stats/counts.js';
 import { delongComponents } from '../metrics/auroc.js';
-import { aucStatistic, groupBootstrap, pairedDifference, percentileInterval } from './group-bootstrap.js';
+import { groupBootstrap, pairedDifference, percentileInterval } from './group-bootstrap.js';
+import { aucStatistic } from './count-statistics.js';
 import { lowerBound } from '../stats/sorted.js';
 import type { Clusters, Outcomes, Scores } from '../stats/input.js';
 import { outcomeValue } from '../stats/input.js';

@@ -111,7 +111,15 @@ function entriesOf(rawScore: Float64Array, keep: readonly number[], labels: Uint
     }
   }
   start[patients] = vi.length;
-  return { values, start, group: Int32Array.from(g), valueIndex: Int32Array.from(vi), pos: Float64Array.from(pos), neg: Float64Array.from(neg), sum: Float64Array.from(sum) };
+  return {
+    values,
+    start,
+    group: Int32Array.from(g),
+    valueIndex: Int32Array.from(vi),
+    pos: Float64Array.from(pos),
+    neg: Float64Array.from(neg),
+    sum: Float64Array.from(sum),
+  };
 }
 
 export interface GroupBootstrapInput<K extends string = string> {
@@ -241,37 +249,6 @@ function replicateArrays(input: Omit<GroupBootstrapInput, 'statistics'> & { stat
     });
   }
   return { estimates, replicates };
-}
-
-/** AUROC from dense counts; NaN with one class. */
-export const aucStatistic: CountStatistic = ({ pos, neg }) => {
-  let m = 0;
-  let n = 0;
-  let u2 = 0;
-  let below = 0;
-  for (let k = 0; k < pos.length; k++) {
-    const p = pos[k] ?? NaN;
-    const q = neg[k] ?? NaN;
-    u2 += p * (2 * below + q);
-    below += q;
-    m += p;
-    n += q;
-  }
-  return m === 0 || n === 0 ? Number.NaN : u2 / (2 * m * n);
-};
-
-/** Sensitivity at score ≥ cuts[s] (one cut per score) from dense counts; NaN without events. */
-export function sensitivityStatistic(cuts: readonly number[]): CountStatistic {
-  return ({ pos, values }, s) => {
-    const cut = cuts[s] ?? NaN;
-    let all = 0;
-    let hit = 0;
-    for (let k = 0; k < pos.length; k++) {
-      all += pos[k] ?? NaN;
-      if ((values[k] ?? NaN) >= cut) hit += pos[k] ?? NaN;
-    }
-    return all === 0 ? Number.NaN : hit / all;
-  };
 }
 
 /** A percentile interval (R's type-7 quantiles) of the finite replicates; null when fewer than 2 are finite. */

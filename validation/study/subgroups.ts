@@ -4,7 +4,8 @@
  */
 import type { Table } from 'apache-arrow';
 import { kindOf } from '../../scores/kinds/kind-of.js';
-import { aucStatistic, groupBootstrap, pairedDifference, sensitivityStatistic } from '../bootstrap/group-bootstrap.js';
+import { groupBootstrap, pairedDifference } from '../bootstrap/group-bootstrap.js';
+import { aucStatistic, proportionStatistic } from '../bootstrap/count-statistics.js';
 import { auroc } from '../metrics/auroc.js';
 import { calibration } from '../metrics/calibration.js';
 import { atThreshold } from '../metrics/threshold.js';
@@ -100,7 +101,7 @@ function subgroupSection(column: string, settings: Settings, set: AnalysisSet): 
           patients: set.patients,
           group,
           groups: names.length + 1,
-          statistics: { auroc: aucStatistic, sensitivity: sensitivityStatistic(cuts.map((c) => c ?? Number.POSITIVE_INFINITY)) },
+          statistics: { auroc: aucStatistic, sensitivity: proportionStatistic('sensitivity', cuts) },
           B: boot.B,
           seed: boot.seed,
           keep: cuts.map((c) => (c === null ? [] : [c])),

@@ -7,7 +7,8 @@
  *
  * The report is a versioned, JSON-serialisable object (schema `ewskit.report/2`, docs/report.md) holding aggregates only.
  */
-import { aucStatistic, BOOTSTRAP_RESOLUTION, groupBootstrap } from '../bootstrap/group-bootstrap.js';
+import { BOOTSTRAP_RESOLUTION, groupBootstrap } from '../bootstrap/group-bootstrap.js';
+import { aucStatistic } from '../bootstrap/count-statistics.js';
 import type { ReportSettings, ValidationReport } from '../report/types.js';
 import { REPORT_SCHEMA } from '../report/types.js';
 import { kindOf } from '../../scores/kinds/kind-of.js';

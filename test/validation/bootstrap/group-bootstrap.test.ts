@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { auroc } from '../../../validation/metrics/auroc.js';
 import type { AurocDefined } from '../../../validation/metrics/auroc.js';
-import { BOOTSTRAP_RESOLUTION, aucStatistic, bucketed, groupBootstrap, sensitivityStatistic } from '../../../validation/bootstrap/group-bootstrap.js';
+import { BOOTSTRAP_RESOLUTION, bucketed, groupBootstrap } from '../../../validation/bootstrap/group-bootstrap.js';
+import { aucStatistic, proportionStatistic } from '../../../validation/bootstrap/count-statistics.js';
 
 describe('bucketed(score, keep)', () => {
   it('leaves scores with few distinct values alone', () => {
@@ -40,7 +41,7 @@ describe('groupBootstrap(input)', () => {
             patients: 8,
             group: Int32Array.from(rows, (r) => r.g),
             groups: 2,
-            statistics: { auroc: aucStatistic, sensitivity: sensitivityStatistic([5, 5]) },
+            statistics: { auroc: aucStatistic, sensitivity: proportionStatistic('sensitivity', [5, 5]) },
             B: 20,
             seed: 4,
           };

@@ -1,0 +1,84 @@
+/**
+ * The bootstrap's count statistics equal the row-level metrics on the same rows (independent implementations), and
+ * the standardised O/E is 1 by construction when a group is everyone.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  aucStatistic,
+  averagePrecisionStatistic,
+  netBenefitStatistic,
+  observedExpectedStatistic,
+  proportionStatistic,
+  riskInRangeStatistic,
+} from '../../../validation/bootstrap/count-statistics.js';
+import type { DenseCounts } from '../../../validation/bootstrap/group-bootstrap.js';
+import { auroc } from '../../../validation/metrics/auroc.js';
+import { averagePrecision } from '../../../validation/metrics/curves.js';
+import { netBenefit } from '../../../validation/metrics/net-benefit.js';
+import { atThreshold } from '../../../validation/metrics/threshold.js';
+
+/** Dense counts of integer scores 0…max, with the group being everyone. */
+function dense(s: number[], y: boolean[], max: number): DenseCounts {
+  const values = Float64Array.from({ length: max + 1 }, (_, k) => k);
+  const pos = new Float64Array(max + 1);
+  const neg = new Float64Array(max + 1);
+  const sum = new Float64Array(max + 1);
+  s.forEach((v, i) => {
+    if (y[i]) pos[v] = (pos[v] ?? 0) + 1;
+    else neg[v] = (neg[v] ?? 0) + 1;
+    sum[v] = (sum[v] ?? 0) + v;
+  });
+  return { values, pos, neg, sum, all: { pos, neg, sum } };
+}
+
+const rows = fc.array(fc.record({ s: fc.integer({ min: 0, max: 10 }), y: fc.boolean() }), { minLength: 1, maxLength: 60 });
+const nanOr = (r: { defined: boolean; estimate?: number }): number => (r.defined ? (r.estimate ?? Number.NaN) : Number.NaN);
+/** Equal to 12 digits, or both NaN (undefined on both sides). */
+function same(a: number, b: number): void {
+  if (Number.isNaN(b)) expect(a).toBeNaN();
+  else expect(a).toBeCloseTo(b, 12);
+}
+
+describe('count statistics equal the row-level metrics', () => {
+  it('AUROC, AP, threshold metrics and net benefit', () => {
+    fc.assert(
+      fc.property(rows, fc.integer({ min: 0, max: 11 }), (r, cut) => {
+        const s = r.map((x) => x.s);
+        const y = r.map((x) => x.y);
+        const c = dense(s, y, 10);
+        same(aucStatistic(c, 0), nanOr(auroc(s, y)));
+        same(averagePrecisionStatistic(c, 0), nanOr(averagePrecision(s, y)));
+        const t = atThreshold(s, y, cut);
+        if (!t.defined) throw new Error('unexpected');
+        for (const metric of ['sensitivity', 'specificity', 'ppv', 'npv', 'alertRate'] as const) {
+          same(proportionStatistic(metric, [cut])(c, 0), nanOr(t[metric]));
+        }
+        const p = s.map((v) => (v + 0.5) / 12); // a probability that is ≥ 0.5 exactly when the score is ≥ 6
+        same(netBenefitStatistic([6], 0.5)(c, 0), nanOr(netBenefit(p, y, 0.5)));
+      }),
+      { numRuns: 200 },
+    );
+  });
+  it('observed risk in a range: events / sets among scores lo…hi (hand-worked)', () => {
+    // scores 2, 3, 3, 4, 7 with events at 3 and 7: range 3–4 holds 3 sets and 1 event.
+    const c = dense([2, 3, 3, 4, 7], [false, true, false, false, true], 10);
+    expect(riskInRangeStatistic([[3, 4]])(c, 0)).toBeCloseTo(1 / 3, 15);
+    expect(riskInRangeStatistic([[8, 10]])(c, 0)).toBeNaN();
+    expect(riskInRangeStatistic([null])(c, 0)).toBeNaN();
+  });
+  it('O/E of a points score standardised against everyone is 1 for everyone, and Σy/Σp for a probability', () => {
+    const c = dense([1, 2, 2, 5, 5, 5], [false, true, false, true, true, false], 10);
+    expect(observedExpectedStatistic([false])(c, 0)).toBeCloseTo(1, 15);
+    // As a "probability", the scores sum to 20 and there are 3 events.
+    expect(observedExpectedStatistic([true])(c, 0)).toBeCloseTo(3 / 20, 15);
+  });
+  it('a group with twice the everyone-risk at each score has O/E 2 (hand-worked)', () => {
+    // Everyone: score 1 — 4 sets, 1 event (risk ¼); score 3 — 4 sets, 2 events (½). The group: 2 sets at each score,
+    // 1 event at score 1 and 2 at score 3; expected 2·¼ + 2·½ = 1.5, observed 3.
+    const values = Float64Array.of(1, 3);
+    const group = { pos: Float64Array.of(1, 2), neg: Float64Array.of(1, 0), sum: Float64Array.of(2, 6) };
+    const all = { pos: Float64Array.of(1, 2), neg: Float64Array.of(3, 2), sum: Float64Array.of(4, 12) };
+    expect(observedExpectedStatistic([false])({ values, ...group, all }, 0)).toBeCloseTo(2, 15);
+  });
+});

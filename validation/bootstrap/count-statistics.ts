@@ -1,0 +1,156 @@
+/**
+ * Statistics of dense per-value counts, for the patient-clustered bootstrap: every reported estimate that is a
+ * function of (score value × outcome) counts — AUROC, average precision, threshold metrics, observed risk in a range
+ * of score values, observed/expected, net benefit — evaluated on each replicate's resampled counts (and on the data's
+ * own counts for the point estimate). Each returns NaN where it is undefined in a replicate (e.g. one class); those
+ * replicates are left out of the interval, and counted.
+ */
+import type { CountStatistic, DenseCounts, ValueTotals } from './group-bootstrap.js';
+
+/** Positives and negatives in total. */
+function totals(c: ValueTotals): { m: number; n: number } {
+  let m = 0;
+  let n = 0;
+  for (let k = 0; k < c.pos.length; k++) {
+    m += c.pos[k] ?? 0;
+    n += c.neg[k] ?? 0;
+  }
+  return { m, n };
+}
+
+/** True and false positives at score ≥ cut. */
+function alertsAt(c: DenseCounts, cut: number): { tp: number; fp: number } {
+  let tp = 0;
+  let fp = 0;
+  for (let k = 0; k < c.values.length; k++) {
+    if ((c.values[k] ?? -Infinity) < cut) continue;
+    tp += c.pos[k] ?? 0;
+    fp += c.neg[k] ?? 0;
+  }
+  return { tp, fp };
+}
+
+/** AUROC (Mann–Whitney with ties) from dense counts; NaN with one class. */
+export const aucStatistic: CountStatistic = ({ pos, neg }) => {
+  let m = 0;
+  let n = 0;
+  let u2 = 0;
+  let below = 0;
+  for (let k = 0; k < pos.length; k++) {
+    const p = pos[k] ?? 0;
+    const q = neg[k] ?? 0;
+    u2 += p * (2 * below + q);
+    below += q;
+    m += p;
+    n += q;
+  }
+  return m === 0 || n === 0 ? Number.NaN : u2 / (2 * m * n);
+};
+
+/** Average precision (scikit-learn's step definition) from dense counts; NaN without positives. */
+export const averagePrecisionStatistic: CountStatistic = ({ pos, neg }) => {
+  let m = 0;
+  for (let k = 0; k < pos.length; k++) m += pos[k] ?? 0;
+  if (m === 0) return Number.NaN;
+  let tp = 0;
+  let fp = 0;
+  let ap = 0;
+  for (let k = pos.length - 1; k >= 0; k--) {
+    const p = pos[k] ?? 0;
+    tp += p;
+    fp += neg[k] ?? 0;
+    if (p > 0) ap += (p / m) * (tp / (tp + fp));
+  }
+  return ap;
+};
+
+/** The threshold metrics a cut-off gives. */
+export type ThresholdMetric = 'sensitivity' | 'specificity' | 'ppv' | 'npv' | 'alertRate';
+
+/**
+ * A threshold metric at score ≥ cuts[s] (one cut per score; NaN for a score without one).
+ *
+ * @example proportionStatistic('sensitivity', [5]); // sensitivity of NEWS2 ≥ 5
+ */
+export function proportionStatistic(metric: ThresholdMetric, cuts: readonly (number | null)[]): CountStatistic {
+  return (c, s) => {
+    const cut = cuts[s];
+    if (cut === null || cut === undefined) return Number.NaN;
+    const { m, n } = totals(c);
+    const { tp, fp } = alertsAt(c, cut);
+    const fn = m - tp;
+    const tn = n - fp;
+    const ratio = (a: number, b: number): number => (b === 0 ? Number.NaN : a / b);
+    switch (metric) {
+      case 'sensitivity':
+        return ratio(tp, m);
+      case 'specificity':
+        return ratio(tn, n);
+      case 'ppv':
+        return ratio(tp, tp + fp);
+      case 'npv':
+        return ratio(tn, tn + fn);
+      default:
+        return ratio(tp + fp, m + n);
+    }
+  };
+}
+
+/**
+ * The observed risk among sets whose score lies in ranges[s] = [lo, hi] (inclusive); NaN with no such set.
+ */
+export function riskInRangeStatistic(ranges: readonly (readonly [number, number] | null)[]): CountStatistic {
+  return (c, s) => {
+    const range = ranges[s];
+    if (range === null || range === undefined) return Number.NaN;
+    let events = 0;
+    let sets = 0;
+    for (let k = 0; k < c.values.length; k++) {
+      const v = c.values[k] ?? NaN;
+      if (v < range[0] || v > range[1]) continue;
+      events += c.pos[k] ?? 0;
+      sets += (c.pos[k] ?? 0) + (c.neg[k] ?? 0);
+    }
+    return sets === 0 ? Number.NaN : events / sets;
+  };
+}
+
+/**
+ * Observed / expected events. For a probability (`probabilistic[s]`), expected = Σ p. For a points score,
+ * expected = Σ over score values of the group's sets × the observed risk at that value in every group together
+ * (indirect standardisation): O/E above 1 means more events than the same scores bring elsewhere — miscalibration
+ * of the score in this group. Overall it is 1 by construction, and never reported as a finding.
+ */
+export function observedExpectedStatistic(probabilistic: readonly boolean[]): CountStatistic {
+  return (c, s) => {
+    let observed = 0;
+    let expected = 0;
+    for (let k = 0; k < c.values.length; k++) {
+      const pos = c.pos[k] ?? 0;
+      const sets = pos + (c.neg[k] ?? 0);
+      observed += pos;
+      if (probabilistic[s] === true) expected += c.sum[k] ?? 0;
+      else {
+        const allSets = (c.all.pos[k] ?? 0) + (c.all.neg[k] ?? 0);
+        if (allSets > 0) expected += (sets * (c.all.pos[k] ?? 0)) / allSets;
+      }
+    }
+    return expected === 0 ? Number.NaN : observed / expected;
+  };
+}
+
+/**
+ * Net benefit of alerting at score ≥ cuts[s], weighed at threshold probability `pt`: TP/n − FP/n · pt/(1 − pt)
+ * (Vickers & Elkin 2006). With a model's probability and cut = pt it is the usual decision-curve point; with a
+ * points score and its clinical cut it is the net benefit of the clinical rule.
+ */
+export function netBenefitStatistic(cuts: readonly (number | null)[], pt: number): CountStatistic {
+  return (c, s) => {
+    const cut = cuts[s];
+    if (cut === null || cut === undefined) return Number.NaN;
+    const { m, n } = totals(c);
+    if (m + n === 0) return Number.NaN;
+    const { tp, fp } = alertsAt(c, cut);
+    return tp / (m + n) - (fp / (m + n)) * (pt / (1 - pt));
+  };
+}
