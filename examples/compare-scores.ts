@@ -15,10 +15,11 @@ const auc = (i: number): string => {
   return a.defined ? a.estimate.toFixed(3) : a.message;
 };
 const cmp = report.comparisons[0]?.cell;
+// The headline interval is the paired patient-clustered bootstrap (DeLong's, which ignores repeated sets, is cmp.naive).
 const difference =
-  cmp === undefined || isSuppressed(cmp) || !cmp.defined || cmp.delong.ci === null
+  cmp === undefined || isSuppressed(cmp) || !cmp.defined || cmp.ci === null
     ? 'not available'
-    : `${cmp.estimate.toFixed(3)} (DeLong 95% CI ${cmp.delong.ci.map((x) => x.toFixed(3)).join(' to ')})`;
+    : `${cmp.estimate.toFixed(3)} (clustered 95% CI ${cmp.ci.map((x) => x.toFixed(3)).join(' to ')})`;
 console.log(`Validation cohort: ${String(report.cohort.source)}`);
 console.log(`AUROC: NEWS2 ${auc(0)}, Apollo-style ${auc(1)}`);
 console.log(`NEWS2 − Apollo-style: ${difference}`);
@@ -27,5 +28,5 @@ console.log(`Markdown report: ${renderMarkdown(report).split('\n').length} lines
 // Output:
 // Validation cohort: synthetic india-apollo cohort, seed 21, generator 1.0.0
 // AUROC: NEWS2 0.859, Apollo-style 0.891
-// NEWS2 − Apollo-style: -0.031 (DeLong 95% CI -0.051 to -0.012)
-// Markdown report: 53 lines
+// NEWS2 − Apollo-style: -0.031 (clustered 95% CI -0.073 to -0.005)
+// Markdown report: 115 lines

@@ -5,7 +5,7 @@
  */
 import { isSuppressed } from '../study/disclosure.js';
 import { format, HEADLINE_METRICS, renderHeadline } from '../study/score-metrics.js';
-import type { BootstrapCell, Cell, EstimateCell, ProportionCell, UndefinedCell, ValidationReport } from './types.js';
+import type { BootstrapCell, Cell, ContrastCell, EstimateCell, ProportionCell, UndefinedCell, ValidationReport } from './types.js';
 
 const SUPPRESSED = '‹suppressed›';
 
@@ -35,6 +35,12 @@ function table(header: readonly string[], rows: readonly (readonly string[])[]):
   );
 }
 
+/** A difference with its interval and adjusted p-value. */
+function contrast(v: ContrastCell | UndefinedCell | null): string {
+  if (v === null || !v.defined) return '—';
+  return `${format.estimate({ defined: true, estimate: v.estimate, ci: v.ci })} (${pValue(v.adjustedP)})`;
+}
+
 function pValue(p: number | null): string {
   if (p === null) return '—';
   return p < 0.001 ? '<0.001' : p.toFixed(3);
@@ -53,9 +59,11 @@ export function renderMarkdown(report: ValidationReport): string {
   out.push('# Validation report', '');
   out.push(
     `Outcome: ${outcome.eventTypes === 'all' ? 'any event' : outcome.eventTypes.join(', ')} within ${outcome.horizonHours} h of an observation set. ` +
-      `Intervals: ${Math.round(level * 100)} %, DeLong and ${boot === false ? 'no bootstrap' : `patient-clustered bootstrap (B = ${boot.B}, seed ${boot.seed})`}.`,
+      `Intervals: ${Math.round(level * 100)} %, ${boot === false ? 'no bootstrap (AUROC: Obuchowski, clustered by patient)' : `patient-clustered bootstrap (B = ${boot.B}, seed ${boot.seed}; patients resampled with all their sets)`}. ` +
+      'Intervals marked naive (DeLong, Wilson) assume independent observation sets and are too narrow; they are shown for reference only.',
     '',
   );
+  for (const w of report.settings.warnings) out.push(`**Warning:** ${w}.`, '');
   out.push('## Table 1 — cohort', '');
   out.push(
     table(
@@ -90,7 +98,7 @@ export function renderMarkdown(report: ValidationReport): string {
   out.push('## Clinical thresholds', '');
   out.push(
     table(
-      ['Score', 'Threshold', 'Sensitivity', 'Specificity', 'PPV', 'Alert rate'],
+      ['Score', 'Threshold', 'Sensitivity (clustered CI)', 'Specificity', 'PPV', 'NPV', 'Alert rate'],
       report.scores.flatMap((s) =>
         s.thresholds.map((t) => [
           s.name,
@@ -98,25 +106,74 @@ export function renderMarkdown(report: ValidationReport): string {
           cell(t.sensitivity, (x) => est(x)),
           cell(t.specificity, (x) => est(x)),
           cell(t.ppv, (x) => est(x)),
-          cell(t.alertRate, (x) => (x.defined ? format.number(x.estimate) : '—')),
+          cell(t.npv, (x) => est(x)),
+          cell(t.alertRate, (x) => est(x)),
         ]),
       ),
     ),
     '',
   );
+  const pointsScores = report.scores.filter((s) => s.observedRisk !== null);
+  if (pointsScores.length > 0) {
+    out.push('## Calibration of points scores: observed risk by score value', '');
+    out.push(
+      `A points score has no probabilities; its calibration is the observed risk at each score value (sparse top values pooled until a range holds ${report.settings.pooling.minEvents} events and ${report.settings.pooling.minNonEvents} non-events), with clustered intervals.`,
+      '',
+    );
+    out.push(
+      table(
+        ['Score', 'Score values', 'Sets', 'Events', 'Observed risk (clustered CI)'],
+        pointsScores.flatMap((s) =>
+          (s.observedRisk ?? []).map((r) => [
+            s.name,
+            r.scores[0] === r.scores[1] ? format.number(r.scores[0], 0) : `${format.number(r.scores[0], 0)}–${format.number(r.scores[1], 0)}`,
+            cell(r.cell, (x) => format.number(x.sets, 0)),
+            cell(r.cell, (x) => format.number(x.events, 0)),
+            cell(r.cell, (x) => est(x.risk)),
+          ]),
+        ),
+      ),
+      '',
+    );
+  }
+  const rules = report.scores.flatMap((s) => s.netBenefit.map((nb) => ({ score: s.name, ...nb })));
+  if (rules.length > 0) {
+    out.push('## Net benefit of each alerting rule', '');
+    out.push(
+      table(
+        ['Score', 'Rule', 'pₜ', 'Net benefit (clustered CI)', 'Treat all'],
+        rules.map((r) => [
+          r.score,
+          r.rule,
+          format.number(r.threshold, 2),
+          cell(r.cell, (x) => est(x.netBenefit)),
+          cell(r.cell, (x) => format.number(x.treatAll, 4)),
+        ]),
+      ),
+      '',
+    );
+  }
   if (report.comparisons.length > 0) {
     out.push('## Paired comparisons (ΔAUROC = first − second)', '');
     out.push(
       table(
-        ['Scores', 'ΔAUROC', 'DeLong CI', 'p', 'Bootstrap CI'],
+        ['Scores', 'ΔAUROC', 'Clustered CI', 'p (clustered)', 'DeLong CI (naive)', 'DeLong p (naive)'],
         report.comparisons.map((cmp) => [
           `${cmp.a} − ${cmp.b}`,
           cell(cmp.cell, (x) => (x.defined ? format.number(x.estimate) : '—')),
-          cell(cmp.cell, (x) => (x.defined ? format.interval(x.delong.ci).trim() : '—')),
-          cell(cmp.cell, (x) => (x.defined ? pValue(x.delong.p) : '—')),
-          cell(cmp.cell, (x) => (x.defined ? est(x.bootstrap, false) : '—')),
+          cell(cmp.cell, (x) => (x.defined ? format.interval(x.ci).trim() || '—' : '—')),
+          cell(cmp.cell, (x) => (x.defined ? pValue(x.p) : '—')),
+          cell(cmp.cell, (x) => (x.defined ? format.interval(x.naive.ci).trim() : '—')),
+          cell(cmp.cell, (x) => (x.defined ? pValue(x.naive.p) : '—')),
         ]),
       ),
+      '',
+    );
+  }
+  if (report.subgroups.length > 0) {
+    const m = report.settings.multiplicity;
+    out.push(
+      `Subgroup differences from the reference group are paired (patients resampled once with all their sets); p-values are ${m.method}-adjusted over all ${m.contrasts} contrasts of this report. O/E compares a group's events with those the same scores bring in everyone (points scores) or with the model's probabilities.`,
       '',
     );
   }
@@ -129,7 +186,7 @@ export function renderMarkdown(report: ValidationReport): string {
           'Patients',
           'Patients with an event',
           'Positive sets',
-          ...ids.flatMap((id) => [`${id} AUROC`, `Δ vs reference`, `${id} sensitivity`, `Δ vs reference`]),
+          ...ids.flatMap((id) => [`${id} AUROC`, 'Δ (adj. p)', `${id} sensitivity`, 'Δ (adj. p)', `${id} O/E`, 'Δ (adj. p)']),
         ],
         sg.groups.map((g) => [
           g.group,
@@ -139,22 +196,26 @@ export function renderMarkdown(report: ValidationReport): string {
           ...ids.flatMap((id) => {
             const v = g.scores[id] ?? null;
             return [
-              cell(v, (x) => (x.auroc.defined ? format.number(x.auroc.estimate) : '—')),
-              cell(v, (x) => est(x.differenceFromReference.auroc)),
-              cell(v, (x) => (x.sensitivity.value.defined ? format.number(x.sensitivity.value.estimate) : '—')),
-              cell(v, (x) => est(x.differenceFromReference.sensitivity)),
+              cell(v, (x) => est(x.auroc)),
+              cell(v, (x) => contrast(x.differenceFromReference.auroc)),
+              cell(v, (x) => est(x.sensitivity.value)),
+              cell(v, (x) => contrast(x.differenceFromReference.sensitivity)),
+              cell(v, (x) => est(x.observedExpected)),
+              cell(v, (x) => contrast(x.differenceFromReference.observedExpected)),
             ];
           }),
         ]),
       ),
       '',
     );
+    const notes = sg.groups.filter((g) => g.precision !== null);
+    if (notes.length > 0) out.push(`Precision: ${notes.map((g) => `${g.group} — ${g.precision}`).join('; ')}.`, '');
   }
   if (report.units.length > 0) {
     out.push('## Other units of analysis', '');
     out.push(
       table(
-        ['Unit', ...ids.map((id) => `${id} AUROC (DeLong CI)`)],
+        ['Unit', ...ids.map((id) => `${id} AUROC (clustered CI, Obuchowski)`)],
         report.units.map((u) => [u.unit, ...ids.map((id) => cell(u.scores[id] ?? null, (x) => est(x.auroc)))]),
       ),
       '',

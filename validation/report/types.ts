@@ -37,8 +37,19 @@ export interface EstimateCell {
   readonly ci: Ci;
 }
 
-/** A proportion with its Wilson interval. */
-export type ProportionCell = EstimateCell | UndefinedCell;
+/**
+ * A proportion: `ci` is the patient-clustered interval (the headline; null without a bootstrap), `naiveCi` the Wilson
+ * interval, which assumes independent observation sets and is kept for reference only.
+ */
+export interface ClusteredProportion {
+  readonly defined: true;
+  readonly estimate: number;
+  readonly ci: Ci;
+  readonly naiveCi: Ci;
+}
+
+/** A proportion with its clustered and naive intervals, or why it is undefined. */
+export type ProportionCell = ClusteredProportion | UndefinedCell;
 
 /** Units of analysis reported beside every observation set. */
 export type UnitName = 'first' | 'highest-24h';
@@ -67,6 +78,23 @@ export interface ReportSettings {
   readonly recalibration: { readonly folds: number; readonly seed: number };
   readonly netBenefitThresholds: readonly number[];
   readonly skinToneBands: readonly SkinToneBand[];
+  /** How every headline interval was made, and what the naive intervals beside them assume. */
+  readonly intervals: IntervalSettings;
+  /** How sparse score values were pooled for the observed risk per score value. */
+  readonly pooling: { readonly minEvents: number; readonly minNonEvents: number };
+  /** The subgroup contrasts and how their multiplicity was handled. */
+  readonly multiplicity: { readonly contrasts: number; readonly method: 'Holm' };
+  /** Things a reader must know about the settings (e.g. too few bootstrap replicates). */
+  readonly warnings: readonly string[];
+}
+
+export interface IntervalSettings {
+  /** "patient-clustered bootstrap (percentile)", or "none" without a bootstrap. */
+  readonly method: string;
+  /** The cluster: "patient". */
+  readonly cluster: 'patient';
+  /** What the naive intervals (DeLong, Wilson) assume. */
+  readonly naive: string;
 }
 
 export interface DisclosureSummary {
@@ -96,26 +124,40 @@ export interface CohortSection {
   readonly missingness: Readonly<Record<string, number>>;
 }
 
-/** AUROC with DeLong's interval (observation level) and, when asked for, the patient-clustered bootstrap. */
+/**
+ * AUROC: `ci` is the patient-clustered bootstrap interval (the headline), `obuchowski` the analytic clustered interval
+ * beside it as a cross-check, `naive` DeLong's (assumes independent observation sets; for reference only).
+ */
 export interface AurocCell {
   readonly defined: true;
   readonly estimate: number;
+  readonly ci: Ci;
+  /** Bootstrap standard error (null without a bootstrap). */
   readonly se: number | null;
-  readonly delongCi: Ci;
-  readonly bootstrap: BootstrapCell | UndefinedCell | null;
+  readonly obuchowski: { readonly defined: true; readonly se: number; readonly ci: Ci } | UndefinedCell;
+  readonly naive: { readonly se: number | null; readonly ci: Ci };
   readonly warnings: readonly string[];
 }
 
 export interface CalibrationBinCell {
   readonly meanPredicted: number;
-  readonly observed: ProportionCell;
+  /** Observed event rate in the bin, with its Wilson interval (naive). */
+  readonly observed: EstimateCell | UndefinedCell;
   readonly n: number;
 }
 
+/**
+ * Calibration of probabilities. For a model-based score, of its own probabilities (external validation). For a
+ * points score there are no probabilities: this block is *model updating* (cross-fitted logistic recalibration) and
+ * its O/E, intercept and slope are near 0/1 by construction — never a finding; the score's calibration is
+ * `observedRisk`. Intervals here are naive (ordinary logistic SEs), except `observedExpected` (clustered).
+ */
 export interface CalibrationCell {
   readonly defined: true;
-  /** "model probability" or "cross-fitted logistic recalibration (k patient folds)". */
+  /** "model probability" or "model updating: cross-fitted logistic recalibration (k patient folds)". */
   readonly method: string;
+  /** True for a points score's recalibration: a fitted mapping, not a validation of calibration. */
+  readonly modelUpdating: boolean;
   readonly observedExpected: EstimateCell | UndefinedCell;
   readonly calibrationInTheLarge: EstimateCell | UndefinedCell;
   readonly slope: EstimateCell | UndefinedCell;
@@ -127,9 +169,11 @@ export interface CalibrationCell {
   readonly bins: readonly Cell<CalibrationBinCell>[];
 }
 
-export interface EventRateRow {
-  readonly score: number;
-  readonly cell: Cell<{ readonly n: number; readonly events: number; readonly rate: ProportionCell }>;
+/** The observed risk among sets scoring within `scores` (a score value, or pooled sparse values). */
+export interface ObservedRiskRow {
+  /** The range of score values, inclusive. */
+  readonly scores: readonly [number, number];
+  readonly cell: Cell<{ readonly sets: number; readonly events: number; readonly risk: ProportionCell }>;
 }
 
 export interface ThresholdRow {
@@ -144,9 +188,21 @@ export interface ThresholdRow {
   readonly numberNeededToEvaluate: Cell<EstimateCell | UndefinedCell>;
 }
 
-export interface NetBenefitCell {
+/** Net benefit of one alerting rule at one threshold probability. */
+export interface NetBenefitRow {
+  /** The rule, e.g. "NEWS2 ≥ 5 (medium)", or "model probability ≥ pₜ" for the decision curve of a model. */
+  readonly rule: string;
+  /** Alert when the score ≥ cut. */
+  readonly cut: number;
+  /** The threshold probability pₜ weighing false against true alerts. */
   readonly threshold: number;
-  readonly netBenefit: number;
+  readonly cell: Cell<NetBenefitCell>;
+}
+
+export interface NetBenefitCell {
+  /** TP/n − FP/n · pₜ/(1 − pₜ), with its clustered interval. */
+  readonly netBenefit: EstimateCell;
+  /** Alerting on everyone. */
   readonly treatAll: number;
   readonly treatNone: number;
 }
@@ -163,18 +219,22 @@ export interface ScoreSection {
   readonly auroc: Cell<AurocCell | UndefinedCell>;
   readonly averagePrecision: Cell<EstimateCell | UndefinedCell>;
   readonly calibration: Cell<CalibrationCell | UndefinedCell>;
-  /** Observed event rate at each score value (points scores only; null for model-based scores). */
-  readonly eventRateByScore: readonly EventRateRow[] | null;
+  /** The calibration of a points score: observed risk at each score value, sparse top values pooled (null for models). */
+  readonly observedRisk: readonly ObservedRiskRow[] | null;
   readonly thresholds: readonly ThresholdRow[];
-  readonly netBenefit: readonly Cell<NetBenefitCell>[];
+  readonly netBenefit: readonly NetBenefitRow[];
 }
 
 export interface ComparisonCell {
   readonly defined: true;
   /** AUROC(a) − AUROC(b). */
   readonly estimate: number;
-  readonly delong: { readonly se: number; readonly ci: Ci; readonly z: number | null; readonly p: number | null };
-  readonly bootstrap: BootstrapCell | UndefinedCell | null;
+  /** The paired patient-clustered bootstrap interval (the headline; null without a bootstrap). */
+  readonly ci: Ci;
+  /** Two-sided p-value from the paired bootstrap (null without one). */
+  readonly p: number | null;
+  /** Paired DeLong, which assumes independent observation sets (for reference only). */
+  readonly naive: { readonly se: number; readonly ci: Ci; readonly z: number | null; readonly p: number | null };
 }
 
 export interface ComparisonSection {
@@ -184,13 +244,31 @@ export interface ComparisonSection {
 }
 
 export interface GroupScoreCell {
+  /** AUROC in the group, with its clustered interval. */
   readonly auroc: EstimateCell | UndefinedCell;
   /** At the score's first clinical cut-off. */
-  readonly sensitivity: { readonly cut: number | null; readonly value: ProportionCell };
-  readonly calibrationInTheLarge: EstimateCell | UndefinedCell;
+  readonly sensitivity: { readonly cut: number | null; readonly value: EstimateCell | UndefinedCell };
+  /** Observed / expected events in the group: against the model's probabilities, or — for a points score — against
+   *  the observed risk at the same scores in everyone (the same score, a different risk is miscalibration). */
   readonly observedExpected: EstimateCell | UndefinedCell;
-  /** Paired patient-clustered bootstrap differences from the reference group; null for the reference itself or without a bootstrap. */
-  readonly differenceFromReference: { readonly auroc: BootstrapCell | UndefinedCell | null; readonly sensitivity: BootstrapCell | UndefinedCell | null };
+  /** Paired patient-clustered differences from the reference group, with Holm-adjusted p-values; null for the
+   *  reference itself or without a bootstrap. */
+  readonly differenceFromReference: {
+    readonly auroc: ContrastCell | UndefinedCell | null;
+    readonly sensitivity: ContrastCell | UndefinedCell | null;
+    readonly observedExpected: ContrastCell | UndefinedCell | null;
+  };
+}
+
+/** A difference from the reference group with its clustered interval and multiplicity-adjusted p-value. */
+export interface ContrastCell {
+  readonly defined: true;
+  readonly estimate: number;
+  readonly ci: readonly [number, number];
+  /** Two-sided p-value from the paired bootstrap. */
+  readonly p: number;
+  /** Holm-adjusted over every contrast of the report (`settings.multiplicity`). */
+  readonly adjustedP: number;
 }
 
 export interface GroupRow {
@@ -199,6 +277,8 @@ export interface GroupRow {
   readonly observationSets: Cell<number>;
   readonly eventPatients: Cell<number>;
   readonly positiveSets: Cell<number>;
+  /** A note when the group is too small for a precise comparison (fewer than 100 positive sets), else null. */
+  readonly precision: string | null;
   readonly scores: Readonly<Record<string, Cell<GroupScoreCell>>>;
 }
 

@@ -1,10 +1,11 @@
 /**
  * Turning metric results into report cells: the report keeps each result's contract (`defined`, `estimate`,
- * `reason`, `message`) but only the fields a reader needs.
+ * `reason`, `message`) but only the fields a reader needs. Headline intervals are the clustered ones; a naive
+ * interval (Wilson, DeLong) is kept beside it, named as such.
  */
 import { percentileInterval } from '../bootstrap/group-bootstrap.js';
 import type { Proportion } from '../stats/wilson.js';
-import type { BootstrapCell, Ci, EstimateCell, ProportionCell, UndefinedCell } from '../report/types.js';
+import type { Ci, ContrastCell, EstimateCell, ProportionCell, UndefinedCell } from '../report/types.js';
 
 /** A result of the contract, with or without an interval. */
 type Result =
@@ -20,18 +21,58 @@ export function estimateCell(r: Result): EstimateCell | UndefinedCell {
   return r.defined ? { defined: true, estimate: r.estimate, ci: r.ci ?? null } : undefinedCell(r);
 }
 
-/** A proportion with its Wilson interval. */
-export function proportionCell(p: Proportion): ProportionCell {
-  return estimateCell(p);
+/** A proportion with its clustered interval (the headline) and its Wilson interval (naive). */
+export function proportionCell(p: Proportion, clustered: Ci): ProportionCell {
+  return p.defined ? { defined: true, estimate: p.estimate, ci: clustered, naiveCi: p.ci } : undefinedCell(p);
+}
+
+/** An estimate from the data with a clustered interval, or undefined when the estimate is not a number. */
+export function clusteredCell(estimate: number, ci: Ci, why: string): EstimateCell | UndefinedCell {
+  return Number.isFinite(estimate) ? { defined: true, estimate, ci } : { defined: false, reason: 'undefined', message: `validate: ${why}` };
 }
 
 /**
- * A patient-clustered bootstrap interval of replicates around a point estimate: null when no bootstrap was run,
- * undefined when fewer than two replicates were defined.
+ * A two-sided p-value of "no difference" from paired bootstrap replicates of a difference: twice the smaller share of
+ * replicates on either side of 0 (at least 1/B). Null when fewer than two replicates are defined.
  */
-export function bootstrapCell(replicates: Float64Array | null, estimate: number, level: number): BootstrapCell | UndefinedCell | null {
-  if (replicates === null) return null;
-  const p = percentileInterval(replicates, level);
-  if (p === null) return { defined: false, reason: 'no-defined-replicates', message: 'validate: fewer than two bootstrap resamples had both outcome classes' };
-  return { defined: true, estimate, ci: p.ci, se: p.se };
+export function bootstrapP(replicates: Float64Array): number | null {
+  let below = 0;
+  let above = 0;
+  let n = 0;
+  for (const d of replicates) {
+    if (!Number.isFinite(d)) continue;
+    n++;
+    if (d <= 0) below++;
+    if (d >= 0) above++;
+  }
+  if (n < 2) return null;
+  return Math.min(1, Math.max(1 / n, (2 * Math.min(below, above)) / n));
+}
+
+/** A difference from a reference with its paired clustered interval and p-value (adjusted later), or why not. */
+export function contrastCell(replicates: Float64Array, estimate: number, level: number): ContrastCell | UndefinedCell {
+  const interval = percentileInterval(replicates, level);
+  const p = bootstrapP(replicates);
+  if (interval === null || p === null || !Number.isFinite(estimate)) {
+    return { defined: false, reason: 'no-defined-replicates', message: 'validate: fewer than two bootstrap resamples defined the difference' };
+  }
+  return { defined: true, estimate, ci: interval.ci, p, adjustedP: p };
+}
+
+/**
+ * Holm's step-down adjustment of p-values (Holm, Scand J Stat 1979): the k-th smallest of m is multiplied by
+ * (m − k + 1), then made monotone and capped at 1. Runs in O(m log m).
+ *
+ * @example holm([0.01, 0.04, 0.03]); // => [0.03, 0.06, 0.06]
+ */
+export function holm(p: readonly number[]): number[] {
+  const m = p.length;
+  const order = p.map((v, i) => ({ v, i })).sort((a, b) => a.v - b.v);
+  const out = new Array<number>(m).fill(1);
+  let running = 0;
+  order.forEach(({ v, i }, k) => {
+    running = Math.max(running, Math.min(1, (m - k) * v));
+    out[i] = running;
+  });
+  return out;
 }

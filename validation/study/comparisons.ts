@@ -1,21 +1,22 @@
 /**
- * Stage 3 of `validate`: every pair of scores compared on the same analysis rows — the difference in AUROC with
- * paired DeLong (observation level) and the paired patient-clustered bootstrap (the same resamples for both scores).
+ * Stage 3 of `validate`: every pair of scores compared on the same analysis rows — the difference in AUROC with the
+ * paired patient-clustered bootstrap (the same resamples for both scores; the headline interval and p-value) and
+ * paired DeLong beside it (which assumes independent observation sets).
  */
 import type { ScoreDefinition } from '../../scores/definition/definition.js';
-import type { Replicates } from '../bootstrap/group-bootstrap.js';
-import { pairedDifference } from '../bootstrap/group-bootstrap.js';
+import { pairedDifference, percentileInterval } from '../bootstrap/group-bootstrap.js';
 import { compareAuroc } from '../metrics/compare-auroc.js';
 import type { ComparisonSection } from '../report/types.js';
-import { bootstrapCell, undefinedCell } from './cells.js';
 import type { AnalysisSet } from './analysis-set.js';
+import { bootstrapP, undefinedCell } from './cells.js';
 import type { CellBasis, Disclosure } from './disclosure.js';
+import type { StudyIntervals } from './intervals.js';
 
 /** The comparison of each pair (a, b) with a before b in the study's order. Runs in O(pairs · n log n). */
 export function comparisons(
   scores: readonly ScoreDefinition[],
   set: AnalysisSet,
-  bootstrap: Replicates<'auroc'> | null,
+  intervals: StudyIntervals | null,
   sdc: Disclosure,
   level: number,
   basis: CellBasis,
@@ -24,16 +25,21 @@ export function comparisons(
   scores.forEach((da, a) => {
     scores.forEach((db, b) => {
       if (b <= a) return;
-      const x = set.values[a] ?? new Float64Array(0);
-      const y = set.values[b] ?? new Float64Array(0);
-      const c = compareAuroc(x, y, set.labels, { level });
-      const reps = bootstrap === null ? null : pairedDifference(bootstrap.of('auroc', 0, a), bootstrap.of('auroc', 0, b));
+      const c = compareAuroc(set.values[a] ?? new Float64Array(0), set.values[b] ?? new Float64Array(0), set.labels, { level });
+      const reps = intervals === null ? null : pairedDifference(intervals.replicates.of('auroc', 0, a), intervals.replicates.of('auroc', 0, b));
+      const interval = reps === null ? null : percentileInterval(reps, level);
       out.push({
         a: da.id,
         b: db.id,
         cell: sdc.release(
           c.defined
-            ? { defined: true, estimate: c.estimate, delong: { se: c.se, ci: c.ci, z: c.z, p: c.p }, bootstrap: bootstrapCell(reps, c.estimate, level) }
+            ? {
+                defined: true,
+                estimate: c.estimate,
+                ci: interval?.ci ?? null,
+                p: reps === null ? null : bootstrapP(reps),
+                naive: { se: c.se, ci: c.ci, z: c.z, p: c.p },
+              }
             : undefinedCell(c),
           basis,
         ),

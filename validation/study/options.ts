@@ -49,6 +49,9 @@ export interface ValidateOptions {
   netBenefitThresholds?: readonly number[];
   /** Bands of the Monk skin-tone scale for `groupBy: ['skin_tone_band']` (default Monk 1–3, 4–7, 8–10). */
   skinToneBands?: readonly SkinToneBand[];
+  /** Pooling of sparse score values for the observed risk per score value: from the top down, each range grows until
+   *  it holds `minEvents` events and `minNonEvents` non-events (default 10 and 10, so it can be released). */
+  pooling?: { minEvents?: number; minNonEvents?: number };
   /** Called with a short description before each long step. */
   onProgress?: (step: string) => void;
 }
@@ -79,6 +82,9 @@ export interface Settings {
   readonly recalibrationSeed: number;
   readonly netBenefitThresholds: readonly number[];
   readonly skinToneBands: readonly SkinToneBand[];
+  readonly pooling: { readonly minEvents: number; readonly minNonEvents: number };
+  /** What a reader must know about the settings. */
+  readonly warnings: readonly string[];
   readonly progress: (step: string) => void;
 }
 
@@ -143,6 +149,16 @@ export function resolveSettings(options: ValidateOptions): Settings {
     recalibrationSeed: boot?.seed ?? 1,
     netBenefitThresholds: thresholds,
     skinToneBands: checkBands(o.skinToneBands ?? DEFAULT_SKIN_TONE_BANDS),
+    pooling: {
+      minEvents: wholeNumber('pooling.minEvents', o.pooling?.minEvents ?? 10, 1),
+      minNonEvents: wholeNumber('pooling.minNonEvents', o.pooling?.minNonEvents ?? 10, 1),
+    },
+    warnings:
+      boot !== null && boot.B < 200
+        ? [`bootstrap with B = ${boot.B} replicates: percentile intervals are unstable below 200 (use 1000 or more for publication)`]
+        : boot === null
+          ? ['no bootstrap: only AUROC has a clustered interval (Obuchowski); the other intervals are naive (they assume independent observation sets)']
+          : [],
     progress: o.onProgress ?? (() => undefined),
   };
 }

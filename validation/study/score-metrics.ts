@@ -5,14 +5,15 @@
  * (validation/report/types.ts).
  */
 import type { ScoreDefinition } from '../../scores/definition/definition.js';
-import type { Replicates } from '../bootstrap/group-bootstrap.js';
+import { obuchowskiAuroc } from '../bootstrap/cluster.js';
 import { auroc } from '../metrics/auroc.js';
 import { calibration } from '../metrics/calibration.js';
 import { averagePrecision } from '../metrics/curves.js';
 import type { CellBasis, Disclosure, Suppressed } from './disclosure.js';
 import { isSuppressed } from './disclosure.js';
 import type { AurocCell, CalibrationCell, EstimateCell, ScoreSection, UndefinedCell } from '../report/types.js';
-import { bootstrapCell, estimateCell, proportionCell, undefinedCell } from './cells.js';
+import { estimateCell, undefinedCell } from './cells.js';
+import type { StudyIntervals } from './intervals.js';
 
 /** What a metric sees of one score. */
 export interface ScoreContext {
@@ -28,8 +29,10 @@ export interface ScoreContext {
   readonly labels: Uint8Array;
   readonly level: number;
   readonly recalibrationFolds: number;
-  /** The overall bootstrap (one group), or null when none was asked for. */
-  readonly bootstrap: Replicates<'auroc'> | null;
+  /** The patient of each analysis row (the cluster). */
+  readonly patient: Int32Array;
+  /** The overall clustered bootstrap, or null when none was asked for. */
+  readonly intervals: StudyIntervals | null;
   /** The disclosure basis of statistics over every analysis row. */
   readonly basis: CellBasis;
 }
@@ -76,17 +79,27 @@ export const format = {
 function aurocCell(ctx: ScoreContext): AurocCell | UndefinedCell {
   const a = auroc(ctx.values, ctx.labels, { level: ctx.level });
   if (!a.defined) return undefinedCell(a);
-  const reps = ctx.bootstrap === null ? null : ctx.bootstrap.of('auroc', 0, ctx.index);
-  return { defined: true, estimate: a.estimate, se: a.se, delongCi: a.ci, bootstrap: bootstrapCell(reps, a.estimate, ctx.level), warnings: a.warnings };
+  const o = obuchowskiAuroc(ctx.values, ctx.labels, ctx.patient, { level: ctx.level });
+  const obuchowski = o.defined ? { defined: true as const, se: o.se, ci: o.ci } : undefinedCell(o);
+  // Headline: the bootstrap; without one, Obuchowski's analytic clustered interval.
+  const boot = ctx.intervals?.interval('auroc', ctx.index) ?? null;
+  const ci = boot !== null ? boot.ci : o.defined ? o.ci : null;
+  const se = boot !== null ? boot.se : o.defined ? o.se : null;
+  return { defined: true, estimate: a.estimate, ci, se, obuchowski, naive: { se: a.se, ci: a.ci }, warnings: a.warnings };
 }
 
 function calibrationCell(ctx: ScoreContext, sdc: Disclosure): CalibrationCell | UndefinedCell {
   const c = calibration(ctx.probabilities, ctx.labels, { level: ctx.level });
   if (!c.defined) return undefinedCell(c);
+  const oe = ctx.intervals?.interval('oe', ctx.index) ?? null;
   return {
     defined: true,
-    method: ctx.probabilistic ? 'model probability' : `cross-fitted logistic recalibration (${ctx.recalibrationFolds} patient folds)`,
-    observedExpected: estimateCell(c.observedExpected),
+    method: ctx.probabilistic ? 'model probability' : `model updating: cross-fitted logistic recalibration (${ctx.recalibrationFolds} patient folds)`,
+    modelUpdating: !ctx.probabilistic,
+    observedExpected:
+      c.observedExpected.defined && ctx.probabilistic
+        ? { defined: true, estimate: c.observedExpected.estimate, ci: oe?.ci ?? null }
+        : estimateCell(c.observedExpected),
     calibrationInTheLarge: estimateCell(c.calibrationInTheLarge),
     slope: estimateCell(c.slope),
     brier: estimateCell(c.brier),
@@ -96,7 +109,7 @@ function calibrationCell(ctx: ScoreContext, sdc: Disclosure): CalibrationCell | 
     emax: estimateCell(c.emax),
     bins: c.binned.map((b) =>
       sdc.release(
-        { meanPredicted: b.meanPredicted, observed: proportionCell(b.observed), n: b.n },
+        { meanPredicted: b.meanPredicted, observed: estimateCell(b.observed), n: b.n },
         { counts: [b.observed.numerator, b.n - b.observed.numerator] },
       ),
     ),
@@ -105,6 +118,9 @@ function calibrationCell(ctx: ScoreContext, sdc: Disclosure): CalibrationCell | 
 
 const overall = (ctx: ScoreContext): CellBasis => ctx.basis;
 
+/** What the calibration columns show for a points score: see its observed risk per score value instead. */
+const UPDATED = 'n/a (points score: see observed risk)';
+
 /** The headline metrics, in the order of the summary table's columns. */
 export const HEADLINE_METRICS = [
   metric({
@@ -112,26 +128,31 @@ export const HEADLINE_METRICS = [
     compute: aurocCell,
     basis: overall,
     columns: [
-      { header: 'AUROC (DeLong CI)', render: (a) => (a.defined ? `${format.number(a.estimate)}${format.interval(a.delongCi)}` : '—') },
-      { header: 'Bootstrap CI', render: (a) => (a.defined && a.bootstrap !== null && a.bootstrap.defined ? format.interval(a.bootstrap.ci).trim() : '—') },
+      { header: 'AUROC (clustered CI)', render: (a) => (a.defined ? `${format.number(a.estimate)}${format.interval(a.ci)}` : '—') },
+      { header: 'Obuchowski CI', render: (a) => (a.defined && a.obuchowski.defined ? format.interval(a.obuchowski.ci).trim() : '—') },
+      { header: 'DeLong CI (naive)', render: (a) => (a.defined ? format.interval(a.naive.ci).trim() : '—') },
     ],
   }),
   metric({
     key: 'averagePrecision',
-    compute: (ctx) => estimateCell(averagePrecision(ctx.values, ctx.labels)),
+    compute: (ctx) => {
+      const ap = averagePrecision(ctx.values, ctx.labels);
+      return ap.defined ? { defined: true, estimate: ap.estimate, ci: ctx.intervals?.interval('ap', ctx.index).ci ?? null } : undefinedCell(ap);
+    },
     basis: overall,
-    columns: [{ header: 'Average precision', render: (v) => format.estimate(v) }],
+    columns: [{ header: 'Average precision (clustered CI)', render: (v) => format.estimate(v) }],
   }),
   metric({
     key: 'calibration',
     compute: calibrationCell,
     basis: overall,
     columns: [
-      { header: 'O/E', render: (c) => (c.defined ? format.estimate(c.observedExpected, 3, false) : '—') },
-      { header: 'Calibration-in-the-large', render: (c) => (c.defined ? format.estimate(c.calibrationInTheLarge) : '—') },
-      { header: 'Slope', render: (c) => (c.defined ? format.estimate(c.slope) : '—') },
+      // A points score's recalibration is model updating: its O/E, intercept and slope are true by construction.
+      { header: 'O/E (clustered CI)', render: (c) => (c.defined && !c.modelUpdating ? format.estimate(c.observedExpected) : UPDATED) },
+      { header: 'Calibration-in-the-large', render: (c) => (c.defined && !c.modelUpdating ? format.estimate(c.calibrationInTheLarge) : UPDATED) },
+      { header: 'Slope', render: (c) => (c.defined && !c.modelUpdating ? format.estimate(c.slope) : UPDATED) },
       { header: 'Brier', render: (c) => (c.defined ? format.estimate(c.brier, 4, false) : '—') },
-      { header: 'Eavg', render: (c) => (c.defined ? format.estimate(c.eavg, 4, false) : '—') },
+      { header: 'Eavg', render: (c) => (c.defined && !c.modelUpdating ? format.estimate(c.eavg, 4, false) : UPDATED) },
     ],
   }),
 ] as const;

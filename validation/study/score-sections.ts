@@ -1,24 +1,38 @@
 /**
- * Stage 2 of `validate`: one section per score — identity, the headline metrics of the registry, the observed event
- * rate by score value (points scores), threshold metrics at the clinical cut-offs and the red score, and net benefit.
+ * Stage 2 of `validate`: one section per score — identity, the headline metrics of the registry, the observed risk
+ * per (pooled) score value for points scores, threshold metrics for each alerting rule (clinical cut-offs and the
+ * red score), and the net benefit of each rule across threshold probabilities. Every interval shown first is
+ * patient-clustered (from the study's one bootstrap); naive intervals sit beside them, named as such.
  */
 import { kindOf } from '../../scores/kinds/kind-of.js';
-import { decisionCurve } from '../metrics/net-benefit.js';
-import { eventRateByScore } from '../metrics/recalibrate.js';
 import { atThreshold } from '../metrics/threshold.js';
-import type { Derivation, EstimateCell, ScoreSection, ThresholdRow, UndefinedCell } from '../report/types.js';
+import type { Ci, Derivation, NetBenefitRow, ObservedRiskRow, ScoreSection, ThresholdRow, UndefinedCell } from '../report/types.js';
+import { wilsonFor } from '../stats/wilson.js';
 import type { Proportion } from '../stats/wilson.js';
 import { estimateCell, proportionCell } from './cells.js';
 import type { Disclosure } from './disclosure.js';
+import type { AlertRule, ScoreIntervalsPlan } from './intervals.js';
+import { statName } from './intervals.js';
 import type { ScoreContext } from './score-metrics.js';
 import { headlines } from './score-metrics.js';
 
-/** A proportion released only when its numerator and complement reach the minimum. */
-function released(sdc: Disclosure, p: Proportion) {
-  return sdc.release(proportionCell(p), { counts: [p.numerator, p.denominator - p.numerator] });
+/** What the section needs beyond the headline context. */
+export interface SectionInputs {
+  readonly plan: ScoreIntervalsPlan;
+  /** Index of each rule of this score in the study's list of rules (for its bootstrap statistics). */
+  readonly ruleIndex: readonly number[];
+  /** The values alerted on, per column (scores, then red flags). */
+  readonly columns: readonly Float64Array[];
+  readonly netBenefitThresholds: readonly number[];
 }
 
-function thresholdRow(ctx: ScoreContext, sdc: Disclosure, label: string, cut: number, alerts: Float64Array): ThresholdRow {
+/** A proportion released only when its numerator and complement reach the minimum. */
+function released(sdc: Disclosure, p: Proportion, ci: Ci) {
+  return sdc.release(proportionCell(p, ci), { counts: [p.numerator, p.denominator - p.numerator] });
+}
+
+function thresholdRow(ctx: ScoreContext, sdc: Disclosure, rule: AlertRule, j: number, alerts: Float64Array): ThresholdRow {
+  const { label, cut } = rule;
   const t = atThreshold(alerts, ctx.labels, cut, { level: ctx.level });
   if (!t.defined) {
     const none: UndefinedCell = { defined: false, reason: t.reason, message: t.message };
@@ -34,33 +48,74 @@ function thresholdRow(ctx: ScoreContext, sdc: Disclosure, label: string, cut: nu
       numberNeededToEvaluate: none,
     };
   }
-  const nne: EstimateCell | UndefinedCell = estimateCell(t.numberNeededToEvaluate);
+  const ci = (metric: Parameters<typeof statName.threshold>[0]) => ctx.intervals?.interval(statName.threshold(metric, j), rule.column).ci ?? null;
   return {
     label,
     cut,
     counts: { tp: sdc.count(t.tp), fp: sdc.count(t.fp), tn: sdc.count(t.tn), fn: sdc.count(t.fn) },
-    sensitivity: released(sdc, t.sensitivity),
-    specificity: released(sdc, t.specificity),
-    ppv: released(sdc, t.ppv),
-    npv: released(sdc, t.npv),
-    alertRate: released(sdc, t.alertRate),
-    numberNeededToEvaluate: sdc.release(nne, { counts: [t.tp, t.fp] }),
+    sensitivity: released(sdc, t.sensitivity, ci('sensitivity')),
+    specificity: released(sdc, t.specificity, ci('specificity')),
+    ppv: released(sdc, t.ppv, ci('ppv')),
+    npv: released(sdc, t.npv, ci('npv')),
+    alertRate: released(sdc, t.alertRate, ci('alertRate')),
+    numberNeededToEvaluate: sdc.release(estimateCell(t.numberNeededToEvaluate), { counts: [t.tp, t.fp] }),
   };
 }
 
-/** Threshold rows: each clinical cut-off of the score, then the red score when the score has one. */
-function thresholdRows(ctx: ScoreContext, sdc: Disclosure, redFlags: Float64Array | null): ThresholdRow[] {
-  const kind = kindOf(ctx.def);
-  const rows = kind.clinicalCuts(ctx.def).map(({ label, cut }) => thresholdRow(ctx, sdc, label, cut, ctx.values));
-  const red = kind.redFlag(ctx.def);
-  if (red !== null && redFlags !== null) rows.push(thresholdRow(ctx, sdc, `red score (${red.description})`, 1, redFlags));
+/** Observed risk in each pooled range of score values, with clustered and Wilson intervals. */
+function observedRisk(ctx: ScoreContext, sdc: Disclosure, ranges: ScoreIntervalsPlan['ranges']): ObservedRiskRow[] {
+  return ranges.map((range, r) => {
+    let sets = 0;
+    let events = 0;
+    ctx.values.forEach((v, i) => {
+      if (v < range[0] || v > range[1]) return;
+      sets++;
+      events += ctx.labels[i] ?? 0;
+    });
+    const risk = proportionCell(wilsonFor('validate', events, sets, ctx.level, 'sets'), ctx.intervals?.interval(statName.risk(r), ctx.index).ci ?? null);
+    return { scores: range, cell: sdc.release({ sets, events, risk }, { counts: [events, sets - events] }) };
+  });
+}
+
+/** Net benefit of each rule of the score (and, for a model, of alerting at its own probability ≥ pₜ). */
+function netBenefitRows(ctx: ScoreContext, sdc: Disclosure, inputs: SectionInputs): NetBenefitRow[] {
+  const rows: NetBenefitRow[] = [];
+  const n = ctx.labels.length;
+  if (n === 0) return rows;
+  let events = 0;
+  for (const y of ctx.labels) events += y;
+  const prevalence = events / n;
+  const add = (rule: string, cut: number, column: number, pt: number, stat: string) => {
+    const alerts = inputs.columns[column] ?? new Float64Array(0);
+    const ci = ctx.intervals?.interval(stat, column).ci ?? null;
+    const treatAll = prevalence - (1 - prevalence) * (pt / (1 - pt));
+    const cell = { netBenefit: { defined: true as const, estimate: nbAt(alerts, ctx.labels, cut, pt), ci }, treatAll, treatNone: 0 };
+    rows.push({ rule, cut, threshold: pt, cell: sdc.release(cell, ctx.basis) });
+  };
+  inputs.netBenefitThresholds.forEach((pt, i) => {
+    if (kindOf(ctx.def).probabilistic) add('model probability ≥ pₜ', pt, ctx.index, pt, statName.decisionCurve(i));
+    inputs.plan.rules.forEach((rule, k) => add(rule.label, rule.cut, rule.column, pt, statName.netBenefit(inputs.ruleIndex[k] ?? -1, i)));
+  });
   return rows;
+}
+
+/** Net benefit of alerting at value ≥ cut, weighed at pₜ: TP/n − FP/n · pₜ/(1 − pₜ). */
+function nbAt(values: Float64Array, labels: Uint8Array, cut: number, pt: number): number {
+  let tp = 0;
+  let fp = 0;
+  values.forEach((v, i) => {
+    if (v < cut) return;
+    if (labels[i] === 1) tp++;
+    else fp++;
+  });
+  const n = values.length;
+  return tp / n - (fp / n) * (pt / (1 - pt));
 }
 
 /**
  * The section of one score. Runs in O(n log n) for the metrics plus the calibration smooth.
  */
-export function scoreSection(ctx: ScoreContext, sdc: Disclosure, redFlags: Float64Array | null, netBenefitThresholds: readonly number[]): ScoreSection {
+export function scoreSection(ctx: ScoreContext, sdc: Disclosure, inputs: SectionInputs): ScoreSection {
   const { def } = ctx;
   const kind = kindOf(def);
   const provenance = kind.provenance(def);
@@ -71,19 +126,11 @@ export function scoreSection(ctx: ScoreContext, sdc: Disclosure, redFlags: Float
     ...(provenance.illustrative ? { illustrative: true as const } : {}),
     ...(provenance.derivation !== null ? { derivation: provenance.derivation as Derivation } : {}),
   };
-  const rates = kind.probabilistic ? null : eventRateByScore(ctx.values, ctx.labels, { level: ctx.level });
-  const curve = decisionCurve(ctx.probabilities, ctx.labels, { thresholds: netBenefitThresholds });
   return {
     ...identity,
     ...headlines(ctx, sdc),
-    eventRateByScore:
-      rates === null || !rates.defined
-        ? null
-        : rates.rows.map((r) => ({
-            score: r.score,
-            cell: sdc.release({ n: r.n, events: r.events, rate: proportionCell(r.rate) }, { counts: [r.events, r.n - r.events] }),
-          })),
-    thresholds: thresholdRows(ctx, sdc, redFlags),
-    netBenefit: curve.defined ? curve.points.map((nb) => sdc.release(nb, ctx.basis)) : [],
+    observedRisk: kind.probabilistic ? null : observedRisk(ctx, sdc, inputs.plan.ranges),
+    thresholds: inputs.plan.rules.map((rule, k) => thresholdRow(ctx, sdc, rule, inputs.ruleIndex[k] ?? -1, inputs.columns[rule.column] ?? new Float64Array(0))),
+    netBenefit: netBenefitRows(ctx, sdc, inputs),
   };
 }

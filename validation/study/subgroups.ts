@@ -4,16 +4,17 @@
  */
 import type { Table } from 'apache-arrow';
 import { kindOf } from '../../scores/kinds/kind-of.js';
-import { groupBootstrap, pairedDifference } from '../bootstrap/group-bootstrap.js';
-import { aucStatistic, proportionStatistic } from '../bootstrap/count-statistics.js';
+import { obuchowskiAuroc } from '../bootstrap/cluster.js';
+import type { Replicates } from '../bootstrap/group-bootstrap.js';
+import { groupBootstrap, pairedDifference, percentileInterval } from '../bootstrap/group-bootstrap.js';
+import { aucStatistic, observedExpectedStatistic, proportionStatistic } from '../bootstrap/count-statistics.js';
 import { auroc } from '../metrics/auroc.js';
-import { calibration } from '../metrics/calibration.js';
 import { atThreshold } from '../metrics/threshold.js';
-import type { EstimateCell, GroupRow, GroupScoreCell, SkinToneBand, SubgroupSection, UndefinedCell } from '../report/types.js';
+import type { Ci, EstimateCell, GroupRow, GroupScoreCell, SkinToneBand, SubgroupSection, UndefinedCell } from '../report/types.js';
 import type { AnalysisSet } from './analysis-set.js';
 import { columnValues } from './analysis-set.js';
 import { arqueroTable } from './columns.js';
-import { bootstrapCell, estimateCell, proportionCell, undefinedCell } from './cells.js';
+import { clusteredCell, contrastCell, holm, undefinedCell } from './cells.js';
 import type { Settings } from './options.js';
 
 /** The band of a Monk skin tone, or null. */
@@ -38,41 +39,52 @@ function groupLabels(column: string, set: AnalysisSet, patients: Table | undefin
   });
 }
 
-/** The metrics of one score on one group's rows. */
-interface GroupStats {
-  readonly auroc: EstimateCell | UndefinedCell;
-  readonly sensitivity: ReturnType<typeof proportionCell>;
-  readonly calibrationInTheLarge: EstimateCell | UndefinedCell;
-  readonly observedExpected: EstimateCell | UndefinedCell;
+/** A contrast whose p-value is adjusted for multiplicity once every contrast of the report is known. */
+export interface PendingContrast {
+  p: number;
+  adjustedP: number;
 }
 
-function groupStats(set: AnalysisSet, rows: readonly number[], s: number, cut: number | null, level: number): GroupStats {
+/** AUROC, sensitivity at the first cut and O/E of score `s` in group `g`: point estimates with clustered intervals. */
+function groupScore(set: AnalysisSet, rows: readonly number[], s: number, cut: number | null, level: number, reps: Replicates<GroupStat>, g: number) {
   const values = set.values[s] ?? new Float64Array(0);
-  const probabilities = set.probabilities[s] ?? new Float64Array(0);
   const x = rows.map((k) => values[k] ?? Number.NaN);
   const y = rows.map((k) => set.labels[k] ?? 0);
+  const interval = (stat: GroupStat): Ci => (reps.B === 0 ? null : (percentileInterval(reps.of(stat, g, s), level)?.ci ?? null));
   const a = auroc(x, y, { level });
+  const o =
+    reps.B === 0
+      ? obuchowskiAuroc(
+          x,
+          y,
+          rows.map((k) => set.patient[k] ?? -1),
+          { level },
+        )
+      : null;
+  const aurocCi = o === null ? interval('auroc') : o.defined ? o.ci : null;
   const t = cut === null ? null : atThreshold(x, y, cut, { level });
-  const cal = calibration(
-    rows.map((k) => probabilities[k] ?? Number.NaN),
-    y,
-    { level },
-  );
   return {
-    auroc: estimateCell(a.defined ? { defined: true, estimate: a.estimate, ci: a.ci } : a),
+    auroc: a.defined ? { defined: true as const, estimate: a.estimate, ci: aurocCi } : undefinedCell(a),
     sensitivity:
       t === null
-        ? { defined: false, reason: 'no-cut', message: 'validate: the score has no clinical cut-off' }
-        : t.defined
-          ? proportionCell(t.sensitivity)
-          : undefinedCell(t),
-    calibrationInTheLarge: cal.defined ? estimateCell(cal.calibrationInTheLarge) : undefinedCell(cal),
-    observedExpected: cal.defined ? estimateCell(cal.observedExpected) : undefinedCell(cal),
+        ? undefinedCell({ reason: 'no-cut', message: 'validate: the score has no clinical cut-off' })
+        : !t.defined
+          ? undefinedCell(t)
+          : t.sensitivity.defined
+            ? { defined: true as const, estimate: t.sensitivity.estimate, ci: interval('sensitivity') }
+            : undefinedCell(t.sensitivity),
+    observedExpected: clusteredCell(reps.estimate('oe', g, s), interval('oe'), 'no expected events in the group'),
   };
 }
 
+/** The statistics of the subgroup bootstrap. */
+type GroupStat = 'auroc' | 'sensitivity' | 'oe';
+
+/** Fewer positive sets than this: the group's comparisons are reported with a precision note. */
+export const PRECISE_EVENTS = 100;
+
 /** One grouping column's section. Runs in O(n log n · groups · scores) plus the bootstrap. */
-function subgroupSection(column: string, settings: Settings, set: AnalysisSet): SubgroupSection {
+function subgroupSection(column: string, settings: Settings, set: AnalysisSet, contrasts: PendingContrast[]): SubgroupSection {
   const { scores, level, disclosure: sdc } = settings;
   const byRow = groupLabels(column, set, settings.cohort.patients, settings.skinToneBands);
   const names = [...new Set(set.rows.map((i) => byRow[i] ?? null).filter((g): g is string => g !== null))].sort();
@@ -80,6 +92,11 @@ function subgroupSection(column: string, settings: Settings, set: AnalysisSet): 
     const g = byRow[i];
     return g === null || g === undefined ? names.length : names.indexOf(g);
   });
+  if (names.length < 2) {
+    throw new RangeError(
+      `validate: option "groupBy" names "${column}", which has ${names.length === 0 ? 'no values' : `one level ("${names[0]}")`} among the analysed sets; a comparison needs at least two groups.`,
+    );
+  }
   const members: number[][] = names.map(() => []);
   group.forEach((g, k) => members[g]?.push(k));
   const patientsIn = members.map((ks) => new Set(ks.map((k) => set.patient[k])).size);
@@ -91,55 +108,64 @@ function subgroupSection(column: string, settings: Settings, set: AnalysisSet): 
   if (ref < 0) throw new RangeError(`validate: option "reference.${column}" names "${reference}", which is not a group (${names.join(', ')}).`);
   const cuts = scores.map((d) => kindOf(d).clinicalCuts(d)[0]?.cut ?? null);
   const boot = settings.bootstrap;
-  const reps =
-    boot === null
-      ? null
-      : groupBootstrap({
-          scores: set.values,
-          labels: set.labels,
-          patient: set.patient,
-          patients: set.patients,
-          group,
-          groups: names.length + 1,
-          statistics: { auroc: aucStatistic, sensitivity: proportionStatistic('sensitivity', cuts) },
-          B: boot.B,
-          seed: boot.seed,
-          keep: cuts.map((c) => (c === null ? [] : [c])),
-        });
-  // Each group's statistics per score, computed once (the reference's are reused for every difference).
-  const stats = members.map((ks) => scores.map((_, s) => groupStats(set, ks, s, cuts[s] ?? null, level)));
+  // Without a bootstrap (B = 0) the same call still gives the point estimates.
+  const reps = groupBootstrap<GroupStat>({
+    scores: set.values,
+    labels: set.labels,
+    patient: set.patient,
+    patients: set.patients,
+    group,
+    groups: names.length + 1,
+    statistics: {
+      auroc: aucStatistic,
+      sensitivity: proportionStatistic('sensitivity', cuts),
+      oe: observedExpectedStatistic(scores.map((d) => kindOf(d).probabilistic)),
+    },
+    B: boot?.B ?? 0,
+    seed: boot?.seed ?? 1,
+    keep: cuts.map((c) => (c === null ? [] : [c])),
+  });
+  // Each group's estimates per score, computed once (the reference's are reused for every difference).
+  const stats = members.map((ks, g) => scores.map((_, s) => groupScore(set, ks, s, cuts[s] ?? null, level, reps, g)));
   const groups = names.map((name, g): GroupRow => {
     const gBasis = { patients: patientsIn[g] ?? 0, events: eventsIn[g] ?? 0 };
     const gEventBasis = { patients: eventPatientsIn[g] ?? 0, events: eventsIn[g] ?? 0 };
     const perScore = scores.map((d, s) => {
-      const own = stats[g]?.[s] ?? groupStats(set, [], s, cuts[s] ?? null, level);
+      const own = stats[g]?.[s] ?? groupScore(set, [], s, cuts[s] ?? null, level, reps, g);
       const base = stats[ref]?.[s];
-      const difference = (
-        stat: 'auroc' | 'sensitivity',
-        estimate: EstimateCell | UndefinedCell | undefined,
-        refEstimate: EstimateCell | UndefinedCell | undefined,
-      ) => {
-        if (g === ref || reps === null || estimate === undefined || refEstimate === undefined || !estimate.defined || !refEstimate.defined) return null;
-        return bootstrapCell(pairedDifference(reps.of(stat, g, s), reps.of(stat, ref, s)), estimate.estimate - refEstimate.estimate, level);
+      const difference = (stat: GroupStat, estimate: EstimateCell | UndefinedCell, refEstimate: EstimateCell | UndefinedCell | undefined) => {
+        if (g === ref || boot === null || refEstimate === undefined || !estimate.defined || !refEstimate.defined) return null;
+        const cell = contrastCell(pairedDifference(reps.of(stat, g, s), reps.of(stat, ref, s)), estimate.estimate - refEstimate.estimate, level);
+        if (cell.defined) {
+          const pending = { ...cell };
+          contrasts.push(pending);
+          return pending;
+        }
+        return cell;
       };
       const cell: GroupScoreCell = {
         auroc: own.auroc,
         sensitivity: { cut: cuts[s] ?? null, value: own.sensitivity },
-        calibrationInTheLarge: own.calibrationInTheLarge,
         observedExpected: own.observedExpected,
         differenceFromReference: {
           auroc: difference('auroc', own.auroc, base?.auroc),
           sensitivity: difference('sensitivity', own.sensitivity, base?.sensitivity),
+          observedExpected: difference('oe', own.observedExpected, base?.observedExpected),
         },
       };
       return [d.id, sdc.release(cell, gEventBasis)] as const;
     });
+    const events = eventsIn[g] ?? 0;
     return {
       group: name,
       patients: sdc.count(patientsIn[g] ?? 0),
       observationSets: sdc.release(members[g]?.length ?? 0, gBasis),
       eventPatients: sdc.count(eventPatientsIn[g] ?? 0),
-      positiveSets: sdc.release(eventsIn[g] ?? 0, gEventBasis),
+      positiveSets: sdc.release(events, gEventBasis),
+      precision:
+        events < PRECISE_EVENTS
+          ? `fewer than ${PRECISE_EVENTS} positive sets: estimates and differences for this group are imprecise (see their intervals)`
+          : null,
       scores: Object.fromEntries(perScore),
     };
   });
@@ -147,9 +173,16 @@ function subgroupSection(column: string, settings: Settings, set: AnalysisSet): 
 }
 
 /** Every grouping column's section. */
-export function subgroups(settings: Settings, set: AnalysisSet): SubgroupSection[] {
-  return settings.groupBy.map((column) => {
+export function subgroups(settings: Settings, set: AnalysisSet): { sections: SubgroupSection[]; contrasts: number } {
+  const contrasts: PendingContrast[] = [];
+  const sections = settings.groupBy.map((column) => {
     settings.progress(`subgroups by ${column}`);
-    return subgroupSection(column, settings, set);
+    return subgroupSection(column, settings, set, contrasts);
   });
+  // Holm over every contrast of the report: groups × scores × (AUROC, sensitivity, O/E).
+  const adjusted = holm(contrasts.map((c) => c.p));
+  contrasts.forEach((c, i) => {
+    c.adjustedP = adjusted[i] ?? 1;
+  });
+  return { sections, contrasts: contrasts.length };
 }

@@ -1,9 +1,10 @@
 /**
  * Stage 5 of `validate`: other units of analysis — the same analysis rows thinned to the first set per encounter, or
- * to each score's highest set per encounter per 24 h (from the encounter's first set) — reported beside every set.
+ * to each score's highest set per encounter per 24 h (from the encounter's first set) — reported beside every set,
+ * with Obuchowski's interval clustered by patient.
  */
 import type { ScoreDefinition } from '../../scores/definition/definition.js';
-import { auroc } from '../metrics/auroc.js';
+import { obuchowskiAuroc } from '../bootstrap/cluster.js';
 import type { UnitName, UnitSection } from '../report/types.js';
 import type { AnalysisSet } from './analysis-set.js';
 import { columnValues } from './analysis-set.js';
@@ -45,9 +46,10 @@ export function units(asked: readonly UnitName[], scores: readonly ScoreDefiniti
         const ks = chosenRows(unit, set, s, encounterOf, timeOf);
         const values = set.values[s] ?? new Float64Array(0);
         const y = ks.map((k) => set.labels[k] ?? 0);
-        const a = auroc(
+        const a = obuchowskiAuroc(
           ks.map((k) => values[k] ?? Number.NaN),
           y,
+          ks.map((k) => set.patient[k] ?? -1),
           { level },
         );
         const events = y.reduce((t, v) => t + v, 0);

@@ -7,21 +7,21 @@
  *
  * The report is a versioned, JSON-serialisable object (schema `ewskit.report/2`, docs/report.md) holding aggregates only.
  */
-import { BOOTSTRAP_RESOLUTION, groupBootstrap } from '../bootstrap/group-bootstrap.js';
-import { aucStatistic } from '../bootstrap/count-statistics.js';
+import { BOOTSTRAP_RESOLUTION } from '../bootstrap/group-bootstrap.js';
 import type { ReportSettings, ValidationReport } from '../report/types.js';
 import { REPORT_SCHEMA } from '../report/types.js';
 import { kindOf } from '../../scores/kinds/kind-of.js';
 import { analysisSet } from './analysis-set.js';
 import { cohortTable } from './cohort-table.js';
 import { comparisons } from './comparisons.js';
+import { bootstrapColumns, planIntervals, studyIntervals } from './intervals.js';
 import type { Settings, ValidateOptions } from './options.js';
 import { resolveSettings } from './options.js';
 import { scoreSection } from './score-sections.js';
 import { subgroups } from './subgroups.js';
 import { units } from './units.js';
 
-function reportSettings(s: Settings): ReportSettings {
+function reportSettings(s: Settings, contrasts: number): ReportSettings {
   return {
     scores: s.scores.map((d) => ({ id: d.id, name: d.name, version: d.version, kind: d.kind })),
     outcome: { horizonHours: s.horizonHours, eventTypes: s.outcome.eventTypes ?? 'all', unit: 'observation set', otherUnits: s.units },
@@ -39,6 +39,14 @@ function reportSettings(s: Settings): ReportSettings {
     recalibration: { folds: s.recalibrationFolds, seed: s.recalibrationSeed },
     netBenefitThresholds: s.netBenefitThresholds,
     skinToneBands: s.skinToneBands,
+    intervals: {
+      method: s.bootstrap === null ? 'none (AUROC: Obuchowski, clustered by patient)' : 'patient-clustered bootstrap (percentile)',
+      cluster: 'patient',
+      naive: 'DeLong and Wilson intervals assume independent observation sets: too narrow with repeated sets per patient; for reference only',
+    },
+    pooling: s.pooling,
+    multiplicity: { contrasts, method: 'Holm' },
+    warnings: s.warnings,
   };
 }
 
@@ -53,29 +61,20 @@ function reportSettings(s: Settings): ReportSettings {
  */
 export function validate(options: ValidateOptions): ValidationReport {
   const settings = resolveSettings(options);
-  const { scores, level, disclosure: sdc, bootstrap, progress } = settings;
+  const { scores, level, disclosure: sdc, progress } = settings;
   const set = analysisSet(settings);
 
-  // The overall bootstrap (one group): AUROC of every score from the same resamples, so differences are paired.
-  let overall = null;
-  if (bootstrap !== null) {
-    progress(`cluster bootstrap (B = ${bootstrap.B}) over ${set.patients.toLocaleString('en-GB')} patients`);
-    overall = groupBootstrap({
-      scores: set.values,
-      labels: set.labels,
-      patient: set.patient,
-      patients: set.patients,
-      group: new Int32Array(set.rows.length),
-      groups: 1,
-      statistics: { auroc: aucStatistic },
-      B: bootstrap.B,
-      seed: bootstrap.seed,
-    });
-  }
+  // The overall bootstrap: every headline interval of every score from the same resamples of patients.
+  const plans = planIntervals(scores, set, settings);
+  const intervals = studyIntervals(settings, set, plans);
+  const columns = bootstrapColumns(set);
+  let nextRule = 0;
 
   progress('metrics per score');
-  const scoreSections = scores.map((def, s) =>
-    scoreSection(
+  const scoreSections = scores.map((def, s) => {
+    const plan = plans[s] ?? { rules: [], ranges: [] };
+    const ruleIndex = plan.rules.map(() => nextRule++);
+    return scoreSection(
       {
         def,
         index: s,
@@ -83,28 +82,28 @@ export function validate(options: ValidateOptions): ValidationReport {
         probabilities: set.probabilities[s] ?? new Float64Array(0),
         probabilistic: kindOf(def).probabilistic,
         labels: set.labels,
+        patient: set.patient,
         level,
         recalibrationFolds: settings.recalibrationFolds,
-        bootstrap: overall,
+        intervals,
         basis: set.basis,
       },
       sdc,
-      set.redFlags[s] ?? null,
-      settings.netBenefitThresholds,
-    ),
-  );
-  const pairs = comparisons(scores, set, overall, sdc, level, set.basis);
+      { plan, ruleIndex, columns, netBenefitThresholds: settings.netBenefitThresholds },
+    );
+  });
+  const pairs = comparisons(scores, set, intervals, sdc, level, set.basis);
   const groups = subgroups(settings, set);
   const other = units(settings.units, scores, set, sdc, level);
   const cohort = cohortTable(settings, set);
   return {
     schema: REPORT_SCHEMA,
-    settings: reportSettings(settings),
+    settings: reportSettings(settings, groups.contrasts),
     disclosure: sdc.summary(),
     cohort,
     scores: scoreSections,
     comparisons: pairs,
-    subgroups: groups,
+    subgroups: groups.sections,
     units: other,
   };
 }

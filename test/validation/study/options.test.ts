@@ -53,9 +53,13 @@ describe('validate(options): policies with documented defaults', () => {
       groupBy: ['skin_tone_band'],
       disclosure: false,
     });
-    expect(report.scores[0]?.netBenefit).toHaveLength(1);
-    expect(report.scores[0]?.netBenefit[0]).toMatchObject({ threshold: 0.03 });
-    expect(report.scores[0]?.calibration).toMatchObject({ method: 'cross-fitted logistic recalibration (3 patient folds)' });
+    // One threshold probability × NEWS2's three alerting rules (≥ 5, ≥ 7, red score).
+    expect(report.scores[0]?.netBenefit.map((r) => [r.cut, r.threshold])).toEqual([
+      [5, 0.03],
+      [7, 0.03],
+      [1, 0.03],
+    ]);
+    expect(report.scores[0]?.calibration).toMatchObject({ method: 'model updating: cross-fitted logistic recalibration (3 patient folds)' });
     expect(report.subgroups[0]?.groups.map((g) => g.group)).toEqual(['Monk 1–5', 'Monk 6–10']);
   });
 });
