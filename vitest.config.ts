@@ -11,6 +11,6 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     env: { TZ: 'UTC' },
-    testTimeout: 60_000,
+    testTimeout: 300_000,
   },
 });

@@ -1,0 +1,98 @@
+/**
+ * A coverage simulation of the report's intervals: many seeded cohorts from the generator, each validated as a user
+ * would, and the truth from one very large cohort. For each interval — AUROC and sensitivity at NEWS2 ≥ 5, clustered
+ * (headline) against naive (DeLong, Wilson) — the share of cohorts whose 95 % interval holds the truth. Shared by the
+ * benchmark (`bench/coverage.bench.ts`, 200 cohorts) and the test (fewer cohorts).
+ */
+import { news2 } from '../scores/catalogue/news2.js';
+import { auroc } from '../validation/metrics/auroc.js';
+import { atThreshold } from '../validation/metrics/threshold.js';
+import { generateCohort } from '../validation/cohort/generate.js';
+import { isSuppressed } from '../validation/study/disclosure.js';
+import { validate } from '../validation/study/validate.js';
+import { scoreTable } from '../scores/kernel/score-table.js';
+import { labelOutcomes } from '../validation/study/label-outcomes.js';
+
+export interface CoverageOptions {
+  cohorts: number;
+  encounters: number;
+  truthEncounters: number;
+  B: number;
+  firstSeed: number;
+}
+
+export interface Coverage {
+  readonly cohorts: number;
+  readonly truth: { readonly auroc: number; readonly sensitivity: number };
+  readonly auroc: { readonly clustered: number; readonly naive: number };
+  readonly sensitivity: { readonly clustered: number; readonly naive: number };
+  readonly meanWidth: {
+    readonly aurocClustered: number;
+    readonly aurocNaive: number;
+    readonly sensitivityClustered: number;
+    readonly sensitivityNaive: number;
+  };
+}
+
+/** NEWS2's AUROC and sensitivity at ≥ 5 on every labelled, complete set of a cohort: the estimand. */
+function truthOf(encounters: number, seed: number): { auroc: number; sensitivity: number } {
+  const cohort = generateCohort({ profile: 'uk-leicester', encounters, seed });
+  const scored = scoreTable(news2, cohort.observations);
+  const labels = labelOutcomes(scored, cohort.events).labels;
+  const totals = scored.getChild('news2_total');
+  const x: number[] = [];
+  const y: number[] = [];
+  for (let i = 0; i < scored.numRows; i++) {
+    const t = totals?.get(i) as number | null;
+    const l = labels[i] ?? -1;
+    if (t === null || l < 0) continue;
+    x.push(t);
+    y.push(l);
+  }
+  const a = auroc(x, y);
+  const s = atThreshold(x, y, 5);
+  return { auroc: a.defined ? a.estimate : Number.NaN, sensitivity: s.defined && s.sensitivity.defined ? s.sensitivity.estimate : Number.NaN };
+}
+
+const covers = (ci: readonly [number, number] | null | undefined, truth: number): number =>
+  ci !== null && ci !== undefined && ci[0] <= truth && truth <= ci[1] ? 1 : 0;
+const width = (ci: readonly [number, number] | null | undefined): number => (ci === null || ci === undefined ? Number.NaN : ci[1] - ci[0]);
+
+/** Run the simulation. Runs in O(cohorts · (generation + validation)). */
+export function coverageStudy(o: CoverageOptions): Coverage {
+  const truth = truthOf(o.truthEncounters, 999_999);
+  const hits = { ac: 0, an: 0, sc: 0, sn: 0 };
+  const widths = { ac: 0, an: 0, sc: 0, sn: 0 };
+  for (let k = 0; k < o.cohorts; k++) {
+    const cohort = generateCohort({ profile: 'uk-leicester', encounters: o.encounters, seed: o.firstSeed + k });
+    const report = validate({ cohort, scores: [news2], bootstrap: { B: o.B, seed: k + 1 }, disclosure: false });
+    const score = report.scores[0];
+    const a = score?.auroc;
+    if (a !== undefined && !isSuppressed(a) && a.defined) {
+      hits.ac += covers(a.ci, truth.auroc);
+      hits.an += covers(a.naive.ci, truth.auroc);
+      widths.ac += width(a.ci);
+      widths.an += width(a.naive.ci);
+    }
+    const sens = score?.thresholds[0]?.sensitivity;
+    if (sens !== undefined && !isSuppressed(sens) && sens.defined) {
+      hits.sc += covers(sens.ci, truth.sensitivity);
+      hits.sn += covers(sens.naiveCi, truth.sensitivity);
+      widths.sc += width(sens.ci);
+      widths.sn += width(sens.naiveCi);
+    }
+  }
+  const share = (h: number) => h / o.cohorts;
+  return {
+    cohorts: o.cohorts,
+    truth,
+    auroc: { clustered: share(hits.ac), naive: share(hits.an) },
+    sensitivity: { clustered: share(hits.sc), naive: share(hits.sn) },
+    meanWidth: {
+      aurocClustered: widths.ac / o.cohorts,
+      aurocNaive: widths.an / o.cohorts,
+      sensitivityClustered: widths.sc / o.cohorts,
+      sensitivityNaive: widths.sn / o.cohorts,
+    },
+  };
+}

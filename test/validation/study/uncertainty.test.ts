@@ -1,0 +1,121 @@
+/**
+ * The report's uncertainty, piece by piece: Holm's adjustment and the bootstrap p-value (closed forms), the pooling
+ * rule of the observed risk per score value (hand-worked), and the report itself — clustered headline intervals
+ * with the naive ones beside them, the points score's calibration as observed risk, group O/E with contrasts, and
+ * the warnings and refusals for bad settings.
+ */
+import { describe, expect, it } from 'vitest';
+import { apolloStyle } from '../../../scores/catalogue/catalogue.js';
+import { news2 } from '../../../scores/catalogue/news2.js';
+import { generateCohort } from '../../../validation/cohort/generate.js';
+import { bootstrapP, holm } from '../../../validation/study/cells.js';
+import { isSuppressed } from '../../../validation/study/disclosure.js';
+import { poolRanges } from '../../../validation/study/intervals.js';
+import { validate } from '../../../validation/study/validate.js';
+
+describe('holm(p) and bootstrapP(replicates)', () => {
+  it("holm: the k-th smallest of m times (m − k + 1), made monotone (Holm 1979; R's p.adjust(method = 'holm'))", () => {
+    // p.adjust(c(0.01, 0.04, 0.03), "holm") = 0.03 0.06 0.06
+    const adjusted = holm([0.01, 0.04, 0.03]);
+    expect(adjusted[0]).toBeCloseTo(0.03, 15);
+    expect(adjusted[1]).toBeCloseTo(0.06, 15);
+    expect(adjusted[2]).toBeCloseTo(0.06, 15);
+    expect(holm([0.5, 0.9])).toEqual([1, 1]);
+    expect(holm([])).toEqual([]);
+  });
+  it('bootstrapP: twice the smaller share of replicates on either side of 0, at least 1/B', () => {
+    expect(bootstrapP(Float64Array.of(1, 2, 3, -1))).toBe(0.5); // one of four at or below 0
+    expect(bootstrapP(Float64Array.of(1, 2, 3, 4))).toBe(0.25); // none below: 1/B
+    expect(bootstrapP(Float64Array.of(Number.NaN))).toBeNull();
+  });
+});
+
+describe('poolRanges(values, labels, minEvents, minNonEvents)', () => {
+  it('pools from the top down until each range holds enough events and non-events (hand-worked)', () => {
+    // value: events/non-events — 0: 0/50, 1: 2/30, 2: 1/3, 3: 1/1, 4: 1/0
+    const v: number[] = [];
+    const y: number[] = [];
+    const add = (value: number, events: number, non: number) => {
+      for (let i = 0; i < events; i++) (v.push(value), y.push(1));
+      for (let i = 0; i < non; i++) (v.push(value), y.push(0));
+    };
+    add(0, 0, 50);
+    add(1, 2, 30);
+    add(2, 1, 3);
+    add(3, 1, 1);
+    add(4, 1, 0);
+    // minEvents 2, minNonEvents 2: from 4 down — {4, 3} has 2 events, 1 non-event; {4, 3, 2} 3 and 4 → range 2–4;
+    // {1}: 2 and 30 → 1–1; {0}: 0 events, never enough → joins the range above: 0–1.
+    expect(poolRanges(Float64Array.from(v), Uint8Array.from(y), 2, 2)).toEqual([
+      [0, 1],
+      [2, 4],
+    ]);
+  });
+});
+
+describe('validate: clustered headline intervals', () => {
+  const cohort = generateCohort({ profile: 'uk-leicester', encounters: 1500, seed: 31 });
+  const report = validate({ cohort, scores: [news2, apolloStyle], groupBy: ['sex'], bootstrap: { B: 200, seed: 4 }, disclosure: false });
+  const [n2, apollo] = report.scores;
+  it('AUROC: the clustered interval is the headline, wider than DeLong (repeated sets per patient), with Obuchowski beside', () => {
+    const a = n2?.auroc;
+    if (a === undefined || isSuppressed(a) || !a.defined || a.ci === null || a.naive.ci === null || !a.obuchowski.defined || a.obuchowski.ci === null)
+      throw new Error('expected intervals');
+    expect(a.ci[1] - a.ci[0]).toBeGreaterThan(1.3 * (a.naive.ci[1] - a.naive.ci[0]));
+    expect(a.obuchowski.ci[1] - a.obuchowski.ci[0]).toBeGreaterThan(1.3 * (a.naive.ci[1] - a.naive.ci[0]));
+    expect(report.settings.intervals.method).toBe('patient-clustered bootstrap (percentile)');
+  });
+  it('threshold metrics: clustered interval first, Wilson beside it as naive', () => {
+    const s = n2?.thresholds[0]?.sensitivity;
+    if (s === undefined || isSuppressed(s) || !s.defined || s.ci === null || s.naiveCi === null) throw new Error('expected intervals');
+    expect(s.ci[0]).toBeLessThanOrEqual(s.estimate);
+    expect(s.ci[1]).toBeGreaterThanOrEqual(s.estimate);
+    expect(s.ci[1] - s.ci[0]).toBeGreaterThan(s.naiveCi[1] - s.naiveCi[0]);
+  });
+  it('a points score: calibration is observed risk per score value with clustered intervals; recalibration is model updating', () => {
+    const rows = n2?.observedRisk ?? [];
+    expect(rows.length).toBeGreaterThan(5);
+    expect(rows[0]?.scores).toEqual([0, 0]);
+    for (const r of rows) {
+      if (isSuppressed(r.cell) || !r.cell.risk.defined) continue;
+      expect(r.cell.events).toBeGreaterThanOrEqual(10); // the pooling rule
+      expect(r.cell.risk.estimate).toBeCloseTo(r.cell.events / r.cell.sets, 15);
+      expect(r.cell.risk.ci).not.toBeNull();
+    }
+    expect(n2?.calibration).toMatchObject({ modelUpdating: true, method: expect.stringMatching(/^model updating/) });
+    expect(apollo?.calibration).toMatchObject({ modelUpdating: false, method: 'model probability' });
+    expect(apollo?.observedRisk).toBeNull();
+  });
+  it('net benefit of each clinical rule with a clustered interval; the comparison p from the paired bootstrap', () => {
+    const rules = new Set(n2?.netBenefit.map((r) => r.rule));
+    expect(rules).toEqual(new Set(['NEWS2 ≥ 5 (medium)', 'NEWS2 ≥ 7 (high)', 'red score (Any single parameter scoring 3 ("red score"))']));
+    const c = report.comparisons[0]?.cell;
+    if (c === undefined || isSuppressed(c) || !c.defined) throw new Error('expected a comparison');
+    expect(c.p).not.toBeNull();
+    expect(c.ci).not.toBeNull();
+  });
+  it('subgroups: O/E per group with a clustered interval, and contrasts with Holm-adjusted p ≥ raw p', () => {
+    expect(report.settings.multiplicity.method).toBe('Holm');
+    expect(report.settings.multiplicity.contrasts).toBe(2 * 3); // one non-reference sex group × 2 scores × 3 contrasts
+    for (const g of report.subgroups[0]?.groups ?? []) {
+      const cell = g.scores.news2;
+      if (cell === undefined || isSuppressed(cell)) continue;
+      expect(cell.observedExpected).toMatchObject({ defined: true });
+      const d = cell.differenceFromReference.observedExpected;
+      if (d !== null && d.defined) expect(d.adjustedP).toBeGreaterThanOrEqual(d.p);
+    }
+  });
+});
+
+describe('validate: bad settings', () => {
+  const cohort = generateCohort({ profile: 'uk-leicester', encounters: 300, seed: 2 });
+  it('warns, in the report, when B is below 200', () => {
+    const report = validate({ cohort, scores: [news2], bootstrap: { B: 50, seed: 1 } });
+    expect(report.settings.warnings.join(' ')).toMatch(/B = 50 replicates: percentile intervals are unstable below 200/);
+  });
+  it('refuses a grouping column with one level among the analysed sets', () => {
+    expect(() => validate({ cohort, scores: [news2], bootstrap: false, groupBy: ['population'] })).toThrow(
+      /^validate: option "groupBy" names "population", which has one level \("UK"\)/,
+    );
+  });
+});
