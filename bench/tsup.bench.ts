@@ -8,6 +8,7 @@ export default defineConfig({
     metrics: 'bench/metrics.bench.ts',
     cohort: 'bench/cohort.bench.ts',
     tables: 'bench/tables.bench.ts',
+    coverage: 'bench/coverage.bench.ts',
   },
   format: ['esm'],
   outDir: 'bench/.build',
