@@ -5,29 +5,18 @@
  * own counts for the point estimate). Each returns NaN where it is undefined in a replicate (e.g. one class); those
  * replicates are left out of the interval, and counted.
  */
-import type { CountStatistic, DenseCounts, ValueTotals } from './group-bootstrap.js';
+import { lowerBound } from '../stats/sorted.js';
+import type { CountStatistic, DenseCounts } from './group-bootstrap.js';
 
-/** Positives and negatives in total. */
-function totals(c: ValueTotals): { m: number; n: number } {
-  let m = 0;
-  let n = 0;
-  for (let k = 0; k < c.pos.length; k++) {
-    m += c.pos[k] ?? 0;
-    n += c.neg[k] ?? 0;
-  }
-  return { m, n };
+/** Positives and negatives in total. Runs in O(1). */
+function totals(c: DenseCounts): { m: number; n: number } {
+  return { m: c.tailPos[0] ?? 0, n: c.tailNeg[0] ?? 0 };
 }
 
-/** True and false positives at score ≥ cut. */
+/** True and false positives at score ≥ cut: the suffix sums at the first value ≥ cut. Runs in O(log k). */
 function alertsAt(c: DenseCounts, cut: number): { tp: number; fp: number } {
-  let tp = 0;
-  let fp = 0;
-  for (let k = 0; k < c.values.length; k++) {
-    if ((c.values[k] ?? -Infinity) < cut) continue;
-    tp += c.pos[k] ?? 0;
-    fp += c.neg[k] ?? 0;
-  }
-  return { tp, fp };
+  const i = lowerBound(c.values, cut);
+  return { tp: c.tailPos[i] ?? 0, fp: c.tailNeg[i] ?? 0 };
 }
 
 /** AUROC (Mann–Whitney with ties) from dense counts; NaN with one class. */
@@ -118,22 +107,19 @@ export function riskInRangeStatistic(ranges: readonly (readonly [number, number]
 /**
  * Observed / expected events. For a probability (`probabilistic[s]`), expected = Σ p. For a points score,
  * expected = Σ over score values of the group's sets × the observed risk at that value in every group together
- * (indirect standardisation): O/E above 1 means more events than the same scores bring elsewhere — miscalibration
+ * (indirect standardisation; needs `needsAllGroups`): O/E above 1 means more events than the same scores bring elsewhere — miscalibration
  * of the score in this group. Overall it is 1 by construction, and never reported as a finding.
  */
 export function observedExpectedStatistic(probabilistic: readonly boolean[]): CountStatistic {
   return (c, s) => {
     let observed = 0;
-    let expected = 0;
+    let expected = probabilistic[s] === true ? c.sum : 0;
     for (let k = 0; k < c.values.length; k++) {
       const pos = c.pos[k] ?? 0;
-      const sets = pos + (c.neg[k] ?? 0);
       observed += pos;
-      if (probabilistic[s] === true) expected += c.sum[k] ?? 0;
-      else {
-        const allSets = (c.all.pos[k] ?? 0) + (c.all.neg[k] ?? 0);
-        if (allSets > 0) expected += (sets * (c.all.pos[k] ?? 0)) / allSets;
-      }
+      if (probabilistic[s] === true) continue;
+      const allSets = (c.all.pos[k] ?? 0) + (c.all.neg[k] ?? 0);
+      if (allSets > 0) expected += ((pos + (c.neg[k] ?? 0)) * (c.all.pos[k] ?? 0)) / allSets;
     }
     return expected === 0 ? Number.NaN : observed / expected;
   };

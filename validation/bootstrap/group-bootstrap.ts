@@ -10,18 +10,21 @@ import { sampleStandardDeviation } from 'simple-statistics';
 import { createRandom } from '../stats/random.js';
 import { lowerBound, quantile7 } from '../stats/sorted.js';
 
-/** Positives, negatives and the sum of raw score values at each distinct value index. */
+/** Positives and negatives at each distinct value index. */
 export interface ValueTotals {
   readonly pos: Float64Array;
   readonly neg: Float64Array;
-  /** Σ of the raw (unbucketed) score values of the sets at each value index. */
-  readonly sum: Float64Array;
 }
 
 /** Dense per-value counts of one group and score — in a replicate, or in the data itself for point estimates. */
 export interface DenseCounts extends ValueTotals {
   /** The distinct (bucketed) values, ascending. */
   readonly values: Float64Array;
+  /** Positives and negatives at value index ≥ i (length k + 1; entry 0 is the total): a cut is one look-up. */
+  readonly tailPos: Float64Array;
+  readonly tailNeg: Float64Array;
+  /** Σ of the raw (unbucketed) score values of the group's sets (Σ p for a model's probability). */
+  readonly sum: number;
   /** The same score's counts over every group together (for standardising one group against all). */
   readonly all: ValueTotals;
 }
@@ -35,9 +38,14 @@ interface Entries {
   readonly start: Int32Array;
   readonly group: Int32Array;
   readonly valueIndex: Int32Array;
+  /** group · values + valueIndex: where the entry adds in the flat per-group counts. */
+  readonly slot: Int32Array;
   readonly pos: Float64Array;
   readonly neg: Float64Array;
-  readonly sum: Float64Array;
+  /** Per patient, the range of its (group, Σ raw score) blocks. */
+  readonly blockStart: Int32Array;
+  readonly blockGroup: Int32Array;
+  readonly blockSum: Float64Array;
 }
 
 /** Most distinct values a score keeps in the bootstrap; beyond it, values are merged into equal-count rank buckets. */
@@ -89,11 +97,15 @@ function entriesOf(rawScore: Float64Array, keep: readonly number[], labels: Uint
   const vi: number[] = [];
   const pos: number[] = [];
   const neg: number[] = [];
-  const sum: number[] = [];
+  const blockStart = new Int32Array(patients + 1);
+  const blockGroup: number[] = [];
+  const blockSum: number[] = [];
   let row = 0;
   for (let p = 0; p < patients; p++) {
     start[p] = vi.length;
+    blockStart[p] = blockGroup.length;
     let lastKey = -1;
+    let lastGroup = -1;
     while (row < order.length && patient[order[row] ?? NaN] === p) {
       const i = order[row] ?? NaN;
       if (key[i] !== lastKey) {
@@ -101,24 +113,32 @@ function entriesOf(rawScore: Float64Array, keep: readonly number[], labels: Uint
         vi.push(lowerBound(values, score[i] ?? NaN));
         pos.push(0);
         neg.push(0);
-        sum.push(0);
         lastKey = key[i] ?? NaN;
+      }
+      if (group[i] !== lastGroup) {
+        blockGroup.push(group[i] ?? 0);
+        blockSum.push(0);
+        lastGroup = group[i] ?? 0;
       }
       if (labels[i] === 1) pos[pos.length - 1] = (pos[pos.length - 1] ?? NaN) + 1;
       else neg[neg.length - 1] = (neg[neg.length - 1] ?? NaN) + 1;
-      sum[sum.length - 1] = (sum[sum.length - 1] ?? NaN) + (rawScore[i] ?? NaN);
+      blockSum[blockSum.length - 1] = (blockSum[blockSum.length - 1] ?? 0) + (rawScore[i] ?? NaN);
       row++;
     }
   }
   start[patients] = vi.length;
+  blockStart[patients] = blockGroup.length;
   return {
     values,
     start,
     group: Int32Array.from(g),
     valueIndex: Int32Array.from(vi),
+    slot: Int32Array.from(vi, (v, e) => (g[e] ?? 0) * values.length + v),
     pos: Float64Array.from(pos),
     neg: Float64Array.from(neg),
-    sum: Float64Array.from(sum),
+    blockStart,
+    blockGroup: Int32Array.from(blockGroup),
+    blockSum: Float64Array.from(blockSum),
   };
 }
 
@@ -136,6 +156,8 @@ export interface GroupBootstrapInput<K extends string = string> {
   readonly seed: number;
   /** Per score, values that must stay bucket boundaries (the cut-offs a statistic thresholds at). */
   readonly keep?: readonly (readonly number[])[];
+  /** Some statistic reads `all` (the all-groups counts); otherwise they are not summed. */
+  readonly needsAllGroups?: boolean;
 }
 
 /** The replicates of a group bootstrap, by statistic name, group and score. */
@@ -169,44 +191,63 @@ export function groupBootstrap<K extends string>(input: GroupBootstrapInput<K>):
   };
 }
 
-/** Dense totals of one score for every group, refilled for each replicate. */
+/** Dense totals of one score for every group, flat (group · k + value index), refilled for each replicate. */
 interface Dense {
-  readonly groups: { pos: Float64Array; neg: Float64Array; sum: Float64Array }[];
-  readonly all: { pos: Float64Array; neg: Float64Array; sum: Float64Array };
+  readonly k: number;
+  readonly pos: Float64Array;
+  readonly neg: Float64Array;
+  /** Suffix sums per group: group · (k + 1) + i holds the counts at value index ≥ i. */
+  readonly tailPos: Float64Array;
+  readonly tailNeg: Float64Array;
+  /** Σ raw score per group. */
+  readonly sums: Float64Array;
+  readonly all: { pos: Float64Array; neg: Float64Array };
 }
 
-function newTotals(k: number): { pos: Float64Array; neg: Float64Array; sum: Float64Array } {
-  return { pos: new Float64Array(k), neg: new Float64Array(k), sum: new Float64Array(k) };
-}
-
-/** Add every patient's entries, weighted by how often the patient was drawn, into the dense totals. */
-function accumulate(t: Entries, dense: Dense, draws: Float64Array, patients: number): void {
-  for (const c of dense.groups) {
-    c.pos.fill(0);
-    c.neg.fill(0);
-    c.sum.fill(0);
-  }
+/**
+ * Add every patient's entries, weighted by how often the patient was drawn, into the dense totals, then the suffix
+ * sums (and the all-groups totals when a statistic needs them). The inner loop is two multiply-adds per entry of a
+ * drawn patient.
+ */
+function accumulate(t: Entries, dense: Dense, draws: Float64Array, patients: number, groups: number, withAll: boolean): void {
+  const { k, pos: P, neg: N, tailPos, tailNeg, sums } = dense;
+  P.fill(0);
+  N.fill(0);
+  sums.fill(0);
+  const { start, slot, pos, neg, blockStart, blockGroup, blockSum } = t;
   for (let p = 0; p < patients; p++) {
     const w = draws[p] ?? 0;
     if (w === 0) continue;
-    for (let e = t.start[p] ?? 0; e < (t.start[p + 1] ?? 0); e++) {
-      const c = dense.groups[t.group[e] ?? 0];
-      if (c === undefined) continue;
-      const k = t.valueIndex[e] ?? 0;
-      c.pos[k] = (c.pos[k] ?? 0) + w * (t.pos[e] ?? 0);
-      c.neg[k] = (c.neg[k] ?? 0) + w * (t.neg[e] ?? 0);
-      c.sum[k] = (c.sum[k] ?? 0) + w * (t.sum[e] ?? 0);
+    const end = start[p + 1] ?? 0;
+    for (let e = start[p] ?? 0; e < end; e++) {
+      // Readable form: counts[group][value] += w × entry counts.
+      const j = slot[e] ?? 0;
+      P[j] = (P[j] ?? 0) + w * (pos[e] ?? 0);
+      N[j] = (N[j] ?? 0) + w * (neg[e] ?? 0);
+    }
+    for (let b = blockStart[p] ?? 0; b < (blockStart[p + 1] ?? 0); b++) {
+      const g = blockGroup[b] ?? 0;
+      sums[g] = (sums[g] ?? 0) + w * (blockSum[b] ?? 0);
     }
   }
+  for (let g = 0; g < groups; g++) {
+    const base = g * k;
+    const tail = g * (k + 1);
+    tailPos[tail + k] = 0;
+    tailNeg[tail + k] = 0;
+    for (let i = k - 1; i >= 0; i--) {
+      tailPos[tail + i] = (tailPos[tail + i + 1] ?? 0) + (P[base + i] ?? 0);
+      tailNeg[tail + i] = (tailNeg[tail + i + 1] ?? 0) + (N[base + i] ?? 0);
+    }
+  }
+  if (!withAll) return;
   const { all } = dense;
   all.pos.fill(0);
   all.neg.fill(0);
-  all.sum.fill(0);
-  for (const c of dense.groups) {
-    for (let k = 0; k < all.pos.length; k++) {
-      all.pos[k] = (all.pos[k] ?? 0) + (c.pos[k] ?? 0);
-      all.neg[k] = (all.neg[k] ?? 0) + (c.neg[k] ?? 0);
-      all.sum[k] = (all.sum[k] ?? 0) + (c.sum[k] ?? 0);
+  for (let g = 0; g < groups; g++) {
+    for (let i = 0; i < k; i++) {
+      all.pos[i] = (all.pos[i] ?? 0) + (P[g * k + i] ?? 0);
+      all.neg[i] = (all.neg[i] ?? 0) + (N[g * k + i] ?? 0);
     }
   }
 }
@@ -219,14 +260,43 @@ function replicateArrays(input: Omit<GroupBootstrapInput, 'statistics'> & { stat
   const tables = scores.map((s, k) => entriesOf(s, input.keep?.[k] ?? [], labels, patient, group, patients));
   const replicates = statistics.map(() => Array.from({ length: groups }, () => scores.map(() => new Float64Array(B))));
   const estimates = statistics.map(() => Array.from({ length: groups }, () => scores.map(() => Number.NaN)));
-  const dense: Dense[] = tables.map((t) => ({ groups: Array.from({ length: groups }, () => newTotals(t.values.length)), all: newTotals(t.values.length) }));
+  const dense: Dense[] = tables.map((t) => {
+    const k = t.values.length;
+    return {
+      k,
+      pos: new Float64Array(groups * k),
+      neg: new Float64Array(groups * k),
+      tailPos: new Float64Array(groups * (k + 1)),
+      tailNeg: new Float64Array(groups * (k + 1)),
+      sums: new Float64Array(groups),
+      all: { pos: new Float64Array(k), neg: new Float64Array(k) },
+    };
+  });
+  // Views of each group's counts into the flat arrays, made once.
+  const views: DenseCounts[][] = tables.map((t, s) => {
+    const d = dense[s] as Dense;
+    const k = d.k;
+    return Array.from({ length: groups }, (_, g) => ({
+      values: t.values,
+      pos: d.pos.subarray(g * k, (g + 1) * k),
+      neg: d.neg.subarray(g * k, (g + 1) * k),
+      tailPos: d.tailPos.subarray(g * (k + 1), (g + 1) * (k + 1)),
+      tailNeg: d.tailNeg.subarray(g * (k + 1), (g + 1) * (k + 1)),
+      get sum() {
+        return d.sums[g] ?? 0;
+      },
+      all: d.all,
+    }));
+  });
+  const withAll = input.needsAllGroups === true;
   const evaluate = (draws: Float64Array, record: (k: number, g: number, s: number, value: number) => void): void => {
     tables.forEach((t, s) => {
       const d = dense[s];
-      if (d === undefined) return;
-      accumulate(t, d, draws, patients);
+      const v = views[s];
+      if (d === undefined || v === undefined) return;
+      accumulate(t, d, draws, patients, groups, withAll);
       statistics.forEach((stat, k) => {
-        d.groups.forEach((c, g) => record(k, g, s, stat({ values: t.values, pos: c.pos, neg: c.neg, sum: c.sum, all: d.all }, s)));
+        v.forEach((c, g) => record(k, g, s, stat(c, s)));
       });
     });
   };

@@ -124,6 +124,7 @@ function subgroupSection(column: string, settings: Settings, set: AnalysisSet, c
     B: boot?.B ?? 0,
     seed: boot?.seed ?? 1,
     keep: cuts.map((c) => (c === null ? [] : [c])),
+    needsAllGroups: true, // the standardised O/E of points scores
   });
   // Each group's estimates per score, computed once (the reference's are reused for every difference).
   const stats = members.map((ks, g) => scores.map((_, s) => groupScore(set, ks, s, cuts[s] ?? null, level, reps, g)));
