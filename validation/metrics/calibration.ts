@@ -14,7 +14,7 @@
  */
 import type { LogisticFit } from '../stats/logistic.js';
 import { fitLogistic } from '../stats/logistic.js';
-import type { Outcomes, Scores } from '../stats/input.js';
+import type { Clusters, Outcomes, Scores } from '../stats/input.js';
 import { readPairs } from '../stats/input.js';
 import { lowess } from '../stats/lowess.js';
 import { qnorm } from '../stats/normal.js';
@@ -72,9 +72,28 @@ export interface CalibrationOptions {
   bins?: number;
   /** Confidence level of the intervals (default 0.95). */
   level?: number;
+  /** The cluster (patient) of each pair: intercept and slope intervals then use cluster-robust (sandwich) SEs. */
+  clusters?: Clusters;
 }
 
 const EPS = 1e-12;
+
+/** The clusters of the complete pairs (the rows readPairs keeps), numbered 0…G−1 in order of appearance. */
+function completeClusters(fn: string, probability: Scores, outcome: Outcomes, clusters: Clusters): Int32Array {
+  if (clusters.length !== probability.length) throw new TypeError(`${fn}: option "clusters" has ${clusters.length} values; expected ${probability.length}.`);
+  const ids = new Map<string | number, number>();
+  const out: number[] = [];
+  for (let i = 0; i < probability.length; i++) {
+    const s = probability[i];
+    const y = outcome[i];
+    if (s === null || s === undefined || Number.isNaN(s) || y === null || y === undefined || (typeof y === 'number' && Number.isNaN(y))) continue;
+    const c = clusters[i] ?? `row ${i}`;
+    let g = ids.get(c);
+    if (g === undefined) ids.set(c, (g = ids.size));
+    out.push(g);
+  }
+  return Int32Array.from(out);
+}
 
 /** logit(p), with p clipped to [1e-12, 1 − 1e-12]. */
 function logit(p: number): number {
@@ -84,7 +103,7 @@ function logit(p: number): number {
 
 function estimate(fit: LogisticFit, j: number, z: number): Estimate | Undefined {
   const value = fit.coefficients[j] ?? Number.NaN;
-  const se = fit.se[j] ?? Number.NaN;
+  const se = (fit.robustSe ?? fit.se)[j] ?? Number.NaN;
   if (!Number.isFinite(value) || !Number.isFinite(se)) {
     return undefinedResult(
       'calibration',
@@ -113,6 +132,7 @@ export function calibration(probability: Scores, outcome: Outcomes, options?: Ca
   const binCount = o.bins ?? 10;
   if (!(Number.isInteger(binCount) && binCount >= 1)) throw new RangeError(`${fn}: option "bins" expected a whole number ≥ 1; received ${String(binCount)}.`);
   const { scores: p, labels: y, nMissing } = readPairs(fn, probability, outcome);
+  const clusterIds = o.clusters === undefined ? undefined : completeClusters(fn, probability, outcome, o.clusters);
   for (let i = 0; i < p.length; i++) {
     if (!((p[i] ?? NaN) >= 0 && (p[i] ?? NaN) <= 1)) throw new RangeError(`${fn}: probability values must lie in [0, 1]; received ${p[i]}.`);
   }
@@ -136,9 +156,9 @@ export function calibration(probability: Scores, outcome: Outcomes, options?: Ca
   const ys = Float64Array.from(y);
   const citl = oneClass
     ? none(events === 0 ? 'no-positives' : 'no-negatives', 'one outcome class: the intercept is infinite')
-    : estimate(fitLogistic([], ys, { offset: lp }), 0, z);
+    : estimate(fitLogistic([], ys, { offset: lp, ...(clusterIds === undefined ? {} : { clusters: clusterIds }) }), 0, z);
   const constant = p.every((v) => v === p[0]);
-  const slopeFit = oneClass || constant ? null : fitLogistic([lp], ys);
+  const slopeFit = oneClass || constant ? null : fitLogistic([lp], ys, clusterIds === undefined ? {} : { clusters: clusterIds });
   const slopeEstimate = slopeFit === null ? null : estimate(slopeFit, 1, z);
   const slope =
     slopeFit === null || slopeEstimate === null

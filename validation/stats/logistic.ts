@@ -17,13 +17,21 @@ export interface LogisticOptions {
   maxIterations?: number;
   /** Convergence: relative change in deviance (default 1e-12). */
   tolerance?: number;
+  /**
+   * The cluster (patient) of each observation, numbered 0…G−1: the fit then also gives cluster-robust standard
+   * errors (the sandwich A⁻¹·(Σ_g u_g u_gᵀ)·A⁻¹ with the small-sample factor G/(G − 1); Liang & Zeger 1986), which
+   * respect repeated observations per patient where the model-based ones do not.
+   */
+  clusters?: ArrayLike<number>;
 }
 
 export interface LogisticFit {
   /** Intercept first (when fitted), then one coefficient per predictor column. */
   readonly coefficients: number[];
-  /** Standard errors from the inverse (penalised) information matrix. */
+  /** Standard errors from the inverse (penalised) information matrix (they assume independent observations). */
   readonly se: number[];
+  /** Cluster-robust standard errors, when `clusters` were given; otherwise null. */
+  readonly robustSe: number[] | null;
   readonly deviance: number;
   readonly iterations: number;
   readonly converged: boolean;
@@ -165,7 +173,49 @@ export function fitLogistic(columns: readonly ArrayLike<number>[], y: ArrayLike<
   inverse = choleskySolve(final, new Float64Array(p))?.inverse ?? inverse;
   if (beta.some((b) => Math.abs(b) > 30) && ridge === 0) warnings.push('separation');
   const se = Array.from({ length: p }, (_, j) => Math.sqrt(inverse[j]?.[j] ?? Number.NaN));
-  return { coefficients: Array.from(beta), se, deviance, iterations: Math.min(iterations, maxIterations), converged, warnings };
+  const robustSe = options.clusters === undefined ? null : sandwichSe(options.clusters, design, y, offset, weights, beta, inverse);
+  return { coefficients: Array.from(beta), se, robustSe, deviance, iterations: Math.min(iterations, maxIterations), converged, warnings };
+}
+
+/** Cluster-robust standard errors: A⁻¹ · Σ_g u_g u_gᵀ · A⁻¹ · G/(G − 1), u_g = Σ_{i∈g} wᵢ (yᵢ − μᵢ) xᵢ. */
+function sandwichSe(
+  clusters: ArrayLike<number>,
+  design: readonly ArrayLike<number>[],
+  y: ArrayLike<number>,
+  offset: ArrayLike<number> | undefined,
+  weights: ArrayLike<number> | undefined,
+  beta: Float64Array,
+  inverse: readonly Float64Array[],
+): number[] {
+  const p = design.length;
+  const n = y.length;
+  let groups = 0;
+  for (let i = 0; i < n; i++) groups = Math.max(groups, (clusters[i] ?? 0) + 1);
+  const u = Array.from({ length: p }, () => new Float64Array(groups));
+  for (let i = 0; i < n; i++) {
+    let e = offset === undefined ? 0 : (offset[i] ?? NaN);
+    for (let j = 0; j < p; j++) e += (beta[j] ?? NaN) * (design[j]?.[i] ?? NaN);
+    const r = (weights === undefined ? 1 : (weights[i] ?? NaN)) * ((y[i] ?? NaN) - 1 / (1 + Math.exp(-e)));
+    const g = clusters[i] ?? 0;
+    for (let j = 0; j < p; j++) {
+      const col = u[j];
+      if (col !== undefined) col[g] = (col[g] ?? 0) + r * (design[j]?.[i] ?? NaN);
+    }
+  }
+  const meat = Array.from({ length: p }, (_, j) =>
+    Float64Array.from({ length: p }, (_, k) => {
+      let m = 0;
+      for (let g = 0; g < groups; g++) m += (u[j]?.[g] ?? 0) * (u[k]?.[g] ?? 0);
+      return m;
+    }),
+  );
+  const factor = groups > 1 ? groups / (groups - 1) : Number.NaN;
+  return Array.from({ length: p }, (_, j) => {
+    // (A⁻¹ M A⁻¹)_jj = Σ_k Σ_l A⁻¹_jk M_kl A⁻¹_lj
+    let v = 0;
+    for (let k = 0; k < p; k++) for (let l = 0; l < p; l++) v += (inverse[j]?.[k] ?? NaN) * (meat[k]?.[l] ?? NaN) * (inverse[l]?.[j] ?? NaN);
+    return Math.sqrt(v * factor);
+  });
 }
 
 function softplus(x: number): number {

@@ -89,7 +89,7 @@ function aurocCell(ctx: ScoreContext): AurocCell | UndefinedCell {
 }
 
 function calibrationCell(ctx: ScoreContext, sdc: Disclosure): CalibrationCell | UndefinedCell {
-  const c = calibration(ctx.probabilities, ctx.labels, { level: ctx.level });
+  const c = calibration(ctx.probabilities, ctx.labels, { level: ctx.level, clusters: ctx.patient });
   if (!c.defined) return undefinedCell(c);
   const oe = ctx.intervals?.interval('oe', ctx.index) ?? null;
   return {
