@@ -158,6 +158,11 @@ export interface GroupBootstrapInput<K extends string = string> {
   readonly keep?: readonly (readonly number[])[];
   /** Some statistic reads `all` (the all-groups counts); otherwise they are not summed. */
   readonly needsAllGroups?: boolean;
+  /**
+   * Also evaluate every statistic on all groups together, reported as group index `groups` — the overall statistics
+   * from the same resamples, so one pass over the entries serves both.
+   */
+  readonly overall?: boolean;
 }
 
 /** The replicates of a group bootstrap, by statistic name, group and score. */
@@ -201,7 +206,7 @@ interface Dense {
   readonly tailNeg: Float64Array;
   /** Σ raw score per group. */
   readonly sums: Float64Array;
-  readonly all: { pos: Float64Array; neg: Float64Array };
+  readonly all: { pos: Float64Array; neg: Float64Array; tailPos: Float64Array; tailNeg: Float64Array };
 }
 
 /**
@@ -209,7 +214,7 @@ interface Dense {
  * sums (and the all-groups totals when a statistic needs them). The inner loop is two multiply-adds per entry of a
  * drawn patient.
  */
-function accumulate(t: Entries, dense: Dense, draws: Float64Array, patients: number, groups: number, withAll: boolean): void {
+function accumulate(t: Entries, dense: Dense, draws: Float64Array, patients: number, groups: number, withAll: boolean, overall: boolean): void {
   const { k, pos: P, neg: N, tailPos, tailNeg, sums } = dense;
   P.fill(0);
   N.fill(0);
@@ -240,7 +245,7 @@ function accumulate(t: Entries, dense: Dense, draws: Float64Array, patients: num
       tailNeg[tail + i] = (tailNeg[tail + i + 1] ?? 0) + (N[base + i] ?? 0);
     }
   }
-  if (!withAll) return;
+  if (!withAll && !overall) return;
   const { all } = dense;
   all.pos.fill(0);
   all.neg.fill(0);
@@ -250,6 +255,16 @@ function accumulate(t: Entries, dense: Dense, draws: Float64Array, patients: num
       all.neg[i] = (all.neg[i] ?? 0) + (N[g * k + i] ?? 0);
     }
   }
+  if (!overall) return;
+  all.tailPos[k] = 0;
+  all.tailNeg[k] = 0;
+  for (let i = k - 1; i >= 0; i--) {
+    all.tailPos[i] = (all.tailPos[i + 1] ?? 0) + (all.pos[i] ?? 0);
+    all.tailNeg[i] = (all.tailNeg[i + 1] ?? 0) + (all.neg[i] ?? 0);
+  }
+  let total = 0;
+  for (let g = 0; g < groups; g++) total += sums[g] ?? 0;
+  sums[groups] = total;
 }
 
 function replicateArrays(input: Omit<GroupBootstrapInput, 'statistics'> & { statistics: readonly CountStatistic[] }): {
@@ -257,9 +272,11 @@ function replicateArrays(input: Omit<GroupBootstrapInput, 'statistics'> & { stat
   replicates: Float64Array[][][];
 } {
   const { scores, labels, patient, patients, group, groups, statistics, B, seed } = input;
+  const overall = input.overall === true;
+  const reported = groups + (overall ? 1 : 0);
   const tables = scores.map((s, k) => entriesOf(s, input.keep?.[k] ?? [], labels, patient, group, patients));
-  const replicates = statistics.map(() => Array.from({ length: groups }, () => scores.map(() => new Float64Array(B))));
-  const estimates = statistics.map(() => Array.from({ length: groups }, () => scores.map(() => Number.NaN)));
+  const replicates = statistics.map(() => Array.from({ length: reported }, () => scores.map(() => new Float64Array(B))));
+  const estimates = statistics.map(() => Array.from({ length: reported }, () => scores.map(() => Number.NaN)));
   const dense: Dense[] = tables.map((t) => {
     const k = t.values.length;
     return {
@@ -268,15 +285,15 @@ function replicateArrays(input: Omit<GroupBootstrapInput, 'statistics'> & { stat
       neg: new Float64Array(groups * k),
       tailPos: new Float64Array(groups * (k + 1)),
       tailNeg: new Float64Array(groups * (k + 1)),
-      sums: new Float64Array(groups),
-      all: { pos: new Float64Array(k), neg: new Float64Array(k) },
+      sums: new Float64Array(groups + 1),
+      all: { pos: new Float64Array(k), neg: new Float64Array(k), tailPos: new Float64Array(k + 1), tailNeg: new Float64Array(k + 1) },
     };
   });
   // Views of each group's counts into the flat arrays, made once.
   const views: DenseCounts[][] = tables.map((t, s) => {
     const d = dense[s] as Dense;
     const k = d.k;
-    return Array.from({ length: groups }, (_, g) => ({
+    const perGroup: DenseCounts[] = Array.from({ length: groups }, (_, g) => ({
       values: t.values,
       pos: d.pos.subarray(g * k, (g + 1) * k),
       neg: d.neg.subarray(g * k, (g + 1) * k),
@@ -287,6 +304,19 @@ function replicateArrays(input: Omit<GroupBootstrapInput, 'statistics'> & { stat
       },
       all: d.all,
     }));
+    if (!overall) return perGroup;
+    const everyone: DenseCounts = {
+      values: t.values,
+      pos: d.all.pos,
+      neg: d.all.neg,
+      tailPos: d.all.tailPos,
+      tailNeg: d.all.tailNeg,
+      get sum() {
+        return d.sums[groups] ?? 0;
+      },
+      all: d.all,
+    };
+    return [...perGroup, everyone];
   });
   const withAll = input.needsAllGroups === true;
   const evaluate = (draws: Float64Array, record: (k: number, g: number, s: number, value: number) => void): void => {
@@ -294,7 +324,7 @@ function replicateArrays(input: Omit<GroupBootstrapInput, 'statistics'> & { stat
       const d = dense[s];
       const v = views[s];
       if (d === undefined || v === undefined) return;
-      accumulate(t, d, draws, patients, groups, withAll);
+      accumulate(t, d, draws, patients, groups, withAll, overall);
       statistics.forEach((stat, k) => {
         v.forEach((c, g) => record(k, g, s, stat(c, s)));
       });

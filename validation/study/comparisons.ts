@@ -26,7 +26,10 @@ export function comparisons(
     scores.forEach((db, b) => {
       if (b <= a) return;
       const c = compareAuroc(set.values[a] ?? new Float64Array(0), set.values[b] ?? new Float64Array(0), set.labels, { level });
-      const reps = intervals === null ? null : pairedDifference(intervals.replicates.of('auroc', 0, a), intervals.replicates.of('auroc', 0, b));
+      const reps =
+        intervals === null
+          ? null
+          : pairedDifference(intervals.replicates.of('auroc', intervals.overall, a), intervals.replicates.of('auroc', intervals.overall, b));
       const interval = reps === null ? null : percentileInterval(reps, level);
       out.push({
         a: da.id,

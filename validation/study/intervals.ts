@@ -97,9 +97,20 @@ export function bootstrapColumns(set: AnalysisSet): Float64Array[] {
   return [...set.values, ...set.redFlags.filter((r): r is Float64Array => r !== null)];
 }
 
+/** The groups of one grouping column, coded for the bootstrap: 0…names.length − 1, and names.length for no group. */
+export interface GroupCoding {
+  readonly column: string;
+  readonly names: readonly string[];
+  readonly group: Int32Array;
+}
+
 /** Clustered intervals for the study, from one bootstrap. */
 export interface StudyIntervals {
   readonly replicates: Replicates<string>;
+  /** The group index of the overall statistics in `replicates`. */
+  readonly overall: number;
+  /** The grouping the same pass also resampled (its statistics at group indices 0…), or null. */
+  readonly grouping: GroupCoding | null;
   /** The percentile interval and SE of a statistic for a column (overall), or null when too few replicates are defined. */
   interval(stat: string, column: number): { ci: Ci; se: number | null };
 }
@@ -117,14 +128,22 @@ export const statName = {
  *
  * @returns null when the settings ask for no bootstrap
  */
-export function studyIntervals(settings: Settings, set: AnalysisSet, plans: readonly ScoreIntervalsPlan[]): StudyIntervals | null {
+export function studyIntervals(
+  settings: Settings,
+  set: AnalysisSet,
+  plans: readonly ScoreIntervalsPlan[],
+  grouping: GroupCoding | null = null,
+): StudyIntervals | null {
   const boot = settings.bootstrap;
   if (boot === null) return null;
   const columns = bootstrapColumns(set);
   const nullCuts = (): (number | null)[] => columns.map(() => null);
   const rules = plans.flatMap((p) => p.rules);
+  const firstCuts = columns.map((_, c) => (c < settings.scores.length ? (plans[c]?.rules.find((r) => r.column === c)?.cut ?? null) : null));
   const statistics: Record<string, CountStatistic> = {
     auroc: aucStatistic,
+    // The subgroup statistics: sensitivity at each score's first clinical cut-off (and O/E, above).
+    sensitivity: proportionStatistic('sensitivity', firstCuts),
     ap: averagePrecisionStatistic,
     oe: observedExpectedStatistic(columns.map((_, c) => c < settings.scores.length && kindOf(settings.scores[c] as ScoreDefinition).probabilistic)),
   };
@@ -153,22 +172,28 @@ export function studyIntervals(settings: Settings, set: AnalysisSet, plans: read
     ...(c < settings.scores.length ? settings.netBenefitThresholds : []),
   ]);
   settings.progress(`cluster bootstrap (B = ${boot.B}) over ${set.patients.toLocaleString('en-GB')} patients`);
+  // With a grouping, one pass resamples patients once for the groups and for everyone (group index = groups).
+  const groups = grouping === null ? 1 : grouping.names.length + 1;
   const replicates = groupBootstrap({
     scores: columns,
     labels: set.labels,
     patient: set.patient,
     patients: set.patients,
-    group: new Int32Array(set.rows.length),
-    groups: 1,
+    group: grouping === null ? new Int32Array(set.rows.length) : grouping.group,
+    groups,
     statistics,
     B: boot.B,
     seed: boot.seed,
     keep,
+    ...(grouping === null ? {} : { overall: true, needsAllGroups: true }),
   });
+  const overall = grouping === null ? 0 : groups;
   return {
     replicates,
+    overall,
+    grouping,
     interval(stat, column) {
-      const p = percentileInterval(replicates.of(stat, 0, column), settings.level);
+      const p = percentileInterval(replicates.of(stat, overall, column), settings.level);
       return p === null ? { ci: null, se: null } : { ci: p.ci, se: p.se };
     },
   };

@@ -15,6 +15,7 @@ import type { AnalysisSet } from './analysis-set.js';
 import { columnValues } from './analysis-set.js';
 import { arqueroTable } from './columns.js';
 import { clusteredCell, contrastCell, holm, undefinedCell } from './cells.js';
+import type { GroupCoding, StudyIntervals } from './intervals.js';
 import type { Settings } from './options.js';
 
 /** The band of a Monk skin tone, or null. */
@@ -84,8 +85,13 @@ type GroupStat = 'auroc' | 'sensitivity' | 'oe';
 export const PRECISE_EVENTS = 100;
 
 /** One grouping column's section. Runs in O(n log n · groups · scores) plus the bootstrap. */
-function subgroupSection(column: string, settings: Settings, set: AnalysisSet, contrasts: PendingContrast[]): SubgroupSection {
-  const { scores, level, disclosure: sdc } = settings;
+/**
+ * The groups of a grouping column among the analysis rows, sorted by name, coded 0…names.length − 1 (names.length for
+ * a row without a group).
+ *
+ * @throws {RangeError} naming the column when it has fewer than two groups among the analysed sets
+ */
+export function groupCoding(column: string, settings: Settings, set: AnalysisSet): GroupCoding {
   const byRow = groupLabels(column, set, settings.cohort.patients, settings.skinToneBands);
   const names = [...new Set(set.rows.map((i) => byRow[i] ?? null).filter((g): g is string => g !== null))].sort();
   const group = Int32Array.from(set.rows, (i) => {
@@ -97,6 +103,18 @@ function subgroupSection(column: string, settings: Settings, set: AnalysisSet, c
       `validate: option "groupBy" names "${column}", which has ${names.length === 0 ? 'no values' : `one level ("${names[0]}")`} among the analysed sets; a comparison needs at least two groups.`,
     );
   }
+  return { column, names, group };
+}
+
+function subgroupSection(
+  coding: GroupCoding,
+  settings: Settings,
+  set: AnalysisSet,
+  contrasts: PendingContrast[],
+  shared: StudyIntervals | null,
+): SubgroupSection {
+  const { scores, level, disclosure: sdc } = settings;
+  const { column, names, group } = coding;
   const members: number[][] = names.map(() => []);
   group.forEach((g, k) => members[g]?.push(k));
   const patientsIn = members.map((ks) => new Set(ks.map((k) => set.patient[k])).size);
@@ -108,24 +126,28 @@ function subgroupSection(column: string, settings: Settings, set: AnalysisSet, c
   if (ref < 0) throw new RangeError(`validate: option "reference.${column}" names "${reference}", which is not a group (${names.join(', ')}).`);
   const cuts = scores.map((d) => kindOf(d).clinicalCuts(d)[0]?.cut ?? null);
   const boot = settings.bootstrap;
-  // Without a bootstrap (B = 0) the same call still gives the point estimates.
-  const reps = groupBootstrap<GroupStat>({
-    scores: set.values,
-    labels: set.labels,
-    patient: set.patient,
-    patients: set.patients,
-    group,
-    groups: names.length + 1,
-    statistics: {
-      auroc: aucStatistic,
-      sensitivity: proportionStatistic('sensitivity', cuts),
-      oe: observedExpectedStatistic(scores.map((d) => kindOf(d).probabilistic)),
-    },
-    B: boot?.B ?? 0,
-    seed: boot?.seed ?? 1,
-    keep: cuts.map((c) => (c === null ? [] : [c])),
-    needsAllGroups: true, // the standardised O/E of points scores
-  });
+  // The study's bootstrap already resampled this grouping (the first), or: this grouping's own pass (without a
+  // bootstrap, B = 0 still gives the point estimates).
+  const reps: Replicates<GroupStat> =
+    shared !== null && shared.grouping?.column === column
+      ? shared.replicates
+      : groupBootstrap<GroupStat>({
+          scores: set.values,
+          labels: set.labels,
+          patient: set.patient,
+          patients: set.patients,
+          group,
+          groups: names.length + 1,
+          statistics: {
+            auroc: aucStatistic,
+            sensitivity: proportionStatistic('sensitivity', cuts),
+            oe: observedExpectedStatistic(scores.map((d) => kindOf(d).probabilistic)),
+          },
+          B: boot?.B ?? 0,
+          seed: boot?.seed ?? 1,
+          keep: cuts.map((c) => (c === null ? [] : [c])),
+          needsAllGroups: true, // the standardised O/E of points scores
+        });
   // Each group's estimates per score, computed once (the reference's are reused for every difference).
   const stats = members.map((ks, g) => scores.map((_, s) => groupScore(set, ks, s, cuts[s] ?? null, level, reps, g)));
   const groups = names.map((name, g): GroupRow => {
@@ -174,11 +196,12 @@ function subgroupSection(column: string, settings: Settings, set: AnalysisSet, c
 }
 
 /** Every grouping column's section. */
-export function subgroups(settings: Settings, set: AnalysisSet): { sections: SubgroupSection[]; contrasts: number } {
+export function subgroups(settings: Settings, set: AnalysisSet, shared: StudyIntervals | null): { sections: SubgroupSection[]; contrasts: number } {
   const contrasts: PendingContrast[] = [];
   const sections = settings.groupBy.map((column) => {
     settings.progress(`subgroups by ${column}`);
-    return subgroupSection(column, settings, set, contrasts);
+    const coding = shared !== null && shared.grouping?.column === column ? shared.grouping : groupCoding(column, settings, set);
+    return subgroupSection(coding, settings, set, contrasts, shared);
   });
   // Holm over every contrast of the report: groups × scores × (AUROC, sensitivity, O/E).
   const adjusted = holm(contrasts.map((c) => c.p));

@@ -18,7 +18,7 @@ import { bootstrapColumns, planIntervals, studyIntervals } from './intervals.js'
 import type { Settings, ValidateOptions } from './options.js';
 import { resolveSettings } from './options.js';
 import { scoreSection } from './score-sections.js';
-import { subgroups } from './subgroups.js';
+import { groupCoding, subgroups } from './subgroups.js';
 import { units } from './units.js';
 
 function reportSettings(s: Settings, contrasts: number): ReportSettings {
@@ -66,7 +66,10 @@ export function validate(options: ValidateOptions): ValidationReport {
 
   // The overall bootstrap: every headline interval of every score from the same resamples of patients.
   const plans = planIntervals(scores, set, settings);
-  const intervals = studyIntervals(settings, set, plans);
+  // The first grouping shares the study's bootstrap pass (the same resamples; one sweep over the entries).
+  const first = settings.groupBy[0];
+  const coding = first === undefined || settings.bootstrap === null ? null : groupCoding(first, settings, set);
+  const intervals = studyIntervals(settings, set, plans, coding);
   const columns = bootstrapColumns(set);
   let nextRule = 0;
 
@@ -93,7 +96,7 @@ export function validate(options: ValidateOptions): ValidationReport {
     );
   });
   const pairs = comparisons(scores, set, intervals, sdc, level, set.basis);
-  const groups = subgroups(settings, set);
+  const groups = subgroups(settings, set, intervals);
   const other = units(settings.units, scores, set, sdc, level);
   const cohort = cohortTable(settings, set);
   return {
