@@ -84,56 +84,74 @@ export function bucketed(score: Float64Array, keep: readonly number[] = []): Flo
   return Float64Array.from(score, (v) => lowest[bucket(v)] ?? NaN);
 }
 
+/**
+ * Reduce the rows to entries: one per (patient, group, value) with its positives and negatives, in patient order,
+ * and one block per (patient, group) with the sum of its raw scores. Sorting one typed array of packed keys
+ * ((patient · groups + group) · k + value index) · 2 + label does it without an index sort. Runs in O(n log n).
+ */
 function entriesOf(rawScore: Float64Array, keep: readonly number[], labels: Uint8Array, patient: Int32Array, group: Int32Array, patients: number): Entries {
   const score = bucketed(rawScore, keep);
   const values = Float64Array.from(new Set(score)).sort();
-  const key = new Float64Array(score.length);
+  const k = values.length;
   let groups = 1;
-  for (let i = 0; i < group.length; i++) if ((group[i] ?? NaN) + 1 > groups) groups = (group[i] ?? NaN) + 1;
-  for (let i = 0; i < score.length; i++) key[i] = ((patient[i] ?? NaN) * groups + (group[i] ?? NaN)) * values.length + lowerBound(values, score[i] ?? NaN);
-  const order = Array.from({ length: score.length }, (_, i) => i).sort((a, b) => (key[a] ?? NaN) - (key[b] ?? NaN));
+  for (let i = 0; i < group.length; i++) groups = Math.max(groups, (group[i] ?? 0) + 1);
+  const n = score.length;
+  const packed = new Float64Array(n);
+  const blockSums = new Float64Array(patients * groups);
+  const blockSeen = new Uint8Array(patients * groups);
+  for (let i = 0; i < n; i++) {
+    const block = (patient[i] ?? 0) * groups + (group[i] ?? 0);
+    packed[i] = (block * k + lowerBound(values, score[i] ?? NaN)) * 2 + (labels[i] === 1 ? 1 : 0);
+    blockSums[block] = (blockSums[block] ?? 0) + (rawScore[i] ?? NaN);
+    blockSeen[block] = 1;
+  }
+  packed.sort();
   const start = new Int32Array(patients + 1);
   const g: number[] = [];
   const vi: number[] = [];
   const pos: number[] = [];
   const neg: number[] = [];
-  const blockStart = new Int32Array(patients + 1);
-  const blockGroup: number[] = [];
-  const blockSum: number[] = [];
-  let row = 0;
+  let r = 0;
   for (let p = 0; p < patients; p++) {
     start[p] = vi.length;
-    blockStart[p] = blockGroup.length;
-    let lastKey = -1;
-    let lastGroup = -1;
-    while (row < order.length && patient[order[row] ?? NaN] === p) {
-      const i = order[row] ?? NaN;
-      if (key[i] !== lastKey) {
-        g.push(group[i] ?? NaN);
-        vi.push(lowerBound(values, score[i] ?? NaN));
+    const end = (p + 1) * groups * k * 2;
+    let last = -1;
+    while (r < n && (packed[r] ?? Infinity) < end) {
+      const key = packed[r] ?? 0;
+      const entry = Math.floor(key / 2);
+      if (entry !== last) {
+        const block = Math.floor(entry / k);
+        g.push(block % groups);
+        vi.push(entry - block * k);
         pos.push(0);
         neg.push(0);
-        lastKey = key[i] ?? NaN;
+        last = entry;
       }
-      if (group[i] !== lastGroup) {
-        blockGroup.push(group[i] ?? 0);
-        blockSum.push(0);
-        lastGroup = group[i] ?? 0;
-      }
-      if (labels[i] === 1) pos[pos.length - 1] = (pos[pos.length - 1] ?? NaN) + 1;
-      else neg[neg.length - 1] = (neg[neg.length - 1] ?? NaN) + 1;
-      blockSum[blockSum.length - 1] = (blockSum[blockSum.length - 1] ?? 0) + (rawScore[i] ?? NaN);
-      row++;
+      const at = pos.length - 1;
+      if (key - entry * 2 === 1) pos[at] = (pos[at] ?? 0) + 1;
+      else neg[at] = (neg[at] ?? 0) + 1;
+      r++;
     }
   }
   start[patients] = vi.length;
+  const blockStart = new Int32Array(patients + 1);
+  const blockGroup: number[] = [];
+  const blockSum: number[] = [];
+  for (let p = 0; p < patients; p++) {
+    blockStart[p] = blockGroup.length;
+    for (let q = 0; q < groups; q++) {
+      if (blockSeen[p * groups + q] !== 1) continue;
+      blockGroup.push(q);
+      blockSum.push(blockSums[p * groups + q] ?? 0);
+    }
+  }
   blockStart[patients] = blockGroup.length;
   return {
     values,
     start,
     group: Int32Array.from(g),
     valueIndex: Int32Array.from(vi),
-    slot: Int32Array.from(vi, (v, e) => (g[e] ?? 0) * values.length + v),
+    slot: Int32Array.from(vi, (v, e) => (g[e] ?? 0) * k + v),
     pos: Float64Array.from(pos),
     neg: Float64Array.from(neg),
     blockStart,
