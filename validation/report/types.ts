@@ -148,8 +148,9 @@ export interface CalibrationBinCell {
 
 /**
  * Calibration of probabilities. For a model-based score, of its own probabilities (external validation). For a
- * points score there are no probabilities: this block is *model updating* (cross-fitted logistic recalibration) and
- * its O/E, intercept and slope are near 0/1 by construction — never a finding; the score's calibration is
+ * points score there are no probabilities: this block is *model updating* (cross-fitted logistic recalibration); only
+ * its Brier scores are given, the rest are undefined with reason "model-updating" (true by construction, never a
+ * finding); the score's calibration is
  * `observedRisk`. Intervals are clustered: O/E from the bootstrap, intercept and slope from cluster-robust (sandwich)
  * SEs; the Brier score and the E-statistics have none.
  */

@@ -88,18 +88,58 @@ function aurocCell(ctx: ScoreContext): AurocCell | UndefinedCell {
   return { defined: true, estimate: a.estimate, ci, se, obuchowski, naive: { se: a.se, ci: a.ci }, warnings: a.warnings };
 }
 
+/**
+ * A points score recalibrated on these data: only the Brier scores are kept. Its O/E, intercept, slope and
+ * E-statistics are near their ideal values by construction (the mapping was fitted here), so they are not computed —
+ * each says why — and the score's calibration is its observed risk per score value.
+ */
+function modelUpdatingCell(ctx: ScoreContext): CalibrationCell | UndefinedCell {
+  const n = ctx.labels.length;
+  if (n === 0) return undefinedCell({ reason: 'empty', message: 'validate: no analysis rows' });
+  let brier = 0;
+  let events = 0;
+  for (let i = 0; i < n; i++) {
+    const y = ctx.labels[i] ?? 0;
+    brier += ((ctx.probabilities[i] ?? NaN) - y) ** 2;
+    events += y;
+  }
+  brier /= n;
+  const mean = events / n;
+  const byConstruction = undefinedCell({
+    reason: 'model-updating',
+    message: 'validate: a points score recalibrated on these data is calibrated by construction; its calibration is observedRisk',
+  });
+  return {
+    defined: true,
+    method: `model updating: cross-fitted logistic recalibration (${ctx.recalibrationFolds} patient folds)`,
+    modelUpdating: true,
+    observedExpected: byConstruction,
+    calibrationInTheLarge: byConstruction,
+    slope: byConstruction,
+    brier: Number.isFinite(brier) ? { defined: true, estimate: brier, ci: null } : byConstruction,
+    scaledBrier:
+      mean > 0 && mean < 1 && Number.isFinite(brier)
+        ? { defined: true, estimate: 1 - brier / (mean * (1 - mean)), ci: null }
+        : undefinedCell({ reason: 'one-class', message: 'validate: one outcome class, so the reference Brier score is 0' }),
+    eavg: byConstruction,
+    e90: byConstruction,
+    emax: byConstruction,
+    bins: [],
+  };
+}
+
 function calibrationCell(ctx: ScoreContext, sdc: Disclosure): CalibrationCell | UndefinedCell {
+  if (!ctx.probabilistic) return modelUpdatingCell(ctx);
   const c = calibration(ctx.probabilities, ctx.labels, { level: ctx.level, clusters: ctx.patient });
   if (!c.defined) return undefinedCell(c);
   const oe = ctx.intervals?.interval('oe', ctx.index) ?? null;
   return {
     defined: true,
-    method: ctx.probabilistic ? 'model probability' : `model updating: cross-fitted logistic recalibration (${ctx.recalibrationFolds} patient folds)`,
-    modelUpdating: !ctx.probabilistic,
-    observedExpected:
-      c.observedExpected.defined && ctx.probabilistic
-        ? { defined: true, estimate: c.observedExpected.estimate, ci: oe?.ci ?? null }
-        : estimateCell(c.observedExpected),
+    method: 'model probability',
+    modelUpdating: false,
+    observedExpected: c.observedExpected.defined
+      ? { defined: true, estimate: c.observedExpected.estimate, ci: oe?.ci ?? null }
+      : estimateCell(c.observedExpected),
     calibrationInTheLarge: estimateCell(c.calibrationInTheLarge),
     slope: estimateCell(c.slope),
     brier: estimateCell(c.brier),
