@@ -30,8 +30,12 @@ export interface ValidateOptions {
   scores: readonly ScoreDefinition[];
   /** Horizon (default 24 h) and event types (default: all). */
   outcome?: LabelOptions;
-  /** Columns to compare groups by: any observation or patient column, or `skin_tone_band` (see `skinToneBands`). */
-  groupBy?: readonly string[];
+  /**
+   * Columns to compare groups by: any observation or patient column, or `skin_tone_band` (see `skinToneBands`).
+   * An array of columns (`['ethnicity', 'sex']`) or a comma-joined name (`'ethnicity,sex'`) makes intersectional
+   * groups (`'Asian × F'`).
+   */
+  groupBy?: readonly (string | readonly string[])[];
   /** The reference group per grouping column (default: the group with the most patients). */
   reference?: Readonly<Record<string, string>>;
   /** Patient-clustered bootstrap: `{ B, seed }` (default B = 1000, seed 1), or `false` for none. */
@@ -139,7 +143,7 @@ export function resolveSettings(options: ValidateOptions): Settings {
     scores,
     outcome: o.outcome ?? {},
     horizonHours: o.outcome?.horizonHours ?? 24,
-    groupBy: o.groupBy ?? [],
+    groupBy: (o.groupBy ?? []).map((g) => (typeof g === 'string' ? g : g.join(','))),
     reference: o.reference ?? {},
     bootstrap: boot,
     disclosure: new Disclosure({ minCount, caller: FN }),

@@ -23,8 +23,19 @@ function bandOf(tone: number, bands: readonly SkinToneBand[]): string | null {
   return bands.find((b) => tone >= b.min && tone <= b.max)?.label ?? null;
 }
 
-/** The group label of each scored row for a grouping column (an observation column, or a patient column joined by patient_id). */
+/**
+ * The group label of each scored row for a grouping column (an observation column, or a patient column joined by
+ * patient_id). Several columns joined by commas ("ethnicity,sex") make intersectional groups ("Asian × F"); a row
+ * missing any of them has no group.
+ */
 function groupLabels(column: string, set: AnalysisSet, patients: Table | undefined, bands: readonly SkinToneBand[]): (string | null)[] {
+  if (column.includes(',')) {
+    const parts = column.split(',').map((c) => groupLabels(c.trim(), set, patients, bands));
+    return set.patientIds.map((_, i) => {
+      const labels = parts.map((p) => p[i] ?? null);
+      return labels.some((l) => l === null) ? null : labels.join(' × ');
+    });
+  }
   const band = column === 'skin_tone_band';
   const source = band ? 'skin_tone' : column;
   let values = columnValues(set.scored, source);

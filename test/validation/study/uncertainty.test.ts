@@ -119,3 +119,17 @@ describe('validate: bad settings', () => {
     );
   });
 });
+
+describe('validate: intersectional groups', () => {
+  it("groupBy: [['ethnicity', 'sex']] (or 'ethnicity,sex') compares each combination against a reference", () => {
+    const cohort = generateCohort({ profile: 'uk-leicester', encounters: 800, seed: 12 });
+    const a = validate({ cohort, scores: [news2], bootstrap: false, disclosure: false, groupBy: [['ethnicity', 'sex']] });
+    const b = validate({ cohort, scores: [news2], bootstrap: false, disclosure: false, groupBy: ['ethnicity,sex'] });
+    const names = a.subgroups[0]?.groups.map((g) => g.group) ?? [];
+    expect(a.subgroups[0]?.by).toBe('ethnicity,sex');
+    expect(names).toContain('Asian × F');
+    expect(names).toContain('White × M');
+    expect(names.every((n) => / × [FM]$/.test(n))).toBe(true);
+    expect(b.subgroups).toEqual(a.subgroups);
+  });
+});
