@@ -91,8 +91,8 @@ export interface ReportSettings {
 export interface IntervalSettings {
   /** "patient-clustered bootstrap (percentile)", or "none" without a bootstrap. */
   readonly method: string;
-  /** The cluster: "patient". */
-  readonly cluster: 'patient';
+  /** What was resampled together: "patient" (the default) or "encounter". */
+  readonly cluster: 'patient' | 'encounter';
   /** What the naive intervals (DeLong, Wilson) assume. */
   readonly naive: string;
 }
@@ -279,7 +279,8 @@ export interface GroupRow {
   readonly observationSets: Cell<number>;
   readonly eventPatients: Cell<number>;
   readonly positiveSets: Cell<number>;
-  /** A note when the group is too small for a precise comparison (fewer than 100 positive sets), else null. */
+  /** A note when the group is too small for a precise comparison (fewer than 100 positive sets, or an AUROC
+   *  difference interval wider than 0.2), else null. */
   readonly precision: string | null;
   readonly scores: Readonly<Record<string, Cell<GroupScoreCell>>>;
 }

@@ -22,6 +22,9 @@ export interface AnalysisSet {
   readonly patientIds: readonly unknown[];
   /** Scored-row index of each analysis row. */
   readonly rows: readonly number[];
+  /** Cluster number (0…clusters−1) of each analysis row: the patient, or the encounter (option `cluster`). */
+  readonly cluster: Int32Array;
+  readonly clusters: number;
   /** Patient number (0…patients−1) of each analysis row. */
   readonly patient: Int32Array;
   readonly patients: number;
@@ -82,6 +85,21 @@ export function analysisSet(settings: Settings): AnalysisSet {
     if (p === undefined) patientIndex.set(id, (p = patientIndex.size));
     return p;
   });
+  // The cluster: the patient by default, or the encounter.
+  let cluster = patient;
+  let clusters = patientIndex.size;
+  if (settings.cluster === 'encounter') {
+    const encounterIds = columnValues(scored, 'encounter_id');
+    if (encounterIds === null) throw new TypeError('validate: option "cluster" is \'encounter\' but the observations table has no column "encounter_id".');
+    const encounterIndex = new Map<string, number>();
+    cluster = Int32Array.from(rows, (i) => {
+      const id = String(encounterIds[i]);
+      let e = encounterIndex.get(id);
+      if (e === undefined) encounterIndex.set(id, (e = encounterIndex.size));
+      return e;
+    });
+    clusters = encounterIndex.size;
+  }
   const labels = Uint8Array.from(rows, (i) => labelled.labels[i] ?? 0);
   const values = raw.map((v) => Float64Array.from(rows, (i) => v[i] ?? Number.NaN));
   let positives = 0;
@@ -95,7 +113,7 @@ export function analysisSet(settings: Settings): AnalysisSet {
   const probabilities = scores.map((d, s) => {
     const x = values[s] ?? new Float64Array(0);
     if (kindOf(d).probabilistic) return x;
-    const fit = recalibrate(x, labels, { groups: patient, folds: settings.recalibrationFolds, seed: settings.recalibrationSeed });
+    const fit = recalibrate(x, labels, { groups: cluster, folds: settings.recalibrationFolds, seed: settings.recalibrationSeed });
     return Float64Array.from(fit.probability, (p) => p ?? Number.NaN);
   });
   const redFlags = scores.map((d) => {
@@ -108,6 +126,8 @@ export function analysisSet(settings: Settings): AnalysisSet {
     labelled,
     patientIds,
     rows,
+    cluster,
+    clusters,
     patient,
     patients: patientIndex.size,
     labels,

@@ -171,14 +171,14 @@ export function studyIntervals(
     ...rules.filter((r) => r.column === c).map((r) => r.cut),
     ...(c < settings.scores.length ? settings.netBenefitThresholds : []),
   ]);
-  settings.progress(`cluster bootstrap (B = ${boot.B}) over ${set.patients.toLocaleString('en-GB')} patients`);
+  settings.progress(`cluster bootstrap (B = ${boot.B}) over ${set.clusters.toLocaleString('en-GB')} ${settings.cluster}s`);
   // With a grouping, one pass resamples patients once for the groups and for everyone (group index = groups).
   const groups = grouping === null ? 1 : grouping.names.length + 1;
   const replicates = groupBootstrap({
     scores: columns,
     labels: set.labels,
-    patient: set.patient,
-    patients: set.patients,
+    patient: set.cluster,
+    patients: set.clusters,
     group: grouping === null ? new Int32Array(set.rows.length) : grouping.group,
     groups,
     statistics,

@@ -44,6 +44,8 @@ export interface ValidateOptions {
   disclosure?: { minCount?: number } | false;
   /** Confidence level (default 0.95). */
   level?: number;
+  /** What the intervals resample together: `'patient'` (default; every set of a patient) or `'encounter'`. */
+  cluster?: 'patient' | 'encounter';
   /** Units of analysis reported beside every observation set: `'first'` (first set per encounter) and
    *  `'highest-24h'` (each score's highest set per encounter per 24 h from the encounter's first set). */
   units?: readonly UnitName[];
@@ -81,6 +83,7 @@ export interface Settings {
   readonly bootstrap: { readonly B: number; readonly seed: number } | null;
   readonly disclosure: Disclosure;
   readonly level: number;
+  readonly cluster: 'patient' | 'encounter';
   readonly units: readonly UnitName[];
   readonly recalibrationFolds: number;
   readonly recalibrationSeed: number;
@@ -99,6 +102,12 @@ function wholeNumber(name: string, value: unknown, min: number): number {
     throw new RangeError(`${FN}: option "${name}" expected a whole number ≥ ${min}; received ${String(value)}.`);
   }
   return value;
+}
+
+function clusterOf(cluster: unknown): 'patient' | 'encounter' {
+  const c = cluster ?? 'patient';
+  if (c !== 'patient' && c !== 'encounter') throw new RangeError(`${FN}: option "cluster" expected 'patient' or 'encounter'; received ${String(c)}.`);
+  return c;
 }
 
 function checkBands(bands: readonly SkinToneBand[]): readonly SkinToneBand[] {
@@ -148,6 +157,7 @@ export function resolveSettings(options: ValidateOptions): Settings {
     bootstrap: boot,
     disclosure: new Disclosure({ minCount, caller: FN }),
     level: levelOf(FN, o),
+    cluster: clusterOf(o.cluster),
     units,
     recalibrationFolds: wholeNumber('recalibrationFolds', o.recalibrationFolds ?? 5, 2),
     recalibrationSeed: boot?.seed ?? 1,

@@ -29,8 +29,8 @@ export interface ScoreContext {
   readonly labels: Uint8Array;
   readonly level: number;
   readonly recalibrationFolds: number;
-  /** The patient of each analysis row (the cluster). */
-  readonly patient: Int32Array;
+  /** The cluster (patient, or encounter) of each analysis row. */
+  readonly cluster: Int32Array;
   /** The overall clustered bootstrap, or null when none was asked for. */
   readonly intervals: StudyIntervals | null;
   /** The disclosure basis of statistics over every analysis row. */
@@ -79,7 +79,7 @@ export const format = {
 function aurocCell(ctx: ScoreContext): AurocCell | UndefinedCell {
   const a = auroc(ctx.values, ctx.labels, { level: ctx.level });
   if (!a.defined) return undefinedCell(a);
-  const o = obuchowskiAuroc(ctx.values, ctx.labels, ctx.patient, { level: ctx.level });
+  const o = obuchowskiAuroc(ctx.values, ctx.labels, ctx.cluster, { level: ctx.level });
   const obuchowski = o.defined ? { defined: true as const, se: o.se, ci: o.ci } : undefinedCell(o);
   // Headline: the bootstrap; without one, Obuchowski's analytic clustered interval.
   const boot = ctx.intervals?.interval('auroc', ctx.index) ?? null;
@@ -130,7 +130,7 @@ function modelUpdatingCell(ctx: ScoreContext): CalibrationCell | UndefinedCell {
 
 function calibrationCell(ctx: ScoreContext, sdc: Disclosure): CalibrationCell | UndefinedCell {
   if (!ctx.probabilistic) return modelUpdatingCell(ctx);
-  const c = calibration(ctx.probabilities, ctx.labels, { level: ctx.level, clusters: ctx.patient });
+  const c = calibration(ctx.probabilities, ctx.labels, { level: ctx.level, clusters: ctx.cluster });
   if (!c.defined) return undefinedCell(c);
   const oe = ctx.intervals?.interval('oe', ctx.index) ?? null;
   return {

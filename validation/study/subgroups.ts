@@ -13,6 +13,7 @@ import { atThreshold } from '../metrics/threshold.js';
 import type { Ci, EstimateCell, GroupRow, GroupScoreCell, SkinToneBand, SubgroupSection, UndefinedCell } from '../report/types.js';
 import type { AnalysisSet } from './analysis-set.js';
 import { columnValues } from './analysis-set.js';
+import { isSuppressed } from './disclosure.js';
 import { arqueroTable } from './columns.js';
 import { clusteredCell, contrastCell, holm, undefinedCell } from './cells.js';
 import type { GroupCoding, StudyIntervals } from './intervals.js';
@@ -69,7 +70,7 @@ function groupScore(set: AnalysisSet, rows: readonly number[], s: number, cut: n
       ? obuchowskiAuroc(
           x,
           y,
-          rows.map((k) => set.patient[k] ?? -1),
+          rows.map((k) => set.cluster[k] ?? -1),
           { level },
         )
       : null;
@@ -94,6 +95,9 @@ type GroupStat = 'auroc' | 'sensitivity' | 'oe';
 
 /** Fewer positive sets than this: the group's comparisons are reported with a precision note. */
 export const PRECISE_EVENTS = 100;
+
+/** An AUROC difference interval wider than this: the group's comparisons are reported with a precision note. */
+export const PRECISE_WIDTH = 0.2;
 
 /** One grouping column's section. Runs in O(n log n · groups · scores) plus the bootstrap. */
 /**
@@ -145,8 +149,8 @@ function subgroupSection(
       : groupBootstrap<GroupStat>({
           scores: set.values,
           labels: set.labels,
-          patient: set.patient,
-          patients: set.patients,
+          patient: set.cluster,
+          patients: set.clusters,
           group,
           groups: names.length + 1,
           statistics: {
@@ -190,6 +194,13 @@ function subgroupSection(
       return [d.id, sdc.release(cell, gEventBasis)] as const;
     });
     const events = eventsIn[g] ?? 0;
+    // The widest AUROC difference interval of the group (its precision, whatever its size).
+    let widest = 0;
+    for (const [, cell] of perScore) {
+      if (isSuppressed(cell)) continue;
+      const d = cell.differenceFromReference.auroc;
+      if (d !== null && d.defined) widest = Math.max(widest, d.ci[1] - d.ci[0]);
+    }
     return {
       group: name,
       patients: sdc.count(patientsIn[g] ?? 0),
@@ -199,7 +210,9 @@ function subgroupSection(
       precision:
         events < PRECISE_EVENTS
           ? `fewer than ${PRECISE_EVENTS} positive sets: estimates and differences for this group are imprecise (see their intervals)`
-          : null,
+          : widest > PRECISE_WIDTH
+            ? `the interval of its AUROC difference from the reference is wider than ${PRECISE_WIDTH}: too imprecise to rule out a clinically relevant difference`
+            : null,
       scores: Object.fromEntries(perScore),
     };
   });

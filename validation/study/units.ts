@@ -49,7 +49,7 @@ export function units(asked: readonly UnitName[], scores: readonly ScoreDefiniti
         const a = obuchowskiAuroc(
           ks.map((k) => values[k] ?? Number.NaN),
           y,
-          ks.map((k) => set.patient[k] ?? -1),
+          ks.map((k) => set.cluster[k] ?? -1),
           { level },
         );
         const events = y.reduce((t, v) => t + v, 0);

@@ -41,7 +41,7 @@ function reportSettings(s: Settings, contrasts: number): ReportSettings {
     skinToneBands: s.skinToneBands,
     intervals: {
       method: s.bootstrap === null ? 'none (AUROC: Obuchowski, clustered by patient)' : 'patient-clustered bootstrap (percentile)',
-      cluster: 'patient',
+      cluster: s.cluster,
       naive: 'DeLong and Wilson intervals assume independent observation sets: too narrow with repeated sets per patient; for reference only',
     },
     pooling: s.pooling,
@@ -85,7 +85,7 @@ export function validate(options: ValidateOptions): ValidationReport {
         probabilities: set.probabilities[s] ?? new Float64Array(0),
         probabilistic: kindOf(def).probabilistic,
         labels: set.labels,
-        patient: set.patient,
+        cluster: set.cluster,
         level,
         recalibrationFolds: settings.recalibrationFolds,
         intervals,

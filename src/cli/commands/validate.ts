@@ -10,7 +10,7 @@ import { intFlag, parseFlags, progressOf, scoreFlags, UsageError } from '../args
 
 export async function validateCommand(args: readonly string[], io: CliIO): Promise<number> {
   const repeated = new Map<string, string[]>();
-  const flags = parseFlags(args, ['cohort', 'score', 'by', 'out', 'md', 'B', 'seed', 'horizon', 'min-count', 'reference', 'unit'], repeated);
+  const flags = parseFlags(args, ['cohort', 'score', 'by', 'out', 'md', 'B', 'seed', 'horizon', 'min-count', 'reference', 'unit', 'cluster'], repeated);
   const dir = flags.get('cohort');
   if (dir === undefined) throw new UsageError('validate needs --cohort DIR (a cohort written by ewskit synth)');
   if (!existsSync(dir)) {
@@ -35,6 +35,8 @@ export async function validateCommand(args: readonly string[], io: CliIO): Promi
     if (u !== 'first' && u !== 'highest-24h') throw new UsageError(`--unit expects first or highest-24h; received "${u}"`);
     return u;
   });
+  const cluster = flags.get('cluster') ?? 'patient';
+  if (cluster !== 'patient' && cluster !== 'encounter') throw new UsageError(`--cluster expects patient or encounter; received "${cluster}"`);
   const started = performance.now();
   const cohort = readCohort(dir);
   const report = validate({
@@ -46,6 +48,7 @@ export async function validateCommand(args: readonly string[], io: CliIO): Promi
     bootstrap: B === 0 ? false : { B, seed },
     disclosure: { minCount },
     units,
+    cluster,
     onProgress: progressOf(io),
   });
   const markdown = renderMarkdown(report);

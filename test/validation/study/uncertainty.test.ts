@@ -133,3 +133,19 @@ describe('validate: intersectional groups', () => {
     expect(b.subgroups).toEqual(a.subgroups);
   });
 });
+
+describe('validate: the cluster', () => {
+  const cohort = generateCohort({ profile: 'uk-leicester', encounters: 600, seed: 14 });
+  it("cluster: 'encounter' resamples encounters; with one admission per patient it equals the patient clustering", () => {
+    const byPatient = validate({ cohort, scores: [news2], bootstrap: { B: 100, seed: 2 }, disclosure: false });
+    const byEncounter = validate({ cohort, scores: [news2], bootstrap: { B: 100, seed: 2 }, disclosure: false, cluster: 'encounter' });
+    expect(byEncounter.settings.intervals.cluster).toBe('encounter');
+    expect(byPatient.settings.intervals.cluster).toBe('patient');
+    expect(byEncounter.scores[0]?.auroc).toEqual(byPatient.scores[0]?.auroc);
+  });
+  it('refuses another cluster, naming the option', () => {
+    expect(() => validate({ cohort, scores: [news2], cluster: 'ward' as never })).toThrow(
+      /^validate: option "cluster" expected 'patient' or 'encounter'; received ward/,
+    );
+  });
+});
