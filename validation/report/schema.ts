@@ -51,6 +51,9 @@ export function checkReport(report: unknown): string[] {
     need(isObject(s.recalibration) && typeof s.recalibration.folds === 'number', '$.settings.recalibration', '{ folds, seed }');
     need(Array.isArray(s.netBenefitThresholds), '$.settings.netBenefitThresholds', 'an array of probabilities');
     need(Array.isArray(s.skinToneBands), '$.settings.skinToneBands', 'an array of { label, min, max }');
+    need(isObject(s.intervals) && typeof s.intervals.method === 'string', '$.settings.intervals', '{ method, cluster, naive }');
+    need(isObject(s.multiplicity) && typeof s.multiplicity.contrasts === 'number', '$.settings.multiplicity', '{ contrasts, method }');
+    need(Array.isArray(s.warnings), '$.settings.warnings', 'an array of strings');
   }
   const d = report.disclosure;
   need(
