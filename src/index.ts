@@ -126,7 +126,6 @@ export type {
   ClusteredProportion,
   IntervalSettings,
   NetBenefitCell,
-  BootstrapCell,
   EstimateCell,
   ProportionCell,
   UndefinedCell,

@@ -5,7 +5,7 @@
  */
 import { isSuppressed } from '../study/disclosure.js';
 import { format, HEADLINE_METRICS, renderHeadline } from '../study/score-metrics.js';
-import type { BootstrapCell, Cell, ContrastCell, EstimateCell, ProportionCell, UndefinedCell, ValidationReport } from './types.js';
+import type { Cell, ContrastCell, EstimateCell, ProportionCell, UndefinedCell, ValidationReport } from './types.js';
 
 const SUPPRESSED = '‹suppressed›';
 
@@ -24,7 +24,7 @@ function cell<T>(v: Cell<T> | null, pick: (x: T) => string): string {
 }
 
 /** An estimate with its interval, or "—" when undefined. */
-function est(v: EstimateCell | ProportionCell | UndefinedCell | BootstrapCell | null, withEstimate = true): string {
+function est(v: EstimateCell | ProportionCell | UndefinedCell | null, withEstimate = true): string {
   if (v === null || !v.defined) return '—';
   return withEstimate ? format.estimate(v) : format.interval(v.ci).trim();
 }

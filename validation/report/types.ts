@@ -22,14 +22,6 @@ export interface UndefinedCell {
 /** A confidence interval, or null when none can be computed. */
 export type Ci = readonly [number, number] | null;
 
-/** A patient-clustered bootstrap interval (percentile, type-7 quantiles) with the bootstrap SE. */
-export interface BootstrapCell {
-  readonly defined: true;
-  readonly estimate: number;
-  readonly ci: readonly [number, number];
-  readonly se: number;
-}
-
 /** A point estimate with an interval. */
 export interface EstimateCell {
   readonly defined: true;
