@@ -30,7 +30,7 @@ export { atThreshold } from '../validation/metrics/threshold.js';
 export { wilson } from '../validation/stats/wilson.js';
 export { netBenefit, decisionCurve, DEFAULT_THRESHOLDS } from '../validation/metrics/net-benefit.js';
 export { calibration } from '../validation/metrics/calibration.js';
-export { recalibrate, eventRateByScore } from '../validation/metrics/recalibrate.js';
+export { recalibrate, eventRateByScore, isotonicRisk } from '../validation/metrics/recalibrate.js';
 export { clusterBootstrapAuroc, obuchowskiAuroc } from '../validation/bootstrap/cluster.js';
 export { fitLogistic } from '../validation/stats/logistic.js';
 export { lowess } from '../validation/stats/lowess.js';
@@ -88,7 +88,7 @@ export type { RocPoint, PrPoint, CurveSizes, CurveResult, AveragePrecisionResult
 export type { ThresholdMetrics, ThresholdOptions, NumberNeeded } from '../validation/metrics/threshold.js';
 export type { NetBenefitPoint, NetBenefitResult, DecisionCurveResult } from '../validation/metrics/net-benefit.js';
 export type { CalibrationResult, CalibrationDefined, CalibrationBin, CalibrationOptions, Estimate, Measure } from '../validation/metrics/calibration.js';
-export type { RecalibrationResult, FoldModel, ScoreEventRate, EventRateResult } from '../validation/metrics/recalibrate.js';
+export type { RecalibrationResult, RecalibrationMethod, FoldModel, ScoreEventRate, EventRateResult } from '../validation/metrics/recalibrate.js';
 export type {
   ClusterBootstrapResult,
   ClusterBootstrapDefined,

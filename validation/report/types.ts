@@ -67,7 +67,7 @@ export interface ReportSettings {
   readonly bootstrap: false | { readonly B: number; readonly seed: number; readonly resampling: string; readonly valueResolution: string };
   readonly level: number;
   /** Cross-fitted recalibration of points scores: folds of whole patients, and the seed of the fold assignment. */
-  readonly recalibration: { readonly folds: number; readonly seed: number };
+  readonly recalibration: { readonly method: 'logistic' | 'isotonic'; readonly folds: number; readonly seed: number };
   readonly netBenefitThresholds: readonly number[];
   readonly skinToneBands: readonly SkinToneBand[];
   /** How every headline interval was made, and what the naive intervals beside them assume. */

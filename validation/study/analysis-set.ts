@@ -113,7 +113,12 @@ export function analysisSet(settings: Settings): AnalysisSet {
   const probabilities = scores.map((d, s) => {
     const x = values[s] ?? new Float64Array(0);
     if (kindOf(d).probabilistic) return x;
-    const fit = recalibrate(x, labels, { groups: cluster, folds: settings.recalibrationFolds, seed: settings.recalibrationSeed });
+    const fit = recalibrate(x, labels, {
+      groups: cluster,
+      folds: settings.recalibrationFolds,
+      seed: settings.recalibrationSeed,
+      method: settings.recalibrationMethod,
+    });
     return Float64Array.from(fit.probability, (p) => p ?? Number.NaN);
   });
   const redFlags = scores.map((d) => {

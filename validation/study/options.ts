@@ -51,6 +51,8 @@ export interface ValidateOptions {
   units?: readonly UnitName[];
   /** Folds of whole patients for the cross-fitted recalibration of points scores (default 5). */
   recalibrationFolds?: number;
+  /** How a points score is mapped to probabilities (model updating): `'logistic'` (default) or `'isotonic'` (per value, monotone). */
+  recalibration?: 'logistic' | 'isotonic';
   /** Threshold probabilities of the net-benefit table (default 0.01, 0.02, 0.05, 0.1, 0.2). */
   netBenefitThresholds?: readonly number[];
   /** Bands of the Monk skin-tone scale for `groupBy: ['skin_tone_band']` (default Monk 1–3, 4–7, 8–10). */
@@ -86,6 +88,7 @@ export interface Settings {
   readonly cluster: 'patient' | 'encounter';
   readonly units: readonly UnitName[];
   readonly recalibrationFolds: number;
+  readonly recalibrationMethod: 'logistic' | 'isotonic';
   readonly recalibrationSeed: number;
   readonly netBenefitThresholds: readonly number[];
   readonly skinToneBands: readonly SkinToneBand[];
@@ -102,6 +105,12 @@ function wholeNumber(name: string, value: unknown, min: number): number {
     throw new RangeError(`${FN}: option "${name}" expected a whole number ≥ ${min}; received ${String(value)}.`);
   }
   return value;
+}
+
+function recalibrationOf(method: unknown): 'logistic' | 'isotonic' {
+  const m = method ?? 'logistic';
+  if (m !== 'logistic' && m !== 'isotonic') throw new RangeError(`${FN}: option "recalibration" expected 'logistic' or 'isotonic'; received ${String(m)}.`);
+  return m;
 }
 
 function clusterOf(cluster: unknown): 'patient' | 'encounter' {
@@ -160,6 +169,7 @@ export function resolveSettings(options: ValidateOptions): Settings {
     cluster: clusterOf(o.cluster),
     units,
     recalibrationFolds: wholeNumber('recalibrationFolds', o.recalibrationFolds ?? 5, 2),
+    recalibrationMethod: recalibrationOf(o.recalibration),
     recalibrationSeed: boot?.seed ?? 1,
     netBenefitThresholds: thresholds,
     skinToneBands: checkBands(o.skinToneBands ?? DEFAULT_SKIN_TONE_BANDS),

@@ -29,6 +29,7 @@ export interface ScoreContext {
   readonly labels: Uint8Array;
   readonly level: number;
   readonly recalibrationFolds: number;
+  readonly recalibrationMethod: 'logistic' | 'isotonic';
   /** The cluster (patient, or encounter) of each analysis row. */
   readonly cluster: Int32Array;
   /** The overall clustered bootstrap, or null when none was asked for. */
@@ -111,7 +112,7 @@ function modelUpdatingCell(ctx: ScoreContext): CalibrationCell | UndefinedCell {
   });
   return {
     defined: true,
-    method: `model updating: cross-fitted logistic recalibration (${ctx.recalibrationFolds} patient folds)`,
+    method: `model updating: cross-fitted ${ctx.recalibrationMethod} recalibration (${ctx.recalibrationFolds} patient folds)`,
     modelUpdating: true,
     observedExpected: byConstruction,
     calibrationInTheLarge: byConstruction,

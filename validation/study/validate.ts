@@ -36,7 +36,7 @@ function reportSettings(s: Settings, contrasts: number): ReportSettings {
             valueResolution: `continuous scores in ${BOOTSTRAP_RESOLUTION.toLocaleString('en-GB')} rank buckets (cut-offs kept exact)`,
           },
     level: s.level,
-    recalibration: { folds: s.recalibrationFolds, seed: s.recalibrationSeed },
+    recalibration: { method: s.recalibrationMethod, folds: s.recalibrationFolds, seed: s.recalibrationSeed },
     netBenefitThresholds: s.netBenefitThresholds,
     skinToneBands: s.skinToneBands,
     intervals: {
@@ -88,6 +88,7 @@ export function validate(options: ValidateOptions): ValidationReport {
         cluster: set.cluster,
         level,
         recalibrationFolds: settings.recalibrationFolds,
+        recalibrationMethod: settings.recalibrationMethod,
         intervals,
         basis: set.basis,
       },

@@ -1,6 +1,6 @@
 import { defined } from '../../helpers/defined.js';
 import { describe, expect, it } from 'vitest';
-import { eventRateByScore, recalibrate } from '../../../validation/metrics/recalibrate.js';
+import { eventRateByScore, isotonicRisk, recalibrate } from '../../../validation/metrics/recalibrate.js';
 import { fitLogistic } from '../../../validation/stats/logistic.js';
 
 describe('recalibrate(score, outcome, { groups, folds, seed })', () => {
@@ -56,5 +56,27 @@ describe('eventRateByScore(score, outcome)', () => {
     ]);
     expect(r[1]?.rate).toMatchObject({ defined: true, estimate: 2 / 3 });
     expect(r[0]?.rate).toMatchObject({ defined: true, ci: [0, expect.any(Number)] });
+  });
+});
+
+describe("recalibrate(score, outcome, { method: 'isotonic' })", () => {
+  it('isotonicRisk pools adjacent violators (hand-worked)', () => {
+    // Risks 0.1, 0, 0.3 at values 0, 1, 2 (10 sets each): 0 and 1 violate the order → pooled to 1/20 = 0.05.
+    expect(isotonicRisk([0, 1, 2], [1, 0, 3], [10, 10, 10])).toEqual([0.05, 0.05, 0.3]);
+    expect(isotonicRisk([0, 1], [0, 5], [10, 10])).toEqual([0, 0.5]);
+  });
+  it('gives cross-fitted probabilities that never fall as the score rises within a fold', () => {
+    const s = Array.from({ length: 600 }, (_, i) => i % 7);
+    const y = s.map((v, i) => ((i * 7919) % 11 < v ? 1 : 0));
+    const g = s.map((_, i) => Math.floor(i / 3));
+    const r = recalibrate(s, y, { groups: g, folds: 3, method: 'isotonic' });
+    expect(r.models.every((m) => m.defined && 'isotonic' in m)).toBe(true);
+    for (const m of r.models) {
+      if (!m.defined || !('isotonic' in m)) continue;
+      const risks = m.isotonic.risks;
+      for (let k = 1; k < risks.length; k++) expect(risks[k] ?? 0).toBeGreaterThanOrEqual(risks[k - 1] ?? 0);
+    }
+    expect(r.probability.every((p) => p !== null && p >= 0 && p <= 1)).toBe(true);
+    expect(() => recalibrate(s, y, { method: 'spline' as never })).toThrow(/^recalibrate: option "method" expected 'logistic' or 'isotonic'/);
   });
 });

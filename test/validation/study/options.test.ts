@@ -34,7 +34,7 @@ describe('validate(options): checked at the boundary', () => {
 describe('validate(options): policies with documented defaults', () => {
   it('reports the defaults it used', () => {
     const report = validate(base);
-    expect(report.settings.recalibration).toEqual({ folds: 5, seed: 1 });
+    expect(report.settings.recalibration).toEqual({ method: 'logistic', folds: 5, seed: 1 });
     expect(report.settings.netBenefitThresholds).toEqual([0.01, 0.02, 0.05, 0.1, 0.2]);
     expect(REPORT_NET_BENEFIT_THRESHOLDS).toEqual([0.01, 0.02, 0.05, 0.1, 0.2]);
     expect(report.settings.skinToneBands.map((b) => b.label)).toEqual(['Monk 1–3', 'Monk 4–7', 'Monk 8–10']);
