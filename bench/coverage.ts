@@ -4,7 +4,9 @@
  * (headline) against naive (DeLong, Wilson) — the share of cohorts whose 95 % interval holds the truth. Shared by the
  * benchmark (`bench/coverage.bench.ts`, 200 cohorts) and the test (fewer cohorts).
  */
+import { apolloStyle } from '../scores/catalogue/catalogue.js';
 import { news2 } from '../scores/catalogue/news2.js';
+import { calibration } from '../validation/metrics/calibration.js';
 import { auroc } from '../validation/metrics/auroc.js';
 import { atThreshold } from '../validation/metrics/threshold.js';
 import { generateCohort } from '../validation/cohort/generate.js';
@@ -19,6 +21,8 @@ export interface CoverageOptions {
   truthEncounters: number;
   B: number;
   firstSeed: number;
+  /** Also the Apollo-style score's calibration-in-the-large and a subgroup difference (NEWS2 AUROC, F − M). */
+  extended?: boolean;
 }
 
 export interface Coverage {
@@ -31,6 +35,12 @@ export interface Coverage {
     readonly aurocNaive: number;
     readonly sensitivityClustered: number;
     readonly sensitivityNaive: number;
+  };
+  /** With `extended`: coverage of the model's CITL (cluster-robust vs ordinary logistic SE) and of a subgroup difference (clustered only). */
+  readonly extended?: {
+    readonly truth: { readonly citl: number; readonly aurocDifference: number };
+    readonly citl: { readonly clustered: number; readonly naive: number };
+    readonly subgroupDifference: { readonly clustered: number };
   };
 }
 
@@ -58,14 +68,66 @@ const covers = (ci: readonly [number, number] | null | undefined, truth: number)
   ci !== null && ci !== undefined && ci[0] <= truth && truth <= ci[1] ? 1 : 0;
 const width = (ci: readonly [number, number] | null | undefined): number => (ci === null || ci === undefined ? Number.NaN : ci[1] - ci[0]);
 
+/** The model's CITL (naive interval too) and NEWS2's AUROC difference F − M on a cohort's analysed sets. */
+function extendedOf(cohort: ReturnType<typeof generateCohort>): { citl: number; naiveCi: [number, number] | null; difference: number } {
+  const scored = scoreTable([news2, apolloStyle], cohort.observations);
+  const labels = labelOutcomes(scored, cohort.events).labels;
+  const totals = scored.getChild('news2_total');
+  const probs = scored.getChild('apollo_style_probability');
+  const pid = scored.getChild('patient_id');
+  const sexOf = new Map<string, string>();
+  for (let i = 0; i < cohort.patients.numRows; i++)
+    sexOf.set(String(cohort.patients.getChild('patient_id')?.get(i)), String(cohort.patients.getChild('sex')?.get(i)));
+  const p: number[] = [];
+  const y: number[] = [];
+  const bySex: Record<string, { x: number[]; y: number[] }> = { F: { x: [], y: [] }, M: { x: [], y: [] } };
+  for (let i = 0; i < scored.numRows; i++) {
+    const t = totals?.get(i) as number | null;
+    const q = probs?.get(i) as number | null;
+    const l = labels[i] ?? -1;
+    if (t === null || q === null || l < 0) continue;
+    p.push(q);
+    y.push(l);
+    const g = bySex[sexOf.get(String(pid?.get(i))) ?? ''];
+    g?.x.push(t);
+    g?.y.push(l);
+  }
+  const c = calibration(p, y);
+  const citl = c.defined && c.calibrationInTheLarge.defined ? c.calibrationInTheLarge : null;
+  const aF = auroc(bySex.F?.x ?? [], bySex.F?.y ?? []);
+  const aM = auroc(bySex.M?.x ?? [], bySex.M?.y ?? []);
+  return {
+    citl: citl?.estimate ?? Number.NaN,
+    naiveCi: citl === null ? null : [citl.ci[0], citl.ci[1]],
+    difference: aF.defined && aM.defined ? aF.estimate - aM.estimate : Number.NaN,
+  };
+}
+
 /** Run the simulation. Runs in O(cohorts · (generation + validation)). */
 export function coverageStudy(o: CoverageOptions): Coverage {
   const truth = truthOf(o.truthEncounters, 999_999);
+  const extendedTruth = o.extended === true ? extendedOf(generateCohort({ profile: 'uk-leicester', encounters: o.truthEncounters, seed: 999_999 })) : null;
+  const ext = { cc: 0, cn: 0, dc: 0 };
   const hits = { ac: 0, an: 0, sc: 0, sn: 0 };
   const widths = { ac: 0, an: 0, sc: 0, sn: 0 };
   for (let k = 0; k < o.cohorts; k++) {
     const cohort = generateCohort({ profile: 'uk-leicester', encounters: o.encounters, seed: o.firstSeed + k });
-    const report = validate({ cohort, scores: [news2], bootstrap: { B: o.B, seed: k + 1 }, disclosure: false });
+    const report = validate({
+      cohort,
+      scores: extendedTruth === null ? [news2] : [news2, apolloStyle],
+      bootstrap: { B: o.B, seed: k + 1 },
+      disclosure: false,
+      ...(extendedTruth === null ? {} : { groupBy: ['sex'], reference: { sex: 'M' } }),
+    });
+    if (extendedTruth !== null) {
+      const cal = report.scores[1]?.calibration;
+      if (cal !== undefined && !isSuppressed(cal) && cal.defined && cal.calibrationInTheLarge.defined)
+        ext.cc += covers(cal.calibrationInTheLarge.ci, extendedTruth.citl);
+      ext.cn += covers(extendedOf(cohort).naiveCi, extendedTruth.citl);
+      const female = report.subgroups[0]?.groups.find((g) => g.group === 'F')?.scores.news2;
+      const d = female === undefined || isSuppressed(female) ? null : female.differenceFromReference.auroc;
+      if (d !== null && d.defined) ext.dc += covers(d.ci, extendedTruth.difference);
+    }
     const score = report.scores[0];
     const a = score?.auroc;
     if (a !== undefined && !isSuppressed(a) && a.defined) {
@@ -83,7 +145,18 @@ export function coverageStudy(o: CoverageOptions): Coverage {
     }
   }
   const share = (h: number) => h / o.cohorts;
+  const extended =
+    extendedTruth === null
+      ? {}
+      : {
+          extended: {
+            truth: { citl: extendedTruth.citl, aurocDifference: extendedTruth.difference },
+            citl: { clustered: share(ext.cc), naive: share(ext.cn) },
+            subgroupDifference: { clustered: share(ext.dc) },
+          },
+        };
   return {
+    ...extended,
     cohorts: o.cohorts,
     truth,
     auroc: { clustered: share(hits.ac), naive: share(hits.an) },
