@@ -27,6 +27,7 @@ Usage:
   ewskit validate --cohort DIR --score ID [--score ID ...] [--by COLUMN ...] [--out report.json] [--md report.md]
                [--B 1000] [--seed S] [--horizon 24] [--min-count 10] [--reference COLUMN=GROUP]
                [--unit first] [--unit highest-24h] [--cluster patient|encounter]
+               [--recalibration logistic|isotonic] [--pool-min-events 10]
                                                   the study: discrimination, calibration, thresholds, comparisons and
                                                   subgroups, with patient-clustered intervals and disclosure control
   ewskit fit --out FILE [--profile P --encounters N --seed S]

@@ -188,3 +188,45 @@ describe('ewskit validate', () => {
     expect(r.stderr).toMatch(/cohort directory "\/nonexistent\/cohort" does not exist/);
   });
 });
+
+describe('ewskit validate: the study options on the command line', () => {
+  it('passes --cluster, --recalibration and --pool-min-events through, and refuses bad values with exit 2', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ewskit-cli-'));
+    const io = {
+      out: '',
+      err: '',
+      stdout(t: string) {
+        this.out += t;
+      },
+      stderr(t: string) {
+        this.err += t;
+      },
+    };
+    expect(await runCli(['synth', '--encounters', '300', '--seed', '4', '--out', dir], io)).toBe(0);
+    const out = join(dir, 'report.json');
+    const args = [
+      'validate',
+      '--cohort',
+      dir,
+      '--score',
+      'news2',
+      '--B',
+      '0',
+      '--cluster',
+      'encounter',
+      '--recalibration',
+      'isotonic',
+      '--pool-min-events',
+      '5',
+      '--out',
+      out,
+    ];
+    expect(await runCli(args, io)).toBe(0);
+    const report = JSON.parse(readFileSync(out, 'utf8'));
+    expect(report.settings.intervals.cluster).toBe('encounter');
+    expect(report.settings.recalibration.method).toBe('isotonic');
+    expect(report.settings.pooling).toEqual({ minEvents: 5, minNonEvents: 5 });
+    expect(await runCli(['validate', '--cohort', dir, '--recalibration', 'spline'], io)).toBe(2);
+    expect(io.err).toMatch(/--recalibration expects logistic or isotonic; received "spline"/);
+  });
+});

@@ -10,7 +10,11 @@ import { intFlag, parseFlags, progressOf, scoreFlags, UsageError } from '../args
 
 export async function validateCommand(args: readonly string[], io: CliIO): Promise<number> {
   const repeated = new Map<string, string[]>();
-  const flags = parseFlags(args, ['cohort', 'score', 'by', 'out', 'md', 'B', 'seed', 'horizon', 'min-count', 'reference', 'unit', 'cluster'], repeated);
+  const flags = parseFlags(
+    args,
+    ['cohort', 'score', 'by', 'out', 'md', 'B', 'seed', 'horizon', 'min-count', 'reference', 'unit', 'cluster', 'recalibration', 'pool-min-events'],
+    repeated,
+  );
   const dir = flags.get('cohort');
   if (dir === undefined) throw new UsageError('validate needs --cohort DIR (a cohort written by ewskit synth)');
   if (!existsSync(dir)) {
@@ -37,6 +41,10 @@ export async function validateCommand(args: readonly string[], io: CliIO): Promi
   });
   const cluster = flags.get('cluster') ?? 'patient';
   if (cluster !== 'patient' && cluster !== 'encounter') throw new UsageError(`--cluster expects patient or encounter; received "${cluster}"`);
+  const recalibration = flags.get('recalibration') ?? 'logistic';
+  if (recalibration !== 'logistic' && recalibration !== 'isotonic')
+    throw new UsageError(`--recalibration expects logistic or isotonic; received "${recalibration}"`);
+  const minEvents = intFlag(flags, 'pool-min-events', 10, 1);
   const started = performance.now();
   const cohort = readCohort(dir);
   const report = validate({
@@ -49,6 +57,8 @@ export async function validateCommand(args: readonly string[], io: CliIO): Promi
     disclosure: { minCount },
     units,
     cluster,
+    recalibration,
+    pooling: { minEvents, minNonEvents: minEvents },
     onProgress: progressOf(io),
   });
   const markdown = renderMarkdown(report);
