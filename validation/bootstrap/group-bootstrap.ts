@@ -89,7 +89,11 @@ export function bucketed(score: Float64Array, keep: readonly number[] = []): Flo
  * and one block per (patient, group) with the sum of its raw scores. Sorting one typed array of packed keys
  * ((patient · groups + group) · k + value index) · 2 + label does it without an index sort. Runs in O(n log n).
  */
-function entriesOf(rawScore: Float64Array, keep: readonly number[], labels: Uint8Array, patient: Int32Array, group: Int32Array, patients: number): Entries {
+function entriesOf(allScores: Float64Array, keep: readonly number[], labels: Uint8Array, patient: Int32Array, group: Int32Array, patients: number): Entries {
+  // Rows without a value (NaN: the score cannot score that set) make no entry: each score is resampled on its own sets.
+  const rowsOf: number[] = [];
+  for (let i = 0; i < allScores.length; i++) if (Number.isFinite(allScores[i] ?? NaN)) rowsOf.push(i);
+  const rawScore = Float64Array.from(rowsOf, (i) => allScores[i] ?? NaN);
   const score = bucketed(rawScore, keep);
   const values = Float64Array.from(new Set(score)).sort();
   const k = values.length;
@@ -99,10 +103,11 @@ function entriesOf(rawScore: Float64Array, keep: readonly number[], labels: Uint
   const packed = new Float64Array(n);
   const blockSums = new Float64Array(patients * groups);
   const blockSeen = new Uint8Array(patients * groups);
-  for (let i = 0; i < n; i++) {
+  for (let j = 0; j < n; j++) {
+    const i = rowsOf[j] ?? 0;
     const block = (patient[i] ?? 0) * groups + (group[i] ?? 0);
-    packed[i] = (block * k + lowerBound(values, score[i] ?? NaN)) * 2 + (labels[i] === 1 ? 1 : 0);
-    blockSums[block] = (blockSums[block] ?? 0) + (rawScore[i] ?? NaN);
+    packed[j] = (block * k + lowerBound(values, score[j] ?? NaN)) * 2 + (labels[i] === 1 ? 1 : 0);
+    blockSums[block] = (blockSums[block] ?? 0) + (rawScore[j] ?? NaN);
     blockSeen[block] = 1;
   }
   packed.sort();

@@ -72,7 +72,7 @@ export function renderMarkdown(report: ValidationReport): string {
         ['Patients', num(c.patients, 0)],
         ['Encounters', num(c.encounters, 0)],
         ['Observation sets', num(c.observationSets, 0)],
-        ['Analysed sets (every score present, outcome known)', num(c.analysedSets, 0)],
+        ['Labelled sets (outcome known)', num(c.analysedSets, 0)],
         ['Events', num(c.events, 0)],
         ['Sets followed by an event within the horizon', num(c.positiveSets, 0)],
         ['Follow-up (patient-days)', num(c.followUpDays, 1)],
@@ -84,6 +84,12 @@ export function renderMarkdown(report: ValidationReport): string {
   const miss = Object.entries(c.missingness);
   if (miss.length > 0) out.push(`Missing values: ${miss.map(([k, v]) => `${k} ${(100 * v).toFixed(1)} %`).join(' · ')}.`, '');
 
+  out.push(
+    `Each score is analysed on the sets it can score: ${report.scores
+      .map((s) => `${s.name} ${num(s.sets.analysed, 0)} (positive ${num(s.sets.positive, 0)}; cannot score ${num(s.sets.incomplete, 0)})`)
+      .join(' · ')}.`,
+    '',
+  );
   out.push('## Discrimination and calibration', '');
   out.push(
     table(
@@ -157,9 +163,10 @@ export function renderMarkdown(report: ValidationReport): string {
     out.push('## Paired comparisons (ΔAUROC = first − second)', '');
     out.push(
       table(
-        ['Scores', 'ΔAUROC', 'Clustered CI', 'p (clustered)', 'DeLong CI (naive)', 'DeLong p (naive)'],
+        ['Scores', 'Sets both can score', 'ΔAUROC', 'Clustered CI', 'p (clustered)', 'DeLong CI (naive)', 'DeLong p (naive)'],
         report.comparisons.map((cmp) => [
           `${cmp.a} − ${cmp.b}`,
+          num(cmp.sets, 0),
           cell(cmp.cell, (x) => (x.defined ? format.number(x.estimate) : '—')),
           cell(cmp.cell, (x) => (x.defined ? format.interval(x.ci).trim() || '—' : '—')),
           cell(cmp.cell, (x) => (x.defined ? pValue(x.p) : '—')),

@@ -100,7 +100,7 @@ export interface CohortSection {
   readonly patients: Cell<number>;
   readonly encounters: Cell<number>;
   readonly observationSets: Cell<number>;
-  /** Labelled sets with every score present. */
+  /** Labelled sets of a known patient (each score is analysed on those it can score: `ScoreSection.sets`). */
   readonly analysedSets: Cell<number>;
   /** Events of the chosen types. */
   readonly events: Cell<number>;
@@ -210,6 +210,8 @@ export interface ScoreSection {
   readonly kind: 'banded' | 'model';
   readonly illustrative?: true;
   readonly derivation?: Derivation;
+  /** The score's own analysable sets: labelled sets where it has a value; positive ones; those it cannot score. */
+  readonly sets: { readonly analysed: Cell<number>; readonly positive: Cell<number>; readonly incomplete: Cell<number> };
   readonly auroc: Cell<AurocCell | UndefinedCell>;
   readonly averagePrecision: Cell<EstimateCell | UndefinedCell>;
   readonly calibration: Cell<CalibrationCell | UndefinedCell>;
@@ -234,6 +236,8 @@ export interface ComparisonCell {
 export interface ComparisonSection {
   readonly a: string;
   readonly b: string;
+  /** The sets both scores can score: the comparison's analysis set. */
+  readonly sets: Cell<number>;
   readonly cell: Cell<ComparisonCell | UndefinedCell>;
 }
 

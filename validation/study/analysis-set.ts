@@ -1,7 +1,8 @@
 /**
  * Stage 1 of `validate`: score the cohort, label outcomes, and gather the analysis rows — labelled observation sets
- * in which every score has a value (so scores are compared on the same rows) — as typed arrays, with patients
- * numbered for the clustered statistics. Points scores get cross-fitted probabilities here, once.
+ * of a known patient — as typed arrays, with patients numbered for the clustered statistics. Each score is judged on
+ * its own analysable sets (the rows where it has a value: `scoreView`), so nothing one score lacks changes another
+ * score's results; comparisons use the sets both scores can score. Points scores get cross-fitted probabilities here.
  */
 import type { Table } from 'apache-arrow';
 import type { ScoreDefinition } from '../../scores/definition/definition.js';
@@ -30,7 +31,7 @@ export interface AnalysisSet {
   readonly patients: number;
   /** Outcome (1/0) of each analysis row. */
   readonly labels: Uint8Array;
-  /** Per score, its value (total or probability) on each analysis row. */
+  /** Per score, its value (total or probability) on each analysis row; NaN where the score has none. */
   readonly values: readonly Float64Array[];
   /** Per score, a probability on each analysis row: the model's own, or cross-fitted recalibration of a points score. */
   readonly probabilities: readonly Float64Array[];
@@ -75,7 +76,6 @@ export function analysisSet(settings: Settings): AnalysisSet {
   const rows: number[] = [];
   for (let i = 0; i < scored.numRows; i++) {
     if ((labelled.labels[i] ?? -1) < 0 || patientIds[i] === null || patientIds[i] === undefined) continue;
-    if (raw.some((v) => v[i] === null || v[i] === undefined)) continue;
     rows.push(i);
   }
   const patientIndex = new Map<string, number>();
@@ -124,7 +124,9 @@ export function analysisSet(settings: Settings): AnalysisSet {
   const redFlags = scores.map((d) => {
     if (kindOf(d).redFlag(d) === null) return null;
     const flags = columnValues(scored, `${d.id}_red_flag`);
-    return flags === null ? null : Float64Array.from(rows, (i) => (flags[i] === true ? 1 : 0));
+    const totals = raw[scores.indexOf(d)];
+    // Judged on the score's own analysable sets: NaN where the score has no value.
+    return flags === null ? null : Float64Array.from(rows, (i) => (totals?.[i] === null || totals?.[i] === undefined ? Number.NaN : flags[i] === true ? 1 : 0));
   });
   return {
     scored,
@@ -141,6 +143,64 @@ export function analysisSet(settings: Settings): AnalysisSet {
     redFlags,
     positives,
     eventPatients: withEvent.size,
+    basis: { patients: withEvent.size, events: positives },
+  };
+}
+
+/** One score's analysable sets: the analysis rows where it has a value, with everything its metrics read. */
+export interface ScoreView {
+  /** Positions (into the analysis rows) of the score's analysable sets. */
+  readonly keep: Int32Array;
+  readonly values: Float64Array;
+  readonly labels: Uint8Array;
+  readonly cluster: Int32Array;
+  readonly patient: Int32Array;
+  readonly probabilities: Float64Array;
+  readonly redFlag: Float64Array | null;
+  readonly positives: number;
+  /** Analysis rows where the score has no value (a missing or flagged input). */
+  readonly incomplete: number;
+  /** The disclosure basis of statistics over the score's sets. */
+  readonly basis: CellBasis;
+}
+
+/**
+ * The analysable sets of score `s`. Runs in O(n).
+ *
+ * @example scoreView(set, 0).values.length; // the sets NEWS2 can score
+ */
+export function scoreView(set: AnalysisSet, s: number): ScoreView {
+  const all = set.values[s] ?? new Float64Array(0);
+  const keep: number[] = [];
+  all.forEach((v, k) => {
+    if (Number.isFinite(v)) keep.push(k);
+  });
+  const pick = <T extends Float64Array | Uint8Array | Int32Array>(from: T, make: (n: number) => T): T => {
+    const out = make(keep.length);
+    keep.forEach((k, j) => {
+      out[j] = from[k] ?? 0;
+    });
+    return out;
+  };
+  const labels = pick(set.labels, (n) => new Uint8Array(n));
+  const patient = pick(set.patient, (n) => new Int32Array(n));
+  let positives = 0;
+  const withEvent = new Set<number>();
+  labels.forEach((y, j) => {
+    positives += y;
+    if (y === 1) withEvent.add(patient[j] ?? -1);
+  });
+  const red = set.redFlags[s] ?? null;
+  return {
+    keep: Int32Array.from(keep),
+    values: pick(all, (n) => new Float64Array(n)),
+    labels,
+    cluster: pick(set.cluster, (n) => new Int32Array(n)),
+    patient,
+    probabilities: pick(set.probabilities[s] ?? new Float64Array(all.length).fill(Number.NaN), (n) => new Float64Array(n)),
+    redFlag: red === null ? null : pick(red, (n) => new Float64Array(n)),
+    positives,
+    incomplete: all.length - keep.length,
     basis: { patients: withEvent.size, events: positives },
   };
 }

@@ -1,5 +1,5 @@
 /**
- * Stage 3 of `validate`: every pair of scores compared on the same analysis rows — the difference in AUROC with the
+ * Stage 3 of `validate`: every pair of scores compared on the sets both can score — the difference in AUROC with the
  * paired patient-clustered bootstrap (the same resamples for both scores; the headline interval and p-value) and
  * paired DeLong beside it (which assumes independent observation sets).
  */
@@ -11,6 +11,7 @@ import type { AnalysisSet } from './analysis-set.js';
 import { bootstrapP, undefinedCell } from './cells.js';
 import type { CellBasis, Disclosure } from './disclosure.js';
 import type { StudyIntervals } from './intervals.js';
+import { pairColumns } from './intervals.js';
 
 /** The comparison of each pair (a, b) with a before b in the study's order. Runs in O(pairs · n log n). */
 export function comparisons(
@@ -25,15 +26,24 @@ export function comparisons(
   scores.forEach((da, a) => {
     scores.forEach((db, b) => {
       if (b <= a) return;
-      const c = compareAuroc(set.values[a] ?? new Float64Array(0), set.values[b] ?? new Float64Array(0), set.labels, { level });
+      // On the sets both scores can score (compareAuroc leaves out a set either score lacks).
+      const va = set.values[a] ?? new Float64Array(0);
+      const vb = set.values[b] ?? new Float64Array(0);
+      let common = 0;
+      va.forEach((v, k) => {
+        if (Number.isFinite(v) && Number.isFinite(vb[k] ?? NaN)) common++;
+      });
+      const c = compareAuroc(va, vb, set.labels, { level });
+      const [ca, cb] = pairColumns(set, a, b);
       const reps =
         intervals === null
           ? null
-          : pairedDifference(intervals.replicates.of('auroc', intervals.overall, a), intervals.replicates.of('auroc', intervals.overall, b));
+          : pairedDifference(intervals.replicates.of('auroc', intervals.overall, ca), intervals.replicates.of('auroc', intervals.overall, cb));
       const interval = reps === null ? null : percentileInterval(reps, level);
       out.push({
         a: da.id,
         b: db.id,
+        sets: sdc.count(common),
         cell: sdc.release(
           c.defined
             ? {

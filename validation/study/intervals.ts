@@ -47,6 +47,7 @@ export const THRESHOLD_METRICS: readonly ThresholdMetric[] = ['sensitivity', 'sp
 export function poolRanges(values: Float64Array, labels: Uint8Array, minEvents: number, minNonEvents: number): [number, number][] {
   const byValue = new Map<number, [number, number]>();
   values.forEach((v, i) => {
+    if (!Number.isFinite(v)) return; // a set the score cannot score
     const c = byValue.get(v) ?? [0, 0];
     if (labels[i] === 1) c[0] += 1;
     else c[1] += 1;
@@ -92,9 +93,38 @@ export function planIntervals(scores: readonly ScoreDefinition[], set: AnalysisS
   });
 }
 
-/** The columns the bootstrap resamples: every score's value, then every red-score flag, in plan order. */
+/**
+ * The columns the bootstrap resamples: every score's value, then every red-score flag, in plan order, then for each
+ * pair of scores (a before b) both scores restricted to the sets both can score (for the paired comparison). NaN
+ * marks a set a column does not cover.
+ */
 export function bootstrapColumns(set: AnalysisSet): Float64Array[] {
-  return [...set.values, ...set.redFlags.filter((r): r is Float64Array => r !== null)];
+  const pairs: Float64Array[] = [];
+  set.values.forEach((a, i) => {
+    set.values.forEach((b, j) => {
+      if (j <= i) return;
+      const common = (k: number) => Number.isFinite(a[k] ?? NaN) && Number.isFinite(b[k] ?? NaN);
+      pairs.push(
+        a.map((v, k) => (common(k) ? v : Number.NaN)),
+        b.map((v, k) => (common(k) ? v : Number.NaN)),
+      );
+    });
+  });
+  return [...set.values, ...set.redFlags.filter((r): r is Float64Array => r !== null), ...pairs];
+}
+
+/** The bootstrap columns of the pair (a, b), a < b: each score on the sets both can score. */
+export function pairColumns(set: AnalysisSet, a: number, b: number): [number, number] {
+  const scores = set.values.length;
+  const reds = set.redFlags.filter((r) => r !== null).length;
+  let k = 0;
+  for (let i = 0; i < scores; i++) {
+    for (let j = i + 1; j < scores; j++) {
+      if (i === a && j === b) return [scores + reds + 2 * k, scores + reds + 2 * k + 1];
+      k++;
+    }
+  }
+  return [-1, -1];
 }
 
 /** The groups of one grouping column, coded for the bootstrap: 0…names.length − 1, and names.length for no group. */

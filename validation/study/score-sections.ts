@@ -10,6 +10,7 @@ import type { Ci, Derivation, NetBenefitRow, ObservedRiskRow, ScoreSection, Thre
 import { wilsonFor } from '../stats/wilson.js';
 import type { Proportion } from '../stats/wilson.js';
 import { estimateCell, proportionCell } from './cells.js';
+import type { ScoreView } from './analysis-set.js';
 import type { Disclosure } from './disclosure.js';
 import type { AlertRule, ScoreIntervalsPlan } from './intervals.js';
 import { statName } from './intervals.js';
@@ -21,8 +22,10 @@ export interface SectionInputs {
   readonly plan: ScoreIntervalsPlan;
   /** Index of each rule of this score in the study's list of rules (for its bootstrap statistics). */
   readonly ruleIndex: readonly number[];
-  /** The values alerted on, per column (scores, then red flags). */
-  readonly columns: readonly Float64Array[];
+  /** The values each rule alerts on, over the score's analysable sets (its value, or its red-score flag). */
+  readonly ruleValues: readonly Float64Array[];
+  /** The score's analysable sets. */
+  readonly view: ScoreView;
   readonly netBenefitThresholds: readonly number[];
 }
 
@@ -85,16 +88,17 @@ function netBenefitRows(ctx: ScoreContext, sdc: Disclosure, inputs: SectionInput
   let events = 0;
   for (const y of ctx.labels) events += y;
   const prevalence = events / n;
-  const add = (rule: string, cut: number, column: number, pt: number, stat: string) => {
-    const alerts = inputs.columns[column] ?? new Float64Array(0);
+  const add = (rule: string, cut: number, column: number, alerts: Float64Array, pt: number, stat: string) => {
     const ci = ctx.intervals?.interval(stat, column).ci ?? null;
     const treatAll = prevalence - (1 - prevalence) * (pt / (1 - pt));
     const cell = { netBenefit: { defined: true as const, estimate: nbAt(alerts, ctx.labels, cut, pt), ci }, treatAll, treatNone: 0 };
     rows.push({ rule, cut, threshold: pt, cell: sdc.release(cell, ctx.basis) });
   };
   inputs.netBenefitThresholds.forEach((pt, i) => {
-    if (kindOf(ctx.def).probabilistic) add('model probability ≥ pₜ', pt, ctx.index, pt, statName.decisionCurve(i));
-    inputs.plan.rules.forEach((rule, k) => add(rule.label, rule.cut, rule.column, pt, statName.netBenefit(inputs.ruleIndex[k] ?? -1, i)));
+    if (kindOf(ctx.def).probabilistic) add('model probability ≥ pₜ', pt, ctx.index, ctx.values, pt, statName.decisionCurve(i));
+    inputs.plan.rules.forEach((rule, k) =>
+      add(rule.label, rule.cut, rule.column, inputs.ruleValues[k] ?? ctx.values, pt, statName.netBenefit(inputs.ruleIndex[k] ?? -1, i)),
+    );
   });
   return rows;
 }
@@ -130,7 +134,12 @@ export function scoreSection(ctx: ScoreContext, sdc: Disclosure, inputs: Section
     ...identity,
     ...headlines(ctx, sdc),
     observedRisk: kind.probabilistic ? null : observedRisk(ctx, sdc, inputs.plan.ranges),
-    thresholds: inputs.plan.rules.map((rule, k) => thresholdRow(ctx, sdc, rule, inputs.ruleIndex[k] ?? -1, inputs.columns[rule.column] ?? new Float64Array(0))),
+    sets: {
+      analysed: sdc.count(inputs.view.values.length),
+      positive: sdc.count(inputs.view.positives),
+      incomplete: sdc.count(inputs.view.incomplete),
+    },
+    thresholds: inputs.plan.rules.map((rule, k) => thresholdRow(ctx, sdc, rule, inputs.ruleIndex[k] ?? -1, inputs.ruleValues[k] ?? ctx.values)),
     netBenefit: netBenefitRows(ctx, sdc, inputs),
   };
 }

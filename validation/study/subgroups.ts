@@ -191,7 +191,11 @@ function subgroupSection(
           observedExpected: difference('oe', own.observedExpected, base?.observedExpected),
         },
       };
-      return [d.id, sdc.release(cell, gEventBasis)] as const;
+      // Disclosed on the score's own sets in the group.
+      const scoreable = (members[g] ?? []).filter((k) => Number.isFinite(set.values[s]?.[k] ?? NaN));
+      const ownEvents = scoreable.filter((k) => set.labels[k] === 1);
+      const basis = { patients: new Set(ownEvents.map((k) => set.patient[k])).size, events: ownEvents.length };
+      return [d.id, sdc.release(cell, basis)] as const;
     });
     const events = eventsIn[g] ?? 0;
     // The widest AUROC difference interval of the group (its precision, whatever its size).

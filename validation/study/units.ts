@@ -17,7 +17,8 @@ const DAY_MS = 86_400_000;
 function chosenRows(unit: UnitName, set: AnalysisSet, s: number, encounterOf: readonly unknown[], timeOf: readonly unknown[]): number[] {
   const values = set.values[s] ?? new Float64Array(0);
   const start = new Map<string, number>();
-  for (const i of set.rows) {
+  for (const [k, i] of set.rows.entries()) {
+    if (!Number.isFinite(values[k] ?? NaN)) continue; // a set the score cannot score
     const e = String(encounterOf[i]);
     const t = Number(timeOf[i]);
     const first = start.get(e);
@@ -25,6 +26,7 @@ function chosenRows(unit: UnitName, set: AnalysisSet, s: number, encounterOf: re
   }
   const best = new Map<string, number>(); // key → row position k
   set.rows.forEach((i, k) => {
+    if (!Number.isFinite(values[k] ?? NaN)) return;
     const e = String(encounterOf[i]);
     const t = Number(timeOf[i]);
     const key = unit === 'first' ? e : `${e}#${Math.floor((t - (start.get(e) ?? t)) / DAY_MS)}`;

@@ -14,7 +14,8 @@ import { kindOf } from '../../scores/kinds/kind-of.js';
 import { analysisSet } from './analysis-set.js';
 import { cohortTable } from './cohort-table.js';
 import { comparisons } from './comparisons.js';
-import { bootstrapColumns, planIntervals, studyIntervals } from './intervals.js';
+import { planIntervals, studyIntervals } from './intervals.js';
+import { scoreView } from './analysis-set.js';
 import type { Settings, ValidateOptions } from './options.js';
 import { resolveSettings } from './options.js';
 import { scoreSection } from './score-sections.js';
@@ -70,30 +71,33 @@ export function validate(options: ValidateOptions): ValidationReport {
   const first = settings.groupBy[0];
   const coding = first === undefined || settings.bootstrap === null ? null : groupCoding(first, settings, set);
   const intervals = studyIntervals(settings, set, plans, coding);
-  const columns = bootstrapColumns(set);
   let nextRule = 0;
 
   progress('metrics per score');
   const scoreSections = scores.map((def, s) => {
     const plan = plans[s] ?? { rules: [], ranges: [] };
     const ruleIndex = plan.rules.map(() => nextRule++);
+    // The score on its own analysable sets.
+    const view = scoreView(set, s);
+    // Each rule alerts on the score's value, or on its red-score flag, over the same sets.
+    const ruleValues = plan.rules.map((rule) => (rule.column === s ? view.values : (view.redFlag ?? new Float64Array(view.values.length))));
     return scoreSection(
       {
         def,
         index: s,
-        values: set.values[s] ?? new Float64Array(0),
-        probabilities: set.probabilities[s] ?? new Float64Array(0),
+        values: view.values,
+        probabilities: view.probabilities,
         probabilistic: kindOf(def).probabilistic,
-        labels: set.labels,
-        cluster: set.cluster,
+        labels: view.labels,
+        cluster: view.cluster,
         level,
         recalibrationFolds: settings.recalibrationFolds,
         recalibrationMethod: settings.recalibrationMethod,
         intervals,
-        basis: set.basis,
+        basis: view.basis,
       },
       sdc,
-      { plan, ruleIndex, columns, netBenefitThresholds: settings.netBenefitThresholds },
+      { plan, ruleIndex, ruleValues, netBenefitThresholds: settings.netBenefitThresholds, view },
     );
   });
   const pairs = comparisons(scores, set, intervals, sdc, level, set.basis);

@@ -1,0 +1,48 @@
+/**
+ * Each score is judged on its own analysable sets: nothing one score lacks changes another score's results. MEWS
+ * cannot score a "C" (new confusion) consciousness entry, which NEWS2 scores; asking for MEWS beside NEWS2 must not
+ * move a single NEWS2 figure. A paired comparison uses the sets both scores can score, and says how many.
+ */
+import { describe, expect, it } from 'vitest';
+import { mews } from '../../../scores/catalogue/mews.js';
+import { news2 } from '../../../scores/catalogue/news2.js';
+import { generateCohort } from '../../../validation/cohort/generate.js';
+import { isSuppressed } from '../../../validation/study/disclosure.js';
+import { validate } from '../../../validation/study/validate.js';
+
+describe('validate: each score on its own analysable sets', () => {
+  const cohort = generateCohort({ profile: 'uk-leicester', encounters: 1500, seed: 41 });
+  const options = { cohort, bootstrap: { B: 100, seed: 3 }, disclosure: false as const, groupBy: ['ethnicity'], units: ['first' as const] };
+  const alone = validate({ ...options, scores: [news2] });
+  const withMews = validate({ ...options, scores: [news2, mews] });
+
+  it('MEWS cannot score some sets NEWS2 scores (so the test can fail)', () => {
+    const n2 = withMews.scores[0]?.sets;
+    const mw = withMews.scores[1]?.sets;
+    if (n2 === undefined || mw === undefined || isSuppressed(n2.analysed) || isSuppressed(mw.analysed)) throw new Error('expected counts');
+    expect(mw.analysed).toBeLessThan(n2.analysed);
+  });
+  it("NEWS2's section is identical with and without MEWS in the run", () => {
+    expect(withMews.scores[0]).toEqual(alone.scores[0]);
+  });
+  it("NEWS2's subgroup and unit figures are identical too (only the Holm adjustment grows with MEWS's contrasts)", () => {
+    const pick = (r: typeof alone) => r.subgroups[0]?.groups.map((g) => ({ group: g.group, news2: g.scores.news2 }));
+    const adjusted: number[][] = [[], []];
+    /** The figures without the multiplicity adjustment, collecting adjusted p-values into `into`. */
+    const strip = (v: unknown, into: number[]): unknown =>
+      JSON.parse(JSON.stringify(v), (k, x) => {
+        if (k !== 'adjustedP') return x;
+        into.push(x as number);
+        return undefined;
+      });
+    expect(strip(pick(withMews), adjusted[1] ?? [])).toEqual(strip(pick(alone), adjusted[0] ?? []));
+    adjusted[0]?.forEach((p, i) => expect(adjusted[1]?.[i]).toBeGreaterThanOrEqual(p));
+    expect(withMews.settings.multiplicity.contrasts).toBeGreaterThan(alone.settings.multiplicity.contrasts);
+    expect(withMews.units[0]?.scores.news2).toEqual(alone.units[0]?.scores.news2);
+  });
+  it('the comparison is on the sets both scores can score, and reports how many', () => {
+    const sets = withMews.comparisons[0]?.sets;
+    const mw = withMews.scores[1]?.sets.analysed;
+    expect(sets).toBe(mw); // every set MEWS can score, NEWS2 can too
+  });
+});
