@@ -85,9 +85,13 @@ function extendedOf(cohort: ReturnType<typeof generateCohort>): { citl: number; 
     const t = totals?.get(i) as number | null;
     const q = probs?.get(i) as number | null;
     const l = labels[i] ?? -1;
-    if (t === null || q === null || l < 0) continue;
-    p.push(q);
-    y.push(l);
+    if (l < 0) continue;
+    // Each score on its own analysable sets, as the report does.
+    if (q !== null) {
+      p.push(q);
+      y.push(l);
+    }
+    if (t === null) continue;
     const g = bySex[sexOf.get(String(pid?.get(i))) ?? ''];
     g?.x.push(t);
     g?.y.push(l);
