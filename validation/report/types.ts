@@ -114,6 +114,8 @@ export interface CohortSection {
   readonly source: string | null;
   /** Share of null values per input column. */
   readonly missingness: Readonly<Record<string, number>>;
+  /** Join integrity: event rows matching no observed encounter; sets whose patient is not in the patients table. */
+  readonly joins: { readonly unmatchedEvents: Cell<number>; readonly setsWithoutPatient: Cell<number> | null };
 }
 
 /**

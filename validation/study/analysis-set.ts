@@ -41,6 +41,39 @@ export interface AnalysisSet {
   readonly eventPatients: number;
   /** The disclosure basis of statistics over every analysis row. */
   readonly basis: CellBasis;
+  /** Rows of one table that match nothing in another. */
+  readonly joins: Joins;
+}
+
+/** Join integrity: rows that match nothing. */
+export interface Joins {
+  /** Event rows whose encounter_id matches no observation set. */
+  readonly unmatchedEvents: number;
+  /** Observation sets whose patient_id is not in the patients table (null without a patients table). */
+  readonly setsWithoutPatient: number | null;
+}
+
+/**
+ * Count rows that match nothing, and stop when more events are unmatched than allowed: an event that joins nothing
+ * silently becomes a negative outcome elsewhere.
+ *
+ * @throws {RangeError} naming the table, the key and the count
+ */
+function checkJoins(settings: Settings, scored: Table, patientIds: readonly unknown[]): Joins {
+  const encounters = new Set((columnValues(scored, 'encounter_id') ?? []).map(String));
+  const eventEncounters = columnValues(settings.cohort.events, 'encounter_id') ?? [];
+  const unmatchedEvents = eventEncounters.filter((e) => !encounters.has(String(e))).length;
+  if (unmatchedEvents > settings.maxUnmatchedEvents) {
+    throw new RangeError(
+      `validate: ${unmatchedEvents} of ${eventEncounters.length} rows of the events table have an encounter_id that matches no observation set; expected at most ${settings.maxUnmatchedEvents} (option "maxUnmatchedEvents"). Check that both tables come from the same extract and use the same identifiers.`,
+    );
+  }
+  const patients = settings.cohort.patients;
+  const known = patients === undefined ? null : new Set((columnValues(patients, 'patient_id') ?? []).map(String));
+  return {
+    unmatchedEvents,
+    setsWithoutPatient: known === null ? null : patientIds.filter((id) => !known.has(String(id))).length,
+  };
 }
 
 /** Every value of a column, or null when the table has no such column. */
@@ -71,6 +104,7 @@ export function analysisSet(settings: Settings): AnalysisSet {
   const labelled = labelOutcomes(scored, cohort.events, settings.outcome);
   const patientIds = columnValues(scored, 'patient_id');
   if (patientIds === null) throw new TypeError('validate: the observations table has no column "patient_id" (needed to cluster by patient).');
+  const joins = checkJoins(settings, scored, patientIds);
   const raw = scores.map((d) => numbers(scored, kindOf(d).valueColumn(d)));
 
   const rows: number[] = [];
@@ -144,6 +178,7 @@ export function analysisSet(settings: Settings): AnalysisSet {
     positives,
     eventPatients: withEvent.size,
     basis: { patients: withEvent.size, events: positives },
+    joins,
   };
 }
 

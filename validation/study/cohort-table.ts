@@ -61,5 +61,9 @@ export function cohortTable(settings: Settings, set: AnalysisSet): CohortSection
     followUpDays: followUpDays === null ? null : Math.round(followUpDays * 10) / 10,
     source: m === undefined || m === null ? null : `synthetic ${m.profile?.name ?? ''} cohort, seed ${m.seed}, generator ${m.generatorVersion}`,
     missingness,
+    joins: {
+      unmatchedEvents: sdc.count(set.joins.unmatchedEvents),
+      setsWithoutPatient: set.joins.setsWithoutPatient === null ? null : sdc.count(set.joins.setsWithoutPatient),
+    },
   };
 }

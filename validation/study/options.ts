@@ -60,6 +60,8 @@ export interface ValidateOptions {
   /** Pooling of sparse score values for the observed risk per score value: from the top down, each range grows until
    *  it holds `minEvents` events and `minNonEvents` non-events (default 10 and 10, so it can be released). */
   pooling?: { minEvents?: number; minNonEvents?: number };
+  /** Join integrity: how many event rows may match no encounter of the observations before `validate` stops (default 0). */
+  maxUnmatchedEvents?: number;
   /** Called with a short description before each long step. */
   onProgress?: (step: string) => void;
 }
@@ -95,6 +97,7 @@ export interface Settings {
   readonly pooling: { readonly minEvents: number; readonly minNonEvents: number };
   /** What a reader must know about the settings. */
   readonly warnings: readonly string[];
+  readonly maxUnmatchedEvents: number;
   readonly progress: (step: string) => void;
 }
 
@@ -183,6 +186,7 @@ export function resolveSettings(options: ValidateOptions): Settings {
         : boot === null
           ? ['no bootstrap: only AUROC has a clustered interval (Obuchowski); the other intervals are naive (they assume independent observation sets)']
           : [],
+    maxUnmatchedEvents: wholeNumber('maxUnmatchedEvents', o.maxUnmatchedEvents ?? 0, 0),
     progress: o.onProgress ?? (() => undefined),
   };
 }

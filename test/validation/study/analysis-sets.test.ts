@@ -3,6 +3,8 @@
  * cannot score a "C" (new confusion) consciousness entry, which NEWS2 scores; asking for MEWS beside NEWS2 must not
  * move a single NEWS2 figure. A paired comparison uses the sets both scores can score, and says how many.
  */
+import type { Table } from 'apache-arrow';
+import { tableFromArrays } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import { mews } from '../../../scores/catalogue/mews.js';
 import { news2 } from '../../../scores/catalogue/news2.js';
@@ -44,5 +46,34 @@ describe('validate: each score on its own analysable sets', () => {
     const sets = withMews.comparisons[0]?.sets;
     const mw = withMews.scores[1]?.sets.analysed;
     expect(sets).toBe(mw); // every set MEWS can score, NEWS2 can too
+  });
+});
+
+describe('validate: join integrity', () => {
+  const cohort = generateCohort({ profile: 'uk-leicester', encounters: 400, seed: 42 });
+  /** The events table with every encounter_id replaced by one that matches nothing. */
+  const unmatched = (): Table => {
+    const n = cohort.events.numRows;
+    const columns: Record<string, unknown[]> = {};
+    for (const f of cohort.events.schema.fields) columns[f.name] = Array.from({ length: n }, (_, i) => cohort.events.getChild(f.name)?.get(i));
+    columns.encounter_id = Array.from({ length: n }, (_, i) => `X${i}`);
+    return tableFromArrays({
+      encounter_id: columns.encounter_id as string[],
+      event_at: Float64Array.from(columns.event_at as number[], Number),
+      event_type: columns.event_type as string[],
+    });
+  };
+  it('stops, naming the table, the key and the count, when events match no encounter', () => {
+    const events = unmatched();
+    expect(() => validate({ cohort: { ...cohort, events }, scores: [news2], bootstrap: false })).toThrow(
+      new RegExp(`^validate: ${events.numRows} of ${events.numRows} rows of the events table have an encounter_id that matches no observation set`),
+    );
+  });
+  it('reports unmatched rows when allowed, and zero for a consistent cohort', () => {
+    const events = unmatched();
+    const report = validate({ cohort: { ...cohort, events }, scores: [news2], bootstrap: false, disclosure: false, maxUnmatchedEvents: events.numRows });
+    expect(report.cohort.joins.unmatchedEvents).toBe(events.numRows);
+    const clean = validate({ cohort, scores: [news2], bootstrap: false, disclosure: false });
+    expect(clean.cohort.joins).toEqual({ unmatchedEvents: 0, setsWithoutPatient: 0 });
   });
 });
