@@ -48,7 +48,7 @@ export interface Coverage {
 function truthOf(encounters: number, seed: number): { auroc: number; sensitivity: number } {
   const cohort = generateCohort({ profile: 'uk-leicester', encounters, seed });
   const scored = scoreTable(news2, cohort.observations);
-  const labels = labelOutcomes(scored, cohort.events).labels;
+  const labels = labelOutcomes(scored, cohort.events, { encounters: cohort.encounters }).labels; // censored at discharge, as validate does
   const totals = scored.getChild('news2_total');
   const x: number[] = [];
   const y: number[] = [];
@@ -71,7 +71,7 @@ const width = (ci: readonly [number, number] | null | undefined): number => (ci 
 /** The model's CITL (naive interval too) and NEWS2's AUROC difference F − M on a cohort's analysed sets. */
 function extendedOf(cohort: ReturnType<typeof generateCohort>): { citl: number; naiveCi: [number, number] | null; difference: number } {
   const scored = scoreTable([news2, apolloStyle], cohort.observations);
-  const labels = labelOutcomes(scored, cohort.events).labels;
+  const labels = labelOutcomes(scored, cohort.events, { encounters: cohort.encounters }).labels; // censored at discharge, as validate does
   const totals = scored.getChild('news2_total');
   const probs = scored.getChild('apollo_style_probability');
   const pid = scored.getChild('patient_id');

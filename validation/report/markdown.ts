@@ -75,6 +75,10 @@ export function renderMarkdown(report: ValidationReport): string {
         ['Labelled sets (outcome known)', num(c.analysedSets, 0)],
         ['Events', num(c.events, 0)],
         ['Sets followed by an event within the horizon', num(c.positiveSets, 0)],
+        [
+          `Censored sets (follow-up shorter than the horizon, no event: ${outcome.censoring.censored === 'exclude' ? 'excluded' : 'counted negative'})`,
+          num(c.censored, 0),
+        ],
         ['Follow-up (patient-days)', num(c.followUpDays, 1)],
       ],
     ),

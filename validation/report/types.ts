@@ -62,6 +62,8 @@ export interface ReportSettings {
     readonly eventTypes: readonly string[] | 'all';
     readonly unit: 'observation set';
     readonly otherUnits: readonly UnitName[];
+    /** Where follow-up ends and what a censored set (less than the horizon of follow-up, no event) becomes. */
+    readonly censoring: { readonly followUpEnds: string; readonly censored: 'exclude' | 'negative' };
   };
   readonly groupBy: readonly string[];
   readonly bootstrap: false | { readonly B: number; readonly seed: number; readonly resampling: string; readonly valueResolution: string };
@@ -107,6 +109,8 @@ export interface CohortSection {
   /** Sets followed by an event within the horizon. */
   readonly positiveSets: Cell<number>;
   readonly excludedAfterEvent: Cell<number>;
+  /** Sets with less than the horizon of follow-up (discharge or the extract's end came first) and no event. */
+  readonly censored: Cell<number>;
   readonly excludedIncomplete: Cell<number>;
   /** Patient-days of follow-up (when an encounters table is given). */
   readonly followUpDays: number | null;

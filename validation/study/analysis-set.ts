@@ -101,7 +101,9 @@ export function analysisSet(settings: Settings): AnalysisSet {
   progress('scoring');
   const scored = scoreTable(scores as ScoreDefinition[], cohort.observations);
   progress('labelling outcomes');
-  const labelled = labelOutcomes(scored, cohort.events, settings.outcome);
+  // Follow-up ends at discharge when the cohort has an encounters table (and at the extract's end, when given).
+  const followUp = settings.outcome.encounters === undefined && cohort.encounters !== undefined ? { encounters: cohort.encounters } : {};
+  const labelled = labelOutcomes(scored, cohort.events, { ...settings.outcome, ...followUp });
   const patientIds = columnValues(scored, 'patient_id');
   if (patientIds === null) throw new TypeError('validate: the observations table has no column "patient_id" (needed to cluster by patient).');
   const joins = checkJoins(settings, scored, patientIds);

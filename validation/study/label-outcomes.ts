@@ -12,6 +12,15 @@ export interface LabelOptions {
   horizonHours?: number;
   /** Event types that count (default: every type in the events table). */
   eventTypes?: readonly string[];
+  /** Encounters with `encounter_id` and `discharged_at`: each encounter's follow-up ends at discharge. */
+  encounters?: Table;
+  /** The extract's end (ms since the epoch): follow-up ends there for every encounter still in hospital. */
+  extractEnd?: number;
+  /**
+   * A set followed for less than the horizon (follow-up ends first) with no event is censored: `'exclude'` (default)
+   * leaves it out and counts it; `'negative'` counts it as a negative (a labelled sensitivity analysis).
+   */
+  censored?: 'exclude' | 'negative';
 }
 
 export interface LabelResult {
@@ -25,6 +34,8 @@ export interface LabelResult {
   readonly excludedAfterEvent: number;
   /** Sets without an encounter or a time. */
   readonly excludedMissing: number;
+  /** Sets with less than the horizon of follow-up and no event: excluded, or (option) counted negative. */
+  readonly censored: number;
 }
 
 function column(fn: string, table: Table, name: string, what: string) {
@@ -66,6 +77,22 @@ export function labelOutcomes(observations: Table, events: Table, options: Label
     list.push(t);
   }
   for (const list of byEncounter.values()) list.sort((a, b) => a - b);
+  const censoring = options.censored ?? 'exclude';
+  if (censoring !== 'exclude' && censoring !== 'negative')
+    throw new RangeError(`${fn}: option "censored" expected 'exclude' or 'negative'; received ${String(censoring)}.`);
+  const extractEnd = options.extractEnd ?? Number.POSITIVE_INFINITY;
+  if (typeof extractEnd !== 'number' || Number.isNaN(extractEnd))
+    throw new RangeError(`${fn}: option "extractEnd" expected a time in ms; received ${String(extractEnd)}.`);
+  // End of follow-up per encounter: discharge (when an encounters table is given), and the extract's end.
+  const endOf = new Map<string, number>();
+  if (options.encounters !== undefined) {
+    const ids = column(fn, options.encounters, 'encounter_id', 'encounters');
+    const discharged = column(fn, options.encounters, 'discharged_at', 'encounters');
+    for (let i = 0; i < options.encounters.numRows; i++) {
+      const d = time(discharged.get(i));
+      if (!Number.isNaN(d)) endOf.set(String(ids.get(i)), d);
+    }
+  }
   const n = observations.numRows;
   const labels = new Int8Array(n);
   const afterFlags = new Uint8Array(n);
@@ -74,6 +101,7 @@ export function labelOutcomes(observations: Table, events: Table, options: Label
   let negatives = 0;
   let excludedAfterEvent = 0;
   let excludedMissing = 0;
+  let censored = 0;
   for (let i = 0; i < n; i++) {
     const e = enc.get(i) as string | null;
     const t = time(at.get(i));
@@ -91,6 +119,14 @@ export function labelOutcomes(observations: Table, events: Table, options: Label
     }
     // Events are sorted and all after t here, so the first is the nearest.
     const positive = list !== undefined && (list[0] ?? NaN) <= t + h;
+    const end = Math.min(endOf.get(String(e)) ?? Number.POSITIVE_INFINITY, extractEnd);
+    if (!positive && end < t + h) {
+      censored++;
+      if (censoring === 'exclude') {
+        labels[i] = -1;
+        continue;
+      }
+    }
     labels[i] = positive ? 1 : 0;
     if (positive) positives++;
     else negatives++;
@@ -126,5 +162,5 @@ export function labelOutcomes(observations: Table, events: Table, options: Label
     ];
     return new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length: len, nullCount: 0, children }));
   });
-  return { table: new ArrowTable(schema, batches), labels, positives, negatives, excludedAfterEvent, excludedMissing };
+  return { table: new ArrowTable(schema, batches), labels, positives, negatives, excludedAfterEvent, excludedMissing, censored };
 }

@@ -25,7 +25,22 @@ import { units } from './units.js';
 function reportSettings(s: Settings, contrasts: number): ReportSettings {
   return {
     scores: s.scores.map((d) => ({ id: d.id, name: d.name, version: d.version, kind: d.kind })),
-    outcome: { horizonHours: s.horizonHours, eventTypes: s.outcome.eventTypes ?? 'all', unit: 'observation set', otherUnits: s.units },
+    outcome: {
+      horizonHours: s.horizonHours,
+      eventTypes: s.outcome.eventTypes ?? 'all',
+      unit: 'observation set',
+      otherUnits: s.units,
+      censoring: {
+        followUpEnds:
+          [
+            s.outcome.encounters !== undefined || s.cohort.encounters !== undefined ? 'at discharge' : null,
+            s.outcome.extractEnd !== undefined ? `at the extract's end (${new Date(s.outcome.extractEnd).toISOString()})` : null,
+          ]
+            .filter((x) => x !== null)
+            .join(' or ') || 'not known (no encounters table or extract end): no set is censored',
+        censored: s.outcome.censored ?? 'exclude',
+      },
+    },
     groupBy: s.groupBy,
     bootstrap:
       s.bootstrap === null

@@ -77,3 +77,55 @@ describe('validate: join integrity', () => {
     expect(clean.cohort.joins).toEqual({ unmatchedEvents: 0, setsWithoutPatient: 0 });
   });
 });
+
+describe('validate: censoring on a cohort whose events are cut at an extract date', () => {
+  const full = generateCohort({ profile: 'uk-leicester', encounters: 500, seed: 43 });
+  const times = Array.from({ length: full.observations.numRows }, (_, i) => Number(full.observations.getChild('observed_at')?.get(i)));
+  const extractEnd = [...times].sort((a, b) => a - b)[Math.floor(times.length / 2)] ?? 0;
+  /** The rows of a table whose time column is at or before the extract's end. */
+  const cut = (t: Table, column: string): Table => {
+    const keep = Array.from({ length: t.numRows }, (_, i) => i).filter((i) => Number(t.getChild(column)?.get(i)) <= extractEnd);
+    const columns: Record<string, unknown[]> = {};
+    for (const f of t.schema.fields) columns[f.name] = keep.map((i) => t.getChild(f.name)?.get(i));
+    const arrays: Record<string, Float64Array | string[]> = {};
+    for (const [k, v] of Object.entries(columns))
+      arrays[k] = typeof v[0] === 'number' || typeof v[0] === 'bigint' ? Float64Array.from(v, Number) : v.map(String);
+    return tableFromArrays(arrays) as unknown as Table;
+  };
+  it('counts and excludes sets whose follow-up (discharge or the extract end) is shorter than the horizon, with no event', () => {
+    // Events after the extract's end are unknown to it; observation sets after it are never followed (censored).
+    const observations = full.observations;
+    const events = cut(full.events, 'event_at');
+    const report = validate({
+      cohort: { observations, events, encounters: full.encounters },
+      scores: [news2],
+      bootstrap: false,
+      disclosure: false,
+      outcome: { extractEnd },
+    });
+    // Independently: a set is censored when no event follows within 24 h and min(discharge, extract end) < t + 24 h.
+    const h = 24 * 3_600_000;
+    const discharge = new Map<string, number>();
+    for (let i = 0; i < full.encounters.numRows; i++)
+      discharge.set(String(full.encounters.getChild('encounter_id')?.get(i)), Number(full.encounters.getChild('discharged_at')?.get(i)));
+    const firstEvent = new Map<string, number>();
+    for (let i = 0; i < events.numRows; i++) {
+      const e = String(events.getChild('encounter_id')?.get(i));
+      const t = Number(events.getChild('event_at')?.get(i));
+      firstEvent.set(e, Math.min(firstEvent.get(e) ?? Infinity, t));
+    }
+    let censored = 0;
+    for (let i = 0; i < observations.numRows; i++) {
+      const e = String(observations.getChild('encounter_id')?.get(i));
+      const t = Number(observations.getChild('observed_at')?.get(i));
+      const ev = firstEvent.get(e) ?? Infinity;
+      if (t >= ev) continue; // after the event: excluded, not censored
+      const end = Math.min(discharge.get(e) ?? Infinity, extractEnd);
+      if (ev > t + h && end < t + h) censored++;
+    }
+    expect(censored).toBeGreaterThan(100);
+    expect(report.cohort.censored).toBe(censored);
+    expect(report.settings.outcome.censoring.censored).toBe('exclude');
+    expect(report.settings.outcome.censoring.followUpEnds).toMatch(/at discharge or at the extract's end/);
+  });
+});

@@ -34,3 +34,30 @@ describe('labelOutcomes(observations, events, { horizonHours })', () => {
     expect(() => labelOutcomes(obs, events, { horizonHours: 0 })).toThrow(/option "horizonHours" expected a positive number/);
   });
 });
+
+describe('labelOutcomes: follow-up and censoring', () => {
+  // One encounter E1, admitted at 0 h, discharged at 30 h; sets at 0 h, 10 h and 20 h; horizon 24 h.
+  const hours = (h: number) => h * 3_600_000;
+  const observations = tableFromArrays({ encounter_id: ['E1', 'E1', 'E1'], observed_at: Float64Array.of(hours(0), hours(10), hours(20)) });
+  const encounters = tableFromArrays({ encounter_id: ['E1'], discharged_at: Float64Array.of(hours(30)) });
+  const noEvents = tableFromArrays({ encounter_id: ['E2'], event_at: Float64Array.of(hours(1)), event_type: ['death'] });
+  it('a set whose follow-up ends before the horizon, with no event, is censored and excluded (hand-worked)', () => {
+    // 0 h: window to 24 h, discharge at 30 h → negative; 10 h and 20 h: windows end at 34 h and 44 h, after discharge → censored.
+    const r = labelOutcomes(observations, noEvents, { encounters });
+    expect(Array.from(r.labels)).toEqual([0, -1, -1]);
+    expect(r.censored).toBe(2);
+    expect(r.negatives).toBe(1);
+  });
+  it("or counted negative, as a labelled option; the extract's end censors too", () => {
+    expect(Array.from(labelOutcomes(observations, noEvents, { encounters, censored: 'negative' }).labels)).toEqual([0, 0, 0]);
+    // Extract ends at 15 h: the 0 h set's window (to 24 h) now ends after follow-up → censored as well.
+    const cut = labelOutcomes(observations, noEvents, { extractEnd: hours(15) });
+    expect(Array.from(cut.labels)).toEqual([-1, -1, -1]);
+    expect(cut.censored).toBe(3);
+  });
+  it('an event inside the window is positive whatever the follow-up', () => {
+    // An event at 25 h: 0 h → not within 24 h and followed to 24 h < 30 h → negative; 10 h and 20 h → positive.
+    const events = tableFromArrays({ encounter_id: ['E1'], event_at: Float64Array.of(hours(25)), event_type: ['death'] });
+    expect(Array.from(labelOutcomes(observations, events, { encounters }).labels)).toEqual([0, 1, 1]);
+  });
+});
