@@ -11,7 +11,12 @@ import type { AnalysisSet } from './analysis-set.js';
 import { bootstrapP, undefinedCell } from './cells.js';
 import type { CellBasis, Disclosure } from './disclosure.js';
 import type { StudyIntervals } from './intervals.js';
-import { pairColumns } from './intervals.js';
+
+/** Replicate-wise AUROC(a) − AUROC(b) on the sets both scores can score. */
+function pairedReplicates(intervals: StudyIntervals, a: number, b: number): Float64Array {
+  const [ca, cb] = intervals.pairColumns(a, b);
+  return pairedDifference(intervals.replicates.of('auroc', intervals.overall, ca), intervals.replicates.of('auroc', intervals.overall, cb));
+}
 
 /** The comparison of each pair (a, b) with a before b in the study's order. Runs in O(pairs · n log n). */
 export function comparisons(
@@ -34,11 +39,7 @@ export function comparisons(
         if (Number.isFinite(v) && Number.isFinite(vb[k] ?? NaN)) common++;
       });
       const c = compareAuroc(va, vb, set.labels, { level });
-      const [ca, cb] = pairColumns(set, a, b);
-      const reps =
-        intervals === null
-          ? null
-          : pairedDifference(intervals.replicates.of('auroc', intervals.overall, ca), intervals.replicates.of('auroc', intervals.overall, cb));
+      const reps = intervals === null ? null : pairedReplicates(intervals, a, b);
       const interval = reps === null ? null : percentileInterval(reps, level);
       out.push({
         a: da.id,

@@ -95,36 +95,25 @@ export function planIntervals(scores: readonly ScoreDefinition[], set: AnalysisS
 
 /**
  * The columns the bootstrap resamples: every score's value, then every red-score flag, in plan order, then for each
- * pair of scores (a before b) both scores restricted to the sets both can score (for the paired comparison). NaN
- * marks a set a column does not cover.
+ * pair of scores (a before b) each score restricted to the sets both can score — for the paired comparison — unless
+ * that is already the score's own column (it scores no set the other cannot). NaN marks a set a column does not cover.
  */
-export function bootstrapColumns(set: AnalysisSet): Float64Array[] {
-  const pairs: Float64Array[] = [];
+export function bootstrapColumns(set: AnalysisSet): { columns: Float64Array[]; pairs: ReadonlyMap<string, readonly [number, number]> } {
+  const columns = [...set.values, ...set.redFlags.filter((r): r is Float64Array => r !== null)];
+  const pairs = new Map<string, readonly [number, number]>();
   set.values.forEach((a, i) => {
     set.values.forEach((b, j) => {
       if (j <= i) return;
       const common = (k: number) => Number.isFinite(a[k] ?? NaN) && Number.isFinite(b[k] ?? NaN);
-      pairs.push(
-        a.map((v, k) => (common(k) ? v : Number.NaN)),
-        b.map((v, k) => (common(k) ? v : Number.NaN)),
-      );
+      const restricted = (v: Float64Array, own: number): number => {
+        if (v.every((x, k) => !Number.isFinite(x) || common(k))) return own; // the score's own sets are the common ones
+        columns.push(v.map((x, k) => (common(k) ? x : Number.NaN)));
+        return columns.length - 1;
+      };
+      pairs.set(`${i},${j}`, [restricted(a, i), restricted(b, j)]);
     });
   });
-  return [...set.values, ...set.redFlags.filter((r): r is Float64Array => r !== null), ...pairs];
-}
-
-/** The bootstrap columns of the pair (a, b), a < b: each score on the sets both can score. */
-export function pairColumns(set: AnalysisSet, a: number, b: number): [number, number] {
-  const scores = set.values.length;
-  const reds = set.redFlags.filter((r) => r !== null).length;
-  let k = 0;
-  for (let i = 0; i < scores; i++) {
-    for (let j = i + 1; j < scores; j++) {
-      if (i === a && j === b) return [scores + reds + 2 * k, scores + reds + 2 * k + 1];
-      k++;
-    }
-  }
-  return [-1, -1];
+  return { columns, pairs };
 }
 
 /** The groups of one grouping column, coded for the bootstrap: 0…names.length − 1, and names.length for no group. */
@@ -141,6 +130,8 @@ export interface StudyIntervals {
   readonly overall: number;
   /** The grouping the same pass also resampled (its statistics at group indices 0…), or null. */
   readonly grouping: GroupCoding | null;
+  /** The bootstrap columns of the pair (a, b), a < b: each score on the sets both can score. */
+  pairColumns(a: number, b: number): readonly [number, number];
   /** The percentile interval and SE of a statistic for a column (overall), or null when too few replicates are defined. */
   interval(stat: string, column: number): { ci: Ci; se: number | null };
 }
@@ -166,7 +157,7 @@ export function studyIntervals(
 ): StudyIntervals | null {
   const boot = settings.bootstrap;
   if (boot === null) return null;
-  const columns = bootstrapColumns(set);
+  const { columns, pairs } = bootstrapColumns(set);
   const nullCuts = (): (number | null)[] => columns.map(() => null);
   const rules = plans.flatMap((p) => p.rules);
   const firstCuts = columns.map((_, c) => (c < settings.scores.length ? (plans[c]?.rules.find((r) => r.column === c)?.cut ?? null) : null));
@@ -222,6 +213,7 @@ export function studyIntervals(
     replicates,
     overall,
     grouping,
+    pairColumns: (a, b) => pairs.get(`${a},${b}`) ?? [a, b],
     interval(stat, column) {
       const p = percentileInterval(replicates.of(stat, overall, column), settings.level);
       return p === null ? { ci: null, se: null } : { ci: p.ci, se: p.se };
