@@ -8,7 +8,7 @@
  */
 import { sampleStandardDeviation } from 'simple-statistics';
 import { createRandom } from '../stats/random.js';
-import { lowerBound, quantile7 } from '../stats/sorted.js';
+import { lowerBound, quantile7, upperBound } from '../stats/sorted.js';
 
 /** Positives and negatives at each distinct value index. */
 export interface ValueTotals {
@@ -66,16 +66,7 @@ export function bucketed(score: Float64Array, keep: readonly number[] = []): Flo
   const bounds = new Set<number>(keep);
   for (let b = 1; b < BOOTSTRAP_RESOLUTION; b++) bounds.add(sorted[Math.floor((b * sorted.length) / BOOTSTRAP_RESOLUTION)] ?? NaN);
   const cuts = Float64Array.from(bounds).sort();
-  const bucket = (v: number): number => {
-    let lo = 0;
-    let hi = cuts.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if ((cuts[mid] ?? NaN) <= v) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  };
+  const bucket = (v: number): number => upperBound(cuts, v);
   const lowest = new Float64Array(cuts.length + 1).fill(Number.POSITIVE_INFINITY);
   for (const v of distinct) {
     const b = bucket(v);

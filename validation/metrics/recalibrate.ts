@@ -9,6 +9,7 @@ import type { Clusters, Outcomes, Scores } from '../stats/input.js';
 import { outcomeValue } from '../stats/input.js';
 import { fitLogistic } from '../stats/logistic.js';
 import { createRandom } from '../stats/random.js';
+import { upperBound } from '../stats/sorted.js';
 import type { Undefined } from '../stats/result.js';
 import { checkOptions, levelOf, undefinedResult } from '../stats/result.js';
 import type { Proportion } from '../stats/wilson.js';
@@ -46,14 +47,7 @@ export function isotonicRisk(values: readonly number[], events: readonly number[
 
 /** The isotonic risk at a score value: the step at the largest training value ≤ v (the smallest one when v is below all). */
 function isotonicAt(values: readonly number[], risks: readonly number[], v: number): number {
-  let lo = 0;
-  let hi = values.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if ((values[mid] ?? Infinity) <= v) lo = mid + 1;
-    else hi = mid;
-  }
-  return risks[Math.max(0, lo - 1)] ?? NaN;
+  return risks[Math.max(0, upperBound(values, v) - 1)] ?? NaN;
 }
 
 export interface RecalibrationResult {
