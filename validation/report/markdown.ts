@@ -79,6 +79,9 @@ export function renderMarkdown(report: ValidationReport): string {
           `Censored sets (follow-up shorter than the horizon, no event: ${outcome.censoring.censored === 'exclude' ? 'excluded' : 'counted negative'})`,
           num(c.censored, 0),
         ],
+        ...(outcome.excludeBeforeEventMinutes > 0
+          ? [[`Sets within ${outcome.excludeBeforeEventMinutes} min before their event (left out)`, num(c.excludedBeforeEvent, 0)]]
+          : []),
         ['Follow-up (patient-days)', num(c.followUpDays, 1)],
       ],
     ),

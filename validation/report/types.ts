@@ -64,6 +64,8 @@ export interface ReportSettings {
     readonly otherUnits: readonly UnitName[];
     /** Where follow-up ends and what a censored set (less than the horizon of follow-up, no event) becomes. */
     readonly censoring: { readonly followUpEnds: string; readonly censored: 'exclude' | 'negative' };
+    /** Sets this many minutes or less before their event are left out (a sensitivity analysis; 0 = none). */
+    readonly excludeBeforeEventMinutes: number;
   };
   readonly groupBy: readonly string[];
   readonly bootstrap: false | { readonly B: number; readonly seed: number; readonly resampling: string; readonly valueResolution: string };
@@ -111,6 +113,8 @@ export interface CohortSection {
   readonly excludedAfterEvent: Cell<number>;
   /** Sets with less than the horizon of follow-up (discharge or the extract's end came first) and no event. */
   readonly censored: Cell<number>;
+  /** Sets within `outcome.excludeBeforeEventMinutes` before their event, left out (a sensitivity analysis; 0 by default). */
+  readonly excludedBeforeEvent: Cell<number>;
   readonly excludedIncomplete: Cell<number>;
   /** Patient-days of follow-up (when an encounters table is given). */
   readonly followUpDays: number | null;

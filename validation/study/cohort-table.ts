@@ -58,6 +58,7 @@ export function cohortTable(settings: Settings, set: AnalysisSet): CohortSection
     positiveSets: sdc.count(set.positives),
     excludedAfterEvent: sdc.count(labelled.excludedAfterEvent),
     censored: sdc.count(labelled.censored),
+    excludedBeforeEvent: sdc.count(labelled.excludedBeforeEvent),
     excludedIncomplete: sdc.count(set.rows.filter((_, k) => set.values.some((v) => !Number.isFinite(v[k] ?? NaN))).length),
     followUpDays: followUpDays === null ? null : Math.round(followUpDays * 10) / 10,
     source: m === undefined || m === null ? null : `synthetic ${m.profile?.name ?? ''} cohort, seed ${m.seed}, generator ${m.generatorVersion}`,

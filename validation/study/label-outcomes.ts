@@ -21,6 +21,11 @@ export interface LabelOptions {
    * leaves it out and counts it; `'negative'` counts it as a negative (a labelled sensitivity analysis).
    */
   censored?: 'exclude' | 'negative';
+  /**
+   * Leave out sets taken within this many minutes before the event (a sensitivity analysis: a set taken as the
+   * team responds to a deterioration already recognised predicts little). Default 0 (none).
+   */
+  excludeBeforeEventMinutes?: number;
 }
 
 export interface LabelResult {
@@ -36,6 +41,8 @@ export interface LabelResult {
   readonly excludedMissing: number;
   /** Sets with less than the horizon of follow-up and no event: excluded, or (option) counted negative. */
   readonly censored: number;
+  /** Sets within `excludeBeforeEventMinutes` before their event, left out. */
+  readonly excludedBeforeEvent: number;
 }
 
 function column(fn: string, table: Table, name: string, what: string) {
@@ -81,6 +88,10 @@ export function labelOutcomes(observations: Table, events: Table, options: Label
   if (censoring !== 'exclude' && censoring !== 'negative')
     throw new RangeError(`${fn}: option "censored" expected 'exclude' or 'negative'; received ${String(censoring)}.`);
   const extractEnd = options.extractEnd ?? Number.POSITIVE_INFINITY;
+  const before = options.excludeBeforeEventMinutes ?? 0;
+  if (!(typeof before === 'number' && before >= 0))
+    throw new RangeError(`${fn}: option "excludeBeforeEventMinutes" expected a number ≥ 0; received ${String(before)}.`);
+  const gap = before * 60_000;
   if (typeof extractEnd !== 'number' || Number.isNaN(extractEnd))
     throw new RangeError(`${fn}: option "extractEnd" expected a time in ms; received ${String(extractEnd)}.`);
   // End of follow-up per encounter: discharge (when an encounters table is given), and the extract's end.
@@ -102,6 +113,7 @@ export function labelOutcomes(observations: Table, events: Table, options: Label
   let excludedAfterEvent = 0;
   let excludedMissing = 0;
   let censored = 0;
+  let excludedBeforeEvent = 0;
   for (let i = 0; i < n; i++) {
     const e = enc.get(i) as string | null;
     const t = time(at.get(i));
@@ -119,6 +131,11 @@ export function labelOutcomes(observations: Table, events: Table, options: Label
     }
     // Events are sorted and all after t here, so the first is the nearest.
     const positive = list !== undefined && (list[0] ?? NaN) <= t + h;
+    if (positive && gap > 0 && (list?.[0] ?? NaN) - t < gap) {
+      labels[i] = -1;
+      excludedBeforeEvent++;
+      continue;
+    }
     const end = Math.min(endOf.get(String(e)) ?? Number.POSITIVE_INFINITY, extractEnd);
     if (!positive && end < t + h) {
       censored++;
@@ -162,5 +179,5 @@ export function labelOutcomes(observations: Table, events: Table, options: Label
     ];
     return new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length: len, nullCount: 0, children }));
   });
-  return { table: new ArrowTable(schema, batches), labels, positives, negatives, excludedAfterEvent, excludedMissing, censored };
+  return { table: new ArrowTable(schema, batches), labels, positives, negatives, excludedAfterEvent, excludedMissing, censored, excludedBeforeEvent };
 }

@@ -40,6 +40,7 @@ function reportSettings(s: Settings, contrasts: number): ReportSettings {
             .join(' or ') || 'not known (no encounters table or extract end): no set is censored',
         censored: s.outcome.censored ?? 'exclude',
       },
+      excludeBeforeEventMinutes: s.outcome.excludeBeforeEventMinutes ?? 0,
     },
     groupBy: s.groupBy,
     bootstrap:

@@ -129,3 +129,15 @@ describe('validate: censoring on a cohort whose events are cut at an extract dat
     expect(report.settings.outcome.censoring.followUpEnds).toMatch(/at discharge or at the extract's end/);
   });
 });
+
+describe('validate: leaving out sets just before the event', () => {
+  it('reports the setting and the count, and analyses fewer positive sets', () => {
+    const cohort = generateCohort({ profile: 'uk-leicester', encounters: 600, seed: 44 });
+    const all = validate({ cohort, scores: [news2], bootstrap: false, disclosure: false });
+    const sensitivity = validate({ cohort, scores: [news2], bootstrap: false, disclosure: false, outcome: { excludeBeforeEventMinutes: 60 } });
+    expect(sensitivity.settings.outcome.excludeBeforeEventMinutes).toBe(60);
+    const left = sensitivity.cohort.excludedBeforeEvent;
+    expect(typeof left === 'number' && left > 0).toBe(true);
+    expect(Number(all.cohort.positiveSets) - Number(sensitivity.cohort.positiveSets)).toBe(left);
+  });
+});

@@ -61,3 +61,19 @@ describe('labelOutcomes: follow-up and censoring', () => {
     expect(Array.from(labelOutcomes(observations, events, { encounters }).labels)).toEqual([0, 1, 1]);
   });
 });
+
+describe('labelOutcomes: sets just before the event (sensitivity analysis)', () => {
+  it('leaves out positive sets within N minutes before their event, and counts them (hand-worked)', () => {
+    const minutes = (m: number) => m * 60_000;
+    // Sets at 0, 30 and 50 min; an event at 60 min. With 15 min excluded: only the 50 min set (10 min before) goes.
+    const observations = tableFromArrays({ encounter_id: ['E1', 'E1', 'E1'], observed_at: Float64Array.of(minutes(0), minutes(30), minutes(50)) });
+    const events = tableFromArrays({ encounter_id: ['E1'], event_at: Float64Array.of(minutes(60)), event_type: ['death'] });
+    const r = labelOutcomes(observations, events, { excludeBeforeEventMinutes: 15 });
+    expect(Array.from(r.labels)).toEqual([1, 1, -1]);
+    expect(r.excludedBeforeEvent).toBe(1);
+    expect(Array.from(labelOutcomes(observations, events).labels)).toEqual([1, 1, 1]);
+    expect(() => labelOutcomes(observations, events, { excludeBeforeEventMinutes: -5 })).toThrow(
+      /^labelOutcomes: option "excludeBeforeEventMinutes" expected a number ≥ 0/,
+    );
+  });
+});
