@@ -26,7 +26,7 @@ Usage:
                [--missing none|zero]              (zero: research option, labelled in the output)
   ewskit validate --cohort DIR --score ID [--score ID ...] [--by COLUMN ...] [--out report.json] [--md report.md]
                [--B 1000] [--seed S] [--horizon 24] [--min-count 10] [--reference COLUMN=GROUP]
-               [--unit first] [--unit highest-24h] [--cluster patient|encounter]
+               [--unit first] [--unit highest-24h] [--unit common] [--cluster patient|encounter]
                [--recalibration logistic|isotonic] [--pool-min-events 10]
                                                   the study: discrimination, calibration, thresholds, comparisons and
                                                   subgroups, with patient-clustered intervals and disclosure control

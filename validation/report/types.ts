@@ -44,7 +44,7 @@ export interface ClusteredProportion {
 export type ProportionCell = ClusteredProportion | UndefinedCell;
 
 /** Units of analysis reported beside every observation set. */
-export type UnitName = 'first' | 'highest-24h';
+export type UnitName = 'first' | 'highest-24h' | 'common';
 
 /** A skin-tone band on the Monk scale (1–10), used when grouping by `skin_tone_band`. */
 export interface SkinToneBand {

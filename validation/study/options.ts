@@ -46,8 +46,9 @@ export interface ValidateOptions {
   level?: number;
   /** What the intervals resample together: `'patient'` (default; every set of a patient) or `'encounter'`. */
   cluster?: 'patient' | 'encounter';
-  /** Units of analysis reported beside every observation set: `'first'` (first set per encounter) and
-   *  `'highest-24h'` (each score's highest set per encounter per 24 h from the encounter's first set). */
+  /** Units of analysis reported beside every observation set: `'first'` (first set per encounter),
+   *  `'highest-24h'` (each score's highest set per encounter per 24 h from the encounter's first set) and `'common'`
+   *  (the sensitivity analysis on the sets every score can score). */
   units?: readonly UnitName[];
   /** Folds of whole patients for the cross-fitted recalibration of points scores (default 5). */
   recalibrationFolds?: number;
@@ -157,7 +158,9 @@ export function resolveSettings(options: ValidateOptions): Settings {
   });
   const units = o.units ?? [];
   units.forEach((u, i) => {
-    if (u !== 'first' && u !== 'highest-24h') throw new RangeError(`${FN}: option "units[${i}]" expected 'first' or 'highest-24h'; received ${String(u)}.`);
+    if (u !== 'first' && u !== 'highest-24h' && u !== 'common') {
+      throw new RangeError(`${FN}: option "units[${i}]" expected 'first', 'highest-24h' or 'common'; received ${String(u)}.`);
+    }
   });
   return {
     cohort,

@@ -16,6 +16,14 @@ const DAY_MS = 86_400_000;
 /** Positions (into the analysis rows) of the rows one unit keeps for score `s`, ascending. */
 function chosenRows(unit: UnitName, set: AnalysisSet, s: number, encounterOf: readonly unknown[], timeOf: readonly unknown[]): number[] {
   const values = set.values[s] ?? new Float64Array(0);
+  if (unit === 'common') {
+    // The sensitivity analysis: every score on the sets all of them can score.
+    const out: number[] = [];
+    set.rows.forEach((_, k) => {
+      if (set.values.every((v) => Number.isFinite(v[k] ?? NaN))) out.push(k);
+    });
+    return out;
+  }
   const start = new Map<string, number>();
   for (const [k, i] of set.rows.entries()) {
     if (!Number.isFinite(values[k] ?? NaN)) continue; // a set the score cannot score
@@ -42,7 +50,7 @@ export function units(asked: readonly UnitName[], scores: readonly ScoreDefiniti
   const encounterOf = columnValues(set.scored, 'encounter_id') ?? [];
   const timeOf = columnValues(set.scored, 'observed_at') ?? [];
   return asked.map((unit) => ({
-    unit: unit === 'first' ? 'first set per encounter' : 'highest set per encounter per 24 h (per score)',
+    unit: unit === 'first' ? 'first set per encounter' : unit === 'common' ? 'sets every score can score' : 'highest set per encounter per 24 h (per score)',
     scores: Object.fromEntries(
       scores.map((d, s) => {
         const ks = chosenRows(unit, set, s, encounterOf, timeOf);

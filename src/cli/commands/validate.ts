@@ -36,7 +36,7 @@ export async function validateCommand(args: readonly string[], io: CliIO): Promi
   if (!(horizon > 0)) throw new UsageError(`--horizon expects a positive number of hours; received "${flags.get('horizon')}"`);
   const minCount = intFlag(flags, 'min-count', 10, 0);
   const units = (repeated.get('unit') ?? []).map((u) => {
-    if (u !== 'first' && u !== 'highest-24h') throw new UsageError(`--unit expects first or highest-24h; received "${u}"`);
+    if (u !== 'first' && u !== 'highest-24h' && u !== 'common') throw new UsageError(`--unit expects first, highest-24h or common; received "${u}"`);
     return u;
   });
   const cluster = flags.get('cluster') ?? 'patient';

@@ -141,3 +141,18 @@ describe('validate: leaving out sets just before the event', () => {
     expect(Number(all.cohort.positiveSets) - Number(sensitivity.cohort.positiveSets)).toBe(left);
   });
 });
+
+describe("validate: units: ['common'], the sensitivity analysis on the sets every score can score", () => {
+  it('analyses NEWS2 and MEWS on the same sets: as many as MEWS can score', () => {
+    const cohort = generateCohort({ profile: 'uk-leicester', encounters: 800, seed: 45 });
+    const report = validate({ cohort, scores: [news2, mews], bootstrap: false, disclosure: false, units: ['common'] });
+    const unit = report.units[0];
+    expect(unit?.unit).toBe('sets every score can score');
+    const n2 = unit?.scores.news2;
+    const mw = unit?.scores.mews;
+    if (n2 === undefined || mw === undefined || isSuppressed(n2) || isSuppressed(mw)) throw new Error('expected cells');
+    expect(n2.sets).toBe(mw.sets);
+    expect(n2.sets).toBe(report.scores[1]?.sets.analysed); // every set MEWS scores, NEWS2 scores too
+    expect(n2.sets).toBeLessThan(Number(report.scores[0]?.sets.analysed));
+  });
+});
