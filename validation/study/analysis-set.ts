@@ -157,10 +157,10 @@ export function analysisSet(settings: Settings): AnalysisSet {
     });
     return Float64Array.from(fit.probability, (p) => p ?? Number.NaN);
   });
-  const redFlags = scores.map((d) => {
+  const redFlags = scores.map((d, s) => {
     if (kindOf(d).redFlag(d) === null) return null;
     const flags = columnValues(scored, `${d.id}_red_flag`);
-    const totals = raw[scores.indexOf(d)];
+    const totals = raw[s];
     // Judged on the score's own analysable sets: NaN where the score has no value.
     return flags === null ? null : Float64Array.from(rows, (i) => (totals?.[i] === null || totals?.[i] === undefined ? Number.NaN : flags[i] === true ? 1 : 0));
   });

@@ -5,6 +5,7 @@
  * patient-clustered (from the study's one bootstrap); naive intervals sit beside them, named as such.
  */
 import { kindOf } from '../../scores/kinds/kind-of.js';
+import { netBenefit } from '../metrics/net-benefit.js';
 import { atThreshold } from '../metrics/threshold.js';
 import type { Ci, Derivation, NetBenefitRow, ObservedRiskRow, ScoreSection, ThresholdRow, UndefinedCell } from '../report/types.js';
 import { wilsonFor } from '../stats/wilson.js';
@@ -83,15 +84,16 @@ function observedRisk(ctx: ScoreContext, sdc: Disclosure, ranges: ScoreIntervals
 /** Net benefit of each rule of the score (and, for a model, of alerting at its own probability ≥ pₜ). */
 function netBenefitRows(ctx: ScoreContext, sdc: Disclosure, inputs: SectionInputs): NetBenefitRow[] {
   const rows: NetBenefitRow[] = [];
-  const n = ctx.labels.length;
-  if (n === 0) return rows;
-  let events = 0;
-  for (const y of ctx.labels) events += y;
-  const prevalence = events / n;
-  const add = (rule: string, cut: number, column: number, alerts: Float64Array, pt: number, stat: string) => {
+  const add = (rule: string, cut: number, column: number, values: Float64Array, pt: number, stat: string) => {
+    // A rule as a 0/1 "probability": alerting at ≥ pₜ is alerting at value ≥ cut, so the metric applies as it is.
+    const nb = netBenefit(
+      values.map((v) => (v >= cut ? 1 : 0)),
+      ctx.labels,
+      pt,
+    );
+    if (!nb.defined) return;
     const ci = ctx.intervals?.interval(stat, column).ci ?? null;
-    const treatAll = prevalence - (1 - prevalence) * (pt / (1 - pt));
-    const cell = { netBenefit: { defined: true as const, estimate: nbAt(alerts, ctx.labels, cut, pt), ci }, treatAll, treatNone: 0 };
+    const cell = { netBenefit: { defined: true as const, estimate: nb.estimate, ci }, treatAll: nb.treatAll, treatNone: 0 };
     rows.push({ rule, cut, threshold: pt, cell: sdc.release(cell, ctx.basis) });
   };
   inputs.netBenefitThresholds.forEach((pt, i) => {
@@ -101,19 +103,6 @@ function netBenefitRows(ctx: ScoreContext, sdc: Disclosure, inputs: SectionInput
     );
   });
   return rows;
-}
-
-/** Net benefit of alerting at value ≥ cut, weighed at pₜ: TP/n − FP/n · pₜ/(1 − pₜ). */
-function nbAt(values: Float64Array, labels: Uint8Array, cut: number, pt: number): number {
-  let tp = 0;
-  let fp = 0;
-  values.forEach((v, i) => {
-    if (v < cut) return;
-    if (labels[i] === 1) tp++;
-    else fp++;
-  });
-  const n = values.length;
-  return tp / n - (fp / n) * (pt / (1 - pt));
 }
 
 /**
