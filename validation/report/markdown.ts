@@ -13,7 +13,7 @@ const SUPPRESSED = '‹suppressed›';
 function num(v: Cell<number> | null, digits = 3): string {
   if (v === null) return '—';
   if (isSuppressed(v)) return SUPPRESSED;
-  return Number.isInteger(v) && (digits === 0 || Math.abs(v) >= 1) ? v.toLocaleString('en-GB') : v.toFixed(digits);
+  return format.number(v, digits);
 }
 
 /** A cell rendered by `pick`, or the placeholder for a suppressed or absent cell. */
