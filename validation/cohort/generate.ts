@@ -6,7 +6,10 @@
  * 2. A latent severity S(t), hour by hour: an admission severity that settles over ~3 days, plus — for the patients
  *    who deteriorate (odds rising with frailty and infection) — a drift upwards from an onset time, plus AR(1) noise.
  * 3. Events from a hazard that rises with severity, age and comorbidity: death, unplanned ICU admission or
- *    cardiac arrest. The first event ends the encounter's ward observations.
+ *    cardiac arrest. The first event ends the encounter's ward observations; what follows it is recorded too (a
+ *    cardiac arrest is followed by death or an ICU admission; an ICU admission sometimes by death), from a stream of
+ *    its own, so the ward trajectories do not depend on it. Follow-up ends at hospital discharge (`discharged_at`,
+ *    the death itself for those who die); `left_ward_at` is when ward observation ended.
  * 4. Observation sets at intervals set by the true state (sicker → observed more often: informative sampling), with
  *    vitals, consciousness and (about daily) laboratory values as noisy functions of severity around the patient's
  *    baseline, and realistic missingness.
@@ -45,7 +48,7 @@ import type { CohortProfile, Ethnicity } from './profiles.js';
 import { resolveProfile, tonesOf } from './profiles.js';
 
 /** Bumped whenever the model changes what a seed produces. */
-export const GENERATOR_VERSION = '1.0.0';
+export const GENERATOR_VERSION = '1.1.0';
 
 export interface CohortOptions {
   /** `'uk-leicester'`, `'india-apollo'`, or a profile object (`extends` + overrides). */
@@ -244,17 +247,44 @@ function simulate(i: number, seed: number, profile: CohortProfile, bias: Oximete
       break;
     }
   }
-  const stayHours = eventAt >= 0 ? t + 1 : plannedHours;
+  const leftWard = admittedAt + (eventAt >= 0 ? t + 1 : plannedHours) * HOUR;
+  const events = eventAt >= 0 ? afterTheFirst(createRandom(streamSeed(seed, i) ^ AFTER_STREAM), eventAt, eventType) : [];
+  const death = events.find((e) => e.type === 'death');
   out.encounters.push({
     encounter_id: encounterId,
     patient_id: patientId,
     age,
     admitted_at: admittedAt,
-    discharged_at: admittedAt + stayHours * HOUR,
+    discharged_at: death !== undefined ? death.at : eventAt >= 0 ? (events[events.length - 1]?.at ?? leftWard) + ICU_STAY_HOURS * HOUR : leftWard,
+    left_ward_at: leftWard,
     admission_type: emergency ? 'emergency' : 'elective',
     comorbidity_count: comorbidities,
   });
-  if (eventAt >= 0) out.events.push({ encounter_id: encounterId, event_at: eventAt, event_type: eventType });
+  for (const e of events) out.events.push({ encounter_id: encounterId, event_at: e.at, event_type: e.type });
+}
+
+/** Mixed into an encounter's seed for the stream of what follows its first event. */
+const AFTER_STREAM = 0x5bd1e995;
+/** Hours in critical care (and hospital) after an ICU admission, for those who survive it. */
+const ICU_STAY_HOURS = 5 * 24;
+
+/**
+ * The first event and what follows it: after a cardiac arrest, death within 48 h (half) or an ICU admission an hour
+ * later; after an ICU admission, death within 14 days (a fifth). Illustrative shares, not estimates.
+ */
+function afterTheFirst(rng: Random, at: number, type: string): { at: number; type: string }[] {
+  const events = [{ at, type }];
+  const deathDraw = rng.next();
+  const delay = rng.next();
+  if (type === 'cardiac_arrest') {
+    if (deathDraw < 0.5) events.push({ at: at + Math.round((0.5 + 47.5 * delay) * 60) * 60_000, type: 'death' });
+    else events.push({ at: at + HOUR, type: 'unplanned_icu' });
+  }
+  const last = events[events.length - 1] as { at: number; type: string };
+  const icuDeath = rng.next();
+  const icuDelay = rng.next();
+  if (last.type === 'unplanned_icu' && icuDeath < 0.2) events.push({ at: last.at + Math.round((12 + 324 * icuDelay) * 60) * 60_000, type: 'death' });
+  return events;
 }
 
 /** Dictionary columns get fixed ids (0, 1, … within each table), so the same cohort is the same bytes. */
@@ -276,6 +306,7 @@ const SCHEMAS: Record<CohortTableName, [string, () => import('apache-arrow').Dat
     ['age', () => new Int16()],
     ['admitted_at', () => new TimestampMillisecond()],
     ['discharged_at', () => new TimestampMillisecond()],
+    ['left_ward_at', () => new TimestampMillisecond()],
     ['admission_type', dict],
     ['comorbidity_count', () => new Int8()],
   ],

@@ -32,9 +32,9 @@ describe('generateCohort({ profile: "uk-leicester" }) is realistic', () => {
     expect(rate).toBeLessThan(0.02);
   });
 
-  it('about 4–5 observation sets per patient-day', () => {
+  it('about 4–5 observation sets per patient-day on the ward', () => {
     const admitted = column(cohort.encounters, 'admitted_at') as number[];
-    const discharged = column(cohort.encounters, 'discharged_at') as number[];
+    const discharged = column(cohort.encounters, 'left_ward_at') as number[];
     const days = admitted.reduce((s, a, i) => s + ((discharged[i] as number) - a) / 86_400_000, 0);
     const perDay = cohort.observations.numRows / days;
     expect(perDay).toBeGreaterThan(4);
@@ -63,6 +63,39 @@ describe('generateCohort({ profile: "uk-leicester" }) is realistic', () => {
     expect(excludedAfterEvent).toBe(0);
     expect(cohort.events.numRows).toBeGreaterThan(0);
     expect(new Set(column(cohort.events, 'event_type'))).toEqual(new Set(['death', 'unplanned_icu', 'cardiac_arrest']));
+  });
+
+  it('records every event, not only the first: deaths after an arrest or an ICU admission, in time order, within the stay', () => {
+    const enc = column(cohort.events, 'encounter_id') as string[];
+    const at = column(cohort.events, 'event_at') as number[];
+    const type = column(cohort.events, 'event_type') as string[];
+    const byEncounter = new Map<string, { at: number; type: string }[]>();
+    enc.forEach((e, i) => byEncounter.set(e, [...(byEncounter.get(e) ?? []), { at: at[i] as number, type: type[i] as string }]));
+    const ids = column(cohort.encounters, 'encounter_id') as string[];
+    const dischargedAt = column(cohort.encounters, 'discharged_at') as number[];
+    const leftWardAt = column(cohort.encounters, 'left_ward_at') as number[];
+    const discharge = new Map(ids.map((e, i) => [e, dischargedAt[i] as number]));
+    const leftWard = new Map(ids.map((e, i) => [e, leftWardAt[i] as number]));
+    let deathAfterIcu = 0;
+    let arrests = 0;
+    let arrestsFollowed = 0;
+    for (const [e, list] of byEncounter) {
+      for (let k = 1; k < list.length; k++) expect((list[k] as { at: number }).at).toBeGreaterThan((list[k - 1] as { at: number }).at);
+      // The first event ends ward observation; nothing happens after a death or after discharge.
+      expect(leftWard.get(e)).toBeGreaterThan((list[0] as { at: number }).at);
+      expect(list.filter((x) => x.type === 'death').length).toBeLessThanOrEqual(1);
+      expect(list.findIndex((x) => x.type === 'death')).toBeOneOf([-1, list.length - 1]);
+      for (const x of list) expect(x.at).toBeLessThanOrEqual(discharge.get(e) as number);
+      if (list.some((x, k) => x.type === 'death' && list.slice(0, k).some((y) => y.type === 'unplanned_icu'))) deathAfterIcu++;
+      if (list[0]?.type === 'cardiac_arrest') {
+        arrests++;
+        if (list.length > 1) arrestsFollowed++;
+      }
+    }
+    expect(cohort.events.numRows).toBeGreaterThan(byEncounter.size);
+    expect(deathAfterIcu).toBeGreaterThan(0);
+    // Every arrest is followed by death or an ICU admission.
+    expect(arrestsFollowed).toBe(arrests);
   });
 
   it('a small fraction of patients are on SpO2 Scale 2; labs are measured less often than vitals', () => {
