@@ -26,7 +26,7 @@ console.log(`NEWS2 − Apollo-style: ${difference}`);
 console.log(`Markdown report: ${renderMarkdown(report).split('\n').length} lines`);
 
 // Output:
-// Validation cohort: synthetic india-apollo cohort, seed 21, generator 1.0.0
+// Validation cohort: synthetic india-apollo cohort, seed 21, generator 1.1.0
 // AUROC: NEWS2 0.864, Apollo-style 0.893
 // NEWS2 − Apollo-style: -0.031 (clustered 95% CI -0.060 to -0.001)
-// Markdown report: 118 lines
+// Markdown report: 210 lines

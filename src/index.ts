@@ -46,6 +46,7 @@ export { validate } from '../validation/study/validate.js';
 export { DEFAULT_SKIN_TONE_BANDS, REPORT_NET_BENEFIT_THRESHOLDS } from '../validation/study/options.js';
 export { Disclosure, isSuppressed } from '../validation/study/disclosure.js';
 export { REPORT_SCHEMA } from '../validation/report/types.js';
+export { EWSKIT_VERSION, sha256, canonicalJson } from '../validation/report/provenance.js';
 export { renderMarkdown } from '../validation/report/markdown.js';
 export { checkReport } from '../validation/report/schema.js';
 export { fitSeverityModel } from '../validation/fit/fit-model.js';
@@ -134,5 +135,17 @@ export type {
   Derivation,
   SkinToneBand,
   UnitName,
+  FlowSection,
+  FlowCounts,
+  FlowExclusion,
+  CharacteristicsSection,
+  CharacteristicRow,
+  CategoryCell,
+  ContinuousCell,
+  OutcomeRow,
+  MissingDataSection,
+  TripodSection,
+  TripodItem,
+  DefinitionRecord,
 } from '../validation/report/types.js';
 export type { ModelTemplate, TemplateTerm, FitOptions } from '../validation/fit/fit-model.js';

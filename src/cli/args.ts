@@ -22,7 +22,7 @@ export class UsageError extends Error {}
 export type Flags = Map<string, string>;
 
 /** Options that may be given more than once collect their values here, in order. */
-const REPEATABLE = new Set(['score', 'by', 'reference', 'unit']);
+const REPEATABLE = new Set(['score', 'by', 'reference', 'unit', 'event']);
 
 export function parseFlags(args: readonly string[], allowed: readonly string[], repeated: Map<string, string[]> = new Map()): Flags {
   const flags: Flags = new Map();

@@ -27,7 +27,9 @@ Usage:
   ewskit validate --cohort DIR --score ID [--score ID ...] [--by COLUMN ...] [--out report.json] [--md report.md]
                [--B 1000] [--seed S] [--horizon 24] [--min-count 10] [--reference COLUMN=GROUP]
                [--unit first] [--unit highest-24h] [--unit common] [--cluster patient|encounter]
-               [--recalibration logistic|isotonic] [--pool-min-events 10]
+               [--recalibration logistic|isotonic] [--pool-min-events 10] [--event TYPE ...]
+               [--missing none|zero|both] [--censored exclude|negative] [--extract-end DATE]
+               [--exclude-before-event MINUTES]
                                                   the study: discrimination, calibration, thresholds, comparisons and
                                                   subgroups, with patient-clustered intervals and disclosure control
   ewskit fit --out FILE [--profile P --encounters N --seed S]

@@ -229,4 +229,53 @@ describe('ewskit validate: the study options on the command line', () => {
     expect(await runCli(['validate', '--cohort', dir, '--recalibration', 'spline'], io)).toBe(2);
     expect(io.err).toMatch(/--recalibration expects logistic or isotonic; received "spline"/);
   });
+
+  it('passes the study design through: --event, --missing, --censored, --extract-end, --exclude-before-event', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ewskit-cli-'));
+    const io = {
+      out: '',
+      err: '',
+      stdout(t: string) {
+        this.out += t;
+      },
+      stderr(t: string) {
+        this.err += t;
+      },
+    };
+    expect(await runCli(['synth', '--encounters', '300', '--seed', '5', '--out', dir], io)).toBe(0);
+    const out = join(dir, 'design.json');
+    const args = ['validate', '--cohort', dir, '--score', 'news2', '--B', '0', '--out', out];
+    const design = [
+      '--event',
+      'death',
+      '--event',
+      'unplanned_icu',
+      '--missing',
+      'both',
+      '--censored',
+      'negative',
+      '--extract-end',
+      '2025-07-01',
+      '--exclude-before-event',
+      '30',
+    ];
+    expect(await runCli([...args, ...design], io)).toBe(0);
+    const report = JSON.parse(readFileSync(out, 'utf8'));
+    expect(report.settings.outcome.eventTypes).toEqual(['death', 'unplanned_icu']);
+    expect(report.settings.outcome.censoring).toEqual({
+      followUpEnds: "at discharge or at the extract's end (2025-07-01T00:00:00.000Z)",
+      censored: 'negative',
+    });
+    expect(report.settings.outcome.excludeBeforeEventMinutes).toBe(30);
+    expect(report.missingData.sideBySide).not.toBeNull();
+    expect(io.out).toContain('## Flow of observation sets');
+    for (const [flag, value, message] of [
+      ['--missing', 'mean', /--missing expects none, zero or both; received "mean"/],
+      ['--censored', 'drop', /--censored expects exclude or negative; received "drop"/],
+      ['--extract-end', 'soon', /--extract-end expects a date or time .*; received "soon"/],
+    ] as const) {
+      expect(await runCli([...args, flag, value], io)).toBe(2);
+      expect(io.err).toMatch(message);
+    }
+  });
 });

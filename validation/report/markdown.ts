@@ -5,7 +5,19 @@
  */
 import { isSuppressed } from '../study/disclosure.js';
 import { format, HEADLINE_METRICS, renderHeadline } from '../study/score-metrics.js';
-import type { Cell, ContrastCell, EstimateCell, ProportionCell, UndefinedCell, ValidationReport } from './types.js';
+import type {
+  CategoryCell,
+  Cell,
+  CharacteristicRow,
+  ContinuousCell,
+  ContrastCell,
+  EstimateCell,
+  FlowCounts,
+  ProportionCell,
+  UndefinedCell,
+  UnitSection,
+  ValidationReport,
+} from './types.js';
 
 const SUPPRESSED = '‹suppressed›';
 
@@ -44,6 +56,93 @@ function contrast(v: ContrastCell | UndefinedCell | null): string {
 function pValue(p: number | null): string {
   if (p === null) return '—';
   return p < 0.001 ? '<0.001' : p.toFixed(3);
+}
+
+/** AUROC per score for each unit (a row per unit), with the sets and positive sets when `counts`. */
+function unitTable(units: readonly UnitSection[], ids: readonly string[], counts = false): string {
+  return table(
+    ['Analysis', ...ids.flatMap((id) => [...(counts ? [`${id} sets`, `${id} positive`] : []), `${id} AUROC (clustered CI, Obuchowski)`])],
+    units.map((u) => [
+      u.unit,
+      ...ids.flatMap((id) => {
+        const v = u.scores[id] ?? null;
+        return [...(counts ? [cell(v, (x) => format.number(x.sets, 0)), cell(v, (x) => format.number(x.positiveSets, 0))] : []), cell(v, (x) => est(x.auroc))];
+      }),
+    ]),
+  );
+}
+
+/** The flow, step by step, with the groups of the first grouping as columns. */
+function flowMarkdown(report: ValidationReport): string[] {
+  const f = report.flow;
+  const by = report.settings.groupBy[0];
+  const groups = by === undefined ? [] : Object.keys(f.labelled.byGroup[by] ?? {});
+  const row = (step: string, c: FlowCounts): string[] => [
+    step,
+    num(c.sets, 0),
+    num(c.positive, 0),
+    num(c.negative, 0),
+    ...groups.map((g) => num(by === undefined ? null : (c.byGroup[by]?.[g] ?? null), 0)),
+  ];
+  const names = new Map(report.settings.scores.map((s) => [s.id, s.name]));
+  return [
+    '## Flow of observation sets',
+    '',
+    `The extract: ${num(f.extract.patients, 0)} patients, ${num(f.extract.encounters, 0)} encounters, ${num(f.extract.sets, 0)} observation sets. Each set is counted once, at the first step that excludes it; "—" where a step leaves the outcome unknown.`,
+    '',
+    table(
+      ['Step', 'Sets', 'Positive', 'Negative', ...groups.map((g) => `${by ?? ''}: ${g}`)],
+      [
+        ...f.excluded.map((x) => row(`Excluded: ${x.reason}`, x)),
+        row('**Labelled sets of a known patient**', f.labelled),
+        ...f.scores.flatMap((s) => [
+          ...s.excluded.map((x) => row(`${names.get(s.id) ?? s.id} cannot score: ${x.reason}`, x)),
+          row(`**${names.get(s.id) ?? s.id}: analysed**`, s.analysed),
+        ]),
+      ],
+    ),
+    '',
+  ];
+}
+
+/** Table 1 proper: encounter characteristics, then the score inputs per set. */
+function characteristicsMarkdown(report: ValidationReport): string[] {
+  const t = report.characteristics;
+  const show = (v: Cell<CategoryCell | ContinuousCell>): string =>
+    cell(v, (x) =>
+      'share' in x
+        ? `${format.number(x.n, 0)} (${(100 * x.share).toFixed(1)} %)`
+        : x.median === null
+          ? 'not recorded'
+          : `${format.number(x.median, 1)} [${format.number(x.q1 ?? NaN, 1)}–${format.number(x.q3 ?? NaN, 1)}]${x.missing > 0 ? `; missing ${(100 * x.missing).toFixed(1)} %` : ''}`,
+    );
+  const rows = (list: readonly CharacteristicRow[]) =>
+    list.map((r) => [r.level === null ? `${r.variable}, median [IQR]` : `${r.variable}: ${r.level}`, ...r.cells.map(show)]);
+  const out: string[] = [];
+  if (t.encounters.length > 0) out.push('## Characteristics of the analysed encounters', '', table(['', ...t.columns], rows(t.encounters)), '');
+  if (t.sets.length > 0) out.push('## Score inputs over the analysed sets', '', table(['', ...t.columns], rows(t.sets)), '');
+  return out;
+}
+
+/** Provenance and the TRIPOD+AI map. */
+function tripodMarkdown(report: ValidationReport): string[] {
+  const t = report.tripod;
+  return [
+    '## TRIPOD+AI',
+    '',
+    `ewskit ${t.ewskitVersion}. Observation sets from ${t.dataDates.firstSet ?? '—'} to ${t.dataDates.lastSet ?? '—'}; follow-up ends ${t.dataDates.followUpEnds}.`,
+    '',
+    table(
+      ['Score', 'Version', 'SHA-256 of the definition'],
+      t.definitions.map((d) => [d.name, d.version, `\`${d.sha256}\``]),
+    ),
+    '',
+    table(
+      ['TRIPOD+AI topic', 'Where this report answers it'],
+      t.items.map((i) => [i.topic, i.answer]),
+    ),
+    '',
+  ];
 }
 
 /**
@@ -91,6 +190,16 @@ export function renderMarkdown(report: ValidationReport): string {
   const miss = Object.entries(c.missingness);
   if (miss.length > 0) out.push(`Missing values: ${miss.map(([k, v]) => `${k} ${(100 * v).toFixed(1)} %`).join(' · ')}.`, '');
 
+  if (report.outcomes.length > 0) {
+    out.push(
+      table(
+        ['Outcome', 'Events', 'Encounters with one', `Sets followed by one within ${outcome.horizonHours} h`],
+        report.outcomes.map((o) => [o.outcome, num(o.events, 0), num(o.encounters, 0), num(o.positiveSets, 0)]),
+      ),
+      '',
+    );
+  }
+  out.push(...flowMarkdown(report), ...characteristicsMarkdown(report));
   out.push(
     `Each score is analysed on the sets it can score: ${report.scores
       .map((s) => `${s.name} ${num(s.sets.analysed, 0)} (positive ${num(s.sets.positive, 0)}; cannot score ${num(s.sets.incomplete, 0)})`)
@@ -225,16 +334,11 @@ export function renderMarkdown(report: ValidationReport): string {
     const notes = sg.groups.filter((g) => g.precision !== null);
     if (notes.length > 0) out.push(`Precision: ${notes.map((g) => `${g.group} — ${g.precision}`).join('; ')}.`, '');
   }
-  if (report.units.length > 0) {
-    out.push('## Other units of analysis', '');
-    out.push(
-      table(
-        ['Unit', ...ids.map((id) => `${id} AUROC (clustered CI, Obuchowski)`)],
-        report.units.map((u) => [u.unit, ...ids.map((id) => cell(u.scores[id] ?? null, (x) => est(x.auroc)))]),
-      ),
-      '',
-    );
-  }
+  if (report.units.length > 0) out.push('## Other units of analysis', '', unitTable(report.units, ids), '');
+  const md = report.missingData;
+  out.push('## Missing data', '', `${md.statement}`, '');
+  if (md.sideBySide !== null) out.push(unitTable([md.sideBySide.completeCase, md.sideBySide.zeroImputed], ids, true), '');
+  out.push(...tripodMarkdown(report));
   const d = report.disclosure;
   out.push(
     `Disclosure control: ${d.rules.join('; ')}. Cells suppressed: ${

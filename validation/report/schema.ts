@@ -1,5 +1,5 @@
 /**
- * The documented shape of a validation report (schema `ewskit.report/2`, see docs/report.md), checked field by
+ * The documented shape of a validation report (schema `ewskit.report/3`, see docs/report.md), checked field by
  * field. A released cell is its value; a suppressed cell is `{ suppressed: true, rule }`.
  */
 import { isSuppressed } from '../study/disclosure.js';
@@ -93,6 +93,33 @@ export function checkReport(report: unknown): string[] {
     Array.isArray(report.units) && report.units.every((u) => isObject(u) && typeof u.unit === 'string' && isObject(u.scores)),
     '$.units',
     'an array of { unit, scores }',
+  );
+  const f = report.flow;
+  if (!isObject(f) || !isObject(f.extract) || !Array.isArray(f.excluded) || !isObject(f.labelled) || !Array.isArray(f.scores))
+    problems.push('$.flow: expected { extract, excluded, labelled, scores }');
+  else {
+    count(f.extract.sets, '$.flow.extract.sets');
+    count(f.labelled.sets, '$.flow.labelled.sets');
+    f.excluded.forEach((x, i) => need(isObject(x) && typeof x.reason === 'string', `$.flow.excluded[${i}]`, '{ reason, sets, positive, negative, byGroup }'));
+  }
+  const ch = report.characteristics;
+  need(
+    isObject(ch) && Array.isArray(ch.columns) && Array.isArray(ch.encounters) && Array.isArray(ch.sets),
+    '$.characteristics',
+    '{ columns, encounters, sets }',
+  );
+  need(
+    Array.isArray(report.outcomes) && report.outcomes.every((o) => isObject(o) && typeof o.outcome === 'string'),
+    '$.outcomes',
+    'an array of { outcome, events, encounters, positiveSets }',
+  );
+  const m = report.missingData;
+  need(isObject(m) && (m.policy === 'none' || m.policy === 'zero') && typeof m.statement === 'string', '$.missingData', '{ policy, statement, sideBySide }');
+  const t = report.tripod;
+  need(
+    isObject(t) && typeof t.ewskitVersion === 'string' && isObject(t.dataDates) && Array.isArray(t.definitions) && Array.isArray(t.items),
+    '$.tripod',
+    '{ ewskitVersion, dataDates, definitions, items }',
   );
   if (!Array.isArray(report.subgroups)) problems.push('$.subgroups: expected an array');
   else {

@@ -1,5 +1,5 @@
 /**
- * The validation report, schema `ewskit.report/2` (docs/report.md): typed section by section. It holds aggregates
+ * The validation report, schema `ewskit.report/3` (docs/report.md): typed section by section. It holds aggregates
  * only — no patient or encounter identifier. A *cell* (`Cell<T>`) is a released value or a suppressed placeholder
  * naming the disclosure rule that withheld it. Metric results follow the one result contract: `{ defined: true,
  * estimate, … }` or `{ defined: false, reason, message }`.
@@ -7,7 +7,7 @@
 import type { Suppressed } from '../study/disclosure.js';
 
 /** The schema id of reports this version writes. */
-export const REPORT_SCHEMA = 'ewskit.report/2';
+export const REPORT_SCHEMA = 'ewskit.report/3';
 
 /** A released value, or a suppressed placeholder. */
 export type Cell<T> = T | Suppressed;
@@ -309,6 +309,122 @@ export interface UnitSection {
   readonly scores: Readonly<Record<string, Cell<UnitScoreCell>>>;
 }
 
+/** Sets at one step of the flow: in all, by outcome, and by group. */
+export interface FlowCounts {
+  readonly sets: Cell<number>;
+  /** Sets followed by an event within the horizon; null where the step leaves the outcome unknown (e.g. censored). */
+  readonly positive: Cell<number> | null;
+  /** Sets not followed by one; null where the outcome is unknown. */
+  readonly negative: Cell<number> | null;
+  /** Per grouping column (`settings.groupBy`), sets per group; `(missing)` for sets without a value. */
+  readonly byGroup: Readonly<Record<string, Readonly<Record<string, Cell<number>>>>>;
+}
+
+/** One exclusion of the flow: its reason, and the sets it removed. */
+export interface FlowExclusion extends FlowCounts {
+  /** E.g. "censored", "no patient id", "missing temperature", "flagged value: out_of_range spo2". */
+  readonly reason: string;
+}
+
+/**
+ * The flow from the extract to each score's analysed sets (TRIPOD+AI "Participants"). Exclusions are mutually
+ * exclusive and applied in order: first those of the study (no encounter or time; at or after the event; shortly
+ * before it; censored; no patient id), then, per score, the sets it cannot score, by reason.
+ */
+export interface FlowSection {
+  readonly extract: { readonly patients: Cell<number>; readonly encounters: Cell<number>; readonly sets: Cell<number> };
+  readonly excluded: readonly FlowExclusion[];
+  /** The study's analysis rows: labelled sets of a known patient. */
+  readonly labelled: FlowCounts;
+  readonly scores: readonly { readonly id: string; readonly excluded: readonly FlowExclusion[]; readonly analysed: FlowCounts }[];
+}
+
+/** A category's count and its share of the column's units. */
+export interface CategoryCell {
+  readonly n: number;
+  readonly share: number;
+}
+
+/**
+ * A continuous variable in one column: how many units have a value, the median and quartiles (type 7) of those values
+ * (null when none has one), and the share missing.
+ */
+export interface ContinuousCell {
+  readonly n: number;
+  readonly median: number | null;
+  readonly q1: number | null;
+  readonly q3: number | null;
+  readonly missing: number;
+}
+
+/** One row of Table 1: a continuous variable (`level` null), or one level of a categorical one. */
+export interface CharacteristicRow {
+  readonly variable: string;
+  readonly level: string | null;
+  /** One cell per column of `CharacteristicsSection.columns`. */
+  readonly cells: readonly Cell<CategoryCell | ContinuousCell>[];
+}
+
+/**
+ * Table 1 proper: characteristics overall, by outcome and by group. Encounter rows describe the analysed encounters
+ * (an encounter is "event" when any of its sets is followed by an event within the horizon); set rows describe the
+ * score inputs over the analysed sets (positive and negative sets).
+ */
+export interface CharacteristicsSection {
+  /** "Overall", "Event", "No event", then "<grouping>: <group>" for every group of every grouping. */
+  readonly columns: readonly string[];
+  readonly encounters: readonly CharacteristicRow[];
+  readonly sets: readonly CharacteristicRow[];
+}
+
+/** Outcomes per event type, and the composite the study predicts. */
+export interface OutcomeRow {
+  /** An event type, or "composite: a, b, c". */
+  readonly outcome: string;
+  /** Events of the type in the events table (every event, not only the first of an encounter). */
+  readonly events: Cell<number>;
+  /** Encounters with such an event. */
+  readonly encounters: Cell<number>;
+  /** Sets followed by such an event within the horizon, were it the outcome. */
+  readonly positiveSets: Cell<number>;
+}
+
+/** How missing inputs were handled, and the zero-imputed sensitivity analysis beside the primary one. */
+export interface MissingDataSection {
+  /** The primary analysis: `'none'` (complete-case, the charts' policy: a set with a missing input has no score) or
+   *  `'zero'` (missing inputs scored 0; a labelled sensitivity analysis). */
+  readonly policy: 'none' | 'zero';
+  /** The policy in words, as the report's methods state it. */
+  readonly statement: string;
+  /** Per score, complete-case and zero-imputed AUROC side by side (option `missing: 'both'`), else null. */
+  readonly sideBySide: { readonly completeCase: UnitSection; readonly zeroImputed: UnitSection } | null;
+}
+
+/** A score definition as run: its version and a SHA-256 of its canonical JSON. */
+export interface DefinitionRecord {
+  readonly id: string;
+  readonly name: string;
+  readonly version: string;
+  readonly sha256: string;
+}
+
+/** Where the report answers one TRIPOD+AI topic. */
+export interface TripodItem {
+  /** The checklist's topic, e.g. "Data dates". */
+  readonly topic: string;
+  /** What the report says, or where: a section and field. */
+  readonly answer: string;
+}
+
+/** The TRIPOD+AI section (Collins et al., BMJ 2024;385:e078378): provenance and a map of the checklist. */
+export interface TripodSection {
+  readonly ewskitVersion: string;
+  /** First and last observation set (UTC dates) and the end of follow-up. */
+  readonly dataDates: { readonly firstSet: string | null; readonly lastSet: string | null; readonly followUpEnds: string };
+  readonly definitions: readonly DefinitionRecord[];
+  readonly items: readonly TripodItem[];
+}
+
 /** The report: aggregates only. */
 export interface ValidationReport {
   readonly schema: typeof REPORT_SCHEMA;
@@ -320,4 +436,9 @@ export interface ValidationReport {
   readonly subgroups: readonly SubgroupSection[];
   /** Discrimination by other units of analysis, when asked for. */
   readonly units: readonly UnitSection[];
+  readonly flow: FlowSection;
+  readonly characteristics: CharacteristicsSection;
+  readonly outcomes: readonly OutcomeRow[];
+  readonly missingData: MissingDataSection;
+  readonly tripod: TripodSection;
 }

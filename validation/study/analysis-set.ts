@@ -10,7 +10,7 @@ import { kindOf } from '../../scores/kinds/kind-of.js';
 import { scoreTable } from '../../scores/kernel/score-table.js';
 import { recalibrate } from '../metrics/recalibrate.js';
 import type { CellBasis } from './disclosure.js';
-import type { LabelResult } from './label-outcomes.js';
+import type { LabelOptions, LabelResult } from './label-outcomes.js';
 import { labelOutcomes } from './label-outcomes.js';
 import type { Settings } from './options.js';
 
@@ -91,6 +91,12 @@ function numbers(table: Table, name: string): readonly (number | null)[] {
   return values.map((v) => (typeof v === 'number' ? v : null));
 }
 
+/** The labeller's options: the study's, with follow-up ending at discharge when the cohort has an encounters table. */
+export function labelOptionsOf(settings: Settings): LabelOptions {
+  const { cohort, outcome } = settings;
+  return outcome.encounters === undefined && cohort.encounters !== undefined ? { ...outcome, encounters: cohort.encounters } : outcome;
+}
+
 /**
  * Score, label and gather the analysis rows. Runs in O(n · scores) plus the recalibration's logistic fits.
  *
@@ -99,11 +105,9 @@ function numbers(table: Table, name: string): readonly (number | null)[] {
 export function analysisSet(settings: Settings): AnalysisSet {
   const { cohort, scores, progress } = settings;
   progress('scoring');
-  const scored = scoreTable(scores as ScoreDefinition[], cohort.observations);
+  const scored = scoreTable(scores as ScoreDefinition[], cohort.observations, { missing: settings.missing });
   progress('labelling outcomes');
-  // Follow-up ends at discharge when the cohort has an encounters table (and at the extract's end, when given).
-  const followUp = settings.outcome.encounters === undefined && cohort.encounters !== undefined ? { encounters: cohort.encounters } : {};
-  const labelled = labelOutcomes(scored, cohort.events, { ...settings.outcome, ...followUp });
+  const labelled = labelOutcomes(scored, cohort.events, labelOptionsOf(settings));
   const patientIds = columnValues(scored, 'patient_id');
   if (patientIds === null) throw new TypeError('validate: the observations table has no column "patient_id" (needed to cluster by patient).');
   const joins = checkJoins(settings, scored, patientIds);

@@ -28,11 +28,18 @@ export interface LabelOptions {
   excludeBeforeEventMinutes?: number;
 }
 
+/** Why a set has no label: the codes of `LabelResult.exclusion`, in the order the labeller applies them. */
+export const LABEL_EXCLUSIONS = ['labelled', 'no encounter or time', 'at or after the event', 'shortly before the event', 'censored'] as const;
+
+export type LabelExclusion = (typeof LABEL_EXCLUSIONS)[number];
+
 export interface LabelResult {
   /** The observations with `event_within_<H>h` (null when excluded) and `after_event` added. */
   readonly table: Table;
   /** One label per observation row: 1, 0, or −1 when excluded or without a time/encounter. */
   readonly labels: Int8Array;
+  /** Per observation row, why it has no label: an index into `LABEL_EXCLUSIONS` (0 = labelled). */
+  readonly exclusion: Uint8Array;
   readonly positives: number;
   readonly negatives: number;
   /** Sets at or after their encounter's first event. */
@@ -106,7 +113,7 @@ export function labelOutcomes(observations: Table, events: Table, options: Label
   }
   const n = observations.numRows;
   const labels = new Int8Array(n);
-  const afterFlags = new Uint8Array(n);
+  const exclusion = new Uint8Array(n);
   const h = horizon * 3_600_000;
   let positives = 0;
   let negatives = 0;
@@ -119,13 +126,14 @@ export function labelOutcomes(observations: Table, events: Table, options: Label
     const t = time(at.get(i));
     if (e === null || Number.isNaN(t)) {
       labels[i] = -1;
+      exclusion[i] = 1;
       excludedMissing++;
       continue;
     }
     const list = byEncounter.get(String(e));
     if (list !== undefined && t >= (list[0] ?? NaN)) {
       labels[i] = -1;
-      afterFlags[i] = 1;
+      exclusion[i] = 2;
       excludedAfterEvent++;
       continue;
     }
@@ -133,6 +141,7 @@ export function labelOutcomes(observations: Table, events: Table, options: Label
     const positive = list !== undefined && (list[0] ?? NaN) <= t + h;
     if (positive && gap > 0 && (list?.[0] ?? NaN) - t < gap) {
       labels[i] = -1;
+      exclusion[i] = 3;
       excludedBeforeEvent++;
       continue;
     }
@@ -141,6 +150,7 @@ export function labelOutcomes(observations: Table, events: Table, options: Label
       censored++;
       if (censoring === 'exclude') {
         labels[i] = -1;
+        exclusion[i] = 4;
         continue;
       }
     }
@@ -169,7 +179,7 @@ export function labelOutcomes(observations: Table, events: Table, options: Label
       if (l === -1) nulls++;
       else valid[r >> 3] = (valid[r >> 3] ?? NaN) | bit;
       if (l === 1) value[r >> 3] = (value[r >> 3] ?? NaN) | bit;
-      if (l === -1 && afterFlags[offset + r] === 1) after[r >> 3] = (after[r >> 3] ?? NaN) | bit;
+      if (exclusion[offset + r] === 2) after[r >> 3] = (after[r >> 3] ?? NaN) | bit;
     }
     offset += len;
     const children = [
@@ -179,5 +189,15 @@ export function labelOutcomes(observations: Table, events: Table, options: Label
     ];
     return new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length: len, nullCount: 0, children }));
   });
-  return { table: new ArrowTable(schema, batches), labels, positives, negatives, excludedAfterEvent, excludedMissing, censored, excludedBeforeEvent };
+  return {
+    table: new ArrowTable(schema, batches),
+    labels,
+    exclusion,
+    positives,
+    negatives,
+    excludedAfterEvent,
+    excludedMissing,
+    censored,
+    excludedBeforeEvent,
+  };
 }

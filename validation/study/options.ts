@@ -61,6 +61,13 @@ export interface ValidateOptions {
   /** Pooling of sparse score values for the observed risk per score value: from the top down, each range grows until
    *  it holds `minEvents` events and `minNonEvents` non-events (default 10 and 10, so it can be released). */
   pooling?: { minEvents?: number; minNonEvents?: number };
+  /**
+   * Missing inputs: `'none'` (default; the charts' policy — a set with a missing input has no score and each score is
+   * analysed on the sets it can score: complete-case), `'zero'` (missing inputs score 0: a labelled sensitivity
+   * analysis, never the charts' policy), or `'both'` (complete-case as the primary analysis, with the zero-imputed
+   * results side by side in `missingData.sideBySide`).
+   */
+  missing?: 'none' | 'zero' | 'both';
   /** Join integrity: how many event rows may match no encounter of the observations before `validate` stops (default 0). */
   maxUnmatchedEvents?: number;
   /** Called with a short description before each long step. */
@@ -99,6 +106,9 @@ export interface Settings {
   /** What a reader must know about the settings. */
   readonly warnings: readonly string[];
   readonly maxUnmatchedEvents: number;
+  /** The missing-input policy of the primary analysis, and whether the other is shown beside it. */
+  readonly missing: 'none' | 'zero';
+  readonly missingSideBySide: boolean;
   readonly progress: (step: string) => void;
 }
 
@@ -121,6 +131,12 @@ function clusterOf(cluster: unknown): 'patient' | 'encounter' {
   const c = cluster ?? 'patient';
   if (c !== 'patient' && c !== 'encounter') throw new RangeError(`${FN}: option "cluster" expected 'patient' or 'encounter'; received ${String(c)}.`);
   return c;
+}
+
+function missingOf(missing: unknown): 'none' | 'zero' | 'both' {
+  const m = missing ?? 'none';
+  if (m !== 'none' && m !== 'zero' && m !== 'both') throw new RangeError(`${FN}: option "missing" expected 'none', 'zero' or 'both'; received ${String(m)}.`);
+  return m;
 }
 
 function checkBands(bands: readonly SkinToneBand[]): readonly SkinToneBand[] {
@@ -156,6 +172,7 @@ export function resolveSettings(options: ValidateOptions): Settings {
     if (!(typeof t === 'number' && t > 0 && t < 1))
       throw new RangeError(`${FN}: option "netBenefitThresholds[${i}]" expected a probability in (0, 1); received ${String(t)}.`);
   });
+  const missing = missingOf(o.missing);
   const units = o.units ?? [];
   units.forEach((u, i) => {
     if (u !== 'first' && u !== 'highest-24h' && u !== 'common') {
@@ -183,13 +200,21 @@ export function resolveSettings(options: ValidateOptions): Settings {
       minEvents: wholeNumber('pooling.minEvents', o.pooling?.minEvents ?? 10, 1),
       minNonEvents: wholeNumber('pooling.minNonEvents', o.pooling?.minNonEvents ?? 10, 1),
     },
-    warnings:
-      boot !== null && boot.B < 200
+    warnings: [
+      ...(boot !== null && boot.B < 200
         ? [`bootstrap with B = ${boot.B} replicates: percentile intervals are unstable below 200 (use 1000 or more for publication)`]
         : boot === null
           ? ['no bootstrap: only AUROC has a clustered interval (Obuchowski); the other intervals are naive (they assume independent observation sets)']
-          : [],
+          : []),
+      ...(missing === 'zero'
+        ? [
+            "missing inputs were scored 0 (option missing: 'zero'): a sensitivity analysis, not the charts' policy; a set with a missing input has no score on the chart",
+          ]
+        : []),
+    ],
     maxUnmatchedEvents: wholeNumber('maxUnmatchedEvents', o.maxUnmatchedEvents ?? 0, 0),
+    missing: missing === 'zero' ? 'zero' : 'none',
+    missingSideBySide: missing === 'both',
     progress: o.onProgress ?? (() => undefined),
   };
 }

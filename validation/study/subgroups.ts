@@ -2,7 +2,6 @@
  * Stage 4 of `validate`: per group of each grouping column, the same metrics, and the difference from a reference
  * group with paired patient-clustered bootstrap intervals (a patient is resampled once with all their sets).
  */
-import type { Table } from 'apache-arrow';
 import { kindOf } from '../../scores/kinds/kind-of.js';
 import { obuchowskiAuroc } from '../bootstrap/cluster.js';
 import type { Replicates } from '../bootstrap/group-bootstrap.js';
@@ -12,9 +11,8 @@ import { auroc } from '../metrics/auroc.js';
 import { atThreshold } from '../metrics/threshold.js';
 import type { Ci, EstimateCell, GroupRow, GroupScoreCell, SkinToneBand, SubgroupSection, UndefinedCell } from '../report/types.js';
 import type { AnalysisSet } from './analysis-set.js';
-import { columnValues } from './analysis-set.js';
 import { isSuppressed } from './disclosure.js';
-import { arqueroTable } from './columns.js';
+import { rowAttribute } from './attributes.js';
 import { clusteredCell, contrastCell, holm, undefinedCell } from './cells.js';
 import type { GroupCoding, StudyIntervals } from './intervals.js';
 import type { Settings } from './options.js';
@@ -25,27 +23,27 @@ function bandOf(tone: number, bands: readonly SkinToneBand[]): string | null {
 }
 
 /**
- * The group label of each scored row for a grouping column (an observation column, or a patient column joined by
- * patient_id). Several columns joined by commas ("ethnicity,sex") make intersectional groups ("Asian × F"); a row
+ * The group label of each scored row for a grouping column (an observation column, or a patient or encounter column
+ * joined by id). Several columns joined by commas ("ethnicity,sex") make intersectional groups ("Asian × F"); a row
  * missing any of them has no group.
  */
-function groupLabels(column: string, set: AnalysisSet, patients: Table | undefined, bands: readonly SkinToneBand[]): (string | null)[] {
+export function groupLabels(
+  column: string,
+  set: Pick<AnalysisSet, 'scored' | 'patientIds'>,
+  cohort: Settings['cohort'],
+  bands: readonly SkinToneBand[],
+): (string | null)[] {
   if (column.includes(',')) {
-    const parts = column.split(',').map((c) => groupLabels(c.trim(), set, patients, bands));
+    const parts = column.split(',').map((c) => groupLabels(c.trim(), set, cohort, bands));
     return set.patientIds.map((_, i) => {
       const labels = parts.map((p) => p[i] ?? null);
       return labels.some((l) => l === null) ? null : labels.join(' × ');
     });
   }
   const band = column === 'skin_tone_band';
-  const source = band ? 'skin_tone' : column;
-  let values = columnValues(set.scored, source);
-  if (values === null && patients !== undefined && patients.getChild('patient_id') !== null && patients.getChild(source) !== null) {
-    // A patient attribute, joined onto every observation set by patient id.
-    const sets = arqueroTable(set.scored, ['patient_id']);
-    values = sets.lookup(arqueroTable(patients, ['patient_id', source]), 'patient_id', source).array(source) as unknown[];
-  }
-  if (values === null) throw new TypeError(`validate: option "groupBy" names "${column}", which is in neither the observations nor the patients table.`);
+  const values = rowAttribute(band ? 'skin_tone' : column, set.scored, cohort);
+  if (values === null)
+    throw new TypeError(`validate: option "groupBy" names "${column}", which is in none of the observations, patients or encounters tables.`);
   return values.map((v) => {
     if (v === null || v === undefined) return null;
     return band ? bandOf(Number(v), bands) : String(v);
@@ -107,7 +105,7 @@ export const PRECISE_WIDTH = 0.2;
  * @throws {RangeError} naming the column when it has fewer than two groups among the analysed sets
  */
 export function groupCoding(column: string, settings: Settings, set: AnalysisSet): GroupCoding {
-  const byRow = groupLabels(column, set, settings.cohort.patients, settings.skinToneBands);
+  const byRow = groupLabels(column, set, settings.cohort, settings.skinToneBands);
   const names = [...new Set(set.rows.map((i) => byRow[i] ?? null).filter((g): g is string => g !== null))].sort();
   const group = Int32Array.from(set.rows, (i) => {
     const g = byRow[i];

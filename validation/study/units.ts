@@ -45,6 +45,35 @@ function chosenRows(unit: UnitName, set: AnalysisSet, s: number, encounterOf: re
   return [...best.values()].sort((a, b) => a - b);
 }
 
+/**
+ * Score `s`'s AUROC on the analysis rows at positions `ks`, from `values` (one per analysis row), with Obuchowski's
+ * interval clustered by patient; released under the same rules as every statistic.
+ */
+export function unitCell(set: AnalysisSet, ks: readonly number[], values: ArrayLike<number>, sdc: Disclosure, level: number) {
+  const y = ks.map((k) => set.labels[k] ?? 0);
+  const a = obuchowskiAuroc(
+    ks.map((k) => values[k] ?? Number.NaN),
+    y,
+    ks.map((k) => set.cluster[k] ?? -1),
+    { level },
+  );
+  const events = y.reduce((t, v) => t + v, 0);
+  const eventPatients = new Set(ks.filter((k) => set.labels[k] === 1).map((k) => set.patient[k])).size;
+  const cell = {
+    sets: ks.length,
+    positiveSets: events,
+    auroc: a.defined ? estimateCell({ defined: true, estimate: a.estimate, ci: a.ci }) : undefinedCell(a),
+  };
+  return sdc.release(cell, { events, patients: eventPatients });
+}
+
+/** Positions of the analysis rows where `values` has a value. */
+export function scoredRows(values: ArrayLike<number>): number[] {
+  const out: number[] = [];
+  for (let k = 0; k < values.length; k++) if (Number.isFinite(values[k] ?? NaN)) out.push(k);
+  return out;
+}
+
 /** One section per unit asked for. Runs in O(n · scores · units). */
 export function units(asked: readonly UnitName[], scores: readonly ScoreDefinition[], set: AnalysisSet, sdc: Disclosure, level: number): UnitSection[] {
   const encounterOf = columnValues(set.scored, 'encounter_id') ?? [];
@@ -52,25 +81,7 @@ export function units(asked: readonly UnitName[], scores: readonly ScoreDefiniti
   return asked.map((unit) => ({
     unit: unit === 'first' ? 'first set per encounter' : unit === 'common' ? 'sets every score can score' : 'highest set per encounter per 24 h (per score)',
     scores: Object.fromEntries(
-      scores.map((d, s) => {
-        const ks = chosenRows(unit, set, s, encounterOf, timeOf);
-        const values = set.values[s] ?? new Float64Array(0);
-        const y = ks.map((k) => set.labels[k] ?? 0);
-        const a = obuchowskiAuroc(
-          ks.map((k) => values[k] ?? Number.NaN),
-          y,
-          ks.map((k) => set.cluster[k] ?? -1),
-          { level },
-        );
-        const events = y.reduce((t, v) => t + v, 0);
-        const eventPatients = new Set(ks.filter((k) => set.labels[k] === 1).map((k) => set.patient[k])).size;
-        const cell = {
-          sets: ks.length,
-          positiveSets: events,
-          auroc: a.defined ? estimateCell({ defined: true, estimate: a.estimate, ci: a.ci }) : undefinedCell(a),
-        };
-        return [d.id, sdc.release(cell, { events, patients: eventPatients })] as const;
-      }),
+      scores.map((d, s) => [d.id, unitCell(set, chosenRows(unit, set, s, encounterOf, timeOf), set.values[s] ?? new Float64Array(0), sdc, level)] as const),
     ),
   }));
 }

@@ -4,15 +4,19 @@
  * bootstrap intervals, under disclosure control. A short pipeline of named stages, each in its own file:
  *
  *   resolveSettings → analysisSet → scoreSection (per score) → comparisons → subgroups → units → cohortTable
+ *   → flow → characteristics → outcomeRows → missingData → tripod
  *
- * The report is a versioned, JSON-serialisable object (schema `ewskit.report/2`, docs/report.md) holding aggregates only.
+ * The report is a versioned, JSON-serialisable object (schema `ewskit.report/3`, docs/report.md) holding aggregates only.
  */
 import { BOOTSTRAP_RESOLUTION } from '../bootstrap/group-bootstrap.js';
 import type { ReportSettings, ValidationReport } from '../report/types.js';
 import { REPORT_SCHEMA } from '../report/types.js';
 import { kindOf } from '../../scores/kinds/kind-of.js';
 import { analysisSet } from './analysis-set.js';
+import { characteristics } from './characteristics.js';
 import { cohortTable } from './cohort-table.js';
+import { flow } from './flow.js';
+import { missingData, outcomeRows, tripod } from './reporting.js';
 import { comparisons } from './comparisons.js';
 import { planIntervals, studyIntervals } from './intervals.js';
 import { scoreView } from './analysis-set.js';
@@ -72,7 +76,7 @@ function reportSettings(s: Settings, contrasts: number): ReportSettings {
  *
  * @param options cohort tables, scores, outcome (horizon, event types), groupBy, reference groups, bootstrap,
  *   disclosure, level, units, and the policies (recalibration folds, net-benefit thresholds, skin-tone bands)
- * @returns the report object (schema `ewskit.report/2`)
+ * @returns the report object (schema `ewskit.report/3`)
  * @throws {TypeError} for a cohort without the columns a score or grouping needs; {RangeError} for bad options
  * @example validate({ cohort, scores: [news2, apolloStyle], groupBy: ['ethnicity'] }).comparisons[0];
  */
@@ -120,15 +124,26 @@ export function validate(options: ValidateOptions): ValidationReport {
   const groups = subgroups(settings, set, intervals);
   const other = units(settings.units, scores, set, sdc, level);
   const cohort = cohortTable(settings, set);
+  progress('flow and Table 1');
+  const reported = reportSettings(settings, groups.contrasts);
+  const sections = {
+    flow: flow(settings, set),
+    characteristics: characteristics(settings, set),
+    outcomes: outcomeRows(settings, set),
+    missingData: missingData(settings, set),
+    tripod: tripod(settings, set, reported),
+  };
   return {
     schema: REPORT_SCHEMA,
-    settings: reportSettings(settings, groups.contrasts),
+    settings: reported,
+    // Last: the tally counts every cell suppressed above.
     disclosure: sdc.summary(),
     cohort,
     scores: scoreSections,
     comparisons: pairs,
     subgroups: groups.sections,
     units: other,
+    ...sections,
   };
 }
 

@@ -12,7 +12,27 @@ export async function validateCommand(args: readonly string[], io: CliIO): Promi
   const repeated = new Map<string, string[]>();
   const flags = parseFlags(
     args,
-    ['cohort', 'score', 'by', 'out', 'md', 'B', 'seed', 'horizon', 'min-count', 'reference', 'unit', 'cluster', 'recalibration', 'pool-min-events'],
+    [
+      'cohort',
+      'score',
+      'by',
+      'out',
+      'md',
+      'B',
+      'seed',
+      'horizon',
+      'event',
+      'min-count',
+      'reference',
+      'unit',
+      'cluster',
+      'recalibration',
+      'pool-min-events',
+      'missing',
+      'censored',
+      'extract-end',
+      'exclude-before-event',
+    ],
     repeated,
   );
   const dir = flags.get('cohort');
@@ -45,6 +65,16 @@ export async function validateCommand(args: readonly string[], io: CliIO): Promi
   if (recalibration !== 'logistic' && recalibration !== 'isotonic')
     throw new UsageError(`--recalibration expects logistic or isotonic; received "${recalibration}"`);
   const minEvents = intFlag(flags, 'pool-min-events', 10, 1);
+  const missing = flags.get('missing') ?? 'none';
+  if (missing !== 'none' && missing !== 'zero' && missing !== 'both') throw new UsageError(`--missing expects none, zero or both; received "${missing}"`);
+  const censored = flags.get('censored') ?? 'exclude';
+  if (censored !== 'exclude' && censored !== 'negative') throw new UsageError(`--censored expects exclude or negative; received "${censored}"`);
+  const endText = flags.get('extract-end');
+  const extractEnd = endText === undefined ? undefined : Date.parse(endText);
+  if (extractEnd !== undefined && Number.isNaN(extractEnd))
+    throw new UsageError(`--extract-end expects a date or time (e.g. 2025-10-01 or 2025-10-01T00:00Z); received "${endText}"`);
+  const before = intFlag(flags, 'exclude-before-event', 0, 0);
+  const eventTypes = repeated.get('event');
   const started = performance.now();
   const cohort = readCohort(dir);
   const report = validate({
@@ -52,7 +82,14 @@ export async function validateCommand(args: readonly string[], io: CliIO): Promi
     scores,
     groupBy,
     reference,
-    outcome: { horizonHours: horizon },
+    outcome: {
+      horizonHours: horizon,
+      censored,
+      excludeBeforeEventMinutes: before,
+      ...(extractEnd === undefined ? {} : { extractEnd }),
+      ...(eventTypes === undefined ? {} : { eventTypes }),
+    },
+    missing,
     bootstrap: B === 0 ? false : { B, seed },
     disclosure: { minCount },
     units,

@@ -1,0 +1,128 @@
+/**
+ * The report's reporting sections: outcomes per event type, how missing inputs were handled (with the zero-imputed
+ * sensitivity analysis beside the primary one), and the TRIPOD+AI section — provenance, data dates and a map of the
+ * checklist's topics to where the report answers them.
+ */
+import type { ScoreDefinition } from '../../scores/definition/definition.js';
+import { kindOf } from '../../scores/kinds/kind-of.js';
+import { scoreTable } from '../../scores/kernel/score-table.js';
+import { canonicalJson, EWSKIT_VERSION, sha256 } from '../report/provenance.js';
+import type { MissingDataSection, OutcomeRow, ReportSettings, TripodSection, UnitSection } from '../report/types.js';
+import type { AnalysisSet } from './analysis-set.js';
+import { columnValues, labelOptionsOf } from './analysis-set.js';
+import { labelOutcomes } from './label-outcomes.js';
+import type { Settings } from './options.js';
+import { scoredRows, unitCell } from './units.js';
+
+/**
+ * Events, encounters with an event and positive sets per event type (every event recorded, not only the first),
+ * then the composite the study predicts. Runs in O(n · types).
+ */
+export function outcomeRows(settings: Settings, set: AnalysisSet): OutcomeRow[] {
+  const sdc = settings.disclosure;
+  const types = (columnValues(settings.cohort.events, 'event_type') ?? []).map((t) => (t === null || t === undefined ? null : String(t)));
+  const encounters = columnValues(settings.cohort.events, 'encounter_id') ?? [];
+  const options = labelOptionsOf(settings);
+  const row = (outcome: string, wanted: readonly string[]): OutcomeRow => {
+    const rows = types.flatMap((t, i) => (t !== null && wanted.includes(t) ? [i] : []));
+    return {
+      outcome,
+      events: sdc.count(rows.length),
+      encounters: sdc.count(new Set(rows.map((i) => String(encounters[i]))).size),
+      positiveSets: sdc.count(labelOutcomes(set.scored, settings.cohort.events, { ...options, eventTypes: wanted }).positives),
+    };
+  };
+  const all = [...new Set(types.filter((t): t is string => t !== null))].sort();
+  const chosen = settings.outcome.eventTypes ?? all;
+  return [...all.map((t) => row(t, [t])), ...(chosen.length > 1 ? [row(`composite: ${chosen.join(', ')}`, chosen)] : [])];
+}
+
+/** How missing inputs were handled; with option `missing: 'both'`, complete-case and zero-imputed AUROC per score. */
+export function missingData(settings: Settings, set: AnalysisSet): MissingDataSection {
+  const { scores, disclosure: sdc, level } = settings;
+  const statement =
+    settings.missing === 'zero'
+      ? "Missing inputs were scored 0 (option missing: 'zero'), a sensitivity analysis: on the chart a set with a missing input has no score. Flagged values (out of range, unknown code) still leave a set unscored."
+      : 'Complete-case, per score: a set with a missing or flagged input has no score (the charts’ policy) and is left out of that score’s analysis only, counted by reason in the flow. Nothing was imputed, except where a model-based definition states its own rule for a missing input.';
+  if (!settings.missingSideBySide) return { policy: settings.missing, statement, sideBySide: null };
+  settings.progress('zero-imputed sensitivity analysis');
+  const zero = scoreTable(scores as ScoreDefinition[], settings.cohort.observations, { missing: 'zero' });
+  const section = (unit: string, valuesOf: (d: ScoreDefinition, s: number) => Float64Array): UnitSection => ({
+    unit,
+    scores: Object.fromEntries(
+      scores.map((d, s) => {
+        const values = valuesOf(d, s);
+        return [d.id, unitCell(set, scoredRows(values), values, sdc, level)] as const;
+      }),
+    ),
+  });
+  return {
+    policy: settings.missing,
+    statement,
+    sideBySide: {
+      completeCase: section('complete-case (missing inputs leave a set unscored)', (_, s) => set.values[s] ?? new Float64Array(0)),
+      zeroImputed: section('zero-imputed (missing inputs scored 0; sensitivity analysis)', (d) => {
+        const v = columnValues(zero, kindOf(d).valueColumn(d)) ?? [];
+        return Float64Array.from(set.rows, (i) => (typeof v[i] === 'number' ? (v[i] as number) : Number.NaN));
+      }),
+    },
+  };
+}
+
+const isoDay = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
+
+/** The TRIPOD+AI section: provenance, data dates and where the report answers each applicable topic. */
+export function tripod(settings: Settings, set: AnalysisSet, reported: ReportSettings): TripodSection {
+  let first = Number.POSITIVE_INFINITY;
+  let last = Number.NEGATIVE_INFINITY;
+  for (const t of columnValues(set.scored, 'observed_at') ?? []) {
+    const ms = typeof t === 'bigint' ? Number(t) : typeof t === 'number' ? t : Number.NaN;
+    if (!Number.isFinite(ms)) continue;
+    first = Math.min(first, ms);
+    last = Math.max(last, ms);
+  }
+  const source = settings.cohort.manifest;
+  const outcome = reported.outcome;
+  return {
+    ewskitVersion: EWSKIT_VERSION,
+    dataDates: {
+      firstSet: Number.isFinite(first) ? isoDay(first) : null,
+      lastSet: Number.isFinite(last) ? isoDay(last) : null,
+      followUpEnds: outcome.censoring.followUpEnds,
+    },
+    definitions: settings.scores.map((d) => ({ id: d.id, name: d.name, version: d.version, sha256: sha256(canonicalJson(d)) })),
+    items: [
+      {
+        topic: 'Data sources',
+        answer:
+          source === undefined || source === null
+            ? 'the extract given to validate (no manifest): state its source in the paper'
+            : `synthetic ${source.profile?.name ?? ''} cohort, seed ${String(source.seed)}, generator ${String(source.generatorVersion)} — not patients`,
+      },
+      { topic: 'Data dates', answer: 'tripod.dataDates (first and last observation set, end of follow-up)' },
+      {
+        topic: 'Eligibility',
+        answer: `every observation set of the extract with an encounter, a time and a patient id; exclusions by reason in flow.excluded`,
+      },
+      {
+        topic: 'Outcome',
+        answer: `${outcome.eventTypes === 'all' ? 'any event' : outcome.eventTypes.join(', ')} within ${outcome.horizonHours} h of an observation set; per event type in outcomes; censoring in settings.outcome.censoring`,
+      },
+      { topic: 'Predictors', answer: 'the score definitions, with versions and SHA-256 in tripod.definitions; inputs described in characteristics.sets' },
+      { topic: 'Sample size', answer: 'flow.labelled and each score’s flow.scores[].analysed (sets, positive sets); cohort.events' },
+      { topic: 'Missing data', answer: 'missingData.statement; sets each score cannot score by reason in flow.scores[].excluded' },
+      {
+        topic: 'Analytical methods',
+        answer: `settings.intervals (${reported.intervals.method}, clustered by ${reported.intervals.cluster}); calibration of points scores as observed risk per value`,
+      },
+      {
+        topic: 'Model updating',
+        answer: 'the calibration block of a points score is cross-fitted recalibration (settings.recalibration), flagged modelUpdating',
+      },
+      { topic: 'Fairness', answer: reported.groupBy.length > 0 ? `subgroups by ${reported.groupBy.join('; ')}` : 'no groupBy asked for: not assessed' },
+      { topic: 'Participants', answer: 'flow (from the extract to each score’s analysed sets) and characteristics (overall, by outcome, by group)' },
+      { topic: 'Model performance', answer: 'scores[] (discrimination, calibration, thresholds, net benefit), comparisons[], units[]' },
+      { topic: 'Open science: code', answer: `ewskit ${EWSKIT_VERSION} (tripod.ewskitVersion); the settings block reproduces the run` },
+    ],
+  };
+}
