@@ -10,15 +10,15 @@ import { kindOf } from '../../scores/kinds/kind-of.js';
 import { scoreTable } from '../../scores/kernel/score-table.js';
 import { recalibrate } from '../metrics/recalibrate.js';
 import type { CellBasis } from './disclosure.js';
-import type { LabelOptions, LabelResult } from './label-outcomes.js';
-import { labelOutcomes } from './label-outcomes.js';
+import type { LabelOptions, SetLabels } from './label-outcomes.js';
+import { labelSets } from './label-outcomes.js';
 import type { Settings } from './options.js';
 
 /** The analysis rows of a study, and what every later stage reads. */
 export interface AnalysisSet {
   /** The scored observations (every row of the input). */
   readonly scored: Table;
-  readonly labelled: LabelResult;
+  readonly labelled: SetLabels;
   /** Patient id of every scored row (null where absent). */
   readonly patientIds: readonly unknown[];
   /** Scored-row index of each analysis row. */
@@ -107,7 +107,7 @@ export function analysisSet(settings: Settings): AnalysisSet {
   progress('scoring');
   const scored = scoreTable(scores as ScoreDefinition[], cohort.observations, { missing: settings.missing });
   progress('labelling outcomes');
-  const labelled = labelOutcomes(scored, cohort.events, labelOptionsOf(settings));
+  const labelled = labelSets(scored, cohort.events, labelOptionsOf(settings));
   const patientIds = columnValues(scored, 'patient_id');
   if (patientIds === null) throw new TypeError('validate: the observations table has no column "patient_id" (needed to cluster by patient).');
   const joins = checkJoins(settings, scored, patientIds);

@@ -10,7 +10,7 @@ import type { FieldName } from '../../scores/definition/schema.js';
 import { kindOf } from '../../scores/kinds/kind-of.js';
 import type { CategoryCell, CharacteristicRow, CharacteristicsSection, ContinuousCell, Cell } from '../report/types.js';
 import type { AnalysisSet } from './analysis-set.js';
-import { rowAttribute } from './attributes.js';
+import { attributeAt, numbersAt, valuesAt } from './attributes.js';
 import type { Disclosure } from './disclosure.js';
 import type { Settings } from './options.js';
 import { groupLabels } from './subgroups.js';
@@ -59,48 +59,88 @@ export function quantileFromCounts(sortedValues: ArrayLike<number>, counts: Arra
   return h === lo ? a : a + (h - lo) * (at(lo + 1) - a);
 }
 
-function continuousRow(variable: string, values: readonly unknown[], units: Units, sdc: Disclosure): CharacteristicRow {
-  const x = units.rows.map((i) => {
-    const v = values[i];
-    return typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : Number.NaN;
+/** Distinct patients among the units of a column that pass `keep`: a stamp per patient, no set. */
+function patientsOf(units: Units, members: readonly number[], keep: (u: number) => boolean, stamp: Int32Array, mark: number): number {
+  let n = 0;
+  for (const u of members) {
+    if (!keep(u)) continue;
+    const p = units.patient[u] ?? 0;
+    if (stamp[p] !== mark) {
+      stamp[p] = mark;
+      n++;
+    }
+  }
+  return n;
+}
+
+let nextMark = 0;
+
+/** `x` holds one value per unit (NaN where missing). */
+function continuousRow(variable: string, x: Float64Array, units: Units, sdc: Disclosure, stamp: Int32Array): CharacteristicRow {
+  // Code each value by its rank among the distinct values: one map lookup per unit, then a sort of the few distinct.
+  const firstSeen = new Map<number, number>();
+  const code = new Int32Array(x.length).fill(-1);
+  x.forEach((v, u) => {
+    if (Number.isNaN(v)) return;
+    let c = firstSeen.get(v);
+    if (c === undefined) firstSeen.set(v, (c = firstSeen.size));
+    code[u] = c;
   });
-  const distinct = Float64Array.from(new Set(x.filter((v) => Number.isFinite(v)))).sort();
-  const id = new Map<number, number>();
-  distinct.forEach((v, j) => id.set(v, j));
-  const code = Int32Array.from(x, (v) => id.get(v) ?? -1);
+  const distinct = Float64Array.from(firstSeen.keys()).sort();
+  const rank = new Int32Array(distinct.length);
+  distinct.forEach((v, j) => {
+    rank[firstSeen.get(v) ?? 0] = j;
+  });
+  for (let u = 0; u < code.length; u++) if ((code[u] ?? -1) >= 0) code[u] = rank[code[u] ?? 0] ?? 0;
   const cells = units.members.map((members): Cell<ContinuousCell> => {
     const counts = new Float64Array(distinct.length);
     let recorded = 0;
-    const patients = new Set<number>();
     for (const u of members) {
       const j = code[u] ?? -1;
       if (j < 0) continue;
       counts[j] = (counts[j] ?? 0) + 1;
       recorded++;
-      patients.add(units.patient[u] ?? -1);
     }
     const missing = members.length === 0 ? 0 : (members.length - recorded) / members.length;
     if (recorded === 0) return { n: 0, median: null, q1: null, q3: null, missing };
+    const patients = patientsOf(units, members, (u) => (code[u] ?? -1) >= 0, stamp, ++nextMark);
     const q = (p: number) => quantileFromCounts(distinct, counts, p);
     // A quantile of few patients' values points at those patients: released only from enough of them.
-    return sdc.release({ n: recorded, median: q(0.5), q1: q(0.25), q3: q(0.75), missing }, { patients: patients.size, counts: [recorded] });
+    return sdc.release({ n: recorded, median: q(0.5), q1: q(0.25), q3: q(0.75), missing }, { patients, counts: [recorded] });
   });
   return { variable, level: null, cells };
 }
 
+/** `values` holds one value per unit. */
 function categoricalRows(variable: string, values: readonly unknown[], units: Units, sdc: Disclosure): CharacteristicRow[] {
-  const labels = units.rows.map((i) => {
-    const v = values[i];
-    return v === null || v === undefined ? MISSING_LEVEL : String(v);
+  const codeOf = new Map<unknown, number>();
+  const code = Int32Array.from(values, (v) => {
+    const key = v === null || v === undefined ? null : v;
+    let c = codeOf.get(key);
+    if (c === undefined) codeOf.set(key, (c = codeOf.size));
+    return c;
   });
-  const levels = [...new Set(labels)].sort((a, b) => (a === MISSING_LEVEL ? 1 : b === MISSING_LEVEL ? -1 : a < b ? -1 : a > b ? 1 : 0));
-  return levels.map((level) => ({
+  const levelOf = (v: unknown): string => (v === null ? MISSING_LEVEL : String(v));
+  const levels = [...codeOf].sort(([a], [b]) => {
+    const la = levelOf(a);
+    const lb = levelOf(b);
+    return la === MISSING_LEVEL ? 1 : lb === MISSING_LEVEL ? -1 : la < lb ? -1 : la > lb ? 1 : 0;
+  });
+  // One pass per column: units per level.
+  const perColumn = units.members.map((members) => {
+    const n = new Float64Array(codeOf.size);
+    for (const u of members) {
+      const c = code[u] ?? 0;
+      n[c] = (n[c] ?? 0) + 1;
+    }
+    return { n, total: members.length };
+  });
+  return levels.map(([value, c]) => ({
     variable,
-    level,
-    cells: units.members.map((members): Cell<CategoryCell> => {
-      let n = 0;
-      for (const u of members) if (labels[u] === level) n++;
-      return sdc.release({ n, share: members.length === 0 ? 0 : n / members.length }, { counts: [n] });
+    level: levelOf(value),
+    cells: perColumn.map(({ n: counts, total }): Cell<CategoryCell> => {
+      const n = counts[c] ?? 0;
+      return sdc.release({ n, share: total === 0 ? 0 : n / total }, { counts: [n] });
     }),
   }));
 }
@@ -126,11 +166,11 @@ export function characteristics(settings: Settings, set: AnalysisSet): Character
   // Sets: the study's analysis rows.
   const sets: Units = { rows: set.rows, patient: set.patient, members: membersOf(set.rows, (u) => set.labels[u] === 1) };
   // Encounters: each analysed encounter once, at its first analysed set; "event" when any of its sets is positive.
-  const encounterIds = rowAttribute('encounter_id', set.scored, {}) ?? [];
+  const encounterIds = valuesAt(set.scored, 'encounter_id', set.rows) ?? [];
   const first = new Map<string, number>();
   const withEvent = new Set<string>();
-  set.rows.forEach((i, k) => {
-    const e = String(encounterIds[i]);
+  set.rows.forEach((_, k) => {
+    const e = String(encounterIds[k]);
     if (!first.has(e)) first.set(e, k);
     if (set.labels[k] === 1) withEvent.add(e);
   });
@@ -139,13 +179,20 @@ export function characteristics(settings: Settings, set: AnalysisSet): Character
   const encounters: Units = {
     rows: encounterRows,
     patient: firstRows.map((k) => set.patient[k] ?? -1),
-    members: membersOf(encounterRows, (u) => withEvent.has(String(encounterIds[encounterRows[u] ?? -1]))),
+    members: membersOf(encounterRows, (u) => withEvent.has(String(encounterIds[firstRows[u] ?? -1]))),
   };
 
+  const stamp = new Int32Array(set.patients);
   const describe = (variable: string, type: 'continuous' | 'categorical', units: Units): CharacteristicRow[] => {
-    const values = rowAttribute(variable, set.scored, settings.cohort);
-    if (values === null) return [];
-    return type === 'continuous' ? [continuousRow(variable, values, units, sdc)] : categoricalRows(variable, values, units, sdc);
+    if (type === 'continuous') {
+      const own = numbersAt(set.scored, variable, units.rows);
+      const values = own ?? attributeAt(variable, set.scored, units.rows, settings.cohort);
+      if (values === null) return [];
+      const x = values instanceof Float64Array ? values : Float64Array.from(values, (v) => (typeof v === 'number' ? v : Number.NaN));
+      return [continuousRow(variable, x, units, sdc, stamp)];
+    }
+    const values = attributeAt(variable, set.scored, units.rows, settings.cohort);
+    return values === null ? [] : categoricalRows(variable, values, units, sdc);
   };
   const inputs = [...new Set(settings.scores.flatMap((d) => kindOf(d).fields(d)))].map((f) => FIELDS[f as FieldName]).filter((f) => f !== undefined);
   return {

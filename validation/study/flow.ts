@@ -7,6 +7,7 @@
 import type { FlowCounts, FlowExclusion, FlowSection } from '../report/types.js';
 import type { AnalysisSet } from './analysis-set.js';
 import { columnValues } from './analysis-set.js';
+import { valuesAt } from './attributes.js';
 import { LABEL_EXCLUSIONS } from './label-outcomes.js';
 import type { Settings } from './options.js';
 import { groupLabels } from './subgroups.js';
@@ -96,7 +97,12 @@ export function flow(settings: Settings, set: AnalysisSet): FlowSection {
     .map(({ reason, rows }) => exclusion(reason, rows, outcomeOf[reason]));
   if (noPatient.length > 0) excluded.push(exclusion('no patient id', noPatient, 'labels'));
 
-  const distinct = (values: readonly unknown[] | null): number => new Set((values ?? []).filter((v) => v !== null && v !== undefined).map(String)).size;
+  const distinct = (values: readonly unknown[] | null): number => {
+    const seen = new Set(values);
+    seen.delete(null);
+    seen.delete(undefined);
+    return seen.size;
+  };
   return {
     extract: {
       patients: sdc.count(distinct(patientIds)),
@@ -107,14 +113,18 @@ export function flow(settings: Settings, set: AnalysisSet): FlowSection {
     labelled: counts(set.rows, 'labels'),
     scores: settings.scores.map((d, s) => {
       const values = set.values[s] ?? new Float64Array(0);
-      const flags = columnValues(scored, `${d.id}_flags`) ?? [];
-      const missing = columnValues(scored, `${d.id}_missing`) ?? [];
       const kept: number[] = [];
       const dropped: number[] = [];
       set.rows.forEach((i, k) => (Number.isFinite(values[k] ?? NaN) ? kept : dropped).push(i));
+      // The reasons, read only where the score has no value.
+      const flags = valuesAt(scored, `${d.id}_flags`, dropped) ?? [];
+      const missing = valuesAt(scored, `${d.id}_missing`, dropped) ?? [];
+      const at = new Map(dropped.map((i, j) => [i, j]));
       return {
         id: d.id,
-        excluded: byReason(dropped, (i) => reasonOf(flags[i], missing[i])).map(([reason, rows]) => exclusion(reason, rows, 'labels')),
+        excluded: byReason(dropped, (i) => reasonOf(flags[at.get(i) ?? -1], missing[at.get(i) ?? -1])).map(([reason, rows]) =>
+          exclusion(reason, rows, 'labels'),
+        ),
         analysed: counts(kept, 'labels'),
       };
     }),

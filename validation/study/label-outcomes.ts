@@ -33,6 +33,9 @@ export const LABEL_EXCLUSIONS = ['labelled', 'no encounter or time', 'at or afte
 
 export type LabelExclusion = (typeof LABEL_EXCLUSIONS)[number];
 
+/** The labels and counts, without the labelled table. */
+export type SetLabels = Omit<LabelResult, 'table'>;
+
 export interface LabelResult {
   /** The observations with `event_within_<H>h` (null when excluded) and `after_event` added. */
   readonly table: Table;
@@ -70,12 +73,31 @@ const time = (v: unknown): number => (v === null || v === undefined ? Number.NaN
  * @example labelOutcomes(cohort.observations, cohort.events, { horizonHours: 24 }).positives;
  */
 export function labelOutcomes(observations: Table, events: Table, options: LabelOptions = {}): LabelResult {
+  const labelled = labelSets(observations, events, options);
+  return { table: labelledTable(observations, labelled, options.horizonHours ?? 24), ...labelled };
+}
+
+/** Each set's encounter and time, read once per observations table (validate labels the same table several times). */
+const keyCache = new WeakMap<Table, { encounters: unknown[]; times: Float64Array }>();
+
+function observationKeys(fn: string, observations: Table): { encounters: unknown[]; times: Float64Array } {
+  const cached = keyCache.get(observations);
+  if (cached !== undefined) return cached;
+  const enc = column(fn, observations, 'encounter_id', 'observations');
+  const at = column(fn, observations, 'observed_at', 'observations');
+  const keys = { encounters: enc.toArray() as unknown[], times: new Float64Array(observations.numRows) };
+  for (let i = 0; i < observations.numRows; i++) keys.times[i] = time(at.get(i));
+  keyCache.set(observations, keys);
+  return keys;
+}
+
+/** The labels and counts of `labelOutcomes`, without building the labelled table (what `validate` needs). */
+export function labelSets(observations: Table, events: Table, options: LabelOptions = {}): SetLabels {
   const fn = 'labelOutcomes';
   const horizon = options.horizonHours ?? 24;
   if (!(horizon > 0)) throw new RangeError(`${fn}: option "horizonHours" expected a positive number; received ${String(horizon)}.`);
   const wanted = options.eventTypes === undefined ? null : new Set(options.eventTypes);
-  const enc = column(fn, observations, 'encounter_id', 'observations');
-  const at = column(fn, observations, 'observed_at', 'observations');
+  const { encounters: enc, times: at } = observationKeys(fn, observations);
   const evEnc = column(fn, events, 'encounter_id', 'events');
   const evAt = column(fn, events, 'event_at', 'events');
   const evType = column(fn, events, 'event_type', 'events');
@@ -122,8 +144,8 @@ export function labelOutcomes(observations: Table, events: Table, options: Label
   let censored = 0;
   let excludedBeforeEvent = 0;
   for (let i = 0; i < n; i++) {
-    const e = enc.get(i) as string | null;
-    const t = time(at.get(i));
+    const e = enc[i] as string | null;
+    const t = at[i] ?? Number.NaN;
     if (e === null || Number.isNaN(t)) {
       labels[i] = -1;
       exclusion[i] = 1;
@@ -158,7 +180,12 @@ export function labelOutcomes(observations: Table, events: Table, options: Label
     if (positive) positives++;
     else negatives++;
   }
-  // Arrow columns, batch by batch: the label (null when excluded) and whether the set is at or after the first event.
+  return { labels, exclusion, positives, negatives, excludedAfterEvent, excludedMissing, censored, excludedBeforeEvent };
+}
+
+/** The observations with the label (null when excluded) and `after_event` added, batch by batch. */
+function labelledTable(observations: Table, labelled: SetLabels, horizon: number): Table {
+  const { labels, exclusion } = labelled;
   const labelName = `event_within_${horizon}h`;
   const keptIdx = observations.schema.fields.map((f, k) => ({ f, k })).filter(({ f }) => f.name !== labelName && f.name !== 'after_event');
   const schema = new Schema(
@@ -189,15 +216,5 @@ export function labelOutcomes(observations: Table, events: Table, options: Label
     ];
     return new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length: len, nullCount: 0, children }));
   });
-  return {
-    table: new ArrowTable(schema, batches),
-    labels,
-    exclusion,
-    positives,
-    negatives,
-    excludedAfterEvent,
-    excludedMissing,
-    censored,
-    excludedBeforeEvent,
-  };
+  return new ArrowTable(schema, batches);
 }

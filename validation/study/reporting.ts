@@ -10,7 +10,7 @@ import { canonicalJson, EWSKIT_VERSION, sha256 } from '../report/provenance.js';
 import type { MissingDataSection, OutcomeRow, ReportSettings, TripodSection, UnitSection } from '../report/types.js';
 import type { AnalysisSet } from './analysis-set.js';
 import { columnValues, labelOptionsOf } from './analysis-set.js';
-import { labelOutcomes } from './label-outcomes.js';
+import { labelSets } from './label-outcomes.js';
 import type { Settings } from './options.js';
 import { scoredRows, unitCell } from './units.js';
 
@@ -29,7 +29,7 @@ export function outcomeRows(settings: Settings, set: AnalysisSet): OutcomeRow[] 
       outcome,
       events: sdc.count(rows.length),
       encounters: sdc.count(new Set(rows.map((i) => String(encounters[i]))).size),
-      positiveSets: sdc.count(labelOutcomes(set.scored, settings.cohort.events, { ...options, eventTypes: wanted }).positives),
+      positiveSets: sdc.count(labelSets(set.scored, settings.cohort.events, { ...options, eventTypes: wanted }).positives),
     };
   };
   const all = [...new Set(types.filter((t): t is string => t !== null))].sort();

@@ -33,6 +33,23 @@ export function groupLabels(
   cohort: Settings['cohort'],
   bands: readonly SkinToneBand[],
 ): (string | null)[] {
+  // The flow, Table 1 and the subgroups all ask: computed once per table, column and bands.
+  let cached = labelCache.get(set.scored);
+  if (cached === undefined) labelCache.set(set.scored, (cached = new Map()));
+  const key = `${column}|${bands.map((b) => `${b.label}:${b.min}-${b.max}`).join(',')}`;
+  let labels = cached.get(key);
+  if (labels === undefined) cached.set(key, (labels = computeGroupLabels(column, set, cohort, bands)));
+  return labels;
+}
+
+const labelCache = new WeakMap<object, Map<string, (string | null)[]>>();
+
+function computeGroupLabels(
+  column: string,
+  set: Pick<AnalysisSet, 'scored' | 'patientIds'>,
+  cohort: Settings['cohort'],
+  bands: readonly SkinToneBand[],
+): (string | null)[] {
   if (column.includes(',')) {
     const parts = column.split(',').map((c) => groupLabels(c.trim(), set, cohort, bands));
     return set.patientIds.map((_, i) => {
