@@ -103,7 +103,7 @@ export type { CohortProfile, Ethnicity } from '../validation/cohort/profiles.js'
 export type { OximeterBias } from '../validation/cohort/oximeter.js';
 export type { LabelOptions, LabelResult } from '../validation/study/label-outcomes.js';
 export type { ValidateOptions, CohortTables, CohortSource } from '../validation/study/options.js';
-export type { Suppressed, Released, CellBasis } from '../validation/study/disclosure.js';
+export type { Suppressed, Released, CellBasis, CellOptions, DisclosurePolicyName } from '../validation/study/disclosure.js';
 export type {
   ValidationReport,
   ReportSettings,
@@ -147,5 +147,6 @@ export type {
   TripodSection,
   TripodItem,
   DefinitionRecord,
+  TableCheck,
 } from '../validation/report/types.js';
 export type { ModelTemplate, TemplateTerm, FitOptions } from '../validation/fit/fit-model.js';

@@ -29,7 +29,7 @@ Usage:
                [--unit first] [--unit highest-24h] [--unit common] [--cluster patient|encounter]
                [--recalibration logistic|isotonic] [--pool-min-events 10] [--event TYPE ...]
                [--missing none|zero|both] [--censored exclude|negative] [--extract-end DATE]
-               [--exclude-before-event MINUTES]
+               [--exclude-before-event MINUTES] [--disclosure ewskit|opensafely|midpoint6|none]
                                                   the study: discrimination, calibration, thresholds, comparisons and
                                                   subgroups, with patient-clustered intervals and disclosure control
   ewskit fit --out FILE [--profile P --encounters N --seed S]

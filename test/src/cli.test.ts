@@ -269,7 +269,16 @@ describe('ewskit validate: the study options on the command line', () => {
     expect(report.settings.outcome.excludeBeforeEventMinutes).toBe(30);
     expect(report.missingData.sideBySide).not.toBeNull();
     expect(io.out).toContain('## Flow of observation sets');
+    // The output-checking summary is written beside the report.
+    const checks = JSON.parse(readFileSync(join(dir, 'design.checks.json'), 'utf8'));
+    expect(checks).toMatchObject({ schema: 'ewskit.checks/1', report: out, policy: 'ewskit', releasable: true });
+    expect(checks.tables.map((t: { table: string }) => t.table)).toContain('flow');
+    const open = join(dir, 'open.json');
+    expect(await runCli([...args.slice(0, -1), open, '--disclosure', 'none'], io)).toBe(0);
+    expect(io.err).toMatch(/NOT FOR RELEASE/);
+    expect(JSON.parse(readFileSync(join(dir, 'open.checks.json'), 'utf8')).releasable).toBe(false);
     for (const [flag, value, message] of [
+      ['--disclosure', 'strict', /--disclosure expects ewskit, opensafely, midpoint6 or none; received "strict"/],
       ['--missing', 'mean', /--missing expects none, zero or both; received "mean"/],
       ['--censored', 'drop', /--censored expects exclude or negative; received "drop"/],
       ['--extract-end', 'soon', /--extract-end expects a date or time .*; received "soon"/],

@@ -124,6 +124,35 @@ function characteristicsMarkdown(report: ValidationReport): string[] {
   return out;
 }
 
+const NOT_FOR_RELEASE =
+  '**NOT FOR RELEASE — disclosure control off (policy "none").** This report may hold small counts; it must not leave the trusted research environment.';
+
+/** What an output checker reads first: the policy, its rules, and per table what was suppressed or rounded. */
+function outputChecks(report: ValidationReport): string[] {
+  const d = report.disclosure;
+  return [
+    '## Output checking',
+    '',
+    `Disclosure policy: ${d.policy}. ${d.rules.map((r) => `${r.charAt(0).toUpperCase()}${r.slice(1)}.`).join(' ')} Relations protected: ${format.number(d.relations, 0)}.`,
+    '',
+    table(
+      ['Table', 'Cells', 'Suppressed (primary)', 'Suppressed (secondary)', 'Suppressed (derived)', 'Rounded'],
+      d.tables.map((t) => [
+        t.table,
+        ...[t.cells, t.suppressedPrimary, t.suppressedSecondary, t.suppressedDependants, t.rounded].map((n) => format.number(n, 0)),
+      ]),
+    ),
+    '',
+    `Cells suppressed, by rule: ${
+      Object.entries(d.suppressedCells)
+        .map(([k, v]) => `${v} (${k})`)
+        .join(', ') || 'none'
+    }.`,
+    '',
+    ...(d.releasable ? [] : [NOT_FOR_RELEASE, '']),
+  ];
+}
+
 /** Provenance and the TRIPOD+AI map. */
 function tripodMarkdown(report: ValidationReport): string[] {
   const t = report.tripod;
@@ -156,6 +185,7 @@ export function renderMarkdown(report: ValidationReport): string {
   const ids = report.settings.scores.map((s) => s.id);
   const out: string[] = [];
   out.push('# Validation report', '');
+  if (!report.disclosure.releasable) out.push(NOT_FOR_RELEASE, '');
   out.push(
     `Outcome: ${outcome.eventTypes === 'all' ? 'any event' : outcome.eventTypes.join(', ')} within ${outcome.horizonHours} h of an observation set. ` +
       `Intervals: ${Math.round(level * 100)} %, ${boot === false ? 'no bootstrap (AUROC: Obuchowski, clustered by patient)' : `patient-clustered bootstrap (B = ${boot.B}, seed ${boot.seed}; patients resampled with all their sets)`}. ` +
@@ -339,14 +369,6 @@ export function renderMarkdown(report: ValidationReport): string {
   out.push('## Missing data', '', `${md.statement}`, '');
   if (md.sideBySide !== null) out.push(unitTable([md.sideBySide.completeCase, md.sideBySide.zeroImputed], ids, true), '');
   out.push(...tripodMarkdown(report));
-  const d = report.disclosure;
-  out.push(
-    `Disclosure control: ${d.rules.join('; ')}. Cells suppressed: ${
-      Object.entries(d.suppressedCells)
-        .map(([k, v]) => `${v} (${k})`)
-        .join(', ') || 'none'
-    }.`,
-    '',
-  );
+  out.push(...outputChecks(report));
   return out.join('\n');
 }

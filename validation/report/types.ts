@@ -93,10 +93,36 @@ export interface IntervalSettings {
   readonly naive: string;
 }
 
+/** What an output checker reads first: the policy, its rules, and per table what was suppressed or rounded. */
 export interface DisclosureSummary {
+  /** The named policy applied: 'ewskit' (default), 'opensafely', 'midpoint6' or 'none'. */
+  readonly policy: 'ewskit' | 'opensafely' | 'midpoint6' | 'none';
+  /** The smallest count released (0 under 'none'). */
   readonly minCount: number;
   readonly rules: readonly string[];
+  /** How many cells each rule suppressed. */
   readonly suppressedCells: Readonly<Record<string, number>>;
+  /** How many linear relations between the report's counts (sums, totals, the same count in two tables) were declared and protected. */
+  readonly relations: number;
+  /** Per table of the report: cells shown, suppressed (primary, secondary, dependants) and rounded. */
+  readonly tables: readonly TableCheck[];
+  /** False under policy 'none': the report must not leave the trusted research environment. */
+  readonly releasable: boolean;
+}
+
+/** One table of the output-checking summary. */
+export interface TableCheck {
+  readonly table: string;
+  /** Cells shown. */
+  readonly cells: number;
+  /** Counts below the policy's threshold, and statistics from too few patients or events. */
+  readonly suppressedPrimary: number;
+  /** Counts suppressed so that no suppressed count can be worked out by addition or subtraction. */
+  readonly suppressedSecondary: number;
+  /** Statistics suppressed because a count they derive from was. */
+  readonly suppressedDependants: number;
+  /** Released counts changed by rounding. */
+  readonly rounded: number;
 }
 
 /** Table 1: who and what was analysed. */
@@ -373,6 +399,8 @@ export interface CharacteristicRow {
 export interface CharacteristicsSection {
   /** "Overall", "Event", "No event", then "<grouping>: <group>" for every group of every grouping. */
   readonly columns: readonly string[];
+  /** Units per column: analysed encounters, and analysed sets (the flow's labelled sets, positive, negative, per group). */
+  readonly totals: { readonly encounters: readonly Cell<number>[]; readonly sets: readonly Cell<number>[] };
   readonly encounters: readonly CharacteristicRow[];
   readonly sets: readonly CharacteristicRow[];
 }

@@ -8,7 +8,7 @@
 import { FIELDS } from '../../scores/definition/schema.js';
 import type { FieldName } from '../../scores/definition/schema.js';
 import { kindOf } from '../../scores/kinds/kind-of.js';
-import type { CategoryCell, CharacteristicRow, CharacteristicsSection, ContinuousCell, Cell } from '../report/types.js';
+import type { CategoryCell, CharacteristicRow, CharacteristicsSection, ContinuousCell, Cell, FlowSection } from '../report/types.js';
 import type { AnalysisSet } from './analysis-set.js';
 import { attributeAt, numbersAt, valuesAt } from './attributes.js';
 import type { Disclosure } from './disclosure.js';
@@ -34,7 +34,15 @@ interface Units {
   readonly patient: ArrayLike<number>;
   /** Per column, the units in it. */
   readonly members: readonly (readonly number[])[];
+  /** Per column, its number of units: a count cell of the report. */
+  readonly totals: readonly Cell<number>[];
 }
+
+/**
+ * The relations between the columns of one row of counts: Overall = Event + No event, and Overall = the sum of
+ * each grouping's groups (with the units of no group, not shown, when there are any).
+ */
+type ColumnRelations = (cells: readonly unknown[]) => void;
 
 /**
  * The type-7 quantile of values given as counts per sorted distinct value, or NaN when there are none.
@@ -76,7 +84,7 @@ function patientsOf(units: Units, members: readonly number[], keep: (u: number) 
 let nextMark = 0;
 
 /** `x` holds one value per unit (NaN where missing). */
-function continuousRow(variable: string, x: Float64Array, units: Units, sdc: Disclosure, stamp: Int32Array): CharacteristicRow {
+function continuousRow(variable: string, x: Float64Array, units: Units, sdc: Disclosure, stamp: Int32Array, relate: ColumnRelations): CharacteristicRow {
   // Code each value by its rank among the distinct values: one map lookup per unit, then a sort of the few distinct.
   const firstSeen = new Map<number, number>();
   const code = new Int32Array(x.length).fill(-1);
@@ -92,7 +100,10 @@ function continuousRow(variable: string, x: Float64Array, units: Units, sdc: Dis
     rank[firstSeen.get(v) ?? 0] = j;
   });
   for (let u = 0; u < code.length; u++) if ((code[u] ?? -1) >= 0) code[u] = rank[code[u] ?? 0] ?? 0;
-  const cells = units.members.map((members): Cell<ContinuousCell> => {
+  const table = { table: 'characteristics' };
+  const recordedCells: number[] = [];
+  const missingCells: number[] = [];
+  const cells = units.members.map((members, col): Cell<ContinuousCell> => {
     const counts = new Float64Array(distinct.length);
     let recorded = 0;
     for (const u of members) {
@@ -101,18 +112,27 @@ function continuousRow(variable: string, x: Float64Array, units: Units, sdc: Dis
       counts[j] = (counts[j] ?? 0) + 1;
       recorded++;
     }
+    // The count with a value and the count without (its share is shown): both counts of the table.
+    const n = sdc.inner(recorded, table);
+    const m = sdc.inner(members.length - recorded, table);
+    recordedCells.push(n);
+    missingCells.push(m);
+    sdc.relation(units.totals[col], [n, m]);
     const missing = members.length === 0 ? 0 : (members.length - recorded) / members.length;
-    if (recorded === 0) return { n: 0, median: null, q1: null, q3: null, missing };
+    const dependsOn = [n, m, units.totals[col]];
+    if (recorded === 0) return sdc.release({ n, median: null, q1: null, q3: null, missing }, {}, { ...table, dependsOn });
     const patients = patientsOf(units, members, (u) => (code[u] ?? -1) >= 0, stamp, ++nextMark);
     const q = (p: number) => quantileFromCounts(distinct, counts, p);
     // A quantile of few patients' values points at those patients: released only from enough of them.
-    return sdc.release({ n: recorded, median: q(0.5), q1: q(0.25), q3: q(0.75), missing }, { patients, counts: [recorded] });
+    return sdc.release({ n, median: q(0.5), q1: q(0.25), q3: q(0.75), missing }, { patients, counts: [recorded] }, { ...table, dependsOn });
   });
+  relate(recordedCells);
+  relate(missingCells);
   return { variable, level: null, cells };
 }
 
 /** `values` holds one value per unit. */
-function categoricalRows(variable: string, values: readonly unknown[], units: Units, sdc: Disclosure): CharacteristicRow[] {
+function categoricalRows(variable: string, values: readonly unknown[], units: Units, sdc: Disclosure, relate: ColumnRelations): CharacteristicRow[] {
   const codeOf = new Map<unknown, number>();
   const code = Int32Array.from(values, (v) => {
     const key = v === null || v === undefined ? null : v;
@@ -135,19 +155,31 @@ function categoricalRows(variable: string, values: readonly unknown[], units: Un
     }
     return { n, total: members.length };
   });
-  return levels.map(([value, c]) => ({
+  const table = { table: 'characteristics' };
+  const countCells = levels.map(([, c]) => perColumn.map(({ n }) => sdc.inner(n[c] ?? 0, table)));
+  // Each column's levels add up to its units; each level's columns relate as the columns do.
+  units.totals.forEach((total, col) =>
+    sdc.relation(
+      total,
+      countCells.map((row) => row[col]),
+    ),
+  );
+  countCells.forEach(relate);
+  return levels.map(([value, c], l) => ({
     variable,
     level: levelOf(value),
-    cells: perColumn.map(({ n: counts, total }): Cell<CategoryCell> => {
+    cells: perColumn.map(({ n: counts, total }, col): Cell<CategoryCell> => {
       const n = counts[c] ?? 0;
-      return sdc.release({ n, share: total === 0 ? 0 : n / total }, { counts: [n] });
+      const cell = countCells[l]?.[col] ?? n;
+      return sdc.release({ n: cell, share: total === 0 ? 0 : n / total }, { counts: [n] }, { ...table, dependsOn: [cell, units.totals[col]] });
     }),
   }));
 }
 
 /** Table 1 of the study. Runs in O(n · (variables + columns)). */
-export function characteristics(settings: Settings, set: AnalysisSet): CharacteristicsSection {
+export function characteristics(settings: Settings, set: AnalysisSet, flow: FlowSection): CharacteristicsSection {
   const sdc = settings.disclosure;
+  const table = { table: 'characteristics' };
   const groupings = settings.groupBy.map((by) => {
     const labels = groupLabels(by, set, settings.cohort, settings.skinToneBands);
     return { by, labels, names: [...new Set(set.rows.map((i) => labels[i]).filter((g): g is string => g !== null && g !== undefined))].sort() };
@@ -163,8 +195,34 @@ export function characteristics(settings: Settings, set: AnalysisSet): Character
     ];
   };
 
-  // Sets: the study's analysis rows.
-  const sets: Units = { rows: set.rows, patient: set.patient, members: membersOf(set.rows, (u) => set.labels[u] === 1) };
+  /** Units of no group, per grouping (not in any group column). */
+  const ungrouped = (rows: readonly number[]) => groupings.map(({ labels }) => rows.some((i) => labels[i] === null || labels[i] === undefined));
+  const relateFor =
+    (hasUngrouped: readonly boolean[]): ColumnRelations =>
+    (cells) => {
+      sdc.relation(cells[0], [cells[1], cells[2]]);
+      let next = 3;
+      groupings.forEach(({ names }, k) => {
+        const parts = cells.slice(next, next + names.length);
+        next += names.length;
+        sdc.relation(cells[0], [...parts, ...(hasUngrouped[k] === true ? [sdc.count(0, { hidden: true })] : [])]);
+      });
+    };
+
+  // Sets: the study's analysis rows; their column totals are the flow's labelled sets (the same cells).
+  const setMembers = membersOf(set.rows, (u) => set.labels[u] === 1);
+  const sets: Units = {
+    rows: set.rows,
+    patient: set.patient,
+    members: setMembers,
+    totals: [
+      flow.labelled.sets,
+      flow.labelled.positive ?? sdc.count(setMembers[1]?.length ?? 0, table),
+      flow.labelled.negative ?? sdc.count(setMembers[2]?.length ?? 0, table),
+      ...groupings.flatMap(({ by, names }) => names.map((g, j) => flow.labelled.byGroup[by]?.[g] ?? sdc.count(setMembers[3 + j]?.length ?? 0, table))),
+    ],
+  };
+  const setRelations = relateFor(ungrouped(set.rows));
   // Encounters: each analysed encounter once, at its first analysed set; "event" when any of its sets is positive.
   const encounterIds = valuesAt(set.scored, 'encounter_id', set.rows) ?? [];
   const first = new Map<string, number>();
@@ -176,27 +234,33 @@ export function characteristics(settings: Settings, set: AnalysisSet): Character
   });
   const firstRows = [...first.values()];
   const encounterRows = firstRows.map((k) => set.rows[k] ?? -1);
+  const encounterMembers = membersOf(encounterRows, (u) => withEvent.has(String(encounterIds[firstRows[u] ?? -1])));
   const encounters: Units = {
     rows: encounterRows,
     patient: firstRows.map((k) => set.patient[k] ?? -1),
-    members: membersOf(encounterRows, (u) => withEvent.has(String(encounterIds[firstRows[u] ?? -1]))),
+    members: encounterMembers,
+    totals: encounterMembers.map((m) => sdc.count(m.length, table)),
   };
+  const encounterRelations = relateFor(ungrouped(encounterRows));
+  encounterRelations(encounters.totals);
 
   const stamp = new Int32Array(set.patients);
   const describe = (variable: string, type: 'continuous' | 'categorical', units: Units): CharacteristicRow[] => {
+    const relate = units === sets ? setRelations : encounterRelations;
     if (type === 'continuous') {
       const own = numbersAt(set.scored, variable, units.rows);
       const values = own ?? attributeAt(variable, set.scored, units.rows, settings.cohort);
       if (values === null) return [];
       const x = values instanceof Float64Array ? values : Float64Array.from(values, (v) => (typeof v === 'number' ? v : Number.NaN));
-      return [continuousRow(variable, x, units, sdc, stamp)];
+      return [continuousRow(variable, x, units, sdc, stamp, relate)];
     }
     const values = attributeAt(variable, set.scored, units.rows, settings.cohort);
-    return values === null ? [] : categoricalRows(variable, values, units, sdc);
+    return values === null ? [] : categoricalRows(variable, values, units, sdc, relate);
   };
   const inputs = [...new Set(settings.scores.flatMap((d) => kindOf(d).fields(d)))].map((f) => FIELDS[f as FieldName]).filter((f) => f !== undefined);
   return {
     columns,
+    totals: { encounters: encounters.totals, sets: sets.totals },
     encounters: ENCOUNTER_VARIABLES.flatMap(([v, type]) => describe(v, type, encounters)),
     sets: inputs.flatMap((f) => describe(f.column, f.kind === 'numeric' ? 'continuous' : 'categorical', sets)),
   };

@@ -2,12 +2,10 @@
  * Stage 6 of `validate`: Table 1 — patients, encounters, sets, events, exclusions, follow-up, where the data came
  * from, and the share of missing values per input column.
  */
-import * as aq from 'arquero';
 import { sum } from 'simple-statistics';
-import type { CohortSection } from '../report/types.js';
+import type { Cell, CohortSection, FlowSection } from '../report/types.js';
 import type { AnalysisSet } from './analysis-set.js';
 import { columnValues } from './analysis-set.js';
-import { arqueroTable } from './columns.js';
 import type { Settings } from './options.js';
 
 const DAY_MS = 86_400_000;
@@ -26,17 +24,15 @@ const REPORTED_COLUMNS = [
   'white_cell_count',
 ];
 
-/** Table 1 of the study. Runs in O(n). */
-export function cohortTable(settings: Settings, set: AnalysisSet): CohortSection {
+/**
+ * Table 1 of the study. Its counts are the flow's own cells where they are the same number (the same cell in both
+ * tables, so both are released or suppressed together), and the outcomes' composite event count. Runs in O(n).
+ */
+export function cohortTable(settings: Settings, set: AnalysisSet, flow: FlowSection, events: Cell<number>): CohortSection {
   const { cohort, disclosure: sdc } = settings;
   const { scored, labelled } = set;
-  const distinct = arqueroTable(scored, ['patient_id', 'encounter_id']).rollup({
-    patients: aq.op.distinct('patient_id'),
-    encounters: aq.op.distinct('encounter_id'),
-  });
-  const eventTypes = columnValues(cohort.events, 'event_type') ?? [];
-  const wanted = settings.outcome.eventTypes;
-  const events = eventTypes.filter((t) => wanted === undefined || wanted.includes(String(t))).length;
+  const table = { table: 'cohort' };
+  const step = (reason: string): Cell<number> => flow.excluded.find((x) => x.reason === reason)?.sets ?? sdc.count(0, table);
   const missingness: Record<string, number> = {};
   for (const column of REPORTED_COLUMNS) {
     const v = scored.getChild(column);
@@ -50,22 +46,23 @@ export function cohortTable(settings: Settings, set: AnalysisSet): CohortSection
   }
   const m = cohort.manifest;
   return {
-    patients: sdc.count(Number(distinct.get('patients', 0))),
-    encounters: sdc.count(Number(distinct.get('encounters', 0))),
-    observationSets: sdc.count(scored.numRows),
-    analysedSets: sdc.count(set.rows.length),
-    events: sdc.count(events),
-    positiveSets: sdc.count(set.positives),
-    excludedAfterEvent: sdc.count(labelled.excludedAfterEvent),
-    censored: sdc.count(labelled.censored),
-    excludedBeforeEvent: sdc.count(labelled.excludedBeforeEvent),
-    excludedIncomplete: sdc.count(set.rows.filter((_, k) => set.values.some((v) => !Number.isFinite(v[k] ?? NaN))).length),
+    patients: flow.extract.patients,
+    encounters: flow.extract.encounters,
+    observationSets: flow.extract.sets,
+    analysedSets: flow.labelled.sets,
+    events,
+    positiveSets: flow.labelled.positive ?? sdc.count(set.positives, table),
+    excludedAfterEvent: step('at or after the event'),
+    // Counted negative (option censored: 'negative'), censored sets are not a step of the flow.
+    censored: settings.outcome.censored === 'negative' ? sdc.count(labelled.censored, table) : step('censored'),
+    excludedBeforeEvent: step('shortly before the event'),
+    excludedIncomplete: sdc.count(set.rows.filter((_, k) => set.values.some((v) => !Number.isFinite(v[k] ?? NaN))).length, table),
     followUpDays: followUpDays === null ? null : Math.round(followUpDays * 10) / 10,
     source: m === undefined || m === null ? null : `synthetic ${m.profile?.name ?? ''} cohort, seed ${m.seed}, generator ${m.generatorVersion}`,
     missingness,
     joins: {
-      unmatchedEvents: sdc.count(set.joins.unmatchedEvents),
-      setsWithoutPatient: set.joins.setsWithoutPatient === null ? null : sdc.count(set.joins.setsWithoutPatient),
+      unmatchedEvents: sdc.count(set.joins.unmatchedEvents, table),
+      setsWithoutPatient: set.joins.setsWithoutPatient === null ? null : sdc.count(set.joins.setsWithoutPatient, table),
     },
   };
 }

@@ -44,7 +44,7 @@ export function comparisons(
       out.push({
         a: da.id,
         b: db.id,
-        sets: sdc.count(common),
+        sets: sdc.count(common, { table: 'comparisons' }),
         cell: sdc.release(
           c.defined
             ? {

@@ -55,14 +55,15 @@ export function flow(settings: Settings, set: AnalysisSet): FlowSection {
     return { by, labels, names };
   });
 
+  const table = { table: 'flow' };
   const counts = (rows: readonly number[], outcome: OutcomeKnown): FlowCounts => {
     let positive = 0;
     for (const i of rows) if (labelled.labels[i] === 1) positive++;
     if (outcome === 'positive') positive = rows.length;
-    return {
-      sets: sdc.count(rows.length),
-      positive: outcome === 'unknown' ? null : sdc.count(positive),
-      negative: outcome === 'unknown' ? null : sdc.count(rows.length - positive),
+    const c: FlowCounts = {
+      sets: sdc.count(rows.length, table),
+      positive: outcome === 'unknown' ? null : sdc.count(positive, table),
+      negative: outcome === 'unknown' ? null : sdc.count(rows.length - positive, table),
       byGroup: Object.fromEntries(
         groupings.map(({ by, labels, names }) => {
           const n = new Map<string, number>(names.map((g) => [g, 0]));
@@ -70,10 +71,35 @@ export function flow(settings: Settings, set: AnalysisSet): FlowSection {
             const g = labels[i] ?? MISSING_GROUP;
             n.set(g, (n.get(g) ?? 0) + 1);
           }
-          return [by, Object.fromEntries([...n].map(([g, c]) => [g, sdc.count(c)]))];
+          return [by, Object.fromEntries([...n].map(([g, k]) => [g, sdc.count(k, table)]))];
         }),
       ),
     };
+    // Within a step: positive + negative = sets; the groups add up to the sets.
+    if (c.positive !== null && c.negative !== null) sdc.relation(c.sets, [c.positive, c.negative]);
+    for (const groups of Object.values(c.byGroup)) sdc.relation(c.sets, Object.values(groups));
+    return c;
+  };
+  /** Across steps: `total` is the sum of `parts`, count by count (sets, outcomes, every group). */
+  const sumOf = (total: FlowCounts, parts: readonly FlowCounts[]): void => {
+    sdc.relation(
+      total.sets,
+      parts.map((p) => p.sets),
+    );
+    for (const key of ['positive', 'negative'] as const) {
+      const t = total[key];
+      if (t !== null && parts.every((p) => p[key] !== null))
+        sdc.relation(
+          t,
+          parts.map((p) => p[key]),
+        );
+    }
+    for (const { by, names } of groupings)
+      for (const g of names)
+        sdc.relation(
+          total.byGroup[by]?.[g],
+          parts.map((p) => p.byGroup[by]?.[g]),
+        );
   };
   const exclusion = (reason: string, rows: readonly number[], outcome: OutcomeKnown): FlowExclusion => ({ reason, ...counts(rows, outcome) });
 
@@ -103,14 +129,25 @@ export function flow(settings: Settings, set: AnalysisSet): FlowSection {
     seen.delete(undefined);
     return seen.size;
   };
+  const extract = {
+    patients: sdc.count(distinct(patientIds), table),
+    encounters: sdc.count(distinct(columnValues(scored, 'encounter_id')), table),
+    sets: sdc.count(scored.numRows, table),
+  };
+  const labelledCounts = counts(set.rows, 'labels');
+  // The extract is the sum of the study's exclusions and the labelled sets; its groups' totals are not shown.
+  const extractGroups: FlowCounts = {
+    sets: extract.sets,
+    positive: null,
+    negative: null,
+    byGroup: Object.fromEntries(groupings.map(({ by, names }) => [by, Object.fromEntries(names.map((g) => [g, sdc.count(0, { hidden: true })]))])),
+  };
+  for (const groups of Object.values(extractGroups.byGroup)) sdc.relation(extract.sets, Object.values(groups));
+  sumOf(extractGroups, [...excluded, labelledCounts]);
   return {
-    extract: {
-      patients: sdc.count(distinct(patientIds)),
-      encounters: sdc.count(distinct(columnValues(scored, 'encounter_id'))),
-      sets: sdc.count(scored.numRows),
-    },
+    extract,
     excluded,
-    labelled: counts(set.rows, 'labels'),
+    labelled: labelledCounts,
     scores: settings.scores.map((d, s) => {
       const values = set.values[s] ?? new Float64Array(0);
       const kept: number[] = [];
@@ -120,13 +157,13 @@ export function flow(settings: Settings, set: AnalysisSet): FlowSection {
       const flags = valuesAt(scored, `${d.id}_flags`, dropped) ?? [];
       const missing = valuesAt(scored, `${d.id}_missing`, dropped) ?? [];
       const at = new Map(dropped.map((i, j) => [i, j]));
-      return {
-        id: d.id,
-        excluded: byReason(dropped, (i) => reasonOf(flags[at.get(i) ?? -1], missing[at.get(i) ?? -1])).map(([reason, rows]) =>
-          exclusion(reason, rows, 'labels'),
-        ),
-        analysed: counts(kept, 'labels'),
-      };
+      const scoreExcluded = byReason(dropped, (i) => reasonOf(flags[at.get(i) ?? -1], missing[at.get(i) ?? -1])).map(([reason, rows]) =>
+        exclusion(reason, rows, 'labels'),
+      );
+      const analysed = counts(kept, 'labels');
+      // The labelled sets are the sum of the score's exclusions and its analysed sets.
+      sumOf(labelledCounts, [...scoreExcluded, analysed]);
+      return { id: d.id, excluded: scoreExcluded, analysed };
     }),
   };
 }

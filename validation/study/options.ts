@@ -6,6 +6,7 @@ import type { ScoreDefinition } from '../../scores/definition/definition.js';
 import type { SkinToneBand, UnitName } from '../report/types.js';
 import { checkOptions, levelOf } from '../stats/result.js';
 import { Disclosure } from './disclosure.js';
+import type { DisclosurePolicyName } from './disclosure.js';
 import type { LabelOptions } from './label-outcomes.js';
 
 /** What a cohort manifest may say about where the data came from. */
@@ -40,8 +41,14 @@ export interface ValidateOptions {
   reference?: Readonly<Record<string, string>>;
   /** Patient-clustered bootstrap: `{ B, seed }` (default B = 1000, seed 1), or `false` for none. */
   bootstrap?: { B?: number; seed?: number } | false;
-  /** Disclosure control: `{ minCount }` (default 10), or `false` to switch it off (never for outputs leaving a TRE). */
-  disclosure?: { minCount?: number } | false;
+  /**
+   * Disclosure control: `{ policy, minCount }` — `'ewskit'` (default: no count 1–9, statistics from ≥ 10 patients and
+   * events, secondary suppression so no suppressed count can be recovered by subtraction; `minCount` sets the 10),
+   * `'opensafely'` (redact counts ≤ 7, round to the nearest 5), `'midpoint6'` (round to the midpoint of bands of 6),
+   * or `'none'` (only by name, for work that stays inside the TRE: every output says it is not for release). `false`
+   * is `{ policy: 'none' }`.
+   */
+  disclosure?: { policy?: DisclosurePolicyName; minCount?: number } | false;
   /** Confidence level (default 0.95). */
   level?: number;
   /** What the intervals resample together: `'patient'` (default; every set of a patient) or `'encounter'`. */
@@ -167,6 +174,7 @@ export function resolveSettings(options: ValidateOptions): Settings {
   const boot =
     o.bootstrap === false ? null : { B: wholeNumber('bootstrap.B', o.bootstrap?.B ?? 1000, 1), seed: wholeNumber('bootstrap.seed', o.bootstrap?.seed ?? 1, 0) };
   const minCount = o.disclosure === false ? 0 : wholeNumber('disclosure.minCount', o.disclosure?.minCount ?? 10, 0);
+  const policy = o.disclosure === false ? 'none' : o.disclosure?.policy;
   const thresholds = o.netBenefitThresholds ?? REPORT_NET_BENEFIT_THRESHOLDS;
   thresholds.forEach((t, i) => {
     if (!(typeof t === 'number' && t > 0 && t < 1))
@@ -187,7 +195,7 @@ export function resolveSettings(options: ValidateOptions): Settings {
     groupBy: (o.groupBy ?? []).map((g) => (typeof g === 'string' ? g : g.join(','))),
     reference: o.reference ?? {},
     bootstrap: boot,
-    disclosure: new Disclosure({ minCount, caller: FN }),
+    disclosure: new Disclosure({ minCount, caller: FN, ...(policy === undefined ? {} : { policy }) }),
     level: levelOf(FN, o),
     cluster: clusterOf(o.cluster),
     units,

@@ -7,7 +7,7 @@ import type { ScoreDefinition } from '../../scores/definition/definition.js';
 import { kindOf } from '../../scores/kinds/kind-of.js';
 import { scoreTable } from '../../scores/kernel/score-table.js';
 import { canonicalJson, EWSKIT_VERSION, sha256 } from '../report/provenance.js';
-import type { MissingDataSection, OutcomeRow, ReportSettings, TripodSection, UnitSection } from '../report/types.js';
+import type { Cell, MissingDataSection, OutcomeRow, ReportSettings, TripodSection, UnitSection } from '../report/types.js';
 import type { AnalysisSet } from './analysis-set.js';
 import { columnValues, labelOptionsOf } from './analysis-set.js';
 import { labelSets } from './label-outcomes.js';
@@ -18,8 +18,9 @@ import { scoredRows, unitCell } from './units.js';
  * Events, encounters with an event and positive sets per event type (every event recorded, not only the first),
  * then the composite the study predicts. Runs in O(n · types).
  */
-export function outcomeRows(settings: Settings, set: AnalysisSet): OutcomeRow[] {
+export function outcomeRows(settings: Settings, set: AnalysisSet): { rows: OutcomeRow[]; chosenEvents: Cell<number> } {
   const sdc = settings.disclosure;
+  const table = { table: 'outcomes' };
   const types = (columnValues(settings.cohort.events, 'event_type') ?? []).map((t) => (t === null || t === undefined ? null : String(t)));
   const encounters = columnValues(settings.cohort.events, 'encounter_id') ?? [];
   const options = labelOptionsOf(settings);
@@ -27,14 +28,25 @@ export function outcomeRows(settings: Settings, set: AnalysisSet): OutcomeRow[] 
     const rows = types.flatMap((t, i) => (t !== null && wanted.includes(t) ? [i] : []));
     return {
       outcome,
-      events: sdc.count(rows.length),
-      encounters: sdc.count(new Set(rows.map((i) => String(encounters[i]))).size),
-      positiveSets: sdc.count(labelSets(set.scored, settings.cohort.events, { ...options, eventTypes: wanted }).positives),
+      events: sdc.count(rows.length, table),
+      encounters: sdc.count(new Set(rows.map((i) => String(encounters[i]))).size, table),
+      positiveSets: sdc.count(labelSets(set.scored, settings.cohort.events, { ...options, eventTypes: wanted }).positives, table),
     };
   };
   const all = [...new Set(types.filter((t): t is string => t !== null))].sort();
   const chosen = settings.outcome.eventTypes ?? all;
-  return [...all.map((t) => row(t, [t])), ...(chosen.length > 1 ? [row(`composite: ${chosen.join(', ')}`, chosen)] : [])];
+  const perType = all.map((t) => row(t, [t]));
+  if (chosen.length <= 1) {
+    const only = perType.find((r) => r.outcome === chosen[0]);
+    return { rows: perType, chosenEvents: only?.events ?? sdc.count(0, table) };
+  }
+  const composite = row(`composite: ${chosen.join(', ')}`, chosen);
+  // Each event row has one type: the composite's events are the sum of its types'.
+  sdc.relation(
+    composite.events,
+    perType.filter((r) => chosen.includes(r.outcome)).map((r) => r.events),
+  );
+  return { rows: [...perType, composite], chosenEvents: composite.events };
 }
 
 /** How missing inputs were handled; with option `missing: 'both'`, complete-case and zero-imputed AUROC per score. */
@@ -52,7 +64,7 @@ export function missingData(settings: Settings, set: AnalysisSet): MissingDataSe
     scores: Object.fromEntries(
       scores.map((d, s) => {
         const values = valuesOf(d, s);
-        return [d.id, unitCell(set, scoredRows(values), values, sdc, level)] as const;
+        return [d.id, unitCell(set, scoredRows(values), values, sdc, level, 'missing data')] as const;
       }),
     ),
   });

@@ -148,12 +148,16 @@ function calibrationCell(ctx: ScoreContext, sdc: Disclosure): CalibrationCell | 
     eavg: estimateCell(c.eavg),
     e90: estimateCell(c.e90),
     emax: estimateCell(c.emax),
-    bins: c.binned.map((b) =>
-      sdc.release(
-        { meanPredicted: b.meanPredicted, observed: estimateCell(b.observed), n: b.n },
+    bins: c.binned.map((b) => {
+      // The bin's count is a count of the report (rounded or suppressed with the bin).
+      const table = { table: `calibration: ${ctx.def.name}` };
+      const n = sdc.inner(b.n, table);
+      return sdc.release(
+        { meanPredicted: b.meanPredicted, observed: estimateCell(b.observed), n },
         { counts: [b.observed.numerator, b.n - b.observed.numerator] },
-      ),
-    ),
+        { ...table, dependsOn: [n] },
+      );
+    }),
   };
 }
 

@@ -7,7 +7,18 @@
 import { kindOf } from '../../scores/kinds/kind-of.js';
 import { netBenefit } from '../metrics/net-benefit.js';
 import { atThreshold } from '../metrics/threshold.js';
-import type { Ci, Derivation, NetBenefitRow, ObservedRiskRow, ScoreSection, ThresholdRow, UndefinedCell } from '../report/types.js';
+import type {
+  Cell,
+  Ci,
+  Derivation,
+  FlowCounts,
+  FlowExclusion,
+  NetBenefitRow,
+  ObservedRiskRow,
+  ScoreSection,
+  ThresholdRow,
+  UndefinedCell,
+} from '../report/types.js';
 import { wilsonFor } from '../stats/wilson.js';
 import type { Proportion } from '../stats/wilson.js';
 import { estimateCell, proportionCell } from './cells.js';
@@ -28,14 +39,22 @@ export interface SectionInputs {
   /** The score's analysable sets. */
   readonly view: ScoreView;
   readonly netBenefitThresholds: readonly number[];
+  /** The score's part of the flow: its analysed sets and the sets it cannot score (the same cells, shared). */
+  readonly flow: { readonly excluded: readonly FlowExclusion[]; readonly analysed: FlowCounts };
 }
 
-/** A proportion released only when its numerator and complement reach the minimum. */
-function released(sdc: Disclosure, p: Proportion, ci: Ci) {
-  return sdc.release(proportionCell(p, ci), { counts: [p.numerator, p.denominator - p.numerator] });
+/** The score's own set counts, shared with the flow. */
+interface SetCells {
+  readonly analysed: Cell<number>;
+  readonly positive: Cell<number>;
 }
 
-function thresholdRow(ctx: ScoreContext, sdc: Disclosure, rule: AlertRule, j: number, alerts: Float64Array): ThresholdRow {
+/** A proportion released only when its numerator and complement pass the policy, and the counts it is made of do. */
+function released(sdc: Disclosure, p: Proportion, ci: Ci, dependsOn: readonly unknown[], table: string) {
+  return sdc.release(proportionCell(p, ci), { counts: [p.numerator, p.denominator - p.numerator] }, { table, dependsOn });
+}
+
+function thresholdRow(ctx: ScoreContext, sdc: Disclosure, rule: AlertRule, j: number, alerts: Float64Array, sets: SetCells): ThresholdRow {
   const { label, cut } = rule;
   const t = atThreshold(alerts, ctx.labels, cut, { level: ctx.level });
   if (!t.defined) {
@@ -53,32 +72,52 @@ function thresholdRow(ctx: ScoreContext, sdc: Disclosure, rule: AlertRule, j: nu
     };
   }
   const ci = (metric: Parameters<typeof statName.threshold>[0]) => ctx.intervals?.interval(statName.threshold(metric, j), rule.column).ci ?? null;
+  const table = `thresholds: ${ctx.def.name}`;
+  const c = { tp: sdc.count(t.tp, { table }), fp: sdc.count(t.fp, { table }), tn: sdc.count(t.tn, { table }), fn: sdc.count(t.fn, { table }) };
+  // The 2×2 table adds up to the score's analysed sets, and its first column to the positive ones.
+  sdc.relation(sets.analysed, [c.tp, c.fp, c.tn, c.fn]);
+  sdc.relation(sets.positive, [c.tp, c.fn]);
   return {
     label,
     cut,
-    counts: { tp: sdc.count(t.tp), fp: sdc.count(t.fp), tn: sdc.count(t.tn), fn: sdc.count(t.fn) },
-    sensitivity: released(sdc, t.sensitivity, ci('sensitivity')),
-    specificity: released(sdc, t.specificity, ci('specificity')),
-    ppv: released(sdc, t.ppv, ci('ppv')),
-    npv: released(sdc, t.npv, ci('npv')),
-    alertRate: released(sdc, t.alertRate, ci('alertRate')),
-    numberNeededToEvaluate: sdc.release(estimateCell(t.numberNeededToEvaluate), { counts: [t.tp, t.fp] }),
+    counts: c,
+    sensitivity: released(sdc, t.sensitivity, ci('sensitivity'), [c.tp, c.fn], table),
+    specificity: released(sdc, t.specificity, ci('specificity'), [c.fp, c.tn], table),
+    ppv: released(sdc, t.ppv, ci('ppv'), [c.tp, c.fp], table),
+    npv: released(sdc, t.npv, ci('npv'), [c.tn, c.fn], table),
+    alertRate: released(sdc, t.alertRate, ci('alertRate'), [c.tp, c.fp, c.tn, c.fn], table),
+    numberNeededToEvaluate: sdc.release(estimateCell(t.numberNeededToEvaluate), { counts: [t.tp, t.fp] }, { table, dependsOn: [c.tp, c.fp] }),
   };
 }
 
 /** Observed risk in each pooled range of score values, with clustered and Wilson intervals. */
-function observedRisk(ctx: ScoreContext, sdc: Disclosure, ranges: ScoreIntervalsPlan['ranges']): ObservedRiskRow[] {
-  return ranges.map((range, r) => {
-    let sets = 0;
+function observedRisk(ctx: ScoreContext, sdc: Disclosure, ranges: ScoreIntervalsPlan['ranges'], sets: SetCells): ObservedRiskRow[] {
+  const table = `observed risk: ${ctx.def.name}`;
+  const rows = ranges.map((range, r) => {
+    let n = 0;
     let events = 0;
     ctx.values.forEach((v, i) => {
       if (v < range[0] || v > range[1]) return;
-      sets++;
+      n++;
       events += ctx.labels[i] ?? 0;
     });
-    const risk = proportionCell(wilsonFor('validate', events, sets, ctx.level, 'sets'), ctx.intervals?.interval(statName.risk(r), ctx.index).ci ?? null);
-    return { scores: range, cell: sdc.release({ sets, events, risk }, { counts: [events, sets - events] }) };
+    const risk = proportionCell(wilsonFor('validate', events, n, ctx.level, 'sets'), ctx.intervals?.interval(statName.risk(r), ctx.index).ci ?? null);
+    const counts = { sets: sdc.inner(n, { table }), events: sdc.inner(events, { table }) };
+    const cell = sdc.release({ ...counts, risk }, { counts: [events, n - events] }, { table, dependsOn: [counts.sets, counts.events] });
+    return { row: { scores: range, cell }, counts };
   });
+  // The ranges partition the score's analysed sets.
+  if (rows.length > 0) {
+    sdc.relation(
+      sets.analysed,
+      rows.map((r) => r.counts.sets),
+    );
+    sdc.relation(
+      sets.positive,
+      rows.map((r) => r.counts.events),
+    );
+  }
+  return rows.map((r) => r.row);
 }
 
 /** Net benefit of each rule of the score (and, for a model, of alerting at its own probability ≥ pₜ). */
@@ -94,7 +133,7 @@ function netBenefitRows(ctx: ScoreContext, sdc: Disclosure, inputs: SectionInput
     if (!nb.defined) return;
     const ci = ctx.intervals?.interval(stat, column).ci ?? null;
     const cell = { netBenefit: { defined: true as const, estimate: nb.estimate, ci }, treatAll: nb.treatAll, treatNone: 0 };
-    rows.push({ rule, cut, threshold: pt, cell: sdc.release(cell, ctx.basis) });
+    rows.push({ rule, cut, threshold: pt, cell: sdc.release(cell, ctx.basis, { table: `net benefit: ${ctx.def.name}` }) });
   };
   inputs.netBenefitThresholds.forEach((pt, i) => {
     if (kindOf(ctx.def).probabilistic) add('model probability ≥ pₜ', pt, ctx.index, ctx.values, pt, statName.decisionCurve(i));
@@ -119,16 +158,19 @@ export function scoreSection(ctx: ScoreContext, sdc: Disclosure, inputs: Section
     ...(provenance.illustrative ? { illustrative: true as const } : {}),
     ...(provenance.derivation !== null ? { derivation: provenance.derivation as Derivation } : {}),
   };
+  const flow = inputs.flow;
+  const sets: SetCells = { analysed: flow.analysed.sets, positive: flow.analysed.positive ?? sdc.count(inputs.view.positives) };
+  const incomplete = sdc.count(inputs.view.incomplete, { table: `scores: ${def.name}` });
+  sdc.relation(
+    incomplete,
+    flow.excluded.map((x) => x.sets),
+  );
   return {
     ...identity,
     ...headlines(ctx, sdc),
-    observedRisk: kind.probabilistic ? null : observedRisk(ctx, sdc, inputs.plan.ranges),
-    sets: {
-      analysed: sdc.count(inputs.view.values.length),
-      positive: sdc.count(inputs.view.positives),
-      incomplete: sdc.count(inputs.view.incomplete),
-    },
-    thresholds: inputs.plan.rules.map((rule, k) => thresholdRow(ctx, sdc, rule, inputs.ruleIndex[k] ?? -1, inputs.ruleValues[k] ?? ctx.values)),
+    observedRisk: kind.probabilistic ? null : observedRisk(ctx, sdc, inputs.plan.ranges, sets),
+    sets: { analysed: sets.analysed, positive: sets.positive, incomplete },
+    thresholds: inputs.plan.rules.map((rule, k) => thresholdRow(ctx, sdc, rule, inputs.ruleIndex[k] ?? -1, inputs.ruleValues[k] ?? ctx.values, sets)),
     netBenefit: netBenefitRows(ctx, sdc, inputs),
   };
 }

@@ -9,9 +9,8 @@ import { groupBootstrap, pairedDifference, percentileInterval } from '../bootstr
 import { aucStatistic, observedExpectedStatistic, proportionStatistic } from '../bootstrap/count-statistics.js';
 import { auroc } from '../metrics/auroc.js';
 import { atThreshold } from '../metrics/threshold.js';
-import type { Ci, EstimateCell, GroupRow, GroupScoreCell, SkinToneBand, SubgroupSection, UndefinedCell } from '../report/types.js';
+import type { Ci, EstimateCell, FlowSection, GroupRow, GroupScoreCell, SkinToneBand, SubgroupSection, UndefinedCell } from '../report/types.js';
 import type { AnalysisSet } from './analysis-set.js';
-import { isSuppressed } from './disclosure.js';
 import { rowAttribute } from './attributes.js';
 import { clusteredCell, contrastCell, holm, undefinedCell } from './cells.js';
 import type { GroupCoding, StudyIntervals } from './intervals.js';
@@ -142,6 +141,7 @@ function subgroupSection(
   set: AnalysisSet,
   contrasts: PendingContrast[],
   shared: StudyIntervals | null,
+  flow: FlowSection,
 ): SubgroupSection {
   const { scores, level, disclosure: sdc } = settings;
   const { column, names, group } = coding;
@@ -180,9 +180,12 @@ function subgroupSection(
         });
   // Each group's estimates per score, computed once (the reference's are reused for every difference).
   const stats = members.map((ks, g) => scores.map((_, s) => groupScore(set, ks, s, cuts[s] ?? null, level, reps, g)));
+  const table = `subgroups: ${column}`;
+  // Positive sets per group add up to the labelled positive sets (with those of no group, not shown, when any).
+  const positiveCells = eventsIn.map((n) => sdc.count(n, { table }));
+  const noGroup = group.filter((g) => g === names.length).length;
+  sdc.relation(flow.labelled.positive, [...positiveCells, ...(noGroup > 0 ? [sdc.count(0, { hidden: true })] : [])]);
   const groups = names.map((name, g): GroupRow => {
-    const gBasis = { patients: patientsIn[g] ?? 0, events: eventsIn[g] ?? 0 };
-    const gEventBasis = { patients: eventPatientsIn[g] ?? 0, events: eventsIn[g] ?? 0 };
     const perScore = scores.map((d, s) => {
       const own = stats[g]?.[s] ?? groupScore(set, [], s, cuts[s] ?? null, level, reps, g);
       const base = stats[ref]?.[s];
@@ -210,41 +213,47 @@ function subgroupSection(
       const scoreable = (members[g] ?? []).filter((k) => Number.isFinite(set.values[s]?.[k] ?? NaN));
       const ownEvents = scoreable.filter((k) => set.labels[k] === 1);
       const basis = { patients: new Set(ownEvents.map((k) => set.patient[k])).size, events: ownEvents.length };
-      return [d.id, sdc.release(cell, basis)] as const;
+      return { id: d.id, cell, basis };
     });
     const events = eventsIn[g] ?? 0;
-    // The widest AUROC difference interval of the group (its precision, whatever its size).
+    // The widest AUROC difference interval of the group (its precision, whatever its size), among cells from enough data.
     let widest = 0;
-    for (const [, cell] of perScore) {
-      if (isSuppressed(cell)) continue;
+    for (const { cell, basis } of perScore) {
+      if (basis.events < sdc.minCount || basis.patients < sdc.minCount) continue;
       const d = cell.differenceFromReference.auroc;
       if (d !== null && d.defined) widest = Math.max(widest, d.ci[1] - d.ci[0]);
     }
     return {
       group: name,
-      patients: sdc.count(patientsIn[g] ?? 0),
-      observationSets: sdc.release(members[g]?.length ?? 0, gBasis),
-      eventPatients: sdc.count(eventPatientsIn[g] ?? 0),
-      positiveSets: sdc.release(events, gEventBasis),
+      patients: sdc.count(patientsIn[g] ?? 0, { table }),
+      // The same cell as the flow's labelled sets of this group.
+      observationSets: flow.labelled.byGroup[column]?.[name] ?? sdc.count(members[g]?.length ?? 0, { table }),
+      eventPatients: sdc.count(eventPatientsIn[g] ?? 0, { table }),
+      positiveSets: positiveCells[g] ?? sdc.count(events, { table }),
       precision:
         events < PRECISE_EVENTS
           ? `fewer than ${PRECISE_EVENTS} positive sets: estimates and differences for this group are imprecise (see their intervals)`
           : widest > PRECISE_WIDTH
             ? `the interval of its AUROC difference from the reference is wider than ${PRECISE_WIDTH}: too imprecise to rule out a clinically relevant difference`
             : null,
-      scores: Object.fromEntries(perScore),
+      scores: Object.fromEntries(perScore.map(({ id, cell, basis }) => [id, sdc.release(cell, basis, { table })])),
     };
   });
   return { by: column, reference, groups };
 }
 
 /** Every grouping column's section. */
-export function subgroups(settings: Settings, set: AnalysisSet, shared: StudyIntervals | null): { sections: SubgroupSection[]; contrasts: number } {
+export function subgroups(
+  settings: Settings,
+  set: AnalysisSet,
+  shared: StudyIntervals | null,
+  flow: FlowSection,
+): { sections: SubgroupSection[]; contrasts: number } {
   const contrasts: PendingContrast[] = [];
   const sections = settings.groupBy.map((column) => {
     settings.progress(`subgroups by ${column}`);
     const coding = shared !== null && shared.grouping?.column === column ? shared.grouping : groupCoding(column, settings, set);
-    return subgroupSection(coding, settings, set, contrasts, shared);
+    return subgroupSection(coding, settings, set, contrasts, shared, flow);
   });
   // Holm over every contrast of the report: groups × scores × (AUROC, sensitivity, O/E).
   const adjusted = holm(contrasts.map((c) => c.p));

@@ -49,7 +49,7 @@ function chosenRows(unit: UnitName, set: AnalysisSet, s: number, encounterOf: re
  * Score `s`'s AUROC on the analysis rows at positions `ks`, from `values` (one per analysis row), with Obuchowski's
  * interval clustered by patient; released under the same rules as every statistic.
  */
-export function unitCell(set: AnalysisSet, ks: readonly number[], values: ArrayLike<number>, sdc: Disclosure, level: number) {
+export function unitCell(set: AnalysisSet, ks: readonly number[], values: ArrayLike<number>, sdc: Disclosure, level: number, table = 'units') {
   const y = ks.map((k) => set.labels[k] ?? 0);
   const a = obuchowskiAuroc(
     ks.map((k) => values[k] ?? Number.NaN),
@@ -59,12 +59,9 @@ export function unitCell(set: AnalysisSet, ks: readonly number[], values: ArrayL
   );
   const events = y.reduce((t, v) => t + v, 0);
   const eventPatients = new Set(ks.filter((k) => set.labels[k] === 1).map((k) => set.patient[k])).size;
-  const cell = {
-    sets: ks.length,
-    positiveSets: events,
-    auroc: a.defined ? estimateCell({ defined: true, estimate: a.estimate, ci: a.ci }) : undefinedCell(a),
-  };
-  return sdc.release(cell, { events, patients: eventPatients });
+  const counts = { sets: sdc.inner(ks.length, { table }), positiveSets: sdc.inner(events, { table }) };
+  const cell = { ...counts, auroc: a.defined ? estimateCell({ defined: true, estimate: a.estimate, ci: a.ci }) : undefinedCell(a) };
+  return sdc.release(cell, { events, patients: eventPatients }, { table, dependsOn: [counts.sets, counts.positiveSets] });
 }
 
 /** Positions of the analysis rows where `values` has a value. */

@@ -93,6 +93,9 @@ export function validate(options: ValidateOptions): ValidationReport {
   const intervals = studyIntervals(settings, set, plans, coding);
   let nextRule = 0;
 
+  // The flow first: its counts are the cells the other tables share (the same number, the same cell).
+  progress('flow');
+  const flowSection = flow(settings, set);
   progress('metrics per score');
   const scoreSections = scores.map((def, s) => {
     const plan = plans[s] ?? { rules: [], ranges: [] };
@@ -117,34 +120,42 @@ export function validate(options: ValidateOptions): ValidationReport {
         basis: view.basis,
       },
       sdc,
-      { plan, ruleIndex, ruleValues, netBenefitThresholds: settings.netBenefitThresholds, view },
+      {
+        plan,
+        ruleIndex,
+        ruleValues,
+        netBenefitThresholds: settings.netBenefitThresholds,
+        view,
+        flow: flowSection.scores[s] ?? { excluded: [], analysed: flowSection.labelled },
+      },
     );
   });
   const pairs = comparisons(scores, set, intervals, sdc, level, set.basis);
-  const groups = subgroups(settings, set, intervals);
+  const groups = subgroups(settings, set, intervals, flowSection);
   const other = units(settings.units, scores, set, sdc, level);
-  const cohort = cohortTable(settings, set);
-  progress('flow and Table 1');
+  progress('Table 1 and outcomes');
+  const outcomes = outcomeRows(settings, set);
+  const cohort = cohortTable(settings, set, flowSection, outcomes.chosenEvents);
   const reported = reportSettings(settings, groups.contrasts);
   const sections = {
-    flow: flow(settings, set),
-    characteristics: characteristics(settings, set),
-    outcomes: outcomeRows(settings, set),
+    flow: flowSection,
+    characteristics: characteristics(settings, set, flowSection),
+    outcomes: outcomes.rows,
     missingData: missingData(settings, set),
     tripod: tripod(settings, set, reported),
   };
-  return {
-    schema: REPORT_SCHEMA,
+  // Every cell is decided here, once, against the whole report: primary and secondary suppression, rounding.
+  const report = sdc.resolve({
+    schema: REPORT_SCHEMA as typeof REPORT_SCHEMA,
     settings: reported,
-    // Last: the tally counts every cell suppressed above.
-    disclosure: sdc.summary(),
     cohort,
     scores: scoreSections,
     comparisons: pairs,
     subgroups: groups.sections,
     units: other,
     ...sections,
-  };
+  });
+  return { ...report, disclosure: sdc.summary() };
 }
 
 export type { ValidateOptions };

@@ -1,7 +1,8 @@
 /**
  * `ewskit validate`: the study on a cohort directory — the report as JSON and Markdown.
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { writeTextAtomic } from '../../io/write-text.js';
 import { renderMarkdown } from '../../../validation/report/markdown.js';
 import { validate } from '../../../validation/study/validate.js';
 import { readCohort } from '../../io/cohort-files.js';
@@ -32,6 +33,7 @@ export async function validateCommand(args: readonly string[], io: CliIO): Promi
       'censored',
       'extract-end',
       'exclude-before-event',
+      'disclosure',
     ],
     repeated,
   );
@@ -54,7 +56,10 @@ export async function validateCommand(args: readonly string[], io: CliIO): Promi
   const seed = intFlag(flags, 'seed', 1, 0);
   const horizon = Number(flags.get('horizon') ?? 24);
   if (!(horizon > 0)) throw new UsageError(`--horizon expects a positive number of hours; received "${flags.get('horizon')}"`);
-  const minCount = intFlag(flags, 'min-count', 10, 0);
+  const minCount = intFlag(flags, 'min-count', 10, 1);
+  const policy = flags.get('disclosure') ?? 'ewskit';
+  if (policy !== 'ewskit' && policy !== 'opensafely' && policy !== 'midpoint6' && policy !== 'none')
+    throw new UsageError(`--disclosure expects ewskit, opensafely, midpoint6 or none; received "${policy}"`);
   const units = (repeated.get('unit') ?? []).map((u) => {
     if (u !== 'first' && u !== 'highest-24h' && u !== 'common') throw new UsageError(`--unit expects first, highest-24h or common; received "${u}"`);
     return u;
@@ -91,7 +96,7 @@ export async function validateCommand(args: readonly string[], io: CliIO): Promi
     },
     missing,
     bootstrap: B === 0 ? false : { B, seed },
-    disclosure: { minCount },
+    disclosure: { policy, minCount },
     units,
     cluster,
     recalibration,
@@ -100,12 +105,16 @@ export async function validateCommand(args: readonly string[], io: CliIO): Promi
   });
   const markdown = renderMarkdown(report);
   const out = flags.get('out');
-  if (out !== undefined) writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
+  if (out !== undefined) writeTextAtomic(out, `${JSON.stringify(report, null, 2)}\n`);
   const md = flags.get('md');
-  if (md !== undefined) writeFileSync(md, markdown);
+  if (md !== undefined) writeTextAtomic(md, markdown);
+  // The output-checking summary, beside the report: what a TRE's output checker reads first.
+  const beside = out ?? md;
+  const checks = beside === undefined ? undefined : `${beside.replace(/\.(json|md)$/i, '')}.checks.json`;
+  if (checks !== undefined) writeTextAtomic(checks, `${JSON.stringify({ schema: 'ewskit.checks/1', report: beside, ...report.disclosure }, null, 2)}\n`);
   io.stdout(`${markdown}\n`);
   io.stderr(
-    `ewskit validate: ${((performance.now() - started) / 1000).toFixed(1)} s${out === undefined ? '' : `; wrote ${out}`}${md === undefined ? '' : ` and ${md}`}.\n`,
+    `ewskit validate: ${((performance.now() - started) / 1000).toFixed(1)} s; wrote ${[out, md, checks].filter((f) => f !== undefined).join(', ') || 'nothing (no --out or --md)'}.${report.disclosure.releasable ? '' : ' NOT FOR RELEASE: disclosure control off (--disclosure none).'}\n`,
   );
   return 0;
 }

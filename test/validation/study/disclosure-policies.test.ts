@@ -1,0 +1,166 @@
+/**
+ * The named disclosure policies, each shown by its rules on a whole report: every count released under it obeys
+ * them. Counts are found by their documented places in the report (docs/report.md), not by asking the ledger.
+ */
+import { describe, expect, it } from 'vitest';
+import { news2 } from '../../../scores/catalogue/news2.js';
+import { generateCohort } from '../../../validation/cohort/generate.js';
+import { renderMarkdown } from '../../../validation/report/markdown.js';
+import type { ValidationReport } from '../../../validation/report/types.js';
+import { Disclosure, isSuppressed } from '../../../validation/study/disclosure.js';
+import { validate } from '../../../validation/study/validate.js';
+
+/** Every count of the report, with its place: the documented count fields, group counts and column totals. */
+function counts(report: ValidationReport): { place: string; value: unknown }[] {
+  const out: { place: string; value: unknown }[] = [];
+  const COUNT_KEYS = new Set([
+    'sets',
+    'positive',
+    'negative',
+    'patients',
+    'encounters',
+    'observationSets',
+    'analysedSets',
+    'events',
+    'positiveSets',
+    'eventPatients',
+    'tp',
+    'fp',
+    'tn',
+    'fn',
+    'censored',
+    'excludedAfterEvent',
+    'excludedBeforeEvent',
+    'excludedIncomplete',
+    'unmatchedEvents',
+    'incomplete',
+    'analysed',
+    'n',
+  ]);
+  const walk = (v: unknown, place: string, countsHere: boolean): void => {
+    if (isSuppressed(v)) return;
+    if (typeof v === 'number') {
+      if (countsHere) out.push({ place, value: v });
+      return;
+    }
+    if (Array.isArray(v)) return v.forEach((x, i) => walk(x, `${place}[${i}]`, countsHere));
+    if (typeof v !== 'object' || v === null) return;
+    for (const [k, x] of Object.entries(v)) {
+      // Group counts and column totals are counts wherever they sit; settings, provenance and the summary are not.
+      if (['settings', 'disclosure', 'tripod', 'missingness'].includes(k)) continue;
+      walk(
+        x,
+        `${place}.${k}`,
+        COUNT_KEYS.has(k) ||
+          k === 'byGroup' ||
+          k === 'totals' ||
+          (countsHere && place.endsWith('byGroup')) ||
+          place.includes('.byGroup.') ||
+          place.includes('.totals'),
+      );
+    }
+  };
+  walk(report, '$', false);
+  return out.filter(({ place }) => !/\.(ci|naiveCi|estimate|share|missing|median|q1|q3)(\[|$)/.test(place));
+}
+
+const cohort = generateCohort({ encounters: 400, seed: 17 });
+const run = (policy: 'ewskit' | 'opensafely' | 'midpoint6' | 'none') =>
+  validate({ cohort, scores: [news2], bootstrap: false, groupBy: ['ethnicity'], disclosure: { policy } });
+
+describe('disclosure policies: each shown by its rules', () => {
+  it('finds the counts (so the rules below are tested on something)', () => {
+    expect(counts(run('none')).length).toBeGreaterThan(200);
+  });
+
+  it('ewskit: no released count from 1 to 9; some suppressed secondarily', () => {
+    const report = run('ewskit');
+    for (const { place, value } of counts(report)) expect(value === 0 || (value as number) >= 10, `${place} = ${String(value)}`).toBe(true);
+    expect(report.disclosure.policy).toBe('ewskit');
+    expect(report.disclosure.tables.reduce((t, x) => t + x.suppressedSecondary, 0)).toBeGreaterThan(0);
+  });
+
+  it('opensafely: no released count of 7 or fewer, every released count a multiple of 5', () => {
+    const report = run('opensafely');
+    const found = counts(report);
+    expect(found.length).toBeGreaterThan(50);
+    for (const { place, value } of found) {
+      expect((value as number) > 7, `${place} = ${String(value)}`).toBe(true);
+      expect((value as number) % 5, `${place} = ${String(value)}`).toBe(0);
+    }
+    expect(report.disclosure.tables.reduce((t, x) => t + x.rounded, 0)).toBeGreaterThan(0);
+  });
+
+  it('midpoint6: every count is 0 or the midpoint of its band of 6 (3, 9, 15, …), and nothing is suppressed for its size', () => {
+    const report = run('midpoint6');
+    const open = counts(run('none'));
+    const found = counts(report);
+    for (const { place, value } of found) expect(value === 0 || ((value as number) - 3) % 6 === 0, `${place} = ${String(value)}`).toBe(true);
+    // 1–6 → 3, 7–12 → 9: the rounding of each open count, by hand.
+    const byPlace = new Map(found.map(({ place, value }) => [place, value]));
+    for (const { place, value } of open.slice(0, 100)) {
+      const v = value as number;
+      if (byPlace.has(place)) expect(byPlace.get(place)).toBe(v === 0 ? 0 : Math.ceil(v / 6) * 6 - 3);
+    }
+  });
+
+  it('none: everything released, and every output says it is not for release', () => {
+    const report = run('none');
+    expect(report.disclosure.releasable).toBe(false);
+    expect(report.disclosure.suppressedCells).toEqual({});
+    const md = renderMarkdown(report);
+    expect(md.split('\n')[2]).toMatch(/NOT FOR RELEASE/);
+    expect(md.trimEnd().split('\n').at(-1)).toMatch(/NOT FOR RELEASE/);
+    expect(run('ewskit').disclosure.releasable).toBe(true);
+    expect(renderMarkdown(run('ewskit'))).not.toMatch(/NOT FOR RELEASE/);
+  });
+
+  it('the output-checking summary lists every table with what was suppressed and why', () => {
+    const report = run('ewskit');
+    const tables = report.disclosure.tables.map((t) => t.table);
+    for (const t of ['flow', 'characteristics', 'cohort', 'thresholds: NEWS2', 'subgroups: ethnicity', 'outcomes']) expect(tables).toContain(t);
+    expect(renderMarkdown(report)).toContain('## Output checking');
+    expect(report.disclosure.relations).toBeGreaterThan(50);
+  });
+
+  it('rejects an unknown policy, naming it', () => {
+    expect(() => validate({ cohort, scores: [news2], disclosure: { policy: 'strict' as never } })).toThrow(
+      /validate: option "disclosure.policy" expected 'ewskit', 'opensafely', 'midpoint6' or 'none'; received strict/,
+    );
+  });
+});
+
+describe('Disclosure: the ledger on a table by hand', () => {
+  it('a 2×2 table with one small cell: its row and column partners are suppressed, and a total is never the only unknown', () => {
+    const sdc = new Disclosure();
+    // Cells a=4, b=40, c=50, d=60; rows a+b=44, c+d=110; columns a+c=54, b+d=100; total 154.
+    const [a, b, c, d] = [4, 40, 50, 60].map((n) => sdc.count(n));
+    const [r1, r2, c1, c2, t] = [44, 110, 54, 100, 154].map((n) => sdc.count(n));
+    sdc.relation(r1, [a, b]);
+    sdc.relation(r2, [c, d]);
+    sdc.relation(c1, [a, c]);
+    sdc.relation(c2, [b, d]);
+    sdc.relation(t, [r1, r2]);
+    sdc.relation(t, [c1, c2]);
+    const out = sdc.resolve({ a, b, c, d, r1, r2, c1, c2, t });
+    expect(isSuppressed(out.a)).toBe(true);
+    // a is protected: with a suppressed, at least one more cell in its row and in its column.
+    const suppressed = Object.entries(out)
+      .filter(([, v]) => isSuppressed(v))
+      .map(([k]) => k);
+    expect(suppressed.some((k) => ['b', 'r1'].includes(k))).toBe(true);
+    expect(suppressed.some((k) => ['c', 'c1'].includes(k))).toBe(true);
+    // The cheapest protection: the 2×2 rectangle a, b, c, d — not the margins.
+    expect(suppressed.sort()).toEqual(['a', 'b', 'c', 'd']);
+  });
+
+  it('a statistic derived from a suppressed count is suppressed with it', () => {
+    const sdc = new Disclosure();
+    const events = sdc.count(5);
+    const sets = sdc.count(200);
+    const rate = sdc.release(0.025, { events: 50, patients: 50 }, { dependsOn: [events, sets] });
+    const out = sdc.resolve({ events, sets, rate });
+    expect(out.rate).toEqual({ suppressed: true, rule: 'derived from a suppressed count' });
+    expect(out.sets).toBe(200);
+  });
+});
