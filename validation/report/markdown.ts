@@ -351,8 +351,8 @@ export function renderMarkdown(report: ValidationReport): string {
             return [
               cell(v, (x) => est(x.auroc)),
               cell(v, (x) => contrast(x.differenceFromReference.auroc)),
-              cell(v, (x) => est(x.sensitivity.value)),
-              cell(v, (x) => contrast(x.differenceFromReference.sensitivity)),
+              cell(v, (x) => cell(x.sensitivity.value, (y) => est(y))),
+              cell(v, (x) => cell(x.differenceFromReference.sensitivity, (y) => contrast(y))),
               cell(v, (x) => est(x.observedExpected)),
               cell(v, (x) => contrast(x.differenceFromReference.observedExpected)),
             ];

@@ -280,8 +280,8 @@ export interface ComparisonSection {
 export interface GroupScoreCell {
   /** AUROC in the group, with its clustered interval. */
   readonly auroc: EstimateCell | UndefinedCell;
-  /** At the score's first clinical cut-off. */
-  readonly sensitivity: { readonly cut: number | null; readonly value: EstimateCell | UndefinedCell };
+  /** At the score's first clinical cut-off; suppressed when its true or false negatives do not pass the policy. */
+  readonly sensitivity: { readonly cut: number | null; readonly value: Cell<EstimateCell | UndefinedCell> };
   /** Observed / expected events in the group: against the model's probabilities, or — for a points score — against
    *  the observed risk at the same scores in everyone (the same score, a different risk is miscalibration). */
   readonly observedExpected: EstimateCell | UndefinedCell;
@@ -289,7 +289,7 @@ export interface GroupScoreCell {
    *  reference itself or without a bootstrap. */
   readonly differenceFromReference: {
     readonly auroc: ContrastCell | UndefinedCell | null;
-    readonly sensitivity: ContrastCell | UndefinedCell | null;
+    readonly sensitivity: Cell<ContrastCell | UndefinedCell> | null;
     readonly observedExpected: ContrastCell | UndefinedCell | null;
   };
 }

@@ -56,6 +56,7 @@ export function comparisons(
               }
             : undefinedCell(c),
           basis,
+          { table: 'comparisons' },
         ),
       });
     });

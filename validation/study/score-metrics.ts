@@ -209,7 +209,8 @@ void everyKey;
 
 /** The headline cells of one score, each released on its own basis. Runs the registry in order. */
 export function headlines(ctx: ScoreContext, sdc: Disclosure): Pick<ScoreSection, HeadlineKey> {
-  const release = <K extends HeadlineKey>(m: HeadlineMetric<K>): ScoreSection[K] => sdc.release(m.compute(ctx, sdc), m.basis(ctx));
+  const release = <K extends HeadlineKey>(m: HeadlineMetric<K>): ScoreSection[K] =>
+    sdc.release(m.compute(ctx, sdc), m.basis(ctx), { table: `scores: ${ctx.def.name}` });
   const out: Partial<Record<HeadlineKey, unknown>> = {};
   for (const m of HEADLINE_METRICS) out[m.key] = release<typeof m.key>(m as HeadlineMetric<typeof m.key>);
   return out as Pick<ScoreSection, HeadlineKey>;

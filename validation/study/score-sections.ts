@@ -121,9 +121,10 @@ function observedRisk(ctx: ScoreContext, sdc: Disclosure, ranges: ScoreIntervals
 }
 
 /** Net benefit of each rule of the score (and, for a model, of alerting at its own probability ≥ pₜ). */
-function netBenefitRows(ctx: ScoreContext, sdc: Disclosure, inputs: SectionInputs): NetBenefitRow[] {
+function netBenefitRows(ctx: ScoreContext, sdc: Disclosure, inputs: SectionInputs, thresholds: readonly ThresholdRow[], sets: SetCells): NetBenefitRow[] {
   const rows: NetBenefitRow[] = [];
-  const add = (rule: string, cut: number, column: number, values: Float64Array, pt: number, stat: string) => {
+  // Net benefit gives away TP − w·FP over n, and "treat all" the prevalence: released only with the counts they come from.
+  const add = (rule: string, cut: number, column: number, values: Float64Array, pt: number, stat: string, counts: readonly unknown[]) => {
     // A rule as a 0/1 "probability": alerting at ≥ pₜ is alerting at value ≥ cut, so the metric applies as it is.
     const nb = netBenefit(
       values.map((v) => (v >= cut ? 1 : 0)),
@@ -133,13 +134,23 @@ function netBenefitRows(ctx: ScoreContext, sdc: Disclosure, inputs: SectionInput
     if (!nb.defined) return;
     const ci = ctx.intervals?.interval(stat, column).ci ?? null;
     const cell = { netBenefit: { defined: true as const, estimate: nb.estimate, ci }, treatAll: nb.treatAll, treatNone: 0 };
-    rows.push({ rule, cut, threshold: pt, cell: sdc.release(cell, ctx.basis, { table: `net benefit: ${ctx.def.name}` }) });
+    const dependsOn = [sets.analysed, sets.positive, ...counts];
+    rows.push({ rule, cut, threshold: pt, cell: sdc.release(cell, ctx.basis, { table: `net benefit: ${ctx.def.name}`, dependsOn }) });
   };
   inputs.netBenefitThresholds.forEach((pt, i) => {
-    if (kindOf(ctx.def).probabilistic) add('model probability ≥ pₜ', pt, ctx.index, ctx.values, pt, statName.decisionCurve(i));
-    inputs.plan.rules.forEach((rule, k) =>
-      add(rule.label, rule.cut, rule.column, inputs.ruleValues[k] ?? ctx.values, pt, statName.netBenefit(inputs.ruleIndex[k] ?? -1, i)),
-    );
+    if (kindOf(ctx.def).probabilistic) add('model probability ≥ pₜ', pt, ctx.index, ctx.values, pt, statName.decisionCurve(i), []);
+    inputs.plan.rules.forEach((rule, k) => {
+      const c = thresholds[k]?.counts;
+      add(
+        rule.label,
+        rule.cut,
+        rule.column,
+        inputs.ruleValues[k] ?? ctx.values,
+        pt,
+        statName.netBenefit(inputs.ruleIndex[k] ?? -1, i),
+        c === undefined ? [] : [c.tp, c.fp],
+      );
+    });
   });
   return rows;
 }
@@ -165,12 +176,13 @@ export function scoreSection(ctx: ScoreContext, sdc: Disclosure, inputs: Section
     incomplete,
     flow.excluded.map((x) => x.sets),
   );
+  const thresholds = inputs.plan.rules.map((rule, k) => thresholdRow(ctx, sdc, rule, inputs.ruleIndex[k] ?? -1, inputs.ruleValues[k] ?? ctx.values, sets));
   return {
     ...identity,
     ...headlines(ctx, sdc),
     observedRisk: kind.probabilistic ? null : observedRisk(ctx, sdc, inputs.plan.ranges, sets),
     sets: { analysed: sets.analysed, positive: sets.positive, incomplete },
-    thresholds: inputs.plan.rules.map((rule, k) => thresholdRow(ctx, sdc, rule, inputs.ruleIndex[k] ?? -1, inputs.ruleValues[k] ?? ctx.values, sets)),
-    netBenefit: netBenefitRows(ctx, sdc, inputs),
+    thresholds,
+    netBenefit: netBenefitRows(ctx, sdc, inputs, thresholds, sets),
   };
 }

@@ -101,6 +101,8 @@ function groupScore(set: AnalysisSet, rows: readonly number[], s: number, cut: n
             ? { defined: true as const, estimate: t.sensitivity.estimate, ci: interval('sensitivity') }
             : undefinedCell(t.sensitivity),
     observedExpected: clusteredCell(reps.estimate('oe', g, s), interval('oe'), 'no expected events in the group'),
+    /** The sensitivity's numerator and its complement (true and false negatives' counts), for disclosure. */
+    sensitivityCounts: t !== null && t.defined ? [t.tp, t.fn] : [],
   };
 }
 
@@ -199,13 +201,24 @@ function subgroupSection(
         }
         return cell;
       };
+      // A sensitivity gives its true positives away (× the group's positive sets): released only when they and the
+      // false negatives pass the policy; its difference from the reference with it.
+      const sensitivity = sdc.release(own.sensitivity, { counts: own.sensitivityCounts }, { table });
+      const sensitivityDifference = difference('sensitivity', own.sensitivity, base?.sensitivity);
       const cell: GroupScoreCell = {
         auroc: own.auroc,
-        sensitivity: { cut: cuts[s] ?? null, value: own.sensitivity },
+        sensitivity: { cut: cuts[s] ?? null, value: sensitivity },
         observedExpected: own.observedExpected,
         differenceFromReference: {
           auroc: difference('auroc', own.auroc, base?.auroc),
-          sensitivity: difference('sensitivity', own.sensitivity, base?.sensitivity),
+          sensitivity:
+            sensitivityDifference === null
+              ? null
+              : sdc.release(
+                  sensitivityDifference,
+                  { counts: [...own.sensitivityCounts, ...(base?.sensitivityCounts ?? [])] },
+                  { table, dependsOn: [sensitivity] },
+                ),
           observedExpected: difference('oe', own.observedExpected, base?.observedExpected),
         },
       };
