@@ -27,6 +27,6 @@ console.log(`Markdown report: ${renderMarkdown(report).split('\n').length} lines
 
 // Output:
 // Validation cohort: synthetic india-apollo cohort, seed 21, generator 1.1.0
-// AUROC: NEWS2 0.864, Apollo-style 0.893
-// NEWS2 − Apollo-style: -0.031 (clustered 95% CI -0.060 to -0.001)
-// Markdown report: 232 lines
+// AUROC: NEWS2 0.864, Apollo-style 0.895
+// NEWS2 − Apollo-style: -0.033 (clustered 95% CI -0.061 to -0.007)
+// Markdown report: 233 lines

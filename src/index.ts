@@ -12,6 +12,8 @@ export { qsofa } from '../scores/catalogue/qsofa.js';
 export { cart } from '../scores/catalogue/cart.js';
 export { listScores, getScore, apolloStyle } from '../scores/catalogue/catalogue.js';
 export { loadScore } from '../scores/definition/load-score.js';
+export { monotonicityProblems, SAFE_DIRECTIONS } from '../scores/definition/monotonicity.js';
+export type { SafeDirection } from '../scores/definition/monotonicity.js';
 export { DefinitionError } from '../scores/definition/errors.js';
 export { FIELDS, CONSCIOUSNESS_CODES, parseConsciousness } from '../scores/definition/schema.js';
 export { roundToPrecision } from '../scores/definition/precision.js';

@@ -35,6 +35,7 @@ export function validateModelShape(c: ShapeChecker, d: Record<string, Json>): vo
     'illustrative',
     'derivation',
     'notes',
+    'allowNonMonotone',
     '$schema',
     'description',
   ]);

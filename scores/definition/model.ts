@@ -68,4 +68,9 @@ export interface ModelScore {
   /** Where the weights came from (derivation cohort, seed, generator version …). */
   readonly derivation?: Readonly<Record<string, unknown>>;
   readonly notes?: readonly string[];
+  /**
+   * The labelled opt-out from the clinical-safety check (`monotonicityProblems`): why this definition's risk may fall
+   * as a vital sign worsens away from normal. Absent (the default), such a definition is refused.
+   */
+  readonly allowNonMonotone?: string;
 }

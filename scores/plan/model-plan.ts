@@ -5,6 +5,7 @@
  */
 import type { PlanInput } from './compile.js';
 import { MAX_INPUTS, quantizedRange } from './compile.js';
+import { monotonicityProblems } from '../definition/monotonicity.js';
 import { DefinitionError } from '../definition/errors.js';
 import { SCORE_ID_PATTERN } from '../definition/definition.js';
 import { cachedBy } from './memo.js';
@@ -153,6 +154,11 @@ export function planModel(def: ModelScore): ModelPlan {
     }
     if (z.findIndex((o) => o.label === zone.label) !== i) problems.push(`zones[${i}].label: "${zone.label}" is used twice`);
   });
+  // Clinical safety: risk must not fall as a vital sign worsens, unless the definition opts out by name, with a reason.
+  const optOut = def.allowNonMonotone;
+  if (optOut !== undefined && !(typeof optOut === 'string' && optOut.trim() !== ''))
+    problems.push('allowNonMonotone: expected the reason the definition may let risk fall as a vital worsens (a non-empty string)');
+  if (optOut === undefined) problems.push(...monotonicityProblems(def));
   if (problems.length > 0) throw new DefinitionError('planModel', problems);
   return { kind: 'model', definition: def, inputs, terms, cuts: Float64Array.from(z.slice(1).map((zone) => zone.min)) };
 }

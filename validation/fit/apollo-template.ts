@@ -9,16 +9,18 @@ import type { ModelTemplate } from './fit-model.js';
 export const APOLLO_TEMPLATE: ModelTemplate = {
   id: 'apollo_style',
   name: 'Apollo-style severity score (illustrative)',
-  version: '0.1.0',
+  version: '0.2.0',
   source:
     'Illustrative: terms after Apollo Hospitals’ published EPR-based risk models (vital signs, laboratory values, comorbidities) and colour zones; weights fitted by ewskit on a synthetic india-apollo cohort. Not the Apollo Hospitals score, which is not public.',
   outcome: 'death, unplanned ICU admission or cardiac arrest',
   terms: [
-    { field: 'respiratoryRate', type: 'linear', knots: [8, 14, 20, 30, 50], missing: { impute: 16 } },
-    { field: 'spo2', type: 'linear', knots: [70, 88, 94, 100], missing: { impute: 97 } },
-    { field: 'heartRate', type: 'linear', knots: [40, 70, 100, 130, 180], missing: { impute: 80 } },
-    { field: 'systolicBP', type: 'linear', knots: [60, 100, 130, 200], missing: { impute: 125 } },
-    { field: 'temperature', type: 'linear', knots: [34, 36.5, 38, 41], missing: { impute: 36.9 } },
+    // Knots at the edges of the NEWS2 0-point ranges, so a piece is either inside the normal range (free) or outside
+    // it (constrained: risk never falls as the vital worsens; scores/definition/monotonicity.ts).
+    { field: 'respiratoryRate', type: 'linear', knots: [8, 12, 20, 30, 50], missing: { impute: 16 } },
+    { field: 'spo2', type: 'linear', knots: [70, 88, 92, 96, 100], missing: { impute: 97 } },
+    { field: 'heartRate', type: 'linear', knots: [40, 51, 90, 130, 180], missing: { impute: 80 } },
+    { field: 'systolicBP', type: 'linear', knots: [60, 90, 111, 220], missing: { impute: 125 } },
+    { field: 'temperature', type: 'linear', knots: [34, 36.1, 38, 41], missing: { impute: 36.9 } },
     { field: 'consciousness', type: 'categories', missing: { impute: 'A' } },
     { field: 'onOxygen', type: 'categories', missing: { impute: 'air' } },
     { field: 'age', type: 'linear', knots: [18, 45, 65, 100], missing: 'null' },
@@ -27,6 +29,7 @@ export const APOLLO_TEMPLATE: ModelTemplate = {
     { field: 'creatinine', type: 'linear', knots: [40, 100, 200, 800], missing: { impute: 80 } },
     { field: 'whiteCellCount', type: 'linear', knots: [1, 4, 11, 30], missing: { impute: 7 } },
   ],
+  // Cut-offs here are placeholders: the fit matches orange and red to NEWS2 ≥ 5 and ≥ 7's alert rates (fitSeverityModel, option zones).
   zones: [
     { label: 'green', colour: '#2e7d32', min: 0, max: 0.01, action: 'Stabilisation: routine monitoring' },
     { label: 'orange', colour: '#ef6c00', min: 0.01, max: 0.05, action: 'Enhanced care: increase monitoring and review' },

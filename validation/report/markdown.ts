@@ -247,6 +247,7 @@ export function renderMarkdown(report: ValidationReport): string {
     ),
     '',
   );
+  for (const s of report.scores) for (const c of s.caveats) out.push(`**${s.name}:** ${c}`, '');
   out.push('## Clinical thresholds', '');
   out.push(
     table(

@@ -246,6 +246,8 @@ export interface ScoreSection {
   readonly kind: 'banded' | 'model';
   readonly illustrative?: true;
   readonly derivation?: Derivation;
+  /** What a reader must know before comparing this score (e.g. it was fitted on synthetic data from the same generator). */
+  readonly caveats: readonly string[];
   /** The score's own analysable sets: labelled sets where it has a value; positive ones; those it cannot score. */
   readonly sets: { readonly analysed: Cell<number>; readonly positive: Cell<number>; readonly incomplete: Cell<number> };
   readonly auroc: Cell<AurocCell | UndefinedCell>;

@@ -155,6 +155,21 @@ function netBenefitRows(ctx: ScoreContext, sdc: Disclosure, inputs: SectionInput
   return rows;
 }
 
+/** What a reader must know about a fitted score before comparing it. */
+function caveatsOf(derivation: Readonly<Record<string, unknown>> | null): string[] {
+  if (derivation === null || derivation.cohort !== 'synthetic') return [];
+  const from = [
+    derivation.profile,
+    derivation.seed === undefined ? null : `seed ${String(derivation.seed)}`,
+    derivation.generatorVersion === undefined ? null : `generator ${String(derivation.generatorVersion)}`,
+  ]
+    .filter((x) => x !== null && x !== undefined)
+    .join(', ');
+  return [
+    `Fitted on synthetic data (${from}). On a cohort from the same generator it is tested on the process it was fitted to, and that process's risk depends on age, comorbidity and laboratory values a vital-signs score does not see: an advantage here shows what the generator built in, not how the score would do on patients. Compare alerting rules at matched alert rates, not AUROC alone.`,
+  ];
+}
+
 /**
  * The section of one score. Runs in O(n log n) for the metrics plus the calibration smooth.
  */
@@ -168,6 +183,7 @@ export function scoreSection(ctx: ScoreContext, sdc: Disclosure, inputs: Section
     kind: def.kind,
     ...(provenance.illustrative ? { illustrative: true as const } : {}),
     ...(provenance.derivation !== null ? { derivation: provenance.derivation as Derivation } : {}),
+    caveats: caveatsOf(provenance.derivation),
   };
   const flow = inputs.flow;
   const sets: SetCells = { analysed: flow.analysed.sets, positive: flow.analysed.positive ?? sdc.count(inputs.view.positives) };

@@ -1,7 +1,7 @@
 /**
  * `ewskit fit`: fit the Apollo-style template on a synthetic derivation cohort and write the definition.
  */
-import { writeFileSync } from 'node:fs';
+import { writeTextAtomic } from '../../io/write-text.js';
 import { generateCohort } from '../../../validation/cohort/generate.js';
 import { APOLLO_TEMPLATE } from '../../../validation/fit/apollo-template.js';
 import { fitSeverityModel } from '../../../validation/fit/fit-model.js';
@@ -30,7 +30,7 @@ export function fit(args: readonly string[], io: CliIO): number {
       command: `ewskit fit --profile ${profile} --encounters ${encounters} --seed ${seed}`,
     },
   });
-  writeFileSync(out, `${JSON.stringify(model, null, 2)}\n`);
+  writeTextAtomic(out, `${JSON.stringify(model, null, 2)}\n`);
   io.stdout(`Fitted ${model.name} on a ${profile} derivation cohort (${encounters.toLocaleString('en-GB')} encounters, seed ${seed}); wrote ${out}.\n`);
   return 0;
 }
