@@ -26,7 +26,7 @@ console.log(`NEWS2 − Apollo-style: ${difference}`);
 console.log(`Markdown report: ${renderMarkdown(report).split('\n').length} lines`);
 
 // Output:
-// Validation cohort: synthetic india-apollo cohort, seed 21, generator 1.1.0
-// AUROC: NEWS2 0.864, Apollo-style 0.895
-// NEWS2 − Apollo-style: -0.033 (clustered 95% CI -0.061 to -0.007)
-// Markdown report: 233 lines
+// Validation cohort: synthetic india-apollo cohort, seed 21, generator 2.0.0
+// AUROC: NEWS2 0.877, Apollo-style 0.908
+// NEWS2 − Apollo-style: -0.032 (clustered 95% CI -0.054 to -0.010)
+// Markdown report: 239 lines

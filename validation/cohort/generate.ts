@@ -43,12 +43,14 @@ import { bitmapBytes } from '../../scores/kernel/output-columns.js';
 import type { Random } from '../stats/random.js';
 import { createRandom } from '../stats/random.js';
 import type { OximeterBias } from './oximeter.js';
-import { biasAt, resolveBias } from './oximeter.js';
+import { biasAt, deviceSd, PATIENT_SD, resolveBias } from './oximeter.js';
+import { news2 } from '../../scores/catalogue/news2.js';
+import { scoreObservation } from '../../scores/evaluate/score-observation.js';
 import type { CohortProfile, Ethnicity } from './profiles.js';
 import { resolveProfile, tonesOf } from './profiles.js';
 
 /** Bumped whenever the model changes what a seed produces. */
-export const GENERATOR_VERSION = '1.1.0';
+export const GENERATOR_VERSION = '2.0.0';
 
 export interface CohortOptions {
   /** `'uk-leicester'`, `'india-apollo'`, or a profile object (`extends` + overrides). */
@@ -89,6 +91,16 @@ export interface CohortManifest {
 const HOUR = 3_600_000;
 /** Log-hazard per hour: baseline, per unit of latent severity, per year of age above 60, per comorbidity. */
 const HAZARD = { base: -10.6, severity: 1.05, age: 0.03, comorbidity: 0.12 };
+/** Acute episodes: log-probability per hour of one starting (and per unit of chronic severity), rise per hour, decay after. */
+const ACUTE = { start: -7.5, perSeverity: 0.8, rise: 0.35, decay: 0.8 };
+/** Missingness multipliers: at night (22:00–06:00), and when the patient is sick (severity > 2.5). */
+const MISSING = { night: 2.5, sick: 0.5 };
+/** Hours to the next set by the measured NEWS2: total 0, and 1–4 (5+ or a red score: hourly). */
+const SCHEDULE = { zero: 7, low: 4.5 };
+/** Rise in true SaO2 (points) on supplemental oxygen. */
+const OXYGEN_GAIN = 5;
+/** Mixed into an encounter's seed for its measurement stream. */
+const OBSERVATION_STREAM = 0x2545f491;
 /** Standard deviation of the unobserved frailty on the log-hazard scale. */
 const HIDDEN_SD = 0.8;
 const GROUPS: Ethnicity[] = ['Asian', 'White', 'Black', 'Mixed', 'Other'];
@@ -137,7 +149,10 @@ class Columns {
 
 /** One encounter, simulated. */
 function simulate(i: number, seed: number, profile: CohortProfile, bias: OximeterBias, start: number, out: Record<CohortTableName, Columns>): void {
+  // Two streams: the patient and their latent course (the same whatever is measured), and the measurements with
+  // what follows from them (oxygen, observation timing), which may differ between counterfactual cohorts.
   const rng = createRandom(streamSeed(seed, i));
+  const obs = createRandom(streamSeed(seed, i) ^ OBSERVATION_STREAM);
   const patientId = `P${String(i + 1).padStart(7, '0')}`;
   const encounterId = `E${String(i + 1).padStart(7, '0')}`;
   const groups = GROUPS.filter((g) => (profile.ethnicity[g] ?? 0) > 0);
@@ -146,10 +161,22 @@ function simulate(i: number, seed: number, profile: CohortProfile, bias: Oximete
     groups,
     groups.map((g) => profile.ethnicity[g] ?? 0),
   );
-  const tone = pick(rng, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], tonesOf(profile, ethnicity));
+  const regionNames = Object.keys(profile.regions ?? {});
+  const region =
+    regionNames.length === 0
+      ? null
+      : pick(
+          rng,
+          regionNames,
+          regionNames.map((r) => profile.regions?.[r]?.share ?? 0),
+        );
+  const regionTones = region === null ? undefined : profile.regions?.[region]?.skinTone;
+  const tone = pick(rng, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], regionTones ?? tonesOf(profile, ethnicity));
   const sex = rng.bernoulli(0.5) ? 'F' : 'M';
   const age = Math.round(clamp(rng.normal(profile.age.mean, profile.age.sd), profile.age.min, profile.age.max));
-  const comorbidities = Math.min(12, poisson(rng, profile.comorbidityMean * Math.exp(0.02 * (age - 60))));
+  // Case mix by group (e.g. diabetes and CKD are more common in South Asian patients in Leicester).
+  const comorbidityMean = profile.comorbidityMean * (profile.comorbidityByEthnicity?.[ethnicity] ?? 1);
+  const comorbidities = Math.min(12, poisson(rng, comorbidityMean * Math.exp(0.02 * (age - 60))));
   const emergency = rng.bernoulli(profile.emergencyShare);
   const infection = rng.bernoulli(profile.infectionShare);
   const hypercapnic = rng.bernoulli(profile.hypercapnicShare);
@@ -173,63 +200,90 @@ function simulate(i: number, seed: number, profile: CohortProfile, bias: Oximete
   // Frailty the vitals do not show (the reason no early-warning score is perfect).
   const hidden = rng.normal(0, HIDDEN_SD);
 
-  out.patients.push({ patient_id: patientId, sex, ethnicity, skin_tone: tone, population: profile.population, site: profile.site });
+  // The oximeter's per-patient offset (drawn whatever the bias setting, so counterfactual cohorts share it).
+  const oximeterOffset = obs.normal(0, PATIENT_SD);
+  out.patients.push({ patient_id: patientId, sex, ethnicity, skin_tone: tone, population: profile.population, site: profile.site, region });
   let noise = 0;
+  let acute = 0;
+  let acuteLeft = 0;
   let nextObs = 0;
   let lastLab = -Infinity;
+  // Supplemental oxygen, prescribed from the last *measured* saturation and titrated to it (it raises the true SaO2).
+  let oxygen = false;
   let eventAt = -1;
   let eventType = '';
   let t = 0;
   for (t = 0; t < plannedHours; t++) {
     noise = 0.9 * noise + rng.normal(0, 0.12);
-    const s = Math.max(0, s0 * Math.exp(-t / 72) + (deteriorates && t > onset ? Math.min(plateau, rate * (t - onset)) : 0) + noise);
+    const chronic = Math.max(0, s0 * Math.exp(-t / 72) + (deteriorates && t > onset ? Math.min(plateau, rate * (t - onset)) : 0) + noise);
+    // Acute decompensation: episodes start more often in sicker patients and rise over a few hours; events follow
+    // them closely, so a set taken long before an event shows less of what precedes it (discrimination falls with
+    // lead time).
+    const episodeDraw = rng.next();
+    const episodeSize = rng.next();
+    if (acuteLeft === 0 && episodeDraw < Math.exp(ACUTE.start + ACUTE.perSeverity * chronic)) acuteLeft = 4 + Math.floor(episodeSize * 5);
+    if (acuteLeft > 0) {
+      acute += ACUTE.rise;
+      acuteLeft--;
+    } else acute *= ACUTE.decay;
+    const s = chronic + acute;
     // Hazard per hour.
     const hazard = Math.exp(HAZARD.base + HAZARD.severity * s + HAZARD.age * (age - 60) + HAZARD.comorbidity * comorbidities + hidden);
     const eventDraw = rng.next();
     const typeDraw = rng.next();
     if (t >= nextObs) {
-      // One observation set: every draw is made whatever is recorded, so the streams stay aligned.
-      const sao2 = clamp(sat0 - 1.8 * s + rng.normal(0, 0.8), 60, 100);
-      const deviceNoise = rng.normal(0, 1);
-      const spo2 = clamp(Math.round(sao2 + biasAt(bias, tone, sao2) + deviceNoise), 50, 100);
-      const rr = Math.round(Math.max(4, rr0 + 1.0 * s + rng.normal(0, 1.6)));
-      const hr = Math.round(Math.max(30, hr0 + 4.5 * s + rng.normal(0, 6)));
-      const sbp = Math.round(Math.max(50, sbp0 - (infection ? 5 : 2.5) * s + rng.normal(0, 9)));
-      const dbp = Math.round(Math.max(25, 0.62 * sbp + rng.normal(0, 5)));
-      const temp = round1(temp0 + (infection ? 0.3 : 0.06) * s + rng.normal(0, 0.25));
-      const onOxygen = sao2 < (hypercapnic ? 86 : 91) ? rng.next() < 0.9 : rng.next() < 0.04;
-      const cu = rng.next();
+      // One observation set, from the measurement stream: every draw is made whatever is recorded.
+      const sao2 = clamp(sat0 - 1.8 * s + (oxygen ? OXYGEN_GAIN : 0) + obs.normal(0, 0.8), 60, 100);
+      const deviceNoise = obs.normal(0, deviceSd(sao2));
+      const spo2 = clamp(Math.round(sao2 + biasAt(bias, tone, sao2) + oximeterOffset + deviceNoise), 50, 100);
+      const rr = Math.round(Math.max(4, rr0 + 1.0 * s + obs.normal(0, 1.6)));
+      const hr = Math.round(Math.max(30, hr0 + 4.5 * s + obs.normal(0, 6)));
+      const sbp = Math.round(Math.max(50, sbp0 - (infection ? 5 : 2.5) * s + obs.normal(0, 9)));
+      const dbp = Math.round(Math.max(25, 0.62 * sbp + obs.normal(0, 5)));
+      const temp = round1(temp0 + (infection ? 0.3 : 0.06) * s + obs.normal(0, 0.25));
+      // Oxygen is prescribed from the *measured* saturation (what the ward sees): an over-reading oximeter withholds it.
+      const target = hypercapnic ? 88 : 92;
+      const prescribe = obs.next();
+      const onOxygen = oxygen;
+      // The next set's oxygen follows this reading: started below the target, stopped well above it.
+      oxygen = spo2 < target ? prescribe < 0.9 : oxygen ? spo2 <= target + 4 || prescribe < 0.5 : prescribe < 0.02;
+      const cu = obs.next();
       const altered = s > 3.5 ? Math.min(0.9, 0.18 * (s - 3.5)) : 0;
       const consciousness = cu < altered * 0.45 ? 'C' : cu < altered * 0.75 ? 'V' : cu < altered * 0.92 ? 'P' : cu < altered ? 'U' : 'A';
-      const gcsByLevel: Record<string, number> = { A: 15, C: 14 - (rng.next() < 0.5 ? 1 : 0), V: 11, P: 8, U: 4 };
-      const gcsRecorded = rng.next() < 0.3;
+      const gcsByLevel: Record<string, number> = { A: 15, C: 14 - (obs.next() < 0.5 ? 1 : 0), V: 11, P: 8, U: 4 };
+      const gcsRecorded = obs.next() < 0.3;
       const labDue = t - lastLab >= 24;
-      const lactate = round1(Math.max(0.3, 0.9 + 0.32 * s ** 1.6 + rng.normal(0, 0.2)));
-      const creatinine = Math.round(Math.max(20, cr0 * (1 + 0.18 * s) + rng.normal(0, 6)));
-      const wcc = round1(Math.max(0.5, 7 + (infection ? 2.3 : 0.5) * s + rng.normal(0, 1.3)));
-      const miss = [rng.next(), rng.next(), rng.next(), rng.next(), rng.next()];
+      const lactate = round1(Math.max(0.3, 0.9 + 0.32 * s ** 1.6 + obs.normal(0, 0.2)));
+      const creatinine = Math.round(Math.max(20, cr0 * (1 + 0.18 * s) + obs.normal(0, 6)));
+      const wcc = round1(Math.max(0.5, 7 + (infection ? 2.3 : 0.5) * s + obs.normal(0, 1.3)));
+      const miss = [obs.next(), obs.next(), obs.next(), obs.next(), obs.next()];
       if (labDue) lastLab = t;
-      const at = admittedAt + t * HOUR + Math.floor(rng.next() * 50) * 60_000;
-      out.observations.push({
+      const at = admittedAt + t * HOUR + Math.floor(obs.next() * 50) * 60_000;
+      // Missingness depends on the state: fewer full sets at night (22:00–06:00), more when the patient is sick.
+      const hour = new Date(at).getUTCHours();
+      const missScale = (hour >= 22 || hour < 6 ? MISSING.night : 1) * (s > 2.5 ? MISSING.sick : 1);
+      const gone = (k: number, p: number) => (miss[k] ?? 1) < p * missScale;
+      const row = {
         patient_id: patientId,
         encounter_id: encounterId,
         observed_at: at,
-        respiratory_rate: (miss[0] ?? NaN) < 0.01 ? null : rr,
+        respiratory_rate: gone(0, 0.01) ? null : rr,
         spo2,
         spo2_scale: hypercapnic ? 2 : null,
         on_oxygen: onOxygen,
-        systolic_bp: (miss[1] ?? NaN) < 0.01 ? null : sbp,
-        diastolic_bp: (miss[1] ?? NaN) < 0.01 ? null : dbp,
+        systolic_bp: gone(1, 0.01) ? null : sbp,
+        diastolic_bp: gone(1, 0.01) ? null : dbp,
         heart_rate: hr,
-        consciousness: (miss[2] ?? NaN) < 0.015 ? null : consciousness,
-        temperature: (miss[3] ?? NaN) < 0.04 ? null : temp,
+        consciousness: gone(2, 0.015) ? null : consciousness,
+        temperature: gone(3, 0.04) ? null : temp,
         gcs: gcsRecorded ? gcsByLevel[consciousness] : null,
         age,
         lactate: labDue ? lactate : null,
         creatinine: labDue ? creatinine : null,
         white_cell_count: labDue ? wcc : null,
         comorbidity_count: comorbidities,
-      });
+      };
+      out.observations.push(row);
       out.truth.push({
         encounter_id: encounterId,
         observed_at: at,
@@ -237,8 +291,24 @@ function simulate(i: number, seed: number, profile: CohortProfile, bias: Oximete
         sao2: round1(sao2),
         oximeter_bias: round1(spo2 - sao2),
       });
-      // Informative sampling: the interval follows the true state.
-      const interval = s < 1.5 ? 5.5 : s < 2.5 ? 4 : s < 3.5 ? 2.5 : 1.5;
+      // The next set follows the *measured* NEWS2, as ward escalation protocols do (RCP 2017, Chart 4: 0 → 12 h,
+      // 1–4 → 4–6 h, 5–6 or a red score → hourly, ≥ 7 → continuous), compressed to keep ~4–5 sets a patient-day.
+      const measured = scoreObservation(
+        news2,
+        {
+          respiratoryRate: row.respiratory_rate,
+          spo2: row.spo2,
+          spo2Scale: row.spo2_scale,
+          onOxygen: row.on_oxygen,
+          systolicBP: row.systolic_bp,
+          heartRate: row.heart_rate,
+          consciousness: row.consciousness,
+          temperature: row.temperature,
+        },
+        { missing: 'zero' },
+      );
+      const total = measured.total ?? 0;
+      const interval = total >= 5 || measured.redFlag ? 1 : total >= 1 ? SCHEDULE.low : SCHEDULE.zero;
       nextObs = t + Math.max(1, Math.round(interval * (0.75 + 0.5 * (miss[4] ?? NaN))));
     }
     if (eventDraw < hazard) {
@@ -299,6 +369,7 @@ const SCHEMAS: Record<CohortTableName, [string, () => import('apache-arrow').Dat
     ['skin_tone', () => new Int8()],
     ['population', dict],
     ['site', dict],
+    ['region', dict],
   ],
   encounters: [
     ['encounter_id', () => new Utf8()],
@@ -368,6 +439,8 @@ function dictionaryValues(column: string, profile: CohortProfile): string[] {
       return [profile.site];
     case 'admission_type':
       return ['emergency', 'elective'];
+    case 'region':
+      return Object.keys(profile.regions ?? {});
     case 'consciousness':
       return ['A', 'C', 'V', 'P', 'U'];
     default:

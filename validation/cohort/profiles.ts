@@ -34,6 +34,13 @@ export interface CohortProfile {
   readonly stayDays: number;
   /** Baseline log-odds shift of deterioration (calibrates the event rate). */
   readonly deteriorationShift: number;
+  /** Multiplier of the comorbidity mean per ethnic group (case mix differs by group). */
+  readonly comorbidityByEthnicity?: Readonly<Partial<Record<Ethnicity, number>>>;
+  /**
+   * Regions of origin (or language groups), each with its share of patients and its Monk skin-tone distribution
+   * (which then replaces the ethnic group's); the patients table's `region` column. Absent: no region.
+   */
+  readonly regions?: Readonly<Record<string, { readonly share: number; readonly skinTone: readonly number[] }>>;
 }
 
 const TONES_BY_GROUP: Record<Ethnicity, number[]> = {
@@ -58,6 +65,9 @@ export const PROFILES: Readonly<Record<string, CohortProfile>> = {
     hypercapnicShare: 0.015,
     stayDays: 5,
     deteriorationShift: 0,
+    // Diabetes (about 2–3×) and chronic kidney disease are more common in South Asian than in White patients in the
+    // UK (e.g. Leicester's diabetes prevalence studies; NHS Digital QOF): more comorbidity, modestly.
+    comorbidityByEthnicity: { Asian: 1.3, Black: 1.15 },
   },
   'india-apollo': {
     name: 'india-apollo',
@@ -72,6 +82,15 @@ export const PROFILES: Readonly<Record<string, CohortProfile>> = {
     hypercapnicShare: 0.01,
     stayDays: 4.5,
     deteriorationShift: 0.1,
+    // A tertiary centre draws patients from across India: region of origin as a study would group by it, each with
+    // its own (illustrative) skin-tone spread on the Monk scale — wider than any one group's.
+    regions: {
+      North: { share: 0.3, skinTone: [0, 0.02, 0.1, 0.25, 0.3, 0.2, 0.1, 0.03, 0, 0] },
+      South: { share: 0.35, skinTone: [0, 0, 0, 0.03, 0.12, 0.25, 0.3, 0.2, 0.08, 0.02] },
+      East: { share: 0.15, skinTone: [0, 0, 0.02, 0.1, 0.23, 0.3, 0.2, 0.12, 0.03, 0] },
+      West: { share: 0.15, skinTone: [0, 0.01, 0.05, 0.2, 0.3, 0.25, 0.14, 0.05, 0, 0] },
+      Northeast: { share: 0.05, skinTone: [0.05, 0.2, 0.35, 0.25, 0.1, 0.05, 0, 0, 0, 0] },
+    },
   },
 };
 

@@ -272,7 +272,7 @@ const cohortArb = fc.record({
 
 describe('disclosure control survives an attacker who subtracts', () => {
   it('a hand-made leak is recovered by the attacker (so the attacker can fail)', () => {
-    const cohort = generateCohort({ encounters: 120, seed: 3 });
+    const cohort = generateCohort({ encounters: 1200, seed: 3 });
     const report = validate({ cohort, scores: [news2], bootstrap: false, groupBy: ['ethnicity'] });
     // Suppress the first released 2×2 count by hand, leaving its row's other counts released: recoverable.
     const t = report.scores[0]?.thresholds[0];

@@ -77,9 +77,11 @@ describe('validate({ cohort, scores, groupBy })', () => {
 
   it('reports the other units of analysis side by side, with fewer rows than every set', () => {
     expect(report.units.map((u) => u.unit)).toEqual(['first set per encounter', 'highest set per encounter per 24 h (per score)']);
-    const first = report.units[0]?.scores.news2;
-    expect(first).toMatchObject({ sets: expect.any(Number) });
-    expect(first !== undefined && !isSuppressed(first) ? first.sets : Infinity).toBeLessThanOrEqual(1500);
+    // One set per encounter-day: fewer rows than every set (the first set per encounter has too few events here to release).
+    const daily = report.units[1]?.scores.news2;
+    expect(daily).toMatchObject({ sets: expect.any(Number) });
+    const every = report.scores[0]?.sets.analysed;
+    expect(daily !== undefined && !isSuppressed(daily) ? daily.sets : Infinity).toBeLessThan(typeof every === 'number' ? every : 0);
     expect(markdown).toMatch(/## Other units of analysis/);
   });
 
