@@ -10,7 +10,7 @@ export { news } from '../scores/catalogue/news.js';
 export { mews } from '../scores/catalogue/mews.js';
 export { qsofa } from '../scores/catalogue/qsofa.js';
 export { cart } from '../scores/catalogue/cart.js';
-export { listScores, getScore, apolloStyle } from '../scores/catalogue/catalogue.js';
+export { listScores, getScore, apolloStyle, news2AgeComorbidity } from '../scores/catalogue/catalogue.js';
 export { loadScore } from '../scores/definition/load-score.js';
 export { monotonicityProblems, SAFE_DIRECTIONS } from '../scores/definition/monotonicity.js';
 export type { SafeDirection } from '../scores/definition/monotonicity.js';
@@ -52,6 +52,7 @@ export { EWSKIT_VERSION, sha256, canonicalJson } from '../validation/report/prov
 export { renderMarkdown } from '../validation/report/markdown.js';
 export { checkReport } from '../validation/report/schema.js';
 export { fitSeverityModel } from '../validation/fit/fit-model.js';
+export { fitNews2AgeComorbidity } from '../validation/fit/reference.js';
 export { APOLLO_TEMPLATE } from '../validation/fit/apollo-template.js';
 
 export type {

@@ -3,6 +3,7 @@
  */
 import type { ScoreDefinition } from '../definition/definition.js';
 import apolloStyleJson from './apollo-style.json';
+import news2AgeComorbidityJson from './news2-age-comorbidity.json';
 import { cart } from './cart.js';
 import { loadScore } from '../definition/load-score.js';
 import { kindOf } from '../kinds/kind-of.js';
@@ -19,7 +20,14 @@ import { qsofa } from './qsofa.js';
  */
 export const apolloStyle = loadScore(apolloStyleJson) as ModelScore;
 
-const BUILT_IN: readonly ScoreDefinition[] = [news2, news, mews, qsofa, cart, apolloStyle];
+/**
+ * The reference comparator: NEWS2's points, age and comorbidity count in one logistic model, fitted like the
+ * Apollo-style score (`ewskit fit --model news2-age-comorbidity`). Beside a fitted score it shows how much of that
+ * score's gain over NEWS2 is age and comorbidity. SpO2 on Scale 1 for everyone.
+ */
+export const news2AgeComorbidity = loadScore(news2AgeComorbidityJson) as ModelScore;
+
+const BUILT_IN: readonly ScoreDefinition[] = [news2, news, mews, qsofa, cart, apolloStyle, news2AgeComorbidity];
 
 /** Metadata of one catalogue entry. */
 export interface ScoreInfo {
@@ -36,7 +44,7 @@ export interface ScoreInfo {
  * The built-in scores with their metadata. Runs in O(scores).
  *
  * @returns one entry per built-in score
- * @example listScores().map((s) => s.id); // => ['news2', 'news', 'mews', 'qsofa', 'cart', 'apollo_style']
+ * @example listScores().map((s) => s.id); // => ['news2', 'news', 'mews', 'qsofa', 'cart', 'apollo_style', 'news2_age_comorbidity']
  */
 export function listScores(): ScoreInfo[] {
   return BUILT_IN.map((s) => ({

@@ -32,8 +32,9 @@ Usage:
                [--exclude-before-event MINUTES] [--disclosure ewskit|opensafely|midpoint6|none]
                                                   the study: discrimination, calibration, thresholds, comparisons and
                                                   subgroups, with patient-clustered intervals and disclosure control
-  ewskit fit --out FILE [--profile P --encounters N --seed S]
-                                                  fit the Apollo-style template on a synthetic derivation cohort
+  ewskit fit --out FILE [--model apollo-style|news2-age-comorbidity] [--profile P --encounters N --seed S]
+                                                  fit the Apollo-style template (or the NEWS2 + age + comorbidity
+                                                  reference comparator) on a synthetic derivation cohort
   ewskit scores                                   list the built-in scores
   ewskit help | --help                            this text
 

@@ -57,7 +57,7 @@ const signif = (x: number): number => Number(x.toPrecision(6));
  * gradient of the penalised log-likelihood) points into the allowed direction, and refit. Ends at the constrained
  * maximum (the KKT conditions hold) or after 200 rounds.
  */
-function constrainedFit(columns: readonly Float64Array[], y: Float64Array, signs: readonly (1 | -1 | 0 | null)[], ridge: number) {
+export function constrainedFit(columns: readonly Float64Array[], y: Float64Array, signs: readonly (1 | -1 | 0 | null)[], ridge: number) {
   const p = columns.length;
   const fixed = new Set<number>(signs.flatMap((s, j) => (s === 0 ? [j] : [])));
   let beta = new Array<number>(p).fill(0);
@@ -245,7 +245,12 @@ function cutForRate(sorted: Float64Array, rate: number): number {
  * Orange and red where the model alerts on the derivation sets as often as NEWS2 ≥ 5 and ≥ 7; blue at p ≥ 0.5 (or
  * half-way from red to 1 when red is above 0.5).
  */
-function matchedZones(model: ModelScore, observations: Table, rows: readonly number[], template: readonly RiskZone[]): { zones: RiskZone[]; rule: string } {
+export function matchedZones(
+  model: ModelScore,
+  observations: Table,
+  rows: readonly number[],
+  template: readonly RiskZone[],
+): { zones: RiskZone[]; rule: string } {
   if (template.length !== 4)
     throw new RangeError(
       `fitSeverityModel: option "zones" 'match-news2' needs a template of four zones (green, orange, red, blue); received ${template.length}.`,

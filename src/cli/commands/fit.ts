@@ -1,16 +1,21 @@
 /**
- * `ewskit fit`: fit the Apollo-style template on a synthetic derivation cohort and write the definition.
+ * `ewskit fit`: fit the Apollo-style template (or the news2-age-comorbidity reference comparator) on a synthetic
+ * derivation cohort and write the definition.
  */
 import { writeTextAtomic } from '../../io/write-text.js';
 import { generateCohort } from '../../../validation/cohort/generate.js';
 import { APOLLO_TEMPLATE } from '../../../validation/fit/apollo-template.js';
 import { fitSeverityModel } from '../../../validation/fit/fit-model.js';
+import { fitNews2AgeComorbidity } from '../../../validation/fit/reference.js';
 import type { CliIO } from '../args.js';
 import { intFlag, parseFlags, UsageError } from '../args.js';
 
 /** Fit the Apollo-style template on a derivation cohort generated here, and write the definition as JSON. */
 export function fit(args: readonly string[], io: CliIO): number {
-  const flags = parseFlags(args, ['profile', 'encounters', 'seed', 'out', 'ridge']);
+  const flags = parseFlags(args, ['profile', 'encounters', 'seed', 'out', 'ridge', 'model']);
+  const which = flags.get('model') ?? 'apollo-style';
+  if (which !== 'apollo-style' && which !== 'news2-age-comorbidity')
+    throw new UsageError(`--model expects apollo-style or news2-age-comorbidity; received "${which}"`);
   const out = flags.get('out');
   if (out === undefined) throw new UsageError('fit needs --out FILE (where to write the fitted definition, .json)');
   const profile = flags.get('profile') ?? 'india-apollo';
@@ -19,17 +24,16 @@ export function fit(args: readonly string[], io: CliIO): number {
   const ridge = Number(flags.get('ridge') ?? 1);
   if (!(ridge >= 0)) throw new UsageError(`--ridge expects a number ≥ 0; received "${flags.get('ridge')}"`);
   const cohort = generateCohort({ profile, encounters, seed });
-  const model = fitSeverityModel(cohort, APOLLO_TEMPLATE, {
-    ridge,
-    derivation: {
-      cohort: 'synthetic',
-      profile,
-      encounters,
-      seed,
-      generatorVersion: cohort.manifest.generatorVersion,
-      command: `ewskit fit --profile ${profile} --encounters ${encounters} --seed ${seed}`,
-    },
-  });
+  const derivation = {
+    cohort: 'synthetic',
+    profile,
+    encounters,
+    seed,
+    generatorVersion: cohort.manifest.generatorVersion,
+    command: `ewskit fit --model ${which} --profile ${profile} --encounters ${encounters} --seed ${seed}`,
+  };
+  const model =
+    which === 'apollo-style' ? fitSeverityModel(cohort, APOLLO_TEMPLATE, { ridge, derivation }) : fitNews2AgeComorbidity(cohort, { ridge, derivation });
   writeTextAtomic(out, `${JSON.stringify(model, null, 2)}\n`);
   io.stdout(`Fitted ${model.name} on a ${profile} derivation cohort (${encounters.toLocaleString('en-GB')} encounters, seed ${seed}); wrote ${out}.\n`);
   return 0;

@@ -286,7 +286,7 @@ describe('CART (Churpek 2012)', () => {
 
 describe('listScores() and getScore(id)', () => {
   it('lists the catalogue with metadata', () => {
-    expect(listScores().map((s) => s.id)).toEqual(['news2', 'news', 'mews', 'qsofa', 'cart', 'apollo_style']);
+    expect(listScores().map((s) => s.id)).toEqual(['news2', 'news', 'mews', 'qsofa', 'cart', 'apollo_style', 'news2_age_comorbidity']);
     expect(listScores().every((s) => s.source.length > 20)).toBe(true);
     expect(getScore('mews')).toBe(mews);
     expect(getScore('nope')).toBeUndefined();
