@@ -109,16 +109,22 @@ export function constrainedFit(columns: readonly Float64Array[], y: Float64Array
 /**
  * Fit a model-based definition on a derivation cohort. Runs in O(iterations · rows · parameters²).
  *
- * @param cohort `{ observations, events }` Arrow tables
+ * @param cohort `{ observations, events }` Arrow tables, and `encounters` (follow-up ends at discharge, as in `validate`)
  * @param template the terms (knots fixed), zones and labels of the score
  * @param options outcome horizon and event types (default 24 h, all), ridge penalty, derivation metadata
  * @returns a `ModelScore`, checked by the same compiler as a loaded one
  * @throws {DefinitionError} when the template is malformed; {RangeError} when the cohort has one outcome class
  */
-export function fitSeverityModel(cohort: { observations: Table; events: Table }, template: ModelTemplate, options: FitOptions = {}): ModelScore {
+export function fitSeverityModel(
+  cohort: { observations: Table; events: Table; encounters?: Table },
+  template: ModelTemplate,
+  options: FitOptions = {},
+): ModelScore {
   const fn = 'fitSeverityModel';
   const horizon = options.outcome?.horizonHours ?? 24;
-  const { labels } = labelOutcomes(cohort.observations, cohort.events, { ...options.outcome, horizonHours: horizon });
+  // Labelled as `validate` labels them: follow-up ends at discharge, so censored sets are left out, not negatives.
+  const followUp = cohort.encounters === undefined ? {} : { encounters: cohort.encounters };
+  const { labels } = labelOutcomes(cohort.observations, cohort.events, { ...followUp, ...options.outcome, horizonHours: horizon });
   const n = cohort.observations.numRows;
   // Design columns, term by term; a row is kept only if every term can be evaluated.
   const keep = new Uint8Array(n).fill(1);

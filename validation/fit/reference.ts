@@ -31,13 +31,13 @@ function pieces(x: readonly number[], knots: readonly number[]): Float64Array[] 
 /**
  * Fit the reference comparator on a derivation cohort. Runs in O(iterations · rows).
  *
- * @param cohort `{ observations, events }` with the NEWS2 inputs, `age` and `comorbidity_count`
+ * @param cohort `{ observations, events }` with the NEWS2 inputs, `age` and `comorbidity_count`; `encounters` for follow-up
  * @returns a model definition (checked like any loaded one)
  * @throws {TypeError} when a column is missing; {RangeError} when the derivation rows have one outcome class
  * @example fitNews2AgeComorbidity(generateCohort({ profile: 'india-apollo', encounters: 20000, seed: 2024 })).id; // => 'news2_age_comorbidity'
  */
 export function fitNews2AgeComorbidity(
-  cohort: { observations: Table; events: Table },
+  cohort: { observations: Table; events: Table; encounters?: Table },
   options: { outcome?: LabelOptions; ridge?: number; derivation?: Record<string, unknown> } = {},
 ): ModelScore {
   const fn = 'fitNews2AgeComorbidity';
@@ -48,7 +48,9 @@ export function fitNews2AgeComorbidity(
     news2,
     obs.getChild('spo2_scale') === null ? obs : obs.select(obs.schema.fields.map((f) => f.name).filter((n) => n !== 'spo2_scale')),
   );
-  const { labels } = labelOutcomes(obs, cohort.events, { horizonHours: 24, ...options.outcome });
+  // Labelled as `validate` labels them: follow-up ends at discharge (censored sets left out).
+  const followUp = cohort.encounters === undefined ? {} : { encounters: cohort.encounters };
+  const { labels } = labelOutcomes(obs, cohort.events, { horizonHours: 24, ...followUp, ...options.outcome });
   const total = scored.getChild('news2_total');
   const age = obs.getChild('age');
   const comorbidity = obs.getChild('comorbidity_count');

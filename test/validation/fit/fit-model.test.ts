@@ -23,7 +23,7 @@ describe('fitSeverityModel', () => {
 
   it('matches orange and red to the alert rates of NEWS2 ≥ 5 and ≥ 7 on the derivation sets; blue at p = 0.5', () => {
     const scored = scoreTable([news2, model], cohort.observations);
-    const { labels } = labelOutcomes(cohort.observations, cohort.events);
+    const { labels } = labelOutcomes(cohort.observations, cohort.events, { encounters: cohort.encounters });
     const rows = [...labels.keys()].filter((i) => (labels[i] ?? -1) >= 0);
     const total = rows.map((i) => scored.getChild('news2_total')?.get(i) as number | null).filter((t): t is number => t !== null);
     const p = rows.map((i) => scored.getChild(`${model.id}_probability`)?.get(i) as number | null).filter((x): x is number => x !== null);
