@@ -151,5 +151,6 @@ export type {
   TripodItem,
   DefinitionRecord,
   TableCheck,
+  MatchedAlertCell,
 } from '../validation/report/types.js';
 export type { ModelTemplate, TemplateTerm, FitOptions } from '../validation/fit/fit-model.js';

@@ -324,6 +324,35 @@ export function renderMarkdown(report: ValidationReport): string {
       '',
     );
   }
+  if (report.comparisons.length > 0) {
+    out.push('## Paired comparisons at equal workload', '');
+    out.push(
+      'The second score at the cut-off where it alerts on the common sets no more often than the first at its first clinical cut-off; sensitivities with patient-clustered intervals, the difference paired.',
+      '',
+    );
+    out.push(
+      table(
+        ['Scores', 'First: rule (alert rate)', 'Second: cut-off (alert rate)', 'Sensitivity, first', 'Sensitivity, second', 'Difference (second − first)'],
+        report.comparisons.map((cmp) => [
+          `${cmp.a} vs ${cmp.b}`,
+          ...(isSuppressed(cmp.matchedAlertRate)
+            ? new Array<string>(5).fill(SUPPRESSED)
+            : !cmp.matchedAlertRate.defined
+              ? [cmp.matchedAlertRate.message, '—', '—', '—', '—']
+              : [
+                  `${cmp.matchedAlertRate.ruleA} (${(100 * cmp.matchedAlertRate.alertRate).toFixed(1)} %)`,
+                  cmp.matchedAlertRate.cutB === null
+                    ? 'none'
+                    : `≥ ${format.number(cmp.matchedAlertRate.cutB, 4)} (${(100 * cmp.matchedAlertRate.alertRateB).toFixed(1)} %)`,
+                  est(cmp.matchedAlertRate.sensitivityA),
+                  est(cmp.matchedAlertRate.sensitivityB),
+                  est(cmp.matchedAlertRate.difference),
+                ]),
+        ]),
+      ),
+      '',
+    );
+  }
   if (report.subgroups.length > 0) {
     const m = report.settings.multiplicity;
     out.push(

@@ -277,6 +277,25 @@ export interface ComparisonSection {
   /** The sets both scores can score: the comparison's analysis set. */
   readonly sets: Cell<number>;
   readonly cell: Cell<ComparisonCell | UndefinedCell>;
+  /** The comparison at equal workload: b's sensitivity where it alerts no more often than a at a's first cut-off. */
+  readonly matchedAlertRate: Cell<MatchedAlertCell | UndefinedCell>;
+}
+
+/** Sensitivities at matched alert rates, on the sets both scores can score. */
+export interface MatchedAlertCell {
+  readonly defined: true;
+  /** a's first clinical cut-off, e.g. "NEWS2 ≥ 5 (medium)", its value, and the share of the sets it alerts on. */
+  readonly ruleA: string;
+  readonly cutA: number;
+  readonly alertRate: number;
+  /** b's cut-off: the smallest value at which b alerts on no more of the sets than a does (chosen once, on all the data); null when none does. */
+  readonly cutB: number | null;
+  readonly alertRateB: number;
+  /** Sensitivities, with patient-clustered bootstrap intervals (null without a bootstrap). */
+  readonly sensitivityA: EstimateCell;
+  readonly sensitivityB: EstimateCell;
+  /** sensitivity(b) − sensitivity(a), paired (the same resampled patients). */
+  readonly difference: EstimateCell;
 }
 
 export interface GroupScoreCell {

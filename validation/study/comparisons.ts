@@ -1,7 +1,7 @@
 /**
  * Stage 3 of `validate`: every pair of scores compared on the sets both can score — the difference in AUROC with the
  * paired patient-clustered bootstrap (the same resamples for both scores; the headline interval and p-value) and
- * paired DeLong beside it (which assumes independent observation sets).
+ * paired DeLong beside it (which assumes independent observation sets) — and at equal workload (`matchedAlerts`).
  */
 import type { ScoreDefinition } from '../../scores/definition/definition.js';
 import { pairedDifference, percentileInterval } from '../bootstrap/group-bootstrap.js';
@@ -11,6 +11,7 @@ import type { AnalysisSet } from './analysis-set.js';
 import { bootstrapP, undefinedCell } from './cells.js';
 import type { CellBasis, Disclosure } from './disclosure.js';
 import type { StudyIntervals } from './intervals.js';
+import { matchedAlerts } from './matched-alerts.js';
 
 /** Replicate-wise AUROC(a) − AUROC(b) on the sets both scores can score. */
 function pairedReplicates(intervals: StudyIntervals, a: number, b: number): Float64Array {
@@ -26,6 +27,7 @@ export function comparisons(
   sdc: Disclosure,
   level: number,
   basis: CellBasis,
+  options: { B: number; seed: number },
 ): ComparisonSection[] {
   const out: ComparisonSection[] = [];
   scores.forEach((da, a) => {
@@ -58,6 +60,7 @@ export function comparisons(
           basis,
           { table: 'comparisons' },
         ),
+        matchedAlertRate: matchedAlerts(da, a, b, set, { level, B: options.B, seed: options.seed }, sdc),
       });
     });
   });
