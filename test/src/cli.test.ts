@@ -18,6 +18,20 @@ async function run(args: string[]) {
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'ewskit-cli-'));
 
+/** An io that keeps everything written, across several runs. */
+function captureIo() {
+  return {
+    out: '',
+    err: '',
+    stdout(t: string) {
+      this.out += t;
+    },
+    stderr(t: string) {
+      this.err += t;
+    },
+  };
+}
+
 describe('ewskit demo', async () => {
   it('runs the study on a seeded cohort and prints NEWS2 counts per risk band that add up to the rows', async () => {
     const r = await run(['demo', '--encounters', '300', '--B', '20']);
@@ -192,16 +206,7 @@ describe('ewskit validate', () => {
 describe('ewskit validate: the study options on the command line', () => {
   it('passes --cluster, --recalibration and --pool-min-events through, and refuses bad values with exit 2', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ewskit-cli-'));
-    const io = {
-      out: '',
-      err: '',
-      stdout(t: string) {
-        this.out += t;
-      },
-      stderr(t: string) {
-        this.err += t;
-      },
-    };
+    const io = captureIo();
     expect(await runCli(['synth', '--encounters', '300', '--seed', '4', '--out', dir], io)).toBe(0);
     const out = join(dir, 'report.json');
     const args = [
@@ -232,16 +237,7 @@ describe('ewskit validate: the study options on the command line', () => {
 
   it('passes the study design through: --event, --missing, --censored, --extract-end, --exclude-before-event', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ewskit-cli-'));
-    const io = {
-      out: '',
-      err: '',
-      stdout(t: string) {
-        this.out += t;
-      },
-      stderr(t: string) {
-        this.err += t;
-      },
-    };
+    const io = captureIo();
     expect(await runCli(['synth', '--encounters', '300', '--seed', '5', '--out', dir], io)).toBe(0);
     const out = join(dir, 'design.json');
     const args = ['validate', '--cohort', dir, '--score', 'news2', '--B', '0', '--out', out];

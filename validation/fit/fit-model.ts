@@ -230,12 +230,20 @@ export function fitSeverityModel(
   };
   planModel(draft); // the same checks as any loaded definition
   if ((options.zones ?? 'match-news2') === 'template') return draft;
-  const matched = matchedZones(draft, cohort.observations, rows, template.zones);
+  return withMatchedZones(draft, cohort.observations, rows, template.zones);
+}
+
+/**
+ * `draft` with its zones matched to NEWS2's alert rates on the derivation rows (`matchedZones`), the rule stated in
+ * its derivation and notes, checked again.
+ */
+export function withMatchedZones(draft: ModelScore, observations: Table, rows: readonly number[], template: readonly RiskZone[]): ModelScore {
+  const matched = matchedZones(draft, observations, rows, template);
   const model: ModelScore = {
     ...draft,
     zones: matched.zones,
     derivation: { ...draft.derivation, zones: matched.rule },
-    notes: [...(template.notes ?? []), matched.rule],
+    notes: [...(draft.notes ?? []), matched.rule],
   };
   planModel(model);
   return model;
@@ -251,7 +259,7 @@ function cutForRate(sorted: Float64Array, rate: number): number {
  * Orange and red where the model alerts on the derivation sets as often as NEWS2 ≥ 5 and ≥ 7; blue at p ≥ 0.5 (or
  * half-way from red to 1 when red is above 0.5).
  */
-export function matchedZones(
+function matchedZones(
   model: ModelScore,
   observations: Table,
   rows: readonly number[],

@@ -17,7 +17,7 @@ import { planModel } from '../../scores/plan/model-plan.js';
 import type { LabelOptions } from '../study/label-outcomes.js';
 import { labelOutcomes } from '../study/label-outcomes.js';
 import { APOLLO_TEMPLATE } from './apollo-template.js';
-import { constrainedFit, matchedZones } from './fit-model.js';
+import { constrainedFit, withMatchedZones } from './fit-model.js';
 
 const signif = (x: number): number => Number(x.toPrecision(6));
 const AGE_KNOTS = [18, 45, 65, 100];
@@ -112,13 +112,5 @@ export function fitNews2AgeComorbidity(
     notes: ['Illustrative reference comparator, fitted on synthetic data.', 'SpO2 is scored on Scale 1 for everyone (a model term cannot switch scales).'],
   };
   planModel(draft);
-  const matched = matchedZones(draft, obs, rows, APOLLO_TEMPLATE.zones);
-  const model: ModelScore = {
-    ...draft,
-    zones: matched.zones,
-    derivation: { ...draft.derivation, zones: matched.rule },
-    notes: [...(draft.notes ?? []), matched.rule],
-  };
-  planModel(model);
-  return model;
+  return withMatchedZones(draft, obs, rows, APOLLO_TEMPLATE.zones);
 }

@@ -8,35 +8,13 @@ import { generateCohort } from '../../../validation/cohort/generate.js';
 import { renderMarkdown } from '../../../validation/report/markdown.js';
 import type { ValidationReport } from '../../../validation/report/types.js';
 import { Disclosure, isSuppressed } from '../../../validation/study/disclosure.js';
+import { REPORT_COUNT_KEYS } from '../../helpers/report-counts.js';
 import { validate } from '../../../validation/study/validate.js';
 
 /** Every count of the report, with its place: the documented count fields, group counts and column totals. */
 function counts(report: ValidationReport): { place: string; value: unknown }[] {
   const out: { place: string; value: unknown }[] = [];
-  const COUNT_KEYS = new Set([
-    'sets',
-    'positive',
-    'negative',
-    'patients',
-    'encounters',
-    'observationSets',
-    'analysedSets',
-    'events',
-    'positiveSets',
-    'eventPatients',
-    'tp',
-    'fp',
-    'tn',
-    'fn',
-    'censored',
-    'excludedAfterEvent',
-    'excludedBeforeEvent',
-    'excludedIncomplete',
-    'unmatchedEvents',
-    'incomplete',
-    'analysed',
-    'n',
-  ]);
+  const COUNT_KEYS = REPORT_COUNT_KEYS;
   const walk = (v: unknown, place: string, countsHere: boolean): void => {
     if (isSuppressed(v)) return;
     if (typeof v === 'number') {

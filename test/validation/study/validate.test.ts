@@ -10,23 +10,11 @@ import { generateCohort } from '../../../validation/cohort/generate.js';
 import { isSuppressed } from '../../../validation/study/disclosure.js';
 import { renderMarkdown } from '../../../validation/report/markdown.js';
 import { checkReport } from '../../../validation/report/schema.js';
+import { REPORT_COUNT_KEYS } from '../../helpers/report-counts.js';
 import { validate } from '../../../validation/study/validate.js';
 
 type Json = Record<string, unknown>;
-const COUNT_KEYS = new Set([
-  'patients',
-  'encounters',
-  'observationSets',
-  'analysedSets',
-  'events',
-  'positiveSets',
-  'eventPatients',
-  'tp',
-  'fp',
-  'tn',
-  'fn',
-  'n',
-]);
+const COUNT_KEYS = REPORT_COUNT_KEYS;
 
 /** Every released count in the report (objects under a count key). */
 function countsIn(v: unknown, out: [string, number][] = [], key = ''): [string, number][] {
