@@ -259,12 +259,7 @@ function cutForRate(sorted: Float64Array, rate: number): number {
  * Orange and red where the model alerts on the derivation sets as often as NEWS2 ≥ 5 and ≥ 7; blue at p ≥ 0.5 (or
  * half-way from red to 1 when red is above 0.5).
  */
-function matchedZones(
-  model: ModelScore,
-  observations: Table,
-  rows: readonly number[],
-  template: readonly RiskZone[],
-): { zones: RiskZone[]; rule: string } {
+function matchedZones(model: ModelScore, observations: Table, rows: readonly number[], template: readonly RiskZone[]): { zones: RiskZone[]; rule: string } {
   if (template.length !== 4)
     throw new RangeError(
       `fitSeverityModel: option "zones" 'match-news2' needs a template of four zones (green, orange, red, blue); received ${template.length}.`,
