@@ -24,6 +24,9 @@ export type Flags = Map<string, string>;
 /** Options that may be given more than once collect their values here, in order. */
 const REPEATABLE = new Set(['score', 'by', 'reference', 'unit', 'event']);
 
+/** Options that take no value. */
+const SWITCHES = new Set(['force']);
+
 export function parseFlags(args: readonly string[], allowed: readonly string[], repeated: Map<string, string[]> = new Map()): Flags {
   const flags: Flags = new Map();
   for (let i = 0; i < args.length; i++) {
@@ -31,6 +34,12 @@ export function parseFlags(args: readonly string[], allowed: readonly string[], 
     if (!arg.startsWith('--')) throw new UsageError(`unexpected argument "${arg}"`);
     const [name, inline] = arg.slice(2).split('=', 2) as [string, string | undefined];
     if (!allowed.includes(name)) throw new UsageError(`unknown option --${name} (expected ${allowed.map((a) => `--${a}`).join(', ')})`);
+    if (SWITCHES.has(name)) {
+      if (inline !== undefined) throw new UsageError(`option --${name} takes no value`);
+      flags.set(name, 'true');
+      continue;
+    }
+    if (inline === '') throw new UsageError(`option --${name} needs a value (received "--${name}=")`);
     const value = inline ?? args[++i];
     if (value === undefined || (inline === undefined && value.startsWith('--'))) throw new UsageError(`option --${name} needs a value`);
     if (flags.has(name) && !REPEATABLE.has(name)) throw new UsageError(`option --${name} is given twice`);

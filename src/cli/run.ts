@@ -11,6 +11,7 @@ import { score } from './commands/score.js';
 import { scores } from './commands/scores.js';
 import { synth } from './commands/synth.js';
 import { validateCommand } from './commands/validate.js';
+import { EWSKIT_VERSION } from '../../validation/report/provenance.js';
 
 export type { CliIO } from './args.js';
 
@@ -18,28 +19,44 @@ const HELP = `ewskit — clinical early-warning scores: exact scoring, fast Arro
 
 Usage:
   ewskit demo [--encounters N] [--seed S] [--B N] run the study on a built-in synthetic cohort (NEWS2 vs Apollo-style)
-  ewskit synth --profile P --encounters N --seed S --out DIR [--oximeter-bias literature|none]
+  ewskit synth --profile P --encounters N --seed S --out DIR [--oximeter-bias literature|none] [--batch 5000] [--force]
                                                   write a synthetic EPR cohort (five Arrow files + cohort.json);
                                                   P is uk-leicester, india-apollo or a .json profile
   ewskit score --score ID --in FILE --out FILE    score an Arrow IPC file of observations
                [--score ID ...]                   several scores in one pass; ID is built-in or a .json file
-               [--missing none|zero]              (zero: research option, labelled in the output)
+               [--missing none|zero] [--force]    (zero: research option, labelled in the output)
   ewskit validate --cohort DIR --score ID [--score ID ...] [--by COLUMN ...] [--out report.json] [--md report.md]
                [--B 1000] [--seed S] [--horizon 24] [--min-count 10] [--reference COLUMN=GROUP]
                [--unit first] [--unit highest-24h] [--unit common] [--cluster patient|encounter]
                [--recalibration logistic|isotonic] [--pool-min-events 10] [--event TYPE ...]
                [--missing none|zero|both] [--censored exclude|negative] [--extract-end DATE]
-               [--exclude-before-event MINUTES] [--disclosure ewskit|opensafely|midpoint6|none]
+               [--exclude-before-event MINUTES] [--disclosure ewskit|opensafely|midpoint6|none] [--force]
                                                   the study: discrimination, calibration, thresholds, comparisons and
                                                   subgroups, with patient-clustered intervals and disclosure control
   ewskit fit --out FILE [--model apollo-style|news2-age-comorbidity] [--profile P --encounters N --seed S]
+             [--ridge 1] [--force]
                                                   fit the Apollo-style template (or the NEWS2 + age + comorbidity
                                                   reference comparator) on a synthetic derivation cohort
   ewskit scores                                   list the built-in scores
-  ewskit help | --help                            this text
+  ewskit help | --help                            this text; ewskit COMMAND --help for one command
+  ewskit --version                                the version of ewskit
+  (synth, score, validate and fit refuse to replace an existing output unless given --force)
 
 Input columns (canonical schema): respiratory_rate, spo2, spo2_scale (optional; null = Scale 1), on_oxygen,
 systolic_bp, heart_rate, consciousness (A/C/V/P/U or words), temperature (°C); others are passed through.`;
+
+/** The lines of the help text for one command, or null for an unknown one. */
+function commandHelp(command: string): string | null {
+  const lines = HELP.split('\n');
+  const start = lines.findIndex((l) => l.startsWith(`  ewskit ${command} `) || l === `  ewskit ${command}`);
+  if (start < 0) return null;
+  const block = [lines[start] as string];
+  for (const l of lines.slice(start + 1)) {
+    if (l.startsWith('  ewskit ') || l.trim() === '') break;
+    block.push(l);
+  }
+  return block.join('\n');
+}
 
 /**
  * Run the CLI with arguments (without `node` and the script) and report through `io`.
@@ -48,6 +65,17 @@ systolic_bp, heart_rate, consciousness (A/C/V/P/U or words), temperature (°C); 
  */
 export async function runCli(argv: readonly string[], io: CliIO): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === '--version' || command === 'version') {
+    io.stdout(`ewskit ${EWSKIT_VERSION}\n`);
+    return 0;
+  }
+  if (command !== undefined && (rest.includes('--help') || rest.includes('-h'))) {
+    const usage = commandHelp(command);
+    if (usage !== null) {
+      io.stdout(`Usage:\n${usage}\n`);
+      return 0;
+    }
+  }
   try {
     switch (command) {
       case 'demo':

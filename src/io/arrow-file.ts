@@ -1,7 +1,7 @@
 /**
  * Arrow IPC files on disk (the file format, `.arrow`; the stream format is read too).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import type { Table } from 'apache-arrow';
 import { tableFromIPC, tableToIPC } from 'apache-arrow';
 
@@ -35,5 +35,13 @@ export function readArrowFile(path: string): Table {
  * @param table the table
  */
 export function writeArrowFile(path: string, table: Table): void {
-  writeFileSync(path, tableToIPC(table, 'file'));
+  // Through a temporary file and a rename: a failed or interrupted write leaves the old file, or none.
+  const temporary = `${path}.${process.pid}.tmp`;
+  try {
+    writeFileSync(temporary, tableToIPC(table, 'file'));
+    renameSync(temporary, path);
+  } catch (e) {
+    rmSync(temporary, { force: true });
+    throw e;
+  }
 }

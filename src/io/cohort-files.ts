@@ -3,7 +3,7 @@
  * `events.arrow`, `truth.arrow`) and a `cohort.json` manifest, written batch by batch as the generator streams them,
  * so memory stays bounded whatever the cohort's size.
  */
-import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Table } from 'apache-arrow';
 import { RecordBatchFileWriter } from 'apache-arrow';
@@ -16,13 +16,31 @@ const TABLES = COHORT_TABLES;
 /**
  * Generate a cohort straight to a directory.
  *
- * @param dir the output directory (created if needed)
+ * @param target the output directory (replaced whole, only once the new cohort is complete)
  * @param options the generator's options
  * @param onProgress called after each batch with the encounters done so far
  * @returns the manifest, also written as `cohort.json`
  */
-export async function writeCohort(dir: string, options: CohortOptions, onProgress?: (done: number, total: number) => void): Promise<CohortManifest> {
+export async function writeCohort(target: string, options: CohortOptions, onProgress?: (done: number, total: number) => void): Promise<CohortManifest> {
+  // The cohort is written whole into a temporary directory beside the target (the manifest last) and renamed into
+  // place only when complete: an interrupted or failed run leaves the old cohort, or nothing that looks like one.
+  const dir = `${target}.${process.pid}.tmp`;
+  rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
+  try {
+    const manifest = await writeInto(dir, options, onProgress);
+    const old = `${target}.${process.pid}.old`;
+    if (existsSync(target)) renameSync(target, old);
+    renameSync(dir, target);
+    rmSync(old, { recursive: true, force: true });
+    return manifest;
+  } catch (e) {
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+async function writeInto(dir: string, options: CohortOptions, onProgress?: (done: number, total: number) => void): Promise<CohortManifest> {
   type File = { writer: RecordBatchFileWriter; fd: number; streamed: boolean };
   const files = Object.fromEntries(
     TABLES.map((name) => [name, { writer: new RecordBatchFileWriter(), fd: openSync(join(dir, `${name}.arrow`), 'w'), streamed: false }]),

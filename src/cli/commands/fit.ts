@@ -9,15 +9,17 @@ import { fitSeverityModel } from '../../../validation/fit/fit-model.js';
 import { fitNews2AgeComorbidity } from '../../../validation/fit/reference.js';
 import type { CliIO } from '../args.js';
 import { intFlag, parseFlags, UsageError } from '../args.js';
+import { checkOutputs } from '../outputs.js';
 
 /** Fit the Apollo-style template on a derivation cohort generated here, and write the definition as JSON. */
 export function fit(args: readonly string[], io: CliIO): number {
-  const flags = parseFlags(args, ['profile', 'encounters', 'seed', 'out', 'ridge', 'model']);
+  const flags = parseFlags(args, ['profile', 'encounters', 'seed', 'out', 'ridge', 'model', 'force']);
   const which = flags.get('model') ?? 'apollo-style';
   if (which !== 'apollo-style' && which !== 'news2-age-comorbidity')
     throw new UsageError(`--model expects apollo-style or news2-age-comorbidity; received "${which}"`);
   const out = flags.get('out');
   if (out === undefined) throw new UsageError('fit needs --out FILE (where to write the fitted definition, .json)');
+  checkOutputs('fit', [{ path: out, flag: 'out' }], [], flags.has('force'));
   const profile = flags.get('profile') ?? 'india-apollo';
   const encounters = intFlag(flags, 'encounters', 20000, 100);
   const seed = intFlag(flags, 'seed', 2024, 0);

@@ -7,16 +7,18 @@ import { readArrowFile, writeArrowFile } from '../../io/arrow-file.js';
 import type { CliIO } from '../args.js';
 import { missingFlag, parseFlags, scoreFlags, UsageError } from '../args.js';
 import { formatSummary, summariseScores } from '../summary.js';
+import { checkOutputs } from '../outputs.js';
 
 export function score(args: readonly string[], io: CliIO): number {
   const repeated = new Map<string, string[]>();
-  const flags = parseFlags(args, ['score', 'in', 'out', 'missing'], repeated);
+  const flags = parseFlags(args, ['score', 'in', 'out', 'missing', 'force'], repeated);
   const defs = scoreFlags(repeated);
   const missing = missingFlag(flags);
   const input = flags.get('in');
   const output = flags.get('out');
   if (input === undefined) throw new UsageError('score needs --in FILE (an Arrow IPC file of observations)');
   if (output === undefined) throw new UsageError('score needs --out FILE (where to write the scored Arrow IPC file)');
+  checkOutputs('score', [{ path: output, flag: 'out' }], [input], flags.has('force'));
   if (!existsSync(input)) {
     io.stderr(`ewskit score: input file "${input}" does not exist.\n`);
     return 1;

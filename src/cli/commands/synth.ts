@@ -6,9 +6,11 @@ import type { CohortProfile } from '../../../validation/cohort/profiles.js';
 import { writeCohort } from '../../io/cohort-files.js';
 import type { CliIO } from '../args.js';
 import { intFlag, parseFlags, UsageError } from '../args.js';
+import { checkOutputs } from '../outputs.js';
+import { resolveProfile } from '../../../validation/cohort/profiles.js';
 
 export async function synth(args: readonly string[], io: CliIO): Promise<number> {
-  const flags = parseFlags(args, ['profile', 'encounters', 'seed', 'oximeter-bias', 'out', 'batch']);
+  const flags = parseFlags(args, ['profile', 'encounters', 'seed', 'oximeter-bias', 'out', 'batch', 'force']);
   const out = flags.get('out');
   if (out === undefined) throw new UsageError('synth needs --out DIR (where to write the cohort)');
   const encounters = intFlag(flags, 'encounters', 1000, 0);
@@ -22,6 +24,13 @@ export async function synth(args: readonly string[], io: CliIO): Promise<number>
     if (!existsSync(name)) throw new Error(`profile file "${name}" does not exist.`);
     profile = JSON.parse(readFileSync(name, 'utf8')) as Partial<CohortProfile>;
   }
+  // Everything checked before a byte is written: the profile resolves, and the output replaces nothing unasked.
+  try {
+    resolveProfile(profile);
+  } catch (e) {
+    throw new UsageError((e as Error).message.replace(/\.$/, ''));
+  }
+  checkOutputs('synth', [{ path: out, flag: 'out', directory: true }], name.endsWith('.json') ? [name] : [], flags.has('force'));
   const started = performance.now();
   const progress =
     io.tty === true

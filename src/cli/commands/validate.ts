@@ -3,6 +3,7 @@
  */
 import { existsSync } from 'node:fs';
 import { writeTextAtomic } from '../../io/write-text.js';
+import { checkOutputs } from '../outputs.js';
 import { renderMarkdown } from '../../../validation/report/markdown.js';
 import { validate } from '../../../validation/study/validate.js';
 import { readCohort } from '../../io/cohort-files.js';
@@ -34,6 +35,7 @@ export async function validateCommand(args: readonly string[], io: CliIO): Promi
       'extract-end',
       'exclude-before-event',
       'disclosure',
+      'force',
     ],
     repeated,
   );
@@ -80,6 +82,21 @@ export async function validateCommand(args: readonly string[], io: CliIO): Promi
     throw new UsageError(`--extract-end expects a date or time (e.g. 2025-10-01 or 2025-10-01T00:00Z); received "${endText}"`);
   const before = intFlag(flags, 'exclude-before-event', 0, 0);
   const eventTypes = repeated.get('event');
+  // Outputs checked before any work: none may be an input, share a path, or replace a file unasked.
+  const out = flags.get('out');
+  const md = flags.get('md');
+  const beside = out ?? md;
+  const checks = beside === undefined ? undefined : `${beside.replace(/\.(json|md)$/i, '')}.checks.json`;
+  checkOutputs(
+    'validate',
+    [
+      out === undefined ? null : { path: out, flag: 'out' },
+      md === undefined ? null : { path: md, flag: 'md' },
+      checks === undefined ? null : { path: checks, flag: 'out (its checks file)' },
+    ],
+    [dir],
+    flags.has('force'),
+  );
   const started = performance.now();
   const cohort = readCohort(dir);
   const report = validate({
@@ -104,13 +121,9 @@ export async function validateCommand(args: readonly string[], io: CliIO): Promi
     onProgress: progressOf(io),
   });
   const markdown = renderMarkdown(report);
-  const out = flags.get('out');
   if (out !== undefined) writeTextAtomic(out, `${JSON.stringify(report, null, 2)}\n`);
-  const md = flags.get('md');
   if (md !== undefined) writeTextAtomic(md, markdown);
   // The output-checking summary, beside the report: what a TRE's output checker reads first.
-  const beside = out ?? md;
-  const checks = beside === undefined ? undefined : `${beside.replace(/\.(json|md)$/i, '')}.checks.json`;
   if (checks !== undefined) writeTextAtomic(checks, `${JSON.stringify({ schema: 'ewskit.checks/1', report: beside, ...report.disclosure }, null, 2)}\n`);
   io.stdout(`${markdown}\n`);
   io.stderr(

@@ -1,0 +1,52 @@
+/**
+ * Outputs checked before any work starts, so no command destroys a user's data: an output may not be one of the
+ * command's inputs (or inside an input directory), two outputs may not share a path, an existing output is replaced
+ * only with `--force`, and an output's directory must exist. Every refusal is a usage error (exit 2), made before a
+ * byte is read or written.
+ */
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
+import { UsageError } from './args.js';
+
+/** One output: its path, and whether it is a directory the command writes whole (a cohort). */
+export interface Output {
+  readonly path: string;
+  readonly flag: string;
+  readonly directory?: boolean;
+}
+
+const inside = (child: string, parent: string): boolean => {
+  const r = relative(parent, child);
+  return r === '' || (!r.startsWith('..') && !r.startsWith('/'));
+};
+
+/**
+ * Refuse outputs that would destroy data or cannot be written.
+ *
+ * @throws {UsageError} naming the option, the path and what is wrong
+ */
+export function checkOutputs(command: string, outputs: readonly (Output | null)[], inputs: readonly string[], force: boolean): void {
+  const given = outputs.filter((o): o is Output => o !== null);
+  const seen = new Map<string, string>();
+  for (const o of given) {
+    const at = resolve(o.path);
+    const other = seen.get(at);
+    if (other !== undefined) throw new UsageError(`${command}: --${o.flag} and --${other} are the same file "${o.path}"; give each output its own path`);
+    seen.set(at, o.flag);
+    for (const input of inputs) {
+      const i = resolve(input);
+      // The input itself, a file inside an input directory (new files beside it are fine), or a directory holding the input.
+      const overwrites = at === i || (inside(at, i) && existsSync(at)) || inside(i, at);
+      if (overwrites) throw new UsageError(`${command}: --${o.flag} "${o.path}" would overwrite the input "${input}"; write the output somewhere else`);
+    }
+    const parent = dirname(at);
+    if (!o.directory && !(existsSync(parent) && statSync(parent).isDirectory()))
+      throw new UsageError(`${command}: --${o.flag} "${o.path}": the directory "${dirname(o.path)}" does not exist`);
+    // An empty directory holds nothing to lose.
+    const empty = o.directory === true && existsSync(at) && statSync(at).isDirectory() && readdirSync(at).length === 0;
+    if (existsSync(at) && !empty && !force) {
+      const what = o.directory ? 'a directory that exists' : 'a file that exists';
+      throw new UsageError(`${command}: --${o.flag} "${o.path}" is ${what}; add --force to replace it`);
+    }
+  }
+}
