@@ -25,7 +25,7 @@ export type Flags = Map<string, string>;
 const REPEATABLE = new Set(['score', 'by', 'reference', 'unit', 'event']);
 
 /** Options that take no value. */
-const SWITCHES = new Set(['force']);
+const SWITCHES = new Set(['force', 'quiet']);
 
 export function parseFlags(args: readonly string[], allowed: readonly string[], repeated: Map<string, string[]> = new Map()): Flags {
   const flags: Flags = new Map();
@@ -83,6 +83,9 @@ export function missingFlag(flags: Flags): MissingPolicy {
 }
 
 /** Progress lines on stderr ("… step"), only when stderr is a terminal. */
-export function progressOf(io: CliIO): ((step: string) => void) | undefined {
-  return io.tty === true ? (step) => io.stderr(`… ${step}\n`) : undefined;
+export function progressOf(io: CliIO, quiet = false): ((step: string) => void) | undefined {
+  if (quiet) return undefined;
+  // On a terminal, a line per step; in a log (CI, a pipe), the same with the time, so a slow step shows where it is.
+  if (io.tty === true) return (step) => io.stderr(`… ${step}\n`);
+  return (step) => io.stderr(`[${new Date().toISOString().slice(11, 19)}] ${step}\n`);
 }

@@ -40,7 +40,8 @@ Usage:
   ewskit scores                                   list the built-in scores
   ewskit help | --help                            this text; ewskit COMMAND --help for one command
   ewskit --version                                the version of ewskit
-  (synth, score, validate and fit refuse to replace an existing output unless given --force)
+  (synth, score, validate and fit refuse to replace an existing output unless given --force; every command reports
+   its progress on stderr — timestamped lines off a terminal — unless given --quiet)
 
 Input columns (canonical schema): respiratory_rate, spo2, spo2_scale (optional; null = Scale 1), on_oxygen,
 systolic_bp, heart_rate, consciousness (A/C/V/P/U or words), temperature (°C); others are passed through.`;

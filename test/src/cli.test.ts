@@ -34,7 +34,7 @@ function captureIo() {
 
 describe('ewskit demo', async () => {
   it('runs the study on a seeded cohort and prints NEWS2 counts per risk band that add up to the rows', async () => {
-    const r = await run(['demo', '--encounters', '300', '--B', '20']);
+    const r = await run(['demo', '--encounters', '300', '--B', '20', '--quiet']);
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
     const rows = Number(/([\d,]+) observation sets, seed 1/.exec(r.stdout)?.[1]?.replace(/,/g, ''));
@@ -134,7 +134,7 @@ describe('ewskit score with several scores and a definition file', async () => {
     const output = join(dir, 'scored.arrow');
     const model = new URL('../fixtures/example-model.json', import.meta.url).pathname;
     writeArrowFile(input, demoObservations({ patients: 20 }));
-    const r = await run(['score', '--score', 'news2', '--score', 'mews', '--score', model, '--in', input, '--out', output]);
+    const r = await run(['score', '--score', 'news2', '--score', 'mews', '--score', model, '--in', input, '--out', output, '--quiet']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const names = readArrowFile(output).schema.fields.map((f) => f.name);
@@ -158,7 +158,7 @@ describe('ewskit synth', () => {
     const a = tmp();
     const b = tmp();
     const args = ['synth', '--profile', 'india-apollo', '--encounters', '120', '--seed', '4', '--oximeter-bias', 'none', '--batch', '50'];
-    const r = await run([...args, '--out', a]);
+    const r = await run([...args, '--out', a, '--quiet']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     await run([...args, '--out', b]);
@@ -171,10 +171,17 @@ describe('ewskit synth', () => {
     expect(readArrowFile(join(a, 'observations.arrow')).numRows).toBe(manifest.rows.observations);
     expect(r.stdout).toMatch(/Wrote a india-apollo cohort/);
   });
-  it('is quiet off a terminal, and shows progress on one', async () => {
+  it('shows progress on a terminal, timestamped lines off one (a CI log), and nothing with --quiet', async () => {
     let err = '';
     await runCli(['synth', '--encounters', '30', '--out', tmp()], { stdout: () => undefined, stderr: (t) => (err += t), tty: true });
     expect(err).toMatch(/Generating 30 encounters: 100%/);
+    const log = await run(['synth', '--encounters', '30', '--out', tmp()]);
+    expect(log.stderr).toMatch(/^\[\d\d:\d\d:\d\d\] generated 30 of 30 encounters$/m);
+    expect((await run(['synth', '--encounters', '30', '--out', tmp(), '--quiet'])).stderr).toBe('');
+    const dir = tmp();
+    await run(['synth', '--encounters', '60', '--out', dir, '--quiet']);
+    const validateLog = await run(['validate', '--cohort', dir, '--score', 'news2', '--B', '0']);
+    expect(validateLog.stderr).toMatch(/^\[\d\d:\d\d:\d\d\] scoring$/m);
   });
   it('needs --out, and names a bad bias or profile', async () => {
     expect((await run(['synth'])).code).toBe(2);

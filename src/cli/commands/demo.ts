@@ -34,7 +34,7 @@ function exampleRows(scored: Table, score: ScoreDefinition, k: number): number[]
 
 export function demo(args: readonly string[], io: CliIO): number {
   const repeated = new Map<string, string[]>();
-  const flags = parseFlags(args, ['encounters', 'seed', 'score', 'B'], repeated);
+  const flags = parseFlags(args, ['encounters', 'seed', 'score', 'B', 'quiet'], repeated);
   const encounters = intFlag(flags, 'encounters', 2000, 1);
   const seed = intFlag(flags, 'seed', 1, 0);
   const B = intFlag(flags, 'B', 200, 0);
@@ -42,7 +42,7 @@ export function demo(args: readonly string[], io: CliIO): number {
   const cohort = generateCohort({ profile: 'uk-leicester', encounters, seed });
   const scored = scoreTable(scores, cohort.observations);
   const first = scores[0] as ScoreDefinition;
-  const report = validate({ cohort, scores, groupBy: ['ethnicity'], bootstrap: B === 0 ? false : { B, seed }, onProgress: progressOf(io) });
+  const report = validate({ cohort, scores, groupBy: ['ethnicity'], bootstrap: B === 0 ? false : { B, seed }, onProgress: progressOf(io, flags.has('quiet')) });
   io.stdout(
     [
       `# ewskit demo — ${scores.map((s) => s.name).join(' and ')} on a synthetic cohort`,

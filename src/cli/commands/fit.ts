@@ -8,12 +8,12 @@ import { APOLLO_TEMPLATE } from '../../../validation/fit/apollo-template.js';
 import { fitSeverityModel } from '../../../validation/fit/fit-model.js';
 import { fitNews2AgeComorbidity } from '../../../validation/fit/reference.js';
 import type { CliIO } from '../args.js';
-import { intFlag, parseFlags, UsageError } from '../args.js';
+import { intFlag, parseFlags, progressOf, UsageError } from '../args.js';
 import { checkOutputs } from '../outputs.js';
 
 /** Fit the Apollo-style template on a derivation cohort generated here, and write the definition as JSON. */
 export function fit(args: readonly string[], io: CliIO): number {
-  const flags = parseFlags(args, ['profile', 'encounters', 'seed', 'out', 'ridge', 'model', 'force']);
+  const flags = parseFlags(args, ['profile', 'encounters', 'seed', 'out', 'ridge', 'model', 'force', 'quiet']);
   const which = flags.get('model') ?? 'apollo-style';
   if (which !== 'apollo-style' && which !== 'news2-age-comorbidity')
     throw new UsageError(`--model expects apollo-style or news2-age-comorbidity; received "${which}"`);
@@ -25,7 +25,10 @@ export function fit(args: readonly string[], io: CliIO): number {
   const seed = intFlag(flags, 'seed', 2024, 0);
   const ridge = Number(flags.get('ridge') ?? 1);
   if (!(ridge >= 0)) throw new UsageError(`--ridge expects a number ≥ 0; received "${flags.get('ridge')}"`);
+  const progress = progressOf(io, flags.has('quiet'));
+  progress?.(`generating a ${profile} derivation cohort of ${encounters.toLocaleString('en-GB')} encounters`);
   const cohort = generateCohort({ profile, encounters, seed });
+  progress?.(`fitting ${which} (constrained logistic regression; zones matched to NEWS2's alert rates)`);
   const derivation = {
     cohort: 'synthetic',
     profile,

@@ -5,13 +5,13 @@ import { existsSync } from 'node:fs';
 import { scoreTable } from '../../../scores/kernel/score-table.js';
 import { readArrowFile, writeArrowFile } from '../../io/arrow-file.js';
 import type { CliIO } from '../args.js';
-import { missingFlag, parseFlags, scoreFlags, UsageError } from '../args.js';
+import { missingFlag, parseFlags, progressOf, scoreFlags, UsageError } from '../args.js';
 import { formatSummary, summariseScores } from '../summary.js';
 import { checkOutputs } from '../outputs.js';
 
 export function score(args: readonly string[], io: CliIO): number {
   const repeated = new Map<string, string[]>();
-  const flags = parseFlags(args, ['score', 'in', 'out', 'missing', 'force'], repeated);
+  const flags = parseFlags(args, ['score', 'in', 'out', 'missing', 'force', 'quiet'], repeated);
   const defs = scoreFlags(repeated);
   const missing = missingFlag(flags);
   const input = flags.get('in');
@@ -23,8 +23,12 @@ export function score(args: readonly string[], io: CliIO): number {
     io.stderr(`ewskit score: input file "${input}" does not exist.\n`);
     return 1;
   }
+  const progress = progressOf(io, flags.has('quiet'));
+  progress?.(`reading ${input}`);
   const table = readArrowFile(input);
+  progress?.(`scoring ${table.numRows.toLocaleString('en-GB')} observation sets`);
   const scored = scoreTable(defs, table, { missing });
+  progress?.(`writing ${output}`);
   writeArrowFile(output, scored);
   io.stdout(
     [

@@ -5,12 +5,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { CohortProfile } from '../../../validation/cohort/profiles.js';
 import { writeCohort } from '../../io/cohort-files.js';
 import type { CliIO } from '../args.js';
-import { intFlag, parseFlags, UsageError } from '../args.js';
+import { intFlag, parseFlags, progressOf, UsageError } from '../args.js';
 import { checkOutputs } from '../outputs.js';
 import { resolveProfile } from '../../../validation/cohort/profiles.js';
 
 export async function synth(args: readonly string[], io: CliIO): Promise<number> {
-  const flags = parseFlags(args, ['profile', 'encounters', 'seed', 'oximeter-bias', 'out', 'batch', 'force']);
+  const flags = parseFlags(args, ['profile', 'encounters', 'seed', 'oximeter-bias', 'out', 'batch', 'force', 'quiet']);
   const out = flags.get('out');
   if (out === undefined) throw new UsageError('synth needs --out DIR (where to write the cohort)');
   const encounters = intFlag(flags, 'encounters', 1000, 0);
@@ -32,13 +32,17 @@ export async function synth(args: readonly string[], io: CliIO): Promise<number>
   }
   checkOutputs('synth', [{ path: out, flag: 'out', directory: true }], name.endsWith('.json') ? [name] : [], flags.has('force'));
   const started = performance.now();
-  const progress =
-    io.tty === true
+  const quiet = flags.has('quiet');
+  const step = progressOf(io, quiet);
+  // On a terminal a percentage in place; in a log a timestamped line per batch.
+  const progress = quiet
+    ? undefined
+    : io.tty === true
       ? (done: number, total: number) =>
           io.stderr(`\rGenerating ${total.toLocaleString('en-GB')} encounters: ${total === 0 ? 100 : Math.floor((100 * done) / total)}%`)
-      : undefined;
+      : (done: number, total: number) => step?.(`generated ${done.toLocaleString('en-GB')} of ${total.toLocaleString('en-GB')} encounters`);
   const manifest = await writeCohort(out, { profile, encounters, seed, oximeterBias: bias, batchEncounters }, progress);
-  if (io.tty === true) io.stderr('\n');
+  if (io.tty === true && !quiet) io.stderr('\n');
   const seconds = (performance.now() - started) / 1000;
   const r = manifest.rows;
   io.stdout(

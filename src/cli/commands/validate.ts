@@ -36,6 +36,7 @@ export async function validateCommand(args: readonly string[], io: CliIO): Promi
       'exclude-before-event',
       'disclosure',
       'force',
+      'quiet',
     ],
     repeated,
   );
@@ -118,7 +119,7 @@ export async function validateCommand(args: readonly string[], io: CliIO): Promi
     cluster,
     recalibration,
     pooling: { minEvents, minNonEvents: minEvents },
-    onProgress: progressOf(io),
+    onProgress: progressOf(io, flags.has('quiet')),
   });
   const markdown = renderMarkdown(report);
   if (out !== undefined) writeTextAtomic(out, `${JSON.stringify(report, null, 2)}\n`);
