@@ -38,9 +38,16 @@ export function quantize(value: number, precision: number, rounding: 'half-up' |
  * @param value the recorded value
  * @param precision decimal places the chart records
  * @returns the value as the chart records it
+ * @throws {RangeError} for a precision that is not a whole number of decimals from 0 to 6, or a value that is not finite
  * @example roundToPrecision(36.05, 1); // => 36.1
  * @example roundToPrecision(36.04, 1); // => 36
  */
 export function roundToPrecision(value: number, precision: number): number {
+  if (!(Number.isInteger(precision) && precision >= 0 && precision <= 6))
+    throw new RangeError(
+      `roundToPrecision: argument "precision" expected a whole number of decimal places from 0 to 6 (e.g. 1 for 36.1); received ${String(precision)}${precision > 0 && precision < 1 ? ' — a step, not a count of decimals' : ''}.`,
+    );
+  if (typeof value !== 'number' || !Number.isFinite(value))
+    throw new RangeError(`roundToPrecision: argument "value" expected a finite number; received ${String(value)}.`);
   return quantize(value, precision) / precisionScale(precision);
 }

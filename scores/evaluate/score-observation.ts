@@ -5,6 +5,7 @@
 import type { BandedScore, ScoreDefinition } from '../definition/definition.js';
 import type { ModelScore } from '../definition/model.js';
 import { argumentError } from '../definition/errors.js';
+import { FIELDS } from '../definition/schema.js';
 import { missingPolicyOf } from './types.js';
 import { kindOf } from '../kinds/kind-of.js';
 import type { ModelObservationScore } from './score-model-observation.js';
@@ -30,12 +31,46 @@ const FN = 'scoreObservation';
  *   heartRate: 112, consciousness: 'A', temperature: 38.4 });
  * // => { total: 7, complete: true, risk: 'high', redFlag: false, missing: [], flags: [], subscores: {…}, response: {…} }
  */
+/** The known field nearest to a misspelt one (by case, then by edit distance ≤ 3), or null. */
+function nearestField(key: string): string | null {
+  const names = Object.keys(FIELDS);
+  const folded = names.find((n) => n.toLowerCase() === key.toLowerCase().replace(/[_\s-]/g, ''));
+  if (folded !== undefined) return folded;
+  const distance = (a: string, b: string): number => {
+    const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
+    for (let j = 1; j <= b.length; j++) (d[0] as number[])[j] = j;
+    for (let i = 1; i <= a.length; i++)
+      for (let j = 1; j <= b.length; j++)
+        (d[i] as number[])[j] = Math.min(
+          ((d[i - 1] as number[])[j] ?? 0) + 1,
+          ((d[i] as number[])[j - 1] ?? 0) + 1,
+          ((d[i - 1] as number[])[j - 1] ?? 0) + (a[i - 1]?.toLowerCase() === b[j - 1]?.toLowerCase() ? 0 : 1),
+        );
+    return (d[a.length] as number[])[b.length] ?? Infinity;
+  };
+  const best = names.map((n) => ({ n, d: distance(key, n) })).sort((x, y) => x.d - y.d)[0];
+  return best !== undefined && best.d <= 3 ? best.n : null;
+}
+
 export function scoreObservation(score: BandedScore, observation: Observation, options?: ScoreOptions): ObservationScore;
 export function scoreObservation(score: ModelScore, observation: Observation, options?: ScoreOptions): ModelObservationScore;
 export function scoreObservation(score: ScoreDefinition, observation: Observation, options?: ScoreOptions): ObservationScore | ModelObservationScore;
 export function scoreObservation(score: ScoreDefinition, observation: Observation, options: ScoreOptions = {}): ObservationScore | ModelObservationScore {
+  const def = score as unknown;
+  if (def === null || typeof def !== 'object' || !['banded', 'model'].includes(String((def as { kind?: unknown }).kind))) {
+    const hint = typeof def === 'string' ? ` (a string: use getScore(${JSON.stringify(def)}) or the exported definition)` : '';
+    throw argumentError(FN, 'score', `a score definition such as news2, or one from loadScore${hint}`, def);
+  }
   if (observation === null || typeof observation !== 'object' || Array.isArray(observation)) {
     throw argumentError(FN, 'observation', 'an object of vitals by field name', observation);
+  }
+  // A misspelt field would be silently missing (and, with missing: 'zero', silently normal).
+  for (const key of Object.keys(observation)) {
+    if (key in FIELDS) continue;
+    const near = nearestField(key);
+    throw new TypeError(
+      `${FN}: unknown field "${key}" in the observation${near === null ? '' : ` (did you mean "${near}"?)`}; expected the fields ${Object.keys(FIELDS).join(', ')}.`,
+    );
   }
   const policy = missingPolicyOf(FN, options);
   return kindOf(score).evaluate(score, observation, policy);

@@ -63,7 +63,11 @@ export function resolveScore(id: string): ScoreDefinition {
   if (builtIn !== undefined) return builtIn;
   if (id.endsWith('.json') || existsSync(id)) {
     if (!existsSync(id)) throw new Error(`score definition file "${id}" does not exist.`);
-    return loadScore(readFileSync(id, 'utf8'));
+    const def = loadScore(readFileSync(id, 'utf8'));
+    // Its columns would be named like a built-in score's while holding another score.
+    if (getScore(def.id) !== undefined)
+      throw new UsageError(`the definition in "${id}" has the id "${def.id}", which is a built-in score's; give it an id of its own`);
+    return def;
   }
   throw new UsageError(
     `unknown score "${id}" (built-in scores: ${listScores()
@@ -73,7 +77,11 @@ export function resolveScore(id: string): ScoreDefinition {
 }
 
 export function scoreFlags(repeated: Map<string, string[]>): ScoreDefinition[] {
-  return (repeated.get('score') ?? ['news2']).map(resolveScore);
+  const defs = (repeated.get('score') ?? ['news2']).map(resolveScore);
+  const ids = defs.map((d) => d.id);
+  const twice = ids.find((id, i) => ids.indexOf(id) !== i);
+  if (twice !== undefined) throw new UsageError(`--score names "${twice}" twice; give each score once`);
+  return defs;
 }
 
 export function missingFlag(flags: Flags): MissingPolicy {

@@ -19,12 +19,19 @@ export function readArrowFile(path: string): Table {
   } catch (e) {
     throw new Error(`readArrowFile: cannot read "${path}": ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}.`);
   }
+  if (bytes.length === 0) throw new Error(`readArrowFile: "${path}" is empty (0 bytes), not an Arrow IPC file.`);
   try {
     const table = tableFromIPC(bytes);
     if (table.schema.fields.length === 0 && bytes.length > 0) throw new Error('no schema found');
     return table;
   } catch (e) {
-    throw new Error(`readArrowFile: "${path}" is not an Arrow IPC file (${(e as Error).message}).`);
+    // A file that starts like Arrow but fails to parse was cut short (an interrupted copy or write).
+    const magic = new TextDecoder().decode(bytes.subarray(0, 6)) === 'ARROW1';
+    throw new Error(
+      magic
+        ? `readArrowFile: "${path}" is a truncated Arrow IPC file (${bytes.length.toLocaleString('en-GB')} bytes; it starts as one but cannot be read to the end).`
+        : `readArrowFile: "${path}" is not an Arrow IPC file (${(e as Error).message}).`,
+    );
   }
 }
 

@@ -96,3 +96,46 @@ describe('the CLI explains itself', () => {
     expect((await run(['validate', '--help'])).stdout).toMatch(/--disclosure ewskit\|opensafely\|midpoint6\|none/);
   });
 });
+
+describe('the CLI’s odd edges, each a clear error', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'ewskit-edges-'));
+  const cohort = join(root, 'cohort');
+  await run(['synth', '--encounters', '40', '--seed', '2', '--out', cohort, '--quiet']);
+
+  it('a score given twice, a repeated --by, and --reference for a column not in --by are usage errors (exit 2)', async () => {
+    const twice = await run(['validate', '--cohort', cohort, '--score', 'news2', '--score', 'news2']);
+    expect([twice.code, twice.stderr]).toEqual([2, expect.stringMatching(/--score names "news2" twice/)]);
+    const by = await run(['validate', '--cohort', cohort, '--by', 'sex', '--by', 'sex']);
+    expect([by.code, by.stderr]).toEqual([2, expect.stringMatching(/--by names "sex" twice/)]);
+    const ref = await run(['validate', '--cohort', cohort, '--by', 'sex', '--reference', 'ethnicity=White']);
+    expect([ref.code, ref.stderr]).toEqual([2, expect.stringMatching(/--reference names the column "ethnicity", which is not a --by column \(sex\)/)]);
+    const refs = await run(['validate', '--cohort', cohort, '--by', 'sex', '--reference', 'sex=F', '--reference', 'sex=M']);
+    expect([refs.code, refs.stderr]).toEqual([2, expect.stringMatching(/two reference groups/)]);
+  });
+
+  it('a custom definition that takes a built-in id is refused', async () => {
+    const file = join(root, 'mine.json');
+    const example = JSON.parse(readFileSync(new URL('../fixtures/example-model.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+    writeFileSync(file, JSON.stringify({ ...example, id: 'news2' }));
+    const r = await run(['score', '--score', file, '--in', join(cohort, 'observations.arrow'), '--out', join(root, 'scored.arrow')]);
+    expect([r.code, r.stderr]).toEqual([2, expect.stringMatching(/has the id "news2", which is a built-in score's/)]);
+  });
+
+  it('an empty or truncated input is called what it is', async () => {
+    const empty = join(root, 'empty.arrow');
+    writeFileSync(empty, '');
+    const e = await run(['score', '--in', empty, '--out', join(root, 'e-out.arrow')]);
+    expect([e.code, e.stderr]).toEqual([1, expect.stringMatching(/"[^"]*empty.arrow" is empty \(0 bytes\)/)]);
+    const whole = readFileSync(join(cohort, 'observations.arrow'));
+    const cut = join(root, 'cut.arrow');
+    writeFileSync(cut, whole.subarray(0, Math.floor(whole.length / 2)));
+    const t = await run(['score', '--in', cut, '--out', join(root, 't-out.arrow')]);
+    expect([t.code, t.stderr]).toEqual([1, expect.stringMatching(/"[^"]*cut.arrow" is a truncated Arrow IPC file/)]);
+  });
+
+  it('the scores table lines up however long an id is', async () => {
+    const lines = (await run(['scores'])).stdout.trim().split('\n');
+    const starts = lines.map((l) => l.search(/ {2}\S/));
+    expect(new Set(starts).size).toBe(1);
+  });
+});

@@ -48,13 +48,19 @@ export async function validateCommand(args: readonly string[], io: CliIO): Promi
   }
   const scores = scoreFlags(repeated);
   const groupBy = repeated.get('by') ?? [];
-  const reference = Object.fromEntries(
-    (repeated.get('reference') ?? []).map((r) => {
-      const at = r.indexOf('=');
-      if (at < 1) throw new UsageError(`--reference expects COLUMN=GROUP; received "${r}"`);
-      return [r.slice(0, at), r.slice(at + 1)];
-    }),
-  );
+  const repeatedBy = groupBy.find((g, i) => groupBy.indexOf(g) !== i);
+  if (repeatedBy !== undefined) throw new UsageError(`--by names "${repeatedBy}" twice`);
+  const references = (repeated.get('reference') ?? []).map((r) => {
+    const at = r.indexOf('=');
+    if (at < 1) throw new UsageError(`--reference expects COLUMN=GROUP; received "${r}"`);
+    const column = r.slice(0, at);
+    if (!groupBy.includes(column))
+      throw new UsageError(`--reference names the column "${column}", which is not a --by column (${groupBy.join(', ') || 'none given'})`);
+    return [column, r.slice(at + 1)] as const;
+  });
+  const twiceRef = references.find(([c], i) => references.findIndex(([d]) => d === c) !== i);
+  if (twiceRef !== undefined) throw new UsageError(`--reference gives the column "${twiceRef[0]}" two reference groups`);
+  const reference = Object.fromEntries(references);
   const B = intFlag(flags, 'B', 1000, 0);
   const seed = intFlag(flags, 'seed', 1, 0);
   const horizon = Number(flags.get('horizon') ?? 24);

@@ -477,3 +477,16 @@ describe('scoreObservation(news2, observation) boundary errors', () => {
     expect(() => scoreObservation(news2, NORMAL, { missing: 'mean' as never })).toThrow(/option "missing" expected 'none' or 'zero'/);
   });
 });
+
+describe('scoreObservation refuses what it cannot score, by name', () => {
+  it('a misspelt field is a TypeError naming the nearest field (it would otherwise be silently missing)', () => {
+    expect(() => scoreObservation(news2, { SpO2: 85 } as never, { missing: 'zero' })).toThrow(
+      /scoreObservation: unknown field "SpO2" in the observation \(did you mean "spo2"\?\)/,
+    );
+    expect(() => scoreObservation(news2, { heart_rate: 85 } as never)).toThrow(/unknown field "heart_rate" .*did you mean "heartRate"/);
+  });
+  it('a score that is not a definition is a TypeError (a string id gets a hint)', () => {
+    expect(() => scoreObservation('news2' as never, {})).toThrow(/scoreObservation: argument "score" expected a score definition .*getScore\("news2"\)/);
+    expect(() => scoreObservation(null as never, {})).toThrow(/argument "score" expected a score definition/);
+  });
+});

@@ -34,3 +34,13 @@ describe('quantize(value, precision, rounding)', () => {
     expect(quantize(55, 0, 'floor')).toBe(55);
   });
 });
+
+describe('roundToPrecision checks its arguments', () => {
+  it('refuses a step where a count of decimals is expected (0.1 for one decimal)', () => {
+    expect(() => roundToPrecision(36.05, 0.1)).toThrow(
+      /roundToPrecision: argument "precision" expected a whole number of decimal places from 0 to 6.*received 0.1 — a step, not a count of decimals/,
+    );
+    expect(() => roundToPrecision(Number.NaN, 1)).toThrow(/argument "value" expected a finite number/);
+    expect(roundToPrecision(36.05, 1)).toBe(36.1);
+  });
+});
