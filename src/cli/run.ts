@@ -18,23 +18,24 @@ export type { CliIO } from './args.js';
 const HELP = `ewskit — clinical early-warning scores: exact scoring, fast Arrow kernels, honest validation.
 
 Usage:
-  ewskit demo [--encounters N] [--seed S] [--B N] run the study on a built-in synthetic cohort (NEWS2 vs Apollo-style)
-  ewskit synth --profile P --encounters N --seed S --out DIR [--oximeter-bias literature|none] [--batch 5000] [--force]
+  ewskit demo [--encounters 2000] [--seed 1] [--B 200] [--score ID ...] [--quiet]
+                                                  run the study on a built-in synthetic cohort (NEWS2 vs Apollo-style)
+  ewskit synth --out DIR [--profile uk-leicester] [--encounters 1000] [--seed 1] [--oximeter-bias literature|none]
+               [--batch 5000] [--force] [--quiet]
                                                   write a synthetic EPR cohort (five Arrow files + cohort.json);
-                                                  P is uk-leicester, india-apollo or a .json profile
-  ewskit score --score ID --in FILE --out FILE    score an Arrow IPC file of observations
-               [--score ID ...]                   several scores in one pass; ID is built-in or a .json file
-               [--missing none|zero] [--force]    (zero: research option, labelled in the output)
-  ewskit validate --cohort DIR --score ID [--score ID ...] [--by COLUMN ...] [--out report.json] [--md report.md]
-               [--B 1000] [--seed S] [--horizon 24] [--min-count 10] [--reference COLUMN=GROUP]
-               [--unit first] [--unit highest-24h] [--unit common] [--cluster patient|encounter]
-               [--recalibration logistic|isotonic] [--pool-min-events 10] [--event TYPE ...]
-               [--missing none|zero|both] [--censored exclude|negative] [--extract-end DATE]
-               [--exclude-before-event MINUTES] [--disclosure ewskit|opensafely|midpoint6|none] [--force]
+                                                  the profile is uk-leicester, india-apollo or a .json profile
+  ewskit score --in FILE --out FILE [--score news2 ...] [--missing none|zero] [--force] [--quiet]
+                                                  score an Arrow IPC file of observations (several scores in one
+                                                  pass; ID is built-in or a .json file; zero: research option)
+  ewskit validate --cohort DIR [--score news2 ...] [--by COLUMN ...] [--out report.json] [--md report.md]
+               [--B 1000] [--seed 1] [--horizon 24] [--event TYPE ...] [--min-count 10] [--reference COLUMN=GROUP ...]
+               [--unit first|highest-24h|common ...] [--cluster patient|encounter] [--recalibration logistic|isotonic]
+               [--pool-min-events 10] [--missing none|zero|both] [--censored exclude|negative] [--extract-end DATE]
+               [--exclude-before-event 0] [--disclosure ewskit|opensafely|midpoint6|none] [--force] [--quiet]
                                                   the study: discrimination, calibration, thresholds, comparisons and
                                                   subgroups, with patient-clustered intervals and disclosure control
-  ewskit fit --out FILE [--model apollo-style|news2-age-comorbidity] [--profile P --encounters N --seed S]
-             [--ridge 1] [--force]
+  ewskit fit --out FILE [--model apollo-style|news2-age-comorbidity] [--profile india-apollo] [--encounters 20000]
+             [--seed 2024] [--ridge 1] [--force] [--quiet]
                                                   fit the Apollo-style template (or the NEWS2 + age + comorbidity
                                                   reference comparator) on a synthetic derivation cohort
   ewskit scores                                   list the built-in scores

@@ -32,9 +32,11 @@ function exampleRows(scored: Table, score: ScoreDefinition, k: number): number[]
   return order.slice(0, k);
 }
 
+/** The options of `ewskit demo` (the help text and the README list each; a test checks). */
+export const DEMO_OPTIONS: readonly string[] = ['encounters', 'seed', 'score', 'B', 'quiet'];
 export function demo(args: readonly string[], io: CliIO): number {
   const repeated = new Map<string, string[]>();
-  const flags = parseFlags(args, ['encounters', 'seed', 'score', 'B', 'quiet'], repeated);
+  const flags = parseFlags(args, DEMO_OPTIONS, repeated);
   const encounters = intFlag(flags, 'encounters', 2000, 1);
   const seed = intFlag(flags, 'seed', 1, 0);
   const B = intFlag(flags, 'B', 200, 0);

@@ -12,8 +12,11 @@ import { intFlag, parseFlags, progressOf, UsageError } from '../args.js';
 import { checkOutputs } from '../outputs.js';
 
 /** Fit the Apollo-style template on a derivation cohort generated here, and write the definition as JSON. */
+
+/** The options of `ewskit fit` (the help text and the README list each; a test checks). */
+export const FIT_OPTIONS: readonly string[] = ['profile', 'encounters', 'seed', 'out', 'ridge', 'model', 'force', 'quiet'];
 export function fit(args: readonly string[], io: CliIO): number {
-  const flags = parseFlags(args, ['profile', 'encounters', 'seed', 'out', 'ridge', 'model', 'force', 'quiet']);
+  const flags = parseFlags(args, FIT_OPTIONS);
   const which = flags.get('model') ?? 'apollo-style';
   if (which !== 'apollo-style' && which !== 'news2-age-comorbidity')
     throw new UsageError(`--model expects apollo-style or news2-age-comorbidity; received "${which}"`);

@@ -9,9 +9,11 @@ import { missingFlag, parseFlags, progressOf, scoreFlags, UsageError } from '../
 import { formatSummary, summariseScores } from '../summary.js';
 import { checkOutputs } from '../outputs.js';
 
+/** The options of `ewskit score` (the help text and the README list each; a test checks). */
+export const SCORE_OPTIONS: readonly string[] = ['score', 'in', 'out', 'missing', 'force', 'quiet'];
 export function score(args: readonly string[], io: CliIO): number {
   const repeated = new Map<string, string[]>();
-  const flags = parseFlags(args, ['score', 'in', 'out', 'missing', 'force', 'quiet'], repeated);
+  const flags = parseFlags(args, SCORE_OPTIONS, repeated);
   const defs = scoreFlags(repeated);
   const missing = missingFlag(flags);
   const input = flags.get('in');

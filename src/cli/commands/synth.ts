@@ -9,8 +9,10 @@ import { intFlag, parseFlags, progressOf, UsageError } from '../args.js';
 import { checkOutputs } from '../outputs.js';
 import { resolveProfile } from '../../../validation/cohort/profiles.js';
 
+/** The options of `ewskit synth` (the help text and the README list each; a test checks). */
+export const SYNTH_OPTIONS: readonly string[] = ['profile', 'encounters', 'seed', 'oximeter-bias', 'out', 'batch', 'force', 'quiet'];
 export async function synth(args: readonly string[], io: CliIO): Promise<number> {
-  const flags = parseFlags(args, ['profile', 'encounters', 'seed', 'oximeter-bias', 'out', 'batch', 'force', 'quiet']);
+  const flags = parseFlags(args, SYNTH_OPTIONS);
   const out = flags.get('out');
   if (out === undefined) throw new UsageError('synth needs --out DIR (where to write the cohort)');
   const encounters = intFlag(flags, 'encounters', 1000, 0);

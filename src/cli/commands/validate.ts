@@ -10,36 +10,34 @@ import { readCohort } from '../../io/cohort-files.js';
 import type { CliIO } from '../args.js';
 import { intFlag, parseFlags, progressOf, scoreFlags, UsageError } from '../args.js';
 
+/** The options of `ewskit validate` (the help text and the README list each; a test checks). */
+export const VALIDATE_OPTIONS: readonly string[] = [
+  'cohort',
+  'score',
+  'by',
+  'out',
+  'md',
+  'B',
+  'seed',
+  'horizon',
+  'event',
+  'min-count',
+  'reference',
+  'unit',
+  'cluster',
+  'recalibration',
+  'pool-min-events',
+  'missing',
+  'censored',
+  'extract-end',
+  'exclude-before-event',
+  'disclosure',
+  'force',
+  'quiet',
+];
 export async function validateCommand(args: readonly string[], io: CliIO): Promise<number> {
   const repeated = new Map<string, string[]>();
-  const flags = parseFlags(
-    args,
-    [
-      'cohort',
-      'score',
-      'by',
-      'out',
-      'md',
-      'B',
-      'seed',
-      'horizon',
-      'event',
-      'min-count',
-      'reference',
-      'unit',
-      'cluster',
-      'recalibration',
-      'pool-min-events',
-      'missing',
-      'censored',
-      'extract-end',
-      'exclude-before-event',
-      'disclosure',
-      'force',
-      'quiet',
-    ],
-    repeated,
-  );
+  const flags = parseFlags(args, VALIDATE_OPTIONS, repeated);
   const dir = flags.get('cohort');
   if (dir === undefined) throw new UsageError('validate needs --cohort DIR (a cohort written by ewskit synth)');
   if (!existsSync(dir)) {
