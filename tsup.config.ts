@@ -12,6 +12,20 @@ export default defineConfig([
     outDir: 'dist',
   },
   {
+    // The examples, runnable as they are documented (`node dist/examples/bedside.js`): they import the package by
+    // its name, which Node resolves to this package's own build.
+    entry: {
+      'examples/bedside': 'examples/bedside.ts',
+      'examples/score-arrow': 'examples/score-arrow.ts',
+      'examples/compare-scores': 'examples/compare-scores.ts',
+    },
+    format: ['esm'],
+    dts: false,
+    target: 'node20',
+    outDir: 'dist',
+    external: ['ewskit', 'ewskit/node'],
+  },
+  {
     entry: { cli: 'src/cli/main.ts' },
     format: ['esm'],
     dts: false,

@@ -19,4 +19,11 @@ describe('bin/ewskit.js', () => {
     expect(help.status).toBe(0);
     expect(help.stdout).toMatch(/ewskit validate --cohort DIR/);
   });
+
+  it('the examples run as documented, compiled by the same build: node dist/examples/bedside.js', () => {
+    const example = new URL('../../dist/examples/bedside.js', import.meta.url).pathname;
+    const r = spawnSync(process.execPath, [example], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^NEWS2 7 — high risk/);
+  });
 });
