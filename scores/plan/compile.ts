@@ -65,15 +65,38 @@ export function quantizedRange(field: NumericField): [number, number] {
   return [quantize(field.plausible[0], field.precision, 'half-up'), quantize(field.plausible[1], field.precision, 'half-up')];
 }
 
-/** Points for a quantized value under a list of bands; `undefined` when no band or more than one band holds. */
-function bandPoints(bands: readonly Band[], q: number, field: NumericField): number[] {
+/** The indices of the bands that hold a quantized value (exactly one in a well-formed list). */
+function bandHits(bands: readonly Band[], q: number, field: NumericField): number[] {
   const hits: number[] = [];
-  for (const b of bands) {
+  bands.forEach((b, i) => {
     const lo = b.min === undefined ? -Infinity : quantize(b.min, field.precision, 'half-up');
     const hi = b.max === undefined ? Infinity : quantize(b.max, field.precision, 'half-up');
-    if (q >= lo && q <= hi) hits.push(b.points);
-  }
+    if (q >= lo && q <= hi) hits.push(i);
+  });
   return hits;
+}
+
+/** Bad values of one band list, merged into runs of consecutive values with the same fault. */
+class BandFaults {
+  private readonly runs = new Map<string, { where: string; fault: string; from: number; to: number }[]>();
+  add(where: string, fault: string, q: number): void {
+    const list = this.runs.get(where) ?? [];
+    const last = list[list.length - 1];
+    if (last !== undefined && last.fault === fault && last.to === q - 1) last.to = q;
+    else if (!list.some((r) => r.fault === fault && q >= r.from && q <= r.to)) list.push({ where, fault, from: q, to: q });
+    this.runs.set(where, list);
+  }
+  /** One problem per run: "heartRate 51–250: covered by bands 2 and 3". */
+  report(field: NumericField, problems: string[]): void {
+    const value = (q: number) => q / 10 ** field.precision;
+    for (const list of this.runs.values())
+      for (const r of list) {
+        const range = r.from === r.to ? `${value(r.from)}` : `${value(r.from)}–${value(r.to)}`;
+        problems.push(
+          `${r.where}: ${field.field} ${range} ${field.unit}: ${r.fault} (plausible range ${field.plausible[0]}–${field.plausible[1]} ${field.unit})`,
+        );
+      }
+  }
 }
 
 function variantMatches(v: BandVariant, state: ReadonlyMap<FieldName, number>): boolean {
@@ -137,7 +160,8 @@ function compileNumeric(
   const segment = hi - lo + 2;
   const table = new Int8Array(combos * segment).fill(-1);
   let maxPoints = 0;
-  const reported = new Set<string>();
+  // Faults of every band list, merged into ranges and reported once (not once per value or per condition).
+  const faults = new BandFaults();
   for (let combo = 0; combo < combos; combo++) {
     // Every completion of the unknown conditions: the slot holds a value only when all completions agree.
     const states: number[][] = conditions.map((_, c) => {
@@ -156,22 +180,18 @@ function compileNumeric(
       for (const state of completions) {
         const vi = (p.variants ?? []).findIndex((v) => variantMatches(v, state));
         const bands = vi < 0 ? p.bands : (p.variants?.[vi]?.bands ?? []);
-        const hits = bandPoints(bands, q, field);
+        const hits = bandHits(bands, q, field);
         const where = vi < 0 ? `${path}.bands` : `${path}.variants[${vi}].bands`;
-        const value = q / 10 ** field.precision;
-        if (hits.length !== 1 && !reported.has(`${where}@${q}`)) {
-          reported.add(`${where}@${q}`);
-          problems.push(
-            `${where}: ${hits.length === 0 ? 'no band covers' : `${hits.length} bands cover`} ${field.field} = ${value} (plausible range ${field.plausible[0]}–${field.plausible[1]} ${field.unit})`,
-          );
-        }
-        candidates.add(hits[0] ?? -1);
+        if (hits.length === 0) faults.add(where, 'covered by no band', q);
+        else if (hits.length > 1) faults.add(where, `covered by bands ${hits.slice(0, -1).join(', ')} and ${hits[hits.length - 1]}`, q);
+        candidates.add(hits.length === 1 ? (bands[hits[0] ?? 0]?.points ?? -1) : -1);
       }
       const only = candidates.size === 1 ? ([...candidates][0] ?? -1) : -1;
       table[combo * segment + (q - lo) + 1] = only;
       if (only > maxPoints) maxPoints = only;
     }
   }
+  faults.report(field, problems);
   return { conditions, strides, segment, table, maxPoints };
 }
 

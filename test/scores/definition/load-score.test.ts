@@ -90,6 +90,25 @@ describe('loadScore(json) reports every problem with its JSON path', () => {
     expect(problems.length).toBeGreaterThanOrEqual(5);
   });
 
+  it('an overlap is one problem naming its range and its bands, not one line per value', () => {
+    const problems = problemsOf({
+      ...banded,
+      parameters: [
+        {
+          field: 'heartRate',
+          bands: [
+            { max: 50, points: 1 },
+            { min: 51, points: 0 },
+            { min: 91, max: 250, points: 2 },
+          ],
+        },
+      ],
+    });
+    expect(problems.filter((p) => p.startsWith('$.parameters[0].bands'))).toEqual([
+      '$.parameters[0].bands: heartRate 91–250 /min: covered by bands 1 and 2 (plausible range 0–300 /min)',
+    ]);
+  });
+
   it('bands that overlap or leave gaps inside the plausible range, unknown fields and codes', () => {
     const problems = problemsOf({
       ...banded,
@@ -108,8 +127,8 @@ describe('loadScore(json) reports every problem with its JSON path', () => {
     });
     expect(problems).toEqual(
       expect.arrayContaining([
-        '$.parameters[0].bands: 2 bands cover respiratoryRate = 12 (plausible range 0–80 /min)',
-        '$.parameters[0].bands: no band covers respiratoryRate = 21 (plausible range 0–80 /min)',
+        '$.parameters[0].bands: respiratoryRate 12 /min: covered by bands 0 and 1 (plausible range 0–80 /min)',
+        '$.parameters[0].bands: respiratoryRate 21 /min: covered by no band (plausible range 0–80 /min)',
         expect.stringMatching(/^\$\.parameters\[1\]\.field: expected one of respiratoryRate, .*; received "pulse"$/),
         expect.stringMatching(/^\$\.parameters\[2\]\.points\.Z: not a code of consciousness/),
       ]),
