@@ -10,12 +10,22 @@ import { renameSync, rmSync, writeFileSync } from 'node:fs';
  * @example writeTextAtomic('report.json', JSON.stringify(report));
  */
 export function writeTextAtomic(path: string, text: string): void {
-  const temporary = `${path}.${process.pid}.tmp`;
+  writeTextsAtomic([[path, text]]);
+}
+
+/**
+ * Write several files as one: every text goes to its temporary file first, and only when all are written are they
+ * renamed into place — a failure on any leaves none of them (no report without its summary).
+ *
+ * @example writeTextsAtomic([['report.json', json], ['report.md', markdown]]);
+ */
+export function writeTextsAtomic(files: readonly (readonly [string, string])[]): void {
+  const temporaries = files.map(([path]) => `${path}.${process.pid}.tmp`);
   try {
-    writeFileSync(temporary, text);
-    renameSync(temporary, path);
+    files.forEach(([, text], i) => writeFileSync(temporaries[i] as string, text));
   } catch (e) {
-    rmSync(temporary, { force: true });
+    for (const t of temporaries) rmSync(t, { force: true });
     throw e;
   }
+  files.forEach(([path], i) => renameSync(temporaries[i] as string, path));
 }

@@ -40,8 +40,14 @@ export async function synth(args: readonly string[], io: CliIO): Promise<number>
   const progress = quiet
     ? undefined
     : io.tty === true
-      ? (done: number, total: number) =>
-          io.stderr(`\rGenerating ${total.toLocaleString('en-GB')} encounters: ${total === 0 ? 100 : Math.floor((100 * done) / total)}%`)
+      ? (done: number, total: number) => {
+          // Counts and the time left, from the rate so far.
+          const elapsed = (performance.now() - started) / 1000;
+          const eta = done > 0 && done < total ? ` · about ${Math.ceil((elapsed / done) * (total - done))} s left` : '';
+          io.stderr(
+            `\rGenerating ${total.toLocaleString('en-GB')} encounters: ${total === 0 ? 100 : Math.floor((100 * done) / total)}% (${done.toLocaleString('en-GB')})${eta}   `,
+          );
+        }
       : (done: number, total: number) => step?.(`generated ${done.toLocaleString('en-GB')} of ${total.toLocaleString('en-GB')} encounters`);
   const manifest = await writeCohort(out, { profile, encounters, seed, oximeterBias: bias, batchEncounters }, progress);
   if (io.tty === true && !quiet) io.stderr('\n');

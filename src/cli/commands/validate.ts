@@ -2,7 +2,7 @@
  * `ewskit validate`: the study on a cohort directory — the report as JSON and Markdown.
  */
 import { existsSync } from 'node:fs';
-import { writeTextAtomic } from '../../io/write-text.js';
+import { writeTextsAtomic } from '../../io/write-text.js';
 import { checkOutputs } from '../outputs.js';
 import { renderMarkdown } from '../../../validation/report/markdown.js';
 import { validate } from '../../../validation/study/validate.js';
@@ -126,10 +126,13 @@ export async function validateCommand(args: readonly string[], io: CliIO): Promi
     onProgress: progressOf(io, flags.has('quiet')),
   });
   const markdown = renderMarkdown(report);
-  if (out !== undefined) writeTextAtomic(out, `${JSON.stringify(report, null, 2)}\n`);
-  if (md !== undefined) writeTextAtomic(md, markdown);
+  // The report, its Markdown and its checks file are written as one: all of them, or none.
+  const files: [string, string][] = [];
+  if (out !== undefined) files.push([out, `${JSON.stringify(report, null, 2)}\n`]);
+  if (md !== undefined) files.push([md, markdown]);
   // The output-checking summary, beside the report: what a TRE's output checker reads first.
-  if (checks !== undefined) writeTextAtomic(checks, `${JSON.stringify({ schema: 'ewskit.checks/1', report: beside, ...report.disclosure }, null, 2)}\n`);
+  if (checks !== undefined) files.push([checks, `${JSON.stringify({ schema: 'ewskit.checks/1', report: beside, ...report.disclosure }, null, 2)}\n`]);
+  writeTextsAtomic(files);
   io.stdout(`${markdown}\n`);
   io.stderr(
     `ewskit validate: ${((performance.now() - started) / 1000).toFixed(1)} s; wrote ${[out, md, checks].filter((f) => f !== undefined).join(', ') || 'nothing (no --out or --md)'}.${report.disclosure.releasable ? '' : ' NOT FOR RELEASE: disclosure control off (--disclosure none).'}\n`,
