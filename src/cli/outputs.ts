@@ -42,6 +42,8 @@ export function checkOutputs(command: string, outputs: readonly (Output | null)[
     const parent = dirname(at);
     if (!o.directory && !(existsSync(parent) && statSync(parent).isDirectory()))
       throw new UsageError(`${command}: --${o.flag} "${o.path}": the directory "${dirname(o.path)}" does not exist`);
+    if (!o.directory && existsSync(at) && statSync(at).isDirectory())
+      throw new UsageError(`${command}: --${o.flag} "${o.path}" is a directory; expected a file path`);
     // An empty directory holds nothing to lose.
     const empty = o.directory === true && existsSync(at) && statSync(at).isDirectory() && readdirSync(at).length === 0;
     if (existsSync(at) && !empty && !force) {

@@ -60,6 +60,9 @@ describe('the CLI never destroys data', async () => {
     const r = await run(['validate', '--cohort', cohort, '--score', 'news2', '--B', '0', '--out', report]);
     expect(r.code).toBe(2);
     expect(readFileSync(report, 'utf8')).toBe('precious');
+    const asDirectory = await run(['validate', '--cohort', cohort, '--score', 'news2', '--B', '0', '--out', join(root, 'a.json'), '--md', cohort, '--force']);
+    expect([asDirectory.code, asDirectory.stderr]).toEqual([2, expect.stringMatching(/--md ".*cohort" (is a directory|would overwrite the input)/)]);
+    expect(readdirSync(root)).not.toContain('a.json');
     const missing = await run(['validate', '--cohort', cohort, '--score', 'news2', '--B', '0', '--out', join(root, 'no', 'such', 'r.json')]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/the directory ".*no\/such" does not exist/);
