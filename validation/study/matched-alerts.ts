@@ -9,7 +9,7 @@ import type { ScoreDefinition } from '../../scores/definition/definition.js';
 import { kindOf } from '../../scores/kinds/kind-of.js';
 import type { MatchedAlertCell, UndefinedCell } from '../report/types.js';
 import { createRandom } from '../stats/random.js';
-import { quantile7 } from '../stats/sorted.js';
+import { lowerBound, quantile7 } from '../stats/sorted.js';
 import type { AnalysisSet } from './analysis-set.js';
 import type { Disclosure, Released } from './disclosure.js';
 
@@ -43,16 +43,7 @@ export function matchedAlerts(
   // b's cut-off: the smallest value at which b alerts on no more of the sets than a does.
   const sortedB = Float64Array.from(rows, (k) => vb[k] ?? NaN).sort();
   const distinct = [...new Set(sortedB)];
-  const shareAtOrAbove = (c: number) => {
-    let lo = 0;
-    let hi = sortedB.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if ((sortedB[mid] ?? NaN) < c) lo = mid + 1;
-      else hi = mid;
-    }
-    return (sortedB.length - lo) / sortedB.length;
-  };
+  const shareAtOrAbove = (c: number) => (sortedB.length - lowerBound(sortedB, c)) / sortedB.length;
   const cutB = distinct.find((c) => shareAtOrAbove(c) <= alertRate + 1e-12) ?? Number.POSITIVE_INFINITY;
   const alertRateB = Number.isFinite(cutB) ? shareAtOrAbove(cutB) : 0;
   // Per patient: positive sets, and those each score alerts on.
