@@ -2,8 +2,10 @@
  * The installed command: `npm ci` builds dist/ (the `prepare` script), so `npx ewskit` works right after it — the
  * first-run path a new user takes. Runs the real bin script in a child process.
  */
-import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const bin = new URL('../../bin/ewskit.js', import.meta.url).pathname;
@@ -25,5 +27,16 @@ describe('bin/ewskit.js', () => {
     const r = spawnSync(process.execPath, [example], { encoding: 'utf8' });
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^NEWS2 7 — high risk/);
+  });
+
+  it('a synth killed part-way leaves no cohort that looks valid (only its temporary directory)', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'ewskit-kill-'));
+    const out = join(root, 'cohort');
+    const child = spawn(process.execPath, [bin, 'synth', '--encounters', '500000', '--batch', '2000', '--out', out, '--quiet']);
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.on('exit', resolve));
+    expect(existsSync(out)).toBe(false);
+    expect(readdirSync(root).every((f) => f.endsWith('.tmp'))).toBe(true);
   });
 });

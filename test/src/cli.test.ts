@@ -182,6 +182,8 @@ describe('ewskit synth', () => {
     await run(['synth', '--encounters', '60', '--out', dir, '--quiet']);
     const validateLog = await run(['validate', '--cohort', dir, '--score', 'news2', '--B', '0']);
     expect(validateLog.stderr).toMatch(/^\[\d\d:\d\d:\d\d\] scoring$/m);
+    const scoreLog = await run(['score', '--in', join(dir, 'observations.arrow'), '--out', join(dir, 'scored.arrow')]);
+    expect(scoreLog.stderr).toMatch(/^\[\d\d:\d\d:\d\d\] scoring [\d,]+ observation sets$/m);
   });
   it('needs --out, and names a bad bias or profile', async () => {
     expect((await run(['synth'])).code).toBe(2);
