@@ -43,6 +43,7 @@ export { lowess } from '../validation/stats/lowess.js';
 export { generateCohort, streamCohort, GENERATOR_VERSION, COHORT_TABLES } from '../validation/cohort/generate.js';
 export { PROFILES, resolveProfile } from '../validation/cohort/profiles.js';
 export { LITERATURE_BIAS, NO_BIAS } from '../validation/cohort/oximeter.js';
+export { nhsEthnicGroup } from '../validation/cohort/ethnic-category.js';
 
 // The study and its report.
 export { labelOutcomes } from '../validation/study/label-outcomes.js';

@@ -32,7 +32,9 @@ export interface ValidateOptions {
   /** Horizon (default 24 h) and event types (default: all). */
   outcome?: LabelOptions;
   /**
-   * Columns to compare groups by: any observation or patient column, or `skin_tone_band` (see `skinToneBands`).
+   * Columns to compare groups by: any observation, patient or encounter column, `skin_tone_band` (see
+   * `skinToneBands`), or `nhs_ethnic_group` / `nhs_ethnic_group_2021` (NHS ethnic category codes A–Z in a column
+   * `ethnic_category`, grouped by the 2001 or the 2021 census; Z, not stated, is no group).
    * An array of columns (`['ethnicity', 'sex']`) or a comma-joined name (`'ethnicity,sex'`) makes intersectional
    * groups (`'Asian × F'`).
    */

@@ -12,6 +12,7 @@ import { atThreshold } from '../metrics/threshold.js';
 import type { Ci, EstimateCell, FlowSection, GroupRow, GroupScoreCell, SkinToneBand, SubgroupSection, UndefinedCell } from '../report/types.js';
 import type { AnalysisSet } from './analysis-set.js';
 import { rowAttribute } from './attributes.js';
+import { nhsEthnicGroup } from '../cohort/ethnic-category.js';
 import { clusteredCell, contrastCell, holm, undefinedCell } from './cells.js';
 import type { GroupCoding, StudyIntervals } from './intervals.js';
 import type { Settings } from './options.js';
@@ -57,11 +58,17 @@ function computeGroupLabels(
     });
   }
   const band = column === 'skin_tone_band';
-  const values = rowAttribute(band ? 'skin_tone' : column, set.scored, cohort);
+  // Derived groupings: NHS ethnic category codes (column ethnic_category) grouped by the 2001 or 2021 census.
+  const census = column === 'nhs_ethnic_group' ? 2001 : column === 'nhs_ethnic_group_2021' ? 2021 : null;
+  const source = band ? 'skin_tone' : census !== null ? 'ethnic_category' : column;
+  const values = rowAttribute(source, set.scored, cohort);
   if (values === null)
-    throw new TypeError(`validate: option "groupBy" names "${column}", which is in none of the observations, patients or encounters tables.`);
+    throw new TypeError(
+      `validate: option "groupBy" names "${column}"${source === column ? '' : ` (read from the column "${source}")`}, which is in none of the observations, patients or encounters tables.`,
+    );
   return values.map((v) => {
     if (v === null || v === undefined) return null;
+    if (census !== null) return nhsEthnicGroup(v, census);
     return band ? bandOf(Number(v), bands) : String(v);
   });
 }
