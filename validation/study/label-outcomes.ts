@@ -77,10 +77,10 @@ export function labelOutcomes(observations: Table, events: Table, options: Label
   return { table: labelledTable(observations, labelled, options.horizonHours ?? 24), ...labelled };
 }
 
-/** Each set's encounter and time, read once per observations table (validate labels the same table several times). */
+/** Each set's encounter and time (ms, NaN when absent), read once per observations table: validate labels the same table several times and dates its data from the same times. */
 const keyCache = new WeakMap<Table, { encounters: unknown[]; times: Float64Array }>();
 
-function observationKeys(fn: string, observations: Table): { encounters: unknown[]; times: Float64Array } {
+export function observationKeys(fn: string, observations: Table): { encounters: unknown[]; times: Float64Array } {
   const cached = keyCache.get(observations);
   if (cached !== undefined) return cached;
   const enc = column(fn, observations, 'encounter_id', 'observations');

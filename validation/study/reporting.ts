@@ -10,7 +10,7 @@ import { canonicalJson, EWSKIT_VERSION, sha256 } from '../report/provenance.js';
 import type { Cell, MissingDataSection, OutcomeRow, ReportSettings, TripodSection, UnitSection } from '../report/types.js';
 import type { AnalysisSet } from './analysis-set.js';
 import { columnValues, labelOptionsOf } from './analysis-set.js';
-import { labelSets } from './label-outcomes.js';
+import { labelSets, observationKeys } from './label-outcomes.js';
 import type { Settings } from './options.js';
 import { scoredRows, unitCell } from './units.js';
 
@@ -87,12 +87,13 @@ const isoDay = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
 export function tripod(settings: Settings, set: AnalysisSet, reported: ReportSettings): TripodSection {
   let first = Number.POSITIVE_INFINITY;
   let last = Number.NEGATIVE_INFINITY;
-  for (const t of columnValues(set.scored, 'observed_at') ?? []) {
-    const ms = typeof t === 'bigint' ? Number(t) : typeof t === 'number' ? t : Number.NaN;
+  // The times the labeller already read (cached per table): no second pass over the column.
+  for (const ms of observationKeys('validate', set.scored).times) {
     if (!Number.isFinite(ms)) continue;
     first = Math.min(first, ms);
     last = Math.max(last, ms);
   }
+
   const source = settings.cohort.manifest;
   const outcome = reported.outcome;
   return {
