@@ -1,5 +1,5 @@
 /**
- * The documented shape of a validation report (schema `ewskit.report/3`, see docs/report.md), checked field by
+ * The documented shape of a validation report (schema `ewskit.report/4`, see docs/report.md), checked field by
  * field. A released cell is its value; a suppressed cell is `{ suppressed: true, rule }`.
  */
 import { isSuppressed } from '../study/disclosure.js';
@@ -79,6 +79,7 @@ export function checkReport(report: unknown): string[] {
         `${p}.thresholds`,
         'an array of { label, cut, counts, sensitivity, … }',
       );
+      need(Array.isArray(x.curve) && x.curve.every((t) => isObject(t) && typeof t.cut === 'number' && 'cell' in t), `${p}.curve`, 'an array of { cut, cell }');
       need(Array.isArray(x.netBenefit), `${p}.netBenefit`, 'an array');
       return undefined;
     });

@@ -1,5 +1,5 @@
 /**
- * The validation report, schema `ewskit.report/3` (docs/report.md): typed section by section. It holds aggregates
+ * The validation report, schema `ewskit.report/4` (docs/report.md): typed section by section. It holds aggregates
  * only — no patient or encounter identifier. A *cell* (`Cell<T>`) is a released value or a suppressed placeholder
  * naming the disclosure rule that withheld it. Metric results follow the one result contract: `{ defined: true,
  * estimate, … }` or `{ defined: false, reason, message }`.
@@ -7,7 +7,7 @@
 import type { Suppressed } from '../study/disclosure.js';
 
 /** The schema id of reports this version writes. */
-export const REPORT_SCHEMA = 'ewskit.report/3';
+export const REPORT_SCHEMA = 'ewskit.report/4';
 
 /** A released value, or a suppressed placeholder. */
 export type Cell<T> = T | Suppressed;
@@ -218,6 +218,16 @@ export interface ThresholdRow {
   readonly numberNeededToEvaluate: Cell<EstimateCell | UndefinedCell>;
 }
 
+/**
+ * One point of a score's ROC and precision–recall curves: alerting when the score ≥ `cut`. Intervals are the
+ * patient-clustered bootstrap's (pointwise); the naive Wilson interval sits beside each, for reference only. The
+ * trivial ends (alert on all, alert on none) are not listed.
+ */
+export interface CurvePoint {
+  readonly cut: number;
+  readonly cell: Cell<{ readonly sensitivity: ProportionCell; readonly specificity: ProportionCell; readonly ppv: ProportionCell }>;
+}
+
 /** Net benefit of one alerting rule at one threshold probability. */
 export interface NetBenefitRow {
   /** The rule, e.g. "NEWS2 ≥ 5 (medium)", or "model probability ≥ pₜ" for the decision curve of a model. */
@@ -256,6 +266,9 @@ export interface ScoreSection {
   /** The calibration of a points score: observed risk at each score value, sparse top values pooled (null for models). */
   readonly observedRisk: readonly ObservedRiskRow[] | null;
   readonly thresholds: readonly ThresholdRow[];
+  /** The ROC and precision–recall curves, at the cut-offs the study planned (pooled score values; a fixed grid of
+   *  probabilities for a model), ascending. */
+  readonly curve: readonly CurvePoint[];
   readonly netBenefit: readonly NetBenefitRow[];
 }
 

@@ -18,6 +18,7 @@ import {
 import type { CountStatistic, Replicates } from '../bootstrap/group-bootstrap.js';
 import { groupBootstrap, percentileInterval } from '../bootstrap/group-bootstrap.js';
 import type { Ci } from '../report/types.js';
+import { upperBound } from '../stats/sorted.js';
 import type { AnalysisSet } from './analysis-set.js';
 import type { Settings } from './options.js';
 
@@ -35,6 +36,26 @@ export interface ScoreIntervalsPlan {
   readonly rules: readonly AlertRule[];
   /** Pooled ranges of score values for the observed risk (points scores; empty for models). */
   readonly ranges: readonly (readonly [number, number])[];
+  /**
+   * The cut-offs of the score's ROC and precision–recall curves, ascending: for a points score the lowest value of
+   * each pooled range but the first; for a model, values of {@link CURVE_PROBABILITY_GRID} pooled the same way. Every
+   * band between two cuts holds at least the pooling minimum of events and non-events, so no curve point can single
+   * out a few sets, and a model's cuts are fixed numbers, never a patient's own probability.
+   */
+  readonly curve: readonly number[];
+}
+
+/** The probabilities a model's curves may cut at (a fixed grid, so no cut-off is a patient's own value). */
+export const CURVE_PROBABILITY_GRID: readonly number[] = [
+  0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.015, 0.02, 0.03, 0.04, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9,
+];
+
+/** A model's curve cuts: the grid band of each probability (0 below the first value), pooled, each band's lower grid value. */
+function modelCurve(values: Float64Array, labels: Uint8Array, minEvents: number, minNonEvents: number): number[] {
+  const band = values.map((v) => (Number.isFinite(v) ? upperBound(CURVE_PROBABILITY_GRID, v) : Number.NaN));
+  return poolRanges(band, labels, minEvents, minNonEvents)
+    .slice(1)
+    .map(([lo]) => CURVE_PROBABILITY_GRID[lo - 1] ?? Number.NaN);
 }
 
 export const THRESHOLD_METRICS: readonly ThresholdMetric[] = ['sensitivity', 'specificity', 'ppv', 'npv', 'alertRate'];
@@ -88,8 +109,10 @@ export function planIntervals(scores: readonly ScoreDefinition[], set: AnalysisS
     if (red !== null && set.redFlags[s] !== null && set.redFlags[s] !== undefined)
       rules.push({ label: `red score (${red.description})`, column: nextRed++, cut: 1 });
     const values = set.values[s] ?? new Float64Array(0);
-    const ranges = kind.probabilistic ? [] : poolRanges(values, set.labels, settings.pooling.minEvents, settings.pooling.minNonEvents);
-    return { rules, ranges };
+    const { minEvents, minNonEvents } = settings.pooling;
+    const ranges = kind.probabilistic ? [] : poolRanges(values, set.labels, minEvents, minNonEvents);
+    const curve = kind.probabilistic ? modelCurve(values, set.labels, minEvents, minNonEvents) : ranges.slice(1).map(([lo]) => lo);
+    return { rules, ranges, curve };
   });
 }
 
@@ -142,7 +165,11 @@ export const statName = {
   risk: (range: number): string => `risk#${range}`,
   netBenefit: (rule: number, threshold: number): string => `nb#${rule}#${threshold}`,
   decisionCurve: (threshold: number): string => `dc#${threshold}`,
+  curve: (metric: ThresholdMetric, point: number): string => `curve-${metric}#${point}`,
 };
+
+/** The metrics of each curve point. */
+export const CURVE_METRICS: readonly ThresholdMetric[] = ['sensitivity', 'specificity', 'ppv'];
 
 /**
  * Run the overall bootstrap for every score's rules, ranges and net-benefit thresholds.
@@ -187,10 +214,16 @@ export function studyIntervals(
   for (let r = 0; r < maxRanges; r++) {
     statistics[statName.risk(r)] = riskInRangeStatistic(columns.map((_, c) => plans[c]?.ranges[r] ?? null));
   }
-  // Model decision curves: alert at probability ≥ pₜ (kept exact in the bucketed bootstrap).
+  // The k-th point of every score's ROC and precision–recall curves.
+  const maxPoints = Math.max(0, ...plans.map((p) => p.curve.length));
+  for (let k = 0; k < maxPoints; k++) {
+    const cuts = columns.map((_, c) => plans[c]?.curve[k] ?? null);
+    for (const metric of CURVE_METRICS) statistics[statName.curve(metric, k)] = proportionStatistic(metric, cuts);
+  }
+  // Model decision curves and curve points: alert at probability ≥ pₜ (kept exact in the bucketed bootstrap).
   const keep = columns.map((_, c) => [
     ...rules.filter((r) => r.column === c).map((r) => r.cut),
-    ...(c < settings.scores.length ? settings.netBenefitThresholds : []),
+    ...(c < settings.scores.length ? [...settings.netBenefitThresholds, ...(plans[c]?.curve ?? [])] : []),
   ]);
   settings.progress(`cluster bootstrap (B = ${boot.B}) over ${set.clusters.toLocaleString('en-GB')} ${settings.cluster}s`);
   // With a grouping, one pass resamples patients once for the groups and for everyone (group index = groups).

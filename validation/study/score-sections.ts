@@ -10,6 +10,7 @@ import { atThreshold } from '../metrics/threshold.js';
 import type {
   Cell,
   Ci,
+  CurvePoint,
   Derivation,
   FlowCounts,
   FlowExclusion,
@@ -19,13 +20,14 @@ import type {
   ThresholdRow,
   UndefinedCell,
 } from '../report/types.js';
+import { upperBound } from '../stats/sorted.js';
 import { wilsonFor } from '../stats/wilson.js';
 import type { Proportion } from '../stats/wilson.js';
 import { estimateCell, proportionCell } from './cells.js';
 import type { ScoreView } from './analysis-set.js';
 import type { Disclosure } from './disclosure.js';
 import type { AlertRule, ScoreIntervalsPlan } from './intervals.js';
-import { statName } from './intervals.js';
+import { CURVE_METRICS, statName } from './intervals.js';
 import type { ScoreContext } from './score-metrics.js';
 import { headlines } from './score-metrics.js';
 
@@ -90,34 +92,87 @@ function thresholdRow(ctx: ScoreContext, sdc: Disclosure, rule: AlertRule, j: nu
   };
 }
 
-/** Observed risk in each pooled range of score values, with clustered and Wilson intervals. */
-function observedRisk(ctx: ScoreContext, sdc: Disclosure, ranges: ScoreIntervalsPlan['ranges'], sets: SetCells): ObservedRiskRow[] {
-  const table = `observed risk: ${ctx.def.name}`;
-  const rows = ranges.map((range, r) => {
-    let n = 0;
-    let events = 0;
-    ctx.values.forEach((v, i) => {
-      if (v < range[0] || v > range[1]) return;
-      n++;
-      events += ctx.labels[i] ?? 0;
-    });
-    const risk = proportionCell(wilsonFor('validate', events, n, ctx.level, 'sets'), ctx.intervals?.interval(statName.risk(r), ctx.index).ci ?? null);
-    const counts = { sets: sdc.inner(n, { table }), events: sdc.inner(events, { table }) };
-    const cell = sdc.release({ ...counts, risk }, { counts: [events, n - events] }, { table, dependsOn: [counts.sets, counts.events] });
-    return { row: { scores: range, cell }, counts };
+/** The sets and events of one band of score values, as inner ledger cells, with their raw numbers. */
+interface BandCells {
+  /** Inner cells (placeholders until the ledger resolves them). */
+  readonly sets: number;
+  readonly events: number;
+  readonly n: number;
+  readonly e: number;
+}
+
+/**
+ * The sets and events in each band of the score between consecutive curve cuts — band 0 below the first cut, band k
+ * from cuts[k − 1] up to cuts[k] — as inner cells that partition the score's analysed sets. For a points score the
+ * bands are the pooled ranges of the observed risk. Runs in O(n log k).
+ */
+function bandCells(ctx: ScoreContext, sdc: Disclosure, cuts: readonly number[], table: string, sets: SetCells): BandCells[] {
+  const n = new Array<number>(cuts.length + 1).fill(0);
+  const e = new Array<number>(cuts.length + 1).fill(0);
+  ctx.values.forEach((v, i) => {
+    if (!Number.isFinite(v)) return;
+    const k = upperBound(cuts, v);
+    n[k] = (n[k] ?? 0) + 1;
+    e[k] = (e[k] ?? 0) + (ctx.labels[i] ?? 0);
   });
-  // The ranges partition the score's analysed sets.
-  if (rows.length > 0) {
+  const bands = n.map((nk, k) => ({ sets: sdc.inner(nk, { table }), events: sdc.inner(e[k] ?? 0, { table }), n: nk, e: e[k] ?? 0 }));
+  if (ctx.values.some((v) => Number.isFinite(v))) {
     sdc.relation(
       sets.analysed,
-      rows.map((r) => r.counts.sets),
+      bands.map((b) => b.sets),
     );
     sdc.relation(
       sets.positive,
-      rows.map((r) => r.counts.events),
+      bands.map((b) => b.events),
     );
   }
-  return rows.map((r) => r.row);
+  return bands;
+}
+
+/** Observed risk in each pooled range of score values (the bands), with clustered and Wilson intervals. */
+function observedRisk(ctx: ScoreContext, sdc: Disclosure, ranges: ScoreIntervalsPlan['ranges'], bands: readonly BandCells[]): ObservedRiskRow[] {
+  const table = `observed risk: ${ctx.def.name}`;
+  return ranges.map((range, r) => {
+    const b = bands[r] ?? { sets: 0, events: 0, n: 0, e: 0 };
+    const risk = proportionCell(wilsonFor('validate', b.e, b.n, ctx.level, 'sets'), ctx.intervals?.interval(statName.risk(r), ctx.index).ci ?? null);
+    const cell = sdc.release({ sets: b.sets, events: b.events, risk }, { counts: [b.e, b.n - b.e] }, { table, dependsOn: [b.sets, b.events] });
+    return { scores: range, cell };
+  });
+}
+
+/**
+ * The ROC and precision–recall curves: at each planned cut, sensitivity, specificity and PPV with their clustered
+ * (pointwise) and Wilson intervals. A point's true positives and alerts are sums of bands, declared as such, so a
+ * suppressed band cannot be recovered from two neighbouring points.
+ */
+function curvePoints(ctx: ScoreContext, sdc: Disclosure, cuts: readonly number[], bands: readonly BandCells[], sets: SetCells): CurvePoint[] {
+  const table = `curves: ${ctx.def.name}`;
+  const positives = bands.reduce((a, b) => a + b.e, 0);
+  const negatives = bands.reduce((a, b) => a + b.n - b.e, 0);
+  const ci = (metric: (typeof CURVE_METRICS)[number], k: number) => ctx.intervals?.interval(statName.curve(metric, k), ctx.index).ci ?? null;
+  return cuts.map((cut, k) => {
+    const above = bands.slice(k + 1);
+    const tp = above.reduce((a, b) => a + b.e, 0);
+    const alerts = above.reduce((a, b) => a + b.n, 0);
+    const fp = alerts - tp;
+    const tpCell = sdc.inner(tp, { table });
+    const alertCell = sdc.inner(alerts, { table });
+    sdc.relation(
+      tpCell,
+      above.map((b) => b.events),
+    );
+    sdc.relation(
+      alertCell,
+      above.map((b) => b.sets),
+    );
+    const value = {
+      sensitivity: proportionCell(wilsonFor('validate', tp, positives, ctx.level, 'positive sets'), ci('sensitivity', k)),
+      specificity: proportionCell(wilsonFor('validate', negatives - fp, negatives, ctx.level, 'negative sets'), ci('specificity', k)),
+      ppv: proportionCell(wilsonFor('validate', tp, alerts, ctx.level, 'alerts'), ci('ppv', k)),
+    };
+    const basis = { counts: [tp, positives - tp, fp, negatives - fp] };
+    return { cut, cell: sdc.release(value, basis, { table, dependsOn: [tpCell, alertCell, sets.analysed, sets.positive] }) };
+  });
 }
 
 /** Net benefit of each rule of the score (and, for a model, of alerting at its own probability ≥ pₜ). */
@@ -193,12 +248,14 @@ export function scoreSection(ctx: ScoreContext, sdc: Disclosure, inputs: Section
     flow.excluded.map((x) => x.sets),
   );
   const thresholds = inputs.plan.rules.map((rule, k) => thresholdRow(ctx, sdc, rule, inputs.ruleIndex[k] ?? -1, inputs.ruleValues[k] ?? ctx.values, sets));
+  const bands = bandCells(ctx, sdc, inputs.plan.curve, `bands: ${def.name}`, sets);
   return {
     ...identity,
     ...headlines(ctx, sdc),
-    observedRisk: kind.probabilistic ? null : observedRisk(ctx, sdc, inputs.plan.ranges, sets),
+    observedRisk: kind.probabilistic ? null : observedRisk(ctx, sdc, inputs.plan.ranges, bands),
     sets: { analysed: sets.analysed, positive: sets.positive, incomplete },
     thresholds,
+    curve: curvePoints(ctx, sdc, inputs.plan.curve, bands, sets),
     netBenefit: netBenefitRows(ctx, sdc, inputs, thresholds, sets),
   };
 }

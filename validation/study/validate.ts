@@ -6,7 +6,7 @@
  *   resolveSettings → analysisSet → scoreSection (per score) → comparisons → subgroups → units → cohortTable
  *   → flow → characteristics → outcomeRows → missingData → tripod
  *
- * The report is a versioned, JSON-serialisable object (schema `ewskit.report/3`, docs/report.md) holding aggregates only.
+ * The report is a versioned, JSON-serialisable object (schema `ewskit.report/4`, docs/report.md) holding aggregates only.
  */
 import { BOOTSTRAP_RESOLUTION } from '../bootstrap/group-bootstrap.js';
 import type { ReportSettings, ValidationReport } from '../report/types.js';
@@ -76,7 +76,7 @@ function reportSettings(s: Settings, contrasts: number): ReportSettings {
  *
  * @param options cohort tables, scores, outcome (horizon, event types), groupBy, reference groups, bootstrap,
  *   disclosure, level, units, and the policies (recalibration folds, net-benefit thresholds, skin-tone bands)
- * @returns the report object (schema `ewskit.report/3`)
+ * @returns the report object (schema `ewskit.report/4`)
  * @throws {TypeError} for a cohort without the columns a score or grouping needs; {RangeError} for bad options
  * @example validate({ cohort, scores: [news2, apolloStyle], groupBy: ['ethnicity'] }).comparisons[0];
  */
@@ -98,7 +98,7 @@ export function validate(options: ValidateOptions): ValidationReport {
   const flowSection = flow(settings, set);
   progress('metrics per score');
   const scoreSections = scores.map((def, s) => {
-    const plan = plans[s] ?? { rules: [], ranges: [] };
+    const plan = plans[s] ?? { rules: [], ranges: [], curve: [] };
     const ruleIndex = plan.rules.map(() => nextRule++);
     // The score on its own analysable sets.
     const view = scoreView(set, s);

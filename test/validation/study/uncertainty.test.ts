@@ -10,7 +10,7 @@ import { news2 } from '../../../scores/catalogue/news2.js';
 import { generateCohort } from '../../../validation/cohort/generate.js';
 import { bootstrapP, holm } from '../../../validation/study/cells.js';
 import { isSuppressed } from '../../../validation/study/disclosure.js';
-import { poolRanges } from '../../../validation/study/intervals.js';
+import { CURVE_PROBABILITY_GRID, poolRanges } from '../../../validation/study/intervals.js';
 import { validate } from '../../../validation/study/validate.js';
 
 describe('holm(p) and bootstrapP(replicates)', () => {
@@ -85,6 +85,43 @@ describe('validate: clustered headline intervals', () => {
     expect(n2?.calibration).toMatchObject({ modelUpdating: true, method: expect.stringMatching(/^model updating/) });
     expect(apollo?.calibration).toMatchObject({ modelUpdating: false, method: 'model probability' });
     expect(apollo?.observedRisk).toBeNull();
+  });
+  it('ROC and precision–recall curves: at the pooled score values, through the clinical cut-offs, with clustered pointwise intervals', () => {
+    const points = n2?.curve ?? [];
+    const ranges = n2?.observedRisk ?? [];
+    // A points score's curve cuts at the lowest value of each pooled range but the first.
+    expect(points.map((p) => p.cut)).toEqual(ranges.slice(1).map((r) => r.scores[0]));
+    // Sensitivity at a cut = events in the ranges at or above it / all events (read off the observed-risk table).
+    const events = ranges.map((r) => (isSuppressed(r.cell) ? Number.NaN : r.cell.events));
+    const total = events.reduce((a, b) => a + b, 0);
+    points.forEach((p, k) => {
+      if (isSuppressed(p.cell) || !p.cell.sensitivity.defined) throw new Error('expected a released point');
+      const above = events.slice(k + 1).reduce((a, b) => a + b, 0);
+      expect(p.cell.sensitivity.estimate).toBeCloseTo(above / total, 12);
+      for (const m of [p.cell.sensitivity, p.cell.specificity, p.cell.ppv]) {
+        if (!m.defined || m.ci === null) throw new Error('expected a clustered interval');
+        expect(m.ci[0]).toBeLessThanOrEqual(m.estimate + 1e-12);
+        expect(m.ci[1]).toBeGreaterThanOrEqual(m.estimate - 1e-12);
+      }
+    });
+    // Where the curve cuts at a clinical cut-off, it agrees with the threshold table (computed apart, by atThreshold).
+    for (const t of n2?.thresholds ?? []) {
+      const p = points.find((q) => q.cut === t.cut);
+      if (p === undefined || t.label.startsWith('red') || isSuppressed(p.cell) || isSuppressed(t.sensitivity) || !t.sensitivity.defined) continue;
+      expect(p.cell.sensitivity).toEqual(t.sensitivity);
+    }
+    // A model cuts at the fixed probability grid only: ascending, sensitivity falling and specificity rising.
+    const model = apollo?.curve ?? [];
+    expect(model.length).toBeGreaterThan(3);
+    model.forEach((p, k) => {
+      expect(CURVE_PROBABILITY_GRID).toContain(p.cut);
+      const prev = model[k - 1];
+      if (prev === undefined || isSuppressed(p.cell) || isSuppressed(prev.cell) || !p.cell.sensitivity.defined || !prev.cell.sensitivity.defined) return;
+      expect(p.cut).toBeGreaterThan(prev.cut);
+      expect(p.cell.sensitivity.estimate).toBeLessThanOrEqual(prev.cell.sensitivity.estimate);
+      if (p.cell.specificity.defined && prev.cell.specificity.defined)
+        expect(p.cell.specificity.estimate).toBeGreaterThanOrEqual(prev.cell.specificity.estimate);
+    });
   });
   it('net benefit of each clinical rule with a clustered interval; the comparison p from the paired bootstrap', () => {
     const rules = new Set(n2?.netBenefit.map((r) => r.rule));
