@@ -53,6 +53,9 @@ export { Disclosure, isSuppressed } from '../validation/study/disclosure.js';
 export { REPORT_SCHEMA } from '../validation/report/types.js';
 export { EWSKIT_VERSION, sha256, canonicalJson } from '../validation/report/provenance.js';
 export { renderMarkdown } from '../validation/report/markdown.js';
+export { figureSpecs, FIGURE_PALETTE } from '../validation/report/figures.js';
+export type { FigureSpec, FigureSection, VegaLiteSpec } from '../validation/report/figures.js';
+export { CURVE_PROBABILITY_GRID } from '../validation/study/intervals.js';
 export { checkReport } from '../validation/report/schema.js';
 export { fitSeverityModel } from '../validation/fit/fit-model.js';
 export { fitNews2AgeComorbidity } from '../validation/fit/reference.js';
@@ -155,5 +158,6 @@ export type {
   DefinitionRecord,
   TableCheck,
   MatchedAlertCell,
+  CurvePoint,
 } from '../validation/report/types.js';
 export type { ModelTemplate, TemplateTerm, FitOptions } from '../validation/fit/fit-model.js';

@@ -1,6 +1,11 @@
 /**
- * ewskit/node — the Node-only entry: file IO (Arrow IPC) and the CLI runner.
+ * ewskit/node — the Node-only entry: file IO (Arrow IPC), the report drawn (HTML and SVG figures, with Vega-Lite) and
+ * the CLI runner.
  */
+export { renderHtml } from '../validation/report/html.js';
+export type { HtmlOptions } from '../validation/report/html.js';
+export { renderFigures } from '../validation/report/render-figures.js';
+export type { RenderedFigure } from '../validation/report/render-figures.js';
 export { readArrowFile, writeArrowFile } from './io/arrow-file.js';
 export { readCohort, writeCohort } from './io/cohort-files.js';
 export type { CohortOnDisk } from './io/cohort-files.js';

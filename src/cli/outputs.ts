@@ -4,8 +4,9 @@
  * only with `--force`, and an output's directory must exist. Every refusal is a usage error (exit 2), made before a
  * byte is read or written.
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { dirname, relative, resolve } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import type { RenderedFigure } from '../../validation/report/render-figures.js';
 import { UsageError } from './args.js';
 
 /** One output: its path, and whether it is a directory the command writes whole (a cohort). */
@@ -51,4 +52,16 @@ export function checkOutputs(command: string, outputs: readonly (Output | null)[
       throw new UsageError(`${command}: --${o.flag} "${o.path}" is ${what}; add --force to replace it`);
     }
   }
+}
+
+/**
+ * The standalone SVG files of `--figures DIR` (the directory is made when absent): `<id>.svg` per drawn figure, and
+ * `withheld.txt` listing the figures disclosure control or an undefined metric left out, with why.
+ */
+export function figureFiles(dir: string, figures: readonly RenderedFigure[]): [string, string][] {
+  mkdirSync(dir, { recursive: true });
+  const files: [string, string][] = figures.flatMap((f): [string, string][] => (f.svg === null ? [] : [[join(dir, `${f.id}.svg`), `${f.svg}\n`]]));
+  const withheld = figures.filter((f) => f.svg === null);
+  if (withheld.length > 0) files.push([join(dir, 'withheld.txt'), withheld.map((f) => `${f.id}: ${f.withheld ?? 'nothing to plot'}\n`).join('')]);
+  return files;
 }

@@ -18,8 +18,10 @@ export type { CliIO } from './args.js';
 const HELP = `ewskit — clinical early-warning scores: exact scoring, fast Arrow kernels, honest validation.
 
 Usage:
-  ewskit demo [--encounters 2000] [--seed 1] [--B 200] [--score ID ...] [--quiet]
-                                                  run the study on a built-in synthetic cohort (NEWS2 vs Apollo-style)
+  ewskit demo [--encounters 2000] [--seed 1] [--B 200] [--score ID ...] [--html FILE] [--force] [--quiet]
+                                                  run the study on a built-in synthetic cohort (NEWS2 vs Apollo-style);
+                                                  writes the HTML report (default: ewskit-demo/report.html in the
+                                                  system's temporary directory) and prints its path
   ewskit synth --out DIR [--profile uk-leicester] [--encounters 1000] [--seed 1] [--oximeter-bias literature|none]
                [--batch 5000] [--force] [--quiet]
                                                   write a synthetic EPR cohort (five Arrow files + cohort.json);
@@ -28,12 +30,13 @@ Usage:
                                                   score an Arrow IPC file of observations (several scores in one
                                                   pass; ID is built-in or a .json file; zero: research option)
   ewskit validate --cohort DIR [--score news2 ...] [--by COLUMN ...] [--out report.json] [--md report.md]
-               [--B 1000] [--seed 1] [--horizon 24] [--event TYPE ...] [--min-count 10] [--reference COLUMN=GROUP ...]
+               [--html report.html] [--figures DIR] [--B 1000] [--seed 1] [--horizon 24] [--event TYPE ...] [--min-count 10] [--reference COLUMN=GROUP ...]
                [--unit first|highest-24h|common ...] [--cluster patient|encounter] [--recalibration logistic|isotonic]
                [--pool-min-events 10] [--missing none|zero|both] [--censored exclude|negative] [--extract-end DATE]
                [--exclude-before-event 0] [--disclosure ewskit|opensafely|midpoint6|none] [--force] [--quiet]
                                                   the study: discrimination, calibration, thresholds, comparisons and
-                                                  subgroups, with patient-clustered intervals and disclosure control
+                                                  subgroups, with patient-clustered intervals and disclosure control;
+                                                  --html: one self-contained page with figures; --figures: one SVG each
   ewskit fit --out FILE [--model apollo-style|news2-age-comorbidity] [--profile india-apollo] [--encounters 20000]
              [--seed 2024] [--ridge 1] [--force] [--quiet]
                                                   fit the Apollo-style template (or the NEWS2 + age + comorbidity
@@ -41,7 +44,7 @@ Usage:
   ewskit scores                                   list the built-in scores
   ewskit help | --help                            this text; ewskit COMMAND --help for one command
   ewskit --version                                the version of ewskit
-  (synth, score, validate and fit refuse to replace an existing output unless given --force; every command reports
+  (demo --html, synth, score, validate and fit refuse to replace an existing output unless given --force; every command reports
    its progress on stderr — timestamped lines off a terminal — unless given --quiet)
 
 Input columns (canonical schema): respiratory_rate, spo2, spo2_scale (optional; null = Scale 1), on_oxygen,
@@ -81,7 +84,7 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
   try {
     switch (command) {
       case 'demo':
-        return demo(rest, io);
+        return await demo(rest, io);
       case 'synth':
         return await synth(rest, io);
       case 'fit':

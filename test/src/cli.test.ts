@@ -53,6 +53,23 @@ describe('ewskit demo', async () => {
     expect(a.stdout).not.toMatch(/P0\d{4}/);
     expect(a.stdout).not.toMatch(/-E1/);
   });
+
+  it('writes the HTML report (to --html, or its own file in the temporary directory) and prints its path last', async () => {
+    const dir = tmp();
+    const html = join(dir, 'demo.html');
+    const r = await run(['demo', '--encounters', '300', '--B', '0', '--quiet', '--html', html]);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trimEnd().split('\n').at(-1)).toBe(`The report as a web page, with its figures: ${html}`);
+    expect(readFileSync(html, 'utf8')).toMatch(/^<!doctype html>/);
+    // A named file that exists is not replaced without --force.
+    const again = await run(['demo', '--encounters', '300', '--B', '0', '--quiet', '--html', html]);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/--html .* is a file that exists; add --force/);
+    const byDefault = await run(['demo', '--encounters', '40', '--B', '0', '--quiet']);
+    const path = /with its figures: (.*)$/m.exec(byDefault.stdout)?.[1] ?? '';
+    expect(path).toBe(join(tmpdir(), 'ewskit-demo', 'report.html'));
+    expect(existsSync(path)).toBe(true);
+  });
 });
 
 describe('ewskit score', async () => {
@@ -204,6 +221,26 @@ describe('ewskit validate', () => {
     expect(r.stdout).toMatch(/## Subgroups by sex/);
     expect(checkReport(JSON.parse(readFileSync(out, 'utf8')))).toEqual([]);
     expect(readFileSync(md, 'utf8')).toBe(r.stdout.slice(0, -1));
+  });
+  it('--html writes one self-contained page and --figures one SVG per drawn figure', async () => {
+    const dir = tmp();
+    await run(['synth', '--profile', 'uk-leicester', '--encounters', '600', '--seed', '4', '--out', dir]);
+    const out = tmp();
+    const html = join(out, 'report.html');
+    const figures = join(out, 'figures');
+    const r = await run(['validate', '--cohort', dir, '--score', 'news2', '--by', 'ethnicity', '--B', '50', '--html', html, '--figures', figures, '--quiet']);
+    expect(r.code).toBe(0);
+    const page = readFileSync(html, 'utf8');
+    expect(page).toMatch(/^<!doctype html>/);
+    expect(page).not.toMatch(/<script|https?:\/\/(?!vega\.github\.io|www\.w3\.org)/); // no script, no address but the SVG namespaces
+    expect(readFileSync(join(figures, 'roc-news2.svg'), 'utf8')).toMatch(/^<svg[^>]* role="img"/);
+    expect(existsSync(join(figures, 'pr-news2.svg'))).toBe(true);
+    expect(r.stderr).toMatch(/wrote .*report\.html, .*figures\/ \(figures\)/);
+    // The checks file sits beside the first report output.
+    expect(existsSync(join(out, 'report.checks.json'))).toBe(true);
+    // The figures directory, now full, is not replaced without --force.
+    const again = await run(['validate', '--cohort', dir, '--score', 'news2', '--B', '0', '--figures', figures]);
+    expect(again.code).toBe(2);
   });
   it('names a missing cohort directory and exits 1', async () => {
     const r = await run(['validate', '--cohort', '/nonexistent/cohort', '--score', 'news2']);

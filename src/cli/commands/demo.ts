@@ -1,12 +1,19 @@
 /**
- * `ewskit demo`: the study on a built-in seeded cohort — score summaries, example rows and the validation report.
+ * `ewskit demo`: the study on a built-in seeded cohort — score summaries, example rows and the validation report,
+ * printed, and written as an HTML page with its figures (its path printed last).
  */
+import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import type { Table } from 'apache-arrow';
+import { writeTextAtomic } from '../../io/write-text.js';
+import { checkOutputs } from '../outputs.js';
 import { getScore } from '../../../scores/catalogue/catalogue.js';
 import type { ScoreDefinition } from '../../../scores/definition/definition.js';
 import { scoreTable } from '../../../scores/kernel/score-table.js';
 import { kindOf } from '../../../scores/kinds/kind-of.js';
 import { generateCohort } from '../../../validation/cohort/generate.js';
+import { renderHtml } from '../../../validation/report/html.js';
 import { renderMarkdown } from '../../../validation/report/markdown.js';
 import { validate } from '../../../validation/study/validate.js';
 import type { CliIO } from '../args.js';
@@ -33,13 +40,24 @@ function exampleRows(scored: Table, score: ScoreDefinition, k: number): number[]
 }
 
 /** The options of `ewskit demo` (the help text and the README list each; a test checks). */
-export const DEMO_OPTIONS: readonly string[] = ['encounters', 'seed', 'score', 'B', 'quiet'];
-export function demo(args: readonly string[], io: CliIO): number {
+export const DEMO_OPTIONS: readonly string[] = ['encounters', 'seed', 'score', 'B', 'html', 'force', 'quiet'];
+
+/** Where the demo writes its HTML report unless told (a folder of its own under the system's temporary directory). */
+export function defaultDemoHtml(): string {
+  return join(tmpdir(), 'ewskit-demo', 'report.html');
+}
+
+export async function demo(args: readonly string[], io: CliIO): Promise<number> {
   const repeated = new Map<string, string[]>();
   const flags = parseFlags(args, DEMO_OPTIONS, repeated);
   const encounters = intFlag(flags, 'encounters', 2000, 1);
   const seed = intFlag(flags, 'seed', 1, 0);
   const B = intFlag(flags, 'B', 200, 0);
+  // The HTML report: a path the user names is checked like every output; the default is the demo's own file.
+  const asked = flags.get('html');
+  if (asked !== undefined) checkOutputs('demo', [{ path: asked, flag: 'html' }], [], flags.has('force'));
+  const html = asked ?? defaultDemoHtml();
+  if (asked === undefined) mkdirSync(dirname(html), { recursive: true });
   const scores = repeated.has('score') ? scoreFlags(repeated) : [getScore('news2') as ScoreDefinition, getScore('apollo_style') as ScoreDefinition];
   const cohort = generateCohort({ profile: 'uk-leicester', encounters, seed });
   const scored = scoreTable(scores, cohort.observations);
@@ -61,5 +79,7 @@ export function demo(args: readonly string[], io: CliIO): number {
       '',
     ].join('\n'),
   );
+  writeTextAtomic(html, await renderHtml(report));
+  io.stdout(`The report as a web page, with its figures: ${html}\n`);
   return 0;
 }

@@ -1,10 +1,13 @@
 /**
- * `ewskit validate`: the study on a cohort directory — the report as JSON and Markdown.
+ * `ewskit validate`: the study on a cohort directory — the report as JSON, Markdown and self-contained HTML, and its
+ * figures as standalone SVG.
  */
 import { existsSync } from 'node:fs';
 import { writeTextsAtomic } from '../../io/write-text.js';
-import { checkOutputs } from '../outputs.js';
+import { checkOutputs, figureFiles } from '../outputs.js';
+import { renderHtml } from '../../../validation/report/html.js';
 import { renderMarkdown } from '../../../validation/report/markdown.js';
+import { renderFigures } from '../../../validation/report/render-figures.js';
 import { validate } from '../../../validation/study/validate.js';
 import { readCohort } from '../../io/cohort-files.js';
 import type { CliIO } from '../args.js';
@@ -17,6 +20,8 @@ export const VALIDATE_OPTIONS: readonly string[] = [
   'by',
   'out',
   'md',
+  'html',
+  'figures',
   'B',
   'seed',
   'horizon',
@@ -90,13 +95,17 @@ export async function validateCommand(args: readonly string[], io: CliIO): Promi
   // Outputs checked before any work: none may be an input, share a path, or replace a file unasked.
   const out = flags.get('out');
   const md = flags.get('md');
-  const beside = out ?? md;
-  const checks = beside === undefined ? undefined : `${beside.replace(/\.(json|md)$/i, '')}.checks.json`;
+  const html = flags.get('html');
+  const figuresDir = flags.get('figures');
+  const beside = out ?? md ?? html;
+  const checks = beside === undefined ? undefined : `${beside.replace(/\.(json|md|html?)$/i, '')}.checks.json`;
   checkOutputs(
     'validate',
     [
       out === undefined ? null : { path: out, flag: 'out' },
       md === undefined ? null : { path: md, flag: 'md' },
+      html === undefined ? null : { path: html, flag: 'html' },
+      figuresDir === undefined ? null : { path: figuresDir, flag: 'figures', directory: true },
       checks === undefined ? null : { path: checks, flag: 'out (its checks file)' },
     ],
     [dir],
@@ -126,16 +135,21 @@ export async function validateCommand(args: readonly string[], io: CliIO): Promi
     onProgress: progressOf(io, flags.has('quiet')),
   });
   const markdown = renderMarkdown(report);
-  // The report, its Markdown and its checks file are written as one: all of them, or none.
+  // The report, its Markdown, HTML, figures and checks file are written as one: all of them, or none.
   const files: [string, string][] = [];
   if (out !== undefined) files.push([out, `${JSON.stringify(report, null, 2)}\n`]);
   if (md !== undefined) files.push([md, markdown]);
+  if (html !== undefined || figuresDir !== undefined) {
+    const figures = await renderFigures(report);
+    if (html !== undefined) files.push([html, await renderHtml(report, { figures })]);
+    if (figuresDir !== undefined) files.push(...figureFiles(figuresDir, figures));
+  }
   // The output-checking summary, beside the report: what a TRE's output checker reads first.
   if (checks !== undefined) files.push([checks, `${JSON.stringify({ schema: 'ewskit.checks/1', report: beside, ...report.disclosure }, null, 2)}\n`]);
   writeTextsAtomic(files);
   io.stdout(`${markdown}\n`);
   io.stderr(
-    `ewskit validate: ${((performance.now() - started) / 1000).toFixed(1)} s; wrote ${[out, md, checks].filter((f) => f !== undefined).join(', ') || 'nothing (no --out or --md)'}.${report.disclosure.releasable ? '' : ' NOT FOR RELEASE: disclosure control off (--disclosure none).'}\n`,
+    `ewskit validate: ${((performance.now() - started) / 1000).toFixed(1)} s; wrote ${[out, md, html, figuresDir === undefined ? undefined : `${figuresDir}/ (figures)`, checks].filter((f) => f !== undefined).join(', ') || 'nothing (no --out, --md or --html)'}.${report.disclosure.releasable ? '' : ' NOT FOR RELEASE: disclosure control off (--disclosure none).'}\n`,
   );
   return 0;
 }
