@@ -29,4 +29,4 @@ console.log(`Markdown report: ${renderMarkdown(report).split('\n').length} lines
 // Validation cohort: synthetic india-apollo cohort, seed 21, generator 2.0.0
 // AUROC: NEWS2 0.877, Apollo-style 0.909
 // NEWS2 − Apollo-style: -0.032 (clustered 95% CI -0.055 to -0.011)
-// Markdown report: 247 lines
+// Markdown report: 249 lines
