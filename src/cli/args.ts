@@ -25,7 +25,7 @@ export type Flags = Map<string, string>;
 const REPEATABLE = new Set(['score', 'by', 'reference', 'unit', 'event']);
 
 /** Options that take no value. */
-const SWITCHES = new Set(['force', 'quiet']);
+const SWITCHES = new Set(['force', 'quiet', 'strict']);
 
 export function parseFlags(args: readonly string[], allowed: readonly string[], repeated: Map<string, string[]> = new Map()): Flags {
   const flags: Flags = new Map();

@@ -29,14 +29,17 @@ Usage:
   ewskit score --in FILE --out FILE [--score news2 ...] [--missing none|zero] [--force] [--quiet]
                                                   score an Arrow IPC file of observations (several scores in one
                                                   pass; ID is built-in or a .json file; zero: research option)
-  ewskit validate --cohort DIR [--score news2 ...] [--by COLUMN ...] [--out report.json] [--md report.md]
+  ewskit validate (--cohort DIR | --observations FILE --events FILE [--patients FILE] [--encounters FILE] [--map FILE]
+               [--strict]) [--score news2 ...] [--by COLUMN ...] [--out report.json] [--md report.md]
                [--html report.html] [--figures DIR] [--B 1000] [--seed 1] [--horizon 24] [--event TYPE ...] [--min-count 10] [--reference COLUMN=GROUP ...]
                [--unit first|highest-24h|common ...] [--cluster patient|encounter] [--recalibration logistic|isotonic]
                [--pool-min-events 10] [--missing none|zero|both] [--censored exclude|negative] [--extract-end DATE]
                [--exclude-before-event 0] [--disclosure ewskit|opensafely|midpoint6|none] [--force] [--quiet]
                                                   the study: discrimination, calibration, thresholds, comparisons and
                                                   subgroups, with patient-clustered intervals and disclosure control;
-                                                  --html: one self-contained page with figures; --figures: one SVG each
+                                                  --html: one self-contained page with figures; --figures: one SVG each;
+                                                  an extract: FHIR NDJSON/Bundle, CSV, Parquet or Arrow, long or wide,
+                                                  codes, units and columns by the mapping file
   ewskit fit --out FILE [--model apollo-style|news2-age-comorbidity] [--profile india-apollo] [--encounters 20000]
              [--seed 2024] [--ridge 1] [--force] [--quiet]
                                                   fit the Apollo-style template (or the NEWS2 + age + comorbidity

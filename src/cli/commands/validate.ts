@@ -1,6 +1,6 @@
 /**
- * `ewskit validate`: the study on a cohort directory — the report as JSON, Markdown and self-contained HTML, and its
- * figures as standalone SVG.
+ * `ewskit validate`: the study on a cohort directory, or on the user's own extract (FHIR, CSV, Parquet or Arrow files,
+ * read through a mapping) — the report as JSON, Markdown and self-contained HTML, and its figures as standalone SVG.
  */
 import { existsSync } from 'node:fs';
 import { writeTextsAtomic } from '../../io/write-text.js';
@@ -10,12 +10,21 @@ import { renderMarkdown } from '../../../validation/report/markdown.js';
 import { renderFigures } from '../../../validation/report/render-figures.js';
 import { validate } from '../../../validation/study/validate.js';
 import { readCohort } from '../../io/cohort-files.js';
+import type { ExtractCohort, ExtractFiles } from '../../io/read-extract.js';
+import { readExtract } from '../../io/read-extract.js';
+import type { CohortTables } from '../../../validation/study/options.js';
 import type { CliIO } from '../args.js';
 import { intFlag, parseFlags, progressOf, scoreFlags, UsageError } from '../args.js';
 
 /** The options of `ewskit validate` (the help text and the README list each; a test checks). */
 export const VALIDATE_OPTIONS: readonly string[] = [
   'cohort',
+  'observations',
+  'events',
+  'patients',
+  'encounters',
+  'map',
+  'strict',
   'score',
   'by',
   'out',
@@ -40,15 +49,64 @@ export const VALIDATE_OPTIONS: readonly string[] = [
   'force',
   'quiet',
 ];
+/** The extract's files from --observations, --events, --patients, --encounters and --map, or null when none is given. */
+function extractFlags(flags: ReadonlyMap<string, string>): ExtractFiles | null {
+  const observations = flags.get('observations');
+  const events = flags.get('events');
+  const others = ['patients', 'encounters', 'map'].filter((f) => flags.has(f));
+  if (observations === undefined && events === undefined) {
+    if (others.length > 0) throw new UsageError(`--${others[0] ?? ''} goes with --observations and --events`);
+    return null;
+  }
+  if (observations === undefined || events === undefined) throw new UsageError('an extract needs both --observations FILE and --events FILE');
+  const patients = flags.get('patients');
+  const encounters = flags.get('encounters');
+  const map = flags.get('map');
+  return {
+    observations,
+    events,
+    ...(patients === undefined ? {} : { patients }),
+    ...(encounters === undefined ? {} : { encounters }),
+    ...(map === undefined ? {} : { map }),
+  };
+}
+
+/** What reading the extract did: rows read, kept and rejected per file, the reasons, and how sets were assembled. */
+export function readingSummary(read: ExtractCohort): string {
+  const lines = Object.entries(read.reading).map(([table, r]) => {
+    const reasons = Object.entries(r.byReason)
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 5)
+      .map(([why, n]) => `${n.toLocaleString('en-GB')} × ${why}`);
+    const first = r.examples[0];
+    return `  ${table}: read ${r.read.toLocaleString('en-GB')}, kept ${r.kept.toLocaleString('en-GB')}, rejected ${r.rejected.toLocaleString('en-GB')}${reasons.length > 0 ? ` (${reasons.join('; ')}; first at ${first?.source ?? '?'})` : ''}`;
+  });
+  const a = read.assembly;
+  if (a !== null)
+    lines.push(
+      `  assembled ${a.sets.toLocaleString('en-GB')} observation sets; ${a.duplicates.toLocaleString('en-GB')} repeated values counted once; ${a.conflicts.toLocaleString('en-GB')} fields charted twice with different values (the later kept, the set flagged); carried forward: ${
+        Object.entries(a.carried)
+          .map(([f, n]) => `${f} ${n}`)
+          .join(', ') || 'none'
+      }${a.rejected.rejected > 0 ? `; ${a.rejected.rejected.toLocaleString('en-GB')} measurements without an encounter rejected` : ''}`,
+    );
+  return `ewskit validate: reading the extract\n${lines.join('\n')}\n`;
+}
+
 export async function validateCommand(args: readonly string[], io: CliIO): Promise<number> {
   const repeated = new Map<string, string[]>();
   const flags = parseFlags(args, VALIDATE_OPTIONS, repeated);
   const dir = flags.get('cohort');
-  if (dir === undefined) throw new UsageError('validate needs --cohort DIR (a cohort written by ewskit synth)');
-  if (!existsSync(dir)) {
-    io.stderr(`ewskit validate: cohort directory "${dir}" does not exist.\n`);
-    return 1;
-  }
+  const extract: ExtractFiles | null = extractFlags(flags);
+  if (dir === undefined && extract === null)
+    throw new UsageError('validate needs --cohort DIR (a cohort written by ewskit synth) or --observations FILE --events FILE (your own extract)');
+  if (dir !== undefined && extract !== null) throw new UsageError('validate takes --cohort DIR or --observations/--events files, not both');
+  const inputs = dir !== undefined ? [dir] : Object.values(extract ?? {}).filter((p): p is string => typeof p === 'string');
+  for (const input of inputs)
+    if (!existsSync(input)) {
+      io.stderr(`ewskit validate: ${dir !== undefined ? 'cohort directory' : 'input'} "${input}" does not exist.\n`);
+      return 1;
+    }
   const scores = scoreFlags(repeated);
   const groupBy = repeated.get('by') ?? [];
   const repeatedBy = groupBy.find((g, i) => groupBy.indexOf(g) !== i);
@@ -108,11 +166,17 @@ export async function validateCommand(args: readonly string[], io: CliIO): Promi
       figuresDir === undefined ? null : { path: figuresDir, flag: 'figures', directory: true },
       checks === undefined ? null : { path: checks, flag: 'out (its checks file)' },
     ],
-    [dir],
+    inputs,
     flags.has('force'),
   );
   const started = performance.now();
-  const cohort = readCohort(dir);
+  let cohort: CohortTables;
+  if (dir !== undefined) cohort = readCohort(dir);
+  else {
+    const read = await readExtract(extract as ExtractFiles, { strict: flags.has('strict') });
+    io.stderr(readingSummary(read));
+    cohort = read;
+  }
   const report = validate({
     cohort,
     scores,

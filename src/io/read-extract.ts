@@ -1,0 +1,329 @@
+/**
+ * Reading a real extract: FHIR R4 (Bulk Data NDJSON — a file or a folder of `Observation*.ndjson` — or a Bundle), CSV
+ * (csv-parse, streaming), Parquet (hyparquet, pure JavaScript) and Arrow IPC (file or stream). Every reader goes
+ * through its file in batches, counts the rows it read, kept and rejected, and names each rejection by file and line
+ * (a malformed NDJSON line, a CSV line with the wrong number of fields, a value that does not parse, an unknown code
+ * or unit) without stopping — unless `strict` asks it to stop at the first. A missing required column stops the
+ * file at once, naming the column and the columns found.
+ *
+ * Observations come as wide sets (the canonical columns) or as long measurements (a `code` column, or FHIR), which
+ * `assembleSets` turns into sets.
+ */
+import { createReadStream, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, extname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { RecordBatchReader } from 'apache-arrow';
+import type { Table } from 'apache-arrow';
+import { parse } from 'csv-parse';
+import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } from 'hyparquet';
+import type { AssembleReport } from '../ingest/assemble.js';
+import { assembleSets } from '../ingest/assemble.js';
+import { canonicalRow, REQUIRED_COLUMNS, sourceColumn, typedTable } from '../ingest/columns.js';
+import type { Mapping, TableName } from '../ingest/mapping.js';
+import { resolveMapping } from '../ingest/mapping.js';
+import type { IngestReport, Measurement } from '../ingest/measurements.js';
+import { fromFhirObservation, fromLongRow, ingestReport, reject } from '../ingest/measurements.js';
+import type { CohortTables } from '../../validation/study/options.js';
+
+/** The formats ewskit reads. */
+export type ExtractFormat = 'fhir-ndjson' | 'fhir-bundle' | 'csv' | 'parquet' | 'arrow';
+
+/** The format of a path, from its extension (a folder is a FHIR Bulk Data export). */
+export function formatOf(path: string): ExtractFormat {
+  if (existsSync(path) && statSync(path).isDirectory()) return 'fhir-ndjson';
+  const ext = extname(path).toLowerCase();
+  if (ext === '.ndjson' || ext === '.jsonl') return 'fhir-ndjson';
+  if (ext === '.json') return 'fhir-bundle';
+  if (ext === '.csv' || ext === '.tsv' || ext === '.txt') return 'csv';
+  if (ext === '.parquet' || ext === '.pq') return 'parquet';
+  if (ext === '.arrow' || ext === '.arrows' || ext === '.feather' || ext === '.ipc') return 'arrow';
+  throw new Error(
+    `read: cannot tell the format of "${path}" from its extension (expected .ndjson, .json, .csv, .parquet or .arrow, or a folder of NDJSON files)`,
+  );
+}
+
+/** A batch of rows, each with where it came from. */
+interface Rows {
+  readonly rows: Record<string, unknown>[];
+  readonly sources: string[];
+}
+
+const BATCH = 10_000;
+
+/** Rows of a CSV file in batches; a malformed line is rejected with its number, the rest read on. */
+async function* csvRows(path: string, mapping: Mapping, report: IngestReport, strict: boolean): AsyncGenerator<Rows> {
+  const name = basename(path);
+  const skipped: { line: number; message: string }[] = [];
+  const parser = createReadStream(path).pipe(
+    parse({
+      columns: true,
+      bom: true,
+      delimiter: extname(path).toLowerCase() === '.tsv' ? '\t' : mapping.csv.delimiter,
+      info: true,
+      skip_empty_lines: true,
+      skip_records_with_error: !strict,
+      on_skip: (err: { lines?: number; message: string } | undefined) => {
+        if (err !== undefined) skipped.push({ line: err.lines ?? 0, message: err.message });
+      },
+    }),
+  );
+  let batch: Rows = { rows: [], sources: [] };
+  for await (const r of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
+    for (const s of skipped.splice(0)) (report.read++, reject(report, `${name} line ${s.line}`, `malformed CSV: ${s.message}`));
+    batch.rows.push(r.record);
+    batch.sources.push(`${name} line ${r.info.lines}`);
+    if (batch.rows.length >= BATCH) {
+      yield batch;
+      batch = { rows: [], sources: [] };
+    }
+  }
+  for (const s of skipped.splice(0)) (report.read++, reject(report, `${name} line ${s.line}`, `malformed CSV: ${s.message}`));
+  if (batch.rows.length > 0) yield batch;
+}
+
+/** Rows of a Parquet file, a row group's worth at a time. */
+async function* parquetRows(path: string): AsyncGenerator<Rows> {
+  const name = basename(path);
+  const file = await asyncBufferFromFile(path);
+  const metadata = await parquetMetadataAsync(file);
+  const total = Number(metadata.num_rows);
+  for (let start = 0; start < total; start += BATCH) {
+    const end = Math.min(total, start + BATCH);
+    const rows = (await parquetReadObjects({ file, metadata, rowStart: start, rowEnd: end })) as Record<string, unknown>[];
+    yield { rows, sources: rows.map((_, i) => `${name} row ${start + i + 1}`) };
+  }
+}
+
+/** Rows of an Arrow IPC file or stream, batch by batch (times as epoch milliseconds). */
+async function* arrowRows(path: string): AsyncGenerator<Rows> {
+  const name = basename(path);
+  const reader = await RecordBatchReader.from(createReadStream(path));
+  let at = 0;
+  for await (const batch of reader) {
+    const fields = batch.schema.fields.map((f) => f.name);
+    const rows: Record<string, unknown>[] = [];
+    for (let i = 0; i < batch.numRows; i++) {
+      const row: Record<string, unknown> = {};
+      for (const f of fields) {
+        const v = batch.getChild(f)?.get(i) ?? null;
+        row[f] = typeof v === 'bigint' ? Number(v) : v;
+      }
+      rows.push(row);
+    }
+    yield { rows, sources: rows.map((_, i) => `${name} row ${at + i + 1}`) };
+    at += batch.numRows;
+  }
+}
+
+/** The rows of a tabular file (CSV, Parquet, Arrow), canonical names. */
+async function* tabularRows(
+  path: string,
+  format: ExtractFormat,
+  table: TableName,
+  mapping: Mapping,
+  report: IngestReport,
+  strict: boolean,
+): AsyncGenerator<Rows> {
+  const source = format === 'csv' ? csvRows(path, mapping, report, strict) : format === 'parquet' ? parquetRows(path) : arrowRows(path);
+  for await (const b of source) yield { rows: b.rows.map((r) => canonicalRow(mapping, table, r)), sources: b.sources };
+}
+
+/** The FHIR resources of an NDJSON file, a folder of them, or a Bundle, one at a time with where each was. */
+async function* fhirResources(
+  path: string,
+  format: ExtractFormat,
+  report: IngestReport,
+  strict: boolean,
+): AsyncGenerator<{ resource: unknown; source: string }> {
+  if (format === 'fhir-bundle') {
+    const name = basename(path);
+    const bundle = JSON.parse(readFileSync(path, 'utf8')) as { resourceType?: string; entry?: { resource?: unknown }[] };
+    if (bundle.resourceType !== 'Bundle') throw new Error(`read: "${path}" is not a FHIR Bundle (resourceType ${JSON.stringify(bundle.resourceType)})`);
+    for (const [i, e] of (bundle.entry ?? []).entries()) yield { resource: e.resource, source: `${name} entry ${i}` };
+    return;
+  }
+  const files = statSync(path).isDirectory()
+    ? readdirSync(path)
+        .filter((f) => /^Observation.*\.ndjson$/i.test(f))
+        .sort()
+        .map((f) => join(path, f))
+    : [path];
+  if (files.length === 0) throw new Error(`read: the folder "${path}" has no Observation*.ndjson file (a FHIR Bulk Data export)`);
+  for (const file of files) {
+    const name = basename(file);
+    let line = 0;
+    for await (const text of createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity })) {
+      line++;
+      if (text.trim() === '') continue;
+      let resource: unknown;
+      try {
+        resource = JSON.parse(text);
+      } catch (e) {
+        report.read++;
+        reject(report, `${name} line ${line}`, `not JSON: ${(e as Error).message}`);
+        if (strict) throw new Error(`read: ${name} line ${line} is not JSON (${(e as Error).message})`);
+        continue;
+      }
+      yield { resource, source: `${name} line ${line}` };
+    }
+  }
+}
+
+/** What reading the observations did. */
+export interface ObservationsRead {
+  readonly table: Table;
+  /** Rows (or resources) read, kept and rejected, with reasons. */
+  readonly ingest: IngestReport;
+  /** How measurements became sets (null for wide input, which is sets already). */
+  readonly assembly: AssembleReport | null;
+}
+
+/** Check that a file has the columns a table needs, naming what it found. */
+function needColumns(path: string, table: TableName, have: readonly string[], needed: readonly string[], mapping: Mapping): void {
+  const missing = needed.filter((c) => !have.includes(c));
+  if (missing.length === 0) return;
+  const first = missing[0] ?? '';
+  throw new Error(
+    `read: "${path}" (${table}) has no column ${missing.map((c) => `"${sourceColumn(mapping, table, c)}"`).join(', ')}; its columns are ${have.map((h) => `"${h}"`).join(', ')}. ` +
+      `If yours has another name, say so in the mapping: "columns": { "${table}": { "${first}": "your column" } }`,
+  );
+}
+
+/** Options of the readers. */
+export interface ReadOptions {
+  readonly mapping?: Mapping;
+  /** Stop at the first malformed record instead of rejecting it and reading on. */
+  readonly strict?: boolean;
+}
+
+/**
+ * Observation sets from any supported file: FHIR (assembled into sets), a long table (a `code` column: assembled),
+ * or a wide table in the canonical columns.
+ *
+ * @example const { table, ingest } = await readObservations('Observation.ndjson');
+ */
+export async function readObservations(path: string, options: ReadOptions = {}): Promise<ObservationsRead> {
+  const mapping = options.mapping ?? resolveMapping();
+  const strict = options.strict === true;
+  const format = formatOf(path);
+  const ingest = ingestReport();
+  const measurements: Measurement[] = [];
+  if (format === 'fhir-ndjson' || format === 'fhir-bundle') {
+    for await (const { resource, source } of fhirResources(path, format, ingest, strict))
+      measurements.push(...fromFhirObservation(resource, source, mapping, ingest));
+    const { table, report } = assembleSets(measurements, mapping.assemble);
+    return { table, ingest, assembly: report };
+  }
+  const wide: Record<string, unknown>[] = [];
+  const wideSources: string[] = [];
+  let long: boolean | null = null;
+  for await (const batch of tabularRows(path, format, 'observations', mapping, ingest, strict)) {
+    if (long === null) {
+      const have = Object.keys(batch.rows[0] ?? {});
+      long = have.includes('code');
+      needColumns(path, 'observations', have, long ? ['encounter_id', 'observed_at', 'code', 'value'] : REQUIRED_COLUMNS.observations, mapping);
+    }
+    if (long) {
+      batch.rows.forEach((r, i) => {
+        const m = fromLongRow(
+          {
+            patient: r.patient_id,
+            encounter: r.encounter_id,
+            time: r.observed_at instanceof Date ? r.observed_at.toISOString() : r.observed_at,
+            system: r.system,
+            code: r.code,
+            value: r.value,
+            unit: r.unit,
+          },
+          batch.sources[i] ?? '',
+          mapping,
+          ingest,
+        );
+        if (m !== null) measurements.push(m);
+      });
+    } else {
+      wide.push(...batch.rows);
+      wideSources.push(...batch.sources);
+    }
+  }
+  if (long === true) {
+    const { table, report } = assembleSets(measurements, mapping.assemble);
+    return { table, ingest, assembly: report };
+  }
+  return { table: typedTable('observations', wide, wideSources, mapping, ingest), ingest, assembly: null };
+}
+
+/**
+ * Another table of the cohort (events, patients, encounters) from CSV, Parquet or Arrow, typed by the stated schema.
+ */
+export async function readExtractTable(path: string, table: TableName, options: ReadOptions = {}): Promise<{ table: Table; ingest: IngestReport }> {
+  const mapping = options.mapping ?? resolveMapping();
+  const format = formatOf(path);
+  if (format === 'fhir-ndjson' || format === 'fhir-bundle')
+    throw new Error(`read: ${table} from FHIR is not supported; give a CSV, Parquet or Arrow file ("${path}")`);
+  const ingest = ingestReport();
+  const rows: Record<string, unknown>[] = [];
+  const sources: string[] = [];
+  let checked = false;
+  for await (const b of tabularRows(path, format, table, mapping, ingest, options.strict === true)) {
+    if (!checked) needColumns(path, table, Object.keys(b.rows[0] ?? {}), REQUIRED_COLUMNS[table], mapping);
+    checked = true;
+    rows.push(...b.rows);
+    sources.push(...b.sources);
+  }
+  return { table: typedTable(table, rows, sources, mapping, ingest), ingest };
+}
+
+/** The files of a cohort brought by the user. */
+export interface ExtractFiles {
+  readonly observations: string;
+  readonly events: string;
+  readonly patients?: string;
+  readonly encounters?: string;
+  /** A mapping file (JSON, `ewskit.mapping/1`). */
+  readonly map?: string;
+}
+
+/** A cohort read from files, with what each reader did. */
+export interface ExtractCohort extends CohortTables {
+  readonly reading: Readonly<Record<string, IngestReport>>;
+  readonly assembly: AssembleReport | null;
+}
+
+/**
+ * A cohort from the user's own files, ready for `validate`.
+ *
+ * @example validate({ cohort: await readExtract({ observations: 'obs.parquet', events: 'events.csv' }), scores: [news2] });
+ */
+export async function readExtract(files: ExtractFiles, options: { strict?: boolean } = {}): Promise<ExtractCohort> {
+  let mapping: Mapping;
+  if (files.map === undefined) mapping = resolveMapping();
+  else {
+    let json: unknown;
+    try {
+      json = JSON.parse(readFileSync(files.map, 'utf8'));
+    } catch (e) {
+      throw new Error(`read: the mapping file "${files.map}" is not JSON (${(e as Error).message})`);
+    }
+    mapping = resolveMapping(json);
+  }
+  const o = { mapping, strict: options.strict === true };
+  const observations = await readObservations(files.observations, o);
+  const events = await readExtractTable(files.events, 'events', o);
+  const patients = files.patients === undefined ? null : await readExtractTable(files.patients, 'patients', o);
+  const encounters = files.encounters === undefined ? null : await readExtractTable(files.encounters, 'encounters', o);
+  return {
+    observations: observations.table,
+    events: events.table,
+    ...(patients === null ? {} : { patients: patients.table }),
+    ...(encounters === null ? {} : { encounters: encounters.table }),
+    manifest: null,
+    reading: {
+      observations: observations.ingest,
+      events: events.ingest,
+      ...(patients === null ? {} : { patients: patients.ingest }),
+      ...(encounters === null ? {} : { encounters: encounters.ingest }),
+    },
+    assembly: observations.assembly,
+  };
+}
