@@ -56,6 +56,18 @@ export { renderMarkdown } from '../validation/report/markdown.js';
 export { figureSpecs, FIGURE_PALETTE } from '../validation/report/figures.js';
 export type { FigureSpec, FigureSection, VegaLiteSpec } from '../validation/report/figures.js';
 export { CURVE_PROBABILITY_GRID } from '../validation/study/intervals.js';
+
+// EPR ingest (browser-safe): codes and units, the mapping file, measurements, long → sets, FHIR out.
+export { assembleSets, DEFAULT_WINDOW_MINUTES } from './ingest/assemble.js';
+export type { AssembleReport } from './ingest/assemble.js';
+export { BUILT_IN_CODES, MEASURED_FIELDS, convertUnit } from './ingest/codes.js';
+export type { MeasuredField, CodeRule } from './ingest/codes.js';
+export { checkMapping, resolveMapping, parseTime, parseNumber, MAPPING_SCHEMA } from './ingest/mapping.js';
+export type { Mapping, MappingFile, TimeFormat, AssembleOptions, TableName } from './ingest/mapping.js';
+export { fromFhirObservation, fromLongRow, ingestReport } from './ingest/measurements.js';
+export type { Measurement, IngestReport, Rejection, LongRow } from './ingest/measurements.js';
+export { observationsToFhir, SPO2_SCALE_CODE, SPO2_SCALE_MAPPING } from './ingest/export-fhir.js';
+export type { ExportFhirOptions } from './ingest/export-fhir.js';
 export { checkReport } from '../validation/report/schema.js';
 export { fitSeverityModel } from '../validation/fit/fit-model.js';
 export { fitNews2AgeComorbidity } from '../validation/fit/reference.js';

@@ -9,5 +9,7 @@ export type { RenderedFigure } from '../validation/report/render-figures.js';
 export { readArrowFile, writeArrowFile } from './io/arrow-file.js';
 export { readCohort, writeCohort } from './io/cohort-files.js';
 export type { CohortOnDisk } from './io/cohort-files.js';
+export { readExtract, readObservations, readExtractTable, formatOf } from './io/read-extract.js';
+export type { ExtractFiles, ExtractCohort, ObservationsRead, ReadOptions, ExtractFormat } from './io/read-extract.js';
 export { runCli } from './cli/run.js';
 export type { CliIO } from './cli/run.js';
