@@ -11,5 +11,7 @@ export { readCohort, writeCohort } from './io/cohort-files.js';
 export type { CohortOnDisk } from './io/cohort-files.js';
 export { readExtract, readObservations, readExtractTable, formatOf } from './io/read-extract.js';
 export type { ExtractFiles, ExtractCohort, ObservationsRead, ReadOptions, ExtractFormat } from './io/read-extract.js';
+export { scoreFile } from './io/score-stream.js';
+export type { ScoreFileOptions, ScoreFileResult } from './io/score-stream.js';
 export { runCli } from './cli/run.js';
 export type { CliIO } from './cli/run.js';

@@ -26,9 +26,12 @@ Usage:
                [--batch 5000] [--force] [--quiet]
                                                   write a synthetic EPR cohort (five Arrow files + cohort.json);
                                                   the profile is uk-leicester, india-apollo or a .json profile
-  ewskit score --in FILE --out FILE [--score news2 ...] [--missing none|zero] [--force] [--quiet]
-                                                  score an Arrow IPC file of observations (several scores in one
-                                                  pass; ID is built-in or a .json file; zero: research option)
+  ewskit score --in FILE --out FILE [--score news2 ...] [--missing none|zero] [--columns total,risk] [--map FILE]
+              [--batch 65536] [--force] [--quiet]
+                                                  score a file of observations (Arrow IPC, CSV, Parquet, FHIR) batch by
+                                                  batch, memory bounded by the batch; write .arrow, .arrows or .parquet
+                                                  (several scores in one pass; ID is built-in or a .json file; zero:
+                                                  research option; --columns: only these outputs)
   ewskit validate (--cohort DIR | --observations FILE --events FILE [--patients FILE] [--encounters FILE] [--map FILE]
                [--strict]) [--score news2 ...] [--by COLUMN ...] [--out report.json] [--md report.md]
                [--html report.html] [--figures DIR] [--B 1000] [--seed 1] [--horizon 24] [--event TYPE ...] [--min-count 10] [--reference COLUMN=GROUP ...]
@@ -95,7 +98,7 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
       case 'validate':
         return await validateCommand(rest, io);
       case 'score':
-        return score(rest, io);
+        return await score(rest, io);
       case 'scores':
         return scores(io);
       case undefined:

@@ -26,6 +26,17 @@ export function riskLabels(score: ScoreDefinition): readonly string[] {
   return kindOf(score).riskLabels(score);
 }
 
+/** Two summaries of the same score over disjoint rows, added (a file scored batch by batch). */
+export function mergeSummaries(a: ScoreSummary, b: ScoreSummary): ScoreSummary {
+  return {
+    rows: a.rows + b.rows,
+    byRisk: a.byRisk.map((r, k) => ({ risk: r.risk, count: r.count + (b.byRisk[k]?.count ?? 0) })),
+    noTotal: a.noTotal + b.noTotal,
+    flagged: a.flagged + b.flagged,
+    redFlag: a.redFlag + b.redFlag,
+  };
+}
+
 /** Count rows per risk band, rows without a result, flagged rows and red flags. Runs in O(rows). */
 export function summariseScores(score: ScoreDefinition, scored: Table): ScoreSummary {
   const riskName = `${score.id}_risk`;

@@ -19,7 +19,7 @@ describe('bin/ewskit.js', () => {
     expect(version.stdout.trim()).toBe(`ewskit ${pkg.version}`);
     const help = spawnSync(process.execPath, [bin, '--help'], { encoding: 'utf8' });
     expect(help.status).toBe(0);
-    expect(help.stdout).toMatch(/ewskit validate --cohort DIR/);
+    expect(help.stdout).toMatch(/ewskit validate \(--cohort DIR \| --observations FILE --events FILE/);
   });
 
   it('the examples run as documented, compiled by the same build: node dist/examples/bedside.js', () => {

@@ -1,42 +1,80 @@
 /**
- * `ewskit score`: score an Arrow IPC file of observations with one or several scores, in one pass.
+ * `ewskit score`: score a file of observations (Arrow IPC, CSV, Parquet, or FHIR / long measurements assembled into
+ * sets) with one or several scores, batch by batch: memory is bounded by the batch, not the file.
  */
-import { existsSync } from 'node:fs';
-import { scoreTable } from '../../../scores/kernel/score-table.js';
-import { readArrowFile, writeArrowFile } from '../../io/arrow-file.js';
+import { existsSync, readFileSync } from 'node:fs';
+import { extname } from 'node:path';
+import { resolveMapping } from '../../ingest/mapping.js';
+import { scoreFile } from '../../io/score-stream.js';
 import type { CliIO } from '../args.js';
-import { missingFlag, parseFlags, progressOf, scoreFlags, UsageError } from '../args.js';
-import { formatSummary, summariseScores } from '../summary.js';
+import { intFlag, missingFlag, parseFlags, progressOf, scoreFlags, UsageError } from '../args.js';
+import type { ScoreSummary } from '../summary.js';
+import { formatSummary, mergeSummaries, summariseScores } from '../summary.js';
 import { checkOutputs } from '../outputs.js';
 
 /** The options of `ewskit score` (the help text and the README list each; a test checks). */
-export const SCORE_OPTIONS: readonly string[] = ['score', 'in', 'out', 'missing', 'force', 'quiet'];
-export function score(args: readonly string[], io: CliIO): number {
+export const SCORE_OPTIONS: readonly string[] = ['score', 'in', 'out', 'missing', 'columns', 'map', 'batch', 'force', 'quiet'];
+export async function score(args: readonly string[], io: CliIO): Promise<number> {
   const repeated = new Map<string, string[]>();
   const flags = parseFlags(args, SCORE_OPTIONS, repeated);
   const defs = scoreFlags(repeated);
   const missing = missingFlag(flags);
   const input = flags.get('in');
   const output = flags.get('out');
-  if (input === undefined) throw new UsageError('score needs --in FILE (an Arrow IPC file of observations)');
-  if (output === undefined) throw new UsageError('score needs --out FILE (where to write the scored Arrow IPC file)');
-  checkOutputs('score', [{ path: output, flag: 'out' }], [input], flags.has('force'));
+  if (input === undefined) throw new UsageError('score needs --in FILE (observations: Arrow IPC, CSV, Parquet or FHIR NDJSON)');
+  if (output === undefined) throw new UsageError('score needs --out FILE (.arrow, .arrows or .parquet)');
+  if (!['.arrow', '.arrows', '.parquet'].includes(extname(output).toLowerCase()))
+    throw new UsageError(`--out "${output}": expected a .arrow (Arrow IPC file), .arrows (Arrow IPC stream) or .parquet file`);
+  const map = flags.get('map');
+  checkOutputs('score', [{ path: output, flag: 'out' }], [input, ...(map === undefined ? [] : [map])], flags.has('force'));
   if (!existsSync(input)) {
     io.stderr(`ewskit score: input file "${input}" does not exist.\n`);
     return 1;
   }
+  const columns = flags
+    .get('columns')
+    ?.split(',')
+    .map((c) => c.trim())
+    .filter((c) => c !== '');
+  const batchRows = intFlag(flags, 'batch', 65_536, 1);
+  const mapping = map === undefined ? undefined : resolveMapping(JSON.parse(readFileSync(map, 'utf8')) as unknown);
   const progress = progressOf(io, flags.has('quiet'));
-  progress?.(`reading ${input}`);
-  const table = readArrowFile(input);
-  progress?.(`scoring ${table.numRows.toLocaleString('en-GB')} observation sets`);
-  const scored = scoreTable(defs, table, { missing });
-  progress?.(`writing ${output}`);
-  writeArrowFile(output, scored);
+  progress?.(`scoring ${input} batch by batch`);
+  let summaries: ScoreSummary[] | null = null;
+  let next = 1_000_000;
+  const result = await scoreFile({
+    input,
+    output,
+    scores: defs,
+    missing,
+    batchRows,
+    ...(columns === undefined ? {} : { columns }),
+    ...(mapping === undefined ? {} : { mapping }),
+    onBatch(scored, rows) {
+      const now = defs.map((d) => summariseScores(d, scored));
+      summaries = summaries === null ? now : summaries.map((s, k) => mergeSummaries(s, now[k] as ScoreSummary));
+      if (rows >= next) {
+        progress?.(`${rows.toLocaleString('en-GB')} rows`);
+        while (next <= rows) next += 1_000_000;
+      }
+    },
+  });
+  const r = result.ingest;
   io.stdout(
     [
-      `Scored ${scored.numRows.toLocaleString('en-GB')} observation sets from ${input} with ${defs.map((d) => d.name).join(', ')}${missing === 'zero' ? ' (research option: missing parameters scored as 0)' : ''}; wrote ${output}.`,
+      `Scored ${result.rows.toLocaleString('en-GB')} observation sets from ${input} with ${defs.map((d) => d.name).join(', ')}${missing === 'zero' ? ' (research option: missing parameters scored as 0)' : ''}; wrote ${output} (${result.columns.length} columns, ${result.batches.toLocaleString('en-GB')} batches).`,
+      ...(r.rejected > 0
+        ? [
+            `Rejected ${r.rejected.toLocaleString('en-GB')} of ${r.read.toLocaleString('en-GB')} records read: ${Object.entries(r.byReason)
+              .map(([why, n]) => `${n} × ${why}`)
+              .join('; ')}.`,
+          ]
+        : []),
       '',
-      ...defs.flatMap((d) => [formatSummary(d, summariseScores(d, scored)), '']),
+      ...defs.flatMap((d, k) => {
+        const s = (summaries as ScoreSummary[] | null)?.[k];
+        return s === undefined ? [] : [formatSummary(d, s), ''];
+      }),
     ].join('\n'),
   );
   return 0;

@@ -1,0 +1,255 @@
+/**
+ * Scoring files larger than memory: read a batch, score it, write it, forget it. Memory is bounded by the batch, not
+ * the file. Inputs: Arrow IPC (file or stream), wide CSV and Parquet, read batch by batch; long inputs and FHIR must
+ * be assembled into sets first (an encounter's measurements belong together), so they are read whole, then scored
+ * and written batch by batch. Outputs: an Arrow IPC file (`.arrow`), an Arrow IPC stream (`.arrows`) or Parquet
+ * (`.parquet`), written to a temporary file and renamed into place when complete. `columns` writes only what is asked
+ * for (`total`, `risk` — each score's column with that suffix — or any column by its full name).
+ */
+import { once } from 'node:events';
+import { closeSync, createReadStream, createWriteStream, openSync, readSync, renameSync, rmSync, statSync } from 'node:fs';
+import { extname } from 'node:path';
+import { finished } from 'node:stream/promises';
+import type { RecordBatch, Vector } from 'apache-arrow';
+import { DataType, RecordBatchFileWriter, RecordBatchReader, RecordBatchStreamWriter, Table, TimestampMillisecond, Utf8, vectorFromArray } from 'apache-arrow';
+import { parse } from 'csv-parse';
+import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } from 'hyparquet';
+import { fileWriter, ParquetWriter, schemaFromColumnData } from 'hyparquet-writer';
+import type { ScoreDefinition } from '../../scores/definition/definition.js';
+import { scoreTable } from '../../scores/kernel/score-table.js';
+import { canonicalRow, typedTable } from '../ingest/columns.js';
+import type { Mapping } from '../ingest/mapping.js';
+import { resolveMapping } from '../ingest/mapping.js';
+import type { IngestReport } from '../ingest/measurements.js';
+import { ingestReport } from '../ingest/measurements.js';
+import { formatOf, readObservations } from './read-extract.js';
+
+/** Options of `scoreFile`. */
+export interface ScoreFileOptions {
+  readonly input: string;
+  readonly output: string;
+  readonly scores: readonly ScoreDefinition[];
+  readonly missing?: 'none' | 'zero';
+  /** Only these columns: a suffix of each score's columns (`total`, `risk`) or a full column name. Default: every input and score column. */
+  readonly columns?: readonly string[];
+  /** Rows per batch for CSV and Parquet (Arrow keeps its own batches). Default 65,536. */
+  readonly batchRows?: number;
+  readonly mapping?: Mapping;
+  /** Called after each batch with the scored batch (every column) and the rows written so far. */
+  readonly onBatch?: (scored: Table, rows: number) => void;
+}
+
+/** What `scoreFile` did. */
+export interface ScoreFileResult {
+  readonly rows: number;
+  readonly batches: number;
+  readonly columns: readonly string[];
+  readonly ingest: IngestReport;
+}
+
+/** Input batches as tables of the canonical schema. */
+async function* inputTables(o: ScoreFileOptions, mapping: Mapping, report: IngestReport): AsyncGenerator<Table> {
+  const format = formatOf(o.input);
+  const size = o.batchRows ?? 65_536;
+  if (format === 'arrow') {
+    const bytes = statSync(o.input).size;
+    if (bytes === 0) throw new Error(`scoreFile: "${o.input}" is empty (0 bytes), not an Arrow IPC file.`);
+    const head = Buffer.alloc(6);
+    const fd = openSync(o.input, 'r');
+    readSync(fd, head, 0, 6, 0);
+    closeSync(fd);
+    const magic = head.toString('latin1') === 'ARROW1';
+    try {
+      const reader = await (await RecordBatchReader.from(createReadStream(o.input))).open();
+      if (reader.schema === undefined || reader.schema.fields.length === 0) throw new Error('no schema found');
+      for await (const batch of reader) {
+        report.read += batch.numRows;
+        report.kept += batch.numRows;
+        yield new Table(batch);
+      }
+    } catch (e) {
+      throw new Error(
+        magic
+          ? `scoreFile: "${o.input}" is a truncated Arrow IPC file (${bytes.toLocaleString('en-GB')} bytes; it starts as one but cannot be read to the end: ${(e as Error).message}).`
+          : `scoreFile: "${o.input}" is not an Arrow IPC file (${(e as Error).message}).`,
+      );
+    }
+    return;
+  }
+  if (format === 'parquet') {
+    const file = await asyncBufferFromFile(o.input);
+    const metadata = await parquetMetadataAsync(file);
+    const total = Number(metadata.num_rows);
+    for (let start = 0; start < total; start += size) {
+      const rows = (await parquetReadObjects({ file, metadata, rowStart: start, rowEnd: Math.min(total, start + size) })) as Record<string, unknown>[];
+      const sources = rows.map((_, i) => `row ${start + i + 1}`);
+      yield typedTable(
+        'observations',
+        rows.map((r) => canonicalRow(mapping, 'observations', r)),
+        sources,
+        mapping,
+        report,
+      );
+    }
+    return;
+  }
+  if (format === 'csv') {
+    // A wide CSV streams; a long one (a `code` column) is assembled whole, below.
+    const header = await firstLine(o.input);
+    const names = header.split(mapping.csv.delimiter).map((h) => canonicalName(mapping, h.trim().replace(/^"|"$/g, '')));
+    if (!names.includes('code')) {
+      const parser = createReadStream(o.input).pipe(
+        parse({ columns: true, bom: true, delimiter: mapping.csv.delimiter, info: true, skip_empty_lines: true, skip_records_with_error: true }),
+      );
+      let rows: Record<string, unknown>[] = [];
+      let sources: string[] = [];
+      for await (const r of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
+        rows.push(canonicalRow(mapping, 'observations', r.record));
+        sources.push(`line ${r.info.lines}`);
+        if (rows.length >= size) {
+          yield typedTable('observations', rows, sources, mapping, report);
+          rows = [];
+          sources = [];
+        }
+      }
+      if (rows.length > 0) yield typedTable('observations', rows, sources, mapping, report);
+      return;
+    }
+  }
+  // FHIR, or a long table: measurements become sets only together.
+  const { table, ingest } = await readObservations(o.input, { mapping });
+  Object.assign(report, { read: ingest.read, kept: ingest.kept, rejected: ingest.rejected });
+  Object.assign(report.byReason, ingest.byReason);
+  report.examples.push(...ingest.examples);
+  for (let start = 0; start < table.numRows; start += size) yield table.slice(start, start + size);
+}
+
+function canonicalName(mapping: Mapping, source: string): string {
+  const back = Object.entries(mapping.columns.observations).find(([, s]) => s === source);
+  return back === undefined ? source : back[0];
+}
+
+async function firstLine(path: string): Promise<string> {
+  const stream = createReadStream(path, { encoding: 'utf8', start: 0, end: 65_535 });
+  let text = '';
+  for await (const chunk of stream) {
+    text += String(chunk);
+    if (text.includes('\n')) break;
+  }
+  stream.destroy();
+  return text.replace(/^\uFEFF/, '').split(/\r?\n/)[0] ?? '';
+}
+
+/** The output columns: all, or those asked for (a score-column suffix, or a full name), in the table's order. */
+function selectColumns(table: Table, scores: readonly ScoreDefinition[], asked: readonly string[] | undefined): string[] {
+  const names = table.schema.fields.map((f) => f.name);
+  if (asked === undefined || asked.length === 0) return names;
+  const picked = new Set<string>();
+  for (const a of asked) {
+    const bySuffix = scores.map((s) => `${s.id}_${a}`).filter((n) => names.includes(n));
+    const matches = names.includes(a) ? [a] : bySuffix;
+    if (matches.length === 0)
+      throw new Error(
+        `scoreFile: columns names "${a}", which is neither a column nor a suffix of a score's columns (${names.filter((n) => scores.some((s) => n.startsWith(`${s.id}_`))).join(', ')})`,
+      );
+    for (const m of matches) picked.add(m);
+  }
+  return names.filter((n) => picked.has(n));
+}
+
+/** Dictionary columns as plain text (each batch of the output then stands alone), the rest as they are. */
+function plain(table: Table, columns: readonly string[]): RecordBatch[] {
+  const out: Record<string, Vector> = {};
+  for (const name of columns) {
+    const v = table.getChild(name) as Vector;
+    out[name] = DataType.isDictionary(v.type) ? vectorFromArray([...v] as (string | null)[], new Utf8()) : v;
+  }
+  return new Table(out).batches;
+}
+
+/** An output writer: Arrow IPC (file or stream) through Node's backpressure, or Parquet row groups. */
+interface Sink {
+  write(batch: RecordBatch): Promise<void>;
+  close(): Promise<void>;
+}
+
+function arrowSink(path: string, format: 'file' | 'stream'): Sink {
+  const duplex = (format === 'file' ? RecordBatchFileWriter : RecordBatchStreamWriter).throughNode();
+  const file = createWriteStream(path);
+  duplex.pipe(file);
+  return {
+    async write(batch) {
+      if (!duplex.write(batch)) await once(duplex, 'drain');
+    },
+    async close() {
+      duplex.end();
+      await finished(file);
+    },
+  };
+}
+
+const PARQUET_TYPE = (t: DataType): string => {
+  if (DataType.isFloat(t)) return 'DOUBLE';
+  if (DataType.isInt(t)) return t.bitWidth === 64 ? 'INT64' : 'INT32';
+  if (DataType.isBool(t)) return 'BOOLEAN';
+  if (DataType.isTimestamp(t)) return 'TIMESTAMP';
+  return 'STRING';
+};
+
+function parquetSink(path: string): Sink {
+  const writer = fileWriter(path);
+  let parquet: ParquetWriter | null = null;
+  return {
+    async write(batch) {
+      const columnData = batch.schema.fields.map((f) => {
+        const v = batch.getChild(f.name) as Vector;
+        const timestamp = f.type instanceof TimestampMillisecond || DataType.isTimestamp(f.type);
+        const data = timestamp ? [...v].map((x) => (x === null ? null : new Date(Number(x)))) : [...v].map((x) => (typeof x === 'bigint' ? Number(x) : x));
+        return { name: f.name, data, type: PARQUET_TYPE(f.type), nullable: true };
+      });
+      if (parquet === null) {
+        parquet = new ParquetWriter({ writer, schema: schemaFromColumnData({ columnData: columnData as never }) });
+      }
+      parquet.write({ columnData: columnData as never });
+    },
+    async close() {
+      if (parquet === null) {
+        writer.finish();
+        return;
+      }
+      parquet.finish();
+    },
+  };
+}
+
+/**
+ * Score a file batch by batch and write the result, never holding more than a batch (wide inputs).
+ *
+ * @example await scoreFile({ input: 'obs.arrows', output: 'scored.arrow', scores: [news2], columns: ['total', 'risk'] });
+ */
+export async function scoreFile(o: ScoreFileOptions): Promise<ScoreFileResult> {
+  const mapping = o.mapping ?? resolveMapping();
+  const ext = extname(o.output).toLowerCase();
+  const temporary = `${o.output}.${process.pid}.tmp`;
+  const sink = ext === '.parquet' ? parquetSink(temporary) : arrowSink(temporary, ext === '.arrows' ? 'stream' : 'file');
+  const report = ingestReport();
+  let rows = 0;
+  let batches = 0;
+  let columns: string[] = [];
+  try {
+    for await (const table of inputTables(o, mapping, report)) {
+      const scored = scoreTable(o.scores, table, { missing: o.missing ?? 'none' });
+      if (batches === 0) columns = selectColumns(scored, o.scores, o.columns);
+      for (const b of plain(scored, columns)) await sink.write(b);
+      rows += table.numRows;
+      batches++;
+      o.onBatch?.(scored, rows);
+    }
+    await sink.close();
+    renameSync(temporary, o.output);
+  } catch (e) {
+    rmSync(temporary, { force: true });
+    throw e;
+  }
+  return { rows, batches, columns, ingest: report };
+}
