@@ -9,6 +9,7 @@ export default defineConfig({
     cohort: 'bench/cohort.bench.ts',
     tables: 'bench/tables.bench.ts',
     coverage: 'bench/coverage.bench.ts',
+    stream: 'bench/stream.bench.ts',
   },
   format: ['esm'],
   outDir: 'bench/.build',

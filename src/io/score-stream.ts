@@ -10,13 +10,25 @@ import { once } from 'node:events';
 import { closeSync, createReadStream, createWriteStream, openSync, readSync, renameSync, rmSync, statSync } from 'node:fs';
 import { extname } from 'node:path';
 import { finished } from 'node:stream/promises';
-import type { RecordBatch, Vector } from 'apache-arrow';
-import { DataType, RecordBatchFileWriter, RecordBatchReader, RecordBatchStreamWriter, Table, TimestampMillisecond, Utf8, vectorFromArray } from 'apache-arrow';
+import type { Data, RecordBatch } from 'apache-arrow';
+import {
+  DataType,
+  makeData,
+  RecordBatchFileWriter,
+  RecordBatchReader,
+  RecordBatchStreamWriter,
+  Table,
+  TimestampMillisecond,
+  Utf8,
+  Vector,
+  vectorFromArray,
+} from 'apache-arrow';
 import { parse } from 'csv-parse';
 import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } from 'hyparquet';
 import { fileWriter, ParquetWriter, schemaFromColumnData } from 'hyparquet-writer';
 import type { ScoreDefinition } from '../../scores/definition/definition.js';
 import { scoreTable } from '../../scores/kernel/score-table.js';
+import { kindOf } from '../../scores/kinds/kind-of.js';
 import { canonicalRow, typedTable } from '../ingest/columns.js';
 import type { Mapping } from '../ingest/mapping.js';
 import { resolveMapping } from '../ingest/mapping.js';
@@ -157,14 +169,34 @@ function selectColumns(table: Table, scores: readonly ScoreDefinition[], asked: 
   return names.filter((n) => picked.has(n));
 }
 
-/** Dictionary columns as plain text (each batch of the output then stands alone), the rest as they are. */
-function plain(table: Table, columns: readonly string[]): RecordBatch[] {
-  const out: Record<string, Vector> = {};
-  for (const name of columns) {
-    const v = table.getChild(name) as Vector;
-    out[name] = DataType.isDictionary(v.type) ? vectorFromArray([...v] as (string | null)[], new Utf8()) : v;
-  }
-  return new Table(out).batches;
+/**
+ * The output batches: a score's risk column keeps its dictionary (fixed by the definition: the first batch's
+ * dictionary is reused, so the file carries it once); other dictionary columns (flags, whose dictionaries grow batch
+ * by batch) are written as plain text, so every batch of the output stands alone. Other columns are as they are.
+ */
+function outputBatches(scored: Table, columns: readonly string[], scores: readonly ScoreDefinition[], fixed: Map<string, Data>): RecordBatch[] {
+  const risks = new Map(scores.map((s) => [`${s.id}_risk`, kindOf(s).riskLabels(s)]));
+  return scored.batches.map((batch) => {
+    const out: Record<string, Vector> = {};
+    for (const name of columns) {
+      const v = batch.getChild(name) as Vector;
+      if (!DataType.isDictionary(v.type)) {
+        out[name] = v;
+        continue;
+      }
+      const data = v.data[0] as Data;
+      const labels = risks.get(name);
+      const values = data.dictionary === undefined ? [] : [...data.dictionary];
+      if (labels !== undefined && values.length === labels.length && values.every((x, k) => x === labels[k])) {
+        const first = fixed.get(name) ?? data;
+        fixed.set(name, first);
+        out[name] = new Vector([
+          makeData({ type: first.type, offset: data.offset, length: data.length, nullCount: data.nullCount, nullBitmap: data.nullBitmap, data: data.values, dictionary: first.dictionary } as never),
+        ] as never);
+      } else out[name] = vectorFromArray([...v] as (string | null)[], new Utf8());
+    }
+    return new Table(out).batches[0] as RecordBatch;
+  });
 }
 
 /** An output writer: Arrow IPC (file or stream) through Node's backpressure, or Parquet row groups. */
@@ -236,11 +268,12 @@ export async function scoreFile(o: ScoreFileOptions): Promise<ScoreFileResult> {
   let rows = 0;
   let batches = 0;
   let columns: string[] = [];
+  const fixed = new Map<string, Data>();
   try {
     for await (const table of inputTables(o, mapping, report)) {
       const scored = scoreTable(o.scores, table, { missing: o.missing ?? 'none' });
       if (batches === 0) columns = selectColumns(scored, o.scores, o.columns);
-      for (const b of plain(scored, columns)) await sink.write(b);
+      for (const b of outputBatches(scored, columns, o.scores, fixed)) await sink.write(b);
       rows += table.numRows;
       batches++;
       o.onBatch?.(scored, rows);

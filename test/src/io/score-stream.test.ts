@@ -42,7 +42,7 @@ describe('scoreFile: batch by batch, the same as whole', () => {
     const back = tableFromIPC(readFileSync(out));
     expect(back.numRows).toBe(whole.numRows);
     for (const name of ['news2_total', 'news2_respiratory_rate', 'mews_total', 'news2_red_flag']) expect(totals(back, name), name).toEqual(totals(whole, name));
-    // Dictionary columns come out as plain text, value for value.
+    // The risk keeps its dictionary, value for value.
     expect([...(back.getChild('news2_risk') ?? [])]).toEqual([...(whole.getChild('news2_risk') ?? [])]);
   });
 
