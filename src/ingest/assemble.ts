@@ -19,7 +19,8 @@
  * `measurements` (how many went into the set), `carried_forward` and `set_flags` (null when none). Sets are ordered by
  * encounter id, then time. Runs in O(n log n).
  */
-import { Bool, Float64, Int8, Int32, Table, TimestampMillisecond, Utf8, vectorFromArray } from 'apache-arrow';
+import { Float64, Int32, Table, TimestampMillisecond, Utf8, vectorFromArray } from 'apache-arrow';
+import { ARROW_TYPE, KNOWN_COLUMNS } from './columns.js';
 import type { Vector } from 'apache-arrow';
 import type { MeasuredField } from './codes.js';
 import { MEASURED_FIELDS } from './codes.js';
@@ -44,19 +45,6 @@ export interface AssembleReport {
 }
 
 const MINUTE = 60_000;
-
-const TYPES: Readonly<Record<MeasuredField, 'number' | 'scale' | 'bool' | 'text'>> = {
-  respiratory_rate: 'number',
-  spo2: 'number',
-  spo2_scale: 'scale',
-  on_oxygen: 'bool',
-  systolic_bp: 'number',
-  diastolic_bp: 'number',
-  heart_rate: 'number',
-  consciousness: 'text',
-  temperature: 'number',
-  gcs: 'number',
-};
 
 /** Check the options once, naming the bad one. */
 function checked(options: AssembleOptions): { window: number; maxAge: Partial<Record<MeasuredField, number>>; anchor: 'first' | 'last' } {
@@ -180,23 +168,9 @@ function setsTable(rows: readonly SetRow[], aged: readonly MeasuredField[]): Tab
       new TimestampMillisecond(),
     ),
   };
-  for (const field of MEASURED_FIELDS) {
-    const values = rows.map((r) => r.values[field] ?? null);
-    switch (TYPES[field]) {
-      case 'number':
-        columns[field] = vectorFromArray(values as (number | null)[], new Float64());
-        break;
-      case 'scale':
-        columns[field] = vectorFromArray(values as (number | null)[], new Int8());
-        break;
-      case 'bool':
-        columns[field] = vectorFromArray(values as (boolean | null)[], new Bool());
-        break;
-      case 'text':
-        columns[field] = vectorFromArray(values as (string | null)[], new Utf8());
-        break;
-    }
-  }
+  // Each field in its stated type (the same as a wide extract's).
+  for (const field of MEASURED_FIELDS)
+    columns[field] = vectorFromArray(rows.map((r) => r.values[field] ?? null) as never[], ARROW_TYPE[KNOWN_COLUMNS.observations[field] ?? 'text']());
   for (const field of aged)
     columns[`${field}_age_minutes`] = vectorFromArray(
       rows.map((r) => r.ages[field] ?? null),

@@ -5,13 +5,14 @@
  * another table without its key or time is rejected with the reason. Nothing is typed by looking at the values.
  */
 import { Bool, Float64, Int8, Table, TimestampMillisecond, Utf8, vectorFromArray } from 'apache-arrow';
-import type { Vector } from 'apache-arrow';
+import type { DataType, Vector } from 'apache-arrow';
 import type { IngestReport } from './measurements.js';
 import { reject } from './measurements.js';
 import type { Mapping, TableName } from './mapping.js';
 import { parseNumber, parseTime } from './mapping.js';
 
-type ColumnType = 'text' | 'number' | 'time' | 'bool' | 'scale';
+/** The stated type of a column. */
+export type ColumnType = 'text' | 'number' | 'time' | 'bool' | 'scale';
 
 /** The stated type of each known column, per table. */
 export const KNOWN_COLUMNS: Readonly<Record<TableName, Readonly<Record<string, ColumnType>>>> = {
@@ -110,7 +111,14 @@ function cell(type: ColumnType, v: unknown, mapping: Mapping): { value: unknown 
   }
 }
 
-const ARROW = { text: () => new Utf8(), number: () => new Float64(), time: () => new TimestampMillisecond(), bool: () => new Bool(), scale: () => new Int8() };
+/** The Arrow type of each stated column type. */
+export const ARROW_TYPE: Readonly<Record<ColumnType, () => DataType>> = {
+  text: () => new Utf8(),
+  number: () => new Float64(),
+  time: () => new TimestampMillisecond(),
+  bool: () => new Bool(),
+  scale: () => new Int8(),
+};
 
 /**
  * Rows (canonical names) as a typed table. For observations, a cell that does not parse is null and named in the
@@ -152,7 +160,7 @@ export function typedTable(
     flags.push(problems.length === 0 ? null : problems.join('; '));
   });
   const columns: Record<string, Vector> = {};
-  for (const name of names) columns[name] = vectorFromArray(kept.map((r) => r[name] ?? null) as never[], ARROW[known[name] ?? 'text']());
+  for (const name of names) columns[name] = vectorFromArray(kept.map((r) => r[name] ?? null) as never[], ARROW_TYPE[known[name] ?? 'text']());
   if (table === 'observations' && !names.includes('set_flags')) columns.set_flags = vectorFromArray(flags, new Utf8());
   return new Table(columns);
 }

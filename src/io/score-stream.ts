@@ -191,7 +191,15 @@ function outputBatches(scored: Table, columns: readonly string[], scores: readon
         const first = fixed.get(name) ?? data;
         fixed.set(name, first);
         out[name] = new Vector([
-          makeData({ type: first.type, offset: data.offset, length: data.length, nullCount: data.nullCount, nullBitmap: data.nullBitmap, data: data.values, dictionary: first.dictionary } as never),
+          makeData({
+            type: first.type,
+            offset: data.offset,
+            length: data.length,
+            nullCount: data.nullCount,
+            nullBitmap: data.nullBitmap,
+            data: data.values,
+            dictionary: first.dictionary,
+          } as never),
         ] as never);
       } else out[name] = vectorFromArray([...v] as (string | null)[], new Utf8());
     }

@@ -83,6 +83,19 @@ function spec(title: string, description: string, body: Record<string, unknown>)
   return { $schema: SCHEMA, title, description, config: CONFIG, background: 'white', ...body };
 }
 
+/** What every figure says of itself. */
+type FigureMeta = Pick<FigureSpec, 'id' | 'section' | 'by' | 'title' | 'description'>;
+
+/** A figure with nothing released to plot, and why. */
+function withheldFigure(meta: FigureMeta, why: string): FigureSpec {
+  return { ...meta, spec: null, withheld: why };
+}
+
+/** A drawn figure: its spec from the body, and a note of the points left out (or null). */
+function drawn(meta: FigureMeta, note: string | null, body: Record<string, unknown>): FigureSpec {
+  return { ...meta, withheld: note, spec: spec(meta.title, meta.description, body) };
+}
+
 function colourScale(domain: readonly string[]): Record<string, unknown> {
   return { domain, range: FIGURE_PALETTE.slice(0, Math.max(1, domain.length)) };
 }
@@ -111,15 +124,10 @@ function rocFigure(s: ScoreSection): FigureSpec {
   const description = `ROC curve of ${s.name}: sensitivity against 1 − specificity at each cut-off (${points.length} points; alerting on everyone and on no one are the ends). The shaded band is the pointwise 95 % patient-clustered bootstrap interval for sensitivity; open circles mark the clinical cut-offs (from the threshold table). ${aurocText}.`;
   const note = withheldNote(dropped, s.curve.length, 'curve points');
   if (points.length === 0)
-    return {
-      id: `roc-${slug(s.id)}`,
-      section: 'discrimination',
-      by: null,
-      title,
-      description,
-      spec: null,
-      withheld: note ?? 'no curve points: too few events to pool into more than one band',
-    };
+    return withheldFigure(
+      { id: `roc-${slug(s.id)}`, section: 'discrimination', by: null, title, description },
+      note ?? 'no curve points: too few events to pool into more than one band',
+    );
   const line = [
     { cut: Number.POSITIVE_INFINITY, fpr: 0, tpr: 0, lo: 0, hi: 0 },
     ...[...points].reverse(),
@@ -135,49 +143,41 @@ function rocFigure(s: ScoreSection): FigureSpec {
     });
   const x = { field: 'fpr', type: 'quantitative', title: '1 − specificity', scale: { domain: [0, 1] } };
   const y = { field: 'tpr', type: 'quantitative', title: 'Sensitivity', scale: { domain: [0, 1] } };
-  return {
-    id: `roc-${slug(s.id)}`,
-    section: 'discrimination',
-    by: null,
-    title,
-    description,
-    withheld: note,
-    spec: spec(title, description, {
-      ...SIZE,
-      layer: [
-        {
-          data: {
-            values: [
-              { fpr: 0, tpr: 0 },
-              { fpr: 1, tpr: 1 },
-            ],
-          },
-          mark: { type: 'line', color: '#999', strokeDash: [4, 4] },
-          encoding: { x, y },
+  return drawn({ id: `roc-${slug(s.id)}`, section: 'discrimination', by: null, title, description }, note, {
+    ...SIZE,
+    layer: [
+      {
+        data: {
+          values: [
+            { fpr: 0, tpr: 0 },
+            { fpr: 1, tpr: 1 },
+          ],
         },
-        {
-          data: { values: line },
-          mark: { type: 'area', color: FIGURE_PALETTE[0], opacity: 0.2 },
-          encoding: { x, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' } },
-        },
-        {
-          data: { values: line },
-          mark: { type: 'line', color: FIGURE_PALETTE[0], point: { filled: true, size: 18 } },
-          encoding: { x, y, order: { field: 'order' } },
-        },
-        ...(clinical.length === 0
-          ? []
-          : [
-              { data: { values: clinical }, mark: { type: 'point', color: FIGURE_PALETTE[1], size: 90, strokeWidth: 2 }, encoding: { x, y } },
-              {
-                data: { values: clinical },
-                mark: { type: 'text', align: 'left', dx: 7, dy: 10, fontSize: 10, color: FIGURE_PALETTE[1] },
-                encoding: { x, y, text: { field: 'label' } },
-              },
-            ]),
-      ],
-    }),
-  };
+        mark: { type: 'line', color: '#999', strokeDash: [4, 4] },
+        encoding: { x, y },
+      },
+      {
+        data: { values: line },
+        mark: { type: 'area', color: FIGURE_PALETTE[0], opacity: 0.2 },
+        encoding: { x, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' } },
+      },
+      {
+        data: { values: line },
+        mark: { type: 'line', color: FIGURE_PALETTE[0], point: { filled: true, size: 18 } },
+        encoding: { x, y, order: { field: 'order' } },
+      },
+      ...(clinical.length === 0
+        ? []
+        : [
+            { data: { values: clinical }, mark: { type: 'point', color: FIGURE_PALETTE[1], size: 90, strokeWidth: 2 }, encoding: { x, y } },
+            {
+              data: { values: clinical },
+              mark: { type: 'text', align: 'left', dx: 7, dy: 10, fontSize: 10, color: FIGURE_PALETTE[1] },
+              encoding: { x, y, text: { field: 'label' } },
+            },
+          ]),
+    ],
+  });
 }
 
 /** The precision–recall curve of one score, with the clustered pointwise band for PPV and the prevalence as baseline. */
@@ -204,15 +204,10 @@ function prFigure(s: ScoreSection): FigureSpec {
   const description = `Precision–recall curve of ${s.name}: positive predictive value against sensitivity at each cut-off (${points.length} points). The shaded band is the pointwise 95 % patient-clustered bootstrap interval for PPV; the dashed line is the share of positive sets${prevalence === null ? '' : ` (${pct(prevalence)})`}, a score without information. ${apText}.`;
   const note = withheldNote(dropped, s.curve.length, 'curve points');
   if (points.length === 0)
-    return {
-      id: `pr-${slug(s.id)}`,
-      section: 'discrimination',
-      by: null,
-      title,
-      description,
-      spec: null,
-      withheld: note ?? 'no curve points: too few events to pool into more than one band',
-    };
+    return withheldFigure(
+      { id: `pr-${slug(s.id)}`, section: 'discrimination', by: null, title, description },
+      note ?? 'no curve points: too few events to pool into more than one band',
+    );
   const line = [
     ...points,
     ...(prevalence === null ? [] : [{ cut: Number.NEGATIVE_INFINITY, recall: 1, precision: prevalence, lo: prevalence, hi: prevalence }]),
@@ -221,38 +216,30 @@ function prFigure(s: ScoreSection): FigureSpec {
     .map((p, order) => ({ ...p, order, cut: Number.isFinite(p.cut) ? p.cut : null }));
   const x = { field: 'recall', type: 'quantitative', title: 'Sensitivity (recall)', scale: { domain: [0, 1] } };
   const y = { field: 'precision', type: 'quantitative', title: 'PPV (precision)', axis: { format: '.0%' } };
-  return {
-    id: `pr-${slug(s.id)}`,
-    section: 'discrimination',
-    by: null,
-    title,
-    description,
-    withheld: note,
-    spec: spec(title, description, {
-      ...SIZE,
-      layer: [
-        ...(prevalence === null
-          ? []
-          : [
-              {
-                data: { values: [{ prevalence }] },
-                mark: { type: 'rule', color: '#999', strokeDash: [4, 4] },
-                encoding: { y: { field: 'prevalence', type: 'quantitative' } },
-              },
-            ]),
-        {
-          data: { values: line },
-          mark: { type: 'area', color: FIGURE_PALETTE[2], opacity: 0.2 },
-          encoding: { x, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' } },
-        },
-        {
-          data: { values: line },
-          mark: { type: 'line', color: FIGURE_PALETTE[2], point: { filled: true, size: 18 } },
-          encoding: { x, y, order: { field: 'order' } },
-        },
-      ],
-    }),
-  };
+  return drawn({ id: `pr-${slug(s.id)}`, section: 'discrimination', by: null, title, description }, note, {
+    ...SIZE,
+    layer: [
+      ...(prevalence === null
+        ? []
+        : [
+            {
+              data: { values: [{ prevalence }] },
+              mark: { type: 'rule', color: '#999', strokeDash: [4, 4] },
+              encoding: { y: { field: 'prevalence', type: 'quantitative' } },
+            },
+          ]),
+      {
+        data: { values: line },
+        mark: { type: 'area', color: FIGURE_PALETTE[2], opacity: 0.2 },
+        encoding: { x, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' } },
+      },
+      {
+        data: { values: line },
+        mark: { type: 'line', color: FIGURE_PALETTE[2], point: { filled: true, size: 18 } },
+        encoding: { x, y, order: { field: 'order' } },
+      },
+    ],
+  });
 }
 
 /** A points score's calibration: the observed risk at each (pooled) score value with its clustered interval. */
@@ -281,29 +268,21 @@ function observedRiskFigure(s: ScoreSection): FigureSpec {
   const description = `The calibration of a points score: the share of sets followed by the outcome at each ${s.name} value (sparse top values pooled), with 95 % patient-clustered bootstrap intervals. A points score has no probabilities to compare with; a rising risk with the score is what it promises.`;
   const note = withheldNote(dropped, rows.length, 'score ranges');
   if (values.length === 0)
-    return { id: `risk-${slug(s.id)}`, section: 'observed-risk', by: null, title, description, spec: null, withheld: note ?? 'no score range to show' };
+    return withheldFigure({ id: `risk-${slug(s.id)}`, section: 'observed-risk', by: null, title, description }, note ?? 'no score range to show');
   const pooled = values.some((v) => String(v.scores).includes('–'));
   const x = { field: 'scores', type: 'ordinal', title: `${s.name} value`, sort: { field: 'low' }, axis: { labelAngle: pooled ? -45 : 0 } };
-  return {
-    id: `risk-${slug(s.id)}`,
-    section: 'observed-risk',
-    by: null,
-    title,
-    description,
-    withheld: note,
-    spec: spec(title, description, {
-      width: { step: 20 },
-      height: SIZE.height,
-      data: { values },
-      layer: [
-        {
-          mark: { type: 'rule', color: FIGURE_PALETTE[0] },
-          encoding: { x, y: { field: 'lo', type: 'quantitative', title: 'Observed risk', axis: { format: '.0%' } }, y2: { field: 'hi' } },
-        },
-        { mark: { type: 'point', filled: true, color: FIGURE_PALETTE[0], size: 40 }, encoding: { x, y: { field: 'risk', type: 'quantitative' } } },
-      ],
-    }),
-  };
+  return drawn({ id: `risk-${slug(s.id)}`, section: 'observed-risk', by: null, title, description }, note, {
+    width: { step: 20 },
+    height: SIZE.height,
+    data: { values },
+    layer: [
+      {
+        mark: { type: 'rule', color: FIGURE_PALETTE[0] },
+        encoding: { x, y: { field: 'lo', type: 'quantitative', title: 'Observed risk', axis: { format: '.0%' } }, y2: { field: 'hi' } },
+      },
+      { mark: { type: 'point', filled: true, color: FIGURE_PALETTE[0], size: 40 }, encoding: { x, y: { field: 'risk', type: 'quantitative' } } },
+    ],
+  });
 }
 
 /** A model's calibration: observed against mean predicted risk per bin, the diagonal being perfect calibration. */
@@ -313,13 +292,9 @@ function calibrationFigure(s: ScoreSection): FigureSpec {
   const base = { id: `calibration-${slug(s.id)}`, section: 'discrimination' as const, by: null, title };
   if (cal === null || !cal.defined || cal.modelUpdating) {
     const description = `Calibration of ${s.name}'s own probabilities.`;
-    return {
-      ...base,
-      description,
-      spec: null,
-      withheld:
-        cal === null ? 'calibration suppressed by disclosure control' : !cal.defined ? cal.message : 'not a model: calibration is the observed risk by score',
-    };
+    const why =
+      cal === null ? 'calibration suppressed by disclosure control' : !cal.defined ? cal.message : 'not a model: calibration is the observed risk by score';
+    return withheldFigure({ ...base, description }, why);
   }
   const values: Record<string, number>[] = [];
   let dropped = 0;
@@ -340,7 +315,7 @@ function calibrationFigure(s: ScoreSection): FigureSpec {
     : 'slope not available';
   const description = `Calibration of ${s.name}'s own probabilities: the observed share of sets followed by the outcome against the mean predicted probability in each bin, on log–log axes; the dashed diagonal is perfect calibration. Bin intervals are Wilson's and assume independent sets (too narrow; for orientation only); the clustered summaries are ${oe} and ${slope}.`;
   const note = withheldNote(dropped, cal.bins.length, 'bins');
-  if (values.length === 0) return { ...base, description, spec: null, withheld: note ?? 'no calibration bins' };
+  if (values.length === 0) return withheldFigure({ ...base, description }, note ?? 'no calibration bins');
   const all = values.flatMap((v) => [v.predicted ?? 1, Math.max(v.lo ?? 1, 1e-4), v.observed ?? 1, v.hi ?? 1]).filter((v) => v > 0);
   const lo = Math.max(1e-4, Math.min(...all) / 1.5);
   const hi = Math.min(1, Math.max(...all) * 1.5);
@@ -349,40 +324,35 @@ function calibrationFigure(s: ScoreSection): FigureSpec {
   const clamp = (v: number) => Math.min(hi, Math.max(lo, v));
   const shown = values.map((v) => ({ ...v, observed: clamp(v.observed ?? lo), lo: clamp(v.lo ?? lo), hi: clamp(v.hi ?? lo) }));
   const x = { field: 'predicted', type: 'quantitative', title: 'Mean predicted probability', scale, axis: { format: '.1~%', values: ticks } };
-  return {
-    ...base,
-    description,
-    withheld: note,
-    spec: spec(title, description, {
-      ...SIZE,
-      layer: [
-        {
-          data: {
-            values: [
-              { predicted: lo, observed: lo },
-              { predicted: hi, observed: hi },
-            ],
-          },
-          mark: { type: 'line', color: '#999', strokeDash: [4, 4] },
-          encoding: { x, y: { field: 'observed', type: 'quantitative', scale } },
+  return drawn({ ...base, description }, note, {
+    ...SIZE,
+    layer: [
+      {
+        data: {
+          values: [
+            { predicted: lo, observed: lo },
+            { predicted: hi, observed: hi },
+          ],
         },
-        {
-          data: { values: shown },
-          mark: { type: 'rule', color: FIGURE_PALETTE[1] },
-          encoding: {
-            x,
-            y: { field: 'lo', type: 'quantitative', scale, title: 'Observed share', axis: { format: '.1~%', values: ticks } },
-            y2: { field: 'hi' },
-          },
+        mark: { type: 'line', color: '#999', strokeDash: [4, 4] },
+        encoding: { x, y: { field: 'observed', type: 'quantitative', scale } },
+      },
+      {
+        data: { values: shown },
+        mark: { type: 'rule', color: FIGURE_PALETTE[1] },
+        encoding: {
+          x,
+          y: { field: 'lo', type: 'quantitative', scale, title: 'Observed share', axis: { format: '.1~%', values: ticks } },
+          y2: { field: 'hi' },
         },
-        {
-          data: { values: shown },
-          mark: { type: 'point', filled: true, color: FIGURE_PALETTE[1], size: 40 },
-          encoding: { x, y: { field: 'observed', type: 'quantitative', scale } },
-        },
-      ],
-    }),
-  };
+      },
+      {
+        data: { values: shown },
+        mark: { type: 'point', filled: true, color: FIGURE_PALETTE[1], size: 40 },
+        encoding: { x, y: { field: 'observed', type: 'quantitative', scale } },
+      },
+    ],
+  });
 }
 
 /** The decision curve of a score's alerting rules: net benefit against the threshold probability, with treat-all and treat-none. */
@@ -404,7 +374,7 @@ function decisionFigure(s: ScoreSection): FigureSpec {
   const description = `Net benefit of alerting by each rule of ${s.name} across threshold probabilities pₜ (how many false alerts one true alert is worth: pₜ/(1 − pₜ)), with 95 % patient-clustered bootstrap intervals; grey: alerting on everyone (dashed) and on no one (zero). A rule is useful at pₜ where it lies above both.`;
   const note = withheldNote(dropped, s.netBenefit.length, 'net-benefit values');
   if (values.length === 0)
-    return { id: `decision-${slug(s.id)}`, section: 'net-benefit', by: null, title, description, spec: null, withheld: note ?? 'no alerting rule' };
+    return withheldFigure({ id: `decision-${slug(s.id)}`, section: 'net-benefit', by: null, title, description }, note ?? 'no alerting rule');
   const rules = [...new Set(values.map((v) => String(v.rule)))];
   const top = Math.max(...values.map((v) => Number(v.hi)), ...treatAll.values(), 0.001);
   const bottom = -0.25 * top;
@@ -418,36 +388,28 @@ function decisionFigure(s: ScoreSection): FigureSpec {
   };
   const all = [...treatAll.entries()].map(([threshold, v]) => ({ threshold, treatAll: v, none: 0 }));
   const colour = { field: 'rule', type: 'nominal', title: null, scale: colourScale(rules) };
-  return {
-    id: `decision-${slug(s.id)}`,
-    section: 'net-benefit',
-    by: null,
-    title,
-    description,
-    withheld: note,
-    spec: spec(title, description, {
-      width: 360,
-      height: 260,
-      layer: [
-        { data: { values: all }, mark: { type: 'line', color: '#999', clip: true }, encoding: { x, y: { field: 'none', type: 'quantitative', scale } } },
-        {
-          data: { values: all },
-          mark: { type: 'line', color: '#777', strokeDash: [4, 4], clip: true },
-          encoding: { x, y: { field: 'treatAll', type: 'quantitative', scale } },
-        },
-        {
-          data: { values },
-          mark: { type: 'rule', clip: true },
-          encoding: { x, y: { field: 'lo', type: 'quantitative', scale, title: 'Net benefit' }, y2: { field: 'hi' }, color: colour },
-        },
-        {
-          data: { values },
-          mark: { type: 'line', point: { filled: true, size: 30 }, clip: true },
-          encoding: { x, y: { field: 'netBenefit', type: 'quantitative', scale }, color: colour },
-        },
-      ],
-    }),
-  };
+  return drawn({ id: `decision-${slug(s.id)}`, section: 'net-benefit', by: null, title, description }, note, {
+    width: 360,
+    height: 260,
+    layer: [
+      { data: { values: all }, mark: { type: 'line', color: '#999', clip: true }, encoding: { x, y: { field: 'none', type: 'quantitative', scale } } },
+      {
+        data: { values: all },
+        mark: { type: 'line', color: '#777', strokeDash: [4, 4], clip: true },
+        encoding: { x, y: { field: 'treatAll', type: 'quantitative', scale } },
+      },
+      {
+        data: { values },
+        mark: { type: 'rule', clip: true },
+        encoding: { x, y: { field: 'lo', type: 'quantitative', scale, title: 'Net benefit' }, y2: { field: 'hi' }, color: colour },
+      },
+      {
+        data: { values },
+        mark: { type: 'line', point: { filled: true, size: 30 }, clip: true },
+        encoding: { x, y: { field: 'netBenefit', type: 'quantitative', scale }, color: colour },
+      },
+    ],
+  });
 }
 
 /** A forest plot of each group's paired differences from the reference, one panel per measure, one colour per score. */
@@ -481,44 +443,36 @@ function forestFigure(report: ValidationReport, sg: SubgroupSection): FigureSpec
   const description = `Each group's difference from the reference group (${sg.reference}) in AUROC, in sensitivity at each score's first clinical cut-off, and in observed/expected events, with 95 % paired patient-clustered bootstrap intervals (pointwise; the ${m.method}-adjusted p-values over all ${m.contrasts} contrasts are in the table). Zero is no difference.`;
   const note = withheldNote(dropped, total, 'differences');
   const id = `forest-${slug(sg.by)}`;
-  if (values.length === 0) return { id, section: 'subgroups', by: sg.by, title, description, spec: null, withheld: note ?? 'no group besides the reference' };
+  if (values.length === 0) return withheldFigure({ id, section: 'subgroups', by: sg.by, title, description }, note ?? 'no group besides the reference');
   const scores = [...new Set(values.map((v) => String(v.score)))];
   const colour = { field: 'score', type: 'nominal', title: null, scale: colourScale(scores) };
   const y = { field: 'group', type: 'nominal', title: null, sort: sg.groups.map((g) => g.group) };
-  return {
-    id,
-    section: 'subgroups',
-    by: sg.by,
-    title,
-    description,
-    withheld: note,
-    spec: spec(title, description, {
-      data: { values },
-      facet: { column: { field: 'measure', type: 'nominal', title: null, sort: measures.map(([, l]) => l) } },
-      resolve: { scale: { x: 'independent' } },
-      spec: {
-        width: 190,
-        height: { step: 14 * Math.max(1, scores.length) + 6 },
-        layer: [
-          { mark: { type: 'rule', color: '#999', strokeDash: [3, 3] }, encoding: { x: { datum: 0, type: 'quantitative' } } },
-          {
-            mark: { type: 'rule' },
-            encoding: {
-              y,
-              yOffset: { field: 'score' },
-              x: { field: 'lo', type: 'quantitative', title: 'Difference (95 % CI)' },
-              x2: { field: 'hi' },
-              color: colour,
-            },
+  return drawn({ id, section: 'subgroups', by: sg.by, title, description }, note, {
+    data: { values },
+    facet: { column: { field: 'measure', type: 'nominal', title: null, sort: measures.map(([, l]) => l) } },
+    resolve: { scale: { x: 'independent' } },
+    spec: {
+      width: 190,
+      height: { step: 14 * Math.max(1, scores.length) + 6 },
+      layer: [
+        { mark: { type: 'rule', color: '#999', strokeDash: [3, 3] }, encoding: { x: { datum: 0, type: 'quantitative' } } },
+        {
+          mark: { type: 'rule' },
+          encoding: {
+            y,
+            yOffset: { field: 'score' },
+            x: { field: 'lo', type: 'quantitative', title: 'Difference (95 % CI)' },
+            x2: { field: 'hi' },
+            color: colour,
           },
-          {
-            mark: { type: 'point', filled: true, size: 35 },
-            encoding: { y, yOffset: { field: 'score' }, x: { field: 'estimate', type: 'quantitative' }, color: colour },
-          },
-        ],
-      },
-    }),
-  };
+        },
+        {
+          mark: { type: 'point', filled: true, size: 35 },
+          encoding: { y, yOffset: { field: 'score' }, x: { field: 'estimate', type: 'quantitative' }, color: colour },
+        },
+      ],
+    },
+  });
 }
 
 type GroupContrasts = {
