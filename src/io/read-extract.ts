@@ -16,6 +16,7 @@ import { RecordBatchReader } from 'apache-arrow';
 import type { Table } from 'apache-arrow';
 import { parse } from 'csv-parse';
 import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } from 'hyparquet';
+import { compressors } from 'hyparquet-compressors';
 import type { AssembleReport } from '../ingest/assemble.js';
 import { assembleSets } from '../ingest/assemble.js';
 import { canonicalRow, REQUIRED_COLUMNS, sourceColumn, typedTable } from '../ingest/columns.js';
@@ -89,7 +90,7 @@ async function* parquetRows(path: string): AsyncGenerator<Rows> {
   const total = Number(metadata.num_rows);
   for (let start = 0; start < total; start += BATCH) {
     const end = Math.min(total, start + BATCH);
-    const rows = (await parquetReadObjects({ file, metadata, rowStart: start, rowEnd: end })) as Record<string, unknown>[];
+    const rows = (await parquetReadObjects({ file, metadata, rowStart: start, rowEnd: end, compressors })) as Record<string, unknown>[];
     yield { rows, sources: rows.map((_, i) => `${name} row ${start + i + 1}`) };
   }
 }

@@ -25,6 +25,7 @@ import {
 } from 'apache-arrow';
 import { parse } from 'csv-parse';
 import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } from 'hyparquet';
+import { compressors } from 'hyparquet-compressors';
 import { fileWriter, ParquetWriter, schemaFromColumnData } from 'hyparquet-writer';
 import type { ScoreDefinition } from '../../scores/definition/definition.js';
 import { scoreTable } from '../../scores/kernel/score-table.js';
@@ -93,7 +94,10 @@ async function* inputTables(o: ScoreFileOptions, mapping: Mapping, report: Inges
     const metadata = await parquetMetadataAsync(file);
     const total = Number(metadata.num_rows);
     for (let start = 0; start < total; start += size) {
-      const rows = (await parquetReadObjects({ file, metadata, rowStart: start, rowEnd: Math.min(total, start + size) })) as Record<string, unknown>[];
+      const rows = (await parquetReadObjects({ file, metadata, rowStart: start, rowEnd: Math.min(total, start + size), compressors })) as Record<
+        string,
+        unknown
+      >[];
       const sources = rows.map((_, i) => `row ${start + i + 1}`);
       yield typedTable(
         'observations',
