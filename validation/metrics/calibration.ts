@@ -8,7 +8,8 @@
  * - Eavg (= the integrated calibration index, Austin & Steyerberg, Stat Med 2019;38:4051–65), E50, E90 and Emax:
  *   mean, median, 90th centile (R's type 7) and maximum of |p − smoothed observed|, where the smooth is LOWESS of y
  *   on p with `iter = 0` — the definition `rms::val.prob` uses (Harrell), so the numbers agree with it.
- * - A binned curve (equal-count bins by predicted risk) with Wilson intervals, and the smoothed curve's points.
+ * - A binned curve (equal-count bins by predicted risk, ties never split between bins: see {@link equalCountBins})
+ *   with Wilson intervals, and the smoothed curve's points.
  *
  * Probabilities of exactly 0 or 1 are clipped to [1e-12, 1 − 1e-12] for the logit.
  */
@@ -77,6 +78,33 @@ export interface CalibrationOptions {
 }
 
 const EPS = 1e-12;
+
+/**
+ * Equal-count bins over sorted values, as [from, to) index ranges: bin b ends at ⌊(b + 1)·n / bins⌋, moved on past any
+ * values equal to its last one, so a value never falls in two bins and every bin is a range of values [lower, upper]
+ * (the same bins can then be re-counted on any resample by value). Empty bins are dropped. Runs in O(n).
+ *
+ * @example equalCountBins([1, 2, 2, 2, 3, 4], 2); // => [[0, 4], [4, 6]]: the three 2s stay together
+ */
+export function equalCountBins(sorted: ArrayLike<number>, bins: number): [number, number][] {
+  const n = sorted.length;
+  const out: [number, number][] = [];
+  let from = 0;
+  for (let b = 0; b < bins && from < n; b++) {
+    let to = Math.max(from, Math.floor(((b + 1) * n) / bins));
+    if (b === bins - 1) to = n;
+    while (to > from && to < n && sorted[to] === sorted[to - 1]) to++;
+    if (to > from) out.push([from, to]);
+    from = to;
+  }
+  return out;
+}
+
+/** The value range [lower, upper] of each calibration bin of these probabilities (finite ones only). */
+export function calibrationBinRanges(probabilities: ArrayLike<number>, bins = 10): [number, number][] {
+  const sorted = Float64Array.from(Array.prototype.filter.call(probabilities, (v: number) => Number.isFinite(v)) as number[]).sort();
+  return equalCountBins(sorted, Math.min(bins, sorted.length)).map(([from, to]) => [sorted[from] ?? NaN, sorted[to - 1] ?? NaN]);
+}
 
 /** The clusters of the complete pairs (the rows readPairs keeps), numbered 0…G−1 in order of appearance. */
 function completeClusters(fn: string, probability: Scores, outcome: Outcomes, clusters: Clusters): Int32Array {
@@ -179,10 +207,8 @@ export function calibration(probability: Scores, outcome: Outcomes, options?: Ca
   const bins = Math.min(binCount, n);
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => (p[a] ?? NaN) - (p[b] ?? NaN));
   const binned: CalibrationBin[] = [];
-  for (let b = 0; b < bins; b++) {
-    const from = Math.floor((b * n) / bins);
-    const to = Math.floor(((b + 1) * n) / bins);
-    if (to <= from) continue;
+  const sortedP = Float64Array.from(order, (i) => p[i] ?? NaN);
+  for (const [from, to] of equalCountBins(sortedP, bins)) {
     let sp = 0;
     let sy = 0;
     for (let k = from; k < to; k++) {

@@ -313,7 +313,7 @@ function calibrationFigure(s: ScoreSection): FigureSpec {
   const slope = cal.slope.defined
     ? `slope ${ciText([cal.slope.estimate, ...(cal.slope.ci ?? [cal.slope.estimate, cal.slope.estimate])])} (cluster-robust)`
     : 'slope not available';
-  const description = `Calibration of ${s.name}'s own probabilities: the observed share of sets followed by the outcome against the mean predicted probability in each bin, on log–log axes; the dashed diagonal is perfect calibration. Bin intervals are Wilson's and assume independent sets (too narrow; for orientation only); the clustered summaries are ${oe} and ${slope}.`;
+  const description = `Calibration of ${s.name}'s own probabilities: the observed share of sets followed by the outcome against the mean predicted probability in each bin, on log–log axes, with 95 % patient-clustered bootstrap intervals; the dashed diagonal is perfect calibration. Summaries: ${oe} and ${slope}.`;
   const note = withheldNote(dropped, cal.bins.length, 'bins');
   if (values.length === 0) return withheldFigure({ ...base, description }, note ?? 'no calibration bins');
   const all = values.flatMap((v) => [v.predicted ?? 1, Math.max(v.lo ?? 1, 1e-4), v.observed ?? 1, v.hi ?? 1]).filter((v) => v > 0);

@@ -169,8 +169,8 @@ export interface AurocCell {
 
 export interface CalibrationBinCell {
   readonly meanPredicted: number;
-  /** Observed event rate in the bin, with its Wilson interval (naive). */
-  readonly observed: EstimateCell | UndefinedCell;
+  /** Observed event rate in the bin: the patient-clustered interval in `ci`, Wilson's (naive) in `naiveCi`. */
+  readonly observed: ProportionCell;
   readonly n: number;
 }
 

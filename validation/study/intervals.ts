@@ -18,6 +18,7 @@ import {
 import type { CountStatistic, Replicates } from '../bootstrap/group-bootstrap.js';
 import { groupBootstrap, percentileInterval } from '../bootstrap/group-bootstrap.js';
 import type { Ci } from '../report/types.js';
+import { calibrationBinRanges } from '../metrics/calibration.js';
 import { upperBound } from '../stats/sorted.js';
 import type { AnalysisSet } from './analysis-set.js';
 import type { Settings } from './options.js';
@@ -34,7 +35,7 @@ export interface AlertRule {
 export interface ScoreIntervalsPlan {
   /** The clinical rules, then the red score when the score has one. */
   readonly rules: readonly AlertRule[];
-  /** Pooled ranges of score values for the observed risk (points scores; empty for models). */
+  /** Ranges of score values whose observed risk gets a clustered interval: a points score's pooled values, a model's calibration bins. */
   readonly ranges: readonly (readonly [number, number])[];
   /**
    * The cut-offs of the score's ROC and precision–recall curves, ascending: for a points score the lowest value of
@@ -110,7 +111,8 @@ export function planIntervals(scores: readonly ScoreDefinition[], set: AnalysisS
       rules.push({ label: `red score (${red.description})`, column: nextRed++, cut: 1 });
     const values = set.values[s] ?? new Float64Array(0);
     const { minEvents, minNonEvents } = settings.pooling;
-    const ranges = kind.probabilistic ? [] : poolRanges(values, set.labels, minEvents, minNonEvents);
+    // A points score's pooled values (its observed risk); a model's calibration bins (their observed risk).
+    const ranges = kind.probabilistic ? calibrationBinRanges(values) : poolRanges(values, set.labels, minEvents, minNonEvents);
     const curve = kind.probabilistic ? modelCurve(values, set.labels, minEvents, minNonEvents) : ranges.slice(1).map(([lo]) => lo);
     return { rules, ranges, curve };
   });
@@ -223,7 +225,7 @@ export function studyIntervals(
   // Model decision curves and curve points: alert at probability ≥ pₜ (kept exact in the bucketed bootstrap).
   const keep = columns.map((_, c) => [
     ...rules.filter((r) => r.column === c).map((r) => r.cut),
-    ...(c < settings.scores.length ? [...settings.netBenefitThresholds, ...(plans[c]?.curve ?? [])] : []),
+    ...(c < settings.scores.length ? [...settings.netBenefitThresholds, ...(plans[c]?.curve ?? []), ...(plans[c]?.ranges ?? []).map(([lo]) => lo)] : []),
   ]);
   settings.progress(`cluster bootstrap (B = ${boot.B}) over ${set.clusters.toLocaleString('en-GB')} ${settings.cluster}s`);
   // With a grouping, one pass resamples patients once for the groups and for everyone (group index = groups).

@@ -12,8 +12,9 @@ import { averagePrecision } from '../metrics/curves.js';
 import type { CellBasis, Disclosure, Suppressed } from './disclosure.js';
 import { isSuppressed } from './disclosure.js';
 import type { AurocCell, CalibrationCell, EstimateCell, ScoreSection, UndefinedCell } from '../report/types.js';
-import { estimateCell, undefinedCell } from './cells.js';
+import { estimateCell, proportionCell, undefinedCell } from './cells.js';
 import type { StudyIntervals } from './intervals.js';
+import { statName } from './intervals.js';
 
 /** What a metric sees of one score. */
 export interface ScoreContext {
@@ -148,12 +149,14 @@ function calibrationCell(ctx: ScoreContext, sdc: Disclosure): CalibrationCell | 
     eavg: estimateCell(c.eavg),
     e90: estimateCell(c.e90),
     emax: estimateCell(c.emax),
-    bins: c.binned.map((b) => {
-      // The bin's count is a count of the report (rounded or suppressed with the bin).
+    bins: c.binned.map((b, k) => {
+      // The bin's count is a count of the report (rounded or suppressed with the bin). Its observed risk has the
+      // clustered interval of the study's bootstrap (the bins were planned before it, as value ranges) and Wilson's.
       const table = { table: `calibration: ${ctx.def.name}` };
       const n = sdc.inner(b.n, table);
+      const clustered = ctx.intervals?.interval(statName.risk(k), ctx.index).ci ?? null;
       return sdc.release(
-        { meanPredicted: b.meanPredicted, observed: estimateCell(b.observed), n },
+        { meanPredicted: b.meanPredicted, observed: proportionCell(b.observed, clustered), n },
         { counts: [b.observed.numerator, b.n - b.observed.numerator] },
         { ...table, dependsOn: [n] },
       );

@@ -5,7 +5,7 @@
 import { defined } from '../../helpers/defined.js';
 import { csvRows } from '../../helpers/fixtures.js';
 import { describe, expect, it } from 'vitest';
-import { calibration } from '../../../validation/metrics/calibration.js';
+import { calibration, calibrationBinRanges, equalCountBins } from '../../../validation/metrics/calibration.js';
 import { fitLogistic } from '../../../validation/stats/logistic.js';
 import { lowess } from '../../../validation/stats/lowess.js';
 
@@ -45,6 +45,25 @@ describe('calibration(probability, outcome)', () => {
     expect(defined(c.scaledBrier).estimate).toBeCloseTo(1 - 0.209783852 / (mean * (1 - mean)), 12);
     expect(c.binned.reduce((s, b) => s + b.n, 0)).toBe(500);
     expect(c.binned).toHaveLength(10);
+  });
+
+  it('equal-count bins never split a value between two bins (hand-worked)', () => {
+    // 10 values, 2 bins: the first would end after index 4, but the 0.3s run on to index 6; the second takes the rest.
+    expect(equalCountBins([0.1, 0.2, 0.3, 0.3, 0.3, 0.3, 0.4, 0.5, 0.6, 0.7], 2)).toEqual([
+      [0, 6],
+      [6, 10],
+    ]);
+    // All equal: one bin. No ties: the plain equal-count split.
+    expect(equalCountBins([1, 1, 1, 1], 3)).toEqual([[0, 4]]);
+    expect(equalCountBins([1, 2, 3, 4, 5, 6], 3)).toEqual([
+      [0, 2],
+      [2, 4],
+      [4, 6],
+    ]);
+    expect(calibrationBinRanges([0.3, Number.NaN, 0.1, 0.3, 0.2], 2)).toEqual([
+      [0.1, 0.2],
+      [0.3, 0.3],
+    ]);
   });
 
   it('says why a measure is undefined: empty input, one outcome class', () => {

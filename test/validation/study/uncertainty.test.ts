@@ -86,6 +86,26 @@ describe('validate: clustered headline intervals', () => {
     expect(apollo?.calibration).toMatchObject({ modelUpdating: false, method: 'model probability' });
     expect(apollo?.observedRisk).toBeNull();
   });
+  it('a model’s calibration bins: observed risk with a clustered interval (wider than Wilson’s) over disjoint ranges', () => {
+    const cal = apollo?.calibration;
+    if (cal === undefined || isSuppressed(cal) || !cal.defined) throw new Error('expected calibration');
+    let wider = 0;
+    let released = 0;
+    let previousMean = -Infinity;
+    for (const b of cal.bins) {
+      if (isSuppressed(b) || !b.observed.defined) continue;
+      released++;
+      const o = b.observed;
+      if (o.ci === null || o.naiveCi === null) throw new Error('expected both intervals');
+      expect(o.ci[0]).toBeLessThanOrEqual(o.estimate + 1e-12);
+      expect(o.ci[1]).toBeGreaterThanOrEqual(o.estimate - 1e-12);
+      if (o.ci[1] - o.ci[0] > o.naiveCi[1] - o.naiveCi[0]) wider++;
+      expect(b.meanPredicted).toBeGreaterThan(previousMean);
+      previousMean = b.meanPredicted;
+    }
+    expect(released).toBeGreaterThanOrEqual(5);
+    expect(wider).toBeGreaterThan(released / 2); // repeated sets per patient widen most bins' intervals
+  });
   it('ROC and precision–recall curves: at the pooled score values, through the clinical cut-offs, with clustered pointwise intervals', () => {
     const points = n2?.curve ?? [];
     const ranges = n2?.observedRisk ?? [];
