@@ -42,7 +42,7 @@ export { lowess } from '../validation/stats/lowess.js';
 // Synthetic EPR cohorts.
 export { generateCohort, streamCohort, GENERATOR_VERSION, COHORT_TABLES } from '../validation/cohort/generate.js';
 export { PROFILES, resolveProfile } from '../validation/cohort/profiles.js';
-export { LITERATURE_BIAS, NO_BIAS } from '../validation/cohort/oximeter.js';
+export { LITERATURE_BIAS, NO_BIAS, referenceOccultHypoxaemia, OCCULT_REFERENCE } from '../validation/cohort/oximeter.js';
 export { nhsEthnicGroup } from '../validation/cohort/ethnic-category.js';
 
 // The study and its report.

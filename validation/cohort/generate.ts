@@ -13,7 +13,7 @@
  * 4. Observation sets at intervals set by the true state (sicker → observed more often: informative sampling), with
  *    vitals, consciousness and (about daily) laboratory values as noisy functions of severity around the patient's
  *    baseline, and realistic missingness.
- * 5. Measured SpO2 = true arterial saturation + oximeter bias (by skin tone; larger below 90 %) + device noise. The
+ * 5. Measured SpO2 = true arterial saturation + oximeter bias (by skin tone; growing as saturation falls) + device noise. The
  *    noise is drawn whatever the bias setting, and nothing downstream reads the measured SpO2, so `'none'` and
  *    `'literature'` give the same patients and trajectories, differing only in measured SpO2.
  *
@@ -50,7 +50,7 @@ import type { CohortProfile, Ethnicity } from './profiles.js';
 import { resolveProfile, tonesOf } from './profiles.js';
 
 /** Bumped whenever the model changes what a seed produces. */
-export const GENERATOR_VERSION = '2.0.0';
+export const GENERATOR_VERSION = '2.1.0';
 
 export interface CohortOptions {
   /** `'uk-leicester'`, `'india-apollo'`, or a profile object (`extends` + overrides). */
@@ -524,7 +524,7 @@ export function* streamCohort(
  * Same options → same tables, byte for byte. Runs in O(encounters × stay length).
  *
  * @param options profile (`'uk-leicester'` | `'india-apollo'` | object), encounters (default 1000), seed (default 1),
- *   oximeterBias (`'literature'` (default) | `'none'` | `{ perTone, below90 }`)
+ *   oximeterBias (`'literature'` (default) | `'none'` | `{ perTone, below90, slopeBelow94 }`)
  * @returns the five tables and a manifest (profile, seed, options, generator version, row counts)
  * @throws {RangeError} for an unknown profile or bad option
  * @example generateCohort({ profile: 'uk-leicester', encounters: 500, seed: 1 }).observations.numRows;
