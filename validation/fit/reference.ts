@@ -67,7 +67,8 @@ export function fitNews2AgeComorbidity(
   const fit = constrainedFit(columns, y, [1, ...columns.slice(1).map(() => null)], options.ridge ?? 1);
   // One rounded weight per point, so equal totals give equal risks.
   const beta = signif(fit.beta[0] ?? 0);
-  const w = (points: number) => beta * points;
+  // beta × points, written without binary floating-point noise (3 × 0.520357 is 1.561071, not 1.5610709999999999).
+  const w = (points: number) => Number((beta * points).toPrecision(12));
   const terms: ModelTerm[] = news2.parameters.map((p): ModelTerm => {
     if (p.field === 'consciousness')
       return { field: 'consciousness', type: 'categories', weights: { A: 0, C: w(3), V: w(3), P: w(3), U: w(3) }, missing: 'null' } satisfies CategoryTerm;
@@ -91,7 +92,7 @@ export function fitNews2AgeComorbidity(
     kind: 'model',
     id: 'news2_age_comorbidity',
     name: 'NEWS2 + age + comorbidity (reference comparator)',
-    version: '0.1.0',
+    version: '0.1.1',
     source:
       'Reference comparator: NEWS2 (RCP 2017, Chart 1; SpO2 Scale 1 for everyone) with age and comorbidity count in one logistic model, fitted by ewskit on synthetic data. Shows how much of a fitted score’s gain over NEWS2 is age and comorbidity.',
     outcome: 'death, unplanned ICU admission or cardiac arrest',
