@@ -112,10 +112,11 @@ async function* inputTables(o: ScoreFileOptions, mapping: Mapping, report: Inges
   if (format === 'csv') {
     // A wide CSV streams; a long one (a `code` column) is assembled whole, below.
     const header = await firstLine(o.input);
-    const names = header.split(mapping.csv.delimiter).map((h) => canonicalName(mapping, h.trim().replace(/^"|"$/g, '')));
+    const delimiter = extname(o.input).toLowerCase() === '.tsv' ? '\t' : mapping.csv.delimiter;
+    const names = header.split(delimiter).map((h) => canonicalName(mapping, h.trim().replace(/^"|"$/g, '')));
     if (!names.includes('code')) {
       const parser = createReadStream(o.input).pipe(
-        parse({ columns: true, bom: true, delimiter: mapping.csv.delimiter, info: true, skip_empty_lines: true, skip_records_with_error: true }),
+        parse({ columns: true, bom: true, delimiter, info: true, skip_empty_lines: true, skip_records_with_error: true }),
       );
       let rows: Record<string, unknown>[] = [];
       let sources: string[] = [];

@@ -93,6 +93,10 @@ describe('scoreFile: batch by batch, the same as whole', () => {
     const r = await scoreFile({ input: join(dir, 'wide.csv'), output: fromCsv, scores: [news2], columns: ['total'], batchRows: 777 });
     expect(r.batches).toBe(Math.ceil(o.numRows / 777));
     expect(totals(tableFromIPC(readFileSync(fromCsv)), 'news2_total')).toEqual(totals(whole, 'news2_total'));
+    // The same rows tab-separated (a .tsv file is read with tabs, whatever the mapping's delimiter).
+    writeFileSync(join(dir, 'wide.tsv'), lines.map((l) => l.replace(/,/g, '\t')).join('\n'));
+    await scoreFile({ input: join(dir, 'wide.tsv'), output: join(dir, 'tsv.arrow'), scores: [news2], columns: ['total'] });
+    expect(totals(tableFromIPC(readFileSync(join(dir, 'tsv.arrow'))), 'news2_total')).toEqual(totals(whole, 'news2_total'));
 
     writeFileSync(join(dir, 'obs.ndjson'), [...observationsToFhir(o)].map((x) => JSON.stringify(x)).join('\n'));
     const fromFhir = join(dir, 'fhir.arrow');
