@@ -100,24 +100,28 @@ function colourScale(domain: readonly string[]): Record<string, unknown> {
   return { domain, range: FIGURE_PALETTE.slice(0, Math.max(1, domain.length)) };
 }
 
+/** The rows a figure can plot — one per item whose released cell gives one (`row` returns null otherwise) — and how many could not. */
+function plotted<T, R>(items: readonly T[], row: (item: T) => R | null): { rows: R[]; dropped: number } {
+  const rows: R[] = [];
+  for (const item of items) {
+    const r = row(item);
+    if (r !== null) rows.push(r);
+  }
+  return { rows, dropped: items.length - rows.length };
+}
+
 const pct = (v: number) => `${(100 * v).toFixed(1)} %`;
 const ciText = (t: [number, number, number]) => `${t[0].toFixed(3)} (${t[1].toFixed(3)} to ${t[2].toFixed(3)})`;
 
 /** The ROC curve of one score, with the clustered pointwise band for sensitivity and the clinical cut-offs marked. */
 function rocFigure(s: ScoreSection): FigureSpec {
   const title = `ROC curve — ${s.name}`;
-  const points: Record<string, number>[] = [];
-  let dropped = 0;
-  for (const p of s.curve) {
+  const { rows: points, dropped } = plotted(s.curve, (p) => {
     const c = open(p.cell);
     const sens = c === null ? null : triple(c.sensitivity);
     const spec1 = c === null ? null : triple(c.specificity);
-    if (sens === null || spec1 === null) {
-      dropped++;
-      continue;
-    }
-    points.push({ cut: p.cut, fpr: 1 - spec1[0], tpr: sens[0], lo: sens[1], hi: sens[2] });
-  }
+    return sens === null || spec1 === null ? null : { cut: p.cut, fpr: 1 - spec1[0], tpr: sens[0], lo: sens[1], hi: sens[2] };
+  });
   const auroc = open(s.auroc);
   const aurocText =
     auroc !== null && auroc.defined ? `AUROC ${ciText([auroc.estimate, ...(auroc.ci ?? [auroc.estimate, auroc.estimate])])}` : 'AUROC not available';
@@ -183,18 +187,12 @@ function rocFigure(s: ScoreSection): FigureSpec {
 /** The precision–recall curve of one score, with the clustered pointwise band for PPV and the prevalence as baseline. */
 function prFigure(s: ScoreSection): FigureSpec {
   const title = `Precision–recall curve — ${s.name}`;
-  const points: Record<string, number>[] = [];
-  let dropped = 0;
-  for (const p of s.curve) {
+  const { rows: points, dropped } = plotted(s.curve, (p) => {
     const c = open(p.cell);
     const sens = c === null ? null : triple(c.sensitivity);
     const ppv = c === null ? null : triple(c.ppv);
-    if (sens === null || ppv === null) {
-      dropped++;
-      continue;
-    }
-    points.push({ cut: p.cut, recall: sens[0], precision: ppv[0], lo: ppv[1], hi: ppv[2] });
-  }
+    return sens === null || ppv === null ? null : { cut: p.cut, recall: sens[0], precision: ppv[0], lo: ppv[1], hi: ppv[2] };
+  });
   const analysed = open(s.sets.analysed);
   const positive = open(s.sets.positive);
   const prevalence = analysed !== null && positive !== null && analysed > 0 ? positive / analysed : null;
@@ -246,25 +244,13 @@ function prFigure(s: ScoreSection): FigureSpec {
 function observedRiskFigure(s: ScoreSection): FigureSpec {
   const title = `Observed risk by score — ${s.name}`;
   const rows = s.observedRisk ?? [];
-  const values: Record<string, number | string>[] = [];
-  let dropped = 0;
-  for (const r of rows) {
+  const { rows: values, dropped } = plotted(rows, (r) => {
     const c = open(r.cell);
     const risk = c === null ? null : triple(c.risk);
-    if (c === null || risk === null) {
-      dropped++;
-      continue;
-    }
-    values.push({
-      scores: r.scores[0] === r.scores[1] ? `${r.scores[0]}` : `${r.scores[0]}–${r.scores[1]}`,
-      low: r.scores[0],
-      risk: risk[0],
-      lo: risk[1],
-      hi: risk[2],
-      sets: c.sets,
-      events: c.events,
-    });
-  }
+    if (c === null || risk === null) return null;
+    const scores = r.scores[0] === r.scores[1] ? `${r.scores[0]}` : `${r.scores[0]}–${r.scores[1]}`;
+    return { scores, low: r.scores[0], risk: risk[0], lo: risk[1], hi: risk[2], sets: c.sets, events: c.events };
+  });
   const description = `The calibration of a points score: the share of sets followed by the outcome at each ${s.name} value (sparse top values pooled), with 95 % patient-clustered bootstrap intervals. A points score has no probabilities to compare with; a rising risk with the score is what it promises.`;
   const note = withheldNote(dropped, rows.length, 'score ranges');
   if (values.length === 0)
@@ -296,17 +282,11 @@ function calibrationFigure(s: ScoreSection): FigureSpec {
       cal === null ? 'calibration suppressed by disclosure control' : !cal.defined ? cal.message : 'not a model: calibration is the observed risk by score';
     return withheldFigure({ ...base, description }, why);
   }
-  const values: Record<string, number>[] = [];
-  let dropped = 0;
-  for (const b of cal.bins) {
+  const { rows: values, dropped } = plotted(cal.bins, (b) => {
     const c = open(b);
     const obs = c === null ? null : triple(c.observed);
-    if (c === null || obs === null) {
-      dropped++;
-      continue;
-    }
-    values.push({ predicted: c.meanPredicted, observed: obs[0], lo: obs[1], hi: obs[2], n: c.n });
-  }
+    return c === null || obs === null ? null : { predicted: c.meanPredicted, observed: obs[0], lo: obs[1], hi: obs[2], n: c.n };
+  });
   const oe = cal.observedExpected.defined
     ? `O/E ${ciText([cal.observedExpected.estimate, ...(cal.observedExpected.ci ?? [cal.observedExpected.estimate, cal.observedExpected.estimate])])} (clustered)`
     : 'O/E not available';
