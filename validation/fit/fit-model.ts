@@ -49,7 +49,8 @@ export interface FitOptions {
   zones?: 'match-news2' | 'template';
 }
 
-const signif = (x: number): number => Number(x.toPrecision(6));
+/** A fitted number as written to a definition file: six significant figures. */
+export const signif = (x: number): number => Number(x.toPrecision(6));
 
 /**
  * Logistic regression with sign constraints (+1: ≥ 0, −1: ≤ 0, 0: = 0, null: free) by an active set: fit, fix the

@@ -17,9 +17,8 @@ import { planModel } from '../../scores/plan/model-plan.js';
 import type { LabelOptions } from '../study/label-outcomes.js';
 import { labelOutcomes } from '../study/label-outcomes.js';
 import { APOLLO_TEMPLATE } from './apollo-template.js';
-import { constrainedFit, withMatchedZones } from './fit-model.js';
+import { constrainedFit, signif, withMatchedZones } from './fit-model.js';
 
-const signif = (x: number): number => Number(x.toPrecision(6));
 const AGE_KNOTS = [18, 45, 65, 100];
 const COMORBIDITY_KNOTS = [0, 2, 8];
 
