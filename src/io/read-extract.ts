@@ -44,7 +44,7 @@ export function formatOf(path: string): ExtractFormat {
 }
 
 /** A batch of rows, each with where it came from. */
-interface Rows {
+export interface Rows {
   readonly rows: Record<string, unknown>[];
   readonly sources: string[];
 }
@@ -52,7 +52,7 @@ interface Rows {
 const BATCH = 10_000;
 
 /** Rows of a CSV file in batches; a malformed line is rejected with its number, the rest read on. */
-async function* csvRows(path: string, mapping: Mapping, report: IngestReport, strict: boolean): AsyncGenerator<Rows> {
+async function* csvRows(path: string, mapping: Mapping, report: IngestReport, strict: boolean, size: number): AsyncGenerator<Rows> {
   const name = basename(path);
   const skipped: { line: number; message: string }[] = [];
   const parser = createReadStream(path).pipe(
@@ -73,7 +73,7 @@ async function* csvRows(path: string, mapping: Mapping, report: IngestReport, st
     for (const s of skipped.splice(0)) (report.read++, reject(report, `${name} line ${s.line}`, `malformed CSV: ${s.message}`));
     batch.rows.push(r.record);
     batch.sources.push(`${name} line ${r.info.lines}`);
-    if (batch.rows.length >= BATCH) {
+    if (batch.rows.length >= size) {
       yield batch;
       batch = { rows: [], sources: [] };
     }
@@ -83,13 +83,13 @@ async function* csvRows(path: string, mapping: Mapping, report: IngestReport, st
 }
 
 /** Rows of a Parquet file, a row group's worth at a time. */
-async function* parquetRows(path: string): AsyncGenerator<Rows> {
+async function* parquetRows(path: string, size: number): AsyncGenerator<Rows> {
   const name = basename(path);
   const file = await asyncBufferFromFile(path);
   const metadata = await parquetMetadataAsync(file);
   const total = Number(metadata.num_rows);
-  for (let start = 0; start < total; start += BATCH) {
-    const end = Math.min(total, start + BATCH);
+  for (let start = 0; start < total; start += size) {
+    const end = Math.min(total, start + size);
     const rows = (await parquetReadObjects({ file, metadata, rowStart: start, rowEnd: end, compressors })) as Record<string, unknown>[];
     yield { rows, sources: rows.map((_, i) => `${name} row ${start + i + 1}`) };
   }
@@ -116,16 +116,17 @@ async function* arrowRows(path: string): AsyncGenerator<Rows> {
   }
 }
 
-/** The rows of a tabular file (CSV, Parquet, Arrow), canonical names. */
-async function* tabularRows(
+/** The rows of a tabular file (CSV, Parquet, Arrow), canonical names, in batches of about `size` (Arrow keeps its own). */
+export async function* tabularRows(
   path: string,
   format: ExtractFormat,
   table: TableName,
   mapping: Mapping,
   report: IngestReport,
   strict: boolean,
+  size = BATCH,
 ): AsyncGenerator<Rows> {
-  const source = format === 'csv' ? csvRows(path, mapping, report, strict) : format === 'parquet' ? parquetRows(path) : arrowRows(path);
+  const source = format === 'csv' ? csvRows(path, mapping, report, strict, size) : format === 'parquet' ? parquetRows(path, size) : arrowRows(path);
   for await (const b of source) yield { rows: b.rows.map((r) => canonicalRow(mapping, table, r)), sources: b.sources };
 }
 

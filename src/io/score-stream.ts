@@ -23,19 +23,16 @@ import {
   Vector,
   vectorFromArray,
 } from 'apache-arrow';
-import { parse } from 'csv-parse';
-import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } from 'hyparquet';
-import { compressors } from 'hyparquet-compressors';
 import { fileWriter, ParquetWriter, schemaFromColumnData } from 'hyparquet-writer';
 import type { ScoreDefinition } from '../../scores/definition/definition.js';
 import { scoreTable } from '../../scores/kernel/score-table.js';
 import { kindOf } from '../../scores/kinds/kind-of.js';
-import { canonicalRow, typedTable } from '../ingest/columns.js';
+import { typedTable } from '../ingest/columns.js';
 import type { Mapping } from '../ingest/mapping.js';
 import { resolveMapping } from '../ingest/mapping.js';
 import type { IngestReport } from '../ingest/measurements.js';
 import { ingestReport } from '../ingest/measurements.js';
-import { formatOf, readObservations } from './read-extract.js';
+import { formatOf, readObservations, tabularRows } from './read-extract.js';
 
 /** Options of `scoreFile`. */
 export interface ScoreFileOptions {
@@ -89,49 +86,18 @@ async function* inputTables(o: ScoreFileOptions, mapping: Mapping, report: Inges
     }
     return;
   }
-  if (format === 'parquet') {
-    const file = await asyncBufferFromFile(o.input);
-    const metadata = await parquetMetadataAsync(file);
-    const total = Number(metadata.num_rows);
-    for (let start = 0; start < total; start += size) {
-      const rows = (await parquetReadObjects({ file, metadata, rowStart: start, rowEnd: Math.min(total, start + size), compressors })) as Record<
-        string,
-        unknown
-      >[];
-      const sources = rows.map((_, i) => `row ${start + i + 1}`);
-      yield typedTable(
-        'observations',
-        rows.map((r) => canonicalRow(mapping, 'observations', r)),
-        sources,
-        mapping,
-        report,
-      );
-    }
-    return;
-  }
-  if (format === 'csv') {
-    // A wide CSV streams; a long one (a `code` column) is assembled whole, below.
-    const header = await firstLine(o.input);
-    const delimiter = extname(o.input).toLowerCase() === '.tsv' ? '\t' : mapping.csv.delimiter;
-    const names = header.split(delimiter).map((h) => canonicalName(mapping, h.trim().replace(/^"|"$/g, '')));
-    if (!names.includes('code')) {
-      const parser = createReadStream(o.input).pipe(
-        parse({ columns: true, bom: true, delimiter, info: true, skip_empty_lines: true, skip_records_with_error: true }),
-      );
-      let rows: Record<string, unknown>[] = [];
-      let sources: string[] = [];
-      for await (const r of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
-        rows.push(canonicalRow(mapping, 'observations', r.record));
-        sources.push(`line ${r.info.lines}`);
-        if (rows.length >= size) {
-          yield typedTable('observations', rows, sources, mapping, report);
-          rows = [];
-          sources = [];
-        }
-      }
-      if (rows.length > 0) yield typedTable('observations', rows, sources, mapping, report);
+  if (format === 'parquet' || format === 'csv') {
+    // A wide table streams; a long one (a `code` column) is assembled whole, below.
+    const batches = tabularRows(o.input, format, 'observations', mapping, report, false, size);
+    const first = await batches.next();
+    if (first.done === true) return;
+    if (!Object.keys(first.value.rows[0] ?? {}).includes('code')) {
+      yield typedTable('observations', first.value.rows, first.value.sources, mapping, report);
+      for await (const b of batches) yield typedTable('observations', b.rows, b.sources, mapping, report);
       return;
     }
+    await batches.return(undefined);
+    Object.assign(report, ingestReport());
   }
   // FHIR, or a long table: measurements become sets only together.
   const { table, ingest } = await readObservations(o.input, { mapping });
@@ -139,22 +105,6 @@ async function* inputTables(o: ScoreFileOptions, mapping: Mapping, report: Inges
   Object.assign(report.byReason, ingest.byReason);
   report.examples.push(...ingest.examples);
   for (let start = 0; start < table.numRows; start += size) yield table.slice(start, start + size);
-}
-
-function canonicalName(mapping: Mapping, source: string): string {
-  const back = Object.entries(mapping.columns.observations).find(([, s]) => s === source);
-  return back === undefined ? source : back[0];
-}
-
-async function firstLine(path: string): Promise<string> {
-  const stream = createReadStream(path, { encoding: 'utf8', start: 0, end: 65_535 });
-  let text = '';
-  for await (const chunk of stream) {
-    text += String(chunk);
-    if (text.includes('\n')) break;
-  }
-  stream.destroy();
-  return text.replace(/^\uFEFF/, '').split(/\r?\n/)[0] ?? '';
 }
 
 /** The output columns: all, or those asked for (a score-column suffix, or a full name), in the table's order. */
