@@ -105,33 +105,38 @@ export const news2: BandedScore = {
   ],
   redFlag: { minPoints: 3, description: 'Any single parameter scoring 3 ("red score")' },
   risks: ['low', 'low-medium', 'medium', 'high'],
+  // Responses after RCP Chart 4, in our own words, keeping every element of each row.
   rules: [
     {
       risk: 'high',
       totalMin: 7,
       monitoring: 'Continuous monitoring of vital signs',
-      action: 'Emergency assessment by a clinical team or critical-care outreach team with critical-care competencies; consider transfer to level 2/3 care',
+      action:
+        'Emergency response: the registered nurse informs the medical team caring for the patient immediately — at least at specialist registrar level; emergency assessment by a clinical team or critical-care outreach team with critical-care competencies, including a practitioner with advanced airway management skills; consider transfer of care to a level 2 or 3 facility (higher-dependency unit or ICU); care in an environment with monitoring facilities',
     },
     {
       risk: 'medium',
       totalMin: 5,
       totalMax: 6,
       monitoring: 'Minimum 1-hourly',
-      action: 'Urgent review by a ward-based doctor or acute team nurse competent in the assessment of acute illness; key threshold for urgent response',
+      action:
+        'Urgent response (key threshold): the registered nurse informs the medical team caring for the patient immediately and asks for urgent assessment by a clinician or team with core competencies in the care of acutely ill patients; care in an environment with monitoring facilities',
     },
     {
       risk: 'low-medium',
       totalMax: 4,
       redFlag: true,
       monitoring: 'Minimum 1-hourly',
-      action: 'Urgent ward-based response: review by a clinician to decide on a change in frequency of monitoring or escalation',
+      action:
+        'Urgent ward-based response to a single red parameter: the registered nurse informs the medical team caring for the patient, who review the patient and decide whether care must escalate',
     },
     {
       risk: 'low',
       totalMin: 1,
       totalMax: 4,
       monitoring: 'Minimum 4–6-hourly',
-      action: 'Assessment by a registered nurse, who decides whether the frequency of monitoring should increase or care escalate',
+      action:
+        'Ward-based response: inform the registered nurse, who must assess the patient and decide whether clinical monitoring should be more frequent or care escalate',
     },
     {
       risk: 'low',

@@ -2,9 +2,14 @@
  * The canonical observation schema: every input a score may read, with its Arrow column name, its object
  * field name, unit, recording precision and plausible range. Checked once, at the boundary.
  *
- * Plausible ranges are the project's policy (see `docs/scores.md` and the README): a value outside
- * its range — after rounding to the recording precision — is flagged, not scored. A temperature outside 25–45 °C
- * is how a Fahrenheit value shows itself; an SpO2 above 100 % or below 50 % is an artefact or a typing error.
+ * Two ranges per numeric field, the project's policy (see `docs/scores.md` and `docs/safety.md`), judged on the value
+ * at recording precision:
+ * - **possible** — what a living patient's measurement can physically be. Outside it (a negative rate, SpO2 above
+ *   100 %, a temperature outside 10–50 °C, which is how a Fahrenheit value shows itself) the value is impossible:
+ *   flagged `out_of_range:<field>` and given no subscore.
+ * - **plausible** — what is usually charted. Between the two (SpO2 49 %, a temperature of 24 °C) the value is rare
+ *   but possible: it is **scored** (an extreme scores the chart's extreme band, so it raises NEWS2's red score) and
+ *   flagged `verify:<field>`, so a user checks it — never silently dropped, never silently trusted.
  */
 
 /** Object field names of the canonical observation, as `scoreObservation` takes them. */
@@ -35,8 +40,10 @@ export interface NumericField {
   readonly precision: number;
   /** How a value with more precision is brought to the chart's precision. */
   readonly rounding: 'half-up' | 'floor';
-  /** Inclusive plausible range, judged on the value at chart precision. */
+  /** Inclusive plausible range, judged on the value at chart precision: outside it (but possible) a value is scored and flagged `verify`. */
   readonly plausible: readonly [number, number];
+  /** Inclusive physiologically possible range (contains `plausible`): outside it a value is flagged `out_of_range` and not scored. */
+  readonly possible: readonly [number, number];
   readonly description: string;
 }
 
@@ -100,16 +107,17 @@ function numeric(
   unit: string,
   precision: number,
   plausible: readonly [number, number],
+  possible: readonly [number, number],
   description: string,
   rounding: 'half-up' | 'floor' = 'half-up',
 ): NumericField {
-  return { kind: 'numeric', field, column, unit, precision, rounding, plausible, description };
+  return { kind: 'numeric', field, column, unit, precision, rounding, plausible, possible, description };
 }
 
 /** Every input field of the canonical schema, keyed by object field name. */
 export const FIELDS: Readonly<Record<FieldName, InputField>> = {
-  respiratoryRate: numeric('respiratoryRate', 'respiratory_rate', '/min', 0, [0, 80], 'Respiration rate, breaths per minute'),
-  spo2: numeric('spo2', 'spo2', '%', 0, [50, 100], 'Peripheral oxygen saturation by pulse oximetry'),
+  respiratoryRate: numeric('respiratoryRate', 'respiratory_rate', '/min', 0, [3, 60], [0, 120], 'Respiration rate, breaths per minute'),
+  spo2: numeric('spo2', 'spo2', '%', 0, [50, 100], [0, 100], 'Peripheral oxygen saturation by pulse oximetry'),
   spo2Scale: {
     kind: 'discrete',
     field: 'spo2Scale',
@@ -127,9 +135,9 @@ export const FIELDS: Readonly<Record<FieldName, InputField>> = {
     accepts: 'boolean',
     description: 'Supplemental oxygen: true/1 on oxygen, false/0 on air',
   },
-  systolicBP: numeric('systolicBP', 'systolic_bp', 'mmHg', 0, [20, 300], 'Systolic blood pressure'),
-  diastolicBP: numeric('diastolicBP', 'diastolic_bp', 'mmHg', 0, [10, 200], 'Diastolic blood pressure'),
-  heartRate: numeric('heartRate', 'heart_rate', '/min', 0, [0, 300], 'Pulse or heart rate, beats per minute'),
+  systolicBP: numeric('systolicBP', 'systolic_bp', 'mmHg', 0, [40, 280], [0, 400], 'Systolic blood pressure'),
+  diastolicBP: numeric('diastolicBP', 'diastolic_bp', 'mmHg', 0, [20, 180], [0, 300], 'Diastolic blood pressure'),
+  heartRate: numeric('heartRate', 'heart_rate', '/min', 0, [20, 250], [0, 350], 'Pulse or heart rate, beats per minute'),
   consciousness: {
     kind: 'discrete',
     field: 'consciousness',
@@ -138,14 +146,14 @@ export const FIELDS: Readonly<Record<FieldName, InputField>> = {
     accepts: 'string',
     description: 'ACVPU: Alert, new Confusion, Voice, Pain, Unresponsive',
   },
-  temperature: numeric('temperature', 'temperature', '°C', 1, [25, 45], 'Body temperature in degrees Celsius'),
-  gcs: numeric('gcs', 'gcs', 'points', 0, [3, 15], 'Glasgow coma score total'),
-  age: numeric('age', 'age', 'years', 0, [0, 120], 'Age in completed years', 'floor'),
-  lactate: numeric('lactate', 'lactate', 'mmol/L', 1, [0.1, 30], 'Blood lactate'),
+  temperature: numeric('temperature', 'temperature', '°C', 1, [25, 45], [10, 50], 'Body temperature in degrees Celsius'),
+  gcs: numeric('gcs', 'gcs', 'points', 0, [3, 15], [3, 15], 'Glasgow coma score total'),
+  age: numeric('age', 'age', 'years', 0, [0, 120], [0, 120], 'Age in completed years', 'floor'),
+  lactate: numeric('lactate', 'lactate', 'mmol/L', 1, [0.1, 25], [0.1, 40], 'Blood lactate'),
   // Below 15 µmol/L is how a creatinine in mg/dL shows itself (1.2 mg/dL ≈ 106 µmol/L): flagged, not scored.
-  creatinine: numeric('creatinine', 'creatinine', 'µmol/L', 0, [15, 2500], 'Serum creatinine'),
-  whiteCellCount: numeric('whiteCellCount', 'white_cell_count', '10^9/L', 1, [0.1, 300], 'White cell count'),
-  comorbidityCount: numeric('comorbidityCount', 'comorbidity_count', 'conditions', 0, [0, 30], 'Number of recorded comorbidities'),
+  creatinine: numeric('creatinine', 'creatinine', 'µmol/L', 0, [15, 2500], [15, 4000], 'Serum creatinine'),
+  whiteCellCount: numeric('whiteCellCount', 'white_cell_count', '10^9/L', 1, [0.1, 300], [0.1, 1000], 'White cell count'),
+  comorbidityCount: numeric('comorbidityCount', 'comorbidity_count', 'conditions', 0, [0, 30], [0, 30], 'Number of recorded comorbidities'),
 };
 
 /** Position of a field in the canonical schema: missing inputs and flags are always listed in this order. */
@@ -178,6 +186,9 @@ export function discreteCode(field: DiscreteField, value: unknown): number {
 
 /** Why a present value could not be scored. */
 export type FlagReason = 'out_of_range' | 'not_finite' | 'unknown_code';
+
+/** The flag on a value that was scored but lies outside the plausible range (inside the possible one): check it. */
+export const VERIFY = 'verify';
 
 /**
  * The reason code for a present value that could not be scored: `not_finite` (NaN, ±Infinity),

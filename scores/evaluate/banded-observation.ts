@@ -7,7 +7,7 @@ import { isNumericParameter } from '../definition/definition.js';
 import { planOf } from '../plan/compile.js';
 import { quantize } from '../definition/precision.js';
 import type { DiscreteField, FieldName } from '../definition/schema.js';
-import { FIELDS, flagReason, schemaOrder } from '../definition/schema.js';
+import { FIELDS, flagReason, schemaOrder, VERIFY } from '../definition/schema.js';
 import type { InputState } from './read-input.js';
 import { readInput } from './read-input.js';
 import type { MissingPolicy, Observation, ObservationScore } from './types.js';
@@ -47,11 +47,13 @@ export function scoreBandedObservation(score: BandedScore, observation: Observat
   const states = new Map<FieldName, InputState>();
   const missing: string[] = [];
   const flags: string[] = [];
+  const verify: string[] = [];
   for (const input of plan.inputs) {
     const st = readInput(input.field, record[input.field.field]);
     states.set(input.field.field, st);
     if (st.kind === 'missing') missing.push(input.field.field);
     if (st.kind === 'flagged') flags.push(`${st.reason}:${input.field.field}`);
+    if (st.kind === 'value' && st.verify === true) verify.push(`${VERIFY}:${input.field.field}`);
   }
   const subscores: Record<string, number | null> = {};
   const excused = new Set<string>();
@@ -91,7 +93,6 @@ export function scoreBandedObservation(score: BandedScore, observation: Observat
   // Canonical schema order, as the batch kernel lists them.
   const byField = (a: string, b: string): number => schemaOrder(a.split(':').pop() as FieldName) - schemaOrder(b.split(':').pop() as FieldName);
   missing.sort(byField);
-  flags.sort(byField);
   const values = Object.values(subscores);
   const complete = missing.length === 0 && flags.length === 0 && values.every((v) => v !== null);
   const usable = complete || (policy === 'zero' && flags.length === 0);
@@ -107,15 +108,18 @@ export function scoreBandedObservation(score: BandedScore, observation: Observat
             (r.totalMax === undefined || total <= r.totalMax) &&
             (r.redFlag === undefined || r.redFlag === redFlag),
         );
+  // No total, but a single red parameter: the red score's response is owed whatever the missing ones would add.
+  const redRule = total === null && redFlag ? score.rules.find((r) => r.redFlag === true) : undefined;
+  const response = rule ?? redRule;
   const result: ObservationScore = {
     total,
     complete,
     risk: rule?.risk ?? null,
     redFlag,
     missing,
-    flags,
+    flags: [...flags, ...verify].sort(byField),
     subscores,
-    response: rule === undefined ? null : { monitoring: rule.monitoring, action: rule.action },
+    response: response === undefined ? null : { monitoring: response.monitoring, action: response.action, basis: rule === undefined ? 'red-score' : 'total' },
   };
   if (policy === 'zero') result.missingPolicy = 'zero';
   return result;

@@ -1,6 +1,6 @@
 /**
  * Reading one input of an observation object, shared by every kind's evaluator: numbers are quantized at chart
- * precision and checked against the plausible range; codes are looked up; anything else is missing or flagged.
+ * precision and checked against the possible and plausible ranges; codes are looked up; anything else is missing or flagged.
  */
 import { fieldTypeError } from '../definition/errors.js';
 import { quantize } from '../definition/precision.js';
@@ -9,8 +9,11 @@ import { discreteCode, flagReason } from '../definition/schema.js';
 
 const FN = 'scoreObservation';
 
-/** The state of one input: a quantized numeric value, a discrete code index, or missing/flagged. */
-export type InputState = { kind: 'value'; q: number } | { kind: 'missing' } | { kind: 'flagged'; reason: string };
+/**
+ * The state of one input: a quantized numeric value (with `verify` when it lies outside the plausible range but
+ * inside the possible one), a discrete code index, or missing/flagged.
+ */
+export type InputState = { kind: 'value'; q: number; verify?: true } | { kind: 'missing' } | { kind: 'flagged'; reason: string };
 
 /**
  * Read one input of an observation at chart precision: its quantized value or code index, or why it is missing or
@@ -24,9 +27,10 @@ export function readInput(field: InputField, value: unknown): InputState {
     if (typeof value !== 'number') throw fieldTypeError(FN, field.field, 'a number, null or undefined', value);
     if (!Number.isFinite(value)) return { kind: 'flagged', reason: flagReason(field, value) };
     const q = quantize(value, field.precision, field.rounding);
-    const lo = quantize(field.plausible[0], field.precision);
-    const hi = quantize(field.plausible[1], field.precision);
-    return q < lo || q > hi ? { kind: 'flagged', reason: flagReason(field, value) } : { kind: 'value', q };
+    if (q < quantize(field.possible[0], field.precision) || q > quantize(field.possible[1], field.precision))
+      return { kind: 'flagged', reason: flagReason(field, value) };
+    const plausible = q >= quantize(field.plausible[0], field.precision) && q <= quantize(field.plausible[1], field.precision);
+    return plausible ? { kind: 'value', q } : { kind: 'value', q, verify: true };
   }
   return readDiscrete(field, value);
 }

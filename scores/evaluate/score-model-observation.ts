@@ -8,7 +8,7 @@ import { modelPlanOf } from '../plan/model-plan.js';
 import { quantize } from '../definition/precision.js';
 import { readInput } from './read-input.js';
 import type { DiscreteField, FieldName, NumericField } from '../definition/schema.js';
-import { FIELDS, schemaOrder } from '../definition/schema.js';
+import { FIELDS, schemaOrder, VERIFY } from '../definition/schema.js';
 
 /** The result of scoring one observation set with a model-based score. */
 export interface ModelObservationScore {
@@ -70,6 +70,7 @@ export function scoreModelObservation(score: ModelScore, observation: Record<str
   const missing: string[] = [];
   const imputed: string[] = [];
   const flags: string[] = [];
+  const verify: string[] = [];
   const contributions: Record<string, number | null> = {};
   let lp = score.intercept;
   let usable = true;
@@ -85,6 +86,7 @@ export function scoreModelObservation(score: ModelScore, observation: Record<str
       }
     }
     if (st.kind === 'flagged' && observation[term.field] !== null && observation[term.field] !== undefined) flags.push(`${st.reason}:${term.field}`);
+    if (st.kind === 'value' && st.verify === true && !imputed.includes(term.field)) verify.push(`${VERIFY}:${term.field}`);
     let c: number | null = null;
     if (st.kind === 'value') {
       c =
@@ -99,7 +101,7 @@ export function scoreModelObservation(score: ModelScore, observation: Record<str
   const byField = (a: string, b: string): number => schemaOrder(a.split(':').pop() as FieldName) - schemaOrder(b.split(':').pop() as FieldName);
   missing.sort(byField);
   imputed.sort(byField);
-  flags.sort(byField);
+
   const probability = usable ? 1 / (1 + Math.exp(-lp)) : null;
   const zone = probability === null ? undefined : score.zones.find((z, i) => probability >= z.min && (probability < z.max || i === score.zones.length - 1));
   return {
@@ -110,7 +112,7 @@ export function scoreModelObservation(score: ModelScore, observation: Record<str
     complete: missing.length === 0 && flags.length === 0,
     missing,
     imputed,
-    flags,
+    flags: [...flags, ...verify].sort(byField),
     contributions,
     outcome: score.outcome,
     horizonHours: score.horizonHours,

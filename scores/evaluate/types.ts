@@ -34,6 +34,14 @@ export interface ScoreOptions {
   missing?: MissingPolicy;
 }
 
+/** The response a result calls for, and what it rests on. */
+export interface ObservationResponse {
+  monitoring: string;
+  action: string;
+  /** `'total'`: the risk band of a complete total; `'red-score'`: a single red parameter on a set without a total. */
+  basis: 'total' | 'red-score';
+}
+
 /** The result of scoring one observation set. */
 export interface ObservationScore {
   /** Sum of subscores; null when any parameter is missing (unless `missing: 'zero'`) or flagged. */
@@ -46,12 +54,20 @@ export interface ObservationScore {
   redFlag: boolean;
   /** Object field names of the inputs that were null or absent, in canonical schema order. */
   missing: string[];
-  /** Reason codes `<reason>:<field>` for values that could not be scored: out_of_range, not_finite, unknown_code. */
+  /**
+   * Reason codes `<reason>:<field>` for values that could not be scored (out_of_range — outside the possible range,
+   * not_finite, unknown_code), and `verify:<field>` for a value that was scored but lies outside the plausible range
+   * (SpO2 49 %): check it at the bedside.
+   */
   flags: string[];
   /** Points per parameter, by object field name; null for a parameter that is missing, flagged or undeterminable. */
   subscores: Record<string, number | null>;
-  /** Monitoring frequency and clinical response for the risk band; null when there is no total. */
-  response: { monitoring: string; action: string } | null;
+  /**
+   * Monitoring frequency and clinical response. `basis: 'total'`: the risk band's response. `basis: 'red-score'`:
+   * the set has no total (a parameter missing or flagged) but a single parameter scores in the red band, so at least
+   * the red score's urgent response is owed — the missing parameters can only add to it. Null when there is neither.
+   */
+  response: ObservationResponse | null;
   /** Present only when the research option was used. */
   missingPolicy?: 'zero';
 }

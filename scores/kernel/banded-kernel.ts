@@ -11,7 +11,8 @@ import type { KernelOutput, KernelPart } from './kernel.js';
 function body(g: number, plan: ScorePlan, map: readonly number[], zeroMissing: boolean): string[] {
   const u = (k: number): number => map[k] ?? NaN;
   const mask = plan.inputs.reduce((m, _, k) => (m | missingBit(u(k)) | flagBit(u(k))) >>> 0, 0);
-  const body: string[] = [`// score ${plan.definition.id}`, `let st${g} = st & ${mask};`];
+  const verifyMask = plan.inputs.reduce((m, _, k) => m | (1 << u(k)), 0);
+  const body: string[] = [`// score ${plan.definition.id}`, `let st${g} = st & ${mask};`, `const vf${g} = vf & ${verifyMask};`];
   const ps: string[] = [];
   plan.parameters.forEach((p, j) => {
     const v = `a${g}_${j}`;
@@ -44,7 +45,8 @@ function body(g: number, plan: ScorePlan, map: readonly number[], zeroMissing: b
     // Branch-free append: always write, advance only when the row has a status.
     `EXI${g}[ne${g}] = i;`,
     `EXS${g}[ne${g}] = st${g};`,
-    `ne${g} += st${g} !== 0 ? 1 : 0;`,
+    `EXV${g}[ne${g}] = vf${g};`,
+    `ne${g} += (st${g} | vf${g}) !== 0 ? 1 : 0;`,
     `redBits${g} |= red${g} << (i & 7);`,
     `cmpBits${g} |= (st${g} === 0 ? 1 : 0) << (i & 7);`,
     `if ((i & 7) === 7) { RED${g}[i >> 3] = redBits${g}; CMP${g}[i >> 3] = cmpBits${g}; redBits${g} = 0; cmpBits${g} = 0; }`,
@@ -62,7 +64,7 @@ export const bandedKernel: KernelPart<ScorePlan> = {
     });
     pre.push(
       `const RK${g} = risks[${g}], T${g} = outs[${g}].total, R${g} = outs[${g}].risk, RED${g} = outs[${g}].red, CMP${g} = outs[${g}].complete;`,
-      `const EXI${g} = outs[${g}].exceptionRows, EXS${g} = outs[${g}].exceptionStatus;`,
+      `const EXI${g} = outs[${g}].exceptionRows, EXS${g} = outs[${g}].exceptionStatus, EXV${g} = outs[${g}].exceptionVerify;`,
       `let ne${g} = 0, redBits${g} = 0, cmpBits${g} = 0;`,
     );
     return pre;
@@ -81,6 +83,7 @@ export const bandedKernel: KernelPart<ScorePlan> = {
       complete: new Uint8Array(bytes),
       exceptionRows: new Int32Array(n),
       exceptionStatus: new Uint32Array(n),
+      exceptionVerify: new Uint16Array(n),
       exceptions: 0,
     };
   },

@@ -1,24 +1,26 @@
 /**
  * The compiler's second stage: a score plan + the layout of the input columns → one JavaScript function that
  * scores a batch in a single pass (parse → codegen → compile, as arquero does for expressions). The loop body is
- * straight-line code: each numeric input is scaled, checked against its plausible range and turned into a slot of
+ * straight-line code: each numeric input is scaled, checked against its possible range and turned into a slot of
  * its parameter's lookup table; discrete inputs become code indices; the null path of each column is chosen
  * outside the loop, when the function is generated. Nothing is allocated per row.
  *
  * The readable form of what the generated code does, per row i:
  *
  *   st = 0                                          // status: bit k missing input k, bit 16+k flagged input k
+ *   vf = 0                                          // bit k: input k scored but outside its plausible range (verify)
  *   for each numeric input k:
  *     if null → st |= missing(k), slot_k = 0
  *     x = value * 10^precision + 0.5 + guard      // round half-up at chart precision
- *     slot_k = lo ≤ x < hi+1 ? floor(x) − lo + 1 : (st |= flagged(k), 0)
+ *     slot_k = lo ≤ x < hi+1 ? floor(x) − lo + 1 : (st |= flagged(k), 0)     // [lo, hi]: the possible range
+ *     if slot_k > 0 and x outside the plausible range → vf |= 1 << k
  *   for each discrete input k: state_k = code, or "unknown" (with missing/flagged bit) — or the default code
  *   for each parameter j: p_j = table_j[segment(condition states) + slot]   // −1 = no subscore
  *   total = st == 0 ? Σ p_j : (policy zero and nothing flagged ? Σ max(p_j, 0) : −1)
  *   red = any p_j ≥ redMin;  risk = total ≥ 0 ? riskOf[total·2 + red] : −1
  */
 import type { PlanInput, PlanParameter, ScorePlan } from '../plan/compile.js';
-import { flagBit, MAX_INPUTS, missingBit, quantizedRange } from '../plan/compile.js';
+import { flagBit, MAX_INPUTS, missingBit, quantizedPlausible, quantizedRange } from '../plan/compile.js';
 import { kernelPartOf } from '../kinds/kind-of.js';
 import { unionInputs } from '../plan/union.js';
 import type { ModelPlan, PlanTerm } from '../plan/model-plan.js';
@@ -55,9 +57,11 @@ export interface KernelOutput {
   /** Bit-packed, LSB first. */
   red: Uint8Array;
   complete: Uint8Array;
-  /** Rows whose status word is not 0 (missing or flagged inputs), in row order, and their status words. */
+  /** Rows whose status word is not 0 (missing or flagged inputs) or that hold a value to verify, in row order, and their status words. */
   exceptionRows: Int32Array;
   exceptionStatus: Uint32Array;
+  /** Per exception row: bit k set when input k was scored from a value outside its plausible range (`verify`). */
+  exceptionVerify: Uint16Array;
   /** Set by the kernel: how many exception rows it wrote. */
   exceptions: number;
 }
@@ -73,6 +77,7 @@ export interface ModelKernelOutput {
   complete: Uint8Array;
   exceptionRows: Int32Array;
   exceptionStatus: Uint32Array;
+  exceptionVerify: Uint16Array;
   exceptions: number;
 }
 
@@ -81,15 +86,19 @@ export type BatchKernel = (n: number, inputs: readonly KernelInput[], outs: (Ker
 
 function numericRead(k: number, field: NumericField, layout: ReaderLayout): string {
   const [lo, hi] = quantizedRange(field);
+  const [plo, phi] = quantizedPlausible(field);
   const scale = 10 ** field.precision;
   const half = field.rounding === 'half-up' ? 0.5 : 0;
-  if (field.plausible[0] < 0) throw new RangeError('kernel: numeric fields must have a non-negative plausible minimum');
+  if (field.possible[0] < 0) throw new RangeError('kernel: numeric fields must have a non-negative possible minimum');
   if (layout.kind === 'absent') return `const s${k} = 0;\nst |= ${missingBit(k)};`;
   const slot = `(x${k} | 0) ${lo >= 1 ? `- ${lo - 1}` : `+ ${1 - lo}`}`;
   const lines = [`const x${k} = V${k}[i] * ${scale} + ${half + 1e-9};`, `const ok${k} = x${k} >= ${lo} && x${k} < ${hi + 1} ? 1 : 0;`];
+  // Possible but not plausible: scored, and flagged for verification.
+  const outside = plo === lo && phi === hi ? null : `(x${k} < ${plo} || x${k} >= ${phi + 1} ? 1 : 0)`;
   if (!layout.nullable) {
     // Branch-free: an unusable value takes slot 0 (no subscore) and sets its flag bit.
     lines.push(`const s${k} = ok${k} === 1 ? ${slot} : 0;`, `st |= (ok${k} ^ 1) << ${16 + k};`);
+    if (outside !== null) lines.push(`vf |= (ok${k} & ${outside}) << ${k};`);
   } else {
     // The null slot's value is arbitrary: read it anyway and mask with the validity bit.
     lines.push(
@@ -97,6 +106,7 @@ function numericRead(k: number, field: NumericField, layout: ReaderLayout): stri
       `const s${k} = (ok${k} & b${k}) === 1 ? ${slot} : 0;`,
       `st |= ((b${k} ^ 1) << ${k}) | (((ok${k} ^ 1) & b${k}) << ${16 + k});`,
     );
+    if (outside !== null) lines.push(`vf |= (ok${k} & b${k} & ${outside}) << ${k};`);
   }
   return lines.join('\n');
 }
@@ -188,7 +198,7 @@ export function generateKernelSource(group: PlanGroup, layouts: readonly ReaderL
     pre.push(...part.prelude(g, plan));
     post.push(...part.epilogue(g));
   });
-  const body: string[] = ['let st = 0;'];
+  const body: string[] = ['let st = 0;', 'let vf = 0;'];
   group.inputs.forEach((input, k) => {
     const layout = layouts[k] as ReaderLayout;
     body.push(input.field.kind === 'numeric' ? numericRead(k, input.field, layout) : discreteRead(k, input.field, layout));

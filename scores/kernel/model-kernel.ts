@@ -12,7 +12,8 @@ function body(g: number, plan: ModelPlan, map: readonly number[]): string[] {
   const mask = plan.inputs.reduce((m, _, k) => (m | missingBit(u(k)) | flagBit(u(k))) >>> 0, 0);
   // The result is void when any input is flagged, or missing without an imputation rule.
   const voidMask = plan.terms.reduce((m, t) => (m | flagBit(u(t.input)) | (t.imputeSlot < 0 ? missingBit(u(t.input)) : 0)) >>> 0, 0);
-  const body: string[] = [`// model ${plan.definition.id}`, `const st${g} = st & ${mask};`];
+  const verifyMask = plan.inputs.reduce((m, _, k) => m | (1 << u(k)), 0);
+  const body: string[] = [`// model ${plan.definition.id}`, `const st${g} = st & ${mask};`, `const vf${g} = vf & ${verifyMask};`];
   const cs: string[] = [];
   plan.terms.forEach((t, j) => {
     const v = `c${g}_${j}`;
@@ -33,7 +34,8 @@ function body(g: number, plan: ModelPlan, map: readonly number[]): string[] {
     `R${g}[i] = void${g} ? -1 : ${zone};`,
     `EXI${g}[ne${g}] = i;`,
     `EXS${g}[ne${g}] = st${g};`,
-    `ne${g} += st${g} !== 0 ? 1 : 0;`,
+    `EXV${g}[ne${g}] = vf${g};`,
+    `ne${g} += (st${g} | vf${g}) !== 0 ? 1 : 0;`,
     `cmpBits${g} |= (st${g} === 0 ? 1 : 0) << (i & 7);`,
     `if ((i & 7) === 7) { CMP${g}[i >> 3] = cmpBits${g}; cmpBits${g} = 0; }`,
   );
@@ -46,7 +48,7 @@ export const modelKernel: KernelPart<ModelPlan> = {
     const pre = plan.terms.map((_, j) => `const C${g}_${j} = tables[${g}][${j}].table, W${g}_${j} = outs[${g}].contributions[${j}];`);
     pre.push(
       `const LP${g} = outs[${g}].linearPredictor, PR${g} = outs[${g}].probability, R${g} = outs[${g}].risk, CMP${g} = outs[${g}].complete;`,
-      `const EXI${g} = outs[${g}].exceptionRows, EXS${g} = outs[${g}].exceptionStatus;`,
+      `const EXI${g} = outs[${g}].exceptionRows, EXS${g} = outs[${g}].exceptionStatus, EXV${g} = outs[${g}].exceptionVerify;`,
       `let ne${g} = 0, cmpBits${g} = 0;`,
     );
     return pre;
@@ -64,6 +66,7 @@ export const modelKernel: KernelPart<ModelPlan> = {
       complete: new Uint8Array(bitmapBytes(n)),
       exceptionRows: new Int32Array(n),
       exceptionStatus: new Uint32Array(n),
+      exceptionVerify: new Uint16Array(n),
       exceptions: 0,
     };
   },

@@ -11,7 +11,7 @@ import type { PlanInput } from '../plan/compile.js';
 import { flagBit, missingBit } from '../plan/compile.js';
 import type { ScoreOptions } from '../evaluate/types.js';
 import { missingPolicyOf } from '../evaluate/types.js';
-import { flagReason, schemaOrder } from '../definition/schema.js';
+import { flagReason, schemaOrder, VERIFY } from '../definition/schema.js';
 import { kernelPartOf, kindOf } from '../kinds/kind-of.js';
 import type { ColumnBinding } from './columns.js';
 import { bindColumns, kernelInput } from './columns.js';
@@ -86,20 +86,23 @@ function describeExceptions(
         imputedKeys[e] = ikey;
       }
     }
-    if ((st & ~missMask) !== 0) {
+    const verify = out.exceptionVerify[e] ?? 0;
+    if ((st & ~missMask) !== 0 || verify !== 0) {
       const row = out.exceptionRows[e] ?? NaN;
       let nonFinite = 0;
       for (const { k } of ordered) {
         const values = numbers[k];
         if ((st & flagBit(k)) !== 0 && values !== null && values !== undefined && !Number.isFinite(values[row] ?? NaN)) nonFinite |= 1 << k;
       }
-      const cacheKey = (st >>> 16) * 65536 + nonFinite;
+      const cacheKey = ((st >>> 16) * 65536 + nonFinite) * 65536 + verify;
       let key = byFlags.get(cacheKey);
       if (key === undefined) {
         const reasons = ordered
-          .filter(({ k }) => (st & flagBit(k)) !== 0)
-          .map(
-            ({ k, input }) => `${flagReason(input.field, (nonFinite >> k) & 1 ? Number.NaN : input.field.kind === 'numeric' ? 0 : '')}:${input.field.column}`,
+          .filter(({ k }) => (st & flagBit(k)) !== 0 || ((verify >> k) & 1) === 1)
+          .map(({ k, input }) =>
+            ((verify >> k) & 1) === 1
+              ? `${VERIFY}:${input.field.column}`
+              : `${flagReason(input.field, (nonFinite >> k) & 1 ? Number.NaN : input.field.kind === 'numeric' ? 0 : '')}:${input.field.column}`,
           );
         key = dicts.flags.key(reasons.join(';'));
         byFlags.set(cacheKey, key);
@@ -160,7 +163,8 @@ function idAllocator(schema: Schema): () => number {
  * input rows; every input column is kept (a column a score would add is replaced); batches are kept. Adds, for
  * each score id `s`: `s_total` (null when incomplete or flagged), `s_risk`, `s_red_flag`, `s_complete`, one
  * subscore per parameter (`s_respiratory_rate` …), `s_missing` (the missing input columns, `;`-separated, null
- * when none) and `s_flags` (reason codes `out_of_range:spo2;unknown_code:consciousness`, null when clean).
+ * when none) and `s_flags` (reason codes `out_of_range:spo2;unknown_code:consciousness`, null when clean; a value
+ * outside the plausible but inside the possible range is scored and listed as `verify:spo2`).
  * Runs in O(rows × parameters).
  *
  * @param scores a score definition, e.g. `news2`, or several: `[news2, mews, qsofa]`

@@ -1,10 +1,10 @@
 /**
  * The compiler's first stage: a score definition → a plan of inputs, lookup tables and risk tables.
- * The plan is checked as it is built (bands that overlap or leave gaps inside the plausible range, unknown
+ * The plan is checked as it is built (bands that overlap or leave gaps inside the possible range, unknown
  * fields, codes that do not exist) and every problem is reported with its JSON path.
  *
- * Lookup tables: a numeric input at chart precision takes one of a small number of values inside its plausible
- * range (SpO2 50–100 → 51 values; temperature 25.0–45.0 → 201), so each parameter's bands become a table of points
+ * Lookup tables: a numeric input at chart precision takes one of a small number of values inside its possible
+ * range (SpO2 0–100 → 101 values; temperature 10.0–50.0 → 401), so each parameter's bands become a table of points
  * indexed by the quantized value, one segment per combination of the discrete inputs its band variants depend on.
  * Slot 0 of every segment is −1, "no subscore", so an unusable value indexes it without a branch.
  */
@@ -60,8 +60,13 @@ export interface ScorePlan {
   readonly riskOf: Int8Array;
 }
 
-/** The quantized plausible range of a numeric field, [lo, hi] in units of its last digit. */
+/** The quantized possible range of a numeric field, [lo, hi] in units of its last digit: the values a lookup table holds. */
 export function quantizedRange(field: NumericField): [number, number] {
+  return [quantize(field.possible[0], field.precision, 'half-up'), quantize(field.possible[1], field.precision, 'half-up')];
+}
+
+/** The quantized plausible range of a numeric field: a scored value outside it is flagged `verify`. */
+export function quantizedPlausible(field: NumericField): [number, number] {
   return [quantize(field.plausible[0], field.precision, 'half-up'), quantize(field.plausible[1], field.precision, 'half-up')];
 }
 
@@ -93,7 +98,7 @@ class BandFaults {
       for (const r of list) {
         const range = r.from === r.to ? `${value(r.from)}` : `${value(r.from)}–${value(r.to)}`;
         problems.push(
-          `${r.where}: ${field.field} ${range} ${field.unit}: ${r.fault} (plausible range ${field.plausible[0]}–${field.plausible[1]} ${field.unit})`,
+          `${r.where}: ${field.field} ${range} ${field.unit}: ${r.fault} (possible range ${field.possible[0]}–${field.possible[1]} ${field.unit})`,
         );
       }
   }
@@ -221,7 +226,7 @@ function compileRules(def: BandedScore, maxTotal: number, problems: string[]): I
 
 /**
  * Compile a banded score definition into a plan: its inputs, one lookup table per parameter, and risk tables.
- * Runs in O(parameters × plausible values × variant combinations) — microseconds for the published scores.
+ * Runs in O(parameters × possible values × variant combinations) — microseconds for the published scores.
  *
  * @param def the score definition
  * @returns the plan the kernel generator and `scoreTable` use

@@ -4,7 +4,7 @@
  * so the same input readers serve both kinds of score. Checked as it is built; every problem has its path.
  */
 import type { PlanInput } from './compile.js';
-import { MAX_INPUTS, quantizedRange } from './compile.js';
+import { MAX_INPUTS, quantizedPlausible, quantizedRange } from './compile.js';
 import { monotonicityProblems } from '../definition/monotonicity.js';
 import { DefinitionError } from '../definition/errors.js';
 import { SCORE_ID_PATTERN } from '../definition/definition.js';
@@ -102,13 +102,14 @@ function compileTerm(term: ModelTerm, path: string, problems: string[]): { table
   }
   if (gaps > 0)
     problems.push(
-      `${path}.bands: ${gaps} value(s) of ${term.field} in its plausible range ${field.plausible[0]}–${field.plausible[1]} ${field.unit} are covered by no band or by more than one`,
+      `${path}.bands: ${gaps} value(s) of ${term.field} in its possible range ${field.possible[0]}–${field.possible[1]} ${field.unit} are covered by no band or by more than one`,
     );
   let imputeSlot = -1;
   if (term.missing !== 'null') {
     const v = term.missing.impute;
     const q = typeof v === 'number' ? quantize(v, field.precision, field.rounding) : Number.NaN;
-    if (!(q >= lo && q <= hi))
+    const [plo, phi] = quantizedPlausible(field);
+    if (!(q >= plo && q <= phi))
       problems.push(
         `${path}.missing.impute: expected a number in the plausible range ${field.plausible[0]}–${field.plausible[1]}; received ${JSON.stringify(v)}`,
       );

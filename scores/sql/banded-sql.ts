@@ -8,7 +8,7 @@ import { NOT_ON_CHART } from '../plan/compile.js';
 import type { MissingPolicy } from '../evaluate/types.js';
 import { bandedOutputColumns } from '../kernel/banded-columns.js';
 import type { ScoreSql } from './sql-text.js';
-import { B, caseOf, ordered, quoteIdent, quoteString } from './sql-text.js';
+import { B, caseOf, flagEntry, ordered, quoteIdent, quoteString } from './sql-text.js';
 
 export function bandedSql(g: number, plan: ScorePlan, map: readonly number[], columns: readonly string[], policy: MissingPolicy): ScoreSql {
   const names = bandedOutputColumns(plan.definition);
@@ -69,7 +69,7 @@ export function bandedSql(g: number, plan: ScorePlan, map: readonly number[], co
         );
   const order = ordered(plan.inputs, map);
   const missingList = `NULLIF(concat_ws(';', ${order.map((x) => `CASE WHEN ${C(`m${x}`)} THEN ${quoteString(columns[x] as string)} END`).join(', ')}), '')`;
-  const flagList = `NULLIF(concat_ws(';', ${order.map((x) => `CASE WHEN ${C(`f${x}`)} THEN ${B.reason(x)} || ${quoteString(`:${columns[x]}`)} END`).join(', ')}), '')`;
+  const flagList = `NULLIF(concat_ws(';', ${order.map((x) => flagEntry(C(`f${x}`), x, columns[x] as string)).join(', ')}), '')`;
   const at = (k: number) => names[k] as string;
   return {
     layers: [`LATERAL (SELECT ${layerC.join(', ')}) AS c${g}`, `LATERAL (SELECT ${layerD.join(', ')}) AS d${g}`],

@@ -6,7 +6,7 @@
 import type { ModelPlan } from '../plan/model-plan.js';
 import { modelOutputColumns } from '../kernel/model-columns.js';
 import type { ScoreSql } from './sql-text.js';
-import { B, caseOf, num, ordered, quoteIdent, quoteString } from './sql-text.js';
+import { B, caseOf, flagEntry, num, ordered, quoteIdent, quoteString } from './sql-text.js';
 
 export function modelSql(g: number, plan: ModelPlan, map: readonly number[], columns: readonly string[]): ScoreSql {
   const def = plan.definition;
@@ -75,14 +75,7 @@ export function modelSql(g: number, plan: ModelPlan, map: readonly number[], col
         ),
         at(names.length - 2),
       ],
-      [
-        list(
-          () => true,
-          B.flagged,
-          (x) => `${B.reason(x)} || ${quoteString(`:${columns[x]}`)}`,
-        ),
-        at(names.length - 1),
-      ],
+      [`NULLIF(concat_ws(';', ${order.map((x) => flagEntry(B.flagged(x), x, columns[x] as string)).join(', ')}), '')`, at(names.length - 1)],
     ],
   };
 }

@@ -3,7 +3,7 @@
  * each input read and checked once (layer b), and references to it.
  */
 import type { PlanInput } from '../plan/compile.js';
-import { quantizedRange } from '../plan/compile.js';
+import { quantizedPlausible, quantizedRange } from '../plan/compile.js';
 import { ROUNDING_GUARD } from '../definition/precision.js';
 import type { DiscreteField, NumericField } from '../definition/schema.js';
 import { consciousnessWords, schemaOrder } from '../definition/schema.js';
@@ -59,6 +59,8 @@ export interface InputSql {
   slot: string;
   missing: string;
   flagged: string;
+  /** Scored, but outside the plausible range (inside the possible one). */
+  verify: string;
   reason: string;
   value: string | null;
 }
@@ -74,6 +76,7 @@ export function inputSql(input: PlanInput, k: number, dialect: SqlDialect, oxyge
   if (f.kind === 'numeric') {
     const n = f as NumericField;
     const [lo, hi] = quantizedRange(n);
+    const [plo, phi] = quantizedPlausible(n);
     const x = `CAST(${c} AS DOUBLE PRECISION)`;
     const ok = `(${q} BETWEEN ${lo} AND ${hi})`;
     return {
@@ -82,6 +85,7 @@ export function inputSql(input: PlanInput, k: number, dialect: SqlDialect, oxyge
       slot: `CASE WHEN ${ok} THEN CAST(${q} AS INTEGER) - ${lo - 1} ELSE 0 END`,
       missing: `(${c} IS NULL)`,
       flagged: `(${c} IS NOT NULL AND NOT COALESCE(${ok}, FALSE))`,
+      verify: plo === lo && phi === hi ? 'FALSE' : `COALESCE(${ok} AND NOT (${q} BETWEEN ${plo} AND ${phi}), FALSE)`,
       reason: `CASE WHEN ${notFinite(x, dialect)} THEN 'not_finite' ELSE 'out_of_range' END`,
       value: `(${q} / ${num(10 ** n.precision)})`,
     };
@@ -110,9 +114,18 @@ export function inputSql(input: PlanInput, k: number, dialect: SqlDialect, oxyge
     slot: `CASE WHEN ${c} IS NULL THEN ${whenNull} ELSE COALESCE(${q}, ${unknown}) END`,
     missing: d.missingMeans === undefined ? `(${c} IS NULL)` : 'FALSE',
     flagged: `(${c} IS NOT NULL AND ${q} IS NULL)`,
+    verify: 'FALSE',
     reason,
     value: null,
   };
+}
+
+/**
+ * One entry of a score's flags list for input x: its reason when flagged, `verify:<column>` when scored from a value
+ * outside the plausible range; null otherwise.
+ */
+export function flagEntry(flagged: string, x: number, column: string): string {
+  return `CASE WHEN ${flagged} THEN ${B.reason(x)} || ${quoteString(`:${column}`)} WHEN ${B.verify(x)} THEN ${quoteString(`verify:${column}`)} END`;
 }
 
 /** References to the layer-b columns of input k. */
@@ -120,6 +133,7 @@ export const B = {
   slot: (k: number) => `b.${quoteIdent(`s${k}`)}`,
   missing: (k: number) => `b.${quoteIdent(`m${k}`)}`,
   flagged: (k: number) => `b.${quoteIdent(`f${k}`)}`,
+  verify: (k: number) => `b.${quoteIdent(`vf${k}`)}`,
   reason: (k: number) => `b.${quoteIdent(`r${k}`)}`,
   value: (k: number) => `b.${quoteIdent(`v${k}`)}`,
 };

@@ -69,6 +69,7 @@ export function toSQL(scores: ScoreDefinition | readonly ScoreDefinition[], opti
     `${x.slot} AS ${quoteIdent(`s${k}`)}`,
     `${x.missing} AS ${quoteIdent(`m${k}`)}`,
     `${x.flagged} AS ${quoteIdent(`f${k}`)}`,
+    `${x.verify} AS ${quoteIdent(`vf${k}`)}`,
     `${x.reason} AS ${quoteIdent(`r${k}`)}`,
     ...(x.value === null ? [] : [`${x.value} AS ${quoteIdent(`v${k}`)}`]),
   ]);

@@ -17,21 +17,21 @@ export function vital(lo: number, hi: number, options: { anyDouble?: boolean } =
   return fc.oneof(...arms);
 }
 
-/** An observation with every canonical input, including odd codes and implausible values. */
+/** An observation with every canonical input, including odd codes, implausible-but-possible and impossible values. */
 export const anyObservation: fc.Arbitrary<Observation> = fc.record({
-  respiratoryRate: vital(0, 90),
-  spo2: vital(40, 105),
+  respiratoryRate: vital(0, 130),
+  spo2: vital(0, 105),
   spo2Scale: fc.constantFrom(null, 1, 2, 3),
   onOxygen: fc.constantFrom<boolean | null>(true, false, null),
-  systolicBP: vital(10, 320),
-  diastolicBP: vital(5, 210),
-  heartRate: vital(0, 320),
+  systolicBP: vital(0, 420),
+  diastolicBP: vital(0, 320),
+  heartRate: vital(0, 370),
   consciousness: fc.constantFrom('A', ' alert ', 'a', 'C', 'New  Confusion', 'V', 'p', 'U', 'X', '', null),
-  temperature: vital(20, 110),
+  temperature: vital(5, 110),
   gcs: vital(2, 16),
   age: vital(0, 130),
-  lactate: vital(0, 35),
-  creatinine: vital(1, 2600),
-  whiteCellCount: vital(0, 320),
+  lactate: vital(0, 45),
+  creatinine: vital(1, 4200),
+  whiteCellCount: vital(0, 1100),
   comorbidityCount: vital(0, 10),
 });

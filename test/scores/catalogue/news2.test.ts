@@ -295,6 +295,30 @@ describe('NEWS2 worked example (issue #2)', () => {
   });
 });
 
+describe('NEWS2 responses keep every element of RCP Chart 4', () => {
+  // Chart 4 (RCP 2017), row by row: each element the chart lists must appear in our wording.
+  const rows: [string, Observation, RegExp[]][] = [
+    ['total 0', NORMAL, [/12-hourly/, /routine/i]],
+    ['total 1–4', { ...NORMAL, temperature: 38.5 }, [/registered nurse/i, /must assess/i, /more frequent|frequency/i, /escalat/i]],
+    ['single red parameter', { ...NORMAL, respiratoryRate: 7 }, [/1-hourly/, /registered nurse informs the medical team/i, /review/i, /escalat/i]],
+    [
+      'total 5–6',
+      { ...NORMAL, respiratoryRate: 22, heartRate: 115, temperature: 38.5 },
+      [/1-hourly/, /immediately/i, /medical team/i, /urgent assessment/i, /acutely ill/i, /monitoring facilities/i],
+    ],
+    [
+      'total ≥ 7',
+      { ...NORMAL, respiratoryRate: 25, onOxygen: true, heartRate: 95, temperature: 38.5 },
+      [/ontinuous/, /immediately/i, /specialist registrar/i, /critical-care/i, /airway/i, /level 2 or 3/i, /monitoring facilities/i],
+    ],
+  ];
+  it.each(rows)('%s', (_t, obs, elements) => {
+    const r = scoreObservation(news2, obs);
+    const text = `${r.response?.monitoring} ${r.response?.action}`;
+    for (const e of elements) expect(text).toMatch(e);
+  });
+});
+
 describe('NEWS2 risk bands and response (RCP 2017, Charts 2–4)', () => {
   const cases: [string, Observation, number, string, boolean, RegExp][] = [
     ['total 0 → low, 12-hourly', NORMAL, 0, 'low', false, /12-hourly/],
@@ -366,13 +390,26 @@ describe('NEWS2 missing values (no partial score)', () => {
     expect(r.total).toBeNull();
     expect(r.complete).toBe(false);
     expect(r.risk).toBeNull();
-    expect(r.response).toBeNull();
     expect(r.missing).toEqual(['temperature']);
     expect(r.flags).toEqual([]);
     expect(r.subscores.temperature).toBeNull();
     expect(r.subscores.respiratoryRate).toBe(3);
     expect(r.redFlag).toBe(true); // a present parameter scoring 3 still raises the red flag
     expect(r).not.toHaveProperty('missingPolicy');
+  });
+
+  it('a red parameter on an incomplete set still calls for the red score’s urgent response (RCP Chart 4), basis red-score', () => {
+    // RR 7 scores 3 (Chart 1: ≤ 8); temperature missing → no total. The RCP asks for an urgent ward-based response to
+    // any single parameter scoring 3, and the missing temperature could only add points.
+    const r = scoreObservation(news2, { ...NORMAL, temperature: null, respiratoryRate: 7 });
+    expect(r.total).toBeNull();
+    expect(r.complete).toBe(false);
+    expect(r.response?.basis).toBe('red-score');
+    expect(r.response?.monitoring).toMatch(/1-hourly/);
+    expect(r.response?.action).toMatch(/medical team/i);
+    // Without a red parameter an incomplete set has no response at all.
+    expect(scoreObservation(news2, { ...NORMAL, temperature: null }).response).toBeNull();
+    expect(scoreObservation(news2, NORMAL).response?.basis).toBe('total');
   });
 
   it('treats an absent field like a null one, and names every missing parameter in canonical schema order', () => {
@@ -418,12 +455,12 @@ describe('NEWS2 missing values (no partial score)', () => {
   });
 });
 
-describe('NEWS2 implausible values are flagged, not scored', () => {
+describe('NEWS2 impossible values are flagged, not scored', () => {
   const cases: [string, Observation, string][] = [
     ['SpO2 above 100', { ...NORMAL, spo2: 101 }, 'out_of_range:spo2'],
-    ['SpO2 below 50', { ...NORMAL, spo2: 45 }, 'out_of_range:spo2'],
     ['a Fahrenheit temperature', { ...NORMAL, temperature: 98.6 }, 'out_of_range:temperature'],
-    ['a temperature below 25 °C', { ...NORMAL, temperature: 24.9 }, 'out_of_range:temperature'],
+    ['a temperature below 10 °C', { ...NORMAL, temperature: 9.9 }, 'out_of_range:temperature'],
+    ['a temperature above 50 °C', { ...NORMAL, temperature: 50.1 }, 'out_of_range:temperature'],
     ['a negative respiration rate', { ...NORMAL, respiratoryRate: -4 }, 'out_of_range:respiratoryRate'],
     ['a negative pulse', { ...NORMAL, heartRate: -60 }, 'out_of_range:heartRate'],
     ['NaN', { ...NORMAL, systolicBP: Number.NaN }, 'not_finite:systolicBP'],
@@ -455,11 +492,49 @@ describe('NEWS2 implausible values are flagged, not scored', () => {
     });
   });
 
-  it('a value at a plausible-range end is scored', () => {
-    expect(scoreObservation(news2, { ...NORMAL, spo2: 100 }).total).toBe(0);
-    expect(scoreObservation(news2, { ...NORMAL, spo2: 50 }).total).toBe(3);
-    expect(scoreObservation(news2, { ...NORMAL, temperature: 45 }).total).toBe(2);
-    expect(scoreObservation(news2, { ...NORMAL, temperature: 25 }).total).toBe(3);
+  it('a value at a plausible-range end is scored without a flag', () => {
+    expect(scoreObservation(news2, { ...NORMAL, spo2: 100 })).toMatchObject({ total: 0, flags: [] });
+    expect(scoreObservation(news2, { ...NORMAL, spo2: 50 })).toMatchObject({ total: 3, flags: [] });
+    expect(scoreObservation(news2, { ...NORMAL, temperature: 45 })).toMatchObject({ total: 2, flags: [] });
+    expect(scoreObservation(news2, { ...NORMAL, temperature: 25 })).toMatchObject({ total: 3, flags: [] });
+  });
+});
+
+describe('NEWS2 at the extremes: possible but implausible values are scored, flagged verify, and raise the red score', () => {
+  // Plausible vs possible ranges (schema.ts, docs/scores.md): SpO2 50–100 vs 0–100; temperature 25–45 vs 10–50 °C;
+  // respiration 3–60 vs 0–120; SBP 40–280 vs 0–400; pulse 20–250 vs 0–350. Points from RCP Chart 1's open end bands.
+  const cases: [string, Observation, keyof Observation, number][] = [
+    ['SpO2 49 % → ≤ 91 → 3', { ...NORMAL, spo2: 49 }, 'spo2', 3],
+    ['SpO2 0 % → 3', { ...NORMAL, spo2: 0 }, 'spo2', 3],
+    ['SpO2 49 % on Scale 2 → ≤ 83 → 3', { ...NORMAL, spo2: 49, spo2Scale: 2 }, 'spo2', 3],
+    ['temperature 24.9 °C → ≤ 35.0 → 3', { ...NORMAL, temperature: 24.9 }, 'temperature', 3],
+    ['temperature 10.0 °C → 3', { ...NORMAL, temperature: 10 }, 'temperature', 3],
+    ['respiration 2/min → ≤ 8 → 3', { ...NORMAL, respiratoryRate: 2 }, 'respiratoryRate', 3],
+    ['respiration 0/min (apnoea) → 3', { ...NORMAL, respiratoryRate: 0 }, 'respiratoryRate', 3],
+    ['SBP 30 mmHg → ≤ 90 → 3', { ...NORMAL, systolicBP: 30 }, 'systolicBP', 3],
+    ['SBP 320 mmHg → ≥ 220 → 3', { ...NORMAL, systolicBP: 320 }, 'systolicBP', 3],
+    ['pulse 260/min → ≥ 131 → 3', { ...NORMAL, heartRate: 260 }, 'heartRate', 3],
+  ];
+  it.each(cases)('%s', (_t, obs, field, points) => {
+    const r = scoreObservation(news2, obs);
+    expect(r.subscores[field]).toBe(points);
+    expect(r.flags).toEqual([`verify:${field}`]);
+    expect(r.total).toBe(points); // every other parameter is normal (0 points)
+    expect(r.complete).toBe(true);
+    expect(r.redFlag).toBe(true);
+    expect(r.risk).toBe('low-medium');
+    expect(r.response?.action).toMatch(/medical team/i);
+  });
+  it('the kernel gives the same points and lists verify:<column> in news2_flags', () => {
+    const scored = scoreTable(news2, tableOf(cases.map(([, obs]) => obs)));
+    const toColumn: Record<string, string> = { respiratoryRate: 'respiratory_rate', heartRate: 'heart_rate', systolicBP: 'systolic_bp' };
+    cases.forEach(([, , field, points], i) => {
+      const row = rowOf(scored, i);
+      expect(row.news2_total).toBe(points);
+      expect(row.news2_red_flag).toBe(true);
+      expect(row.news2_complete).toBe(true);
+      expect(row.news2_flags).toBe(`verify:${toColumn[field] ?? field}`);
+    });
   });
 });
 

@@ -105,7 +105,7 @@ describe('loadScore(json) reports every problem with its JSON path', () => {
       ],
     });
     expect(problems.filter((p) => p.startsWith('$.parameters[0].bands'))).toEqual([
-      '$.parameters[0].bands: heartRate 91–250 /min: covered by bands 1 and 2 (plausible range 0–300 /min)',
+      '$.parameters[0].bands: heartRate 91–250 /min: covered by bands 1 and 2 (possible range 0–350 /min)',
     ]);
   });
 
@@ -127,8 +127,8 @@ describe('loadScore(json) reports every problem with its JSON path', () => {
     });
     expect(problems).toEqual(
       expect.arrayContaining([
-        '$.parameters[0].bands: respiratoryRate 12 /min: covered by bands 0 and 1 (plausible range 0–80 /min)',
-        '$.parameters[0].bands: respiratoryRate 21 /min: covered by no band (plausible range 0–80 /min)',
+        '$.parameters[0].bands: respiratoryRate 12 /min: covered by bands 0 and 1 (possible range 0–120 /min)',
+        '$.parameters[0].bands: respiratoryRate 21 /min: covered by no band (possible range 0–120 /min)',
         expect.stringMatching(/^\$\.parameters\[1\]\.field: expected one of respiratoryRate, .*; received "pulse"$/),
         expect.stringMatching(/^\$\.parameters\[2\]\.points\.Z: not a code of consciousness/),
       ]),
