@@ -30,7 +30,15 @@ console.log(`Incomplete: total ${partial.total}, missing ${partial.missing.join(
 console.log(`Response (${partial.response?.basis}): ${partial.response?.monitoring}`);
 
 // An extreme but possible value is scored and flagged for checking, never dropped: SpO2 49 % scores 3.
-const extreme = scoreObservation(news2, { respiratoryRate: 16, spo2: 49, onOxygen: false, systolicBP: 120, heartRate: 80, consciousness: 'A', temperature: 37 });
+const extreme = scoreObservation(news2, {
+  respiratoryRate: 16,
+  spo2: 49,
+  onOxygen: false,
+  systolicBP: 120,
+  heartRate: 80,
+  consciousness: 'A',
+  temperature: 37,
+});
 console.log(`SpO2 49 %: subscore ${extreme.subscores.spo2}, red score ${extreme.redFlag}, flags ${extreme.flags.join(', ')}`);
 
 // Output:

@@ -71,9 +71,9 @@ const CONSCIOUSNESS_WORDS: Readonly<Record<string, ConsciousnessCode>> = {
   a: 'A',
   alert: 'A',
   c: 'C',
-  confusion: 'C',
-  confused: 'C',
+  // The RCP's C is *new* confusion: a bare "confused" may be chronic and is not read as C (an unknown code, flagged).
   'new confusion': 'C',
+  'acute confusion': 'C',
   'new-confusion': 'C',
   new_confusion: 'C',
   v: 'V',
@@ -90,8 +90,9 @@ export function consciousnessWords(): readonly (readonly [string, ConsciousnessC
 }
 
 /**
- * Read a consciousness entry as an ACVPU code: `A C V P U` in any case, or the words alert, confusion,
- * (new) confusion, voice, pain, unresponsive. Surrounding white space is ignored.
+ * Read a consciousness entry as an ACVPU code: `A C V P U` in any case, or the words alert, new (or acute) confusion,
+ * voice, pain, unresponsive. A bare "confused" or "confusion" is not C — the RCP's C means *new* confusion, and chronic
+ * confusion charted as "confused" would over-trigger — so it is an unknown code. Surrounding white space is ignored.
  *
  * @param text the recorded entry
  * @returns the code, or `undefined` when the entry is not a known ACVPU code

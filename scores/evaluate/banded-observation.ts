@@ -122,5 +122,7 @@ export function scoreBandedObservation(score: BandedScore, observation: Observat
     response: response === undefined ? null : { monitoring: response.monitoring, action: response.action, basis: rule === undefined ? 'red-score' : 'total' },
   };
   if (policy === 'zero') result.missingPolicy = 'zero';
+  const scale = states.get('spo2Scale');
+  if (scale?.kind === 'value') result.spo2Scale = (scale.q + 1) as 1 | 2;
   return result;
 }

@@ -70,6 +70,8 @@ export interface ObservationScore {
   response: ObservationResponse | null;
   /** Present only when the research option was used. */
   missingPolicy?: 'zero';
+  /** The SpO2 scale the set was scored on, for a score that reads `spo2Scale` (NEWS2); absent for others or when the scale was not a valid code. */
+  spo2Scale?: 1 | 2;
 }
 
 /**

@@ -1,15 +1,23 @@
 /**
  * A NEWS2 result as a FHIR R4 Observation, for clinical apps writing back to an EPR: the total under the NHS
  * FHIR-NEWS2 code (SNOMED CT UK edition 1104051000000101, value in `{score}`), one component per subscore under its
- * own SNOMED code, and `derivedFrom` pointing at the input Observations. Codes from the NHS England NEWS2 FHIR
- * implementation guide; there is no LOINC code for the NEWS2 total, so none is given.
+ * own SNOMED code (the SpO2 subscore under the code of the scale the set was scored on), the category, the risk band
+ * and the red score as interpretations, and `derivedFrom` pointing at the input Observations. Codes from the NHS
+ * England NEWS2 FHIR implementation guide; there is no LOINC code for the NEWS2 total, so none is given.
+ *
+ * Only a real NEWS2 is written: a complete set scored under the RCP's rules (no research missing-value policy), for a
+ * named patient at a stated time. A set with a value to verify (outside the plausible range) is written with status
+ * `preliminary` and a note naming the values, so the EPR does not show it as final until a clinician confirms them.
  */
 import type { BandedScore } from '../definition/definition.js';
-import { argumentError } from '../definition/errors.js';
+import { argumentError, optionError } from '../definition/errors.js';
 import type { ObservationScore } from '../evaluate/types.js';
 
 const SNOMED = 'http://snomed.info/sct';
 const UCUM = 'http://unitsofmeasure.org';
+const CATEGORY = 'http://terminology.hl7.org/CodeSystem/observation-category';
+/** ewskit's own code system for the NEWS2 interpretations (the risk band and the red score); no standard codes exist. */
+export const NEWS2_INTERPRETATION_SYSTEM = 'urn:ewskit:news2-interpretation';
 
 /** SNOMED CT codes of the NEWS2 total and its subscores (NHS FHIR-NEWS2); the guide's term for the total only. */
 export const NEWS2_FHIR_CODES = {
@@ -27,17 +35,21 @@ export const NEWS2_FHIR_CODES = {
 /** A FHIR R4 Observation, as far as `toFhir` writes one. */
 export interface FhirObservation {
   readonly resourceType: 'Observation';
-  readonly status: 'final';
+  readonly status: 'final' | 'preliminary';
+  readonly category: readonly FhirCodeableConcept[];
   readonly code: FhirCodeableConcept;
-  readonly subject?: { readonly reference: string };
-  readonly effectiveDateTime?: string;
+  readonly subject: { readonly reference: string };
+  readonly effectiveDateTime: string;
   readonly valueQuantity: FhirQuantity;
+  readonly interpretation: readonly FhirCodeableConcept[];
+  readonly note?: readonly { readonly text: string }[];
   readonly derivedFrom?: readonly { readonly reference: string }[];
   readonly component: readonly { readonly code: FhirCodeableConcept; readonly valueQuantity: FhirQuantity }[];
 }
 
 export interface FhirCodeableConcept {
   readonly coding: readonly { readonly system: string; readonly code: string; readonly display?: string }[];
+  readonly text?: string;
 }
 
 export interface FhirQuantity {
@@ -48,54 +60,93 @@ export interface FhirQuantity {
 }
 
 export interface ToFhirOptions {
-  /** The patient, e.g. `"Patient/123"`. */
-  readonly subject?: string;
-  /** When the set was charted (ISO 8601). */
-  readonly effectiveDateTime?: string;
+  /** The patient, a FHIR reference such as `"Patient/123"` (required: an EPR entry without a patient is not written). */
+  readonly subject: string;
+  /** When the set was charted: a FHIR dateTime with a time and a zone, e.g. `"2026-11-29T10:00:00Z"` (required). */
+  readonly effectiveDateTime: string;
   /** References to the input Observations, e.g. `["Observation/rr-1", …]`. */
   readonly derivedFrom?: readonly string[];
-  /** The SpO2 scale the set was scored on (default 1): it picks the SpO2 subscore's code. */
+  /**
+   * The SpO2 scale the set was scored on. The result records it (`result.spo2Scale`); when given here it must agree.
+   * Needed only for a result object that does not record it.
+   */
   readonly spo2Scale?: 1 | 2;
 }
+
+const REFERENCE = /^[A-Z][A-Za-z]+\/[A-Za-z0-9\-.]{1,64}$|^urn:uuid:[0-9a-f-]{36}$/;
+// FHIR dateTime with a time: seconds optional in R4 only with a zone; the zone is required once a time is given.
+const DATE_TIME = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d{1,9})?(Z|[+-]((0\d|1[0-3]):[0-5]\d|14:00))$/;
 
 const score = (value: number): FhirQuantity => ({ value, unit: 'score', system: UCUM, code: '{score}' });
 // A display only where the guide gives the term (the total); a code alone is valid FHIR, an invented term is not.
 const concept = (c: { code: string; display?: string }): FhirCodeableConcept => ({
   coding: [{ system: SNOMED, code: c.code, ...(c.display === undefined ? {} : { display: c.display }) }],
 });
+const interpretation = (code: string, text: string): FhirCodeableConcept => ({ coding: [{ system: NEWS2_INTERPRETATION_SYSTEM, code, display: text }], text });
+
+/** The real calendar date of an ISO date-time (rejects 31 February, which `Date` would roll into March). */
+function realDate(text: string): boolean {
+  const [y, m, d] = text.slice(0, 10).split('-').map(Number) as [number, number, number];
+  const date = new Date(Date.UTC(y, m - 1, d));
+  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+}
 
 /**
- * A NEWS2 result as a FHIR R4 Observation. Runs in O(parameters).
+ * A NEWS2 result as a FHIR R4 Observation (NHS FHIR-NEWS2 codes). Runs in O(parameters).
  *
  * @param def `news2` (the codes are NEWS2's; other scores have none published)
  * @param result what `scoreObservation(news2, …)` returned
- * @throws {TypeError} for a score other than NEWS2; {RangeError} for a result without a total (a missing or flagged input)
- * @example toFhir(news2, scoreObservation(news2, set), { subject: 'Patient/1' }).valueQuantity.value; // => the total
+ * @param options `subject` and `effectiveDateTime` (required), `derivedFrom`, `spo2Scale`
+ * @returns an Observation with status `final` (or `preliminary` when a value must be verified), category `survey`,
+ *   the total, one component per subscore, and interpretations: the risk band and, when raised, the red score
+ * @throws {TypeError} for a score other than NEWS2, a result that is not one, or a missing subject or time;
+ *   {RangeError} for a result without a total, a result scored with the research option `missing: 'zero'`, a
+ *   malformed subject or time, or a scale that disagrees with the result's
+ * @example toFhir(news2, scoreObservation(news2, set), { subject: 'Patient/1', effectiveDateTime: '2026-11-29T10:00:00Z' }).valueQuantity.value; // => the total
  */
-export function toFhir(def: BandedScore, result: ObservationScore, options: ToFhirOptions = {}): FhirObservation {
+export function toFhir(def: BandedScore, result: ObservationScore, options: ToFhirOptions): FhirObservation {
   const fn = 'toFhir';
   if (def?.id !== 'news2') throw argumentError(fn, 'def', 'the NEWS2 definition (the FHIR codes are NEWS2’s)', def?.id ?? def);
   if (result === null || typeof result !== 'object' || !('subscores' in result))
     throw argumentError(fn, 'result', 'a result of scoreObservation(news2, …)', result);
+  if (result.missingPolicy !== undefined)
+    throw new RangeError(
+      `${fn}: the result was scored with the research option missing: '${result.missingPolicy}'; it is not a NEWS2 (the RCP defines no partial score) and is never written to an EPR.`,
+    );
   if (result.total === null) {
     const why = [...result.missing.map((m) => `missing ${m}`), ...result.flags].join(', ');
     throw new RangeError(`${fn}: the set has no NEWS2 total (${why || 'incomplete'}); a FHIR NEWS2 total needs one.`);
   }
-  const scale = options.spo2Scale ?? 1;
-  if (scale !== 1 && scale !== 2) throw new RangeError(`${fn}: option "spo2Scale" expected 1 or 2; received ${String(scale)}.`);
+  const subject = options?.subject;
+  if (subject === undefined || subject === null) throw new TypeError(`${fn}: option "subject" is required (a FHIR reference such as "Patient/123").`);
+  if (typeof subject !== 'string' || !REFERENCE.test(subject)) throw optionError(fn, 'subject', 'a FHIR reference such as "Patient/123"', subject);
+  const when = options.effectiveDateTime;
+  if (when === undefined || when === null) throw new TypeError(`${fn}: option "effectiveDateTime" is required (when the set was charted).`);
+  if (typeof when !== 'string' || !DATE_TIME.test(when) || !realDate(when))
+    throw optionError(fn, 'effectiveDateTime', 'a FHIR dateTime with seconds and a time zone on a real date, e.g. "2026-11-29T10:00:00Z"', when);
+  const scale = result.spo2Scale ?? options.spo2Scale;
+  if (scale !== 1 && scale !== 2) throw optionError(fn, 'spo2Scale', '1 or 2 (the result does not record its SpO2 scale)', options.spo2Scale);
+  if (options.spo2Scale !== undefined && options.spo2Scale !== scale)
+    throw new RangeError(`${fn}: option "spo2Scale" is ${String(options.spo2Scale)} but the result was scored on Scale ${scale}.`);
   const codeOf = (field: string) =>
     field === 'spo2' ? (scale === 2 ? NEWS2_FHIR_CODES.spo2Scale2 : NEWS2_FHIR_CODES.spo2Scale1) : NEWS2_FHIR_CODES[field as keyof typeof NEWS2_FHIR_CODES];
   const component = Object.entries(result.subscores).flatMap(([field, points]) => {
     const c = codeOf(field);
     return c === undefined || points === null ? [] : [{ code: concept(c), valueQuantity: score(points) }];
   });
+  const verify = result.flags.filter((f) => f.startsWith('verify:')).map((f) => f.slice('verify:'.length));
+  const interpretations = [interpretation(`risk-${result.risk}`, `NEWS2 clinical risk: ${result.risk}`)];
+  if (result.redFlag) interpretations.push(interpretation('red-score', 'Red score: a single parameter scored 3'));
   return {
     resourceType: 'Observation',
-    status: 'final',
+    status: verify.length === 0 ? 'final' : 'preliminary',
+    category: [{ coding: [{ system: CATEGORY, code: 'survey', display: 'Survey' }] }],
     code: concept(NEWS2_FHIR_CODES.total),
-    ...(options.subject === undefined ? {} : { subject: { reference: options.subject } }),
-    ...(options.effectiveDateTime === undefined ? {} : { effectiveDateTime: options.effectiveDateTime }),
+    subject: { reference: subject },
+    effectiveDateTime: when,
     valueQuantity: score(result.total),
+    interpretation: interpretations,
+    ...(verify.length === 0 ? {} : { note: [{ text: `Verify before use: value outside the plausible range for ${verify.join(', ')} (scored).` }] }),
     ...(options.derivedFrom === undefined ? {} : { derivedFrom: options.derivedFrom.map((reference) => ({ reference })) }),
     component,
   };

@@ -97,9 +97,7 @@ class BandFaults {
     for (const list of this.runs.values())
       for (const r of list) {
         const range = r.from === r.to ? `${value(r.from)}` : `${value(r.from)}–${value(r.to)}`;
-        problems.push(
-          `${r.where}: ${field.field} ${range} ${field.unit}: ${r.fault} (possible range ${field.possible[0]}–${field.possible[1]} ${field.unit})`,
-        );
+        problems.push(`${r.where}: ${field.field} ${range} ${field.unit}: ${r.fault} (possible range ${field.possible[0]}–${field.possible[1]} ${field.unit})`);
       }
   }
 }

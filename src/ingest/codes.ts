@@ -11,12 +11,13 @@
 
 /** The canonical fields a measurement can fill. */
 export type MeasuredField =
-  'respiratory_rate' | 'spo2' | 'spo2_scale' | 'on_oxygen' | 'systolic_bp' | 'diastolic_bp' | 'heart_rate' | 'consciousness' | 'temperature' | 'gcs';
+  'respiratory_rate' | 'spo2' | 'sao2' | 'spo2_scale' | 'on_oxygen' | 'systolic_bp' | 'diastolic_bp' | 'heart_rate' | 'consciousness' | 'temperature' | 'gcs';
 
 /** Every measured field, in the canonical column order. */
 export const MEASURED_FIELDS: readonly MeasuredField[] = [
   'respiratory_rate',
   'spo2',
+  'sao2',
   'spo2_scale',
   'on_oxygen',
   'systolic_bp',
@@ -48,6 +49,10 @@ export const UNITS: Readonly<Partial<Record<MeasuredField, readonly UnitRule[]>>
     { codes: ['[degF]', '°F', 'degF'], convert: (f) => ((f - 32) * 5) / 9, note: '°F → °C: (F − 32) × 5/9' },
   ],
   spo2: [
+    { codes: ['%'], convert: same, note: '%' },
+    { codes: ['1', '{fraction}'], convert: (x) => 100 * x, note: 'fraction → %: × 100' },
+  ],
+  sao2: [
     { codes: ['%'], convert: same, note: '%' },
     { codes: ['1', '{fraction}'], convert: (x) => 100 * x, note: 'fraction → %: × 100' },
   ],
@@ -91,7 +96,13 @@ export type CodeRule =
   /** Inhaled oxygen: flow (L/min) > 0, or FiO2 > 21 % (a fraction > 0.21), means on oxygen. */
   | { readonly kind: 'oxygen-flow' | 'oxygen-fio2'; readonly field: 'on_oxygen' }
   /** A panel whose components are measurements in their own right (the blood-pressure panel). */
-  | { readonly kind: 'panel' };
+  | { readonly kind: 'panel' }
+  /**
+   * LOINC 2708-6, oxygen saturation in arterial blood: SpO2 only on a pulse-oximetry Observation (coded 59408-5 too, or
+   * in the vital-signs category, as US Core writes it); otherwise — an arterial blood gas, category laboratory, or a
+   * long-extract row with no category — SaO2, kept in its own field and never mixed into `spo2`.
+   */
+  | { readonly kind: 'saturation' };
 
 /** A code with its system: `system|code`. */
 export const codeKey = (system: string, code: string): string => `${system}|${code}`;
@@ -102,7 +113,7 @@ export const BUILT_IN_CODES: ReadonlyMap<string, CodeRule> = new Map<string, Cod
   [codeKey(LOINC, '8867-4'), { kind: 'quantity', field: 'heart_rate' }],
   [codeKey(LOINC, '8310-5'), { kind: 'quantity', field: 'temperature' }],
   [codeKey(LOINC, '59408-5'), { kind: 'quantity', field: 'spo2' }],
-  [codeKey(LOINC, '2708-6'), { kind: 'quantity', field: 'spo2' }],
+  [codeKey(LOINC, '2708-6'), { kind: 'saturation' }],
   [codeKey(LOINC, '8480-6'), { kind: 'quantity', field: 'systolic_bp' }],
   [codeKey(LOINC, '8462-4'), { kind: 'quantity', field: 'diastolic_bp' }],
   [codeKey(LOINC, '85354-9'), { kind: 'panel' }],

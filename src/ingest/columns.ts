@@ -22,6 +22,7 @@ export const KNOWN_COLUMNS: Readonly<Record<TableName, Readonly<Record<string, C
     observed_at: 'time',
     respiratory_rate: 'number',
     spo2: 'number',
+    sao2: 'number',
     spo2_scale: 'scale',
     on_oxygen: 'bool',
     systolic_bp: 'number',

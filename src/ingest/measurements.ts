@@ -4,7 +4,7 @@
  * mapping; every value is converted to the canonical unit or rejected with the reason, never assumed. Browser-safe.
  */
 import type { CodeRule, MeasuredField } from './codes.js';
-import { convertUnit } from './codes.js';
+import { convertUnit, LOINC } from './codes.js';
 import type { Mapping } from './mapping.js';
 import { parseNumber, parseTime } from './mapping.js';
 
@@ -56,7 +56,25 @@ export interface RawValue {
   readonly unit: string | null;
 }
 
-const CONSCIOUSNESS_WORDS: Readonly<Record<string, string>> = { alert: 'A', confused: 'C', confusion: 'C', voice: 'V', pain: 'P', unresponsive: 'U' };
+/**
+ * Consciousness as charted in words. The RCP's C is *new* confusion: "new confusion" (or "acute confusion") is C;
+ * a bare "confused" or "confusion" may be chronic (dementia, delirium already known) and is rejected as
+ * `ambiguous:consciousness` unless the mapping maps it — never scored as C by guess.
+ */
+const CONSCIOUSNESS_WORDS: Readonly<Record<string, string>> = {
+  alert: 'A',
+  'new confusion': 'C',
+  'new-confusion': 'C',
+  new_confusion: 'C',
+  'acute confusion': 'C',
+  voice: 'V',
+  pain: 'P',
+  unresponsive: 'U',
+};
+const AMBIGUOUS_CONSCIOUSNESS = new Set(['confused', 'confusion', 'conf', 'disorientated', 'disoriented']);
+
+/** A value written with a comparator (`<70`, `>= 40`): not an exact measurement. */
+const COMPARATOR = /^\s*(<=|>=|<|>|≤|≥)\s*[+-]?(\d+([.,]\d*)?|[.,]\d+)\s*$/;
 
 /** The field and canonical value of a charted value under its code's rule, or why it cannot be used. */
 export function interpret(
@@ -66,6 +84,8 @@ export function interpret(
   switch (rule.kind) {
     case 'panel':
       return { problem: 'a panel has no value of its own' };
+    case 'saturation':
+      return interpret({ kind: 'quantity', field: 'sao2' }, raw);
     case 'presence':
       return { field: rule.field, value: rule.value };
     case 'oxygen-flow': {
@@ -93,8 +113,13 @@ export function interpret(
         if (rule.field === 'consciousness') {
           const t = text.trim();
           if (/^[ACVPU]$/i.test(t)) return { field: rule.field, value: t.toUpperCase() };
-          const word = CONSCIOUSNESS_WORDS[t.toLowerCase()];
+          const said = t.toLowerCase().replace(/\s+/g, ' ');
+          const word = CONSCIOUSNESS_WORDS[said];
           if (word !== undefined) return { field: rule.field, value: word };
+          if (AMBIGUOUS_CONSCIOUSNESS.has(said))
+            return {
+              problem: `ambiguous:consciousness: ${JSON.stringify(t)} does not say the confusion is new (the RCP's C); map it in the mapping file if it does`,
+            };
         }
       }
       return { problem: `${rule.field}: value ${JSON.stringify(raw.codes?.[0] ?? text ?? null)} is not one the mapping knows` };
@@ -117,6 +142,13 @@ export function interpret(
   }
 }
 
+const CATEGORY_SYSTEM = 'http://terminology.hl7.org/CodeSystem/observation-category';
+
+/** Why a value with a comparator is not read: it bounds the measurement, it is not one. */
+function comparatorProblem(written: string): string {
+  return `value with a comparator (${JSON.stringify(written)}): a bound, not a measurement — not read as the bare number`;
+}
+
 const refId = (ref: unknown): string | null => {
   if (typeof ref !== 'object' || ref === null) return null;
   const r = (ref as { reference?: unknown }).reference;
@@ -131,6 +163,7 @@ interface Coding {
 }
 interface Quantity {
   readonly value?: number;
+  readonly comparator?: string;
   readonly unit?: string;
   readonly code?: string;
 }
@@ -142,6 +175,7 @@ interface ObservationLike {
   readonly resourceType?: string;
   readonly id?: string;
   readonly status?: string;
+  readonly category?: readonly CodeableConcept[];
   readonly code?: CodeableConcept;
   readonly subject?: unknown;
   readonly encounter?: unknown;
@@ -220,11 +254,25 @@ export function fromFhirObservation(resource: unknown, source: string, mapping: 
     if ('problem' in r) problems.push(r.problem);
     else out.push({ patient, encounter, time, field: r.field, value: r.value, source: where });
   };
+  // Pulse oximetry is said by the 59408-5 coding or the vital-signs category; 2708-6 alone is arterial (SaO2).
+  const oximetry =
+    (o.code?.coding ?? []).some((c) => c.system === LOINC && c.code === '59408-5') ||
+    (o.category ?? []).some((cat) => (cat.coding ?? []).some((c) => c.system === CATEGORY_SYSTEM && c.code === 'vital-signs'));
+  const resolve = (r: CodeRule & { unit?: string }): CodeRule & { unit?: string } =>
+    r.kind === 'saturation' && oximetry ? { kind: 'quantity', field: 'spo2' } : r;
+  const comparator = (q: Quantity | undefined): string | null => (q?.comparator === undefined ? null : `${q.comparator}${String(q.value ?? '')}`);
   const rule = ruleOf(o.code, mapping);
-  if (rule !== null && rule.kind !== 'panel') add(rule, rawOf(o));
+  if (rule !== null && rule.kind !== 'panel') {
+    const cmp = comparator(o.valueQuantity);
+    if (cmp !== null) problems.push(comparatorProblem(cmp));
+    else add(resolve(rule), rawOf(o));
+  }
   for (const c of o.component ?? []) {
     const r = ruleOf(c.code, mapping);
-    if (r !== null && r.kind !== 'panel') add(r, rawOf(c));
+    if (r === null || r.kind === 'panel') continue;
+    const cmp = comparator(c.valueQuantity);
+    if (cmp !== null) problems.push(comparatorProblem(cmp));
+    else add(resolve(r), rawOf(c));
   }
   if (out.length === 0 && problems.length === 0) {
     const codes = (o.code?.coding ?? []).map((c) => `${c.system ?? ''}|${c.code ?? ''}`).join(', ');
@@ -269,11 +317,16 @@ export function fromLongRow(row: LongRow, source: string, mapping: Mapping, repo
     return null;
   }
   const valueText = text(row.value);
+  if (valueText !== null && COMPARATOR.test(valueText)) {
+    reject(report, source, comparatorProblem(valueText.trim()));
+    return null;
+  }
   const number = valueText === null ? null : parseNumber(row.value, mapping.csv.decimal);
   const numeric = typeof number === 'number';
-  const needsNumber = rule.kind === 'quantity' && !['consciousness', 'on_oxygen'].includes(rule.field);
-  if (needsNumber && !numeric) {
-    reject(report, source, `${rule.field}: ${number === null ? 'no value' : number.problem}`);
+  // A long row has no category: 2708-6 alone is SaO2 (see the 'saturation' rule); the mapping can say otherwise.
+  const quantityField = rule.kind === 'saturation' ? 'sao2' : rule.kind === 'quantity' ? rule.field : null;
+  if (quantityField !== null && !['consciousness', 'on_oxygen'].includes(quantityField) && !numeric) {
+    reject(report, source, `${quantityField}: ${number === null ? 'no value' : number.problem}`);
     return null;
   }
   const raw: RawValue = {

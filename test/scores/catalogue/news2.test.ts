@@ -121,8 +121,8 @@ const EDGES: Record<string, { field: keyof Observation; column: string; cases: C
       ['p', 3],
       ['u', 3],
       ['Alert', 0],
-      ['confusion', 3],
       ['New confusion', 3],
+      ['acute confusion', 3],
       ['voice', 3],
       ['PAIN', 3],
       ['Unresponsive', 3],
@@ -291,7 +291,7 @@ describe('NEWS2 worked example (issue #2)', () => {
     });
     expect(r.response?.monitoring).toMatch(/continuous/i);
     expect(r.response?.action).toMatch(/critical-care/i);
-    expect(Object.keys(r).sort()).toEqual(['complete', 'flags', 'missing', 'redFlag', 'response', 'risk', 'subscores', 'total']);
+    expect(Object.keys(r).sort()).toEqual(['complete', 'flags', 'missing', 'redFlag', 'response', 'risk', 'spo2Scale', 'subscores', 'total']);
   });
 });
 
@@ -452,6 +452,18 @@ describe('NEWS2 missing values (no partial score)', () => {
 
   it('the research option still gives no total for a flagged value', () => {
     expect(scoreObservation(news2, { ...NORMAL, temperature: 98.6 }, { missing: 'zero' }).total).toBeNull();
+  });
+});
+
+describe('NEWS2 consciousness: only *new* confusion is C', () => {
+  it.each(['confused', 'Confusion'])('a bare %j is not scored as C (3 points) but flagged unknown_code — evaluator, kernel and SQL alike', (word) => {
+    const r = scoreObservation(news2, { ...NORMAL, consciousness: word });
+    expect(r.subscores.consciousness).toBeNull();
+    expect(r.total).toBeNull();
+    expect(r.flags).toEqual(['unknown_code:consciousness']);
+    const row = rowOf(scoreTable(news2, tableOf([{ ...NORMAL, consciousness: word }])), 0);
+    expect(row.news2_consciousness).toBeNull();
+    expect(row.news2_flags).toBe('unknown_code:consciousness');
   });
 });
 

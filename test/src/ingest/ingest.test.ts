@@ -78,8 +78,21 @@ describe('FHIR R4 Observations (vital-signs profile; NHS FHIR-NEWS2)', () => {
       ['diastolic_bp', 76],
     ]);
   });
-  it('reads SpO2 by either US Core coding (59408-5 or 2708-6), and the inhaled oxygen components on it', () => {
-    expect(measure(obs({ code: coding(LOINC, '2708-6'), valueQuantity: qty(93, '%') })).m).toEqual([['spo2', 93]]);
+  it('reads SpO2 when coded 59408-5, or 2708-6 with 59408-5 or the vital-signs category; 2708-6 alone is an arterial SaO2', () => {
+    const VITAL = [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'vital-signs' }] }];
+    const LAB = [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'laboratory' }] }];
+    const both = {
+      coding: [
+        { system: LOINC, code: '2708-6' },
+        { system: LOINC, code: '59408-5' },
+      ],
+    };
+    expect(measure(obs({ code: coding(LOINC, '59408-5'), valueQuantity: qty(93, '%') })).m).toEqual([['spo2', 93]]);
+    expect(measure(obs({ code: both, valueQuantity: qty(93, '%') })).m).toEqual([['spo2', 93]]);
+    expect(measure(obs({ code: coding(LOINC, '2708-6'), category: VITAL, valueQuantity: qty(93, '%') })).m).toEqual([['spo2', 93]]);
+    // An arterial blood gas: coded 2708-6 only, category laboratory — never mixed into spo2.
+    expect(measure(obs({ code: coding(LOINC, '2708-6'), category: LAB, valueQuantity: qty(85, '%') })).m).toEqual([['sao2', 85]]);
+    expect(measure(obs({ code: coding(LOINC, '2708-6'), valueQuantity: qty(85, '%') })).m).toEqual([['sao2', 85]]);
     const withFlow = obs({
       code: coding(LOINC, '59408-5'),
       valueQuantity: qty(95, '%'),
@@ -103,6 +116,39 @@ describe('FHIR R4 Observations (vital-signs profile; NHS FHIR-NEWS2)', () => {
     expect(ACVPU_CODES).toEqual(expected);
     for (const [code, letter] of Object.entries(expected))
       expect(measure(obs({ code: coding(SNOMED, '1104441000000107'), valueCodeableConcept: coding(SNOMED, code) })).m).toEqual([['consciousness', letter]]);
+  });
+  it('an ABG SaO2 of 85 % charted 3 minutes after a pulse-oximeter SpO2 of 96 % leaves the set’s SpO2 at 96 %', () => {
+    const LAB = [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'laboratory' }] }];
+    const report = ingestReport();
+    const ms = [
+      ...fromFhirObservation(obs({ id: 'ox', code: coding(LOINC, '59408-5'), valueQuantity: qty(96, '%') }), 'a', mapping, report),
+      ...fromFhirObservation(obs({ id: 'abg', code: coding(LOINC, '2708-6'), category: LAB, valueQuantity: qty(85, '%') }, 3), 'b', mapping, report),
+    ];
+    const sets = assembleSets(ms).table;
+    expect(sets.numRows).toBe(1);
+    expect(sets.getChild('spo2')?.get(0)).toBe(96);
+    expect(sets.getChild('sao2')?.get(0)).toBe(85);
+  });
+  it('a value with a comparator is rejected with its reason, never read as the bare number (FHIR and long rows)', () => {
+    const lactate = measure(obs({ code: coding(LOINC, '8867-4'), valueQuantity: { ...qty(40, '/min'), comparator: '>' } }));
+    expect(lactate.m).toEqual([]);
+    expect(lactate.report.examples[0]?.reason).toBe('value with a comparator (">40"): a bound, not a measurement — not read as the bare number');
+    const report = ingestReport();
+    expect(
+      fromLongRow({ patient: 'p', encounter: 'e', time: '2025-03-01T08:00:00Z', code: '59408-5', value: '<70', unit: '%' }, 'f.csv:2', mapping, report),
+    ).toBeNull();
+    expect(report.examples[0]).toEqual({
+      source: 'f.csv:2',
+      reason: 'value with a comparator ("<70"): a bound, not a measurement — not read as the bare number',
+    });
+  });
+  it('consciousness in words: "new confusion" is C; a bare "confused" is rejected as ambiguous:consciousness, not scored as C', () => {
+    const acvpu = (t: string) => measure(obs({ code: coding(SNOMED, '1104441000000107'), valueString: t }));
+    expect(acvpu('New confusion').m).toEqual([['consciousness', 'C']]);
+    expect(acvpu('new  confusion').m).toEqual([['consciousness', 'C']]);
+    const bare = acvpu('Confused');
+    expect(bare.m).toEqual([]);
+    expect(bare.report.examples[0]?.reason).toMatch(/^ambiguous:consciousness: "Confused" does not say the confusion is new/);
   });
   it('°F temperatures become °C', () => {
     const [[, v]] = measure(obs({ code: coding(LOINC, '8310-5'), valueQuantity: qty(100.4, '[degF]') })).m as [[string, number]];
@@ -139,12 +185,12 @@ describe('the mapping file', () => {
     ).toEqual([
       '$.extra: unknown key (expected schema, codes, columns, time, csv, assemble)',
       '$.schema: expected "ewskit.mapping/1"; received "ewskit.mapping/2"',
-      '$.codes[0].field: expected one of respiratory_rate, spo2, spo2_scale, on_oxygen, systolic_bp, diastolic_bp, heart_rate, consciousness, temperature, gcs; received "temp"',
+      '$.codes[0].field: expected one of respiratory_rate, spo2, sao2, spo2_scale, on_oxygen, systolic_bp, diastolic_bp, heart_rate, consciousness, temperature, gcs; received "temp"',
       '$.codes[1].code: expected a non-empty string; received undefined',
       '$.columns.vitals: unknown table (expected observations, events, patients, encounters)',
       '$.csv: a decimal comma needs another delimiter (e.g. ";")',
       '$.assemble.windowMinutes: expected a number of minutes ≥ 0; received -1',
-      '$.assemble.maxAgeMinutes.pulse: expected a field (respiratory_rate, spo2, spo2_scale, on_oxygen, systolic_bp, diastolic_bp, heart_rate, consciousness, temperature, gcs); received "pulse"',
+      '$.assemble.maxAgeMinutes.pulse: expected a field (respiratory_rate, spo2, sao2, spo2_scale, on_oxygen, systolic_bp, diastolic_bp, heart_rate, consciousness, temperature, gcs); received "pulse"',
     ]);
     expect(() => resolveMapping({ codes: 3 })).toThrow(/mapping: 1 problem\(s\):\n {2}\$\.codes: expected an array; received 3/);
   });
