@@ -12,8 +12,9 @@ export { qsofa } from '../scores/catalogue/qsofa.js';
 export { cart } from '../scores/catalogue/cart.js';
 export { listScores, getScore, apolloStyle, news2AgeComorbidity } from '../scores/catalogue/catalogue.js';
 export { loadScore } from '../scores/definition/load-score.js';
-export { monotonicityProblems, SAFE_DIRECTIONS } from '../scores/definition/monotonicity.js';
-export type { SafeDirection } from '../scores/definition/monotonicity.js';
+export { monotonicityProblems } from '../scores/definition/monotonicity.js';
+export { CLINICAL_RANGES, isExtreme } from '../scores/definition/clinical-ranges.js';
+export type { ClinicalRange, CodeOrder, NumericRange } from '../scores/definition/clinical-ranges.js';
 export { DefinitionError } from '../scores/definition/errors.js';
 export { FIELDS, CONSCIOUSNESS_CODES, parseConsciousness } from '../scores/definition/schema.js';
 export { roundToPrecision } from '../scores/definition/precision.js';
@@ -165,6 +166,7 @@ export type {
   ContinuousCell,
   OutcomeRow,
   MissingDataSection,
+  ModelInputsRow,
   TripodSection,
   TripodItem,
   DefinitionRecord,

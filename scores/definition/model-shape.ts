@@ -13,10 +13,12 @@ export function isModelScore(d: Record<string, Json>): boolean {
 function checkMissing(c: ShapeChecker, m: Json, path: string): void {
   if (m === 'null') return;
   if (m !== null && typeof m === 'object' && !Array.isArray(m) && 'impute' in m) {
-    const v = (m as { impute: Json }).impute;
-    if ((typeof v === 'number' && Number.isFinite(v)) || typeof v === 'string') return;
+    const { impute: v, reason } = m as { impute: Json; reason?: Json };
+    const extra = Object.keys(m).filter((k) => k !== 'impute' && k !== 'reason');
+    if (((typeof v === 'number' && Number.isFinite(v)) || typeof v === 'string') && (reason === undefined || typeof reason === 'string') && extra.length === 0)
+      return;
   }
-  c.problems.push(`${path}: expected "null" or { "impute": <a normal value> }`);
+  c.problems.push(`${path}: expected "null" or { "impute": <a normal value>, "reason"?: <why imputing is safe> }`);
 }
 
 /** Check the shape of a model-based definition; problems go to the checker. */
@@ -36,6 +38,7 @@ export function validateModelShape(c: ShapeChecker, d: Record<string, Json>): vo
     'derivation',
     'notes',
     'allowNonMonotone',
+    'escalateTo',
     '$schema',
     'description',
   ]);
@@ -43,6 +46,7 @@ export function validateModelShape(c: ShapeChecker, d: Record<string, Json>): vo
   c.number(d.horizonHours, '$.horizonHours');
   c.number(d.intercept, '$.intercept');
   c.boolean(d.illustrative, '$.illustrative', true);
+  if (d.escalateTo !== undefined) c.string(d.escalateTo, '$.escalateTo');
   c.object(d.derivation, '$.derivation', true);
   if (c.array(d.terms, '$.terms')) {
     d.terms.forEach((t, i) => {

@@ -1,13 +1,18 @@
 /**
  * Model-based severity scores, as data: terms that map inputs to contributions on the log-odds scale (linear
  * pieces between knots, bands, or categories), summed with an intercept and passed through a logistic link to the
- * probability of an outcome within a horizon; risk zones by probability. Each term says what a missing input
- * does: impute a stated normal value (the result is labelled `imputed:<field>`) or make the result null.
+ * probability of an outcome within a horizon; risk zones by probability, raised to at least the escalation zone by any
+ * single extreme value. Each term says what a missing input does: impute a stated normal value (the result lists it in
+ * `imputed`) or make the result null.
  */
 import type { FieldName } from './schema.js';
 
-/** What a missing input does to a model term. */
-export type MissingRule = { readonly impute: number | string } | 'null';
+/**
+ * What a missing input does to a model term: `'null'` (the result has no probability) or impute a stated normal value
+ * (the result lists it in `imputed`). Imputing consciousness is refused unless `reason` says why the definition may
+ * (a missing ACVPU is never silently Alert).
+ */
+export type MissingRule = { readonly impute: number | string; readonly reason?: string } | 'null';
 
 /**
  * A piecewise-linear term: flat below the first knot and above the last; between knots j and j+1 it changes
@@ -61,8 +66,14 @@ export interface ModelScore {
   readonly horizonHours: number;
   readonly intercept: number;
   readonly terms: readonly ModelTerm[];
-  /** Zones in increasing order of probability, covering [0, 1] without gaps or overlaps. */
+  /** Zones in increasing order of probability, covering [0, 1] without gaps or overlaps; at least two. */
   readonly zones: readonly RiskZone[];
+  /**
+   * Escalation, as NEWS2's red score: the label of the zone that any single extreme value (`CLINICAL_RANGES`: NEWS2's
+   * 3-point bands, C/V/P/U, the stated laboratory extremes) raises the result to at least. Default, and lowest
+   * allowed: the second zone. The result lists the extreme inputs in `escalatedBy`.
+   */
+  readonly escalateTo?: string;
   /** True for a definition that is an example, not a validated clinical tool. */
   readonly illustrative?: boolean;
   /** Where the weights came from (derivation cohort, seed, generator version …). */

@@ -1,67 +1,76 @@
 /**
- * Clinical safety of a model-based definition: its risk must not fall as a single vital sign worsens away from
- * normal, every other input held. "Normal" is the range that scores 0 on the NEWS2 chart (Royal College of
- * Physicians. National Early Warning Score (NEWS) 2. London: RCP, 2017, Chart 1): respiration rate 12–20/min, heart
- * rate 51–90/min, temperature 36.1–38.0 °C — worse both ways; SpO2 ≥ 96 % and systolic BP ≥ 111 mmHg — worse
- * downwards; consciousness A < C < V < P < U; supplemental oxygen ≥ air. A term may do anything inside the normal range.
+ * Clinical safety of a model-based definition — *dominance*: for every input with a normal range
+ * (`CLINICAL_RANGES`: NEWS2 Chart 1's 0-point ranges for vital signs, adult reference ranges for laboratory values),
+ * each term's contribution is the same across the normal range, is never lower anywhere outside it, and does not fall
+ * as the value moves further from normal on any side that is abnormal (both ways for respiration, heart rate,
+ * temperature, systolic BP and white cell count; downwards for SpO2 and GCS; upwards for lactate and creatinine). For
+ * ordered codes, risk does not fall along A < C < V < P < U, or from air to oxygen.
  *
- * A violation is reported with the JSON path of the coefficient that breaks the rule, e.g.
- * `terms[2].slopes[3]: risk falls as heart rate rises above 90 (slope −0.116 between 130 and 180)`.
+ * Monotone *away from the fitted minimum* is not enough: if the minimum sits in abnormal territory (RR 8 lower than RR
+ * 16), an abnormal value scores below normal. Holding the contribution flat across the normal range puts the minimum
+ * there. A violation is reported with the JSON path of the coefficient that breaks the rule, e.g.
+ * `terms[2].slopes[1]: risk changes inside the normal heart rate range 51–90 (slope 0.0363 between 51 and 90)`.
  */
 import type { ModelScore, ModelTerm } from './model.js';
+import type { CodeOrder, NumericRange } from './clinical-ranges.js';
+import { CLINICAL_RANGES } from './clinical-ranges.js';
 import type { FieldName } from './schema.js';
 import { FIELDS } from './schema.js';
 
-/** How a vital worsens: away from a normal range (numbers), or along an order of codes. */
-export type SafeDirection =
-  | { readonly kind: 'range'; readonly low: number; readonly high: number; readonly words: string }
-  | { readonly kind: 'order'; readonly codes: readonly string[]; readonly words: string };
-
-/** The vital signs a model's risk must not fall along, as they worsen (NEWS2 Chart 1's 0-point ranges). */
-export const SAFE_DIRECTIONS: Readonly<Partial<Record<FieldName, SafeDirection>>> = {
-  respiratoryRate: { kind: 'range', low: 12, high: 20, words: 'respiration rate' },
-  heartRate: { kind: 'range', low: 51, high: 90, words: 'heart rate' },
-  temperature: { kind: 'range', low: 36.1, high: 38, words: 'temperature' },
-  spo2: { kind: 'range', low: 96, high: Number.POSITIVE_INFINITY, words: 'SpO2' },
-  systolicBP: { kind: 'range', low: 111, high: Number.POSITIVE_INFINITY, words: 'systolic blood pressure' },
-  consciousness: { kind: 'order', codes: ['A', 'C', 'V', 'P', 'U'], words: 'consciousness (A < C < V < P < U)' },
-  onOxygen: { kind: 'order', codes: ['air', 'oxygen'], words: 'oxygen (air < oxygen)' },
-};
-
 const fmt = (x: number): string => String(Number(x.toPrecision(4))).replace('-', '−');
+const rangeText = (r: NumericRange): string =>
+  Number.isFinite(r.low) && Number.isFinite(r.high) ? `${fmt(r.low)}–${fmt(r.high)}` : Number.isFinite(r.low) ? `≥ ${fmt(r.low)}` : `≤ ${fmt(r.high)}`;
 
-/** The monotonicity constraint on each piece of a linear term: +1 (slope ≥ 0), −1 (slope ≤ 0), 0 (slope = 0), or null (free). */
+/**
+ * The sign constraint on each piece of a linear term: 0 (flat: the piece overlaps the normal range), +1 (slope ≥ 0:
+ * wholly above it), −1 (slope ≤ 0: wholly below it), or null (free: the field has no normal range).
+ *
+ * @example pieceSigns({ field: 'heartRate', knots: [40, 51, 90, 130] }); // => [-1, 0, 1]
+ */
 export function pieceSigns(term: { readonly field: FieldName; readonly knots: readonly number[] }): (1 | -1 | 0 | null)[] {
-  const rule = SAFE_DIRECTIONS[term.field];
+  const rule = CLINICAL_RANGES[term.field];
   return term.knots.slice(1).map((upper, j) => {
     if (rule === undefined || rule.kind !== 'range') return null;
     const lower = term.knots[j] ?? Number.NaN;
-    const above = upper > rule.high; // the piece reaches above the normal range: risk must not fall as x rises
-    const below = lower < rule.low; // … below it: risk must not fall as x falls
-    return above && below ? 0 : above ? 1 : below ? -1 : null;
+    if (lower < rule.high && upper > rule.low) return 0;
+    return lower >= rule.high ? 1 : -1;
   });
 }
 
-function linearProblems(term: Extract<ModelTerm, { type: 'linear' }>, path: string, rule: Extract<SafeDirection, { kind: 'range' }>): string[] {
+function linearProblems(term: Extract<ModelTerm, { type: 'linear' }>, path: string, rule: NumericRange): string[] {
   const out: string[] = [];
   pieceSigns(term).forEach((sign, j) => {
     const s = term.slopes[j] ?? 0;
     const between = `between ${fmt(term.knots[j] ?? NaN)} and ${fmt(term.knots[j + 1] ?? NaN)}`;
-    if ((sign === 1 || sign === 0) && s < 0)
-      out.push(`${path}.slopes[${j}]: risk falls as ${rule.words} rises above ${fmt(rule.high)} (slope ${fmt(s)} ${between})`);
-    if ((sign === -1 || sign === 0) && s > 0)
-      out.push(`${path}.slopes[${j}]: risk falls as ${rule.words} falls below ${fmt(rule.low)} (slope ${fmt(s)} ${between})`);
+    if (sign === 0 && s !== 0)
+      out.push(`${path}.slopes[${j}]: risk changes inside the normal ${rule.words} range ${rangeText(rule)} (slope ${fmt(s)} ${between})`);
+    if (sign === 1 && s < 0) out.push(`${path}.slopes[${j}]: risk falls as ${rule.words} rises above ${fmt(rule.high)} (slope ${fmt(s)} ${between})`);
+    if (sign === -1 && s > 0) out.push(`${path}.slopes[${j}]: risk falls as ${rule.words} falls below ${fmt(rule.low)} (slope ${fmt(s)} ${between})`);
   });
   return out;
 }
 
-function bandProblems(term: Extract<ModelTerm, { type: 'bands' }>, path: string, rule: Extract<SafeDirection, { kind: 'range' }>): string[] {
+function bandProblems(term: Extract<ModelTerm, { type: 'bands' }>, path: string, rule: NumericRange): string[] {
   const field = FIELDS[term.field];
   if (field === undefined || field.kind !== 'numeric') return [];
   const step = 10 ** -field.precision;
   const bandAt = (x: number) => term.bands.findIndex((b) => (b.min === undefined || x >= b.min - step / 2) && (b.max === undefined || x <= b.max + step / 2));
   const weight = (x: number) => term.bands[bandAt(x)]?.weight ?? 0;
+  const [lo, hi] = field.possible;
+  const normalLow = Math.max(rule.low, lo);
+  const normalHigh = Math.min(rule.high, hi);
+  const base = weight(normalLow);
   const out = new Set<string>();
+  const reported = new Set<number>(); // one problem per band, at the first value where it differs
+  for (let x = normalLow + step; x <= normalHigh + step / 2; x += step) {
+    const b = bandAt(x);
+    if (Math.abs(weight(x) - base) > 1e-12 && !reported.has(b)) {
+      reported.add(b);
+      out.add(
+        `${path}.bands[${b}].weight: risk changes inside the normal ${rule.words} range ${rangeText(rule)} (${fmt(weight(x))} at ${fmt(x)}, ${fmt(base)} at ${fmt(normalLow)})`,
+      );
+    }
+  }
   const walk = (from: number, to: number, dir: 1 | -1, words: string) => {
     let previous = weight(from);
     for (let x = from + dir * step; dir === 1 ? x <= to + step / 2 : x >= to - step / 2; x += dir * step) {
@@ -71,13 +80,12 @@ function bandProblems(term: Extract<ModelTerm, { type: 'bands' }>, path: string,
       previous = w;
     }
   };
-  const [lo, hi] = field.plausible;
-  if (Number.isFinite(rule.high)) walk(rule.high, hi, 1, `rises above ${fmt(rule.high)}`);
-  walk(rule.low, lo, -1, `falls below ${fmt(rule.low)}`);
+  if (Number.isFinite(rule.high)) walk(normalHigh, hi, 1, `rises above ${fmt(rule.high)}`);
+  if (Number.isFinite(rule.low)) walk(normalLow, lo, -1, `falls below ${fmt(rule.low)}`);
   return [...out];
 }
 
-function categoryProblems(term: Extract<ModelTerm, { type: 'categories' }>, path: string, rule: Extract<SafeDirection, { kind: 'order' }>): string[] {
+function categoryProblems(term: Extract<ModelTerm, { type: 'categories' }>, path: string, rule: CodeOrder): string[] {
   const out: string[] = [];
   let best = { code: rule.codes[0] ?? '', weight: term.weights[rule.codes[0] ?? ''] ?? 0 };
   for (const code of rule.codes.slice(1)) {
@@ -90,15 +98,15 @@ function categoryProblems(term: Extract<ModelTerm, { type: 'categories' }>, path
 }
 
 /**
- * Every place where a model's risk falls as a vital sign worsens away from normal. Runs in O(terms · knots), bands
- * in O(plausible range at chart precision).
+ * Every place where a model breaks dominance: risk that varies inside a normal range, or falls as a value moves away
+ * from normal. Runs in O(terms · knots), bands in O(possible range at chart precision).
  *
  * @returns problems with JSON paths; empty for a safe definition
  * @example monotonicityProblems(apolloStyle); // => []
  */
 export function monotonicityProblems(def: Pick<ModelScore, 'terms'>): string[] {
   return def.terms.flatMap((term, i) => {
-    const rule = SAFE_DIRECTIONS[term.field];
+    const rule = CLINICAL_RANGES[term.field];
     const path = `terms[${i}]`;
     if (rule === undefined) return [];
     if (rule.kind === 'range' && term.type === 'linear') return linearProblems(term, path, rule);

@@ -9,6 +9,7 @@ import { quantize } from '../definition/precision.js';
 import { readInput } from './read-input.js';
 import type { DiscreteField, FieldName, NumericField } from '../definition/schema.js';
 import { FIELDS, schemaOrder, VERIFY } from '../definition/schema.js';
+import { isExtreme } from '../definition/clinical-ranges.js';
 
 /** The result of scoring one observation set with a model-based score. */
 export interface ModelObservationScore {
@@ -25,6 +26,12 @@ export interface ModelObservationScore {
   /** Inputs replaced by their stated normal value, labelled `imputed:<field>` in flags-style lists. */
   imputed: string[];
   flags: string[];
+  /**
+   * Inputs holding an extreme value (`CLINICAL_RANGES`: NEWS2's 3-point bands, C/V/P/U, stated laboratory extremes),
+   * in canonical schema order. When any is listed the zone is at least the definition's escalation zone (`escalateTo`,
+   * default the second) — also when there is no probability.
+   */
+  escalatedBy: string[];
   /** Log-odds contribution per term, by field; null when it cannot be given. */
   contributions: Record<string, number | null>;
   outcome: string;
@@ -66,11 +73,12 @@ function numericContribution(term: ModelTerm, field: NumericField, q: number): n
  * @throws {TypeError} when a field has the wrong type
  */
 export function scoreModelObservation(score: ModelScore, observation: Record<string, unknown>): ModelObservationScore {
-  modelPlanOf(score); // validates the definition once
+  const plan = modelPlanOf(score); // validates the definition once
   const missing: string[] = [];
   const imputed: string[] = [];
   const flags: string[] = [];
   const verify: string[] = [];
+  const escalatedBy: string[] = [];
   const contributions: Record<string, number | null> = {};
   let lp = score.intercept;
   let usable = true;
@@ -94,6 +102,10 @@ export function scoreModelObservation(score: ModelScore, observation: Record<str
           ? numericContribution(term, field, st.q)
           : ((term.type === 'categories' ? term.weights[field.codes[st.q] as string] : undefined) ?? null);
     }
+    if (st.kind === 'value' && !imputed.includes(term.field)) {
+      const value = field.kind === 'numeric' ? st.q / 10 ** field.precision : (field.codes[st.q] as string);
+      if (isExtreme(term.field, value)) escalatedBy.push(term.field);
+    }
     contributions[term.field] = c;
     if (c === null) usable = false;
     else lp += c;
@@ -102,8 +114,12 @@ export function scoreModelObservation(score: ModelScore, observation: Record<str
   missing.sort(byField);
   imputed.sort(byField);
 
+  escalatedBy.sort(byField);
   const probability = usable ? 1 / (1 + Math.exp(-lp)) : null;
-  const zone = probability === null ? undefined : score.zones.find((z, i) => probability >= z.min && (probability < z.max || i === score.zones.length - 1));
+  const byProbability =
+    probability === null ? -1 : score.zones.findIndex((z, i) => probability >= z.min && (probability < z.max || i === score.zones.length - 1));
+  const escalateTo = plan.escalateZone;
+  const zone = score.zones[escalatedBy.length > 0 && byProbability < escalateTo ? escalateTo : byProbability];
   return {
     probability,
     linearPredictor: usable ? lp : null,
@@ -113,6 +129,7 @@ export function scoreModelObservation(score: ModelScore, observation: Record<str
     missing,
     imputed,
     flags: [...flags, ...verify].sort(byField),
+    escalatedBy,
     contributions,
     outcome: score.outcome,
     horizonHours: score.horizonHours,

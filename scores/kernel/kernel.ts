@@ -78,6 +78,8 @@ export interface ModelKernelOutput {
   exceptionRows: Int32Array;
   exceptionStatus: Uint32Array;
   exceptionVerify: Uint16Array;
+  /** Per exception row: bit k set when input k holds an extreme value that escalated the zone. */
+  exceptionEscalated: Uint16Array;
   exceptions: number;
 }
 

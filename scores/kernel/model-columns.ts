@@ -1,6 +1,6 @@
 /**
  * The Arrow columns a model-based score adds: probability, linear predictor, risk zone, completeness, one
- * contribution per term, and the missing, imputed and flags lists.
+ * contribution per term, and the missing, imputed, flags and escalated-by lists.
  */
 import type { Data } from 'apache-arrow';
 import { Bool, Dictionary, Field, Float64, Int8, makeData, Utf8, vectorFromArray } from 'apache-arrow';
@@ -24,6 +24,7 @@ export function modelOutputColumns(def: ModelScore): string[] {
     `${id}_missing`,
     `${id}_imputed`,
     `${id}_flags`,
+    `${id}_escalated_by`,
   ];
 }
 
@@ -37,9 +38,10 @@ export function modelColumns(def: ModelScore, dicts: ScoreDictionaries, id: () =
     def.zones.map((z) => z.label),
     new Utf8(),
   );
-  const missing = stringColumn(at(names.length - 3), dicts.missing, id);
-  const imputed = stringColumn(at(names.length - 2), dicts.imputed, id);
-  const flags = stringColumn(at(names.length - 1), dicts.flags, id);
+  const missing = stringColumn(at(names.length - 4), dicts.missing, id);
+  const imputed = stringColumn(at(names.length - 3), dicts.imputed, id);
+  const flags = stringColumn(at(names.length - 2), dicts.flags, id);
+  const escalated = stringColumn(at(names.length - 1), dicts.escalated, id);
   const fields = [
     new Field(
       at(0),
@@ -57,6 +59,7 @@ export function modelColumns(def: ModelScore, dicts: ScoreDictionaries, id: () =
     missing.field,
     imputed.field,
     flags.field,
+    escalated.field,
   ];
   const build = (r: ScoreBatch, n: number): Data[] => {
     const out = r.out as ModelKernelOutput;
@@ -71,6 +74,7 @@ export function modelColumns(def: ModelScore, dicts: ScoreDictionaries, id: () =
       missing.build(n, rows, r.missingKeys, count),
       imputed.build(n, rows, r.imputedKeys, count),
       flags.build(n, rows, r.flagKeys, count),
+      escalated.build(n, rows, r.escalatedKeys, count),
     ];
   };
   return { names, fields, build };

@@ -1,6 +1,7 @@
 /**
  * The model kind's part of the batch kernel: per term, a contribution looked up by input slot (or its imputed value
- * when missing), the linear predictor, the logistic probability and the risk zone.
+ * when missing), the linear predictor, the logistic probability and the risk zone — raised to at least the escalation
+ * zone when any input holds an extreme value (a bit per input, recorded on the exception list as `escalated_by`).
  */
 import type { ModelPlan, PlanTerm } from '../plan/model-plan.js';
 import { flagBit, missingBit } from '../plan/compile.js';
@@ -25,17 +26,24 @@ function body(g: number, plan: ModelPlan, map: readonly number[]): string[] {
     cs.push(v);
   });
   const zone = Array.from(plan.cuts, (c) => `(pr${g} >= ${c} ? 1 : 0)`).join(' + ') || '0';
+  // Escalation: bit k (group input k) when input k holds an extreme value; the zone is then at least EZ.
+  const escalating = plan.terms.filter((t) => t.extreme.includes(1));
+  const esc = escalating.map((t) => `(X${g}_${plan.terms.indexOf(t)}[s${u(t.input)}] << ${u(t.input)})`).join(' | ') || '0';
+  const ez = plan.escalateZone;
   body.push(
     `const void${g} = (st${g} & ${voidMask}) !== 0;`,
     `const lp${g} = void${g} ? NaN : ${plan.definition.intercept} + ${cs.join(' + ')};`,
     `const pr${g} = 1 / (1 + Math.exp(-lp${g}));`,
+    `const esc${g} = ${esc};`,
+    `const z${g} = void${g} ? -1 : ${zone};`,
     `LP${g}[i] = lp${g};`,
     `PR${g}[i] = pr${g};`,
-    `R${g}[i] = void${g} ? -1 : ${zone};`,
+    `R${g}[i] = esc${g} !== 0 && z${g} < ${ez} ? ${ez} : z${g};`,
     `EXI${g}[ne${g}] = i;`,
     `EXS${g}[ne${g}] = st${g};`,
     `EXV${g}[ne${g}] = vf${g};`,
-    `ne${g} += (st${g} | vf${g}) !== 0 ? 1 : 0;`,
+    `EXE${g}[ne${g}] = esc${g};`,
+    `ne${g} += (st${g} | vf${g} | esc${g}) !== 0 ? 1 : 0;`,
     `cmpBits${g} |= (st${g} === 0 ? 1 : 0) << (i & 7);`,
     `if ((i & 7) === 7) { CMP${g}[i >> 3] = cmpBits${g}; cmpBits${g} = 0; }`,
   );
@@ -45,10 +53,13 @@ function body(g: number, plan: ModelPlan, map: readonly number[]): string[] {
 /** The model kind's kernel part. */
 export const modelKernel: KernelPart<ModelPlan> = {
   prelude(g, plan) {
-    const pre = plan.terms.map((_, j) => `const C${g}_${j} = tables[${g}][${j}].table, W${g}_${j} = outs[${g}].contributions[${j}];`);
+    const pre = plan.terms.map(
+      (t, j) =>
+        `const C${g}_${j} = tables[${g}][${j}].table, W${g}_${j} = outs[${g}].contributions[${j}];${t.extreme.includes(1) ? ` const X${g}_${j} = tables[${g}][${j}].extreme;` : ''}`,
+    );
     pre.push(
       `const LP${g} = outs[${g}].linearPredictor, PR${g} = outs[${g}].probability, R${g} = outs[${g}].risk, CMP${g} = outs[${g}].complete;`,
-      `const EXI${g} = outs[${g}].exceptionRows, EXS${g} = outs[${g}].exceptionStatus, EXV${g} = outs[${g}].exceptionVerify;`,
+      `const EXI${g} = outs[${g}].exceptionRows, EXS${g} = outs[${g}].exceptionStatus, EXV${g} = outs[${g}].exceptionVerify, EXE${g} = outs[${g}].exceptionEscalated;`,
       `let ne${g} = 0, cmpBits${g} = 0;`,
     );
     return pre;
@@ -67,6 +78,7 @@ export const modelKernel: KernelPart<ModelPlan> = {
       exceptionRows: new Int32Array(n),
       exceptionStatus: new Uint32Array(n),
       exceptionVerify: new Uint16Array(n),
+      exceptionEscalated: new Uint16Array(n),
       exceptions: 0,
     };
   },

@@ -92,19 +92,21 @@ export class StringDictionary {
 /** What one score produced for one batch. */
 export interface ScoreBatch {
   out: KernelOutput | ModelKernelOutput;
-  /** Per exception row: dictionary keys of its missing, imputed and flags strings (−1 = none). */
+  /** Per exception row: dictionary keys of its missing, imputed, flags and escalated-by strings (−1 = none). */
   missingKeys: Int32Array;
   imputedKeys: Int32Array;
   flagKeys: Int32Array;
+  escalatedKeys: Int32Array;
 }
 
 export interface ScoreDictionaries {
   missing: StringDictionary;
   imputed: StringDictionary;
   flags: StringDictionary;
+  escalated: StringDictionary;
 }
 
-/** Dictionary-encoded string columns (missing, imputed, flags) of one score. */
+/** Dictionary-encoded string columns (missing, imputed, flags, escalated by) of one score. */
 export function stringColumn(name: string, dict: StringDictionary, id: () => number) {
   const type = new Dictionary(new Utf8(), indexTypeFor(dict.values.length), id());
   const vector = vectorFromArray(dict.values, new Utf8());

@@ -42,10 +42,13 @@ function describeExceptions(
   out: KernelOutput | ModelKernelOutput,
   dicts: ScoreDictionaries,
   imputedMask: number,
-): { missingKeys: Int32Array; imputedKeys: Int32Array; flagKeys: Int32Array } {
+): { missingKeys: Int32Array; imputedKeys: Int32Array; flagKeys: Int32Array; escalatedKeys: Int32Array } {
   const count = out.exceptions;
   const missingKeys = new Int32Array(count).fill(-1);
   const imputedKeys = new Int32Array(count).fill(-1);
+  const escalatedKeys = new Int32Array(count).fill(-1);
+  const escalated = 'exceptionEscalated' in out ? out.exceptionEscalated : null;
+  const byEscalated = new Map<number, number>();
   const flagKeys = new Int32Array(count).fill(-1);
   const byMask = new Map<number, number>(); // missing-input mask → dictionary key
   const byImputed = new Map<number, number>();
@@ -68,6 +71,15 @@ function describeExceptions(
   const byFlags = new Map<number, number>(); // status word and non-finite mask → dictionary key
   for (let e = 0; e < count; e++) {
     const st = out.exceptionStatus[e] ?? NaN;
+    const esc = escalated?.[e] ?? 0;
+    if (esc !== 0) {
+      let key = byEscalated.get(esc);
+      if (key === undefined) {
+        key = dicts.escalated.key(names(esc)); // bit k = group input k, as missing bits are
+        byEscalated.set(esc, key);
+      }
+      escalatedKeys[e] = key;
+    }
     const miss = st & missMask;
     if (miss !== 0) {
       let key = byMask.get(miss);
@@ -110,7 +122,7 @@ function describeExceptions(
       flagKeys[e] = key;
     }
   }
-  return { missingKeys, imputedKeys, flagKeys };
+  return { missingKeys, imputedKeys, flagKeys, escalatedKeys };
 }
 
 function emptyBatch(table: Table): RecordBatch {
@@ -181,7 +193,12 @@ export function scoreTable(scores: ScoreDefinition | readonly ScoreDefinition[],
   const defs = scoreList(FN, scores);
   const plans = defs.map((d) => kindOf(d).plan(d));
   const batches = table.batches.length > 0 ? table.batches : [emptyBatch(table)];
-  const dicts: ScoreDictionaries[] = plans.map(() => ({ missing: new StringDictionary(), imputed: new StringDictionary(), flags: new StringDictionary() }));
+  const dicts: ScoreDictionaries[] = plans.map(() => ({
+    missing: new StringDictionary(),
+    imputed: new StringDictionary(),
+    flags: new StringDictionary(),
+    escalated: new StringDictionary(),
+  }));
 
   // One group reads every column once; past 16 distinct inputs, each score gets its own pass.
   const together = groupPlans(plans);

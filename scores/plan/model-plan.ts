@@ -6,6 +6,7 @@
 import type { PlanInput } from './compile.js';
 import { MAX_INPUTS, quantizedPlausible, quantizedRange } from './compile.js';
 import { monotonicityProblems } from '../definition/monotonicity.js';
+import { isExtreme } from '../definition/clinical-ranges.js';
 import { DefinitionError } from '../definition/errors.js';
 import { SCORE_ID_PATTERN } from '../definition/definition.js';
 import { cachedBy } from './memo.js';
@@ -22,6 +23,8 @@ export interface PlanTerm {
   readonly table: Float64Array;
   /** Slot used when the input is missing, or −1 when a missing input makes the result null. */
   readonly imputeSlot: number;
+  /** 1 at the slots whose value is extreme (`isExtreme`): a single one escalates the zone. */
+  readonly extreme: Uint8Array;
 }
 
 export interface ModelPlan {
@@ -31,6 +34,8 @@ export interface ModelPlan {
   readonly terms: readonly PlanTerm[];
   /** Lower probability bound of zones 1…z−1, ascending. */
   readonly cuts: Float64Array;
+  /** The zone index a single extreme value raises the result to at least (≥ 1). */
+  readonly escalateZone: number;
 }
 
 /** The contribution of a numeric term at a value already at chart precision, straight from the definition. */
@@ -55,7 +60,7 @@ export function termContribution(term: ModelTerm, value: number): number | undef
   return undefined;
 }
 
-function compileTerm(term: ModelTerm, path: string, problems: string[]): { table: Float64Array; imputeSlot: number } | undefined {
+function compileTerm(term: ModelTerm, path: string, problems: string[]): { table: Float64Array; imputeSlot: number; extreme: Uint8Array } | undefined {
   const field = FIELDS[term.field];
   if (field === undefined) {
     problems.push(`${path}.field: expected one of ${Object.keys(FIELDS).join(', ')}; received ${JSON.stringify(term.field)}`);
@@ -77,8 +82,17 @@ function compileTerm(term: ModelTerm, path: string, problems: string[]): { table
     if (term.missing !== 'null') {
       imputeSlot = field.codes.indexOf(String(term.missing.impute));
       if (imputeSlot < 0) problems.push(`${path}.missing.impute: expected one of ${field.codes.join(', ')}`);
+      const reason = term.missing.reason;
+      if (term.field === 'consciousness' && !(typeof reason === 'string' && reason.trim() !== ''))
+        problems.push(
+          `${path}.missing: a missing consciousness level is never imputed as ${String(term.missing.impute)} by default; use "null", or state why in missing.reason`,
+        );
     }
-    return { table, imputeSlot };
+    const extreme = new Uint8Array(table.length);
+    field.codes.forEach((code, c) => {
+      extreme[c] = isExtreme(term.field, code) ? 1 : 0;
+    });
+    return { table, imputeSlot, extreme };
   }
   if (field.kind !== 'numeric') {
     problems.push(`${path}: "${term.field}" is discrete; a ${term.type} term needs a numeric input`);
@@ -94,11 +108,13 @@ function compileTerm(term: ModelTerm, path: string, problems: string[]): { table
   const [lo, hi] = quantizedRange(field);
   const scale = 10 ** field.precision;
   const table = new Float64Array(hi - lo + 2).fill(Number.NaN);
+  const extreme = new Uint8Array(hi - lo + 2);
   let gaps = 0;
   for (let q = lo; q <= hi; q++) {
     const c = termContribution(term, q / scale);
     if (c === undefined) gaps++;
     else table[q - lo + 1] = c;
+    extreme[q - lo + 1] = isExtreme(term.field, q / scale) ? 1 : 0;
   }
   if (gaps > 0)
     problems.push(
@@ -115,7 +131,7 @@ function compileTerm(term: ModelTerm, path: string, problems: string[]): { table
       );
     else imputeSlot = q - lo + 1;
   }
-  return { table, imputeSlot };
+  return { table, imputeSlot, extreme };
 }
 
 /**
@@ -155,13 +171,29 @@ export function planModel(def: ModelScore): ModelPlan {
     }
     if (z.findIndex((o) => o.label === zone.label) !== i) problems.push(`zones[${i}].label: "${zone.label}" is used twice`);
   });
+  if (z.length === 1) problems.push('zones: expected at least two zones, so a single extreme value can leave the lowest (escalation)');
+  const escalateZone = def.escalateTo === undefined ? 1 : z.findIndex((zone) => zone.label === def.escalateTo);
+  if (def.escalateTo !== undefined && escalateZone < 1)
+    problems.push(
+      `escalateTo: expected the label of a zone above the lowest (${z
+        .slice(1)
+        .map((zone) => zone.label)
+        .join(', ')}); received ${JSON.stringify(def.escalateTo)}`,
+    );
   // Clinical safety: risk must not fall as a vital sign worsens, unless the definition opts out by name, with a reason.
   const optOut = def.allowNonMonotone;
   if (optOut !== undefined && !(typeof optOut === 'string' && optOut.trim() !== ''))
     problems.push('allowNonMonotone: expected the reason the definition may let risk fall as a vital worsens (a non-empty string)');
   if (optOut === undefined) problems.push(...monotonicityProblems(def));
   if (problems.length > 0) throw new DefinitionError('planModel', problems);
-  return { kind: 'model', definition: def, inputs, terms, cuts: Float64Array.from(z.slice(1).map((zone) => zone.min)) };
+  return {
+    kind: 'model',
+    definition: def,
+    inputs,
+    terms,
+    cuts: Float64Array.from(z.slice(1).map((zone) => zone.min)),
+    escalateZone: Math.max(1, escalateZone),
+  };
 }
 
 /** The plan of a model definition, compiled once per definition object. */

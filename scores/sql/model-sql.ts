@@ -31,10 +31,29 @@ export function modelSql(g: number, plan: ModelPlan, map: readonly number[], col
   });
   const voidExpr = plan.terms.map((t) => `${B.flagged(u(t.input))}${t.imputeSlot < 0 ? ` OR ${B.missing(u(t.input))}` : ''}`).join(' OR ');
   const lp = `CASE WHEN NOT (${voidExpr}) THEN ${num(def.intercept)} + ${plan.terms.map((_, j) => C(`w${j}`)).join(' + ')} END`;
-  const layerD = [`${lp} AS "lp"`];
+  // Escalation: per input, whether it holds an extreme value (the same per-slot table as the kernel's).
+  const extremeOf = new Map<number, string>();
+  plan.terms.forEach((t) => {
+    if (t.extreme.includes(1))
+      extremeOf.set(
+        u(t.input),
+        `COALESCE(${caseOf(
+          B.slot(u(t.input)),
+          t.extreme,
+          (v) => v === 1,
+          () => 'TRUE',
+        )}, FALSE)`,
+      );
+  });
+  const escalated = [...extremeOf.values()].join(' OR ') || 'FALSE';
+  const layerD = [`${lp} AS "lp"`, `${escalated} AS "esc"`];
   const probability = `(1 / (1 + EXP(-${D('lp')})))`;
   const zones = def.zones;
-  const zone = `CASE ${zones
+  const ez = plan.escalateZone;
+  // The zone by probability, unless an extreme value raises it to at least zone ez (also when there is no probability).
+  const zone = `CASE WHEN ${D('esc')} AND (${D('lp')} IS NULL OR ${probability} < ${num(zones[ez]?.min ?? NaN)}) THEN ${quoteString(
+    zones[ez]?.label as string,
+  )} ${zones
     .slice(1)
     .map((_, i) => zones.length - 1 - i)
     .map((z) => `WHEN ${probability} >= ${num(zones[z]?.min ?? NaN)} THEN ${quoteString(zones[z]?.label as string)}`)
@@ -65,7 +84,7 @@ export function modelSql(g: number, plan: ModelPlan, map: readonly number[], col
           B.missing,
           (x) => quoteString(columns[x] as string),
         ),
-        at(names.length - 3),
+        at(names.length - 4),
       ],
       [
         list(
@@ -73,9 +92,17 @@ export function modelSql(g: number, plan: ModelPlan, map: readonly number[], col
           B.missing,
           (x) => quoteString(columns[x] as string),
         ),
-        at(names.length - 2),
+        at(names.length - 3),
       ],
-      [`NULLIF(concat_ws(';', ${order.map((x) => flagEntry(B.flagged(x), x, columns[x] as string)).join(', ')}), '')`, at(names.length - 1)],
+      [`NULLIF(concat_ws(';', ${order.map((x) => flagEntry(B.flagged(x), x, columns[x] as string)).join(', ')}), '')`, at(names.length - 2)],
+      [
+        list(
+          (x) => extremeOf.has(x),
+          (x) => extremeOf.get(x) as string,
+          (x) => quoteString(columns[x] as string),
+        ),
+        at(names.length - 1),
+      ],
     ],
   };
 }

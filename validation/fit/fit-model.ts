@@ -17,7 +17,8 @@ import { labelOutcomes } from '../study/label-outcomes.js';
 import { news2 } from '../../scores/catalogue/news2.js';
 import { scoreTable } from '../../scores/kernel/score-table.js';
 import { fitLogistic } from '../stats/logistic.js';
-import { pieceSigns, SAFE_DIRECTIONS } from '../../scores/definition/monotonicity.js';
+import { pieceSigns } from '../../scores/definition/monotonicity.js';
+import { CLINICAL_RANGES } from '../../scores/definition/clinical-ranges.js';
 
 /** A term to fit: a linear spline with fixed knots, or categories (the first code is the reference). */
 export type TemplateTerm =
@@ -32,6 +33,8 @@ export interface ModelTemplate {
   readonly outcome: string;
   readonly terms: readonly TemplateTerm[];
   readonly zones: readonly RiskZone[];
+  /** The zone a single extreme value raises a result to at least (`ModelScore.escalateTo`). */
+  readonly escalateTo?: string;
   readonly notes?: readonly string[];
 }
 
@@ -162,7 +165,7 @@ export function fitSeverityModel(
       designs.push({ term, columns, signs: pieceSigns(term) });
     } else {
       const f = field as DiscreteField;
-      const rule = SAFE_DIRECTIONS[term.field];
+      const rule = CLINICAL_RANGES[term.field];
       // An ordered field (consciousness, oxygen) is coded cumulatively — column k is "at code k or worse" — so each
       // coefficient is the step from one code to the next, and a safe fit keeps every step ≥ 0.
       const ordered = rule?.kind === 'order' ? rule.codes : null;
@@ -217,6 +220,7 @@ export function fitSeverityModel(
     intercept: signif(fit.intercept),
     terms,
     zones: template.zones,
+    ...(template.escalateTo === undefined ? {} : { escalateTo: template.escalateTo }),
     illustrative: true,
     derivation: {
       ...options.derivation,
@@ -224,7 +228,7 @@ export function fitSeverityModel(
       events,
       ridge: options.ridge ?? 1,
       converged: fit.converged,
-      method: 'ridge-penalised logistic regression (IRLS), constrained so risk never falls as a vital sign worsens (active set)',
+      method: 'ridge-penalised logistic regression (IRLS), constrained (active set): flat across each normal range, never falling away from it',
       constrainedAtZero: fit.atZero,
     },
     notes: template.notes,

@@ -91,7 +91,7 @@ export function fitNews2AgeComorbidity(
     kind: 'model',
     id: 'news2_age_comorbidity',
     name: 'NEWS2 + age + comorbidity (reference comparator)',
-    version: '0.1.1',
+    version: '0.1.2',
     source:
       'Reference comparator: NEWS2 (RCP 2017, Chart 1; SpO2 Scale 1 for everyone) with age and comorbidity count in one logistic model, fitted by ewskit on synthetic data. Shows how much of a fitted score’s gain over NEWS2 is age and comorbidity.',
     outcome: 'death, unplanned ICU admission or cardiac arrest',
@@ -99,6 +99,7 @@ export function fitNews2AgeComorbidity(
     intercept: signif(fit.intercept),
     terms: [...terms, linear('age', AGE_KNOTS, 1, 'null'), linear('comorbidityCount', COMORBIDITY_KNOTS, AGE_KNOTS.length, { impute: 0 })],
     zones: APOLLO_TEMPLATE.zones,
+    escalateTo: 'orange',
     illustrative: true,
     derivation: {
       ...options.derivation,
@@ -109,7 +110,11 @@ export function fitNews2AgeComorbidity(
       method: 'logistic regression of the outcome on the NEWS2 total (coefficient ≥ 0) and linear pieces in age and comorbidity count',
       news2PointLogOdds: signif(beta),
     },
-    notes: ['Illustrative reference comparator, fitted on synthetic data.', 'SpO2 is scored on Scale 1 for everyone (a model term cannot switch scales).'],
+    notes: [
+      'Illustrative reference comparator, fitted on synthetic data.',
+      'SpO2 is scored on Scale 1 for everyone (a model term cannot switch scales).',
+      'A single extreme value (a NEWS2 3-point band or C/V/P/U) puts the set in orange or above, as NEWS2’s red score does (escalated_by).',
+    ],
   };
   planModel(draft);
   return withMatchedZones(draft, obs, rows, APOLLO_TEMPLATE.zones);

@@ -28,6 +28,12 @@ function num(v: Cell<number> | null, digits = 3): string {
   return format.number(v, digits);
 }
 
+/** A count with its share of `of` ("123 (4.5 %)"), the share only when both are released. */
+function share(part: Cell<number>, of: Cell<number>): string {
+  if (isSuppressed(part) || isSuppressed(of) || of === 0) return num(part, 0);
+  return `${num(part, 0)} (${((100 * part) / of).toFixed(1)} %)`;
+}
+
 /** A cell rendered by `pick`, or the placeholder for a suppressed or absent cell. */
 function cell<T>(v: Cell<T> | null, pick: (x: T) => string): string {
   if (v === null) return '—';
@@ -397,6 +403,14 @@ export function renderMarkdown(report: ValidationReport): string {
   if (report.units.length > 0) out.push('## Other units of analysis', '', unitTable(report.units, ids), '');
   const md = report.missingData;
   out.push('## Missing data', '', `${md.statement}`, '');
+  if (md.models.length > 0)
+    out.push(
+      table(
+        ['Model score', 'Analysed sets', 'With an imputed input', 'Escalated by a single extreme value'],
+        md.models.map((r) => [r.score, num(r.analysed, 0), share(r.withImputed, r.analysed), share(r.escalated, r.analysed)]),
+      ),
+      '',
+    );
   if (md.sideBySide !== null) out.push(unitTable([md.sideBySide.completeCase, md.sideBySide.zeroImputed], ids, true), '');
   out.push(...tripodMarkdown(report));
   out.push(...outputChecks(report));

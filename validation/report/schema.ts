@@ -1,5 +1,5 @@
 /**
- * The documented shape of a validation report (schema `ewskit.report/4`, see docs/report.md), checked field by
+ * The documented shape of a validation report (schema `ewskit.report/5`, see docs/report.md), checked field by
  * field. A released cell is its value; a suppressed cell is `{ suppressed: true, rule }`.
  */
 import { isSuppressed } from '../study/disclosure.js';
@@ -115,7 +115,15 @@ export function checkReport(report: unknown): string[] {
     'an array of { outcome, events, encounters, positiveSets }',
   );
   const m = report.missingData;
-  need(isObject(m) && (m.policy === 'none' || m.policy === 'zero') && typeof m.statement === 'string', '$.missingData', '{ policy, statement, sideBySide }');
+  need(
+    isObject(m) &&
+      (m.policy === 'none' || m.policy === 'zero') &&
+      typeof m.statement === 'string' &&
+      Array.isArray(m.models) &&
+      m.models.every((r) => isObject(r) && typeof r.score === 'string'),
+    '$.missingData',
+    '{ policy, statement, models: [{ score, analysed, withImputed, escalated }], sideBySide }',
+  );
   const t = report.tripod;
   need(
     isObject(t) && typeof t.ewskitVersion === 'string' && isObject(t.dataDates) && Array.isArray(t.definitions) && Array.isArray(t.items),

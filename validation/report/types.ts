@@ -1,5 +1,5 @@
 /**
- * The validation report, schema `ewskit.report/4` (docs/report.md): typed section by section. It holds aggregates
+ * The validation report, schema `ewskit.report/5` (docs/report.md): typed section by section. It holds aggregates
  * only — no patient or encounter identifier. A *cell* (`Cell<T>`) is a released value or a suppressed placeholder
  * naming the disclosure rule that withheld it. Metric results follow the one result contract: `{ defined: true,
  * estimate, … }` or `{ defined: false, reason, message }`.
@@ -7,7 +7,7 @@
 import type { Suppressed } from '../study/disclosure.js';
 
 /** The schema id of reports this version writes. */
-export const REPORT_SCHEMA = 'ewskit.report/4';
+export const REPORT_SCHEMA = 'ewskit.report/5';
 
 /** A released value, or a suppressed placeholder. */
 export type Cell<T> = T | Suppressed;
@@ -451,6 +451,18 @@ export interface OutcomeRow {
   readonly positiveSets: Cell<number>;
 }
 
+/**
+ * A model-based score's inputs on its analysed sets: how many had an input imputed by the definition's own rule
+ * (`<id>_imputed` not null), and how many were raised to the escalation zone by a single extreme value
+ * (`<id>_escalated_by` not null). Counts, through disclosure control.
+ */
+export interface ModelInputsRow {
+  readonly score: string;
+  readonly analysed: Cell<number>;
+  readonly withImputed: Cell<number>;
+  readonly escalated: Cell<number>;
+}
+
 /** How missing inputs were handled, and the zero-imputed sensitivity analysis beside the primary one. */
 export interface MissingDataSection {
   /** The primary analysis: `'none'` (complete-case, the charts' policy: a set with a missing input has no score) or
@@ -458,6 +470,8 @@ export interface MissingDataSection {
   readonly policy: 'none' | 'zero';
   /** The policy in words, as the report's methods state it. */
   readonly statement: string;
+  /** Per model-based score: analysed sets, those with an imputed input, and those escalated by a single extreme value. */
+  readonly models: readonly ModelInputsRow[];
   /** Per score, complete-case and zero-imputed AUROC side by side (option `missing: 'both'`), else null. */
   readonly sideBySide: { readonly completeCase: UnitSection; readonly zeroImputed: UnitSection } | null;
 }

@@ -7,7 +7,7 @@ import type { ScoreDefinition } from '../../scores/definition/definition.js';
 import { kindOf } from '../../scores/kinds/kind-of.js';
 import { scoreTable } from '../../scores/kernel/score-table.js';
 import { canonicalJson, EWSKIT_VERSION, sha256 } from '../report/provenance.js';
-import type { Cell, MissingDataSection, OutcomeRow, ReportSettings, TripodSection, UnitSection } from '../report/types.js';
+import type { Cell, MissingDataSection, ModelInputsRow, OutcomeRow, ReportSettings, TripodSection, UnitSection } from '../report/types.js';
 import type { AnalysisSet } from './analysis-set.js';
 import { columnValues, labelOptionsOf } from './analysis-set.js';
 import { labelSets, observationKeys } from './label-outcomes.js';
@@ -49,14 +49,40 @@ export function outcomeRows(settings: Settings, set: AnalysisSet): { rows: Outco
   return { rows: [...perType, composite], chosenEvents: composite.events };
 }
 
+/**
+ * Per model-based score: its analysed sets, how many of them had an input imputed by the definition's own rule, and
+ * how many a single extreme value escalated (`escalated_by`). Runs in O(n · model scores).
+ */
+function modelInputs(settings: Settings, set: AnalysisSet): ModelInputsRow[] {
+  const sdc = settings.disclosure;
+  const table = { table: 'missing data' };
+  return settings.scores.flatMap((d, s) => {
+    if (d.kind !== 'model') return [];
+    const values = set.values[s] ?? new Float64Array(0);
+    const imputed = columnValues(set.scored, `${d.id}_imputed`) ?? [];
+    const escalated = columnValues(set.scored, `${d.id}_escalated_by`) ?? [];
+    let analysed = 0;
+    let withImputed = 0;
+    let withEscalation = 0;
+    set.rows.forEach((row, k) => {
+      if (!Number.isFinite(values[k] ?? Number.NaN)) return;
+      analysed++;
+      if (imputed[row] !== null && imputed[row] !== undefined) withImputed++;
+      if (escalated[row] !== null && escalated[row] !== undefined) withEscalation++;
+    });
+    return [{ score: d.id, analysed: sdc.count(analysed, table), withImputed: sdc.count(withImputed, table), escalated: sdc.count(withEscalation, table) }];
+  });
+}
+
 /** How missing inputs were handled; with option `missing: 'both'`, complete-case and zero-imputed AUROC per score. */
 export function missingData(settings: Settings, set: AnalysisSet): MissingDataSection {
   const { scores, disclosure: sdc, level } = settings;
   const statement =
     settings.missing === 'zero'
       ? "Missing inputs were scored 0 (option missing: 'zero'), a sensitivity analysis: on the chart a set with a missing input has no score. Flagged values (out of range, unknown code) still leave a set unscored."
-      : 'Complete-case, per score: a set with a missing or flagged input has no score (the charts’ policy) and is left out of that score’s analysis only, counted by reason in the flow. Nothing was imputed, except where a model-based definition states its own rule for a missing input.';
-  if (!settings.missingSideBySide) return { policy: settings.missing, statement, sideBySide: null };
+      : 'Complete-case, per score: a set with a missing or flagged input has no score (the charts’ policy) and is left out of that score’s analysis only, counted by reason in the flow. Nothing was imputed, except where a model-based definition states its own rule for a missing input (counted per score in models).';
+  const models = modelInputs(settings, set);
+  if (!settings.missingSideBySide) return { policy: settings.missing, statement, models, sideBySide: null };
   settings.progress('zero-imputed sensitivity analysis');
   const zero = scoreTable(scores as ScoreDefinition[], settings.cohort.observations, { missing: 'zero' });
   const section = (unit: string, valuesOf: (d: ScoreDefinition, s: number) => Float64Array): UnitSection => ({
@@ -71,6 +97,7 @@ export function missingData(settings: Settings, set: AnalysisSet): MissingDataSe
   return {
     policy: settings.missing,
     statement,
+    models,
     sideBySide: {
       completeCase: section('complete-case (missing inputs leave a set unscored)', (_, s) => set.values[s] ?? new Float64Array(0)),
       zeroImputed: section('zero-imputed (missing inputs scored 0; sensitivity analysis)', (d) => {

@@ -163,7 +163,7 @@ describe('loadScore(json) reports every problem with its JSON path', () => {
     const meaning = problemsOf(model);
     expect(meaning).toEqual(
       expect.arrayContaining([
-        '$.terms[0].slopes: expected 2 slopes (one per interval between knots); received 1',
+        '$.terms[0].slopes: expected 3 slopes (one per interval between knots); received 1',
         '$.terms[1].knots[1]: knots must increase strictly',
         expect.stringMatching(/^\$\.terms\[11\]\.field: expected one of .*; received "ferritin"$/),
         '$.zones[1].min: leaves a gap after zones[0] (max 0.02)',

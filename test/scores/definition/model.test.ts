@@ -34,34 +34,35 @@ const OBS: Observation = {
 describe('scoreObservation(model, observation)', () => {
   it('matches a hand calculation of the linear predictor and probability', () => {
     // intercept 1.0
-    // RR 22: −0.15·(16−8) + 0.12·(22−16) = −1.2 + 0.72 = −0.48
+    // RR 22: −0.15·(12−8) + 0·(20−12) + 0.12·(22−20) = −0.6 + 0.24 = −0.36
     // SpO2 94: −0.11·(94−70) = −2.64
     // HR 112: band 101–130 → 0.5
     // SBP 105: −0.025·(105−60) = −1.125
     // Alert: 0
-    // 38.4 °C: −0.3·(37−34) + 0.25·(38.4−37) = −0.9 + 0.35 = −0.55
+    // 38.4 °C: −0.3·(36.1−34) + 0·(38−36.1) + 0.25·(38.4−38) = −0.63 + 0.1 = −0.53
     // age 70: 0.01·(50−18) + 0.035·(70−50) = 0.32 + 0.7 = 1.02
     // lactate 3.1: 0·1.5 + 0.3·(3.1−2) = 0.33
-    // creatinine 120: 0 + 0.002·(120−90) = 0.06
+    // creatinine 120: 0 + 0.002·(120−110) = 0.02
     // WCC 12.5: band ≥11.1 → 0.35
     // air: 0
-    const lp = 1.0 - 0.48 - 2.64 + 0.5 - 1.125 + 0 - 0.55 + 1.02 + 0.33 + 0.06 + 0.35 + 0; // −1.535
+    const lp = 1.0 - 0.36 - 2.64 + 0.5 - 1.125 + 0 - 0.53 + 1.02 + 0.33 + 0.02 + 0.35 + 0; // −1.435
     const r = scoreObservation(model, OBS);
-    expect(r.linearPredictor).toBeCloseTo(-1.535, 10);
+    expect(r.linearPredictor).toBeCloseTo(-1.435, 10);
     expect(r.linearPredictor).toBeCloseTo(lp, 10);
-    expect(r.probability).toBeCloseTo(1 / (1 + Math.exp(1.535)), 12); // 0.1773…
+    expect(r.probability).toBeCloseTo(1 / (1 + Math.exp(1.435)), 12); // 0.1924…
     expect(r.risk).toBe('red'); // 0.1 ≤ p < 0.3
     expect(r.colour).toBe('#c62828');
     expect(r.complete).toBe(true);
+    expect(r.escalatedBy).toEqual([]); // no value in an extreme band
     expect(r.contributions.spo2).toBeCloseTo(-2.64, 12);
     expect(r.outcome).toBe('death or unplanned ICU admission');
     expect(r.horizonHours).toBe(24);
   });
 
   it('imputes a stated normal value and labels it; a missing input without imputation gives no probability', () => {
-    const imputed = scoreObservation(model, { ...OBS, lactate: null, consciousness: undefined });
-    expect(imputed.imputed).toEqual(['consciousness', 'lactate']);
-    expect(imputed.missing).toEqual(['consciousness', 'lactate']);
+    const imputed = scoreObservation(model, { ...OBS, lactate: null, temperature: undefined });
+    expect(imputed.imputed).toEqual(['temperature', 'lactate']);
+    expect(imputed.missing).toEqual(['temperature', 'lactate']);
     expect(imputed.complete).toBe(false);
     expect(imputed.contributions.lactate).toBe(0); // imputed 1.2 mmol/L, below the 2.0 knot
     expect(imputed.probability).not.toBeNull();
@@ -69,6 +70,11 @@ describe('scoreObservation(model, observation)', () => {
     expect(none.probability).toBeNull();
     expect(none.risk).toBeNull();
     expect(none.missing).toEqual(['spo2']);
+    // A missing consciousness level is never imputed as Alert: no probability.
+    const noAcvpu = scoreObservation(model, { ...OBS, consciousness: null });
+    expect(noAcvpu.probability).toBeNull();
+    expect(noAcvpu.imputed).toEqual([]);
+    expect(noAcvpu.missing).toEqual(['consciousness']);
   });
 
   it('flags a creatinine in mg/dL (below 15 µmol/L) and gives no probability', () => {
@@ -83,7 +89,8 @@ describe('scoreTable(model, table)', () => {
     const scored = scoreTable(model, tableOf([OBS, { ...OBS, lactate: null }, { ...OBS, creatinine: 1.1 }]));
     expect(scored.schema.fields.slice(-outputColumns(model).length).map((f) => f.name)).toEqual(outputColumns(model));
     const [a, b, c] = [0, 1, 2].map((i) => rowOf(scored, i));
-    expect(a?.example_model_probability as number).toBeCloseTo(1 / (1 + Math.exp(1.535)), 12);
+    expect(a?.example_model_probability as number).toBeCloseTo(1 / (1 + Math.exp(1.435)), 12);
+    expect(a?.example_model_escalated_by).toBeNull();
     expect(a?.example_model_risk).toBe('red');
     expect(a?.example_model_imputed).toBeNull();
     expect(b?.example_model_imputed).toBe('lactate');
@@ -95,16 +102,16 @@ describe('scoreTable(model, table)', () => {
   });
 
   const observation: fc.Arbitrary<Observation> = fc.record({
-    respiratoryRate: vital(0, 60),
-    spo2: vital(45, 101),
-    heartRate: vital(20, 220),
-    systolicBP: vital(40, 260),
+    respiratoryRate: vital(0, 130),
+    spo2: vital(0, 101),
+    heartRate: vital(0, 360),
+    systolicBP: vital(0, 410),
     consciousness: fc.constantFrom('A', 'C', 'V', 'P', 'U', 'X', null),
-    temperature: vital(30, 43),
+    temperature: vital(8, 52),
     age: vital(10, 110),
-    lactate: vital(0, 20),
-    creatinine: vital(1, 900),
-    whiteCellCount: vital(0, 60),
+    lactate: vital(0, 45),
+    creatinine: vital(1, 4100),
+    whiteCellCount: vital(0, 1100),
     onOxygen: fc.constantFrom<boolean | null>(true, false, null),
   });
 
@@ -126,6 +133,7 @@ describe('scoreTable(model, table)', () => {
           expect(names(row.example_model_missing)).toEqual(r.missing.map(col));
           expect(names(row.example_model_imputed)).toEqual(r.imputed.map(col));
           expect(names(row.example_model_flags)).toEqual(r.flags.map(flag));
+          expect(names(row.example_model_escalated_by)).toEqual(r.escalatedBy.map(col));
         });
       }),
       { numRuns: 100 },
