@@ -27,6 +27,6 @@ console.log(`Markdown report: ${renderMarkdown(report).split('\n').length} lines
 
 // Output:
 // Validation cohort: synthetic india-apollo cohort, seed 21, generator 2.1.0
-// AUROC: NEWS2 0.877, Apollo-style 0.909
-// NEWS2 − Apollo-style: -0.033 (clustered 95% CI -0.057 to -0.012)
-// Markdown report: 248 lines
+// AUROC: NEWS2 0.877, Apollo-style 0.902
+// NEWS2 − Apollo-style: -0.025 (clustered 95% CI -0.051 to -0.005)
+// Markdown report: 274 lines

@@ -14,6 +14,8 @@ export { listScores, getScore, apolloStyle, news2AgeComorbidity } from '../score
 export { loadScore } from '../scores/definition/load-score.js';
 export { monotonicityProblems } from '../scores/definition/monotonicity.js';
 export { CLINICAL_RANGES, isExtreme } from '../scores/definition/clinical-ranges.js';
+export { WITHDRAWN, withdrawnReason } from '../scores/definition/withdrawn.js';
+export type { WithdrawnDefinition } from '../scores/definition/withdrawn.js';
 export type { ClinicalRange, CodeOrder, NumericRange } from '../scores/definition/clinical-ranges.js';
 export { DefinitionError } from '../scores/definition/errors.js';
 export { FIELDS, CONSCIOUSNESS_CODES, parseConsciousness } from '../scores/definition/schema.js';
@@ -96,7 +98,7 @@ export type { ScoreColumns, ScoreDictionaries, ScoreBatch, StringDictionary } fr
 export type { ScoreSql } from '../scores/sql/sql-text.js';
 export type { ModelPlan, PlanTerm } from '../scores/plan/model-plan.js';
 export type { ModelObservationScore } from '../scores/evaluate/score-model-observation.js';
-export type { MissingPolicy, Observation, ObservationScore, ScoreOptions } from '../scores/evaluate/score-observation.js';
+export type { MissingPolicy, Observation, ObservationResponse, ObservationScore, ScoreOptions } from '../scores/evaluate/score-observation.js';
 export type { ScoreTableOptions } from '../scores/kernel/score-table.js';
 export type { SqlDialect, SqlOptions } from '../scores/sql/sql.js';
 export type { Undefined, CommonReason, Direction } from '../validation/stats/result.js';

@@ -150,5 +150,6 @@ export const news2: BandedScore = {
     'Recording precision: values are rounded half-up at the chart precision (whole numbers; temperature to 0.1 °C) before banding.',
     'Missing values: the RCP defines no partial score, so any missing parameter gives no total; scoring missing as 0 is a labelled research option only.',
     'A null or absent spo2Scale means Scale 1.',
+    'Population: adults aged 16 and over; the RCP does not validate NEWS2 for children or in pregnancy. ewskit cannot tell (the chart reads neither age nor pregnancy): the deploying organisation must keep the score away from those patients (docs/safety.md, H16).',
   ],
 };

@@ -4,6 +4,7 @@
  * rules that leave a total without a band). Every problem is reported with its JSON path, not just the first.
  * A loaded definition is scored by the same compiled kernels as a built-in one.
  */
+import { withdrawnReason } from './withdrawn.js';
 import type { BandedScore } from './definition.js';
 import { DefinitionError } from './errors.js';
 import { planScore } from '../plan/compile.js';
@@ -136,7 +137,7 @@ function asJsonPath(problem: string): string {
  *
  * @param json the definition as a JSON string or an already-parsed object
  * @returns the definition, ready for `scoreObservation` and `scoreTable`
- * @throws {DefinitionError} with `problems`: every problem found, each with its JSON path
+ * @throws {DefinitionError} with `problems`: every problem found, each with its JSON path; a withdrawn version (`WITHDRAWN`)
  * @example loadScore('{"kind":"banded","id":"x"}'); // throws DefinitionError listing every missing field
  */
 export function loadScore(json: string | Json): BandedScore | ModelScore {
@@ -157,6 +158,9 @@ export function loadScore(json: string | Json): BandedScore | ModelScore {
   if (isModelScore(def)) validateModelShape(c, def);
   else checkBandedShape(c, def);
   if (c.problems.length > 0) throw new DefinitionError('loadScore', c.problems);
+  const withdrawn = withdrawnReason(def.id, def.version);
+  if (withdrawn !== undefined)
+    throw new DefinitionError('loadScore', [`$.version: ${String(def.id)} ${String(def.version)} is withdrawn for clinical safety: ${withdrawn}`]);
   try {
     if (isModelScore(def)) planModel(def as unknown as ModelScore);
     else planScore(def as unknown as BandedScore);

@@ -11,7 +11,7 @@ import { kindOf } from '../kinds/kind-of.js';
 import type { ModelObservationScore } from './score-model-observation.js';
 import type { Observation, ObservationScore, ScoreOptions } from './types.js';
 
-export type { MissingPolicy, Observation, ObservationScore, ScoreOptions } from './types.js';
+export type { MissingPolicy, Observation, ObservationResponse, ObservationScore, ScoreOptions } from './types.js';
 
 const FN = 'scoreObservation';
 

@@ -10,6 +10,7 @@
  * `preliminary` and a note naming the values, so the EPR does not show it as final until a clinician confirms them.
  */
 import type { BandedScore } from '../definition/definition.js';
+import { news2 } from '../catalogue/news2.js';
 import { argumentError, optionError } from '../definition/errors.js';
 import type { ObservationScore } from '../evaluate/types.js';
 
@@ -107,6 +108,14 @@ function realDate(text: string): boolean {
 export function toFhir(def: BandedScore, result: ObservationScore, options: ToFhirOptions): FhirObservation {
   const fn = 'toFhir';
   if (def?.id !== 'news2') throw argumentError(fn, 'def', 'the NEWS2 definition (the FHIR codes are NEWS2’s)', def?.id ?? def);
+  // A definition that calls itself news2 but is not the RCP chart as shipped (edited bands, rules) is not a NEWS2.
+  if (def !== news2 && JSON.stringify(def) !== JSON.stringify(news2))
+    throw argumentError(
+      fn,
+      'def',
+      'the shipped NEWS2 definition (RCP 2017), unmodified',
+      `a modified definition with id "news2" (version ${String(def.version)})`,
+    );
   if (result === null || typeof result !== 'object' || !('subscores' in result))
     throw argumentError(fn, 'result', 'a result of scoreObservation(news2, …)', result);
   if (result.missingPolicy !== undefined)

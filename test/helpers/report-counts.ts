@@ -21,5 +21,7 @@ export const REPORT_COUNT_KEYS: ReadonlySet<string> = new Set([
   'unmatchedEvents',
   'incomplete',
   'analysed',
+  'withImputed',
+  'escalated',
   'n',
 ]);

@@ -150,7 +150,11 @@ export function tripod(settings: Settings, set: AnalysisSet, reported: ReportSet
       },
       { topic: 'Predictors', answer: 'the score definitions, with versions and SHA-256 in tripod.definitions; inputs described in characteristics.sets' },
       { topic: 'Sample size', answer: 'flow.labelled and each score’s flow.scores[].analysed (sets, positive sets); cohort.events' },
-      { topic: 'Missing data', answer: 'missingData.statement; sets each score cannot score by reason in flow.scores[].excluded' },
+      {
+        topic: 'Missing data',
+        answer:
+          'missingData.statement; imputed and escalated sets per model score in missingData.models; sets each score cannot score by reason in flow.scores[].excluded',
+      },
       {
         topic: 'Analytical methods',
         answer: `settings.intervals (${reported.intervals.method}, clustered by ${reported.intervals.cluster}); calibration of points scores as observed risk per value`,

@@ -455,6 +455,14 @@ describe('NEWS2 missing values (no partial score)', () => {
   });
 });
 
+describe('NEWS2 states the population it is for', () => {
+  it('names adults aged 16 and over, and not children or pregnancy, in the definition’s notes', () => {
+    const population = (news2.notes ?? []).find((n) => n.startsWith('Population:'));
+    expect(population).toMatch(/aged 16 and over/);
+    expect(population).toMatch(/children or in pregnancy/);
+  });
+});
+
 describe('NEWS2 consciousness: only *new* confusion is C', () => {
   it.each(['confused', 'Confusion'])('a bare %j is not scored as C (3 points) but flagged unknown_code — evaluator, kernel and SQL alike', (word) => {
     const r = scoreObservation(news2, { ...NORMAL, consciousness: word });

@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { apolloStyle } from '../../../scores/catalogue/catalogue.js';
+import { apolloStyle, news2AgeComorbidity } from '../../../scores/catalogue/catalogue.js';
 import { loadScore } from '../../../scores/definition/load-score.js';
 import type { ModelScore } from '../../../scores/definition/model.js';
 import { monotonicityProblems } from '../../../scores/definition/monotonicity.js';
@@ -197,6 +197,14 @@ describe('a definition whose risk falls as a vital worsens is refused, by JSON p
       /escalateTo: expected the label of a zone above the lowest \(orange, red, blue\)/,
     );
     expect(() => loadScore(JSON.stringify({ ...example, escalateTo: 'red' }))).not.toThrow();
+  });
+
+  it('a withdrawn definition version is refused with its reason (apollo_style 0.2.1, news2_age_comorbidity 0.1.1)', () => {
+    expect(() => loadScore(JSON.stringify({ ...apolloStyle, version: '0.2.1' }))).toThrow(
+      /\$\.version: apollo_style 0\.2\.1 is withdrawn for clinical safety: abnormal values could score below normal/,
+    );
+    expect(() => loadScore(JSON.stringify({ ...news2AgeComorbidity, version: '0.1.1' }))).toThrow(/news2_age_comorbidity 0\.1\.1 is withdrawn/);
+    expect(() => loadScore(JSON.stringify(apolloStyle))).not.toThrow();
   });
 
   it('loads with the labelled opt-out, which must give a reason', () => {

@@ -98,6 +98,14 @@ describe('toFhir(news2, result)', () => {
     );
   });
 
+  it('refuses a definition that calls itself news2 but is not the RCP chart as shipped', () => {
+    const edited = { ...news2, rules: news2.rules.map((r) => ({ ...r, action: 'Routine' })) };
+    expect(() => toFhir(edited, scoreObservation(edited, set), where)).toThrow(
+      /toFhir: argument "def" expected the shipped NEWS2 definition \(RCP 2017\), unmodified/,
+    );
+    expect(() => toFhir(JSON.parse(JSON.stringify(news2)), scoreObservation(news2, set), where)).not.toThrow(); // the same chart, loaded from JSON
+  });
+
   it("refuses a research result scored with missing: 'zero' — it is not a NEWS2", () => {
     const research = scoreObservation(news2, { ...set, temperature: null }, { missing: 'zero' });
     expect(research.total).toBe(6); // 7 − the temperature's 1

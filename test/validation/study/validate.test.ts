@@ -40,6 +40,20 @@ describe('validate({ cohort, scores, groupBy })', () => {
     expect(checkReport(old)).toEqual(['$.scores[0].auroc: expected { defined: true, estimate, … }, { defined: false, reason, message } or a suppressed cell']);
   });
 
+  it('counts, per model score, the analysed sets with an imputed input and those escalated by a single extreme value', () => {
+    // Recount from the scored rows apart from the report: the analysed sets are the flow's for the score.
+    const apollo = report.missingData.models.find((r) => r.score === 'apollo_style');
+    const flowRow = report.flow.scores.find((f) => f.id === 'apollo_style');
+    expect(apollo?.analysed).toEqual(flowRow?.analysed.sets);
+    expect(typeof apollo?.withImputed).toBe('number');
+    expect(typeof apollo?.escalated).toBe('number');
+    expect(apollo?.withImputed as number).toBeGreaterThan(0); // labs are measured at few sets, so most sets impute one
+    expect(apollo?.withImputed as number).toBeLessThanOrEqual(apollo?.analysed as number);
+    expect(apollo?.escalated as number).toBeGreaterThan(0);
+    expect(report.missingData.models.map((r) => r.score)).toEqual(['apollo_style']); // NEWS2 has no imputation: its red score is its escalation
+    expect(markdown).toMatch(/\| apollo_style \| [\d,]+ \| [\d,]+ \(\d+\.\d %\) \| [\d,]+ \(\d+\.\d %\) \|/);
+  });
+
   it('holds no patient or encounter identifier, in JSON or Markdown', () => {
     for (const text of [json, markdown]) {
       expect(text).not.toMatch(/P\d{7}/);
