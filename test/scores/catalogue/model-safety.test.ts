@@ -13,28 +13,14 @@ import type { FieldName, NumericField } from '../../../scores/definition/schema.
 import { FIELDS } from '../../../scores/definition/schema.js';
 import { scoreModelObservation } from '../../../scores/evaluate/score-model-observation.js';
 import { scoreTable } from '../../../scores/kernel/score-table.js';
+import { NORMAL_PATIENT } from '../../helpers/normal-patient.js';
 import { rowOf, tableOf } from '../../helpers/tables.js';
 
 const models = listScores()
   .filter((s) => s.kind === 'model')
   .map((s) => getScore(s.id) as ModelScore);
 
-/** A patient with every input inside its normal range (NEWS2 0-point bands; laboratory reference ranges). */
-const NORMAL: Record<string, unknown> = {
-  respiratoryRate: 16,
-  spo2: 97,
-  onOxygen: false,
-  systolicBP: 125,
-  heartRate: 75,
-  consciousness: 'A',
-  temperature: 37,
-  gcs: 15,
-  age: 60,
-  comorbidityCount: 0,
-  lactate: 1.2,
-  creatinine: 80,
-  whiteCellCount: 7,
-};
+const NORMAL: Record<string, unknown> = { ...NORMAL_PATIENT };
 
 const probability = (def: ModelScore, o: Record<string, unknown>): number => {
   const p = scoreModelObservation(def, o).probability;

@@ -14,21 +14,9 @@ import type { ModelScore } from '../../../scores/definition/model.js';
 import { monotonicityProblems } from '../../../scores/definition/monotonicity.js';
 import { scoreModelObservation } from '../../../scores/evaluate/score-model-observation.js';
 import type { Observation } from '../../../scores/evaluate/score-observation.js';
+import { NORMAL_PATIENT } from '../../helpers/normal-patient.js';
 
-const NORMAL: Observation = {
-  respiratoryRate: 16,
-  spo2: 97,
-  onOxygen: false,
-  systolicBP: 125,
-  heartRate: 75,
-  consciousness: 'A',
-  temperature: 37,
-  age: 60,
-  comorbidityCount: 1,
-  lactate: 1.2,
-  creatinine: 80,
-  whiteCellCount: 7,
-};
+const NORMAL: Observation = { ...NORMAL_PATIENT, comorbidityCount: 1 };
 
 const risk = (def: ModelScore, o: Observation): number => {
   const r = scoreModelObservation(def, o as Record<string, unknown>);
