@@ -165,3 +165,13 @@ export function typedTable(
   if (table === 'observations' && !names.includes('set_flags')) columns.set_flags = vectorFromArray(flags, new Utf8());
   return new Table(columns);
 }
+
+/**
+ * A table with no rows and every stated column of `table` in its stated type: what an input without rows reads as,
+ * so an empty input still gives a valid file with the score columns (never 0 bytes).
+ */
+export function emptyTable(table: TableName): Table {
+  const columns: Record<string, Vector> = {};
+  for (const [name, type] of Object.entries(KNOWN_COLUMNS[table])) columns[name] = vectorFromArray([] as never[], ARROW_TYPE[type]());
+  return new Table(columns);
+}

@@ -212,8 +212,22 @@ export function parseTime(text: unknown, t: TimeFormat): number | { problem: str
     if (t.naive === 'reject') return { problem: `"${s}" has no time zone (say "time": { "naive": "utc" } in the mapping if times are UTC)` };
     iso = `${iso.replace(' ', 'T')}${iso.includes('T') || iso.includes(' ') ? '' : 'T00:00:00'}Z`;
   }
+  // A calendar date and a clock time that exist: 31/02 or 2024-02-30 is rejected, never rolled into March.
+  const parts = /^(\d{4})-(\d\d)-(\d\d)(?:[T ](\d\d):(\d\d)(?::(\d\d))?)?/.exec(iso);
+  if (parts !== null) {
+    const [y, mo, d, h, mi, se] = parts.slice(1).map((x) => (x === undefined ? 0 : Number(x))) as [number, number, number, number, number, number];
+    if (!isCalendarDate(y, mo, d)) return { problem: `"${s}" is not a date on the calendar (${y}-${String(mo).padStart(2, '0')} has no day ${d})` };
+    if (h > 23 || mi > 59 || se > 59) return { problem: `"${s}" is not a time of day` };
+  }
   const ms = Date.parse(iso.replace(' ', 'T'));
   return Number.isNaN(ms) ? { problem: `"${s}" is not a valid time` } : ms;
+}
+
+/** True when year-month-day is a day of the (proleptic Gregorian) calendar. */
+export function isCalendarDate(year: number, month: number, day: number): boolean {
+  if (!(month >= 1 && month <= 12 && day >= 1)) return false;
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }
 
 /** A number written with the stated decimal mark, or why not ("37,5" with a "." mark is not guessed). */

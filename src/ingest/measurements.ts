@@ -26,26 +26,51 @@ export interface Rejection {
   readonly reason: string;
 }
 
-/** What a reader read, kept and rejected (reasons counted; the first 1000 rejections listed with their place). */
+/**
+ * What a reader read, kept and rejected: reasons counted by kind (numbers and quoted values taken out, so like reasons
+ * add up), each kind's own first rejection with its place and its reason as written (values and all: this stays on
+ * the user's machine, it is never released), and the first 1000 rejections listed with their place.
+ */
 export interface IngestReport {
   read: number;
   kept: number;
   rejected: number;
   readonly byReason: Record<string, number>;
+  /** Per kind of reason (the keys of `byReason`): its first rejection, unredacted. */
+  readonly firstOf: Record<string, Rejection>;
   readonly examples: Rejection[];
 }
 
 /** A fresh, empty report. */
 export function ingestReport(): IngestReport {
-  return { read: 0, kept: 0, rejected: 0, byReason: {}, examples: [] };
+  return { read: 0, kept: 0, rejected: 0, byReason: {}, firstOf: {}, examples: [] };
 }
 
-/** Count a rejection (by its reason, with numbers and quoted values taken out, so like reasons add up). */
+/** The kind of a reason: numbers and quoted values taken out, so like reasons add up ("…" stands for a value). */
+export function reasonKind(reason: string): string {
+  return reason.replace(/"[^"]*"/g, '"…"').replace(/\b\d+(\.\d+)?\b/g, 'N');
+}
+
+/** Count a rejection by the kind of its reason, keeping each kind's first place and reason as written. */
 export function reject(report: IngestReport, source: string, reason: string): void {
   report.rejected++;
-  const kind = reason.replace(/"[^"]*"/g, '"…"').replace(/\b\d+(\.\d+)?\b/g, 'N');
+  const kind = reasonKind(reason);
   report.byReason[kind] = (report.byReason[kind] ?? 0) + 1;
+  if (report.firstOf[kind] === undefined) report.firstOf[kind] = { source, reason };
   if (report.examples.length < 1000) report.examples.push({ source, reason });
+}
+
+/**
+ * Every kind of rejection, most frequent first, as "count × reason as first written (first at place)" — unredacted,
+ * for the user's own terminal. Runs in O(kinds · log kinds).
+ */
+export function rejectionLines(report: IngestReport): string[] {
+  return Object.entries(report.byReason)
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .map(([kind, n]) => {
+      const first = report.firstOf[kind];
+      return `${n.toLocaleString('en-GB')} × ${first?.reason ?? kind}${n > 1 ? ' (and like it)' : ''} — first at ${first?.source ?? '?'}`;
+    });
 }
 
 /** A value as charted: a quantity with its unit, a text, or codes. */
@@ -227,7 +252,13 @@ function rawOf(v: {
  * state its code names (room air, on oxygen). Resources that are not Observations, entered-in-error or cancelled ones,
  * and values with unknown codes or units are rejected with the reason.
  */
-export function fromFhirObservation(resource: unknown, source: string, mapping: Mapping, report: IngestReport): Measurement[] {
+export function fromFhirObservation(
+  resource: unknown,
+  source: string,
+  mapping: Mapping,
+  report: IngestReport,
+  encounters?: ReadonlySet<string>,
+): Measurement[] {
   report.read++;
   const o = resource as ObservationLike;
   const where = o?.id === undefined ? source : `${source} (Observation/${o.id})`;
@@ -247,6 +278,10 @@ export function fromFhirObservation(resource: unknown, source: string, mapping: 
   }
   const patient = refId(o.subject);
   const encounter = refId(o.encounter);
+  if (encounters !== undefined && encounter !== null && !encounters.has(encounter)) {
+    reject(report, where, unknownEncounter(encounter));
+    return [];
+  }
   const out: Measurement[] = [];
   const problems: string[] = [];
   const add = (rule: CodeRule & { unit?: string }, raw: RawValue) => {
@@ -297,9 +332,22 @@ export interface LongRow {
 
 const text = (v: unknown): string | null => (v === null || v === undefined || v === '' ? null : String(v));
 
-/** The measurement of one row of a long extract (patient, encounter, time, code, value, unit), or null when rejected. */
-export function fromLongRow(row: LongRow, source: string, mapping: Mapping, report: IngestReport): Measurement | null {
+/** Why a record of an encounter that the encounters table does not have is rejected. */
+export function unknownEncounter(encounter: string): string {
+  return `encounter "${encounter}" is not in the encounters table`;
+}
+
+/**
+ * The measurement of one row of a long extract (patient, encounter, time, code, value, unit), or null when rejected.
+ * With `encounters` (the ids of the encounters table), a row of any other encounter is rejected by name.
+ */
+export function fromLongRow(row: LongRow, source: string, mapping: Mapping, report: IngestReport, encounters?: ReadonlySet<string>): Measurement | null {
   report.read++;
+  const encounter = text(row.encounter);
+  if (encounters !== undefined && encounter !== null && !encounters.has(encounter)) {
+    reject(report, source, unknownEncounter(encounter));
+    return null;
+  }
   const code = text(row.code);
   if (code === null) {
     reject(report, source, 'no code');
@@ -340,5 +388,5 @@ export function fromLongRow(row: LongRow, source: string, mapping: Mapping, repo
     return null;
   }
   report.kept++;
-  return { patient: text(row.patient), encounter: text(row.encounter), time, field: r.field, value: r.value, source };
+  return { patient: text(row.patient), encounter, time, field: r.field, value: r.value, source };
 }

@@ -3,8 +3,8 @@
  * `events.arrow`, `truth.arrow`) and a `cohort.json` manifest, written batch by batch as the generator streams them,
  * so memory stays bounded whatever the cohort's size.
  */
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { Table } from 'apache-arrow';
 import { RecordBatchFileWriter } from 'apache-arrow';
 import type { CohortManifest, CohortOptions, CohortTableName } from '../../validation/cohort/generate.js';
@@ -21,7 +21,11 @@ const TABLES = COHORT_TABLES;
  * @param onProgress called after each batch with the encounters done so far
  * @returns the manifest, also written as `cohort.json`
  */
-export async function writeCohort(target: string, options: CohortOptions, onProgress?: (done: number, total: number) => void): Promise<CohortManifest> {
+export async function writeCohort(given: string, options: CohortOptions, onProgress?: (done: number, total: number) => void): Promise<CohortManifest> {
+  // `cohort/` and `cohort` are the same directory (a trailing slash would make the temporary names land inside it).
+  const target = resolve(given);
+  if (existsSync(target) && !statSync(target).isDirectory())
+    throw new Error(`writeCohort: "${given}" is a file, not a cohort directory; a file is never replaced by a directory`);
   // The cohort is written whole into a temporary directory beside the target (the manifest last) and renamed into
   // place only when complete: an interrupted or failed run leaves the old cohort, or nothing that looks like one.
   const dir = `${target}.${process.pid}.tmp`;

@@ -23,7 +23,7 @@ import { canonicalRow, REQUIRED_COLUMNS, sourceColumn, typedTable } from '../ing
 import type { Mapping, TableName } from '../ingest/mapping.js';
 import { resolveMapping } from '../ingest/mapping.js';
 import type { IngestReport, Measurement } from '../ingest/measurements.js';
-import { fromFhirObservation, fromLongRow, ingestReport, reject } from '../ingest/measurements.js';
+import { fromFhirObservation, fromLongRow, ingestReport, reject, unknownEncounter } from '../ingest/measurements.js';
 import type { CohortTables } from '../../validation/study/options.js';
 
 /** The formats ewskit reads. */
@@ -196,6 +196,58 @@ export interface ReadOptions {
   readonly mapping?: Mapping;
   /** Stop at the first malformed record instead of rejecting it and reading on. */
   readonly strict?: boolean;
+  /** The ids of the encounters table, when one is given: a record of any other encounter is rejected by name. */
+  readonly encounters?: ReadonlySet<string>;
+}
+
+/** Rows (and their places) of known encounters only; each other row is counted read and rejected by name. */
+function ofKnownEncounters(rows: Rows, encounters: ReadonlySet<string> | undefined, report: IngestReport): Rows {
+  if (encounters === undefined) return rows;
+  const kept: Rows = { rows: [], sources: [] };
+  rows.rows.forEach((r, i) => {
+    const e = r.encounter_id;
+    if (e !== null && e !== undefined && e !== '' && !encounters.has(String(e))) {
+      report.read++;
+      reject(report, rows.sources[i] ?? '', unknownEncounter(String(e)));
+      return;
+    }
+    kept.rows.push(r);
+    kept.sources.push(rows.sources[i] ?? '');
+  });
+  return kept;
+}
+
+/**
+ * One row per key: a repeated key whose row is identical is counted once (the later rejected as a duplicate); a
+ * repeated key with different values stops the run, naming the key and both rows — the later row never silently wins
+ * (a patient moved between ethnic groups, an encounter with two ages).
+ */
+function oneRowPerKey(path: string, table: TableName, key: string, rows: Rows, report: IngestReport): Rows {
+  const first = new Map<string, number>();
+  const kept: Rows = { rows: [], sources: [] };
+  rows.rows.forEach((r, i) => {
+    const k = r[key];
+    const id = k === null || k === undefined ? null : String(k);
+    const at = id === null ? undefined : first.get(id);
+    if (at === undefined) {
+      if (id !== null) first.set(id, kept.rows.length);
+      kept.rows.push(r);
+      kept.sources.push(rows.sources[i] ?? '');
+      return;
+    }
+    const earlier = kept.rows[at] ?? {};
+    const columns = [...new Set([...Object.keys(earlier), ...Object.keys(r)])];
+    const differ = columns.filter((c) => String(earlier[c] ?? '') !== String(r[c] ?? ''));
+    if (differ.length > 0)
+      throw new Error(
+        `read: "${path}" (${table}) has ${key} "${id}" twice with different values — ${kept.sources[at]} and ${rows.sources[i]} differ in ${differ
+          .map((c) => `${c} (${JSON.stringify(earlier[c] ?? null)} vs ${JSON.stringify(r[c] ?? null)})`)
+          .join(', ')}; ewskit will not choose one: correct the extract`,
+      );
+    report.read++;
+    reject(report, rows.sources[i] ?? '', `duplicate of ${kept.sources[at]} (the same values), counted once`);
+  });
+  return kept;
 }
 
 /**
@@ -212,7 +264,7 @@ export async function readObservations(path: string, options: ReadOptions = {}):
   const measurements: Measurement[] = [];
   if (format === 'fhir-ndjson' || format === 'fhir-bundle') {
     for await (const { resource, source } of fhirResources(path, format, ingest, strict))
-      measurements.push(...fromFhirObservation(resource, source, mapping, ingest));
+      measurements.push(...fromFhirObservation(resource, source, mapping, ingest, options.encounters));
     const { table, report } = assembleSets(measurements, mapping.assemble);
     return { table, ingest, assembly: report };
   }
@@ -240,12 +292,14 @@ export async function readObservations(path: string, options: ReadOptions = {}):
           batch.sources[i] ?? '',
           mapping,
           ingest,
+          options.encounters,
         );
         if (m !== null) measurements.push(m);
       });
     } else {
-      wide.push(...batch.rows);
-      wideSources.push(...batch.sources);
+      const known = ofKnownEncounters(batch, options.encounters, ingest);
+      wide.push(...known.rows);
+      wideSources.push(...known.sources);
     }
   }
   if (long === true) {
@@ -264,16 +318,18 @@ export async function readExtractTable(path: string, table: TableName, options: 
   if (format === 'fhir-ndjson' || format === 'fhir-bundle')
     throw new Error(`read: ${table} from FHIR is not supported; give a CSV, Parquet or Arrow file ("${path}")`);
   const ingest = ingestReport();
-  const rows: Record<string, unknown>[] = [];
-  const sources: string[] = [];
+  let all: Rows = { rows: [], sources: [] };
   let checked = false;
   for await (const b of tabularRows(path, format, table, mapping, ingest, options.strict === true)) {
     if (!checked) needColumns(path, table, Object.keys(b.rows[0] ?? {}), REQUIRED_COLUMNS[table], mapping);
     checked = true;
-    rows.push(...b.rows);
-    sources.push(...b.sources);
+    const known = table === 'events' ? ofKnownEncounters(b, options.encounters, ingest) : b;
+    all.rows.push(...known.rows);
+    all.sources.push(...known.sources);
   }
-  return { table: typedTable(table, rows, sources, mapping, ingest), ingest };
+  if (table === 'patients') all = oneRowPerKey(path, table, 'patient_id', all, ingest);
+  if (table === 'encounters') all = oneRowPerKey(path, table, 'encounter_id', all, ingest);
+  return { table: typedTable(table, all.rows, all.sources, mapping, ingest), ingest };
 }
 
 /** The files of a cohort brought by the user. */
@@ -309,11 +365,28 @@ export async function readExtract(files: ExtractFiles, options: { strict?: boole
     }
     mapping = resolveMapping(json);
   }
-  const o = { mapping, strict: options.strict === true };
-  const observations = await readObservations(files.observations, o);
-  const events = await readExtractTable(files.events, 'events', o);
-  const patients = files.patients === undefined ? null : await readExtractTable(files.patients, 'patients', o);
-  const encounters = files.encounters === undefined ? null : await readExtractTable(files.encounters, 'encounters', o);
+  const strict = options.strict === true;
+  const o = { mapping, strict };
+  // --strict: stop at the first rejected record or flagged value of any kind, with its place.
+  const checked = <T extends { ingest: IngestReport }>(read: T, path: string, table: TableName): T => {
+    if (!strict) return read;
+    const first = read.ingest.examples[0];
+    if (first !== undefined) throw new Error(`read: --strict stops at the first rejected record: ${first.source} (${table}, "${path}"): ${first.reason}`);
+    return read;
+  };
+  // The encounters table first: with one, a measurement, set or event of any other encounter is rejected by name.
+  const encounters = files.encounters === undefined ? null : checked(await readExtractTable(files.encounters, 'encounters', o), files.encounters, 'encounters');
+  const ids = encounters === null ? undefined : new Set<string>(Array.from(encounters.table.getChild('encounter_id') ?? [], (v) => String(v)));
+  const withIds = ids === undefined ? o : { ...o, encounters: ids };
+  const patients = files.patients === undefined ? null : checked(await readExtractTable(files.patients, 'patients', o), files.patients, 'patients');
+  const observations = checked(await readObservations(files.observations, withIds), files.observations, 'observations');
+  if (strict) {
+    // A wide extract keeps a cell that does not parse as null and flags its set: under --strict that stops too.
+    const flags = observations.table.getChild('set_flags');
+    const at = flags === null ? -1 : Array.from(flags).findIndex((f) => f !== null);
+    if (at >= 0) throw new Error(`read: --strict stops at the first flagged value: set ${at + 1} of "${files.observations}": ${String(flags?.get(at))}`);
+  }
+  const events = checked(await readExtractTable(files.events, 'events', withIds), files.events, 'events');
   return {
     observations: observations.table,
     events: events.table,

@@ -27,7 +27,7 @@ import { fileWriter, ParquetWriter, schemaFromColumnData } from 'hyparquet-write
 import type { ScoreDefinition } from '../../scores/definition/definition.js';
 import { scoreTable } from '../../scores/kernel/score-table.js';
 import { kindOf } from '../../scores/kinds/kind-of.js';
-import { typedTable } from '../ingest/columns.js';
+import { emptyTable, typedTable } from '../ingest/columns.js';
 import type { Mapping } from '../ingest/mapping.js';
 import { resolveMapping } from '../ingest/mapping.js';
 import type { IngestReport } from '../ingest/measurements.js';
@@ -103,6 +103,7 @@ async function* inputTables(o: ScoreFileOptions, mapping: Mapping, report: Inges
   const { table, ingest } = await readObservations(o.input, { mapping });
   Object.assign(report, { read: ingest.read, kept: ingest.kept, rejected: ingest.rejected });
   Object.assign(report.byReason, ingest.byReason);
+  Object.assign(report.firstOf, ingest.firstOf);
   report.examples.push(...ingest.examples);
   for (let start = 0; start < table.numRows; start += size) yield table.slice(start, start + size);
 }
@@ -240,6 +241,13 @@ export async function scoreFile(o: ScoreFileOptions): Promise<ScoreFileResult> {
       rows += table.numRows;
       batches++;
       o.onBatch?.(scored, rows);
+    }
+    if (batches === 0) {
+      // No rows (an empty or header-only file, or every record rejected): still a valid file with the canonical
+      // columns and the score columns, which ewskit and any Arrow or Parquet reader can open — never 0 bytes.
+      const scored = scoreTable(o.scores, emptyTable('observations'), { missing: o.missing ?? 'none' });
+      columns = selectColumns(scored, o.scores, o.columns);
+      for (const b of outputBatches(scored, columns, o.scores, fixed)) await sink.write(b);
     }
     await sink.close();
     renameSync(temporary, o.output);

@@ -190,6 +190,20 @@ describe('ewskit synth', () => {
     expect(readArrowFile(join(a, 'observations.arrow')).numRows).toBe(manifest.rows.observations);
     expect(r.stdout).toMatch(/Wrote a india-apollo cohort/);
   });
+  it('--out with a trailing slash writes the cohort there (as the README writes it); a regular file is never replaced by a directory', async () => {
+    const parent = tmp();
+    const r = await run(['synth', '--encounters', '30', '--seed', '2', '--out', `${join(parent, 'cohort')}/`, '--quiet']);
+    expect(r.code).toBe(0);
+    expect(existsSync(join(parent, 'cohort', 'cohort.json'))).toBe(true);
+    const again = await run(['synth', '--encounters', '30', '--seed', '2', '--out', `${join(parent, 'cohort')}/`, '--force', '--quiet']);
+    expect(again.code).toBe(0);
+    const file = join(parent, 'file.arrow');
+    writeFileSync(file, 'not a cohort');
+    const refused = await run(['synth', '--encounters', '30', '--out', file, '--force', '--quiet']);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toMatch(/is a file, not a cohort directory; a file is never replaced by a directory/);
+    expect(readFileSync(file, 'utf8')).toBe('not a cohort');
+  });
   it('shows progress on a terminal, timestamped lines off one (a CI log), and nothing with --quiet', async () => {
     let err = '';
     await runCli(['synth', '--encounters', '30', '--out', tmp()], { stdout: () => undefined, stderr: (t) => (err += t), tty: true });
@@ -281,6 +295,31 @@ describe('ewskit validate: the study options on the command line', () => {
     expect(report.settings.pooling).toEqual({ minEvents: 5, minNonEvents: 5 });
     expect(await runCli(['validate', '--cohort', dir, '--recalibration', 'spline'], io)).toBe(2);
     expect(io.err).toMatch(/--recalibration expects logistic or isotonic; received "spline"/);
+  });
+
+  it('an --event type the events table does not have is a usage error listing its types; a study without events writes nothing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ewskit-cli-'));
+    expect(await runCli(['synth', '--encounters', '120', '--seed', '5', '--out', dir], captureIo())).toBe(0);
+    const io = captureIo();
+    const out = join(dir, 'typo.json');
+    expect(await runCli(['validate', '--cohort', dir, '--score', 'news2', '--B', '0', '--event', 'heart_attack', '--out', out], io)).toBe(2);
+    // The types listed are those of this cohort's events table (120 encounters: not every type occurs).
+    const types = [...new Set(Array.from(readArrowFile(join(dir, 'events.arrow')).getChild('event_type') ?? [], String))].sort();
+    expect(io.err).toContain(`--event "heart_attack" is not an event type of the events table (its types: ${types.join(', ')})`);
+    expect(existsSync(out)).toBe(false);
+    // An extract whose event rows are all rejected (times without a zone): exit 1, the reading summary, no report.
+    const obs = join(dir, 'obs.csv');
+    writeFileSync(obs, ['patient_id,encounter_id,observed_at,code,value,unit', 'p1,e1,2025-03-01T08:00:00Z,9279-1,22,/min'].join('\n'));
+    const events = join(dir, 'events.csv');
+    writeFileSync(events, ['patient_id,encounter_id,event_type,event_at', 'p1,e1,death,01/03/2025 20:00'].join('\n'));
+    const none = captureIo();
+    const md = join(dir, 'none.md');
+    expect(await runCli(['validate', '--observations', obs, '--events', events, '--score', 'news2', '--B', '0', '--md', md], none)).toBe(1);
+    expect(none.err).toMatch(
+      /events: read 1, kept 0, rejected 1:\n\s+1 × no event_at \(event_at: "01\/03\/2025 20:00" is not an ISO 8601 time\) — first at events\.csv line 2/,
+    );
+    expect(none.err).toMatch(/the events table has no event after reading .* no report was written/);
+    expect(existsSync(md)).toBe(false);
   });
 
   it('passes the study design through: --event, --missing, --censored, --extract-end, --exclude-before-event', async () => {

@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { resolveMapping } from '../../ingest/mapping.js';
+import { rejectionLines } from '../../ingest/measurements.js';
 import { scoreFile } from '../../io/score-stream.js';
 import type { CliIO } from '../args.js';
 import { intFlag, missingFlag, parseFlags, progressOf, scoreFlags, UsageError } from '../args.js';
@@ -64,11 +65,7 @@ export async function score(args: readonly string[], io: CliIO): Promise<number>
     [
       `Scored ${result.rows.toLocaleString('en-GB')} observation sets from ${input} with ${defs.map((d) => d.name).join(', ')}${missing === 'zero' ? ' (research option: missing parameters scored as 0)' : ''}; wrote ${output} (${result.columns.length} columns, ${result.batches.toLocaleString('en-GB')} batches).`,
       ...(r.rejected > 0
-        ? [
-            `Rejected ${r.rejected.toLocaleString('en-GB')} of ${r.read.toLocaleString('en-GB')} records read: ${Object.entries(r.byReason)
-              .map(([why, n]) => `${n} × ${why}`)
-              .join('; ')}.`,
-          ]
+        ? [`Rejected ${r.rejected.toLocaleString('en-GB')} of ${r.read.toLocaleString('en-GB')} records read:`, ...rejectionLines(r).map((l) => `  ${l}`)]
         : []),
       '',
       ...defs.flatMap((d, k) => {

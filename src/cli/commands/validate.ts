@@ -2,6 +2,7 @@
  * `ewskit validate`: the study on a cohort directory, or on the user's own extract (FHIR, CSV, Parquet or Arrow files,
  * read through a mapping) — the report as JSON, Markdown and self-contained HTML, and its figures as standalone SVG.
  */
+import { rejectionLines } from '../../ingest/measurements.js';
 import { existsSync } from 'node:fs';
 import { writeTextsAtomic } from '../../io/write-text.js';
 import { checkOutputs, figureFiles } from '../outputs.js';
@@ -73,14 +74,10 @@ function extractFlags(flags: ReadonlyMap<string, string>): ExtractFiles | null {
 
 /** What reading the extract did: rows read, kept and rejected per file, the reasons, and how sets were assembled. */
 export function readingSummary(read: ExtractCohort): string {
-  const lines = Object.entries(read.reading).map(([table, r]) => {
-    const reasons = Object.entries(r.byReason)
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, 5)
-      .map(([why, n]) => `${n.toLocaleString('en-GB')} × ${why}`);
-    const first = r.examples[0];
-    return `  ${table}: read ${r.read.toLocaleString('en-GB')}, kept ${r.kept.toLocaleString('en-GB')}, rejected ${r.rejected.toLocaleString('en-GB')}${reasons.length > 0 ? ` (${reasons.join('; ')}; first at ${first?.source ?? '?'})` : ''}`;
-  });
+  const lines = Object.entries(read.reading).flatMap(([table, r]) => [
+    `  ${table}: read ${r.read.toLocaleString('en-GB')}, kept ${r.kept.toLocaleString('en-GB')}, rejected ${r.rejected.toLocaleString('en-GB')}${r.rejected > 0 ? ':' : ''}`,
+    ...rejectionLines(r).map((l) => `    ${l}`),
+  ]);
   const a = read.assembly;
   if (a !== null)
     lines.push(
@@ -176,6 +173,23 @@ export async function validateCommand(args: readonly string[], io: CliIO): Promi
     const read = await readExtract(extract as ExtractFiles, { strict: flags.has('strict') });
     io.stderr(readingSummary(read));
     cohort = read;
+  }
+  // The outcome must exist before a study is run: an --event type not in the events table is a typo, and a study with
+  // no event at all (every event row rejected, say) would report nothing true.
+  const present = [...new Set(Array.from(cohort.events.getChild('event_type') ?? [], (t) => (t === null || t === undefined ? null : String(t))))]
+    .filter((t): t is string => t !== null)
+    .sort();
+  const unknownType = (eventTypes ?? []).find((t) => !present.includes(t));
+  if (unknownType !== undefined)
+    throw new UsageError(
+      `--event "${unknownType}" is not an event type of the events table (its types: ${present.join(', ') || 'none — the table has no events'})`,
+    );
+  const chosenEvents = Array.from(cohort.events.getChild('event_type') ?? [], (t) => String(t)).filter((t) => (eventTypes ?? present).includes(t)).length;
+  if (chosenEvents === 0) {
+    io.stderr(
+      `ewskit validate: the events table has no ${eventTypes === undefined ? '' : `${eventTypes.join(' or ')} `}event after reading (${cohort.events.numRows.toLocaleString('en-GB')} event rows kept); a validation needs outcomes, so no report was written. See the reading summary above for rejected rows.\n`,
+    );
+    return 1;
   }
   const report = validate({
     cohort,

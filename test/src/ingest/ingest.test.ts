@@ -38,6 +38,16 @@ describe('units (UCUM), converted by stated rules, unknown ones flagged', () => 
     expect(parseTime('03/01/2025 08:00', { format: 'mdy', naive: 'utc' })).toBe(T0);
     expect(parseTime('1/3/2025', { format: 'iso', naive: 'utc' })).toEqual({ problem: '"1/3/2025" is not an ISO 8601 time' });
   });
+  it('calendar-invalid dates are rejected, never rolled over (31/02 is not 2 March)', () => {
+    const dmy = { format: 'dmy', naive: 'utc' } as const;
+    expect(parseTime('31/02/2024 10:00', dmy)).toEqual({ problem: '"31/02/2024 10:00" is not a date on the calendar (2024-02 has no day 31)' });
+    expect(parseTime('29/02/2024 10:00', dmy)).toBe(Date.UTC(2024, 1, 29, 10)); // a leap year
+    expect(parseTime('29/02/2023 10:00', dmy)).toEqual({ problem: expect.stringMatching(/not a date on the calendar/) });
+    expect(parseTime('2024-02-30T10:00:00Z', { format: 'iso', naive: 'reject' })).toEqual({ problem: expect.stringMatching(/2024-02 has no day 30/) });
+    expect(parseTime('02/31/2024', { format: 'mdy', naive: 'utc' })).toEqual({ problem: expect.stringMatching(/not a date on the calendar/) });
+    expect(parseTime('01/03/2025 24:30', dmy)).toEqual({ problem: '"01/03/2025 24:30" is not a time of day' });
+    expect(parseTime('13/13/2025', dmy)).toEqual({ problem: expect.stringMatching(/not a date on the calendar/) });
+  });
   it('a decimal comma is read only when stated', () => {
     expect(parseNumber('37,5', ',')).toBe(37.5);
     expect(parseNumber('37,5', '.')).toEqual({ problem: expect.stringMatching(/not a number \(a decimal comma\?/) });

@@ -17,6 +17,7 @@ import { runCli } from '../../../src/cli/run.js';
 import { observationsToFhir, SPO2_SCALE_MAPPING } from '../../../src/ingest/export-fhir.js';
 import { resolveMapping } from '../../../src/ingest/mapping.js';
 import { readExtract, readObservations } from '../../../src/io/read-extract.js';
+import { rejectionLines } from '../../../src/ingest/measurements.js';
 import { generateCohort } from '../../../validation/cohort/generate.js';
 import { isSuppressed } from '../../../validation/study/disclosure.js';
 import { validate } from '../../../validation/study/validate.js';
@@ -246,4 +247,83 @@ describe('FHIR, Parquet and Arrow: the round trip and one command each', () => {
       expect(JSON.parse(readFileSync(report, 'utf8')).cohort.observationSets).toBe(cohort.observations.numRows);
     }
   }, 120_000);
+});
+
+describe('nothing guessed: encounters that do not exist, duplicate keys, every reason with its own first place', () => {
+  const dir = tmp();
+  const file = (name: string, text: string): string => {
+    writeFileSync(join(dir, name), text);
+    return join(dir, name);
+  };
+  const observations = file(
+    'obs.csv',
+    [
+      'patient_id,encounter_id,observed_at,code,value,unit',
+      'p1,e1,2025-03-01T08:00:00Z,9279-1,22,/min', // line 2: kept
+      'p1,e9,2025-03-01T08:00:00Z,9279-1,18,/min', // line 3: e9 is not in encounters.csv
+      'p1,e1,2025-03-01T08:05:00Z,8867-4,81,bpm', // line 4: kept
+      'p1,e1,2025-03-01T08:06:00Z,8310-5,37.5,F', // line 5: unknown unit "F"
+      'p1,e1,2025-03-01T08:07:00Z,8310-5,37.5,K', // line 6: unknown unit "K" — the same kind of reason
+    ].join('\n'),
+  );
+  const events = file(
+    'events.csv',
+    ['patient_id,encounter_id,event_type,event_at', 'p1,e1,death,2025-03-01T20:00:00Z', 'p1,e9,death,2025-03-01T21:00:00Z'].join('\n'),
+  );
+  const encounters = (rows: string[]) => file(`enc-${rows.length}.csv`, ['patient_id,encounter_id,admitted_at,discharged_at,age', ...rows].join('\n'));
+
+  it('rejects a measurement and an event of an encounter the encounters table does not have, by name; the counts add up', async () => {
+    const read = await readExtract({ observations, events, encounters: encounters(['p1,e1,2025-03-01T07:00:00Z,2025-03-02T07:00:00Z,70']) });
+    const obs = read.reading.observations as NonNullable<(typeof read.reading)['observations']>;
+    expect(obs.examples).toContainEqual({ source: 'obs.csv line 3', reason: 'encounter "e9" is not in the encounters table' });
+    expect(obs.read).toBe(obs.kept + obs.rejected);
+    expect(obs.read).toBe(5);
+    const ev = read.reading.events as NonNullable<(typeof read.reading)['events']>;
+    expect(ev.examples).toEqual([{ source: 'events.csv line 3', reason: 'encounter "e9" is not in the encounters table' }]);
+    expect(read.events.numRows).toBe(1);
+    expect(new Set(Array.from(read.observations.getChild('encounter_id') ?? [], String))).toEqual(new Set(['e1']));
+    // Every kind of reason with its count and its own first place, values as written.
+    expect(rejectionLines(obs)).toEqual([
+      '2 × temperature: unknown unit "F" (expected Cel, °C, degC, [degF], °F, degF) (and like it) — first at obs.csv line 5',
+      '1 × encounter "e9" is not in the encounters table — first at obs.csv line 3',
+    ]);
+  });
+
+  it('a duplicate encounter with the same values is counted once; with different values it stops, naming the key and both rows', async () => {
+    const same = await readExtract({
+      observations,
+      events,
+      encounters: encounters(['p1,e1,2025-03-01T07:00:00Z,2025-03-02T07:00:00Z,70', 'p1,e1,2025-03-01T07:00:00Z,2025-03-02T07:00:00Z,70']),
+    });
+    expect(same.encounters?.numRows).toBe(1);
+    expect(same.reading.encounters?.examples[0]).toEqual({
+      source: 'enc-2.csv line 3',
+      reason: 'duplicate of enc-2.csv line 2 (the same values), counted once',
+    });
+    const conflicting = encounters([
+      'p1,e1,2025-03-01T07:00:00Z,2025-03-02T07:00:00Z,70',
+      'p2,e2,2025-03-01T07:00:00Z,2025-03-02T07:00:00Z,50',
+      'p1,e1,2025-03-01T07:00:00Z,2025-03-02T07:00:00Z,71',
+    ]);
+    await expect(readExtract({ observations, events, encounters: conflicting })).rejects.toThrow(
+      /\(encounters\) has encounter_id "e1" twice with different values — enc-3\.csv line 2 and enc-3\.csv line 4 differ in age \("70" vs "71"\)/,
+    );
+  });
+
+  it('--strict stops at the first rejected record of any kind, with its place; without it the same extract reads on', async () => {
+    await expect(readExtract({ observations, events }, { strict: true })).rejects.toThrow(
+      /--strict stops at the first rejected record: obs\.csv line 5 \(observations, ".*obs\.csv"\): temperature: unknown unit "F"/,
+    );
+    await expect(
+      readExtract({ observations, events, encounters: encounters(['p1,e1,2025-03-01T07:00:00Z,2025-03-02T07:00:00Z,70']) }, { strict: true }),
+    ).rejects.toThrow(/obs\.csv line 3 .*: encounter "e9" is not in the encounters table/);
+    expect((await readExtract({ observations, events })).observations.numRows).toBeGreaterThan(0);
+  });
+
+  it('a duplicate patient with a different ethnic code stops the run: the later row never moves a patient between groups', async () => {
+    const patients = file('patients.csv', ['patient_id,sex,ethnicity', 'p1,F,White', 'p1,F,Asian'].join('\n'));
+    await expect(readExtract({ observations, events, patients })).rejects.toThrow(
+      /has patient_id "p1" twice with different values .* differ in ethnicity \("White" vs "Asian"\)/,
+    );
+  });
 });

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RecordBatchStreamWriter, tableFromIPC } from 'apache-arrow';
 import { readFileSync } from 'node:fs';
-import { asyncBufferFromFile, parquetReadObjects } from 'hyparquet';
+import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } from 'hyparquet';
 import { describe, expect, it } from 'vitest';
 import { mews } from '../../../scores/catalogue/mews.js';
 import { news2 } from '../../../scores/catalogue/news2.js';
@@ -103,4 +103,36 @@ describe('scoreFile: batch by batch, the same as whole', () => {
     const f = await scoreFile({ input: join(dir, 'obs.ndjson'), output: fromFhir, scores: [news2], columns: ['total'] });
     expect(f.rows).toBe(o.numRows);
   });
+});
+
+describe('scoreFile: an input without rows gives a valid file, never 0 bytes', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ewskit-empty-'));
+  const header = join(dir, 'header.csv');
+  writeFileSync(header, 'patient_id,encounter_id,observed_at,respiratory_rate,spo2,on_oxygen,systolic_bp,heart_rate,consciousness,temperature\n');
+  const empty = join(dir, 'empty.csv');
+  writeFileSync(empty, '');
+  for (const [input, name] of [
+    [header, 'header-only'],
+    [empty, 'empty'],
+  ] as const) {
+    it(`${name} CSV → Arrow file and stream with the score columns and no rows`, async () => {
+      for (const ext of ['arrow', 'arrows']) {
+        const output = join(dir, `${name}.${ext}`);
+        const r = await scoreFile({ input, output, scores: [news2] });
+        expect(r.rows).toBe(0);
+        const t = tableFromIPC(readFileSync(output));
+        expect(t.numRows).toBe(0);
+        expect(t.schema.fields.map((f) => f.name)).toEqual(expect.arrayContaining(['respiratory_rate', 'news2_total', 'news2_risk', 'news2_flags']));
+      }
+    });
+    it(`${name} CSV → Parquet with the score columns and no rows`, async () => {
+      const output = join(dir, `${name}.parquet`);
+      await scoreFile({ input, output, scores: [news2] });
+      const file = await asyncBufferFromFile(output);
+      expect(file.byteLength).toBeGreaterThan(0);
+      expect(await parquetReadObjects({ file })).toEqual([]);
+      const meta = await parquetMetadataAsync(file);
+      expect(meta.schema.map((s) => s.name)).toEqual(expect.arrayContaining(['news2_total', 'news2_risk']));
+    });
+  }
 });
