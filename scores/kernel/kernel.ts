@@ -95,8 +95,11 @@ function numericRead(k: number, field: NumericField, layout: ReaderLayout): stri
   if (layout.kind === 'absent') return `const s${k} = 0;\nst |= ${missingBit(k)};`;
   const slot = `(x${k} | 0) ${lo >= 1 ? `- ${lo - 1}` : `+ ${1 - lo}`}`;
   const lines = [`const x${k} = V${k}[i] * ${scale} + ${half + 1e-9};`, `const ok${k} = x${k} >= ${lo} && x${k} < ${hi + 1} ? 1 : 0;`];
-  // Possible but not plausible: scored, and flagged for verification.
-  const outside = plo === lo && phi === hi ? null : `(x${k} < ${plo} || x${k} >= ${phi + 1} ? 1 : 0)`;
+  // Possible but not plausible: scored, and flagged for verification. Branch-free on the slot: a usable slot s lies in
+  // 1…hi−lo+1; it is outside the plausible slots [a, a+w] exactly when (s − a) as an unsigned number exceeds w.
+  const a = plo - lo + 1;
+  const w = phi - plo;
+  const outside = plo === lo && phi === hi ? null : `(((s${k} - ${a}) >>> 0) > ${w} ? 1 : 0)`;
   if (!layout.nullable) {
     // Branch-free: an unusable value takes slot 0 (no subscore) and sets its flag bit.
     lines.push(`const s${k} = ok${k} === 1 ? ${slot} : 0;`, `st |= (ok${k} ^ 1) << ${16 + k};`);
