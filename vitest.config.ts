@@ -1,5 +1,12 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+
+// Tests write only under a temporary directory of their own: os.tmpdir() in every test is this run's fresh directory,
+// so a default path (the demo's report) never replaces a file the user made.
+const TEST_TMPDIR = mkdtempSync(join(tmpdir(), 'ewskit-tests-'));
 
 export default defineConfig({
   resolve: {
@@ -10,7 +17,7 @@ export default defineConfig({
   },
   test: {
     include: ['test/**/*.test.ts'],
-    env: { TZ: 'UTC' },
+    env: { TZ: 'UTC', TMPDIR: TEST_TMPDIR, TMP: TEST_TMPDIR, TEMP: TEST_TMPDIR },
     testTimeout: 300_000,
   },
 });

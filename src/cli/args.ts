@@ -49,13 +49,24 @@ export function parseFlags(args: readonly string[], allowed: readonly string[], 
   return flags;
 }
 
-export function intFlag(flags: Flags, name: string, fallback: number, min: number): number {
+export function intFlag(flags: Flags, name: string, fallback: number, min: number, max?: { readonly value: number; readonly why: string }): number {
   const raw = flags.get(name);
   if (raw === undefined) return fallback;
   const v = Number(raw);
   if (!Number.isInteger(v) || v < min) throw new UsageError(`--${name} expects a whole number ≥ ${min}; received "${raw}"`);
+  if (max !== undefined && v > max.value)
+    throw new UsageError(`--${name} expects at most ${max.value.toLocaleString('en-GB')} (${max.why}); received "${raw}"`);
   return v;
 }
+
+/**
+ * The ceiling of `--B`: every replicate keeps its resampled statistics (per score, group and metric) in memory until the
+ * intervals are read, so the memory grows with B; 100,000 is fifty times what a 95 % percentile interval needs.
+ */
+export const MAX_BOOTSTRAP = {
+  value: 100_000,
+  why: 'each replicate keeps its statistics in memory until the intervals are read; 1,000–2,000 replicates suffice for a 95 % percentile interval',
+} as const;
 
 /** A built-in score by id, or a definition file (`.json`) validated by loadScore. */
 export function resolveScore(id: string): ScoreDefinition {

@@ -49,7 +49,7 @@ Usage:
                                                   reference comparator) on a synthetic derivation cohort
   ewskit scores                                   list the built-in scores
   ewskit help | --help                            this text; ewskit COMMAND --help for one command
-  ewskit --version                                the version of ewskit
+  ewskit --version (or -V)                        the version of ewskit
   (demo --html, synth, score, validate and fit refuse to replace an existing output unless given --force; every command reports
    its progress on stderr — timestamped lines off a terminal — unless given --quiet)
 
@@ -76,7 +76,7 @@ function commandHelp(command: string): string | null {
  */
 export async function runCli(argv: readonly string[], io: CliIO): Promise<number> {
   const [command, ...rest] = argv;
-  if (command === '--version' || command === 'version') {
+  if (command === '--version' || command === '-V' || command === 'version') {
     io.stdout(`ewskit ${EWSKIT_VERSION}\n`);
     return 0;
   }

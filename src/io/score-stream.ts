@@ -8,6 +8,7 @@
  */
 import { once } from 'node:events';
 import { closeSync, createReadStream, createWriteStream, openSync, readSync, renameSync, rmSync, statSync } from 'node:fs';
+import { writeError } from './write-text.js';
 import { extname } from 'node:path';
 import { finished } from 'node:stream/promises';
 import type { Data, RecordBatch } from 'apache-arrow';
@@ -172,14 +173,25 @@ interface Sink {
 function arrowSink(path: string, format: 'file' | 'stream'): Sink {
   const duplex = (format === 'file' ? RecordBatchFileWriter : RecordBatchStreamWriter).throughNode();
   const file = createWriteStream(path);
+  // A write that fails mid-way (disk full) is a clear error naming the file, never an unhandled stream error.
+  let failure: unknown = null;
+  file.on('error', (e) => {
+    failure = e;
+    duplex.destroy(e);
+  });
   duplex.pipe(file);
   return {
     async write(batch) {
+      if (failure !== null) throw writeError(path, failure);
       if (!duplex.write(batch)) await once(duplex, 'drain');
     },
     async close() {
       duplex.end();
-      await finished(file);
+      try {
+        await finished(file);
+      } catch (e) {
+        throw writeError(path, e);
+      }
     },
   };
 }
@@ -227,6 +239,13 @@ export async function scoreFile(o: ScoreFileOptions): Promise<ScoreFileResult> {
   const mapping = o.mapping ?? resolveMapping();
   const ext = extname(o.output).toLowerCase();
   const temporary = `${o.output}.${process.pid}.tmp`;
+  // Open the temporary file now, so a read-only or full destination is a clear error before any work (not an
+  // unhandled stream error later).
+  try {
+    closeSync(openSync(temporary, 'w'));
+  } catch (e) {
+    throw writeError(o.output, e);
+  }
   const sink = ext === '.parquet' ? parquetSink(temporary) : arrowSink(temporary, ext === '.arrows' ? 'stream' : 'file');
   const report = ingestReport();
   let rows = 0;

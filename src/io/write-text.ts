@@ -22,10 +22,38 @@ export function writeTextAtomic(path: string, text: string): void {
 export function writeTextsAtomic(files: readonly (readonly [string, string])[]): void {
   const temporaries = files.map(([path]) => `${path}.${process.pid}.tmp`);
   try {
-    files.forEach(([, text], i) => writeFileSync(temporaries[i] as string, text));
+    files.forEach(([path, text], i) => {
+      try {
+        writeFileSync(temporaries[i] as string, text);
+      } catch (e) {
+        throw writeError(path, e);
+      }
+    });
   } catch (e) {
     for (const t of temporaries) rmSync(t, { force: true });
     throw e;
   }
   files.forEach(([path], i) => renameSync(temporaries[i] as string, path));
+}
+
+const WRITE_PROBLEMS: Readonly<Record<string, string>> = {
+  EROFS: 'the file system is read-only',
+  EACCES: 'permission denied',
+  EPERM: 'the operation is not permitted',
+  ENOSPC: 'the disk is full',
+  EDQUOT: 'the disk quota is used up',
+  ENOENT: 'its directory does not exist',
+  EISDIR: 'it is a directory',
+};
+
+/**
+ * A clear error for a failed write: the path and what went wrong in words (read-only file system, permission denied,
+ * disk full …), with the system's code — instead of a stack trace.
+ *
+ * @example writeError('out/report.json', Object.assign(new Error(), { code: 'EROFS' })).message; // => 'cannot write "out/report.json": the file system is read-only (EROFS)'
+ */
+export function writeError(path: string, e: unknown): Error {
+  const code = (e as { code?: unknown })?.code;
+  if (typeof code !== 'string') return e instanceof Error ? e : new Error(String(e));
+  return new Error(`cannot write "${path}": ${WRITE_PROBLEMS[code] ?? (e as Error).message} (${code})`);
 }

@@ -22,6 +22,13 @@ describe('bin/ewskit.js', () => {
     expect(help.stdout).toMatch(/ewskit validate \(--cohort DIR \| --observations FILE --events FILE/);
   });
 
+  it('runs as the README writes it inside the clone, npx --no-install ewskit, without asking the registry for anything', () => {
+    const root = new URL('../../', import.meta.url).pathname;
+    const npx = spawnSync('npx', ['--no-install', 'ewskit', '--version'], { cwd: root, encoding: 'utf8', env: { ...process.env, npm_config_offline: 'true' } });
+    expect(npx.status).toBe(0);
+    expect(npx.stdout.trim()).toBe(`ewskit ${pkg.version}`);
+  });
+
   it('the examples run as documented, compiled by the same build: node dist/examples/bedside.js', () => {
     const example = new URL('../../dist/examples/bedside.js', import.meta.url).pathname;
     const r = spawnSync(process.execPath, [example], { encoding: 'utf8' });

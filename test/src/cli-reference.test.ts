@@ -25,14 +25,14 @@ async function help(command: string): Promise<string> {
   return out;
 }
 
-/** The README's lines for one command: its `npx ewskit COMMAND` line and the indented lines after it. */
+/** The README's lines for one command: its `npx --no-install ewskit COMMAND` line and the indented lines after it. */
 function readmeLines(command: string): string {
   const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
   const section = readme.slice(readme.indexOf('## Command line'));
   const lines = section.split('\n');
-  const start = lines.findIndex((l) => l.startsWith(`npx ewskit ${command} `) || l === `npx ewskit ${command}`);
+  const start = lines.findIndex((l) => l.startsWith(`npx --no-install ewskit ${command} `) || l === `npx --no-install ewskit ${command}`);
   if (start < 0) return '';
-  const block = [lines[start]];
+  const block = [(lines[start] as string).replace('npx --no-install ', '')];
   for (const l of lines.slice(start + 1)) {
     if (!l.startsWith(' ')) break;
     block.push(l);

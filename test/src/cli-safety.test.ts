@@ -3,11 +3,12 @@
  * before: a refused or failed command leaves every existing file's bytes as they were, with exit 2 and a message
  * naming the option and the path.
  */
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/run.js';
+import { writeError } from '../../src/io/write-text.js';
 import { EWSKIT_VERSION } from '../../validation/report/provenance.js';
 
 async function run(args: string[]) {
@@ -19,6 +20,49 @@ async function run(args: string[]) {
 
 /** Every file of a directory with its bytes. */
 const snapshot = (dir: string) => Object.fromEntries(readdirSync(dir).map((f) => [f, readFileSync(join(dir, f)).toString('base64')]));
+
+describe('outputs by real path, clear write errors, bounded work', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'ewskit-safety-'));
+  const cohort = join(root, 'cohort');
+  expect((await run(['synth', '--encounters', '30', '--seed', '3', '--out', cohort, '--quiet'])).code).toBe(0);
+
+  it('an output that is a symbolic link to the input is refused, even with --force; the input keeps its bytes', async () => {
+    const target = join(root, 'target.arrow');
+    copyFileSync(join(cohort, 'observations.arrow'), target);
+    const link = join(root, 'link.arrow');
+    symlinkSync(target, link);
+    const bytes = readFileSync(target).toString('base64');
+    const r = await run(['score', '--in', link, '--out', target, '--force']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--out ".*target\.arrow" would overwrite the input ".*link\.arrow"/);
+    expect(readFileSync(target).toString('base64')).toBe(bytes);
+  });
+
+  it('a file is never replaced by a directory: synth --out FILE --force is refused before any work', async () => {
+    const file = join(root, 'file.arrow');
+    writeFileSync(file, 'keep me');
+    const r = await run(['synth', '--encounters', '10', '--out', file, '--force']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--out ".*file\.arrow" is a file; expected a directory \(a file is never replaced by a directory\)/);
+    expect(readFileSync(file, 'utf8')).toBe('keep me');
+  });
+
+  it('a destination that cannot be written is a clear error naming the path, not a stack trace, and leaves no temporary file', async () => {
+    // /sys refuses new files (permission denied, or a read-only file system), even to root.
+    const r = await run(['score', '--in', join(cohort, 'observations.arrow'), '--out', '/sys/ewskit-test.arrow']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/cannot write "\/sys\/ewskit-test\.arrow": (permission denied \(EACCES\)|the file system is read-only \(EROFS\))/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(writeError('x.json', Object.assign(new Error('nope'), { code: 'ENOSPC' })).message).toBe('cannot write "x.json": the disk is full (ENOSPC)');
+  });
+
+  it('--B has a stated ceiling (memory per replicate); -V prints the version', async () => {
+    const r = await run(['validate', '--cohort', cohort, '--B', '1000000000']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--B expects at most 100,000 \(each replicate keeps its statistics in memory/);
+    expect((await run(['-V'])).stdout).toBe(`ewskit ${EWSKIT_VERSION}\n`);
+  });
+});
 
 describe('the CLI never destroys data', async () => {
   const root = mkdtempSync(join(tmpdir(), 'ewskit-safety-'));

@@ -69,6 +69,8 @@ describe('ewskit demo', async () => {
     const path = /with its figures: (.*)$/m.exec(byDefault.stdout)?.[1] ?? '';
     expect(path).toBe(join(tmpdir(), 'ewskit-demo', 'report.html'));
     expect(existsSync(path)).toBe(true);
+    // The test run's own temporary directory, never the user's: a demo report the user made is not replaced.
+    expect(tmpdir()).toMatch(/ewskit-tests-/);
   });
 });
 

@@ -17,7 +17,7 @@ import { renderHtml } from '../../../validation/report/html.js';
 import { renderMarkdown } from '../../../validation/report/markdown.js';
 import { validate } from '../../../validation/study/validate.js';
 import type { CliIO } from '../args.js';
-import { intFlag, parseFlags, progressOf, scoreFlags } from '../args.js';
+import { intFlag, MAX_BOOTSTRAP, parseFlags, progressOf, scoreFlags } from '../args.js';
 import { formatExamples, formatSummary, summariseScores } from '../summary.js';
 
 /** Up to `k` example rows: the highest-risk complete rows first, then one flagged row if any. */
@@ -52,7 +52,7 @@ export async function demo(args: readonly string[], io: CliIO): Promise<number> 
   const flags = parseFlags(args, DEMO_OPTIONS, repeated);
   const encounters = intFlag(flags, 'encounters', 2000, 1);
   const seed = intFlag(flags, 'seed', 1, 0);
-  const B = intFlag(flags, 'B', 200, 0);
+  const B = intFlag(flags, 'B', 200, 0, MAX_BOOTSTRAP);
   // The HTML report: a path the user names is checked like every output; the default is the demo's own file.
   const asked = flags.get('html');
   if (asked !== undefined) checkOutputs('demo', [{ path: asked, flag: 'html' }], [], flags.has('force'));

@@ -15,7 +15,7 @@ import type { ExtractCohort, ExtractFiles } from '../../io/read-extract.js';
 import { readExtract } from '../../io/read-extract.js';
 import type { CohortTables } from '../../../validation/study/options.js';
 import type { CliIO } from '../args.js';
-import { intFlag, parseFlags, progressOf, scoreFlags, UsageError } from '../args.js';
+import { intFlag, MAX_BOOTSTRAP, parseFlags, progressOf, scoreFlags, UsageError } from '../args.js';
 
 /** The options of `ewskit validate` (the help text and the README list each; a test checks). */
 export const VALIDATE_OPTIONS: readonly string[] = [
@@ -119,7 +119,7 @@ export async function validateCommand(args: readonly string[], io: CliIO): Promi
   const twiceRef = references.find(([c], i) => references.findIndex(([d]) => d === c) !== i);
   if (twiceRef !== undefined) throw new UsageError(`--reference gives the column "${twiceRef[0]}" two reference groups`);
   const reference = Object.fromEntries(references);
-  const B = intFlag(flags, 'B', 1000, 0);
+  const B = intFlag(flags, 'B', 1000, 0, MAX_BOOTSTRAP);
   const seed = intFlag(flags, 'seed', 1, 0);
   const horizon = Number(flags.get('horizon') ?? 24);
   if (!(horizon > 0)) throw new UsageError(`--horizon expects a positive number of hours; received "${flags.get('horizon')}"`);
