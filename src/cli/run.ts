@@ -33,7 +33,7 @@ Usage:
                                                   (several scores in one pass; ID is built-in or a .json file; zero:
                                                   research option; --columns: only these outputs)
   ewskit validate (--cohort DIR | --observations FILE --events FILE [--patients FILE] [--encounters FILE] [--map FILE]
-               [--strict]) [--score news2 ...] [--by COLUMN ...] [--out report.json] [--md report.md]
+               [--strict] [--rejects FILE.csv]) [--score news2 ...] [--by COLUMN ...] [--out report.json] [--md report.md]
                [--html report.html] [--figures DIR] [--B 1000] [--seed 1] [--horizon 24] [--event TYPE ...] [--min-count 10] [--reference COLUMN=GROUP ...]
                [--unit first|highest-24h|common ...] [--cluster patient|encounter] [--recalibration logistic|isotonic]
                [--pool-min-events 10] [--missing none|zero|both] [--censored exclude|negative] [--extract-end DATE]

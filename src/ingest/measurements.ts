@@ -39,11 +39,13 @@ export interface IngestReport {
   /** Per kind of reason (the keys of `byReason`): its first rejection, unredacted. */
   readonly firstOf: Record<string, Rejection>;
   readonly examples: Rejection[];
+  /** Every rejection, when the reader was asked to keep them all (`--rejects`); absent otherwise. */
+  readonly all?: Rejection[];
 }
 
-/** A fresh, empty report. */
-export function ingestReport(): IngestReport {
-  return { read: 0, kept: 0, rejected: 0, byReason: {}, firstOf: {}, examples: [] };
+/** A fresh, empty report; with `keepAll`, every rejection is kept in `all` (for a rejects file), not only the first 1000. */
+export function ingestReport(keepAll = false): IngestReport {
+  return { read: 0, kept: 0, rejected: 0, byReason: {}, firstOf: {}, examples: [], ...(keepAll ? { all: [] } : {}) };
 }
 
 /** The kind of a reason: numbers and quoted values taken out, so like reasons add up ("…" stands for a value). */
@@ -58,6 +60,7 @@ export function reject(report: IngestReport, source: string, reason: string): vo
   report.byReason[kind] = (report.byReason[kind] ?? 0) + 1;
   if (report.firstOf[kind] === undefined) report.firstOf[kind] = { source, reason };
   if (report.examples.length < 1000) report.examples.push({ source, reason });
+  report.all?.push({ source, reason });
 }
 
 /**

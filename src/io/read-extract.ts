@@ -198,6 +198,8 @@ export interface ReadOptions {
   readonly strict?: boolean;
   /** The ids of the encounters table, when one is given: a record of any other encounter is rejected by name. */
   readonly encounters?: ReadonlySet<string>;
+  /** Keep every rejection in the reading report's `all` (for a rejects file), not only the first 1000. */
+  readonly keepRejections?: boolean;
 }
 
 /** Rows (and their places) of known encounters only; each other row is counted read and rejected by name. */
@@ -260,7 +262,7 @@ export async function readObservations(path: string, options: ReadOptions = {}):
   const mapping = options.mapping ?? resolveMapping();
   const strict = options.strict === true;
   const format = formatOf(path);
-  const ingest = ingestReport();
+  const ingest = ingestReport(options.keepRejections === true);
   const measurements: Measurement[] = [];
   if (format === 'fhir-ndjson' || format === 'fhir-bundle') {
     for await (const { resource, source } of fhirResources(path, format, ingest, strict))
@@ -317,7 +319,7 @@ export async function readExtractTable(path: string, table: TableName, options: 
   const format = formatOf(path);
   if (format === 'fhir-ndjson' || format === 'fhir-bundle')
     throw new Error(`read: ${table} from FHIR is not supported; give a CSV, Parquet or Arrow file ("${path}")`);
-  const ingest = ingestReport();
+  const ingest = ingestReport(options.keepRejections === true);
   let all: Rows = { rows: [], sources: [] };
   let checked = false;
   for await (const b of tabularRows(path, format, table, mapping, ingest, options.strict === true)) {
@@ -353,7 +355,7 @@ export interface ExtractCohort extends CohortTables {
  *
  * @example validate({ cohort: await readExtract({ observations: 'obs.parquet', events: 'events.csv' }), scores: [news2] });
  */
-export async function readExtract(files: ExtractFiles, options: { strict?: boolean } = {}): Promise<ExtractCohort> {
+export async function readExtract(files: ExtractFiles, options: { strict?: boolean; keepRejections?: boolean } = {}): Promise<ExtractCohort> {
   let mapping: Mapping;
   if (files.map === undefined) mapping = resolveMapping();
   else {
@@ -366,7 +368,7 @@ export async function readExtract(files: ExtractFiles, options: { strict?: boole
     mapping = resolveMapping(json);
   }
   const strict = options.strict === true;
-  const o = { mapping, strict };
+  const o = { mapping, strict, keepRejections: options.keepRejections === true };
   // --strict: stop at the first rejected record or flagged value of any kind, with its place.
   const checked = <T extends { ingest: IngestReport }>(read: T, path: string, table: TableName): T => {
     if (!strict) return read;

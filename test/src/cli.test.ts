@@ -324,6 +324,73 @@ describe('ewskit validate: the study options on the command line', () => {
     expect(existsSync(md)).toBe(false);
   });
 
+  it('--rejects writes every rejected record with its table, place and reason, values as written; the counts add up', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ewskit-cli-'));
+    // A hand-built long extract with planted faults, dd/mm times as the mapping says.
+    const obs = join(dir, 'obs.csv');
+    const lines = ['patient_id,encounter_id,observed_at,code,value,unit'];
+    for (let k = 0; k < 40; k++) {
+      const p = `p${k % 20}`;
+      const e = `e${k % 20}`;
+      const t = `0${1 + (k % 9)}/03/2025 ${String(8 + (k % 10)).padStart(2, '0')}:00`;
+      lines.push(`${p},${e},${t},9279-1,${14 + (k % 12)},/min`, `${p},${e},${t},8867-4,${70 + k},/min`, `${p},${e},${t},59408-5,${93 + (k % 6)},%`);
+      lines.push(`${p},${e},${t},8480-6,${100 + k},mm[Hg]`, `${p},${e},${t},8310-5,37.${k % 10},Cel`, `${p},${e},${t},1104441000000107,New confusion,`);
+      lines.push(`${p},${e},${t},371825009,,`);
+    }
+    lines.push('p1,e1,31/02/2025 10:00,9279-1,20,/min'); // not on the calendar
+    lines.push('p1,e1,01/03/2025 10:00,59408-5,<70,%'); // a bound
+    lines.push('p1,e1,01/03/2025 10:00,1104441000000107,Confused,'); // ambiguous
+    lines.push('p1,e99,01/03/2025 10:00,9279-1,20,/min'); // an encounter not in encounters.csv
+    writeFileSync(obs, `${lines.join('\n')}\n`);
+    const encounters = join(dir, 'encounters.csv');
+    writeFileSync(
+      encounters,
+      [
+        'patient_id,encounter_id,admitted_at,discharged_at,age',
+        ...Array.from({ length: 20 }, (_, k) => `p${k},e${k},01/03/2025 00:00,20/03/2025 00:00,${50 + k}`),
+      ].join('\n'),
+    );
+    const events = join(dir, 'events.csv');
+    writeFileSync(events, ['patient_id,encounter_id,event_type,event_at', 'p3,e3,death,05/03/2025 12:00', 'p5,e5,unplanned_icu,06/03/2025 12:00'].join('\n'));
+    const map = join(dir, 'map.json');
+    writeFileSync(map, JSON.stringify({ schema: 'ewskit.mapping/1', time: { format: 'dmy', naive: 'utc' } }));
+    const rejects = join(dir, 'rejects.csv');
+    const io = captureIo();
+    const code = await runCli(
+      [
+        'validate',
+        '--observations',
+        obs,
+        '--events',
+        events,
+        '--encounters',
+        encounters,
+        '--map',
+        map,
+        '--score',
+        'news2',
+        '--B',
+        '0',
+        '--rejects',
+        rejects,
+        '--quiet',
+      ],
+      io,
+    );
+    expect(code).toBe(0);
+    const rows = readFileSync(rejects, 'utf8').trim().split('\n');
+    expect(rows[0]).toBe('table,place,reason');
+    expect(rows.slice(1)).toEqual([
+      'observations,obs.csv line 282,"time: ""31/02/2025 10:00"" is not a date on the calendar (2025-02 has no day 31)"',
+      'observations,obs.csv line 283,"value with a comparator (""<70""): a bound, not a measurement — not read as the bare number"',
+      'observations,obs.csv line 284,"ambiguous:consciousness: ""Confused"" does not say the confusion is new (the RCP\'s C); map it in the mapping file if it does"',
+      'observations,obs.csv line 285,"encounter ""e99"" is not in the encounters table"',
+    ]);
+    expect(io.err).toMatch(/observations: read 284, kept 280, rejected 4:/);
+    // "New confusion" was read as C: every set has all seven NEWS2 parameters.
+    expect(io.out).not.toMatch(/missing consciousness/);
+  });
+
   it('passes the study design through: --event, --missing, --censored, --extract-end, --exclude-before-event', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ewskit-cli-'));
     const io = captureIo();

@@ -4,7 +4,7 @@
  */
 import { rejectionLines } from '../../ingest/measurements.js';
 import { existsSync } from 'node:fs';
-import { writeTextsAtomic } from '../../io/write-text.js';
+import { writeTextAtomic, writeTextsAtomic } from '../../io/write-text.js';
 import { checkOutputs, figureFiles } from '../outputs.js';
 import { renderHtml } from '../../../validation/report/html.js';
 import { renderMarkdown } from '../../../validation/report/markdown.js';
@@ -26,6 +26,7 @@ export const VALIDATE_OPTIONS: readonly string[] = [
   'encounters',
   'map',
   'strict',
+  'rejects',
   'score',
   'by',
   'out',
@@ -54,7 +55,7 @@ export const VALIDATE_OPTIONS: readonly string[] = [
 function extractFlags(flags: ReadonlyMap<string, string>): ExtractFiles | null {
   const observations = flags.get('observations');
   const events = flags.get('events');
-  const others = ['patients', 'encounters', 'map'].filter((f) => flags.has(f));
+  const others = ['patients', 'encounters', 'map', 'rejects', 'strict'].filter((f) => flags.has(f));
   if (observations === undefined && events === undefined) {
     if (others.length > 0) throw new UsageError(`--${others[0] ?? ''} goes with --observations and --events`);
     return null;
@@ -88,6 +89,14 @@ export function readingSummary(read: ExtractCohort): string {
       }${a.rejected.rejected > 0 ? `; ${a.rejected.rejected.toLocaleString('en-GB')} measurements without an encounter rejected` : ''}`,
     );
   return `ewskit validate: reading the extract\n${lines.join('\n')}\n`;
+}
+
+/** Every rejected record of an extract as CSV: table, place, reason (values as written). */
+export function rejectsCsv(read: ExtractCohort): string {
+  const quote = (text: string): string => (/[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text);
+  const rows = Object.entries(read.reading).flatMap(([table, r]) => (r.all ?? r.examples).map((x) => [table, x.source, x.reason]));
+  if (read.assembly !== null) rows.push(...(read.assembly.rejected.all ?? read.assembly.rejected.examples).map((x) => ['observations', x.source, x.reason]));
+  return `${['table,place,reason', ...rows.map((r) => r.map(quote).join(','))].join('\n')}\n`;
 }
 
 export async function validateCommand(args: readonly string[], io: CliIO): Promise<number> {
@@ -162,6 +171,7 @@ export async function validateCommand(args: readonly string[], io: CliIO): Promi
       html === undefined ? null : { path: html, flag: 'html' },
       figuresDir === undefined ? null : { path: figuresDir, flag: 'figures', directory: true },
       checks === undefined ? null : { path: checks, flag: 'out (its checks file)' },
+      flags.get('rejects') === undefined ? null : { path: flags.get('rejects') as string, flag: 'rejects' },
     ],
     inputs,
     flags.has('force'),
@@ -170,8 +180,11 @@ export async function validateCommand(args: readonly string[], io: CliIO): Promi
   let cohort: CohortTables;
   if (dir !== undefined) cohort = readCohort(dir);
   else {
-    const read = await readExtract(extract as ExtractFiles, { strict: flags.has('strict') });
+    const rejects = flags.get('rejects');
+    const read = await readExtract(extract as ExtractFiles, { strict: flags.has('strict'), keepRejections: rejects !== undefined });
     io.stderr(readingSummary(read));
+    // Every rejected record, for the user to fix the extract: row-level values, so it stays with them (never released).
+    if (rejects !== undefined) writeTextAtomic(rejects, rejectsCsv(read));
     cohort = read;
   }
   // The outcome must exist before a study is run: an --event type not in the events table is a typo, and a study with
