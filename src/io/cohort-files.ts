@@ -16,7 +16,7 @@ const TABLES = COHORT_TABLES;
 /**
  * Generate a cohort straight to a directory.
  *
- * @param target the output directory (replaced whole, only once the new cohort is complete)
+ * @param given the output directory (replaced whole, only once the new cohort is complete; a trailing slash is the same directory)
  * @param options the generator's options
  * @param onProgress called after each batch with the encounters done so far
  * @returns the manifest, also written as `cohort.json`
