@@ -5,6 +5,7 @@
  */
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { holdTemporary, releaseTemporary } from './temporaries.js';
 import type { Table } from 'apache-arrow';
 import { RecordBatchFileWriter } from 'apache-arrow';
 import type { CohortManifest, CohortOptions, CohortTableName } from '../../validation/cohort/generate.js';
@@ -31,6 +32,7 @@ export async function writeCohort(given: string, options: CohortOptions, onProgr
   const dir = `${target}.${process.pid}.tmp`;
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
+  holdTemporary(dir);
   try {
     const manifest = await writeInto(dir, options, onProgress);
     const old = `${target}.${process.pid}.old`;
@@ -41,6 +43,8 @@ export async function writeCohort(given: string, options: CohortOptions, onProgr
   } catch (e) {
     rmSync(dir, { recursive: true, force: true });
     throw e;
+  } finally {
+    releaseTemporary(dir);
   }
 }
 

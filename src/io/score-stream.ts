@@ -9,6 +9,7 @@
 import { once } from 'node:events';
 import { closeSync, createReadStream, createWriteStream, openSync, readSync, renameSync, rmSync, statSync } from 'node:fs';
 import { writeError } from './write-text.js';
+import { holdTemporary, releaseTemporary } from './temporaries.js';
 import { extname } from 'node:path';
 import { finished } from 'node:stream/promises';
 import type { Data, RecordBatch } from 'apache-arrow';
@@ -246,6 +247,7 @@ export async function scoreFile(o: ScoreFileOptions): Promise<ScoreFileResult> {
   } catch (e) {
     throw writeError(o.output, e);
   }
+  holdTemporary(temporary);
   const sink = ext === '.parquet' ? parquetSink(temporary) : arrowSink(temporary, ext === '.arrows' ? 'stream' : 'file');
   const report = ingestReport();
   let rows = 0;
@@ -273,6 +275,8 @@ export async function scoreFile(o: ScoreFileOptions): Promise<ScoreFileResult> {
   } catch (e) {
     rmSync(temporary, { force: true });
     throw e;
+  } finally {
+    releaseTemporary(temporary);
   }
   return { rows, batches, columns, ingest: report };
 }

@@ -3,6 +3,7 @@
  * is then renamed over it (atomic on one file system). A crash mid-write leaves the old file, or none.
  */
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { holdTemporary, releaseTemporary } from './temporaries.js';
 
 /**
  * Write `text` to `path` through a temporary file and a rename.
@@ -21,6 +22,7 @@ export function writeTextAtomic(path: string, text: string): void {
  */
 export function writeTextsAtomic(files: readonly (readonly [string, string])[]): void {
   const temporaries = files.map(([path]) => `${path}.${process.pid}.tmp`);
+  temporaries.forEach(holdTemporary);
   try {
     files.forEach(([path, text], i) => {
       try {
@@ -31,9 +33,11 @@ export function writeTextsAtomic(files: readonly (readonly [string, string])[]):
     });
   } catch (e) {
     for (const t of temporaries) rmSync(t, { force: true });
+    temporaries.forEach(releaseTemporary);
     throw e;
   }
   files.forEach(([path], i) => renameSync(temporaries[i] as string, path));
+  temporaries.forEach(releaseTemporary);
 }
 
 const WRITE_PROBLEMS: Readonly<Record<string, string>> = {

@@ -36,6 +36,24 @@ describe('bin/ewskit.js', () => {
     expect(r.stdout).toMatch(/^NEWS2 7 — high risk/);
   });
 
+  it('a synth interrupted part-way (SIGINT, SIGTERM) removes its temporary directory and exits 130 / 143', async () => {
+    for (const [signal, code] of [
+      ['SIGINT', 130],
+      ['SIGTERM', 143],
+    ] as const) {
+      const root = mkdtempSync(join(tmpdir(), 'ewskit-interrupt-'));
+      const out = join(root, 'cohort');
+      const child = spawn(process.execPath, [bin, 'synth', '--encounters', '500000', '--batch', '2000', '--out', out, '--quiet']);
+      // Wait until the temporary directory exists (the run is under way), then interrupt.
+      for (let t = 0; t < 100 && readdirSync(root).length === 0; t++) await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(readdirSync(root).some((f) => f.endsWith('.tmp'))).toBe(true);
+      child.kill(signal);
+      const exit = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+      expect(exit).toBe(code);
+      expect(readdirSync(root)).toEqual([]);
+    }
+  });
+
   it('a synth killed part-way leaves no cohort that looks valid (only its temporary directory)', async () => {
     const root = mkdtempSync(join(tmpdir(), 'ewskit-kill-'));
     const out = join(root, 'cohort');
