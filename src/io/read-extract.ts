@@ -13,7 +13,7 @@ import { createReadStream, existsSync, readdirSync, readFileSync, statSync } fro
 import { basename, extname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { RecordBatchReader } from 'apache-arrow';
-import type { Table } from 'apache-arrow';
+import type { RecordBatch, Table } from 'apache-arrow';
 import { parse } from 'csv-parse';
 import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
@@ -86,7 +86,14 @@ async function* csvRows(path: string, mapping: Mapping, report: IngestReport, st
 async function* parquetRows(path: string, size: number): AsyncGenerator<Rows> {
   const name = basename(path);
   const file = await asyncBufferFromFile(path);
-  const metadata = await parquetMetadataAsync(file);
+  let metadata: Awaited<ReturnType<typeof parquetMetadataAsync>>;
+  try {
+    metadata = await parquetMetadataAsync(file);
+  } catch (e) {
+    throw new Error(
+      `read: "${path}" is not a readable Parquet file (${file.byteLength === 0 ? 'it is empty, 0 bytes' : 'truncated, or not Parquet'}: ${(e as Error).message})`,
+    );
+  }
   const total = Number(metadata.num_rows);
   for (let start = 0; start < total; start += size) {
     const end = Math.min(total, start + size);
@@ -98,9 +105,28 @@ async function* parquetRows(path: string, size: number): AsyncGenerator<Rows> {
 /** Rows of an Arrow IPC file or stream, batch by batch (times as epoch milliseconds). */
 async function* arrowRows(path: string): AsyncGenerator<Rows> {
   const name = basename(path);
-  const reader = await RecordBatchReader.from(createReadStream(path));
+  const unreadable = (e: unknown) =>
+    new Error(
+      `read: "${path}" is not a readable Arrow IPC file (${statSync(path).size === 0 ? 'it is empty, 0 bytes' : 'truncated, or not Arrow'}: ${(e as Error).message})`,
+    );
+  let reader: Awaited<ReturnType<typeof RecordBatchReader.from>>;
+  try {
+    reader = await RecordBatchReader.from(createReadStream(path));
+    if (reader.schema === null || reader.schema === undefined) throw new Error('no schema');
+  } catch (e) {
+    throw unreadable(e);
+  }
   let at = 0;
-  for await (const batch of reader) {
+  const batches = reader[Symbol.asyncIterator]();
+  for (;;) {
+    let next: IteratorResult<RecordBatch>;
+    try {
+      next = await batches.next();
+    } catch (e) {
+      throw unreadable(e);
+    }
+    if (next.done === true) break;
+    const batch = next.value;
     const fields = batch.schema.fields.map((f) => f.name);
     const rows: Record<string, unknown>[] = [];
     for (let i = 0; i < batch.numRows; i++) {
@@ -139,7 +165,12 @@ async function* fhirResources(
 ): AsyncGenerator<{ resource: unknown; source: string }> {
   if (format === 'fhir-bundle') {
     const name = basename(path);
-    const bundle = JSON.parse(readFileSync(path, 'utf8')) as { resourceType?: string; entry?: { resource?: unknown }[] };
+    let bundle: { resourceType?: string; entry?: { resource?: unknown }[] };
+    try {
+      bundle = JSON.parse(readFileSync(path, 'utf8')) as typeof bundle;
+    } catch (e) {
+      throw new Error(`read: "${path}" is not JSON${statSync(path).size === 0 ? ' (it is empty, 0 bytes)' : ''}: ${(e as Error).message}`);
+    }
     if (bundle.resourceType !== 'Bundle') throw new Error(`read: "${path}" is not a FHIR Bundle (resourceType ${JSON.stringify(bundle.resourceType)})`);
     for (const [i, e] of (bundle.entry ?? []).entries()) yield { resource: e.resource, source: `${name} entry ${i}` };
     return;

@@ -8,6 +8,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
+import { tableToIPC } from 'apache-arrow';
 import type { Table } from 'apache-arrow';
 import { parquetWriteFile } from 'hyparquet-writer';
 import { describe, expect, it } from 'vitest';
@@ -325,5 +326,23 @@ describe('nothing guessed: encounters that do not exist, duplicate keys, every r
     await expect(readExtract({ observations, events, patients })).rejects.toThrow(
       /has patient_id "p1" twice with different values .* differ in ethnicity \("White" vs "Asian"\)/,
     );
+  });
+});
+
+describe('an unreadable file is a clear error naming it', () => {
+  const dir = tmp();
+  it('empty or truncated Parquet and Arrow, and an empty FHIR Bundle, each say what they are', async () => {
+    writeFileSync(join(dir, 'empty.parquet'), '');
+    await expect(readObservations(join(dir, 'empty.parquet'))).rejects.toThrow(
+      /read: ".*empty\.parquet" is not a readable Parquet file \(it is empty, 0 bytes/,
+    );
+    writeFileSync(join(dir, 'empty.arrow'), '');
+    await expect(readObservations(join(dir, 'empty.arrow'))).rejects.toThrow(/read: ".*empty\.arrow" is not a readable Arrow IPC file \(it is empty, 0 bytes/);
+    const cohort = generateCohort({ profile: 'india-apollo', encounters: 20, seed: 1 });
+    const bytes = tableToIPC(cohort.observations, 'file');
+    writeFileSync(join(dir, 'cut.arrow'), bytes.subarray(0, Math.floor(bytes.length / 2)));
+    await expect(readObservations(join(dir, 'cut.arrow'))).rejects.toThrow(/read: ".*cut\.arrow" is not a readable Arrow IPC file \(truncated, or not Arrow/);
+    writeFileSync(join(dir, 'empty.json'), '');
+    await expect(readObservations(join(dir, 'empty.json'))).rejects.toThrow(/read: ".*empty\.json" is not JSON \(it is empty, 0 bytes\)/);
   });
 });
