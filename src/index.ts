@@ -66,7 +66,7 @@ export type { AssembleReport } from './ingest/assemble.js';
 export { BUILT_IN_CODES, MEASURED_FIELDS, convertUnit } from './ingest/codes.js';
 export type { MeasuredField, CodeRule } from './ingest/codes.js';
 export { checkMapping, resolveMapping, parseTime, parseNumber, MAPPING_SCHEMA } from './ingest/mapping.js';
-export type { Mapping, MappingFile, TimeFormat, AssembleOptions, TableName } from './ingest/mapping.js';
+export type { Mapping, MappingFile, TimeFormat, CsvFormat, AssembleOptions, TableName } from './ingest/mapping.js';
 export { fromFhirObservation, fromLongRow, ingestReport } from './ingest/measurements.js';
 export type { Measurement, IngestReport, Rejection, LongRow } from './ingest/measurements.js';
 export { observationsToFhir, SPO2_SCALE_CODE, SPO2_SCALE_MAPPING } from './ingest/export-fhir.js';

@@ -33,8 +33,27 @@ export interface Mapping {
   /** Per table, canonical column name → the file's column name. */
   readonly columns: Readonly<Record<TableName, Readonly<Record<string, string>>>>;
   readonly time: TimeFormat;
-  readonly csv: { readonly delimiter: string; readonly decimal: '.' | ',' };
+  readonly csv: CsvFormat;
   readonly assemble: AssembleOptions;
+  /** Per table, its own time and CSV format (the global ones where the file states none); see `mappingFor`. */
+  readonly tables: Readonly<Record<TableName, { readonly time: TimeFormat; readonly csv: CsvFormat }>>;
+}
+
+/** How a CSV file separates fields and writes decimals. */
+export interface CsvFormat {
+  readonly delimiter: string;
+  readonly decimal: '.' | ',';
+}
+
+/**
+ * The mapping as one table reads it: that table's time and CSV format (a FHIR export with ISO times beside dd/mm CSV
+ * files, `;`-files beside `,`-files), everything else shared.
+ *
+ * @example mappingFor(resolveMapping({ tables: { events: { time: { format: 'dmy' } } } }), 'events').time.format; // => 'dmy'
+ */
+export function mappingFor(mapping: Mapping, table: TableName): Mapping {
+  const own = mapping.tables[table];
+  return own === undefined ? mapping : { ...mapping, time: own.time, csv: own.csv };
 }
 
 /** The mapping file as written. */
@@ -53,12 +72,34 @@ export interface MappingFile {
   readonly time?: Partial<TimeFormat>;
   readonly csv?: { readonly delimiter?: string; readonly decimal?: '.' | ',' };
   readonly assemble?: AssembleOptions;
+  /** Per table, a time format and CSV format of its own (each field defaults to the global one). */
+  readonly tables?: Readonly<
+    Partial<Record<TableName, { readonly time?: Partial<TimeFormat>; readonly csv?: { readonly delimiter?: string; readonly decimal?: '.' | ',' } }>>
+  >;
 }
 
 export const MAPPING_SCHEMA = 'ewskit.mapping/1';
 
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 const show = (x: unknown): string => JSON.stringify(x) ?? String(x);
+
+type Need = (ok: boolean, path: string, expected: string, got: unknown) => void;
+
+function checkTime(time: unknown, path: string, need: Need): void {
+  if (time === undefined) return;
+  if (!isObject(time)) return need(false, path, 'an object', time);
+  if (time.format !== undefined)
+    need(['iso', 'dmy', 'mdy', 'epoch-ms', 'epoch-s'].includes(String(time.format)), `${path}.format`, 'iso, dmy, mdy, epoch-ms or epoch-s', time.format);
+  if (time.naive !== undefined) need(time.naive === 'reject' || time.naive === 'utc', `${path}.naive`, '"reject" or "utc"', time.naive);
+}
+
+function checkCsv(csv: unknown, path: string, need: Need, problems: string[]): void {
+  if (csv === undefined) return;
+  if (!isObject(csv)) return need(false, path, 'an object', csv);
+  if (csv.delimiter !== undefined) need(typeof csv.delimiter === 'string' && csv.delimiter.length === 1, `${path}.delimiter`, 'one character', csv.delimiter);
+  if (csv.decimal !== undefined) need(csv.decimal === '.' || csv.decimal === ',', `${path}.decimal`, '"." or ","', csv.decimal);
+  if (csv.decimal === ',' && (csv.delimiter ?? ',') === ',') problems.push(`${path}: a decimal comma needs another delimiter (e.g. ";")`);
+}
 
 /** Every problem of a parsed mapping file, each named by its path; empty when it is sound. */
 export function checkMapping(json: unknown): string[] {
@@ -67,7 +108,7 @@ export function checkMapping(json: unknown): string[] {
     if (!ok) problems.push(`${path}: expected ${expected}; received ${show(got)}`);
   };
   if (!isObject(json)) return [`$: expected an object; received ${show(json)}`];
-  const known = ['schema', 'codes', 'columns', 'time', 'csv', 'assemble'];
+  const known = ['schema', 'codes', 'columns', 'time', 'csv', 'assemble', 'tables'];
   for (const k of Object.keys(json)) if (!known.includes(k)) problems.push(`$.${k}: unknown key (expected ${known.join(', ')})`);
   if (json.schema !== undefined) need(json.schema === MAPPING_SCHEMA, '$.schema', `"${MAPPING_SCHEMA}"`, json.schema);
   if (json.codes !== undefined) {
@@ -105,27 +146,25 @@ export function checkMapping(json: unknown): string[] {
           need(isObject(cols) && Object.values(cols).every((v) => typeof v === 'string'), `$.columns.${t}`, 'an object of canonical name → column name', cols);
       }
   }
-  if (json.time !== undefined) {
-    if (!isObject(json.time)) need(false, '$.time', 'an object', json.time);
-    else {
-      if (json.time.format !== undefined)
-        need(
-          ['iso', 'dmy', 'mdy', 'epoch-ms', 'epoch-s'].includes(String(json.time.format)),
-          '$.time.format',
-          'iso, dmy, mdy, epoch-ms or epoch-s',
-          json.time.format,
-        );
-      if (json.time.naive !== undefined) need(json.time.naive === 'reject' || json.time.naive === 'utc', '$.time.naive', '"reject" or "utc"', json.time.naive);
-    }
-  }
-  if (json.csv !== undefined) {
-    if (!isObject(json.csv)) need(false, '$.csv', 'an object', json.csv);
-    else {
-      if (json.csv.delimiter !== undefined)
-        need(typeof json.csv.delimiter === 'string' && json.csv.delimiter.length === 1, '$.csv.delimiter', 'one character', json.csv.delimiter);
-      if (json.csv.decimal !== undefined) need(json.csv.decimal === '.' || json.csv.decimal === ',', '$.csv.decimal', '"." or ","', json.csv.decimal);
-      if (json.csv.decimal === ',' && (json.csv.delimiter ?? ',') === ',') problems.push('$.csv: a decimal comma needs another delimiter (e.g. ";")');
-    }
+  checkTime(json.time, '$.time', need);
+  checkCsv(json.csv, '$.csv', need, problems);
+  if (json.tables !== undefined) {
+    if (!isObject(json.tables)) need(false, '$.tables', 'an object per table', json.tables);
+    else
+      for (const [t, own] of Object.entries(json.tables)) {
+        if (!['observations', 'events', 'patients', 'encounters'].includes(t)) {
+          problems.push(`$.tables.${t}: unknown table (expected observations, events, patients, encounters)`);
+          continue;
+        }
+        if (!isObject(own)) {
+          need(false, `$.tables.${t}`, 'an object { time, csv }', own);
+          continue;
+        }
+        for (const k of Object.keys(own)) if (k !== 'time' && k !== 'csv') problems.push(`$.tables.${t}.${k}: unknown key (expected time, csv)`);
+        checkTime(own.time, `$.tables.${t}.time`, need);
+        const csv = isObject(own.csv) && isObject(json.csv) ? { ...json.csv, ...own.csv } : own.csv;
+        checkCsv(csv, `$.tables.${t}.csv`, need, problems);
+      }
   }
   if (json.assemble !== undefined) {
     const a = json.assemble;
@@ -170,12 +209,16 @@ export function resolveMapping(json: unknown = {}): Mapping {
     if (c.system !== undefined) codes.set(c.code, rule);
   }
   const columns = file.columns ?? {};
+  const time: TimeFormat = { format: file.time?.format ?? 'iso', naive: file.time?.naive ?? 'reject' };
+  const csv: CsvFormat = { delimiter: file.csv?.delimiter ?? ',', decimal: file.csv?.decimal ?? '.' };
+  const own = (t: TableName) => ({ time: { ...time, ...file.tables?.[t]?.time }, csv: { ...csv, ...file.tables?.[t]?.csv } });
   return {
     codes,
     columns: { observations: columns.observations ?? {}, events: columns.events ?? {}, patients: columns.patients ?? {}, encounters: columns.encounters ?? {} },
-    time: { format: file.time?.format ?? 'iso', naive: file.time?.naive ?? 'reject' },
-    csv: { delimiter: file.csv?.delimiter ?? ',', decimal: file.csv?.decimal ?? '.' },
+    time,
+    csv,
     assemble: file.assemble ?? {},
+    tables: { observations: own('observations'), events: own('events'), patients: own('patients'), encounters: own('encounters') },
   };
 }
 

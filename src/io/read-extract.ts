@@ -12,7 +12,7 @@
 import { createReadStream, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { RecordBatchReader } from 'apache-arrow';
+import { DataType, RecordBatchReader } from 'apache-arrow';
 import type { RecordBatch, Table } from 'apache-arrow';
 import { parse } from 'csv-parse';
 import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } from 'hyparquet';
@@ -21,7 +21,7 @@ import type { AssembleReport } from '../ingest/assemble.js';
 import { assembleSets } from '../ingest/assemble.js';
 import { canonicalRow, REQUIRED_COLUMNS, sourceColumn, typedTable } from '../ingest/columns.js';
 import type { Mapping, TableName } from '../ingest/mapping.js';
-import { resolveMapping } from '../ingest/mapping.js';
+import { mappingFor, resolveMapping } from '../ingest/mapping.js';
 import type { IngestReport, Measurement } from '../ingest/measurements.js';
 import { fromFhirObservation, fromLongRow, ingestReport, reject, unknownEncounter } from '../ingest/measurements.js';
 import type { CohortTables } from '../../validation/study/options.js';
@@ -111,7 +111,7 @@ async function* arrowRows(path: string): AsyncGenerator<Rows> {
     );
   let reader: Awaited<ReturnType<typeof RecordBatchReader.from>>;
   try {
-    reader = await RecordBatchReader.from(createReadStream(path));
+    reader = await (await RecordBatchReader.from(createReadStream(path))).open();
     if (reader.schema === null || reader.schema === undefined) throw new Error('no schema');
   } catch (e) {
     throw unreadable(e);
@@ -128,12 +128,15 @@ async function* arrowRows(path: string): AsyncGenerator<Rows> {
     if (next.done === true) break;
     const batch = next.value;
     const fields = batch.schema.fields.map((f) => f.name);
+    // Times and dates are read by their Arrow type (as instants), never through the mapping's text time format.
+    const instant = new Set(batch.schema.fields.filter((f) => DataType.isTimestamp(f.type) || DataType.isDate(f.type)).map((f) => f.name));
     const rows: Record<string, unknown>[] = [];
     for (let i = 0; i < batch.numRows; i++) {
       const row: Record<string, unknown> = {};
       for (const f of fields) {
         const v = batch.getChild(f)?.get(i) ?? null;
-        row[f] = typeof v === 'bigint' ? Number(v) : v;
+        const n = typeof v === 'bigint' ? Number(v) : v;
+        row[f] = instant.has(f) && typeof n === 'number' ? new Date(n) : n;
       }
       rows.push(row);
     }
@@ -290,7 +293,7 @@ function oneRowPerKey(path: string, table: TableName, key: string, rows: Rows, r
  * @example const { table, ingest } = await readObservations('Observation.ndjson');
  */
 export async function readObservations(path: string, options: ReadOptions = {}): Promise<ObservationsRead> {
-  const mapping = options.mapping ?? resolveMapping();
+  const mapping = mappingFor(options.mapping ?? resolveMapping(), 'observations');
   const strict = options.strict === true;
   const format = formatOf(path);
   const ingest = ingestReport(options.keepRejections === true);
@@ -346,7 +349,7 @@ export async function readObservations(path: string, options: ReadOptions = {}):
  * Another table of the cohort (events, patients, encounters) from CSV, Parquet or Arrow, typed by the stated schema.
  */
 export async function readExtractTable(path: string, table: TableName, options: ReadOptions = {}): Promise<{ table: Table; ingest: IngestReport }> {
-  const mapping = options.mapping ?? resolveMapping();
+  const mapping = mappingFor(options.mapping ?? resolveMapping(), table);
   const format = formatOf(path);
   if (format === 'fhir-ndjson' || format === 'fhir-bundle')
     throw new Error(`read: ${table} from FHIR is not supported; give a CSV, Parquet or Arrow file ("${path}")`);

@@ -31,7 +31,7 @@ import { scoreTable } from '../../scores/kernel/score-table.js';
 import { kindOf } from '../../scores/kinds/kind-of.js';
 import { emptyTable, typedTable } from '../ingest/columns.js';
 import type { Mapping } from '../ingest/mapping.js';
-import { resolveMapping } from '../ingest/mapping.js';
+import { mappingFor, resolveMapping } from '../ingest/mapping.js';
 import type { IngestReport } from '../ingest/measurements.js';
 import { ingestReport } from '../ingest/measurements.js';
 import { formatOf, readObservations, tabularRows } from './read-extract.js';
@@ -237,7 +237,7 @@ function parquetSink(path: string): Sink {
  * @example await scoreFile({ input: 'obs.arrows', output: 'scored.arrow', scores: [news2], columns: ['total', 'risk'] });
  */
 export async function scoreFile(o: ScoreFileOptions): Promise<ScoreFileResult> {
-  const mapping = o.mapping ?? resolveMapping();
+  const mapping = mappingFor(o.mapping ?? resolveMapping(), 'observations');
   const ext = extname(o.output).toLowerCase();
   const temporary = `${o.output}.${process.pid}.tmp`;
   // Open the temporary file now, so a read-only or full destination is a clear error before any work (not an

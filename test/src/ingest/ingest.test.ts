@@ -193,7 +193,7 @@ describe('the mapping file', () => {
         extra: 1,
       }),
     ).toEqual([
-      '$.extra: unknown key (expected schema, codes, columns, time, csv, assemble)',
+      '$.extra: unknown key (expected schema, codes, columns, time, csv, assemble, tables)',
       '$.schema: expected "ewskit.mapping/1"; received "ewskit.mapping/2"',
       '$.codes[0].field: expected one of respiratory_rate, spo2, sao2, spo2_scale, on_oxygen, systolic_bp, diastolic_bp, heart_rate, consciousness, temperature, gcs; received "temp"',
       '$.codes[1].code: expected a non-empty string; received undefined',

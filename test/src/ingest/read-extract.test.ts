@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
-import { tableToIPC } from 'apache-arrow';
+import { Table as ArrowTable, TimestampMillisecond, tableToIPC, vectorFromArray } from 'apache-arrow';
 import type { Table } from 'apache-arrow';
 import { parquetWriteFile } from 'hyparquet-writer';
 import { describe, expect, it } from 'vitest';
@@ -344,5 +344,45 @@ describe('an unreadable file is a clear error naming it', () => {
     await expect(readObservations(join(dir, 'cut.arrow'))).rejects.toThrow(/read: ".*cut\.arrow" is not a readable Arrow IPC file \(truncated, or not Arrow/);
     writeFileSync(join(dir, 'empty.json'), '');
     await expect(readObservations(join(dir, 'empty.json'))).rejects.toThrow(/read: ".*empty\.json" is not JSON \(it is empty, 0 bytes\)/);
+  });
+});
+
+describe('per-file formats: each table its own time format and CSV delimiter; Arrow times read by their type', () => {
+  const dir = tmp();
+  const observations = join(dir, 'obs.csv');
+  writeFileSync(observations, ['patient_id,encounter_id,observed_at,code,value,unit', 'p1,e1,2025-03-01T08:00:00Z,9279-1,22,/min'].join('\n'));
+  const events = join(dir, 'events.csv');
+  writeFileSync(events, ['patient_id;encounter_id;event_type;event_at', 'p1;e1;death;01/03/2025 20:00'].join('\n'));
+  const map = join(dir, 'map.json');
+
+  it('ISO observations beside dd/mm, ;-separated events: both read when the mapping says so per table', async () => {
+    writeFileSync(map, JSON.stringify({ schema: 'ewskit.mapping/1', tables: { events: { time: { format: 'dmy', naive: 'utc' }, csv: { delimiter: ';' } } } }));
+    const read = await readExtract({ observations, events, map });
+    expect(read.reading.observations?.rejected).toBe(0);
+    expect(read.reading.events?.rejected).toBe(0);
+    expect(Number(read.events.getChild('event_at')?.get(0))).toBe(Date.UTC(2025, 2, 1, 20));
+    // Without the per-table lines the global ISO format and comma apply to events too, and they are rejected by name.
+    writeFileSync(map, JSON.stringify({ schema: 'ewskit.mapping/1' }));
+    await expect(readExtract({ observations, events, map })).rejects.toThrow(/has no column "encounter_id"/);
+  });
+
+  it('an Arrow events file with a timestamp column needs no time format', async () => {
+    const arrow = join(dir, 'events.arrow');
+    const t = new ArrowTable({
+      patient_id: vectorFromArray(['p1']),
+      encounter_id: vectorFromArray(['e1']),
+      event_type: vectorFromArray(['death']),
+      event_at: vectorFromArray([Date.UTC(2025, 2, 1, 20)], new TimestampMillisecond()),
+    });
+    writeFileSync(arrow, tableToIPC(t, 'file'));
+    const read = await readExtract({ observations, events: arrow });
+    expect(read.reading.events?.rejected).toBe(0);
+    expect(Number(read.events.getChild('event_at')?.get(0))).toBe(Date.UTC(2025, 2, 1, 20));
+  });
+
+  it('the mapping file names a bad per-table format by its path', () => {
+    expect(() => resolveMapping({ tables: { vitals: {}, events: { time: { format: 'ddmmyy' }, csv: { decimal: ',' }, zone: 'x' } } })).toThrow(
+      /\$\.tables\.vitals: unknown table[\s\S]*\$\.tables\.events\.zone: unknown key \(expected time, csv\)[\s\S]*\$\.tables\.events\.time\.format: expected iso, dmy, mdy, epoch-ms or epoch-s; received "ddmmyy"[\s\S]*\$\.tables\.events\.csv: a decimal comma needs another delimiter/,
+    );
   });
 });
