@@ -4,7 +4,7 @@
  * only with `--force`, and an output's directory must exist. Every refusal is a usage error (exit 2), made before a
  * byte is read or written.
  */
-import { existsSync, mkdirSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import type { RenderedFigure } from '../../validation/report/render-figures.js';
 import { UsageError } from './args.js';
@@ -68,14 +68,57 @@ export function checkOutputs(command: string, outputs: readonly (Output | null)[
   }
 }
 
+/** The manifest `--figures DIR` writes beside the figures: the names of the files ewskit wrote there. */
+export const FIGURES_MANIFEST = 'ewskit-figures.json';
+
+/** The files an earlier `--figures` run wrote into `dir` (from its manifest), or null when the directory has no manifest. */
+function writtenBefore(dir: string): string[] | null {
+  const at = join(dir, FIGURES_MANIFEST);
+  if (!existsSync(at)) return null;
+  try {
+    const names = (JSON.parse(readFileSync(at, 'utf8')) as { files?: unknown }).files;
+    // Plain names inside the directory only: a manifest can never point elsewhere.
+    return Array.isArray(names) ? names.filter((n): n is string => typeof n === 'string' && n === basename(n) && n !== '..' && n !== '.') : [];
+  } catch {
+    return [];
+  }
+}
+
 /**
- * The standalone SVG files of `--figures DIR` (the directory is made when absent): `<id>.svg` per drawn figure, and
- * `withheld.txt` listing the figures disclosure control or an undefined metric left out, with why.
+ * `--figures DIR` with `--force` replaces only what ewskit wrote there before (its manifest lists it); a directory with
+ * other files, or no manifest, is refused — so an old figure never sits among the new ones, and no file of the user's
+ * is removed.
+ *
+ * @throws {UsageError} for a non-empty directory without an ewskit manifest, or with files the manifest does not list
+ */
+export function checkFiguresDirectory(command: string, dir: string): void {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) return;
+  const present = readdirSync(dir);
+  if (present.length === 0) return;
+  const ours = writtenBefore(dir);
+  const foreign = present.filter((f) => f !== FIGURES_MANIFEST && !(ours ?? []).includes(f));
+  if (ours === null || foreign.length > 0)
+    throw new UsageError(
+      `${command}: --figures "${dir}" holds files ewskit did not write there (${(ours === null ? present : foreign).slice(0, 3).join(', ')}${(ours === null ? present : foreign).length > 3 ? ', …' : ''}); give an empty or new directory`,
+    );
+}
+
+/** The files of an earlier `--figures` run that the new set does not replace (removed once the new set is in place). */
+export function staleFigures(dir: string, files: readonly (readonly [string, string])[]): string[] {
+  const written = new Set(files.map(([p]) => basename(p)));
+  return (writtenBefore(dir) ?? []).filter((n) => !written.has(n)).map((n) => join(dir, n));
+}
+
+/**
+ * The standalone SVG files of `--figures DIR` (the directory is made when absent): `<id>.svg` per drawn figure,
+ * `withheld.txt` listing the figures disclosure control or an undefined metric left out, with why, and the manifest
+ * naming them.
  */
 export function figureFiles(dir: string, figures: readonly RenderedFigure[]): [string, string][] {
   mkdirSync(dir, { recursive: true });
   const files: [string, string][] = figures.flatMap((f): [string, string][] => (f.svg === null ? [] : [[join(dir, `${f.id}.svg`), `${f.svg}\n`]]));
   const withheld = figures.filter((f) => f.svg === null);
   if (withheld.length > 0) files.push([join(dir, 'withheld.txt'), withheld.map((f) => `${f.id}: ${f.withheld ?? 'nothing to plot'}\n`).join('')]);
+  files.push([join(dir, FIGURES_MANIFEST), `${JSON.stringify({ schema: 'ewskit.figures/1', files: files.map(([p]) => basename(p)) }, null, 2)}\n`]);
   return files;
 }

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tableFromArrays, vectorFromArray, Float64 } from 'apache-arrow';
@@ -259,6 +259,27 @@ describe('ewskit validate', () => {
     // The figures directory, now full, is not replaced without --force.
     const again = await run(['validate', '--cohort', dir, '--score', 'news2', '--B', '0', '--figures', figures]);
     expect(again.code).toBe(2);
+    // With --force, only what ewskit wrote there is replaced: no old figure stays among the new ones.
+    const before = readdirSync(figures).sort();
+    expect(before).toContain('ewskit-figures.json');
+    writeFileSync(join(figures, 'roc-old-score.svg'), '<svg/>'); // not in the manifest: a file ewskit did not write
+    const foreign = await run(['validate', '--cohort', dir, '--score', 'news2', '--B', '0', '--figures', figures, '--force']);
+    expect(foreign.code).toBe(2);
+    expect(foreign.stderr).toMatch(/--figures ".*figures" holds files ewskit did not write there \(roc-old-score\.svg\)/);
+    rmSync(join(figures, 'roc-old-score.svg'));
+    // A run that draws fewer figures (no subgroups) removes the ones it no longer draws.
+    const fewer = await run(['validate', '--cohort', dir, '--score', 'news2', '--B', '50', '--figures', figures, '--force', '--quiet']);
+    expect(fewer.code).toBe(0);
+    const after = readdirSync(figures).sort();
+    const manifest = JSON.parse(readFileSync(join(figures, 'ewskit-figures.json'), 'utf8')) as { files: string[] };
+    expect(after).toEqual([...manifest.files, 'ewskit-figures.json'].sort());
+    expect(after.length).toBeLessThan(before.length);
+    // A directory with the user's own files is refused even with --force.
+    const mine = tmp();
+    writeFileSync(join(mine, 'notes.txt'), 'mine');
+    const refused = await run(['validate', '--cohort', dir, '--score', 'news2', '--B', '0', '--figures', mine, '--force']);
+    expect(refused.code).toBe(2);
+    expect(readFileSync(join(mine, 'notes.txt'), 'utf8')).toBe('mine');
   });
   it('names a missing cohort directory and exits 1', async () => {
     const r = await run(['validate', '--cohort', '/nonexistent/cohort', '--score', 'news2']);

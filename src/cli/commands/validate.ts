@@ -3,9 +3,9 @@
  * read through a mapping) — the report as JSON, Markdown and self-contained HTML, and its figures as standalone SVG.
  */
 import { rejectionLines } from '../../ingest/measurements.js';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { writeTextAtomic, writeTextsAtomic } from '../../io/write-text.js';
-import { checkOutputs, figureFiles } from '../outputs.js';
+import { checkFiguresDirectory, checkOutputs, figureFiles, staleFigures } from '../outputs.js';
 import { renderHtml } from '../../../validation/report/html.js';
 import { renderMarkdown } from '../../../validation/report/markdown.js';
 import { renderFigures } from '../../../validation/report/render-figures.js';
@@ -176,6 +176,7 @@ export async function validateCommand(args: readonly string[], io: CliIO): Promi
     inputs,
     flags.has('force'),
   );
+  if (figuresDir !== undefined) checkFiguresDirectory('validate', figuresDir);
   const started = performance.now();
   let cohort: CohortTables;
   if (dir !== undefined) cohort = readCohort(dir);
@@ -237,7 +238,9 @@ export async function validateCommand(args: readonly string[], io: CliIO): Promi
   }
   // The output-checking summary, beside the report: what a TRE's output checker reads first.
   if (checks !== undefined) files.push([checks, `${JSON.stringify({ schema: 'ewskit.checks/1', report: beside, ...report.disclosure }, null, 2)}\n`]);
+  const stale = figuresDir === undefined ? [] : staleFigures(figuresDir, files);
   writeTextsAtomic(files);
+  for (const f of stale) rmSync(f, { force: true });
   io.stdout(`${markdown}\n`);
   io.stderr(
     `ewskit validate: ${((performance.now() - started) / 1000).toFixed(1)} s; wrote ${[out, md, html, figuresDir === undefined ? undefined : `${figuresDir}/ (figures)`, checks].filter((f) => f !== undefined).join(', ') || 'nothing (no --out, --md or --html)'}.${report.disclosure.releasable ? '' : ' NOT FOR RELEASE: disclosure control off (--disclosure none).'}\n`,
