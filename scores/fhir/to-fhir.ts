@@ -11,6 +11,7 @@
  */
 import type { BandedScore } from '../definition/definition.js';
 import { news2 } from '../catalogue/news2.js';
+import { isCalendarDate } from '../definition/calendar.js';
 import { argumentError, optionError } from '../definition/errors.js';
 import type { ObservationScore } from '../evaluate/types.js';
 
@@ -85,13 +86,6 @@ const concept = (c: { code: string; display?: string }): FhirCodeableConcept => 
 });
 const interpretation = (code: string, text: string): FhirCodeableConcept => ({ coding: [{ system: NEWS2_INTERPRETATION_SYSTEM, code, display: text }], text });
 
-/** The real calendar date of an ISO date-time (rejects 31 February, which `Date` would roll into March). */
-function realDate(text: string): boolean {
-  const [y, m, d] = text.slice(0, 10).split('-').map(Number) as [number, number, number];
-  const date = new Date(Date.UTC(y, m - 1, d));
-  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
-}
-
 /**
  * A NEWS2 result as a FHIR R4 Observation (NHS FHIR-NEWS2 codes). Runs in O(parameters).
  *
@@ -131,7 +125,7 @@ export function toFhir(def: BandedScore, result: ObservationScore, options: ToFh
   if (typeof subject !== 'string' || !REFERENCE.test(subject)) throw optionError(fn, 'subject', 'a FHIR reference such as "Patient/123"', subject);
   const when = options.effectiveDateTime;
   if (when === undefined || when === null) throw new TypeError(`${fn}: option "effectiveDateTime" is required (when the set was charted).`);
-  if (typeof when !== 'string' || !DATE_TIME.test(when) || !realDate(when))
+  if (typeof when !== 'string' || !DATE_TIME.test(when) || !isCalendarDate(Number(when.slice(0, 4)), Number(when.slice(5, 7)), Number(when.slice(8, 10))))
     throw optionError(fn, 'effectiveDateTime', 'a FHIR dateTime with seconds and a time zone on a real date, e.g. "2026-11-29T10:00:00Z"', when);
   const scale = result.spo2Scale ?? options.spo2Scale;
   if (scale !== 1 && scale !== 2) throw optionError(fn, 'spo2Scale', '1 or 2 (the result does not record its SpO2 scale)', options.spo2Scale);

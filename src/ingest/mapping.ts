@@ -6,6 +6,7 @@
  */
 import type { CodeRule, MeasuredField } from './codes.js';
 import { BUILT_IN_CODES, codeKey, MEASURED_FIELDS } from './codes.js';
+import { isCalendarDate } from '../../scores/definition/calendar.js';
 
 /** How times are written. `naive`: what a time without a zone or offset means (default: rejected). */
 export interface TimeFormat {
@@ -264,13 +265,6 @@ export function parseTime(text: unknown, t: TimeFormat): number | { problem: str
   }
   const ms = Date.parse(iso.replace(' ', 'T'));
   return Number.isNaN(ms) ? { problem: `"${s}" is not a valid time` } : ms;
-}
-
-/** True when year-month-day is a day of the (proleptic Gregorian) calendar. */
-export function isCalendarDate(year: number, month: number, day: number): boolean {
-  if (!(month >= 1 && month <= 12 && day >= 1)) return false;
-  const date = new Date(Date.UTC(year, month - 1, day));
-  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }
 
 /** A number written with the stated decimal mark, or why not ("37,5" with a "." mark is not guessed). */
