@@ -126,7 +126,7 @@ export type { Cohort, CohortManifest, CohortOptions, CohortTableName } from '../
 export type { CohortProfile, Ethnicity } from '../validation/cohort/profiles.js';
 export type { OximeterBias } from '../validation/cohort/oximeter.js';
 export type { LabelOptions, LabelResult } from '../validation/study/label-outcomes.js';
-export type { ValidateOptions, CohortTables, CohortSource } from '../validation/study/options.js';
+export type { ValidateOptions, CohortTables, CohortSource, ReadingCounts } from '../validation/study/options.js';
 export type { Suppressed, Released, CellBasis, CellOptions, DisclosurePolicyName } from '../validation/study/disclosure.js';
 export type {
   ValidationReport,
@@ -169,6 +169,7 @@ export type {
   OutcomeRow,
   MissingDataSection,
   ModelInputsRow,
+  ReadingRow,
   TripodSection,
   TripodItem,
   DefinitionRecord,

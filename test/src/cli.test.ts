@@ -376,6 +376,7 @@ describe('ewskit validate: the study options on the command line', () => {
     const map = join(dir, 'map.json');
     writeFileSync(map, JSON.stringify({ schema: 'ewskit.mapping/1', time: { format: 'dmy', naive: 'utc' } }));
     const rejects = join(dir, 'rejects.csv');
+    const out = join(dir, 'report.json');
     const io = captureIo();
     const code = await runCli(
       [
@@ -394,11 +395,22 @@ describe('ewskit validate: the study options on the command line', () => {
         '0',
         '--rejects',
         rejects,
+        '--out',
+        out,
         '--quiet',
       ],
       io,
     );
     expect(code).toBe(0);
+    // The report carries the reading counts through disclosure control: 4 rejections (fewer than 10) are suppressed,
+    // and so is one of read/kept — else read − kept would give them back.
+    type Reading = { table: string; read: unknown; kept: unknown; rejected: unknown; byReason: Record<string, unknown> };
+    const reading = (JSON.parse(readFileSync(out, 'utf8')) as { cohort: { reading: Reading[] } }).cohort.reading;
+    const observations = reading.find((r) => r.table === 'observations');
+    expect(observations?.rejected).toMatchObject({ suppressed: true });
+    expect(typeof observations?.read === 'number' && typeof observations?.kept === 'number').toBe(false);
+    expect(Object.keys(observations?.byReason ?? {})).toContain('encounter "…" is not in the encounters table');
+    expect(JSON.stringify(reading)).not.toMatch(/e99|31\/02|Confused/); // kinds of reason only: no value of a record
     const rows = readFileSync(rejects, 'utf8').trim().split('\n');
     expect(rows[0]).toBe('table,place,reason');
     expect(rows.slice(1)).toEqual([

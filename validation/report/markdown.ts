@@ -225,6 +225,24 @@ export function renderMarkdown(report: ValidationReport): string {
   if (c.source !== null) out.push(`Cohort: ${c.source}.`, '');
   const miss = Object.entries(c.missingness);
   if (miss.length > 0) out.push(`Missing values: ${miss.map(([k, v]) => `${k} ${(100 * v).toFixed(1)} %`).join(' · ')}.`, '');
+  if (c.reading.length > 0)
+    out.push(
+      'Reading the extract (records; reasons as kinds, without values):',
+      '',
+      table(
+        ['File', 'Read', 'Kept', 'Rejected', 'Rejected, by reason'],
+        c.reading.map((r) => [
+          r.table,
+          num(r.read, 0),
+          num(r.kept, 0),
+          num(r.rejected, 0),
+          Object.entries(r.byReason)
+            .map(([why, n]) => `${num(n, 0)} × ${why.replace(/\|/g, '\\|')}`)
+            .join('; ') || '—',
+        ]),
+      ),
+      '',
+    );
 
   if (report.outcomes.length > 0) {
     out.push(

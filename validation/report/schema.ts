@@ -63,7 +63,14 @@ export function checkReport(report: unknown): string[] {
   );
   const c = report.cohort;
   if (!isObject(c)) problems.push('$.cohort: expected an object');
-  else for (const k of ['patients', 'encounters', 'observationSets', 'analysedSets', 'events', 'positiveSets']) count(c[k], `$.cohort.${k}`);
+  else {
+    for (const k of ['patients', 'encounters', 'observationSets', 'analysedSets', 'events', 'positiveSets']) count(c[k], `$.cohort.${k}`);
+    need(
+      Array.isArray(c.reading) && c.reading.every((r) => isObject(r) && typeof r.table === 'string' && isObject(r.byReason)),
+      '$.cohort.reading',
+      'an array of { table, read, kept, rejected, byReason }',
+    );
+  }
   if (!Array.isArray(report.scores)) problems.push('$.scores: expected an array');
   else {
     report.scores.forEach((x, i) => {

@@ -150,6 +150,21 @@ export interface CohortSection {
   readonly missingness: Readonly<Record<string, number>>;
   /** Join integrity: event rows matching no observed encounter; sets whose patient is not in the patients table. */
   readonly joins: { readonly unmatchedEvents: Cell<number>; readonly setsWithoutPatient: Cell<number> | null };
+  /** Per file of an extract, records read, kept and rejected, and rejections by kind of reason; empty for a synthetic cohort. */
+  readonly reading: readonly ReadingRow[];
+}
+
+/**
+ * What reading one file of the extract did, as counts through disclosure control: read = kept + rejected, and the
+ * rejections by kind of reason add up to `rejected`. The reasons hold no value of a record (numbers and quoted values
+ * are replaced); the values themselves stay with the user (`--rejects`).
+ */
+export interface ReadingRow {
+  readonly table: string;
+  readonly read: Cell<number>;
+  readonly kept: Cell<number>;
+  readonly rejected: Cell<number>;
+  readonly byReason: Readonly<Record<string, Cell<number>>>;
 }
 
 /**

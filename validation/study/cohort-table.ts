@@ -45,6 +45,21 @@ export function cohortTable(settings: Settings, set: AnalysisSet, flow: FlowSect
     if (a !== null && d !== null) followUpDays = sum(a.map((t, i) => (Number(d[i]) - Number(t)) / DAY_MS)); // compensated summation
   }
   const m = cohort.manifest;
+  // Reading counts of an extract, each table of them declared with its relations (read = kept + rejected; rejected =
+  // the sum of its reasons), so no suppressed count can be recovered by subtraction.
+  const reading = Object.entries(cohort.reading ?? {}).map(([name, r]) => {
+    const t = { table: `reading: ${name}` };
+    const row = {
+      table: name,
+      read: sdc.count(r.read, t),
+      kept: sdc.count(r.kept, t),
+      rejected: sdc.count(r.rejected, t),
+      byReason: Object.fromEntries(Object.entries(r.byReason).map(([why, n]) => [why, sdc.count(n, t)])),
+    };
+    sdc.relation(row.read, [row.kept, row.rejected]);
+    if (Object.keys(row.byReason).length > 0) sdc.relation(row.rejected, Object.values(row.byReason));
+    return row;
+  });
   return {
     patients: flow.extract.patients,
     encounters: flow.extract.encounters,
@@ -64,5 +79,6 @@ export function cohortTable(settings: Settings, set: AnalysisSet, flow: FlowSect
       unmatchedEvents: sdc.count(set.joins.unmatchedEvents, table),
       setsWithoutPatient: set.joins.setsWithoutPatient === null ? null : sdc.count(set.joins.setsWithoutPatient, table),
     },
+    reading,
   };
 }

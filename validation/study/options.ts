@@ -24,6 +24,20 @@ export interface CohortTables {
   readonly patients?: Table;
   readonly encounters?: Table;
   readonly manifest?: CohortSource | null;
+  /**
+   * What reading each file of an extract did (records read, kept, rejected; rejections counted by the kind of reason,
+   * values taken out): the report carries these counts, through disclosure control. Absent for a synthetic cohort.
+   */
+  readonly reading?: Readonly<Record<string, ReadingCounts>>;
+}
+
+/** Counts of one file's reading (the shape `readExtract` reports): no value, no place — counts only. */
+export interface ReadingCounts {
+  readonly read: number;
+  readonly kept: number;
+  readonly rejected: number;
+  /** Rejections per kind of reason (numbers and quoted values replaced, so no value of a record appears). */
+  readonly byReason: Readonly<Record<string, number>>;
 }
 
 export interface ValidateOptions {
