@@ -113,7 +113,6 @@ export function scoreModelObservation(score: ModelScore, observation: Record<str
   const byField = (a: string, b: string): number => schemaOrder(a.split(':').pop() as FieldName) - schemaOrder(b.split(':').pop() as FieldName);
   missing.sort(byField);
   imputed.sort(byField);
-
   escalatedBy.sort(byField);
   const probability = usable ? 1 / (1 + Math.exp(-lp)) : null;
   const byProbability =

@@ -190,15 +190,15 @@ export async function validateCommand(args: readonly string[], io: CliIO): Promi
   }
   // The outcome must exist before a study is run: an --event type not in the events table is a typo, and a study with
   // no event at all (every event row rejected, say) would report nothing true.
-  const present = [...new Set(Array.from(cohort.events.getChild('event_type') ?? [], (t) => (t === null || t === undefined ? null : String(t))))]
-    .filter((t): t is string => t !== null)
-    .sort();
+  const types = Array.from(cohort.events.getChild('event_type') ?? [], (t) => (t === null || t === undefined ? null : String(t)));
+  const present = [...new Set(types)].filter((t): t is string => t !== null).sort();
   const unknownType = (eventTypes ?? []).find((t) => !present.includes(t));
   if (unknownType !== undefined)
     throw new UsageError(
       `--event "${unknownType}" is not an event type of the events table (its types: ${present.join(', ') || 'none — the table has no events'})`,
     );
-  const chosenEvents = Array.from(cohort.events.getChild('event_type') ?? [], (t) => String(t)).filter((t) => (eventTypes ?? present).includes(t)).length;
+  const chosen = new Set(eventTypes ?? present);
+  const chosenEvents = types.filter((t) => t !== null && chosen.has(t)).length;
   if (chosenEvents === 0) {
     io.stderr(
       `ewskit validate: the events table has no ${eventTypes === undefined ? '' : `${eventTypes.join(' or ')} `}event after reading (${cohort.events.numRows.toLocaleString('en-GB')} event rows kept); a validation needs outcomes, so no report was written. See the reading summary above for rejected rows.\n`,
