@@ -59,6 +59,14 @@ export function listScores(): ScoreInfo[] {
 }
 
 /**
+ * A score id as users type it on the command line: words joined by hyphens (`apollo-style`); the id itself, with
+ * underscores, names its output columns (`apollo_style_total`). `getScore` finds either spelling.
+ */
+export function typedId(id: string): string {
+  return id.replace(/_/g, '-');
+}
+
+/**
  * A built-in score by id, or `undefined`.
  *
  * @example getScore('news2')?.name; // => 'NEWS2'

@@ -3,10 +3,12 @@
  * Every command reads its arguments through these, so the same mistake gets the same message everywhere.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { getScore, listScores } from '../../scores/catalogue/catalogue.js';
+import { getScore, listScores, typedId } from '../../scores/catalogue/catalogue.js';
 import type { ScoreDefinition } from '../../scores/definition/definition.js';
 import { loadScore } from '../../scores/definition/load-score.js';
 import type { MissingPolicy } from '../../scores/evaluate/types.js';
+import type { CommandSpec, OptionSpec } from './options.js';
+import { commandSpec, orList } from './options.js';
 
 /** Where the CLI writes. */
 export interface CliIO {
@@ -19,22 +21,55 @@ export interface CliIO {
 /** A mistake in how the command was called (exit code 2). */
 export class UsageError extends Error {}
 
-export type Flags = Map<string, string>;
+/**
+ * A command's parsed options: each given value by name (a switch is `'true'`), with the option table's defaults
+ * behind `value` and `int`.
+ */
+export class Flags extends Map<string, string> {
+  constructor(readonly spec: CommandSpec) {
+    super();
+  }
 
-/** Options that may be given more than once collect their values here, in order. */
-const REPEATABLE = new Set(['score', 'by', 'reference', 'unit', 'event']);
+  /** The value given, or the option table's default (undefined when it has none). */
+  value(name: string): string | undefined {
+    return this.get(name) ?? this.option(name).default;
+  }
 
-/** Options that take no value. */
-const SWITCHES = new Set(['force', 'quiet', 'strict']);
+  /** A whole number ≥ `min` (and ≤ `max`), given or the table's default. */
+  int(name: string, min: number, max?: { readonly value: number; readonly why: string }): number {
+    const raw = this.value(name);
+    if (raw === undefined) throw new Error(`ewskit: option --${name} of ${this.spec.name} has no default in the option table`);
+    const v = Number(raw);
+    if (!Number.isInteger(v) || v < min) throw new UsageError(`--${name} expects a whole number ≥ ${min}; received "${raw}"`);
+    if (max !== undefined && v > max.value)
+      throw new UsageError(`--${name} expects at most ${max.value.toLocaleString('en-GB')} (${max.why}); received "${raw}"`);
+    return v;
+  }
 
-export function parseFlags(args: readonly string[], allowed: readonly string[], repeated: Map<string, string[]> = new Map()): Flags {
-  const flags: Flags = new Map();
+  private option(name: string): OptionSpec {
+    const o = this.spec.options.find((x) => x.name === name);
+    if (o === undefined) throw new Error(`ewskit: ${this.spec.name} has no option --${name} in the option table`);
+    return o;
+  }
+}
+
+/**
+ * Parse a command's arguments against its entry in the option table (`options.ts`): unknown options, a value missing
+ * or given to a switch, an option given twice that may not be, and a value outside the allowed ones are usage errors.
+ * Repeatable options collect their values, in order, in `repeated`.
+ */
+export function parseFlags(args: readonly string[], command: string, repeated: Map<string, string[]> = new Map()): Flags {
+  const spec = commandSpec(command);
+  if (spec === undefined) throw new Error(`ewskit: no command "${command}" in the option table`);
+  const flags = new Flags(spec);
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] as string;
     if (!arg.startsWith('--')) throw new UsageError(`unexpected argument "${arg}"`);
     const [name, inline] = arg.slice(2).split('=', 2) as [string, string | undefined];
-    if (!allowed.includes(name)) throw new UsageError(`unknown option --${name} (expected ${allowed.map((a) => `--${a}`).join(', ')})`);
-    if (SWITCHES.has(name)) {
+    const option = spec.options.find((o) => o.name === name);
+    if (option === undefined)
+      throw new UsageError(`unknown option --${name} (${command} takes ${spec.options.map((a) => `--${a.name}`).join(', ') || 'no options'})`);
+    if (option.value === undefined) {
       if (inline !== undefined) throw new UsageError(`option --${name} takes no value`);
       flags.set(name, 'true');
       continue;
@@ -42,21 +77,13 @@ export function parseFlags(args: readonly string[], allowed: readonly string[], 
     if (inline === '') throw new UsageError(`option --${name} needs a value (received "--${name}=")`);
     const value = inline ?? args[++i];
     if (value === undefined || (inline === undefined && value.startsWith('--'))) throw new UsageError(`option --${name} needs a value`);
-    if (flags.has(name) && !REPEATABLE.has(name)) throw new UsageError(`option --${name} is given twice`);
+    if (flags.has(name) && option.repeatable !== true) throw new UsageError(`option --${name} is given twice`);
+    if (option.choices !== undefined && !option.choices.includes(value))
+      throw new UsageError(`--${name} expects ${orList(option.choices)}; received "${value}"`);
     flags.set(name, value);
     repeated.set(name, [...(repeated.get(name) ?? []), value]);
   }
   return flags;
-}
-
-export function intFlag(flags: Flags, name: string, fallback: number, min: number, max?: { readonly value: number; readonly why: string }): number {
-  const raw = flags.get(name);
-  if (raw === undefined) return fallback;
-  const v = Number(raw);
-  if (!Number.isInteger(v) || v < min) throw new UsageError(`--${name} expects a whole number ≥ ${min}; received "${raw}"`);
-  if (max !== undefined && v > max.value)
-    throw new UsageError(`--${name} expects at most ${max.value.toLocaleString('en-GB')} (${max.why}); received "${raw}"`);
-  return v;
 }
 
 /**
@@ -82,7 +109,7 @@ export function resolveScore(id: string): ScoreDefinition {
   }
   throw new UsageError(
     `unknown score "${id}" (built-in scores: ${listScores()
-      .map((s) => s.id)
+      .map((s) => typedId(s.id))
       .join(', ')}; or give a path to a .json definition)`,
   );
 }
@@ -95,10 +122,9 @@ export function scoreFlags(repeated: Map<string, string[]>): ScoreDefinition[] {
   return defs;
 }
 
+/** `--missing` of score (none or zero; the parser has checked the value). */
 export function missingFlag(flags: Flags): MissingPolicy {
-  const m = flags.get('missing') ?? 'none';
-  if (m !== 'none' && m !== 'zero') throw new UsageError(`--missing expects none or zero; received "${m}"`);
-  return m;
+  return flags.value('missing') === 'zero' ? 'zero' : 'none';
 }
 
 /** Progress lines on stderr ("… step"), only when stderr is a terminal. */

@@ -4,20 +4,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { DEMO_OPTIONS } from '../../src/cli/commands/demo.js';
-import { FIT_OPTIONS } from '../../src/cli/commands/fit.js';
-import { SCORE_OPTIONS } from '../../src/cli/commands/score.js';
-import { SYNTH_OPTIONS } from '../../src/cli/commands/synth.js';
-import { VALIDATE_OPTIONS } from '../../src/cli/commands/validate.js';
+import { COMMANDS, optionNames } from '../../src/cli/options.js';
 import { runCli } from '../../src/cli/run.js';
-
-const COMMANDS: Record<string, readonly string[]> = {
-  demo: DEMO_OPTIONS,
-  synth: SYNTH_OPTIONS,
-  score: SCORE_OPTIONS,
-  validate: VALIDATE_OPTIONS,
-  fit: FIT_OPTIONS,
-};
 
 async function help(command: string): Promise<string> {
   let out = '';
@@ -43,7 +31,8 @@ function readmeLines(command: string): string {
 const named = (text: string): Set<string> => new Set([...text.matchAll(/--([a-zA-Z][\w-]*)/g)].map((m) => m[1] as string));
 
 describe('the command reference', () => {
-  for (const [command, options] of Object.entries(COMMANDS)) {
+  for (const command of COMMANDS.map((c) => c.name).filter((c) => c !== 'scores')) {
+    const options = optionNames(command);
     it(`ewskit ${command}: --help and the README list exactly its options`, async () => {
       const inHelp = named(await help(command));
       const inReadme = named(readmeLines(command));
@@ -66,4 +55,36 @@ describe('the command reference', () => {
       ).toEqual([]);
     });
   }
+});
+
+describe('the help teaches', () => {
+  it('validate --help gives every option its meaning, default and allowed values, the exit codes, the mapping file and nhs_ethnic_group', async () => {
+    const text = await help('validate');
+    // The allowed values and defaults, as the parser and the library use them (checked by hand against validate.ts).
+    expect(text).toMatch(/--cluster LEVEL +what the bootstrap resamples together[^\n]*\n?[^\n]*One of: patient, encounter\. Default: patient\./);
+    expect(text).toMatch(/--disclosure POLICY[\s\S]*?One of: ewskit, opensafely, midpoint6, none\.[\s\S]*?Default: ewskit\./);
+    expect(text).toMatch(/--B N[\s\S]*?Default: 1000\./);
+    expect(text).toMatch(/--horizon HOURS[\s\S]*?Default: 24\./);
+    expect(text).toMatch(/Exit codes: 0 success; 1 .*; 2 a usage error/);
+    expect(text).toMatch(/ewskit\.mapping\/1/);
+    expect(text).toMatch(/nhs_ethnic_group_2021/);
+    // Every option line has a meaning: no option name stands alone on its line.
+    for (const line of text.split('\n').filter((l) => /^ {2}--/.test(l))) expect(line, line).toMatch(/^ {2}--\S+(?: \S+)? +\S/);
+  });
+
+  it('ewskit help COMMAND is COMMAND --help; an unknown command is a usage error', async () => {
+    let out = '';
+    let err = '';
+    expect(await runCli(['help', 'score'], { stdout: (t) => (out += t), stderr: () => undefined })).toBe(0);
+    expect(out).toBe(await help('score'));
+    expect(await runCli(['help', 'scroe'], { stdout: () => undefined, stderr: (t) => (err += t) })).toBe(2);
+    expect(err).toMatch(/no command "scroe"/);
+  });
+
+  it('a value outside an option’s allowed values names them all', async () => {
+    let err = '';
+    const code = await runCli(['synth', '--out', 'x', '--oximeter-bias', 'some'], { stdout: () => undefined, stderr: (t) => (err += t) });
+    expect(code).toBe(2);
+    expect(err).toMatch(/--oximeter-bias expects literature or none; received "some"/);
+  });
 });

@@ -140,7 +140,7 @@ describe('the CLI explains itself', () => {
       expect(r.code, command).toBe(0);
       expect(r.stdout).toMatch(new RegExp(`^Usage:\\n  ewskit ${command}`));
     }
-    expect((await run(['validate', '--help'])).stdout).toMatch(/--disclosure ewskit\|opensafely\|midpoint6\|none/);
+    expect((await run(['validate', '--help'])).stdout).toMatch(/--disclosure POLICY[\s\S]*One of: ewskit, opensafely, midpoint6, none\./);
   });
 });
 
@@ -184,5 +184,7 @@ describe('the CLI’s odd edges, each a clear error', async () => {
     const lines = (await run(['scores'])).stdout.trim().split('\n');
     const starts = lines.map((l) => l.search(/ {2}\S/));
     expect(new Set(starts).size).toBe(1);
+    const second = lines.map((l) => l.slice((starts[0] as number) + 2).search(/ {2}\S/));
+    expect(new Set(second).size).toBe(1);
   });
 });

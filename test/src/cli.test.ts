@@ -139,12 +139,16 @@ describe('ewskit usage errors', async () => {
 
   it('help exits 0 and lists the commands; no command exits 2 with the help', async () => {
     expect((await run(['help'])).code).toBe(0);
-    expect((await run(['help'])).stdout).toMatch(/ewskit score --in FILE --out FILE \[--score news2 \.\.\.\]/);
+    expect((await run(['help'])).stdout).toMatch(/ewskit score --in FILE --out FILE \[--score ID \.\.\.\]/);
     expect((await run([])).code).toBe(2);
   });
 
-  it('scores lists the catalogue', async () => {
-    expect((await run(['scores'])).stdout).toMatch(/^news2\s+NEWS2 \(2017\)/);
+  it('scores lists the catalogue, each id as it is typed with its columns’ prefix', async () => {
+    const out = (await run(['scores'])).stdout;
+    expect(out).toMatch(/^news2\s+news2_\*\s+NEWS2 \(2017\)/m);
+    // The README and `fit --model` write apollo-style; its columns are apollo_style_total, …
+    expect(out).toMatch(/^apollo-style\s+apollo_style_\*\s+Apollo-style/m);
+    expect((await run(['scores', '--all'])).code).toBe(2);
   });
 });
 

@@ -17,7 +17,7 @@ import { renderHtml } from '../../../validation/report/html.js';
 import { renderMarkdown } from '../../../validation/report/markdown.js';
 import { validate } from '../../../validation/study/validate.js';
 import type { CliIO } from '../args.js';
-import { intFlag, MAX_BOOTSTRAP, parseFlags, progressOf, scoreFlags } from '../args.js';
+import { MAX_BOOTSTRAP, parseFlags, progressOf, scoreFlags } from '../args.js';
 import { formatExamples, formatSummary, summariseScores } from '../summary.js';
 
 /** Up to `k` example rows: the highest-risk complete rows first, then one flagged row if any. */
@@ -39,9 +39,6 @@ function exampleRows(scored: Table, score: ScoreDefinition, k: number): number[]
   return order.slice(0, k);
 }
 
-/** The options of `ewskit demo` (the help text and the README list each; a test checks). */
-export const DEMO_OPTIONS: readonly string[] = ['encounters', 'seed', 'score', 'B', 'html', 'force', 'quiet'];
-
 /** Where the demo writes its HTML report unless told (a folder of its own under the system's temporary directory). */
 export function defaultDemoHtml(): string {
   return join(tmpdir(), 'ewskit-demo', 'report.html');
@@ -49,10 +46,10 @@ export function defaultDemoHtml(): string {
 
 export async function demo(args: readonly string[], io: CliIO): Promise<number> {
   const repeated = new Map<string, string[]>();
-  const flags = parseFlags(args, DEMO_OPTIONS, repeated);
-  const encounters = intFlag(flags, 'encounters', 2000, 1);
-  const seed = intFlag(flags, 'seed', 1, 0);
-  const B = intFlag(flags, 'B', 200, 0, MAX_BOOTSTRAP);
+  const flags = parseFlags(args, 'demo', repeated);
+  const encounters = flags.int('encounters', 1);
+  const seed = flags.int('seed', 0);
+  const B = flags.int('B', 0, MAX_BOOTSTRAP);
   // The HTML report: a path the user names is checked like every output; the default is the demo's own file.
   const asked = flags.get('html');
   if (asked !== undefined) checkOutputs('demo', [{ path: asked, flag: 'html' }], [], flags.has('force'));

@@ -8,16 +8,14 @@ import { resolveMapping } from '../../ingest/mapping.js';
 import { rejectionLines } from '../../ingest/measurements.js';
 import { scoreFile } from '../../io/score-stream.js';
 import type { CliIO } from '../args.js';
-import { intFlag, missingFlag, parseFlags, progressOf, scoreFlags, UsageError } from '../args.js';
+import { missingFlag, parseFlags, progressOf, scoreFlags, UsageError } from '../args.js';
 import type { ScoreSummary } from '../summary.js';
 import { formatSummary, mergeSummaries, summariseScores } from '../summary.js';
 import { checkOutputs } from '../outputs.js';
 
-/** The options of `ewskit score` (the help text and the README list each; a test checks). */
-export const SCORE_OPTIONS: readonly string[] = ['score', 'in', 'out', 'missing', 'columns', 'map', 'batch', 'force', 'quiet'];
 export async function score(args: readonly string[], io: CliIO): Promise<number> {
   const repeated = new Map<string, string[]>();
-  const flags = parseFlags(args, SCORE_OPTIONS, repeated);
+  const flags = parseFlags(args, 'score', repeated);
   const defs = scoreFlags(repeated);
   const missing = missingFlag(flags);
   const input = flags.get('in');
@@ -37,7 +35,7 @@ export async function score(args: readonly string[], io: CliIO): Promise<number>
     ?.split(',')
     .map((c) => c.trim())
     .filter((c) => c !== '');
-  const batchRows = intFlag(flags, 'batch', 65_536, 1);
+  const batchRows = flags.int('batch', 1);
   const mapping = map === undefined ? undefined : resolveMapping(JSON.parse(readFileSync(map, 'utf8')) as unknown);
   const progress = progressOf(io, flags.has('quiet'));
   progress?.(`scoring ${input} batch by batch`);

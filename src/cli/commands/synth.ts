@@ -5,22 +5,19 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { CohortProfile } from '../../../validation/cohort/profiles.js';
 import { writeCohort } from '../../io/cohort-files.js';
 import type { CliIO } from '../args.js';
-import { intFlag, parseFlags, progressOf, UsageError } from '../args.js';
+import { parseFlags, progressOf, UsageError } from '../args.js';
 import { checkOutputs } from '../outputs.js';
 import { resolveProfile } from '../../../validation/cohort/profiles.js';
 
-/** The options of `ewskit synth` (the help text and the README list each; a test checks). */
-export const SYNTH_OPTIONS: readonly string[] = ['profile', 'encounters', 'seed', 'oximeter-bias', 'out', 'batch', 'force', 'quiet'];
 export async function synth(args: readonly string[], io: CliIO): Promise<number> {
-  const flags = parseFlags(args, SYNTH_OPTIONS);
+  const flags = parseFlags(args, 'synth');
   const out = flags.get('out');
   if (out === undefined) throw new UsageError('synth needs --out DIR (where to write the cohort)');
-  const encounters = intFlag(flags, 'encounters', 1000, 0);
-  const seed = intFlag(flags, 'seed', 1, 0);
-  const batchEncounters = intFlag(flags, 'batch', 5000, 1);
-  const bias = flags.get('oximeter-bias') ?? 'literature';
-  if (bias !== 'literature' && bias !== 'none') throw new UsageError(`--oximeter-bias expects literature or none; received "${bias}"`);
-  const name = flags.get('profile') ?? 'uk-leicester';
+  const encounters = flags.int('encounters', 0);
+  const seed = flags.int('seed', 0);
+  const batchEncounters = flags.int('batch', 1);
+  const bias = flags.value('oximeter-bias') as 'literature' | 'none';
+  const name = flags.value('profile') as string;
   let profile: string | Partial<CohortProfile> = name;
   if (name.endsWith('.json')) {
     if (!existsSync(name)) throw new Error(`profile file "${name}" does not exist.`);

@@ -14,45 +14,14 @@ import { readCohort } from '../../io/cohort-files.js';
 import type { ExtractCohort, ExtractFiles } from '../../io/read-extract.js';
 import { readExtract } from '../../io/read-extract.js';
 import type { CohortTables } from '../../../validation/study/options.js';
+import type { DisclosurePolicyName } from '../../../validation/study/disclosure.js';
+import type { UnitName } from '../../../validation/report/types.js';
 import type { CliIO } from '../args.js';
-import { intFlag, MAX_BOOTSTRAP, parseFlags, progressOf, scoreFlags, UsageError } from '../args.js';
+import type { Flags } from '../args.js';
+import { MAX_BOOTSTRAP, parseFlags, progressOf, scoreFlags, UsageError } from '../args.js';
 
-/** The options of `ewskit validate` (the help text and the README list each; a test checks). */
-export const VALIDATE_OPTIONS: readonly string[] = [
-  'cohort',
-  'observations',
-  'events',
-  'patients',
-  'encounters',
-  'map',
-  'strict',
-  'rejects',
-  'score',
-  'by',
-  'out',
-  'md',
-  'html',
-  'figures',
-  'B',
-  'seed',
-  'horizon',
-  'event',
-  'min-count',
-  'reference',
-  'unit',
-  'cluster',
-  'recalibration',
-  'pool-min-events',
-  'missing',
-  'censored',
-  'extract-end',
-  'exclude-before-event',
-  'disclosure',
-  'force',
-  'quiet',
-];
 /** The extract's files from --observations, --events, --patients, --encounters and --map, or null when none is given. */
-function extractFlags(flags: ReadonlyMap<string, string>): ExtractFiles | null {
+function extractFlags(flags: Flags): ExtractFiles | null {
   const observations = flags.get('observations');
   const events = flags.get('events');
   const others = ['patients', 'encounters', 'map', 'rejects', 'strict'].filter((f) => flags.has(f));
@@ -101,7 +70,7 @@ export function rejectsCsv(read: ExtractCohort): string {
 
 export async function validateCommand(args: readonly string[], io: CliIO): Promise<number> {
   const repeated = new Map<string, string[]>();
-  const flags = parseFlags(args, VALIDATE_OPTIONS, repeated);
+  const flags = parseFlags(args, 'validate', repeated);
   const dir = flags.get('cohort');
   const extract: ExtractFiles | null = extractFlags(flags);
   if (dir === undefined && extract === null)
@@ -128,33 +97,24 @@ export async function validateCommand(args: readonly string[], io: CliIO): Promi
   const twiceRef = references.find(([c], i) => references.findIndex(([d]) => d === c) !== i);
   if (twiceRef !== undefined) throw new UsageError(`--reference gives the column "${twiceRef[0]}" two reference groups`);
   const reference = Object.fromEntries(references);
-  const B = intFlag(flags, 'B', 1000, 0, MAX_BOOTSTRAP);
-  const seed = intFlag(flags, 'seed', 1, 0);
-  const horizon = Number(flags.get('horizon') ?? 24);
+  const B = flags.int('B', 0, MAX_BOOTSTRAP);
+  const seed = flags.int('seed', 0);
+  const horizon = Number(flags.value('horizon'));
   if (!(horizon > 0)) throw new UsageError(`--horizon expects a positive number of hours; received "${flags.get('horizon')}"`);
-  const minCount = intFlag(flags, 'min-count', 10, 1);
-  const policy = flags.get('disclosure') ?? 'ewskit';
-  if (policy !== 'ewskit' && policy !== 'opensafely' && policy !== 'midpoint6' && policy !== 'none')
-    throw new UsageError(`--disclosure expects ewskit, opensafely, midpoint6 or none; received "${policy}"`);
-  const units = (repeated.get('unit') ?? []).map((u) => {
-    if (u !== 'first' && u !== 'highest-24h' && u !== 'common') throw new UsageError(`--unit expects first, highest-24h or common; received "${u}"`);
-    return u;
-  });
-  const cluster = flags.get('cluster') ?? 'patient';
-  if (cluster !== 'patient' && cluster !== 'encounter') throw new UsageError(`--cluster expects patient or encounter; received "${cluster}"`);
-  const recalibration = flags.get('recalibration') ?? 'logistic';
-  if (recalibration !== 'logistic' && recalibration !== 'isotonic')
-    throw new UsageError(`--recalibration expects logistic or isotonic; received "${recalibration}"`);
-  const minEvents = intFlag(flags, 'pool-min-events', 10, 1);
-  const missing = flags.get('missing') ?? 'none';
-  if (missing !== 'none' && missing !== 'zero' && missing !== 'both') throw new UsageError(`--missing expects none, zero or both; received "${missing}"`);
-  const censored = flags.get('censored') ?? 'exclude';
-  if (censored !== 'exclude' && censored !== 'negative') throw new UsageError(`--censored expects exclude or negative; received "${censored}"`);
+  const minCount = flags.int('min-count', 1);
+  // The parser has checked every value below against the option table's allowed values.
+  const policy = flags.value('disclosure') as DisclosurePolicyName;
+  const units = (repeated.get('unit') ?? []) as UnitName[];
+  const cluster = flags.value('cluster') as 'patient' | 'encounter';
+  const recalibration = flags.value('recalibration') as 'logistic' | 'isotonic';
+  const minEvents = flags.int('pool-min-events', 1);
+  const missing = flags.value('missing') as 'none' | 'zero' | 'both';
+  const censored = flags.value('censored') as 'exclude' | 'negative';
   const endText = flags.get('extract-end');
   const extractEnd = endText === undefined ? undefined : Date.parse(endText);
   if (extractEnd !== undefined && Number.isNaN(extractEnd))
     throw new UsageError(`--extract-end expects a date or time (e.g. 2025-10-01 or 2025-10-01T00:00Z); received "${endText}"`);
-  const before = intFlag(flags, 'exclude-before-event', 0, 0);
+  const before = flags.int('exclude-before-event', 0);
   const eventTypes = repeated.get('event');
   // Outputs checked before any work: none may be an input, share a path, or replace a file unasked.
   const out = flags.get('out');

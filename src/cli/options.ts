@@ -1,0 +1,322 @@
+/**
+ * The one table of the command line's options: what each option means, what it takes, its default and its allowed
+ * values. The parser (`parseFlags`) checks arguments against it and the help (`ewskit COMMAND --help`) is written from
+ * it, so an option, its default and its allowed values are spelled once.
+ */
+
+/** One option of one command. */
+export interface OptionSpec {
+  readonly name: string;
+  /** The placeholder of its value in the usage line (`FILE`, `N`); absent for a switch, which takes no value. */
+  readonly value?: string;
+  /** What it does, in a sentence. */
+  readonly meaning: string;
+  /** The value used when the option is not given, as the user would type it (what `Flags.value` returns). */
+  readonly default?: string;
+  /** The default in words, when it is not a value one could type (`every output`). */
+  readonly defaultText?: string;
+  /** The only values it accepts (checked by the parser). */
+  readonly choices?: readonly string[];
+  /** It may be given more than once; its values are collected in order. */
+  readonly repeatable?: boolean;
+  /** The command cannot run without it. */
+  readonly required?: boolean;
+}
+
+/** One command: its one-line purpose, its options, and what its help adds after them. */
+export interface CommandSpec {
+  readonly name: string;
+  readonly summary: string;
+  /** The usage line's arguments, when they are not simply the options in order (validate's two kinds of input). */
+  readonly usage?: string;
+  readonly options: readonly OptionSpec[];
+  /** Paragraphs printed after the options: inputs, files, examples. */
+  readonly notes?: readonly string[];
+}
+
+const FORCE: OptionSpec = { name: 'force', meaning: 'replace outputs that already exist (never an input).' };
+const QUIET: OptionSpec = { name: 'quiet', meaning: 'no progress lines on stderr.' };
+const SEED: OptionSpec = { name: 'seed', value: 'N', default: '1', meaning: 'seed of everything random: the same inputs and seed give the same bytes.' };
+const B_OPTION: OptionSpec = {
+  name: 'B',
+  value: 'N',
+  default: '1000',
+  meaning: 'bootstrap replicates of the patient-clustered intervals; 0 for none; at most 100,000 (each replicate is held in memory).',
+};
+const SCORE_OPTION: OptionSpec = {
+  name: 'score',
+  value: 'ID',
+  repeatable: true,
+  default: 'news2',
+  meaning: 'a built-in score (see "ewskit scores"; news2, apollo-style, …) or a score definition file (.json); repeat for several.',
+};
+
+/** Every command's options, in the order the help lists them. */
+export const COMMANDS: readonly CommandSpec[] = [
+  {
+    name: 'demo',
+    summary:
+      'run the study on a built-in synthetic cohort (NEWS2 vs Apollo-style): prints the scores, example rows and the report, and writes the report as an HTML page (its path printed last).',
+    options: [
+      { name: 'encounters', value: 'N', default: '2000', meaning: 'encounters in the seeded uk-leicester cohort.' },
+      SEED,
+      { ...B_OPTION, default: '200' },
+      { ...SCORE_OPTION, defaultText: 'news2 and apollo-style' },
+      { name: 'html', value: 'FILE', defaultText: 'ewskit-demo/report.html in the system temporary directory', meaning: 'where to write the HTML report.' },
+      FORCE,
+      QUIET,
+    ],
+  },
+  {
+    name: 'synth',
+    summary: 'write a synthetic EPR cohort: patients, encounters, observations, events and truth as Arrow files, with cohort.json.',
+    options: [
+      { name: 'out', value: 'DIR', required: true, meaning: 'the cohort directory (written whole, or not at all).' },
+      { name: 'profile', value: 'NAME', default: 'uk-leicester', meaning: 'uk-leicester, india-apollo, or a profile file (.json).' },
+      { name: 'encounters', value: 'N', default: '1000', meaning: 'encounters to generate.' },
+      SEED,
+      {
+        name: 'oximeter-bias',
+        value: 'KIND',
+        default: 'literature',
+        choices: ['literature', 'none'],
+        meaning: 'pulse oximeters over-read with darker skin as published (literature), or read true (none).',
+      },
+      { name: 'batch', value: 'N', default: '5000', meaning: 'encounters generated and written per batch (bounds memory).' },
+      FORCE,
+      QUIET,
+    ],
+  },
+  {
+    name: 'score',
+    summary:
+      'score a file of observations (Arrow IPC, CSV, Parquet or FHIR) batch by batch, memory bounded by the batch, and write the input with the score columns.',
+    options: [
+      {
+        name: 'in',
+        value: 'FILE',
+        required: true,
+        meaning: 'observations: Arrow IPC, CSV, Parquet, or FHIR NDJSON/Bundle (measurements assembled into sets).',
+      },
+      { name: 'out', value: 'FILE', required: true, meaning: 'the scored table: .arrow (Arrow IPC file), .arrows (Arrow IPC stream) or .parquet.' },
+      SCORE_OPTION,
+      {
+        name: 'missing',
+        value: 'POLICY',
+        default: 'none',
+        choices: ['none', 'zero'],
+        meaning: 'none: the charts’ policy (a set missing an input has no total); zero: missing inputs score 0 (a research option).',
+      },
+      { name: 'columns', value: 'LIST', defaultText: 'every output', meaning: 'only these outputs, comma-separated (total,risk,…).' },
+      { name: 'map', value: 'FILE', meaning: 'the mapping file (ewskit.mapping/1): local codes, column names, time and decimal formats.' },
+      { name: 'batch', value: 'N', default: '65536', meaning: 'rows per batch.' },
+      FORCE,
+      QUIET,
+    ],
+  },
+  {
+    name: 'validate',
+    summary:
+      'the study: discrimination, calibration, thresholds, comparisons and subgroups, with patient-clustered intervals and disclosure control — on a cohort written by synth or on your own extract.',
+    usage: '(--cohort DIR | --observations FILE --events FILE [extract options]) [options]',
+    options: [
+      { name: 'cohort', value: 'DIR', meaning: 'a cohort directory written by ewskit synth.' },
+      {
+        name: 'observations',
+        value: 'FILE',
+        meaning:
+          'your extract’s observations: FHIR NDJSON (a file or a folder of Observation*.ndjson) or Bundle, CSV, Parquet or Arrow; long (one row per value) or wide (one row per set).',
+      },
+      { name: 'events', value: 'FILE', meaning: 'the outcomes: encounter_id, event_type, event_time (names by the mapping).' },
+      { name: 'patients', value: 'FILE', meaning: 'one row per patient (patient_id, ethnic_category, sex, …): for Table 1 and groups.' },
+      {
+        name: 'encounters',
+        value: 'FILE',
+        meaning: 'one row per encounter (encounter_id, patient_id, admitted_at, discharged_at, …); with it, rows of any other encounter are rejected.',
+      },
+      { name: 'map', value: 'FILE', meaning: 'the mapping file (ewskit.mapping/1; see below).' },
+      { name: 'strict', meaning: 'stop at the first rejected record or flagged value of any kind, naming its place (an extract or a cohort).' },
+      { name: 'rejects', value: 'FILE.csv', meaning: 'write every rejected record (table, place, reason with the value): row-level, it stays with you.' },
+      SCORE_OPTION,
+      {
+        name: 'by',
+        value: 'COLUMN',
+        repeatable: true,
+        meaning:
+          'compare groups by a column (ethnicity, sex, skin_tone_band, nhs_ethnic_group, nhs_ethnic_group_2021, …); a,b for intersectional groups; repeat for several.',
+      },
+      {
+        name: 'reference',
+        value: 'COLUMN=GROUP',
+        repeatable: true,
+        defaultText: 'the group with the most patients',
+        meaning: 'the reference group of a --by column.',
+      },
+      { name: 'out', value: 'FILE', meaning: 'the report as JSON (ewskit.report), with its output-checking summary beside it (.checks.json).' },
+      { name: 'md', value: 'FILE', meaning: 'the report as Markdown.' },
+      { name: 'html', value: 'FILE', meaning: 'the report as one self-contained web page with its figures.' },
+      { name: 'figures', value: 'DIR', meaning: 'every figure as a standalone SVG, with a manifest (ewskit-figures.json).' },
+      B_OPTION,
+      SEED,
+      { name: 'horizon', value: 'HOURS', default: '24', meaning: 'a set is positive when an event follows within this many hours.' },
+      {
+        name: 'event',
+        value: 'TYPE',
+        repeatable: true,
+        defaultText: 'every type in the events table',
+        meaning: 'the outcome’s event types; repeat for several.',
+      },
+      { name: 'min-count', value: 'N', default: '10', meaning: 'the smallest count released (disclosure control).' },
+      {
+        name: 'unit',
+        value: 'UNIT',
+        repeatable: true,
+        choices: ['first', 'highest-24h', 'common'],
+        meaning: 'units of analysis beside every set: first set per encounter, highest per 24 h, or the sets every score can score.',
+      },
+      {
+        name: 'cluster',
+        value: 'LEVEL',
+        default: 'patient',
+        choices: ['patient', 'encounter'],
+        meaning: 'what the bootstrap resamples together: every set of a patient, or of an encounter.',
+      },
+      {
+        name: 'recalibration',
+        value: 'METHOD',
+        default: 'logistic',
+        choices: ['logistic', 'isotonic'],
+        meaning: 'how a points score is mapped to probabilities (cross-fitted by patient) for calibration and net benefit.',
+      },
+      { name: 'pool-min-events', value: 'N', default: '10', meaning: 'events and non-events each range of pooled score values must hold.' },
+      {
+        name: 'missing',
+        value: 'POLICY',
+        default: 'none',
+        choices: ['none', 'zero', 'both'],
+        meaning: 'none: complete-case, each score on the sets it can score; zero: missing inputs score 0; both: the two side by side.',
+      },
+      {
+        name: 'censored',
+        value: 'RULE',
+        default: 'exclude',
+        choices: ['exclude', 'negative'],
+        meaning: 'sets whose follow-up ends before the horizon without an event: excluded, or counted as no event.',
+      },
+      { name: 'extract-end', value: 'DATE', meaning: 'when the extract was taken: follow-up of encounters still open ends here.' },
+      { name: 'exclude-before-event', value: 'MINUTES', default: '0', meaning: 'drop sets charted this close before their event (measured at the event).' },
+      {
+        name: 'disclosure',
+        value: 'POLICY',
+        default: 'ewskit',
+        choices: ['ewskit', 'opensafely', 'midpoint6', 'none'],
+        meaning:
+          'ewskit: no count 1–9 (see --min-count), secondary suppression; opensafely: counts ≤ 7 redacted, rounded to 5; midpoint6: midpoints of bands of 6; none: not for release.',
+      },
+      FORCE,
+      QUIET,
+    ],
+    notes: [
+      'The mapping file (--map, JSON, "schema": "ewskit.mapping/1") names your columns ("columns": {"encounter_id": "SpellID"}), adds local codes ("codes": {"RR": "respiratory_rate"}) and says how times are written ("time": {"format": "iso|dmy|mdy|epoch-ms|epoch-s", "zone": "UTC"}), and the CSV delimiter and decimal mark — globally or per table ("tables": {"events": {"time": {"format": "dmy"}}}). Nothing is guessed from the data: see docs/ingest.md.',
+      'Ethnicity from NHS ethnic category codes (A–Z, in a patients column ethnic_category): --by nhs_ethnic_group groups them as the 2001 census, --by nhs_ethnic_group_2021 as the 2021 census; Z (not stated) is no group.',
+      'Reading an extract prints rows read, kept and rejected per file, every reason with its count and first place (on your terminal only); the report carries only counts, through disclosure control.',
+      'Exits with 1, writing no report, when the events table has no event of the chosen types after reading.',
+    ],
+  },
+  {
+    name: 'fit',
+    summary:
+      'fit the Apollo-style template (or the NEWS2 + age + comorbidity reference comparator) on a synthetic derivation cohort and write the definition (.json).',
+    options: [
+      { name: 'out', value: 'FILE', required: true, meaning: 'where to write the fitted definition (.json).' },
+      {
+        name: 'model',
+        value: 'ID',
+        default: 'apollo-style',
+        choices: ['apollo-style', 'news2-age-comorbidity'],
+        meaning: 'the template to fit.',
+      },
+      { name: 'profile', value: 'NAME', default: 'india-apollo', meaning: 'the derivation cohort’s profile (uk-leicester, india-apollo or a .json file).' },
+      { name: 'encounters', value: 'N', default: '20000', meaning: 'encounters in the derivation cohort (at least 100).' },
+      { ...SEED, default: '2024' },
+      { name: 'ridge', value: 'λ', default: '1', meaning: 'ridge penalty of the constrained logistic regression (≥ 0).' },
+      FORCE,
+      QUIET,
+    ],
+  },
+  { name: 'scores', summary: 'list the built-in scores: the id you type, name, version and source.', options: [] },
+];
+
+/** The exit codes every command shares. */
+export const EXIT_CODES =
+  '0 success; 1 a failure while running (a missing file, a wrong column, no events); 2 a usage error (unknown command, option or value).';
+
+/** A command's entry in the table. */
+export function commandSpec(name: string): CommandSpec | undefined {
+  return COMMANDS.find((c) => c.name === name);
+}
+
+/** The names of a command's options (what its parser accepts). */
+export function optionNames(command: string): readonly string[] {
+  return (commandSpec(command)?.options ?? []).map((o) => o.name);
+}
+
+/** `a`, `a or b`, `a, b or c`. */
+export function orList(values: readonly string[]): string {
+  return values.length <= 1 ? (values[0] ?? '') : `${values.slice(0, -1).join(', ')} or ${values[values.length - 1] ?? ''}`;
+}
+
+/** How an option is written in a usage line: `--out FILE`, `[--B N]`, `[--cluster patient|encounter]`, `[--by COLUMN ...]`. */
+function usageOf(o: OptionSpec): string {
+  const value = o.choices !== undefined ? o.choices.join('|') : o.value;
+  const text = `--${o.name}${value === undefined ? '' : ` ${value}`}${o.repeatable === true ? ' ...' : ''}`;
+  return o.required === true ? text : `[${text}]`;
+}
+
+/** Words wrapped to a width, each line after the first indented. */
+export function wrap(text: string, width: number, indent: string): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line !== '' && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line === '' ? word : `${line} ${word}`;
+  }
+  if (line !== '') lines.push(line);
+  return lines.join(`\n${indent}`);
+}
+
+/** The usage line of a command: `ewskit NAME` and its options. */
+export function usageLine(spec: CommandSpec): string {
+  const args = spec.usage ?? spec.options.map(usageOf).join(' ');
+  return wrap(`ewskit ${spec.name}${args === '' ? '' : ` ${args}`}`, 116, '    ');
+}
+
+/** `ewskit COMMAND --help`: usage, purpose, every option with its meaning, default and allowed values, and the exit codes. */
+export function commandHelp(spec: CommandSpec): string {
+  const width = Math.max(...spec.options.map((o) => `--${o.name}${o.value === undefined ? '' : ` ${o.value}`}`.length), 0);
+  const options = spec.options.map((o) => {
+    const head = `--${o.name}${o.value === undefined ? '' : ` ${o.value}`}`.padEnd(width);
+    const extra = [
+      o.required === true ? 'Required.' : '',
+      o.choices !== undefined ? `One of: ${o.choices.join(', ')}.` : '',
+      o.default !== undefined || o.defaultText !== undefined ? `Default: ${o.defaultText ?? o.default}.` : '',
+      o.repeatable === true ? 'May be repeated.' : '',
+    ].filter((t) => t !== '');
+    return `  ${head}  ${wrap([o.meaning, ...extra].join(' '), 114 - width, ' '.repeat(width + 4))}`;
+  });
+  return [
+    `Usage:\n  ${usageLine(spec)}`,
+    '',
+    wrap(
+      spec.summary.replace(/^./, (c) => c.toUpperCase()),
+      118,
+      '',
+    ),
+    ...(spec.options.length === 0 ? [] : ['', 'Options:', ...options]),
+    ...(spec.notes ?? []).flatMap((n) => ['', wrap(n, 118, '')]),
+    '',
+    `Exit codes: ${EXIT_CODES}`,
+  ].join('\n');
+}
