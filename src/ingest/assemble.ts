@@ -77,11 +77,17 @@ interface SetRow {
  * Build observation sets from measurements.
  *
  * @param measurements per-measurement rows in canonical units (from `fromFhirObservation`, `fromLongRow`, or your own)
+ * @param options the charting window, how old a carried value may be, and the set's anchor
+ * @param keepRejections keep every rejected measurement in `report.rejected.all` (for a rejects file), not only the first 1000
  * @example assembleSets(measurements, { windowMinutes: 5, maxAgeMinutes: { consciousness: 240 } }).table.numRows;
  */
-export function assembleSets(measurements: readonly Measurement[], options: AssembleOptions = {}): { table: Table; report: AssembleReport } {
+export function assembleSets(
+  measurements: readonly Measurement[],
+  options: AssembleOptions = {},
+  keepRejections = false,
+): { table: Table; report: AssembleReport } {
   const { window, maxAge, anchor } = checked(options);
-  const rejected = ingestReport();
+  const rejected = ingestReport(keepRejections);
   const byEncounter = new Map<string, { m: Measurement; i: number }[]>();
   measurements.forEach((m, i) => {
     rejected.read++;

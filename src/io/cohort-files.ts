@@ -100,6 +100,15 @@ export interface CohortOnDisk {
 }
 
 /**
+ * A cohort directory's tables as the files of an extract (observations, events, patients, encounters), so the extract
+ * readers can check them value by value (`validate --cohort DIR --strict`).
+ */
+export function cohortFiles(dir: string): { observations: string; events: string; patients: string; encounters: string } {
+  const file = (name: CohortTableName): string => join(dir, `${name}.arrow`);
+  return { observations: file('observations'), events: file('events'), patients: file('patients'), encounters: file('encounters') };
+}
+
+/**
  * Read a cohort directory: the four tables a study needs (the truth table stays on disk) and the manifest if any.
  *
  * @throws {Error} naming the file that is missing or unreadable

@@ -47,6 +47,8 @@ export function formatOf(path: string): ExtractFormat {
 export interface Rows {
   readonly rows: Record<string, unknown>[];
   readonly sources: string[];
+  /** The file's columns, when the format states them apart from its rows (an Arrow schema: known with zero rows). */
+  readonly columns?: readonly string[];
 }
 
 const BATCH = 10_000;
@@ -140,7 +142,7 @@ async function* arrowRows(path: string): AsyncGenerator<Rows> {
       }
       rows.push(row);
     }
-    yield { rows, sources: rows.map((_, i) => `${name} row ${at + i + 1}`) };
+    yield { rows, sources: rows.map((_, i) => `${name} row ${at + i + 1}`), columns: fields };
     at += batch.numRows;
   }
 }
@@ -156,7 +158,12 @@ export async function* tabularRows(
   size = BATCH,
 ): AsyncGenerator<Rows> {
   const source = format === 'csv' ? csvRows(path, mapping, report, strict, size) : format === 'parquet' ? parquetRows(path, size) : arrowRows(path);
-  for await (const b of source) yield { rows: b.rows.map((r) => canonicalRow(mapping, table, r)), sources: b.sources };
+  for await (const b of source)
+    yield {
+      rows: b.rows.map((r) => canonicalRow(mapping, table, r)),
+      sources: b.sources,
+      ...(b.columns === undefined ? {} : { columns: Object.keys(canonicalRow(mapping, table, Object.fromEntries(b.columns.map((c) => [c, null])))) }),
+    };
 }
 
 /** The FHIR resources of an NDJSON file, a folder of them, or a Bundle, one at a time with where each was. */
@@ -301,7 +308,7 @@ export async function readObservations(path: string, options: ReadOptions = {}):
   if (format === 'fhir-ndjson' || format === 'fhir-bundle') {
     for await (const { resource, source } of fhirResources(path, format, ingest, strict))
       measurements.push(...fromFhirObservation(resource, source, mapping, ingest, options.encounters));
-    const { table, report } = assembleSets(measurements, mapping.assemble);
+    const { table, report } = assembleSets(measurements, mapping.assemble, options.keepRejections === true);
     return { table, ingest, assembly: report };
   }
   const wide: Record<string, unknown>[] = [];
@@ -309,7 +316,7 @@ export async function readObservations(path: string, options: ReadOptions = {}):
   let long: boolean | null = null;
   for await (const batch of tabularRows(path, format, 'observations', mapping, ingest, strict)) {
     if (long === null) {
-      const have = Object.keys(batch.rows[0] ?? {});
+      const have = batch.columns ?? Object.keys(batch.rows[0] ?? {});
       long = have.includes('code');
       needColumns(path, 'observations', have, long ? ['encounter_id', 'observed_at', 'code', 'value'] : REQUIRED_COLUMNS.observations, mapping);
     }
@@ -339,7 +346,7 @@ export async function readObservations(path: string, options: ReadOptions = {}):
     }
   }
   if (long === true) {
-    const { table, report } = assembleSets(measurements, mapping.assemble);
+    const { table, report } = assembleSets(measurements, mapping.assemble, options.keepRejections === true);
     return { table, ingest, assembly: report };
   }
   return { table: typedTable('observations', wide, wideSources, mapping, ingest), ingest, assembly: null };
@@ -357,7 +364,7 @@ export async function readExtractTable(path: string, table: TableName, options: 
   let all: Rows = { rows: [], sources: [] };
   let checked = false;
   for await (const b of tabularRows(path, format, table, mapping, ingest, options.strict === true)) {
-    if (!checked) needColumns(path, table, Object.keys(b.rows[0] ?? {}), REQUIRED_COLUMNS[table], mapping);
+    if (!checked) needColumns(path, table, b.columns ?? Object.keys(b.rows[0] ?? {}), REQUIRED_COLUMNS[table], mapping);
     checked = true;
     const known = table === 'events' ? ofKnownEncounters(b, options.encounters, ingest) : b;
     all.rows.push(...known.rows);

@@ -10,7 +10,7 @@ import { renderHtml } from '../../../validation/report/html.js';
 import { renderMarkdown } from '../../../validation/report/markdown.js';
 import { renderFigures } from '../../../validation/report/render-figures.js';
 import { validate } from '../../../validation/study/validate.js';
-import { readCohort } from '../../io/cohort-files.js';
+import { cohortFiles, readCohort } from '../../io/cohort-files.js';
 import type { ExtractCohort, ExtractFiles } from '../../io/read-extract.js';
 import { readExtract } from '../../io/read-extract.js';
 import type { CohortTables } from '../../../validation/study/options.js';
@@ -24,7 +24,7 @@ import { MAX_BOOTSTRAP, parseFlags, progressOf, scoreFlags, UsageError } from '.
 function extractFlags(flags: Flags): ExtractFiles | null {
   const observations = flags.get('observations');
   const events = flags.get('events');
-  const others = ['patients', 'encounters', 'map', 'rejects', 'strict'].filter((f) => flags.has(f));
+  const others = ['patients', 'encounters', 'map'].filter((f) => flags.has(f));
   if (observations === undefined && events === undefined) {
     if (others.length > 0) throw new UsageError(`--${others[0] ?? ''} goes with --observations and --events`);
     return null;
@@ -139,15 +139,19 @@ export async function validateCommand(args: readonly string[], io: CliIO): Promi
   if (figuresDir !== undefined) checkFiguresDirectory('validate', figuresDir);
   const started = performance.now();
   let cohort: CohortTables;
-  if (dir !== undefined) cohort = readCohort(dir);
-  else {
-    const rejects = flags.get('rejects');
-    const read = await readExtract(extract as ExtractFiles, { strict: flags.has('strict'), keepRejections: rejects !== undefined });
+  const rejects = flags.get('rejects');
+  const strict = flags.has('strict');
+  // A cohort directory is checked like an extract when asked (--strict, --rejects): its Arrow tables through the same
+  // readers, with the same accounting, and the study runs on what they kept (with the cohort's manifest).
+  const readFiles = dir === undefined ? extract : strict || rejects !== undefined ? cohortFiles(dir) : null;
+  const read = readFiles === null ? null : await readExtract(readFiles as ExtractFiles, { strict, keepRejections: rejects !== undefined });
+  if (read !== null) {
     io.stderr(readingSummary(read));
     // Every rejected record, for the user to fix the extract: row-level values, so it stays with them (never released).
     if (rejects !== undefined) writeTextAtomic(rejects, rejectsCsv(read));
-    cohort = read;
   }
+  if (read === null) cohort = readCohort(dir as string);
+  else cohort = dir === undefined ? read : { ...read, manifest: readCohort(dir).manifest };
   // The outcome must exist before a study is run: an --event type not in the events table is a typo, and a study with
   // no event at all (every event row rejected, say) would report nothing true.
   const types = Array.from(cohort.events.getChild('event_type') ?? [], (t) => (t === null || t === undefined ? null : String(t)));
