@@ -4,7 +4,8 @@
  * are kept as they are. Bad rows are flagged with a reason, never dropped, never thrown.
  */
 import type { Data } from 'apache-arrow';
-import { Dictionary, makeData, RecordBatch, Schema, Struct, Table } from 'apache-arrow';
+import { DataType, makeData, RecordBatch, Schema, Struct, Table } from 'apache-arrow';
+import type { Field } from 'apache-arrow';
 import type { ScoreDefinition } from '../definition/definition.js';
 import { argumentError, optionError, scoreList } from '../definition/errors.js';
 import type { PlanInput } from '../plan/compile.js';
@@ -19,6 +20,7 @@ import type { KernelInput, KernelOutput, ModelKernelOutput, PlanGroup } from './
 import { batchKernel, generateKernelSource, groupPlans } from './kernel.js';
 import type { ScoreBatch, ScoreDictionaries } from './output-columns.js';
 import { StringDictionary } from './output-columns.js';
+import { adoptTable } from './adopt-table.js';
 
 const FN = 'scoreTable';
 
@@ -165,7 +167,15 @@ function runGroup(group: PlanGroup, table: Table, batches: readonly RecordBatch[
  */
 function idAllocator(schema: Schema): () => number {
   let next = 0;
-  for (const f of schema.fields) if (f.type instanceof Dictionary) next = Math.max(next, Number(f.type.id) + 1);
+  // By type id, not instanceof: a table built with another copy of apache-arrow (a consumer's own) has types of that
+  // copy's classes, and nested columns may hold dictionaries too.
+  const visit = (fields: readonly Field[]): void => {
+    for (const f of fields) {
+      if (DataType.isDictionary(f.type)) next = Math.max(next, Number(f.type.id) + 1);
+      visit((f.type.children ?? []) as Field[]);
+    }
+  };
+  visit(schema.fields);
   return () => next++;
 }
 
@@ -187,8 +197,10 @@ function idAllocator(schema: Schema): () => number {
  * @throws {RangeError} when no score is given, or two share an id
  * @example scoreTable(news2, table).getChild('news2_total'); // => Int8 vector, null where incomplete
  */
-export function scoreTable(scores: ScoreDefinition | readonly ScoreDefinition[], table: Table, options: ScoreTableOptions = {}): Table {
-  if (!(table instanceof Table)) throw argumentError(FN, 'table', 'an apache-arrow Table', table);
+export function scoreTable(scores: ScoreDefinition | readonly ScoreDefinition[], given: Table, options: ScoreTableOptions = {}): Table {
+  if (!(given instanceof Table)) throw argumentError(FN, 'table', 'an apache-arrow Table', given);
+  // A table built with another copy of apache-arrow (the consumer's own) is re-typed with ours, over the same buffers.
+  const table = adoptTable(given);
   const policy = missingPolicyOf(FN, options);
   const defs = scoreList(FN, scores);
   const plans = defs.map((d) => kindOf(d).plan(d));
