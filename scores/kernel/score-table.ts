@@ -197,10 +197,14 @@ function idAllocator(schema: Schema): () => number {
  * @throws {RangeError} when no score is given, or two share an id
  * @example scoreTable(news2, table).getChild('news2_total'); // => Int8 vector, null where incomplete
  */
-export function scoreTable(scores: ScoreDefinition | readonly ScoreDefinition[], given: Table, options: ScoreTableOptions = {}): Table {
-  if (!(given instanceof Table)) throw argumentError(FN, 'table', 'an apache-arrow Table', given);
+export function scoreTable(scores: ScoreDefinition | readonly ScoreDefinition[], table: Table, options: ScoreTableOptions = {}): Table {
+  if (!(table instanceof Table)) throw argumentError(FN, 'table', 'an apache-arrow Table', table);
   // A table built with another copy of apache-arrow (the consumer's own) is re-typed with ours, over the same buffers.
-  const table = adoptTable(given);
+  return scoreOwnTable(scores, adoptTable(table), options);
+}
+
+/** `scoreTable` on a table of this copy of apache-arrow. */
+function scoreOwnTable(scores: ScoreDefinition | readonly ScoreDefinition[], table: Table, options: ScoreTableOptions): Table {
   const policy = missingPolicyOf(FN, options);
   const defs = scoreList(FN, scores);
   const plans = defs.map((d) => kindOf(d).plan(d));

@@ -197,13 +197,26 @@ export const COMMANDS: readonly CommandSpec[] = [
         meaning: 'none: complete-case, each score on the sets it can score; zero: missing inputs score 0; both: the two side by side.',
       },
       {
+        name: 'follow-up',
+        value: 'KIND',
+        default: 'in-hospital',
+        choices: ['in-hospital', 'linked'],
+        meaning:
+          'in-hospital: the outcome is an in-hospital event, so discharge alive within the horizon is no event (a negative); linked: events after discharge are recorded too (a linked register), so discharge censors.',
+      },
+      {
         name: 'censored',
         value: 'RULE',
         default: 'exclude',
         choices: ['exclude', 'negative'],
-        meaning: 'sets whose follow-up ends before the horizon without an event: excluded, or counted as no event.',
+        meaning: 'sets whose outcome is unknown (follow-up ends within the horizon, no event): excluded, or counted as no event.',
       },
-      { name: 'extract-end', value: 'DATE', meaning: 'when the extract was taken: follow-up of encounters still open ends here.' },
+      {
+        name: 'extract-end',
+        value: 'DATE',
+        defaultText: 'the latest time in the extract, stated in the report',
+        meaning: 'when the extract was taken: encounters still open (no discharge time) are followed to here.',
+      },
       { name: 'exclude-before-event', value: 'MINUTES', default: '0', meaning: 'drop sets charted this close before their event (measured at the event).' },
       {
         name: 'disclosure',

@@ -126,7 +126,8 @@ export function fitSeverityModel(
 ): ModelScore {
   const fn = 'fitSeverityModel';
   const horizon = options.outcome?.horizonHours ?? 24;
-  // Labelled as `validate` labels them: follow-up ends at discharge, so censored sets are left out, not negatives.
+  // Labelled as `validate` labels them: an in-hospital outcome, so discharge alive within the horizon is a negative;
+  // only the extract's end censors (those sets are left out).
   const followUp = cohort.encounters === undefined ? {} : { encounters: cohort.encounters };
   const { labels } = labelOutcomes(cohort.observations, cohort.events, { ...followUp, ...options.outcome, horizonHours: horizon });
   const n = cohort.observations.numRows;

@@ -47,7 +47,7 @@ export function fitNews2AgeComorbidity(
     news2,
     obs.getChild('spo2_scale') === null ? obs : obs.select(obs.schema.fields.map((f) => f.name).filter((n) => n !== 'spo2_scale')),
   );
-  // Labelled as `validate` labels them: follow-up ends at discharge (censored sets left out).
+  // Labelled as `validate` labels them: an in-hospital outcome (discharge alive is a negative; the extract's end censors).
   const followUp = cohort.encounters === undefined ? {} : { encounters: cohort.encounters };
   const { labels } = labelOutcomes(obs, cohort.events, { horizonHours: 24, ...followUp, ...options.outcome });
   const total = scored.getChild('news2_total');

@@ -207,13 +207,17 @@ export function renderMarkdown(report: ValidationReport): string {
         ['Patients', num(c.patients, 0)],
         ['Encounters', num(c.encounters, 0)],
         ['Observation sets', num(c.observationSets, 0)],
-        ['Labelled sets (outcome known)', num(c.analysedSets, 0)],
+        ['Labelled sets (outcome known: an event within the horizon, or none)', num(c.analysedSets, 0)],
         ['Events', num(c.events, 0)],
         ['Sets followed by an event within the horizon', num(c.positiveSets, 0)],
+        ...(outcome.followUp === 'in-hospital'
+          ? [['Negative sets discharged alive within the horizon (no in-hospital event: counted negative)', num(c.dischargedNegatives, 0)]]
+          : []),
         [
-          `Censored sets (follow-up shorter than the horizon, no event: ${outcome.censoring.censored === 'exclude' ? 'excluded' : 'counted negative'})`,
+          `Censored sets (outcome unknown: ${outcome.followUp === 'linked' ? 'discharge or ' : ''}the extract's end within the horizon, no event; ${outcome.censoring.censored === 'exclude' ? 'excluded' : 'counted negative'})`,
           num(c.censored, 0),
         ],
+        ['Encounters without a discharge time (followed to the extract’s end)', num(c.openEncounters, 0)],
         ...(outcome.excludeBeforeEventMinutes > 0
           ? [[`Sets within ${outcome.excludeBeforeEventMinutes} min before their event (left out)`, num(c.excludedBeforeEvent, 0)]]
           : []),

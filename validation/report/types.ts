@@ -1,5 +1,5 @@
 /**
- * The validation report, schema `ewskit.report/5` (docs/report.md): typed section by section. It holds aggregates
+ * The validation report, schema `ewskit.report/6` (docs/report.md): typed section by section. It holds aggregates
  * only — no patient or encounter identifier. A *cell* (`Cell<T>`) is a released value or a suppressed placeholder
  * naming the disclosure rule that withheld it. Metric results follow the one result contract: `{ defined: true,
  * estimate, … }` or `{ defined: false, reason, message }`.
@@ -7,7 +7,7 @@
 import type { Suppressed } from '../study/disclosure.js';
 
 /** The schema id of reports this version writes. */
-export const REPORT_SCHEMA = 'ewskit.report/5';
+export const REPORT_SCHEMA = 'ewskit.report/6';
 
 /** A released value, or a suppressed placeholder. */
 export type Cell<T> = T | Suppressed;
@@ -62,8 +62,21 @@ export interface ReportSettings {
     readonly eventTypes: readonly string[] | 'all';
     readonly unit: 'observation set';
     readonly otherUnits: readonly UnitName[];
-    /** Where follow-up ends and what a censored set (less than the horizon of follow-up, no event) becomes. */
-    readonly censoring: { readonly followUpEnds: string; readonly censored: 'exclude' | 'negative' };
+    /**
+     * `'in-hospital'` (discharge alive is no event) or `'linked'` (discharge censors): what discharge means for the
+     * outcome.
+     */
+    readonly followUp: 'in-hospital' | 'linked';
+    /**
+     * Where follow-up ends, what a censored set (less than the horizon of follow-up, no event) becomes, and the
+     * extract's end used (ISO 8601; `inferred` when it is the latest time in the extract, not given).
+     */
+    readonly censoring: {
+      readonly followUpEnds: string;
+      readonly censored: 'exclude' | 'negative';
+      readonly extractEnd: string | null;
+      readonly inferred: boolean;
+    };
     /** Sets this many minutes or less before their event are left out (a sensitivity analysis; 0 = none). */
     readonly excludeBeforeEventMinutes: number;
   };
@@ -137,8 +150,22 @@ export interface CohortSection {
   /** Sets followed by an event within the horizon. */
   readonly positiveSets: Cell<number>;
   readonly excludedAfterEvent: Cell<number>;
-  /** Sets with less than the horizon of follow-up (discharge or the extract's end came first) and no event. */
+  /**
+   * Sets whose outcome is unknown — the horizon passes the end of follow-up, with no event: the extract's end for an
+   * encounter still open (and discharge too when `settings.outcome.followUp` is `'linked'`). Left out, or counted
+   * negative, as `settings.outcome.censoring.censored` says.
+   */
   readonly censored: Cell<number>;
+  /**
+   * Negative sets whose horizon passes a discharge alive (in-hospital follow-up): no in-hospital event — a known
+   * outcome, counted negative, never censored.
+   */
+  readonly dischargedNegatives: Cell<number>;
+  /**
+   * Encounters of the observations without a discharge time by the extract's end (all of them when no encounters table
+   * is given): followed to the extract's end (`settings.outcome.censoring.extractEnd`).
+   */
+  readonly openEncounters: Cell<number>;
   /** Sets within `outcome.excludeBeforeEventMinutes` before their event, left out (a sensitivity analysis; 0 by default). */
   readonly excludedBeforeEvent: Cell<number>;
   readonly excludedIncomplete: Cell<number>;

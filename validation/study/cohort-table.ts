@@ -33,6 +33,13 @@ export function cohortTable(settings: Settings, set: AnalysisSet, flow: FlowSect
   const { scored, labelled } = set;
   const table = { table: 'cohort' };
   const step = (reason: string): Cell<number> => flow.excluded.find((x) => x.reason === reason)?.sets ?? sdc.count(0, table);
+  // Censored sets left out: the flow's two steps (at discharge, at the extract's end), their sum declared.
+  const censoredSteps = (): Cell<number> => {
+    const parts = ['censored at discharge', 'censored at the extract end'].flatMap((r) => flow.excluded.find((x) => x.reason === r)?.sets ?? []);
+    const total = sdc.count(labelled.censored, table);
+    if (parts.length > 0) sdc.relation(total, parts);
+    return total;
+  };
   const missingness: Record<string, number> = {};
   for (const column of REPORTED_COLUMNS) {
     const v = scored.getChild(column);
@@ -69,7 +76,9 @@ export function cohortTable(settings: Settings, set: AnalysisSet, flow: FlowSect
     positiveSets: flow.labelled.positive ?? sdc.count(set.positives, table),
     excludedAfterEvent: step('at or after the event'),
     // Counted negative (option censored: 'negative'), censored sets are not a step of the flow.
-    censored: settings.outcome.censored === 'negative' ? sdc.count(labelled.censored, table) : step('censored'),
+    censored: settings.outcome.censored === 'negative' ? sdc.count(labelled.censored, table) : censoredSteps(),
+    dischargedNegatives: sdc.count(labelled.dischargedNegatives, table),
+    openEncounters: sdc.count(labelled.openEncounters, table),
     excludedBeforeEvent: step('shortly before the event'),
     excludedIncomplete: sdc.count(set.rows.filter((_, k) => set.values.some((v) => !Number.isFinite(v[k] ?? NaN))).length, table),
     followUpDays: followUpDays === null ? null : Math.round(followUpDays * 10) / 10,

@@ -116,7 +116,8 @@ export function flow(settings: Settings, set: AnalysisSet): FlowSection {
     'no encounter or time': 'unknown',
     'at or after the event': 'unknown',
     'shortly before the event': 'positive',
-    censored: 'unknown',
+    'censored at discharge': 'unknown',
+    'censored at the extract end': 'unknown',
   };
   const excluded = LABEL_EXCLUSIONS.map((reason, code) => ({ reason, rows: steps[code] ?? [] }))
     .filter(({ reason, rows }) => reason !== 'labelled' && rows.length > 0)

@@ -2,6 +2,12 @@
  * Outcome labelling: an observation set is positive when an event of the chosen types follows within (t, t + H].
  * Observation sets at or after their encounter's first such event are excluded (label null) and counted: once the
  * patient has died or left the ward, a later set predicts nothing. Output rows = input rows.
+ *
+ * Follow-up, for in-hospital outcomes (the default): a patient discharged alive within the horizon had no in-hospital
+ * event — the set is a **negative**, never censored (excluding it would condition on staying in hospital, unknown when
+ * the set is scored). Only the extract's end censors: a set of an encounter still open at the end (no discharge time,
+ * or a discharge after it) whose horizon passes the end, with no event, has an unknown outcome. With `followUp:
+ * 'linked'` (outcomes recorded after discharge too, e.g. a linked death register), discharge also censors.
  */
 import type { Table } from 'apache-arrow';
 import { bitmapBytes } from '../../scores/kernel/output-columns.js';
@@ -12,13 +18,23 @@ export interface LabelOptions {
   horizonHours?: number;
   /** Event types that count (default: every type in the events table). */
   eventTypes?: readonly string[];
-  /** Encounters with `encounter_id` and `discharged_at`: each encounter's follow-up ends at discharge. */
+  /** Encounters with `encounter_id` and `discharged_at` (and `admitted_at`): when each encounter ended. */
   encounters?: Table;
-  /** The extract's end (ms since the epoch): follow-up ends there for every encounter still in hospital. */
+  /**
+   * The extract's end (ms since the epoch): follow-up ends there for every encounter still in hospital. Default: the
+   * latest time in the extract (sets, events, admissions and discharges), stated in the result as inferred.
+   */
   extractEnd?: number;
   /**
-   * A set followed for less than the horizon (follow-up ends first) with no event is censored: `'exclude'` (default)
-   * leaves it out and counts it; `'negative'` counts it as a negative (a labelled sensitivity analysis).
+   * What discharge means for the outcome: `'in-hospital'` (default; in-hospital events — death, unplanned ICU, cardiac
+   * arrest: discharge alive within the horizon is no event, a negative) or `'linked'` (events recorded after discharge
+   * too: discharge censors the set, like the extract's end).
+   */
+  followUp?: 'in-hospital' | 'linked';
+  /**
+   * A set whose outcome is unknown — its horizon passes the end of follow-up, with no event — is censored:
+   * `'exclude'` (default) leaves it out and counts it; `'negative'` counts it as a negative (a labelled sensitivity
+   * analysis).
    */
   censored?: 'exclude' | 'negative';
   /**
@@ -29,7 +45,14 @@ export interface LabelOptions {
 }
 
 /** Why a set has no label: the codes of `LabelResult.exclusion`, in the order the labeller applies them. */
-export const LABEL_EXCLUSIONS = ['labelled', 'no encounter or time', 'at or after the event', 'shortly before the event', 'censored'] as const;
+export const LABEL_EXCLUSIONS = [
+  'labelled',
+  'no encounter or time',
+  'at or after the event',
+  'shortly before the event',
+  'censored at discharge',
+  'censored at the extract end',
+] as const;
 
 export type LabelExclusion = (typeof LABEL_EXCLUSIONS)[number];
 
@@ -51,8 +74,20 @@ export interface LabelResult {
   readonly excludedMissing: number;
   /** Sets with less than the horizon of follow-up and no event: excluded, or (option) counted negative. */
   readonly censored: number;
+  /** Of `censored`: at discharge (`followUp: 'linked'` only). */
+  readonly censoredAtDischarge: number;
+  /** Of `censored`: at the extract's end (the encounter still open). */
+  readonly censoredAtExtractEnd: number;
+  /** Negatives whose horizon passes a discharge alive (`followUp: 'in-hospital'`): no in-hospital event, known. */
+  readonly dischargedNegatives: number;
   /** Sets within `excludeBeforeEventMinutes` before their event, left out. */
   readonly excludedBeforeEvent: number;
+  /** The extract's end used (ms), or null when the extract holds no time at all. */
+  readonly extractEnd: number | null;
+  /** Whether `extractEnd` was inferred (the latest time in the extract) rather than given. */
+  readonly extractEndInferred: boolean;
+  /** Encounters of the observations with no discharge time (all of them when no encounters table is given). */
+  readonly openEncounters: number;
 }
 
 function column(fn: string, table: Table, name: string, what: string) {
@@ -116,23 +151,40 @@ export function labelSets(observations: Table, events: Table, options: LabelOpti
   const censoring = options.censored ?? 'exclude';
   if (censoring !== 'exclude' && censoring !== 'negative')
     throw new RangeError(`${fn}: option "censored" expected 'exclude' or 'negative'; received ${String(censoring)}.`);
-  const extractEnd = options.extractEnd ?? Number.POSITIVE_INFINITY;
+  const followUp = options.followUp ?? 'in-hospital';
+  if (followUp !== 'in-hospital' && followUp !== 'linked')
+    throw new RangeError(`${fn}: option "followUp" expected 'in-hospital' or 'linked'; received ${String(followUp)}.`);
+  const given = options.extractEnd;
   const before = options.excludeBeforeEventMinutes ?? 0;
   if (!(typeof before === 'number' && before >= 0))
     throw new RangeError(`${fn}: option "excludeBeforeEventMinutes" expected a number ≥ 0; received ${String(before)}.`);
   const gap = before * 60_000;
-  if (typeof extractEnd !== 'number' || Number.isNaN(extractEnd))
-    throw new RangeError(`${fn}: option "extractEnd" expected a time in ms; received ${String(extractEnd)}.`);
-  // End of follow-up per encounter: discharge (when an encounters table is given), and the extract's end.
-  const endOf = new Map<string, number>();
+  if (given !== undefined && (typeof given !== 'number' || Number.isNaN(given)))
+    throw new RangeError(`${fn}: option "extractEnd" expected a time in ms; received ${String(given)}.`);
+  // Discharge per encounter (when an encounters table is given); the latest time of the extract, for its end.
+  const dischargeOf = new Map<string, number>();
+  let latest = Number.NEGATIVE_INFINITY;
+  const seen = (t: number): void => {
+    if (t > latest) latest = t;
+  };
+  for (const t of at) if (!Number.isNaN(t)) seen(t);
+  for (let i = 0; i < events.numRows; i++) seen(time(evAt.get(i)));
   if (options.encounters !== undefined) {
     const ids = column(fn, options.encounters, 'encounter_id', 'encounters');
     const discharged = column(fn, options.encounters, 'discharged_at', 'encounters');
+    const admitted = options.encounters.getChild('admitted_at');
     for (let i = 0; i < options.encounters.numRows; i++) {
       const d = time(discharged.get(i));
-      if (!Number.isNaN(d)) endOf.set(String(ids.get(i)), d);
+      if (!Number.isNaN(d)) dischargeOf.set(String(ids.get(i)), d);
+      seen(d);
+      if (admitted !== null) seen(time(admitted.get(i)));
     }
   }
+  const extractEnd = given ?? (latest > Number.NEGATIVE_INFINITY ? latest : null);
+  const end = extractEnd ?? Number.POSITIVE_INFINITY;
+  // Encounters still open at the extract's end: no discharge time, or a discharge after the end.
+  const open = new Set<string>();
+  for (const e of enc) if (e !== null && e !== undefined && !((dischargeOf.get(String(e)) ?? Number.POSITIVE_INFINITY) <= end)) open.add(String(e));
   const n = observations.numRows;
   const labels = new Int8Array(n);
   const exclusion = new Uint8Array(n);
@@ -141,7 +193,9 @@ export function labelSets(observations: Table, events: Table, options: LabelOpti
   let negatives = 0;
   let excludedAfterEvent = 0;
   let excludedMissing = 0;
-  let censored = 0;
+  let censoredAtDischarge = 0;
+  let censoredAtExtractEnd = 0;
+  let dischargedNegatives = 0;
   let excludedBeforeEvent = 0;
   for (let i = 0; i < n; i++) {
     const e = enc[i] as string | null;
@@ -167,20 +221,41 @@ export function labelSets(observations: Table, events: Table, options: LabelOpti
       excludedBeforeEvent++;
       continue;
     }
-    const end = Math.min(endOf.get(String(e)) ?? Number.POSITIVE_INFINITY, extractEnd);
-    if (!positive && end < t + h) {
-      censored++;
-      if (censoring === 'exclude') {
+    if (!positive) {
+      // Discharged alive within the horizon: an in-hospital outcome is known (none); a linked one is censored.
+      const discharge = dischargeOf.get(String(e));
+      const dischargedInHorizon = discharge !== undefined && discharge <= end && discharge < t + h;
+      const stillOpen = open.has(String(e)) && end < t + h;
+      const code = dischargedInHorizon && followUp === 'linked' ? 4 : stillOpen ? 5 : 0;
+      if (code === 4) censoredAtDischarge++;
+      if (code === 5) censoredAtExtractEnd++;
+      if (code > 0 && censoring === 'exclude') {
         labels[i] = -1;
-        exclusion[i] = 4;
+        exclusion[i] = code;
         continue;
       }
+      if (code === 0 && dischargedInHorizon) dischargedNegatives++;
     }
     labels[i] = positive ? 1 : 0;
     if (positive) positives++;
     else negatives++;
   }
-  return { labels, exclusion, positives, negatives, excludedAfterEvent, excludedMissing, censored, excludedBeforeEvent };
+  return {
+    labels,
+    exclusion,
+    positives,
+    negatives,
+    excludedAfterEvent,
+    excludedMissing,
+    censored: censoredAtDischarge + censoredAtExtractEnd,
+    censoredAtDischarge,
+    censoredAtExtractEnd,
+    dischargedNegatives,
+    excludedBeforeEvent,
+    extractEnd,
+    extractEndInferred: given === undefined && extractEnd !== null,
+    openEncounters: open.size,
+  };
 }
 
 /** The observations with the label (null when excluded) and `after_event` added, batch by batch. */

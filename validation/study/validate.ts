@@ -6,7 +6,7 @@
  *   resolveSettings → analysisSet → scoreSection (per score) → comparisons → subgroups → units → cohortTable
  *   → flow → characteristics → outcomeRows → missingData → tripod
  *
- * The report is a versioned, JSON-serialisable object (schema `ewskit.report/5`, docs/report.md) holding aggregates only.
+ * The report is a versioned, JSON-serialisable object (schema `ewskit.report/6`, docs/report.md) holding aggregates only.
  */
 import { BOOTSTRAP_RESOLUTION } from '../bootstrap/group-bootstrap.js';
 import type { ReportSettings, ValidationReport } from '../report/types.js';
@@ -25,8 +25,24 @@ import { resolveSettings } from './options.js';
 import { scoreSection } from './score-sections.js';
 import { groupCoding, subgroups } from './subgroups.js';
 import { units } from './units.js';
+import type { SetLabels } from './label-outcomes.js';
 
-function reportSettings(s: Settings, contrasts: number): ReportSettings {
+/** Where follow-up ends, in words: discharge (for in-hospital outcomes a discharge alive is no event), and the extract's end. */
+function followUpEnds(s: Settings, labelled: SetLabels): string {
+  const encounters = s.outcome.encounters !== undefined || s.cohort.encounters !== undefined;
+  const end = labelled.extractEnd === null ? null : new Date(labelled.extractEnd).toISOString();
+  const atEnd =
+    end === null
+      ? 'the extract holds no time: no set is censored'
+      : `at the extract's end (${end}${labelled.extractEndInferred ? ', inferred: the latest time in the extract' : ''}) for an encounter still open`;
+  const atDischarge =
+    (s.outcome.followUp ?? 'in-hospital') === 'linked'
+      ? 'at discharge (censored: outcomes after discharge are linked, not in the extract)'
+      : 'at discharge (an in-hospital outcome: discharge alive within the horizon is no event, a negative)';
+  return encounters ? `${atDischarge}, or ${atEnd}` : `${atEnd} (no encounters table: no discharge time)`;
+}
+
+function reportSettings(s: Settings, contrasts: number, labelled: SetLabels): ReportSettings {
   return {
     scores: s.scores.map((d) => ({ id: d.id, name: d.name, version: d.version, kind: d.kind })),
     outcome: {
@@ -34,15 +50,12 @@ function reportSettings(s: Settings, contrasts: number): ReportSettings {
       eventTypes: s.outcome.eventTypes ?? 'all',
       unit: 'observation set',
       otherUnits: s.units,
+      followUp: s.outcome.followUp ?? 'in-hospital',
       censoring: {
-        followUpEnds:
-          [
-            s.outcome.encounters !== undefined || s.cohort.encounters !== undefined ? 'at discharge' : null,
-            s.outcome.extractEnd !== undefined ? `at the extract's end (${new Date(s.outcome.extractEnd).toISOString()})` : null,
-          ]
-            .filter((x) => x !== null)
-            .join(' or ') || 'not known (no encounters table or extract end): no set is censored',
+        followUpEnds: followUpEnds(s, labelled),
         censored: s.outcome.censored ?? 'exclude',
+        extractEnd: labelled.extractEnd === null ? null : new Date(labelled.extractEnd).toISOString(),
+        inferred: labelled.extractEndInferred,
       },
       excludeBeforeEventMinutes: s.outcome.excludeBeforeEventMinutes ?? 0,
     },
@@ -67,7 +80,14 @@ function reportSettings(s: Settings, contrasts: number): ReportSettings {
     },
     pooling: s.pooling,
     multiplicity: { contrasts, method: 'Holm' },
-    warnings: s.warnings,
+    warnings: [
+      ...s.warnings,
+      ...(labelled.openEncounters > 0 && labelled.extractEndInferred
+        ? [
+            `encounters without a discharge time (counted in Table 1) are followed to the extract's end, inferred as the latest time in the extract (${new Date(labelled.extractEnd ?? 0).toISOString()}): state the extract's end (extractEnd, --extract-end) if it is another`,
+          ]
+        : []),
+    ],
   };
 }
 
@@ -76,7 +96,7 @@ function reportSettings(s: Settings, contrasts: number): ReportSettings {
  *
  * @param options cohort tables, scores, outcome (horizon, event types), groupBy, reference groups, bootstrap,
  *   disclosure, level, units, and the policies (recalibration folds, net-benefit thresholds, skin-tone bands)
- * @returns the report object (schema `ewskit.report/5`)
+ * @returns the report object (schema `ewskit.report/6`)
  * @throws {TypeError} for a cohort without the columns a score or grouping needs; {RangeError} for bad options
  * @example validate({ cohort, scores: [news2, apolloStyle], groupBy: ['ethnicity'] }).comparisons[0];
  */
@@ -136,7 +156,7 @@ export function validate(options: ValidateOptions): ValidationReport {
   progress('Table 1 and outcomes');
   const outcomes = outcomeRows(settings, set);
   const cohort = cohortTable(settings, set, flowSection, outcomes.chosenEvents);
-  const reported = reportSettings(settings, groups.contrasts);
+  const reported = reportSettings(settings, groups.contrasts, set.labelled);
   const sections = {
     flow: flowSection,
     characteristics: characteristics(settings, set, flowSection),

@@ -110,6 +110,7 @@ export async function validateCommand(args: readonly string[], io: CliIO): Promi
   const minEvents = flags.int('pool-min-events', 1);
   const missing = flags.value('missing') as 'none' | 'zero' | 'both';
   const censored = flags.value('censored') as 'exclude' | 'negative';
+  const followUp = flags.value('follow-up') as 'in-hospital' | 'linked';
   const endText = flags.get('extract-end');
   const extractEnd = endText === undefined ? undefined : Date.parse(endText);
   if (extractEnd !== undefined && Number.isNaN(extractEnd))
@@ -177,6 +178,7 @@ export async function validateCommand(args: readonly string[], io: CliIO): Promi
     outcome: {
       horizonHours: horizon,
       censored,
+      followUp,
       excludeBeforeEventMinutes: before,
       ...(extractEnd === undefined ? {} : { extractEnd }),
       ...(eventTypes === undefined ? {} : { eventTypes }),

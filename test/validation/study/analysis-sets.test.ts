@@ -10,6 +10,7 @@ import { mews } from '../../../scores/catalogue/mews.js';
 import { news2 } from '../../../scores/catalogue/news2.js';
 import { generateCohort } from '../../../validation/cohort/generate.js';
 import { isSuppressed } from '../../../validation/study/disclosure.js';
+import { scoreTable } from '../../../scores/kernel/score-table.js';
 import { validate } from '../../../validation/study/validate.js';
 
 describe('validate: each score on its own analysable sets', () => {
@@ -92,18 +93,14 @@ describe('validate: censoring on a cohort whose events are cut at an extract dat
       arrays[k] = typeof v[0] === 'number' || typeof v[0] === 'bigint' ? Float64Array.from(v, Number) : v.map(String);
     return tableFromArrays(arrays) as unknown as Table;
   };
-  it('counts and excludes sets whose follow-up (discharge or the extract end) is shorter than the horizon, with no event', () => {
-    // Events after the extract's end are unknown to it; observation sets after it are never followed (censored).
+  it('in hospital (default), only the extract end censors; linked, discharge censors too — each counted against an independent count', () => {
+    // Events after the extract's end are unknown to it; an encounter still open at the end is followed only to it.
     const observations = full.observations;
     const events = cut(full.events, 'event_at');
-    const report = validate({
-      cohort: { observations, events, encounters: full.encounters },
-      scores: [news2],
-      bootstrap: false,
-      disclosure: false,
-      outcome: { extractEnd },
-    });
-    // Independently: a set is censored when no event follows within 24 h and min(discharge, extract end) < t + 24 h.
+    const cohort = { observations, events, encounters: full.encounters };
+    const options = { scores: [news2], bootstrap: false as const, disclosure: false as const };
+    const report = validate({ ...options, cohort, outcome: { extractEnd } });
+    const linked = validate({ ...options, cohort, outcome: { extractEnd, followUp: 'linked' } });
     const h = 24 * 3_600_000;
     const discharge = new Map<string, number>();
     for (let i = 0; i < full.encounters.numRows; i++)
@@ -114,19 +111,62 @@ describe('validate: censoring on a cohort whose events are cut at an extract dat
       const t = Number(events.getChild('event_at')?.get(i));
       firstEvent.set(e, Math.min(firstEvent.get(e) ?? Infinity, t));
     }
-    let censored = 0;
+    // Independently, per set with no event within 24 h (sets after the event are excluded, not censored):
+    // in hospital — censored when the encounter is still open at the extract's end (discharged after it) and the end
+    // comes within the horizon; linked — censored when min(discharge, extract end) comes within the horizon.
+    let inHospital = 0;
+    let linkedCensored = 0;
+    let dischargedAlive = 0;
     for (let i = 0; i < observations.numRows; i++) {
       const e = String(observations.getChild('encounter_id')?.get(i));
       const t = Number(observations.getChild('observed_at')?.get(i));
       const ev = firstEvent.get(e) ?? Infinity;
-      if (t >= ev) continue; // after the event: excluded, not censored
-      const end = Math.min(discharge.get(e) ?? Infinity, extractEnd);
-      if (ev > t + h && end < t + h) censored++;
+      if (t >= ev || ev <= t + h) continue;
+      const d = discharge.get(e) ?? Infinity;
+      if (d > extractEnd && extractEnd < t + h) inHospital++;
+      else if (d <= extractEnd && d < t + h) dischargedAlive++;
+      if (Math.min(d, extractEnd) < t + h) linkedCensored++;
     }
-    expect(censored).toBeGreaterThan(100);
-    expect(report.cohort.censored).toBe(censored);
-    expect(report.settings.outcome.censoring.censored).toBe('exclude');
-    expect(report.settings.outcome.censoring.followUpEnds).toMatch(/at discharge or at the extract's end/);
+    expect(inHospital).toBeGreaterThan(100);
+    expect(dischargedAlive).toBeGreaterThan(100);
+    expect(report.cohort.censored).toBe(inHospital);
+    expect(report.cohort.dischargedNegatives).toBe(dischargedAlive);
+    expect(linked.cohort.censored).toBe(linkedCensored);
+    expect(linkedCensored).toBe(inHospital + dischargedAlive);
+    expect(report.settings.outcome.censoring).toMatchObject({ censored: 'exclude', inferred: false, extractEnd: new Date(extractEnd).toISOString() });
+    expect(report.settings.outcome.censoring.followUpEnds).toMatch(/discharge alive within the horizon is no event, a negative\), or at the extract's end/);
+    expect(linked.settings.outcome.censoring.followUpEnds).toMatch(/at discharge \(censored/);
+  });
+
+  it("NEWS2's AUROC is an independent Mann–Whitney count: positive when an event follows within 24 h, negative otherwise (discharge alive included), sets after the first event left out", () => {
+    // The whole cohort: every encounter is discharged, so the in-hospital outcome of every set before its first event is known.
+    const cohort = generateCohort({ profile: 'uk-leicester', encounters: 400, seed: 45 });
+    const report = validate({ cohort, scores: [news2], bootstrap: false, disclosure: false });
+    const firstEvent = new Map<string, number>();
+    for (let i = 0; i < cohort.events.numRows; i++) {
+      const e = String(cohort.events.getChild('encounter_id')?.get(i));
+      firstEvent.set(e, Math.min(firstEvent.get(e) ?? Infinity, Number(cohort.events.getChild('event_at')?.get(i))));
+    }
+    const scored = scoreTable(news2, cohort.observations);
+    const pos: number[] = [];
+    const neg: number[] = [];
+    for (let i = 0; i < scored.numRows; i++) {
+      const total = scored.getChild('news2_total')?.get(i) as number | null;
+      const e = String(scored.getChild('encounter_id')?.get(i));
+      const t = Number(scored.getChild('observed_at')?.get(i));
+      const ev = firstEvent.get(e) ?? Infinity;
+      if (total === null || t >= ev) continue;
+      (ev <= t + 24 * 3_600_000 ? pos : neg).push(total);
+    }
+    // AUROC = P(score of a positive > score of a negative) + ½ P(tie), counted pair by pair by value.
+    const count = (xs: number[]) => xs.reduce((m, x) => m.set(x, (m.get(x) ?? 0) + 1), new Map<number, number>());
+    const p = count(pos);
+    const q = count(neg);
+    let wins = 0;
+    for (const [a, na] of p) for (const [b, nb] of q) wins += na * nb * (a > b ? 1 : a === b ? 0.5 : 0);
+    const auroc = wins / (pos.length * neg.length);
+    expect(report.scores[0]?.sets.analysed).toBe(pos.length + neg.length);
+    expect((report.scores[0]?.auroc as { estimate: number }).estimate).toBeCloseTo(auroc, 12);
   });
 });
 

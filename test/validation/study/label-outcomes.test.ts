@@ -26,8 +26,16 @@ describe('labelOutcomes(observations, events, { horizonHours })', () => {
     expect(r.table.getChild('after_event')?.get(3)).toBe(true);
   });
   it('counts only the chosen event types', () => {
+    // e2's ICU admission at 100 h is within 200 h of its sets → 1, 1. e1 has no ICU event; with no encounters table its
+    // discharge is unknown, so it is open until the extract's end — inferred as the latest time in the extract, 100 h —
+    // and every e1 window (to 200 h and beyond) passes that end: censored.
     const r = labelOutcomes(obs, events, { horizonHours: 200, eventTypes: ['unplanned_icu'] });
-    expect(Array.from(r.labels)).toEqual([0, 0, 0, 0, 1, 1, -1]);
+    expect(Array.from(r.labels)).toEqual([-1, -1, -1, -1, 1, 1, -1]);
+    expect([r.censoredAtExtractEnd, r.extractEnd, r.extractEndInferred, r.openEncounters]).toEqual([4, 100 * H, true, 2]);
+    // Given an extract end past every window, nothing is censored: e1's sets are negative.
+    expect(Array.from(labelOutcomes(obs, events, { horizonHours: 200, eventTypes: ['unplanned_icu'], extractEnd: 1000 * H }).labels)).toEqual([
+      0, 0, 0, 0, 1, 1, -1,
+    ]);
   });
   it('names a missing column and rejects a non-positive horizon', () => {
     expect(() => labelOutcomes(obs.select(['encounter_id']), events)).toThrow(/observations table has no column "observed_at"/);
@@ -41,19 +49,32 @@ describe('labelOutcomes: follow-up and censoring', () => {
   const observations = tableFromArrays({ encounter_id: ['E1', 'E1', 'E1'], observed_at: Float64Array.of(hours(0), hours(10), hours(20)) });
   const encounters = tableFromArrays({ encounter_id: ['E1'], discharged_at: Float64Array.of(hours(30)) });
   const noEvents = tableFromArrays({ encounter_id: ['E2'], event_at: Float64Array.of(hours(1)), event_type: ['death'] });
-  it('a set whose follow-up ends before the horizon, with no event, is censored and excluded (hand-worked)', () => {
-    // 0 h: window to 24 h, discharge at 30 h → negative; 10 h and 20 h: windows end at 34 h and 44 h, after discharge → censored.
+  it('in hospital (the default), discharge alive within the horizon is no event: a negative, never censored (hand-worked)', () => {
+    // 0 h: window to 24 h, discharge at 30 h → negative. 10 h and 20 h: windows end at 34 h and 44 h; the patient left
+    // alive at 30 h with no event, so no in-hospital event followed → negative, counted as discharged within the horizon.
     const r = labelOutcomes(observations, noEvents, { encounters });
-    expect(Array.from(r.labels)).toEqual([0, -1, -1]);
-    expect(r.censored).toBe(2);
-    expect(r.negatives).toBe(1);
+    expect(Array.from(r.labels)).toEqual([0, 0, 0]);
+    expect([r.negatives, r.dischargedNegatives, r.censored, r.openEncounters]).toEqual([3, 2, 0, 0]);
   });
-  it("or counted negative, as a labelled option; the extract's end censors too", () => {
-    expect(Array.from(labelOutcomes(observations, noEvents, { encounters, censored: 'negative' }).labels)).toEqual([0, 0, 0]);
-    // Extract ends at 15 h: the 0 h set's window (to 24 h) now ends after follow-up → censored as well.
-    const cut = labelOutcomes(observations, noEvents, { extractEnd: hours(15) });
+  it('with linked follow-up, discharge censors: those sets are excluded, or counted negative as a labelled option (hand-worked)', () => {
+    const r = labelOutcomes(observations, noEvents, { encounters, followUp: 'linked' });
+    expect(Array.from(r.labels)).toEqual([0, -1, -1]);
+    expect(Array.from(r.exclusion)).toEqual([0, 4, 4]); // 4 = 'censored at discharge'
+    expect([r.censored, r.censoredAtDischarge, r.negatives]).toEqual([2, 2, 1]);
+    expect(Array.from(labelOutcomes(observations, noEvents, { encounters, followUp: 'linked', censored: 'negative' }).labels)).toEqual([0, 0, 0]);
+  });
+  it("only the extract's end censors an in-hospital outcome: an encounter still open there (hand-worked)", () => {
+    // Extract ends at 15 h, before the discharge at 30 h: E1 is open at the end, and every window (to 24, 34, 44 h)
+    // passes it with no event → censored at the extract end (code 5).
+    const cut = labelOutcomes(observations, noEvents, { encounters, extractEnd: hours(15) });
     expect(Array.from(cut.labels)).toEqual([-1, -1, -1]);
-    expect(cut.censored).toBe(3);
+    expect(Array.from(cut.exclusion)).toEqual([5, 5, 5]);
+    expect([cut.censoredAtExtractEnd, cut.openEncounters, cut.extractEndInferred]).toEqual([3, 1, false]);
+    // No discharge time at all and no extract end given: the end is the latest time in the extract — here the set at
+    // 20 h (the other table's event at 1 h is earlier) — and stated as inferred. 0 h: window to 24 h > 20 h → censored.
+    const open = tableFromArrays({ encounter_id: ['E1'], discharged_at: vectorFromArray([null], new TimestampMillisecond()) } as never) as unknown as Table;
+    const inferred = labelOutcomes(observations, noEvents, { encounters: open });
+    expect([inferred.extractEnd, inferred.extractEndInferred, inferred.openEncounters, inferred.censoredAtExtractEnd]).toEqual([hours(20), true, 1, 3]);
   });
   it('an event inside the window is positive whatever the follow-up', () => {
     // An event at 25 h: 0 h → not within 24 h and followed to 24 h < 30 h → negative; 10 h and 20 h → positive.

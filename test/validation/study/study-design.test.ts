@@ -7,8 +7,11 @@
  *   E1 (patient P1, F, age 70; discharged at 100 h): unplanned ICU admission at 50 h, death at 80 h.
  *       Sets at 10 h (negative: 50 > 34), 30 h (positive), 45 h (positive, temperature missing), 49.5 h (positive,
  *       30 min before the event), 60 h (after the first event).
- *   E2 (P2, M, age 50; discharged at 40 h): sets at 5 h (negative), 10 h (negative; consciousness "X", an unknown
- *       code), 20 h (censored: 20 + 24 > 40 and no event).
+ *   E2 (P2, M, age 50; still in hospital when the extract was taken: no discharge time): sets at 5 h (negative), 10 h
+ *       (negative; consciousness "X", an unknown code), 90 h (censored at the extract's end: 90 + 24 > 100 h, the
+ *       latest time in the extract — the other encounters' discharge — with no event).
+ *   (In-hospital follow-up: a set whose horizon passes a discharge alive is a negative, never censored; only the
+ *   extract's end censors, for an encounter still open there.)
  *   E3 (P3, F, age 60): one set without a time.
  *   E4 (no patient id; discharged at 100 h): one set at 5 h (negative).
  */
@@ -55,7 +58,7 @@ const rows = [
   set('P1', 'E1', h(60)),
   set('P2', 'E2', h(5)),
   set('P2', 'E2', h(10), { consciousness: 'X' }),
-  set('P2', 'E2', h(20)),
+  set('P2', 'E2', h(90)),
   set('P3', 'E3', null),
   set(null, 'E4', h(5)),
 ];
@@ -81,7 +84,7 @@ const events = new Table({
 const patients = new Table({ patient_id: vectorFromArray(['P1', 'P2', 'P3'], new Utf8()), sex: vectorFromArray(['F', 'M', 'F'], new Utf8()) });
 const encounters = new Table({
   encounter_id: vectorFromArray(['E1', 'E2', 'E3', 'E4'], new Utf8()),
-  discharged_at: vectorFromArray([h(100), h(40), h(100), h(100)], new Float64()),
+  discharged_at: vectorFromArray([h(100), null, h(100), h(100)], new Float64()),
   age: vectorFromArray([70, 50, 60, 80], new Float64()),
   admission_type: vectorFromArray(['emergency', 'elective', 'emergency', 'emergency'], new Utf8()),
 });
@@ -116,7 +119,7 @@ describe('flow: from the extract to the analysed sets, every exclusion by reason
     expect(f.excluded.map((x) => ({ reason: x.reason, ...counts(x) }))).toEqual([
       { reason: 'no encounter or time', sets: 1, positive: null, negative: null, bySex: { F: 1, M: 0, '(missing)': 0 } },
       { reason: 'at or after the event', sets: 1, positive: null, negative: null, bySex: { F: 1, M: 0, '(missing)': 0 } },
-      { reason: 'censored', sets: 1, positive: null, negative: null, bySex: { F: 0, M: 1, '(missing)': 0 } },
+      { reason: 'censored at the extract end', sets: 1, positive: null, negative: null, bySex: { F: 0, M: 1, '(missing)': 0 } },
       { reason: 'no patient id', sets: 1, positive: 0, negative: 1, bySex: { F: 0, M: 0, '(missing)': 1 } },
     ]);
   });
@@ -145,14 +148,14 @@ describe('flow: from the extract to the analysed sets, every exclusion by reason
 
   it('with censored sets counted negative there is no censored step', () => {
     const r = validate({ ...base, outcome: { censored: 'negative' } });
-    expect(r.flow.excluded.map((x) => x.reason)).not.toContain('censored');
+    expect(r.flow.excluded.map((x) => x.reason)).not.toContain('censored at the extract end');
     expect(counts(r.flow.labelled)).toMatchObject({ sets: 7, positive: 3, negative: 4 });
   });
 
   it('is in the Markdown, step by step', () => {
     const md = renderMarkdown(report);
     expect(md).toContain('## Flow of observation sets');
-    expect(md).toMatch(/\| Excluded: censored \| 1 \| — \| — \| 0 \| 1 \| 0 \|/);
+    expect(md).toMatch(/\| Excluded: censored at the extract end \| 1 \| — \| — \| 0 \| 1 \| 0 \|/);
     expect(md).toMatch(/\| NEWS2 cannot score: missing temperature \| 1 \| 1 \| 0 \|/);
   });
 });
@@ -183,7 +186,9 @@ describe('flow on a synthetic cohort: each step adds up to the one before', () =
   it("each score's analysed sets are its section's, and agree with Table 1's counts", () => {
     f.scores.forEach((s, i) => expect(n(s.analysed.sets)).toBe(n(report.scores[i]?.sets.analysed ?? null)));
     expect(n(f.labelled.sets)).toBe(n(report.cohort.analysedSets));
-    expect(n(f.excluded.find((x) => x.reason === 'censored')?.sets)).toBe(n(report.cohort.censored));
+    // Table 1's censored sets are the flow's censoring steps (at discharge: none here, in-hospital follow-up).
+    const censored = f.excluded.filter((x) => x.reason.startsWith('censored')).reduce((t, x) => t + (n(x.sets) ?? 0), 0);
+    expect(censored).toBe(n(report.cohort.censored));
   });
   it('the same disclosure rules as every count: a small step is suppressed', () => {
     const guarded = validate({ cohort, scores: [news2, mews], bootstrap: false, groupBy: ['ethnicity'] });
@@ -309,7 +314,21 @@ describe('missing data: the policy stated, zero-imputation a labelled sensitivit
 describe('TRIPOD+AI: provenance, data dates and the checklist map', () => {
   const report: ValidationReport = validate(base);
   it('data dates are the first and last set (UTC days), and where follow-up ends', () => {
-    expect(report.tripod.dataDates).toEqual({ firstSet: '2025-03-01', lastSet: '2025-03-03', followUpEnds: 'at discharge' });
+    // The last set is E2's at 90 h (4 March, 18:00); the extract's end is inferred as 100 h after 1 March 00:00 UTC,
+    // 5 March 04:00, the encounters' discharge — the latest time in the extract.
+    expect(report.tripod.dataDates).toEqual({
+      firstSet: '2025-03-01',
+      lastSet: '2025-03-04',
+      followUpEnds:
+        "at discharge (an in-hospital outcome: discharge alive within the horizon is no event, a negative), or at the extract's end (2025-03-05T04:00:00.000Z, inferred: the latest time in the extract) for an encounter still open",
+    });
+    expect(report.settings.outcome.followUp).toBe('in-hospital');
+    expect(report.settings.outcome.censoring).toMatchObject({ extractEnd: '2025-03-05T04:00:00.000Z', inferred: true });
+    // E2 has no discharge time: counted in Table 1, and the inferred end is a warning.
+    expect(report.cohort.openEncounters).toBe(1);
+    expect(report.settings.warnings.join(' ')).toMatch(
+      /encounters without a discharge time \(counted in Table 1\) are followed to the extract's end, inferred/,
+    );
   });
   it('the ewskit version is the package version', () => {
     const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
