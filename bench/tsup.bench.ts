@@ -10,6 +10,7 @@ export default defineConfig({
     tables: 'bench/tables.bench.ts',
     coverage: 'bench/coverage.bench.ts',
     stream: 'bench/stream.bench.ts',
+    realism: 'bench/realism.bench.ts',
   },
   format: ['esm'],
   outDir: 'bench/.build',

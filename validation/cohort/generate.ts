@@ -47,10 +47,10 @@ import { biasAt, deviceSd, PATIENT_SD, resolveBias } from './oximeter.js';
 import { news2 } from '../../scores/catalogue/news2.js';
 import { scoreObservation } from '../../scores/evaluate/score-observation.js';
 import type { CohortProfile, Ethnicity } from './profiles.js';
-import { resolveProfile, tonesOf } from './profiles.js';
+import { DEFAULT_READMISSION, resolveProfile, tonesOf } from './profiles.js';
 
 /** Bumped whenever the model changes what a seed produces. */
-export const GENERATOR_VERSION = '2.1.0';
+export const GENERATOR_VERSION = '3.0.0';
 
 export interface CohortOptions {
   /** `'uk-leicester'`, `'india-apollo'`, or a profile object (`extends` + overrides). */
@@ -99,8 +99,10 @@ const MISSING = { night: 2.5, sick: 0.5 };
 const SCHEDULE = { zero: 7, low: 4.5 };
 /** Rise in true SaO2 (points) on supplemental oxygen. */
 const OXYGEN_GAIN = 5;
-/** Mixed into an encounter's seed for its measurement stream. */
+/** Mixed into a patient's seed for the measurement streams. */
 const OBSERVATION_STREAM = 0x2545f491;
+/** Mixed into a patient's seed for each admission's latent course. */
+const ADMISSION_STREAM = 0x68e31da4;
 /** Standard deviation of the unobserved frailty on the log-hazard scale. */
 const HIDDEN_SD = 0.8;
 const GROUPS: Ethnicity[] = ['Asian', 'White', 'Black', 'Mixed', 'Other'];
@@ -129,7 +131,7 @@ function poisson(rng: Random, mean: number): number {
 const clamp = (x: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, x));
 const round1 = (x: number): number => Math.round(x * 10) / 10;
 
-/** The stream seed of encounter i: a mix of the cohort seed and the encounter number. */
+/** The stream seed of patient i: a mix of the cohort seed and the patient number. */
 function streamSeed(seed: number, i: number): number {
   let h = Math.imul((seed >>> 0) ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(i + 1, 0xc2b2ae35);
   h ^= h >>> 16;
@@ -147,14 +149,37 @@ class Columns {
   }
 }
 
-/** One encounter, simulated. */
-function simulate(i: number, seed: number, profile: CohortProfile, bias: OximeterBias, start: number, out: Record<CohortTableName, Columns>): void {
-  // Two streams: the patient and their latent course (the same whatever is measured), and the measurements with
-  // what follows from them (oxygen, observation timing), which may differ between counterfactual cohorts.
-  const rng = createRandom(streamSeed(seed, i));
-  const obs = createRandom(streamSeed(seed, i) ^ OBSERVATION_STREAM);
-  const patientId = `P${String(i + 1).padStart(7, '0')}`;
-  const encounterId = `E${String(i + 1).padStart(7, '0')}`;
+/** What stays with a patient across admissions. */
+interface Patient {
+  readonly id: string;
+  readonly ethnicity: Ethnicity;
+  readonly tone: number;
+  readonly sex: 'F' | 'M';
+  readonly hypercapnic: boolean;
+  /** The patient's unobserved frailty (log-hazard scale), shared by their admissions with the model's correlation. */
+  readonly hidden: number;
+  /** The oximeter's per-patient offset (drawn whatever the bias setting, so counterfactual cohorts share it). */
+  readonly oximeterOffset: number;
+}
+
+/** A hash of a stream seed with an admission number, for that admission's own streams. */
+const admissionSeed = (base: number, k: number): number => (base ^ Math.imul(k + 1, 0x9e3779b1)) >>> 0;
+
+/**
+ * One patient and their admissions: the first at a random time of the year, each later one (the readmission model
+ * of the profile) after a discharge alive. Writes at most `room` encounters, numbered from `first`; returns how many.
+ */
+function simulatePatient(
+  p: number,
+  first: number,
+  room: number,
+  seed: number,
+  profile: CohortProfile,
+  bias: OximeterBias,
+  start: number,
+  out: Record<CohortTableName, Columns>,
+): number {
+  const rng = createRandom(streamSeed(seed, p));
   const groups = GROUPS.filter((g) => (profile.ethnicity[g] ?? 0) > 0);
   const ethnicity = pick(
     rng,
@@ -173,14 +198,65 @@ function simulate(i: number, seed: number, profile: CohortProfile, bias: Oximete
   const regionTones = region === null ? undefined : profile.regions?.[region]?.skinTone;
   const tone = pick(rng, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], regionTones ?? tonesOf(profile, ethnicity));
   const sex = rng.bernoulli(0.5) ? 'F' : 'M';
-  const age = Math.round(clamp(rng.normal(profile.age.mean, profile.age.sd), profile.age.min, profile.age.max));
+  const firstAge = Math.round(clamp(rng.normal(profile.age.mean, profile.age.sd), profile.age.min, profile.age.max));
+  let age = firstAge;
   // Case mix by group (e.g. diabetes and CKD are more common in South Asian patients in Leicester).
   const comorbidityMean = profile.comorbidityMean * (profile.comorbidityByEthnicity?.[ethnicity] ?? 1);
-  const comorbidities = Math.min(12, poisson(rng, comorbidityMean * Math.exp(0.02 * (age - 60))));
+  let comorbidities = Math.min(12, poisson(rng, comorbidityMean * Math.exp(0.02 * (firstAge - 60))));
+  const hypercapnic = rng.bernoulli(profile.hypercapnicShare);
+  const model = profile.readmission ?? DEFAULT_READMISSION;
+  const patient: Patient = {
+    id: `P${String(p + 1).padStart(7, '0')}`,
+    ethnicity,
+    tone,
+    sex,
+    hypercapnic,
+    hidden: rng.normal(0, HIDDEN_SD),
+    oximeterOffset: createRandom(streamSeed(seed, p) ^ OBSERVATION_STREAM).normal(0, PATIENT_SD),
+  };
+  out.patients.push({ patient_id: patient.id, sex, ethnicity, skin_tone: tone, population: profile.population, site: profile.site, region });
+  const firstAdmission = start + Math.floor(rng.next() * 365 * 24) * HOUR + Math.floor(rng.next() * 60) * 60_000;
+  let admittedAt = firstAdmission;
+  let written = 0;
+  for (let k = 0; k < model.maxAdmissions && written < room; k++) {
+    const stay = simulateAdmission(patient, k, first + written, age, comorbidities, admittedAt, seed, p, profile, bias, out);
+    written++;
+    // Readmission: only after a discharge alive, more often in frail patients; the next admission weeks to months on.
+    const again = rng.next();
+    const gapDraw = rng.normal(0, 0.8);
+    const progress = rng.next();
+    if (stay.died) break;
+    if (again >= 1 / (1 + Math.exp(-(model.baseLogOdds + model.frailtyLogOdds * stay.frailty)))) break;
+    const gapDays = Math.max(7, model.gapDaysMedian * Math.exp(gapDraw));
+    admittedAt = stay.dischargedAt + Math.round(gapDays * 24) * HOUR;
+    age = Math.min(profile.age.max, firstAge + Math.floor((admittedAt - firstAdmission) / (365.25 * 24 * HOUR)));
+    if (progress < 0.1) comorbidities = Math.min(12, comorbidities + 1);
+  }
+  return written;
+}
+
+/** One admission of a patient, simulated; returns when it ended, whether the patient died, and its frailty. */
+function simulateAdmission(
+  patient: Patient,
+  k: number,
+  i: number,
+  age: number,
+  comorbidities: number,
+  admittedAt: number,
+  seed: number,
+  p: number,
+  profile: CohortProfile,
+  bias: OximeterBias,
+  out: Record<CohortTableName, Columns>,
+): { died: boolean; frailty: number; admittedAt: number; dischargedAt: number } {
+  // Two streams per admission: its latent course (the same whatever is measured) and the measurements with what
+  // follows from them (oxygen, observation timing), which may differ between counterfactual cohorts.
+  const rng = createRandom(admissionSeed(streamSeed(seed, p) ^ ADMISSION_STREAM, k));
+  const obs = createRandom(admissionSeed(streamSeed(seed, p) ^ OBSERVATION_STREAM, k));
+  const { id: patientId, tone, hypercapnic, oximeterOffset } = patient;
+  const encounterId = `E${String(i + 1).padStart(7, '0')}`;
   const emergency = rng.bernoulli(profile.emergencyShare);
   const infection = rng.bernoulli(profile.infectionShare);
-  const hypercapnic = rng.bernoulli(profile.hypercapnicShare);
-  const admittedAt = start + Math.floor(rng.next() * 365 * 24) * HOUR + Math.floor(rng.next() * 60) * 60_000;
   const plannedHours = Math.max(12, Math.round(Math.exp(rng.normal(Math.log(profile.stayDays * 24) - 0.18, 0.6))));
   // Frailty: older, more comorbid, emergency admissions deteriorate more often.
   const frailty = 0.025 * (age - 60) + 0.3 * comorbidities + (emergency ? 0.4 : 0);
@@ -197,12 +273,11 @@ function simulate(i: number, seed: number, profile: CohortProfile, bias: Oximete
   const sat0 = hypercapnic ? rng.normal(90, 1.2) : rng.normal(97.2, 1);
   const temp0 = rng.normal(36.8, 0.25);
   const cr0 = rng.normal(80, 15) * (1 + 0.05 * comorbidities);
-  // Frailty the vitals do not show (the reason no early-warning score is perfect).
-  const hidden = rng.normal(0, HIDDEN_SD);
+  // Frailty the vitals do not show (the reason no early-warning score is perfect): the patient's, shared across
+  // their admissions with the readmission model's correlation, and this admission's own.
+  const rho = (profile.readmission ?? DEFAULT_READMISSION).frailtyCorrelation;
+  const hidden = Math.sqrt(rho) * patient.hidden + Math.sqrt(1 - rho) * rng.normal(0, HIDDEN_SD);
 
-  // The oximeter's per-patient offset (drawn whatever the bias setting, so counterfactual cohorts share it).
-  const oximeterOffset = obs.normal(0, PATIENT_SD);
-  out.patients.push({ patient_id: patientId, sex, ethnicity, skin_tone: tone, population: profile.population, site: profile.site, region });
   let noise = 0;
   let acute = 0;
   let acuteLeft = 0;
@@ -318,19 +393,21 @@ function simulate(i: number, seed: number, profile: CohortProfile, bias: Oximete
     }
   }
   const leftWard = admittedAt + (eventAt >= 0 ? t + 1 : plannedHours) * HOUR;
-  const events = eventAt >= 0 ? afterTheFirst(createRandom(streamSeed(seed, i) ^ AFTER_STREAM), eventAt, eventType) : [];
+  const events = eventAt >= 0 ? afterTheFirst(createRandom(admissionSeed(streamSeed(seed, p) ^ AFTER_STREAM, k)), eventAt, eventType) : [];
   const death = events.find((e) => e.type === 'death');
+  const dischargedAt = death !== undefined ? death.at : eventAt >= 0 ? (events[events.length - 1]?.at ?? leftWard) + ICU_STAY_HOURS * HOUR : leftWard;
   out.encounters.push({
     encounter_id: encounterId,
     patient_id: patientId,
     age,
     admitted_at: admittedAt,
-    discharged_at: death !== undefined ? death.at : eventAt >= 0 ? (events[events.length - 1]?.at ?? leftWard) + ICU_STAY_HOURS * HOUR : leftWard,
+    discharged_at: dischargedAt,
     left_ward_at: leftWard,
     admission_type: emergency ? 'emergency' : 'elective',
     comorbidity_count: comorbidities,
   });
   for (const e of events) out.events.push({ encounter_id: encounterId, event_at: e.at, event_type: e.type });
+  return { died: death !== undefined, frailty, admittedAt, dischargedAt };
 }
 
 /** Mixed into an encounter's seed for the stream of what follows its first event. */
@@ -505,16 +582,19 @@ export function* streamCohort(
   const names = COHORT_TABLES;
   const shapes = Object.fromEntries(names.map((n) => [n, schemaOf(n, profile)])) as Record<CohortTableName, ReturnType<typeof schemaOf>>;
   const rows: Record<CohortTableName, number> = { patients: 0, encounters: 0, observations: 0, events: 0, truth: 0 };
-  for (let from = 0; from < encounters || (from === 0 && encounters === 0); from += per) {
+  // Patients one after another, each with their admissions, until the cohort has its encounters; a batch closes
+  // once it holds `batchEncounters` of them (a patient's admissions stay in one batch).
+  let done = 0;
+  let patient = 0;
+  do {
     const out = Object.fromEntries(names.map((n) => [n, new Columns()])) as Record<CohortTableName, Columns>;
-    const to = Math.min(encounters, from + per);
-    for (let i = from; i < to; i++) simulate(i, seed, profile, bias, start, out);
+    const from = done;
+    while (done < encounters && done - from < per) done += simulatePatient(patient++, done, encounters - done, seed, profile, bias, start, out);
     for (const name of names) {
       rows[name] += out[name].length;
-      yield { table: name, batch: toBatch(name, out[name], shapes[name], profile), encountersDone: to };
+      yield { table: name, batch: toBatch(name, out[name], shapes[name], profile), encountersDone: done };
     }
-    if (encounters === 0) break;
-  }
+  } while (done < encounters);
   return { generator: 'ewskit', generatorVersion: GENERATOR_VERSION, profile, seed, encounters, oximeterBias: bias, rows };
 }
 

@@ -41,7 +41,34 @@ export interface CohortProfile {
    * (which then replaces the ethnic group's); the patients table's `region` column. Absent: no region.
    */
   readonly regions?: Readonly<Record<string, { readonly share: number; readonly skinTone: readonly number[] }>>;
+  /** Patients who come back: how often, how soon, and how alike their admissions are (default `DEFAULT_READMISSION`). */
+  readonly readmission?: ReadmissionModel;
 }
+
+/**
+ * The readmission model. After each admission a patient discharged alive is admitted again with probability
+ * logistic(`baseLogOdds` + `frailtyLogOdds` × frailty) (frailty: 0.025 × (age − 60) + 0.3 × comorbidities + 0.4 if
+ * an emergency), up to `maxAdmissions`; the gap is log-normal with median `gapDaysMedian` days (at least 7 days).
+ * The unobserved frailty of an admission is the patient's with correlation `frailtyCorrelation` — so the admissions
+ * of one patient are alike, which is why intervals resample patients. Illustrative values, chosen so that a fifth to
+ * a third of patients have two or more admissions, as in UK medical wards (readmission within a year).
+ */
+export interface ReadmissionModel {
+  readonly baseLogOdds: number;
+  readonly frailtyLogOdds: number;
+  readonly gapDaysMedian: number;
+  readonly maxAdmissions: number;
+  readonly frailtyCorrelation: number;
+}
+
+/** The default readmission model (see `ReadmissionModel`). */
+export const DEFAULT_READMISSION: ReadmissionModel = {
+  baseLogOdds: -1.3,
+  frailtyLogOdds: 0.3,
+  gapDaysMedian: 60,
+  maxAdmissions: 5,
+  frailtyCorrelation: 0.5,
+};
 
 const TONES_BY_GROUP: Record<Ethnicity, number[]> = {
   White: [0.2, 0.35, 0.3, 0.12, 0.03, 0, 0, 0, 0, 0],

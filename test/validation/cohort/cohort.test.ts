@@ -159,14 +159,58 @@ describe('generateCohort({ profile: "uk-leicester" }) is realistic', () => {
     const names = cohort.observations.schema.fields.map((f) => f.name);
     expect(names).not.toContain('severity');
     expect(names).not.toContain('sao2');
+    // Patients come back: as many patients as distinct patient ids among the 4,000 encounters, fewer than encounters.
+    const patients = new Set(column(cohort.encounters, 'patient_id')).size;
+    expect(patients).toBeLessThan(4000);
+    expect(cohort.patients.numRows).toBe(patients);
     expect(cohort.manifest.rows).toEqual({
-      patients: 4000,
+      patients,
       encounters: 4000,
       observations: cohort.observations.numRows,
       events: cohort.events.numRows,
       truth: cohort.truth.numRows,
     });
     expect(cohort.manifest.generatorVersion).toBe(GENERATOR_VERSION);
+  });
+});
+
+describe('patients come back (the readmission model)', () => {
+  const cohort = generateCohort({ profile: 'uk-leicester', encounters: 4000, seed: 11 });
+  const patientOf = column(cohort.encounters, 'patient_id') as string[];
+  const admitted = (column(cohort.encounters, 'admitted_at') as unknown[]).map(Number);
+  const discharged = (column(cohort.encounters, 'discharged_at') as unknown[]).map(Number);
+  const comorbidity = column(cohort.encounters, 'comorbidity_count') as number[];
+  const byPatient = new Map<string, number[]>();
+  patientOf.forEach((p, i) => byPatient.set(p, [...(byPatient.get(p) ?? []), i]));
+
+  it('a fifth to a third of patients have two or more admissions (UK medical wards: readmission within a year)', () => {
+    const share = [...byPatient.values()].filter((list) => list.length >= 2).length / byPatient.size;
+    expect(share).toBeGreaterThan(0.2);
+    expect(share).toBeLessThan(0.35);
+  });
+
+  it('admissions follow each other: each after the last discharge by at least 7 days; none after a death', () => {
+    const dead = new Set(
+      (column(cohort.events, 'event_type') as string[]).flatMap((t, i) => (t === 'death' ? [String(column(cohort.events, 'encounter_id')[i])] : [])),
+    );
+    const ids = column(cohort.encounters, 'encounter_id') as string[];
+    for (const list of byPatient.values())
+      for (let k = 1; k < list.length; k++) {
+        const [prev, next] = [list[k - 1] as number, list[k] as number];
+        expect((admitted[next] as number) - (discharged[prev] as number)).toBeGreaterThanOrEqual(7 * 24 * 3_600_000);
+        expect(dead.has(ids[prev] as string)).toBe(false);
+      }
+  });
+
+  it('frail patients come back more often: more comorbidity at first admission in those readmitted', () => {
+    const first = [...byPatient.values()].map((list) => ({ again: list.length >= 2, c: comorbidity[list[0] as number] as number }));
+    const mean = (xs: number[]) => xs.reduce((s, v) => s + v, 0) / xs.length;
+    expect(mean(first.filter((x) => x.again).map((x) => x.c))).toBeGreaterThan(mean(first.filter((x) => !x.again).map((x) => x.c)));
+  });
+
+  it('a patient keeps their sex, ethnicity and skin tone: one patients row each', () => {
+    expect(cohort.patients.numRows).toBe(byPatient.size);
+    expect(new Set(column(cohort.patients, 'patient_id')).size).toBe(byPatient.size);
   });
 });
 
@@ -266,8 +310,11 @@ describe("oximeterBias: 'none' and 'literature' are a clean counterfactual", () 
       const pick = err.filter((_, i) => (tone.get(ids[i]) as number) >= 8 === dark);
       return pick.reduce((s, v) => s + v, 0) / pick.length;
     };
-    expect(meanError(biased, true) - meanError(biased, false)).toBeGreaterThan(0.6);
-    // Per-patient offsets (SD 2) make the unbiased difference noisy: within 0.4 points.
+    // Paired by patient (the counterfactual cohorts share every patient's oximeter offset, SD 2, so it cancels): the
+    // literature's bias adds to dark skin's error, and more than to the rest (Monk 1–7, some of it medium tones).
+    expect(meanError(biased, true) - meanError(unbiased, true)).toBeGreaterThan(0.6);
+    expect(meanError(biased, true) - meanError(unbiased, true)).toBeGreaterThan(meanError(biased, false) - meanError(unbiased, false));
+    // Per-patient offsets (SD 2) make the unbiased difference between groups noisy: within 0.4 points.
     expect(Math.abs(meanError(unbiased, true) - meanError(unbiased, false))).toBeLessThan(0.4);
     expect(column(biased.observations, 'spo2')).not.toEqual(column(unbiased.observations, 'spo2'));
   });
