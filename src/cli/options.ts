@@ -43,6 +43,10 @@ const B_OPTION: OptionSpec = {
   default: '1000',
   meaning: 'bootstrap replicates of the patient-clustered intervals; 0 for none; at most 100,000 (each replicate is held in memory).',
 };
+const VALIDATE_B: OptionSpec = {
+  ...B_OPTION,
+  defaultText: '1000, raised when the subgroup contrasts need more to reach the level after Holm’s adjustment (stated in the report)',
+};
 const SCORE_OPTION: OptionSpec = {
   name: 'score',
   value: 'ID',
@@ -156,7 +160,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       { name: 'md', value: 'FILE', meaning: 'the report as Markdown.' },
       { name: 'html', value: 'FILE', meaning: 'the report as one self-contained web page with its figures.' },
       { name: 'figures', value: 'DIR', meaning: 'every figure as a standalone SVG, with a manifest (ewskit-figures.json).' },
-      B_OPTION,
+      VALIDATE_B,
       SEED,
       { name: 'horizon', value: 'HOURS', default: '24', meaning: 'a set is positive when an event follows within this many hours.' },
       {

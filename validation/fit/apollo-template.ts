@@ -9,7 +9,7 @@ import type { ModelTemplate } from './fit-model.js';
 export const APOLLO_TEMPLATE: ModelTemplate = {
   id: 'apollo_style',
   name: 'Apollo-style severity score (illustrative)',
-  version: '0.3.0',
+  version: '0.4.0',
   source:
     'Illustrative: terms after Apollo Hospitals’ published EPR-based risk models (vital signs, laboratory values, comorbidities) and colour zones; weights fitted by ewskit on a synthetic india-apollo cohort. Not the Apollo Hospitals score, which is not public.',
   outcome: 'death, unplanned ICU admission or cardiac arrest',

@@ -91,7 +91,7 @@ export function fitNews2AgeComorbidity(
     kind: 'model',
     id: 'news2_age_comorbidity',
     name: 'NEWS2 + age + comorbidity (reference comparator)',
-    version: '0.1.2',
+    version: '0.2.0',
     source:
       'Reference comparator: NEWS2 (RCP 2017, Chart 1; SpO2 Scale 1 for everyone) with age and comorbidity count in one logistic model, fitted by ewskit on synthetic data. Shows how much of a fitted score’s gain over NEWS2 is age and comorbidity.',
     outcome: 'death, unplanned ICU admission or cardiac arrest',

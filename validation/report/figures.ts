@@ -420,7 +420,7 @@ function forestFigure(report: ValidationReport, sg: SubgroupSection): FigureSpec
     }
   }
   const m = report.settings.multiplicity;
-  const description = `Each group's difference from the reference group (${sg.reference}) in AUROC, in sensitivity at each score's first clinical cut-off, and in observed/expected events, with 95 % paired patient-clustered bootstrap intervals (pointwise; the ${m.method}-adjusted p-values over all ${m.contrasts} contrasts are in the table). Zero is no difference.`;
+  const description = `Each group's difference from the reference group (${sg.reference}) in AUROC, in sensitivity at each score's first clinical cut-off, and in observed/expected events, with 95 % paired patient-clustered bootstrap intervals (pointwise; the table gives intervals simultaneous over the ${m.contrasts} released contrasts with ${m.method}-adjusted p-values). Zero is no difference.`;
   const note = withheldNote(dropped, total, 'differences');
   const id = `forest-${slug(sg.by)}`;
   if (values.length === 0) return withheldFigure({ id, section: 'subgroups', by: sg.by, title, description }, note ?? 'no group besides the reference');

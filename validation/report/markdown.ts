@@ -53,10 +53,10 @@ function table(header: readonly string[], rows: readonly (readonly string[])[]):
   );
 }
 
-/** A difference with its interval and adjusted p-value. */
+/** A difference with its simultaneous interval and adjusted p-value (never a pointwise interval beside an adjusted p). */
 function contrast(v: ContrastCell | UndefinedCell | null): string {
   if (v === null || !v.defined) return '—';
-  return `${format.estimate({ defined: true, estimate: v.estimate, ci: v.ci })} (${pValue(v.adjustedP)})`;
+  return `${format.estimate({ defined: true, estimate: v.estimate, ci: v.simultaneousCi })} (${pValue(v.adjustedP)})`;
 }
 
 function pValue(p: number | null): string {
@@ -384,7 +384,7 @@ export function renderMarkdown(report: ValidationReport): string {
   if (report.subgroups.length > 0) {
     const m = report.settings.multiplicity;
     out.push(
-      `Subgroup differences from the reference group are paired (patients resampled once with all their sets); p-values are ${m.method}-adjusted over all ${m.contrasts} contrasts of this report. O/E compares a group's events with those the same scores bring in everyone (points scores) or with the model's probabilities.`,
+      `Subgroup differences from the reference group are paired (patients resampled once with all their sets). p-values (2 (k + 1) / (B + 1)) are ${m.method}-adjusted over the ${m.contrasts} released contrasts of this report${m.smallestAdjustedP === null ? '' : ` (the smallest reachable: ${m.smallestAdjustedP.toFixed(3)})`}, and the intervals beside them are simultaneous over the same contrasts (level 1 − α / ${m.contrasts}). O/E compares a group's events with those the same scores bring in everyone (points scores) or with the model's probabilities.`,
       '',
     );
   }

@@ -91,8 +91,21 @@ export interface ReportSettings {
   readonly intervals: IntervalSettings;
   /** How sparse score values were pooled for the observed risk per score value. */
   readonly pooling: { readonly minEvents: number; readonly minNonEvents: number };
-  /** The subgroup contrasts and how their multiplicity was handled. */
-  readonly multiplicity: { readonly contrasts: number; readonly method: 'Holm' };
+  /**
+   * The subgroup contrasts and how their multiplicity was handled: `contrasts` released ones form the Holm family
+   * (of `candidates` defined ones); p-values are 2 (k + 1) / (B + 1); `smallestAdjustedP` is the smallest Holm-adjusted
+   * p-value the family can reach with B replicates (2 m / (B + 1)), which must be below α / 2 for any contrast to reach
+   * the level; `minimumB` the B that would make it so, and `raisedB` whether B was raised to it (B not given).
+   */
+  readonly multiplicity: {
+    readonly contrasts: number;
+    readonly candidates: number;
+    readonly method: 'Holm';
+    readonly pValue: string;
+    readonly smallestAdjustedP: number | null;
+    readonly minimumB: number;
+    readonly raisedB: boolean;
+  };
   /** Things a reader must know about the settings (e.g. too few bootstrap replicates). */
   readonly warnings: readonly string[];
 }
@@ -375,10 +388,16 @@ export interface ContrastCell {
   readonly defined: true;
   readonly estimate: number;
   readonly ci: readonly [number, number];
-  /** Two-sided p-value from the paired bootstrap. */
+  /** Two-sided p-value from the paired bootstrap: 2 (k + 1) / (B + 1). */
   readonly p: number;
-  /** Holm-adjusted over every contrast of the report (`settings.multiplicity`). */
+  /** Holm-adjusted over the released contrasts of the report (`settings.multiplicity`); 1 for a contrast not released. */
   readonly adjustedP: number;
+  /**
+   * The simultaneous interval printed beside the adjusted p-value: the paired percentile interval at level 1 − α / m
+   * over the m released contrasts (Bonferroni, the first step of Holm's procedure), so the family of intervals covers
+   * together. `ci` is the pointwise interval.
+   */
+  readonly simultaneousCi: readonly [number, number];
 }
 
 export interface GroupRow {
@@ -387,8 +406,8 @@ export interface GroupRow {
   readonly observationSets: Cell<number>;
   readonly eventPatients: Cell<number>;
   readonly positiveSets: Cell<number>;
-  /** A note when the group is too small for a precise comparison (fewer than 100 positive sets, or an AUROC
-   *  difference interval wider than 0.2), else null. */
+  /** A note when the group is too small for a precise comparison (fewer than 100 patients with an event, or an AUROC
+   *  or sensitivity difference interval wider than 0.2), else null. */
   readonly precision: string | null;
   readonly scores: Readonly<Record<string, Cell<GroupScoreCell>>>;
 }

@@ -32,8 +32,9 @@ export function clusteredCell(estimate: number, ci: Ci, why: string): EstimateCe
 }
 
 /**
- * A two-sided p-value of "no difference" from paired bootstrap replicates of a difference: twice the smaller share of
- * replicates on either side of 0 (at least 1/B). Null when fewer than two replicates are defined.
+ * A two-sided p-value of "no difference" from paired bootstrap replicates of a difference: 2 (k + 1) / (B + 1), k the
+ * number of replicates on the smaller side of 0 (Davison & Hinkley 1997, §4.2: the observed difference counts as one
+ * of the B + 1), capped at 1 — never 0, and at least 2 / (B + 1). Null when fewer than two replicates are defined.
  */
 export function bootstrapP(replicates: Float64Array): number | null {
   let below = 0;
@@ -46,7 +47,7 @@ export function bootstrapP(replicates: Float64Array): number | null {
     if (d >= 0) above++;
   }
   if (n < 2) return null;
-  return Math.min(1, Math.max(1 / n, (2 * Math.min(below, above)) / n));
+  return Math.min(1, (2 * (Math.min(below, above) + 1)) / (n + 1));
 }
 
 /** A difference from a reference with its paired clustered interval and p-value (adjusted later), or why not. */
@@ -56,7 +57,7 @@ export function contrastCell(replicates: Float64Array, estimate: number, level: 
   if (interval === null || p === null || !Number.isFinite(estimate)) {
     return { defined: false, reason: 'no-defined-replicates', message: 'validate: fewer than two bootstrap resamples defined the difference' };
   }
-  return { defined: true, estimate, ci: interval.ci, p, adjustedP: p };
+  return { defined: true, estimate, ci: interval.ci, p, adjustedP: p, simultaneousCi: interval.ci };
 }
 
 /**

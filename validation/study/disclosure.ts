@@ -269,6 +269,11 @@ export class Disclosure {
     this.relations.push([t, ...ps]);
   }
 
+  /** Whether a statistic with this basis is released by the policy (before anything it depends on). */
+  passes(basis: CellBasis): boolean {
+    return this.statisticRule(basis) === null;
+  }
+
   private statisticRule(basis: CellBasis): string | null {
     const m = this.rules.minBasis;
     if (m === 0) return null;

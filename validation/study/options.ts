@@ -55,7 +55,11 @@ export interface ValidateOptions {
   groupBy?: readonly (string | readonly string[])[];
   /** The reference group per grouping column (default: the group with the most patients). */
   reference?: Readonly<Record<string, string>>;
-  /** Patient-clustered bootstrap: `{ B, seed }` (default B = 1000, seed 1), or `false` for none. */
+  /**
+   * Patient-clustered bootstrap: `{ B, seed }` (default B = 1000, seed 1), or `false` for none. Without a B given, B is
+   * raised when the subgroup contrasts need more replicates to reach the level after Holm's adjustment
+   * (`settings.multiplicity.minimumB`); a B given is kept, with a warning when it is too few.
+   */
   bootstrap?: { B?: number; seed?: number } | false;
   /**
    * Disclosure control: `{ policy, minCount }` — `'ewskit'` (default: no count 1–9, statistics from ≥ 10 patients and
@@ -115,7 +119,8 @@ export interface Settings {
   readonly horizonHours: number;
   readonly groupBy: readonly string[];
   readonly reference: Readonly<Record<string, string>>;
-  readonly bootstrap: { readonly B: number; readonly seed: number } | null;
+  /** `given`: B was given (not the default), so it is never raised for the subgroup family. */
+  readonly bootstrap: { readonly B: number; readonly seed: number; readonly given: boolean } | null;
   readonly disclosure: Disclosure;
   readonly level: number;
   readonly cluster: 'patient' | 'encounter';
@@ -188,7 +193,13 @@ export function resolveSettings(options: ValidateOptions): Settings {
   const twice = ids.find((id, i) => ids.indexOf(id) !== i);
   if (twice !== undefined) throw new RangeError(`${FN}: option "scores" names "${twice}" twice; expected each score once.`);
   const boot =
-    o.bootstrap === false ? null : { B: wholeNumber('bootstrap.B', o.bootstrap?.B ?? 1000, 1), seed: wholeNumber('bootstrap.seed', o.bootstrap?.seed ?? 1, 0) };
+    o.bootstrap === false
+      ? null
+      : {
+          B: wholeNumber('bootstrap.B', o.bootstrap?.B ?? 1000, 1),
+          seed: wholeNumber('bootstrap.seed', o.bootstrap?.seed ?? 1, 0),
+          given: o.bootstrap?.B !== undefined,
+        };
   const minCount = o.disclosure === false ? 0 : wholeNumber('disclosure.minCount', o.disclosure?.minCount ?? 10, 0);
   const policy = o.disclosure === false ? 'none' : o.disclosure?.policy;
   const thresholds = o.netBenefitThresholds ?? REPORT_NET_BENEFIT_THRESHOLDS;

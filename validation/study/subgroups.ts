@@ -5,6 +5,7 @@
 import { kindOf } from '../../scores/kinds/kind-of.js';
 import { obuchowskiAuroc } from '../bootstrap/cluster.js';
 import type { Replicates } from '../bootstrap/group-bootstrap.js';
+import { isSuppressed } from './disclosure.js';
 import { groupBootstrap, pairedDifference, percentileInterval } from '../bootstrap/group-bootstrap.js';
 import { aucStatistic, observedExpectedStatistic, proportionStatistic } from '../bootstrap/count-statistics.js';
 import { auroc } from '../metrics/auroc.js';
@@ -75,8 +76,12 @@ function computeGroupLabels(
 
 /** A contrast whose p-value is adjusted for multiplicity once every contrast of the report is known. */
 export interface PendingContrast {
-  p: number;
-  adjustedP: number;
+  /** The cell in the report, adjusted in place once the family is known. */
+  readonly cell: { p: number; adjustedP: number; ci: readonly [number, number]; simultaneousCi: readonly [number, number] };
+  /** The paired bootstrap replicates of the difference, for the simultaneous interval. */
+  readonly replicates: Float64Array;
+  /** Whether disclosure control releases it (the group's and the reference's basis pass): only these form the family. */
+  readonly released: boolean;
 }
 
 /** AUROC, sensitivity at the first cut and O/E of score `s` in group `g`: point estimates with clustered intervals. */
@@ -116,10 +121,13 @@ function groupScore(set: AnalysisSet, rows: readonly number[], s: number, cut: n
 /** The statistics of the subgroup bootstrap. */
 type GroupStat = 'auroc' | 'sensitivity' | 'oe';
 
-/** Fewer positive sets than this: the group's comparisons are reported with a precision note. */
+/**
+ * Fewer patients with an event than this: the group's comparisons are reported with a precision note (patients, not
+ * positive sets: a few patients' many sets before their event are not many independent events).
+ */
 export const PRECISE_EVENTS = 100;
 
-/** An AUROC difference interval wider than this: the group's comparisons are reported with a precision note. */
+/** An AUROC or sensitivity difference interval wider than this: the group's comparisons carry a precision note. */
 export const PRECISE_WIDTH = 0.2;
 
 /** One grouping column's section. Runs in O(n log n · groups · scores) plus the bootstrap. */
@@ -194,16 +202,28 @@ function subgroupSection(
   const positiveCells = eventsIn.map((n) => sdc.count(n, { table }));
   const noGroup = group.filter((g) => g === names.length).length;
   sdc.relation(flow.labelled.positive, [...positiveCells, ...(noGroup > 0 ? [sdc.count(0, { hidden: true })] : [])]);
+  // A group's basis for one score: its patients and positive sets among the sets the score can score.
+  const basisOf = (g: number, s: number): { patients: number; events: number } => {
+    const scoreable = (members[g] ?? []).filter((k) => Number.isFinite(set.values[s]?.[k] ?? NaN));
+    const ownEvents = scoreable.filter((k) => set.labels[k] === 1);
+    return { patients: new Set(ownEvents.map((k) => set.patient[k])).size, events: ownEvents.length };
+  };
   const groups = names.map((name, g): GroupRow => {
     const perScore = scores.map((d, s) => {
       const own = stats[g]?.[s] ?? groupScore(set, [], s, cuts[s] ?? null, level, reps, g);
       const base = stats[ref]?.[s];
       const difference = (stat: GroupStat, estimate: EstimateCell | UndefinedCell, refEstimate: EstimateCell | UndefinedCell | undefined) => {
         if (g === ref || boot === null || refEstimate === undefined || !estimate.defined || !refEstimate.defined) return null;
-        const cell = contrastCell(pairedDifference(reps.of(stat, g, s), reps.of(stat, ref, s)), estimate.estimate - refEstimate.estimate, level);
+        const replicates = pairedDifference(reps.of(stat, g, s), reps.of(stat, ref, s));
+        const cell = contrastCell(replicates, estimate.estimate - refEstimate.estimate, level);
         if (cell.defined) {
           const pending = { ...cell };
-          contrasts.push(pending);
+          // Released when both groups' statistics are (and a sensitivity's counts): suppressed ones are not in the family.
+          const released =
+            sdc.passes(basisOf(g, s)) &&
+            sdc.passes(basisOf(ref, s)) &&
+            (stat !== 'sensitivity' || sdc.passes({ counts: [...own.sensitivityCounts, ...(base?.sensitivityCounts ?? [])] }));
+          contrasts.push({ cell: pending, replicates, released });
           return pending;
         }
         return cell;
@@ -230,18 +250,16 @@ function subgroupSection(
         },
       };
       // Disclosed on the score's own sets in the group.
-      const scoreable = (members[g] ?? []).filter((k) => Number.isFinite(set.values[s]?.[k] ?? NaN));
-      const ownEvents = scoreable.filter((k) => set.labels[k] === 1);
-      const basis = { patients: new Set(ownEvents.map((k) => set.patient[k])).size, events: ownEvents.length };
-      return { id: d.id, cell, basis };
+      return { id: d.id, cell, basis: basisOf(g, s) };
     });
     const events = eventsIn[g] ?? 0;
-    // The widest AUROC difference interval of the group (its precision, whatever its size), among cells from enough data.
+    const eventPatients = eventPatientsIn[g] ?? 0;
+    // The widest AUROC or sensitivity difference interval of the group (its precision), among cells from enough data.
     let widest = 0;
     for (const { cell, basis } of perScore) {
       if (basis.events < sdc.minCount || basis.patients < sdc.minCount) continue;
-      const d = cell.differenceFromReference.auroc;
-      if (d !== null && d.defined) widest = Math.max(widest, d.ci[1] - d.ci[0]);
+      for (const d of [cell.differenceFromReference.auroc, cell.differenceFromReference.sensitivity])
+        if (d !== null && !isSuppressed(d) && d.defined) widest = Math.max(widest, d.ci[1] - d.ci[0]);
     }
     return {
       group: name,
@@ -251,10 +269,10 @@ function subgroupSection(
       eventPatients: sdc.count(eventPatientsIn[g] ?? 0, { table }),
       positiveSets: positiveCells[g] ?? sdc.count(events, { table }),
       precision:
-        events < PRECISE_EVENTS
-          ? `fewer than ${PRECISE_EVENTS} positive sets: estimates and differences for this group are imprecise (see their intervals)`
+        eventPatients < PRECISE_EVENTS
+          ? `fewer than ${PRECISE_EVENTS} patients with an event: estimates and differences for this group are imprecise (see their intervals)`
           : widest > PRECISE_WIDTH
-            ? `the interval of its AUROC difference from the reference is wider than ${PRECISE_WIDTH}: too imprecise to rule out a clinically relevant difference`
+            ? `the interval of an AUROC or sensitivity difference from the reference is wider than ${PRECISE_WIDTH}: too imprecise to rule out a clinically relevant difference`
             : null,
       scores: Object.fromEntries(perScore.map(({ id, cell, basis }) => [id, sdc.release(cell, basis, { table })])),
     };
@@ -268,17 +286,25 @@ export function subgroups(
   set: AnalysisSet,
   shared: StudyIntervals | null,
   flow: FlowSection,
-): { sections: SubgroupSection[]; contrasts: number } {
+): { sections: SubgroupSection[]; contrasts: number; candidates: number } {
   const contrasts: PendingContrast[] = [];
   const sections = settings.groupBy.map((column) => {
     settings.progress(`subgroups by ${column}`);
     const coding = shared !== null && shared.grouping?.column === column ? shared.grouping : groupCoding(column, settings, set);
     return subgroupSection(coding, settings, set, contrasts, shared, flow);
   });
-  // Holm over every contrast of the report: groups × scores × (AUROC, sensitivity, O/E).
-  const adjusted = holm(contrasts.map((c) => c.p));
-  contrasts.forEach((c, i) => {
-    c.adjustedP = adjusted[i] ?? 1;
+  // Holm over the released contrasts of the report (groups × scores × AUROC, sensitivity, O/E): a suppressed contrast
+  // is no claim and takes no share of the level. Beside each adjusted p, the Bonferroni-simultaneous interval over the
+  // same family (level 1 − α / m); a contrast outside the family keeps adjusted p 1.
+  const family = contrasts.filter((c) => c.released);
+  const adjusted = holm(family.map((c) => c.cell.p));
+  family.forEach((c, i) => {
+    c.cell.adjustedP = adjusted[i] ?? 1;
   });
-  return { sections, contrasts: contrasts.length };
+  const simultaneous = 1 - (1 - settings.level) / Math.max(1, family.length);
+  for (const c of contrasts) {
+    if (!c.released) c.cell.adjustedP = 1;
+    c.cell.simultaneousCi = percentileInterval(c.replicates, simultaneous)?.ci ?? c.cell.ci;
+  }
+  return { sections, contrasts: family.length, candidates: contrasts.length };
 }

@@ -42,7 +42,18 @@ function followUpEnds(s: Settings, labelled: SetLabels): string {
   return encounters ? `${atDischarge}, or ${atEnd}` : `${atEnd} (no encounters table: no discharge time)`;
 }
 
-function reportSettings(s: Settings, contrasts: number, labelled: SetLabels): ReportSettings {
+/** How the subgroup family was handled (`settings.multiplicity`). */
+interface Family {
+  readonly contrasts: number;
+  readonly candidates: number;
+  readonly minimumB: number;
+  readonly raisedB: boolean;
+}
+
+function reportSettings(s: Settings, family: Family, labelled: SetLabels): ReportSettings {
+  const B = s.bootstrap?.B ?? null;
+  const smallestAdjustedP = B === null || family.contrasts === 0 ? null : Math.min(1, (2 * family.contrasts) / (B + 1));
+  const alpha = 1 - s.level;
   return {
     scores: s.scores.map((d) => ({ id: d.id, name: d.name, version: d.version, kind: d.kind })),
     outcome: {
@@ -79,9 +90,25 @@ function reportSettings(s: Settings, contrasts: number, labelled: SetLabels): Re
       naive: 'DeLong and Wilson intervals assume independent observation sets: too narrow with repeated sets per patient; for reference only',
     },
     pooling: s.pooling,
-    multiplicity: { contrasts, method: 'Holm' },
+    multiplicity: {
+      contrasts: family.contrasts,
+      candidates: family.candidates,
+      method: 'Holm',
+      pValue: 'two-sided paired bootstrap, 2 (k + 1) / (B + 1); Holm over the released contrasts; simultaneous intervals at level 1 − α / m',
+      smallestAdjustedP,
+      minimumB: family.minimumB,
+      raisedB: family.raisedB,
+    },
     warnings: [
       ...s.warnings,
+      ...(family.raisedB && B !== null
+        ? [`B raised to ${B.toLocaleString('en-GB')} so that the ${family.candidates} subgroup contrasts can reach the level after Holm's adjustment`]
+        : []),
+      ...(smallestAdjustedP !== null && smallestAdjustedP > alpha / 2
+        ? [
+            `with B = ${(B ?? 0).toLocaleString('en-GB')} the smallest Holm-adjusted p of the ${family.contrasts} subgroup contrasts is ${smallestAdjustedP.toFixed(3)}, above α/2 = ${(alpha / 2).toFixed(3)}: no subgroup difference can reach the level; give B ≥ ${family.minimumB.toLocaleString('en-GB')}`,
+          ]
+        : []),
       ...(labelled.openEncounters > 0 && labelled.extractEndInferred
         ? [
             `encounters without a discharge time (counted in Table 1) are followed to the extract's end, inferred as the latest time in the extract (${new Date(labelled.extractEnd ?? 0).toISOString()}): state the extract's end (extractEnd, --extract-end) if it is another`,
@@ -101,9 +128,16 @@ function reportSettings(s: Settings, contrasts: number, labelled: SetLabels): Re
  * @example validate({ cohort, scores: [news2, apolloStyle], groupBy: ['ethnicity'] }).comparisons[0];
  */
 export function validate(options: ValidateOptions): ValidationReport {
-  const settings = resolveSettings(options);
+  const resolved = resolveSettings(options);
+  const set = analysisSet(resolved);
+  // The subgroup family: every group but the reference × score × (AUROC, sensitivity, O/E). With 2 (k + 1) / (B + 1)
+  // p-values, Holm's smallest adjusted p is 2 m / (B + 1); it must be below α / 2 for any contrast to reach the level.
+  const candidates = resolved.groupBy.reduce((t, column) => t + (groupCoding(column, resolved, set).names.length - 1) * resolved.scores.length * 3, 0);
+  const minimumB = candidates === 0 ? 0 : Math.ceil((4 * candidates) / (1 - resolved.level));
+  const boot = resolved.bootstrap;
+  const raisedB = boot !== null && !boot.given && boot.B < minimumB;
+  const settings: Settings = raisedB ? { ...resolved, bootstrap: { ...boot, B: Math.min(minimumB, 100_000) } } : resolved;
   const { scores, level, disclosure: sdc, progress } = settings;
-  const set = analysisSet(settings);
 
   // The overall bootstrap: every headline interval of every score from the same resamples of patients.
   const plans = planIntervals(scores, set, settings);
@@ -156,7 +190,7 @@ export function validate(options: ValidateOptions): ValidationReport {
   progress('Table 1 and outcomes');
   const outcomes = outcomeRows(settings, set);
   const cohort = cohortTable(settings, set, flowSection, outcomes.chosenEvents);
-  const reported = reportSettings(settings, groups.contrasts, set.labelled);
+  const reported = reportSettings(settings, { contrasts: groups.contrasts, candidates, minimumB, raisedB }, set.labelled);
   const sections = {
     flow: flowSection,
     characteristics: characteristics(settings, set, flowSection),

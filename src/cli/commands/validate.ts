@@ -184,7 +184,8 @@ export async function validateCommand(args: readonly string[], io: CliIO): Promi
       ...(eventTypes === undefined ? {} : { eventTypes }),
     },
     missing,
-    bootstrap: B === 0 ? false : { B, seed },
+    // B given is kept; the default may be raised for the subgroup contrasts (settings.multiplicity).
+    bootstrap: B === 0 ? false : flags.has('B') ? { B, seed } : { seed },
     disclosure: { policy, minCount },
     units,
     cluster,

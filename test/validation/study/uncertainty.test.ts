@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { apolloStyle } from '../../../scores/catalogue/catalogue.js';
 import { news2 } from '../../../scores/catalogue/news2.js';
+import { mews } from '../../../scores/catalogue/mews.js';
 import { generateCohort } from '../../../validation/cohort/generate.js';
 import { bootstrapP, holm } from '../../../validation/study/cells.js';
 import { isSuppressed } from '../../../validation/study/disclosure.js';
@@ -23,9 +24,10 @@ describe('holm(p) and bootstrapP(replicates)', () => {
     expect(holm([0.5, 0.9])).toEqual([1, 1]);
     expect(holm([])).toEqual([]);
   });
-  it('bootstrapP: twice the smaller share of replicates on either side of 0, at least 1/B', () => {
-    expect(bootstrapP(Float64Array.of(1, 2, 3, -1))).toBe(0.5); // one of four at or below 0
-    expect(bootstrapP(Float64Array.of(1, 2, 3, 4))).toBe(0.25); // none below: 1/B
+  it('bootstrapP: 2 (k + 1) / (B + 1), k the replicates on the smaller side of 0 (Davison & Hinkley 1997)', () => {
+    expect(bootstrapP(Float64Array.of(1, 2, 3, -1))).toBe(0.8); // k = 1 of B = 4: 2 · 2 / 5
+    expect(bootstrapP(Float64Array.of(1, 2, 3, 4))).toBe(0.4); // k = 0: 2 · 1 / 5, never 0
+    expect(bootstrapP(Float64Array.of(1, -1, 2, -2, 0))).toBe(1); // 2 · (3 + 1) / 6, capped
     expect(bootstrapP(Float64Array.of(Number.NaN))).toBeNull();
   });
 });
@@ -153,14 +155,51 @@ describe('validate: clustered headline intervals', () => {
   });
   it('subgroups: O/E per group with a clustered interval, and contrasts with Holm-adjusted p ≥ raw p', () => {
     expect(report.settings.multiplicity.method).toBe('Holm');
-    expect(report.settings.multiplicity.contrasts).toBe(2 * 3); // one non-reference sex group × 2 scores × 3 contrasts
+    // One non-reference sex group × 2 scores × 3 contrasts; disclosure is off, so every defined contrast is released.
+    expect(report.settings.multiplicity.candidates).toBe(2 * 3);
+    expect(report.settings.multiplicity.contrasts).toBe(2 * 3);
     for (const g of report.subgroups[0]?.groups ?? []) {
       const cell = g.scores.news2;
       if (cell === undefined || isSuppressed(cell)) continue;
       expect(cell.observedExpected).toMatchObject({ defined: true });
       const d = cell.differenceFromReference.observedExpected;
-      if (d !== null && d.defined) expect(d.adjustedP).toBeGreaterThanOrEqual(d.p);
+      if (d !== null && d.defined) {
+        expect(d.adjustedP).toBeGreaterThanOrEqual(d.p);
+        // The simultaneous interval (level 1 − 0.05 / 6) holds the pointwise one (level 0.95).
+        expect(d.simultaneousCi[0]).toBeLessThanOrEqual(d.ci[0]);
+        expect(d.simultaneousCi[1]).toBeGreaterThanOrEqual(d.ci[1]);
+      }
     }
+  });
+});
+
+describe('validate: subgroup inference that can reach its level', () => {
+  const cohort = generateCohort({ profile: 'uk-leicester', encounters: 600, seed: 13 });
+  const groups = new Set(Array.from(cohort.patients.getChild('ethnicity') ?? [], String)).size;
+  it('without B given, B is raised until the smallest Holm-adjusted p, 2 m / (B + 1), is below α / 2', () => {
+    const report = validate({ cohort, scores: [news2, mews], groupBy: ['ethnicity'], disclosure: false });
+    const m = report.settings.multiplicity;
+    // m ≤ (groups − 1) × 2 scores × 3 contrasts; B must be at least 4 m / α = 80 m (α = 0.05).
+    expect(m.candidates).toBe((groups - 1) * 2 * 3);
+    expect(m.minimumB).toBe(Math.ceil((4 * m.candidates) / 0.05));
+    expect(m.raisedB).toBe(m.minimumB > 1000);
+    const B = report.settings.bootstrap === false ? 0 : report.settings.bootstrap.B;
+    expect(B).toBe(Math.max(1000, m.minimumB));
+    expect(m.smallestAdjustedP).toBeCloseTo((2 * m.contrasts) / (B + 1), 12);
+    expect(m.smallestAdjustedP ?? 1).toBeLessThan(0.025);
+  });
+  it('a B given is kept, with a warning when the family cannot reach the level', () => {
+    const report = validate({ cohort, scores: [news2, mews], groupBy: ['ethnicity'], disclosure: false, bootstrap: { B: 200, seed: 1 } });
+    expect(report.settings.bootstrap === false ? 0 : report.settings.bootstrap.B).toBe(200);
+    expect(report.settings.multiplicity.raisedB).toBe(false);
+    expect(report.settings.warnings.join(' ')).toMatch(/no subgroup difference can reach the level; give B ≥/);
+  });
+  it('Holm runs over the released contrasts only: a suppressed group takes no share of the level', () => {
+    const guarded = validate({ cohort, scores: [news2], groupBy: ['ethnicity'], bootstrap: { B: 200, seed: 1 } });
+    const open = validate({ cohort, scores: [news2], groupBy: ['ethnicity'], bootstrap: { B: 200, seed: 1 }, disclosure: false });
+    // Small groups (Mixed, Other) have fewer than 10 event patients in 600 encounters: suppressed, out of the family.
+    expect(guarded.settings.multiplicity.contrasts).toBeLessThan(open.settings.multiplicity.contrasts);
+    expect(guarded.settings.multiplicity.candidates).toBe(open.settings.multiplicity.candidates);
   });
 });
 
@@ -193,12 +232,15 @@ describe('validate: intersectional groups', () => {
 
 describe('validate: the cluster', () => {
   const cohort = generateCohort({ profile: 'uk-leicester', encounters: 600, seed: 14 });
-  it("cluster: 'encounter' resamples encounters; with one admission per patient it equals the patient clustering", () => {
+  it("cluster: 'encounter' resamples encounters; patients come back, so it differs from the patient clustering in the interval only", () => {
     const byPatient = validate({ cohort, scores: [news2], bootstrap: { B: 100, seed: 2 }, disclosure: false });
     const byEncounter = validate({ cohort, scores: [news2], bootstrap: { B: 100, seed: 2 }, disclosure: false, cluster: 'encounter' });
     expect(byEncounter.settings.intervals.cluster).toBe('encounter');
     expect(byPatient.settings.intervals.cluster).toBe('patient');
-    expect(byEncounter.scores[0]?.auroc).toEqual(byPatient.scores[0]?.auroc);
+    const a = byPatient.scores[0]?.auroc as unknown as { estimate: number; ci: readonly [number, number] };
+    const b = byEncounter.scores[0]?.auroc as unknown as { estimate: number; ci: readonly [number, number] };
+    expect(b.estimate).toBe(a.estimate);
+    expect(b.ci).not.toEqual(a.ci);
   });
   it('refuses another cluster, naming the option', () => {
     expect(() => validate({ cohort, scores: [news2], cluster: 'ward' as never })).toThrow(
