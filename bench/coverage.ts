@@ -23,13 +23,17 @@ export interface CoverageOptions {
   firstSeed: number;
   /** Also the Apollo-style score's calibration-in-the-large and a subgroup difference (NEWS2 AUROC, F − M). */
   extended?: boolean;
+  /** Also the intervals clustered by encounter (patients come back, so these ignore part of the clustering). */
+  encounterArm?: boolean;
 }
 
 export interface Coverage {
   readonly cohorts: number;
   readonly truth: { readonly auroc: number; readonly sensitivity: number };
-  readonly auroc: { readonly clustered: number; readonly naive: number };
-  readonly sensitivity: { readonly clustered: number; readonly naive: number };
+  readonly auroc: { readonly clustered: number; readonly naive: number; readonly byEncounter?: number };
+  readonly sensitivity: { readonly clustered: number; readonly naive: number; readonly byEncounter?: number };
+  /** The Monte Carlo standard error of a coverage near 95 % over these cohorts: √(0.95 · 0.05 / cohorts). */
+  readonly monteCarloSe: number;
   readonly meanWidth: {
     readonly aurocClustered: number;
     readonly aurocNaive: number;
@@ -48,7 +52,7 @@ export interface Coverage {
 function truthOf(encounters: number, seed: number): { auroc: number; sensitivity: number } {
   const cohort = generateCohort({ profile: 'uk-leicester', encounters, seed });
   const scored = scoreTable(news2, cohort.observations);
-  const labels = labelOutcomes(scored, cohort.events, { encounters: cohort.encounters }).labels; // censored at discharge, as validate does
+  const labels = labelOutcomes(scored, cohort.events, { encounters: cohort.encounters }).labels; // in-hospital outcome, as validate labels it
   const totals = scored.getChild('news2_total');
   const x: number[] = [];
   const y: number[] = [];
@@ -71,7 +75,7 @@ const width = (ci: readonly [number, number] | null | undefined): number => (ci 
 /** The model's CITL (naive interval too) and NEWS2's AUROC difference F − M on a cohort's analysed sets. */
 function extendedOf(cohort: ReturnType<typeof generateCohort>): { citl: number; naiveCi: [number, number] | null; difference: number } {
   const scored = scoreTable([news2, apolloStyle], cohort.observations);
-  const labels = labelOutcomes(scored, cohort.events, { encounters: cohort.encounters }).labels; // censored at discharge, as validate does
+  const labels = labelOutcomes(scored, cohort.events, { encounters: cohort.encounters }).labels; // in-hospital outcome, as validate labels it
   const totals = scored.getChild('news2_total');
   const probs = scored.getChild('apollo_style_probability');
   const pid = scored.getChild('patient_id');
@@ -112,7 +116,7 @@ export function coverageStudy(o: CoverageOptions): Coverage {
   const truth = truthOf(o.truthEncounters, 999_999);
   const extendedTruth = o.extended === true ? extendedOf(generateCohort({ profile: 'uk-leicester', encounters: o.truthEncounters, seed: 999_999 })) : null;
   const ext = { cc: 0, cn: 0, dc: 0 };
-  const hits = { ac: 0, an: 0, sc: 0, sn: 0 };
+  const hits = { ac: 0, an: 0, sc: 0, sn: 0, ae: 0, se: 0 };
   const widths = { ac: 0, an: 0, sc: 0, sn: 0 };
   for (let k = 0; k < o.cohorts; k++) {
     const cohort = generateCohort({ profile: 'uk-leicester', encounters: o.encounters, seed: o.firstSeed + k });
@@ -131,6 +135,15 @@ export function coverageStudy(o: CoverageOptions): Coverage {
       const female = report.subgroups[0]?.groups.find((g) => g.group === 'F')?.scores.news2;
       const d = female === undefined || isSuppressed(female) ? null : female.differenceFromReference.auroc;
       if (d !== null && d.defined) ext.dc += covers(d.ci, extendedTruth.difference);
+    }
+    if (o.encounterArm === true) {
+      // The same cohort, resampling encounters: a readmitted patient's admissions are treated as independent.
+      const byEncounter = validate({ cohort, scores: [news2], bootstrap: { B: o.B, seed: k + 1 }, disclosure: false, cluster: 'encounter' });
+      const e = byEncounter.scores[0];
+      const ea = e?.auroc;
+      if (ea !== undefined && !isSuppressed(ea) && ea.defined) hits.ae += covers(ea.ci, truth.auroc);
+      const es = e?.thresholds[0]?.sensitivity;
+      if (es !== undefined && !isSuppressed(es) && es.defined) hits.se += covers(es.ci, truth.sensitivity);
     }
     const score = report.scores[0];
     const a = score?.auroc;
@@ -163,8 +176,9 @@ export function coverageStudy(o: CoverageOptions): Coverage {
     ...extended,
     cohorts: o.cohorts,
     truth,
-    auroc: { clustered: share(hits.ac), naive: share(hits.an) },
-    sensitivity: { clustered: share(hits.sc), naive: share(hits.sn) },
+    auroc: { clustered: share(hits.ac), naive: share(hits.an), ...(o.encounterArm === true ? { byEncounter: share(hits.ae) } : {}) },
+    sensitivity: { clustered: share(hits.sc), naive: share(hits.sn), ...(o.encounterArm === true ? { byEncounter: share(hits.se) } : {}) },
+    monteCarloSe: Math.sqrt((0.95 * 0.05) / o.cohorts),
     meanWidth: {
       aurocClustered: widths.ac / o.cohorts,
       aurocNaive: widths.an / o.cohorts,

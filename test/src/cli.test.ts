@@ -428,7 +428,7 @@ describe('ewskit validate: the study options on the command line', () => {
     expect(io.out).not.toMatch(/missing consciousness/);
   });
 
-  it('passes the study design through: --event, --missing, --censored, --extract-end, --exclude-before-event', async () => {
+  it('passes the study design through: --event, --missing, --follow-up, --censored, --extract-end, --exclude-before-event', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ewskit-cli-'));
     const io = captureIo();
     expect(await runCli(['synth', '--encounters', '300', '--seed', '5', '--out', dir], io)).toBe(0);
@@ -443,6 +443,8 @@ describe('ewskit validate: the study options on the command line', () => {
       'both',
       '--censored',
       'negative',
+      '--follow-up',
+      'linked',
       '--extract-end',
       '2025-07-01',
       '--exclude-before-event',
@@ -451,9 +453,13 @@ describe('ewskit validate: the study options on the command line', () => {
     expect(await runCli([...args, ...design], io)).toBe(0);
     const report = JSON.parse(readFileSync(out, 'utf8'));
     expect(report.settings.outcome.eventTypes).toEqual(['death', 'unplanned_icu']);
+    expect(report.settings.outcome.followUp).toBe('linked');
     expect(report.settings.outcome.censoring).toEqual({
-      followUpEnds: "at discharge or at the extract's end (2025-07-01T00:00:00.000Z)",
+      followUpEnds:
+        "at discharge (censored: outcomes after discharge are linked, not in the extract), or at the extract's end (2025-07-01T00:00:00.000Z) for an encounter still open",
       censored: 'negative',
+      extractEnd: '2025-07-01T00:00:00.000Z',
+      inferred: false,
     });
     expect(report.settings.outcome.excludeBeforeEventMinutes).toBe(30);
     expect(report.missingData.sideBySide).not.toBeNull();
