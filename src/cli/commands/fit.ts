@@ -13,6 +13,10 @@ import { checkOutputs } from '../outputs.js';
 
 /** Fit the Apollo-style template on a derivation cohort generated here, and write the definition as JSON. */
 
+/** The outcome a fitted score's probabilities answer, recorded in its derivation. */
+const IN_HOSPITAL_OUTCOME =
+  "any event (death, unplanned ICU admission, cardiac arrest) within 24 h of a set; in-hospital follow-up: discharge alive within the horizon is no event, only the extract's end censors";
+
 export function fit(args: readonly string[], io: CliIO): number {
   const flags = parseFlags(args, 'fit');
   const which = flags.value('model') as 'apollo-style' | 'news2-age-comorbidity';
@@ -35,6 +39,8 @@ export function fit(args: readonly string[], io: CliIO): number {
     seed,
     generatorVersion: cohort.manifest.generatorVersion,
     command: `ewskit fit --model ${which} --profile ${profile} --encounters ${encounters} --seed ${seed}`,
+    // The estimand the probabilities answer (validate labels sets the same way).
+    outcome: IN_HOSPITAL_OUTCOME,
   };
   const model =
     which === 'apollo-style' ? fitSeverityModel(cohort, APOLLO_TEMPLATE, { ridge, derivation }) : fitNews2AgeComorbidity(cohort, { ridge, derivation });
