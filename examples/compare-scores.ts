@@ -26,7 +26,7 @@ console.log(`NEWS2 − Apollo-style: ${difference}`);
 console.log(`Markdown report: ${renderMarkdown(report).split('\n').length} lines`);
 
 // Output:
-// Validation cohort: synthetic india-apollo cohort, seed 21, generator 2.1.0
-// AUROC: NEWS2 0.877, Apollo-style 0.902
-// NEWS2 − Apollo-style: -0.025 (clustered 95% CI -0.051 to -0.005)
-// Markdown report: 274 lines
+// Validation cohort: synthetic india-apollo cohort, seed 21, generator 3.0.0
+// AUROC: NEWS2 0.888, Apollo-style 0.917
+// NEWS2 − Apollo-style: -0.029 (clustered 95% CI -0.059 to -0.005)
+// Markdown report: 282 lines

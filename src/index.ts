@@ -123,7 +123,7 @@ export type {
   ObuchowskiResult,
 } from '../validation/bootstrap/cluster.js';
 export type { Cohort, CohortManifest, CohortOptions, CohortTableName } from '../validation/cohort/generate.js';
-export type { CohortProfile, Ethnicity } from '../validation/cohort/profiles.js';
+export type { CohortProfile, Ethnicity, ReadmissionModel } from '../validation/cohort/profiles.js';
 export type { OximeterBias } from '../validation/cohort/oximeter.js';
 export type { LabelOptions, LabelResult } from '../validation/study/label-outcomes.js';
 export type { ValidateOptions, CohortTables, CohortSource, ReadingCounts } from '../validation/study/options.js';

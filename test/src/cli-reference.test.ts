@@ -63,7 +63,7 @@ describe('the help teaches', () => {
     // The allowed values and defaults, as the parser and the library use them (checked by hand against validate.ts).
     expect(text).toMatch(/--cluster LEVEL +what the bootstrap resamples together[^\n]*\n?[^\n]*One of: patient, encounter\. Default: patient\./);
     expect(text).toMatch(/--disclosure POLICY[\s\S]*?One of: ewskit, opensafely, midpoint6, none\.[\s\S]*?Default: ewskit\./);
-    expect(text).toMatch(/--B N[\s\S]*?Default: 1000\./);
+    expect(text).toMatch(/--B N[\s\S]*?Default: 1000, raised when the subgroup\s+contrasts need more/);
     expect(text).toMatch(/--horizon HOURS[\s\S]*?Default: 24\./);
     expect(text).toMatch(/Exit codes: 0 success; 1 .*; 2 a usage error/);
     expect(text).toMatch(/ewskit\.mapping\/1/);

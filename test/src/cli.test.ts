@@ -218,7 +218,8 @@ describe('ewskit synth', () => {
     expect(log.stderr).toMatch(/^\[\d\d:\d\d:\d\d\] generated 30 of 30 encounters$/m);
     expect((await run(['synth', '--encounters', '30', '--out', tmp(), '--quiet'])).stderr).toBe('');
     const dir = tmp();
-    await run(['synth', '--encounters', '60', '--out', dir, '--quiet']);
+    // 200 encounters hold events (a study without any stops before scoring).
+    await run(['synth', '--encounters', '200', '--out', dir, '--quiet']);
     const validateLog = await run(['validate', '--cohort', dir, '--score', 'news2', '--B', '0']);
     expect(validateLog.stderr).toMatch(/^\[\d\d:\d\d:\d\d\] scoring$/m);
     const scoreLog = await run(['score', '--in', join(dir, 'observations.arrow'), '--out', join(dir, 'scored.arrow')]);
