@@ -117,6 +117,12 @@ export interface IntervalSettings {
   readonly cluster: 'patient' | 'encounter';
   /** What the naive intervals (DeLong, Wilson) assume. */
   readonly naive: string;
+  /**
+   * Per statistic of the headline intervals (`auroc`, `sensitivity`, `nb`, …), the most bootstrap replicates that left
+   * it undefined for any score or rule (a resample without an event, say): its interval is over the defined ones only.
+   * Empty when every replicate defined every statistic, or without a bootstrap.
+   */
+  readonly undefinedReplicates: Readonly<Record<string, number>>;
 }
 
 /** What an output checker reads first: the policy, its rules, and per table what was suppressed or rounded. */

@@ -159,6 +159,8 @@ export interface StudyIntervals {
   pairColumns(a: number, b: number): readonly [number, number];
   /** The percentile interval and SE of a statistic for a column (overall), or null when too few replicates are defined. */
   interval(stat: string, column: number): { ci: Ci; se: number | null };
+  /** Per statistic (the name before `#`), the most replicates left undefined among the intervals read so far. */
+  undefinedReplicates(): Readonly<Record<string, number>>;
 }
 
 /** Names of the statistics. */
@@ -244,6 +246,8 @@ export function studyIntervals(
     ...(grouping === null ? {} : { overall: true, needsAllGroups: true }),
   });
   const overall = grouping === null ? 0 : groups;
+  // Replicates that leave a statistic undefined are counted, never dropped silently (settings.intervals).
+  const undefinedBy = new Map<string, number>();
   return {
     replicates,
     overall,
@@ -251,7 +255,11 @@ export function studyIntervals(
     pairColumns: (a, b) => pairs.get(`${a},${b}`) ?? [a, b],
     interval(stat, column) {
       const p = percentileInterval(replicates.of(stat, overall, column), settings.level);
+      const missing = boot.B - (p?.replicates ?? 0);
+      const key = stat.split('#')[0] as string;
+      if (missing > 0) undefinedBy.set(key, Math.max(undefinedBy.get(key) ?? 0, missing));
       return p === null ? { ci: null, se: null } : { ci: p.ci, se: p.se };
     },
+    undefinedReplicates: () => Object.fromEntries([...undefinedBy].sort(([a], [b]) => a.localeCompare(b))),
   };
 }

@@ -50,7 +50,7 @@ interface Family {
   readonly raisedB: boolean;
 }
 
-function reportSettings(s: Settings, family: Family, labelled: SetLabels): ReportSettings {
+function reportSettings(s: Settings, family: Family, labelled: SetLabels, undefinedReplicates: Readonly<Record<string, number>>): ReportSettings {
   const B = s.bootstrap?.B ?? null;
   const smallestAdjustedP = B === null || family.contrasts === 0 ? null : Math.min(1, (2 * family.contrasts) / (B + 1));
   const alpha = 1 - s.level;
@@ -88,6 +88,7 @@ function reportSettings(s: Settings, family: Family, labelled: SetLabels): Repor
       method: s.bootstrap === null ? 'none (AUROC: Obuchowski, clustered by patient)' : 'patient-clustered bootstrap (percentile)',
       cluster: s.cluster,
       naive: 'DeLong and Wilson intervals assume independent observation sets: too narrow with repeated sets per patient; for reference only',
+      undefinedReplicates,
     },
     pooling: s.pooling,
     multiplicity: {
@@ -101,6 +102,12 @@ function reportSettings(s: Settings, family: Family, labelled: SetLabels): Repor
     },
     warnings: [
       ...s.warnings,
+      ...Object.entries(undefinedReplicates)
+        .filter(([, n]) => B !== null && n > 0)
+        .map(
+          ([stat, n]) =>
+            `${n.toLocaleString('en-GB')} of ${(B ?? 0).toLocaleString('en-GB')} bootstrap replicates left ${stat} undefined for some score or rule (a resample without an event or a non-event): its interval is over the defined replicates only`,
+        ),
       ...(family.raisedB && B !== null
         ? [`B raised to ${B.toLocaleString('en-GB')} so that the ${family.candidates} subgroup contrasts can reach the level after Holm's adjustment`]
         : []),
@@ -190,7 +197,12 @@ export function validate(options: ValidateOptions): ValidationReport {
   progress('Table 1 and outcomes');
   const outcomes = outcomeRows(settings, set);
   const cohort = cohortTable(settings, set, flowSection, outcomes.chosenEvents);
-  const reported = reportSettings(settings, { contrasts: groups.contrasts, candidates, minimumB, raisedB }, set.labelled);
+  const reported = reportSettings(
+    settings,
+    { contrasts: groups.contrasts, candidates, minimumB, raisedB },
+    set.labelled,
+    intervals?.undefinedReplicates() ?? {},
+  );
   const sections = {
     flow: flowSection,
     characteristics: characteristics(settings, set, flowSection),

@@ -173,6 +173,25 @@ describe('validate: clustered headline intervals', () => {
   });
 });
 
+describe('validate: undefined bootstrap replicates are counted, never dropped silently', () => {
+  it('a small cohort: resamples without an event leave AUROC undefined; settings count them and a warning says so', () => {
+    // 120 encounters hold a handful of event patients: with B = 400, some resamples draw none of them.
+    const cohort = generateCohort({ profile: 'uk-leicester', encounters: 120, seed: 3 });
+    const report = validate({ cohort, scores: [news2], bootstrap: { B: 400, seed: 1 }, disclosure: false });
+    const eventPatients = new Set<string>();
+    const firstEvent = new Set(Array.from(cohort.events.getChild('encounter_id') ?? [], String));
+    for (let i = 0; i < cohort.encounters.numRows; i++)
+      if (firstEvent.has(String(cohort.encounters.getChild('encounter_id')?.get(i))))
+        eventPatients.add(String(cohort.encounters.getChild('patient_id')?.get(i)));
+    const undefinedAuroc = report.settings.intervals.undefinedReplicates.auroc ?? 0;
+    // A resample misses all k event patients of n with probability (1 − k/n)^n ≈ e^(−k): with few k, some of 400 do.
+    expect(eventPatients.size).toBeLessThan(6);
+    expect(undefinedAuroc).toBeGreaterThan(0);
+    expect(undefinedAuroc).toBeLessThan(400);
+    expect(report.settings.warnings.join(' ')).toMatch(new RegExp(`${undefinedAuroc} of 400 bootstrap replicates left auroc undefined`));
+  });
+});
+
 describe('validate: subgroup inference that can reach its level', () => {
   const cohort = generateCohort({ profile: 'uk-leicester', encounters: 600, seed: 13 });
   const groups = new Set(Array.from(cohort.patients.getChild('ethnicity') ?? [], String)).size;
