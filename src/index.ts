@@ -175,6 +175,8 @@ export type {
   DefinitionRecord,
   TableCheck,
   MatchedAlertCell,
+  PairedRulesCell,
+  PairedRuleMetric,
   CurvePoint,
 } from '../validation/report/types.js';
 export type { ModelTemplate, TemplateTerm, FitOptions } from '../validation/fit/fit-model.js';

@@ -381,6 +381,37 @@ export function renderMarkdown(report: ValidationReport): string {
       '',
     );
   }
+  if (report.comparisons.length > 0) {
+    out.push('## Like for like: each score at its first clinical cut-off on the same sets', '');
+    out.push(
+      'On the sets both scores can score (each score’s own section uses all the sets it can score, so its rates there describe another population); the difference is second − first, paired (patients resampled once for both).',
+      '',
+    );
+    const metricRows: [string, 'sensitivity' | 'specificity' | 'alertRate'][] = [
+      ['Sensitivity', 'sensitivity'],
+      ['Specificity', 'specificity'],
+      ['Alert rate', 'alertRate'],
+    ];
+    out.push(
+      table(
+        ['Scores', 'Rules (first; second)', 'Metric', 'First', 'Second', 'Difference (second − first)'],
+        report.comparisons.flatMap((cmp) => {
+          const r = cmp.rules;
+          if (isSuppressed(r)) return [[`${cmp.a} vs ${cmp.b}`, SUPPRESSED, '—', '—', '—', '—']];
+          if (!r.defined) return [[`${cmp.a} vs ${cmp.b}`, r.message, '—', '—', '—', '—']];
+          return metricRows.map(([label, key]) => [
+            `${cmp.a} vs ${cmp.b}`,
+            `${r.ruleA}; ${r.ruleB}`,
+            label,
+            est(r[key].a),
+            est(r[key].b),
+            est(r[key].difference),
+          ]);
+        }),
+      ),
+      '',
+    );
+  }
   if (report.subgroups.length > 0) {
     const m = report.settings.multiplicity;
     out.push(

@@ -353,6 +353,33 @@ export interface ComparisonSection {
   readonly cell: Cell<ComparisonCell | UndefinedCell>;
   /** The comparison at equal workload: b's sensitivity where it alerts no more often than a at a's first cut-off. */
   readonly matchedAlertRate: Cell<MatchedAlertCell | UndefinedCell>;
+  /** Like for like: each score at its own first clinical cut-off on the same sets (those both can score), paired. */
+  readonly rules: Cell<PairedRulesCell | UndefinedCell>;
+}
+
+/**
+ * Two scores' first clinical cut-offs on the sets both can score: sensitivity, specificity and alert rate of each,
+ * and the difference b − a, with paired patient-clustered bootstrap intervals (null without a bootstrap).
+ */
+export interface PairedRulesCell {
+  readonly defined: true;
+  /** a's and b's rules, e.g. "NEWS2 ≥ 5 (medium)" and "Apollo-style orange". */
+  readonly ruleA: string;
+  readonly ruleB: string;
+  readonly sensitivity: PairedRuleMetric;
+  readonly specificity: PairedRuleMetric;
+  /** The share of the common sets each rule alerts on. */
+  readonly alertRate: PairedRuleMetric;
+  /** Bootstrap replicates that drew no positive or no negative set (left out of the intervals, counted here). */
+  readonly undefinedReplicates: number;
+}
+
+/** One metric of `PairedRulesCell`: a's, b's and their paired difference. */
+export interface PairedRuleMetric {
+  readonly a: EstimateCell;
+  readonly b: EstimateCell;
+  /** b − a. */
+  readonly difference: EstimateCell;
 }
 
 /** Sensitivities at matched alert rates, on the sets both scores can score. */

@@ -1,7 +1,8 @@
 /**
  * Stage 3 of `validate`: every pair of scores compared on the sets both can score — the difference in AUROC with the
  * paired patient-clustered bootstrap (the same resamples for both scores; the headline interval and p-value) and
- * paired DeLong beside it (which assumes independent observation sets) — and at equal workload (`matchedAlerts`).
+ * paired DeLong beside it (which assumes independent observation sets) — at equal workload (`matchedAlerts`), and
+ * each at its own first clinical cut-off on the same sets (`pairedRules`: like for like).
  */
 import type { ScoreDefinition } from '../../scores/definition/definition.js';
 import { pairedDifference, percentileInterval } from '../bootstrap/group-bootstrap.js';
@@ -12,6 +13,7 @@ import { bootstrapP, undefinedCell } from './cells.js';
 import type { CellBasis, Disclosure } from './disclosure.js';
 import type { StudyIntervals } from './intervals.js';
 import { matchedAlerts } from './matched-alerts.js';
+import { pairedRules } from './paired-rules.js';
 
 /** Replicate-wise AUROC(a) − AUROC(b) on the sets both scores can score. */
 function pairedReplicates(intervals: StudyIntervals, a: number, b: number): Float64Array {
@@ -61,6 +63,7 @@ export function comparisons(
           { table: 'comparisons' },
         ),
         matchedAlertRate: matchedAlerts(da, a, b, set, { level, B: options.B, seed: options.seed }, sdc),
+        rules: pairedRules(da, db, a, b, set, { level, B: options.B, seed: options.seed }, sdc),
       });
     });
   });
