@@ -9,7 +9,8 @@ import type { ScoreDefinition } from '../../scores/definition/definition.js';
 import { kindOf } from '../../scores/kinds/kind-of.js';
 import type { MatchedAlertCell, UndefinedCell } from '../report/types.js';
 import { createRandom } from '../stats/random.js';
-import { lowerBound, quantile7 } from '../stats/sorted.js';
+import { lowerBound } from '../stats/sorted.js';
+import { percentileInterval } from '../bootstrap/group-bootstrap.js';
 import type { AnalysisSet } from './analysis-set.js';
 import type { Disclosure, Released } from './disclosure.js';
 
@@ -88,12 +89,7 @@ export function matchedAlerts(
     two.push(y / n);
     diffs.push((y - x) / n);
   }
-  const ci = (xs: number[]): readonly [number, number] | null => {
-    if (xs.length < 2) return null;
-    const s = [...xs].sort((u, v) => u - v);
-    const alpha = (1 - options.level) / 2;
-    return [quantile7(s, alpha), quantile7(s, 1 - alpha)];
-  };
+  const ci = (xs: number[]): readonly [number, number] | null => percentileInterval(Float64Array.from(xs), options.level)?.ci ?? null;
   const patientsWithEvent = [...perPatient.keys()].length;
   const cell: MatchedAlertCell = {
     defined: true,

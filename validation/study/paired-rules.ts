@@ -8,7 +8,7 @@ import type { ScoreDefinition } from '../../scores/definition/definition.js';
 import { kindOf } from '../../scores/kinds/kind-of.js';
 import type { PairedRulesCell, UndefinedCell } from '../report/types.js';
 import { createRandom } from '../stats/random.js';
-import { quantile7 } from '../stats/sorted.js';
+import { percentileInterval } from '../bootstrap/group-bootstrap.js';
 import type { AnalysisSet } from './analysis-set.js';
 import type { Disclosure, Released } from './disclosure.js';
 
@@ -85,12 +85,7 @@ export function pairedRules(
       rep.d.push((m.b[i] ?? NaN) - (m.a[i] ?? NaN));
     });
   }
-  const ci = (xs: number[]): readonly [number, number] | null => {
-    if (xs.length < 2) return null;
-    const s = [...xs].sort((u, v) => u - v);
-    const alpha = (1 - options.level) / 2;
-    return [quantile7(s, alpha), quantile7(s, 1 - alpha)];
-  };
+  const ci = (xs: number[]): readonly [number, number] | null => percentileInterval(Float64Array.from(xs), options.level)?.ci ?? null;
   const row = (i: number) => ({
     a: { defined: true as const, estimate: point.a[i] ?? NaN, ci: ci(reps[i]?.a ?? []) },
     b: { defined: true as const, estimate: point.b[i] ?? NaN, ci: ci(reps[i]?.b ?? []) },
