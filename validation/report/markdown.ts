@@ -213,6 +213,9 @@ export function renderMarkdown(report: ValidationReport): string {
         ...(outcome.followUp === 'in-hospital'
           ? [['Negative sets discharged alive within the horizon (no in-hospital event: counted negative)', num(c.dischargedNegatives, 0)]]
           : []),
+        ...(outcome.eventTypes === 'all'
+          ? []
+          : [['Negative sets with a competing event within the horizon (another event type first: counted negative)', num(c.competingNegatives, 0)]]),
         [
           `Censored sets (outcome unknown: ${outcome.followUp === 'linked' ? 'discharge or ' : ''}the extract's end within the horizon, no event; ${outcome.censoring.censored === 'exclude' ? 'excluded' : 'counted negative'})`,
           num(c.censored, 0),

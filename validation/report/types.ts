@@ -181,6 +181,12 @@ export interface CohortSection {
    */
   readonly dischargedNegatives: Cell<number>;
   /**
+   * Negative sets with a competing event within the horizon — an event of a type the outcome does not count (death,
+   * when the outcome is an ICU admission) and no chosen one before it: negatives, counted apart (0 when every type
+   * counts).
+   */
+  readonly competingNegatives: Cell<number>;
+  /**
    * Encounters of the observations without a discharge time by the extract's end (all of them when no encounters table
    * is given): followed to the extract's end (`settings.outcome.censoring.extractEnd`).
    */

@@ -78,6 +78,7 @@ export function cohortTable(settings: Settings, set: AnalysisSet, flow: FlowSect
     // Counted negative (option censored: 'negative'), censored sets are not a step of the flow.
     censored: settings.outcome.censored === 'negative' ? sdc.count(labelled.censored, table) : censoredSteps(),
     dischargedNegatives: sdc.count(labelled.dischargedNegatives, table),
+    competingNegatives: sdc.count(labelled.competingNegatives, table),
     openEncounters: sdc.count(labelled.openEncounters, table),
     excludedBeforeEvent: step('shortly before the event'),
     excludedIncomplete: sdc.count(set.rows.filter((_, k) => set.values.some((v) => !Number.isFinite(v[k] ?? NaN))).length, table),

@@ -80,6 +80,12 @@ export interface LabelResult {
   readonly censoredAtExtractEnd: number;
   /** Negatives whose horizon passes a discharge alive (`followUp: 'in-hospital'`): no in-hospital event, known. */
   readonly dischargedNegatives: number;
+  /**
+   * Negatives with a competing event within the horizon — an event of a type not chosen (death, when the outcome is an
+   * ICU admission) before any chosen one: no event of the outcome followed, so they are negatives (the cumulative
+   * incidence of the outcome, not 1 − Kaplan–Meier), counted apart. 0 when every event type counts.
+   */
+  readonly competingNegatives: number;
   /** Sets within `excludeBeforeEventMinutes` before their event, left out. */
   readonly excludedBeforeEvent: number;
   /** The extract's end used (ms), or null when the extract holds no time at all. */
@@ -137,14 +143,16 @@ export function labelSets(observations: Table, events: Table, options: LabelOpti
   const evAt = column(fn, events, 'event_at', 'events');
   const evType = column(fn, events, 'event_type', 'events');
   const byEncounter = new Map<string, number[]>();
+  // Events of the types not chosen: competing events for the chosen outcome.
+  const competing = new Map<string, number[]>();
   for (let i = 0; i < events.numRows; i++) {
     const type = evType.get(i) as string | null;
-    if (wanted !== null && (type === null || !wanted.has(type))) continue;
     const e = evEnc.get(i) as string | null;
     const t = time(evAt.get(i));
     if (e === null || Number.isNaN(t)) continue;
-    let list = byEncounter.get(String(e));
-    if (list === undefined) byEncounter.set(String(e), (list = []));
+    const into = wanted !== null && (type === null || !wanted.has(type)) ? competing : byEncounter;
+    let list = into.get(String(e));
+    if (list === undefined) into.set(String(e), (list = []));
     list.push(t);
   }
   for (const list of byEncounter.values()) list.sort((a, b) => a - b);
@@ -196,6 +204,7 @@ export function labelSets(observations: Table, events: Table, options: LabelOpti
   let censoredAtDischarge = 0;
   let censoredAtExtractEnd = 0;
   let dischargedNegatives = 0;
+  let competingNegatives = 0;
   let excludedBeforeEvent = 0;
   for (let i = 0; i < n; i++) {
     const e = enc[i] as string | null;
@@ -235,6 +244,7 @@ export function labelSets(observations: Table, events: Table, options: LabelOpti
         continue;
       }
       if (code === 0 && dischargedInHorizon) dischargedNegatives++;
+      if (code === 0 && (competing.get(String(e)) ?? []).some((c) => c > t && c <= t + h)) competingNegatives++;
     }
     labels[i] = positive ? 1 : 0;
     if (positive) positives++;
@@ -251,6 +261,7 @@ export function labelSets(observations: Table, events: Table, options: LabelOpti
     censoredAtDischarge,
     censoredAtExtractEnd,
     dischargedNegatives,
+    competingNegatives,
     excludedBeforeEvent,
     extractEnd,
     extractEndInferred: given === undefined && extractEnd !== null,

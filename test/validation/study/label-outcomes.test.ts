@@ -37,6 +37,16 @@ describe('labelOutcomes(observations, events, { horizonHours })', () => {
       0, 0, 0, 0, 1, 1, -1,
     ]);
   });
+  it('a competing event (another type first) leaves a set negative and is counted apart (hand-worked)', () => {
+    // Outcome: ICU only. e1 dies at 34 h (a competing event): its sets at 10 h (window to 34 h) and 30 h (to 54 h) have
+    // it within 24 h → negative, counted competing; 0 h (to 24 h) and 50 h (to 74 h) do not. e2's ICU admission at
+    // 100 h is beyond 24 h of its sets. The extract's end, inferred, is 100 h: every window ends before it.
+    const r = labelOutcomes(obs, events, { horizonHours: 24, eventTypes: ['unplanned_icu'] });
+    expect(Array.from(r.labels)).toEqual([0, 0, 0, 0, 0, 0, -1]);
+    expect(r.competingNegatives).toBe(2);
+    // Every type counted: nothing competes.
+    expect(labelOutcomes(obs, events, { horizonHours: 24 }).competingNegatives).toBe(0);
+  });
   it('names a missing column and rejects a non-positive horizon', () => {
     expect(() => labelOutcomes(obs.select(['encounter_id']), events)).toThrow(/observations table has no column "observed_at"/);
     expect(() => labelOutcomes(obs, events, { horizonHours: 0 })).toThrow(/option "horizonHours" expected a positive number/);
