@@ -1,8 +1,10 @@
 /**
- * Synthetic EPR cohorts with known ground truth. The generative model, per encounter (one admission per patient):
+ * Synthetic EPR cohorts with known ground truth. The generative model, per patient and per admission:
  *
- * 1. A patient (sex, ethnic group, Monk skin tone) and an admission (age, comorbidities, emergency or elective,
- *    infection-driven or not, hypercapnic or not) drawn from the population profile.
+ * 1. A patient (sex, ethnic group, Monk skin tone, age, comorbidities, hypercapnic or not, an unobserved frailty) and
+ *    their admissions (emergency or elective, infection-driven or not): the first at a random time of the year, each
+ *    later one after a discharge alive, with a probability rising with frailty, weeks to months on (the profile's
+ *    readmission model); the admissions of one patient share half their unobserved frailty.
  * 2. A latent severity S(t), hour by hour: an admission severity that settles over ~3 days, plus — for the patients
  *    who deteriorate (odds rising with frailty and infection) — a drift upwards from an onset time, plus AR(1) noise.
  * 3. Events from a hazard that rises with severity, age and comorbidity: death, unplanned ICU admission or
@@ -17,8 +19,8 @@
  *    noise is drawn whatever the bias setting, and nothing downstream reads the measured SpO2, so `'none'` and
  *    `'literature'` give the same patients and trajectories, differing only in measured SpO2.
  *
- * Every encounter draws from its own stream, seeded by (seed, encounter number): the cohort does not depend on the
- * batch size, and the same seed gives the same bytes.
+ * Every patient draws from streams of their own, seeded by (seed, patient number), one per admission: the cohort
+ * does not depend on the batch size, and the same seed gives the same bytes.
  */
 import type { RecordBatch, Table } from 'apache-arrow';
 import {
