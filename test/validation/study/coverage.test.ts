@@ -1,7 +1,7 @@
 /**
  * Proof that the intervals are honest: on 40 seeded cohorts from the generator (1,000 encounters each, repeated
  * observation sets per patient), the report's headline 95 % intervals — patient-clustered — hold the truth (from one
- * 100,000-encounter cohort, as in the benchmark) in at least 88 % of cohorts, for NEWS2's AUROC and its sensitivity at ≥ 5. The naive
+ * 100,000-encounter cohort, as in the benchmark) in at least 90 % of cohorts (generator 3.0.0: patients come back), for NEWS2's AUROC and its sensitivity at ≥ 5. The naive
  * intervals (DeLong, Wilson), which assume independent sets, are shown to fall short, so the test can tell the two
  * apart. The full simulation (200 cohorts) is bench/coverage.bench.ts.
  */
@@ -10,13 +10,13 @@ import { coverageStudy } from '../../../bench/coverage.js';
 
 describe('coverage of the report intervals (seeded simulation)', () => {
   const coverage = coverageStudy({ cohorts: 40, encounters: 1000, truthEncounters: 100_000, B: 200, firstSeed: 500 });
-  it('clustered intervals cover the truth in at least 88 % of cohorts', () => {
-    expect(coverage.auroc.clustered).toBeGreaterThanOrEqual(0.88);
-    expect(coverage.sensitivity.clustered).toBeGreaterThanOrEqual(0.88);
+  it('clustered intervals cover the truth in at least 90 % of cohorts', () => {
+    expect(coverage.auroc.clustered).toBeGreaterThanOrEqual(0.9);
+    expect(coverage.sensitivity.clustered).toBeGreaterThanOrEqual(0.9);
   });
   it('naive intervals, which ignore repeated sets per patient, do not', () => {
-    expect(coverage.auroc.naive).toBeLessThan(0.88);
-    expect(coverage.sensitivity.naive).toBeLessThan(0.88);
+    expect(coverage.auroc.naive).toBeLessThan(0.9);
+    expect(coverage.sensitivity.naive).toBeLessThan(0.9);
     expect(coverage.meanWidth.aurocClustered).toBeGreaterThan(coverage.meanWidth.aurocNaive);
   });
 });
