@@ -418,7 +418,7 @@ export function renderMarkdown(report: ValidationReport): string {
   if (report.subgroups.length > 0) {
     const m = report.settings.multiplicity;
     out.push(
-      `Subgroup differences from the reference group are paired (patients resampled once with all their sets). p-values (2 (k + 1) / (B + 1)) are ${m.method}-adjusted over the ${m.contrasts} released contrasts of this report${m.smallestAdjustedP === null ? '' : ` (the smallest reachable: ${m.smallestAdjustedP.toFixed(3)})`}, and the intervals beside them are simultaneous over the same contrasts (level 1 − α / ${m.contrasts}). O/E compares a group's events with those the same scores bring in everyone (points scores) or with the model's probabilities.`,
+      `Subgroup differences from the reference group are paired (patients resampled once with all their sets). p-values (2 (k + 1) / (B + 1)) are ${m.method}-adjusted over the ${m.contrasts} released contrasts of this report${m.smallestAdjustedP === null ? '' : ` (the smallest reachable: ${m.smallestAdjustedP.toFixed(3)})`}, and the intervals beside them are simultaneous over the same ${m.contrasts} contrasts (bootstrap max-T). O/E compares a group's events with those the same scores bring in everyone (points scores) or with the model's probabilities.`,
       '',
     );
   }

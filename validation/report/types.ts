@@ -93,7 +93,7 @@ export interface ReportSettings {
   readonly pooling: { readonly minEvents: number; readonly minNonEvents: number };
   /**
    * The subgroup contrasts and how their multiplicity was handled: `contrasts` released ones form the Holm family
-   * (of `candidates` defined ones); p-values are 2 (k + 1) / (B + 1); `smallestAdjustedP` is the smallest Holm-adjusted
+   * (of `candidates` defined ones); p-values are 2 (k + 1) / (B + 1), intervals bootstrap max-T; `smallestAdjustedP` is the smallest Holm-adjusted
    * p-value the family can reach with B replicates (2 m / (B + 1)), which must be below α / 2 for any contrast to reach
    * the level; `minimumB` the B that would make it so, and `raisedB` whether B was raised to it (B not given).
    */
@@ -432,9 +432,9 @@ export interface ContrastCell {
   /** Holm-adjusted over the released contrasts of the report (`settings.multiplicity`); 1 for a contrast not released. */
   readonly adjustedP: number;
   /**
-   * The simultaneous interval printed beside the adjusted p-value: the paired percentile interval at level 1 − α / m
-   * over the m released contrasts (Bonferroni, the first step of Holm's procedure), so the family of intervals covers
-   * together. `ci` is the pointwise interval.
+   * The simultaneous interval printed beside the adjusted p-value: bootstrap max-T over the m released contrasts
+   * (d̂ ± q · se, q the level's quantile of the largest studentised deviation across the family in each replicate), so
+   * the family of intervals covers together. `ci` is the pointwise interval.
    */
   readonly simultaneousCi: readonly [number, number];
 }

@@ -8,6 +8,8 @@ import type { Replicates } from '../bootstrap/group-bootstrap.js';
 import { isSuppressed } from './disclosure.js';
 import { groupBootstrap, pairedDifference, percentileInterval } from '../bootstrap/group-bootstrap.js';
 import { aucStatistic, observedExpectedStatistic, proportionStatistic } from '../bootstrap/count-statistics.js';
+import { sampleStandardDeviation } from 'simple-statistics';
+import { quantile7 } from '../stats/sorted.js';
 import { auroc } from '../metrics/auroc.js';
 import { atThreshold } from '../metrics/threshold.js';
 import type { Ci, EstimateCell, FlowSection, GroupRow, GroupScoreCell, SkinToneBand, SubgroupSection, UndefinedCell } from '../report/types.js';
@@ -77,7 +79,7 @@ function computeGroupLabels(
 /** A contrast whose p-value is adjusted for multiplicity once every contrast of the report is known. */
 export interface PendingContrast {
   /** The cell in the report, adjusted in place once the family is known. */
-  readonly cell: { p: number; adjustedP: number; ci: readonly [number, number]; simultaneousCi: readonly [number, number] };
+  readonly cell: { estimate: number; p: number; adjustedP: number; ci: readonly [number, number]; simultaneousCi: readonly [number, number] };
   /** The paired bootstrap replicates of the difference, for the simultaneous interval. */
   readonly replicates: Float64Array;
   /** Whether disclosure control releases it (the group's and the reference's basis pass): only these form the family. */
@@ -294,17 +296,49 @@ export function subgroups(
     return subgroupSection(coding, settings, set, contrasts, shared, flow);
   });
   // Holm over the released contrasts of the report (groups × scores × AUROC, sensitivity, O/E): a suppressed contrast
-  // is no claim and takes no share of the level. Beside each adjusted p, the Bonferroni-simultaneous interval over the
-  // same family (level 1 − α / m); a contrast outside the family keeps adjusted p 1.
+  // is no claim and takes no share of the level. Beside each adjusted p, the max-T simultaneous interval over the
+  // same family; a contrast outside the family keeps adjusted p 1 and its pointwise interval (it is suppressed).
   const family = contrasts.filter((c) => c.released);
   const adjusted = holm(family.map((c) => c.cell.p));
   family.forEach((c, i) => {
     c.cell.adjustedP = adjusted[i] ?? 1;
   });
-  const simultaneous = 1 - (1 - settings.level) / Math.max(1, family.length);
-  for (const c of contrasts) {
-    if (!c.released) c.cell.adjustedP = 1;
-    c.cell.simultaneousCi = percentileInterval(c.replicates, simultaneous)?.ci ?? c.cell.ci;
-  }
+  for (const c of contrasts) if (!c.released) c.cell.adjustedP = 1;
+  simultaneousIntervals(family, settings.level);
   return { sections, contrasts: family.length, candidates: contrasts.length };
+}
+
+/**
+ * Simultaneous intervals by the bootstrap max-T (studentised; Westfall & Young 1993, Romano & Wolf 2005): with se_c
+ * the bootstrap SD of contrast c and T_r = max_c |d_rc − d̂_c| / se_c over the family in replicate r, the interval is
+ * d̂_c ± q · se_c with q the `level` quantile of T — every interval of the family holds together at that level. Every
+ * grouping's bootstrap uses the study's seed over the same patients, so replicate r is the same resample for every
+ * contrast. Falls back to the Bonferroni percentile interval (level 1 − α / m) when T cannot be formed.
+ */
+function simultaneousIntervals(family: readonly PendingContrast[], level: number): void {
+  if (family.length === 0) return;
+  const se = family.map((c) => {
+    const v = Array.from(c.replicates).filter((x) => Number.isFinite(x));
+    return v.length < 2 ? Number.NaN : sampleStandardDeviation(v);
+  });
+  const B = Math.min(...family.map((c) => c.replicates.length));
+  const maxima: number[] = [];
+  for (let r = 0; r < B; r++) {
+    let m = Number.NEGATIVE_INFINITY;
+    family.forEach((c, i) => {
+      const d = c.replicates[r] ?? Number.NaN;
+      const s = se[i] ?? Number.NaN;
+      if (Number.isFinite(d) && s > 0) m = Math.max(m, Math.abs(d - c.cell.estimate) / s);
+    });
+    if (m > Number.NEGATIVE_INFINITY) maxima.push(m);
+  }
+  const q = maxima.length < 2 ? Number.NaN : quantile7(Float64Array.from(maxima).sort(), level);
+  family.forEach((c, i) => {
+    const s = se[i] ?? Number.NaN;
+    const estimate = c.cell.estimate;
+    c.cell.simultaneousCi =
+      Number.isFinite(q) && s > 0
+        ? [estimate - q * s, estimate + q * s]
+        : (percentileInterval(c.replicates, 1 - (1 - level) / Math.max(1, family.length))?.ci ?? c.cell.ci);
+  });
 }

@@ -95,7 +95,7 @@ function reportSettings(s: Settings, family: Family, labelled: SetLabels, undefi
       contrasts: family.contrasts,
       candidates: family.candidates,
       method: 'Holm',
-      pValue: 'two-sided paired bootstrap, 2 (k + 1) / (B + 1); Holm over the released contrasts; simultaneous intervals at level 1 − α / m',
+      pValue: 'two-sided paired bootstrap, 2 (k + 1) / (B + 1); Holm over the released contrasts; simultaneous intervals by the bootstrap max-T',
       smallestAdjustedP,
       minimumB: family.minimumB,
       raisedB: family.raisedB,

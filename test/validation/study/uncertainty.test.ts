@@ -213,6 +213,13 @@ describe('validate: subgroup inference that can reach its level', () => {
     expect(report.settings.multiplicity.raisedB).toBe(false);
     expect(report.settings.warnings.join(' ')).toMatch(/no subgroup difference can reach the level; give B ≥/);
   });
+  it('with no released contrast the family is empty: the report still ends, every contrast at adjusted p 1', () => {
+    // 150 encounters: no group has 10 patients with an event, so disclosure control releases no contrast.
+    const small = generateCohort({ profile: 'uk-leicester', encounters: 150, seed: 13 });
+    const report = validate({ cohort: small, scores: [news2], groupBy: ['sex'], bootstrap: { B: 100, seed: 1 } });
+    expect(report.settings.multiplicity.contrasts).toBe(0);
+    expect(report.settings.multiplicity.smallestAdjustedP).toBeNull();
+  });
   it('Holm runs over the released contrasts only: a suppressed group takes no share of the level', () => {
     const guarded = validate({ cohort, scores: [news2], groupBy: ['ethnicity'], bootstrap: { B: 200, seed: 1 } });
     const open = validate({ cohort, scores: [news2], groupBy: ['ethnicity'], bootstrap: { B: 200, seed: 1 }, disclosure: false });
