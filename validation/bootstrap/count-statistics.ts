@@ -7,6 +7,7 @@
  */
 import { lowerBound } from '../stats/sorted.js';
 import type { CountStatistic, DenseCounts } from './group-bootstrap.js';
+import { fitLogisticCounts } from '../stats/logistic-counts.js';
 
 /** Positives and negatives in total. Runs in O(1). */
 function totals(c: DenseCounts): { m: number; n: number } {
@@ -122,6 +123,99 @@ export function observedExpectedStatistic(probabilistic: readonly boolean[]): Co
       if (allSets > 0) expected += ((pos + (c.neg[k] ?? 0)) * (c.all.pos[k] ?? 0)) / allSets;
     }
     return expected === 0 ? Number.NaN : observed / expected;
+  };
+}
+
+/** Probabilities of exactly 0 or 1 are clipped to [1e-12, 1 − 1e-12] for the logit (as in `calibration`). */
+const EPS = 1e-12;
+
+/** logit(p) of each value, clipped; cached per values array (the same for every group and replicate of a score). */
+const logits = new WeakMap<Float64Array, Float64Array>();
+function logitsOf(values: Float64Array): Float64Array {
+  let l = logits.get(values);
+  if (l === undefined) {
+    l = Float64Array.from(values, (v) => {
+      const p = Math.min(1 - EPS, Math.max(EPS, v));
+      return Math.log(p / (1 - p));
+    });
+    logits.set(values, l);
+  }
+  return l;
+}
+
+/** Most values a group's calibration fit uses; more (a model's bucketed probabilities) are merged into this many. */
+export const CALIBRATION_RESOLUTION = 500;
+
+/** How a column is calibrated: a model's probability, a points score (leave-group-out mapping), or not at all. */
+export type CalibrationKind = 'probability' | 'points' | null;
+
+/**
+ * The linear predictor a group's sets are calibrated against, per value index: a model's logit(p), or — for a points
+ * score, which has no probability of its own — the logistic mapping `a + b · score` fitted on **every other set**
+ * (the score's counts in all groups less this group's: leave-group-out), so the group is compared with the risk the
+ * same score carries elsewhere, never with a pool that contains it. Null when the mapping cannot be fitted (the
+ * other sets have one class or one score value, or a non-increasing mapping).
+ */
+function predictorOf(c: DenseCounts, kind: 'probability' | 'points'): Float64Array | null {
+  if (kind === 'probability') return logitsOf(c.values);
+  const k = c.values.length;
+  const otherPos = new Float64Array(k);
+  const otherNeg = new Float64Array(k);
+  for (let i = 0; i < k; i++) {
+    otherPos[i] = Math.max(0, (c.all.pos[i] ?? 0) - (c.pos[i] ?? 0));
+    otherNeg[i] = Math.max(0, (c.all.neg[i] ?? 0) - (c.neg[i] ?? 0));
+  }
+  const mapping = fitLogisticCounts(c.values, otherPos, otherNeg, { offsetOnly: false });
+  if (mapping === null || !(mapping.slope > 0)) return null;
+  return Float64Array.from(c.values, (v) => mapping.intercept + mapping.slope * v);
+}
+
+/**
+ * At most {@link CALIBRATION_RESOLUTION} consecutive runs of values, each with its events, non-events and the
+ * set-weighted mean of its linear predictor: the fit on these is the fit on the values to within the spread of lp in
+ * a run (runs of an ordered, equal-count bucketing are narrow).
+ */
+function coarsened(lp: Float64Array, pos: ArrayLike<number>, neg: ArrayLike<number>): { lp: Float64Array; pos: Float64Array; neg: Float64Array } {
+  const k = lp.length;
+  const width = Math.ceil(k / CALIBRATION_RESOLUTION);
+  const m = Math.ceil(k / width);
+  const out = { lp: new Float64Array(m), pos: new Float64Array(m), neg: new Float64Array(m) };
+  for (let j = 0; j < m; j++) {
+    let p = 0;
+    let q = 0;
+    let sum = 0;
+    for (let i = j * width; i < Math.min(k, (j + 1) * width); i++) {
+      const n = (pos[i] ?? 0) + (neg[i] ?? 0);
+      p += pos[i] ?? 0;
+      q += neg[i] ?? 0;
+      sum += n * (lp[i] ?? 0);
+    }
+    out.pos[j] = p;
+    out.neg[j] = q;
+    out.lp[j] = p + q > 0 ? sum / (p + q) : Number.NaN;
+  }
+  return out;
+}
+
+/**
+ * A group's weak calibration (Van Calster et al. 2016): `'intercept'` is calibration-in-the-large — α in
+ * logit P(y) = α + lp with lp as offset (0 ideal; above 0, more events than predicted) — and `'slope'` is β in
+ * logit P(y) = α + β · lp (1 ideal; below 1, the score's risk gradient is flatter in the group). lp is a model's
+ * logit(p) or, for a points score, its leave-group-out mapping (see {@link predictorOf}; needs `needsAllGroups`).
+ * NaN for a column of kind null, for everyone together (a view whose counts are the all-groups counts: a points
+ * score's mapping would be fitted on nothing), when the group has one class, when the mapping cannot be fitted, or
+ * when the fit does not converge.
+ */
+export function calibrationStatistic(which: 'intercept' | 'slope', kinds: readonly CalibrationKind[]): CountStatistic {
+  return (c, s) => {
+    const kind = kinds[s] ?? null;
+    if (kind === null || c.pos === c.all.pos) return Number.NaN;
+    const lp = predictorOf(c, kind);
+    if (lp === null) return Number.NaN;
+    const data = lp.length > CALIBRATION_RESOLUTION ? coarsened(lp, c.pos, c.neg) : { lp, pos: c.pos, neg: c.neg };
+    const fit = fitLogisticCounts(data.lp, data.pos, data.neg, { offsetOnly: which === 'intercept' });
+    if (fit === null) return Number.NaN;
+    return which === 'intercept' ? fit.intercept : fit.slope;
   };
 }
 

@@ -402,7 +402,8 @@ function forestFigure(report: ValidationReport, sg: SubgroupSection): FigureSpec
   const measures: [keyof GroupContrasts, string][] = [
     ['auroc', 'Δ AUROC'],
     ['sensitivity', 'Δ sensitivity at first cut-off'],
-    ['observedExpected', 'Δ O/E'],
+    ['calibrationInTheLarge', 'Δ calibration intercept'],
+    ['slope', 'Δ calibration slope'],
   ];
   for (const g of sg.groups) {
     if (g.group === sg.reference) continue;
@@ -420,7 +421,7 @@ function forestFigure(report: ValidationReport, sg: SubgroupSection): FigureSpec
     }
   }
   const m = report.settings.multiplicity;
-  const description = `Each group's difference from the reference group (${sg.reference}) in AUROC, in sensitivity at each score's first clinical cut-off, and in observed/expected events, with 95 % paired patient-clustered bootstrap intervals (pointwise; the table gives intervals simultaneous over the ${m.contrasts} released contrasts with ${m.method}-adjusted p-values). Zero is no difference.`;
+  const description = `Each group's difference from the reference group (${sg.reference}) in AUROC, in sensitivity at each score's first clinical cut-off, and in calibration intercept and slope (a points score against its risk in the other groups), with 95 % paired patient-clustered bootstrap intervals (pointwise; the table gives intervals simultaneous over the ${m.contrasts} released contrasts with ${m.method}-adjusted p-values). Zero is no difference.`;
   const note = withheldNote(dropped, total, 'differences');
   const id = `forest-${slug(sg.by)}`;
   if (values.length === 0) return withheldFigure({ id, section: 'subgroups', by: sg.by, title, description }, note ?? 'no group besides the reference');
@@ -458,7 +459,8 @@ function forestFigure(report: ValidationReport, sg: SubgroupSection): FigureSpec
 type GroupContrasts = {
   readonly auroc: ContrastCell | UndefinedCell | null;
   readonly sensitivity: Cell<ContrastCell | UndefinedCell> | null;
-  readonly observedExpected: ContrastCell | UndefinedCell | null;
+  readonly calibrationInTheLarge: ContrastCell | UndefinedCell | null;
+  readonly slope: ContrastCell | UndefinedCell | null;
 };
 
 function contrastOf(d: GroupContrasts, key: keyof GroupContrasts): ContrastCell | UndefinedCell | null {

@@ -418,7 +418,7 @@ export function renderMarkdown(report: ValidationReport): string {
   if (report.subgroups.length > 0) {
     const m = report.settings.multiplicity;
     out.push(
-      `Subgroup differences from the reference group are paired (patients resampled once with all their sets). p-values (2 (k + 1) / (B + 1)) are ${m.method}-adjusted over the ${m.contrasts} released contrasts of this report${m.smallestAdjustedP === null ? '' : ` (the smallest reachable: ${m.smallestAdjustedP.toFixed(3)})`}, and the intervals beside them are simultaneous over the same ${m.contrasts} contrasts (bootstrap max-T). O/E compares a group's events with those the same scores bring in everyone (points scores) or with the model's probabilities.`,
+      `Subgroup differences from the reference group are paired (patients resampled once with all their sets). p-values (2 (k + 1) / (B + 1)) are ${m.method}-adjusted over the ${m.contrasts} released contrasts of this report${m.smallestAdjustedP === null ? '' : ` (the smallest reachable: ${m.smallestAdjustedP.toFixed(3)})`}, and the intervals beside them are simultaneous over the same ${m.contrasts} contrasts (bootstrap max-T). Calibration intercept (0 ideal; above 0, more events than predicted) and slope (1 ideal) are against a model's probabilities, or — for a points score — against the risk the same score carries in every other group (a logistic mapping fitted leaving the group out).`,
       '',
     );
   }
@@ -431,7 +431,16 @@ export function renderMarkdown(report: ValidationReport): string {
           'Patients',
           'Patients with an event',
           'Positive sets',
-          ...ids.flatMap((id) => [`${id} AUROC`, 'Δ (adj. p)', `${id} sensitivity`, 'Δ (adj. p)', `${id} O/E`, 'Δ (adj. p)']),
+          ...ids.flatMap((id) => [
+            `${id} AUROC`,
+            'Δ (adj. p)',
+            `${id} sensitivity`,
+            'Δ (adj. p)',
+            `${id} calibration intercept`,
+            'Δ (adj. p)',
+            `${id} calibration slope`,
+            'Δ (adj. p)',
+          ]),
         ],
         sg.groups.map((g) => [
           g.group,
@@ -445,8 +454,10 @@ export function renderMarkdown(report: ValidationReport): string {
               cell(v, (x) => contrast(x.differenceFromReference.auroc)),
               cell(v, (x) => cell(x.sensitivity.value, (y) => est(y))),
               cell(v, (x) => cell(x.differenceFromReference.sensitivity, (y) => contrast(y))),
-              cell(v, (x) => est(x.observedExpected)),
-              cell(v, (x) => contrast(x.differenceFromReference.observedExpected)),
+              cell(v, (x) => est(x.calibrationInTheLarge)),
+              cell(v, (x) => contrast(x.differenceFromReference.calibrationInTheLarge)),
+              cell(v, (x) => est(x.slope)),
+              cell(v, (x) => contrast(x.differenceFromReference.slope)),
             ];
           }),
         ]),

@@ -1,5 +1,5 @@
 /**
- * The validation report, schema `ewskit.report/6` (docs/report.md): typed section by section. It holds aggregates
+ * The validation report, schema `ewskit.report/7` (docs/report.md): typed section by section. It holds aggregates
  * only — no patient or encounter identifier. A *cell* (`Cell<T>`) is a released value or a suppressed placeholder
  * naming the disclosure rule that withheld it. Metric results follow the one result contract: `{ defined: true,
  * estimate, … }` or `{ defined: false, reason, message }`.
@@ -7,7 +7,7 @@
 import type { Suppressed } from '../study/disclosure.js';
 
 /** The schema id of reports this version writes. */
-export const REPORT_SCHEMA = 'ewskit.report/6';
+export const REPORT_SCHEMA = 'ewskit.report/7';
 
 /** A released value, or a suppressed placeholder. */
 export type Cell<T> = T | Suppressed;
@@ -410,15 +410,23 @@ export interface GroupScoreCell {
   readonly auroc: EstimateCell | UndefinedCell;
   /** At the score's first clinical cut-off; suppressed when its true or false negatives do not pass the policy. */
   readonly sensitivity: { readonly cut: number | null; readonly value: Cell<EstimateCell | UndefinedCell> };
-  /** Observed / expected events in the group: against the model's probabilities, or — for a points score — against
-   *  the observed risk at the same scores in everyone (the same score, a different risk is miscalibration). */
-  readonly observedExpected: EstimateCell | UndefinedCell;
-  /** Paired patient-clustered differences from the reference group, with Holm-adjusted p-values; null for the
-   *  reference itself or without a bootstrap. */
+  /**
+   * Calibration-in-the-large in the group: α in logit P(event) = α + lp with lp as offset (0 ideal; above 0, more
+   * events than predicted). lp is a model's logit(p); a points score has no probability of its own, so lp is the
+   * logistic mapping a + b · score fitted on every *other* set (leave-group-out): the same score, a different risk
+   * here is miscalibration in this group. With a clustered interval.
+   */
+  readonly calibrationInTheLarge: EstimateCell | UndefinedCell;
+  /** Calibration slope in the group: β in logit P(event) = α + β · lp, lp as above (1 ideal; below 1 the score's
+   *  risk gradient is flatter in this group than its predictions, or than elsewhere for a points score). */
+  readonly slope: EstimateCell | UndefinedCell;
+  /** Paired patient-clustered differences from the reference group, with Holm-adjusted p-values and simultaneous
+   *  intervals; null for the reference itself or without a bootstrap. */
   readonly differenceFromReference: {
     readonly auroc: ContrastCell | UndefinedCell | null;
     readonly sensitivity: Cell<ContrastCell | UndefinedCell> | null;
-    readonly observedExpected: ContrastCell | UndefinedCell | null;
+    readonly calibrationInTheLarge: ContrastCell | UndefinedCell | null;
+    readonly slope: ContrastCell | UndefinedCell | null;
   };
 }
 

@@ -6,11 +6,12 @@
  */
 import type { ScoreDefinition } from '../../scores/definition/definition.js';
 import { kindOf } from '../../scores/kinds/kind-of.js';
-import type { ThresholdMetric } from '../bootstrap/count-statistics.js';
+import type { CalibrationKind, ThresholdMetric } from '../bootstrap/count-statistics.js';
 import {
   aucStatistic,
   averagePrecisionStatistic,
   netBenefitStatistic,
+  calibrationStatistic,
   observedExpectedStatistic,
   proportionStatistic,
   riskInRangeStatistic,
@@ -163,6 +164,11 @@ export interface StudyIntervals {
   undefinedReplicates(): Readonly<Record<string, number>>;
 }
 
+/** How each score is calibrated in a group: against its probability, or (a points score) leave-group-out. */
+export function calibrationKinds(scores: readonly ScoreDefinition[]): CalibrationKind[] {
+  return scores.map((d) => (kindOf(d).probabilistic ? 'probability' : 'points'));
+}
+
 /** Names of the statistics. */
 export const statName = {
   threshold: (metric: ThresholdMetric, rule: number): string => `${metric}#${rule}`,
@@ -192,12 +198,21 @@ export function studyIntervals(
   const nullCuts = (): (number | null)[] => columns.map(() => null);
   const rules = plans.flatMap((p) => p.rules);
   const firstCuts = columns.map((_, c) => (c < settings.scores.length ? (plans[c]?.rules.find((r) => r.column === c)?.cut ?? null) : null));
+  const pairKinds = columns.slice(settings.scores.length).map(() => null);
   const statistics: Record<string, CountStatistic> = {
     auroc: aucStatistic,
-    // The subgroup statistics: sensitivity at each score's first clinical cut-off (and O/E, above).
+    // The subgroup statistics: sensitivity at each score's first clinical cut-off and the groups' calibration (score
+    // columns only; a pair's columns are never calibrated by group).
     sensitivity: proportionStatistic('sensitivity', firstCuts),
     ap: averagePrecisionStatistic,
+    // A model's O/E overall (Σy / Σp).
     oe: observedExpectedStatistic(columns.map((_, c) => c < settings.scores.length && kindOf(settings.scores[c] as ScoreDefinition).probabilistic)),
+    ...(grouping === null
+      ? {}
+      : {
+          citl: calibrationStatistic('intercept', [...calibrationKinds(settings.scores), ...pairKinds]),
+          slope: calibrationStatistic('slope', [...calibrationKinds(settings.scores), ...pairKinds]),
+        }),
   };
   rules.forEach((rule, j) => {
     const cuts = nullCuts();

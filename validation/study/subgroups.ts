@@ -7,7 +7,9 @@ import { obuchowskiAuroc } from '../bootstrap/cluster.js';
 import type { Replicates } from '../bootstrap/group-bootstrap.js';
 import { isSuppressed } from './disclosure.js';
 import { groupBootstrap, pairedDifference, percentileInterval } from '../bootstrap/group-bootstrap.js';
-import { aucStatistic, observedExpectedStatistic, proportionStatistic } from '../bootstrap/count-statistics.js';
+import type { CalibrationKind } from '../bootstrap/count-statistics.js';
+import { aucStatistic, calibrationStatistic, proportionStatistic } from '../bootstrap/count-statistics.js';
+import { fitLogisticCounts } from '../stats/logistic-counts.js';
 import { sampleStandardDeviation } from 'simple-statistics';
 import { quantile7 } from '../stats/sorted.js';
 import { auroc } from '../metrics/auroc.js';
@@ -18,6 +20,7 @@ import { rowAttribute } from './attributes.js';
 import { nhsEthnicGroup } from '../cohort/ethnic-category.js';
 import { clusteredCell, contrastCell, holm, undefinedCell } from './cells.js';
 import type { GroupCoding, StudyIntervals } from './intervals.js';
+import { calibrationKinds } from './intervals.js';
 import type { Settings } from './options.js';
 
 /** The band of a Monk skin tone, or null. */
@@ -86,8 +89,20 @@ export interface PendingContrast {
   readonly released: boolean;
 }
 
-/** AUROC, sensitivity at the first cut and O/E of score `s` in group `g`: point estimates with clustered intervals. */
-function groupScore(set: AnalysisSet, rows: readonly number[], s: number, cut: number | null, level: number, reps: Replicates<GroupStat>, g: number) {
+/**
+ * AUROC, sensitivity at the first cut and calibration (intercept and slope) of score `s` in group `g`: point estimates
+ * with clustered intervals.
+ */
+function groupScore(
+  set: AnalysisSet,
+  rows: readonly number[],
+  s: number,
+  cut: number | null,
+  level: number,
+  reps: Replicates<GroupStat>,
+  g: number,
+  kind: CalibrationKind,
+) {
   const values = set.values[s] ?? new Float64Array(0);
   const x = rows.map((k) => values[k] ?? Number.NaN);
   const y = rows.map((k) => set.labels[k] ?? 0);
@@ -114,14 +129,52 @@ function groupScore(set: AnalysisSet, rows: readonly number[], s: number, cut: n
           : t.sensitivity.defined
             ? { defined: true as const, estimate: t.sensitivity.estimate, ci: interval('sensitivity') }
             : undefinedCell(t.sensitivity),
-    observedExpected: clusteredCell(reps.estimate('oe', g, s), interval('oe'), 'no expected events in the group'),
+    calibrationInTheLarge: clusteredCell(calibrationEstimate('citl', set, rows, s, kind, reps, g), interval('citl'), CALIBRATION_UNDEFINED),
+    slope: clusteredCell(calibrationEstimate('slope', set, rows, s, kind, reps, g), interval('slope'), CALIBRATION_UNDEFINED),
     /** The sensitivity's numerator and its complement (true and false negatives' counts), for disclosure. */
     sensitivityCounts: t !== null && t.defined ? [t.tp, t.fn] : [],
   };
 }
 
 /** The statistics of the subgroup bootstrap. */
-type GroupStat = 'auroc' | 'sensitivity' | 'oe';
+type GroupStat = 'auroc' | 'sensitivity' | 'citl' | 'slope';
+
+/** The paired contrasts of each group and score: the family Holm and the simultaneous intervals run over. */
+export const GROUP_CONTRASTS = ['auroc', 'sensitivity', 'calibrationInTheLarge', 'slope'] as const;
+
+const CALIBRATION_UNDEFINED =
+  'one outcome class in the group, a points score whose mapping cannot be fitted on the other groups, or a calibration fit that does not converge (separation)';
+
+/**
+ * A group's calibration intercept or slope on the data itself. For a model it is fitted on the group's own sets with
+ * their exact probabilities (the bootstrap replicates use its rank buckets); for a points score it is the bootstrap's
+ * own statistic on the data, exact (a points score's values are never bucketed).
+ */
+function calibrationEstimate(
+  stat: 'citl' | 'slope',
+  set: AnalysisSet,
+  rows: readonly number[],
+  s: number,
+  kind: CalibrationKind,
+  reps: Replicates<GroupStat>,
+  g: number,
+): number {
+  if (kind !== 'probability') return reps.estimate(stat, g, s);
+  const values = set.values[s] ?? new Float64Array(0);
+  const lp: number[] = [];
+  const pos: number[] = [];
+  const neg: number[] = [];
+  for (const k of rows) {
+    const p = values[k] ?? NaN;
+    if (!Number.isFinite(p)) continue;
+    const q = Math.min(1 - 1e-12, Math.max(1e-12, p));
+    lp.push(Math.log(q / (1 - q)));
+    pos.push(set.labels[k] ?? 0);
+    neg.push(1 - (set.labels[k] ?? 0));
+  }
+  const fit = fitLogisticCounts(lp, pos, neg, { offsetOnly: stat === 'citl' });
+  return fit === null ? Number.NaN : stat === 'citl' ? fit.intercept : fit.slope;
+}
 
 /**
  * Fewer patients with an event than this: the group's comparisons are reported with a precision note (patients, not
@@ -132,7 +185,6 @@ export const PRECISE_EVENTS = 100;
 /** An AUROC or sensitivity difference interval wider than this: the group's comparisons carry a precision note. */
 export const PRECISE_WIDTH = 0.2;
 
-/** One grouping column's section. Runs in O(n log n · groups · scores) plus the bootstrap. */
 /**
  * The groups of a grouping column among the analysis rows, sorted by name, coded 0…names.length − 1 (names.length for
  * a row without a group).
@@ -174,6 +226,7 @@ function subgroupSection(
   const ref = names.indexOf(reference);
   if (ref < 0) throw new RangeError(`validate: option "reference.${column}" names "${reference}", which is not a group (${names.join(', ')}).`);
   const cuts = scores.map((d) => kindOf(d).clinicalCuts(d)[0]?.cut ?? null);
+  const kinds = calibrationKinds(scores);
   const boot = settings.bootstrap;
   // The study's bootstrap already resampled this grouping (the first), or: this grouping's own pass (without a
   // bootstrap, B = 0 still gives the point estimates).
@@ -190,15 +243,16 @@ function subgroupSection(
           statistics: {
             auroc: aucStatistic,
             sensitivity: proportionStatistic('sensitivity', cuts),
-            oe: observedExpectedStatistic(scores.map((d) => kindOf(d).probabilistic)),
+            citl: calibrationStatistic('intercept', kinds),
+            slope: calibrationStatistic('slope', kinds),
           },
           B: boot?.B ?? 0,
           seed: boot?.seed ?? 1,
           keep: cuts.map((c) => (c === null ? [] : [c])),
-          needsAllGroups: true, // the standardised O/E of points scores
+          needsAllGroups: true, // a points score's leave-group-out mapping
         });
   // Each group's estimates per score, computed once (the reference's are reused for every difference).
-  const stats = members.map((ks, g) => scores.map((_, s) => groupScore(set, ks, s, cuts[s] ?? null, level, reps, g)));
+  const stats = members.map((ks, g) => scores.map((_, s) => groupScore(set, ks, s, cuts[s] ?? null, level, reps, g, kinds[s] ?? null)));
   const table = `subgroups: ${column}`;
   // Positive sets per group add up to the labelled positive sets (with those of no group, not shown, when any).
   const positiveCells = eventsIn.map((n) => sdc.count(n, { table }));
@@ -212,7 +266,7 @@ function subgroupSection(
   };
   const groups = names.map((name, g): GroupRow => {
     const perScore = scores.map((d, s) => {
-      const own = stats[g]?.[s] ?? groupScore(set, [], s, cuts[s] ?? null, level, reps, g);
+      const own = stats[g]?.[s] ?? groupScore(set, [], s, cuts[s] ?? null, level, reps, g, kinds[s] ?? null);
       const base = stats[ref]?.[s];
       const difference = (stat: GroupStat, estimate: EstimateCell | UndefinedCell, refEstimate: EstimateCell | UndefinedCell | undefined) => {
         if (g === ref || boot === null || refEstimate === undefined || !estimate.defined || !refEstimate.defined) return null;
@@ -237,7 +291,8 @@ function subgroupSection(
       const cell: GroupScoreCell = {
         auroc: own.auroc,
         sensitivity: { cut: cuts[s] ?? null, value: sensitivity },
-        observedExpected: own.observedExpected,
+        calibrationInTheLarge: own.calibrationInTheLarge,
+        slope: own.slope,
         differenceFromReference: {
           auroc: difference('auroc', own.auroc, base?.auroc),
           sensitivity:
@@ -248,7 +303,8 @@ function subgroupSection(
                   { counts: [...own.sensitivityCounts, ...(base?.sensitivityCounts ?? [])] },
                   { table, dependsOn: [sensitivity] },
                 ),
-          observedExpected: difference('oe', own.observedExpected, base?.observedExpected),
+          calibrationInTheLarge: difference('citl', own.calibrationInTheLarge, base?.calibrationInTheLarge),
+          slope: difference('slope', own.slope, base?.slope),
         },
       };
       // Disclosed on the score's own sets in the group.
@@ -295,7 +351,7 @@ export function subgroups(
     const coding = shared !== null && shared.grouping?.column === column ? shared.grouping : groupCoding(column, settings, set);
     return subgroupSection(coding, settings, set, contrasts, shared, flow);
   });
-  // Holm over the released contrasts of the report (groups × scores × AUROC, sensitivity, O/E): a suppressed contrast
+  // Holm over the released contrasts of the report (groups × scores × AUROC, sensitivity, calibration intercept, slope): a suppressed contrast
   // is no claim and takes no share of the level. Beside each adjusted p, the max-T simultaneous interval over the
   // same family; a contrast outside the family keeps adjusted p 1 and its pointwise interval (it is suppressed).
   const family = contrasts.filter((c) => c.released);

@@ -6,7 +6,7 @@
  *   resolveSettings → analysisSet → scoreSection (per score) → comparisons → subgroups → units → cohortTable
  *   → flow → characteristics → outcomeRows → missingData → tripod
  *
- * The report is a versioned, JSON-serialisable object (schema `ewskit.report/6`, docs/report.md) holding aggregates only.
+ * The report is a versioned, JSON-serialisable object (schema `ewskit.report/7`, docs/report.md) holding aggregates only.
  */
 import { BOOTSTRAP_RESOLUTION } from '../bootstrap/group-bootstrap.js';
 import type { ReportSettings, ValidationReport } from '../report/types.js';
@@ -23,7 +23,7 @@ import { scoreView } from './analysis-set.js';
 import type { Settings, ValidateOptions } from './options.js';
 import { resolveSettings } from './options.js';
 import { scoreSection } from './score-sections.js';
-import { groupCoding, subgroups } from './subgroups.js';
+import { GROUP_CONTRASTS, groupCoding, subgroups } from './subgroups.js';
 import { units } from './units.js';
 import type { SetLabels } from './label-outcomes.js';
 
@@ -130,16 +130,20 @@ function reportSettings(s: Settings, family: Family, labelled: SetLabels, undefi
  *
  * @param options cohort tables, scores, outcome (horizon, event types), groupBy, reference groups, bootstrap,
  *   disclosure, level, units, and the policies (recalibration folds, net-benefit thresholds, skin-tone bands)
- * @returns the report object (schema `ewskit.report/6`)
+ * @returns the report object (schema `ewskit.report/7`)
  * @throws {TypeError} for a cohort without the columns a score or grouping needs; {RangeError} for bad options
  * @example validate({ cohort, scores: [news2, apolloStyle], groupBy: ['ethnicity'] }).comparisons[0];
  */
 export function validate(options: ValidateOptions): ValidationReport {
   const resolved = resolveSettings(options);
   const set = analysisSet(resolved);
-  // The subgroup family: every group but the reference × score × (AUROC, sensitivity, O/E). With 2 (k + 1) / (B + 1)
+  // The subgroup family: every group but the reference × score × GROUP_CONTRASTS (AUROC, sensitivity, calibration
+  // intercept and slope). With 2 (k + 1) / (B + 1)
   // p-values, Holm's smallest adjusted p is 2 m / (B + 1); it must be below α / 2 for any contrast to reach the level.
-  const candidates = resolved.groupBy.reduce((t, column) => t + (groupCoding(column, resolved, set).names.length - 1) * resolved.scores.length * 3, 0);
+  const candidates = resolved.groupBy.reduce(
+    (t, column) => t + (groupCoding(column, resolved, set).names.length - 1) * resolved.scores.length * GROUP_CONTRASTS.length,
+    0,
+  );
   const minimumB = candidates === 0 ? 0 : Math.ceil((4 * candidates) / (1 - resolved.level));
   const boot = resolved.bootstrap;
   const raisedB = boot !== null && !boot.given && boot.B < minimumB;

@@ -1,12 +1,14 @@
 /**
  * The bootstrap's count statistics equal the row-level metrics on the same rows (independent implementations), and
- * the standardised O/E is 1 by construction when a group is everyone.
+ * the standardised O/E is 1 by construction when a group is everyone; a group's calibration against a points score's
+ * leave-group-out mapping, hand-worked.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   aucStatistic,
   averagePrecisionStatistic,
+  calibrationStatistic,
   netBenefitStatistic,
   observedExpectedStatistic,
   proportionStatistic,
@@ -91,5 +93,38 @@ describe('count statistics equal the row-level metrics', () => {
     const group = { pos: Float64Array.of(1, 2), neg: Float64Array.of(1, 0), sum: 8 };
     const all = { pos: Float64Array.of(1, 2), neg: Float64Array.of(3, 2) };
     expect(observedExpectedStatistic([false])({ values, ...group, ...tails(group.pos, group.neg), all }, 0)).toBeCloseTo(2, 15);
+  });
+  it("a group's calibration of a points score is against the other groups' risk: odds twice theirs at every score → intercept ln 2, slope 1 (hand-worked)", () => {
+    // The other groups: score 0 — 1 event, 9 non-events (odds 1/9); score 1 — 5 and 5 (odds 1). Their logistic
+    // mapping through two values is saturated: lp = [logit 0.1, 0] = [−ln 9, 0]. The group: odds 2/9 at score 0
+    // (2 events, 9 non-events) and 2 at score 1 (2 events, 1 non-event) — every log-odds is lp + ln 2, so the
+    // intercept with lp as offset is ln 2, and the slope on lp is (ln 2 − ln(2/9)) / ln 9 = 1.
+    const values = Float64Array.of(0, 1);
+    const group = { pos: Float64Array.of(2, 2), neg: Float64Array.of(9, 1), sum: 2 };
+    // all = the group + the other groups (leave-group-out subtracts the group back out).
+    const all = { pos: Float64Array.of(3, 7), neg: Float64Array.of(18, 6) };
+    const c = { values, ...group, ...tails(group.pos, group.neg), all };
+    expect(calibrationStatistic('intercept', ['points'])(c, 0)).toBeCloseTo(Math.log(2), 9);
+    expect(calibrationStatistic('slope', ['points'])(c, 0)).toBeCloseTo(1, 9);
+    // Against a pool that contained the group (the old indirect standardisation), the answer would be pulled toward 0:
+    // the pool's odds at score 0 are 3/18, at score 1 7/6, so the intercept lies strictly between 0 and ln 2.
+    // A column of kind null, and everyone's own view (its counts are the all-groups counts), give no calibration.
+    expect(calibrationStatistic('intercept', [null])(c, 0)).toBeNaN();
+    expect(calibrationStatistic('intercept', ['points'])({ ...c, pos: all.pos, neg: all.neg, all }, 0)).toBeNaN();
+  });
+  it('a model: calibration intercept and slope against logit(p) (a group predicted at half its odds: intercept ln 2)', () => {
+    // Probabilities 0.1 and 0.5 (logits −ln 9 and 0); observed odds 2/9 and 2: intercept ln 2, slope 1.
+    const values = Float64Array.of(0.1, 0.5);
+    const pos = Float64Array.of(2, 2);
+    const neg = Float64Array.of(9, 1);
+    const c = { values, pos, neg, sum: 0, ...tails(pos, neg), all: { pos: Float64Array.of(3, 2), neg: Float64Array.of(9, 2) } };
+    expect(calibrationStatistic('intercept', ['probability'])(c, 0)).toBeCloseTo(Math.log(2), 9);
+    expect(calibrationStatistic('slope', ['probability'])(c, 0)).toBeCloseTo(1, 9);
+  });
+  it('the other groups with one class: no mapping, so no calibration for a points score (NaN, counted as undefined)', () => {
+    const values = Float64Array.of(0, 1);
+    const group = { pos: Float64Array.of(2, 2), neg: Float64Array.of(9, 1), sum: 2 };
+    const all = { pos: Float64Array.of(2, 2), neg: Float64Array.of(19, 3) };
+    expect(calibrationStatistic('intercept', ['points'])({ values, ...group, ...tails(group.pos, group.neg), all }, 0)).toBeNaN();
   });
 });

@@ -153,19 +153,23 @@ describe('validate: clustered headline intervals', () => {
     expect(c.p).not.toBeNull();
     expect(c.ci).not.toBeNull();
   });
-  it('subgroups: O/E per group with a clustered interval, and contrasts with Holm-adjusted p ≥ raw p', () => {
+  it('subgroups: calibration intercept and slope per group with clustered intervals, and contrasts with Holm-adjusted p ≥ raw p', () => {
     expect(report.settings.multiplicity.method).toBe('Holm');
-    // One non-reference sex group × 2 scores × 3 contrasts; disclosure is off, so every defined contrast is released.
-    expect(report.settings.multiplicity.candidates).toBe(2 * 3);
-    expect(report.settings.multiplicity.contrasts).toBe(2 * 3);
+    // One non-reference sex group × 2 scores × 4 contrasts (AUROC, sensitivity, calibration intercept and slope);
+    // disclosure is off, so every defined contrast is released.
+    expect(report.settings.multiplicity.candidates).toBe(2 * 4);
+    expect(report.settings.multiplicity.contrasts).toBe(2 * 4);
     for (const g of report.subgroups[0]?.groups ?? []) {
       const cell = g.scores.news2;
       if (cell === undefined || isSuppressed(cell)) continue;
-      expect(cell.observedExpected).toMatchObject({ defined: true });
-      const d = cell.differenceFromReference.observedExpected;
-      if (d !== null && d.defined) {
+      expect(cell.calibrationInTheLarge).toMatchObject({ defined: true });
+      expect(cell.slope).toMatchObject({ defined: true });
+      const ci = cell.calibrationInTheLarge.defined ? cell.calibrationInTheLarge.ci : null;
+      expect(ci).not.toBeNull();
+      for (const d of [cell.differenceFromReference.calibrationInTheLarge, cell.differenceFromReference.slope]) {
+        if (d === null || !d.defined) continue;
         expect(d.adjustedP).toBeGreaterThanOrEqual(d.p);
-        // The simultaneous interval (level 1 − 0.05 / 6) holds the pointwise one (level 0.95).
+        // The simultaneous interval (max-T over the family of 8) holds the pointwise one (level 0.95).
         expect(d.simultaneousCi[0]).toBeLessThanOrEqual(d.ci[0]);
         expect(d.simultaneousCi[1]).toBeGreaterThanOrEqual(d.ci[1]);
       }
@@ -198,8 +202,8 @@ describe('validate: subgroup inference that can reach its level', () => {
   it('without B given, B is raised until the smallest Holm-adjusted p, 2 m / (B + 1), is below α / 2', () => {
     const report = validate({ cohort, scores: [news2, mews], groupBy: ['ethnicity'], disclosure: false });
     const m = report.settings.multiplicity;
-    // m ≤ (groups − 1) × 2 scores × 3 contrasts; B must be at least 4 m / α = 80 m (α = 0.05).
-    expect(m.candidates).toBe((groups - 1) * 2 * 3);
+    // m ≤ (groups − 1) × 2 scores × 4 contrasts (AUROC, sensitivity, calibration intercept, slope); B must be at least 4 m / α = 80 m (α = 0.05).
+    expect(m.candidates).toBe((groups - 1) * 2 * 4);
     expect(m.minimumB).toBe(Math.ceil((4 * m.candidates) / 0.05));
     expect(m.raisedB).toBe(m.minimumB > 1000);
     const B = report.settings.bootstrap === false ? 0 : report.settings.bootstrap.B;
