@@ -177,6 +177,7 @@ export type {
   MatchedAlertCell,
   PairedRulesCell,
   PairedRuleMetric,
+  PairedNetBenefit,
   CurvePoint,
 } from '../validation/report/types.js';
 export type { ModelTemplate, TemplateTerm, FitOptions } from '../validation/fit/fit-model.js';

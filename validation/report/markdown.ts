@@ -13,6 +13,7 @@ import type {
   ContrastCell,
   EstimateCell,
   FlowCounts,
+  PairedRuleMetric,
   ProportionCell,
   UndefinedCell,
   UnitSection,
@@ -387,7 +388,7 @@ export function renderMarkdown(report: ValidationReport): string {
   if (report.comparisons.length > 0) {
     out.push('## Like for like: each score at its first clinical cut-off on the same sets', '');
     out.push(
-      'On the sets both scores can score (each score’s own section uses all the sets it can score, so its rates there describe another population); the difference is second − first, paired (patients resampled once for both).',
+      'On the sets both scores can score (each score’s own section uses all the sets it can score, so its rates there describe another population); the difference is second − first, paired (patients resampled once for both). Net benefit is TP/n − FP/n · pₜ/(1 − pₜ) of the same rule, a false alert weighed by the threshold probability pₜ.',
       '',
     );
     const metricRows: [string, 'sensitivity' | 'specificity' | 'alertRate'][] = [
@@ -402,14 +403,11 @@ export function renderMarkdown(report: ValidationReport): string {
           const r = cmp.rules;
           if (isSuppressed(r)) return [[`${cmp.a} vs ${cmp.b}`, SUPPRESSED, '—', '—', '—', '—']];
           if (!r.defined) return [[`${cmp.a} vs ${cmp.b}`, r.message, '—', '—', '—', '—']];
-          return metricRows.map(([label, key]) => [
-            `${cmp.a} vs ${cmp.b}`,
-            `${r.ruleA}; ${r.ruleB}`,
-            label,
-            est(r[key].a),
-            est(r[key].b),
-            est(r[key].difference),
-          ]);
+          const metrics: [string, PairedRuleMetric][] = [
+            ...metricRows.map(([label, key]): [string, PairedRuleMetric] => [label, r[key]]),
+            ...r.netBenefit.map((nb): [string, PairedRuleMetric] => [`Net benefit at pₜ = ${format.number(nb.threshold, 2)}`, nb]),
+          ];
+          return metrics.map(([label, m]) => [`${cmp.a} vs ${cmp.b}`, `${r.ruleA}; ${r.ruleB}`, label, est(m.a), est(m.b), est(m.difference)]);
         }),
       ),
       '',

@@ -376,8 +376,15 @@ export interface PairedRulesCell {
   readonly specificity: PairedRuleMetric;
   /** The share of the common sets each rule alerts on. */
   readonly alertRate: PairedRuleMetric;
+  /** Each rule's net benefit at each threshold probability of the study (`settings.netBenefitThresholds`), and b − a. */
+  readonly netBenefit: readonly PairedNetBenefit[];
   /** Bootstrap replicates that drew no positive or no negative set (left out of the intervals, counted here). */
   readonly undefinedReplicates: number;
+}
+
+/** Both rules' net benefit at one threshold probability pₜ: TP/n − FP/n · pₜ/(1 − pₜ), and b − a, paired. */
+export interface PairedNetBenefit extends PairedRuleMetric {
+  readonly threshold: number;
 }
 
 /** One metric of `PairedRulesCell`: a's, b's and their paired difference. */

@@ -29,7 +29,7 @@ export function comparisons(
   sdc: Disclosure,
   level: number,
   basis: CellBasis,
-  options: { B: number; seed: number },
+  options: { B: number; seed: number; netBenefitThresholds: readonly number[] },
 ): ComparisonSection[] {
   const out: ComparisonSection[] = [];
   scores.forEach((da, a) => {
@@ -63,7 +63,7 @@ export function comparisons(
           { table: 'comparisons' },
         ),
         matchedAlertRate: matchedAlerts(da, a, b, set, { level, B: options.B, seed: options.seed }, sdc),
-        rules: pairedRules(da, db, a, b, set, { level, B: options.B, seed: options.seed }, sdc),
+        rules: pairedRules(da, db, a, b, set, { level, B: options.B, seed: options.seed, netBenefitThresholds: options.netBenefitThresholds }, sdc),
       });
     });
   });

@@ -1,6 +1,6 @@
 /**
  * Like for like: two scores' alerting rules on the same sets — those both can score — so a difference in
- * sensitivity, specificity or alert rate is not a difference in who was scored. Each score's first clinical cut-off
+ * sensitivity, specificity, alert rate or net benefit is not a difference in who was scored. Each score's first clinical cut-off
  * (NEWS2 ≥ 5; a model's first zone) is applied to the common sets, and the differences (b − a) get a paired
  * patient-clustered bootstrap interval: patients are resampled with all their sets, once for both scores.
  */
@@ -15,13 +15,19 @@ import type { Disclosure, Released } from './disclosure.js';
 /** Per patient: positive sets, negative sets, and each score's alerts among them. */
 type Tally = [positives: number, negatives: number, alertsAPos: number, alertsANeg: number, alertsBPos: number, alertsBNeg: number];
 
-const METRICS = ['sensitivity', 'specificity', 'alertRate'] as const;
-
-/** Sensitivity, specificity and alert rate of a and of b from summed tallies (NaN where undefined). */
-function metricsOf(t: Tally): { a: number[]; b: number[] } {
+/**
+ * Sensitivity, specificity and alert rate of a and of b from summed tallies, then the net benefit of each rule at
+ * each threshold probability pₜ: TP/n − FP/n · pₜ/(1 − pₜ) (Vickers & Elkin 2006) — the rule is the same, the weight
+ * of a false alert is what pₜ says. NaN where undefined.
+ */
+function metricsOf(t: Tally, thresholds: readonly number[]): { a: number[]; b: number[] } {
   const [pos, neg, ap, an, bp, bn] = t;
   const n = pos + neg;
-  return { a: [ap / pos, 1 - an / neg, (ap + an) / n], b: [bp / pos, 1 - bn / neg, (bp + bn) / n] };
+  const nb = (tp: number, fp: number): number[] => thresholds.map((pt) => tp / n - (fp / n) * (pt / (1 - pt)));
+  return {
+    a: [ap / pos, 1 - an / neg, (ap + an) / n, ...nb(ap, an)],
+    b: [bp / pos, 1 - bn / neg, (bp + bn) / n, ...nb(bp, bn)],
+  };
 }
 
 /**
@@ -35,9 +41,11 @@ export function pairedRules(
   a: number,
   b: number,
   set: AnalysisSet,
-  options: { level: number; B: number; seed: number },
+  options: { level: number; B: number; seed: number; netBenefitThresholds: readonly number[] },
   sdc: Disclosure,
 ): Released<PairedRulesCell | UndefinedCell> {
+  const thresholds = options.netBenefitThresholds;
+  const metrics = 3 + thresholds.length;
   const cutA = kindOf(da).clinicalCuts(da)[0];
   const cutB = kindOf(db).clinicalCuts(db)[0];
   if (cutA === undefined || cutB === undefined)
@@ -62,10 +70,10 @@ export function pairedRules(
   for (const t of tallies) for (let j = 0; j < 6; j++) total[j] = (total[j] ?? 0) + (t[j] ?? 0);
   if (total[0] === 0 || total[1] === 0)
     return { defined: false, reason: 'one-class', message: 'validate: the sets both scores can score have one outcome class' };
-  const point = metricsOf(total);
+  const point = metricsOf(total, thresholds);
   // The paired bootstrap: patients drawn with replacement, the same draw for both scores.
   const rng = createRandom(options.seed);
-  const reps = METRICS.map(() => ({ a: [] as number[], b: [] as number[], d: [] as number[] }));
+  const reps = Array.from({ length: metrics }, () => ({ a: [] as number[], b: [] as number[], d: [] as number[] }));
   let undefinedReplicates = 0;
   for (let r = 0; r < options.B; r++) {
     const sum: Tally = [0, 0, 0, 0, 0, 0];
@@ -77,8 +85,8 @@ export function pairedRules(
       undefinedReplicates++;
       continue;
     }
-    const m = metricsOf(sum);
-    METRICS.forEach((_, i) => {
+    const m = metricsOf(sum, thresholds);
+    reps.forEach((_, i) => {
       const rep = reps[i] as { a: number[]; b: number[]; d: number[] };
       rep.a.push(m.a[i] ?? NaN);
       rep.b.push(m.b[i] ?? NaN);
@@ -99,6 +107,7 @@ export function pairedRules(
     sensitivity: row(0),
     specificity: row(1),
     alertRate: row(2),
+    netBenefit: thresholds.map((threshold, j) => ({ threshold, ...row(3 + j) })),
     undefinedReplicates,
   };
   const eventPatients = tallies.filter((t) => t[0] > 0).length;

@@ -195,7 +195,11 @@ export function validate(options: ValidateOptions): ValidationReport {
       },
     );
   });
-  const pairs = comparisons(scores, set, intervals, sdc, level, set.basis, { B: settings.bootstrap?.B ?? 0, seed: settings.bootstrap?.seed ?? 1 });
+  const pairs = comparisons(scores, set, intervals, sdc, level, set.basis, {
+    B: settings.bootstrap?.B ?? 0,
+    seed: settings.bootstrap?.seed ?? 1,
+    netBenefitThresholds: settings.netBenefitThresholds,
+  });
   const groups = subgroups(settings, set, intervals, flowSection);
   const other = units(settings.units, scores, set, sdc, level);
   progress('Table 1 and outcomes');

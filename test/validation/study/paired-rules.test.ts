@@ -29,7 +29,8 @@ describe('pairedRules through validate', () => {
   });
 
   it('has paired clustered intervals around each estimate, and is in the Markdown', () => {
-    for (const m of [r.sensitivity, r.specificity, r.alertRate]) {
+    expect(r.netBenefit.map((x) => x.threshold)).toEqual(report.settings.netBenefitThresholds);
+    for (const m of [r.sensitivity, r.specificity, r.alertRate, ...r.netBenefit]) {
       const ci = m.difference.ci as readonly [number, number];
       expect(ci[0]).toBeLessThanOrEqual(m.difference.estimate);
       expect(ci[1]).toBeGreaterThanOrEqual(m.difference.estimate);
@@ -53,11 +54,21 @@ describe('pairedRules by hand', () => {
       patient: Int32Array.of(0, 0, 1, 1, 2, 2),
     };
     const sdc = new Disclosure({ policy: 'none' });
-    const cell = sdc.resolve({ c: pairedRules(news2, mews, 0, 1, set as never, { level: 0.95, B: 0, seed: 1 }, sdc) }).c as unknown as PairedRulesCell;
+    const cell = sdc.resolve({ c: pairedRules(news2, mews, 0, 1, set as never, { level: 0.95, B: 0, seed: 1, netBenefitThresholds: [0.1, 0.5] }, sdc) })
+      .c as unknown as PairedRulesCell;
     expect([cell.sensitivity.a.estimate, cell.sensitivity.b.estimate]).toEqual([1, 0.5]);
     expect([cell.specificity.a.estimate, cell.specificity.b.estimate]).toEqual([0.75, 0.75]);
     expect([cell.alertRate.a.estimate, cell.alertRate.b.estimate]).toEqual([3 / 6, 2 / 6]);
     expect(cell.sensitivity.difference.estimate).toBe(-0.5);
     expect(cell.sensitivity.a.ci).toBeNull(); // no bootstrap
+    // Net benefit TP/n − FP/n · pₜ/(1 − pₜ) on the 6 common sets. NEWS2 ≥ 5: TP 2, FP 1 (P3's negative at 6);
+    // MEWS ≥ 5: TP 1, FP 1 (P1's negative at 6). At pₜ = 0.1: 2/6 − 1/6 · 1/9 = 17/54 and 1/6 − 1/54 = 8/54;
+    // at pₜ = 0.5: 2/6 − 1/6 = 1/6 and 0. The difference (MEWS − NEWS2) is −1/6 at both.
+    expect(cell.netBenefit.map((r) => r.threshold)).toEqual([0.1, 0.5]);
+    expect(cell.netBenefit[0]?.a.estimate).toBeCloseTo(17 / 54, 12);
+    expect(cell.netBenefit[0]?.b.estimate).toBeCloseTo(8 / 54, 12);
+    expect(cell.netBenefit[1]?.a.estimate).toBeCloseTo(1 / 6, 12);
+    expect(cell.netBenefit[1]?.b.estimate).toBeCloseTo(0, 12);
+    for (const r of cell.netBenefit) expect(r.difference.estimate).toBeCloseTo(-1 / 6, 12);
   });
 });
