@@ -19,5 +19,6 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     env: { TZ: 'UTC', TMPDIR: TEST_TMPDIR, TMP: TEST_TMPDIR, TEMP: TEST_TMPDIR },
     testTimeout: 300_000,
+    setupFiles: ['test/helpers/audit-setup.ts'],
   },
 });

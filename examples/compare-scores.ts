@@ -29,4 +29,4 @@ console.log(`Markdown report: ${renderMarkdown(report).split('\n').length} lines
 // Validation cohort: synthetic india-apollo cohort, seed 21, generator 3.0.0
 // AUROC: NEWS2 0.888, Apollo-style 0.917
 // NEWS2 − Apollo-style: -0.029 (clustered 95% CI -0.059 to -0.005)
-// Markdown report: 292 lines
+// Markdown report: 297 lines

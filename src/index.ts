@@ -53,6 +53,7 @@ export { labelOutcomes } from '../validation/study/label-outcomes.js';
 export { validate } from '../validation/study/validate.js';
 export { DEFAULT_SKIN_TONE_BANDS, REPORT_NET_BENEFIT_THRESHOLDS } from '../validation/study/options.js';
 export { Disclosure, isSuppressed } from '../validation/study/disclosure.js';
+export { loadDisclosureAudit } from '../validation/study/lp-audit.js';
 export { REPORT_SCHEMA } from '../validation/report/types.js';
 export { EWSKIT_VERSION, sha256, canonicalJson } from '../validation/report/provenance.js';
 export { renderMarkdown } from '../validation/report/markdown.js';
@@ -127,11 +128,14 @@ export type { CohortProfile, Ethnicity, ReadmissionModel } from '../validation/c
 export type { OximeterBias } from '../validation/cohort/oximeter.js';
 export type { LabelOptions, LabelResult } from '../validation/study/label-outcomes.js';
 export type { ValidateOptions, CohortTables, CohortSource, ReadingCounts } from '../validation/study/options.js';
+export type { LpSolver } from '../validation/study/lp-audit.js';
 export type { Suppressed, Released, CellBasis, CellOptions, DisclosurePolicyName } from '../validation/study/disclosure.js';
 export type {
   ValidationReport,
   ReportSettings,
   DisclosureSummary,
+  DisclosureAudit,
+  AuditedCell,
   CohortSection,
   ScoreSection,
   ComparisonSection,

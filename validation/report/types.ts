@@ -138,8 +138,48 @@ export interface DisclosureSummary {
   readonly relations: number;
   /** Per table of the report: cells shown, suppressed (primary, secondary, dependants) and rounded. */
   readonly tables: readonly TableCheck[];
-  /** False under policy 'none': the report must not leave the trusted research environment. */
+  /** The audit by linear programming of what a reader can work out about each protected count; null when not run. */
+  readonly audit: DisclosureAudit | null;
+  /**
+   * True only when the report may leave the trusted research environment: a policy other than 'none', audited (see
+   * `audit`), and — under a policy that suppresses — every audited count protected.
+   */
   readonly releasable: boolean;
+}
+
+/**
+ * The disclosure audit: for each count the policy protects (suppressed for its size; under 'midpoint6', each count
+ * below 10), the smallest and largest value a reader can work out from every released count, every declared relation
+ * (sums, totals, the same count in two tables, patients of groups, events once per encounter) and the policy's bounds
+ * (a suppressed count is 1 … threshold − 1; any count ≥ 0; a rounded count lies in its band).
+ */
+export interface DisclosureAudit {
+  /** The solver and what was solved. */
+  readonly method: string;
+  /** A count is protected when its feasible interval (max − min) is at least this wide. */
+  readonly protectionWidth: number;
+  /** Counts audited. */
+  readonly audited: number;
+  /** Audited counts narrower than the protection width (0 under a policy that suppresses, unless nothing around them could be). */
+  readonly unprotected: number;
+  /** The narrowest feasible interval's width, or null with nothing to audit. */
+  readonly narrowest: number | null;
+  /** Counts the audit suppressed beyond the elimination's secondary suppression. */
+  readonly addedSuppressions: number;
+  /** Relations the audit used (equalities and "at most" relations). */
+  readonly relations: number;
+  /** Time the audit took. */
+  readonly seconds: number;
+  /** Every audited count: its table and feasible interval. */
+  readonly cells: readonly AuditedCell[];
+}
+
+/** One audited count: where it is, and the interval a reader can narrow it to. */
+export interface AuditedCell {
+  readonly table: string;
+  readonly min: number;
+  /** Null when no upper bound can be worked out. */
+  readonly max: number | null;
 }
 
 /** One table of the output-checking summary. */
@@ -383,8 +423,12 @@ export interface PairedRulesCell {
 }
 
 /** Both rules' net benefit at one threshold probability pₜ: TP/n − FP/n · pₜ/(1 − pₜ), and b − a, paired. */
-export interface PairedNetBenefit extends PairedRuleMetric {
+export interface PairedNetBenefit {
   readonly threshold: number;
+  readonly a: EstimateCell;
+  readonly b: EstimateCell;
+  /** b − a. */
+  readonly difference: EstimateCell;
 }
 
 /** One metric of `PairedRulesCell`: a's, b's and their paired difference. */

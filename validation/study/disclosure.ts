@@ -18,7 +18,9 @@
  * (the output-checking summary). Policies follow the SDC Handbook, OpenSAFELY and ACRO/SACRO practice.
  */
 
-import type { DisclosureSummary, TableCheck } from '../report/types.js';
+import type { AuditedCell, DisclosureAudit, DisclosureSummary, TableCheck } from '../report/types.js';
+import type { AuditBounds, AuditRelation, LpSolver } from './lp-audit.js';
+import { Audit, disclosureAuditSolver } from './lp-audit.js';
 
 /** A cell that was not released. */
 export interface Suppressed {
@@ -56,6 +58,17 @@ interface Policy {
   readonly rules: readonly string[];
   /** Whether secondary suppression applies (policies that suppress). */
   readonly secondary: boolean;
+  /** What a reader knows of a count `n` the policy released: the interval of true values its released value allows. */
+  released(n: number): AuditBounds;
+  /** What a reader knows of a count the policy suppressed for its size (primary): its a-priori interval. */
+  readonly primaryBounds: AuditBounds;
+  /**
+   * The audit's protection width: a count the audit protects must have a feasible interval (max − min) at least this
+   * wide; 0 width is a recovered count.
+   */
+  readonly protectionWidth: number;
+  /** Which counts the audit checks: those suppressed for their size, or (a policy that only rounds) small true counts. */
+  readonly audits: 'primary' | 'small';
 }
 
 const SECONDARY = 'secondary: would reveal a suppressed cell by subtraction';
@@ -71,6 +84,11 @@ function policyOf(name: DisclosurePolicyName, minCount: number): Policy {
         primary: (n) => (n > 0 && n < minCount ? `a count below ${minCount}` : null),
         round: (n) => n,
         secondary: true,
+        released: (n) => ({ lower: n, upper: n }),
+        primaryBounds: { lower: 1, upper: Math.max(1, minCount - 1) },
+        // Half the threshold, and never more than the a-priori interval 1…threshold − 1 allows.
+        protectionWidth: Math.max(0, Math.min(Math.ceil(minCount / 2), minCount - 2)),
+        audits: 'primary',
         rules: [
           `no count from 1 to ${minCount - 1} (zero is released)`,
           `no rate, statistic or curve point derived from fewer than ${minCount} patients or ${minCount} events, or from a suppressed count`,
@@ -85,6 +103,14 @@ function policyOf(name: DisclosurePolicyName, minCount: number): Policy {
         primary: (n) => (n <= 7 ? 'a count of 7 or fewer (redacted)' : null),
         round: (n) => Math.round(n / 5) * 5,
         secondary: true,
+        // A released count r is a true count of 8 or more that rounds to r: r − 2 … r + 2.
+        released: (n) => {
+          const r = Math.round(n / 5) * 5;
+          return { lower: Math.max(8, r - 2), upper: r + 2 };
+        },
+        primaryBounds: { lower: 0, upper: 7 },
+        protectionWidth: 4,
+        audits: 'primary',
         rules: [
           'every count of 7 or fewer is redacted (zero included)',
           'every released count is rounded to the nearest 5',
@@ -100,6 +126,11 @@ function policyOf(name: DisclosurePolicyName, minCount: number): Policy {
         primary: () => null,
         round: (n) => (n === 0 ? 0 : Math.ceil(n / 6) * 6 - 3),
         secondary: false,
+        // A released midpoint m is a true count in its band m − 2 … m + 3 (3 → 1–6); zero is zero.
+        released: (n) => (n === 0 ? { lower: 0, upper: 0 } : { lower: Math.ceil(n / 6) * 6 - 5, upper: Math.ceil(n / 6) * 6 }),
+        primaryBounds: { lower: 0, upper: 0 },
+        protectionWidth: 3,
+        audits: 'small',
         rules: [
           'every count is rounded to the midpoint of its band of 6 (1–6 → 3, 7–12 → 9, …; zero stays 0)',
           'no rate, statistic or curve point derived from fewer than 10 patients or 10 events',
@@ -113,6 +144,10 @@ function policyOf(name: DisclosurePolicyName, minCount: number): Policy {
         primary: () => null,
         round: (n) => n,
         secondary: false,
+        released: (n) => ({ lower: n, upper: n }),
+        primaryBounds: { lower: 0, upper: 0 },
+        protectionWidth: 0,
+        audits: 'primary',
         rules: ['disclosure control off (policy "none"): NOT FOR RELEASE outside the trusted research environment'],
       };
   }
@@ -148,6 +183,15 @@ export interface CellOptions {
 }
 
 const tolerance = 1e-9;
+
+/** Most counts the audit tries, one by one, to protect one count. */
+const MAX_TRIALS = 12;
+
+/** How far (relations away) the audit looks for counts to suppress. */
+const MAX_LEVELS = 6;
+
+/** Most rounds of suppression for one count; one still narrower is reported unprotected (and the report is not releasable). */
+const MAX_ROUNDS = 8;
 
 /**
  * The suppressed unknowns a system of relations determines: Gauss–Jordan elimination over the unknowns (released
@@ -195,6 +239,10 @@ export class Disclosure {
   private readonly rules: Policy;
   private readonly entries: Entry[] = [];
   private readonly relations: number[][] = [];
+  /** Relations `total ≤ Σ parts` (a total whose members may count in several parts). */
+  private readonly atMost: number[][] = [];
+  private readonly solver: LpSolver | null;
+  private audit: DisclosureAudit | null = null;
   private resolved = false;
 
   /**
@@ -203,7 +251,7 @@ export class Disclosure {
    * @throws {RangeError} for a minimum that is not a whole number ≥ 0, or an unknown policy
    * @example new Disclosure({ policy: 'opensafely' }).policy; // => 'opensafely'
    */
-  constructor(options: { minCount?: number; policy?: DisclosurePolicyName; caller?: string } = {}) {
+  constructor(options: { minCount?: number; policy?: DisclosurePolicyName; caller?: string; solver?: LpSolver | null } = {}) {
     const where = (o: string) => (options.caller === undefined ? `Disclosure: option "${o}"` : `${options.caller}: option "disclosure.${o}"`);
     const minCount = options.minCount ?? 10;
     if (!Number.isInteger(minCount) || minCount < 0) throw new RangeError(`${where('minCount')} expected a whole number ≥ 0; received ${String(minCount)}.`);
@@ -213,6 +261,7 @@ export class Disclosure {
     this.policy = policy;
     this.rules = policyOf(policy, Math.max(1, minCount));
     this.minCount = policy === 'none' ? 0 : policy === 'ewskit' ? minCount : policy === 'opensafely' ? 8 : 10;
+    this.solver = options.solver === undefined ? disclosureAuditSolver() : options.solver;
   }
 
   private add(entry: Omit<Entry, 'kind' | 'inner'>): never {
@@ -269,6 +318,33 @@ export class Disclosure {
     this.relations.push([t, ...ps]);
   }
 
+  /**
+   * Declare that `total` is at most the sum of `parts`: the members of the total each count in one part or more (the
+   * patients of groups that a patient can belong to several of). Used by the audit; the elimination ignores it.
+   */
+  atMostSum(total: unknown, parts: readonly unknown[]): void {
+    const t = this.idOf(total);
+    const ps = parts.map((p) => this.idOf(p)).filter((id): id is number => id !== null);
+    if (t === null || ps.length === 0) return;
+    this.atMost.push([t, ...ps]);
+  }
+
+  /**
+   * Declare the relation the true counts obey between `total` and `parts`: their sum when it equals the total (a
+   * reader may assume it), else "at most" (see {@link atMostSum}). For totals whose members can fall in several
+   * parts, or in none that is shown.
+   */
+  relationOf(total: unknown, parts: readonly unknown[]): void {
+    const value = (c: unknown): number | null => {
+      const id = this.idOf(c);
+      return id === null ? null : (this.entries[id]?.n ?? null);
+    };
+    const t = value(total);
+    const sum = parts.reduce<number>((acc, p) => acc + (value(p) ?? Number.NaN), 0);
+    if (t !== null && t === sum) this.relation(total, parts);
+    else if (t !== null && t < sum) this.atMostSum(total, parts);
+  }
+
   /** Whether a statistic with this basis is released by the policy (before anything it depends on). */
   passes(basis: CellBasis): boolean {
     return this.statisticRule(basis) === null;
@@ -283,29 +359,41 @@ export class Disclosure {
     return null;
   }
 
+  /** Per count shown inside statistics, the statistics that hold it (made once, at `resolve`). */
+  private containers = new Map<number, number[]>();
+
+  /**
+   * A statistic holding counts (an observed-risk row, a Table 1 cell) hides them when it is suppressed: they become
+   * unknowns to protect like any suppressed count; and suppressing one of them suppresses the statistic.
+   */
+  private hide(statistic: number): void {
+    const s = this.entries[statistic] as Entry;
+    if (s.rule === null) {
+      s.rule = DEPENDS;
+      s.kind = 'dependant';
+    }
+    for (const d of s.deps) {
+      const e = this.entries[d] as Entry;
+      if (!e.inner || e.rule !== null) continue;
+      e.rule = INSIDE;
+      e.kind = 'dependant';
+      for (const c of this.containers.get(d) ?? []) this.hide(c);
+    }
+  }
+
+  /** Suppress count `id` secondarily, with every statistic that shows it. */
+  private suppressSecondary(id: number): void {
+    const e = this.entries[id] as Entry;
+    e.rule = SECONDARY;
+    e.kind = 'secondary';
+    for (const c of this.containers.get(id) ?? []) this.hide(c);
+  }
+
   /** Suppress counts until no suppressed count is determined by the relations. */
   private secondary(): void {
     const suppressed = (id: number) => this.entries[id]?.rule !== null;
-    // A statistic holding counts (an observed-risk row, a Table 1 cell) hides them when it is suppressed: they become
-    // unknowns to protect like any suppressed count; and suppressing one of them suppresses the statistic.
-    const containers = new Map<number, number[]>();
-    this.entries.forEach((e, id) => {
-      for (const d of e.deps) if (this.entries[d]?.inner === true) containers.set(d, [...(containers.get(d) ?? []), id]);
-    });
-    const hide = (statistic: number): void => {
-      const s = this.entries[statistic] as Entry;
-      if (s.rule === null) {
-        s.rule = DEPENDS;
-        s.kind = 'dependant';
-      }
-      for (const d of s.deps) {
-        const e = this.entries[d] as Entry;
-        if (!e.inner || e.rule !== null) continue;
-        e.rule = INSIDE;
-        e.kind = 'dependant';
-        for (const c of containers.get(d) ?? []) hide(c);
-      }
-    };
+    const containers = this.containers;
+    const hide = (statistic: number): void => this.hide(statistic);
     this.entries.forEach((e, id) => {
       if (e.n === null && e.rule !== null && e.deps.some((d) => this.entries[d]?.inner === true)) hide(id);
     });
@@ -371,6 +459,183 @@ export class Disclosure {
     }
   }
 
+  /** What a reader knows of count `id` now: its released band, the policy's a-priori interval, or only ≥ 0. */
+  private boundsOf(id: number): AuditBounds {
+    const e = this.entries[id] as Entry;
+    if (e.n === null) return { lower: 0, upper: Number.POSITIVE_INFINITY };
+    if (e.rule === null) return this.rules.released(e.n);
+    if (e.kind === 'primary' && !e.hidden) return this.rules.primaryBounds;
+    return { lower: 0, upper: Number.POSITIVE_INFINITY };
+  }
+
+  /**
+   * The audit (see lp-audit.ts): every suppressed count's feasible interval under the relations and the bounds (a
+   * policy that only rounds: every count below 10). Under a policy that suppresses, while a count's interval is
+   * narrower than the protection width, the smallest released count nearest to it is suppressed too — becoming a
+   * count to protect in turn — and its interval is worked out again. Suppressing a count only widens intervals, so a
+   * count once protected stays protected; each round suppresses one more count, so this ends.
+   */
+  private auditByLp(solver: LpSolver): number {
+    const started = performance.now();
+    const relations: AuditRelation[] = [
+      ...this.relations.map((r): AuditRelation => ({ terms: r.map((id, k) => [id, k === 0 ? 1 : -1] as const), sense: '=' })),
+      ...this.atMost.map((r): AuditRelation => ({ terms: r.map((id, k) => [id, k === 0 ? 1 : -1] as const), sense: '<=' })),
+    ];
+    const all = [...this.relations, ...this.atMost];
+    const bounds = (id: number): AuditBounds => this.boundsOf(id);
+    const isTarget = (e: Entry): boolean =>
+      e.n !== null && !e.hidden && (this.rules.audits === 'primary' ? e.kind === 'primary' : e.rule === null && e.n > 0 && e.n < 10);
+    // A count suppressed for its size needs the policy's protection width; a count the audit suppresses to protect
+    // one needs not to be worked out exactly (the elimination saw to the others).
+    const picked = new Set<number>();
+    const needs = (id: number): number => (picked.has(id) ? 1 : this.rules.protectionWidth);
+    const targets: number[] = [];
+    const isQueued = new Set<number>();
+    const enqueueNew = (): void => {
+      this.entries.forEach((e, id) => {
+        if (!isQueued.has(id) && isTarget(e)) {
+          isQueued.add(id);
+          targets.push(id);
+        }
+      });
+    };
+    enqueueNew();
+    const width = this.rules.protectionWidth;
+    const audit = new Audit(solver, relations, bounds);
+    const wasSuppressed = this.entries.map((e) => e.rule !== null);
+    const intervals = new Map<number, { min: number; max: number }>();
+    let added = 0;
+    try {
+      if (this.rules.secondary) {
+        for (let k = 0; k < targets.length; k++) {
+          const target = targets[k] as number;
+          let interval = audit.interval(target);
+          for (let round = 0; round < MAX_ROUNDS + 2 && this.widthOf(interval) < needs(target); round++) {
+            // After MAX_ROUNDS single picks, open wider: every released count of the relations within two of it.
+            const picks =
+              round < MAX_ROUNDS
+                ? this.protectingCounts(target, needs(target), this.widthOf(interval), all, audit)
+                : this.surrounding(target, round - MAX_ROUNDS + 1, all);
+            // Nothing left to suppress around it: its interval is as wide as the relations allow.
+            if (picks.length === 0) break;
+            for (const pick of picks) {
+              this.suppressSecondary(pick);
+              picked.add(pick);
+              if (!isQueued.has(pick)) {
+                isQueued.add(pick);
+                targets.push(pick);
+              }
+            }
+            added += picks.length;
+            enqueueNew();
+            // The newly suppressed counts (the pick, and counts inside statistics it hides) are free now.
+            this.entries.forEach((e, id) => {
+              if (e.rule !== null && !wasSuppressed[id]) {
+                wasSuppressed[id] = true;
+                audit.update(id);
+              }
+            });
+            interval = audit.interval(target);
+          }
+        }
+      }
+      // Every interval as it stands at the end (earlier ones can only have widened).
+      for (const t of targets) intervals.set(t, audit.interval(t));
+    } finally {
+      audit.dispose();
+    }
+    const cells: AuditedCell[] = targets.map((t) => {
+      const i = intervals.get(t) ?? { min: 0, max: Number.POSITIVE_INFINITY };
+      return { table: this.entries[t]?.table ?? 'report', min: i.min, max: Number.isFinite(i.max) ? i.max : null };
+    });
+    const shortfall = targets.filter((t) => this.widthOf(intervals.get(t)) < needs(t)).length;
+    const widths = targets.filter((t) => this.entries[t]?.kind === 'primary' || this.rules.audits === 'small').map((t) => this.widthOf(intervals.get(t)));
+    this.audit = {
+      method: `linear programming (${solver.name}): the smallest and largest value of each ${this.rules.audits === 'primary' ? 'suppressed count' : 'count below 10'} consistent with every released count, every declared relation between counts and the policy's bounds (LP relaxation, bounds rounded inward to whole numbers)`,
+      protectionWidth: width,
+      audited: targets.length,
+      unprotected: shortfall,
+      narrowest: widths.length === 0 ? null : Math.min(...widths),
+      addedSuppressions: added,
+      relations: relations.length,
+      seconds: Math.round((performance.now() - started) / 10) / 100,
+      cells,
+    };
+    return added;
+  }
+
+  /** Every released count of the relations within `radius` steps of `target` (through any count). */
+  private surrounding(target: number, radius: number, relations: readonly (readonly number[])[]): number[] {
+    let frontier = new Set<number>([target]);
+    const seen = new Set<number>([target]);
+    const out = new Set<number>();
+    for (let step = 0; step < radius; step++) {
+      const touching = relations.filter((r) => r.some((id) => frontier.has(id)));
+      const next = new Set<number>();
+      for (const id of touching.flat()) {
+        if (this.entries[id]?.rule === null && this.entries[id]?.n !== null && !this.entries[id]?.hidden) out.add(id);
+        if (!seen.has(id)) next.add(id);
+        seen.add(id);
+      }
+      frontier = next;
+    }
+    return [...out];
+  }
+
+  private widthOf(i: { min: number; max: number } | undefined): number {
+    return i === undefined ? Number.POSITIVE_INFINITY : i.max - i.min;
+  }
+
+  /**
+   * The released count to suppress for `target`: among the released non-zero counts of the relations nearest to it
+   * (breadth-first through the relations, up to six levels from the first that holds any), the smallest whose suppression alone
+   * gives the target the width it needs — each tried on the model — else the one that widens it most (the smallest
+   * on a tie). Null when no relation around it holds a released count.
+   */
+  private protectingCounts(target: number, need: number, current: number, relations: readonly (readonly number[])[], audit: Audit): number[] {
+    // Least information first: the smallest non-zero count; a released zero (itself telling) last.
+    const size = (id: number): number => {
+      const n = this.entries[id]?.n ?? 0;
+      return n === 0 ? Number.POSITIVE_INFINITY : n;
+    };
+    const byInformation = (a: number, b: number): number => size(a) - size(b) || a - b;
+    const seen = new Set<number>([target]);
+    let frontier = [target];
+    const candidates: number[] = [];
+    let levels = 0;
+    while (frontier.length > 0 && levels < MAX_LEVELS) {
+      const touching = relations.filter((r) => r.some((id) => frontier.includes(id)));
+      const ids = [...new Set(touching.flat())].filter((id) => !seen.has(id));
+      for (const id of ids) seen.add(id);
+      const released = ids.filter((id) => this.entries[id]?.rule === null && this.entries[id]?.n !== null && !this.entries[id]?.hidden);
+      if (released.length > 0 || candidates.length > 0) levels++;
+      candidates.push(...released.sort(byInformation));
+      frontier = ids;
+    }
+    if (candidates.length === 0) return [];
+    let best = candidates[0] as number;
+    let bestWidth = -1;
+    for (const id of candidates.slice(0, MAX_TRIALS)) {
+      const released = this.boundsOf(id);
+      audit.assume(id, 0, Number.POSITIVE_INFINITY);
+      const w = this.widthOf(audit.interval(target));
+      audit.assume(id, released.lower, released.upper);
+      if (w >= need) return [id];
+      if (w > bestWidth) {
+        bestWidth = w;
+        best = id;
+      }
+    }
+    if (bestWidth > current) return [best];
+    // No one count widens it: it is pinned by several relations at once. Open each of them — the smallest released
+    // count of every relation that holds the target.
+    const opened = relations
+      .filter((r) => r.includes(target))
+      .map((r) => r.filter((id) => this.entries[id]?.rule === null && this.entries[id]?.n !== null && !this.entries[id]?.hidden).sort(byInformation)[0])
+      .filter((id): id is number => id !== undefined);
+    return opened.length > 0 ? [...new Set(opened)] : [best];
+  }
+
   /** A suppressed count the relations determine (`only`: whether that one still is), or null. */
   private determined(suppressed: (id: number) => boolean, only?: number): number | null {
     const involved = this.relations.filter((r) => r.some(suppressed));
@@ -397,7 +662,21 @@ export class Disclosure {
   resolve<T>(report: T): T {
     if (!this.resolved) {
       this.resolved = true;
+      this.entries.forEach((e, id) => {
+        for (const d of e.deps) if (this.entries[d]?.inner === true) this.containers.set(d, [...(this.containers.get(d) ?? []), id]);
+      });
+      // The elimination makes sure no suppressed count is worked out exactly by sums; then the audit checks what the
+      // bounds add (a suppressed count is 1…threshold − 1) and suppresses more where a count is narrowed below the
+      // protection width. (A count the audit suppresses is ≥ 10 or 0 and protects a small one: working it out would not
+      // disclose a small count, and every inference through it is already in the audit's model of the small count.)
+      // Without the solver, the elimination alone — and the report is not marked releasable.
       if (this.rules.secondary) this.secondary();
+      if (this.solver !== null && this.policy !== 'none') {
+        const started = performance.now();
+        let added = 0;
+        added += this.auditByLp(this.solver);
+        if (this.audit !== null) this.audit = { ...this.audit, addedSuppressions: added, seconds: Math.round((performance.now() - started) / 10) / 100 };
+      }
       for (const e of this.entries) {
         if (e.rule === null && e.deps.some((d) => this.entries[d]?.rule !== null)) {
           e.rule = DEPENDS;
@@ -441,9 +720,11 @@ export class Disclosure {
       minCount: this.minCount,
       rules: this.rules.rules,
       suppressedCells: Object.fromEntries(tally),
-      relations: this.relations.length,
+      relations: this.relations.length + this.atMost.length,
       tables: [...tables].map(([table, t]): TableCheck => ({ table, ...t })),
-      releasable: this.policy !== 'none',
+      audit: this.audit,
+      // Releasable only under a policy that protects, and only once the audit has checked it.
+      releasable: this.policy !== 'none' && this.audit !== null && (!this.rules.secondary || this.audit.unprotected === 0),
     };
   }
 }

@@ -36,16 +36,35 @@ export function outcomeRows(settings: Settings, set: AnalysisSet): { rows: Outco
   const all = [...new Set(types.filter((t): t is string => t !== null))].sort();
   const chosen = settings.outcome.eventTypes ?? all;
   const perType = all.map((t) => row(t, [t]));
+  // What a reader knows from the events themselves: an encounter with an event has at least one (encounters ≤
+  // events), and an event that happens once per encounter — death — has as many events as encounters (declared as
+  // equal whenever they are: the strongest reader assumes it).
+  for (const r of [...perType]) sdc.relationOf(r.encounters, [r.events]);
   if (chosen.length <= 1) {
     const only = perType.find((r) => r.outcome === chosen[0]);
     return { rows: perType, chosenEvents: only?.events ?? sdc.count(0, table) };
   }
   const composite = row(`composite: ${chosen.join(', ')}`, chosen);
-  // Each event row has one type: the composite's events are the sum of its types'.
+  // Each event row has one type: the composite's events are the sum of its types'. Its encounters and positive sets
+  // are at most the sum of its types' (one encounter can have several types), and at least each type's.
+  const members = perType.filter((r) => chosen.includes(r.outcome));
   sdc.relation(
     composite.events,
-    perType.filter((r) => chosen.includes(r.outcome)).map((r) => r.events),
+    members.map((r) => r.events),
   );
+  sdc.relationOf(
+    composite.encounters,
+    members.map((r) => r.encounters),
+  );
+  sdc.relationOf(
+    composite.positiveSets,
+    members.map((r) => r.positiveSets),
+  );
+  for (const r of members) {
+    sdc.relationOf(r.encounters, [composite.encounters]);
+    sdc.relationOf(r.positiveSets, [composite.positiveSets]);
+  }
+  sdc.relationOf(composite.encounters, [composite.events]);
   return { rows: [...perType, composite], chosenEvents: composite.events };
 }
 

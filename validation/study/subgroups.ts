@@ -335,6 +335,18 @@ function subgroupSection(
       scores: Object.fromEntries(perScore.map(({ id, cell, basis }) => [id, sdc.release(cell, basis, { table })])),
     };
   });
+  // Patients of the groups against the study's patients: a reader who knows every patient is in a group (or in none
+  // shown) adds the groups' patients up to the cohort's (60 − 30 − 29 = 1). Declared as the true counts stand: equal
+  // when they are (a patient in one group), else "at most" (a patient in several).
+  const analysedPatients = new Set(set.patient).size;
+  const ungrouped = new Set<number | undefined>();
+  group.forEach((g, k) => {
+    if (g === names.length) ungrouped.add(set.patient[k]);
+  });
+  // Patients without a group are unknown to a reader; with none, the groups are every patient.
+  const patientsTotal = sdc.count(analysedPatients, { hidden: true });
+  sdc.relationOf(patientsTotal, [...groups.map((g) => g.patients), ...(ungrouped.size > 0 ? [sdc.count(ungrouped.size, { hidden: true })] : [])]);
+  sdc.relationOf(patientsTotal, [flow.extract.patients]);
   return { by: column, reference, groups };
 }
 

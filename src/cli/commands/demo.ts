@@ -19,6 +19,7 @@ import { validate } from '../../../validation/study/validate.js';
 import type { CliIO } from '../args.js';
 import { MAX_BOOTSTRAP, parseFlags, progressOf, scoreFlags } from '../args.js';
 import { formatExamples, formatSummary, summariseScores } from '../summary.js';
+import { loadDisclosureAudit } from '../../../validation/study/lp-audit.js';
 
 /** Up to `k` example rows: the highest-risk complete rows first, then one flagged row if any. */
 function exampleRows(scored: Table, score: ScoreDefinition, k: number): number[] {
@@ -59,6 +60,8 @@ export async function demo(args: readonly string[], io: CliIO): Promise<number> 
   const cohort = generateCohort({ profile: 'uk-leicester', encounters, seed });
   const scored = scoreTable(scores, cohort.observations);
   const first = scores[0] as ScoreDefinition;
+  // The disclosure audit's solver (WebAssembly) is loaded before the study, which is synchronous.
+  await loadDisclosureAudit();
   const report = validate({ cohort, scores, groupBy: ['ethnicity'], bootstrap: B === 0 ? false : { B, seed }, onProgress: progressOf(io, flags.has('quiet')) });
   io.stdout(
     [

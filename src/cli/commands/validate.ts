@@ -19,6 +19,7 @@ import type { UnitName } from '../../../validation/report/types.js';
 import type { CliIO } from '../args.js';
 import type { Flags } from '../args.js';
 import { MAX_BOOTSTRAP, parseFlags, progressOf, scoreFlags, UsageError } from '../args.js';
+import { loadDisclosureAudit } from '../../../validation/study/lp-audit.js';
 
 /** The extract's files from --observations, --events, --patients, --encounters and --map, or null when none is given. */
 function extractFlags(flags: Flags): ExtractFiles | null {
@@ -170,6 +171,8 @@ export async function validateCommand(args: readonly string[], io: CliIO): Promi
     );
     return 1;
   }
+  // The disclosure audit's solver (WebAssembly) is loaded before the study, which is synchronous.
+  await loadDisclosureAudit();
   const report = validate({
     cohort,
     scores,

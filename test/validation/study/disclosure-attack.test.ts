@@ -22,10 +22,70 @@ type Term = { known: number } | { unknown: string };
 /** Relations `total = Σ parts` over the report's cells, and the places of the unknowns. */
 class Attacker {
   readonly relations: { total: Term; parts: Term[]; where: string }[] = [];
+  /** Relations `total ≤ Σ parts` (structure a reader knows: one encounter can have several events). */
+  readonly atMost: { total: Term; parts: Term[]; op: '<=' | '>=' }[] = [];
+  /** Each unknown's rule, as the report prints it. */
+  readonly rules = new Map<string, string>();
 
   term(cell: Cell<number> | null | undefined, place: string): Term | null {
     if (cell === null || cell === undefined) return null;
-    return isSuppressed(cell) ? { unknown: place } : { known: cell };
+    if (isSuppressed(cell)) {
+      this.rules.set(place, cell.rule);
+      return { unknown: place };
+    }
+    return { known: cell };
+  }
+
+  /** total ≤ Σ parts (op '<='), or total ≥ Σ parts (op '>='). */
+  atMostSum(total: [Cell<number> | null | undefined, string], parts: [Cell<number> | null | undefined, string][], op: '<=' | '>=' = '<='): void {
+    const t = this.term(...total);
+    const ps = parts.map((p) => this.term(...p));
+    if (t === null || ps.some((p) => p === null)) return;
+    this.atMost.push({ total: t, parts: ps as Term[], op });
+  }
+
+  /**
+   * An LP attacker (HiGHS, from this file's own LP text): each count suppressed for its size lies in 1…9 (zeros are
+   * released), any other unknown ≥ 0; the smallest and largest value of each such count over the relations. Returns
+   * the counts narrower than `width`.
+   */
+  narrowed(highs: { solve(lp: string, options?: object): { Status: string; ObjectiveValue: number } }, width: number): string[] {
+    const names = [...new Set([...this.relations, ...this.atMost].flatMap((r) => [r.total, ...r.parts]).flatMap((t) => ('unknown' in t ? [t.unknown] : [])))];
+    const v = new Map(names.map((n, i) => [n, `u${i}`]));
+    const row = (total: Term, parts: Term[]): { lhs: string; rhs: number } => {
+      const coef = new Map<string, number>();
+      let rhs = 0;
+      [total, ...parts].forEach((t, k) => {
+        const sign = k === 0 ? 1 : -1;
+        if ('unknown' in t) coef.set(v.get(t.unknown) as string, (coef.get(v.get(t.unknown) as string) ?? 0) + sign);
+        else rhs -= sign * t.known;
+      });
+      const lhs = [...coef]
+        .filter(([, c]) => c !== 0)
+        .map(([x, c]) => `${c > 0 ? '+' : '-'} ${Math.abs(c)} ${x}`)
+        .join(' ');
+      return { lhs, rhs };
+    };
+    const rows = [
+      ...this.relations.map((r) => ({ ...row(r.total, r.parts), op: '=' })),
+      ...this.atMost.map((r) => ({ ...row(r.total, r.parts), op: r.op })),
+    ].filter((r) => r.lhs.length > 0);
+    // A suppressed count's own rule; an observed-risk row or a Table 1 cell is a statistic whose rule is the row's,
+    // not the size of each count in it.
+    const small = names.filter((n) => /^a count below/.test(this.rules.get(n) ?? '') && !/observedRisk|^characteristics/.test(n));
+    const bounds = names.map((n) => (small.includes(n) ? ` 1 <= ${v.get(n)} <= 9` : ` ${v.get(n)} >= 0`));
+    const lp = (sense: string, x: string) =>
+      [sense, ` obj: ${x}`, 'Subject To', ...rows.map((r, i) => ` c${i}: ${r.lhs} ${r.op} ${r.rhs}`), 'Bounds', ...bounds, 'End'].join('\n');
+    return small.filter((n) => {
+      const x = v.get(n) as string;
+      const lo = highs.solve(lp('Minimize', x), { output_flag: false });
+      const hi = highs.solve(lp('Maximize', x), { output_flag: false });
+      if (lo.Status === 'Infeasible') {
+        throw new Error(`the attacker's relations contradict the report (${n})`);
+      }
+      if (lo.Status !== 'Optimal' || hi.Status !== 'Optimal') return false;
+      return Math.floor(hi.ObjectiveValue + 1e-6) - Math.ceil(lo.ObjectiveValue - 1e-6) < width;
+    });
   }
 
   /** total = Σ parts; skipped when any cell is absent from the report. */
@@ -76,6 +136,11 @@ class Attacker {
 
 /** The relations a reader sees in the report. */
 function attack(report: ValidationReport): string[] {
+  return attacker(report).recoveredSmall;
+}
+
+/** The attacker with every relation a reader sees, and the small counts (not secondary ones) it works out exactly. */
+function attacker(report: ValidationReport): { a: Attacker; recoveredSmall: string[] } {
   const a = new Attacker();
   const f = report.flow;
   const groupings = report.settings.groupBy;
@@ -252,12 +317,31 @@ function attack(report: ValidationReport): string[] {
     );
     same([c.events, 'cohort.events'], [composite.events, 'outcomes.composite.events']);
   }
-  // A suppressed observed-risk row is recovered only when both its counts are (then its risk is too).
+  // What a reader knows of events: an encounter with an event has one or more (encounters ≤ events); a death
+  // happens once per encounter (deaths = encounters with a death).
+  for (const o of report.outcomes) {
+    if (o.outcome === 'death') same([o.encounters, `outcomes.${o.outcome}.encounters`], [o.events, `outcomes.${o.outcome}.events`]);
+    else a.atMostSum([o.encounters, `outcomes.${o.outcome}.encounters`], [[o.events, `outcomes.${o.outcome}.events`]]);
+  }
+  // Patients of the groups add up to at most the cohort's patients (each patient has one ethnic group; some may not
+  // be analysed) — with every patient analysed, a reader's 60 − 30 − 29 = 1.
+  for (const sg of report.subgroups)
+    if (!sg.by.includes(','))
+      a.atMostSum(
+        [c.patients, 'cohort.patients'],
+        sg.groups.map((g) => [g.patients, `subgroups.${sg.by}.${g.group}.patients`]),
+        '>=',
+      );
+  // A suppressed observed-risk row is recovered only when both its counts are (then its risk is too). A count
+  // suppressed only to protect another (secondary: 0 or at least the threshold) discloses nothing small when worked
+  // out; every other recovered count is a failure.
   const recovered = a.recovered();
-  return recovered.filter((name) => {
+  const recoveredSmall = recovered.filter((name) => {
+    if (/^secondary/.test(a.rules.get(name) ?? '')) return false;
     const row = /^(.*observedRisk\[\d+\])\.(sets|events)$/.exec(name);
     return row === null || (recovered.includes(`${row[1]}.sets`) && recovered.includes(`${row[1]}.events`));
   });
+  return { a, recoveredSmall };
 }
 
 /** A small cohort with skewed groups and rare events. */
@@ -308,5 +392,54 @@ describe('disclosure control survives an attacker who subtracts', () => {
       // 60 cohorts in the suite; EWSKIT_ATTACK_RUNS=2000 for the long run (README, "Disclosure control").
       { numRuns: Number(process.env.EWSKIT_ATTACK_RUNS ?? 60), seed: Number(process.env.EWSKIT_ATTACK_SEED ?? 20261129) },
     );
+  });
+
+  it('an LP attacker with the bounds (a suppressed small count is 1–9) narrows no small count below 5 values, across small random cohorts', async () => {
+    const { default: loader } = await import('highs');
+    const highs = await loader();
+    fc.assert(
+      fc.property(cohortArb, (c) => {
+        const rest = (1 - c.white) / 4;
+        const cohort = generateCohort({
+          encounters: c.encounters,
+          seed: c.seed,
+          profile: { extends: 'uk-leicester', ethnicity: { White: c.white, Asian: rest, Black: rest, Mixed: rest, Other: rest }, deteriorationShift: c.shift },
+        });
+        let report: ValidationReport;
+        try {
+          report = validate({ cohort, scores: c.mews ? [news2, mews] : [news2], bootstrap: false, groupBy: c.groupBy });
+        } catch (e) {
+          if (e instanceof RangeError && /at least two groups/.test(e.message)) return;
+          throw e;
+        }
+        // The policy's protection width (ewskit, threshold 10): 5.
+        expect(report.disclosure.audit?.protectionWidth).toBe(5);
+        const narrowed = attacker(report).a.narrowed(highs, 5);
+        // A report the audit could not protect (a cohort so small that every count around a small one is small too)
+        // says so: it is not releasable. A releasable report has no count the attacker narrows.
+        if (report.disclosure.releasable) expect(narrowed, `narrowed ${narrowed.join(', ')}`).toEqual([]);
+        else expect(report.disclosure.audit?.unprotected).toBeGreaterThan(0);
+      }),
+      { numRuns: Number(process.env.EWSKIT_ATTACK_RUNS ?? 12), seed: Number(process.env.EWSKIT_ATTACK_SEED ?? 20261206) },
+    );
+  });
+
+  it('the bounds attack the elimination alone misses: C + V = 2 with each at least 1 gives C = V = 1 (the attacker can fail)', async () => {
+    const { default: loader } = await import('highs');
+    const highs = await loader();
+    const a = new Attacker();
+    const C = { suppressed: true as const, rule: 'a count below 10' };
+    a.sum(
+      'consciousness',
+      [939, 'total'],
+      [
+        [916, 'A'],
+        [21, 'new confusion'],
+        [C, 'C'],
+        [C, 'V'],
+      ],
+    );
+    expect(a.recovered()).toEqual([]); // one relation, two unknowns: no elimination finds them
+    expect(a.narrowed(highs, 5).sort()).toEqual(['C', 'V']);
   });
 });
