@@ -128,7 +128,7 @@ export type { CohortProfile, Ethnicity, ReadmissionModel } from '../validation/c
 export type { OximeterBias } from '../validation/cohort/oximeter.js';
 export type { LabelOptions, LabelResult } from '../validation/study/label-outcomes.js';
 export type { ValidateOptions, CohortTables, CohortSource, ReadingCounts } from '../validation/study/options.js';
-export type { LpSolver } from '../validation/study/lp-audit.js';
+export type { LpSolver, AuditModel, AuditRelation } from '../validation/study/lp-audit.js';
 export type { Suppressed, Released, CellBasis, CellOptions, DisclosurePolicyName } from '../validation/study/disclosure.js';
 export type {
   ValidationReport,

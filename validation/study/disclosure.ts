@@ -86,8 +86,8 @@ function policyOf(name: DisclosurePolicyName, minCount: number): Policy {
         secondary: true,
         released: (n) => ({ lower: n, upper: n }),
         primaryBounds: { lower: 1, upper: Math.max(1, minCount - 1) },
-        // Half the threshold, and never more than the a-priori interval 1…threshold − 1 allows.
-        protectionWidth: Math.max(0, Math.min(Math.ceil(minCount / 2), minCount - 2)),
+        // A third of the a-priori interval 1…threshold − 1 (3 at the default threshold: a reader cannot tell 1 from 4).
+        protectionWidth: Math.max(0, Math.floor((minCount - 1) / 3)),
         audits: 'primary',
         rules: [
           `no count from 1 to ${minCount - 1} (zero is released)`,
@@ -109,7 +109,7 @@ function policyOf(name: DisclosurePolicyName, minCount: number): Policy {
           return { lower: Math.max(8, r - 2), upper: r + 2 };
         },
         primaryBounds: { lower: 0, upper: 7 },
-        protectionWidth: 4,
+        protectionWidth: 3,
         audits: 'primary',
         rules: [
           'every count of 7 or fewer is redacted (zero included)',
@@ -510,12 +510,8 @@ export class Disclosure {
         for (let k = 0; k < targets.length; k++) {
           const target = targets[k] as number;
           let interval = audit.interval(target);
-          for (let round = 0; round < MAX_ROUNDS + 2 && this.widthOf(interval) < needs(target); round++) {
-            // After MAX_ROUNDS single picks, open wider: every released count of the relations within two of it.
-            const picks =
-              round < MAX_ROUNDS
-                ? this.protectingCounts(target, needs(target), this.widthOf(interval), all, audit)
-                : this.surrounding(target, round - MAX_ROUNDS + 1, all);
+          for (let round = 0; round < MAX_ROUNDS && this.widthOf(interval) < needs(target); round++) {
+            const picks = this.protectingCounts(target, needs(target), this.widthOf(interval), all, audit);
             // Nothing left to suppress around it: its interval is as wide as the relations allow.
             if (picks.length === 0) break;
             for (const pick of picks) {
@@ -562,24 +558,6 @@ export class Disclosure {
       cells,
     };
     return added;
-  }
-
-  /** Every released count of the relations within `radius` steps of `target` (through any count). */
-  private surrounding(target: number, radius: number, relations: readonly (readonly number[])[]): number[] {
-    let frontier = new Set<number>([target]);
-    const seen = new Set<number>([target]);
-    const out = new Set<number>();
-    for (let step = 0; step < radius; step++) {
-      const touching = relations.filter((r) => r.some((id) => frontier.has(id)));
-      const next = new Set<number>();
-      for (const id of touching.flat()) {
-        if (this.entries[id]?.rule === null && this.entries[id]?.n !== null && !this.entries[id]?.hidden) out.add(id);
-        if (!seen.has(id)) next.add(id);
-        seen.add(id);
-      }
-      frontier = next;
-    }
-    return [...out];
   }
 
   private widthOf(i: { min: number; max: number } | undefined): number {
