@@ -354,6 +354,22 @@ const cohortArb = fc.record({
   mews: fc.boolean(),
 });
 
+/** The report of a generated small cohort; null when it is too small for a grouping with two groups (nothing to attack). */
+function reportOf(c: typeof cohortArb extends fc.Arbitrary<infer T> ? T : never): ValidationReport | null {
+  const rest = (1 - c.white) / 4;
+  const cohort = generateCohort({
+    encounters: c.encounters,
+    seed: c.seed,
+    profile: { extends: 'uk-leicester', ethnicity: { White: c.white, Asian: rest, Black: rest, Mixed: rest, Other: rest }, deteriorationShift: c.shift },
+  });
+  try {
+    return validate({ cohort, scores: c.mews ? [news2, mews] : [news2], bootstrap: false, groupBy: c.groupBy });
+  } catch (e) {
+    if (e instanceof RangeError && /at least two groups/.test(e.message)) return null;
+    throw e;
+  }
+}
+
 describe('disclosure control survives an attacker who subtracts', () => {
   it('a hand-made leak is recovered by the attacker (so the attacker can fail)', () => {
     const cohort = generateCohort({ encounters: 1200, seed: 3 });
@@ -372,20 +388,8 @@ describe('disclosure control survives an attacker who subtracts', () => {
   it('recovers no suppressed count from the released numbers, across small random cohorts', () => {
     fc.assert(
       fc.property(cohortArb, (c) => {
-        const rest = (1 - c.white) / 4;
-        const cohort = generateCohort({
-          encounters: c.encounters,
-          seed: c.seed,
-          profile: { extends: 'uk-leicester', ethnicity: { White: c.white, Asian: rest, Black: rest, Mixed: rest, Other: rest }, deteriorationShift: c.shift },
-        });
-        let report: ValidationReport;
-        try {
-          report = validate({ cohort, scores: c.mews ? [news2, mews] : [news2], bootstrap: false, groupBy: c.groupBy });
-        } catch (e) {
-          // Too small for a grouping with two groups: nothing to attack.
-          if (e instanceof RangeError && /at least two groups/.test(e.message)) return;
-          throw e;
-        }
+        const report = reportOf(c);
+        if (report === null) return;
         const recovered = attack(report);
         expect(recovered, `recovered ${recovered.join(', ')}`).toEqual([]);
       }),
@@ -399,19 +403,8 @@ describe('disclosure control survives an attacker who subtracts', () => {
     const highs = await loader();
     fc.assert(
       fc.property(cohortArb, (c) => {
-        const rest = (1 - c.white) / 4;
-        const cohort = generateCohort({
-          encounters: c.encounters,
-          seed: c.seed,
-          profile: { extends: 'uk-leicester', ethnicity: { White: c.white, Asian: rest, Black: rest, Mixed: rest, Other: rest }, deteriorationShift: c.shift },
-        });
-        let report: ValidationReport;
-        try {
-          report = validate({ cohort, scores: c.mews ? [news2, mews] : [news2], bootstrap: false, groupBy: c.groupBy });
-        } catch (e) {
-          if (e instanceof RangeError && /at least two groups/.test(e.message)) return;
-          throw e;
-        }
+        const report = reportOf(c);
+        if (report === null) return;
         // The policy's protection width (ewskit, threshold 10): 3 — four values or more.
         expect(report.disclosure.audit?.protectionWidth).toBe(3);
         const narrowed = attacker(report).a.narrowed(highs, 3);
