@@ -134,13 +134,19 @@ function characteristicsMarkdown(report: ValidationReport): string[] {
 const NOT_FOR_RELEASE =
   '**NOT FOR RELEASE — disclosure control off (policy "none").** This report may hold small counts; it must not leave the trusted research environment.';
 
+/** The disclosure audit in one sentence, or what its absence means. */
+function auditSentence(a: ValidationReport['disclosure']['audit']): string {
+  if (a === null) return ' Not audited by linear programming (the solver was not loaded): not releasable.';
+  return ` Audit by linear programming: ${format.number(a.audited, 0)} counts audited against every released count, relation and bound; narrowest feasible interval ${a.narrowest === null ? '—' : format.number(a.narrowest, 0)} (protection width ${format.number(a.protectionWidth, 0)}); ${format.number(a.addedSuppressions, 0)} counts suppressed by the audit; ${format.number(a.unprotected, 0)} unprotected.`;
+}
+
 /** What an output checker reads first: the policy, its rules, and per table what was suppressed or rounded. */
 function outputChecks(report: ValidationReport): string[] {
   const d = report.disclosure;
   return [
     '## Output checking',
     '',
-    `Disclosure policy: ${d.policy}. ${d.rules.map((r) => `${r.charAt(0).toUpperCase()}${r.slice(1)}.`).join(' ')} Relations protected: ${format.number(d.relations, 0)}.`,
+    `Disclosure policy: ${d.policy}. ${d.rules.map((r) => `${r.charAt(0).toUpperCase()}${r.slice(1)}.`).join(' ')} Relations protected: ${format.number(d.relations, 0)}.${auditSentence(d.audit)}`,
     '',
     table(
       ['Table', 'Cells', 'Suppressed (primary)', 'Suppressed (secondary)', 'Suppressed (derived)', 'Rounded'],
