@@ -8,6 +8,7 @@
 import { lowerBound } from '../stats/sorted.js';
 import type { CountStatistic, DenseCounts } from './group-bootstrap.js';
 import { fitLogisticCounts } from '../stats/logistic-counts.js';
+import { logit } from '../metrics/calibration.js';
 
 /** Positives and negatives in total. Runs in O(1). */
 function totals(c: DenseCounts): { m: number; n: number } {
@@ -126,18 +127,12 @@ export function observedExpectedStatistic(probabilistic: readonly boolean[]): Co
   };
 }
 
-/** Probabilities of exactly 0 or 1 are clipped to [1e-12, 1 − 1e-12] for the logit (as in `calibration`). */
-const EPS = 1e-12;
-
-/** logit(p) of each value, clipped; cached per values array (the same for every group and replicate of a score). */
+/** logit(p) of each value, clipped as in `calibration`; cached per values array (the same for every group and replicate of a score). */
 const logits = new WeakMap<Float64Array, Float64Array>();
 function logitsOf(values: Float64Array): Float64Array {
   let l = logits.get(values);
   if (l === undefined) {
-    l = Float64Array.from(values, (v) => {
-      const p = Math.min(1 - EPS, Math.max(EPS, v));
-      return Math.log(p / (1 - p));
-    });
+    l = Float64Array.from(values, logit);
     logits.set(values, l);
   }
   return l;

@@ -123,8 +123,8 @@ function completeClusters(fn: string, probability: Scores, outcome: Outcomes, cl
   return Int32Array.from(out);
 }
 
-/** logit(p), with p clipped to [1e-12, 1 − 1e-12]. */
-function logit(p: number): number {
+/** logit(p), with p clipped to [1e-12, 1 − 1e-12] (the one clipped logit of calibration, overall and by group). */
+export function logit(p: number): number {
   const q = Math.min(1 - EPS, Math.max(EPS, p));
   return Math.log(q / (1 - q));
 }

@@ -10,6 +10,7 @@ import { groupBootstrap, pairedDifference, percentileInterval } from '../bootstr
 import type { CalibrationKind } from '../bootstrap/count-statistics.js';
 import { aucStatistic, calibrationStatistic, proportionStatistic } from '../bootstrap/count-statistics.js';
 import { fitLogisticCounts } from '../stats/logistic-counts.js';
+import { logit } from '../metrics/calibration.js';
 import { sampleStandardDeviation } from 'simple-statistics';
 import { quantile7 } from '../stats/sorted.js';
 import { auroc } from '../metrics/auroc.js';
@@ -167,8 +168,7 @@ function calibrationEstimate(
   for (const k of rows) {
     const p = values[k] ?? NaN;
     if (!Number.isFinite(p)) continue;
-    const q = Math.min(1 - 1e-12, Math.max(1e-12, p));
-    lp.push(Math.log(q / (1 - q)));
+    lp.push(logit(p));
     pos.push(set.labels[k] ?? 0);
     neg.push(1 - (set.labels[k] ?? 0));
   }
