@@ -11,6 +11,7 @@ export default defineConfig({
     coverage: 'bench/coverage.bench.ts',
     stream: 'bench/stream.bench.ts',
     realism: 'bench/realism.bench.ts',
+    disclosure: 'bench/disclosure.bench.ts',
   },
   format: ['esm'],
   outDir: 'bench/.build',

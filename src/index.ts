@@ -129,13 +129,14 @@ export type { OximeterBias } from '../validation/cohort/oximeter.js';
 export type { LabelOptions, LabelResult } from '../validation/study/label-outcomes.js';
 export type { ValidateOptions, CohortTables, CohortSource, ReadingCounts } from '../validation/study/options.js';
 export type { LpSolver, AuditModel, AuditRelation } from '../validation/study/lp-audit.js';
-export type { Suppressed, Released, CellBasis, CellOptions, DisclosurePolicyName } from '../validation/study/disclosure.js';
+export type { Suppressed, Released, CellBasis, CellOptions, DisclosurePolicyName, TableDeclaration } from '../validation/study/disclosure.js';
 export type {
   ValidationReport,
   ReportSettings,
   DisclosureSummary,
   DisclosureAudit,
   AuditedCell,
+  TableLink,
   CohortSection,
   ScoreSection,
   ComparisonSection,

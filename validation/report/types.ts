@@ -138,6 +138,8 @@ export interface DisclosureSummary {
   readonly relations: number;
   /** Per table of the report: cells shown, suppressed (primary, secondary, dependants) and rounded. */
   readonly tables: readonly TableCheck[];
+  /** Pairs of tables whose counts are related, each declared once with what ties them. */
+  readonly links: readonly TableLink[];
   /** The audit by linear programming of what a reader can work out about each protected count; null when not run. */
   readonly audit: DisclosureAudit | null;
   /**
@@ -158,7 +160,7 @@ export interface DisclosureAudit {
   readonly method: string;
   /** A count is protected when its feasible interval (max − min) is at least this wide. */
   readonly protectionWidth: number;
-  /** Counts audited. */
+  /** Counts audited for protection (`cells` with `required` > 0). */
   readonly audited: number;
   /** Audited counts narrower than the protection width (0 under a policy that suppresses, unless nothing around them could be). */
   readonly unprotected: number;
@@ -174,17 +176,40 @@ export interface DisclosureAudit {
   readonly cells: readonly AuditedCell[];
 }
 
-/** One audited count: where it is, and the interval a reader can narrow it to. */
+/** One count not released exactly: where it is, why, and the interval a reader can narrow it to. */
 export interface AuditedCell {
   readonly table: string;
+  /** Where it sits in the report (a JSON path such as `subgroups[0].groups[2].patients`); null when only inside a statistic that is not shown. */
+  readonly path: string | null;
+  /**
+   * Why it is not released exactly: 'primary' (its size), 'secondary' (suppressed to protect another), 'dependant'
+   * (inside a suppressed statistic), 'rounded' (a small count released in a band, under 'midpoint6').
+   */
+  readonly suppressed: 'primary' | 'secondary' | 'dependant' | 'rounded';
+  /** The smallest value a reader can work out. */
   readonly min: number;
-  /** Null when no upper bound can be worked out. */
+  /** The largest; null when no upper bound can be worked out. */
   readonly max: number | null;
+  /**
+   * The width its interval must reach: the protection width for a count the policy protects, 1 for a count
+   * suppressed to protect one (not to be worked out exactly), 0 for a count listed only.
+   */
+  readonly required: number;
+}
+
+/** Two tables whose counts are related, and how (declared once per pair). */
+export interface TableLink {
+  readonly tables: readonly [string, string];
+  readonly meaning: string;
 }
 
 /** One table of the output-checking summary. */
 export interface TableCheck {
   readonly table: string;
+  /** What its cells are counted by, as declared where the table is made. */
+  readonly dimensions: readonly string[];
+  /** Its margins and hierarchy, in words. */
+  readonly margins: string;
   /** Cells shown. */
   readonly cells: number;
   /** Counts below the policy's threshold, and statistics from too few patients or events. */

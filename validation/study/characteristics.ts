@@ -180,6 +180,17 @@ function categoricalRows(variable: string, values: readonly unknown[], units: Un
 export function characteristics(settings: Settings, set: AnalysisSet, flow: FlowSection): CharacteristicsSection {
   const sdc = settings.disclosure;
   const table = { table: 'characteristics' };
+  sdc.declareTable({
+    name: 'characteristics',
+    dimensions: [
+      'unit (encounters, observation sets)',
+      'variable and level (a count per level; for a continuous variable, sets with a value and without)',
+      'column (overall, event, no event, each group)',
+    ],
+    margins:
+      "each column's levels add up to its units; event + no event = overall, and each grouping's groups add up to the overall (with units of no group, not shown); a continuous variable's sets with a value and without add up to the column's",
+  });
+  sdc.link('characteristics', 'flow', "the sets' column totals are the flow's labelled sets, by outcome and group (the same cells)");
   const groupings = settings.groupBy.map((by) => {
     const labels = groupLabels(by, set, settings.cohort, settings.skinToneBands);
     return { by, labels, names: [...new Set(set.rows.map((i) => labels[i]).filter((g): g is string => g !== null && g !== undefined))].sort() };

@@ -32,6 +32,16 @@ export function cohortTable(settings: Settings, set: AnalysisSet, flow: FlowSect
   const { cohort, disclosure: sdc } = settings;
   const { scored, labelled } = set;
   const table = { table: 'cohort' };
+  sdc.declareTable({
+    name: 'cohort',
+    dimensions: ['characteristic of the cohort (one count each)'],
+    margins: 'the censored sets are the sum of the flow’s two censoring steps; its patients, encounters, sets and exclusions are the flow’s own cells',
+  });
+  sdc.link(
+    'cohort',
+    'flow',
+    'Table 1’s counts are the flow’s cells where they are the same number; its censored sets are the sum of the flow’s censoring steps',
+  );
   const step = (reason: string): Cell<number> => flow.excluded.find((x) => x.reason === reason)?.sets ?? sdc.count(0, table);
   // Censored sets left out: the flow's two steps (at discharge, at the extract's end), their sum declared.
   const censoredSteps = (): Cell<number> => {
@@ -56,6 +66,11 @@ export function cohortTable(settings: Settings, set: AnalysisSet, flow: FlowSect
   // the sum of its reasons), so no suppressed count can be recovered by subtraction.
   const reading = Object.entries(cohort.reading ?? {}).map(([name, r]) => {
     const t = { table: `reading: ${name}` };
+    sdc.declareTable({
+      name: t.table,
+      dimensions: ['records (read, kept, rejected)', 'reason of rejection'],
+      margins: 'read = kept + rejected; rejected = the sum of its reasons',
+    });
     const row = {
       table: name,
       read: sdc.count(r.read, t),

@@ -13,7 +13,7 @@ import { bootstrapP, undefinedCell } from './cells.js';
 import type { CellBasis, Disclosure } from './disclosure.js';
 import type { StudyIntervals } from './intervals.js';
 import { matchedAlerts } from './matched-alerts.js';
-import { pairedRules } from './paired-rules.js';
+import { declareComparisons, pairedRules } from './paired-rules.js';
 
 /** Replicate-wise AUROC(a) − AUROC(b) on the sets both scores can score. */
 function pairedReplicates(intervals: StudyIntervals, a: number, b: number): Float64Array {
@@ -32,6 +32,7 @@ export function comparisons(
   options: { B: number; seed: number; netBenefitThresholds: readonly number[] },
 ): ComparisonSection[] {
   const out: ComparisonSection[] = [];
+  declareComparisons(sdc);
   scores.forEach((da, a) => {
     scores.forEach((db, b) => {
       if (b <= a) return;

@@ -18,7 +18,7 @@
  * (the output-checking summary). Policies follow the SDC Handbook, OpenSAFELY and ACRO/SACRO practice.
  */
 
-import type { AuditedCell, DisclosureAudit, DisclosureSummary, TableCheck } from '../report/types.js';
+import type { AuditedCell, DisclosureAudit, DisclosureSummary, TableCheck, TableLink } from '../report/types.js';
 import type { AuditBounds, AuditRelation, LpSolver } from './lp-audit.js';
 import { Audit, disclosureAuditSolver } from './lp-audit.js';
 
@@ -41,6 +41,19 @@ export interface CellBasis {
   readonly events?: number;
   /** Other counts that must each pass the policy (e.g. a proportion's numerator and its complement). */
   readonly counts?: readonly number[];
+}
+
+/**
+ * A table of the report as disclosure control knows it, declared where the table is made: every count and statistic
+ * belongs to one, and the relations between its counts are its margins.
+ */
+export interface TableDeclaration {
+  /** Its name in the output-checking summary. */
+  readonly name: string;
+  /** What its cells are counted by (e.g. step × outcome × group). */
+  readonly dimensions: readonly string[];
+  /** Its margins and hierarchy, in words: which of its counts are sums of which. */
+  readonly margins: string;
 }
 
 /** The named disclosure policies. */
@@ -162,7 +175,8 @@ interface Entry {
   /** The count, or null for a statistic. */
   readonly n: number | null;
   readonly value: unknown;
-  readonly table: string;
+  /** Its declared table; null for a hidden count the relations need. */
+  readonly table: string | null;
   /** Kept out of the report (a total the relations need, not shown). */
   readonly hidden: boolean;
   /** Shown only inside the value of a statistic that depends on it (it is hidden when that value is suppressed). */
@@ -174,7 +188,7 @@ interface Entry {
 
 /** Options of one cell. */
 export interface CellOptions {
-  /** The table the cell belongs to, for the output-checking summary (default "report"). */
+  /** The declared table the cell belongs to ({@link Disclosure.declareTable}); a shown cell must name one. */
   readonly table?: string;
   /** Counts the value is derived from: it is suppressed when any of them is. */
   readonly dependsOn?: readonly unknown[];
@@ -241,7 +255,14 @@ export class Disclosure {
   private readonly relations: number[][] = [];
   /** Relations `total ≤ Σ parts` (a total whose members may count in several parts). */
   private readonly atMost: number[][] = [];
+  /** Relations `total ≥ Σ parts` (parts that are some of the total's members, each counted once). */
+  private readonly atLeast: number[][] = [];
   private readonly solver: LpSolver | null;
+  private readonly tables = new Map<string, TableDeclaration>();
+  /** Declared pairs of tables (names joined by a tab, in order), and what ties them. */
+  private readonly links = new Map<string, string>();
+  /** Per entry, where it sits in the report (a JSON path), found at `resolve`. */
+  private readonly paths = new Map<number, string>();
   private audit: DisclosureAudit | null = null;
   private resolved = false;
 
@@ -264,6 +285,48 @@ export class Disclosure {
     this.solver = options.solver === undefined ? disclosureAuditSolver() : options.solver;
   }
 
+  /**
+   * Declare a table of the report (where it is made). Declaring the same table again with the same dimensions is a
+   * no-op.
+   * @throws {Error} when a table of that name was declared with other dimensions
+   */
+  declareTable(table: TableDeclaration): void {
+    const known = this.tables.get(table.name);
+    if (known !== undefined && known.dimensions.join('\t') !== table.dimensions.join('\t'))
+      throw new Error(
+        `Disclosure.declareTable: table "${table.name}" was declared with dimensions ${known.dimensions.join(' × ')}; received ${table.dimensions.join(' × ')}.`,
+      );
+    this.tables.set(table.name, table);
+  }
+
+  /**
+   * Declare, once per pair, that counts of tables `a` and `b` are related, and how (the same count in both, a total
+   * of one is a margin of the other, …). A relation between counts of two tables that were never linked is refused at
+   * `resolve`.
+   */
+  link(a: string, b: string, meaning: string): void {
+    const key = [a, b].sort().join('\t');
+    const known = this.links.get(key);
+    this.links.set(key, known === undefined || known === meaning ? meaning : `${known}; ${meaning}`);
+  }
+
+  /** Every shown cell in a declared table, every relation across tables between linked tables: the problems, if not. */
+  private structureProblems(): string[] {
+    const problems = new Set<string>();
+    for (const e of this.entries) {
+      if (e.hidden) continue;
+      if (e.table === null) problems.add(`a ${e.n === null ? 'statistic' : 'count'} belongs to no table`);
+      else if (!this.tables.has(e.table)) problems.add(`table "${e.table}" was never declared`);
+    }
+    for (const r of [...this.relations, ...this.atMost, ...this.atLeast]) {
+      const names = [...new Set(r.map((id) => this.entries[id]?.table).filter((t): t is string => t !== null && t !== undefined))].sort();
+      for (let i = 0; i < names.length; i++)
+        for (let j = i + 1; j < names.length; j++)
+          if (!this.links.has(`${names[i]}\t${names[j]}`)) problems.add(`a relation joins tables "${names[i]}" and "${names[j]}", which were never linked`);
+    }
+    return [...problems];
+  }
+
   private add(entry: Omit<Entry, 'kind' | 'inner'>): never {
     if (this.resolved) throw new Error('Disclosure: this ledger was already resolved; make a new Disclosure for another report.');
     this.entries.push({ ...entry, inner: false, kind: entry.rule === null || entry.hidden ? null : 'primary' });
@@ -279,7 +342,7 @@ export class Disclosure {
     return this.add({
       n,
       value: n,
-      table: options.table ?? 'report',
+      table: options.table ?? null,
       hidden: options.hidden === true,
       deps: [],
       // A count the report does not show is unknown to a reader from the start.
@@ -303,7 +366,7 @@ export class Disclosure {
     return this.add({
       n: null,
       value,
-      table: options.table ?? 'report',
+      table: options.table ?? null,
       hidden: false,
       deps: (options.dependsOn ?? []).map((c) => this.idOf(c)).filter((id): id is number => id !== null && this.entries[id]?.hidden !== true),
       rule: this.statisticRule(basis),
@@ -330,19 +393,32 @@ export class Disclosure {
   }
 
   /**
-   * Declare the relation the true counts obey between `total` and `parts`: their sum when it equals the total (a
-   * reader may assume it), else "at most" (see {@link atMostSum}). For totals whose members can fall in several
-   * parts, or in none that is shown.
+   * Declare that `total` is at least the sum of `parts`: the parts are disjoint sets of the total's members, not all of
+   * them (sets missing one input among the sets missing it or another). Used by the audit; the elimination ignores it.
    */
-  relationOf(total: unknown, parts: readonly unknown[]): void {
+  atLeastSum(total: unknown, parts: readonly unknown[]): void {
+    const t = this.idOf(total);
+    const ps = parts.map((p) => this.idOf(p)).filter((id): id is number => id !== null);
+    if (t === null || ps.length === 0) return;
+    this.atLeast.push([t, ...ps]);
+  }
+
+  /**
+   * Declare the relation the true counts obey between `total` and `parts`. 'at most' (default; see
+   * {@link atMostSum}: members can fall in several parts): their sum when it equals the total (a reader may assume
+   * it), else "at most". 'at least' (see {@link atLeastSum}: the parts are some of the members): always "at least".
+   */
+  relationOf(total: unknown, parts: readonly unknown[], bound: 'at most' | 'at least' = 'at most'): void {
     const value = (c: unknown): number | null => {
       const id = this.idOf(c);
       return id === null ? null : (this.entries[id]?.n ?? null);
     };
     const t = value(total);
     const sum = parts.reduce<number>((acc, p) => acc + (value(p) ?? Number.NaN), 0);
-    if (t !== null && t === sum) this.relation(total, parts);
-    else if (t !== null && t < sum) this.atMostSum(total, parts);
+    if (t !== null && bound === 'at least' && t >= sum) this.atLeastSum(total, parts);
+    else if (t !== null && t === sum) this.relation(total, parts);
+    else if (t !== null && bound === 'at most' && t < sum) this.atMostSum(total, parts);
+    else if (t !== null && bound === 'at least' && t > sum) this.atLeastSum(total, parts);
   }
 
   /** Whether a statistic with this basis is released by the policy (before anything it depends on). */
@@ -480,8 +556,9 @@ export class Disclosure {
     const relations: AuditRelation[] = [
       ...this.relations.map((r): AuditRelation => ({ terms: r.map((id, k) => [id, k === 0 ? 1 : -1] as const), sense: '=' })),
       ...this.atMost.map((r): AuditRelation => ({ terms: r.map((id, k) => [id, k === 0 ? 1 : -1] as const), sense: '<=' })),
+      ...this.atLeast.map((r): AuditRelation => ({ terms: r.map((id, k) => [id, k === 0 ? -1 : 1] as const), sense: '<=' })),
     ];
-    const all = [...this.relations, ...this.atMost];
+    const all = [...this.relations, ...this.atMost, ...this.atLeast];
     const bounds = (id: number): AuditBounds => this.boundsOf(id);
     const isTarget = (e: Entry): boolean =>
       e.n !== null && !e.hidden && (this.rules.audits === 'primary' ? e.kind === 'primary' : e.rule === null && e.n > 0 && e.n < 10);
@@ -535,14 +612,27 @@ export class Disclosure {
           }
         }
       }
-      // Every interval as it stands at the end (earlier ones can only have widened).
+      // Every interval as it stands at the end (earlier ones can only have widened), and every other count not
+      // released exactly (suppressed to protect another, or inside a suppressed statistic), listed with its own.
       for (const t of targets) intervals.set(t, audit.interval(t));
+      this.entries.forEach((e, id) => {
+        if (!intervals.has(id) && e.n !== null && !e.hidden && e.rule !== null) intervals.set(id, audit.interval(id));
+      });
     } finally {
       audit.dispose();
     }
-    const cells: AuditedCell[] = targets.map((t) => {
+    const listed = [...targets, ...[...intervals.keys()].filter((id) => !isQueued.has(id)).sort((a, b) => a - b)];
+    const cells: AuditedCell[] = listed.map((t) => {
+      const e = this.entries[t] as Entry;
       const i = intervals.get(t) ?? { min: 0, max: Number.POSITIVE_INFINITY };
-      return { table: this.entries[t]?.table ?? 'report', min: i.min, max: Number.isFinite(i.max) ? i.max : null };
+      return {
+        table: e.table ?? '(not shown)',
+        path: this.paths.get(t) ?? null,
+        suppressed: e.rule === null ? 'rounded' : (e.kind ?? 'dependant'),
+        min: i.min,
+        max: Number.isFinite(i.max) ? i.max : null,
+        required: isQueued.has(t) ? needs(t) : 0,
+      };
     });
     const shortfall = targets.filter((t) => this.widthOf(intervals.get(t)) < needs(t)).length;
     const widths = targets.filter((t) => this.entries[t]?.kind === 'primary' || this.rules.audits === 'small').map((t) => this.widthOf(intervals.get(t)));
@@ -640,6 +730,9 @@ export class Disclosure {
   resolve<T>(report: T): T {
     if (!this.resolved) {
       this.resolved = true;
+      const problems = this.structureProblems();
+      if (problems.length > 0) throw new Error(`Disclosure.resolve: the report's structure is not declared: ${problems.join('; ')}.`);
+      this.locate(report, '');
       this.entries.forEach((e, id) => {
         for (const d of e.deps) if (this.entries[d]?.inner === true) this.containers.set(d, [...(this.containers.get(d) ?? []), id]);
       });
@@ -676,13 +769,24 @@ export class Disclosure {
     return walk(report) as T;
   }
 
+  /** Record where each cell first sits in `v` (a JSON path from the report's root). */
+  private locate(v: unknown, path: string): void {
+    if (v instanceof PendingCell) {
+      if (this.paths.has(v.id)) return;
+      this.paths.set(v.id, path);
+      this.locate(this.entries[v.id]?.value, path);
+    } else if (Array.isArray(v)) v.forEach((x, i) => this.locate(x, `${path}[${i}]`));
+    else if (typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === Object.prototype)
+      for (const [k, x] of Object.entries(v as Record<string, unknown>)) this.locate(x, path === '' ? k : `${path}.${k}`);
+  }
+
   /** The rules applied and how many cells each suppressed; per table, what was suppressed or rounded. */
   summary(): DisclosureSummary {
     const tally = new Map<string, number>();
     const tables = new Map<string, { cells: number; suppressedPrimary: number; suppressedSecondary: number; suppressedDependants: number; rounded: number }>();
     for (const e of this.entries) {
       // Counts inside a statistic's value are counted with it.
-      if (e.hidden || e.inner) continue;
+      if (e.hidden || e.inner || e.table === null) continue;
       const t = tables.get(e.table) ?? { cells: 0, suppressedPrimary: 0, suppressedSecondary: 0, suppressedDependants: 0, rounded: 0 };
       t.cells++;
       if (e.rule !== null) {
@@ -698,8 +802,14 @@ export class Disclosure {
       minCount: this.minCount,
       rules: this.rules.rules,
       suppressedCells: Object.fromEntries(tally),
-      relations: this.relations.length + this.atMost.length,
-      tables: [...tables].map(([table, t]): TableCheck => ({ table, ...t })),
+      relations: this.relations.length + this.atMost.length + this.atLeast.length,
+      tables: [...tables].map(([table, t]): TableCheck => ({
+        table,
+        dimensions: this.tables.get(table)?.dimensions ?? [],
+        margins: this.tables.get(table)?.margins ?? '',
+        ...t,
+      })),
+      links: [...this.links].map(([key, meaning]): TableLink => ({ tables: key.split('\t') as [string, string], meaning })),
       audit: this.audit,
       // Releasable only under a policy that protects, and only once the audit has checked it.
       releasable: this.policy !== 'none' && this.audit !== null && (!this.rules.secondary || this.audit.unprotected === 0),

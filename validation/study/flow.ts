@@ -56,6 +56,16 @@ export function flow(settings: Settings, set: AnalysisSet): FlowSection {
   });
 
   const table = { table: 'flow' };
+  sdc.declareTable({
+    name: 'flow',
+    dimensions: [
+      'step (the extract; the study’s exclusions by reason; the labelled sets; per score, its exclusions by reason and its analysed sets)',
+      'outcome (positive, negative)',
+      'group of each grouping',
+    ],
+    margins:
+      "each step's positive and negative sets add up to its sets, and each grouping's groups do too; the extract is the sum of the study's exclusions and the labelled sets (its groups not shown); the labelled sets are the sum of each score's exclusions and its analysed sets, outcome by outcome and group by group",
+  });
   const counts = (rows: readonly number[], outcome: OutcomeKnown): FlowCounts => {
     let positive = 0;
     for (const i of rows) if (labelled.labels[i] === 1) positive++;

@@ -6,9 +6,10 @@
  * each protected count: its smallest and largest feasible value. The solver is HiGHS (Huangfu & Hall, Math. Prog.
  * Comp. 2018), compiled to WebAssembly (npm `highs`), loaded once with {@link loadDisclosureAudit}.
  *
- * One model holds every count that appears in a relation (a released count of a policy that does not round is a
- * column fixed at its value); each LP minimises (then maximises) one count subject to the relations (equalities, or
- * "total ≤ Σ parts") and the bounds, warm-started from the last solve. The LP relaxation's bounds are rounded inward
+ * Each count is solved over its component: the counts not known exactly that relations link to it (a count known
+ * exactly is a constant and links nothing), with only the relations that hold them; the LP minimises (then
+ * maximises) the count subject to those relations (equalities, "total ≤ Σ parts", "total ≥ Σ parts") and the
+ * bounds. A component of one count is solved directly. The LP relaxation's bounds are rounded inward
  * to whole numbers (a count is an integer): a valid interval for the integer attacker too, possibly wider than the
  * integer hull by less than one count at each end.
  */
@@ -28,16 +29,17 @@ export interface LpSolver {
   /** The solver's name and version, for the report ("HiGHS 1.x"). */
   readonly name: string;
   /**
-   * Build a model: `rows[i]` is Σ coefficient · column (= or ≤) 0 over column indices; column bounds as given. Each
+   * Build a model: `rows[i]` is Σ coefficient · column (= or ≤) its rhs over column indices; column bounds as given. Each
    * `range` re-solves it with that column as the objective, warm-started from the last basis.
    */
   model(rows: readonly AuditRelation[], lower: Float64Array, upper: Float64Array): AuditModel;
 }
 
-/** A relation between counts: Σ coefficient · count (= or ≤) 0. */
+/** A relation between counts: Σ coefficient · count (= or ≤) rhs (default 0). */
 export interface AuditRelation {
   readonly terms: readonly (readonly [id: number, coefficient: number])[];
   readonly sense: '=' | '<=';
+  readonly rhs?: number;
 }
 
 let loaded: LpSolver | null = null;
@@ -84,8 +86,8 @@ export async function loadDisclosureAudit(): Promise<LpSolver> {
           colCost: new Float64Array(numCols),
           colLower: lower,
           colUpper: Float64Array.from(upper, (u) => (Number.isFinite(u) ? u : highs.infinity)),
-          rowLower: rows.map((r) => (r.sense === '=' ? 0 : -highs.infinity)),
-          rowUpper: rows.map(() => 0),
+          rowLower: rows.map((r) => (r.sense === '=' ? (r.rhs ?? 0) : -highs.infinity)),
+          rowUpper: rows.map((r) => r.rhs ?? 0),
           matrix: { format: 'csr', numRows: rows.length, numCols, starts, indices, values },
         });
         let previous = -1;
@@ -138,13 +140,20 @@ export interface FeasibleInterval {
 const INTEGER_SLACK = 1e-6;
 
 /**
- * One report's audit: a model over every count that appears in a relation (its columns), built once; what a reader
- * knows of a count changes with `update` (a count newly suppressed becomes free within its bounds), and `interval`
- * solves for one count. A count in no relation keeps its own bounds. Dispose when done.
+ * One report's audit over every count that appears in a relation. What a reader knows of a count changes with
+ * `update` (a count newly suppressed becomes free within its bounds) and `assume` (a trial); `interval` solves for
+ * one count over its *component*: the counts not known exactly that are linked to it through relations (a count
+ * known exactly is a constant and links nothing), and only the relations that hold them — a small LP however large
+ * the report. A component of one count is solved directly from its relations; a larger one by the LP solver.
  */
 export class Audit {
   private readonly column = new Map<number, number>();
-  private readonly model: AuditModel;
+  /** Rows over columns. */
+  private readonly rows: AuditRelation[];
+  /** Per column, the rows that hold it. */
+  private readonly rowsOf: number[][];
+  private readonly lower: Float64Array;
+  private readonly upper: Float64Array;
 
   /**
    * @param solver the loaded LP solver
@@ -152,34 +161,48 @@ export class Audit {
    * @param bounds what a reader knows of each id now
    */
   constructor(
-    solver: LpSolver,
+    private readonly solver: LpSolver,
     relations: readonly AuditRelation[],
     private readonly bounds: (id: number) => AuditBounds,
   ) {
     for (const r of relations) for (const [id] of r.terms) if (!this.column.has(id)) this.column.set(id, this.column.size);
-    const lower = new Float64Array(this.column.size);
-    const upper = new Float64Array(this.column.size);
+    this.lower = new Float64Array(this.column.size);
+    this.upper = new Float64Array(this.column.size);
     for (const [id, col] of this.column) {
       const b = bounds(id);
-      lower[col] = b.lower;
-      upper[col] = b.upper;
+      this.lower[col] = b.lower;
+      this.upper[col] = b.upper;
     }
-    const rows = relations.map((r): AuditRelation => ({ terms: r.terms.map(([id, c]) => [this.column.get(id) as number, c] as const), sense: r.sense }));
-    this.model = solver.model(rows, lower, upper);
+    this.rows = relations.map((r): AuditRelation => ({
+      terms: r.terms.map(([id, c]) => [this.column.get(id) as number, c] as const),
+      sense: r.sense,
+      rhs: r.rhs ?? 0,
+    }));
+    this.rowsOf = Array.from({ length: this.column.size }, () => []);
+    this.rows.forEach((r, i) => {
+      for (const [col] of r.terms) {
+        const list = this.rowsOf[col] as number[];
+        if (list[list.length - 1] !== i) list.push(i);
+      }
+    });
   }
 
   /** Read count `id`'s bounds again (after its suppression). */
   update(id: number): void {
-    const col = this.column.get(id);
-    if (col === undefined) return;
     const b = this.bounds(id);
-    this.model.setBounds(col, b.lower, b.upper);
+    this.assume(id, b.lower, b.upper);
   }
 
   /** Set what a reader would know of count `id` (a trial; `update` reads its bounds back). */
   assume(id: number, lower: number, upper: number): void {
     const col = this.column.get(id);
-    if (col !== undefined) this.model.setBounds(col, lower, upper);
+    if (col === undefined) return;
+    this.lower[col] = lower;
+    this.upper[col] = upper;
+  }
+
+  private fixed(col: number): boolean {
+    return this.lower[col] === this.upper[col];
   }
 
   /** The feasible interval of count `id`. */
@@ -187,14 +210,73 @@ export class Audit {
     const own = this.bounds(id);
     const col = this.column.get(id);
     if (col === undefined || own.lower === own.upper) return { min: own.lower, max: own.upper };
-    const r = this.model.range(col);
+    // The component: columns not known exactly, linked through rows.
+    const cols = [col];
+    const local = new Map<number, number>([[col, 0]]);
+    const rowSeen = new Set<number>();
+    for (let k = 0; k < cols.length; k++)
+      for (const r of this.rowsOf[cols[k] as number] ?? []) {
+        if (rowSeen.has(r)) continue;
+        rowSeen.add(r);
+        for (const [c] of (this.rows[r] as AuditRelation).terms)
+          if (!local.has(c) && !this.fixed(c)) {
+            local.set(c, cols.length);
+            cols.push(c);
+          }
+      }
+    // Its rows, the known counts moved to the right-hand side.
+    const rows: AuditRelation[] = [...rowSeen].map((r) => {
+      const row = this.rows[r] as AuditRelation;
+      let rhs = row.rhs ?? 0;
+      const terms: (readonly [number, number])[] = [];
+      for (const [c, coefficient] of row.terms) {
+        const l = local.get(c);
+        if (l === undefined) rhs -= coefficient * (this.lower[c] ?? 0);
+        else terms.push([l, coefficient]);
+      }
+      return { terms, sense: row.sense, rhs };
+    });
+    const lo = Float64Array.from(cols, (c) => this.lower[c] ?? 0);
+    const up = Float64Array.from(cols, (c) => this.upper[c] ?? Number.POSITIVE_INFINITY);
+    const r = cols.length === 1 ? single(rows, lo[0] ?? 0, up[0] ?? Number.POSITIVE_INFINITY) : this.solve(rows, lo, up);
     return {
       min: r.min === null ? own.lower : Math.ceil(r.min - INTEGER_SLACK),
       max: r.max === null ? Number.POSITIVE_INFINITY : Math.floor(r.max + INTEGER_SLACK),
     };
   }
 
-  dispose(): void {
-    this.model.dispose();
+  private solve(rows: readonly AuditRelation[], lower: Float64Array, upper: Float64Array): { min: number | null; max: number | null } {
+    const model = this.solver.model(rows, lower, upper);
+    try {
+      return model.range(0);
+    } finally {
+      model.dispose();
+    }
   }
+
+  /** Nothing to free: each component's model is freed after its solve. */
+  dispose(): void {}
+}
+
+/** One unknown x within [lower, upper] and rows a·x (= or ≤) rhs: its interval, directly. */
+function single(rows: readonly AuditRelation[], lower: number, upper: number): { min: number | null; max: number | null } {
+  let min = lower;
+  let max = upper;
+  for (const r of rows) {
+    const a = r.terms.reduce((t, [, c]) => t + c, 0);
+    const rhs = r.rhs ?? 0;
+    if (Math.abs(a) < 1e-12) {
+      if (rhs < -1e-9 || (r.sense === '=' && Math.abs(rhs) > 1e-9))
+        throw new Error('disclosure audit: the relations have no solution; a declared relation does not hold.');
+      continue;
+    }
+    const x = rhs / a;
+    if (r.sense === '=') {
+      min = Math.max(min, x);
+      max = Math.min(max, x);
+    } else if (a > 0) max = Math.min(max, x);
+    else min = Math.max(min, x);
+  }
+  if (min > max + 1e-6) throw new Error('disclosure audit: the relations have no solution; a declared relation does not hold.');
+  return { min, max: Number.isFinite(max) ? max : null };
 }

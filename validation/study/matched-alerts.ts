@@ -13,6 +13,7 @@ import { lowerBound } from '../stats/sorted.js';
 import { percentileInterval } from '../bootstrap/group-bootstrap.js';
 import type { AnalysisSet } from './analysis-set.js';
 import type { Disclosure, Released } from './disclosure.js';
+import { declareComparisons } from './paired-rules.js';
 
 /**
  * The matched-alert-rate comparison of scores a and b on the sets both can score. Runs in O(n log n + B · patients).
@@ -28,6 +29,7 @@ export function matchedAlerts(
   sdc: Disclosure,
 ): Released<MatchedAlertCell | UndefinedCell> {
   const table = { table: 'comparisons' };
+  declareComparisons(sdc);
   const cut = kindOf(da).clinicalCuts(da)[0];
   const va = set.values[a] ?? new Float64Array(0);
   const vb = set.values[b] ?? new Float64Array(0);

@@ -30,6 +30,15 @@ function metricsOf(t: Tally, thresholds: readonly number[]): { a: number[]; b: n
   };
 }
 
+/** The comparisons table (every pair of scores), declared by each function that writes to it. */
+export function declareComparisons(sdc: Disclosure): void {
+  sdc.declareTable({
+    name: 'comparisons',
+    dimensions: ['pair of scores', 'count (sets both can score)', 'statistic (paired AUROC difference, matched alert rates, like-for-like rules)'],
+    margins: 'none declared: the common sets stand alone; the paired statistics are released from enough patients and events',
+  });
+}
+
 /**
  * Scores a and b, each at its first clinical cut-off, on the sets both can score. Runs in O(n + B · patients).
  *
@@ -44,6 +53,7 @@ export function pairedRules(
   options: { level: number; B: number; seed: number; netBenefitThresholds: readonly number[] },
   sdc: Disclosure,
 ): Released<PairedRulesCell | UndefinedCell> {
+  declareComparisons(sdc);
   const thresholds = options.netBenefitThresholds;
   const metrics = 3 + thresholds.length;
   const cutA = kindOf(da).clinicalCuts(da)[0];

@@ -7,7 +7,7 @@ import type { ScoreDefinition } from '../../scores/definition/definition.js';
 import { kindOf } from '../../scores/kinds/kind-of.js';
 import { scoreTable } from '../../scores/kernel/score-table.js';
 import { canonicalJson, EWSKIT_VERSION, sha256 } from '../report/provenance.js';
-import type { Cell, MissingDataSection, ModelInputsRow, OutcomeRow, ReportSettings, TripodSection, UnitSection } from '../report/types.js';
+import type { Cell, FlowSection, MissingDataSection, ModelInputsRow, OutcomeRow, ReportSettings, TripodSection, UnitSection } from '../report/types.js';
 import type { AnalysisSet } from './analysis-set.js';
 import { columnValues, labelOptionsOf } from './analysis-set.js';
 import { labelSets, observationKeys } from './label-outcomes.js';
@@ -21,6 +21,12 @@ import { scoredRows, unitCell } from './units.js';
 export function outcomeRows(settings: Settings, set: AnalysisSet): { rows: OutcomeRow[]; chosenEvents: Cell<number> } {
   const sdc = settings.disclosure;
   const table = { table: 'outcomes' };
+  sdc.declareTable({
+    name: 'outcomes',
+    dimensions: ['event type (each type, then the composite of the chosen types)', 'count (events, encounters with one, positive sets)'],
+    margins:
+      "a type's encounters are at most its events, and equal to them for an event that happens once per encounter (death); the composite's events are the sum of its types', its encounters and positive sets at most the sum of its types' and at least each type's",
+  });
   const types = (columnValues(settings.cohort.events, 'event_type') ?? []).map((t) => (t === null || t === undefined ? null : String(t)));
   const encounters = columnValues(settings.cohort.events, 'encounter_id') ?? [];
   const options = labelOptionsOf(settings);
@@ -72,9 +78,19 @@ export function outcomeRows(settings: Settings, set: AnalysisSet): { rows: Outco
  * Per model-based score: its analysed sets, how many of them had an input imputed by the definition's own rule, and
  * how many a single extreme value escalated (`escalated_by`). Runs in O(n · model scores).
  */
-function modelInputs(settings: Settings, set: AnalysisSet): ModelInputsRow[] {
+function modelInputs(settings: Settings, set: AnalysisSet, flow: FlowSection): ModelInputsRow[] {
   const sdc = settings.disclosure;
   const table = { table: 'missing data' };
+  sdc.declareTable({
+    name: 'missing data',
+    dimensions: [
+      'score',
+      'count (analysed sets, sets with an imputed input, escalated sets)',
+      'unit side by side (complete-case, zero-imputed): sets, positive sets, AUROC',
+    ],
+    margins: 'a model score’s sets with an imputed input, and its escalated sets, are at most its analysed sets (the flow’s cell)',
+  });
+  sdc.link('missing data', 'flow', 'a model score’s analysed sets are the flow’s analysed sets of the score (the same cell)');
   return settings.scores.flatMap((d, s) => {
     if (d.kind !== 'model') return [];
     const values = set.values[s] ?? new Float64Array(0);
@@ -89,18 +105,26 @@ function modelInputs(settings: Settings, set: AnalysisSet): ModelInputsRow[] {
       if (imputed[row] !== null && imputed[row] !== undefined) withImputed++;
       if (escalated[row] !== null && escalated[row] !== undefined) withEscalation++;
     });
-    return [{ score: d.id, analysed: sdc.count(analysed, table), withImputed: sdc.count(withImputed, table), escalated: sdc.count(withEscalation, table) }];
+    const row = {
+      score: d.id,
+      analysed: flow.scores[s]?.analysed.sets ?? sdc.count(analysed, table),
+      withImputed: sdc.count(withImputed, table),
+      escalated: sdc.count(withEscalation, table),
+    };
+    sdc.relationOf(row.withImputed, [row.analysed]);
+    sdc.relationOf(row.escalated, [row.analysed]);
+    return [row];
   });
 }
 
 /** How missing inputs were handled; with option `missing: 'both'`, complete-case and zero-imputed AUROC per score. */
-export function missingData(settings: Settings, set: AnalysisSet): MissingDataSection {
+export function missingData(settings: Settings, set: AnalysisSet, flow: FlowSection): MissingDataSection {
   const { scores, disclosure: sdc, level } = settings;
   const statement =
     settings.missing === 'zero'
       ? "Missing inputs were scored 0 (option missing: 'zero'), a sensitivity analysis: on the chart a set with a missing input has no score. Flagged values (out of range, unknown code) still leave a set unscored."
       : 'Complete-case, per score: a set with a missing or flagged input has no score (the charts’ policy) and is left out of that score’s analysis only, counted by reason in the flow. Nothing was imputed, except where a model-based definition states its own rule for a missing input (counted per score in models).';
-  const models = modelInputs(settings, set);
+  const models = modelInputs(settings, set, flow);
   if (!settings.missingSideBySide) return { policy: settings.missing, statement, models, sideBySide: null };
   settings.progress('zero-imputed sensitivity analysis');
   const zero = scoreTable(scores as ScoreDefinition[], settings.cohort.observations, { missing: 'zero' });

@@ -8,6 +8,7 @@ import type { ScoreDefinition } from '../../scores/definition/definition.js';
 import { obuchowskiAuroc } from '../bootstrap/cluster.js';
 import { auroc } from '../metrics/auroc.js';
 import { calibration } from '../metrics/calibration.js';
+import type { CalibrationBin } from '../metrics/calibration.js';
 import { averagePrecision } from '../metrics/curves.js';
 import type { CellBasis, Disclosure, Suppressed } from './disclosure.js';
 import { isSuppressed } from './disclosure.js';
@@ -37,6 +38,8 @@ export interface ScoreContext {
   readonly intervals: StudyIntervals | null;
   /** The disclosure basis of statistics over every analysis row. */
   readonly basis: CellBasis;
+  /** The score's analysed sets as a cell of the report (the flow's), which its calibration bins add up to. */
+  readonly analysedSets?: unknown;
 }
 
 /** Keys of `ScoreSection` that hold one disclosed cell. */
@@ -149,19 +152,41 @@ function calibrationCell(ctx: ScoreContext, sdc: Disclosure): CalibrationCell | 
     eavg: estimateCell(c.eavg),
     e90: estimateCell(c.e90),
     emax: estimateCell(c.emax),
-    bins: c.binned.map((b, k) => {
-      // The bin's count is a count of the report (rounded or suppressed with the bin). Its observed risk has the
-      // clustered interval of the study's bootstrap (the bins were planned before it, as value ranges) and Wilson's.
-      const table = { table: `calibration: ${ctx.def.name}` };
-      const n = sdc.inner(b.n, table);
-      const clustered = ctx.intervals?.interval(statName.risk(k), ctx.index).ci ?? null;
-      return sdc.release(
+    bins: binCells(ctx, sdc, c.binned),
+  };
+}
+
+/**
+ * The calibration bins of a model: each bin's count is a count of the report (rounded or suppressed with the bin), and
+ * the bins add up to the score's analysed sets (declared). Its observed risk has the clustered interval of the study's
+ * bootstrap (the bins were planned before it, as value ranges) and Wilson's.
+ */
+function binCells(ctx: ScoreContext, sdc: Disclosure, binned: readonly CalibrationBin[]) {
+  const table = { table: `calibration: ${ctx.def.name}` };
+  sdc.declareTable({
+    name: table.table,
+    dimensions: ['bin of predicted probability', 'count (sets)'],
+    margins: "the bins' sets add up to the score's analysed sets",
+  });
+  sdc.link(table.table, 'flow', "the bins' sets add up to the flow's analysed sets of the score");
+  const cells = binned.map((b, k) => {
+    const n = sdc.inner(b.n, table);
+    const clustered = ctx.intervals?.interval(statName.risk(k), ctx.index).ci ?? null;
+    return {
+      n,
+      cell: sdc.release(
         { meanPredicted: b.meanPredicted, observed: proportionCell(b.observed, clustered), n },
         { counts: [b.observed.numerator, b.n - b.observed.numerator] },
         { ...table, dependsOn: [n] },
-      );
-    }),
-  };
+      ),
+    };
+  });
+  if (ctx.analysedSets !== undefined && cells.length > 0)
+    sdc.relationOf(
+      ctx.analysedSets,
+      cells.map((c) => c.n),
+    );
+  return cells.map((c) => c.cell);
 }
 
 const overall = (ctx: ScoreContext): CellBasis => ctx.basis;

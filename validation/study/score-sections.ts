@@ -225,6 +225,49 @@ function caveatsOf(derivation: Readonly<Record<string, unknown>> | null): string
   ];
 }
 
+/** The tables of one score's section, and how they tie to the flow (its analysed and positive sets). */
+function declareScoreTables(sdc: Disclosure, name: string): void {
+  const tables: readonly [string, readonly string[], string, string][] = [
+    [
+      `scores: ${name}`,
+      ['count (sets it cannot score)', 'statistic (the headline metrics)'],
+      "the sets it cannot score are the sum of the flow's exclusions for the score",
+      "its sets it cannot score are the sum of the flow's exclusions for the score; its statistics' bases are the flow's analysed sets",
+    ],
+    [
+      `thresholds: ${name}`,
+      ['rule (its cut-off)', 'alert (yes, no)', 'outcome (positive, negative)'],
+      "each rule's 2×2 table adds up to the score's analysed sets, and its first column to the positive sets",
+      "each rule's 2×2 table adds up to the flow's analysed sets of the score, its first column to their positive sets",
+    ],
+    [
+      `bands: ${name}`,
+      ['band of score values between consecutive curve cuts', 'count (sets, positive sets)'],
+      "the bands' sets add up to the score's analysed sets, their positive sets to the positive sets",
+      "the bands partition the flow's analysed sets of the score, and their positive sets",
+    ],
+    [
+      `observed risk: ${name}`,
+      ['pooled range of score values (a band)', 'count (sets, positive sets)', 'statistic (observed risk)'],
+      'its counts are the bands’ own cells',
+      '',
+    ],
+    [
+      `curves: ${name}`,
+      ['cut of the score', 'count (true positives, alerts)', 'statistic (sensitivity, specificity, PPV)'],
+      "a point's true positives and alerts are the sums of the bands above its cut",
+      "a point's statistics have the flow's analysed and positive sets of the score as denominators",
+    ],
+    [`net benefit: ${name}`, ['rule', 'threshold probability', 'statistic (net benefit)'], "derived from the thresholds' 2×2 counts", ''],
+  ];
+  for (const [table, dimensions, margins, withFlow] of tables) {
+    sdc.declareTable({ name: table, dimensions, margins });
+    if (withFlow !== '') sdc.link(table, 'flow', withFlow);
+  }
+  sdc.link(`curves: ${name}`, `bands: ${name}`, "a point's true positives and alerts are the sums of the bands above its cut");
+  sdc.link(`observed risk: ${name}`, `bands: ${name}`, "an observed-risk row's sets and positive sets are its band's");
+}
+
 /**
  * The section of one score. Runs in O(n log n) for the metrics plus the calibration smooth.
  */
@@ -241,7 +284,11 @@ export function scoreSection(ctx: ScoreContext, sdc: Disclosure, inputs: Section
     caveats: caveatsOf(provenance.derivation),
   };
   const flow = inputs.flow;
-  const sets: SetCells = { analysed: flow.analysed.sets, positive: flow.analysed.positive ?? sdc.count(inputs.view.positives) };
+  declareScoreTables(sdc, def.name);
+  const sets: SetCells = {
+    analysed: flow.analysed.sets,
+    positive: flow.analysed.positive ?? sdc.count(inputs.view.positives, { table: `scores: ${def.name}` }),
+  };
   const incomplete = sdc.count(inputs.view.incomplete, { table: `scores: ${def.name}` });
   sdc.relation(
     incomplete,
@@ -251,7 +298,7 @@ export function scoreSection(ctx: ScoreContext, sdc: Disclosure, inputs: Section
   const bands = bandCells(ctx, sdc, inputs.plan.curve, `bands: ${def.name}`, sets);
   return {
     ...identity,
-    ...headlines(ctx, sdc),
+    ...headlines({ ...ctx, analysedSets: sets.analysed }, sdc),
     observedRisk: kind.probabilistic ? null : observedRisk(ctx, sdc, inputs.plan.ranges, bands),
     sets: { analysed: sets.analysed, positive: sets.positive, incomplete },
     thresholds,

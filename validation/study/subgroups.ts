@@ -254,6 +254,21 @@ function subgroupSection(
   // Each group's estimates per score, computed once (the reference's are reused for every difference).
   const stats = members.map((ks, g) => scores.map((_, s) => groupScore(set, ks, s, cuts[s] ?? null, level, reps, g, kinds[s] ?? null)));
   const table = `subgroups: ${column}`;
+  sdc.declareTable({
+    name: table,
+    dimensions: [
+      'group',
+      'count (patients, observation sets, patients with an event, positive sets)',
+      'statistic (per score: estimates and differences from the reference)',
+    ],
+    margins:
+      "the groups' positive sets add up to the labelled positive sets (with those of no group); their patients add up to the study's patients (at most, when a patient is in several groups); a group's patients with an event are at most its patients and its positive sets",
+  });
+  sdc.link(
+    table,
+    'flow',
+    "a group's observation sets are the flow's labelled sets of the group (the same cell); the groups' positive sets add up to the flow's labelled positive sets; the groups' patients to the study's, at most the extract's patients",
+  );
   // Positive sets per group add up to the labelled positive sets (with those of no group, not shown, when any).
   const positiveCells = eventsIn.map((n) => sdc.count(n, { table }));
   const noGroup = group.filter((g) => g === names.length).length;
@@ -347,6 +362,11 @@ function subgroupSection(
   const patientsTotal = sdc.count(analysedPatients, { hidden: true });
   sdc.relationOf(patientsTotal, [...groups.map((g) => g.patients), ...(ungrouped.size > 0 ? [sdc.count(ungrouped.size, { hidden: true })] : [])]);
   sdc.relationOf(patientsTotal, [flow.extract.patients]);
+  // A patient with an event is a patient of the group, with at least one positive set.
+  for (const g of groups) {
+    sdc.relationOf(g.eventPatients, [g.patients]);
+    sdc.relationOf(g.eventPatients, [g.positiveSets]);
+  }
   return { by: column, reference, groups };
 }
 

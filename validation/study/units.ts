@@ -73,6 +73,11 @@ export function scoredRows(values: ArrayLike<number>): number[] {
 
 /** One section per unit asked for. Runs in O(n · scores · units). */
 export function units(asked: readonly UnitName[], scores: readonly ScoreDefinition[], set: AnalysisSet, sdc: Disclosure, level: number): UnitSection[] {
+  sdc.declareTable({
+    name: 'units',
+    dimensions: ['unit of analysis (first set per encounter, highest per 24 h, common sets)', 'score', 'count (sets, positive sets)', 'statistic (AUROC)'],
+    margins: 'none declared: each unit is its own selection of sets',
+  });
   const encounterOf = columnValues(set.scored, 'encounter_id') ?? [];
   const timeOf = columnValues(set.scored, 'observed_at') ?? [];
   return asked.map((unit) => ({

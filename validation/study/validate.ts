@@ -215,7 +215,7 @@ export function validate(options: ValidateOptions): ValidationReport {
     flow: flowSection,
     characteristics: characteristics(settings, set, flowSection),
     outcomes: outcomes.rows,
-    missingData: missingData(settings, set),
+    missingData: missingData(settings, set, flowSection),
     tripod: tripod(settings, set, reported),
   };
   // Every cell is decided here, once, against the whole report: primary and secondary suppression, rounding.

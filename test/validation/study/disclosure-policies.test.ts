@@ -108,12 +108,51 @@ describe('disclosure policies: each shown by its rules', () => {
   });
 });
 
+/** The value at a JSON path of the report (`flow.scores[0].excluded[4].positive`). */
+function at(report: unknown, path: string): unknown {
+  let v: unknown = report;
+  for (const token of path.match(/[^.[\]]+/g) ?? []) v = typeof v === 'object' && v !== null ? (v as Record<string, unknown>)[token] : undefined;
+  return v;
+}
+
+describe('the audit lists every count not released exactly, where it is, with an interval that holds its true value', () => {
+  const truth = run('none');
+  for (const policy of ['ewskit', 'midpoint6'] as const)
+    it(`${policy}: each listed count's path leads to it in the report, and its true value lies in its feasible interval`, () => {
+      const report = run(policy);
+      const audit = report.disclosure.audit;
+      if (audit === null) throw new Error('expected an audit (the test setup loads the solver)');
+      expect(audit.cells.length).toBeGreaterThan(0);
+      let checked = 0;
+      for (const c of audit.cells) {
+        if (c.path === null) continue;
+        const shown = at(report, c.path);
+        // Under a policy that suppresses, the count is suppressed where it sits (or inside a suppressed statistic);
+        // under midpoint6, released in its band.
+        if (policy === 'ewskit') expect(isSuppressed(shown) || shown === undefined, c.path).toBe(true);
+        else expect(c.suppressed).toBe('rounded');
+        const value = at(truth, c.path);
+        if (typeof value !== 'number') continue;
+        expect(value, c.path).toBeGreaterThanOrEqual(c.min);
+        if (c.max !== null) expect(value, c.path).toBeLessThanOrEqual(c.max);
+        checked++;
+      }
+      expect(checked).toBeGreaterThan(0);
+      // midpoint6 suppresses nothing for its size: the audit reports how far the bands narrow a small count (its
+      // width stated per policy), never suppresses.
+      if (policy === 'midpoint6') expect(audit.addedSuppressions).toBe(0);
+      expect(audit.protectionWidth).toBe(3);
+    });
+});
+
 describe('Disclosure: the ledger on a table by hand', () => {
   it('a 2×2 table with one small cell: its row and column partners are suppressed, and a total is never the only unknown', () => {
     const sdc = new Disclosure();
+    const table = { table: '2×2' };
+    sdc.declareTable({ name: '2×2', dimensions: ['row', 'column'], margins: 'rows and columns add up to their margins, the margins to the total' });
     // Cells a=4, b=40, c=50, d=60; rows a+b=44, c+d=110; columns a+c=54, b+d=100; total 154.
-    const [a, b, c, d] = [4, 40, 50, 60].map((n) => sdc.count(n));
-    const [r1, r2, c1, c2, t] = [44, 110, 54, 100, 154].map((n) => sdc.count(n));
+    const [a, b, c, d] = [4, 40, 50, 60].map((n) => sdc.count(n, table));
+    const [r1, r2, c1, c2, t] = [44, 110, 54, 100, 154].map((n) => sdc.count(n, table));
     sdc.relation(r1, [a, b]);
     sdc.relation(r2, [c, d]);
     sdc.relation(c1, [a, c]);
@@ -134,11 +173,42 @@ describe('Disclosure: the ledger on a table by hand', () => {
 
   it('a statistic derived from a suppressed count is suppressed with it', () => {
     const sdc = new Disclosure();
-    const events = sdc.count(5);
-    const sets = sdc.count(200);
-    const rate = sdc.release(0.025, { events: 50, patients: 50 }, { dependsOn: [events, sets] });
+    sdc.declareTable({ name: 'rates', dimensions: ['count (events, sets)', 'statistic (rate)'], margins: 'none' });
+    const events = sdc.count(5, { table: 'rates' });
+    const sets = sdc.count(200, { table: 'rates' });
+    const rate = sdc.release(0.025, { events: 50, patients: 50 }, { table: 'rates', dependsOn: [events, sets] });
     const out = sdc.resolve({ events, sets, rate });
     expect(out.rate).toEqual({ suppressed: true, rule: 'derived from a suppressed count' });
     expect(out.sets).toBe(200);
+  });
+
+  it('a count in no declared table, or a relation between tables never linked, stops the report', () => {
+    const stray = new Disclosure();
+    stray.count(12);
+    expect(() => stray.resolve({})).toThrow(/structure is not declared: a count belongs to no table/);
+    const undeclared = new Disclosure();
+    undeclared.count(12, { table: 'flow' });
+    expect(() => undeclared.resolve({})).toThrow(/table "flow" was never declared/);
+    const unlinked = new Disclosure();
+    unlinked.declareTable({ name: 'a', dimensions: ['x'], margins: '' });
+    unlinked.declareTable({ name: 'b', dimensions: ['x'], margins: '' });
+    const [x, y] = [unlinked.count(12, { table: 'a' }), unlinked.count(12, { table: 'b' })];
+    unlinked.relation(x, [y]);
+    expect(() => unlinked.resolve({})).toThrow(/a relation joins tables "a" and "b", which were never linked/);
+    unlinked.link('a', 'b', 'the same count');
+    expect(unlinked.resolve({ x, y })).toEqual({ x: 12, y: 12 });
+    expect(unlinked.summary().links).toEqual([{ tables: ['a', 'b'], meaning: 'the same count' }]);
+  });
+
+  it('every count and statistic of a whole report is in a declared table with dimensions, and each link names two declared tables', () => {
+    const report = validate({ cohort, scores: [news2], bootstrap: false, groupBy: ['ethnicity', ['ethnicity', 'sex']], units: ['first'], missing: 'both' });
+    const declared = new Set(report.disclosure.tables.map((t) => t.table));
+    for (const t of report.disclosure.tables) expect(t.dimensions.length, t.table).toBeGreaterThan(0);
+    for (const l of report.disclosure.links) for (const t of l.tables) expect(declared.has(t) || t.startsWith('bands: '), t).toBe(true);
+    // The cross-table relations of the issue, each declared: Table 1 ↔ flow (column totals, missing inputs),
+    // subgroups ↔ flow (sets, positive sets, patients).
+    const pairs = report.disclosure.links.map((l) => l.tables.join(' ↔ '));
+    expect(pairs).toContain('characteristics ↔ flow');
+    expect(pairs).toContain('flow ↔ subgroups: ethnicity');
   });
 });
