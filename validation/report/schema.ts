@@ -1,5 +1,5 @@
 /**
- * The documented shape of a validation report (schema `ewskit.report/7`, see docs/report.md), checked field by
+ * The documented shape of a validation report (schema `ewskit.report/8`, see docs/report.md), checked field by
  * field. A released cell is its value; a suppressed cell is `{ suppressed: true, rule }`.
  */
 import { isSuppressed } from '../study/disclosure.js';
@@ -57,9 +57,9 @@ export function checkReport(report: unknown): string[] {
   }
   const d = report.disclosure;
   need(
-    isObject(d) && typeof d.minCount === 'number' && Array.isArray(d.rules) && isObject(d.suppressedCells),
+    isObject(d) && typeof d.minCount === 'number' && Array.isArray(d.rules) && isObject(d.suppressedCells) && Array.isArray(d.tables) && Array.isArray(d.links),
     '$.disclosure',
-    '{ minCount, rules, suppressedCells }',
+    '{ minCount, rules, suppressedCells, tables, links, … }',
   );
   const c = report.cohort;
   if (!isObject(c)) problems.push('$.cohort: expected an object');
