@@ -13,6 +13,7 @@ import { mews } from '../../../scores/catalogue/mews.js';
 import { news2 } from '../../../scores/catalogue/news2.js';
 import { generateCohort } from '../../../validation/cohort/generate.js';
 import type { Cell, FlowCounts, ValidationReport } from '../../../validation/report/types.js';
+import { renderMarkdown } from '../../../validation/report/markdown.js';
 import { isSuppressed } from '../../../validation/study/disclosure.js';
 import { validate } from '../../../validation/study/validate.js';
 
@@ -355,7 +356,7 @@ const cohortArb = fc.record({
 });
 
 /** The report of a generated small cohort; null when it is too small for a grouping with two groups (nothing to attack). */
-function reportOf(c: typeof cohortArb extends fc.Arbitrary<infer T> ? T : never): ValidationReport | null {
+function reportOf(c: typeof cohortArb extends fc.Arbitrary<infer T> ? T : never, control = true): ValidationReport | null {
   const rest = (1 - c.white) / 4;
   const cohort = generateCohort({
     encounters: c.encounters,
@@ -363,14 +364,108 @@ function reportOf(c: typeof cohortArb extends fc.Arbitrary<infer T> ? T : never)
     profile: { extends: 'uk-leicester', ethnicity: { White: c.white, Asian: rest, Black: rest, Mixed: rest, Other: rest }, deteriorationShift: c.shift },
   });
   try {
-    return validate({ cohort, scores: c.mews ? [news2, mews] : [news2], bootstrap: false, groupBy: c.groupBy });
+    return validate({ cohort, scores: c.mews ? [news2, mews] : [news2], bootstrap: false, groupBy: c.groupBy, ...(control ? {} : { disclosure: false }) });
   } catch (e) {
     if (e instanceof RangeError && /at least two groups/.test(e.message)) return null;
     throw e;
   }
 }
 
+/** The pipe tables of a Markdown text: rows of cells (the header row first, the separator row left out). */
+function markdownTables(md: string): string[][][] {
+  const tables: string[][][] = [];
+  let current: string[][] | null = null;
+  for (const line of md.split('\n')) {
+    if (!line.startsWith('|')) {
+      current = null;
+      continue;
+    }
+    const cells = line
+      .split('|')
+      .slice(1, -1)
+      .map((c) => c.trim());
+    if (cells.every((c) => /^:?-+:?$/.test(c))) continue;
+    if (current === null) tables.push((current = []));
+    current.push(cells);
+  }
+  return tables;
+}
+
+/** A cell as a reader takes it: a whole count ("1,234" or "12 (3.4 %)"), a suppressed count, or nothing. */
+function readCell(cell: string): number | 'S' | null {
+  if (cell === '‹suppressed›') return 'S';
+  const m = /^(\d{1,3}(?:,\d{3})*)(?: \(.*\))?$/.exec(cell);
+  return m === null ? null : Number((m[1] as string).replace(/,/g, ''));
+}
+
+/**
+ * A reader with only the Markdown (what a person sees), independent of the ledger's relations: in every row and
+ * column of every table, a released count may be the total of the cells after it, or of all the others; a suppressed
+ * cell is at least 1 (zeros are released). Where the guessed sum narrows a suppressed cell to fewer than four values,
+ * it counts as a leak when the guess was right (the same line adds up in the report without disclosure control) and
+ * the cell is a small count (1–9). Returns the leaks found.
+ */
+/** Right guesses (a line that adds up, with a suppressed cell in it) the Markdown reader has made: it is tested on something. */
+let rightGuesses = 0;
+
+function markdownLeaks(md: string, truthMd: string): string[] {
+  const leaks: string[] = [];
+  const tables = markdownTables(md);
+  const truths = markdownTables(truthMd);
+  tables.forEach((table, ti) => {
+    const truth = truths[ti];
+    if (truth === undefined || truth.length !== table.length || truth.some((r, i) => r.length !== table[i]?.length)) return;
+    const width = table[0]?.length ?? 0;
+    const lines: [string, number[][]][] = [
+      ...table.slice(1).map((_, r): [string, number[][]] => [`table ${ti} row ${r + 1}`, Array.from({ length: width }, (_, c) => [r + 1, c])]),
+      ...Array.from({ length: width }, (_, c): [string, number[][]] => [`table ${ti} column ${c}`, table.slice(1).map((_, r) => [r + 1, c])]),
+    ];
+    for (const [where, positions] of lines) {
+      const shown = positions.map(([r, c]) => readCell(table[r as number]?.[c as number] ?? ''));
+      const real = positions.map(([r, c]) => readCell(truth[r as number]?.[c as number] ?? ''));
+      shown.forEach((total, i) => {
+        if (typeof total !== 'number') return;
+        const others = shown.map((_, j) => j).filter((j) => j !== i && shown[j] !== null);
+        for (const parts of [others, others.filter((j) => j > i)]) {
+          const unknown = parts.filter((j) => shown[j] === 'S');
+          if (unknown.length === 0 || parts.some((j) => typeof real[j] !== 'number')) continue;
+          const additive = real[i] === parts.reduce((a, j) => a + (real[j] as number), 0);
+          if (!additive) continue;
+          rightGuesses++;
+          const rest = total - parts.reduce((a, j) => a + (typeof shown[j] === 'number' ? (shown[j] as number) : 0), 0);
+          // One unknown is the rest exactly; several are each at least 1, so each at most the rest less the others' 1s.
+          const hi = rest - (unknown.length - 1);
+          const lo = unknown.length === 1 ? rest : 1;
+          for (const j of unknown) {
+            const v = real[j] as number;
+            if (hi - lo < 3 && v >= 1 && v <= 9) leaks.push(`${where}: cell ${j} (${v}) narrowed to ${lo}–${hi}`);
+          }
+        }
+      });
+    }
+  });
+  return [...new Set(leaks)];
+}
+
 describe('disclosure control survives an attacker who subtracts', () => {
+  it('a reader of the Markdown alone, guessing sums along rows and columns, narrows no small count to fewer than four values', () => {
+    // The reader can fail: a table whose suppressed cell is its row's total minus the rest is caught.
+    expect(markdownLeaks('| a | b | c |\n|---|---|---|\n| 20 | 15 | ‹suppressed› |\n', '| a | b | c |\n|---|---|---|\n| 20 | 15 | 5 |\n')).toEqual([
+      'table 0 row 1: cell 2 (5) narrowed to 5–5',
+    ]);
+    fc.assert(
+      fc.property(cohortArb, (c) => {
+        const report = reportOf(c);
+        const truth = reportOf(c, false);
+        if (report === null || truth === null || !report.disclosure.releasable) return;
+        const leaks = markdownLeaks(renderMarkdown(report), renderMarkdown(truth));
+        expect(leaks, leaks.join('; ')).toEqual([]);
+      }),
+      { numRuns: Number(process.env.EWSKIT_ATTACK_RUNS ?? 12), seed: Number(process.env.EWSKIT_ATTACK_SEED ?? 20261206) },
+    );
+    expect(rightGuesses).toBeGreaterThan(1);
+  });
+
   it('a hand-made leak is recovered by the attacker (so the attacker can fail)', () => {
     const cohort = generateCohort({ encounters: 1200, seed: 3 });
     const report = validate({ cohort, scores: [news2], bootstrap: false, groupBy: ['ethnicity'] });
