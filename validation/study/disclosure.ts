@@ -19,7 +19,7 @@
  */
 
 import type { AuditedCell, DisclosureAudit, DisclosureSummary, TableCheck, TableLink } from '../report/types.js';
-import type { AuditBounds, AuditRelation, LpSolver } from './lp-audit.js';
+import type { AuditBounds, AuditRelation, FeasibleInterval, LpSolver } from './lp-audit.js';
 import { Audit, disclosureAuditSolver } from './lp-audit.js';
 
 /** A cell that was not released. */
@@ -588,7 +588,7 @@ export class Disclosure {
           const target = targets[k] as number;
           let interval = audit.interval(target);
           for (let round = 0; round < MAX_ROUNDS && this.widthOf(interval) < needs(target); round++) {
-            const picks = this.protectingCounts(target, needs(target), this.widthOf(interval), all, audit);
+            const picks = this.protectingCounts(target, needs(target), interval, all, audit);
             // Nothing left to suppress around it: its interval is as wide as the relations allow.
             if (picks.length === 0) break;
             for (const pick of picks) {
@@ -660,7 +660,8 @@ export class Disclosure {
    * gives the target the width it needs — each tried on the model — else the one that widens it most (the smallest
    * on a tie). Null when no relation around it holds a released count.
    */
-  private protectingCounts(target: number, need: number, current: number, relations: readonly (readonly number[])[], audit: Audit): number[] {
+  private protectingCounts(target: number, need: number, now: FeasibleInterval, relations: readonly (readonly number[])[], audit: Audit): number[] {
+    const current = this.widthOf(now);
     // Least information first: the smallest non-zero count; a released zero (itself telling) last.
     const size = (id: number): number => {
       const n = this.entries[id]?.n ?? 0;
@@ -686,7 +687,7 @@ export class Disclosure {
     for (const id of candidates.slice(0, MAX_TRIALS)) {
       const released = this.boundsOf(id);
       audit.assume(id, 0, Number.POSITIVE_INFINITY);
-      const w = this.widthOf(audit.interval(target));
+      const w = this.widthOf(audit.interval(target, now));
       audit.assume(id, released.lower, released.upper);
       if (w >= need) return [id];
       if (w > bestWidth) {

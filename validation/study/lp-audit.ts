@@ -20,6 +20,8 @@ export interface AuditModel {
   setBounds(col: number, lower: number, upper: number): void;
   /** The smallest and largest feasible value of column `col` (null for a side without an optimum: unbounded). */
   range(col: number): { min: number | null; max: number | null };
+  /** One side of it: the smallest ('min') or largest ('max') feasible value (null: unbounded). */
+  bound(col: number, side: 'min' | 'max'): number | null;
   /** Free the solver's memory. */
   dispose(): void;
 }
@@ -107,6 +109,12 @@ export async function loadDisclosureAudit(): Promise<LpSolver> {
             model.changeColCost(col, 1);
             previous = col;
             return { min: optimum(minimize), max: optimum(maximize) };
+          },
+          bound(col, side) {
+            if (previous >= 0) model.changeColCost(previous, 0);
+            model.changeColCost(col, 1);
+            previous = col;
+            return optimum(side === 'min' ? minimize : maximize);
           },
           dispose() {
             model.dispose();
@@ -205,8 +213,11 @@ export class Audit {
     return this.lower[col] === this.upper[col];
   }
 
-  /** The feasible interval of count `id`. */
-  interval(id: number): FeasibleInterval {
+  /**
+   * The feasible interval of count `id`. With `known`, an interval it is known to contain (relaxing bounds only widens
+   * intervals): a side already at the count's own bound cannot move, so only the other side is solved.
+   */
+  interval(id: number, known?: FeasibleInterval): FeasibleInterval {
     const own = this.bounds(id);
     const col = this.column.get(id);
     if (col === undefined || own.lower === own.upper) return { min: own.lower, max: own.upper };
@@ -238,7 +249,13 @@ export class Audit {
     });
     const lo = Float64Array.from(cols, (c) => this.lower[c] ?? 0);
     const up = Float64Array.from(cols, (c) => this.upper[c] ?? Number.POSITIVE_INFINITY);
-    const r = cols.length === 1 ? single(rows, lo[0] ?? 0, up[0] ?? Number.POSITIVE_INFINITY) : this.solve(rows, lo, up);
+    const side = known === undefined ? null : known.min <= own.lower ? 'max' : known.max >= own.upper ? 'min' : null;
+    const r =
+      cols.length === 1
+        ? single(rows, lo[0] ?? 0, up[0] ?? Number.POSITIVE_INFINITY)
+        : side === null
+          ? this.solve(rows, lo, up)
+          : this.solveSide(rows, lo, up, side, known as FeasibleInterval);
     return {
       min: r.min === null ? own.lower : Math.ceil(r.min - INTEGER_SLACK),
       max: r.max === null ? Number.POSITIVE_INFINITY : Math.floor(r.max + INTEGER_SLACK),
@@ -249,6 +266,22 @@ export class Audit {
     const model = this.solver.model(rows, lower, upper);
     try {
       return model.range(0);
+    } finally {
+      model.dispose();
+    }
+  }
+
+  private solveSide(
+    rows: readonly AuditRelation[],
+    lower: Float64Array,
+    upper: Float64Array,
+    side: 'min' | 'max',
+    known: FeasibleInterval,
+  ): { min: number | null; max: number | null } {
+    const model = this.solver.model(rows, lower, upper);
+    try {
+      const v = model.bound(0, side);
+      return side === 'max' ? { min: known.min, max: v } : { min: v, max: Number.isFinite(known.max) ? known.max : null };
     } finally {
       model.dispose();
     }
