@@ -393,8 +393,8 @@ export class Disclosure {
   }
 
   /**
-   * Declare that `total` is at least the sum of `parts`: the parts are disjoint sets of the total's members, not all of
-   * them (sets missing one input among the sets missing it or another). Used by the audit; the elimination ignores it.
+   * Declare that `total` is at least the sum of `parts`: the parts are disjoint sets of some of the total's members.
+   * Used by the audit; the elimination ignores it.
    */
   atLeastSum(total: unknown, parts: readonly unknown[]): void {
     const t = this.idOf(total);
@@ -404,21 +404,19 @@ export class Disclosure {
   }
 
   /**
-   * Declare the relation the true counts obey between `total` and `parts`. 'at most' (default; see
-   * {@link atMostSum}: members can fall in several parts): their sum when it equals the total (a reader may assume
-   * it), else "at most". 'at least' (see {@link atLeastSum}: the parts are some of the members): always "at least".
+   * Declare the relation the true counts obey between `total` and `parts`: their sum when it equals the total (a
+   * reader may assume it), else "at most" (see {@link atMostSum}). For totals whose members can fall in several
+   * parts, or in none that is shown.
    */
-  relationOf(total: unknown, parts: readonly unknown[], bound: 'at most' | 'at least' = 'at most'): void {
+  relationOf(total: unknown, parts: readonly unknown[]): void {
     const value = (c: unknown): number | null => {
       const id = this.idOf(c);
       return id === null ? null : (this.entries[id]?.n ?? null);
     };
     const t = value(total);
     const sum = parts.reduce<number>((acc, p) => acc + (value(p) ?? Number.NaN), 0);
-    if (t !== null && bound === 'at least' && t >= sum) this.atLeastSum(total, parts);
-    else if (t !== null && t === sum) this.relation(total, parts);
-    else if (t !== null && bound === 'at most' && t < sum) this.atMostSum(total, parts);
-    else if (t !== null && bound === 'at least' && t > sum) this.atLeastSum(total, parts);
+    if (t !== null && t === sum) this.relation(total, parts);
+    else if (t !== null && t < sum) this.atMostSum(total, parts);
   }
 
   /** Whether a statistic with this basis is released by the policy (before anything it depends on). */
