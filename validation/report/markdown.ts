@@ -112,6 +112,12 @@ function flowMarkdown(report: ValidationReport): string[] {
   ];
 }
 
+/** A continuous Table 1 cell's missing share: nothing when none is missing, the suppression mark when suppressed. */
+function missingShare(m: Cell<number>): string {
+  if (isSuppressed(m)) return `; missing ${SUPPRESSED}`;
+  return m > 0 ? `; missing ${(100 * m).toFixed(1)} %` : '';
+}
+
 /** Table 1 proper: encounter characteristics, then the score inputs per set. */
 function characteristicsMarkdown(report: ValidationReport): string[] {
   const t = report.characteristics;
@@ -121,7 +127,7 @@ function characteristicsMarkdown(report: ValidationReport): string[] {
         ? `${format.number(x.n, 0)} (${(100 * x.share).toFixed(1)} %)`
         : x.median === null
           ? 'not recorded'
-          : `${format.number(x.median, 1)} [${format.number(x.q1 ?? NaN, 1)}–${format.number(x.q3 ?? NaN, 1)}]${x.missing > 0 ? `; missing ${(100 * x.missing).toFixed(1)} %` : ''}`,
+          : `${format.number(x.median, 1)} [${format.number(x.q1 ?? NaN, 1)}–${format.number(x.q3 ?? NaN, 1)}]${missingShare(x.missing)}`,
     );
   const rows = (list: readonly CharacteristicRow[]) =>
     list.map((r) => [r.level === null ? `${r.variable}, median [IQR]` : `${r.variable}: ${r.level}`, ...r.cells.map(show)]);

@@ -168,6 +168,11 @@ export interface DisclosureAudit {
   readonly narrowest: number | null;
   /** Counts the audit suppressed beyond the elimination's secondary suppression. */
   readonly addedSuppressions: number;
+  /**
+   * Counts suppressed to protect another (by the elimination or the audit) that the audit released again: the
+   * relations and bounds work them out exactly, so their suppression protected nothing.
+   */
+  readonly releasedAgain: number;
   /** Relations the audit used (equalities and "at most" relations). */
   readonly relations: number;
   /** Time the audit took. */
@@ -191,8 +196,8 @@ export interface AuditedCell {
   /** The largest; null when no upper bound can be worked out. */
   readonly max: number | null;
   /**
-   * The width its interval must reach: the protection width for a count the policy protects, 1 for a count
-   * suppressed to protect one (not to be worked out exactly), 0 for a count listed only.
+   * The width its interval must reach: the protection width for a count suppressed for its size, and for a count
+   * suppressed to protect one whose interval was narrower than that (and not exact); 0 for a count listed only.
    */
   readonly required: number;
 }
@@ -594,11 +599,11 @@ export interface CategoryCell {
  * (null when none has one), and the share missing.
  */
 export interface ContinuousCell {
-  readonly n: number;
   readonly median: number | null;
   readonly q1: number | null;
   readonly q3: number | null;
-  readonly missing: number;
+  /** The share of the column's units with no value; suppressed with the count it is made of. */
+  readonly missing: Cell<number>;
 }
 
 /** One row of Table 1: a continuous variable (`level` null), or one level of a categorical one. */

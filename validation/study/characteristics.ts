@@ -101,7 +101,6 @@ function continuousRow(variable: string, x: Float64Array, units: Units, sdc: Dis
   });
   for (let u = 0; u < code.length; u++) if ((code[u] ?? -1) >= 0) code[u] = rank[code[u] ?? 0] ?? 0;
   const table = { table: 'characteristics' };
-  const recordedCells: number[] = [];
   const missingCells: number[] = [];
   const cells = units.members.map((members, col): Cell<ContinuousCell> => {
     const counts = new Float64Array(distinct.length);
@@ -112,21 +111,26 @@ function continuousRow(variable: string, x: Float64Array, units: Units, sdc: Dis
       counts[j] = (counts[j] ?? 0) + 1;
       recorded++;
     }
-    // The count with a value and the count without (its share is shown): both counts of the table.
-    const n = sdc.inner(recorded, table);
+    // The units without a value are a count of the table, shown as their share of the column (the share released
+    // only with the count). The units with a value are not shown: their count would tie the two to the column's total,
+    // and a small missing count would take the median with it.
     const m = sdc.inner(members.length - recorded, table);
-    recordedCells.push(n);
     missingCells.push(m);
-    sdc.relation(units.totals[col], [n, m]);
-    const missing = members.length === 0 ? 0 : (members.length - recorded) / members.length;
-    const dependsOn = [n, m, units.totals[col]];
-    if (recorded === 0) return sdc.release({ n, median: null, q1: null, q3: null, missing }, {}, { ...table, dependsOn });
+    sdc.atLeastSum(units.totals[col], [m]);
+    const missing = sdc.release(
+      members.length === 0 ? 0 : (members.length - recorded) / members.length,
+      { counts: [members.length - recorded] },
+      {
+        ...table,
+        dependsOn: [m, units.totals[col]],
+      },
+    );
+    if (recorded === 0) return sdc.release({ median: null, q1: null, q3: null, missing }, {}, table);
     const patients = patientsOf(units, members, (u) => (code[u] ?? -1) >= 0, stamp, ++nextMark);
     const q = (p: number) => quantileFromCounts(distinct, counts, p);
     // A quantile of few patients' values points at those patients: released only from enough of them.
-    return sdc.release({ n, median: q(0.5), q1: q(0.25), q3: q(0.75), missing }, { patients, counts: [recorded] }, { ...table, dependsOn });
+    return sdc.release({ median: q(0.5), q1: q(0.25), q3: q(0.75), missing }, { patients, counts: [recorded] }, table);
   });
-  relate(recordedCells);
   relate(missingCells);
   return { variable, level: null, cells };
 }
@@ -216,7 +220,8 @@ export function characteristics(settings: Settings, set: AnalysisSet, flow: Flow
       groupings.forEach(({ names }, k) => {
         const parts = cells.slice(next, next + names.length);
         next += names.length;
-        sdc.relation(cells[0], [...parts, ...(hasUngrouped[k] === true ? [sdc.count(0, { hidden: true })] : [])]);
+        if (hasUngrouped[k] === true) sdc.remainder(cells[0], parts);
+        else sdc.relation(cells[0], parts);
       });
     };
 

@@ -151,7 +151,16 @@ export function flow(settings: Settings, set: AnalysisSet): FlowSection {
     sets: extract.sets,
     positive: null,
     negative: null,
-    byGroup: Object.fromEntries(groupings.map(({ by, names }) => [by, Object.fromEntries(names.map((g) => [g, sdc.count(0, { hidden: true })]))])),
+    byGroup: Object.fromEntries(
+      groupings.map(({ by, labels, names }) => {
+        const n = new Map<string, number>(names.map((g) => [g, 0]));
+        for (let i = 0; i < scored.numRows; i++) {
+          const g = labels[i] ?? MISSING_GROUP;
+          n.set(g, (n.get(g) ?? 0) + 1);
+        }
+        return [by, Object.fromEntries([...n].map(([g, k]) => [g, sdc.count(k, { hidden: true })]))];
+      }),
+    ),
   };
   for (const groups of Object.values(extractGroups.byGroup)) sdc.relation(extract.sets, Object.values(groups));
   sumOf(extractGroups, [...excluded, labelledCounts]);

@@ -35,6 +35,8 @@ export interface LpSolver {
    * `range` re-solves it with that column as the objective, warm-started from the last basis.
    */
   model(rows: readonly AuditRelation[], lower: Float64Array, upper: Float64Array): AuditModel;
+  /** The solution minimising Σ cost · column over the rows and bounds, or null when there is none (infeasible). */
+  minimise(rows: readonly AuditRelation[], lower: Float64Array, upper: Float64Array, cost: Float64Array): Float64Array | null;
 }
 
 /** A relation between counts: Σ coefficient · count (= or ≤) rhs (default 0). */
@@ -62,36 +64,50 @@ export async function loadDisclosureAudit(): Promise<LpSolver> {
     const OPTIMAL = 7;
     const INFEASIBLE = 8;
     const { minimize, maximize } = highs.constants.objectiveSense;
+    const build = (rows: readonly AuditRelation[], lower: Float64Array, upper: Float64Array, cost: Float64Array) => {
+      const numCols = lower.length;
+      // Rows as compressed sparse rows: each relation's terms, a repeated column merged.
+      const starts = [0];
+      const indices: number[] = [];
+      const values: number[] = [];
+      for (const r of rows) {
+        const merged = new Map<number, number>();
+        for (const [col, c] of r.terms) merged.set(col, (merged.get(col) ?? 0) + c);
+        for (const [col, c] of [...merged].sort((a, b) => a[0] - b[0])) {
+          if (c === 0) continue;
+          indices.push(col);
+          values.push(c);
+        }
+        starts.push(indices.length);
+      }
+      const model = highs.createModel();
+      model.options.set({ output_flag: false, presolve: 'off' });
+      model.passModel({
+        numCols,
+        numRows: rows.length,
+        colCost: cost,
+        colLower: lower,
+        colUpper: Float64Array.from(upper, (u) => (Number.isFinite(u) ? u : highs.infinity)),
+        rowLower: rows.map((r) => (r.sense === '=' ? (r.rhs ?? 0) : -highs.infinity)),
+        rowUpper: rows.map((r) => r.rhs ?? 0),
+        matrix: { format: 'csr', numRows: rows.length, numCols, starts, indices, values },
+      });
+      return model;
+    };
     const solver: LpSolver = {
       name: `HiGHS ${highs.version.string}`,
-      model(rows, lower, upper) {
-        const numCols = lower.length;
-        // Rows as compressed sparse rows: each relation's terms, a repeated column merged.
-        const starts = [0];
-        const indices: number[] = [];
-        const values: number[] = [];
-        for (const r of rows) {
-          const merged = new Map<number, number>();
-          for (const [col, c] of r.terms) merged.set(col, (merged.get(col) ?? 0) + c);
-          for (const [col, c] of [...merged].sort((a, b) => a[0] - b[0])) {
-            if (c === 0) continue;
-            indices.push(col);
-            values.push(c);
-          }
-          starts.push(indices.length);
+      minimise(rows, lower, upper, cost) {
+        const model = build(rows, lower, upper, cost);
+        try {
+          model.changeObjectiveSense(minimize);
+          model.run();
+          return model.getModelStatus() === OPTIMAL ? Float64Array.from(model.getSolution().colValue) : null;
+        } finally {
+          model.dispose();
         }
-        const model = highs.createModel();
-        model.options.set({ output_flag: false, presolve: 'off' });
-        model.passModel({
-          numCols,
-          numRows: rows.length,
-          colCost: new Float64Array(numCols),
-          colLower: lower,
-          colUpper: Float64Array.from(upper, (u) => (Number.isFinite(u) ? u : highs.infinity)),
-          rowLower: rows.map((r) => (r.sense === '=' ? (r.rhs ?? 0) : -highs.infinity)),
-          rowUpper: rows.map((r) => r.rhs ?? 0),
-          matrix: { format: 'csr', numRows: rows.length, numCols, starts, indices, values },
-        });
+      },
+      model(rows, lower, upper) {
+        const model = build(rows, lower, upper, new Float64Array(lower.length));
         let previous = -1;
         const optimum = (sense: typeof minimize): number | null => {
           model.changeObjectiveSense(sense);

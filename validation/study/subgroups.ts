@@ -272,7 +272,8 @@ function subgroupSection(
   // Positive sets per group add up to the labelled positive sets (with those of no group, not shown, when any).
   const positiveCells = eventsIn.map((n) => sdc.count(n, { table }));
   const noGroup = group.filter((g) => g === names.length).length;
-  sdc.relation(flow.labelled.positive, [...positiveCells, ...(noGroup > 0 ? [sdc.count(0, { hidden: true })] : [])]);
+  if (noGroup > 0) sdc.remainder(flow.labelled.positive, positiveCells);
+  else sdc.relation(flow.labelled.positive, positiveCells);
   // A group's basis for one score: its patients and positive sets among the sets the score can score.
   const basisOf = (g: number, s: number): { patients: number; events: number } => {
     const scoreable = (members[g] ?? []).filter((k) => Number.isFinite(set.values[s]?.[k] ?? NaN));
