@@ -22,6 +22,7 @@ export const bandedKind: ScoreKind<BandedScore, ScorePlan> = {
   evaluate: scoreBandedObservation,
   valueColumn: (def) => `${def.id}_total`,
   fields: (def) => def.parameters.map((p) => p.field),
+  requiredFields: (def) => def.parameters.filter((p) => !('fallback' in p && p.fallback !== undefined)).map((p) => p.field),
   riskLabels: (def) => def.risks,
   riskName: 'risk band',
   clinicalCuts(def) {

@@ -39,6 +39,11 @@ export interface ScoreKind<D extends ScoreDefinition = ScoreDefinition, P extend
   valueColumn(def: D): string;
   /** The input fields the score reads, in definition order. */
   fields(def: D): readonly string[];
+  /**
+   * The input fields without which the score has no value under the complete-case policy (no fallback parameter, no
+   * imputation): a row missing one is never scored.
+   */
+  requiredFields(def: D): readonly string[];
   /** Risk bands (banded) or zones (model), lowest first. */
   riskLabels(def: D): readonly string[];
   /** "risk band" or "risk zone". */

@@ -30,6 +30,7 @@ export const modelKind: ScoreKind<ModelScore, ModelPlan> = {
   evaluate: (def, observation) => scoreModelObservation(def, observation as Record<string, unknown>),
   valueColumn: (def) => `${def.id}_probability`,
   fields: (def) => def.terms.map((t) => t.field),
+  requiredFields: (def) => def.terms.filter((t) => t.missing === 'null').map((t) => t.field),
   riskLabels: (def) => def.zones.map((z) => z.label),
   riskName: 'risk zone',
   clinicalCuts: (def) => def.zones.slice(1).map((z) => ({ label: `${z.label} zone (p ≥ ${z.min})`, cut: z.min })),

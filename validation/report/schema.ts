@@ -1,5 +1,5 @@
 /**
- * The documented shape of a validation report (schema `ewskit.report/8`, see docs/report.md), checked field by
+ * The documented shape of a validation report (schema `ewskit.report/9`, see docs/report.md), checked field by
  * field. A released cell is its value; a suppressed cell is `{ suppressed: true, rule }`.
  */
 import { isSuppressed } from '../study/disclosure.js';

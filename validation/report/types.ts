@@ -1,5 +1,5 @@
 /**
- * The validation report, schema `ewskit.report/8` (docs/report.md): typed section by section. It holds aggregates
+ * The validation report, schema `ewskit.report/9` (docs/report.md): typed section by section. It holds aggregates
  * only — no patient or encounter identifier. A *cell* (`Cell<T>`) is a released value or a suppressed placeholder
  * naming the disclosure rule that withheld it. Metric results follow the one result contract: `{ defined: true,
  * estimate, … }` or `{ defined: false, reason, message }`.
@@ -7,7 +7,7 @@
 import type { Suppressed } from '../study/disclosure.js';
 
 /** The schema id of reports this version writes. */
-export const REPORT_SCHEMA = 'ewskit.report/8';
+export const REPORT_SCHEMA = 'ewskit.report/9';
 
 /** A released value, or a suppressed placeholder. */
 export type Cell<T> = T | Suppressed;

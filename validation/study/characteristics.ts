@@ -8,11 +8,12 @@
 import { FIELDS } from '../../scores/definition/schema.js';
 import type { FieldName } from '../../scores/definition/schema.js';
 import { kindOf } from '../../scores/kinds/kind-of.js';
-import type { CategoryCell, CharacteristicRow, CharacteristicsSection, ContinuousCell, Cell, FlowSection } from '../report/types.js';
+import type { CategoryCell, CharacteristicRow, CharacteristicsSection, ContinuousCell, Cell, FlowExclusion, FlowSection } from '../report/types.js';
 import type { AnalysisSet } from './analysis-set.js';
 import { attributeAt, numbersAt, valuesAt } from './attributes.js';
 import type { Disclosure } from './disclosure.js';
 import type { Settings } from './options.js';
+import { missingInputsOf } from './flow.js';
 import { groupLabels } from './subgroups.js';
 
 /** Encounter characteristics, when the cohort has them: the column and whether it is continuous. */
@@ -37,6 +38,9 @@ interface Units {
   /** Per column, its number of units: a count cell of the report. */
   readonly totals: readonly Cell<number>[];
 }
+
+/** Per variable, its count of units without a value in each column (the cells). */
+type MissingCells = Map<string, readonly unknown[]>;
 
 /**
  * The relations between the columns of one row of counts: Overall = Event + No event, and Overall = the sum of
@@ -84,7 +88,7 @@ function patientsOf(units: Units, members: readonly number[], keep: (u: number) 
 let nextMark = 0;
 
 /** `x` holds one value per unit (NaN where missing). */
-function continuousRow(variable: string, x: Float64Array, units: Units, sdc: Disclosure, stamp: Int32Array, relate: ColumnRelations): CharacteristicRow {
+function continuousRow(variable: string, x: Float64Array, units: Units, sdc: Disclosure, stamp: Int32Array, relate: ColumnRelations, missingOf: MissingCells): CharacteristicRow {
   // Code each value by its rank among the distinct values: one map lookup per unit, then a sort of the few distinct.
   const firstSeen = new Map<number, number>();
   const code = new Int32Array(x.length).fill(-1);
@@ -132,11 +136,12 @@ function continuousRow(variable: string, x: Float64Array, units: Units, sdc: Dis
     return sdc.release({ median: q(0.5), q1: q(0.25), q3: q(0.75), missing }, { patients, counts: [recorded] }, table);
   });
   relate(missingCells);
+  missingOf.set(variable, missingCells);
   return { variable, level: null, cells };
 }
 
 /** `values` holds one value per unit. */
-function categoricalRows(variable: string, values: readonly unknown[], units: Units, sdc: Disclosure, relate: ColumnRelations): CharacteristicRow[] {
+function categoricalRows(variable: string, values: readonly unknown[], units: Units, sdc: Disclosure, relate: ColumnRelations, missingOf: MissingCells): CharacteristicRow[] {
   const codeOf = new Map<unknown, number>();
   const code = Int32Array.from(values, (v) => {
     const key = v === null || v === undefined ? null : v;
@@ -169,6 +174,9 @@ function categoricalRows(variable: string, values: readonly unknown[], units: Un
     ),
   );
   countCells.forEach(relate);
+  levels.forEach(([value], l) => {
+    if (value === null) missingOf.set(variable, countCells[l] ?? []);
+  });
   return levels.map(([value, c], l) => ({
     variable,
     level: levelOf(value),
@@ -261,23 +269,66 @@ export function characteristics(settings: Settings, set: AnalysisSet, flow: Flow
   encounterRelations(encounters.totals);
 
   const stamp = new Int32Array(set.patients);
+  const setMissing: MissingCells = new Map();
+  const encounterMissing: MissingCells = new Map();
   const describe = (variable: string, type: 'continuous' | 'categorical', units: Units): CharacteristicRow[] => {
     const relate = units === sets ? setRelations : encounterRelations;
+    const missingOf = units === sets ? setMissing : encounterMissing;
     if (type === 'continuous') {
       const own = numbersAt(set.scored, variable, units.rows);
       const values = own ?? attributeAt(variable, set.scored, units.rows, settings.cohort);
       if (values === null) return [];
       const x = values instanceof Float64Array ? values : Float64Array.from(values, (v) => (typeof v === 'number' ? v : Number.NaN));
-      return [continuousRow(variable, x, units, sdc, stamp, relate)];
+      return [continuousRow(variable, x, units, sdc, stamp, relate, missingOf)];
     }
     const values = attributeAt(variable, set.scored, units.rows, settings.cohort);
-    return values === null ? [] : categoricalRows(variable, values, units, sdc, relate);
+    return values === null ? [] : categoricalRows(variable, values, units, sdc, relate, missingOf);
   };
   const inputs = [...new Set(settings.scores.flatMap((d) => kindOf(d).fields(d)))].map((f) => FIELDS[f as FieldName]).filter((f) => f !== undefined);
+  const setRows = inputs.flatMap((f) => describe(f.column, f.kind === 'numeric' ? 'continuous' : 'categorical', sets));
+  relateToFlow(settings, flow, groupings, setMissing);
   return {
     columns,
     totals: { encounters: encounters.totals, sets: sets.totals },
     encounters: ENCOUNTER_VARIABLES.flatMap(([v, type]) => describe(v, type, encounters)),
-    sets: inputs.flatMap((f) => describe(f.column, f.kind === 'numeric' ? 'continuous' : 'categorical', sets)),
+    sets: setRows,
   };
+}
+
+/**
+ * Table 1's sets without a value of a score's input, against the flow's sets that score cannot score, column by
+ * column (overall, event, no event, each group): every set the flow excludes for a missing input (a reason that names
+ * it) lacks it, so the input's missing sets are at least their sum; and under the complete-case policy every set
+ * lacking an input the score requires (no fallback, no imputation) is excluded — for that input or, first, for a flagged value (or "not scored") — so
+ * they are at most that sum with the flagged ones added.
+ */
+function relateToFlow(
+  settings: Settings,
+  flow: FlowSection,
+  groupings: readonly { by: string | readonly string[]; names: readonly string[] }[],
+  missingOf: MissingCells,
+): void {
+  const sdc = settings.disclosure;
+  const columnOf = (c: FlowExclusion): unknown[] => [
+    c.sets,
+    c.positive,
+    c.negative,
+    ...groupings.flatMap(({ by, names }) => names.map((g) => c.byGroup[String(by)]?.[g])),
+  ];
+  settings.scores.forEach((d, s) => {
+    const excluded = flow.scores[s]?.excluded ?? [];
+    const unexplained = excluded.filter((x) => missingInputsOf(x.reason).length === 0);
+    const required = new Set(kindOf(d).requiredFields(d));
+    for (const field of kindOf(d).fields(d)) {
+      const column = FIELDS[field as FieldName]?.column;
+      const cells = column === undefined ? undefined : missingOf.get(column);
+      if (cells === undefined) continue;
+      const naming = excluded.filter((x) => missingInputsOf(x.reason).includes(column as string));
+      cells.forEach((m, k) => {
+        const parts = naming.map((x) => columnOf(x)[k]);
+        sdc.atLeastSum(m, parts);
+        if (settings.missing === 'none' && required.has(field)) sdc.atMostSum(m, [...parts, ...unexplained.map((x) => columnOf(x)[k])]);
+      });
+    }
+  });
 }

@@ -315,6 +315,28 @@ export class Disclosure {
     this.links.set(key, known === undefined || known === meaning ? meaning : `${known}; ${meaning}`);
   }
 
+  /**
+   * Every declared relation holds for the true counts (a relation that does not is a defect of the code that declared
+   * it, and would make the audit's model of a reader wrong).
+   * @throws {Error} naming the first relation that does not hold, by its counts' places in the report
+   */
+  private checkRelations(): void {
+    const n = (id: number): number => this.entries[id]?.n ?? Number.NaN;
+    const where = (id: number): string => this.paths.get(id) ?? `${this.entries[id]?.table ?? 'a count not shown'} #${id}`;
+    const check = (list: readonly (readonly number[])[], sense: string, holds: (total: number, sum: number) => boolean): void => {
+      for (const [total, ...parts] of list) {
+        const sum = parts.reduce((a, id) => a + n(id), 0);
+        if (total !== undefined && !holds(n(total), sum))
+          throw new Error(
+            `Disclosure.resolve: a declared relation does not hold: ${where(total)} (${n(total)}) ${sense} the sum of ${parts.map(where).join(', ')} (${sum}).`,
+          );
+      }
+    };
+    check(this.relations, 'is', (t, sum) => t === sum);
+    check(this.atMost, 'is at most', (t, sum) => t <= sum);
+    check(this.atLeast, 'is at least', (t, sum) => t >= sum);
+  }
+
   /** Every shown cell in a declared table, every relation across tables between linked tables: the problems, if not. */
   private structureProblems(): string[] {
     const problems = new Set<string>();
@@ -920,6 +942,7 @@ export class Disclosure {
       const problems = this.structureProblems();
       if (problems.length > 0) throw new Error(`Disclosure.resolve: the report's structure is not declared: ${problems.join('; ')}.`);
       this.locate(report, '');
+      this.checkRelations();
       this.entries.forEach((e, id) => {
         for (const d of e.deps) {
           if (this.entries[d]?.inner === true) this.containers.set(d, [...(this.containers.get(d) ?? []), id]);

@@ -32,6 +32,16 @@ function reasonOf(flags: unknown, missing: unknown): string {
   return 'not scored';
 }
 
+/**
+ * The inputs a score's exclusion reason names as missing (as `reasonOf` writes it); none for a flagged value or "not
+ * scored".
+ *
+ * @example missingInputsOf('missing respiratory_rate, temperature'); // => ['respiratory_rate', 'temperature']
+ */
+export function missingInputsOf(reason: string): string[] {
+  return reason.startsWith('missing ') ? reason.slice('missing '.length).split(', ') : [];
+}
+
 /** Scored-row indices by reason, largest first (ties by name). */
 function byReason(rows: Iterable<number>, reason: (i: number) => string): [string, number[]][] {
   const out = new Map<string, number[]>();

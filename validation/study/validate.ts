@@ -6,7 +6,7 @@
  *   resolveSettings → analysisSet → scoreSection (per score) → comparisons → subgroups → units → cohortTable
  *   → flow → characteristics → outcomeRows → missingData → tripod
  *
- * The report is a versioned, JSON-serialisable object (schema `ewskit.report/8`, docs/report.md) holding aggregates only.
+ * The report is a versioned, JSON-serialisable object (schema `ewskit.report/9`, docs/report.md) holding aggregates only.
  */
 import { BOOTSTRAP_RESOLUTION } from '../bootstrap/group-bootstrap.js';
 import type { ReportSettings, ValidationReport } from '../report/types.js';
@@ -130,7 +130,7 @@ function reportSettings(s: Settings, family: Family, labelled: SetLabels, undefi
  *
  * @param options cohort tables, scores, outcome (horizon, event types), groupBy, reference groups, bootstrap,
  *   disclosure, level, units, and the policies (recalibration folds, net-benefit thresholds, skin-tone bands)
- * @returns the report object (schema `ewskit.report/8`)
+ * @returns the report object (schema `ewskit.report/9`)
  * @throws {TypeError} for a cohort without the columns a score or grouping needs; {RangeError} for bad options
  * @example validate({ cohort, scores: [news2, apolloStyle], groupBy: ['ethnicity'] }).comparisons[0];
  */

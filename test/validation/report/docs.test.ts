@@ -45,7 +45,7 @@ describe('docs/report.md against the report types', () => {
     });
   }
   it('names the schema the code writes', () => {
-    expect(source).toMatch(/REPORT_SCHEMA = 'ewskit\.report\/8'/);
-    expect(doc).toMatch(/^# The validation report — schema `ewskit\.report\/8`/);
+    expect(source).toMatch(/REPORT_SCHEMA = 'ewskit\.report\/9'/);
+    expect(doc).toMatch(/^# The validation report — schema `ewskit\.report\/9`/);
   });
 });
