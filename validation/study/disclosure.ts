@@ -662,57 +662,69 @@ export class Disclosure {
     const settled = new Set<number>();
     try {
       if (this.rules.secondary) {
-        let k = 0;
+        const rounds = new Map<number, number>();
+        const protectedNow = new Set<number>();
         for (;;) {
-          for (; k < targets.length; k++) {
-            const target = targets[k] as number;
-            let interval = audit.interval(target);
-            for (let round = 0; round < MAX_ROUNDS && this.widthOf(interval) < needs(); round++) {
-              const picks =
-                this.perturbation(target, needs(), relations, rowsOf, solver, PERTURBATION_LEVELS) ??
-                this.protectingCounts(target, needs(), interval, all, audit);
-              // Nothing left to suppress around it: its interval is as wide as the relations allow.
-              if (picks.length === 0) break;
-              for (const pick of picks) this.suppressSecondary(pick);
-              added += picks.length;
-              enqueueNew();
-              // The newly suppressed counts (the pick, and counts inside statistics it hides) are free now.
-              this.entries.forEach((e, id) => {
-                if (e.rule !== null && !wasSuppressed[id]) {
-                  wasSuppressed[id] = true;
-                  audit.update(id);
-                }
-              });
-              interval = audit.interval(target);
+          // Every count to protect not yet known wide enough, checked at once (intervals only widen as counts are
+          // suppressed: one wide enough stays so); each one narrower is given the counts that protect it, and all
+          // are checked again, until none is narrower or none can be protected more.
+          const open = targets.filter((t) => !protectedNow.has(t) && (rounds.get(t) ?? 0) < MAX_ROUNDS);
+          const now = audit.intervals(open);
+          const narrow = open.filter((t) => {
+            if (this.widthOf(now.get(t)) >= needs()) protectedNow.add(t);
+            return !protectedNow.has(t);
+          });
+          for (const target of narrow) {
+            rounds.set(target, (rounds.get(target) ?? 0) + 1);
+            let picks = this.perturbation(target, needs(), relations, rowsOf, solver, PERTURBATION_LEVELS);
+            if (picks === null) picks = this.protectingCounts(target, needs(), audit.interval(target), all, audit);
+            // Nothing left to suppress around it: its interval is as wide as the relations allow.
+            if (picks === null || picks.length === 0) {
+              if (picks === null) rounds.set(target, MAX_ROUNDS);
+              continue;
             }
+            for (const pick of picks) this.suppressSecondary(pick);
+            added += picks.length;
+            enqueueNew();
+            // The newly suppressed counts (the pick, and counts inside statistics it hides) are free now.
+            this.entries.forEach((e, id) => {
+              if (e.rule !== null && !wasSuppressed[id]) {
+                wasSuppressed[id] = true;
+                audit.update(id);
+              }
+            });
           }
-          // Every count suppressed to protect another (here or by the elimination): worked out exactly, its
-          // suppression protects nothing (the relations and bounds already fix it), so it is released again — and
-          // every protected count is checked again; narrower than the width but not exact, it is protected in turn.
+          if (narrow.length > 0) continue;
+          // Every count suppressed to protect another: worked out exactly, its suppression protects nothing (the
+          // relations and bounds already fix it), so it is released again — and every protected count is checked
+          // again; narrower than the width but not exact, it is protected in turn.
+          const unsettled = this.entries.flatMap((e, id) =>
+            e.kind === 'secondary' && e.n !== null && !e.hidden && !isQueued.has(id) && !settled.has(id) ? [id] : [],
+          );
+          for (const id of unsettled) settled.add(id);
+          const widths = audit.intervals(unsettled);
           const again: number[] = [];
-          this.entries.forEach((e, id) => {
-            if (e.kind !== 'secondary' || e.n === null || e.hidden || isQueued.has(id) || settled.has(id)) return;
-            settled.add(id);
-            const w = this.widthOf(audit.interval(id));
+          let more = false;
+          for (const id of unsettled) {
+            const w = this.widthOf(widths.get(id));
             if (w === 0 && (this.containers.get(id) ?? []).length === 0) again.push(id);
             else if (w < needs()) {
               isQueued.add(id);
               targets.push(id);
+              more = true;
             }
-          });
+          }
           for (const id of again) this.unsuppress(id, audit, true);
-          if (again.length > 0 && targets.some((t) => this.widthOf(audit.interval(t)) < needs())) {
+          if (again.length > 0 && [...audit.intervals(targets).values()].some((i) => this.widthOf(i) < needs()))
             for (const id of again) this.unsuppress(id, audit, false);
-          } else releasedAgain += again.length;
-          if (k === targets.length) break;
+          else releasedAgain += again.length;
+          if (!more) break;
         }
       }
       // Every interval as it stands at the end (earlier ones can only have widened), and every other count not
       // released exactly (suppressed to protect another, or inside a suppressed statistic), listed with its own.
-      for (const t of targets) intervals.set(t, audit.interval(t));
-      this.entries.forEach((e, id) => {
-        if (!intervals.has(id) && e.n !== null && !e.hidden && e.rule !== null) intervals.set(id, audit.interval(id));
-      });
+      const others = this.entries.flatMap((e, id) => (!isQueued.has(id) && e.n !== null && !e.hidden && e.rule !== null ? [id] : []));
+      for (const [id, i] of audit.intervals([...targets, ...others])) intervals.set(id, i);
     } finally {
       audit.dispose();
     }
@@ -765,7 +777,7 @@ export class Disclosure {
    * price per unit (its `cost`), and those that must differ are the counts to suppress. Suppressing them, both tables
    * are consistent with everything released, so the target's interval is at least `need` wide. Over the counts up to
    * `levels` relations away (every relation that holds one of them included; counts beyond held at their values).
-   * Null when no such table exists there.
+   * None when such a table exists already (the target is protected); null when none exists there.
    */
   private perturbation(
     target: number,
@@ -836,30 +848,30 @@ export class Disclosure {
       }
     });
     const own = this.boundsOf(target);
+    // Up or down, whichever is cheaper.
     let best: { picks: number[]; price: number } | null = null;
-    for (const [lo, up] of [
+    for (const [lo, hi] of [
       [v + need, own.upper],
       [own.lower, v - need],
     ] as const) {
-      if (lo > up) continue;
+      if (lo > hi) continue;
       const l = Float64Array.from(lower);
       const u = Float64Array.from(upper);
       l[0] = lo;
-      u[0] = up;
+      u[0] = hi;
       const x = solver.minimise(rows, l, u, cost);
       if (x === null) continue;
       let price = 0;
       const picks: number[] = [];
       released.forEach((id, k) => {
-        const d = (x[ids.length + 2 * k] ?? 0) + (x[ids.length + 2 * k + 1] ?? 0);
-        if (d > 1e-7) {
-          picks.push(id);
-          price += d * (cost[ids.length + 2 * k] ?? 0);
-        }
+        const moved = (x[ids.length + 2 * k] ?? 0) + (x[ids.length + 2 * k + 1] ?? 0);
+        if (moved <= 1e-7) return;
+        picks.push(id);
+        price += moved * (cost[ids.length + 2 * k] ?? 0);
       });
-      if (picks.length > 0 && (best === null || price < best.price)) best = { picks, price };
+      if (best === null || price < best.price) best = { picks, price };
     }
-    return best === null ? null : best.picks;
+    return best?.picks ?? null;
   }
 
   /**

@@ -46,6 +46,9 @@ export interface AuditRelation {
   readonly rhs?: number;
 }
 
+/** HiGHS's `simplex_strategy` for the primal simplex. */
+const PRIMAL_SIMPLEX = 4;
+
 let loaded: LpSolver | null = null;
 let loading: Promise<LpSolver> | null = null;
 
@@ -64,7 +67,7 @@ export async function loadDisclosureAudit(): Promise<LpSolver> {
     const OPTIMAL = 7;
     const INFEASIBLE = 8;
     const { minimize, maximize } = highs.constants.objectiveSense;
-    const build = (rows: readonly AuditRelation[], lower: Float64Array, upper: Float64Array, cost: Float64Array) => {
+    const build = (rows: readonly AuditRelation[], lower: Float64Array, upper: Float64Array, cost: Float64Array, primal: boolean) => {
       const numCols = lower.length;
       // Rows as compressed sparse rows: each relation's terms, a repeated column merged.
       const starts = [0];
@@ -81,7 +84,7 @@ export async function loadDisclosureAudit(): Promise<LpSolver> {
         starts.push(indices.length);
       }
       const model = highs.createModel();
-      model.options.set({ output_flag: false, presolve: 'off' });
+      model.options.set({ output_flag: false, presolve: 'off', ...(primal ? { simplex_strategy: PRIMAL_SIMPLEX } : {}) });
       model.passModel({
         numCols,
         numRows: rows.length,
@@ -97,7 +100,7 @@ export async function loadDisclosureAudit(): Promise<LpSolver> {
     const solver: LpSolver = {
       name: `HiGHS ${highs.version.string}`,
       minimise(rows, lower, upper, cost) {
-        const model = build(rows, lower, upper, cost);
+        const model = build(rows, lower, upper, cost, false);
         try {
           model.changeObjectiveSense(minimize);
           model.run();
@@ -107,7 +110,9 @@ export async function loadDisclosureAudit(): Promise<LpSolver> {
         }
       },
       model(rows, lower, upper) {
-        const model = build(rows, lower, upper, new Float64Array(lower.length));
+        // One model, many objectives (each count's minimum, then maximum): the primal simplex keeps the last basis
+        // feasible and starts from it (measured: half the time of HiGHS's default, dual, on the audit's components).
+        const model = build(rows, lower, upper, new Float64Array(lower.length), true);
         let previous = -1;
         const optimum = (sense: typeof minimize): number | null => {
           model.changeObjectiveSense(sense);
@@ -237,7 +242,73 @@ export class Audit {
     const own = this.bounds(id);
     const col = this.column.get(id);
     if (col === undefined || own.lower === own.upper) return { min: own.lower, max: own.upper };
-    // The component: columns not known exactly, linked through rows.
+    const { cols, rows } = this.component(col);
+    const lo = Float64Array.from(cols, (c) => this.lower[c] ?? 0);
+    const up = Float64Array.from(cols, (c) => this.upper[c] ?? Number.POSITIVE_INFINITY);
+    const side = known === undefined ? null : known.min <= own.lower ? 'max' : known.max >= own.upper ? 'min' : null;
+    const r =
+      cols.length === 1
+        ? single(rows, lo[0] ?? 0, up[0] ?? Number.POSITIVE_INFINITY)
+        : side === null
+          ? this.solve(rows, lo, up)
+          : this.solveSide(rows, lo, up, side, known as FeasibleInterval);
+    return this.rounded(r, own);
+  }
+
+  /**
+   * The feasible intervals of several counts at once: one model per component, each count's minimum and maximum
+   * solved on it in turn (warm-started from the last basis) — the same intervals as `interval`, one by one.
+   */
+  intervals(ids: Iterable<number>): Map<number, FeasibleInterval> {
+    const out = new Map<number, FeasibleInterval>();
+    const wanted = new Map<number, number>();
+    for (const id of ids) {
+      const own = this.bounds(id);
+      const col = this.column.get(id);
+      if (col === undefined || own.lower === own.upper) out.set(id, { min: own.lower, max: own.upper });
+      else wanted.set(col, id);
+    }
+    const done = new Set<number>();
+    for (const [col, id] of wanted) {
+      if (done.has(col)) continue;
+      const { cols, rows } = this.component(col);
+      if (cols.length === 1) {
+        done.add(col);
+        out.set(id, this.rounded(single(rows, this.lower[col] ?? 0, this.upper[col] ?? Number.POSITIVE_INFINITY), this.bounds(id)));
+        continue;
+      }
+      const model = this.solver.model(
+        rows,
+        Float64Array.from(cols, (c) => this.lower[c] ?? 0),
+        Float64Array.from(cols, (c) => this.upper[c] ?? Number.POSITIVE_INFINITY),
+      );
+      try {
+        cols.forEach((c, k) => {
+          const other = wanted.get(c);
+          if (other === undefined || done.has(c)) return;
+          done.add(c);
+          out.set(other, this.rounded(model.range(k), this.bounds(other)));
+        });
+      } finally {
+        model.dispose();
+      }
+    }
+    return out;
+  }
+
+  /** An LP interval rounded inward to whole numbers (an open lower side is the count's own bound). */
+  private rounded(r: { min: number | null; max: number | null }, own: AuditBounds): FeasibleInterval {
+    return {
+      min: r.min === null ? own.lower : Math.ceil(r.min - INTEGER_SLACK),
+      max: r.max === null ? Number.POSITIVE_INFINITY : Math.floor(r.max + INTEGER_SLACK),
+    };
+  }
+
+  /**
+   * The component of column `col`: the columns not known exactly linked to it through rows (first `col` itself), and
+   * those rows over them, the known counts moved to the right-hand side.
+   */
+  private component(col: number): { cols: number[]; rows: AuditRelation[] } {
     const cols = [col];
     const local = new Map<number, number>([[col, 0]]);
     const rowSeen = new Set<number>();
@@ -251,7 +322,6 @@ export class Audit {
             cols.push(c);
           }
       }
-    // Its rows, the known counts moved to the right-hand side.
     const rows: AuditRelation[] = [...rowSeen].map((r) => {
       const row = this.rows[r] as AuditRelation;
       let rhs = row.rhs ?? 0;
@@ -263,19 +333,7 @@ export class Audit {
       }
       return { terms, sense: row.sense, rhs };
     });
-    const lo = Float64Array.from(cols, (c) => this.lower[c] ?? 0);
-    const up = Float64Array.from(cols, (c) => this.upper[c] ?? Number.POSITIVE_INFINITY);
-    const side = known === undefined ? null : known.min <= own.lower ? 'max' : known.max >= own.upper ? 'min' : null;
-    const r =
-      cols.length === 1
-        ? single(rows, lo[0] ?? 0, up[0] ?? Number.POSITIVE_INFINITY)
-        : side === null
-          ? this.solve(rows, lo, up)
-          : this.solveSide(rows, lo, up, side, known as FeasibleInterval);
-    return {
-      min: r.min === null ? own.lower : Math.ceil(r.min - INTEGER_SLACK),
-      max: r.max === null ? Number.POSITIVE_INFINITY : Math.floor(r.max + INTEGER_SLACK),
-    };
+    return { cols, rows };
   }
 
   private solve(rows: readonly AuditRelation[], lower: Float64Array, upper: Float64Array): { min: number | null; max: number | null } {
