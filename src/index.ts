@@ -171,6 +171,7 @@ export type {
   CharacteristicRow,
   CategoryCell,
   ContinuousCell,
+  Quartiles,
   OutcomeRow,
   MissingDataSection,
   ModelInputsRow,

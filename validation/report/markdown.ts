@@ -125,9 +125,9 @@ function characteristicsMarkdown(report: ValidationReport): string[] {
     cell(v, (x) =>
       'share' in x
         ? `${format.number(x.n, 0)} (${(100 * x.share).toFixed(1)} %)`
-        : x.median === null
+        : x.quartiles === null
           ? 'not recorded'
-          : `${format.number(x.median, 1)} [${format.number(x.q1 ?? NaN, 1)}–${format.number(x.q3 ?? NaN, 1)}]${missingShare(x.missing)}`,
+          : `${cell(x.quartiles, (q) => `${format.number(q.median, 1)} [${format.number(q.q1, 1)}–${format.number(q.q3, 1)}]`)}${missingShare(x.missing)}`,
     );
   const rows = (list: readonly CharacteristicRow[]) =>
     list.map((r) => [r.level === null ? `${r.variable}, median [IQR]` : `${r.variable}: ${r.level}`, ...r.cells.map(show)]);

@@ -599,11 +599,17 @@ export interface CategoryCell {
  * (null when none has one), and the share missing.
  */
 export interface ContinuousCell {
-  readonly median: number | null;
-  readonly q1: number | null;
-  readonly q3: number | null;
+  /** The median and quartiles of the values: null when no unit has one; suppressed when from too few patients. */
+  readonly quartiles: Cell<Quartiles> | null;
   /** The share of the column's units with no value; suppressed with the count it is made of. */
   readonly missing: Cell<number>;
+}
+
+/** A continuous variable's median and quartiles (type 7, as R's default `quantile`). */
+export interface Quartiles {
+  readonly median: number;
+  readonly q1: number;
+  readonly q3: number;
 }
 
 /** One row of Table 1: a continuous variable (`level` null), or one level of a categorical one. */

@@ -8,7 +8,7 @@
 import { FIELDS } from '../../scores/definition/schema.js';
 import type { FieldName } from '../../scores/definition/schema.js';
 import { kindOf } from '../../scores/kinds/kind-of.js';
-import type { CategoryCell, CharacteristicRow, CharacteristicsSection, ContinuousCell, Cell, FlowExclusion, FlowSection } from '../report/types.js';
+import type { CategoryCell, CharacteristicRow, CharacteristicsSection, ContinuousCell, Cell, FlowCounts, FlowSection } from '../report/types.js';
 import type { AnalysisSet } from './analysis-set.js';
 import { attributeAt, numbersAt, valuesAt } from './attributes.js';
 import type { Disclosure } from './disclosure.js';
@@ -106,7 +106,7 @@ function continuousRow(variable: string, x: Float64Array, units: Units, sdc: Dis
   for (let u = 0; u < code.length; u++) if ((code[u] ?? -1) >= 0) code[u] = rank[code[u] ?? 0] ?? 0;
   const table = { table: 'characteristics' };
   const missingCells: number[] = [];
-  const cells = units.members.map((members, col): Cell<ContinuousCell> => {
+  const cells = units.members.map((members, col): ContinuousCell => {
     const counts = new Float64Array(distinct.length);
     let recorded = 0;
     for (const u of members) {
@@ -129,11 +129,12 @@ function continuousRow(variable: string, x: Float64Array, units: Units, sdc: Dis
         dependsOn: [m, units.totals[col]],
       },
     );
-    if (recorded === 0) return sdc.release({ median: null, q1: null, q3: null, missing }, {}, table);
+    if (recorded === 0) return { quartiles: null, missing };
     const patients = patientsOf(units, members, (u) => (code[u] ?? -1) >= 0, stamp, ++nextMark);
     const q = (p: number) => quantileFromCounts(distinct, counts, p);
-    // A quantile of few patients' values points at those patients: released only from enough of them.
-    return sdc.release({ median: q(0.5), q1: q(0.25), q3: q(0.75), missing }, { patients, counts: [recorded] }, table);
+    // A quantile of few patients' values points at those patients: released only from enough of them (the missing
+    // share beside it is decided on its own).
+    return { quartiles: sdc.release({ median: q(0.5), q1: q(0.25), q3: q(0.75) }, { patients, counts: [recorded] }, table), missing };
   });
   relate(missingCells);
   missingOf.set(variable, missingCells);
@@ -309,7 +310,7 @@ function relateToFlow(
   missingOf: MissingCells,
 ): void {
   const sdc = settings.disclosure;
-  const columnOf = (c: FlowExclusion): unknown[] => [
+  const columnOf = (c: FlowCounts): unknown[] => [
     c.sets,
     c.positive,
     c.negative,
@@ -324,10 +325,14 @@ function relateToFlow(
       const cells = column === undefined ? undefined : missingOf.get(column);
       if (cells === undefined) continue;
       const naming = excluded.filter((x) => missingInputsOf(x.reason).includes(column as string));
+      const analysed = flow.scores[s]?.analysed;
       cells.forEach((m, k) => {
         const parts = naming.map((x) => columnOf(x)[k]);
         sdc.atLeastSum(m, parts);
-        if (settings.missing === 'none' && required.has(field)) sdc.atMostSum(m, [...parts, ...unexplained.map((x) => columnOf(x)[k])]);
+        if (settings.missing !== 'none' || !required.has(field) || analysed === undefined) return;
+        // A group's column: the flow counts a score's exclusions by group only in total (labelled − analysed).
+        if (k >= 3) sdc.atLeastSum(columnOf(flow.labelled)[k], [m, columnOf(analysed)[k]]);
+        else sdc.atMostSum(m, [...parts, ...unexplained.map((x) => columnOf(x)[k])]);
       });
     }
   });

@@ -209,6 +209,9 @@ const MAX_LEVELS = 6;
 /** How far (relations away) the cell-suppression programme lets released counts change. */
 const PERTURBATION_LEVELS = 3;
 
+/** How much more the cell-suppression programme pays to move a released zero than a count of 1. */
+const ZERO_PRICE = 1000;
+
 /** Most rounds of suppression for one count; one still narrower is reported unprotected (and the report is not releasable). */
 const MAX_ROUNDS = 8;
 
@@ -836,7 +839,9 @@ export class Disclosure {
     released.forEach((id, k) => {
       const x = at.get(id) as number;
       const over = ids.length + 2 * k;
-      const price = this.cost(id);
+      // A released zero moves only when nothing else will: the policy releases zeros, and a reader reads every
+      // suppressed count as 1 or more.
+      const price = this.entries[id]?.n === 0 ? ZERO_PRICE * this.cost(id) : this.cost(id);
       cost[over] = price;
       cost[over + 1] = price;
       const band = this.boundsOf(id);

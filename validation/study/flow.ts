@@ -76,7 +76,7 @@ export function flow(settings: Settings, set: AnalysisSet): FlowSection {
     margins:
       "each step's positive and negative sets add up to its sets, and each grouping's groups do too; the extract is the sum of the study's exclusions and the labelled sets (its groups not shown); the labelled sets are the sum of each score's exclusions and its analysed sets, outcome by outcome and group by group",
   });
-  const counts = (rows: readonly number[], outcome: OutcomeKnown): FlowCounts => {
+  const counts = (rows: readonly number[], outcome: OutcomeKnown, byGroup = true): FlowCounts => {
     let positive = 0;
     for (const i of rows) if (labelled.labels[i] === 1) positive++;
     if (outcome === 'positive') positive = rows.length;
@@ -85,7 +85,7 @@ export function flow(settings: Settings, set: AnalysisSet): FlowSection {
       positive: outcome === 'unknown' ? null : sdc.count(positive, table),
       negative: outcome === 'unknown' ? null : sdc.count(rows.length - positive, table),
       byGroup: Object.fromEntries(
-        groupings.map(({ by, labels, names }) => {
+        (byGroup ? groupings : []).map(({ by, labels, names }) => {
           const n = new Map<string, number>(names.map((g) => [g, 0]));
           for (const i of rows) {
             const g = labels[i] ?? MISSING_GROUP;
@@ -115,13 +115,18 @@ export function flow(settings: Settings, set: AnalysisSet): FlowSection {
         );
     }
     for (const { by, names } of groupings)
-      for (const g of names)
-        sdc.relation(
-          total.byGroup[by]?.[g],
-          parts.map((p) => p.byGroup[by]?.[g]),
-        );
+      for (const g of names) {
+        const cells = parts.map((p) => p.byGroup[by]?.[g]);
+        // Parts not counted by group (a score's exclusions): their total in the group is the rest, not shown — and
+        // protected when small (the labelled sets less the analysed give it to anyone).
+        if (cells.every((c) => c !== undefined)) sdc.relation(total.byGroup[by]?.[g], cells);
+        else sdc.remainder(total.byGroup[by]?.[g], cells);
+      }
   };
-  const exclusion = (reason: string, rows: readonly number[], outcome: OutcomeKnown): FlowExclusion => ({ reason, ...counts(rows, outcome) });
+  const exclusion = (reason: string, rows: readonly number[], outcome: OutcomeKnown, byGroup = true): FlowExclusion => ({
+    reason,
+    ...counts(rows, outcome, byGroup),
+  });
 
   // The study's exclusions, in the labeller's order, then sets of no known patient.
   const steps: number[][] = LABEL_EXCLUSIONS.map(() => []);
@@ -188,7 +193,9 @@ export function flow(settings: Settings, set: AnalysisSet): FlowSection {
       const missing = valuesAt(scored, `${d.id}_missing`, dropped) ?? [];
       const at = new Map(dropped.map((i, j) => [i, j]));
       const scoreExcluded = byReason(dropped, (i) => reasonOf(flags[at.get(i) ?? -1], missing[at.get(i) ?? -1])).map(([reason, rows]) =>
-        exclusion(reason, rows, 'labels'),
+        // By reason overall and by outcome; by group only their total (the labelled sets less the analysed): the
+        // missing inputs by group are Table 1's, and both by reason and by group would tie the two tables cell by cell.
+        exclusion(reason, rows, 'labels', false),
       );
       const analysed = counts(kept, 'labels');
       // The labelled sets are the sum of the score's exclusions and its analysed sets.

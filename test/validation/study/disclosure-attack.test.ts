@@ -27,6 +27,8 @@ class Attacker {
   readonly atMost: { total: Term; parts: Term[]; op: '<=' | '>=' }[] = [];
   /** Each unknown's rule, as the report prints it. */
   readonly rules = new Map<string, string>();
+  /** Each known count, by its place. */
+  readonly values = new Map<string, number>();
 
   term(cell: Cell<number> | null | undefined, place: string): Term | null {
     if (cell === null || cell === undefined) return null;
@@ -34,6 +36,7 @@ class Attacker {
       this.rules.set(place, cell.rule);
       return { unknown: place };
     }
+    this.values.set(place, cell);
     return { known: cell };
   }
 
@@ -136,8 +139,20 @@ class Attacker {
 }
 
 /** The relations a reader sees in the report. */
-function attack(report: ValidationReport): string[] {
-  return attacker(report).recoveredSmall;
+function attack(report: ValidationReport, truth?: ValidationReport | null): string[] {
+  const mine = attacker(report);
+  const recovered = mine.recoveredSmall;
+  if (truth === undefined || truth === null) return recovered;
+  // A count hidden only because a statistic around it is (a share whose denominator is suppressed, a cell of too few
+  // patients) and that is not small itself — 0, or the threshold or more — discloses nothing when worked out. Its
+  // true value is read at the same place of the same report without disclosure control.
+  const { a } = attacker(truth);
+  return recovered.filter((name) => {
+    const rule = mine.a.rules.get(name) ?? '';
+    if (/^a count below/.test(rule)) return true;
+    const v = a.values.get(name);
+    return v === undefined || (v >= 1 && v <= 9);
+  });
 }
 
 /** The attacker with every relation a reader sees, and the small counts (not secondary ones) it works out exactly. */
@@ -307,6 +322,51 @@ function attacker(report: ValidationReport): { a: Attacker; recoveredSmall: stri
         );
     }
   }
+  // Table 1's sets without a value of a score input, column by column (the share times the column's sets, when both
+  // are released): their columns relate as every count's do; every set the flow excludes for a missing input lacks
+  // it (at least the sum of the rows naming it); a set lacking an input of a score with no fallback (NEWS2, MEWS) is
+  // excluded for it or, first, for a flagged value (at most that sum with the flagged rows).
+  for (const r of t1.sets) {
+    if (r.level !== null) continue;
+    const missing = t1.totals.sets.map((total, col): [Cell<number> | undefined, string] => {
+      const v = r.cells[col];
+      const place = `characteristics.sets.${r.variable}.missing[${col}]`;
+      if (v === undefined) return [v, place];
+      const share = isSuppressed(v) ? v : (v as { missing: Cell<number> }).missing;
+      if (isSuppressed(share)) return [share, place];
+      if (share === 0) return [0, place];
+      return [isSuppressed(total) ? { suppressed: true, rule: 'a share of a suppressed total' } : Math.round(share * total), place];
+    });
+    a.sum(`${r.variable} missing: overall`, missing[0] as [Cell<number>, string], [missing[1] as [Cell<number>, string], missing[2] as [Cell<number>, string]]);
+    for (const by of groupings) {
+      const cols = groupColumns.map((name, j) => ({ name, j: j + 3 })).filter(({ name }) => name.startsWith(`${by}: `));
+      if (Object.keys(f.labelled.byGroup[by] ?? {}).every((g) => g !== '(missing)'))
+        a.sum(
+          `${r.variable} missing: groups`,
+          missing[0] as [Cell<number>, string],
+          cols.map(({ j }) => missing[j] as [Cell<number>, string]),
+        );
+    }
+    f.scores.forEach((fs, k) => {
+      const naming = fs.excluded.map((x, i) => ({ x, i })).filter(({ x }) => x.reason.startsWith('missing ') && x.reason.slice(8).split(', ').includes(r.variable));
+      const flagged = fs.excluded.map((x, i) => ({ x, i })).filter(({ x }) => !x.reason.startsWith('missing '));
+      if (naming.length === 0) return;
+      // The flow's cell of a Table 1 column, named as the flow's relations above name it.
+      const cellOf = (x: FlowCounts, at: string, col: number): [Cell<number> | null | undefined, string] => {
+        if (col < 3) {
+          const key = (['sets', 'positive', 'negative'] as const)[col] ?? 'sets';
+          return [x[key], `${at}.${key}`];
+        }
+        const [by = '', g = ''] = (t1.columns[col] ?? '').split(': ');
+        return [x.byGroup[by]?.[g], `${at}.${by}.${g}`];
+      };
+      missing.forEach((m, col) => {
+        const parts = (rows: typeof naming) => rows.map(({ x, i }) => cellOf(x, `flow.scores[${k}].excluded[${i}]`, col));
+        a.atMostSum(m, parts(naming), '>=');
+        a.atMostSum(m, parts([...naming, ...flagged]), '<=');
+      });
+    });
+  }
   // Outcomes: the composite's events are the sum of its types'; Table 1's events are the composite's.
   const composite = report.outcomes.find((o) => o.outcome.startsWith('composite: '));
   if (composite !== undefined) {
@@ -420,9 +480,12 @@ function markdownLeaks(md: string, truthMd: string): string[] {
       ...table.slice(1).map((_, r): [string, number[][]] => [`table ${ti} row ${r + 1}`, Array.from({ length: width }, (_, c) => [r + 1, c])]),
       ...Array.from({ length: width }, (_, c): [string, number[][]] => [`table ${ti} column ${c}`, table.slice(1).map((_, r) => [r + 1, c])]),
     ];
+    // A column whose header names a statistic holds no counts (a PPV of 1 prints as "1").
+    const statistic = (table[0] ?? []).map((h) => /sensitivity|specificity|ppv|npv|rate|auroc|risk|share|benefit|slope|intercept|o\/e|%|median|iqr|\bci\b/i.test(h));
+    const read = (rows: string[][], r: number, c: number) => (statistic[c] === true ? null : readCell(rows[r]?.[c] ?? ''));
     for (const [where, positions] of lines) {
-      const shown = positions.map(([r, c]) => readCell(table[r as number]?.[c as number] ?? ''));
-      const real = positions.map(([r, c]) => readCell(truth[r as number]?.[c as number] ?? ''));
+      const shown = positions.map(([r, c]) => read(table, r as number, c as number));
+      const real = positions.map(([r, c]) => read(truth, r as number, c as number));
       shown.forEach((total, i) => {
         if (typeof total !== 'number') return;
         const others = shown.map((_, j) => j).filter((j) => j !== i && shown[j] !== null);
@@ -485,7 +548,7 @@ describe('disclosure control survives an attacker who subtracts', () => {
       fc.property(cohortArb, (c) => {
         const report = reportOf(c);
         if (report === null) return;
-        const recovered = attack(report);
+        const recovered = attack(report, reportOf(c, false));
         expect(recovered, `recovered ${recovered.join(', ')}`).toEqual([]);
       }),
       // 60 cohorts in the suite; EWSKIT_ATTACK_RUNS=2000 for the long run (README, "Disclosure control").

@@ -23,7 +23,7 @@ import { generateCohort } from '../../../validation/cohort/generate.js';
 import { canonicalJson, EWSKIT_VERSION, sha256 } from '../../../validation/report/provenance.js';
 import { checkReport } from '../../../validation/report/schema.js';
 import { renderMarkdown } from '../../../validation/report/markdown.js';
-import type { CategoryCell, Cell, ContinuousCell, FlowCounts, ValidationReport } from '../../../validation/report/types.js';
+import type { CategoryCell, Cell, ContinuousCell, FlowCounts, Quartiles, ValidationReport } from '../../../validation/report/types.js';
 import { quantileFromCounts } from '../../../validation/study/characteristics.js';
 import { isSuppressed } from '../../../validation/study/disclosure.js';
 import { validate } from '../../../validation/study/validate.js';
@@ -212,10 +212,10 @@ describe('Table 1: characteristics overall, by outcome and by group', () => {
   });
   it('age of the analysed encounters (E1 70, with an event; E2 50): median 60, type-7 quartiles 55 and 65', () => {
     const age = row(t.encounters, 'age');
-    expect(cont(age?.cells[0])).toEqual({ median: 60, q1: 55, q3: 65, missing: 0 });
-    expect(cont(age?.cells[1])).toMatchObject({ median: 70, q1: 70 });
-    expect(cont(age?.cells[2])).toMatchObject({ median: 50, q3: 50 });
-    expect(cont(age?.cells[4])).toMatchObject({ median: 50 }); // sex M: E2
+    expect(cont(age?.cells[0])).toEqual({ quartiles: { median: 60, q1: 55, q3: 65 }, missing: 0 });
+    expect(cont(age?.cells[1])).toMatchObject({ quartiles: { median: 70, q1: 70 } });
+    expect(cont(age?.cells[2])).toMatchObject({ quartiles: { median: 50, q3: 50 } });
+    expect(cont(age?.cells[4])).toMatchObject({ quartiles: { median: 50 } }); // sex M: E2
   });
   it('categorical rows: admission type from the encounters table, sex from the patients table', () => {
     expect(row(t.encounters, 'admission_type', 'elective')?.cells.slice(0, 3)).toEqual([
@@ -227,7 +227,7 @@ describe('Table 1: characteristics overall, by outcome and by group', () => {
   });
   it('score inputs over the 6 labelled sets, with missingness: temperature missing in 1 of 6', () => {
     const temp = cont(row(t.sets, 'temperature')?.cells[0]);
-    expect(temp).toEqual({ median: 37, q1: 37, q3: 37, missing: 1 / 6 }); // 5 of 6 recorded, all 37
+    expect(temp).toEqual({ quartiles: { median: 37, q1: 37, q3: 37 }, missing: 1 / 6 }); // 5 of 6 recorded, all 37
     expect(row(t.sets, 'consciousness', 'X')?.cells[0]).toEqual({ n: 1, share: 1 / 6 });
     expect(row(t.sets, 'consciousness', 'A')?.cells[1]).toEqual({ n: 3, share: 1 }); // the 3 positive sets
   });
@@ -254,10 +254,11 @@ describe('quantileFromCounts: type-7 quantiles from counts per distinct value', 
     const ages = Array.from({ length: cohort.encounters.numRows }, (_, i) => Number(cohort.encounters.getChild('age')?.get(i)));
     const cell = report.characteristics.encounters.find((r) => r.variable === 'age')?.cells[0] as ContinuousCell;
     expect(cell.missing).toBe(0); // every encounter's age is recorded
-    expect(cell.median).toBe(median(ages));
+    const q = cell.quartiles as Quartiles;
+    expect(q.median).toBe(median(ages));
     const sorted = [...ages].sort((a, b) => a - b);
-    expect(cell.q1).toBe(quantile7(sorted, 0.25)); // checked against R's quantile(type = 7) in test/validation/stats
-    expect(cell.q3).toBe(quantile7(sorted, 0.75));
+    expect(q.q1).toBe(quantile7(sorted, 0.25)); // checked against R's quantile(type = 7) in test/validation/stats
+    expect(q.q3).toBe(quantile7(sorted, 0.75));
   });
 });
 
