@@ -170,6 +170,8 @@ function attacker(report: ValidationReport): { a: Attacker; recoveredSmall: stri
       ],
     );
     for (const by of groupings) {
+      // A score's exclusions by reason are not counted by group.
+      if (c.byGroup[by] === undefined) continue;
       const groups = Object.entries(c.byGroup[by] ?? {});
       a.sum(
         `${at}: groups`,
@@ -362,8 +364,13 @@ function attacker(report: ValidationReport): { a: Attacker; recoveredSmall: stri
       };
       missing.forEach((m, col) => {
         const parts = (rows: typeof naming) => rows.map(({ x, i }) => cellOf(x, `flow.scores[${k}].excluded[${i}]`, col));
-        a.atMostSum(m, parts(naming), '>=');
-        a.atMostSum(m, parts([...naming, ...flagged]), '<=');
+        if (col < 3) {
+          a.atMostSum(m, parts(naming), '>=');
+          a.atMostSum(m, parts([...naming, ...flagged]), '<=');
+        } else {
+          // By group the flow shows only the score's analysed sets: the labelled are at least those and the missing.
+          a.atMostSum(cellOf(f.labelled, 'flow.labelled', col), [m, cellOf(fs.analysed, `flow.scores[${k}].analysed`, col)], '>=');
+        }
       });
     });
   }

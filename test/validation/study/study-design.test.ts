@@ -132,10 +132,13 @@ describe('flow: from the extract to the analysed sets, every exclusion by reason
     const s = f.scores[0];
     expect(s?.id).toBe('news2');
     expect(s?.excluded.map((x) => ({ reason: x.reason, ...counts(x) }))).toEqual([
-      { reason: 'flagged value: consciousness (unknown_code)', sets: 1, positive: 0, negative: 1, bySex: { F: 0, M: 1, '(missing)': 0 } },
-      { reason: 'missing temperature', sets: 1, positive: 1, negative: 0, bySex: { F: 1, M: 0, '(missing)': 0 } },
+      // By reason overall and by outcome; not by group (the groups' exclusions are their labelled less analysed sets).
+      { reason: 'flagged value: consciousness (unknown_code)', sets: 1, positive: 0, negative: 1, bySex: {} },
+      { reason: 'missing temperature', sets: 1, positive: 1, negative: 0, bySex: {} },
     ]);
     expect(counts(s?.analysed)).toEqual({ sets: 4, positive: 2, negative: 2, bySex: { F: 3, M: 1, '(missing)': 0 } });
+    // Labelled by sex: F 4 (the 3 analysed and the set missing its temperature), M 2 (1 analysed, 1 flagged).
+    expect(counts(f.labelled).bySex).toEqual({ F: 4, M: 2, '(missing)': 0 });
     expect(report.scores[0]?.sets.analysed).toBe(4);
   });
 
@@ -180,7 +183,17 @@ describe('flow on a synthetic cohort: each step adds up to the one before', () =
   it('positive + negative = sets wherever the outcome is known; groups add up to the sets', () => {
     for (const c of [...f.excluded, f.labelled, ...f.scores.flatMap((s) => [...s.excluded, s.analysed])]) {
       if (c.positive !== null) expect((n(c.positive) ?? 0) + (n(c.negative) ?? 0)).toBe(n(c.sets));
-      expect(Object.values(c.byGroup.ethnicity ?? {}).reduce((t: number, v) => t + (n(v) ?? 0), 0)).toBe(n(c.sets));
+      if (c.byGroup.ethnicity !== undefined) expect(Object.values(c.byGroup.ethnicity).reduce((t: number, v) => t + (n(v) ?? 0), 0)).toBe(n(c.sets));
+    }
+    // A score's exclusions are counted by group only in total: the labelled sets less the analysed, group by group.
+    for (const s of f.scores) {
+      expect(s.excluded.every((x) => Object.keys(x.byGroup).length === 0)).toBe(true);
+      const excluded = s.excluded.reduce((t, x) => t + (n(x.sets) ?? 0), 0);
+      const byGroup = Object.keys(f.labelled.byGroup.ethnicity ?? {}).reduce(
+        (t, g) => t + (n(f.labelled.byGroup.ethnicity?.[g] ?? null) ?? 0) - (n(s.analysed.byGroup.ethnicity?.[g] ?? null) ?? 0),
+        0,
+      );
+      expect(byGroup).toBe(excluded);
     }
   });
   it("each score's analysed sets are its section's, and agree with Table 1's counts", () => {
