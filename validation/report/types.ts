@@ -188,9 +188,10 @@ export interface AuditedCell {
   readonly path: string | null;
   /**
    * Why it is not released exactly: 'primary' (its size), 'secondary' (suppressed to protect another), 'dependant'
-   * (inside a suppressed statistic), 'rounded' (a small count released in a band, under 'midpoint6').
+   * (inside a suppressed statistic), 'rounded' (a small count released in a band, under 'midpoint6'), 'not shown' (a
+   * count the relations need that the report does not show — units of no group — audited when small).
    */
-  readonly suppressed: 'primary' | 'secondary' | 'dependant' | 'rounded';
+  readonly suppressed: 'primary' | 'secondary' | 'dependant' | 'rounded' | 'not shown';
   /** The smallest value a reader can work out. */
   readonly min: number;
   /** The largest; null when no upper bound can be worked out. */

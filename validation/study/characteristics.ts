@@ -88,7 +88,15 @@ function patientsOf(units: Units, members: readonly number[], keep: (u: number) 
 let nextMark = 0;
 
 /** `x` holds one value per unit (NaN where missing). */
-function continuousRow(variable: string, x: Float64Array, units: Units, sdc: Disclosure, stamp: Int32Array, relate: ColumnRelations, missingOf: MissingCells): CharacteristicRow {
+function continuousRow(
+  variable: string,
+  x: Float64Array,
+  units: Units,
+  sdc: Disclosure,
+  stamp: Int32Array,
+  relate: ColumnRelations,
+  missingOf: MissingCells,
+): CharacteristicRow {
   // Code each value by its rank among the distinct values: one map lookup per unit, then a sort of the few distinct.
   const firstSeen = new Map<number, number>();
   const code = new Int32Array(x.length).fill(-1);
@@ -142,7 +150,14 @@ function continuousRow(variable: string, x: Float64Array, units: Units, sdc: Dis
 }
 
 /** `values` holds one value per unit. */
-function categoricalRows(variable: string, values: readonly unknown[], units: Units, sdc: Disclosure, relate: ColumnRelations, missingOf: MissingCells): CharacteristicRow[] {
+function categoricalRows(
+  variable: string,
+  values: readonly unknown[],
+  units: Units,
+  sdc: Disclosure,
+  relate: ColumnRelations,
+  missingOf: MissingCells,
+): CharacteristicRow[] {
   const codeOf = new Map<unknown, number>();
   const code = Int32Array.from(values, (v) => {
     const key = v === null || v === undefined ? null : v;

@@ -738,7 +738,7 @@ export class Disclosure {
       return {
         table: e.table ?? '(not shown)',
         path: this.paths.get(t) ?? null,
-        suppressed: e.rule === null ? 'rounded' : (e.kind ?? 'dependant'),
+        suppressed: e.hidden ? 'not shown' : e.rule === null ? 'rounded' : (e.kind ?? 'dependant'),
         min: i.min,
         max: Number.isFinite(i.max) ? i.max : null,
         required: isQueued.has(t) ? needs() : 0,

@@ -299,7 +299,8 @@ export class Audit {
   /** An LP interval rounded inward to whole numbers (an open lower side is the count's own bound). */
   private rounded(r: { min: number | null; max: number | null }, own: AuditBounds): FeasibleInterval {
     return {
-      min: r.min === null ? own.lower : Math.ceil(r.min - INTEGER_SLACK),
+      // (+ 0: a −0 from the solver reads as 0)
+      min: r.min === null ? own.lower : Math.ceil(r.min - INTEGER_SLACK) + 0,
       max: r.max === null ? Number.POSITIVE_INFINITY : Math.floor(r.max + INTEGER_SLACK),
     };
   }

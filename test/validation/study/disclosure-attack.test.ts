@@ -350,7 +350,9 @@ function attacker(report: ValidationReport): { a: Attacker; recoveredSmall: stri
         );
     }
     f.scores.forEach((fs, k) => {
-      const naming = fs.excluded.map((x, i) => ({ x, i })).filter(({ x }) => x.reason.startsWith('missing ') && x.reason.slice(8).split(', ').includes(r.variable));
+      const naming = fs.excluded
+        .map((x, i) => ({ x, i }))
+        .filter(({ x }) => x.reason.startsWith('missing ') && x.reason.slice(8).split(', ').includes(r.variable));
       const flagged = fs.excluded.map((x, i) => ({ x, i })).filter(({ x }) => !x.reason.startsWith('missing '));
       if (naming.length === 0) return;
       // The flow's cell of a Table 1 column, named as the flow's relations above name it.
@@ -488,7 +490,9 @@ function markdownLeaks(md: string, truthMd: string): string[] {
       ...Array.from({ length: width }, (_, c): [string, number[][]] => [`table ${ti} column ${c}`, table.slice(1).map((_, r) => [r + 1, c])]),
     ];
     // A column whose header names a statistic holds no counts (a PPV of 1 prints as "1").
-    const statistic = (table[0] ?? []).map((h) => /sensitivity|specificity|ppv|npv|rate|auroc|risk|share|benefit|slope|intercept|o\/e|%|median|iqr|\bci\b/i.test(h));
+    const statistic = (table[0] ?? []).map((h) =>
+      /sensitivity|specificity|ppv|npv|rate|auroc|risk|share|benefit|slope|intercept|o\/e|%|median|iqr|\bci\b/i.test(h),
+    );
     const read = (rows: string[][], r: number, c: number) => (statistic[c] === true ? null : readCell(rows[r]?.[c] ?? ''));
     for (const [where, positions] of lines) {
       const shown = positions.map(([r, c]) => read(table, r as number, c as number));

@@ -93,6 +93,25 @@ describe('disclosure policies: each shown by its rules', () => {
     expect(renderMarkdown(run('ewskit'))).not.toMatch(/NOT FOR RELEASE/);
   });
 
+  it('Table 1: a small missing count withholds its share, not the median beside it', () => {
+    const released = run('ewskit');
+    const truth = run('none');
+    const kept: string[] = [];
+    released.characteristics.sets.forEach((row, r) =>
+      row.cells.forEach((cell, col) => {
+        if (isSuppressed(cell) || !('quartiles' in cell) || !isSuppressed(cell.missing) || cell.quartiles === null || isSuppressed(cell.quartiles)) return;
+        const t = truth.characteristics.sets[r]?.cells[col];
+        const total = truth.characteristics.totals.sets[col];
+        if (t === undefined || isSuppressed(t) || !('quartiles' in t) || typeof total !== 'number' || isSuppressed(t.missing)) return;
+        // The true missing count, from the uncontrolled report: its share times the column's sets.
+        kept.push(`${row.variable}[${col}]: ${Math.round(t.missing * total)} missing`);
+        // Its quartiles are the uncontrolled report's.
+        expect(cell.quartiles).toEqual(t.quartiles);
+      }),
+    );
+    expect(kept.length, kept.join('; ')).toBeGreaterThan(0);
+  });
+
   it('the output-checking summary lists every table with what was suppressed and why', () => {
     const report = run('ewskit');
     const tables = report.disclosure.tables.map((t) => t.table);
@@ -169,6 +188,35 @@ describe('Disclosure: the ledger on a table by hand', () => {
     expect(suppressed.some((k) => ['c', 'c1'].includes(k))).toBe(true);
     // The cheapest protection: the 2×2 rectangle a, b, c, d — not the margins.
     expect(suppressed.sort()).toEqual(['a', 'b', 'c', 'd']);
+  });
+
+  it('a declared relation that does not hold for the true counts stops the report, naming its counts', () => {
+    const sdc = new Disclosure();
+    sdc.declareTable({ name: 't', dimensions: ['x'], margins: 'total = a + b' });
+    const [total, a, b] = [50, 20, 20].map((n) => sdc.count(n, { table: 't' }));
+    sdc.relation(total, [a, b]); // 50 ≠ 20 + 20: a defect of the code that declared it
+    expect(() => sdc.resolve({ total, a, b })).toThrow(/a declared relation does not hold: total \(50\) is the sum of a, b \(40\)/);
+  });
+
+  it('a total the report does not show, and that is not small, is an unknown — not a count to protect', () => {
+    // The extract's groups are not shown: 100 = 60 + 40 tells a reader nothing, so 60 and 40 stay released (the
+    // ledger used to treat the hidden 100 as a suppressed count and suppress the 40 to hide it).
+    const sdc = new Disclosure();
+    sdc.declareTable({ name: 't', dimensions: ['step'], margins: 'the hidden total is the sum of the steps' });
+    const hidden = sdc.count(100, { hidden: true });
+    const [a, b] = [60, 40].map((n) => sdc.count(n, { table: 't' }));
+    sdc.relation(hidden, [a, b]);
+    expect(sdc.resolve({ a, b })).toEqual({ a: 60, b: 40 });
+    // Small, it is protected like a suppressed count: units of no group, 30 − 24 = 6, would be a small count given away
+    // by subtraction, so the total or the part goes too.
+    const small = new Disclosure();
+    small.declareTable({ name: 't', dimensions: ['group'], margins: 'the total is the groups and the units of no group (not shown)' });
+    const total = small.count(30, { table: 't' });
+    const part = small.count(24, { table: 't' });
+    small.remainder(total, [part]);
+    const out = small.resolve({ total, part });
+    expect([out.total, out.part].filter(isSuppressed)).toHaveLength(1);
+    expect(small.summary().audit?.cells.find((c) => c.table === '(not shown)')).toMatchObject({ required: 3, suppressed: 'not shown', min: 0 });
   });
 
   it('a statistic derived from a suppressed count is suppressed with it', () => {
