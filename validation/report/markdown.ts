@@ -137,8 +137,16 @@ function characteristicsMarkdown(report: ValidationReport): string[] {
   return out;
 }
 
-const NOT_FOR_RELEASE =
-  '**NOT FOR RELEASE — disclosure control off (policy "none").** This report may hold small counts; it must not leave the trusted research environment.';
+/** The warning a report that is not releasable carries at its top and foot, with why. */
+function notForRelease(d: ValidationReport['disclosure']): string {
+  const why =
+    d.policy === 'none'
+      ? 'disclosure control off (policy "none")'
+      : d.audit === null
+        ? 'the disclosure audit did not run (its solver was not loaded)'
+        : `the disclosure audit found ${d.audit.unprotected} count${d.audit.unprotected === 1 ? '' : 's'} it could not protect`;
+  return `**NOT FOR RELEASE — ${why}.** This report may hold small counts; it must not leave the trusted research environment.`;
+}
 
 /** The disclosure audit in one sentence, or what its absence means. */
 function auditSentence(a: ValidationReport['disclosure']['audit']): string {
@@ -168,7 +176,7 @@ function outputChecks(report: ValidationReport): string[] {
         .join(', ') || 'none'
     }.`,
     '',
-    ...(d.releasable ? [] : [NOT_FOR_RELEASE, '']),
+    ...(d.releasable ? [] : [notForRelease(d), '']),
   ];
 }
 
@@ -204,7 +212,7 @@ export function renderMarkdown(report: ValidationReport): string {
   const ids = report.settings.scores.map((s) => s.id);
   const out: string[] = [];
   out.push('# Validation report', '');
-  if (!report.disclosure.releasable) out.push(NOT_FOR_RELEASE, '');
+  if (!report.disclosure.releasable) out.push(notForRelease(report.disclosure), '');
   out.push(
     `Outcome: ${outcome.eventTypes === 'all' ? 'any event' : outcome.eventTypes.join(', ')} within ${outcome.horizonHours} h of an observation set. ` +
       `Intervals: ${Math.round(level * 100)} %, ${boot === false ? 'no bootstrap (AUROC: Obuchowski, clustered by patient)' : `patient-clustered bootstrap (B = ${boot.B}, seed ${boot.seed}; patients resampled with all their sets)`}. ` +

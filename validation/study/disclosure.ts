@@ -1045,8 +1045,9 @@ export class Disclosure {
       })),
       links: [...this.links].map(([key, meaning]): TableLink => ({ tables: key.split('\t') as [string, string], meaning })),
       audit: this.audit,
-      // Releasable only under a policy that protects, and only once the audit has checked it.
-      releasable: this.policy !== 'none' && this.audit !== null && (!this.rules.secondary || this.audit.unprotected === 0),
+      // Releasable only under a policy that protects, once the audit has found every count it checks protected (under
+      // a policy that only rounds, no small count narrowed below the width by the rounded totals).
+      releasable: this.policy !== 'none' && this.audit !== null && this.audit.unprotected === 0,
     };
   }
 }

@@ -213,7 +213,7 @@ export async function validateCommand(args: readonly string[], io: CliIO): Promi
   for (const f of stale) rmSync(f, { force: true });
   io.stdout(`${markdown}\n`);
   io.stderr(
-    `ewskit validate: ${((performance.now() - started) / 1000).toFixed(1)} s; wrote ${[out, md, html, figuresDir === undefined ? undefined : `${figuresDir}/ (figures)`, checks].filter((f) => f !== undefined).join(', ') || 'nothing (no --out, --md or --html)'}.${report.disclosure.releasable ? '' : ' NOT FOR RELEASE: disclosure control off (--disclosure none).'}\n`,
+    `ewskit validate: ${((performance.now() - started) / 1000).toFixed(1)} s; wrote ${[out, md, html, figuresDir === undefined ? undefined : `${figuresDir}/ (figures)`, checks].filter((f) => f !== undefined).join(', ') || 'nothing (no --out, --md or --html)'}.${report.disclosure.releasable ? '' : report.disclosure.policy === 'none' ? ' NOT FOR RELEASE: disclosure control off (--disclosure none).' : ` NOT FOR RELEASE: the disclosure audit found ${report.disclosure.audit?.unprotected ?? 0} count(s) it could not protect (see the checks file).`}\n`,
   );
   return 0;
 }

@@ -82,6 +82,23 @@ describe('disclosure policies: each shown by its rules', () => {
     }
   });
 
+  it('midpoint6: a report whose rounded totals narrow a small count below four values is not releasable, and says why', () => {
+    // 30 encounters: the rounded bands of a row's cells and its total narrow some counts below 10 to fewer than four
+    // values (the audit's finding on this seeded cohort; the cells it lists are those).
+    const tiny = validate({
+      cohort: generateCohort({ profile: 'uk-leicester', encounters: 30, seed: 37 }),
+      scores: [news2],
+      bootstrap: false,
+      groupBy: ['ethnicity'],
+      disclosure: { policy: 'midpoint6' },
+    });
+    const a = tiny.disclosure.audit;
+    expect(a?.unprotected).toBeGreaterThan(0);
+    expect(a?.cells.filter((c) => c.required > 0 && (c.max ?? Infinity) - c.min < 3)).toHaveLength(a?.unprotected ?? -1);
+    expect(tiny.disclosure.releasable).toBe(false);
+    expect(renderMarkdown(tiny).split('\n')[2]).toMatch(/NOT FOR RELEASE — the disclosure audit found \d+ counts it could not protect/);
+  });
+
   it('none: everything released, and every output says it is not for release', () => {
     const report = run('none');
     expect(report.disclosure.releasable).toBe(false);
