@@ -1,11 +1,13 @@
 /**
  * The `ewskit` entry must run in a browser: nothing it imports, however deep, may import a Node built-in or use
- * `process`. Walks our own import graph from src/index.ts.
+ * `process`. Walks our own import graph from src/index.ts; then bundles the bedside import for the browser with
+ * esbuild (the bundler tsup runs on), which follows the npm packages too.
  */
 import { builtinModules } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -43,5 +45,25 @@ describe('the ewskit entry is browser-safe', () => {
   it('the node entry is where file IO lives', () => {
     const nodeGraph = walk(resolve(root, 'src/node.ts'));
     expect([...nodeGraph.values()].flat()).toContain('node:fs');
+  });
+});
+
+describe('the bedside import bundles for the browser', () => {
+  it('`import { news2, scoreObservation } from "ewskit"` bundles with no Node built-in (the LP solver is loaded by a name no bundler follows)', async () => {
+    const result = await build({
+      stdin: { contents: "import { news2, scoreObservation } from 'ewskit'; console.log(scoreObservation(news2, {}));", resolveDir: root, loader: 'js' },
+      alias: { ewskit: resolve(root, 'src/index.ts') },
+      bundle: true,
+      minify: true,
+      format: 'esm',
+      platform: 'browser',
+      write: false,
+      outfile: 'bedside.js',
+      logLevel: 'silent',
+    });
+    expect(result.errors).toEqual([]);
+    const text = new TextDecoder().decode(result.outputFiles[0]?.contents);
+    expect(text).not.toMatch(/from\s*["']node:/);
+    expect(text).not.toMatch(/["']highs["']\)/);
   });
 });
