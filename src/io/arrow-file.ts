@@ -1,7 +1,8 @@
 /**
  * Arrow IPC files on disk (the file format, `.arrow`; the stream format is read too).
  */
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { writeAtomicSync } from './temporaries.js';
 import type { Table } from 'apache-arrow';
 import { tableFromIPC, tableToIPC } from 'apache-arrow';
 
@@ -43,12 +44,5 @@ export function readArrowFile(path: string): Table {
  */
 export function writeArrowFile(path: string, table: Table): void {
   // Through a temporary file and a rename: a failed or interrupted write leaves the old file, or none.
-  const temporary = `${path}.${process.pid}.tmp`;
-  try {
-    writeFileSync(temporary, tableToIPC(table, 'file'));
-    renameSync(temporary, path);
-  } catch (e) {
-    rmSync(temporary, { force: true });
-    throw e;
-  }
+  writeAtomicSync(path, (temporary) => writeFileSync(temporary, tableToIPC(table, 'file')));
 }

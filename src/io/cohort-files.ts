@@ -5,7 +5,7 @@
  */
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { holdTemporary, releaseTemporary } from './temporaries.js';
+import { holdTemporary, releaseTemporary, temporaryFor } from './temporaries.js';
 import type { Table } from 'apache-arrow';
 import { RecordBatchFileWriter } from 'apache-arrow';
 import type { CohortManifest, CohortOptions, CohortTableName } from '../../validation/cohort/generate.js';
@@ -29,7 +29,7 @@ export async function writeCohort(given: string, options: CohortOptions, onProgr
     throw new Error(`writeCohort: "${given}" is a file, not a cohort directory; a file is never replaced by a directory`);
   // The cohort is written whole into a temporary directory beside the target (the manifest last) and renamed into
   // place only when complete: an interrupted or failed run leaves the old cohort, or nothing that looks like one.
-  const dir = `${target}.${process.pid}.tmp`;
+  const dir = temporaryFor(target);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   holdTemporary(dir);

@@ -7,9 +7,9 @@
  * for (`total`, `risk` — each score's column with that suffix — or any column by its full name).
  */
 import { once } from 'node:events';
-import { closeSync, createReadStream, createWriteStream, openSync, readSync, renameSync, rmSync, statSync } from 'node:fs';
+import { closeSync, createReadStream, createWriteStream, openSync, readSync, statSync } from 'node:fs';
 import { writeError } from './write-text.js';
-import { holdTemporary, releaseTemporary } from './temporaries.js';
+import { writeAtomic } from './temporaries.js';
 import { extname } from 'node:path';
 import { finished } from 'node:stream/promises';
 import type { Data, RecordBatch } from 'apache-arrow';
@@ -239,22 +239,20 @@ function parquetSink(path: string): Sink {
 export async function scoreFile(o: ScoreFileOptions): Promise<ScoreFileResult> {
   const mapping = mappingFor(o.mapping ?? resolveMapping(), 'observations');
   const ext = extname(o.output).toLowerCase();
-  const temporary = `${o.output}.${process.pid}.tmp`;
-  // Open the temporary file now, so a read-only or full destination is a clear error before any work (not an
-  // unhandled stream error later).
-  try {
-    closeSync(openSync(temporary, 'w'));
-  } catch (e) {
-    throw writeError(o.output, e);
-  }
-  holdTemporary(temporary);
-  const sink = ext === '.parquet' ? parquetSink(temporary) : arrowSink(temporary, ext === '.arrows' ? 'stream' : 'file');
   const report = ingestReport();
   let rows = 0;
   let batches = 0;
   let columns: string[] = [];
   const fixed = new Map<string, Data>();
-  try {
+  await writeAtomic(o.output, async (temporary) => {
+    // Open the temporary file now, so a read-only or full destination is a clear error before any work (not an
+    // unhandled stream error later).
+    try {
+      closeSync(openSync(temporary, 'w'));
+    } catch (e) {
+      throw writeError(o.output, e);
+    }
+    const sink = ext === '.parquet' ? parquetSink(temporary) : arrowSink(temporary, ext === '.arrows' ? 'stream' : 'file');
     for await (const table of inputTables(o, mapping, report)) {
       const scored = scoreTable(o.scores, table, { missing: o.missing ?? 'none' });
       if (batches === 0) columns = selectColumns(scored, o.scores, o.columns);
@@ -271,12 +269,6 @@ export async function scoreFile(o: ScoreFileOptions): Promise<ScoreFileResult> {
       for (const b of outputBatches(scored, columns, o.scores, fixed)) await sink.write(b);
     }
     await sink.close();
-    renameSync(temporary, o.output);
-  } catch (e) {
-    rmSync(temporary, { force: true });
-    throw e;
-  } finally {
-    releaseTemporary(temporary);
-  }
+  });
   return { rows, batches, columns, ingest: report };
 }

@@ -1,11 +1,57 @@
 /**
- * The temporary files and directories a write has made and not yet renamed into place, so that an interrupted command
- * (SIGINT, SIGTERM) removes them before it exits: a stopped run leaves the old outputs, and nothing half-written.
- * Node-only. A SIGKILL cannot be caught; its leftovers end in `.<pid>.tmp` and never look like an output.
+ * Writing without ever leaving half a file: `writeAtomic` (and `writeAtomicSync`), the one atomic write every writer
+ * of a single file uses (scored files, Arrow files); `writeTextsAtomic` (several files as one) and `writeCohort` (a
+ * directory swapped in whole) use its temporary names. And the temporary files and directories a write has made and
+ * not yet renamed into place, so that an interrupted command (SIGINT, SIGTERM) removes them before it exits: a stopped
+ * run leaves the old outputs, and nothing half-written. Node-only. A SIGKILL cannot be caught; its leftovers end in
+ * `.<pid>.tmp` and never look like an output.
  */
-import { rmSync } from 'node:fs';
+import { renameSync, rmSync } from 'node:fs';
 
 const pending = new Set<string>();
+
+/** The temporary path beside `path` that a write fills before its rename: `<path>.<pid>.tmp`. */
+export function temporaryFor(path: string): string {
+  return `${path}.${process.pid}.tmp`;
+}
+
+/**
+ * The one atomic write every writer of ewskit goes through: `write` fills a temporary path beside `path` (held, so an
+ * interrupted command removes it), which is renamed over `path` only once `write` has finished; on any failure the
+ * temporary is removed and the old file is left as it was.
+ *
+ * @param path the file to write
+ * @param write fills the temporary path it is given
+ * @example await writeAtomic('scored.arrow', async (tmp) => writeFileSync(tmp, bytes));
+ */
+export async function writeAtomic(path: string, write: (temporary: string) => void | Promise<void>): Promise<void> {
+  const temporary = temporaryFor(path);
+  holdTemporary(temporary);
+  try {
+    await write(temporary);
+    renameSync(temporary, path);
+  } catch (e) {
+    rmSync(temporary, { recursive: true, force: true });
+    throw e;
+  } finally {
+    releaseTemporary(temporary);
+  }
+}
+
+/** {@link writeAtomic} for a `write` that finishes before it returns (a synchronous API). */
+export function writeAtomicSync(path: string, write: (temporary: string) => void): void {
+  const temporary = temporaryFor(path);
+  holdTemporary(temporary);
+  try {
+    write(temporary);
+    renameSync(temporary, path);
+  } catch (e) {
+    rmSync(temporary, { recursive: true, force: true });
+    throw e;
+  } finally {
+    releaseTemporary(temporary);
+  }
+}
 
 /** Remember a temporary path (file or directory) until `release`. */
 export function holdTemporary(path: string): void {

@@ -3,7 +3,7 @@
  * is then renamed over it (atomic on one file system). A crash mid-write leaves the old file, or none.
  */
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
-import { holdTemporary, releaseTemporary } from './temporaries.js';
+import { holdTemporary, releaseTemporary, temporaryFor } from './temporaries.js';
 
 /**
  * Write `text` to `path` through a temporary file and a rename.
@@ -21,7 +21,7 @@ export function writeTextAtomic(path: string, text: string): void {
  * @example writeTextsAtomic([['report.json', json], ['report.md', markdown]]);
  */
 export function writeTextsAtomic(files: readonly (readonly [string, string])[]): void {
-  const temporaries = files.map(([path]) => `${path}.${process.pid}.tmp`);
+  const temporaries = files.map(([path]) => temporaryFor(path));
   temporaries.forEach(holdTemporary);
   try {
     files.forEach(([path, text], i) => {
