@@ -25,32 +25,50 @@ export function temporaryFor(path: string): string {
  * @example await writeAtomic('scored.arrow', async (tmp) => writeFileSync(tmp, bytes));
  */
 export async function writeAtomic(path: string, write: (temporary: string) => void | Promise<void>): Promise<void> {
-  const temporary = temporaryFor(path);
-  holdTemporary(temporary);
+  const temporary = begin(path);
   try {
     await write(temporary);
-    renameSync(temporary, path);
   } catch (e) {
-    rmSync(temporary, { recursive: true, force: true });
+    abandon(temporary);
     throw e;
-  } finally {
-    releaseTemporary(temporary);
   }
+  commit(temporary, path);
 }
 
 /** {@link writeAtomic} for a `write` that finishes before it returns (a synchronous API). */
 export function writeAtomicSync(path: string, write: (temporary: string) => void): void {
-  const temporary = temporaryFor(path);
-  holdTemporary(temporary);
+  const temporary = begin(path);
   try {
     write(temporary);
+  } catch (e) {
+    abandon(temporary);
+    throw e;
+  }
+  commit(temporary, path);
+}
+
+/** The temporary of a write to `path`, held until it is committed or abandoned. */
+function begin(path: string): string {
+  const temporary = temporaryFor(path);
+  holdTemporary(temporary);
+  return temporary;
+}
+
+/** Rename a finished temporary over its file (removing it when the rename fails). */
+function commit(temporary: string, path: string): void {
+  try {
     renameSync(temporary, path);
   } catch (e) {
-    rmSync(temporary, { recursive: true, force: true });
+    abandon(temporary);
     throw e;
-  } finally {
-    releaseTemporary(temporary);
   }
+  releaseTemporary(temporary);
+}
+
+/** Remove a temporary that will not be renamed into place. */
+function abandon(temporary: string): void {
+  rmSync(temporary, { recursive: true, force: true });
+  releaseTemporary(temporary);
 }
 
 /** Remember a temporary path (file or directory) until `release`. */
