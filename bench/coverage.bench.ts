@@ -8,7 +8,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { coverageStudy } from './coverage.js';
+import { coverageStudy } from '../validation/study/coverage-study.js';
 import { GENERATOR_VERSION } from '../validation/cohort/generate.js';
 
 const started = performance.now();

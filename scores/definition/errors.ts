@@ -1,6 +1,6 @@
 /**
- * Message builders for every error ewskit throws. One place, one voice: each message names the function,
- * the field or column, what was expected and what was received.
+ * Message builders for the errors of the scoring core (fields, columns, options, arguments, definitions). One voice:
+ * each message names the function, the field or column, what was expected and what was received.
  */
 
 /** Describe a received value briefly and safely for an error message (never more than ~40 characters). */

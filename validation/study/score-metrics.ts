@@ -1,5 +1,5 @@
 /**
- * Stage 2 of `validate`: the headline metrics of each score, as a registry. Each entry says how to compute its
+ * The headline metrics of each score, as a registry. Each entry says how to compute its
  * value from a score's analysis rows, what the value is derived from (its disclosure basis), and how it renders in
  * the Markdown summary. Adding a headline metric is one entry here and one field in `ScoreSection`
  * (validation/report/types.ts).

@@ -1,5 +1,5 @@
 /**
- * Stage 2 of `validate`: one section per score — identity, the headline metrics of the registry, the observed risk
+ * `validate`'s score sections: one section per score — identity, the headline metrics of the registry, the observed risk
  * per (pooled) score value for points scores, threshold metrics for each alerting rule (clinical cut-offs and the
  * red score), and the net benefit of each rule across threshold probabilities. Every interval shown first is
  * patient-clustered (from the study's one bootstrap); naive intervals sit beside them, named as such.

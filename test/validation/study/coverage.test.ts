@@ -6,7 +6,7 @@
  * apart. The full simulation (200 cohorts) is bench/coverage.bench.ts.
  */
 import { describe, expect, it } from 'vitest';
-import { coverageStudy } from '../../../bench/coverage.js';
+import { coverageStudy } from '../../../validation/study/coverage-study.js';
 
 describe('coverage of the report intervals (seeded simulation)', () => {
   const coverage = coverageStudy({ cohorts: 40, encounters: 1000, truthEncounters: 100_000, B: 200, firstSeed: 500 });

@@ -4,16 +4,16 @@
  * (headline) against naive (DeLong, Wilson) — the share of cohorts whose 95 % interval holds the truth. Shared by the
  * benchmark (`bench/coverage.bench.ts`, 200 cohorts) and the test (fewer cohorts).
  */
-import { apolloStyle } from '../scores/catalogue/catalogue.js';
-import { news2 } from '../scores/catalogue/news2.js';
-import { calibration } from '../validation/metrics/calibration.js';
-import { auroc } from '../validation/metrics/auroc.js';
-import { atThreshold } from '../validation/metrics/threshold.js';
-import { generateCohort } from '../validation/cohort/generate.js';
-import { isSuppressed } from '../validation/study/disclosure.js';
-import { validate } from '../validation/study/validate.js';
-import { scoreTable } from '../scores/kernel/score-table.js';
-import { labelOutcomes } from '../validation/study/label-outcomes.js';
+import { apolloStyle } from '../../scores/catalogue/catalogue.js';
+import { news2 } from '../../scores/catalogue/news2.js';
+import { calibration } from '../metrics/calibration.js';
+import { auroc } from '../metrics/auroc.js';
+import { atThreshold } from '../metrics/threshold.js';
+import { generateCohort } from '../cohort/generate.js';
+import { isSuppressed } from './disclosure.js';
+import { validate } from './validate.js';
+import { scoreTable } from '../../scores/kernel/score-table.js';
+import { labelOutcomes } from './label-outcomes.js';
 
 export interface CoverageOptions {
   cohorts: number;
