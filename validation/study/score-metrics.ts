@@ -45,20 +45,20 @@ export interface ScoreContext {
 /** Keys of `ScoreSection` that hold one disclosed cell. */
 export type HeadlineKey = 'auroc' | 'averagePrecision' | 'calibration';
 
-/** A value with the suppressed placeholder taken away. */
-type Released<K extends HeadlineKey> = Exclude<ScoreSection[K], Suppressed>;
+/** A headline metric's value as computed (its cell before disclosure control: never the suppressed placeholder). */
+type HeadlineValue<K extends HeadlineKey> = Exclude<ScoreSection[K], Suppressed>;
 
 /** A column of the Markdown summary table. */
 export interface MetricColumn<K extends HeadlineKey> {
   readonly header: string;
-  render(value: Released<K>): string;
+  render(value: HeadlineValue<K>): string;
 }
 
 /** One headline metric: compute, disclosure basis, render. */
 export interface HeadlineMetric<K extends HeadlineKey> {
   readonly key: K;
   /** The value; cells nested inside it (calibration bins) are released through `disclosure` with their own basis. */
-  compute(ctx: ScoreContext, disclosure: Disclosure): Released<K>;
+  compute(ctx: ScoreContext, disclosure: Disclosure): HeadlineValue<K>;
   basis(ctx: ScoreContext): CellBasis;
   readonly columns: readonly MetricColumn<K>[];
 }
@@ -248,5 +248,5 @@ export function headlines(ctx: ScoreContext, sdc: Disclosure): Pick<ScoreSection
 export function renderHeadline<K extends HeadlineKey>(m: HeadlineMetric<K>, section: ScoreSection, suppressed: string): string[] {
   const value: ScoreSection[K] = section[m.key];
   if (isSuppressed(value)) return m.columns.map(() => suppressed);
-  return m.columns.map((c) => c.render(value as Released<K>));
+  return m.columns.map((c) => c.render(value as HeadlineValue<K>));
 }
