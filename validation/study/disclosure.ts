@@ -880,10 +880,11 @@ export class Disclosure {
   }
 
   /**
-   * The released count to suppress for `target`: among the released non-zero counts of the relations nearest to it
-   * (breadth-first through the relations, up to six levels from the first that holds any), the smallest whose suppression alone
-   * gives the target the width it needs — each tried on the model — else the one that widens it most (the smallest
-   * on a tie). Null when no relation around it holds a released count.
+   * The fallback where the cell-suppression programme finds no table: among the released counts of the relations
+   * nearest to `target` (breadth-first through the relations, up to six levels from the first that holds any), cheapest
+   * first (`cost`), the first whose suppression alone gives the target the width it needs — each tried on the model —
+   * else the cheapest that widens it at all, else the cheapest count of every relation that holds it. None when no
+   * relation around it holds a released count.
    */
   private protectingCounts(target: number, need: number, now: FeasibleInterval, relations: readonly (readonly number[])[], audit: Audit): number[] {
     const current = this.widthOf(now);
@@ -909,9 +910,7 @@ export class Disclosure {
       audit.assume(id, 0, Number.POSITIVE_INFINITY);
       const w = this.widthOf(audit.interval(target, now));
       audit.assume(id, released.lower, released.upper);
-      if (w >= need) {
-        return [id];
-      }
+      if (w >= need) return [id];
       // The cheapest count that widens it at all (candidates come cheapest first).
       if (w > current && bestWidth <= current) {
         bestWidth = w;
