@@ -10,7 +10,7 @@ import { cpus } from 'node:os';
 import { Bench } from 'tinybench';
 import { cart } from '../scores/catalogue/cart.js';
 import type { ScoreDefinition } from '../scores/definition/definition.js';
-import { loadScore } from '../scores/definition/load-score.js';
+import { loadScore } from '../scores/load/load-score.js';
 import { mews } from '../scores/catalogue/mews.js';
 import { news } from '../scores/catalogue/news.js';
 import { news2 } from '../scores/catalogue/news2.js';

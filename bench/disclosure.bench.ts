@@ -16,9 +16,9 @@ import { cpus } from 'node:os';
 import { apolloStyle } from '../scores/catalogue/catalogue.js';
 import { news2 } from '../scores/catalogue/news2.js';
 import { generateCohort } from '../validation/cohort/generate.js';
-import type { DisclosurePolicyName } from '../validation/study/disclosure.js';
-import { isSuppressed } from '../validation/study/disclosure.js';
-import { loadDisclosureAudit } from '../validation/study/lp-audit.js';
+import type { DisclosurePolicyName } from '../validation/disclosure/disclosure.js';
+import { isSuppressed } from '../validation/disclosure/disclosure.js';
+import { loadDisclosureAudit } from '../validation/disclosure/lp-audit.js';
 import { validate } from '../validation/study/validate.js';
 
 await loadDisclosureAudit();

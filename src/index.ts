@@ -11,7 +11,7 @@ export { mews } from '../scores/catalogue/mews.js';
 export { qsofa } from '../scores/catalogue/qsofa.js';
 export { cart } from '../scores/catalogue/cart.js';
 export { listScores, getScore, apolloStyle, news2AgeComorbidity } from '../scores/catalogue/catalogue.js';
-export { loadScore } from '../scores/definition/load-score.js';
+export { loadScore } from '../scores/load/load-score.js';
 export { monotonicityProblems } from '../scores/definition/monotonicity.js';
 export { CLINICAL_RANGES, isExtreme } from '../scores/definition/clinical-ranges.js';
 export { WITHDRAWN, withdrawnReason } from '../scores/definition/withdrawn.js';
@@ -52,8 +52,8 @@ export { nhsEthnicGroup } from '../validation/cohort/ethnic-category.js';
 export { labelOutcomes } from '../validation/study/label-outcomes.js';
 export { validate } from '../validation/study/validate.js';
 export { DEFAULT_SKIN_TONE_BANDS, REPORT_NET_BENEFIT_THRESHOLDS } from '../validation/study/options.js';
-export { Disclosure, isSuppressed } from '../validation/study/disclosure.js';
-export { loadDisclosureAudit } from '../validation/study/lp-audit.js';
+export { Disclosure, isSuppressed } from '../validation/disclosure/disclosure.js';
+export { loadDisclosureAudit } from '../validation/disclosure/lp-audit.js';
 export { REPORT_SCHEMA } from '../validation/report/types.js';
 export { EWSKIT_VERSION, sha256, canonicalJson } from '../validation/report/provenance.js';
 export { renderMarkdown } from '../validation/report/markdown.js';
@@ -128,8 +128,8 @@ export type { CohortProfile, Ethnicity, ReadmissionModel } from '../validation/c
 export type { OximeterBias } from '../validation/cohort/oximeter.js';
 export type { LabelOptions, LabelResult } from '../validation/study/label-outcomes.js';
 export type { ValidateOptions, CohortTables, CohortSource, ReadingCounts } from '../validation/study/options.js';
-export type { LpSolver, AuditModel, AuditRelation } from '../validation/study/lp-audit.js';
-export type { Suppressed, Released, CellBasis, CellOptions, DisclosurePolicyName, TableDeclaration } from '../validation/study/disclosure.js';
+export type { LpSolver, AuditModel, AuditRelation } from '../validation/disclosure/lp-audit.js';
+export type { Suppressed, Released, CellBasis, CellOptions, DisclosurePolicyName, TableDeclaration } from '../validation/disclosure/disclosure.js';
 export type {
   ValidationReport,
   ReportSettings,

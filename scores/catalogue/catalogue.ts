@@ -5,7 +5,7 @@ import type { ScoreDefinition } from '../definition/definition.js';
 import apolloStyleJson from './apollo-style.json';
 import news2AgeComorbidityJson from './news2-age-comorbidity.json';
 import { cart } from './cart.js';
-import { loadScore } from '../definition/load-score.js';
+import { loadScore } from '../load/load-score.js';
 import { kindOf } from '../kinds/kind-of.js';
 import type { ModelScore } from '../definition/model.js';
 import { mews } from './mews.js';

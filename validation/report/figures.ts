@@ -11,7 +11,7 @@
  * Browser-safe and free of any charting code: rendering is `renderFigures` (Node entry), which compiles these specs
  * with Vega-Lite and draws them as static SVG.
  */
-import { isSuppressed } from '../study/disclosure.js';
+import { isSuppressed } from '../disclosure/disclosure.js';
 import type { Cell, ContrastCell, ProportionCell, ScoreSection, SubgroupSection, UndefinedCell, ValidationReport } from './types.js';
 
 /** A Vega-Lite specification (a JSON object; `renderFigures` compiles it). */

@@ -3,8 +3,8 @@
  * paired comparisons, and the subgroup table. Suppressed cells print as "‹suppressed›" with a footnote of the rules.
  * Typed end to end: every field read here is a field of `ValidationReport`.
  */
-import { isSuppressed } from '../study/disclosure.js';
-import { format, HEADLINE_METRICS, renderHeadline } from '../study/score-metrics.js';
+import { isSuppressed } from '../disclosure/disclosure.js';
+import { format, headlineHeaders, renderHeadlines } from './format.js';
 import type {
   CategoryCell,
   Cell,
@@ -291,10 +291,10 @@ export function renderMarkdown(report: ValidationReport): string {
   out.push('## Discrimination and calibration', '');
   out.push(
     table(
-      ['Score', ...HEADLINE_METRICS.flatMap((m) => m.columns.map((col) => col.header))],
+      ['Score', ...headlineHeaders()],
       report.scores.map((s) => [
         `${s.name}${s.illustrative === true && !/illustrative/i.test(s.name) ? ' (illustrative)' : ''}`,
-        ...HEADLINE_METRICS.flatMap((m) => renderHeadline(m, s, SUPPRESSED)),
+        ...renderHeadlines(s, SUPPRESSED),
       ]),
     ),
     '',

@@ -2,7 +2,7 @@
  * The documented shape of a validation report (schema `ewskit.report/9`, see docs/report.md), checked field by
  * field. A released cell is its value; a suppressed cell is `{ suppressed: true, rule }`.
  */
-import { isSuppressed } from '../study/disclosure.js';
+import { isSuppressed } from '../disclosure/disclosure.js';
 import { REPORT_SCHEMA } from './types.js';
 
 type Json = Record<string, unknown>;

@@ -9,7 +9,7 @@ import type { ScoreDefinition } from '../../scores/definition/definition.js';
 import { kindOf } from '../../scores/kinds/kind-of.js';
 import { scoreTable } from '../../scores/kernel/score-table.js';
 import { recalibrate } from '../metrics/recalibrate.js';
-import type { CellBasis } from './disclosure.js';
+import type { CellBasis } from '../disclosure/disclosure.js';
 import type { LabelOptions, SetLabels } from './label-outcomes.js';
 import { labelSets } from './label-outcomes.js';
 import type { Settings } from './options.js';

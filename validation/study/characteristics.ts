@@ -11,7 +11,7 @@ import { kindOf } from '../../scores/kinds/kind-of.js';
 import type { CategoryCell, CharacteristicRow, CharacteristicsSection, ContinuousCell, Cell, FlowCounts, FlowSection } from '../report/types.js';
 import type { AnalysisSet } from './analysis-set.js';
 import { attributeAt, numbersAt, valuesAt } from './attributes.js';
-import type { Disclosure } from './disclosure.js';
+import type { Disclosure } from '../disclosure/disclosure.js';
 import type { Settings } from './options.js';
 import { missingInputsOf } from './flow.js';
 import { groupLabels } from './subgroups.js';

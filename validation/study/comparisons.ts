@@ -10,7 +10,7 @@ import { compareAuroc } from '../metrics/compare-auroc.js';
 import type { ComparisonSection } from '../report/types.js';
 import type { AnalysisSet } from './analysis-set.js';
 import { bootstrapP, undefinedCell } from './cells.js';
-import type { CellBasis, Disclosure } from './disclosure.js';
+import type { CellBasis, Disclosure } from '../disclosure/disclosure.js';
 import type { StudyIntervals } from './intervals.js';
 import { matchedAlerts } from './matched-alerts.js';
 import { declareComparisons, pairedRules } from './paired-rules.js';

@@ -10,7 +10,7 @@ import { calibration } from '../metrics/calibration.js';
 import { auroc } from '../metrics/auroc.js';
 import { atThreshold } from '../metrics/threshold.js';
 import { generateCohort } from '../cohort/generate.js';
-import { isSuppressed } from './disclosure.js';
+import { isSuppressed } from '../disclosure/disclosure.js';
 import { validate } from './validate.js';
 import { scoreTable } from '../../scores/kernel/score-table.js';
 import { labelOutcomes } from './label-outcomes.js';

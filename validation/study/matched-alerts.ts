@@ -12,7 +12,7 @@ import { createRandom } from '../stats/random.js';
 import { lowerBound } from '../stats/sorted.js';
 import { percentileInterval } from '../bootstrap/group-bootstrap.js';
 import type { AnalysisSet } from './analysis-set.js';
-import type { Disclosure, Released } from './disclosure.js';
+import type { Disclosure, Released } from '../disclosure/disclosure.js';
 import { declareComparisons } from './paired-rules.js';
 
 /**

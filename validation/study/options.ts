@@ -5,8 +5,8 @@ import type { Table } from 'apache-arrow';
 import type { ScoreDefinition } from '../../scores/definition/definition.js';
 import type { SkinToneBand, UnitName } from '../report/types.js';
 import { checkOptions, levelOf } from '../stats/result.js';
-import { Disclosure } from './disclosure.js';
-import type { DisclosurePolicyName } from './disclosure.js';
+import { Disclosure } from '../disclosure/disclosure.js';
+import type { DisclosurePolicyName } from '../disclosure/disclosure.js';
 import type { LabelOptions } from './label-outcomes.js';
 
 /** What a cohort manifest may say about where the data came from. */

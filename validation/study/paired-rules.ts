@@ -10,7 +10,7 @@ import type { PairedRulesCell, UndefinedCell } from '../report/types.js';
 import { createRandom } from '../stats/random.js';
 import { percentileInterval } from '../bootstrap/group-bootstrap.js';
 import type { AnalysisSet } from './analysis-set.js';
-import type { Disclosure, Released } from './disclosure.js';
+import type { Disclosure, Released } from '../disclosure/disclosure.js';
 
 /** Per patient: positive sets, negative sets, and each score's alerts among them. */
 type Tally = [positives: number, negatives: number, alertsAPos: number, alertsANeg: number, alertsBPos: number, alertsBNeg: number];

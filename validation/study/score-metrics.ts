@@ -10,9 +10,8 @@ import { auroc } from '../metrics/auroc.js';
 import { calibration } from '../metrics/calibration.js';
 import type { CalibrationBin } from '../metrics/calibration.js';
 import { averagePrecision } from '../metrics/curves.js';
-import type { CellBasis, Disclosure, Suppressed } from './disclosure.js';
-import { isSuppressed } from './disclosure.js';
-import type { AurocCell, CalibrationCell, EstimateCell, ScoreSection, UndefinedCell } from '../report/types.js';
+import type { CellBasis, Disclosure } from '../disclosure/disclosure.js';
+import type { AurocCell, CalibrationCell, HeadlineKey, HeadlineValue, ScoreSection, UndefinedCell } from '../report/types.js';
 import { estimateCell, proportionCell, undefinedCell } from './cells.js';
 import type { StudyIntervals } from './intervals.js';
 import { statName } from './intervals.js';
@@ -42,44 +41,18 @@ export interface ScoreContext {
   readonly analysedSets?: unknown;
 }
 
-/** Keys of `ScoreSection` that hold one disclosed cell. */
-export type HeadlineKey = 'auroc' | 'averagePrecision' | 'calibration';
-
-/** A headline metric's value as computed (its cell before disclosure control: never the suppressed placeholder). */
-type HeadlineValue<K extends HeadlineKey> = Exclude<ScoreSection[K], Suppressed>;
-
-/** A column of the Markdown summary table. */
-export interface MetricColumn<K extends HeadlineKey> {
-  readonly header: string;
-  render(value: HeadlineValue<K>): string;
-}
-
-/** One headline metric: compute, disclosure basis, render. */
+/** One headline metric: how it is computed and on what basis it is released (its columns: `report/format.ts`). */
 export interface HeadlineMetric<K extends HeadlineKey> {
   readonly key: K;
   /** The value; cells nested inside it (calibration bins) are released through `disclosure` with their own basis. */
   compute(ctx: ScoreContext, disclosure: Disclosure): HeadlineValue<K>;
   basis(ctx: ScoreContext): CellBasis;
-  readonly columns: readonly MetricColumn<K>[];
 }
 
 /** A registry entry, checked against its key. */
 function metric<K extends HeadlineKey>(m: HeadlineMetric<K>): HeadlineMetric<K> {
   return m;
 }
-
-/** Formatting shared by the columns. */
-export const format = {
-  number(v: number, digits = 3): string {
-    return Number.isInteger(v) && Math.abs(v) >= 1 ? v.toLocaleString('en-GB') : v.toFixed(digits);
-  },
-  interval(ci: readonly [number, number] | null, digits = 3): string {
-    return ci === null ? '' : ` (${format.number(ci[0], digits)} to ${format.number(ci[1], digits)})`;
-  },
-  estimate(c: EstimateCell | UndefinedCell, digits = 3, withCi = true): string {
-    return c.defined ? `${format.number(c.estimate, digits)}${withCi ? format.interval(c.ci, digits) : ''}` : '—';
-  },
-};
 
 function aurocCell(ctx: ScoreContext): AurocCell | UndefinedCell {
   const a = auroc(ctx.values, ctx.labels, { level: ctx.level });
@@ -191,20 +164,12 @@ function binCells(ctx: ScoreContext, sdc: Disclosure, binned: readonly Calibrati
 
 const overall = (ctx: ScoreContext): CellBasis => ctx.basis;
 
-/** What the calibration columns show for a points score: see its observed risk per score value instead. */
-const UPDATED = 'n/a (points score: see observed risk)';
-
-/** The headline metrics, in the order of the summary table's columns. */
+/** The headline metrics, in the order of the report's fields (their summary columns: `report/format.ts`). */
 export const HEADLINE_METRICS = [
   metric({
     key: 'auroc',
     compute: aurocCell,
     basis: overall,
-    columns: [
-      { header: 'AUROC (clustered CI)', render: (a) => (a.defined ? `${format.number(a.estimate)}${format.interval(a.ci)}` : '—') },
-      { header: 'Obuchowski CI', render: (a) => (a.defined && a.obuchowski.defined ? format.interval(a.obuchowski.ci).trim() : '—') },
-      { header: 'DeLong CI (naive)', render: (a) => (a.defined ? format.interval(a.naive.ci).trim() : '—') },
-    ],
   }),
   metric({
     key: 'averagePrecision',
@@ -213,20 +178,11 @@ export const HEADLINE_METRICS = [
       return ap.defined ? { defined: true, estimate: ap.estimate, ci: ctx.intervals?.interval('ap', ctx.index).ci ?? null } : undefinedCell(ap);
     },
     basis: overall,
-    columns: [{ header: 'Average precision (clustered CI)', render: (v) => format.estimate(v) }],
   }),
   metric({
     key: 'calibration',
     compute: calibrationCell,
     basis: overall,
-    columns: [
-      // A points score's recalibration is model updating: its O/E, intercept and slope are true by construction.
-      { header: 'O/E (clustered CI)', render: (c) => (c.defined && !c.modelUpdating ? format.estimate(c.observedExpected) : UPDATED) },
-      { header: 'Calibration-in-the-large', render: (c) => (c.defined && !c.modelUpdating ? format.estimate(c.calibrationInTheLarge) : UPDATED) },
-      { header: 'Slope', render: (c) => (c.defined && !c.modelUpdating ? format.estimate(c.slope) : UPDATED) },
-      { header: 'Brier', render: (c) => (c.defined ? format.estimate(c.brier, 4, false) : '—') },
-      { header: 'Eavg', render: (c) => (c.defined && !c.modelUpdating ? format.estimate(c.eavg, 4, false) : UPDATED) },
-    ],
   }),
 ] as const;
 
@@ -242,11 +198,4 @@ export function headlines(ctx: ScoreContext, sdc: Disclosure): Pick<ScoreSection
   const out: Partial<Record<HeadlineKey, unknown>> = {};
   for (const m of HEADLINE_METRICS) out[m.key] = release<typeof m.key>(m as HeadlineMetric<typeof m.key>);
   return out as Pick<ScoreSection, HeadlineKey>;
-}
-
-/** The rendered columns of one headline metric for one score: "‹suppressed›" for a suppressed cell. */
-export function renderHeadline<K extends HeadlineKey>(m: HeadlineMetric<K>, section: ScoreSection, suppressed: string): string[] {
-  const value: ScoreSection[K] = section[m.key];
-  if (isSuppressed(value)) return m.columns.map(() => suppressed);
-  return m.columns.map((c) => c.render(value as HeadlineValue<K>));
 }

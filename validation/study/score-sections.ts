@@ -25,7 +25,7 @@ import { wilsonFor } from '../stats/wilson.js';
 import type { Proportion } from '../stats/wilson.js';
 import { estimateCell, proportionCell } from './cells.js';
 import type { ScoreView } from './analysis-set.js';
-import type { Disclosure } from './disclosure.js';
+import type { Disclosure } from '../disclosure/disclosure.js';
 import type { AlertRule, ScoreIntervalsPlan } from './intervals.js';
 import { CURVE_METRICS, statName } from './intervals.js';
 import type { ScoreContext } from './score-metrics.js';

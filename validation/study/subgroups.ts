@@ -5,7 +5,7 @@
 import { kindOf } from '../../scores/kinds/kind-of.js';
 import { obuchowskiAuroc } from '../bootstrap/cluster.js';
 import type { Replicates } from '../bootstrap/group-bootstrap.js';
-import { isSuppressed } from './disclosure.js';
+import { isSuppressed } from '../disclosure/disclosure.js';
 import { groupBootstrap, pairedDifference, percentileInterval } from '../bootstrap/group-bootstrap.js';
 import type { CalibrationKind } from '../bootstrap/count-statistics.js';
 import { aucStatistic, calibrationStatistic, proportionStatistic } from '../bootstrap/count-statistics.js';

@@ -9,7 +9,7 @@ import type { UnitName, UnitSection } from '../report/types.js';
 import type { AnalysisSet } from './analysis-set.js';
 import { columnValues } from './analysis-set.js';
 import { estimateCell, undefinedCell } from './cells.js';
-import type { Disclosure } from './disclosure.js';
+import type { Disclosure } from '../disclosure/disclosure.js';
 
 const DAY_MS = 86_400_000;
 

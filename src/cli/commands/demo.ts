@@ -19,7 +19,7 @@ import { validate } from '../../../validation/study/validate.js';
 import type { CliIO } from '../args.js';
 import { MAX_BOOTSTRAP, parseFlags, progressOf, scoreFlags } from '../args.js';
 import { formatExamples, formatSummary, summariseScores } from '../summary.js';
-import { loadDisclosureAudit } from '../../../validation/study/lp-audit.js';
+import { loadDisclosureAudit } from '../../../validation/disclosure/lp-audit.js';
 
 /** Up to `k` example rows: the highest-risk complete rows first, then one flagged row if any. */
 function exampleRows(scored: Table, score: ScoreDefinition, k: number): number[] {

@@ -14,12 +14,12 @@ import { cohortFiles, readCohort } from '../../io/cohort-files.js';
 import type { ExtractCohort, ExtractFiles } from '../../io/read-extract.js';
 import { readExtract } from '../../io/read-extract.js';
 import type { CohortTables } from '../../../validation/study/options.js';
-import type { DisclosurePolicyName } from '../../../validation/study/disclosure.js';
+import type { DisclosurePolicyName } from '../../../validation/disclosure/disclosure.js';
 import type { UnitName } from '../../../validation/report/types.js';
 import type { CliIO } from '../args.js';
 import type { Flags } from '../args.js';
 import { MAX_BOOTSTRAP, parseFlags, progressOf, scoreFlags, UsageError } from '../args.js';
-import { loadDisclosureAudit } from '../../../validation/study/lp-audit.js';
+import { loadDisclosureAudit } from '../../../validation/disclosure/lp-audit.js';
 
 /** The extract's files from --observations, --events, --patients, --encounters and --map, or null when none is given. */
 function extractFlags(flags: Flags): ExtractFiles | null {

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { loadScore } from '../../../scores/definition/load-score.js';
+import { loadScore } from '../../../scores/load/load-score.js';
 import type { ModelScore } from '../../../scores/definition/model.js';
 import type { Observation } from '../../../scores/evaluate/score-observation.js';
 import { scoreObservation } from '../../../scores/evaluate/score-observation.js';

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { apolloStyle, news2AgeComorbidity } from '../../../scores/catalogue/catalogue.js';
-import { loadScore } from '../../../scores/definition/load-score.js';
+import { loadScore } from '../../../scores/load/load-score.js';
 import type { ModelScore } from '../../../scores/definition/model.js';
 import { monotonicityProblems } from '../../../scores/definition/monotonicity.js';
 import { scoreModelObservation } from '../../../scores/evaluate/score-model-observation.js';

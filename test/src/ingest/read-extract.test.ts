@@ -20,7 +20,7 @@ import { resolveMapping } from '../../../src/ingest/mapping.js';
 import { readExtract, readObservations } from '../../../src/io/read-extract.js';
 import { rejectionLines } from '../../../src/ingest/measurements.js';
 import { generateCohort } from '../../../validation/cohort/generate.js';
-import { isSuppressed } from '../../../validation/study/disclosure.js';
+import { isSuppressed } from '../../../validation/disclosure/disclosure.js';
 import { validate } from '../../../validation/study/validate.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'ewskit-ingest-'));

@@ -1,6 +1,7 @@
 /**
  * docs/report.md documents every field of every report type, and nothing else: the types are read with the
- * TypeScript compiler from validation/report/types.ts, and each exported interface must have a "### Name" section
+ * TypeScript compiler from validation/report/types.ts and validation/disclosure/audit-types.ts (the output-checking
+ * summary, defined below both the study and the report), and each exported interface must have a "### Name" section
  * whose table lists exactly its properties.
  */
 import { readFileSync } from 'node:fs';
@@ -8,13 +9,17 @@ import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
 const root = new URL('../../../', import.meta.url);
-const source = readFileSync(new URL('validation/report/types.ts', root), 'utf8');
+const sources = ['validation/report/types.ts', 'validation/disclosure/audit-types.ts'].map((f) => readFileSync(new URL(f, root), 'utf8'));
 const doc = readFileSync(new URL('docs/report.md', root), 'utf8');
 
 /** Exported interfaces and their property names, from the source. */
 function interfaces(): Map<string, string[]> {
-  const file = ts.createSourceFile('types.ts', source, ts.ScriptTarget.ES2022, true);
   const out = new Map<string, string[]>();
+  for (const source of sources) read(ts.createSourceFile('types.ts', source, ts.ScriptTarget.ES2022, true), out);
+  return out;
+}
+
+function read(file: ts.SourceFile, out: Map<string, string[]>): void {
   file.forEachChild((node) => {
     if (!ts.isInterfaceDeclaration(node)) return;
     if (!node.modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)) return;
@@ -23,7 +28,6 @@ function interfaces(): Map<string, string[]> {
       node.members.filter(ts.isPropertySignature).map((m) => m.name.getText(file)),
     );
   });
-  return out;
 }
 
 /** The fields listed in the table under "### name" in the doc, or null without such a section. */
@@ -45,7 +49,7 @@ describe('docs/report.md against the report types', () => {
     });
   }
   it('names the schema the code writes', () => {
-    expect(source).toMatch(/REPORT_SCHEMA = 'ewskit\.report\/9'/);
+    expect(sources[0]).toMatch(/REPORT_SCHEMA = 'ewskit\.report\/9'/);
     expect(doc).toMatch(/^# The validation report — schema `ewskit\.report\/9`/);
   });
 });

@@ -11,7 +11,7 @@ import type { FigureSpec } from '../../../validation/report/figures.js';
 import { markdownToHtml, renderHtml } from '../../../validation/report/html.js';
 import { renderFigures } from '../../../validation/report/render-figures.js';
 import type { ValidationReport } from '../../../validation/report/types.js';
-import { isSuppressed } from '../../../validation/study/disclosure.js';
+import { isSuppressed } from '../../../validation/disclosure/disclosure.js';
 import { validate } from '../../../validation/study/validate.js';
 
 /** The data rows of every layer of a figure's spec. */

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { mews } from '../../../scores/catalogue/mews.js';
 import { news2 } from '../../../scores/catalogue/news2.js';
 import { generateCohort } from '../../../validation/cohort/generate.js';
-import { isSuppressed } from '../../../validation/study/disclosure.js';
+import { isSuppressed } from '../../../validation/disclosure/disclosure.js';
 import { scoreTable } from '../../../scores/kernel/score-table.js';
 import { validate } from '../../../validation/study/validate.js';
 

@@ -9,7 +9,7 @@ import { news2 } from '../../../scores/catalogue/news2.js';
 import { generateCohort } from '../../../validation/cohort/generate.js';
 import { renderMarkdown } from '../../../validation/report/markdown.js';
 import type { MatchedAlertCell } from '../../../validation/report/types.js';
-import { isSuppressed } from '../../../validation/study/disclosure.js';
+import { isSuppressed } from '../../../validation/disclosure/disclosure.js';
 import { validate } from '../../../validation/study/validate.js';
 
 const cohort = generateCohort({ profile: 'india-apollo', encounters: 1500, seed: 31 });

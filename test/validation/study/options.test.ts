@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { news2 } from '../../../scores/catalogue/news2.js';
 import { generateCohort } from '../../../validation/cohort/generate.js';
-import { Disclosure } from '../../../validation/study/disclosure.js';
+import { Disclosure } from '../../../validation/disclosure/disclosure.js';
 import { DEFAULT_SKIN_TONE_BANDS, REPORT_NET_BENEFIT_THRESHOLDS } from '../../../validation/study/options.js';
 import { validate } from '../../../validation/study/validate.js';
 

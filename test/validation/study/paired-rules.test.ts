@@ -8,7 +8,7 @@ import { news2 } from '../../../scores/catalogue/news2.js';
 import { generateCohort } from '../../../validation/cohort/generate.js';
 import { renderMarkdown } from '../../../validation/report/markdown.js';
 import type { PairedRulesCell } from '../../../validation/report/types.js';
-import { isSuppressed } from '../../../validation/study/disclosure.js';
+import { isSuppressed } from '../../../validation/disclosure/disclosure.js';
 import { validate } from '../../../validation/study/validate.js';
 
 describe('pairedRules through validate', () => {
@@ -47,7 +47,7 @@ describe('pairedRules by hand', () => {
   // NEWS2 ≥ 5: sensitivity 2/2 = 1, specificity 3/4, alert rate 3/6. MEWS ≥ 5: sensitivity 1/2, specificity 3/4, alert rate 2/6.
   it('gives the rates of the hand count', async () => {
     const { pairedRules } = await import('../../../validation/study/paired-rules.js');
-    const { Disclosure } = await import('../../../validation/study/disclosure.js');
+    const { Disclosure } = await import('../../../validation/disclosure/disclosure.js');
     const set = {
       values: [Float64Array.of(7, 0, 5, 1, 6, 0), Float64Array.of(3, 6, 5, 0, 0, 0)],
       labels: Uint8Array.of(1, 0, 1, 0, 0, 0),

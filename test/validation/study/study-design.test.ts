@@ -25,7 +25,7 @@ import { checkReport } from '../../../validation/report/schema.js';
 import { renderMarkdown } from '../../../validation/report/markdown.js';
 import type { CategoryCell, Cell, ContinuousCell, FlowCounts, Quartiles, ValidationReport } from '../../../validation/report/types.js';
 import { quantileFromCounts } from '../../../validation/study/characteristics.js';
-import { isSuppressed } from '../../../validation/study/disclosure.js';
+import { isSuppressed } from '../../../validation/disclosure/disclosure.js';
 import { validate } from '../../../validation/study/validate.js';
 import type { ValidateOptions } from '../../../validation/study/validate.js';
 import { readFileSync } from 'node:fs';

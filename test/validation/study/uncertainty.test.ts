@@ -10,7 +10,7 @@ import { news2 } from '../../../scores/catalogue/news2.js';
 import { mews } from '../../../scores/catalogue/mews.js';
 import { generateCohort } from '../../../validation/cohort/generate.js';
 import { bootstrapP, holm } from '../../../validation/study/cells.js';
-import { isSuppressed } from '../../../validation/study/disclosure.js';
+import { isSuppressed } from '../../../validation/disclosure/disclosure.js';
 import { CURVE_PROBABILITY_GRID, poolRanges } from '../../../validation/study/intervals.js';
 import { validate } from '../../../validation/study/validate.js';
 

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { apolloStyle } from '../../../scores/catalogue/catalogue.js';
 import { news2 } from '../../../scores/catalogue/news2.js';
 import { generateCohort } from '../../../validation/cohort/generate.js';
-import { isSuppressed } from '../../../validation/study/disclosure.js';
+import { isSuppressed } from '../../../validation/disclosure/disclosure.js';
 import { renderMarkdown } from '../../../validation/report/markdown.js';
 import { checkReport } from '../../../validation/report/schema.js';
 import { REPORT_COUNT_KEYS } from '../../helpers/report-counts.js';

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { BandedScore } from '../../../scores/definition/definition.js';
 import { DefinitionError } from '../../../scores/definition/errors.js';
-import { loadScore } from '../../../scores/definition/load-score.js';
+import { loadScore } from '../../../scores/load/load-score.js';
 import { news2 } from '../../../scores/catalogue/news2.js';
 import { scoreObservation } from '../../../scores/evaluate/score-observation.js';
 import { scoreTable } from '../../../scores/kernel/score-table.js';

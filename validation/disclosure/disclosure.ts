@@ -20,7 +20,7 @@
  * (the output-checking summary). Policies follow the SDC Handbook, OpenSAFELY and ACRO/SACRO practice.
  */
 
-import type { AuditedCell, DisclosureAudit, DisclosureSummary, TableCheck, TableLink } from '../report/types.js';
+import type { AuditedCell, DisclosureAudit, DisclosureSummary, TableCheck, TableLink } from './audit-types.js';
 import type { AuditBounds, AuditRelation, FeasibleInterval, LpSolver } from './lp-audit.js';
 import { Audit, disclosureAuditSolver } from './lp-audit.js';
 

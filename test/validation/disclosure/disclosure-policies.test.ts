@@ -7,7 +7,7 @@ import { news2 } from '../../../scores/catalogue/news2.js';
 import { generateCohort } from '../../../validation/cohort/generate.js';
 import { renderMarkdown } from '../../../validation/report/markdown.js';
 import type { ValidationReport } from '../../../validation/report/types.js';
-import { Disclosure, isSuppressed } from '../../../validation/study/disclosure.js';
+import { Disclosure, isSuppressed } from '../../../validation/disclosure/disclosure.js';
 import { REPORT_COUNT_KEYS } from '../../helpers/report-counts.js';
 import { validate } from '../../../validation/study/validate.js';
 

@@ -1,9 +1,7 @@
 /**
  * Shape checks of a model-based definition in JSON (types of every field), reported with JSON paths.
  */
-import type { ShapeChecker } from './load-score.js';
-
-type Json = unknown;
+import type { Json, ShapeChecker } from './shape-checker.js';
 
 /** True when a parsed definition declares itself model-based. */
 export function isModelScore(d: Record<string, Json>): boolean {

@@ -14,7 +14,7 @@ import { news2 } from '../../../scores/catalogue/news2.js';
 import { generateCohort } from '../../../validation/cohort/generate.js';
 import type { Cell, FlowCounts, ValidationReport } from '../../../validation/report/types.js';
 import { renderMarkdown } from '../../../validation/report/markdown.js';
-import { isSuppressed } from '../../../validation/study/disclosure.js';
+import { isSuppressed } from '../../../validation/disclosure/disclosure.js';
 import { validate } from '../../../validation/study/validate.js';
 
 /** A cell of the report: a released count (its value) or a suppressed one (an unknown). */
