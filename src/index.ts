@@ -93,8 +93,10 @@ export type { ModelScore, ModelTerm, LinearTerm, BandTerm, CategoryTerm, RiskZon
 export type { FieldName, InputField, NumericField, DiscreteField, FlagReason, ConsciousnessCode } from '../scores/definition/schema.js';
 export type { ScoreInfo } from '../scores/catalogue/catalogue.js';
 export type { ScorePlan, PlanInput, PlanParameter } from '../scores/plan/compile.js';
-export type { ScoreKind, ClinicalCut } from '../scores/kinds/kind.js';
-export type { AnyPlan, KernelPart, KernelOutput, ModelKernelOutput, KernelInput, ReaderKind, ReaderLayout } from '../scores/kernel/kernel.js';
+export type { ScoreKind, ClinicalCut, AnyPlan, KindName, DefinitionOf } from '../scores/kinds/kind.js';
+export type { KernelPart, KernelOutput, ModelKernelOutput, KernelInput } from '../scores/kernel/kernel-part.js';
+export type { ReaderKind, ReaderLayout } from '../scores/kernel/kernel.js';
+export type { BatchKind } from '../scores/kernel/batch-kinds.js';
 export type { ScoreColumns, ScoreDictionaries, ScoreBatch, StringDictionary } from '../scores/kernel/output-columns.js';
 export type { ScoreSql } from '../scores/sql/sql-text.js';
 export type { ModelPlan, PlanTerm } from '../scores/plan/model-plan.js';

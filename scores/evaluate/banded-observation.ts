@@ -10,7 +10,7 @@ import type { DiscreteField, FieldName } from '../definition/schema.js';
 import { FIELDS, flagReason, schemaOrder, VERIFY } from '../definition/schema.js';
 import type { InputState } from './read-input.js';
 import { readInput } from './read-input.js';
-import type { MissingPolicy, Observation, ObservationScore } from './types.js';
+import type { MissingPolicy, Observation, ObservationScore } from '../definition/observation.js';
 
 function pointsFromBands(bands: readonly Band[], q: number, precision: number): number | null {
   for (const b of bands) {

@@ -6,12 +6,15 @@ import type { BandedScore, ScoreDefinition } from '../definition/definition.js';
 import type { ModelScore } from '../definition/model.js';
 import { argumentError } from '../definition/errors.js';
 import { FIELDS } from '../definition/schema.js';
-import { missingPolicyOf } from './types.js';
-import { kindOf } from '../kinds/kind-of.js';
+import { missingPolicyOf } from '../definition/observation.js';
+import type { DefinitionOf, KindName } from '../kinds/kind.js';
+import type { MissingPolicy } from '../definition/observation.js';
+import { scoreBandedObservation } from './banded-observation.js';
+import { scoreModelObservation } from './score-model-observation.js';
 import type { ModelObservationScore } from './score-model-observation.js';
-import type { Observation, ObservationScore, ScoreOptions } from './types.js';
+import type { Observation, ObservationScore, ScoreOptions } from '../definition/observation.js';
 
-export type { MissingPolicy, Observation, ObservationResponse, ObservationScore, ScoreOptions } from './types.js';
+export type { MissingPolicy, Observation, ObservationResponse, ObservationScore, ScoreOptions } from '../definition/observation.js';
 
 const FN = 'scoreObservation';
 
@@ -31,6 +34,15 @@ const FN = 'scoreObservation';
  *   heartRate: 112, consciousness: 'A', temperature: 38.4 });
  * // => { total: 7, complete: true, risk: 'high', redFlag: false, missing: [], flags: [], subscores: {…}, response: {…} }
  */
+/** A kind's evaluator: scores one observation set by interpreting the definition directly. */
+type Evaluator<D> = (def: D, observation: Observation, policy: MissingPolicy) => ObservationScore | ModelObservationScore;
+
+/** Each kind's evaluator (typed over every kind: a kind without one does not compile). */
+const EVALUATORS: { readonly [K in KindName]: Evaluator<DefinitionOf<K>> } = {
+  banded: scoreBandedObservation,
+  model: (def, observation) => scoreModelObservation(def, observation as Record<string, unknown>),
+};
+
 /** The known field nearest to a misspelt one (by case, then by edit distance ≤ 3), or null. */
 function nearestField(key: string): string | null {
   const names = Object.keys(FIELDS);
@@ -73,5 +85,5 @@ export function scoreObservation(score: ScoreDefinition, observation: Observatio
     );
   }
   const policy = missingPolicyOf(FN, options);
-  return kindOf(score).evaluate(score, observation, policy);
+  return (EVALUATORS[score.kind] as Evaluator<ScoreDefinition>)(score, observation, policy);
 }

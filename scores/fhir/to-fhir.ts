@@ -13,7 +13,7 @@ import type { BandedScore } from '../definition/definition.js';
 import { news2 } from '../catalogue/news2.js';
 import { isCalendarDate } from '../definition/calendar.js';
 import { argumentError, optionError } from '../definition/errors.js';
-import type { ObservationScore } from '../evaluate/types.js';
+import type { ObservationScore } from '../definition/observation.js';
 
 const SNOMED = 'http://snomed.info/sct';
 const UCUM = 'http://unitsofmeasure.org';

@@ -5,27 +5,12 @@
 import type { Data } from 'apache-arrow';
 import { Bool, Dictionary, Field, Int8, Int16, makeData, Utf8, vectorFromArray } from 'apache-arrow';
 import type { BandedScore } from '../definition/definition.js';
-import type { PlanInput } from '../plan/compile.js';
 import { planOf } from '../plan/compile.js';
-import type { MissingPolicy } from '../evaluate/types.js';
-import type { KernelOutput } from './kernel.js';
+import type { MissingPolicy } from '../definition/observation.js';
+import type { KernelOutput } from './kernel-part.js';
 import type { ScoreBatch, ScoreColumns, ScoreDictionaries } from './output-columns.js';
 import { bitmapBytes, nullableIntData, nullableRiskData, stringColumn } from './output-columns.js';
-
-/** The names of the columns a banded score adds, in order. */
-export function bandedOutputColumns(def: BandedScore): string[] {
-  const id = def.id;
-  const plan = planOf(def);
-  return [
-    `${id}_total`,
-    `${id}_risk`,
-    `${id}_red_flag`,
-    `${id}_complete`,
-    ...plan.parameters.map((p) => `${id}_${(plan.inputs[p.input] as PlanInput).field.column}`),
-    `${id}_missing`,
-    `${id}_flags`,
-  ];
-}
+import { bandedOutputColumns } from '../kinds/banded.js';
 
 /** The Arrow fields a banded score adds, and a function building its columns for one batch. */
 export function bandedColumns(def: BandedScore, policy: MissingPolicy, dicts: ScoreDictionaries, id: () => number): ScoreColumns {

@@ -6,7 +6,7 @@
 import type { PlanParameter, ScorePlan } from '../plan/compile.js';
 import { flagBit, missingBit, NOT_ON_CHART } from '../plan/compile.js';
 import { bitmapBytes } from './output-columns.js';
-import type { KernelOutput, KernelPart } from './kernel.js';
+import type { KernelOutput, KernelPart } from './kernel-part.js';
 
 function body(g: number, plan: ScorePlan, map: readonly number[], zeroMissing: boolean): string[] {
   const u = (k: number): number => map[k] ?? NaN;

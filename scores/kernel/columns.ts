@@ -7,7 +7,8 @@ import type { Data, DataType, Field, Schema } from 'apache-arrow';
 import { Type, util } from 'apache-arrow';
 import type { PlanInput } from '../plan/compile.js';
 import { columnTypeError, missingColumnError } from '../definition/errors.js';
-import type { KernelInput, ReaderKind } from './kernel.js';
+import type { ReaderKind } from './kernel.js';
+import type { KernelInput } from './kernel-part.js';
 import { discreteCode } from '../definition/schema.js';
 
 /** How one plan input maps onto the table: its column position (−1 when absent) and reader kind. */

@@ -5,28 +5,11 @@
 import type { Data } from 'apache-arrow';
 import { Bool, Dictionary, Field, Float64, Int8, makeData, Utf8, vectorFromArray } from 'apache-arrow';
 import type { ModelScore } from '../definition/model.js';
-import type { PlanInput } from '../plan/compile.js';
 import { modelPlanOf } from '../plan/model-plan.js';
-import type { ModelKernelOutput } from './kernel.js';
+import type { ModelKernelOutput } from './kernel-part.js';
 import type { ScoreBatch, ScoreColumns, ScoreDictionaries } from './output-columns.js';
 import { floatData, nullableRiskData, stringColumn } from './output-columns.js';
-
-/** The names of the columns a model-based score adds, in order. */
-export function modelOutputColumns(def: ModelScore): string[] {
-  const id = def.id;
-  const plan = modelPlanOf(def);
-  return [
-    `${id}_probability`,
-    `${id}_linear_predictor`,
-    `${id}_risk`,
-    `${id}_complete`,
-    ...plan.terms.map((t) => `${id}_${(plan.inputs[t.input] as PlanInput).field.column}`),
-    `${id}_missing`,
-    `${id}_imputed`,
-    `${id}_flags`,
-    `${id}_escalated_by`,
-  ];
-}
+import { modelOutputColumns } from '../kinds/model.js';
 
 /** The Arrow fields a model-based score adds, and a function building its columns for one batch. */
 export function modelColumns(def: ModelScore, dicts: ScoreDictionaries, id: () => number): ScoreColumns {

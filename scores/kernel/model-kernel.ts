@@ -6,7 +6,7 @@
 import type { ModelPlan, PlanTerm } from '../plan/model-plan.js';
 import { flagBit, missingBit } from '../plan/compile.js';
 import { bitmapBytes } from './output-columns.js';
-import type { KernelPart, ModelKernelOutput } from './kernel.js';
+import type { KernelPart, ModelKernelOutput } from './kernel-part.js';
 
 function body(g: number, plan: ModelPlan, map: readonly number[]): string[] {
   const u = (k: number): number => map[k] ?? NaN;

@@ -5,7 +5,7 @@
  */
 import type { Data, DataType, Vector } from 'apache-arrow';
 import { Dictionary, Field, Float64, Int8, Int16, Int32, makeData, Utf8, vectorFromArray } from 'apache-arrow';
-import type { KernelOutput, ModelKernelOutput } from './kernel.js';
+import type { KernelOutput, ModelKernelOutput } from './kernel-part.js';
 
 /** Bytes of a validity bitmap for n rows, padded to 64 bits as Arrow prefers. */
 export function bitmapBytes(n: number): number {

@@ -10,13 +10,15 @@ import type { ScoreDefinition } from '../definition/definition.js';
 import { argumentError, optionError, scoreList } from '../definition/errors.js';
 import type { PlanInput } from '../plan/compile.js';
 import { flagBit, missingBit } from '../plan/compile.js';
-import type { ScoreOptions } from '../evaluate/types.js';
-import { missingPolicyOf } from '../evaluate/types.js';
+import type { ScoreOptions } from '../definition/observation.js';
+import { missingPolicyOf } from '../definition/observation.js';
 import { flagReason, schemaOrder, VERIFY } from '../definition/schema.js';
-import { kernelPartOf, kindOf } from '../kinds/kind-of.js';
+import { kindOf } from '../kinds/kind-of.js';
+import { batchKindOf, kernelPartOf } from './batch-kinds.js';
 import type { ColumnBinding } from './columns.js';
 import { bindColumns, kernelInput } from './columns.js';
-import type { KernelInput, KernelOutput, ModelKernelOutput, PlanGroup } from './kernel.js';
+import type { PlanGroup } from './kernel.js';
+import type { KernelInput, KernelOutput, ModelKernelOutput } from './kernel-part.js';
 import { batchKernel, generateKernelSource, groupPlans } from './kernel.js';
 import type { ScoreBatch, ScoreDictionaries } from './output-columns.js';
 import { StringDictionary } from './output-columns.js';
@@ -227,12 +229,12 @@ function scoreOwnTable(scores: ScoreDefinition | readonly ScoreDefinition[], tab
   }
 
   const id = idAllocator(table.schema);
-  const columns = defs.map((d, s) => kindOf(d).arrowColumns(d, policy, dicts[s] as ScoreDictionaries, id));
+  const columns = defs.map((d, s) => batchKindOf(d).arrowColumns(d, policy, dicts[s] as ScoreDictionaries, id));
   const added = new Set(columns.flatMap((c) => c.names));
   const kept = table.schema.fields.map((f, i) => ({ f, i })).filter(({ f }) => !added.has(f.name));
   const metadata = new Map(table.schema.metadata);
   for (const d of defs) {
-    const meta = kindOf(d).metadata(d, policy);
+    const meta = batchKindOf(d).metadata(d, policy);
     metadata.set(`ewskit.${d.id}`, JSON.stringify(meta));
   }
   const schema = new Schema([...kept.map(({ f }) => f), ...columns.flatMap((c) => [...c.fields])], metadata);

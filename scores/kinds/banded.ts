@@ -3,23 +3,29 @@
  * NEWS2, NEWS, MEWS, qSOFA and CART are banded.
  */
 import type { BandedScore } from '../definition/definition.js';
-import { scoreBandedObservation } from '../evaluate/banded-observation.js';
-import { bandedColumns, bandedOutputColumns } from '../kernel/banded-columns.js';
-import { bandedKernel } from '../kernel/banded-kernel.js';
-import type { ScorePlan } from '../plan/compile.js';
+import type { PlanInput, ScorePlan } from '../plan/compile.js';
 import { planOf } from '../plan/compile.js';
-import { bandedSql } from '../sql/banded-sql.js';
 import type { ScoreKind } from './kind.js';
+
+/** The names of the columns a banded score adds, in order. */
+export function bandedOutputColumns(def: BandedScore): string[] {
+  const id = def.id;
+  const plan = planOf(def);
+  return [
+    `${id}_total`,
+    `${id}_risk`,
+    `${id}_red_flag`,
+    `${id}_complete`,
+    ...plan.parameters.map((p) => `${id}_${(plan.inputs[p.input] as PlanInput).field.column}`),
+    `${id}_missing`,
+    `${id}_flags`,
+  ];
+}
 
 export const bandedKind: ScoreKind<BandedScore, ScorePlan> = {
   name: 'banded',
   plan: planOf,
-  kernel: bandedKernel,
   outputColumns: bandedOutputColumns,
-  arrowColumns: bandedColumns,
-  metadata: (def, policy) => ({ score: def.id, name: def.name, version: def.version, missingPolicy: policy }),
-  sql: (g, def, map, columns, policy) => bandedSql(g, planOf(def), map, columns, policy),
-  evaluate: scoreBandedObservation,
   valueColumn: (def) => `${def.id}_total`,
   fields: (def) => def.parameters.map((p) => p.field),
   requiredFields: (def) => def.parameters.filter((p) => !('fallback' in p && p.fallback !== undefined)).map((p) => p.field),

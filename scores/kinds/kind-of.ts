@@ -1,14 +1,14 @@
 /**
- * Choosing the kind object of a definition or a plan: the one place that reads `kind`.
+ * Choosing the kind object of a definition. Beside it, each way of running a score keeps its own table by kind
+ * (`kernel/batch-kinds.ts`, `sql/sql.ts`, `evaluate/score-observation.ts`); nothing else reads `kind`.
  */
 import type { ScoreDefinition } from '../definition/definition.js';
-import type { AnyPlan, KernelPart } from '../kernel/kernel.js';
 import { bandedKind } from './banded.js';
-import type { ClinicalCut, ScoreKind } from './kind.js';
+import type { ClinicalCut, DefinitionOf, KindName, ScoreKind } from './kind.js';
 import { modelKind } from './model.js';
 
 /** Every kind, by name. */
-const KINDS = { banded: bandedKind, model: modelKind } as const;
+const KINDS: { readonly [K in KindName]: ScoreKind<DefinitionOf<K>> } = { banded: bandedKind, model: modelKind } as never;
 
 /**
  * The kind object of a definition.
@@ -18,11 +18,6 @@ const KINDS = { banded: bandedKind, model: modelKind } as const;
 export function kindOf(def: ScoreDefinition): ScoreKind {
   // Each kind object takes definitions of its own kind; the union is dispatched here, once.
   return KINDS[def.kind] as unknown as ScoreKind;
-}
-
-/** The kernel part of a compiled plan (a plan carries its definition). */
-export function kernelPartOf(plan: AnyPlan): KernelPart<AnyPlan> {
-  return kindOf(plan.definition).kernel;
 }
 
 /**

@@ -1,16 +1,26 @@
 /**
- * One object per kind of score — banded (points per parameter, summed: NEWS2, MEWS …) and model (a logistic model's
- * probability: the Apollo-style score) — behind one interface, in the spirit of apache-arrow's visitors. Everything
- * that differs between the kinds is reached through this interface: the plan, the kernel's part, the Arrow output
- * columns, the SQL, the single-observation evaluator, risk labels and clinical cut-offs. A third kind is one more
- * object implementing {@link ScoreKind}, registered in `kind-of.ts`.
+ * What a kind of score — banded (points per parameter, summed: NEWS2, MEWS …) or model (a logistic model's
+ * probability: the Apollo-style score) — is, as the rest of ewskit sees it: its plan, the columns it adds, its value,
+ * inputs, risk labels and clinical cut-offs. One object per kind (`banded.ts`, `model.ts`), chosen in `kind-of.ts`.
+ *
+ * How each kind *runs* lives with each way of running it, one table per path keyed by kind, in the manner of
+ * apache-arrow's visitors: the kernel's part and Arrow columns (`kernel/batch-kinds.ts`), the SQL
+ * (`sql/sql.ts`), the single-observation evaluator (`evaluate/score-observation.ts`). Each table is typed over every
+ * kind, so a kind missing from one does not compile; and the bedside evaluator carries no kernel or Arrow code.
+ * This folder sits below all three and imports only definitions and plans.
  */
 import type { RedFlagRule, ScoreDefinition } from '../definition/definition.js';
-import type { MissingPolicy, Observation, ObservationScore } from '../evaluate/types.js';
-import type { ModelObservationScore } from '../evaluate/score-model-observation.js';
-import type { AnyPlan, KernelPart } from '../kernel/kernel.js';
-import type { ScoreColumns, ScoreDictionaries } from '../kernel/output-columns.js';
-import type { ScoreSql } from '../sql/sql-text.js';
+import type { ScorePlan } from '../plan/compile.js';
+import type { ModelPlan } from '../plan/model-plan.js';
+
+/** Any compiled score. */
+export type AnyPlan = ScorePlan | ModelPlan;
+
+/** The kind names, from the definitions' `kind` field. */
+export type KindName = ScoreDefinition['kind'];
+
+/** The definition of a kind, by name. */
+export type DefinitionOf<K extends KindName> = Extract<ScoreDefinition, { kind: K }>;
 
 /** A clinical cut-off: alert when the score's value ≥ `cut`. */
 export interface ClinicalCut {
@@ -23,18 +33,8 @@ export interface ScoreKind<D extends ScoreDefinition = ScoreDefinition, P extend
   readonly name: D['kind'];
   /** The compiled plan of a definition (cached per definition object). */
   plan(def: D): P;
-  /** The kernel generator's part for this kind. */
-  readonly kernel: KernelPart<P>;
   /** The names of the output columns the score adds, in order. */
   outputColumns(def: D): string[];
-  /** The Arrow fields the score adds and how to build them from the kernel's output for one batch. */
-  arrowColumns(def: D, policy: MissingPolicy, dictionaries: ScoreDictionaries, nextDictionaryId: () => number): ScoreColumns;
-  /** What the scored table's schema metadata records about the score (`ewskit.<id>`). */
-  metadata(def: D, policy: MissingPolicy): Readonly<Record<string, string | number | boolean>>;
-  /** The score's part of the SQL query: its LATERAL layers and output expressions. */
-  sql(g: number, def: D, map: readonly number[], columns: readonly string[], policy: MissingPolicy): ScoreSql;
-  /** Score one observation set by interpreting the definition directly (independent of the plan's tables). */
-  evaluate(def: D, observation: Observation, policy: MissingPolicy): ObservationScore | ModelObservationScore;
   /** The output column holding the value a score reports per row (total or probability). */
   valueColumn(def: D): string;
   /** The input fields the score reads, in definition order. */

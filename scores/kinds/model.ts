@@ -3,31 +3,32 @@
  * with per-term imputation and colour zones. The Apollo-style score is model-based.
  */
 import type { ModelScore } from '../definition/model.js';
-import { scoreModelObservation } from '../evaluate/score-model-observation.js';
-import { modelColumns, modelOutputColumns } from '../kernel/model-columns.js';
-import { modelKernel } from '../kernel/model-kernel.js';
+import type { PlanInput } from '../plan/compile.js';
 import type { ModelPlan } from '../plan/model-plan.js';
 import { modelPlanOf } from '../plan/model-plan.js';
-import { modelSql } from '../sql/model-sql.js';
 import type { ScoreKind } from './kind.js';
+
+/** The names of the columns a model-based score adds, in order. */
+export function modelOutputColumns(def: ModelScore): string[] {
+  const id = def.id;
+  const plan = modelPlanOf(def);
+  return [
+    `${id}_probability`,
+    `${id}_linear_predictor`,
+    `${id}_risk`,
+    `${id}_complete`,
+    ...plan.terms.map((t) => `${id}_${(plan.inputs[t.input] as PlanInput).field.column}`),
+    `${id}_missing`,
+    `${id}_imputed`,
+    `${id}_flags`,
+    `${id}_escalated_by`,
+  ];
+}
 
 export const modelKind: ScoreKind<ModelScore, ModelPlan> = {
   name: 'model',
   plan: modelPlanOf,
-  kernel: modelKernel,
   outputColumns: modelOutputColumns,
-  arrowColumns: (def, _policy, dictionaries, id) => modelColumns(def, dictionaries, id),
-  metadata: (def) => ({
-    score: def.id,
-    name: def.name,
-    version: def.version,
-    kind: 'model',
-    outcome: def.outcome,
-    horizonHours: def.horizonHours,
-    illustrative: def.illustrative === true,
-  }),
-  sql: (g, def, map, columns) => modelSql(g, modelPlanOf(def), map, columns),
-  evaluate: (def, observation) => scoreModelObservation(def, observation as Record<string, unknown>),
   valueColumn: (def) => `${def.id}_probability`,
   fields: (def) => def.terms.map((t) => t.field),
   requiredFields: (def) => def.terms.filter((t) => t.missing === 'null').map((t) => t.field),

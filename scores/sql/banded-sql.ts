@@ -5,8 +5,8 @@
  */
 import type { ScorePlan } from '../plan/compile.js';
 import { NOT_ON_CHART } from '../plan/compile.js';
-import type { MissingPolicy } from '../evaluate/types.js';
-import { bandedOutputColumns } from '../kernel/banded-columns.js';
+import type { MissingPolicy } from '../definition/observation.js';
+import { bandedOutputColumns } from '../kinds/banded.js';
 import type { ScoreSql } from './sql-text.js';
 import { B, caseOf, flagEntry, ordered, quoteIdent, quoteString } from './sql-text.js';
 

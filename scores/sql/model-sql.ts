@@ -4,7 +4,7 @@
  * flags lists.
  */
 import type { ModelPlan } from '../plan/model-plan.js';
-import { modelOutputColumns } from '../kernel/model-columns.js';
+import { modelOutputColumns } from '../kinds/model.js';
 import type { ScoreSql } from './sql-text.js';
 import { B, caseOf, flagEntry, num, ordered, quoteIdent, quoteString } from './sql-text.js';
 

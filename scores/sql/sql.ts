@@ -18,14 +18,28 @@
  */
 import type { ScoreDefinition } from '../definition/definition.js';
 import { optionError, scoreList } from '../definition/errors.js';
-import { missingPolicyOf } from '../evaluate/types.js';
-import type { MissingPolicy } from '../evaluate/types.js';
+import { missingPolicyOf } from '../definition/observation.js';
+import type { MissingPolicy } from '../definition/observation.js';
+import type { DefinitionOf, KindName } from '../kinds/kind.js';
 import { kindOf } from '../kinds/kind-of.js';
+import { planOf } from '../plan/compile.js';
+import { modelPlanOf } from '../plan/model-plan.js';
 import { unionInputs } from '../plan/union.js';
-import type { SqlDialect } from './sql-text.js';
+import { bandedSql } from './banded-sql.js';
+import { modelSql } from './model-sql.js';
+import type { ScoreSql, SqlDialect } from './sql-text.js';
 import { FN, inputSql, quoteIdent } from './sql-text.js';
 
 export type { SqlDialect } from './sql-text.js';
+
+/** A kind's part of the query: its LATERAL layers and output expressions, for score `g` of the query. */
+type SqlPart<D> = (g: number, def: D, map: readonly number[], columns: readonly string[], policy: MissingPolicy) => ScoreSql;
+
+/** Each kind's part of the query (typed over every kind: a kind without one does not compile). */
+const SQL_PARTS: { readonly [K in KindName]: SqlPart<DefinitionOf<K>> } = {
+  banded: (g, def, map, columns, policy) => bandedSql(g, planOf(def), map, columns, policy),
+  model: (g, def, map, columns) => modelSql(g, modelPlanOf(def), map, columns),
+};
 
 export interface SqlOptions {
   /** `'duckdb'` (default) or `'postgres'`. */
@@ -73,7 +87,7 @@ export function toSQL(scores: ScoreDefinition | readonly ScoreDefinition[], opti
     `${x.reason} AS ${quoteIdent(`r${k}`)}`,
     ...(x.value === null ? [] : [`${x.value} AS ${quoteIdent(`v${k}`)}`]),
   ]);
-  const parts = defs.map((def, g) => kindOf(def).sql(g, def, maps[g] ?? [], columns, policy));
+  const parts = defs.map((def, g) => (SQL_PARTS[def.kind] as SqlPart<ScoreDefinition>)(g, def, maps[g] ?? [], columns, policy));
   const select = ['o.*', ...parts.flatMap((p) => p.outputs.map(([expr, name]) => `${expr} AS ${quoteIdent(name)}`))];
   const from = [
     `${quoteIdent(table)} AS o`,

@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { getScore, listScores, typedId } from '../../scores/catalogue/catalogue.js';
 import type { ScoreDefinition } from '../../scores/definition/definition.js';
 import { loadScore } from '../../scores/load/load-score.js';
-import type { MissingPolicy } from '../../scores/evaluate/types.js';
+import type { MissingPolicy } from '../../scores/definition/observation.js';
 import type { CommandSpec, OptionSpec } from './options.js';
 import { commandSpec, orList } from './options.js';
 

@@ -2,7 +2,7 @@
  * The bedside path's types: one observation set by object field name, and what scoring it returns; the one check of
  * the missing-value policy every scoring function makes.
  */
-import { optionError } from '../definition/errors.js';
+import { optionError } from './errors.js';
 
 /** One observation set, by object field name. Any field may be null or absent. */
 export interface Observation {
