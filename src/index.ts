@@ -56,9 +56,11 @@ export { Disclosure, isSuppressed } from '../validation/disclosure/disclosure.js
 export { loadDisclosureAudit } from '../validation/disclosure/lp-audit.js';
 export { REPORT_SCHEMA } from '../validation/report/types.js';
 export { EWSKIT_VERSION, sha256, canonicalJson } from '../validation/report/provenance.js';
-export { renderMarkdown } from '../validation/report/markdown.js';
-export { figureSpecs, FIGURE_PALETTE } from '../validation/report/figures.js';
+export { renderMarkdown, documentToMarkdown } from '../validation/report/markdown.js';
+export { reportDocument } from '../validation/report/sections.js';
+export { figureSpecs, figurePlace, FIGURE_PALETTE } from '../validation/report/figures.js';
 export type { FigureSpec, FigureSection, VegaLiteSpec } from '../validation/report/figures.js';
+export type { ReportDocument, DocumentSection, Block, ParagraphBlock, TableBlock, Inline } from '../validation/report/document.js';
 export { CURVE_PROBABILITY_GRID } from '../validation/study/intervals.js';
 
 // EPR ingest (browser-safe): codes and units, the mapping file, measurements, long → sets, FHIR out.

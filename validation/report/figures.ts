@@ -36,6 +36,14 @@ export interface FigureSpec {
   readonly withheld: string | null;
 }
 
+/**
+ * The id of the report section a figure belongs after (`reportDocument`'s section ids): its section, and for a
+ * subgroup figure its grouping (`subgroups:ethnicity`).
+ */
+export function figurePlace(f: Pick<FigureSpec, 'section' | 'by'>): string {
+  return f.by === null ? f.section : `${f.section}:${f.by}`;
+}
+
 /** Okabe & Ito's colour-blind-safe palette (blue, vermillion, bluish green, reddish purple, orange, sky blue, yellow, black). */
 export const FIGURE_PALETTE: readonly string[] = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#F0E442', '#000000'];
 

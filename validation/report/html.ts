@@ -5,9 +5,11 @@
  * network request, so the file reads the same on a laptop, offline, and printed to PDF. Same report → same bytes.
  */
 import { EWSKIT_VERSION } from './provenance.js';
-import { renderMarkdown } from './markdown.js';
+import type { Block, Inline, ReportDocument } from './document.js';
+import { figurePlace } from './figures.js';
 import type { RenderedFigure } from './render-figures.js';
 import { escapeXml, renderFigures } from './render-figures.js';
+import { reportDocument } from './sections.js';
 import type { ValidationReport } from './types.js';
 
 /** Inline Markdown of ewskit's own reports: `**strong**` and `` `code` ``, the rest escaped. */
@@ -27,61 +29,22 @@ function anchor(text: string): string {
   );
 }
 
-/** The cells of a Markdown table row. */
-function cells(line: string): string[] {
-  return line
-    .trim()
-    .replace(/^\|/, '')
-    .replace(/\|$/, '')
-    .split('|')
-    .map((c) => c.trim());
+/** A table: the first column a label, the others numbers (class "num", right-aligned). */
+function tableHtml(header: readonly Inline[], rows: readonly (readonly Inline[])[]): string {
+  const align = (k: number) => (k === 0 ? '' : ' class="num"');
+  const head = header.map((h, k) => `<th${align(k)} scope="col">${inline(h.trim())}</th>`).join('');
+  const body = rows.map((r) => `<tr>${r.map((c, k) => `<td${align(k)}>${inline(c.trim())}</td>`).join('')}</tr>`).join('');
+  return `<div class="table"><table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table></div>`;
 }
 
-/**
- * The subset of Markdown that `renderMarkdown` writes — headings, pipe tables, lists and paragraphs — as HTML.
- * Every text is escaped; headings get ids. Runs in O(length).
- */
-export function markdownToHtml(markdown: string): string {
-  const lines = markdown.split('\n');
-  const out: string[] = [];
-  let i = 0;
-  while (i < lines.length) {
-    const line = lines[i] ?? '';
-    const heading = /^(#{1,4}) (.*)$/.exec(line);
-    if (heading !== null) {
-      const level = (heading[1] ?? '#').length;
-      const text = heading[2] ?? '';
-      out.push(`<h${level} id="${anchor(text)}">${inline(text)}</h${level}>`);
-      i++;
-    } else if (line.startsWith('|') && /^\|[-:|\s]+\|$/.test(lines[i + 1] ?? '')) {
-      const header = cells(line);
-      const align = cells(lines[i + 1] ?? '').map((c) => (c.endsWith(':') ? ' class="num"' : ''));
-      i += 2;
-      const rows: string[] = [];
-      while (i < lines.length && (lines[i] ?? '').startsWith('|')) {
-        rows.push(
-          `<tr>${cells(lines[i] ?? '')
-            .map((c, k) => `<td${align[k] ?? ''}>${inline(c)}</td>`)
-            .join('')}</tr>`,
-        );
-        i++;
-      }
-      out.push(
-        `<div class="table"><table><thead><tr>${header.map((h, k) => `<th${align[k] ?? ''} scope="col">${inline(h)}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table></div>`,
-      );
-    } else if (/^- /.test(line)) {
-      const items: string[] = [];
-      while (i < lines.length && /^- /.test(lines[i] ?? '')) (items.push(`<li>${inline((lines[i] ?? '').slice(2))}</li>`), i++);
-      out.push(`<ul>${items.join('')}</ul>`);
-    } else if (line.trim() === '') {
-      i++;
-    } else {
-      const para: string[] = [];
-      while (i < lines.length && (lines[i] ?? '').trim() !== '' && !/^(#{1,4} |\||- )/.test(lines[i] ?? '')) (para.push(lines[i] ?? ''), i++);
-      out.push(`<p>${inline(para.join(' '))}</p>`);
-    }
-  }
-  return out.join('\n');
+/** One block of the document as HTML. */
+function blockHtml(b: Block): string {
+  return b.kind === 'paragraph' ? `<p>${inline(b.text.replace(/\n/g, ' '))}</p>` : tableHtml(b.header, b.rows);
+}
+
+/** A heading with its id (from its text: the page's anchors read as the headings do). */
+function headingHtml(level: 1 | 2, text: Inline): string {
+  return `<h${level} id="${anchor(text)}">${inline(text)}</h${level}>`;
 }
 
 /** One figure: its SVG, or the reason it is withheld in its place, with a numbered caption. */
@@ -92,16 +55,6 @@ function figureHtml(f: RenderedFigure, n: number): string {
       : `<div class="svg">${f.svg}</div>`;
   const note = f.svg !== null && f.withheld !== null ? ` <em>${escapeXml(f.withheld)}.</em>` : '';
   return `<figure id="fig-${f.id}" data-figure="${f.id}"${f.svg === null ? ' data-withheld="true"' : ''}>${body}<figcaption><strong>Figure ${n}. ${escapeXml(f.title)}.</strong> ${escapeXml(f.description)}${note}</figcaption></figure>`;
-}
-
-/** Which figures follow a section of the Markdown report (by its `## ` heading). */
-function figuresAfter(heading: string, figures: readonly RenderedFigure[]): RenderedFigure[] {
-  if (heading.startsWith('Discrimination and calibration')) return figures.filter((f) => f.section === 'discrimination');
-  if (heading.startsWith('Calibration of points scores')) return figures.filter((f) => f.section === 'observed-risk');
-  if (heading.startsWith('Net benefit')) return figures.filter((f) => f.section === 'net-benefit');
-  const by = /^Subgroups by (.*) \(reference: /.exec(heading)?.[1];
-  if (by !== undefined) return figures.filter((f) => f.section === 'subgroups' && f.by === by);
-  return [];
 }
 
 const STYLE = `
@@ -144,6 +97,8 @@ footer { margin-top: 2.5rem; font-size: .8rem; color: var(--muted); }
 export interface HtmlOptions {
   /** Figures already drawn with `renderFigures(report)` (drawn here when absent). */
   readonly figures?: readonly RenderedFigure[];
+  /** The report's document, when the caller has built it already (`reportDocument(report)`). */
+  readonly document?: ReportDocument;
 }
 
 /**
@@ -156,27 +111,17 @@ export interface HtmlOptions {
  */
 export async function renderHtml(report: ValidationReport, options: HtmlOptions = {}): Promise<string> {
   const figures = options.figures ?? (await renderFigures(report));
-  const markdown = renderMarkdown(report);
-  // Split the Markdown at its `## ` headings: each section, then the figures that belong to it.
-  const sections: { heading: string | null; text: string[] }[] = [{ heading: null, text: [] }];
-  for (const line of markdown.split('\n')) {
-    if (line.startsWith('## ')) sections.push({ heading: line.slice(3), text: [] });
-    (sections[sections.length - 1] as { text: string[] }).text.push(line);
-  }
-  const placed = new Set<string>();
+  const doc = options.document ?? reportDocument(report);
   let n = 0;
-  const body = sections.map((s) => {
-    const own = s.heading === null ? [] : figuresAfter(s.heading, figures).filter((f) => !placed.has(f.id));
-    own.forEach((f) => placed.add(f.id));
-    const html = markdownToHtml(s.text.join('\n'));
+  const sections = doc.sections.map((s) => {
+    const html = [headingHtml(2, s.title), ...s.blocks.map(blockHtml)].join('\n');
+    const own = figures.filter((f) => figurePlace(f) === s.id);
     return own.length === 0 ? html : `${html}\n<div class="figures">${own.map((f) => figureHtml(f, ++n)).join('\n')}</div>`;
   });
-  const rest = figures.filter((f) => !placed.has(f.id));
-  if (rest.length > 0) body.push(`<h2 id="other-figures">Other figures</h2>\n<div class="figures">${rest.map((f) => figureHtml(f, ++n)).join('\n')}</div>`);
-  const contents = sections
-    .filter((s) => s.heading !== null)
-    .map((s) => `<li><a href="#${anchor(s.heading ?? '')}">${inline(s.heading ?? '')}</a></li>`)
-    .join('');
+  const ids = new Set(doc.sections.map((s) => s.id));
+  const rest = figures.filter((f) => !ids.has(figurePlace(f)));
+  if (rest.length > 0) sections.push(`<h2 id="other-figures">Other figures</h2>\n<div class="figures">${rest.map((f) => figureHtml(f, ++n)).join('\n')}</div>`);
+  const contents = doc.sections.map((s) => `<li><a href="#${anchor(s.title)}">${inline(s.title)}</a></li>`).join('');
   const names = report.settings.scores.map((s) => s.name).join(', ');
   return [
     '<!doctype html>',
@@ -191,9 +136,9 @@ export async function renderHtml(report: ValidationReport, options: HtmlOptions 
     '</head>',
     '<body>',
     '<main>',
-    body[0] ?? '',
+    [headingHtml(1, doc.title), ...doc.preamble.map(blockHtml)].join('\n'),
     `<nav aria-label="Contents"><strong>Contents</strong><ol>${contents}</ol></nav>`,
-    ...body.slice(1),
+    ...sections,
     `<footer>ewskit ${EWSKIT_VERSION} · report schema ${escapeXml(report.schema)} · disclosure policy ${escapeXml(report.disclosure.policy)}${report.disclosure.releasable ? '' : ' · NOT FOR RELEASE'} · every figure is drawn from the released report, never from patient data.</footer>`,
     '</main>',
     '</body>',

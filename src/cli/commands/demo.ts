@@ -14,7 +14,8 @@ import { scoreTable } from '../../../scores/kernel/score-table.js';
 import { kindOf } from '../../../scores/kinds/kind-of.js';
 import { generateCohort } from '../../../validation/cohort/generate.js';
 import { renderHtml } from '../../../validation/report/html.js';
-import { renderMarkdown } from '../../../validation/report/markdown.js';
+import { documentToMarkdown } from '../../../validation/report/markdown.js';
+import { reportDocument } from '../../../validation/report/sections.js';
 import { validate } from '../../../validation/study/validate.js';
 import type { CliIO } from '../args.js';
 import { MAX_BOOTSTRAP, parseFlags, progressOf, scoreFlags } from '../args.js';
@@ -63,6 +64,7 @@ export async function demo(args: readonly string[], io: CliIO): Promise<number> 
   // The disclosure audit's solver (WebAssembly) is loaded before the study, which is synchronous.
   await loadDisclosureAudit();
   const report = validate({ cohort, scores, groupBy: ['ethnicity'], bootstrap: B === 0 ? false : { B, seed }, onProgress: progressOf(io, flags.has('quiet')) });
+  const document = reportDocument(report);
   io.stdout(
     [
       `# ewskit demo — ${scores.map((s) => s.name).join(' and ')} on a synthetic cohort`,
@@ -74,12 +76,12 @@ export async function demo(args: readonly string[], io: CliIO): Promise<number> 
       '',
       formatExamples(first, scored, exampleRows(scored, first, 4)),
       '',
-      renderMarkdown(report),
+      documentToMarkdown(document),
       ...scores.map((s) => `Source (${s.name}): ${s.source}`),
       '',
     ].join('\n'),
   );
-  writeTextAtomic(html, await renderHtml(report));
+  writeTextAtomic(html, await renderHtml(report, { document }));
   io.stdout(`The report as a web page, with its figures: ${html}\n`);
   return 0;
 }

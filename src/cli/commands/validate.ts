@@ -7,7 +7,8 @@ import { existsSync, rmSync } from 'node:fs';
 import { writeTextAtomic, writeTextsAtomic } from '../../io/write-text.js';
 import { checkFiguresDirectory, checkOutputs, figureFiles, staleFigures } from '../outputs.js';
 import { renderHtml } from '../../../validation/report/html.js';
-import { renderMarkdown } from '../../../validation/report/markdown.js';
+import { documentToMarkdown } from '../../../validation/report/markdown.js';
+import { reportDocument } from '../../../validation/report/sections.js';
 import { renderFigures } from '../../../validation/report/render-figures.js';
 import { validate } from '../../../validation/study/validate.js';
 import { cohortFiles, readCohort } from '../../io/cohort-files.js';
@@ -196,14 +197,16 @@ export async function validateCommand(args: readonly string[], io: CliIO): Promi
     pooling: { minEvents, minNonEvents: minEvents },
     onProgress: progressOf(io, flags.has('quiet')),
   });
-  const markdown = renderMarkdown(report);
+  // The report's document, built once: the Markdown and the HTML page are two renderings of it.
+  const document = reportDocument(report);
+  const markdown = documentToMarkdown(document);
   // The report, its Markdown, HTML, figures and checks file are written as one: all of them, or none.
   const files: [string, string][] = [];
   if (out !== undefined) files.push([out, `${JSON.stringify(report, null, 2)}\n`]);
   if (md !== undefined) files.push([md, markdown]);
   if (html !== undefined || figuresDir !== undefined) {
     const figures = await renderFigures(report);
-    if (html !== undefined) files.push([html, await renderHtml(report, { figures })]);
+    if (html !== undefined) files.push([html, await renderHtml(report, { figures, document })]);
     if (figuresDir !== undefined) files.push(...figureFiles(figuresDir, figures));
   }
   // The output-checking summary, beside the report: what a TRE's output checker reads first.

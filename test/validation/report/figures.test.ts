@@ -2,13 +2,19 @@
  * The report's figures: built from the released report only (their data are its cells, point for point), never a
  * suppressed value; drawn without a warning, the same bytes every time; the HTML page escapes what it shows.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { apolloStyle } from '../../../scores/catalogue/catalogue.js';
 import { news2 } from '../../../scores/catalogue/news2.js';
 import { generateCohort } from '../../../validation/cohort/generate.js';
 import { figureSpecs } from '../../../validation/report/figures.js';
 import type { FigureSpec } from '../../../validation/report/figures.js';
-import { markdownToHtml, renderHtml } from '../../../validation/report/html.js';
+import { renderHtml } from '../../../validation/report/html.js';
+import type { ReportDocument } from '../../../validation/report/document.js';
+import { figurePlace } from '../../../validation/report/figures.js';
+import { documentToMarkdown } from '../../../validation/report/markdown.js';
+import type { RenderedFigure } from '../../../validation/report/render-figures.js';
+import { reportDocument } from '../../../validation/report/sections.js';
 import { renderFigures } from '../../../validation/report/render-figures.js';
 import type { ValidationReport } from '../../../validation/report/types.js';
 import { isSuppressed } from '../../../validation/disclosure/disclosure.js';
@@ -147,29 +153,84 @@ describe('disclosure control reaches the figures', () => {
   });
 });
 
-describe('markdownToHtml', () => {
-  it('escapes every text (a group named like markup stays text) and keeps tables, lists and headings', () => {
-    const html = markdownToHtml(
+describe('one document, two renderers', () => {
+  const doc: ReportDocument = {
+    title: 'Report',
+    preamble: [{ kind: 'paragraph', text: 'A paragraph\non two lines.' }],
+    sections: [
+      {
+        id: 'groups',
+        title: 'Groups',
+        blocks: [
+          {
+            kind: 'table',
+            header: ['Group', 'n'],
+            rows: [
+              ['<script>alert(1)</script> & co', '**12**'],
+              ['a | b', '`3`'],
+            ],
+          },
+        ],
+      },
+    ],
+  };
+  it('Markdown writes headings, paragraphs and pipe tables, escaping a | inside a cell', () => {
+    expect(documentToMarkdown(doc)).toBe(
       [
         '# Report',
+        '',
+        'A paragraph\non two lines.',
+        '',
+        '## Groups',
         '',
         '| Group | n |',
         '|---|---:|',
         '| <script>alert(1)</script> & co | **12** |',
+        '| a \\| b | `3` |',
         '',
-        '- one `code`',
-        '',
-        'A paragraph',
-        'on two lines.',
       ].join('\n'),
     );
-    expect(html).toBe(
+  });
+  it('HTML escapes every text (a group named like markup stays text), keeps a | inside its one cell, and reads no Markdown', async () => {
+    const cohort = generateCohort({ profile: 'uk-leicester', encounters: 300, seed: 5 });
+    const small = validate({ cohort, scores: [news2], bootstrap: false });
+    const page = await renderHtml(small, { figures: [], document: doc });
+    expect(page).toContain(
       [
         '<h1 id="report">Report</h1>',
-        '<div class="table"><table><thead><tr><th scope="col">Group</th><th class="num" scope="col">n</th></tr></thead><tbody><tr><td>&lt;script&gt;alert(1)&lt;/script&gt; &amp; co</td><td class="num"><strong>12</strong></td></tr></tbody></table></div>',
-        '<ul><li>one <code>code</code></li></ul>',
         '<p>A paragraph on two lines.</p>',
+        '<nav aria-label="Contents"><strong>Contents</strong><ol><li><a href="#groups">Groups</a></li></ol></nav>',
+        '<h2 id="groups">Groups</h2>',
+        '<div class="table"><table><thead><tr><th scope="col">Group</th><th class="num" scope="col">n</th></tr></thead><tbody><tr><td>&lt;script&gt;alert(1)&lt;/script&gt; &amp; co</td><td class="num"><strong>12</strong></td></tr><tr><td>a | b</td><td class="num"><code>3</code></td></tr></tbody></table></div>',
       ].join('\n'),
     );
+    const source = readFileSync(new URL('../../../validation/report/html.ts', import.meta.url), 'utf8');
+    expect(source).not.toMatch(/from '\.\/markdown\.js'/);
+  });
+});
+
+describe('a figure is placed by its section id, not by a heading', () => {
+  const cohort = generateCohort({ profile: 'uk-leicester', encounters: 1500, seed: 11 });
+  const report = validate({ cohort, scores: [news2, apolloStyle], groupBy: ['ethnicity'], bootstrap: false });
+  const drawn: RenderedFigure[] = figureSpecs(report).map((f) => ({ ...f, svg: `<svg id="${f.id}"></svg>`, warnings: [] }));
+  const doc = reportDocument(report);
+  it('the sections carry stable ids, each once', () => {
+    const ids = doc.sections.map((s) => s.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids).toEqual(expect.arrayContaining(['cohort', 'flow', 'discrimination', 'observed-risk', 'net-benefit', 'subgroups:ethnicity', 'output-checking']));
+  });
+  it('rewording every heading moves no figure: each still follows the section with its id', async () => {
+    const reworded: ReportDocument = { ...doc, sections: doc.sections.map((s, k) => ({ ...s, title: `Part ${k + 1}` })) };
+    const page = await renderHtml(report, { figures: drawn, document: reworded });
+    expect(page).not.toContain('Other figures');
+    for (const f of drawn) {
+      const k = doc.sections.findIndex((s) => s.id === figurePlace(f));
+      expect(k, f.id).toBeGreaterThanOrEqual(0);
+      const at = page.indexOf(`<svg id="${f.id}">`);
+      // After its own section's heading, before the next section's.
+      expect(at).toBeGreaterThan(page.indexOf(`<h2 id="part-${k + 1}">`));
+      const next = page.indexOf(`<h2 id="part-${k + 2}">`);
+      if (next >= 0) expect(at).toBeLessThan(next);
+    }
   });
 });
