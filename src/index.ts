@@ -56,6 +56,10 @@ export { Disclosure, isSuppressed } from '../validation/disclosure/disclosure.js
 export { loadDisclosureAudit } from '../validation/disclosure/lp-audit.js';
 export { REPORT_SCHEMA } from '../validation/report/types.js';
 export { EWSKIT_VERSION, sha256, canonicalJson } from '../validation/report/provenance.js';
+export { MISSING_POLICIES } from '../scores/definition/observation.js';
+export { DISCLOSURE_POLICIES } from '../validation/disclosure/policy.js';
+export { UNIT_NAMES, CLUSTER_LEVELS, RECALIBRATION_METHODS, MISSING_ANALYSES, FOLLOW_UPS, CENSORED_HANDLING } from '../validation/report/vocabulary.js';
+export { OXIMETER_BIAS_NAMES } from '../validation/cohort/oximeter.js';
 export { renderMarkdown, documentToMarkdown } from '../validation/report/markdown.js';
 export { reportDocument } from '../validation/report/sections.js';
 export { figureSpecs, figurePlace, FIGURE_PALETTE } from '../validation/report/figures.js';
@@ -168,6 +172,10 @@ export type {
   Derivation,
   SkinToneBand,
   UnitName,
+  ClusterLevel,
+  MissingAnalysis,
+  FollowUp,
+  CensoredHandling,
   FlowSection,
   FlowCounts,
   FlowExclusion,

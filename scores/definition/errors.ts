@@ -65,3 +65,23 @@ export function scoreList<D extends { readonly id: string }>(fn: string, scores:
   if (new Set(ids).size !== ids.length) throw optionError(fn, 'scores', 'scores with distinct ids', ids.join(', '));
   return defs;
 }
+
+/** Allowed values as a sentence: `'a', 'b' or 'c'`. */
+export function oneOf(allowed: readonly string[]): string {
+  const quoted = allowed.map((a) => `'${a}'`);
+  return quoted.length <= 1 ? (quoted[0] ?? 'nothing') : `${quoted.slice(0, -1).join(', ')} or ${quoted[quoted.length - 1] as string}`;
+}
+
+/**
+ * An enumerated option, checked against its one `as const` array — the array that also gives the option its type,
+ * the command line its allowed values and the help and README their lists (Observable Plot's `keyword`).
+ *
+ * @param fallback the value when the option is absent (`undefined`)
+ * @throws {RangeError} `fn: option "name" expected 'a', 'b' or 'c'; received …` for any other value
+ * @example keyword('validate', 'cluster', ['patient', 'encounter'] as const, undefined, 'patient'); // => 'patient'
+ */
+export function keyword<const T extends readonly string[]>(fn: string, name: string, allowed: T, value: unknown, fallback: T[number]): T[number] {
+  const v = value ?? fallback;
+  if (typeof v !== 'string' || !allowed.includes(v)) throw optionError(fn, name, oneOf(allowed), v);
+  return v;
+}

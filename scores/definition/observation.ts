@@ -2,7 +2,7 @@
  * The bedside path's types: one observation set by object field name, and what scoring it returns; the one check of
  * the missing-value policy every scoring function makes.
  */
-import { optionError } from './errors.js';
+import { keyword } from './errors.js';
 
 /** One observation set, by object field name. Any field may be null or absent. */
 export interface Observation {
@@ -23,8 +23,11 @@ export interface Observation {
   comorbidityCount?: number | null;
 }
 
+/** The missing-value policies, spelled once (their type, check, CLI values and help come from here). */
+export const MISSING_POLICIES = ['none', 'zero'] as const;
+
 /** How missing parameters are treated: `'none'` (the RCP's rule: no total) or `'zero'` (research option). */
-export type MissingPolicy = 'none' | 'zero';
+export type MissingPolicy = (typeof MISSING_POLICIES)[number];
 
 export interface ScoreOptions {
   /**
@@ -80,7 +83,5 @@ export interface ObservationScore {
  * @throws {RangeError} naming `fn` for anything but 'none' or 'zero'
  */
 export function missingPolicyOf(fn: string, options: { readonly missing?: MissingPolicy } | undefined): MissingPolicy {
-  const policy = options?.missing ?? 'none';
-  if (policy !== 'none' && policy !== 'zero') throw optionError(fn, 'missing', "'none' or 'zero'", policy);
-  return policy;
+  return keyword(fn, 'missing', MISSING_POLICIES, options?.missing, 'none');
 }

@@ -46,6 +46,17 @@ export class Flags extends Map<string, string> {
     return v;
   }
 
+  /**
+   * An enumerated option's value (given or the table's default), typed by its allowed values: the table's `choices`
+   * for the option must be this very array (the library's own), so the parser's check and the type agree.
+   */
+  choice<const T extends readonly string[]>(name: string, allowed: T): T[number] {
+    if (this.option(name).choices !== allowed) throw new Error(`ewskit: option --${name} of ${this.spec.name} takes its choices from another array`);
+    const v = this.value(name);
+    if (v === undefined || !allowed.includes(v)) throw new Error(`ewskit: option --${name} of ${this.spec.name} has no default in the option table`);
+    return v;
+  }
+
   private option(name: string): OptionSpec {
     const o = this.spec.options.find((x) => x.name === name);
     if (o === undefined) throw new Error(`ewskit: ${this.spec.name} has no option --${name} in the option table`);

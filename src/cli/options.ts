@@ -1,8 +1,13 @@
 /**
  * The one table of the command line's options: what each option means, what it takes, its default and its allowed
  * values. The parser (`parseFlags`) checks arguments against it and the help (`ewskit COMMAND --help`) is written from
- * it, so an option, its default and its allowed values are spelled once.
+ * it, so an option, its default and its allowed values are spelled once. Enumerated values are the library's own
+ * `as const` arrays (the ones its options are checked against), so the command line and the library never disagree.
  */
+import { MISSING_POLICIES } from '../../scores/definition/observation.js';
+import { OXIMETER_BIAS_NAMES } from '../../validation/cohort/oximeter.js';
+import { DISCLOSURE_POLICIES } from '../../validation/disclosure/policy.js';
+import { CENSORED_HANDLING, CLUSTER_LEVELS, FOLLOW_UPS, MISSING_ANALYSES, RECALIBRATION_METHODS, UNIT_NAMES } from '../../validation/report/vocabulary.js';
 
 /** One option of one command. */
 export interface OptionSpec {
@@ -33,6 +38,9 @@ export interface CommandSpec {
   /** Paragraphs printed after the options: inputs, files, examples. */
   readonly notes?: readonly string[];
 }
+
+/** The models `ewskit fit` fits (the command line's own vocabulary: each is one library function). */
+export const FIT_MODELS = ['apollo-style', 'news2-age-comorbidity'] as const;
 
 const FORCE: OptionSpec = { name: 'force', meaning: 'replace outputs that already exist (never an input).' };
 const QUIET: OptionSpec = { name: 'quiet', meaning: 'no progress lines on stderr.' };
@@ -83,7 +91,7 @@ export const COMMANDS: readonly CommandSpec[] = [
         name: 'oximeter-bias',
         value: 'KIND',
         default: 'literature',
-        choices: ['literature', 'none'],
+        choices: OXIMETER_BIAS_NAMES,
         meaning: 'pulse oximeters over-read with darker skin as published (literature), or read true (none).',
       },
       { name: 'batch', value: 'N', default: '5000', meaning: 'encounters generated and written per batch (bounds memory).' },
@@ -108,7 +116,7 @@ export const COMMANDS: readonly CommandSpec[] = [
         name: 'missing',
         value: 'POLICY',
         default: 'none',
-        choices: ['none', 'zero'],
+        choices: MISSING_POLICIES,
         meaning: 'none: the charts’ policy (a set missing an input has no total); zero: missing inputs score 0 (a research option).',
       },
       { name: 'columns', value: 'LIST', defaultText: 'every output', meaning: 'only these outputs, comma-separated (total,risk,…).' },
@@ -175,21 +183,21 @@ export const COMMANDS: readonly CommandSpec[] = [
         name: 'unit',
         value: 'UNIT',
         repeatable: true,
-        choices: ['first', 'highest-24h', 'common'],
+        choices: UNIT_NAMES,
         meaning: 'units of analysis beside every set: first set per encounter, highest per 24 h, or the sets every score can score.',
       },
       {
         name: 'cluster',
         value: 'LEVEL',
         default: 'patient',
-        choices: ['patient', 'encounter'],
+        choices: CLUSTER_LEVELS,
         meaning: 'what the bootstrap resamples together: every set of a patient, or of an encounter.',
       },
       {
         name: 'recalibration',
         value: 'METHOD',
         default: 'logistic',
-        choices: ['logistic', 'isotonic'],
+        choices: RECALIBRATION_METHODS,
         meaning: 'how a points score is mapped to probabilities (cross-fitted by patient) for calibration and net benefit.',
       },
       { name: 'pool-min-events', value: 'N', default: '10', meaning: 'events and non-events each range of pooled score values must hold.' },
@@ -197,14 +205,14 @@ export const COMMANDS: readonly CommandSpec[] = [
         name: 'missing',
         value: 'POLICY',
         default: 'none',
-        choices: ['none', 'zero', 'both'],
+        choices: MISSING_ANALYSES,
         meaning: 'none: complete-case, each score on the sets it can score; zero: missing inputs score 0; both: the two side by side.',
       },
       {
         name: 'follow-up',
         value: 'KIND',
         default: 'in-hospital',
-        choices: ['in-hospital', 'linked'],
+        choices: FOLLOW_UPS,
         meaning:
           'in-hospital: the outcome is an in-hospital event, so discharge alive within the horizon is no event (a negative); linked: events after discharge are recorded too (a linked register), so discharge censors.',
       },
@@ -212,7 +220,7 @@ export const COMMANDS: readonly CommandSpec[] = [
         name: 'censored',
         value: 'RULE',
         default: 'exclude',
-        choices: ['exclude', 'negative'],
+        choices: CENSORED_HANDLING,
         meaning: 'sets whose outcome is unknown (follow-up ends within the horizon, no event): excluded, or counted as no event.',
       },
       {
@@ -226,7 +234,7 @@ export const COMMANDS: readonly CommandSpec[] = [
         name: 'disclosure',
         value: 'POLICY',
         default: 'ewskit',
-        choices: ['ewskit', 'opensafely', 'midpoint6', 'none'],
+        choices: DISCLOSURE_POLICIES,
         meaning:
           'ewskit: no count 1–9 (see --min-count), secondary suppression; opensafely: counts ≤ 7 redacted, rounded to 5; midpoint6: midpoints of bands of 6; none: not for release.',
       },
@@ -250,7 +258,7 @@ export const COMMANDS: readonly CommandSpec[] = [
         name: 'model',
         value: 'ID',
         default: 'apollo-style',
-        choices: ['apollo-style', 'news2-age-comorbidity'],
+        choices: FIT_MODELS,
         meaning: 'the template to fit.',
       },
       { name: 'profile', value: 'NAME', default: 'india-apollo', meaning: 'the derivation cohort’s profile (uk-leicester, india-apollo or a .json file).' },

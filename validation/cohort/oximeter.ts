@@ -52,8 +52,11 @@ export const LITERATURE_BIAS: OximeterBias = {
 
 export const NO_BIAS: OximeterBias = { perTone: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0], below90: 1, slopeBelow94: 0 };
 
+/** The named oximeter-bias models (besides a model given as numbers). */
+export const OXIMETER_BIAS_NAMES = ['literature', 'none'] as const;
+
 /** Resolve the `oximeterBias` option. */
-export function resolveBias(option: 'literature' | 'none' | OximeterBias | undefined): OximeterBias {
+export function resolveBias(option: (typeof OXIMETER_BIAS_NAMES)[number] | OximeterBias | undefined): OximeterBias {
   if (option === undefined || option === 'literature') return LITERATURE_BIAS;
   if (option === 'none') return NO_BIAS;
   const slope = option.slopeBelow94 ?? 0;

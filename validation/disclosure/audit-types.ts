@@ -3,11 +3,12 @@
  * `ewskit.report`, docs/report.md). Defined here, below the study and the report, so that the disclosure control that
  * fills them and the report that carries them do not import each other.
  */
+import type { DisclosurePolicyName } from './policy.js';
 
 /** What an output checker reads first: the policy, its rules, and per table what was suppressed or rounded. */
 export interface DisclosureSummary {
   /** The named policy applied: 'ewskit' (default), 'opensafely', 'midpoint6' or 'none'. */
-  readonly policy: 'ewskit' | 'opensafely' | 'midpoint6' | 'none';
+  readonly policy: DisclosurePolicyName;
   /** The smallest count released (0 under 'none'). */
   readonly minCount: number;
   readonly rules: readonly string[];

@@ -14,6 +14,7 @@ import type { Undefined } from '../stats/result.js';
 import { checkOptions, levelOf, undefinedResult } from '../stats/result.js';
 import type { Proportion } from '../stats/wilson.js';
 import { wilsonFor } from '../stats/wilson.js';
+import { keyword } from '../../scores/definition/errors.js';
 
 /** One fold's recalibration model (fitted on the other folds), or why none was fitted. */
 export type FoldModel =
@@ -22,7 +23,10 @@ export type FoldModel =
   | Undefined<'one-class-fold'>;
 
 /** How a score is mapped to a probability: a logistic curve, or the observed risk per value made monotone (isotonic). */
-export type RecalibrationMethod = 'logistic' | 'isotonic';
+/** The recalibration methods, spelled once (the study's option and the command line take them from here). */
+export const RECALIBRATION_METHODS = ['logistic', 'isotonic'] as const;
+
+export type RecalibrationMethod = (typeof RECALIBRATION_METHODS)[number];
 
 /**
  * Isotonic regression of event rates on score values (pool adjacent violators, weighted by sets; Barlow et al. 1972):
@@ -77,9 +81,7 @@ export function recalibrate(
 ): RecalibrationResult {
   const fn = 'recalibrate';
   options = checkOptions(fn, options);
-  const method = options.method ?? 'logistic';
-  if (method !== 'logistic' && method !== 'isotonic')
-    throw new RangeError(`${fn}: option "method" expected 'logistic' or 'isotonic'; received ${String(method)}.`);
+  const method = keyword(fn, 'method', RECALIBRATION_METHODS, options.method, 'logistic');
   const n = score.length;
   if (outcome.length !== n) throw new TypeError(`${fn}: "score" has ${n} values but "outcome" has ${outcome.length}.`);
   const groups = options.groups;

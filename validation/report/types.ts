@@ -5,6 +5,8 @@
  * estimate, … }` or `{ defined: false, reason, message }`.
  */
 import type { Suppressed } from '../disclosure/disclosure.js';
+import type { RecalibrationMethod } from '../metrics/recalibrate.js';
+import type { CENSORED_HANDLING, CLUSTER_LEVELS, FOLLOW_UPS, MISSING_ANALYSES, UNIT_NAMES } from './vocabulary.js';
 import type { AuditedCell, DisclosureAudit, DisclosureSummary, TableCheck, TableLink } from '../disclosure/audit-types.js';
 
 export type { AuditedCell, DisclosureAudit, DisclosureSummary, TableCheck, TableLink };
@@ -47,7 +49,19 @@ export interface ClusteredProportion {
 export type ProportionCell = ClusteredProportion | UndefinedCell;
 
 /** Units of analysis reported beside every observation set. */
-export type UnitName = 'first' | 'highest-24h' | 'common';
+export type UnitName = (typeof UNIT_NAMES)[number];
+
+/** What the patient-clustered bootstrap resamples together. */
+export type ClusterLevel = (typeof CLUSTER_LEVELS)[number];
+
+/** The missing-data analysis asked for: complete-case (`'none'`), zero-imputed, or both side by side. */
+export type MissingAnalysis = (typeof MISSING_ANALYSES)[number];
+
+/** What discharge means for the outcome. */
+export type FollowUp = (typeof FOLLOW_UPS)[number];
+
+/** What happens to a set whose outcome is unknown. */
+export type CensoredHandling = (typeof CENSORED_HANDLING)[number];
 
 /** A skin-tone band on the Monk scale (1–10), used when grouping by `skin_tone_band`. */
 export interface SkinToneBand {
@@ -69,14 +83,14 @@ export interface ReportSettings {
      * `'in-hospital'` (discharge alive is no event) or `'linked'` (discharge censors): what discharge means for the
      * outcome.
      */
-    readonly followUp: 'in-hospital' | 'linked';
+    readonly followUp: FollowUp;
     /**
      * Where follow-up ends, what a censored set (less than the horizon of follow-up, no event) becomes, and the
      * extract's end used (ISO 8601; `inferred` when it is the latest time in the extract, not given).
      */
     readonly censoring: {
       readonly followUpEnds: string;
-      readonly censored: 'exclude' | 'negative';
+      readonly censored: CensoredHandling;
       readonly extractEnd: string | null;
       readonly inferred: boolean;
     };
@@ -87,7 +101,7 @@ export interface ReportSettings {
   readonly bootstrap: false | { readonly B: number; readonly seed: number; readonly resampling: string; readonly valueResolution: string };
   readonly level: number;
   /** Cross-fitted recalibration of points scores: folds of whole patients, and the seed of the fold assignment. */
-  readonly recalibration: { readonly method: 'logistic' | 'isotonic'; readonly folds: number; readonly seed: number };
+  readonly recalibration: { readonly method: RecalibrationMethod; readonly folds: number; readonly seed: number };
   readonly netBenefitThresholds: readonly number[];
   readonly skinToneBands: readonly SkinToneBand[];
   /** How every headline interval was made, and what the naive intervals beside them assume. */
@@ -117,7 +131,7 @@ export interface IntervalSettings {
   /** "patient-clustered bootstrap (percentile)", or "none" without a bootstrap. */
   readonly method: string;
   /** What was resampled together: "patient" (the default) or "encounter". */
-  readonly cluster: 'patient' | 'encounter';
+  readonly cluster: ClusterLevel;
   /** What the naive intervals (DeLong, Wilson) assume. */
   readonly naive: string;
   /**

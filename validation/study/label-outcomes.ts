@@ -12,6 +12,9 @@
 import type { Table } from 'apache-arrow';
 import { bitmapBytes } from '../../scores/kernel/output-columns.js';
 import { Bool, Field, Schema, Table as ArrowTable, makeData, RecordBatch, Struct } from 'apache-arrow';
+import type { CensoredHandling, FollowUp } from '../report/types.js';
+import { CENSORED_HANDLING, FOLLOW_UPS } from '../report/vocabulary.js';
+import { keyword } from '../../scores/definition/errors.js';
 
 export interface LabelOptions {
   /** Prediction horizon in hours (default 24). */
@@ -30,13 +33,13 @@ export interface LabelOptions {
    * arrest: discharge alive within the horizon is no event, a negative) or `'linked'` (events recorded after discharge
    * too: discharge censors the set, like the extract's end).
    */
-  followUp?: 'in-hospital' | 'linked';
+  followUp?: FollowUp;
   /**
    * A set whose outcome is unknown — its horizon passes the end of follow-up, with no event — is censored:
    * `'exclude'` (default) leaves it out and counts it; `'negative'` counts it as a negative (a labelled sensitivity
    * analysis).
    */
-  censored?: 'exclude' | 'negative';
+  censored?: CensoredHandling;
   /**
    * Leave out sets taken within this many minutes before the event (a sensitivity analysis: a set taken as the
    * team responds to a deterioration already recognised predicts little). Default 0 (none).
@@ -156,12 +159,8 @@ export function labelSets(observations: Table, events: Table, options: LabelOpti
     list.push(t);
   }
   for (const list of byEncounter.values()) list.sort((a, b) => a - b);
-  const censoring = options.censored ?? 'exclude';
-  if (censoring !== 'exclude' && censoring !== 'negative')
-    throw new RangeError(`${fn}: option "censored" expected 'exclude' or 'negative'; received ${String(censoring)}.`);
-  const followUp = options.followUp ?? 'in-hospital';
-  if (followUp !== 'in-hospital' && followUp !== 'linked')
-    throw new RangeError(`${fn}: option "followUp" expected 'in-hospital' or 'linked'; received ${String(followUp)}.`);
+  const censoring = keyword(fn, 'censored', CENSORED_HANDLING, options.censored, 'exclude');
+  const followUp = keyword(fn, 'followUp', FOLLOW_UPS, options.followUp, 'in-hospital');
   const given = options.extractEnd;
   const before = options.excludeBeforeEventMinutes ?? 0;
   if (!(typeof before === 'number' && before >= 0))

@@ -1,9 +1,12 @@
 /**
  * The options of `validate`, checked once at the boundary, with every policy's documented default in one place.
  */
+import type { RecalibrationMethod } from '../metrics/recalibrate.js';
 import type { Table } from 'apache-arrow';
 import type { ScoreDefinition } from '../../scores/definition/definition.js';
-import type { SkinToneBand, UnitName } from '../report/types.js';
+import type { ClusterLevel, MissingAnalysis, SkinToneBand, UnitName } from '../report/types.js';
+import { CLUSTER_LEVELS, MISSING_ANALYSES, RECALIBRATION_METHODS, UNIT_NAMES } from '../report/vocabulary.js';
+import { keyword } from '../../scores/definition/errors.js';
 import { checkOptions, levelOf } from '../stats/result.js';
 import { Disclosure } from '../disclosure/disclosure.js';
 import type { DisclosurePolicyName } from '../disclosure/disclosure.js';
@@ -72,7 +75,7 @@ export interface ValidateOptions {
   /** Confidence level (default 0.95). */
   level?: number;
   /** What the intervals resample together: `'patient'` (default; every set of a patient) or `'encounter'`. */
-  cluster?: 'patient' | 'encounter';
+  cluster?: ClusterLevel;
   /** Units of analysis reported beside every observation set: `'first'` (first set per encounter),
    *  `'highest-24h'` (each score's highest set per encounter per 24 h from the encounter's first set) and `'common'`
    *  (the sensitivity analysis on the sets every score can score). */
@@ -80,7 +83,7 @@ export interface ValidateOptions {
   /** Folds of whole patients for the cross-fitted recalibration of points scores (default 5). */
   recalibrationFolds?: number;
   /** How a points score is mapped to probabilities (model updating): `'logistic'` (default) or `'isotonic'` (per value, monotone). */
-  recalibration?: 'logistic' | 'isotonic';
+  recalibration?: RecalibrationMethod;
   /** Threshold probabilities of the net-benefit table (default 0.01, 0.02, 0.05, 0.1, 0.2). */
   netBenefitThresholds?: readonly number[];
   /** Bands of the Monk skin-tone scale for `groupBy: ['skin_tone_band']` (default Monk 1–3, 4–7, 8–10). */
@@ -94,7 +97,7 @@ export interface ValidateOptions {
    * analysis, never the charts' policy), or `'both'` (complete-case as the primary analysis, with the zero-imputed
    * results side by side in `missingData.sideBySide`).
    */
-  missing?: 'none' | 'zero' | 'both';
+  missing?: MissingAnalysis;
   /** Join integrity: how many event rows may match no encounter of the observations before `validate` stops (default 0). */
   maxUnmatchedEvents?: number;
   /** Called with a short description before each long step. */
@@ -123,10 +126,10 @@ export interface Settings {
   readonly bootstrap: { readonly B: number; readonly seed: number; readonly given: boolean } | null;
   readonly disclosure: Disclosure;
   readonly level: number;
-  readonly cluster: 'patient' | 'encounter';
+  readonly cluster: ClusterLevel;
   readonly units: readonly UnitName[];
   readonly recalibrationFolds: number;
-  readonly recalibrationMethod: 'logistic' | 'isotonic';
+  readonly recalibrationMethod: RecalibrationMethod;
   readonly recalibrationSeed: number;
   readonly netBenefitThresholds: readonly number[];
   readonly skinToneBands: readonly SkinToneBand[];
@@ -147,24 +150,6 @@ function wholeNumber(name: string, value: unknown, min: number): number {
     throw new RangeError(`${FN}: option "${name}" expected a whole number ≥ ${min}; received ${String(value)}.`);
   }
   return value;
-}
-
-function recalibrationOf(method: unknown): 'logistic' | 'isotonic' {
-  const m = method ?? 'logistic';
-  if (m !== 'logistic' && m !== 'isotonic') throw new RangeError(`${FN}: option "recalibration" expected 'logistic' or 'isotonic'; received ${String(m)}.`);
-  return m;
-}
-
-function clusterOf(cluster: unknown): 'patient' | 'encounter' {
-  const c = cluster ?? 'patient';
-  if (c !== 'patient' && c !== 'encounter') throw new RangeError(`${FN}: option "cluster" expected 'patient' or 'encounter'; received ${String(c)}.`);
-  return c;
-}
-
-function missingOf(missing: unknown): 'none' | 'zero' | 'both' {
-  const m = missing ?? 'none';
-  if (m !== 'none' && m !== 'zero' && m !== 'both') throw new RangeError(`${FN}: option "missing" expected 'none', 'zero' or 'both'; received ${String(m)}.`);
-  return m;
 }
 
 function checkBands(bands: readonly SkinToneBand[]): readonly SkinToneBand[] {
@@ -207,13 +192,9 @@ export function resolveSettings(options: ValidateOptions): Settings {
     if (!(typeof t === 'number' && t > 0 && t < 1))
       throw new RangeError(`${FN}: option "netBenefitThresholds[${i}]" expected a probability in (0, 1); received ${String(t)}.`);
   });
-  const missing = missingOf(o.missing);
+  const missing = keyword(FN, 'missing', MISSING_ANALYSES, o.missing, 'none');
   const units = o.units ?? [];
-  units.forEach((u, i) => {
-    if (u !== 'first' && u !== 'highest-24h' && u !== 'common') {
-      throw new RangeError(`${FN}: option "units[${i}]" expected 'first', 'highest-24h' or 'common'; received ${String(u)}.`);
-    }
-  });
+  units.forEach((u, i) => keyword(FN, `units[${i}]`, UNIT_NAMES, u, 'first'));
   return {
     cohort,
     scores,
@@ -224,10 +205,10 @@ export function resolveSettings(options: ValidateOptions): Settings {
     bootstrap: boot,
     disclosure: new Disclosure({ minCount, caller: FN, ...(policy === undefined ? {} : { policy }) }),
     level: levelOf(FN, o),
-    cluster: clusterOf(o.cluster),
+    cluster: keyword(FN, 'cluster', CLUSTER_LEVELS, o.cluster, 'patient'),
     units,
     recalibrationFolds: wholeNumber('recalibrationFolds', o.recalibrationFolds ?? 5, 2),
-    recalibrationMethod: recalibrationOf(o.recalibration),
+    recalibrationMethod: keyword(FN, 'recalibration', RECALIBRATION_METHODS, o.recalibration, 'logistic'),
     recalibrationSeed: boot?.seed ?? 1,
     netBenefitThresholds: thresholds,
     skinToneBands: checkBands(o.skinToneBands ?? DEFAULT_SKIN_TONE_BANDS),

@@ -4,6 +4,7 @@
  * the Markdown summary. Adding a headline metric is one entry here and one field in `ScoreSection`
  * (validation/report/types.ts).
  */
+import type { RecalibrationMethod } from '../metrics/recalibrate.js';
 import type { ScoreDefinition } from '../../scores/definition/definition.js';
 import { obuchowskiAuroc } from '../bootstrap/cluster.js';
 import { auroc } from '../metrics/auroc.js';
@@ -30,7 +31,7 @@ export interface ScoreContext {
   readonly labels: Uint8Array;
   readonly level: number;
   readonly recalibrationFolds: number;
-  readonly recalibrationMethod: 'logistic' | 'isotonic';
+  readonly recalibrationMethod: RecalibrationMethod;
   /** The cluster (patient, or encounter) of each analysis row. */
   readonly cluster: Int32Array;
   /** The overall clustered bootstrap, or null when none was asked for. */

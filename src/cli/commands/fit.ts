@@ -10,6 +10,7 @@ import { fitNews2AgeComorbidity } from '../../../validation/fit/reference.js';
 import type { CliIO } from '../args.js';
 import { parseFlags, progressOf, UsageError } from '../args.js';
 import { checkOutputs } from '../outputs.js';
+import { FIT_MODELS } from '../options.js';
 
 /** Fit the Apollo-style template on a derivation cohort generated here, and write the definition as JSON. */
 
@@ -19,7 +20,7 @@ const IN_HOSPITAL_OUTCOME =
 
 export function fit(args: readonly string[], io: CliIO): number {
   const flags = parseFlags(args, 'fit');
-  const which = flags.value('model') as 'apollo-style' | 'news2-age-comorbidity';
+  const which = flags.choice('model', FIT_MODELS);
   const out = flags.get('out');
   if (out === undefined) throw new UsageError('fit needs --out FILE (where to write the fitted definition, .json)');
   checkOutputs('fit', [{ path: out, flag: 'out' }], [], flags.has('force'));

@@ -8,6 +8,7 @@ import type { CliIO } from '../args.js';
 import { parseFlags, progressOf, UsageError } from '../args.js';
 import { checkOutputs } from '../outputs.js';
 import { resolveProfile } from '../../../validation/cohort/profiles.js';
+import { OXIMETER_BIAS_NAMES } from '../../../validation/cohort/oximeter.js';
 
 export async function synth(args: readonly string[], io: CliIO): Promise<number> {
   const flags = parseFlags(args, 'synth');
@@ -16,7 +17,7 @@ export async function synth(args: readonly string[], io: CliIO): Promise<number>
   const encounters = flags.int('encounters', 0);
   const seed = flags.int('seed', 0);
   const batchEncounters = flags.int('batch', 1);
-  const bias = flags.value('oximeter-bias') as 'literature' | 'none';
+  const bias = flags.choice('oximeter-bias', OXIMETER_BIAS_NAMES);
   const name = flags.value('profile') as string;
   let profile: string | Partial<CohortProfile> = name;
   if (name.endsWith('.json')) {

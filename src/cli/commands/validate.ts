@@ -9,14 +9,15 @@ import { checkFiguresDirectory, checkOutputs, figureFiles, staleFigures } from '
 import { renderHtml } from '../../../validation/report/html.js';
 import { documentToMarkdown } from '../../../validation/report/markdown.js';
 import { reportDocument } from '../../../validation/report/sections.js';
+import { CENSORED_HANDLING, CLUSTER_LEVELS, FOLLOW_UPS, MISSING_ANALYSES, RECALIBRATION_METHODS, UNIT_NAMES } from '../../../validation/report/vocabulary.js';
 import { renderFigures } from '../../../validation/report/render-figures.js';
 import { validate } from '../../../validation/study/validate.js';
 import { cohortFiles, readCohort } from '../../io/cohort-files.js';
 import type { ExtractCohort, ExtractFiles } from '../../io/read-extract.js';
 import { readExtract } from '../../io/read-extract.js';
 import type { CohortTables } from '../../../validation/study/options.js';
-import type { DisclosurePolicyName } from '../../../validation/disclosure/disclosure.js';
-import type { UnitName } from '../../../validation/report/types.js';
+import { DISCLOSURE_POLICIES } from '../../../validation/disclosure/policy.js';
+import { keyword } from '../../../scores/definition/errors.js';
 import type { CliIO } from '../args.js';
 import type { Flags } from '../args.js';
 import { MAX_BOOTSTRAP, parseFlags, progressOf, scoreFlags, UsageError } from '../args.js';
@@ -104,15 +105,15 @@ export async function validateCommand(args: readonly string[], io: CliIO): Promi
   const horizon = Number(flags.value('horizon'));
   if (!(horizon > 0)) throw new UsageError(`--horizon expects a positive number of hours; received "${flags.get('horizon')}"`);
   const minCount = flags.int('min-count', 1);
-  // The parser has checked every value below against the option table's allowed values.
-  const policy = flags.value('disclosure') as DisclosurePolicyName;
-  const units = (repeated.get('unit') ?? []) as UnitName[];
-  const cluster = flags.value('cluster') as 'patient' | 'encounter';
-  const recalibration = flags.value('recalibration') as 'logistic' | 'isotonic';
+  // Each enumerated value is typed by the same array the parser checked it against.
+  const policy = flags.choice('disclosure', DISCLOSURE_POLICIES);
+  const units = (repeated.get('unit') ?? []).map((u) => keyword('validate', 'unit', UNIT_NAMES, u, 'first'));
+  const cluster = flags.choice('cluster', CLUSTER_LEVELS);
+  const recalibration = flags.choice('recalibration', RECALIBRATION_METHODS);
   const minEvents = flags.int('pool-min-events', 1);
-  const missing = flags.value('missing') as 'none' | 'zero' | 'both';
-  const censored = flags.value('censored') as 'exclude' | 'negative';
-  const followUp = flags.value('follow-up') as 'in-hospital' | 'linked';
+  const missing = flags.choice('missing', MISSING_ANALYSES);
+  const censored = flags.choice('censored', CENSORED_HANDLING);
+  const followUp = flags.choice('follow-up', FOLLOW_UPS);
   const endText = flags.get('extract-end');
   const extractEnd = endText === undefined ? undefined : Date.parse(endText);
   if (extractEnd !== undefined && Number.isNaN(extractEnd))

@@ -139,7 +139,7 @@ describe('disclosure policies: each shown by its rules', () => {
 
   it('rejects an unknown policy, naming it', () => {
     expect(() => validate({ cohort, scores: [news2], disclosure: { policy: 'strict' as never } })).toThrow(
-      /validate: option "disclosure.policy" expected 'ewskit', 'opensafely', 'midpoint6' or 'none'; received strict/,
+      /validate: option "disclosure.policy" expected 'ewskit', 'opensafely', 'midpoint6' or 'none'; received string "strict"/,
     );
   });
 });

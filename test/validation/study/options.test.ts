@@ -20,7 +20,7 @@ describe('validate(options): checked at the boundary', () => {
     [{ netBenefitThresholds: [0.1, 1.5] }, /^validate: option "netBenefitThresholds\[1\]" expected a probability in \(0, 1\); received 1.5/],
     [{ disclosure: { minCount: -1 } }, /^validate: option "disclosure.minCount" expected a whole number ≥ 0; received -1/],
     [{ bootstrap: { B: 0 } }, /^validate: option "bootstrap.B" expected a whole number ≥ 1; received 0/],
-    [{ units: ['last'] }, /^validate: option "units\[0\]" expected 'first', 'highest-24h' or 'common'; received last/],
+    [{ units: ['last'] }, /^validate: option "units\[0\]" expected 'first', 'highest-24h' or 'common'; received string "last"/],
     [{ skinToneBands: [{ label: 'x', min: 5, max: 1 }] }, /^validate: option "skinToneBands\[0\]" expected \{ label: string, min ≤ max \}/],
     [{ scores: [news2, news2] }, /^validate: option "scores" names "news2" twice/],
   ])('%o is refused with a message naming validate and the option', (bad, message) => {

@@ -321,7 +321,9 @@ describe('missing data: the policy stated, zero-imputation a labelled sensitivit
     expect(renderMarkdown(r)).toMatch(/\| zero-imputed \(missing inputs scored 0; sensitivity analysis\) \|/);
   });
   it('rejects an unknown policy, naming the option', () => {
-    expect(() => validate({ ...base, missing: 'mean' as never })).toThrow(/validate: option "missing" expected 'none', 'zero' or 'both'; received mean/);
+    expect(() => validate({ ...base, missing: 'mean' as never })).toThrow(
+      /validate: option "missing" expected 'none', 'zero' or 'both'; received string "mean"/,
+    );
   });
 });
 

@@ -274,7 +274,7 @@ describe('validate: the cluster', () => {
   });
   it('refuses another cluster, naming the option', () => {
     expect(() => validate({ cohort, scores: [news2], cluster: 'ward' as never })).toThrow(
-      /^validate: option "cluster" expected 'patient' or 'encounter'; received ward/,
+      /^validate: option "cluster" expected 'patient' or 'encounter'; received string "ward"/,
     );
   });
 });
