@@ -9,14 +9,8 @@
  * Observations come as wide sets (the canonical columns) or as long measurements (a `code` column, or FHIR), which
  * `assembleSets` turns into sets.
  */
-import { createReadStream, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, extname, join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { DataType, RecordBatchReader } from 'apache-arrow';
-import type { RecordBatch, Table } from 'apache-arrow';
-import { parse } from 'csv-parse';
-import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } from 'hyparquet';
-import { compressors } from 'hyparquet-compressors';
+import { readFileSync } from 'node:fs';
+import type { Table } from 'apache-arrow';
 import type { AssembleReport } from '../ingest/assemble.js';
 import { assembleSets } from '../ingest/assemble.js';
 import { canonicalRow, REQUIRED_COLUMNS, sourceColumn, typedTable } from '../ingest/columns.js';
@@ -25,191 +19,33 @@ import { mappingFor, resolveMapping } from '../ingest/mapping.js';
 import type { IngestReport, Measurement } from '../ingest/measurements.js';
 import { fromFhirObservation, fromLongRow, ingestReport, reject, unknownEncounter } from '../ingest/measurements.js';
 import type { CohortTables } from '../../validation/study/options.js';
+import type { Rows, TableReader } from './readers/reader.js';
+import { readerFor } from './readers/registry.js';
 
-/** The formats ewskit reads. */
-export type ExtractFormat = 'fhir-ndjson' | 'fhir-bundle' | 'csv' | 'parquet' | 'arrow';
-
-/** The format of a path, from its extension (a folder is a FHIR Bulk Data export). */
-export function formatOf(path: string): ExtractFormat {
-  if (existsSync(path) && statSync(path).isDirectory()) return 'fhir-ndjson';
-  const ext = extname(path).toLowerCase();
-  if (ext === '.ndjson' || ext === '.jsonl') return 'fhir-ndjson';
-  if (ext === '.json') return 'fhir-bundle';
-  if (ext === '.csv' || ext === '.tsv' || ext === '.txt') return 'csv';
-  if (ext === '.parquet' || ext === '.pq') return 'parquet';
-  if (ext === '.arrow' || ext === '.arrows' || ext === '.feather' || ext === '.ipc') return 'arrow';
-  throw new Error(
-    `read: cannot tell the format of "${path}" from its extension (expected .ndjson, .json, .csv, .parquet or .arrow, or a folder of NDJSON files)`,
-  );
-}
-
-/** A batch of rows, each with where it came from. */
-export interface Rows {
-  readonly rows: Record<string, unknown>[];
-  readonly sources: string[];
-  /** The file's columns, when the format states them apart from its rows (an Arrow schema: known with zero rows). */
-  readonly columns?: readonly string[];
-}
+export type { ExtractFormat, Rows } from './readers/reader.js';
+export { formatOf } from './readers/registry.js';
 
 const BATCH = 10_000;
 
-/** Rows of a CSV file in batches; a malformed line is rejected with its number, the rest read on. */
-async function* csvRows(path: string, mapping: Mapping, report: IngestReport, strict: boolean, size: number): AsyncGenerator<Rows> {
-  const name = basename(path);
-  const skipped: { line: number; message: string }[] = [];
-  const parser = createReadStream(path).pipe(
-    parse({
-      columns: true,
-      bom: true,
-      delimiter: extname(path).toLowerCase() === '.tsv' ? '\t' : mapping.csv.delimiter,
-      info: true,
-      skip_empty_lines: true,
-      skip_records_with_error: !strict,
-      on_skip: (err: { lines?: number; message: string } | undefined) => {
-        if (err !== undefined) skipped.push({ line: err.lines ?? 0, message: err.message });
-      },
-    }),
-  );
-  let batch: Rows = { rows: [], sources: [] };
-  for await (const r of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
-    for (const s of skipped.splice(0)) (report.read++, reject(report, `${name} line ${s.line}`, `malformed CSV: ${s.message}`));
-    batch.rows.push(r.record);
-    batch.sources.push(`${name} line ${r.info.lines}`);
-    if (batch.rows.length >= size) {
-      yield batch;
-      batch = { rows: [], sources: [] };
-    }
-  }
-  for (const s of skipped.splice(0)) (report.read++, reject(report, `${name} line ${s.line}`, `malformed CSV: ${s.message}`));
-  if (batch.rows.length > 0) yield batch;
-}
-
-/** Rows of a Parquet file, a row group's worth at a time. */
-async function* parquetRows(path: string, size: number): AsyncGenerator<Rows> {
-  const name = basename(path);
-  const file = await asyncBufferFromFile(path);
-  let metadata: Awaited<ReturnType<typeof parquetMetadataAsync>>;
-  try {
-    metadata = await parquetMetadataAsync(file);
-  } catch (e) {
-    throw new Error(
-      `read: "${path}" is not a readable Parquet file (${file.byteLength === 0 ? 'it is empty, 0 bytes' : 'truncated, or not Parquet'}: ${(e as Error).message})`,
-    );
-  }
-  const total = Number(metadata.num_rows);
-  for (let start = 0; start < total; start += size) {
-    const end = Math.min(total, start + size);
-    const rows = (await parquetReadObjects({ file, metadata, rowStart: start, rowEnd: end, compressors })) as Record<string, unknown>[];
-    yield { rows, sources: rows.map((_, i) => `${name} row ${start + i + 1}`) };
-  }
-}
-
-/** Rows of an Arrow IPC file or stream, batch by batch (times as epoch milliseconds). */
-async function* arrowRows(path: string): AsyncGenerator<Rows> {
-  const name = basename(path);
-  const unreadable = (e: unknown) =>
-    new Error(
-      `read: "${path}" is not a readable Arrow IPC file (${statSync(path).size === 0 ? 'it is empty, 0 bytes' : 'truncated, or not Arrow'}: ${(e as Error).message})`,
-    );
-  let reader: Awaited<ReturnType<typeof RecordBatchReader.from>>;
-  try {
-    reader = await (await RecordBatchReader.from(createReadStream(path))).open();
-    if (reader.schema === null || reader.schema === undefined) throw new Error('no schema');
-  } catch (e) {
-    throw unreadable(e);
-  }
-  let at = 0;
-  const batches = reader[Symbol.asyncIterator]();
-  for (;;) {
-    let next: IteratorResult<RecordBatch>;
-    try {
-      next = await batches.next();
-    } catch (e) {
-      throw unreadable(e);
-    }
-    if (next.done === true) break;
-    const batch = next.value;
-    const fields = batch.schema.fields.map((f) => f.name);
-    // Times and dates are read by their Arrow type (as instants), never through the mapping's text time format.
-    const instant = new Set(batch.schema.fields.filter((f) => DataType.isTimestamp(f.type) || DataType.isDate(f.type)).map((f) => f.name));
-    const rows: Record<string, unknown>[] = [];
-    for (let i = 0; i < batch.numRows; i++) {
-      const row: Record<string, unknown> = {};
-      for (const f of fields) {
-        const v = batch.getChild(f)?.get(i) ?? null;
-        const n = typeof v === 'bigint' ? Number(v) : v;
-        row[f] = instant.has(f) && typeof n === 'number' ? new Date(n) : n;
-      }
-      rows.push(row);
-    }
-    yield { rows, sources: rows.map((_, i) => `${name} row ${at + i + 1}`), columns: fields };
-    at += batch.numRows;
-  }
-}
-
-/** The rows of a tabular file (CSV, Parquet, Arrow), canonical names, in batches of about `size` (Arrow keeps its own). */
+/**
+ * The rows of a table file (CSV, Parquet, Arrow) under canonical names, in batches of about `size` (Arrow keeps its
+ * own), from the reader of its format.
+ */
 export async function* tabularRows(
   path: string,
-  format: ExtractFormat,
+  reader: TableReader,
   table: TableName,
   mapping: Mapping,
   report: IngestReport,
   strict: boolean,
   size = BATCH,
 ): AsyncGenerator<Rows> {
-  const source = format === 'csv' ? csvRows(path, mapping, report, strict, size) : format === 'parquet' ? parquetRows(path, size) : arrowRows(path);
-  for await (const b of source)
+  for await (const b of reader.read(path, { mapping, report, strict, size }))
     yield {
       rows: b.rows.map((r) => canonicalRow(mapping, table, r)),
       sources: b.sources,
       ...(b.columns === undefined ? {} : { columns: Object.keys(canonicalRow(mapping, table, Object.fromEntries(b.columns.map((c) => [c, null])))) }),
     };
-}
-
-/** The FHIR resources of an NDJSON file, a folder of them, or a Bundle, one at a time with where each was. */
-async function* fhirResources(
-  path: string,
-  format: ExtractFormat,
-  report: IngestReport,
-  strict: boolean,
-): AsyncGenerator<{ resource: unknown; source: string }> {
-  if (format === 'fhir-bundle') {
-    const name = basename(path);
-    let bundle: { resourceType?: string; entry?: { resource?: unknown }[] };
-    try {
-      bundle = JSON.parse(readFileSync(path, 'utf8')) as typeof bundle;
-    } catch (e) {
-      throw new Error(`read: "${path}" is not JSON${statSync(path).size === 0 ? ' (it is empty, 0 bytes)' : ''}: ${(e as Error).message}`);
-    }
-    if (bundle.resourceType !== 'Bundle') throw new Error(`read: "${path}" is not a FHIR Bundle (resourceType ${JSON.stringify(bundle.resourceType)})`);
-    for (const [i, e] of (bundle.entry ?? []).entries()) yield { resource: e.resource, source: `${name} entry ${i}` };
-    return;
-  }
-  const files = statSync(path).isDirectory()
-    ? readdirSync(path)
-        .filter((f) => /^Observation.*\.ndjson$/i.test(f))
-        .sort()
-        .map((f) => join(path, f))
-    : [path];
-  if (files.length === 0) throw new Error(`read: the folder "${path}" has no Observation*.ndjson file (a FHIR Bulk Data export)`);
-  for (const file of files) {
-    const name = basename(file);
-    let line = 0;
-    for await (const text of createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity })) {
-      line++;
-      if (text.trim() === '') continue;
-      let resource: unknown;
-      try {
-        resource = JSON.parse(text);
-      } catch (e) {
-        report.read++;
-        reject(report, `${name} line ${line}`, `not JSON: ${(e as Error).message}`);
-        if (strict) throw new Error(`read: ${name} line ${line} is not JSON (${(e as Error).message})`);
-        continue;
-      }
-      yield { resource, source: `${name} line ${line}` };
-    }
-  }
 }
 
 /** What reading the observations did. */
@@ -302,19 +138,21 @@ function oneRowPerKey(path: string, table: TableName, key: string, rows: Rows, r
 export async function readObservations(path: string, options: ReadOptions = {}): Promise<ObservationsRead> {
   const mapping = mappingFor(options.mapping ?? resolveMapping(), 'observations');
   const strict = options.strict === true;
-  const format = formatOf(path);
+  const reader = readerFor(path);
   const ingest = ingestReport(options.keepRejections === true);
   const measurements: Measurement[] = [];
-  if (format === 'fhir-ndjson' || format === 'fhir-bundle') {
-    for await (const { resource, source } of fhirResources(path, format, ingest, strict))
-      measurements.push(...fromFhirObservation(resource, source, mapping, ingest, options.encounters));
+  if (reader.holds === 'fhir') {
+    for await (const batch of reader.read(path, { mapping, report: ingest, strict, size: BATCH }))
+      batch.resources.forEach((resource, i) =>
+        measurements.push(...fromFhirObservation(resource, batch.sources[i] ?? '', mapping, ingest, options.encounters)),
+      );
     const { table, report } = assembleSets(measurements, mapping.assemble, options.keepRejections === true);
     return { table, ingest, assembly: report };
   }
   const wide: Record<string, unknown>[] = [];
   const wideSources: string[] = [];
   let long: boolean | null = null;
-  for await (const batch of tabularRows(path, format, 'observations', mapping, ingest, strict)) {
+  for await (const batch of tabularRows(path, reader, 'observations', mapping, ingest, strict)) {
     if (long === null) {
       const have = batch.columns ?? Object.keys(batch.rows[0] ?? {});
       long = have.includes('code');
@@ -357,13 +195,12 @@ export async function readObservations(path: string, options: ReadOptions = {}):
  */
 export async function readExtractTable(path: string, table: TableName, options: ReadOptions = {}): Promise<{ table: Table; ingest: IngestReport }> {
   const mapping = mappingFor(options.mapping ?? resolveMapping(), table);
-  const format = formatOf(path);
-  if (format === 'fhir-ndjson' || format === 'fhir-bundle')
-    throw new Error(`read: ${table} from FHIR is not supported; give a CSV, Parquet or Arrow file ("${path}")`);
+  const reader = readerFor(path);
+  if (reader.holds === 'fhir') throw new Error(`read: ${table} from FHIR is not supported; give a CSV, Parquet or Arrow file ("${path}")`);
   const ingest = ingestReport(options.keepRejections === true);
   let all: Rows = { rows: [], sources: [] };
   let checked = false;
-  for await (const b of tabularRows(path, format, table, mapping, ingest, options.strict === true)) {
+  for await (const b of tabularRows(path, reader, table, mapping, ingest, options.strict === true)) {
     if (!checked) needColumns(path, table, b.columns ?? Object.keys(b.rows[0] ?? {}), REQUIRED_COLUMNS[table], mapping);
     checked = true;
     const known = table === 'events' ? ofKnownEncounters(b, options.encounters, ingest) : b;

@@ -7,24 +7,13 @@
  * for (`total`, `risk` — each score's column with that suffix — or any column by its full name).
  */
 import { once } from 'node:events';
-import { closeSync, createReadStream, createWriteStream, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, createWriteStream, openSync } from 'node:fs';
 import { writeError } from './write-text.js';
 import { writeAtomic } from './temporaries.js';
 import { extname } from 'node:path';
 import { finished } from 'node:stream/promises';
 import type { Data, RecordBatch } from 'apache-arrow';
-import {
-  DataType,
-  makeData,
-  RecordBatchFileWriter,
-  RecordBatchReader,
-  RecordBatchStreamWriter,
-  Table,
-  TimestampMillisecond,
-  Utf8,
-  Vector,
-  vectorFromArray,
-} from 'apache-arrow';
+import { DataType, makeData, RecordBatchFileWriter, RecordBatchStreamWriter, Table, TimestampMillisecond, Utf8, Vector, vectorFromArray } from 'apache-arrow';
 import { fileWriter, ParquetWriter, schemaFromColumnData } from 'hyparquet-writer';
 import type { ScoreDefinition } from '../../scores/definition/definition.js';
 import { scoreTable } from '../../scores/kernel/score-table.js';
@@ -34,7 +23,9 @@ import type { Mapping } from '../ingest/mapping.js';
 import { mappingFor, resolveMapping } from '../ingest/mapping.js';
 import type { IngestReport } from '../ingest/measurements.js';
 import { ingestReport } from '../ingest/measurements.js';
-import { formatOf, readObservations, tabularRows } from './read-extract.js';
+import { readObservations, tabularRows } from './read-extract.js';
+import { openArrow } from './readers/arrow.js';
+import { readerFor } from './readers/registry.js';
 
 /** Options of `scoreFile`. */
 export interface ScoreFileOptions {
@@ -61,36 +52,20 @@ export interface ScoreFileResult {
 
 /** Input batches as tables of the canonical schema. */
 async function* inputTables(o: ScoreFileOptions, mapping: Mapping, report: IngestReport): AsyncGenerator<Table> {
-  const format = formatOf(o.input);
+  const reader = readerFor(o.input);
   const size = o.batchRows ?? 65_536;
-  if (format === 'arrow') {
-    const bytes = statSync(o.input).size;
-    if (bytes === 0) throw new Error(`scoreFile: "${o.input}" is empty (0 bytes), not an Arrow IPC file.`);
-    const head = Buffer.alloc(6);
-    const fd = openSync(o.input, 'r');
-    readSync(fd, head, 0, 6, 0);
-    closeSync(fd);
-    const magic = head.toString('latin1') === 'ARROW1';
-    try {
-      const reader = await (await RecordBatchReader.from(createReadStream(o.input))).open();
-      if (reader.schema === undefined || reader.schema.fields.length === 0) throw new Error('no schema found');
-      for await (const batch of reader) {
-        report.read += batch.numRows;
-        report.kept += batch.numRows;
-        yield new Table(batch);
-      }
-    } catch (e) {
-      throw new Error(
-        magic
-          ? `scoreFile: "${o.input}" is a truncated Arrow IPC file (${bytes.toLocaleString('en-GB')} bytes; it starts as one but cannot be read to the end: ${(e as Error).message}).`
-          : `scoreFile: "${o.input}" is not an Arrow IPC file (${(e as Error).message}).`,
-      );
+  if (reader.format === 'arrow') {
+    // Arrow streams as it is: its record batches are scored as they come.
+    for await (const batch of openArrow(o.input, 'scoreFile')) {
+      report.read += batch.numRows;
+      report.kept += batch.numRows;
+      yield new Table(batch);
     }
     return;
   }
-  if (format === 'parquet' || format === 'csv') {
+  if (reader.holds === 'rows') {
     // A wide table streams; a long one (a `code` column) is assembled whole, below.
-    const batches = tabularRows(o.input, format, 'observations', mapping, report, false, size);
+    const batches = tabularRows(o.input, reader, 'observations', mapping, report, false, size);
     const first = await batches.next();
     if (first.done === true) return;
     if (!Object.keys(first.value.rows[0] ?? {}).includes('code')) {
