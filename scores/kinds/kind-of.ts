@@ -10,6 +10,9 @@ import { modelKind } from './model.js';
 /** Every kind, by name. */
 const KINDS: { readonly [K in KindName]: ScoreKind<DefinitionOf<K>> } = { banded: bandedKind, model: modelKind } as never;
 
+/** Every kind's name (`'banded'`, `'model'`), from the registry: what a definition's `kind` may be. */
+export const KIND_NAMES = Object.keys(KINDS) as readonly KindName[];
+
 /**
  * The kind object of a definition.
  *

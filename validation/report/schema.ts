@@ -3,7 +3,14 @@
  * field. A released cell is its value; a suppressed cell is `{ suppressed: true, rule }`.
  */
 import { isSuppressed } from '../disclosure/disclosure.js';
+import { KIND_NAMES } from '../../scores/kinds/kind-of.js';
+import { HEADLINE_COLUMNS } from './format.js';
 import { REPORT_SCHEMA } from './types.js';
+
+/** The headline cells every score section holds (the summary table's metrics). */
+const HEADLINE_KEYS = Object.keys(HEADLINE_COLUMNS);
+
+const isKind = (k: unknown): boolean => (KIND_NAMES as readonly unknown[]).includes(k);
 
 type Json = Record<string, unknown>;
 
@@ -36,7 +43,7 @@ export function checkReport(report: unknown): string[] {
   if (!isObject(s)) problems.push('$.settings: expected an object');
   else {
     need(
-      Array.isArray(s.scores) && s.scores.every((x) => isObject(x) && typeof x.id === 'string' && (x.kind === 'banded' || x.kind === 'model')),
+      Array.isArray(s.scores) && s.scores.every((x) => isObject(x) && typeof x.id === 'string' && isKind(x.kind)),
       '$.settings.scores',
       'an array of { id, name, version, kind }',
     );
@@ -77,10 +84,8 @@ export function checkReport(report: unknown): string[] {
       const p = `$.scores[${i}]`;
       if (!isObject(x)) return problems.push(`${p}: expected an object`);
       need(typeof x.id === 'string' && typeof x.name === 'string', `${p}`, '{ id, name, … }');
-      need(x.kind === 'banded' || x.kind === 'model', `${p}.kind`, '"banded" or "model"');
-      result(x.auroc, `${p}.auroc`);
-      result(x.averagePrecision, `${p}.averagePrecision`);
-      result(x.calibration, `${p}.calibration`);
+      need(isKind(x.kind), `${p}.kind`, KIND_NAMES.map((k) => `"${k}"`).join(' or '));
+      for (const key of HEADLINE_KEYS) result(x[key], `${p}.${key}`);
       need(
         Array.isArray(x.thresholds) && x.thresholds.every((t) => isObject(t) && typeof t.cut === 'number'),
         `${p}.thresholds`,
