@@ -9,7 +9,7 @@ import { scoreTable } from '../scores/kernel/score-table.js';
 import { auroc } from '../validation/metrics/auroc.js';
 import { atThreshold } from '../validation/metrics/threshold.js';
 import { GENERATOR_VERSION, generateCohort } from '../validation/cohort/generate.js';
-import { labelOutcomes } from '../validation/study/label-outcomes.js';
+import { labelOutcomes } from '../validation/outcomes/label-outcomes.js';
 
 const encounters = 4000;
 const seed = 1;

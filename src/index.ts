@@ -46,10 +46,10 @@ export { lowess } from '../validation/stats/lowess.js';
 export { generateCohort, streamCohort, GENERATOR_VERSION, COHORT_TABLES } from '../validation/cohort/generate.js';
 export { PROFILES, resolveProfile } from '../validation/cohort/profiles.js';
 export { LITERATURE_BIAS, NO_BIAS, referenceOccultHypoxaemia, OCCULT_REFERENCE } from '../validation/cohort/oximeter.js';
-export { nhsEthnicGroup } from '../validation/cohort/ethnic-category.js';
+export { nhsEthnicGroup } from '../validation/codes/ethnic-category.js';
 
 // The study and its report.
-export { labelOutcomes } from '../validation/study/label-outcomes.js';
+export { labelOutcomes } from '../validation/outcomes/label-outcomes.js';
 export { validate } from '../validation/study/validate.js';
 export { DEFAULT_SKIN_TONE_BANDS, REPORT_NET_BENEFIT_THRESHOLDS } from '../validation/study/options.js';
 export { Disclosure, isSuppressed } from '../validation/disclosure/disclosure.js';
@@ -134,7 +134,7 @@ export type {
 export type { Cohort, CohortManifest, CohortOptions, CohortTableName } from '../validation/cohort/generate.js';
 export type { CohortProfile, Ethnicity, ReadmissionModel } from '../validation/cohort/profiles.js';
 export type { OximeterBias } from '../validation/cohort/oximeter.js';
-export type { LabelOptions, LabelResult } from '../validation/study/label-outcomes.js';
+export type { LabelOptions, LabelResult } from '../validation/outcomes/label-outcomes.js';
 export type { ValidateOptions, CohortTables, CohortSource, ReadingCounts } from '../validation/study/options.js';
 export type { LpSolver, AuditModel, AuditRelation } from '../validation/disclosure/lp-audit.js';
 export type { Suppressed, Released, CellBasis, CellOptions, DisclosurePolicyName, TableDeclaration } from '../validation/disclosure/disclosure.js';

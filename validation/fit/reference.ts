@@ -14,8 +14,8 @@ import type { BandTerm, CategoryTerm, LinearTerm, ModelScore, ModelTerm } from '
 import type { FieldName } from '../../scores/definition/schema.js';
 import { scoreTable } from '../../scores/kernel/score-table.js';
 import { planModel } from '../../scores/plan/model-plan.js';
-import type { LabelOptions } from '../study/label-outcomes.js';
-import { labelOutcomes } from '../study/label-outcomes.js';
+import type { LabelOptions } from '../outcomes/label-outcomes.js';
+import { labelOutcomes } from '../outcomes/label-outcomes.js';
 import { APOLLO_TEMPLATE } from './apollo-template.js';
 import { constrainedFit, signif, withMatchedZones } from './fit-model.js';
 

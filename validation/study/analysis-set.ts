@@ -10,8 +10,8 @@ import { kindOf } from '../../scores/kinds/kind-of.js';
 import { scoreTable } from '../../scores/kernel/score-table.js';
 import { recalibrate } from '../metrics/recalibrate.js';
 import type { CellBasis } from '../disclosure/disclosure.js';
-import type { LabelOptions, SetLabels } from './label-outcomes.js';
-import { labelSets } from './label-outcomes.js';
+import type { LabelOptions, SetLabels } from '../outcomes/label-outcomes.js';
+import { labelSets } from '../outcomes/label-outcomes.js';
 import type { Settings } from './options.js';
 
 /** The analysis rows of a study, and what every later stage reads. */

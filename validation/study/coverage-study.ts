@@ -13,7 +13,7 @@ import { generateCohort } from '../cohort/generate.js';
 import { isSuppressed } from '../disclosure/disclosure.js';
 import { validate } from './validate.js';
 import { scoreTable } from '../../scores/kernel/score-table.js';
-import { labelOutcomes } from './label-outcomes.js';
+import { labelOutcomes } from '../outcomes/label-outcomes.js';
 
 export interface CoverageOptions {
   cohorts: number;

@@ -8,7 +8,7 @@ import type { FlowCounts, FlowExclusion, FlowSection } from '../report/types.js'
 import type { AnalysisSet } from './analysis-set.js';
 import { columnValues } from './analysis-set.js';
 import { valuesAt } from './attributes.js';
-import { LABEL_EXCLUSIONS } from './label-outcomes.js';
+import { LABEL_EXCLUSIONS } from '../outcomes/label-outcomes.js';
 import type { Settings } from './options.js';
 import { groupLabels } from './subgroups.js';
 

@@ -10,7 +10,7 @@ import { keyword } from '../../scores/definition/errors.js';
 import { checkOptions, levelOf } from '../stats/result.js';
 import { Disclosure } from '../disclosure/disclosure.js';
 import type { DisclosurePolicyName } from '../disclosure/disclosure.js';
-import type { LabelOptions } from './label-outcomes.js';
+import type { LabelOptions } from '../outcomes/label-outcomes.js';
 
 /** What a cohort manifest may say about where the data came from. */
 export interface CohortSource {

@@ -10,7 +10,7 @@ import { canonicalJson, EWSKIT_VERSION, sha256 } from '../report/provenance.js';
 import type { Cell, FlowSection, MissingDataSection, ModelInputsRow, OutcomeRow, ReportSettings, TripodSection, UnitSection } from '../report/types.js';
 import type { AnalysisSet } from './analysis-set.js';
 import { columnValues, labelOptionsOf } from './analysis-set.js';
-import { labelSets, observationKeys } from './label-outcomes.js';
+import { labelSets, observationKeys } from '../outcomes/label-outcomes.js';
 import type { Settings } from './options.js';
 import { scoredRows, unitCell } from './units.js';
 

@@ -18,7 +18,7 @@ import { atThreshold } from '../metrics/threshold.js';
 import type { Ci, EstimateCell, FlowSection, GroupRow, GroupScoreCell, SkinToneBand, SubgroupSection, UndefinedCell } from '../report/types.js';
 import type { AnalysisSet } from './analysis-set.js';
 import { rowAttribute } from './attributes.js';
-import { nhsEthnicGroup } from '../cohort/ethnic-category.js';
+import { nhsEthnicGroup } from '../codes/ethnic-category.js';
 import { clusteredCell, contrastCell, holm, undefinedCell } from './cells.js';
 import type { GroupCoding, StudyIntervals } from './intervals.js';
 import { calibrationKinds } from './intervals.js';

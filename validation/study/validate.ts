@@ -25,7 +25,7 @@ import { resolveSettings } from './options.js';
 import { scoreSection } from './score-sections.js';
 import { GROUP_CONTRASTS, groupCoding, subgroups } from './subgroups.js';
 import { units } from './units.js';
-import type { SetLabels } from './label-outcomes.js';
+import type { SetLabels } from '../outcomes/label-outcomes.js';
 
 /** Where follow-up ends, in words: discharge (for in-hospital outcomes a discharge alive is no event), and the extract's end. */
 function followUpEnds(s: Settings, labelled: SetLabels): string {

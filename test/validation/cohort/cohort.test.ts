@@ -11,7 +11,7 @@ import type { AurocDefined } from '../../../validation/metrics/auroc.js';
 import { auroc } from '../../../validation/metrics/auroc.js';
 import type { Cohort } from '../../../validation/cohort/generate.js';
 import { GENERATOR_VERSION, generateCohort } from '../../../validation/cohort/generate.js';
-import { labelOutcomes } from '../../../validation/study/label-outcomes.js';
+import { labelOutcomes } from '../../../validation/outcomes/label-outcomes.js';
 import { atThreshold } from '../../../validation/metrics/threshold.js';
 
 const column = (t: Table, name: string): unknown[] => Array.from({ length: t.numRows }, (_, i) => t.getChild(name)?.get(i));

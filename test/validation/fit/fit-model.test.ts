@@ -10,7 +10,7 @@ import { scoreTable } from '../../../scores/kernel/score-table.js';
 import { generateCohort } from '../../../validation/cohort/generate.js';
 import { APOLLO_TEMPLATE } from '../../../validation/fit/apollo-template.js';
 import { fitSeverityModel } from '../../../validation/fit/fit-model.js';
-import { labelOutcomes } from '../../../validation/study/label-outcomes.js';
+import { labelOutcomes } from '../../../validation/outcomes/label-outcomes.js';
 
 describe('fitSeverityModel', () => {
   const cohort = generateCohort({ profile: 'india-apollo', encounters: 2500, seed: 5 });

@@ -1,7 +1,7 @@
 import { tableFromArrays, vectorFromArray, TimestampMillisecond, Utf8 } from 'apache-arrow';
 import type { Table } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
-import { labelOutcomes } from '../../../validation/study/label-outcomes.js';
+import { labelOutcomes } from '../../../validation/outcomes/label-outcomes.js';
 
 const H = 3_600_000;
 const obs = tableFromArrays({

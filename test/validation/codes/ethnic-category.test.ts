@@ -5,7 +5,7 @@ import { tableFromArrays } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import { news2 } from '../../../scores/catalogue/news2.js';
 import { generateCohort } from '../../../validation/cohort/generate.js';
-import { nhsEthnicGroup } from '../../../validation/cohort/ethnic-category.js';
+import { nhsEthnicGroup } from '../../../validation/codes/ethnic-category.js';
 import { validate } from '../../../validation/study/validate.js';
 
 describe('nhsEthnicGroup', () => {
