@@ -8,7 +8,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import * as aq from 'arquero';
-import { arqueroTable } from '../validation/study/columns.js';
+import { arqueroTable } from '../validation/study/arquero-table.js';
 import { sampleStandardDeviation } from 'simple-statistics';
 import { generateCohort } from '../validation/cohort/generate.js';
 

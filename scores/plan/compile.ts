@@ -11,7 +11,7 @@
 import type { Band, BandedScore, BandVariant, FallbackParameter, NumericParameter, Parameter, RiskRule } from '../definition/definition.js';
 import { isNumericParameter, SCORE_ID_PATTERN } from '../definition/definition.js';
 import { DefinitionError } from '../definition/errors.js';
-import { cachedBy } from './memo.js';
+import { cachedBy } from './cached-by.js';
 import { quantize } from '../definition/precision.js';
 import type { DiscreteField, FieldName, InputField, NumericField } from '../definition/schema.js';
 import { FIELDS } from '../definition/schema.js';

@@ -9,7 +9,7 @@ import { monotonicityProblems } from '../definition/monotonicity.js';
 import { isExtreme } from '../definition/clinical-ranges.js';
 import { DefinitionError } from '../definition/errors.js';
 import { SCORE_ID_PATTERN } from '../definition/definition.js';
-import { cachedBy } from './memo.js';
+import { cachedBy } from './cached-by.js';
 import type { ModelScore, ModelTerm } from '../definition/model.js';
 import { quantize } from '../definition/precision.js';
 import type { FieldName, NumericField } from '../definition/schema.js';

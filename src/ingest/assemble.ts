@@ -20,7 +20,7 @@
  * encounter id, then time. Runs in O(n log n).
  */
 import { Float64, Int32, Table, TimestampMillisecond, Utf8, vectorFromArray } from 'apache-arrow';
-import { ARROW_TYPE, KNOWN_COLUMNS } from './columns.js';
+import { ARROW_TYPE, KNOWN_COLUMNS } from './canonical-tables.js';
 import type { Vector } from 'apache-arrow';
 import type { MeasuredField } from './codes.js';
 import { MEASURED_FIELDS } from './codes.js';

@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs';
 import type { Table } from 'apache-arrow';
 import type { AssembleReport } from '../ingest/assemble.js';
 import { assembleSets } from '../ingest/assemble.js';
-import { canonicalRow, REQUIRED_COLUMNS, sourceColumn, typedTable } from '../ingest/columns.js';
+import { canonicalRow, REQUIRED_COLUMNS, sourceColumn, typedTable } from '../ingest/canonical-tables.js';
 import type { Mapping, TableName } from '../ingest/mapping.js';
 import { mappingFor, resolveMapping } from '../ingest/mapping.js';
 import type { IngestReport, Measurement } from '../ingest/measurements.js';

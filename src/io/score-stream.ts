@@ -18,7 +18,7 @@ import { fileWriter, ParquetWriter, schemaFromColumnData } from 'hyparquet-write
 import type { ScoreDefinition } from '../../scores/definition/definition.js';
 import { scoreTable } from '../../scores/kernel/score-table.js';
 import { kindOf } from '../../scores/kinds/kind-of.js';
-import { emptyTable, typedTable } from '../ingest/columns.js';
+import { emptyTable, typedTable } from '../ingest/canonical-tables.js';
 import type { Mapping } from '../ingest/mapping.js';
 import { mappingFor, resolveMapping } from '../ingest/mapping.js';
 import type { IngestReport } from '../ingest/measurements.js';

@@ -5,7 +5,7 @@
  */
 import type { Table } from 'apache-arrow';
 import { columnValues } from './analysis-set.js';
-import { arqueroTable } from './columns.js';
+import { arqueroTable } from './arquero-table.js';
 import type { CohortTables } from './options.js';
 
 /** `column` joined from `table` onto every scored row by `key`, or null when either table lacks a column. */

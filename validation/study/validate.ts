@@ -16,7 +16,7 @@ import { analysisSet } from './analysis-set.js';
 import { characteristics } from './characteristics.js';
 import { cohortTable } from './cohort-table.js';
 import { flow } from './flow.js';
-import { missingData, outcomeRows, tripod } from './reporting.js';
+import { missingData, outcomeRows, tripod } from './outcomes-missing-tripod.js';
 import { comparisons } from './comparisons.js';
 import { planIntervals, studyIntervals } from './intervals.js';
 import { scoreView } from './analysis-set.js';
