@@ -19,35 +19,35 @@ export function describeValue(value: unknown): string {
 }
 
 /** `fn: field "name" expected …; received …` — a wrong type at the API boundary. */
-export function fieldTypeError(fn: string, field: string, expected: string, received: unknown): TypeError {
-  return new TypeError(`${fn}: field "${field}" expected ${expected}; received ${describeValue(received)}.`);
+export function fieldTypeError(caller: string, field: string, expected: string, received: unknown): TypeError {
+  return new TypeError(`${caller}: field "${field}" expected ${expected}; received ${describeValue(received)}.`);
 }
 
 /** A required column is absent from a table. */
-export function missingColumnError(fn: string, column: string, score: string, accepted: string): TypeError {
-  return new TypeError(`${fn}: column "${column}" is required by score "${score}" but the table has no such column (expected ${accepted}).`);
+export function missingColumnError(caller: string, column: string, score: string, accepted: string): TypeError {
+  return new TypeError(`${caller}: column "${column}" is required by score "${score}" but the table has no such column (expected ${accepted}).`);
 }
 
 /** A column exists but its Arrow type cannot be read for the role it plays. */
-export function columnTypeError(fn: string, column: string, score: string, found: string, accepted: string): TypeError {
-  return new TypeError(`${fn}: column "${column}" (needed by score "${score}") has Arrow type ${found}; expected ${accepted}.`);
+export function columnTypeError(caller: string, column: string, score: string, found: string, accepted: string): TypeError {
+  return new TypeError(`${caller}: column "${column}" (needed by score "${score}") has Arrow type ${found}; expected ${accepted}.`);
 }
 
 /** An option has a value outside what the function accepts. */
-export function optionError(fn: string, option: string, expected: string, received: unknown): RangeError {
-  return new RangeError(`${fn}: option "${option}" expected ${expected}; received ${describeValue(received)}.`);
+export function optionError(caller: string, option: string, expected: string, received: unknown): RangeError {
+  return new RangeError(`${caller}: option "${option}" expected ${expected}; received ${describeValue(received)}.`);
 }
 
 /** An argument has the wrong type or shape. */
-export function argumentError(fn: string, argument: string, expected: string, received: unknown): TypeError {
-  return new TypeError(`${fn}: argument "${argument}" expected ${expected}; received ${describeValue(received)}.`);
+export function argumentError(caller: string, argument: string, expected: string, received: unknown): TypeError {
+  return new TypeError(`${caller}: argument "${argument}" expected ${expected}; received ${describeValue(received)}.`);
 }
 
 /** A score definition is malformed; `problems` lists every problem with its JSON path. */
 export class DefinitionError extends Error {
   readonly problems: readonly string[];
-  constructor(fn: string, problems: readonly string[]) {
-    super(`${fn}: the score definition has ${problems.length} problem(s):\n  - ${problems.join('\n  - ')}`);
+  constructor(caller: string, problems: readonly string[]) {
+    super(`${caller}: the score definition has ${problems.length} problem(s):\n  - ${problems.join('\n  - ')}`);
     this.name = 'DefinitionError';
     this.problems = problems;
   }
@@ -56,13 +56,13 @@ export class DefinitionError extends Error {
 /**
  * One definition or several, as a list: at least one, with distinct ids (each prefixes its output columns).
  *
- * @throws {RangeError} naming `fn` for no score or two sharing an id
+ * @throws {RangeError} naming `caller` for no score or two sharing an id
  */
-export function scoreList<D extends { readonly id: string }>(fn: string, scores: D | readonly D[]): readonly D[] {
+export function scoreList<D extends { readonly id: string }>(caller: string, scores: D | readonly D[]): readonly D[] {
   const defs: readonly D[] = Array.isArray(scores) ? scores : [scores as D];
-  if (defs.length === 0) throw optionError(fn, 'scores', 'at least one score definition', defs);
+  if (defs.length === 0) throw optionError(caller, 'scores', 'at least one score definition', defs);
   const ids = defs.map((d) => d?.id);
-  if (new Set(ids).size !== ids.length) throw optionError(fn, 'scores', 'scores with distinct ids', ids.join(', '));
+  if (new Set(ids).size !== ids.length) throw optionError(caller, 'scores', 'scores with distinct ids', ids.join(', '));
   return defs;
 }
 
@@ -80,8 +80,8 @@ export function oneOf(allowed: readonly string[]): string {
  * @throws {RangeError} `fn: option "name" expected 'a', 'b' or 'c'; received …` for any other value
  * @example keyword('validate', 'cluster', ['patient', 'encounter'] as const, undefined, 'patient'); // => 'patient'
  */
-export function keyword<const T extends readonly string[]>(fn: string, name: string, allowed: T, value: unknown, fallback: T[number]): T[number] {
+export function keyword<const T extends readonly string[]>(caller: string, name: string, allowed: T, value: unknown, fallback: T[number]): T[number] {
   const v = value ?? fallback;
-  if (typeof v !== 'string' || !allowed.includes(v)) throw optionError(fn, name, oneOf(allowed), v);
+  if (typeof v !== 'string' || !allowed.includes(v)) throw optionError(caller, name, oneOf(allowed), v);
   return v;
 }

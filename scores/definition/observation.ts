@@ -78,10 +78,10 @@ export interface ObservationScore {
 }
 
 /**
- * The missing-value policy from options (default `'none'`), checked at the boundary of the public function `fn`.
+ * The missing-value policy from options (default `'none'`), checked at the boundary of the public function `caller`.
  *
- * @throws {RangeError} naming `fn` for anything but 'none' or 'zero'
+ * @throws {RangeError} naming `caller` for anything but 'none' or 'zero'
  */
-export function missingPolicyOf(fn: string, options: { readonly missing?: MissingPolicy } | undefined): MissingPolicy {
-  return keyword(fn, 'missing', MISSING_POLICIES, options?.missing, 'none');
+export function missingPolicyOf(caller: string, options: { readonly missing?: MissingPolicy } | undefined): MissingPolicy {
+  return keyword(caller, 'missing', MISSING_POLICIES, options?.missing, 'none');
 }

@@ -100,37 +100,37 @@ const interpretation = (code: string, text: string): FhirCodeableConcept => ({ c
  * @example toFhir(news2, scoreObservation(news2, set), { subject: 'Patient/1', effectiveDateTime: '2026-11-29T10:00:00Z' }).valueQuantity.value; // => the total
  */
 export function toFhir(def: BandedScore, result: ObservationScore, options: ToFhirOptions): FhirObservation {
-  const fn = 'toFhir';
-  if (def?.id !== 'news2') throw argumentError(fn, 'def', 'the NEWS2 definition (the FHIR codes are NEWS2’s)', def?.id ?? def);
+  const caller = 'toFhir';
+  if (def?.id !== 'news2') throw argumentError(caller, 'def', 'the NEWS2 definition (the FHIR codes are NEWS2’s)', def?.id ?? def);
   // A definition that calls itself news2 but is not the RCP chart as shipped (edited bands, rules) is not a NEWS2.
   if (def !== news2 && JSON.stringify(def) !== JSON.stringify(news2))
     throw argumentError(
-      fn,
+      caller,
       'def',
       'the shipped NEWS2 definition (RCP 2017), unmodified',
       `a modified definition with id "news2" (version ${String(def.version)})`,
     );
   if (result === null || typeof result !== 'object' || !('subscores' in result))
-    throw argumentError(fn, 'result', 'a result of scoreObservation(news2, …)', result);
+    throw argumentError(caller, 'result', 'a result of scoreObservation(news2, …)', result);
   if (result.missingPolicy !== undefined)
     throw new RangeError(
-      `${fn}: the result was scored with the research option missing: '${result.missingPolicy}'; it is not a NEWS2 (the RCP defines no partial score) and is never written to an EPR.`,
+      `${caller}: the result was scored with the research option missing: '${result.missingPolicy}'; it is not a NEWS2 (the RCP defines no partial score) and is never written to an EPR.`,
     );
   if (result.total === null) {
     const why = [...result.missing.map((m) => `missing ${m}`), ...result.flags].join(', ');
-    throw new RangeError(`${fn}: the set has no NEWS2 total (${why || 'incomplete'}); a FHIR NEWS2 total needs one.`);
+    throw new RangeError(`${caller}: the set has no NEWS2 total (${why || 'incomplete'}); a FHIR NEWS2 total needs one.`);
   }
   const subject = options?.subject;
-  if (subject === undefined || subject === null) throw new TypeError(`${fn}: option "subject" is required (a FHIR reference such as "Patient/123").`);
-  if (typeof subject !== 'string' || !REFERENCE.test(subject)) throw optionError(fn, 'subject', 'a FHIR reference such as "Patient/123"', subject);
+  if (subject === undefined || subject === null) throw new TypeError(`${caller}: option "subject" is required (a FHIR reference such as "Patient/123").`);
+  if (typeof subject !== 'string' || !REFERENCE.test(subject)) throw optionError(caller, 'subject', 'a FHIR reference such as "Patient/123"', subject);
   const when = options.effectiveDateTime;
-  if (when === undefined || when === null) throw new TypeError(`${fn}: option "effectiveDateTime" is required (when the set was charted).`);
+  if (when === undefined || when === null) throw new TypeError(`${caller}: option "effectiveDateTime" is required (when the set was charted).`);
   if (typeof when !== 'string' || !DATE_TIME.test(when) || !isCalendarDate(Number(when.slice(0, 4)), Number(when.slice(5, 7)), Number(when.slice(8, 10))))
-    throw optionError(fn, 'effectiveDateTime', 'a FHIR dateTime with seconds and a time zone on a real date, e.g. "2026-11-29T10:00:00Z"', when);
+    throw optionError(caller, 'effectiveDateTime', 'a FHIR dateTime with seconds and a time zone on a real date, e.g. "2026-11-29T10:00:00Z"', when);
   const scale = result.spo2Scale ?? options.spo2Scale;
-  if (scale !== 1 && scale !== 2) throw optionError(fn, 'spo2Scale', '1 or 2 (the result does not record its SpO2 scale)', options.spo2Scale);
+  if (scale !== 1 && scale !== 2) throw optionError(caller, 'spo2Scale', '1 or 2 (the result does not record its SpO2 scale)', options.spo2Scale);
   if (options.spo2Scale !== undefined && options.spo2Scale !== scale)
-    throw new RangeError(`${fn}: option "spo2Scale" is ${String(options.spo2Scale)} but the result was scored on Scale ${scale}.`);
+    throw new RangeError(`${caller}: option "spo2Scale" is ${String(options.spo2Scale)} but the result was scored on Scale ${scale}.`);
   const codeOf = (field: string) =>
     field === 'spo2' ? (scale === 2 ? NEWS2_FHIR_CODES.spo2Scale2 : NEWS2_FHIR_CODES.spo2Scale1) : NEWS2_FHIR_CODES[field as keyof typeof NEWS2_FHIR_CODES];
   const component = Object.entries(result.subscores).flatMap(([field, points]) => {

@@ -50,17 +50,17 @@ function isStringType(t: DataType): boolean {
  *
  * @throws {TypeError} naming the column, the score, the type found and the types accepted
  */
-export function bindColumns(fn: string, neededBy: (input: number) => string, schema: Schema, inputs: readonly PlanInput[]): ColumnBinding[] {
+export function bindColumns(caller: string, neededBy: (input: number) => string, schema: Schema, inputs: readonly PlanInput[]): ColumnBinding[] {
   return inputs.map((input, k) => {
     const scoreId = neededBy(k);
     const column = input.field.column;
     const position = schema.fields.findIndex((f: Field) => f.name === column);
     if (position < 0) {
-      if (input.required) throw missingColumnError(fn, column, scoreId, accepted(input));
+      if (input.required) throw missingColumnError(caller, column, scoreId, accepted(input));
       return { input, position, kind: 'absent', convert: false };
     }
     const type = (schema.fields[position] as Field).type as DataType;
-    const fail = (): TypeError => columnTypeError(fn, column, scoreId, String(type), accepted(input));
+    const fail = (): TypeError => columnTypeError(caller, column, scoreId, String(type), accepted(input));
     if (type.typeId === Type.Null) return { input, position, kind: 'absent', convert: false };
     const f = input.field;
     if (f.kind === 'numeric') {

@@ -262,14 +262,14 @@ function scoreOwnTable(scores: ScoreDefinition | readonly ScoreDefinition[], tab
  * @example kernelSource(news2, table).includes('for (let i = 0; i < n; i++)'); // => true
  */
 export function kernelSource(scores: ScoreDefinition | readonly ScoreDefinition[], table: Table, options: ScoreTableOptions = {}): string {
-  const fn = 'kernelSource';
-  if (!(table instanceof Table)) throw argumentError(fn, 'table', 'an apache-arrow Table', table);
-  const policy = missingPolicyOf(fn, options);
-  const defs = scoreList(fn, scores);
+  const caller = 'kernelSource';
+  if (!(table instanceof Table)) throw argumentError(caller, 'table', 'an apache-arrow Table', table);
+  const policy = missingPolicyOf(caller, options);
+  const defs = scoreList(caller, scores);
   const group = groupPlans(defs.map((d) => kindOf(d).plan(d)));
-  if (group === undefined) throw optionError(fn, 'scores', 'scores reading at most 16 distinct inputs together', defs.map((d) => d.id).join(', '));
+  if (group === undefined) throw optionError(caller, 'scores', 'scores reading at most 16 distinct inputs together', defs.map((d) => d.id).join(', '));
   const bindings = bindColumns(
-    fn,
+    caller,
     (k) =>
       group.scores
         .filter((s) => s.map.includes(k))

@@ -21,21 +21,21 @@ import type { Undefined } from '../stats/result.js';
 import { checkOptions, classReason, directionOf, levelOf, undefinedResult } from '../stats/result.js';
 
 /** Complete rows (every score, outcome and cluster present), with clusters numbered 0…G−1 in order of appearance. */
-function completeRows(fn: string, scores: Record<string, Scores>, outcome: Outcomes, cluster: Clusters) {
+function completeRows(caller: string, scores: Record<string, Scores>, outcome: Outcomes, cluster: Clusters) {
   const names = Object.keys(scores);
-  if (names.length === 0) throw new TypeError(`${fn}: argument "scores" expected at least one named score.`);
+  if (names.length === 0) throw new TypeError(`${caller}: argument "scores" expected at least one named score.`);
   const n = outcome.length;
   for (const name of names) {
     if ((scores[name] as Scores).length !== n)
-      throw new TypeError(`${fn}: score "${name}" has ${(scores[name] as Scores).length} values; expected ${n} (one per outcome).`);
+      throw new TypeError(`${caller}: score "${name}" has ${(scores[name] as Scores).length} values; expected ${n} (one per outcome).`);
   }
-  if (cluster.length !== n) throw new TypeError(`${fn}: "cluster" has ${cluster.length} values; expected ${n} (one per outcome).`);
+  if (cluster.length !== n) throw new TypeError(`${caller}: "cluster" has ${cluster.length} values; expected ${n} (one per outcome).`);
   const ids = new Map<string | number, number>();
   const rows: number[] = [];
   const clusterOf: number[] = [];
   const labels: number[] = [];
   for (let i = 0; i < n; i++) {
-    const y = outcomeValue(fn, outcome[i], i);
+    const y = outcomeValue(caller, outcome[i], i);
     const c = cluster[i];
     if (y < 0 || c === null || c === undefined) continue;
     if (
@@ -116,21 +116,21 @@ export function clusterBootstrapAuroc(
   cluster: Clusters,
   options?: ClusterBootstrapOptions,
 ): ClusterBootstrapResult {
-  const fn = 'clusterBootstrapAuroc';
-  const o = checkOptions(fn, options);
+  const caller = 'clusterBootstrapAuroc';
+  const o = checkOptions(caller, options);
   const B = o.B ?? 1000;
-  if (!Number.isInteger(B) || B < 1) throw new RangeError(`${fn}: option "B" expected a whole number ≥ 1; received ${String(B)}.`);
+  if (!Number.isInteger(B) || B < 1) throw new RangeError(`${caller}: option "B" expected a whole number ≥ 1; received ${String(B)}.`);
   const seed = o.seed ?? 1;
-  if (!Number.isInteger(seed)) throw new RangeError(`${fn}: option "seed" expected a whole number; received ${String(seed)}.`);
-  const level = levelOf(fn, o);
-  const sign = directionOf(fn, o) === 'lower' ? -1 : 1;
-  const { names, rows, cluster: patient, labels, clusters, nMissing } = completeRows(fn, scores, outcome, cluster);
+  if (!Number.isInteger(seed)) throw new RangeError(`${caller}: option "seed" expected a whole number; received ${String(seed)}.`);
+  const level = levelOf(caller, o);
+  const sign = directionOf(caller, o) === 'lower' ? -1 : 1;
+  const { names, rows, cluster: patient, labels, clusters, nMissing } = completeRows(caller, scores, outcome, cluster);
   let m = 0;
   for (let i = 0; i < labels.length; i++) m += labels[i] ?? NaN;
-  const why = classReason(fn, m, labels.length - m);
+  const why = classReason(caller, m, labels.length - m);
   if (why !== null) return { ...why, nMissing };
   const arrays = names.map((name) => Float64Array.from(rows, (i) => sign * (scores[name]?.[i] ?? NaN) + 0));
-  const estimates = arrays.map((s) => delongComponents(countsFor(fn, s, labels, 'higher').counts).auc);
+  const estimates = arrays.map((s) => delongComponents(countsFor(caller, s, labels, 'higher').counts).auc);
   const reps = groupBootstrap({
     scores: arrays,
     labels,
@@ -151,7 +151,9 @@ export function clusterBootstrapAuroc(
       values.filter((_, r) => ok[r] === true),
       level,
     );
-    return p === null ? undefinedResult(fn, 'no-defined-replicates', 'no resample had both outcome classes') : { defined: true, estimate, ci: p.ci, se: p.se };
+    return p === null
+      ? undefinedResult(caller, 'no-defined-replicates', 'no resample had both outcome classes')
+      : { defined: true, estimate, ci: p.ci, se: p.se };
   };
   const auc: Record<string, BootstrapEstimate> = {};
   names.forEach((name, s) => {
@@ -193,17 +195,17 @@ export type ObuchowskiResult =
  * @example obuchowskiAuroc([1, 2, 3, 4], [0, 1, 0, 1], ['a', 'a', 'b', 'b']).defined; // => false (too few clusters with a positive … )
  */
 export function obuchowskiAuroc(score: Scores, outcome: Outcomes, cluster: Clusters, options?: { level?: number; direction?: Direction }): ObuchowskiResult {
-  const fn = 'obuchowskiAuroc';
-  const o = checkOptions(fn, options);
-  const level = levelOf(fn, o);
-  const sign = directionOf(fn, o) === 'lower' ? -1 : 1;
-  const { rows, cluster: cl, labels, clusters, nMissing } = completeRows(fn, { score }, outcome, cluster);
+  const caller = 'obuchowskiAuroc';
+  const o = checkOptions(caller, options);
+  const level = levelOf(caller, o);
+  const sign = directionOf(caller, o) === 'lower' ? -1 : 1;
+  const { rows, cluster: cl, labels, clusters, nMissing } = completeRows(caller, { score }, outcome, cluster);
   const s = Float64Array.from(rows, (i) => sign * (score[i] ?? NaN));
-  const { counts } = countsFor(fn, s, labels, 'higher');
+  const { counts } = countsFor(caller, s, labels, 'higher');
   let M = 0;
   for (let i = 0; i < labels.length; i++) M += labels[i] ?? NaN;
   const N = labels.length - M;
-  const why = classReason(fn, M, N);
+  const why = classReason(caller, M, N);
   if (why !== null) return { ...why, nMissing };
   const d = delongComponents(counts);
   const v10 = new Float64Array(clusters);
@@ -237,7 +239,7 @@ export function obuchowskiAuroc(score: Scores, outcome: Outcomes, cluster: Clust
   }
   if (i10 < 2 || i01 < 2)
     return {
-      ...undefinedResult(fn, 'too-few-clusters', 'the clustered variance needs at least two clusters with a positive and two with a negative'),
+      ...undefinedResult(caller, 'too-few-clusters', 'the clustered variance needs at least two clusters with a positive and two with a negative'),
       nMissing,
     };
   s10 *= i10 / ((i10 - 1) * M);

@@ -570,14 +570,14 @@ function toBatch(
 export function* streamCohort(
   options: CohortOptions = {},
 ): Generator<{ table: CohortTableName; batch: RecordBatch; encountersDone: number }, CohortManifest, void> {
-  const fn = 'generateCohort';
+  const caller = 'generateCohort';
   const encounters = options.encounters ?? 1000;
   if (!Number.isInteger(encounters) || encounters < 0)
-    throw new RangeError(`${fn}: option "encounters" expected a whole number ≥ 0; received ${String(encounters)}.`);
+    throw new RangeError(`${caller}: option "encounters" expected a whole number ≥ 0; received ${String(encounters)}.`);
   const seed = options.seed ?? 1;
-  if (!Number.isInteger(seed)) throw new RangeError(`${fn}: option "seed" expected a whole number; received ${String(seed)}.`);
+  if (!Number.isInteger(seed)) throw new RangeError(`${caller}: option "seed" expected a whole number; received ${String(seed)}.`);
   const per = options.batchEncounters ?? 5000;
-  if (!Number.isInteger(per) || per < 1) throw new RangeError(`${fn}: option "batchEncounters" expected a whole number ≥ 1; received ${String(per)}.`);
+  if (!Number.isInteger(per) || per < 1) throw new RangeError(`${caller}: option "batchEncounters" expected a whole number ≥ 1; received ${String(per)}.`);
   const profile = resolveProfile(options.profile ?? 'uk-leicester');
   const bias = resolveBias(options.oximeterBias);
   const start = options.start ?? Date.UTC(2025, 0, 1);

@@ -128,22 +128,23 @@ export const PROFILES: Readonly<Record<string, CohortProfile>> = {
  * @throws {RangeError} for an unknown profile name, or shares that do not sum to 1
  */
 export function resolveProfile(profile: string | (Partial<CohortProfile> & { extends?: string })): CohortProfile {
-  const fn = 'generateCohort';
+  const caller = 'generateCohort';
   if (typeof profile === 'string') {
     const p = PROFILES[profile];
     if (p === undefined)
-      throw new RangeError(`${fn}: option "profile" expected one of ${Object.keys(PROFILES).join(', ')} or a profile object; received "${profile}".`);
+      throw new RangeError(`${caller}: option "profile" expected one of ${Object.keys(PROFILES).join(', ')} or a profile object; received "${profile}".`);
     return p;
   }
   const base = PROFILES[profile.extends ?? 'uk-leicester'];
-  if (base === undefined) throw new RangeError(`${fn}: profile "extends" expected one of ${Object.keys(PROFILES).join(', ')}; received "${profile.extends}".`);
+  if (base === undefined)
+    throw new RangeError(`${caller}: profile "extends" expected one of ${Object.keys(PROFILES).join(', ')}; received "${profile.extends}".`);
   const { extends: _ignored, ...overrides } = profile;
   const merged = { ...base, ...overrides, name: overrides.name ?? `${base.name}+custom` } as CohortProfile;
   const total = Object.values(merged.ethnicity).reduce((s, v) => s + (v ?? 0), 0);
-  if (Math.abs(total - 1) > 1e-6) throw new RangeError(`${fn}: profile.ethnicity shares expected to sum to 1; they sum to ${total}.`);
+  if (Math.abs(total - 1) > 1e-6) throw new RangeError(`${caller}: profile.ethnicity shares expected to sum to 1; they sum to ${total}.`);
   for (const group of Object.keys(merged.ethnicity) as Ethnicity[]) {
     const tones = merged.skinTone[group] ?? TONES_BY_GROUP[group];
-    if (tones === undefined || tones.length !== 10) throw new RangeError(`${fn}: profile.skinTone.${group} expected 10 probabilities (Monk 1–10).`);
+    if (tones === undefined || tones.length !== 10) throw new RangeError(`${caller}: profile.skinTone.${group} expected 10 probabilities (Monk 1–10).`);
   }
   return merged;
 }

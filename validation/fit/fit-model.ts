@@ -124,7 +124,7 @@ export function fitSeverityModel(
   template: ModelTemplate,
   options: FitOptions = {},
 ): ModelScore {
-  const fn = 'fitSeverityModel';
+  const caller = 'fitSeverityModel';
   const horizon = options.outcome?.horizonHours ?? 24;
   // Labelled as `validate` labels them: an in-hospital outcome, so discharge alive within the horizon is a negative;
   // only the extract's end censors (those sets are left out).
@@ -137,9 +137,9 @@ export function fitSeverityModel(
   const designs: { term: TemplateTerm; columns: Float64Array[]; codes?: string[]; cumulative?: boolean; signs: (1 | -1 | 0 | null)[] }[] = [];
   for (const term of template.terms) {
     const field = FIELDS[term.field];
-    if (field === undefined) throw new DefinitionError(fn, [`terms: unknown field "${term.field}"`]);
+    if (field === undefined) throw new DefinitionError(caller, [`terms: unknown field "${term.field}"`]);
     const vector = cohort.observations.getChild(field.column);
-    if (vector === null) throw new TypeError(`${fn}: the observations have no column "${field.column}" (term ${term.field}).`);
+    if (vector === null) throw new TypeError(`${caller}: the observations have no column "${field.column}" (term ${term.field}).`);
     if (term.type === 'linear') {
       const f = field as NumericField;
       const k = term.knots;
@@ -192,7 +192,7 @@ export function fitSeverityModel(
   const y = Float64Array.from(rows, (i) => labels[i] ?? NaN);
   const events = y.reduce((s, v) => s + v, 0);
   if (events === 0 || events === rows.length)
-    throw new RangeError(`${fn}: the derivation rows have one outcome class (${events} events in ${rows.length} rows); a model cannot be fitted.`);
+    throw new RangeError(`${caller}: the derivation rows have one outcome class (${events} events in ${rows.length} rows); a model cannot be fitted.`);
   const columns = designs.flatMap((d) => d.columns.map((c) => Float64Array.from(rows, (i) => c[i] ?? NaN)));
   const signs = designs.flatMap((d) => d.signs);
   const fit = constrainedFit(columns, y, signs, options.ridge ?? 1);

@@ -39,9 +39,9 @@ export function fitNews2AgeComorbidity(
   cohort: { observations: Table; events: Table; encounters?: Table },
   options: { outcome?: LabelOptions; ridge?: number; derivation?: Record<string, unknown> } = {},
 ): ModelScore {
-  const fn = 'fitNews2AgeComorbidity';
+  const caller = 'fitNews2AgeComorbidity';
   const obs = cohort.observations;
-  for (const c of ['age', 'comorbidity_count']) if (obs.getChild(c) === null) throw new TypeError(`${fn}: the observations have no column "${c}".`);
+  for (const c of ['age', 'comorbidity_count']) if (obs.getChild(c) === null) throw new TypeError(`${caller}: the observations have no column "${c}".`);
   // Scale 1 for everyone, as the definition will score it.
   const scored = scoreTable(
     news2,
@@ -58,7 +58,7 @@ export function fitNews2AgeComorbidity(
   const y = Float64Array.from(rows, (i) => labels[i] ?? 0);
   const events = y.reduce((a, b) => a + b, 0);
   if (events === 0 || events === rows.length)
-    throw new RangeError(`${fn}: the derivation rows have one outcome class (${events} events in ${rows.length} rows).`);
+    throw new RangeError(`${caller}: the derivation rows have one outcome class (${events} events in ${rows.length} rows).`);
   const ages = rows.map((i) => Number(age?.get(i)));
   const counts = rows.map((i) => Number(comorbidity?.get(i) ?? 0));
   const columns = [Float64Array.from(rows, (i) => Number(total?.get(i))), ...pieces(ages, AGE_KNOTS), ...pieces(counts, COMORBIDITY_KNOTS)];

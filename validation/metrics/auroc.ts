@@ -112,11 +112,11 @@ export function delongComponents(c: ValueCounts): DelongComponents {
   return { auc, m, n, v10, v01, s10: m > 1 ? s10 / (m - 1) : Number.NaN, s01: n > 1 ? s01 / (n - 1) : Number.NaN };
 }
 
-/** AUROC and DeLong interval from counts, for the public function `fn`. */
-export function aurocOfCounts(fn: string, counts: ValueCounts, level: number, nMissing: number): AurocResult {
+/** AUROC and DeLong interval from counts, for the public function `caller`. */
+export function aurocOfCounts(caller: string, counts: ValueCounts, level: number, nMissing: number): AurocResult {
   const { nPositive: m, nNegative: n } = classTotals(counts);
   const base = { nPositive: m, nNegative: n, nMissing };
-  const why = classReason(fn, m, n);
+  const why = classReason(caller, m, n);
   if (why !== null) return { ...why, ...base };
   const d = delongComponents(counts);
   const warnings: string[] = [];
@@ -142,9 +142,9 @@ export function aurocOfCounts(fn: string, counts: ValueCounts, level: number, nM
  * @example aurocFromCounts({ values: Float64Array.of(0, 1), pos: Float64Array.of(0, 2), neg: Float64Array.of(2, 0) }).estimate; // => 1
  */
 export function aurocFromCounts(counts: ValueCounts, options?: AurocFromCountsOptions): AurocResult {
-  const fn = 'aurocFromCounts';
-  const o = checkOptions(fn, options);
-  return aurocOfCounts(fn, counts, levelOf(fn, o), o.nMissing ?? 0);
+  const caller = 'aurocFromCounts';
+  const o = checkOptions(caller, options);
+  return aurocOfCounts(caller, counts, levelOf(caller, o), o.nMissing ?? 0);
 }
 
 /**
@@ -162,9 +162,9 @@ export function aurocFromCounts(counts: ValueCounts, options?: AurocFromCountsOp
  * @example auroc([1, 2, 3, 4], [0, 0, 1, 1]).estimate; // => 1
  */
 export function auroc(score: Scores, outcome: Outcomes, options?: AurocOptions): AurocResult {
-  const fn = 'auroc';
-  const o = checkOptions(fn, options);
-  const level = levelOf(fn, o);
-  const { counts, nMissing } = countsFor(fn, score, outcome, directionOf(fn, o));
-  return aurocOfCounts(fn, counts, level, nMissing);
+  const caller = 'auroc';
+  const o = checkOptions(caller, options);
+  const level = levelOf(caller, o);
+  const { counts, nMissing } = countsFor(caller, score, outcome, directionOf(caller, o));
+  return aurocOfCounts(caller, counts, level, nMissing);
 }

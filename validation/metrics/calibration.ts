@@ -107,8 +107,9 @@ export function calibrationBinRanges(probabilities: ArrayLike<number>, bins = 10
 }
 
 /** The clusters of the complete pairs (the rows readPairs keeps), numbered 0…G−1 in order of appearance. */
-function completeClusters(fn: string, probability: Scores, outcome: Outcomes, clusters: Clusters): Int32Array {
-  if (clusters.length !== probability.length) throw new TypeError(`${fn}: option "clusters" has ${clusters.length} values; expected ${probability.length}.`);
+function completeClusters(caller: string, probability: Scores, outcome: Outcomes, clusters: Clusters): Int32Array {
+  if (clusters.length !== probability.length)
+    throw new TypeError(`${caller}: option "clusters" has ${clusters.length} values; expected ${probability.length}.`);
   const ids = new Map<string | number, number>();
   const out: number[] = [];
   for (let i = 0; i < probability.length; i++) {
@@ -154,15 +155,16 @@ function estimate(fit: LogisticFit, j: number, z: number): Estimate | Undefined 
  * @example calibration(p, y).calibrationInTheLarge.estimate; // 0 when predictions are right on average
  */
 export function calibration(probability: Scores, outcome: Outcomes, options?: CalibrationOptions): CalibrationResult {
-  const fn = 'calibration';
-  const o = checkOptions(fn, options);
-  const level = levelOf(fn, o);
+  const caller = 'calibration';
+  const o = checkOptions(caller, options);
+  const level = levelOf(caller, o);
   const binCount = o.bins ?? 10;
-  if (!(Number.isInteger(binCount) && binCount >= 1)) throw new RangeError(`${fn}: option "bins" expected a whole number ≥ 1; received ${String(binCount)}.`);
-  const { scores: p, labels: y, nMissing } = readPairs(fn, probability, outcome);
-  const clusterIds = o.clusters === undefined ? undefined : completeClusters(fn, probability, outcome, o.clusters);
+  if (!(Number.isInteger(binCount) && binCount >= 1))
+    throw new RangeError(`${caller}: option "bins" expected a whole number ≥ 1; received ${String(binCount)}.`);
+  const { scores: p, labels: y, nMissing } = readPairs(caller, probability, outcome);
+  const clusterIds = o.clusters === undefined ? undefined : completeClusters(caller, probability, outcome, o.clusters);
   for (let i = 0; i < p.length; i++) {
-    if (!((p[i] ?? NaN) >= 0 && (p[i] ?? NaN) <= 1)) throw new RangeError(`${fn}: probability values must lie in [0, 1]; received ${p[i]}.`);
+    if (!((p[i] ?? NaN) >= 0 && (p[i] ?? NaN) <= 1)) throw new RangeError(`${caller}: probability values must lie in [0, 1]; received ${p[i]}.`);
   }
   const n = p.length;
   const z = qnorm(1 - (1 - level) / 2);
@@ -174,8 +176,8 @@ export function calibration(probability: Scores, outcome: Outcomes, options?: Ca
     expected += p[i] ?? NaN;
     brier += ((p[i] ?? NaN) - (y[i] ?? NaN)) ** 2;
   }
-  const none = (reason: string, message: string) => undefinedResult(fn, reason, message);
-  if (n === 0) return { ...undefinedResult(fn, 'empty', 'no complete (probability, outcome) pairs'), n: 0, events: 0, nMissing };
+  const none = (reason: string, message: string) => undefinedResult(caller, reason, message);
+  if (n === 0) return { ...undefinedResult(caller, 'empty', 'no complete (probability, outcome) pairs'), n: 0, events: 0, nMissing };
   const warnings: string[] = [];
   const oneClass = events === 0 || events === n;
   if (oneClass) warnings.push(events === 0 ? 'no-events' : 'no-non-events');
@@ -220,7 +222,7 @@ export function calibration(probability: Scores, outcome: Outcomes, options?: Ca
       upper: p[order[to - 1] ?? NaN] ?? NaN,
       n: to - from,
       meanPredicted: sp / (to - from),
-      observed: wilsonFor(fn, sy, to - from, level, 'observations'),
+      observed: wilsonFor(caller, sy, to - from, level, 'observations'),
     });
   }
   return {

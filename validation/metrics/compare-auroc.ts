@@ -63,12 +63,12 @@ export function compareAuroc(
   outcome: Outcomes,
   options?: { direction?: Direction; level?: number },
 ): AurocComparison | AurocComparisonUndefined {
-  const fn = 'compareAuroc';
-  const o = checkOptions(fn, options);
-  const level = levelOf(fn, o);
-  const direction = directionOf(fn, o);
+  const caller = 'compareAuroc';
+  const o = checkOptions(caller, options);
+  const level = levelOf(caller, o);
+  const direction = directionOf(caller, o);
   if (a.length !== b.length || a.length !== outcome.length) {
-    throw new TypeError(`${fn}: "a", "b" and "outcome" must have the same length; received ${a.length}, ${b.length} and ${outcome.length}.`);
+    throw new TypeError(`${caller}: "a", "b" and "outcome" must have the same length; received ${a.length}, ${b.length} and ${outcome.length}.`);
   }
   const sign = direction === 'lower' ? -1 : 1;
   const sa: number[] = [];
@@ -77,7 +77,7 @@ export function compareAuroc(
   for (let i = 0; i < a.length; i++) {
     const x = a[i];
     const w = b[i];
-    const y = outcomeValue(fn, outcome[i], i);
+    const y = outcomeValue(caller, outcome[i], i);
     if (x === null || x === undefined || Number.isNaN(x) || w === null || w === undefined || Number.isNaN(w) || y < 0) continue;
     sa.push(x);
     sb.push(w);
@@ -88,11 +88,11 @@ export function compareAuroc(
   const m = ys.reduce((s, y) => s + y, 0);
   const n = ys.length - m;
   const base = { nPositive: m, nNegative: n, nMissing };
-  const why = classReason(fn, m, n);
+  const why = classReason(caller, m, n);
   if (why !== null) return { ...why, ...base };
-  if (m < 2 || n < 2) return { ...undefinedResult(fn, 'too-few-cases', 'the DeLong covariance needs at least two positives and two negatives'), ...base };
-  const ca = countsFor(fn, sa, ys, direction).counts;
-  const cb = countsFor(fn, sb, ys, direction).counts;
+  if (m < 2 || n < 2) return { ...undefinedResult(caller, 'too-few-cases', 'the DeLong covariance needs at least two positives and two negatives'), ...base };
+  const ca = countsFor(caller, sa, ys, direction).counts;
+  const cb = countsFor(caller, sb, ys, direction).counts;
   const da = delongComponents(ca);
   const db = delongComponents(cb);
   const va = components(Float64Array.from(sa), labels, ca, da, sign);

@@ -50,10 +50,10 @@ export interface CurveFromCountsOptions extends CurveOptions {
   nMissing?: number;
 }
 
-function rocOf(fn: string, c: ValueCounts, sign: number, nMissing: number): CurveResult<RocPoint> {
+function rocOf(caller: string, c: ValueCounts, sign: number, nMissing: number): CurveResult<RocPoint> {
   const { nPositive: m, nNegative: n } = classTotals(c);
   const sizes = { nPositive: m, nNegative: n, nMissing };
-  const why = classReason(fn, m, n);
+  const why = classReason(caller, m, n);
   if (why !== null) return { ...why, ...sizes };
   const out: RocPoint[] = [{ threshold: Infinity, fpr: 0, tpr: 0 }];
   let tp = 0;
@@ -66,11 +66,11 @@ function rocOf(fn: string, c: ValueCounts, sign: number, nMissing: number): Curv
   return { defined: true, points: out, ...sizes };
 }
 
-function prOf(fn: string, c: ValueCounts, sign: number, nMissing: number): CurveResult<PrPoint> {
+function prOf(caller: string, c: ValueCounts, sign: number, nMissing: number): CurveResult<PrPoint> {
   const { nPositive: m, nNegative: n } = classTotals(c);
   const sizes = { nPositive: m, nNegative: n, nMissing };
-  if (m + n === 0) return { ...undefinedResult(fn, 'empty', 'no complete (score, outcome) pairs'), ...sizes };
-  if (m === 0) return { ...undefinedResult(fn, 'no-positives', 'every outcome is negative, so recall is undefined'), ...sizes };
+  if (m + n === 0) return { ...undefinedResult(caller, 'empty', 'no complete (score, outcome) pairs'), ...sizes };
+  if (m === 0) return { ...undefinedResult(caller, 'no-positives', 'every outcome is negative, so recall is undefined'), ...sizes };
   const out: PrPoint[] = [];
   let tp = 0;
   let fp = 0;
@@ -82,8 +82,8 @@ function prOf(fn: string, c: ValueCounts, sign: number, nMissing: number): Curve
   return { defined: true, points: out, ...sizes };
 }
 
-function apOf(fn: string, c: ValueCounts, nMissing: number): AveragePrecisionResult {
-  const curve = prOf(fn, c, 1, nMissing);
+function apOf(caller: string, c: ValueCounts, nMissing: number): AveragePrecisionResult {
+  const curve = prOf(caller, c, 1, nMissing);
   if (!curve.defined) return curve as AveragePrecisionResult;
   let ap = 0;
   let previous = 0;
@@ -94,7 +94,7 @@ function apOf(fn: string, c: ValueCounts, nMissing: number): AveragePrecisionRes
   return { defined: true, estimate: ap, nPositive: curve.nPositive, nNegative: curve.nNegative, nMissing };
 }
 
-const signOf = (fn: string, options: CurveOptions): number => (directionOf(fn, options) === 'lower' ? -1 : 1);
+const signOf = (caller: string, options: CurveOptions): number => (directionOf(caller, options) === 'lower' ? -1 : 1);
 
 /**
  * The ROC curve from counts (mergeable across partitions): (0, 0), then one point per distinct value from the highest
@@ -104,9 +104,9 @@ const signOf = (fn: string, options: CurveOptions): number => (directionOf(fn, o
  * @example rocFromCounts(countsOf([1, 2, 3], [0, 1, 1]).counts).points.length; // => 4
  */
 export function rocFromCounts(counts: ValueCounts, options?: CurveFromCountsOptions): CurveResult<RocPoint> {
-  const fn = 'rocFromCounts';
-  const o = checkOptions(fn, options);
-  return rocOf(fn, counts, signOf(fn, o), o.nMissing ?? 0);
+  const caller = 'rocFromCounts';
+  const o = checkOptions(caller, options);
+  return rocOf(caller, counts, signOf(caller, o), o.nMissing ?? 0);
 }
 
 /**
@@ -115,9 +115,9 @@ export function rocFromCounts(counts: ValueCounts, options?: CurveFromCountsOpti
  * @returns `{ defined: true, points, … }`, or `{ defined: false, reason, message }` with no positives
  */
 export function prFromCounts(counts: ValueCounts, options?: CurveFromCountsOptions): CurveResult<PrPoint> {
-  const fn = 'prFromCounts';
-  const o = checkOptions(fn, options);
-  return prOf(fn, counts, signOf(fn, o), o.nMissing ?? 0);
+  const caller = 'prFromCounts';
+  const o = checkOptions(caller, options);
+  return prOf(caller, counts, signOf(caller, o), o.nMissing ?? 0);
 }
 
 /**
@@ -126,8 +126,8 @@ export function prFromCounts(counts: ValueCounts, options?: CurveFromCountsOptio
  * @returns `{ defined: true, estimate, … }`, or `{ defined: false, reason, message }` with no positives
  */
 export function averagePrecisionFromCounts(counts: ValueCounts, options?: { nMissing?: number }): AveragePrecisionResult {
-  const fn = 'averagePrecisionFromCounts';
-  return apOf(fn, counts, checkOptions(fn, options).nMissing ?? 0);
+  const caller = 'averagePrecisionFromCounts';
+  return apOf(caller, counts, checkOptions(caller, options).nMissing ?? 0);
 }
 
 /**
@@ -136,18 +136,18 @@ export function averagePrecisionFromCounts(counts: ValueCounts, options?: { nMis
  * @example rocCurve([1, 2, 3], [0, 1, 1]).points; // [{threshold: ∞, fpr: 0, tpr: 0}, {3, 0, .5}, {2, 0, 1}, {1, 1, 1}]
  */
 export function rocCurve(score: Scores, outcome: Outcomes, options?: CurveOptions): CurveResult<RocPoint> {
-  const fn = 'rocCurve';
-  const o = checkOptions(fn, options);
-  const { counts, nMissing } = countsFor(fn, score, outcome, directionOf(fn, o));
-  return rocOf(fn, counts, signOf(fn, o), nMissing);
+  const caller = 'rocCurve';
+  const o = checkOptions(caller, options);
+  const { counts, nMissing } = countsFor(caller, score, outcome, directionOf(caller, o));
+  return rocOf(caller, counts, signOf(caller, o), nMissing);
 }
 
 /** The precision–recall curve of a score. Runs in O(n) or O(n log n). */
 export function prCurve(score: Scores, outcome: Outcomes, options?: CurveOptions): CurveResult<PrPoint> {
-  const fn = 'prCurve';
-  const o = checkOptions(fn, options);
-  const { counts, nMissing } = countsFor(fn, score, outcome, directionOf(fn, o));
-  return prOf(fn, counts, signOf(fn, o), nMissing);
+  const caller = 'prCurve';
+  const o = checkOptions(caller, options);
+  const { counts, nMissing } = countsFor(caller, score, outcome, directionOf(caller, o));
+  return prOf(caller, counts, signOf(caller, o), nMissing);
 }
 
 /**
@@ -157,8 +157,8 @@ export function prCurve(score: Scores, outcome: Outcomes, options?: CurveOptions
  * @example averagePrecision([0.1, 0.4, 0.35, 0.8], [0, 0, 1, 1]).estimate; // => 0.8333…
  */
 export function averagePrecision(score: Scores, outcome: Outcomes, options?: CurveOptions): AveragePrecisionResult {
-  const fn = 'averagePrecision';
-  const o = checkOptions(fn, options);
-  const { counts, nMissing } = countsFor(fn, score, outcome, directionOf(fn, o));
-  return apOf(fn, counts, nMissing);
+  const caller = 'averagePrecision';
+  const o = checkOptions(caller, options);
+  const { counts, nMissing } = countsFor(caller, score, outcome, directionOf(caller, o));
+  return apOf(caller, counts, nMissing);
 }

@@ -26,15 +26,16 @@ export type DecisionCurveResult = { readonly defined: true; readonly points: rea
 /** The default grid of threshold probabilities: 0.01, 0.02, …, 0.50. */
 export const DEFAULT_THRESHOLDS: readonly number[] = Array.from({ length: 50 }, (_, i) => (i + 1) / 100);
 
-function check(fn: string, pt: unknown): void {
-  if (!(typeof pt === 'number' && pt > 0 && pt < 1)) throw new RangeError(`${fn}: threshold probability expected a number in (0, 1); received ${String(pt)}.`);
+function check(caller: string, pt: unknown): void {
+  if (!(typeof pt === 'number' && pt > 0 && pt < 1))
+    throw new RangeError(`${caller}: threshold probability expected a number in (0, 1); received ${String(pt)}.`);
 }
 
-function curveOf(fn: string, probability: Scores, outcome: Outcomes, thresholds: readonly number[]): DecisionCurveResult {
-  thresholds.forEach((t) => check(fn, t));
-  const { scores, labels } = readPairs(fn, probability, outcome);
+function curveOf(caller: string, probability: Scores, outcome: Outcomes, thresholds: readonly number[]): DecisionCurveResult {
+  thresholds.forEach((t) => check(caller, t));
+  const { scores, labels } = readPairs(caller, probability, outcome);
   const n = scores.length;
-  if (n === 0) return undefinedResult(fn, 'empty', 'no complete (probability, outcome) pairs');
+  if (n === 0) return undefinedResult(caller, 'empty', 'no complete (probability, outcome) pairs');
   let events = 0;
   for (let i = 0; i < n; i++) events += labels[i] ?? NaN;
   const prevalence = events / n;
@@ -62,8 +63,8 @@ function curveOf(fn: string, probability: Scores, outcome: Outcomes, thresholds:
  * @example decisionCurve(p, y, { thresholds: [0.1] }).points[0].netBenefit; // TP/n − FP/n · 0.1/0.9
  */
 export function decisionCurve(probability: Scores, outcome: Outcomes, options?: { thresholds?: readonly number[] }): DecisionCurveResult {
-  const fn = 'decisionCurve';
-  return curveOf(fn, probability, outcome, checkOptions(fn, options).thresholds ?? DEFAULT_THRESHOLDS);
+  const caller = 'decisionCurve';
+  return curveOf(caller, probability, outcome, checkOptions(caller, options).thresholds ?? DEFAULT_THRESHOLDS);
 }
 
 /**
@@ -73,9 +74,9 @@ export function decisionCurve(probability: Scores, outcome: Outcomes, options?: 
  * @example netBenefit([0.2, 0.6], [0, 1], 0.5).estimate; // => 0.5 (one true positive in two, no false positive)
  */
 export function netBenefit(probability: Scores, outcome: Outcomes, threshold: number): NetBenefitResult {
-  const fn = 'netBenefit';
-  check(fn, threshold);
-  const curve = curveOf(fn, probability, outcome, [threshold]);
+  const caller = 'netBenefit';
+  check(caller, threshold);
+  const curve = curveOf(caller, probability, outcome, [threshold]);
   if (!curve.defined) return curve;
   const p = curve.points[0] as NetBenefitPoint;
   return { defined: true, estimate: p.netBenefit, threshold, treatAll: p.treatAll, treatNone: 0, n: curve.n };

@@ -79,15 +79,15 @@ export function recalibrate(
   outcome: Outcomes,
   options?: { groups?: Clusters; folds?: number; seed?: number; method?: RecalibrationMethod },
 ): RecalibrationResult {
-  const fn = 'recalibrate';
-  options = checkOptions(fn, options);
-  const method = keyword(fn, 'method', RECALIBRATION_METHODS, options.method, 'logistic');
+  const caller = 'recalibrate';
+  options = checkOptions(caller, options);
+  const method = keyword(caller, 'method', RECALIBRATION_METHODS, options.method, 'logistic');
   const n = score.length;
-  if (outcome.length !== n) throw new TypeError(`${fn}: "score" has ${n} values but "outcome" has ${outcome.length}.`);
+  if (outcome.length !== n) throw new TypeError(`${caller}: "score" has ${n} values but "outcome" has ${outcome.length}.`);
   const groups = options.groups;
-  if (groups !== undefined && groups.length !== n) throw new TypeError(`${fn}: "groups" has ${groups.length} values; expected ${n}.`);
+  if (groups !== undefined && groups.length !== n) throw new TypeError(`${caller}: "groups" has ${groups.length} values; expected ${n}.`);
   const folds = options.folds ?? 5;
-  if (!Number.isInteger(folds) || folds < 2) throw new RangeError(`${fn}: option "folds" expected a whole number ≥ 2; received ${String(folds)}.`);
+  if (!Number.isInteger(folds) || folds < 2) throw new RangeError(`${caller}: option "folds" expected a whole number ≥ 2; received ${String(folds)}.`);
   const rng = createRandom(options.seed ?? 1);
   // Patients in order of first appearance, shuffled (seeded), dealt round-robin to folds.
   const ids = new Map<string | number, number>();
@@ -95,7 +95,7 @@ export function recalibrate(
   const y = new Int8Array(n).fill(-1);
   for (let i = 0; i < n; i++) {
     const s = score[i];
-    const o = outcomeValue(fn, outcome[i], i);
+    const o = outcomeValue(caller, outcome[i], i);
     if (s === null || s === undefined || Number.isNaN(s) || o < 0) continue;
     const key = groups === undefined ? i : groups[i];
     if (key === null || key === undefined) continue;
@@ -139,7 +139,7 @@ export function recalibrate(
     }
     if (ys.length === 0 || ys.every((v) => v === ys[0])) {
       warnings.add(`fold ${f}: training folds have one outcome class; no model`);
-      models.push(undefinedResult(fn, 'one-class-fold', `fold ${f}: the training folds have one outcome class, so no model was fitted`));
+      models.push(undefinedResult(caller, 'one-class-fold', `fold ${f}: the training folds have one outcome class, so no model was fitted`));
       continue;
     }
     if (method === 'isotonic') {
@@ -187,14 +187,14 @@ export type EventRateResult =
  * @example eventRateByScore([0, 0, 1, 1, 1], [0, 0, 0, 1, 1]).rows; // score 0: 0/2; score 1: 2/3
  */
 export function eventRateByScore(score: Scores, outcome: Outcomes, options?: { level?: number }): EventRateResult {
-  const fn = 'eventRateByScore';
-  const level = levelOf(fn, checkOptions(fn, options));
-  const { counts, nMissing } = countsFor(fn, score, outcome, 'higher');
-  if (counts.values.length === 0) return { ...undefinedResult(fn, 'empty', 'no complete (score, outcome) pairs'), nMissing };
+  const caller = 'eventRateByScore';
+  const level = levelOf(caller, checkOptions(caller, options));
+  const { counts, nMissing } = countsFor(caller, score, outcome, 'higher');
+  if (counts.values.length === 0) return { ...undefinedResult(caller, 'empty', 'no complete (score, outcome) pairs'), nMissing };
   const rows = Array.from(counts.values, (v, k) => {
     const events = counts.pos[k] ?? NaN;
     const total = events + (counts.neg[k] ?? NaN);
-    return { score: v, n: total, events, rate: wilsonFor(fn, events, total, level, 'observations') };
+    return { score: v, n: total, events, rate: wilsonFor(caller, events, total, level, 'observations') };
   });
   return { defined: true, rows, nMissing };
 }

@@ -38,8 +38,17 @@ export interface ThresholdOptions {
   level?: number;
 }
 
-/** The four cells of the confusion table, for a public function `fn` with options checked. */
-export function confusionAt(fn: string, tp: number, fp: number, tn: number, fnCount: number, cut: number, level: number, nMissing: number): ThresholdMetrics {
+/** The four cells of the confusion table, for a public function `caller` with options checked. */
+export function confusionAt(
+  caller: string,
+  tp: number,
+  fp: number,
+  tn: number,
+  fnCount: number,
+  cut: number,
+  level: number,
+  nMissing: number,
+): ThresholdMetrics {
   return {
     defined: true,
     cut,
@@ -47,13 +56,13 @@ export function confusionAt(fn: string, tp: number, fp: number, tn: number, fnCo
     fp,
     tn,
     fn: fnCount,
-    sensitivity: wilsonFor(fn, tp, tp + fnCount, level, 'events'),
-    specificity: wilsonFor(fn, tn, tn + fp, level, 'non-events'),
-    ppv: wilsonFor(fn, tp, tp + fp, level, 'alerts'),
-    npv: wilsonFor(fn, tn, tn + fnCount, level, 'non-alerts'),
-    alertRate: wilsonFor(fn, tp + fp, tp + fp + tn + fnCount, level, 'observations'),
+    sensitivity: wilsonFor(caller, tp, tp + fnCount, level, 'events'),
+    specificity: wilsonFor(caller, tn, tn + fp, level, 'non-events'),
+    ppv: wilsonFor(caller, tp, tp + fp, level, 'alerts'),
+    npv: wilsonFor(caller, tn, tn + fnCount, level, 'non-alerts'),
+    alertRate: wilsonFor(caller, tp + fp, tp + fp + tn + fnCount, level, 'observations'),
     numberNeededToEvaluate:
-      tp === 0 ? undefinedResult(fn, 'no-true-positives', 'no alert was followed by an event') : { defined: true, estimate: (tp + fp) / tp },
+      tp === 0 ? undefinedResult(caller, 'no-true-positives', 'no alert was followed by an event') : { defined: true, estimate: (tp + fp) / tp },
     nMissing,
   };
 }
@@ -72,13 +81,13 @@ export function atThreshold(
   cut: number,
   options?: ThresholdOptions,
 ): ThresholdMetrics | (Undefined<'empty'> & { readonly nMissing: number }) {
-  const fnName = 'atThreshold';
-  const o = checkOptions(fnName, options);
-  if (typeof cut !== 'number' || Number.isNaN(cut)) throw new RangeError(`${fnName}: argument "cut" expected a number; received ${String(cut)}.`);
-  const level = levelOf(fnName, o);
-  const lower = directionOf(fnName, o) === 'lower';
-  const { scores, labels, nMissing } = readPairs(fnName, score, outcome);
-  if (scores.length === 0) return { ...undefinedResult(fnName, 'empty', 'no complete (score, outcome) pairs'), nMissing };
+  const caller = 'atThreshold';
+  const o = checkOptions(caller, options);
+  if (typeof cut !== 'number' || Number.isNaN(cut)) throw new RangeError(`${caller}: argument "cut" expected a number; received ${String(cut)}.`);
+  const level = levelOf(caller, o);
+  const lower = directionOf(caller, o) === 'lower';
+  const { scores, labels, nMissing } = readPairs(caller, score, outcome);
+  if (scores.length === 0) return { ...undefinedResult(caller, 'empty', 'no complete (score, outcome) pairs'), nMissing };
   let tp = 0;
   let fp = 0;
   let tn = 0;
@@ -91,5 +100,5 @@ export function atThreshold(
     } else if (alert) fp++;
     else tn++;
   }
-  return confusionAt(fnName, tp, fp, tn, fn, cut, level, nMissing);
+  return confusionAt(caller, tp, fp, tn, fn, cut, level, nMissing);
 }

@@ -99,9 +99,9 @@ export interface LabelResult {
   readonly openEncounters: number;
 }
 
-function column(fn: string, table: Table, name: string, what: string) {
+function column(caller: string, table: Table, name: string, what: string) {
   const c = table.getChild(name);
-  if (c === null) throw new TypeError(`${fn}: the ${what} table has no column "${name}".`);
+  if (c === null) throw new TypeError(`${caller}: the ${what} table has no column "${name}".`);
   return c;
 }
 
@@ -124,11 +124,11 @@ export function labelOutcomes(observations: Table, events: Table, options: Label
 /** Each set's encounter and time (ms, NaN when absent), read once per observations table: validate labels the same table several times and dates its data from the same times. */
 const keyCache = new WeakMap<Table, { encounters: unknown[]; times: Float64Array }>();
 
-export function observationKeys(fn: string, observations: Table): { encounters: unknown[]; times: Float64Array } {
+export function observationKeys(caller: string, observations: Table): { encounters: unknown[]; times: Float64Array } {
   const cached = keyCache.get(observations);
   if (cached !== undefined) return cached;
-  const enc = column(fn, observations, 'encounter_id', 'observations');
-  const at = column(fn, observations, 'observed_at', 'observations');
+  const enc = column(caller, observations, 'encounter_id', 'observations');
+  const at = column(caller, observations, 'observed_at', 'observations');
   const keys = { encounters: enc.toArray() as unknown[], times: new Float64Array(observations.numRows) };
   for (let i = 0; i < observations.numRows; i++) keys.times[i] = time(at.get(i));
   keyCache.set(observations, keys);
@@ -137,14 +137,14 @@ export function observationKeys(fn: string, observations: Table): { encounters: 
 
 /** The labels and counts of `labelOutcomes`, without building the labelled table (what `validate` needs). */
 export function labelSets(observations: Table, events: Table, options: LabelOptions = {}): SetLabels {
-  const fn = 'labelOutcomes';
+  const caller = 'labelOutcomes';
   const horizon = options.horizonHours ?? 24;
-  if (!(horizon > 0)) throw new RangeError(`${fn}: option "horizonHours" expected a positive number; received ${String(horizon)}.`);
+  if (!(horizon > 0)) throw new RangeError(`${caller}: option "horizonHours" expected a positive number; received ${String(horizon)}.`);
   const wanted = options.eventTypes === undefined ? null : new Set(options.eventTypes);
-  const { encounters: enc, times: at } = observationKeys(fn, observations);
-  const evEnc = column(fn, events, 'encounter_id', 'events');
-  const evAt = column(fn, events, 'event_at', 'events');
-  const evType = column(fn, events, 'event_type', 'events');
+  const { encounters: enc, times: at } = observationKeys(caller, observations);
+  const evEnc = column(caller, events, 'encounter_id', 'events');
+  const evAt = column(caller, events, 'event_at', 'events');
+  const evType = column(caller, events, 'event_type', 'events');
   const byEncounter = new Map<string, number[]>();
   // Events of the types not chosen: competing events for the chosen outcome.
   const competing = new Map<string, number[]>();
@@ -159,15 +159,15 @@ export function labelSets(observations: Table, events: Table, options: LabelOpti
     list.push(t);
   }
   for (const list of byEncounter.values()) list.sort((a, b) => a - b);
-  const censoring = keyword(fn, 'censored', CENSORED_HANDLING, options.censored, 'exclude');
-  const followUp = keyword(fn, 'followUp', FOLLOW_UPS, options.followUp, 'in-hospital');
+  const censoring = keyword(caller, 'censored', CENSORED_HANDLING, options.censored, 'exclude');
+  const followUp = keyword(caller, 'followUp', FOLLOW_UPS, options.followUp, 'in-hospital');
   const given = options.extractEnd;
   const before = options.excludeBeforeEventMinutes ?? 0;
   if (!(typeof before === 'number' && before >= 0))
-    throw new RangeError(`${fn}: option "excludeBeforeEventMinutes" expected a number ≥ 0; received ${String(before)}.`);
+    throw new RangeError(`${caller}: option "excludeBeforeEventMinutes" expected a number ≥ 0; received ${String(before)}.`);
   const gap = before * 60_000;
   if (given !== undefined && (typeof given !== 'number' || Number.isNaN(given)))
-    throw new RangeError(`${fn}: option "extractEnd" expected a time in ms; received ${String(given)}.`);
+    throw new RangeError(`${caller}: option "extractEnd" expected a time in ms; received ${String(given)}.`);
   // Discharge per encounter (when an encounters table is given); the latest time of the extract, for its end.
   const dischargeOf = new Map<string, number>();
   let latest = Number.NEGATIVE_INFINITY;
@@ -177,8 +177,8 @@ export function labelSets(observations: Table, events: Table, options: LabelOpti
   for (const t of at) if (!Number.isNaN(t)) seen(t);
   for (let i = 0; i < events.numRows; i++) seen(time(evAt.get(i)));
   if (options.encounters !== undefined) {
-    const ids = column(fn, options.encounters, 'encounter_id', 'encounters');
-    const discharged = column(fn, options.encounters, 'discharged_at', 'encounters');
+    const ids = column(caller, options.encounters, 'encounter_id', 'encounters');
+    const discharged = column(caller, options.encounters, 'discharged_at', 'encounters');
     const admitted = options.encounters.getChild('admitted_at');
     for (let i = 0; i < options.encounters.numRows; i++) {
       const d = time(discharged.get(i));

@@ -147,7 +147,7 @@ export function mergeCounts(a: ValueCounts, b: ValueCounts): ValueCounts {
  * (and finite); buckets grow as new values appear. Returns `undefined` at the first non-integer score, so the
  * caller can sort instead. Outcomes are checked exactly as everywhere else.
  */
-function countIntegersDirect(fn: string, score: Scores, outcome: Outcomes, sign: number): { counts: ValueCounts; nMissing: number } | undefined {
+function countIntegersDirect(caller: string, score: Scores, outcome: Outcomes, sign: number): { counts: ValueCounts; nMissing: number } | undefined {
   if (score.length !== outcome.length) return undefined; // readPairs reports the mismatch
   let base = 0;
   let pos = new Float64Array(0);
@@ -157,7 +157,7 @@ function countIntegersDirect(fn: string, score: Scores, outcome: Outcomes, sign:
   for (let i = 0; i < n; i++) {
     const raw = score[i];
     const o = outcome[i];
-    const y = o === 1 || o === true ? 1 : o === 0 || o === false ? 0 : outcomeValue(fn, o, i);
+    const y = o === 1 || o === true ? 1 : o === 0 || o === false ? 0 : outcomeValue(caller, o, i);
     if (raw === null || raw === undefined || y < 0 || raw !== raw) {
       nMissing++;
       continue;
@@ -199,15 +199,15 @@ export interface CountsResult {
 }
 
 /**
- * The counts for a public function `fn` (whose name goes in every message). Shared by every metric.
+ * The counts for a public function `caller` (whose name goes in every message). Shared by every metric.
  */
-export function countsFor(fn: string, score: Scores, outcome: Outcomes, direction: Direction): CountsResult {
-  const direct = countIntegersDirect(fn, score, outcome, direction === 'lower' ? -1 : 1);
+export function countsFor(caller: string, score: Scores, outcome: Outcomes, direction: Direction): CountsResult {
+  const direct = countIntegersDirect(caller, score, outcome, direction === 'lower' ? -1 : 1);
   if (direct !== undefined) return { ...direct, path: 'integer' };
-  const { scores, labels, nMissing } = readPairs(fn, score, outcome);
+  const { scores, labels, nMissing } = readPairs(caller, score, outcome);
   if (direction === 'lower') for (let i = 0; i < scores.length; i++) scores[i] = 0 - (scores[i] ?? NaN); // 0 − x, not −x: no −0
   for (let i = 0; i < scores.length; i++) {
-    if (!Number.isFinite(scores[i] ?? NaN)) throw new RangeError(`${fn}: score values must be finite; received ${scores[i]}.`);
+    if (!Number.isFinite(scores[i] ?? NaN)) throw new RangeError(`${caller}: score values must be finite; received ${scores[i]}.`);
   }
   const byInteger = countsByInteger(scores, labels);
   return byInteger === undefined ? { counts: countsBySorting(scores, labels), nMissing, path: 'sort' } : { counts: byInteger, nMissing, path: 'integer' };
@@ -223,8 +223,8 @@ export function countsFor(fn: string, score: Scores, outcome: Outcomes, directio
  * @example countsOf([0, 1, 1, 3], [0, 0, 1, 1]).counts; // values [0, 1, 3], pos [0, 1, 1], neg [1, 1, 0]
  */
 export function countsOf(score: Scores, outcome: Outcomes, options?: { direction?: Direction }): CountsResult {
-  const fn = 'countsOf';
-  return countsFor(fn, score, outcome, directionOf(fn, checkOptions(fn, options)));
+  const caller = 'countsOf';
+  return countsFor(caller, score, outcome, directionOf(caller, checkOptions(caller, options)));
 }
 
 /** Positives and negatives in a set of counts. Runs in O(distinct values). */

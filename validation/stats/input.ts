@@ -21,12 +21,12 @@ export interface Pairs {
 }
 
 /** Read one outcome as 0/1, or −1 when missing. */
-export function outcomeValue(fn: string, value: boolean | number | null | undefined, index: number): number {
+export function outcomeValue(caller: string, value: boolean | number | null | undefined, index: number): number {
   if (value === null || value === undefined) return -1;
   if (value === true || value === 1) return 1;
   if (value === false || value === 0) return 0;
   if (typeof value === 'number' && Number.isNaN(value)) return -1;
-  throw new RangeError(`${fn}: outcome[${index}] expected true/false or 1/0; received ${typeof value} ${String(value)}.`);
+  throw new RangeError(`${caller}: outcome[${index}] expected true/false or 1/0; received ${typeof value} ${String(value)}.`);
 }
 
 /**
@@ -35,15 +35,15 @@ export function outcomeValue(fn: string, value: boolean | number | null | undefi
  * @throws {TypeError} when the arrays differ in length or are not array-like
  * @throws {RangeError} for an outcome that is not boolean or 0/1
  */
-export function readPairs(fn: string, score: Scores, outcome: Outcomes): Pairs {
+export function readPairs(caller: string, score: Scores, outcome: Outcomes): Pairs {
   if (score === null || typeof score !== 'object' || typeof score.length !== 'number') {
-    throw new TypeError(`${fn}: argument "score" expected an array of numbers; received ${score === null ? 'null' : typeof score}.`);
+    throw new TypeError(`${caller}: argument "score" expected an array of numbers; received ${score === null ? 'null' : typeof score}.`);
   }
   if (outcome === null || typeof outcome !== 'object' || typeof outcome.length !== 'number') {
-    throw new TypeError(`${fn}: argument "outcome" expected an array of booleans or 0/1; received ${outcome === null ? 'null' : typeof outcome}.`);
+    throw new TypeError(`${caller}: argument "outcome" expected an array of booleans or 0/1; received ${outcome === null ? 'null' : typeof outcome}.`);
   }
   if (score.length !== outcome.length) {
-    throw new TypeError(`${fn}: "score" has ${score.length} values but "outcome" has ${outcome.length}; expected one outcome per score.`);
+    throw new TypeError(`${caller}: "score" has ${score.length} values but "outcome" has ${outcome.length}; expected one outcome per score.`);
   }
   const n = score.length;
   const scores = new Float64Array(n);
@@ -51,9 +51,9 @@ export function readPairs(fn: string, score: Scores, outcome: Outcomes): Pairs {
   let k = 0;
   for (let i = 0; i < n; i++) {
     const s = score[i];
-    const y = outcomeValue(fn, outcome[i], i);
+    const y = outcomeValue(caller, outcome[i], i);
     if (s === null || s === undefined || Number.isNaN(s) || y < 0) continue;
-    if (typeof s !== 'number') throw new TypeError(`${fn}: score[${i}] expected a number; received ${typeof s}.`);
+    if (typeof s !== 'number') throw new TypeError(`${caller}: score[${i}] expected a number; received ${typeof s}.`);
     scores[k] = s;
     labels[k] = y;
     k++;

@@ -86,13 +86,13 @@ function choleskySolve(a: Float64Array[], b: Float64Array): { x: Float64Array; i
  * @example fitLogistic([[1, 2, 3, 4]], [0, 1, 0, 1]).coefficients; // [intercept, slope]
  */
 export function fitLogistic(columns: readonly ArrayLike<number>[], y: ArrayLike<number>, options: LogisticOptions = {}): LogisticFit {
-  const fn = 'fitLogistic';
+  const caller = 'fitLogistic';
   const n = y.length;
   for (const [j, c] of columns.entries())
-    if (c.length !== n) throw new TypeError(`${fn}: column ${j} has ${c.length} values; expected ${n} (one per outcome).`);
-  for (let i = 0; i < n; i++) if (y[i] !== 0 && y[i] !== 1) throw new RangeError(`${fn}: y[${i}] expected 0 or 1; received ${String(y[i])}.`);
+    if (c.length !== n) throw new TypeError(`${caller}: column ${j} has ${c.length} values; expected ${n} (one per outcome).`);
+  for (let i = 0; i < n; i++) if (y[i] !== 0 && y[i] !== 1) throw new RangeError(`${caller}: y[${i}] expected 0 or 1; received ${String(y[i])}.`);
   const ridge = options.ridge ?? 0;
-  if (!(ridge >= 0)) throw new RangeError(`${fn}: option "ridge" expected a number ≥ 0; received ${String(ridge)}.`);
+  if (!(ridge >= 0)) throw new RangeError(`${caller}: option "ridge" expected a number ≥ 0; received ${String(ridge)}.`);
   const intercept = options.intercept ?? true;
   const design = intercept ? [new Float64Array(n).fill(1), ...columns] : [...columns];
   const p = design.length;

@@ -21,15 +21,15 @@ export type CommonReason = 'empty' | 'no-positives' | 'no-negatives' | 'no-denom
  *
  * @example undefinedResult('auroc', 'empty', 'no complete (score, outcome) pairs'); // => { defined: false, reason: 'empty', message: 'auroc: no complete (score, outcome) pairs' }
  */
-export function undefinedResult<R extends string>(fn: string, reason: R, message: string): Undefined<R> {
-  return { defined: false, reason, message: `${fn}: ${message}` };
+export function undefinedResult<R extends string>(caller: string, reason: R, message: string): Undefined<R> {
+  return { defined: false, reason, message: `${caller}: ${message}` };
 }
 
 /** The reason a two-class metric is undefined for these class sizes, or null when both classes are present. */
-export function classReason(fn: string, nPositive: number, nNegative: number): Undefined<'empty' | 'no-positives' | 'no-negatives'> | null {
-  if (nPositive + nNegative === 0) return undefinedResult(fn, 'empty', 'no complete (score, outcome) pairs');
-  if (nPositive === 0) return undefinedResult(fn, 'no-positives', 'every outcome is negative, so the metric is undefined');
-  if (nNegative === 0) return undefinedResult(fn, 'no-negatives', 'every outcome is positive, so the metric is undefined');
+export function classReason(caller: string, nPositive: number, nNegative: number): Undefined<'empty' | 'no-positives' | 'no-negatives'> | null {
+  if (nPositive + nNegative === 0) return undefinedResult(caller, 'empty', 'no complete (score, outcome) pairs');
+  if (nPositive === 0) return undefinedResult(caller, 'no-positives', 'every outcome is negative, so the metric is undefined');
+  if (nNegative === 0) return undefinedResult(caller, 'no-negatives', 'every outcome is positive, so the metric is undefined');
   return null;
 }
 
@@ -38,11 +38,11 @@ export function classReason(fn: string, nPositive: number, nNegative: number): U
  *
  * @throws {TypeError} naming the function when options are not an object
  */
-export function checkOptions<T extends object>(fn: string, options: T | undefined): T | Record<string, never> {
+export function checkOptions<T extends object>(caller: string, options: T | undefined): T | Record<string, never> {
   if (options === undefined) return {};
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
     throw new TypeError(
-      `${fn}: argument "options" expected an object; received ${options === null ? 'null' : Array.isArray(options) ? 'an array' : typeof options}.`,
+      `${caller}: argument "options" expected an object; received ${options === null ? 'null' : Array.isArray(options) ? 'an array' : typeof options}.`,
     );
   }
   return options;
@@ -54,10 +54,10 @@ export function checkOptions<T extends object>(fn: string, options: T | undefine
  * @throws {RangeError} naming the function and the value received
  * @example levelOf('auroc', { level: 0.9 }); // => 0.9
  */
-export function levelOf(fn: string, options: { readonly level?: number } | undefined): number {
+export function levelOf(caller: string, options: { readonly level?: number } | undefined): number {
   const level = options?.level ?? 0.95;
   if (!(typeof level === 'number' && level > 0 && level < 1)) {
-    throw new RangeError(`${fn}: option "level" expected a number in (0, 1); received ${typeof level === 'string' ? `"${level}"` : String(level)}.`);
+    throw new RangeError(`${caller}: option "level" expected a number in (0, 1); received ${typeof level === 'string' ? `"${level}"` : String(level)}.`);
   }
   return level;
 }
@@ -70,10 +70,10 @@ export type Direction = 'higher' | 'lower';
  *
  * @throws {RangeError} naming the function for anything but 'higher' or 'lower'
  */
-export function directionOf(fn: string, options: { readonly direction?: Direction } | undefined): Direction {
+export function directionOf(caller: string, options: { readonly direction?: Direction } | undefined): Direction {
   const direction = options?.direction ?? 'higher';
   if (direction !== 'higher' && direction !== 'lower') {
-    throw new RangeError(`${fn}: option "direction" expected 'higher' or 'lower'; received ${String(direction)}.`);
+    throw new RangeError(`${caller}: option "direction" expected 'higher' or 'lower'; received ${String(direction)}.`);
   }
   return direction;
 }

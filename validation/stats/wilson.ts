@@ -19,9 +19,9 @@ export interface WilsonOptions {
   what?: string;
 }
 
-/** The Wilson interval for a public function `fn` with the level already checked. */
-export function wilsonFor(fn: string, x: number, n: number, level: number, what = 'denominator'): Proportion {
-  if (n === 0) return { ...undefinedResult(fn, 'no-denominator', `no ${what}, so the proportion is undefined`), numerator: x, denominator: 0 };
+/** The Wilson interval for a public function `caller` with the level already checked. */
+export function wilsonFor(caller: string, x: number, n: number, level: number, what = 'denominator'): Proportion {
+  if (n === 0) return { ...undefinedResult(caller, 'no-denominator', `no ${what}, so the proportion is undefined`), numerator: x, denominator: 0 };
   const z = qnorm(1 - (1 - level) / 2);
   const p = x / n;
   const z2 = z * z;
@@ -44,10 +44,10 @@ export function wilsonFor(fn: string, x: number, n: number, level: number, what 
  * @example wilson(8, 10).ci; // => [0.4902, 0.9433] (to 4 dp)
  */
 export function wilson(x: number, n: number, options?: WilsonOptions): Proportion {
-  const fn = 'wilson';
-  const o = checkOptions(fn, options);
-  const level = levelOf(fn, o);
-  if (!(Number.isInteger(n) && n >= 0)) throw new RangeError(`${fn}: argument "n" expected a whole number ≥ 0; received ${String(n)}.`);
-  if (!(Number.isInteger(x) && x >= 0 && x <= n)) throw new RangeError(`${fn}: argument "x" expected a whole number in [0, ${n}]; received ${String(x)}.`);
-  return wilsonFor(fn, x, n, level, o.what);
+  const caller = 'wilson';
+  const o = checkOptions(caller, options);
+  const level = levelOf(caller, o);
+  if (!(Number.isInteger(n) && n >= 0)) throw new RangeError(`${caller}: argument "n" expected a whole number ≥ 0; received ${String(n)}.`);
+  if (!(Number.isInteger(x) && x >= 0 && x <= n)) throw new RangeError(`${caller}: argument "x" expected a whole number in [0, ${n}]; received ${String(x)}.`);
+  return wilsonFor(caller, x, n, level, o.what);
 }
