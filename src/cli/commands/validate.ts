@@ -15,7 +15,8 @@ import { validate } from '../../../validation/study/validate.js';
 import { cohortFiles, readCohort } from '../../io/cohort-files.js';
 import type { ExtractCohort, ExtractFiles } from '../../io/read-extract.js';
 import { readExtract } from '../../io/read-extract.js';
-import type { CohortTables } from '../../../validation/study/options.js';
+import type { CohortTables, ValidateOptions } from '../../../validation/study/options.js';
+import type { ValidationReport } from '../../../validation/report/types.js';
 import { DISCLOSURE_POLICIES } from '../../../validation/disclosure/policy.js';
 import { keyword } from '../../../scores/definition/errors.js';
 import type { CliIO } from '../args.js';
@@ -71,21 +72,8 @@ export function rejectsCsv(read: ExtractCohort): string {
   return `${['table,place,reason', ...rows.map((r) => r.map(quote).join(','))].join('\n')}\n`;
 }
 
-export async function validateCommand(args: readonly string[], io: CliIO): Promise<number> {
-  const repeated = new Map<string, string[]>();
-  const flags = parseFlags(args, 'validate', repeated);
-  const dir = flags.get('cohort');
-  const extract: ExtractFiles | null = extractFlags(flags);
-  if (dir === undefined && extract === null)
-    throw new UsageError('validate needs --cohort DIR (a cohort written by ewskit synth) or --observations FILE --events FILE (your own extract)');
-  if (dir !== undefined && extract !== null) throw new UsageError('validate takes --cohort DIR or --observations/--events files, not both');
-  const inputs = dir !== undefined ? [dir] : Object.values(extract ?? {}).filter((p): p is string => typeof p === 'string');
-  for (const input of inputs)
-    if (!existsSync(input)) {
-      io.stderr(`ewskit validate: ${dir !== undefined ? 'cohort directory' : 'input'} "${input}" does not exist.\n`);
-      return 1;
-    }
-  const scores = scoreFlags(repeated);
+/** The groupings (`--by`) and their reference groups (`--reference COLUMN=GROUP`), each checked. */
+function groupingFlags(repeated: ReadonlyMap<string, string[]>): { groupBy: string[]; reference: Record<string, string> } {
   const groupBy = repeated.get('by') ?? [];
   const repeatedBy = groupBy.find((g, i) => groupBy.indexOf(g) !== i);
   if (repeatedBy !== undefined) throw new UsageError(`--by names "${repeatedBy}" twice`);
@@ -99,28 +87,54 @@ export async function validateCommand(args: readonly string[], io: CliIO): Promi
   });
   const twiceRef = references.find(([c], i) => references.findIndex(([d]) => d === c) !== i);
   if (twiceRef !== undefined) throw new UsageError(`--reference gives the column "${twiceRef[0]}" two reference groups`);
-  const reference = Object.fromEntries(references);
+  return { groupBy, reference: Object.fromEntries(references) };
+}
+
+/** The study's design and analysis options from the flags (everything `validate` takes but the cohort and scores). */
+function studyFlags(flags: Flags, repeated: ReadonlyMap<string, string[]>): Omit<ValidateOptions, 'cohort' | 'scores' | 'groupBy' | 'reference'> {
   const B = flags.int('B', 0, MAX_BOOTSTRAP);
   const seed = flags.int('seed', 0);
   const horizon = Number(flags.value('horizon'));
   if (!(horizon > 0)) throw new UsageError(`--horizon expects a positive number of hours; received "${flags.get('horizon')}"`);
-  const minCount = flags.int('min-count', 1);
-  // Each enumerated value is typed by the same array the parser checked it against.
-  const policy = flags.choice('disclosure', DISCLOSURE_POLICIES);
-  const units = (repeated.get('unit') ?? []).map((u) => keyword('validate', 'unit', UNIT_NAMES, u, 'first'));
-  const cluster = flags.choice('cluster', CLUSTER_LEVELS);
-  const recalibration = flags.choice('recalibration', RECALIBRATION_METHODS);
-  const minEvents = flags.int('pool-min-events', 1);
-  const missing = flags.choice('missing', MISSING_ANALYSES);
-  const censored = flags.choice('censored', CENSORED_HANDLING);
-  const followUp = flags.choice('follow-up', FOLLOW_UPS);
   const endText = flags.get('extract-end');
   const extractEnd = endText === undefined ? undefined : Date.parse(endText);
   if (extractEnd !== undefined && Number.isNaN(extractEnd))
     throw new UsageError(`--extract-end expects a date or time (e.g. 2025-10-01 or 2025-10-01T00:00Z); received "${endText}"`);
-  const before = flags.int('exclude-before-event', 0);
   const eventTypes = repeated.get('event');
-  // Outputs checked before any work: none may be an input, share a path, or replace a file unasked.
+  const minEvents = flags.int('pool-min-events', 1);
+  // Each enumerated value is typed by the same array the parser checked it against.
+  return {
+    outcome: {
+      horizonHours: horizon,
+      censored: flags.choice('censored', CENSORED_HANDLING),
+      followUp: flags.choice('follow-up', FOLLOW_UPS),
+      excludeBeforeEventMinutes: flags.int('exclude-before-event', 0),
+      ...(extractEnd === undefined ? {} : { extractEnd }),
+      ...(eventTypes === undefined ? {} : { eventTypes }),
+    },
+    missing: flags.choice('missing', MISSING_ANALYSES),
+    // B given is kept; the default may be raised for the subgroup contrasts (settings.multiplicity).
+    bootstrap: B === 0 ? false : flags.has('B') ? { B, seed } : { seed },
+    disclosure: { policy: flags.choice('disclosure', DISCLOSURE_POLICIES), minCount: flags.int('min-count', 1) },
+    units: (repeated.get('unit') ?? []).map((u) => keyword('validate', 'unit', UNIT_NAMES, u, 'first')),
+    cluster: flags.choice('cluster', CLUSTER_LEVELS),
+    recalibration: flags.choice('recalibration', RECALIBRATION_METHODS),
+    pooling: { minEvents, minNonEvents: minEvents },
+  };
+}
+
+/** Where the report goes, checked before any work: none may be an input, share a path, or replace a file unasked. */
+interface ReportPaths {
+  readonly out: string | undefined;
+  readonly md: string | undefined;
+  readonly html: string | undefined;
+  readonly figuresDir: string | undefined;
+  /** The output-checking summary, beside the first of out, md and html. */
+  readonly checks: string | undefined;
+  readonly beside: string | undefined;
+}
+
+function reportPaths(flags: Flags, inputs: readonly string[]): ReportPaths {
   const out = flags.get('out');
   const md = flags.get('md');
   const html = flags.get('html');
@@ -141,23 +155,32 @@ export async function validateCommand(args: readonly string[], io: CliIO): Promi
     flags.has('force'),
   );
   if (figuresDir !== undefined) checkFiguresDirectory('validate', figuresDir);
-  const started = performance.now();
-  let cohort: CohortTables;
+  return { out, md, html, figuresDir, checks, beside };
+}
+
+/**
+ * The cohort the study runs on: a cohort directory, or an extract read through the readers (a cohort directory too
+ * when asked to be checked like one: --strict, --rejects), with the reading summary and the rejects file written.
+ */
+async function studyCohort(dir: string | undefined, extract: ExtractFiles | null, flags: Flags, io: CliIO): Promise<CohortTables> {
   const rejects = flags.get('rejects');
   const strict = flags.has('strict');
   // A cohort directory is checked like an extract when asked (--strict, --rejects): its Arrow tables through the same
   // readers, with the same accounting, and the study runs on what they kept (with the cohort's manifest).
   const readFiles = dir === undefined ? extract : strict || rejects !== undefined ? cohortFiles(dir) : null;
   const read = readFiles === null ? null : await readExtract(readFiles as ExtractFiles, { strict, keepRejections: rejects !== undefined });
-  if (read !== null) {
-    io.stderr(readingSummary(read));
-    // Every rejected record, for the user to fix the extract: row-level values, so it stays with them (never released).
-    if (rejects !== undefined) writeTextAtomic(rejects, rejectsCsv(read));
-  }
-  if (read === null) cohort = readCohort(dir as string);
-  else cohort = dir === undefined ? read : { ...read, manifest: readCohort(dir).manifest };
-  // The outcome must exist before a study is run: an --event type not in the events table is a typo, and a study with
-  // no event at all (every event row rejected, say) would report nothing true.
+  if (read === null) return readCohort(dir as string);
+  io.stderr(readingSummary(read));
+  // Every rejected record, for the user to fix the extract: row-level values, so it stays with them (never released).
+  if (rejects !== undefined) writeTextAtomic(rejects, rejectsCsv(read));
+  return dir === undefined ? read : { ...read, manifest: readCohort(dir).manifest };
+}
+
+/**
+ * The outcome must exist before a study is run: an --event type not in the events table is a typo (a usage error),
+ * and a study with no event at all (every event row rejected, say) would report nothing true (false: said on stderr).
+ */
+function hasOutcomes(cohort: CohortTables, eventTypes: readonly string[] | undefined, io: CliIO): boolean {
   const types = Array.from(cohort.events.getChild('event_type') ?? [], (t) => (t === null || t === undefined ? null : String(t)));
   const present = [...new Set(types)].filter((t): t is string => t !== null).sort();
   const unknownType = (eventTypes ?? []).find((t) => !present.includes(t));
@@ -166,42 +189,19 @@ export async function validateCommand(args: readonly string[], io: CliIO): Promi
       `--event "${unknownType}" is not an event type of the events table (its types: ${present.join(', ') || 'none — the table has no events'})`,
     );
   const chosen = new Set(eventTypes ?? present);
-  const chosenEvents = types.filter((t) => t !== null && chosen.has(t)).length;
-  if (chosenEvents === 0) {
-    io.stderr(
-      `ewskit validate: the events table has no ${eventTypes === undefined ? '' : `${eventTypes.join(' or ')} `}event after reading (${cohort.events.numRows.toLocaleString('en-GB')} event rows kept); a validation needs outcomes, so no report was written. See the reading summary above for rejected rows.\n`,
-    );
-    return 1;
-  }
-  // The disclosure audit's solver (WebAssembly) is loaded before the study, which is synchronous.
-  await loadDisclosureAudit();
-  const report = validate({
-    cohort,
-    scores,
-    groupBy,
-    reference,
-    outcome: {
-      horizonHours: horizon,
-      censored,
-      followUp,
-      excludeBeforeEventMinutes: before,
-      ...(extractEnd === undefined ? {} : { extractEnd }),
-      ...(eventTypes === undefined ? {} : { eventTypes }),
-    },
-    missing,
-    // B given is kept; the default may be raised for the subgroup contrasts (settings.multiplicity).
-    bootstrap: B === 0 ? false : flags.has('B') ? { B, seed } : { seed },
-    disclosure: { policy, minCount },
-    units,
-    cluster,
-    recalibration,
-    pooling: { minEvents, minNonEvents: minEvents },
-    onProgress: progressOf(io, flags.has('quiet')),
-  });
+  if (types.some((t) => t !== null && chosen.has(t))) return true;
+  io.stderr(
+    `ewskit validate: the events table has no ${eventTypes === undefined ? '' : `${eventTypes.join(' or ')} `}event after reading (${cohort.events.numRows.toLocaleString('en-GB')} event rows kept); a validation needs outcomes, so no report was written. See the reading summary above for rejected rows.\n`,
+  );
+  return false;
+}
+
+/** The report, its Markdown, HTML, figures and checks file, written as one: all of them, or none. Returns the Markdown. */
+async function writeReport(report: ValidationReport, paths: ReportPaths): Promise<string> {
+  const { out, md, html, figuresDir, checks, beside } = paths;
   // The report's document, built once: the Markdown and the HTML page are two renderings of it.
   const document = reportDocument(report);
   const markdown = documentToMarkdown(document);
-  // The report, its Markdown, HTML, figures and checks file are written as one: all of them, or none.
   const files: [string, string][] = [];
   if (out !== undefined) files.push([out, `${JSON.stringify(report, null, 2)}\n`]);
   if (md !== undefined) files.push([md, markdown]);
@@ -215,7 +215,36 @@ export async function validateCommand(args: readonly string[], io: CliIO): Promi
   const stale = figuresDir === undefined ? [] : staleFigures(figuresDir, files);
   writeTextsAtomic(files);
   for (const f of stale) rmSync(f, { force: true });
+  return markdown;
+}
+
+export async function validateCommand(args: readonly string[], io: CliIO): Promise<number> {
+  const repeated = new Map<string, string[]>();
+  const flags = parseFlags(args, 'validate', repeated);
+  const dir = flags.get('cohort');
+  const extract: ExtractFiles | null = extractFlags(flags);
+  if (dir === undefined && extract === null)
+    throw new UsageError('validate needs --cohort DIR (a cohort written by ewskit synth) or --observations FILE --events FILE (your own extract)');
+  if (dir !== undefined && extract !== null) throw new UsageError('validate takes --cohort DIR or --observations/--events files, not both');
+  const inputs = dir !== undefined ? [dir] : Object.values(extract ?? {}).filter((p): p is string => typeof p === 'string');
+  for (const input of inputs)
+    if (!existsSync(input)) {
+      io.stderr(`ewskit validate: ${dir !== undefined ? 'cohort directory' : 'input'} "${input}" does not exist.\n`);
+      return 1;
+    }
+  const scores = scoreFlags(repeated);
+  const { groupBy, reference } = groupingFlags(repeated);
+  const options = studyFlags(flags, repeated);
+  const paths = reportPaths(flags, inputs);
+  const started = performance.now();
+  const cohort = await studyCohort(dir, extract, flags, io);
+  if (!hasOutcomes(cohort, repeated.get('event'), io)) return 1;
+  // The disclosure audit's solver (WebAssembly) is loaded before the study, which is synchronous.
+  await loadDisclosureAudit();
+  const report = validate({ cohort, scores, groupBy, reference, ...options, onProgress: progressOf(io, flags.has('quiet')) });
+  const markdown = await writeReport(report, paths);
   io.stdout(`${markdown}\n`);
+  const { out, md, html, figuresDir, checks } = paths;
   io.stderr(
     `ewskit validate: ${((performance.now() - started) / 1000).toFixed(1)} s; wrote ${[out, md, html, figuresDir === undefined ? undefined : `${figuresDir}/ (figures)`, checks].filter((f) => f !== undefined).join(', ') || 'nothing (no --out, --md or --html)'}.${report.disclosure.releasable ? '' : report.disclosure.policy === 'none' ? ' NOT FOR RELEASE: disclosure control off (--disclosure none).' : ` NOT FOR RELEASE: the disclosure audit found ${report.disclosure.audit?.unprotected ?? 0} count(s) it could not protect (see the checks file).`}\n`,
   );
