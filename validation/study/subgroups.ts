@@ -5,6 +5,7 @@
 import { kindOf } from '../../scores/kinds/kind-of.js';
 import { obuchowskiAuroc } from '../bootstrap/cluster.js';
 import type { Replicates } from '../bootstrap/group-bootstrap.js';
+import type { Disclosure } from '../disclosure/disclosure.js';
 import { isSuppressed } from '../disclosure/disclosure.js';
 import { groupBootstrap, pairedDifference, percentileInterval } from '../bootstrap/group-bootstrap.js';
 import type { CalibrationKind } from '../bootstrap/count-statistics.js';
@@ -206,6 +207,105 @@ export function groupCoding(column: string, settings: Settings, set: AnalysisSet
   return { column, names, group };
 }
 
+/**
+ * The replicates of a grouping's statistics: the study's bootstrap when it already resampled this grouping (the
+ * first), else this grouping's own pass (B = 0 without a bootstrap still gives the point estimates).
+ */
+function groupReplicates(
+  set: AnalysisSet,
+  coding: GroupCoding,
+  cuts: readonly (number | null)[],
+  kinds: ReturnType<typeof calibrationKinds>,
+  boot: Settings['bootstrap'],
+  shared: StudyIntervals | null,
+): Replicates<GroupStat> {
+  const { column, names, group } = coding;
+  return shared !== null && shared.grouping?.column === column
+    ? shared.replicates
+    : groupBootstrap<GroupStat>({
+        scores: set.values,
+        labels: set.labels,
+        patient: set.cluster,
+        patients: set.clusters,
+        group,
+        groups: names.length + 1,
+        statistics: {
+          auroc: aucStatistic,
+          sensitivity: proportionStatistic('sensitivity', cuts),
+          citl: calibrationStatistic('intercept', kinds),
+          slope: calibrationStatistic('slope', kinds),
+        },
+        B: boot?.B ?? 0,
+        seed: boot?.seed ?? 1,
+        keep: cuts.map((c) => (c === null ? [] : [c])),
+        needsAllGroups: true, // a points score's leave-group-out mapping
+      });
+}
+
+/** The grouping's table as disclosure control knows it, and its tie to the flow. */
+function declareSubgroupTable(sdc: Disclosure, table: string): void {
+  sdc.declareTable({
+    name: table,
+    dimensions: [
+      'group',
+      'count (patients, observation sets, patients with an event, positive sets)',
+      'statistic (per score: estimates and differences from the reference)',
+    ],
+    margins:
+      "the groups' positive sets add up to the labelled positive sets (with those of no group); their patients add up to the study's patients (at most, when a patient is in several groups); a group's patients with an event are at most its patients and its positive sets",
+  });
+  sdc.link(
+    table,
+    'flow',
+    "a group's observation sets are the flow's labelled sets of the group (the same cell); the groups' positive sets add up to the flow's labelled positive sets; the groups' patients to the study's, at most the extract's patients",
+  );
+}
+
+/** Why a group's estimates are imprecise (too few patients with an event, or the widest difference too wide), or null. */
+function precisionNote(
+  eventPatients: number,
+  perScore: readonly { cell: GroupScoreCell; basis: { patients: number; events: number } }[],
+  minCount: number,
+): string | null {
+  // The widest AUROC or sensitivity difference interval of the group (its precision), among cells from enough data.
+  let widest = 0;
+  for (const { cell, basis } of perScore) {
+    if (basis.events < minCount || basis.patients < minCount) continue;
+    for (const d of [cell.differenceFromReference.auroc, cell.differenceFromReference.sensitivity])
+      if (d !== null && !isSuppressed(d) && d.defined) widest = Math.max(widest, d.ci[1] - d.ci[0]);
+  }
+  if (eventPatients < PRECISE_EVENTS)
+    return `fewer than ${PRECISE_EVENTS} patients with an event: estimates and differences for this group are imprecise (see their intervals)`;
+  if (widest > PRECISE_WIDTH)
+    return `the interval of an AUROC or sensitivity difference from the reference is wider than ${PRECISE_WIDTH}: too imprecise to rule out a clinically relevant difference`;
+  return null;
+}
+
+/**
+ * The groups' patients against the study's, and each group's patients with an event against its patients and
+ * positive sets: the relations a reader can use, declared as the true counts stand.
+ */
+function relateGroupPatients(sdc: Disclosure, set: AnalysisSet, coding: GroupCoding, groups: readonly GroupRow[], flow: FlowSection): void {
+  const { names, group } = coding;
+  // Patients of the groups against the study's patients: a reader who knows every patient is in a group (or in none
+  // shown) adds the groups' patients up to the cohort's (60 − 30 − 29 = 1). Declared as the true counts stand: equal
+  // when they are (a patient in one group), else "at most" (a patient in several).
+  const analysedPatients = new Set(set.patient).size;
+  const ungrouped = new Set<number | undefined>();
+  group.forEach((g, k) => {
+    if (g === names.length) ungrouped.add(set.patient[k]);
+  });
+  // Patients without a group are unknown to a reader; with none, the groups are every patient.
+  const patientsTotal = sdc.count(analysedPatients, { hidden: true });
+  sdc.relationOf(patientsTotal, [...groups.map((g) => g.patients), ...(ungrouped.size > 0 ? [sdc.count(ungrouped.size, { hidden: true })] : [])]);
+  sdc.relationOf(patientsTotal, [flow.extract.patients]);
+  // A patient with an event is a patient of the group, with at least one positive set.
+  for (const g of groups) {
+    sdc.relationOf(g.eventPatients, [g.patients]);
+    sdc.relationOf(g.eventPatients, [g.positiveSets]);
+  }
+}
+
 function subgroupSection(
   coding: GroupCoding,
   settings: Settings,
@@ -228,47 +328,11 @@ function subgroupSection(
   const cuts = scores.map((d) => kindOf(d).clinicalCuts(d)[0]?.cut ?? null);
   const kinds = calibrationKinds(scores);
   const boot = settings.bootstrap;
-  // The study's bootstrap already resampled this grouping (the first), or: this grouping's own pass (without a
-  // bootstrap, B = 0 still gives the point estimates).
-  const reps: Replicates<GroupStat> =
-    shared !== null && shared.grouping?.column === column
-      ? shared.replicates
-      : groupBootstrap<GroupStat>({
-          scores: set.values,
-          labels: set.labels,
-          patient: set.cluster,
-          patients: set.clusters,
-          group,
-          groups: names.length + 1,
-          statistics: {
-            auroc: aucStatistic,
-            sensitivity: proportionStatistic('sensitivity', cuts),
-            citl: calibrationStatistic('intercept', kinds),
-            slope: calibrationStatistic('slope', kinds),
-          },
-          B: boot?.B ?? 0,
-          seed: boot?.seed ?? 1,
-          keep: cuts.map((c) => (c === null ? [] : [c])),
-          needsAllGroups: true, // a points score's leave-group-out mapping
-        });
+  const reps = groupReplicates(set, coding, cuts, kinds, boot, shared);
   // Each group's estimates per score, computed once (the reference's are reused for every difference).
   const stats = members.map((ks, g) => scores.map((_, s) => groupScore(set, ks, s, cuts[s] ?? null, level, reps, g, kinds[s] ?? null)));
   const table = `subgroups: ${column}`;
-  sdc.declareTable({
-    name: table,
-    dimensions: [
-      'group',
-      'count (patients, observation sets, patients with an event, positive sets)',
-      'statistic (per score: estimates and differences from the reference)',
-    ],
-    margins:
-      "the groups' positive sets add up to the labelled positive sets (with those of no group); their patients add up to the study's patients (at most, when a patient is in several groups); a group's patients with an event are at most its patients and its positive sets",
-  });
-  sdc.link(
-    table,
-    'flow',
-    "a group's observation sets are the flow's labelled sets of the group (the same cell); the groups' positive sets add up to the flow's labelled positive sets; the groups' patients to the study's, at most the extract's patients",
-  );
+  declareSubgroupTable(sdc, table);
   // Positive sets per group add up to the labelled positive sets (with those of no group, not shown, when any).
   const positiveCells = eventsIn.map((n) => sdc.count(n, { table }));
   const noGroup = group.filter((g) => g === names.length).length;
@@ -328,13 +392,6 @@ function subgroupSection(
     });
     const events = eventsIn[g] ?? 0;
     const eventPatients = eventPatientsIn[g] ?? 0;
-    // The widest AUROC or sensitivity difference interval of the group (its precision), among cells from enough data.
-    let widest = 0;
-    for (const { cell, basis } of perScore) {
-      if (basis.events < sdc.minCount || basis.patients < sdc.minCount) continue;
-      for (const d of [cell.differenceFromReference.auroc, cell.differenceFromReference.sensitivity])
-        if (d !== null && !isSuppressed(d) && d.defined) widest = Math.max(widest, d.ci[1] - d.ci[0]);
-    }
     return {
       group: name,
       patients: sdc.count(patientsIn[g] ?? 0, { table }),
@@ -342,32 +399,11 @@ function subgroupSection(
       observationSets: flow.labelled.byGroup[column]?.[name] ?? sdc.count(members[g]?.length ?? 0, { table }),
       eventPatients: sdc.count(eventPatientsIn[g] ?? 0, { table }),
       positiveSets: positiveCells[g] ?? sdc.count(events, { table }),
-      precision:
-        eventPatients < PRECISE_EVENTS
-          ? `fewer than ${PRECISE_EVENTS} patients with an event: estimates and differences for this group are imprecise (see their intervals)`
-          : widest > PRECISE_WIDTH
-            ? `the interval of an AUROC or sensitivity difference from the reference is wider than ${PRECISE_WIDTH}: too imprecise to rule out a clinically relevant difference`
-            : null,
+      precision: precisionNote(eventPatients, perScore, sdc.minCount),
       scores: Object.fromEntries(perScore.map(({ id, cell, basis }) => [id, sdc.release(cell, basis, { table })])),
     };
   });
-  // Patients of the groups against the study's patients: a reader who knows every patient is in a group (or in none
-  // shown) adds the groups' patients up to the cohort's (60 − 30 − 29 = 1). Declared as the true counts stand: equal
-  // when they are (a patient in one group), else "at most" (a patient in several).
-  const analysedPatients = new Set(set.patient).size;
-  const ungrouped = new Set<number | undefined>();
-  group.forEach((g, k) => {
-    if (g === names.length) ungrouped.add(set.patient[k]);
-  });
-  // Patients without a group are unknown to a reader; with none, the groups are every patient.
-  const patientsTotal = sdc.count(analysedPatients, { hidden: true });
-  sdc.relationOf(patientsTotal, [...groups.map((g) => g.patients), ...(ungrouped.size > 0 ? [sdc.count(ungrouped.size, { hidden: true })] : [])]);
-  sdc.relationOf(patientsTotal, [flow.extract.patients]);
-  // A patient with an event is a patient of the group, with at least one positive set.
-  for (const g of groups) {
-    sdc.relationOf(g.eventPatients, [g.patients]);
-    sdc.relationOf(g.eventPatients, [g.positiveSets]);
-  }
+  relateGroupPatients(sdc, set, coding, groups, flow);
   return { by: column, reference, groups };
 }
 
