@@ -4,6 +4,7 @@
  * same disclosure rules as every other. Exclusions are mutually exclusive: a set is counted once, at the first
  * step that removes it.
  */
+import type { Disclosure } from '../disclosure/disclosure.js';
 import type { FlowCounts, FlowExclusion, FlowSection } from '../report/types.js';
 import type { AnalysisSet } from './analysis-set.js';
 import { columnValues } from './analysis-set.js';
@@ -54,38 +55,34 @@ function byReason(rows: Iterable<number>, reason: (i: number) => string): [strin
   return [...out].sort((a, b) => b[1].length - a[1].length || (a[0] < b[0] ? -1 : 1));
 }
 
-/** The flow section. Runs in O(n · (groupings + scores)). */
-export function flow(settings: Settings, set: AnalysisSet): FlowSection {
-  const { scored, labelled, patientIds } = set;
-  const sdc = settings.disclosure;
-  const groupings = settings.groupBy.map((by) => {
-    const labels = groupLabels(by, set, settings.cohort, settings.skinToneBands);
-    const present = [...new Set(labels.filter((g): g is string => g !== null))].sort();
-    const names = labels.includes(null) ? [...present, MISSING_GROUP] : present;
-    return { by, labels, names };
-  });
+/** A grouping of the flow's columns: each set's group label and the groups in order. */
+interface FlowGrouping {
+  readonly by: string;
+  readonly labels: readonly (string | null)[];
+  readonly names: readonly string[];
+}
 
-  const table = { table: 'flow' };
-  sdc.declareTable({
-    name: 'flow',
-    dimensions: [
-      'step (the extract; the study’s exclusions by reason; the labelled sets; per score, its exclusions by reason and its analysed sets)',
-      'outcome (positive, negative)',
-      'group of each grouping',
-    ],
-    margins:
-      "each step's positive and negative sets add up to its sets, and each grouping's groups do too; the extract is the sum of the study's exclusions and the labelled sets (its groups not shown); the labelled sets are the sum of each score's exclusions and its analysed sets, outcome by outcome and group by group",
-  });
-  const counts = (rows: readonly number[], outcome: OutcomeKnown, byGroup = true): FlowCounts => {
+/** The flow's counts as pending cells of the ledger, with the relations each step and each sum of steps obey. */
+class FlowCounter {
+  private readonly table = { table: 'flow' };
+  constructor(
+    private readonly sdc: Disclosure,
+    private readonly groupings: readonly FlowGrouping[],
+    private readonly labels: ArrayLike<number>,
+  ) {}
+
+  /** One step's sets, outcomes and groups; within it, positive + negative = sets and the groups add up to the sets. */
+  counts(rows: readonly number[], outcome: OutcomeKnown, byGroup = true): FlowCounts {
+    const { sdc, table } = this;
     let positive = 0;
-    for (const i of rows) if (labelled.labels[i] === 1) positive++;
+    for (const i of rows) if (this.labels[i] === 1) positive++;
     if (outcome === 'positive') positive = rows.length;
     const c: FlowCounts = {
       sets: sdc.count(rows.length, table),
       positive: outcome === 'unknown' ? null : sdc.count(positive, table),
       negative: outcome === 'unknown' ? null : sdc.count(rows.length - positive, table),
       byGroup: Object.fromEntries(
-        (byGroup ? groupings : []).map(({ by, labels, names }) => {
+        (byGroup ? this.groupings : []).map(({ by, labels, names }) => {
           const n = new Map<string, number>(names.map((g) => [g, 0]));
           for (const i of rows) {
             const g = labels[i] ?? MISSING_GROUP;
@@ -95,13 +92,19 @@ export function flow(settings: Settings, set: AnalysisSet): FlowSection {
         }),
       ),
     };
-    // Within a step: positive + negative = sets; the groups add up to the sets.
     if (c.positive !== null && c.negative !== null) sdc.relation(c.sets, [c.positive, c.negative]);
     for (const groups of Object.values(c.byGroup)) sdc.relation(c.sets, Object.values(groups));
     return c;
-  };
+  }
+
+  /** An exclusion step: its reason and its counts. */
+  exclusion(reason: string, rows: readonly number[], outcome: OutcomeKnown, byGroup = true): FlowExclusion {
+    return { reason, ...this.counts(rows, outcome, byGroup) };
+  }
+
   /** Across steps: `total` is the sum of `parts`, count by count (sets, outcomes, every group). */
-  const sumOf = (total: FlowCounts, parts: readonly FlowCounts[]): void => {
+  sumOf(total: FlowCounts, parts: readonly FlowCounts[]): void {
+    const { sdc } = this;
     sdc.relation(
       total.sets,
       parts.map((p) => p.sets),
@@ -114,7 +117,7 @@ export function flow(settings: Settings, set: AnalysisSet): FlowSection {
           parts.map((p) => p[key]),
         );
     }
-    for (const { by, names } of groupings)
+    for (const { by, names } of this.groupings)
       for (const g of names) {
         const cells = parts.map((p) => p.byGroup[by]?.[g]);
         // Parts not counted by group (a score's exclusions): their total in the group is the rest, not shown — and
@@ -122,13 +125,44 @@ export function flow(settings: Settings, set: AnalysisSet): FlowSection {
         if (cells.every((c) => c !== undefined)) sdc.relation(total.byGroup[by]?.[g], cells);
         else sdc.remainder(total.byGroup[by]?.[g], cells);
       }
-  };
-  const exclusion = (reason: string, rows: readonly number[], outcome: OutcomeKnown, byGroup = true): FlowExclusion => ({
-    reason,
-    ...counts(rows, outcome, byGroup),
-  });
+  }
 
-  // The study's exclusions, in the labeller's order, then sets of no known patient.
+  /** The extract's sets by group: not shown (hidden counts), but they tie the exclusions and the labelled sets. */
+  extractGroups(sets: FlowCounts['sets'], numRows: number): FlowCounts {
+    const { sdc } = this;
+    const c: FlowCounts = {
+      sets,
+      positive: null,
+      negative: null,
+      byGroup: Object.fromEntries(
+        this.groupings.map(({ by, labels, names }) => {
+          const n = new Map<string, number>(names.map((g) => [g, 0]));
+          for (let i = 0; i < numRows; i++) {
+            const g = labels[i] ?? MISSING_GROUP;
+            n.set(g, (n.get(g) ?? 0) + 1);
+          }
+          return [by, Object.fromEntries([...n].map(([g, k]) => [g, sdc.count(k, { hidden: true })]))];
+        }),
+      ),
+    };
+    for (const groups of Object.values(c.byGroup)) sdc.relation(sets, Object.values(groups));
+    return c;
+  }
+}
+
+/** What a reader knows of the outcome of the sets each study exclusion removes. */
+const OUTCOME_OF: Record<(typeof LABEL_EXCLUSIONS)[number], OutcomeKnown> = {
+  labelled: 'labels',
+  'no encounter or time': 'unknown',
+  'at or after the event': 'unknown',
+  'shortly before the event': 'positive',
+  'censored at discharge': 'unknown',
+  'censored at the extract end': 'unknown',
+};
+
+/** The study's exclusions, in the labeller's order, then sets of no known patient. */
+function studyExclusions(counter: FlowCounter, set: AnalysisSet): FlowExclusion[] {
+  const { scored, labelled, patientIds } = set;
   const steps: number[][] = LABEL_EXCLUSIONS.map(() => []);
   const noPatient: number[] = [];
   for (let i = 0; i < scored.numRows; i++) {
@@ -136,71 +170,83 @@ export function flow(settings: Settings, set: AnalysisSet): FlowSection {
     if (code > 0) steps[code]?.push(i);
     else if (patientIds[i] === null || patientIds[i] === undefined) noPatient.push(i);
   }
-  const outcomeOf: Record<(typeof LABEL_EXCLUSIONS)[number], OutcomeKnown> = {
-    labelled: 'labels',
-    'no encounter or time': 'unknown',
-    'at or after the event': 'unknown',
-    'shortly before the event': 'positive',
-    'censored at discharge': 'unknown',
-    'censored at the extract end': 'unknown',
-  };
   const excluded = LABEL_EXCLUSIONS.map((reason, code) => ({ reason, rows: steps[code] ?? [] }))
     .filter(({ reason, rows }) => reason !== 'labelled' && rows.length > 0)
-    .map(({ reason, rows }) => exclusion(reason, rows, outcomeOf[reason]));
-  if (noPatient.length > 0) excluded.push(exclusion('no patient id', noPatient, 'labels'));
+    .map(({ reason, rows }) => counter.exclusion(reason, rows, OUTCOME_OF[reason]));
+  if (noPatient.length > 0) excluded.push(counter.exclusion('no patient id', noPatient, 'labels'));
+  return excluded;
+}
 
-  const distinct = (values: readonly unknown[] | null): number => {
-    const seen = new Set(values);
-    seen.delete(null);
-    seen.delete(undefined);
-    return seen.size;
-  };
+/** Distinct non-null values. */
+function distinct(values: readonly unknown[] | null): number {
+  const seen = new Set(values);
+  seen.delete(null);
+  seen.delete(undefined);
+  return seen.size;
+}
+
+/** One score's flow from the labelled sets: its exclusions by reason, then its analysed sets (which they add up to). */
+function scoreFlow(
+  counter: FlowCounter,
+  set: AnalysisSet,
+  d: Settings['scores'][number],
+  s: number,
+  labelledCounts: FlowCounts,
+): FlowSection['scores'][number] {
+  const values = set.values[s] ?? new Float64Array(0);
+  const kept: number[] = [];
+  const dropped: number[] = [];
+  set.rows.forEach((i, k) => (Number.isFinite(values[k] ?? NaN) ? kept : dropped).push(i));
+  // The reasons, read only where the score has no value.
+  const flags = valuesAt(set.scored, `${d.id}_flags`, dropped) ?? [];
+  const missing = valuesAt(set.scored, `${d.id}_missing`, dropped) ?? [];
+  const at = new Map(dropped.map((i, j) => [i, j]));
+  const scoreExcluded = byReason(dropped, (i) => reasonOf(flags[at.get(i) ?? -1], missing[at.get(i) ?? -1])).map(([reason, rows]) =>
+    // By reason overall and by outcome; by group only their total (the labelled sets less the analysed): the
+    // missing inputs by group are Table 1's, and both by reason and by group would tie the two tables cell by cell.
+    counter.exclusion(reason, rows, 'labels', false),
+  );
+  const analysed = counter.counts(kept, 'labels');
+  // The labelled sets are the sum of the score's exclusions and its analysed sets.
+  counter.sumOf(labelledCounts, [...scoreExcluded, analysed]);
+  return { id: d.id, excluded: scoreExcluded, analysed };
+}
+
+/** The flow section. Runs in O(n · (groupings + scores)). */
+export function flow(settings: Settings, set: AnalysisSet): FlowSection {
+  const { scored, patientIds } = set;
+  const sdc = settings.disclosure;
+  const groupings = settings.groupBy.map((by): FlowGrouping => {
+    const labels = groupLabels(by, set, settings.cohort, settings.skinToneBands);
+    const present = [...new Set(labels.filter((g): g is string => g !== null))].sort();
+    const names = labels.includes(null) ? [...present, MISSING_GROUP] : present;
+    return { by, labels, names };
+  });
+  sdc.declareTable({
+    name: 'flow',
+    dimensions: [
+      'step (the extract; the study’s exclusions by reason; the labelled sets; per score, its exclusions by reason and its analysed sets)',
+      'outcome (positive, negative)',
+      'group of each grouping',
+    ],
+    margins:
+      "each step's positive and negative sets add up to its sets, and each grouping's groups do too; the extract is the sum of the study's exclusions and the labelled sets (its groups not shown); the labelled sets are the sum of each score's exclusions and its analysed sets, outcome by outcome and group by group",
+  });
+  const counter = new FlowCounter(sdc, groupings, set.labelled.labels);
+  const excluded = studyExclusions(counter, set);
+  const table = { table: 'flow' };
   const extract = {
     patients: sdc.count(distinct(patientIds), table),
     encounters: sdc.count(distinct(columnValues(scored, 'encounter_id')), table),
     sets: sdc.count(scored.numRows, table),
   };
-  const labelledCounts = counts(set.rows, 'labels');
+  const labelledCounts = counter.counts(set.rows, 'labels');
   // The extract is the sum of the study's exclusions and the labelled sets; its groups' totals are not shown.
-  const extractGroups: FlowCounts = {
-    sets: extract.sets,
-    positive: null,
-    negative: null,
-    byGroup: Object.fromEntries(
-      groupings.map(({ by, labels, names }) => {
-        const n = new Map<string, number>(names.map((g) => [g, 0]));
-        for (let i = 0; i < scored.numRows; i++) {
-          const g = labels[i] ?? MISSING_GROUP;
-          n.set(g, (n.get(g) ?? 0) + 1);
-        }
-        return [by, Object.fromEntries([...n].map(([g, k]) => [g, sdc.count(k, { hidden: true })]))];
-      }),
-    ),
-  };
-  for (const groups of Object.values(extractGroups.byGroup)) sdc.relation(extract.sets, Object.values(groups));
-  sumOf(extractGroups, [...excluded, labelledCounts]);
+  counter.sumOf(counter.extractGroups(extract.sets, scored.numRows), [...excluded, labelledCounts]);
   return {
     extract,
     excluded,
     labelled: labelledCounts,
-    scores: settings.scores.map((d, s) => {
-      const values = set.values[s] ?? new Float64Array(0);
-      const kept: number[] = [];
-      const dropped: number[] = [];
-      set.rows.forEach((i, k) => (Number.isFinite(values[k] ?? NaN) ? kept : dropped).push(i));
-      // The reasons, read only where the score has no value.
-      const flags = valuesAt(scored, `${d.id}_flags`, dropped) ?? [];
-      const missing = valuesAt(scored, `${d.id}_missing`, dropped) ?? [];
-      const at = new Map(dropped.map((i, j) => [i, j]));
-      const scoreExcluded = byReason(dropped, (i) => reasonOf(flags[at.get(i) ?? -1], missing[at.get(i) ?? -1])).map(([reason, rows]) =>
-        // By reason overall and by outcome; by group only their total (the labelled sets less the analysed): the
-        // missing inputs by group are Table 1's, and both by reason and by group would tie the two tables cell by cell.
-        exclusion(reason, rows, 'labels', false),
-      );
-      const analysed = counts(kept, 'labels');
-      // The labelled sets are the sum of the score's exclusions and its analysed sets.
-      sumOf(labelledCounts, [...scoreExcluded, analysed]);
-      return { id: d.id, excluded: scoreExcluded, analysed };
-    }),
+    scores: settings.scores.map((d, s) => scoreFlow(counter, set, d, s, labelledCounts)),
   };
 }
