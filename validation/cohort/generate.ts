@@ -237,6 +237,126 @@ function simulatePatient(
   return written;
 }
 
+/** What an admission carries from one observation set to the next: oxygen, the last bloods, when the next set is due. */
+interface WardState {
+  oxygen: boolean;
+  lastLab: number;
+  nextObs: number;
+}
+
+/** An admission's fixed facts and baseline vitals, around which its observation sets vary. */
+interface AdmissionBaseline {
+  readonly patientId: string;
+  readonly encounterId: string;
+  readonly tone: number;
+  readonly hypercapnic: boolean;
+  readonly oximeterOffset: number;
+  readonly infection: boolean;
+  readonly age: number;
+  readonly comorbidities: number;
+  readonly admittedAt: number;
+  readonly sat0: number;
+  readonly rr0: number;
+  readonly hr0: number;
+  readonly sbp0: number;
+  readonly temp0: number;
+  readonly cr0: number;
+}
+
+/**
+ * One observation set at hour `t` of severity `s`, from the measurement stream `obs` (every draw is made whatever is
+ * recorded): its row and its truth, the oxygen it leads to, and when the next set is due (the measured NEWS2's
+ * schedule).
+ */
+function observeSet(
+  obs: Random,
+  base: AdmissionBaseline,
+  bias: OximeterBias,
+  t: number,
+  s: number,
+  ward: WardState,
+  out: Record<CohortTableName, Columns>,
+): void {
+  // One observation set, from the measurement stream: every draw is made whatever is recorded.
+  const sao2 = clamp(base.sat0 - 1.8 * s + (ward.oxygen ? OXYGEN_GAIN : 0) + obs.normal(0, 0.8), 60, 100);
+  const deviceNoise = obs.normal(0, deviceSd(sao2));
+  const spo2 = clamp(Math.round(sao2 + biasAt(bias, base.tone, sao2) + base.oximeterOffset + deviceNoise), 50, 100);
+  const rr = Math.round(Math.max(4, base.rr0 + 1.0 * s + obs.normal(0, 1.6)));
+  const hr = Math.round(Math.max(30, base.hr0 + 4.5 * s + obs.normal(0, 6)));
+  const sbp = Math.round(Math.max(50, base.sbp0 - (base.infection ? 5 : 2.5) * s + obs.normal(0, 9)));
+  const dbp = Math.round(Math.max(25, 0.62 * sbp + obs.normal(0, 5)));
+  const temp = round1(base.temp0 + (base.infection ? 0.3 : 0.06) * s + obs.normal(0, 0.25));
+  // Oxygen is prescribed from the *measured* saturation (what the ward sees): an over-reading oximeter withholds it.
+  const target = base.hypercapnic ? 88 : 92;
+  const prescribe = obs.next();
+  const onOxygen = ward.oxygen;
+  // The next set's oxygen follows this reading: started below the target, stopped well above it.
+  ward.oxygen = spo2 < target ? prescribe < 0.9 : ward.oxygen ? spo2 <= target + 4 || prescribe < 0.5 : prescribe < 0.02;
+  const cu = obs.next();
+  const altered = s > 3.5 ? Math.min(0.9, 0.18 * (s - 3.5)) : 0;
+  const consciousness = cu < altered * 0.45 ? 'C' : cu < altered * 0.75 ? 'V' : cu < altered * 0.92 ? 'P' : cu < altered ? 'U' : 'A';
+  const gcsByLevel: Record<string, number> = { A: 15, C: 14 - (obs.next() < 0.5 ? 1 : 0), V: 11, P: 8, U: 4 };
+  const gcsRecorded = obs.next() < 0.3;
+  const labDue = t - ward.lastLab >= 24;
+  const lactate = round1(Math.max(0.3, 0.9 + 0.32 * s ** 1.6 + obs.normal(0, 0.2)));
+  const creatinine = Math.round(Math.max(20, base.cr0 * (1 + 0.18 * s) + obs.normal(0, 6)));
+  const wcc = round1(Math.max(0.5, 7 + (base.infection ? 2.3 : 0.5) * s + obs.normal(0, 1.3)));
+  const miss = [obs.next(), obs.next(), obs.next(), obs.next(), obs.next()];
+  if (labDue) ward.lastLab = t;
+  const at = base.admittedAt + t * HOUR + Math.floor(obs.next() * 50) * 60_000;
+  // Missingness depends on the state: fewer full sets at night (22:00–06:00), more when the patient is sick.
+  const hour = new Date(at).getUTCHours();
+  const missScale = (hour >= 22 || hour < 6 ? MISSING.night : 1) * (s > 2.5 ? MISSING.sick : 1);
+  const gone = (k: number, p: number) => (miss[k] ?? 1) < p * missScale;
+  const row = {
+    patient_id: base.patientId,
+    encounter_id: base.encounterId,
+    observed_at: at,
+    respiratory_rate: gone(0, 0.01) ? null : rr,
+    spo2,
+    spo2_scale: base.hypercapnic ? 2 : null,
+    on_oxygen: onOxygen,
+    systolic_bp: gone(1, 0.01) ? null : sbp,
+    diastolic_bp: gone(1, 0.01) ? null : dbp,
+    heart_rate: hr,
+    consciousness: gone(2, 0.015) ? null : consciousness,
+    temperature: gone(3, 0.04) ? null : temp,
+    gcs: gcsRecorded ? gcsByLevel[consciousness] : null,
+    age: base.age,
+    lactate: labDue ? lactate : null,
+    creatinine: labDue ? creatinine : null,
+    white_cell_count: labDue ? wcc : null,
+    comorbidity_count: base.comorbidities,
+  };
+  out.observations.push(row);
+  out.truth.push({
+    encounter_id: base.encounterId,
+    observed_at: at,
+    severity: Math.round(s * 1000) / 1000,
+    sao2: round1(sao2),
+    oximeter_bias: round1(spo2 - sao2),
+  });
+  // The next set follows the *measured* NEWS2, as ward escalation protocols do (RCP 2017, Chart 4: 0 → 12 h,
+  // 1–4 → 4–6 h, 5–6 or a red score → hourly, ≥ 7 → continuous), compressed to keep ~4–5 sets a patient-day.
+  const measured = scoreObservation(
+    news2,
+    {
+      respiratoryRate: row.respiratory_rate,
+      spo2: row.spo2,
+      spo2Scale: row.spo2_scale,
+      onOxygen: row.on_oxygen,
+      systolicBP: row.systolic_bp,
+      heartRate: row.heart_rate,
+      consciousness: row.consciousness,
+      temperature: row.temperature,
+    },
+    { missing: 'zero' },
+  );
+  const total = measured.total ?? 0;
+  const interval = total >= 5 || measured.redFlag ? 1 : total >= 1 ? SCHEDULE.low : SCHEDULE.zero;
+  ward.nextObs = t + Math.max(1, Math.round(interval * (0.75 + 0.5 * (miss[4] ?? NaN))));
+}
+
 /** One admission of a patient, simulated; returns when it ended, whether the patient died, and its frailty. */
 function simulateAdmission(
   patient: Patient,
@@ -283,10 +403,25 @@ function simulateAdmission(
   let noise = 0;
   let acute = 0;
   let acuteLeft = 0;
-  let nextObs = 0;
-  let lastLab = -Infinity;
   // Supplemental oxygen, prescribed from the last *measured* saturation and titrated to it (it raises the true SaO2).
-  let oxygen = false;
+  const ward: WardState = { oxygen: false, lastLab: -Infinity, nextObs: 0 };
+  const base: AdmissionBaseline = {
+    patientId,
+    encounterId,
+    tone,
+    hypercapnic,
+    oximeterOffset,
+    infection,
+    age,
+    comorbidities,
+    admittedAt,
+    sat0,
+    rr0,
+    hr0,
+    sbp0,
+    temp0,
+    cr0,
+  };
   let eventAt = -1;
   let eventType = '';
   let t = 0;
@@ -308,86 +443,7 @@ function simulateAdmission(
     const hazard = Math.exp(HAZARD.base + HAZARD.severity * s + HAZARD.age * (age - 60) + HAZARD.comorbidity * comorbidities + hidden);
     const eventDraw = rng.next();
     const typeDraw = rng.next();
-    if (t >= nextObs) {
-      // One observation set, from the measurement stream: every draw is made whatever is recorded.
-      const sao2 = clamp(sat0 - 1.8 * s + (oxygen ? OXYGEN_GAIN : 0) + obs.normal(0, 0.8), 60, 100);
-      const deviceNoise = obs.normal(0, deviceSd(sao2));
-      const spo2 = clamp(Math.round(sao2 + biasAt(bias, tone, sao2) + oximeterOffset + deviceNoise), 50, 100);
-      const rr = Math.round(Math.max(4, rr0 + 1.0 * s + obs.normal(0, 1.6)));
-      const hr = Math.round(Math.max(30, hr0 + 4.5 * s + obs.normal(0, 6)));
-      const sbp = Math.round(Math.max(50, sbp0 - (infection ? 5 : 2.5) * s + obs.normal(0, 9)));
-      const dbp = Math.round(Math.max(25, 0.62 * sbp + obs.normal(0, 5)));
-      const temp = round1(temp0 + (infection ? 0.3 : 0.06) * s + obs.normal(0, 0.25));
-      // Oxygen is prescribed from the *measured* saturation (what the ward sees): an over-reading oximeter withholds it.
-      const target = hypercapnic ? 88 : 92;
-      const prescribe = obs.next();
-      const onOxygen = oxygen;
-      // The next set's oxygen follows this reading: started below the target, stopped well above it.
-      oxygen = spo2 < target ? prescribe < 0.9 : oxygen ? spo2 <= target + 4 || prescribe < 0.5 : prescribe < 0.02;
-      const cu = obs.next();
-      const altered = s > 3.5 ? Math.min(0.9, 0.18 * (s - 3.5)) : 0;
-      const consciousness = cu < altered * 0.45 ? 'C' : cu < altered * 0.75 ? 'V' : cu < altered * 0.92 ? 'P' : cu < altered ? 'U' : 'A';
-      const gcsByLevel: Record<string, number> = { A: 15, C: 14 - (obs.next() < 0.5 ? 1 : 0), V: 11, P: 8, U: 4 };
-      const gcsRecorded = obs.next() < 0.3;
-      const labDue = t - lastLab >= 24;
-      const lactate = round1(Math.max(0.3, 0.9 + 0.32 * s ** 1.6 + obs.normal(0, 0.2)));
-      const creatinine = Math.round(Math.max(20, cr0 * (1 + 0.18 * s) + obs.normal(0, 6)));
-      const wcc = round1(Math.max(0.5, 7 + (infection ? 2.3 : 0.5) * s + obs.normal(0, 1.3)));
-      const miss = [obs.next(), obs.next(), obs.next(), obs.next(), obs.next()];
-      if (labDue) lastLab = t;
-      const at = admittedAt + t * HOUR + Math.floor(obs.next() * 50) * 60_000;
-      // Missingness depends on the state: fewer full sets at night (22:00–06:00), more when the patient is sick.
-      const hour = new Date(at).getUTCHours();
-      const missScale = (hour >= 22 || hour < 6 ? MISSING.night : 1) * (s > 2.5 ? MISSING.sick : 1);
-      const gone = (k: number, p: number) => (miss[k] ?? 1) < p * missScale;
-      const row = {
-        patient_id: patientId,
-        encounter_id: encounterId,
-        observed_at: at,
-        respiratory_rate: gone(0, 0.01) ? null : rr,
-        spo2,
-        spo2_scale: hypercapnic ? 2 : null,
-        on_oxygen: onOxygen,
-        systolic_bp: gone(1, 0.01) ? null : sbp,
-        diastolic_bp: gone(1, 0.01) ? null : dbp,
-        heart_rate: hr,
-        consciousness: gone(2, 0.015) ? null : consciousness,
-        temperature: gone(3, 0.04) ? null : temp,
-        gcs: gcsRecorded ? gcsByLevel[consciousness] : null,
-        age,
-        lactate: labDue ? lactate : null,
-        creatinine: labDue ? creatinine : null,
-        white_cell_count: labDue ? wcc : null,
-        comorbidity_count: comorbidities,
-      };
-      out.observations.push(row);
-      out.truth.push({
-        encounter_id: encounterId,
-        observed_at: at,
-        severity: Math.round(s * 1000) / 1000,
-        sao2: round1(sao2),
-        oximeter_bias: round1(spo2 - sao2),
-      });
-      // The next set follows the *measured* NEWS2, as ward escalation protocols do (RCP 2017, Chart 4: 0 → 12 h,
-      // 1–4 → 4–6 h, 5–6 or a red score → hourly, ≥ 7 → continuous), compressed to keep ~4–5 sets a patient-day.
-      const measured = scoreObservation(
-        news2,
-        {
-          respiratoryRate: row.respiratory_rate,
-          spo2: row.spo2,
-          spo2Scale: row.spo2_scale,
-          onOxygen: row.on_oxygen,
-          systolicBP: row.systolic_bp,
-          heartRate: row.heart_rate,
-          consciousness: row.consciousness,
-          temperature: row.temperature,
-        },
-        { missing: 'zero' },
-      );
-      const total = measured.total ?? 0;
-      const interval = total >= 5 || measured.redFlag ? 1 : total >= 1 ? SCHEDULE.low : SCHEDULE.zero;
-      nextObs = t + Math.max(1, Math.round(interval * (0.75 + 0.5 * (miss[4] ?? NaN))));
-    }
+    if (t >= ward.nextObs) observeSet(obs, base, bias, t, s, ward, out);
     if (eventDraw < hazard) {
       eventAt = admittedAt + t * HOUR + 55 * 60_000;
       eventType = EVENT_TYPES[typeDraw < 0.35 ? 0 : typeDraw < 0.9 ? 1 : 2] as string; // 35 % / 55 % / 10 %
