@@ -5,9 +5,9 @@
  * ones are imputed by the template's rule (rows with a missing `"null"`-rule input or an implausible value are left
  * out of the fit), so the fitted definition scores rows exactly as it was fitted.
  */
-import type { Table } from 'apache-arrow';
+import type { Table, Vector } from 'apache-arrow';
 import { DefinitionError } from '../../scores/definition/errors.js';
-import type { MissingRule, ModelScore, RiskZone } from '../../scores/definition/model.js';
+import type { MissingRule, ModelScore, ModelTerm, RiskZone } from '../../scores/definition/model.js';
 import { planModel } from '../../scores/plan/model-plan.js';
 import { quantize } from '../../scores/definition/precision.js';
 import type { DiscreteField, FieldName, NumericField } from '../../scores/definition/schema.js';
@@ -110,6 +110,84 @@ export function constrainedFit(columns: readonly Float64Array[], y: Float64Array
   return { intercept, beta, converged, atZero: [...fixed].length };
 }
 
+/** A template term's design columns (a row whose term cannot be evaluated is marked not kept), and their sign rules. */
+interface TermDesign {
+  readonly term: TemplateTerm;
+  readonly columns: Float64Array[];
+  readonly codes?: string[];
+  readonly cumulative?: boolean;
+  readonly signs: (1 | -1 | 0 | null)[];
+}
+
+/** A linear-spline term: one column per piece between knots, at chart precision within the plausible range. */
+function linearDesign(term: Extract<TemplateTerm, { type: 'linear' }>, f: NumericField, vector: Vector, keep: Uint8Array): TermDesign {
+  const n = keep.length;
+  const k = term.knots;
+  const columns = k.slice(1).map(() => new Float64Array(n));
+  const lo = quantize(f.plausible[0], f.precision);
+  const hi = quantize(f.plausible[1], f.precision);
+  for (let i = 0; i < n; i++) {
+    let raw = vector.get(i) as number | bigint | null;
+    if (raw === null) {
+      if (term.missing === 'null') {
+        keep[i] = 0;
+        continue;
+      }
+      raw = term.missing.impute as number;
+    }
+    const q = quantize(Number(raw), f.precision, f.rounding);
+    if (!(q >= lo && q <= hi)) {
+      keep[i] = 0;
+      continue;
+    }
+    const x = q / 10 ** f.precision;
+    for (let j = 0; j < k.length - 1; j++) (columns[j] as Float64Array)[i] = Math.min(Math.max(x, k[j] ?? NaN), k[j + 1] ?? NaN) - (k[j] ?? NaN);
+  }
+  return { term, columns, signs: pieceSigns(term) };
+}
+
+/** A categorical term: one indicator per code beyond the first (cumulative for an ordered field). */
+function categoryDesign(term: Exclude<TemplateTerm, { type: 'linear' }>, f: DiscreteField, vector: Vector, keep: Uint8Array): TermDesign {
+  const n = keep.length;
+  const rule = CLINICAL_RANGES[term.field];
+  // An ordered field (consciousness, oxygen) is coded cumulatively — column k is "at code k or worse" — so each
+  // coefficient is the step from one code to the next, and a safe fit keeps every step ≥ 0.
+  const ordered = rule?.kind === 'order' ? rule.codes : null;
+  const codes = ordered !== null ? [...ordered, ...f.codes.filter((c) => !ordered.includes(c))] : [...f.codes];
+  const columns = codes.slice(1).map(() => new Float64Array(n));
+  for (let i = 0; i < n; i++) {
+    const raw = discreteCode(f, vector.get(i));
+    let code = raw === -1 ? null : (f.codes[raw] ?? null);
+    if (code === null && term.missing !== 'null') code = String(term.missing.impute);
+    const c = code === null ? -1 : codes.indexOf(code);
+    if (c < 0) {
+      keep[i] = 0;
+      continue;
+    }
+    if (ordered !== null) for (let j = 1; j <= c; j++) (columns[j - 1] as Float64Array)[i] = 1;
+    else if (c > 0) (columns[c - 1] as Float64Array)[i] = 1;
+  }
+  return { term, columns, codes, cumulative: ordered !== null, signs: columns.map(() => (ordered !== null ? 1 : null)) };
+}
+
+/** The fitted coefficients back to the definition's terms: slopes per piece, or a weight per code. */
+function fittedTerms(designs: readonly TermDesign[], beta: ArrayLike<number>): ModelTerm[] {
+  let k = 0;
+  return designs.map(({ term, columns: cols, codes, cumulative }) => {
+    const coefficients = cols.map(() => signif(beta[k++] ?? NaN));
+    if (term.type === 'linear') return { field: term.field, type: 'linear' as const, knots: [...term.knots], slopes: coefficients, missing: term.missing };
+    // Cumulative steps back to a weight per code.
+    let running = 0;
+    const weights = Object.fromEntries(
+      (codes as string[]).map((code, c) => {
+        const w = c === 0 ? 0 : cumulative === true ? (running += coefficients[c - 1] ?? 0) : (coefficients[c - 1] ?? NaN);
+        return [code, signif(w)];
+      }),
+    );
+    return { field: term.field, type: 'categories' as const, weights, missing: term.missing };
+  });
+}
+
 /**
  * Fit a model-based definition on a derivation cohort. Runs in O(iterations · rows · parameters²).
  *
@@ -134,58 +212,13 @@ export function fitSeverityModel(
   // Design columns, term by term; a row is kept only if every term can be evaluated.
   const keep = new Uint8Array(n).fill(1);
   for (let i = 0; i < n; i++) if ((labels[i] ?? NaN) < 0) keep[i] = 0;
-  const designs: { term: TemplateTerm; columns: Float64Array[]; codes?: string[]; cumulative?: boolean; signs: (1 | -1 | 0 | null)[] }[] = [];
+  const designs: TermDesign[] = [];
   for (const term of template.terms) {
     const field = FIELDS[term.field];
     if (field === undefined) throw new DefinitionError(caller, [`terms: unknown field "${term.field}"`]);
     const vector = cohort.observations.getChild(field.column);
     if (vector === null) throw new TypeError(`${caller}: the observations have no column "${field.column}" (term ${term.field}).`);
-    if (term.type === 'linear') {
-      const f = field as NumericField;
-      const k = term.knots;
-      const columns = k.slice(1).map(() => new Float64Array(n));
-      const lo = quantize(f.plausible[0], f.precision);
-      const hi = quantize(f.plausible[1], f.precision);
-      for (let i = 0; i < n; i++) {
-        let raw = vector.get(i) as number | bigint | null;
-        if (raw === null) {
-          if (term.missing === 'null') {
-            keep[i] = 0;
-            continue;
-          }
-          raw = term.missing.impute as number;
-        }
-        const q = quantize(Number(raw), f.precision, f.rounding);
-        if (!(q >= lo && q <= hi)) {
-          keep[i] = 0;
-          continue;
-        }
-        const x = q / 10 ** f.precision;
-        for (let j = 0; j < k.length - 1; j++) (columns[j] as Float64Array)[i] = Math.min(Math.max(x, k[j] ?? NaN), k[j + 1] ?? NaN) - (k[j] ?? NaN);
-      }
-      designs.push({ term, columns, signs: pieceSigns(term) });
-    } else {
-      const f = field as DiscreteField;
-      const rule = CLINICAL_RANGES[term.field];
-      // An ordered field (consciousness, oxygen) is coded cumulatively — column k is "at code k or worse" — so each
-      // coefficient is the step from one code to the next, and a safe fit keeps every step ≥ 0.
-      const ordered = rule?.kind === 'order' ? rule.codes : null;
-      const codes = ordered !== null ? [...ordered, ...f.codes.filter((c) => !ordered.includes(c))] : [...f.codes];
-      const columns = codes.slice(1).map(() => new Float64Array(n));
-      for (let i = 0; i < n; i++) {
-        const raw = discreteCode(f, vector.get(i));
-        let code = raw === -1 ? null : (f.codes[raw] ?? null);
-        if (code === null && term.missing !== 'null') code = String(term.missing.impute);
-        const c = code === null ? -1 : codes.indexOf(code);
-        if (c < 0) {
-          keep[i] = 0;
-          continue;
-        }
-        if (ordered !== null) for (let j = 1; j <= c; j++) (columns[j - 1] as Float64Array)[i] = 1;
-        else if (c > 0) (columns[c - 1] as Float64Array)[i] = 1;
-      }
-      designs.push({ term, columns, codes, cumulative: ordered !== null, signs: columns.map(() => (ordered !== null ? 1 : null)) });
-    }
+    designs.push(term.type === 'linear' ? linearDesign(term, field as NumericField, vector, keep) : categoryDesign(term, field as DiscreteField, vector, keep));
   }
   const rows: number[] = [];
   for (let i = 0; i < n; i++) if (keep[i] === 1) rows.push(i);
@@ -196,20 +229,7 @@ export function fitSeverityModel(
   const columns = designs.flatMap((d) => d.columns.map((c) => Float64Array.from(rows, (i) => c[i] ?? NaN)));
   const signs = designs.flatMap((d) => d.signs);
   const fit = constrainedFit(columns, y, signs, options.ridge ?? 1);
-  let k = 0;
-  const terms = designs.map(({ term, columns: cols, codes, cumulative }) => {
-    const coefficients = cols.map(() => signif(fit.beta[k++] ?? NaN));
-    if (term.type === 'linear') return { field: term.field, type: 'linear' as const, knots: [...term.knots], slopes: coefficients, missing: term.missing };
-    // Cumulative steps back to a weight per code.
-    let running = 0;
-    const weights = Object.fromEntries(
-      (codes as string[]).map((code, c) => {
-        const w = c === 0 ? 0 : cumulative === true ? (running += coefficients[c - 1] ?? 0) : (coefficients[c - 1] ?? NaN);
-        return [code, signif(w)];
-      }),
-    );
-    return { field: term.field, type: 'categories' as const, weights, missing: term.missing };
-  });
+  const terms = fittedTerms(designs, fit.beta);
   const draft: ModelScore = {
     kind: 'model',
     id: template.id,
