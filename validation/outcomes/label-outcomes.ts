@@ -135,13 +135,12 @@ export function observationKeys(caller: string, observations: Table): { encounte
   return keys;
 }
 
-/** The labels and counts of `labelOutcomes`, without building the labelled table (what `validate` needs). */
-export function labelSets(observations: Table, events: Table, options: LabelOptions = {}): SetLabels {
-  const caller = 'labelOutcomes';
-  const horizon = options.horizonHours ?? 24;
-  if (!(horizon > 0)) throw new RangeError(`${caller}: option "horizonHours" expected a positive number; received ${String(horizon)}.`);
-  const wanted = options.eventTypes === undefined ? null : new Set(options.eventTypes);
-  const { encounters: enc, times: at } = observationKeys(caller, observations);
+/** The chosen events' times per encounter, sorted; the other types' as competing events. */
+function eventTimes(
+  caller: string,
+  events: Table,
+  wanted: ReadonlySet<string> | null,
+): { byEncounter: Map<string, number[]>; competing: Map<string, number[]> } {
   const evEnc = column(caller, events, 'encounter_id', 'events');
   const evAt = column(caller, events, 'event_at', 'events');
   const evType = column(caller, events, 'event_type', 'events');
@@ -159,15 +158,22 @@ export function labelSets(observations: Table, events: Table, options: LabelOpti
     list.push(t);
   }
   for (const list of byEncounter.values()) list.sort((a, b) => a - b);
-  const censoring = keyword(caller, 'censored', CENSORED_HANDLING, options.censored, 'exclude');
-  const followUp = keyword(caller, 'followUp', FOLLOW_UPS, options.followUp, 'in-hospital');
-  const given = options.extractEnd;
-  const before = options.excludeBeforeEventMinutes ?? 0;
-  if (!(typeof before === 'number' && before >= 0))
-    throw new RangeError(`${caller}: option "excludeBeforeEventMinutes" expected a number ≥ 0; received ${String(before)}.`);
-  const gap = before * 60_000;
-  if (given !== undefined && (typeof given !== 'number' || Number.isNaN(given)))
-    throw new RangeError(`${caller}: option "extractEnd" expected a time in ms; received ${String(given)}.`);
+  return { byEncounter, competing };
+}
+
+/**
+ * Where follow-up ends: each encounter's discharge (when an encounters table is given), the extract's end (given, or
+ * the latest time in it), and the encounters still open at that end (no discharge time, or a discharge after it).
+ */
+function followUpEnds(
+  caller: string,
+  enc: readonly unknown[],
+  at: Float64Array,
+  events: Table,
+  encounters: Table | undefined,
+  given: number | undefined,
+): { dischargeOf: Map<string, number>; extractEnd: number | null; open: Set<string> } {
+  const evAt = column(caller, events, 'event_at', 'events');
   // Discharge per encounter (when an encounters table is given); the latest time of the extract, for its end.
   const dischargeOf = new Map<string, number>();
   let latest = Number.NEGATIVE_INFINITY;
@@ -176,11 +182,11 @@ export function labelSets(observations: Table, events: Table, options: LabelOpti
   };
   for (const t of at) if (!Number.isNaN(t)) seen(t);
   for (let i = 0; i < events.numRows; i++) seen(time(evAt.get(i)));
-  if (options.encounters !== undefined) {
-    const ids = column(caller, options.encounters, 'encounter_id', 'encounters');
-    const discharged = column(caller, options.encounters, 'discharged_at', 'encounters');
-    const admitted = options.encounters.getChild('admitted_at');
-    for (let i = 0; i < options.encounters.numRows; i++) {
+  if (encounters !== undefined) {
+    const ids = column(caller, encounters, 'encounter_id', 'encounters');
+    const discharged = column(caller, encounters, 'discharged_at', 'encounters');
+    const admitted = encounters.getChild('admitted_at');
+    for (let i = 0; i < encounters.numRows; i++) {
       const d = time(discharged.get(i));
       if (!Number.isNaN(d)) dischargeOf.set(String(ids.get(i)), d);
       seen(d);
@@ -192,6 +198,28 @@ export function labelSets(observations: Table, events: Table, options: LabelOpti
   // Encounters still open at the extract's end: no discharge time, or a discharge after the end.
   const open = new Set<string>();
   for (const e of enc) if (e !== null && e !== undefined && !((dischargeOf.get(String(e)) ?? Number.POSITIVE_INFINITY) <= end)) open.add(String(e));
+  return { dischargeOf, extractEnd, open };
+}
+
+/** The labels and counts of `labelOutcomes`, without building the labelled table (what `validate` needs). */
+export function labelSets(observations: Table, events: Table, options: LabelOptions = {}): SetLabels {
+  const caller = 'labelOutcomes';
+  const horizon = options.horizonHours ?? 24;
+  if (!(horizon > 0)) throw new RangeError(`${caller}: option "horizonHours" expected a positive number; received ${String(horizon)}.`);
+  const wanted = options.eventTypes === undefined ? null : new Set(options.eventTypes);
+  const { encounters: enc, times: at } = observationKeys(caller, observations);
+  const { byEncounter, competing } = eventTimes(caller, events, wanted);
+  const censoring = keyword(caller, 'censored', CENSORED_HANDLING, options.censored, 'exclude');
+  const followUp = keyword(caller, 'followUp', FOLLOW_UPS, options.followUp, 'in-hospital');
+  const given = options.extractEnd;
+  const before = options.excludeBeforeEventMinutes ?? 0;
+  if (!(typeof before === 'number' && before >= 0))
+    throw new RangeError(`${caller}: option "excludeBeforeEventMinutes" expected a number ≥ 0; received ${String(before)}.`);
+  const gap = before * 60_000;
+  if (given !== undefined && (typeof given !== 'number' || Number.isNaN(given)))
+    throw new RangeError(`${caller}: option "extractEnd" expected a time in ms; received ${String(given)}.`);
+  const { dischargeOf, extractEnd, open } = followUpEnds(caller, enc, at, events, options.encounters, given);
+  const end = extractEnd ?? Number.POSITIVE_INFINITY;
   const n = observations.numRows;
   const labels = new Int8Array(n);
   const exclusion = new Uint8Array(n);
