@@ -7,8 +7,8 @@
  *
  * 1. **Primary**: a count the policy does not release (e.g. 1–9 under `ewskit`), or a statistic derived from too few
  *    patients or events, is suppressed.
- * 2. **Secondary** (complementary suppression), by the audit (lp-audit.ts): every suppressed count's feasible interval
- *    under every released count, declared relation and bound; while one is narrower than the policy's protection width,
+ * 2. **Secondary** (complementary suppression), by protection.ts with the audit (lp-audit.ts): every suppressed count's
+ *    feasible interval under every released count, declared relation and bound; while one is narrower than the policy's protection width,
  *    the cell-suppression programme picks the released counts whose suppression widens it at least cost (`perturbation`).
  *    Without the solver loaded, Gauss–Jordan elimination over the relations stands in (no suppressed count worked out
  *    exactly), and the report is not marked releasable.
