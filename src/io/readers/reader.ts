@@ -2,7 +2,7 @@
  * The contract every extract reader keeps: one object per input format, one signature. A reader goes through its
  * file in batches, each record with where it came from (file and line or row), and counts or rejects what it cannot
  * read in the ingest report without stopping — unless `strict` asks it to stop at the first. `readerFor` (registry.ts)
- * chooses the reader of a path; nothing else looks at a file's extension.
+ * chooses the reader of a path; nothing else chooses one.
  */
 import type { Mapping } from '../../ingest/mapping.js';
 import type { IngestReport } from '../../ingest/measurements.js';
