@@ -47,11 +47,11 @@ export const HEADLINE_COLUMNS: { readonly [K in HeadlineKey]: readonly MetricCol
 };
 
 /** The headline keys in the summary table's column order (the order of `HEADLINE_COLUMNS`). */
-const HEADLINE_ORDER = Object.keys(HEADLINE_COLUMNS) as HeadlineKey[];
+export const HEADLINE_KEYS = Object.keys(HEADLINE_COLUMNS) as readonly HeadlineKey[];
 
 /** The summary table's headers after "Score". */
 export function headlineHeaders(): string[] {
-  return HEADLINE_ORDER.flatMap((k) => HEADLINE_COLUMNS[k].map((c) => c.header));
+  return HEADLINE_KEYS.flatMap((k) => HEADLINE_COLUMNS[k].map((c) => c.header));
 }
 
 function renderOne<K extends HeadlineKey>(key: K, section: ScoreSection, suppressed: string): string[] {
@@ -63,5 +63,5 @@ function renderOne<K extends HeadlineKey>(key: K, section: ScoreSection, suppres
 
 /** The rendered headline columns of one score ("‹suppressed›" for each column of a suppressed cell). */
 export function renderHeadlines(section: ScoreSection, suppressed: string): string[] {
-  return HEADLINE_ORDER.flatMap((k) => renderOne(k, section, suppressed));
+  return HEADLINE_KEYS.flatMap((k) => renderOne(k, section, suppressed));
 }

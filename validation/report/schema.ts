@@ -4,11 +4,8 @@
  */
 import { isSuppressed } from '../disclosure/disclosure.js';
 import { KIND_NAMES } from '../../scores/kinds/kind-of.js';
-import { HEADLINE_COLUMNS } from './format.js';
+import { HEADLINE_KEYS } from './format.js';
 import { REPORT_SCHEMA } from './types.js';
-
-/** The headline cells every score section holds (the summary table's metrics). */
-const HEADLINE_KEYS = Object.keys(HEADLINE_COLUMNS);
 
 const isKind = (k: unknown): boolean => (KIND_NAMES as readonly unknown[]).includes(k);
 

@@ -55,6 +55,9 @@ function byReason(rows: Iterable<number>, reason: (i: number) => string): [strin
   return [...out].sort((a, b) => b[1].length - a[1].length || (a[0] < b[0] ? -1 : 1));
 }
 
+/** The flow's cells all belong to its one declared table. */
+const FLOW = { table: 'flow' } as const;
+
 /** A grouping of the flow's columns: each set's group label and the groups in order. */
 interface FlowGrouping {
   readonly by: string;
@@ -64,7 +67,7 @@ interface FlowGrouping {
 
 /** The flow's counts as pending cells of the ledger, with the relations each step and each sum of steps obey. */
 class FlowCounter {
-  private readonly table = { table: 'flow' };
+  private readonly table = FLOW;
   constructor(
     private readonly sdc: Disclosure,
     private readonly groupings: readonly FlowGrouping[],
@@ -234,7 +237,7 @@ export function flow(settings: Settings, set: AnalysisSet): FlowSection {
   });
   const counter = new FlowCounter(sdc, groupings, set.labelled.labels);
   const excluded = studyExclusions(counter, set);
-  const table = { table: 'flow' };
+  const table = FLOW;
   const extract = {
     patients: sdc.count(distinct(patientIds), table),
     encounters: sdc.count(distinct(columnValues(scored, 'encounter_id')), table),
