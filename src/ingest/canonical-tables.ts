@@ -57,6 +57,7 @@ export const KNOWN_COLUMNS: Readonly<Record<TableName, Readonly<Record<string, C
     left_ward_at: 'time',
     admission_type: 'text',
     comorbidity_count: 'number',
+    primary_diagnosis: 'text',
   },
 };
 

@@ -50,9 +50,12 @@ import { news2 } from '../../scores/catalogue/news2.js';
 import { scoreObservation } from '../../scores/evaluate/score-observation.js';
 import type { CohortProfile, Ethnicity } from './profiles.js';
 import { DEFAULT_READMISSION, resolveProfile, tonesOf } from './profiles.js';
+import type { EscalationTrigger, MonitoringBand } from '../ward/monitoring.js';
+import { CONDITION_CODES } from '../codes/conditions.js';
+import { ESCALATION_TRIGGERS, MONITORING_HOURS, monitoringBand, triggers } from '../ward/monitoring.js';
 
 /** Bumped whenever the model changes what a seed produces. */
-export const GENERATOR_VERSION = '3.0.0';
+export const GENERATOR_VERSION = '4.0.0';
 
 export interface CohortOptions {
   /** `'uk-leicester'`, `'india-apollo'`, or a profile object (`extends` + overrides). */
@@ -64,7 +67,23 @@ export interface CohortOptions {
   batchEncounters?: number;
   /** Start of the admission window (ms since epoch, default 2025-01-01 UTC); admissions spread over a year. */
   start?: number;
+  /**
+   * How much a clinical response lowers the hazard of an event, as a share (0–1) for the 24 h after the set that
+   * triggered it (default 0: no effect — see `DEFAULT_ESCALATION_EFFECT`). With an effect, patients escalated
+   * because of a high score deteriorate less often: the treatment paradox a validation then measures.
+   */
+  escalationEffect?: number;
+  /** Which sets trigger a response: `'urgent'` (NEWS2 ≥ 5 or a red score, default), `'emergency'` (≥ 7), `'red'`. */
+  escalationTrigger?: EscalationTrigger;
 }
+
+/**
+ * The default escalation effect: 0, so a generated cohort's score–outcome relation is the natural history the score
+ * is meant to predict. The effect of one escalated response on one patient's hazard is not established; the
+ * published effect is hospital-level (rapid response systems: hospital mortality RR 0.88, cardiopulmonary arrest RR
+ * 0.62 — Maharaj et al., Crit Care 2015;19:254). Set `escalationEffect` to study the treatment paradox.
+ */
+export const DEFAULT_ESCALATION_EFFECT = 0;
 
 /** The five tables of a cohort, in the order they are written. */
 export const COHORT_TABLES = ['patients', 'encounters', 'observations', 'events', 'truth'] as const;
@@ -87,18 +106,41 @@ export interface CohortManifest {
   readonly seed: number;
   readonly encounters: number;
   readonly oximeterBias: OximeterBias;
+  readonly escalation: { readonly effect: number; readonly trigger: EscalationTrigger; readonly hours: number; readonly response: typeof RESPONSE };
+  readonly ward: { readonly rounds: readonly number[]; readonly compliance: typeof COMPLIANCE; readonly monitoringHours: typeof MONITORING_HOURS };
   readonly rows: Record<CohortTableName, number>;
 }
 
 const HOUR = 3_600_000;
 /** Log-hazard per hour: baseline, per unit of latent severity, per year of age above 60, per comorbidity. */
-const HAZARD = { base: -10.6, severity: 1.05, age: 0.03, comorbidity: 0.12 };
+const HAZARD = { base: -10.0, severity: 1.2, age: 0.03, comorbidity: 0.12 };
 /** Acute episodes: log-probability per hour of one starting (and per unit of chronic severity), rise per hour, decay after. */
 const ACUTE = { start: -7.5, perSeverity: 0.8, rise: 0.35, decay: 0.8 };
 /** Missingness multipliers: at night (22:00–06:00), and when the patient is sick (severity > 2.5). */
 const MISSING = { night: 2.5, sick: 0.5 };
-/** Hours to the next set by the measured NEWS2: total 0, and 1–4 (5+ or a red score: hourly). */
-const SCHEDULE = { zero: 7, low: 4.5 };
+/**
+ * Ward rounds (clock hours): observations cluster at them. Recording of vital signs peaks at the drug-round times and
+ * is lowest in the early hours (Hands et al., BMJ Qual Saf 2013;22:719–26); the round times are a common 4-hourly
+ * pattern, illustrative.
+ */
+const ROUNDS: readonly number[] = [6, 10, 14, 18, 22];
+/** Night on the ward: 22:00–06:00 (sets due then are more often late; a sleeping patient at NEWS2 0 waits for 06:00). */
+const isNight = (hour: number): boolean => hour >= 22 || hour < 6;
+/**
+ * Monitoring compliance: the probability that the next set is taken within its band's interval (RCP 2017 Chart 4),
+ * by day and by night. Lower at night and for the hourly bands, as audits find (Hands 2013); illustrative values.
+ * A late set comes 1–4 h after it was due — or, at NEWS2 0 at night, at the 06:00 round.
+ */
+const COMPLIANCE = {
+  day: { '0': 0.9, '1–4': 0.85, '5–6 or red': 0.75, '≥ 7': 0.85 },
+  night: { '0': 0.6, '1–4': 0.7, '5–6 or red': 0.6, '≥ 7': 0.75 },
+} as const;
+/**
+ * The response to a triggering set: made with these probabilities (day, night — audits of escalation find
+ * 60–80 %; illustrative), and lowering the hazard by `escalationEffect` for `ESCALATION_HOURS` hours.
+ */
+const RESPONSE = { day: 0.8, night: 0.65 } as const;
+const ESCALATION_HOURS = 24;
 /** Rise in true SaO2 (points) on supplemental oxygen. */
 const OXYGEN_GAIN = 5;
 /** Mixed into a patient's seed for the measurement streams. */
@@ -108,6 +150,35 @@ const ADMISSION_STREAM = 0x68e31da4;
 /** Standard deviation of the unobserved frailty on the log-hazard scale. */
 const HIDDEN_SD = 0.8;
 const GROUPS: Ethnicity[] = ['Asian', 'White', 'Black', 'Mixed', 'Other'];
+
+/**
+ * Each admission's primary diagnosis and its physiology: offsets of the baseline vitals, how steeply each vital moves
+ * per unit of latent severity, the admission severity, and the log-odds of deterioration. Sepsis: fever, tachycardia,
+ * tachypnoea and hypotension (Sepsis-3: qSOFA's respiratory rate, systolic pressure and mentation); heart failure:
+ * breathlessness and desaturation with little fever; a COPD exacerbation: tachypnoea and desaturation. Other
+ * infections (pneumonia, urinary tract infection, cellulitis) keep the infection physiology without sepsis's
+ * baseline; the rest are the common non-infective medical admissions. Illustrative sizes.
+ */
+const PHYSIOLOGY = {
+  copd: { codes: [CONDITION_CODES.copd], rr0: 3, hr0: 4, temp0: 0, sbp0: 0, rr: 1.3, sat: 2.2, sbp: 2.5, temp: 0.06, s0: 0.3, odds: 0.3 },
+  sepsis: { codes: [CONDITION_CODES.sepsis], rr0: 2, hr0: 10, temp0: 0.6, sbp0: -8, rr: 1.1, sat: 1.8, sbp: 6, temp: 0.35, s0: 0.5, odds: 0.9 },
+  heartFailure: { codes: [CONDITION_CODES.heartFailure], rr0: 2, hr0: 6, temp0: 0, sbp0: 0, rr: 1.4, sat: 2.4, sbp: 2, temp: 0.03, s0: 0.3, odds: 0.4 },
+  infection: { codes: ['J18.9', 'N39.0', 'L03.9'], rr0: 0, hr0: 0, temp0: 0, sbp0: 0, rr: 1.0, sat: 1.8, sbp: 5, temp: 0.3, s0: 0, odds: 0.6 },
+  other: {
+    codes: ['R07.4', 'I48.9', 'R55', 'K92.2', 'I63.9', 'E87.1', 'R29.6'],
+    rr0: 0,
+    hr0: 0,
+    temp0: 0,
+    sbp0: 0,
+    rr: 1.0,
+    sat: 1.8,
+    sbp: 2.5,
+    temp: 0.06,
+    s0: 0,
+    odds: 0,
+  },
+} as const;
+type Physiology = (typeof PHYSIOLOGY)[keyof typeof PHYSIOLOGY];
 const EVENT_TYPES = ['death', 'unplanned_icu', 'cardiac_arrest'] as const;
 
 function pick<T>(rng: Random, items: readonly T[], weights: readonly number[]): T {
@@ -157,7 +228,10 @@ interface Patient {
   readonly ethnicity: Ethnicity;
   readonly tone: number;
   readonly sex: 'F' | 'M';
+  /** COPD (the patient's chronic condition), with chronic hypoxaemia or not, and a Scale 2 order or not. */
+  readonly copd: boolean;
   readonly hypercapnic: boolean;
+  readonly scale2: boolean;
   /** The patient's unobserved frailty (log-hazard scale), shared by their admissions with the model's correlation. */
   readonly hidden: number;
   /** The oximeter's per-patient offset (drawn whatever the bias setting, so counterfactual cohorts share it). */
@@ -178,6 +252,7 @@ function simulatePatient(
   seed: number,
   profile: CohortProfile,
   bias: OximeterBias,
+  escalation: AdmissionBaseline['escalation'],
   start: number,
   out: Record<CohortTableName, Columns>,
 ): number {
@@ -200,19 +275,25 @@ function simulatePatient(
   const regionTones = region === null ? undefined : profile.regions?.[region]?.skinTone;
   const tone = pick(rng, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], regionTones ?? tonesOf(profile, ethnicity));
   const sex = rng.bernoulli(0.5) ? 'F' : 'M';
-  const firstAge = Math.round(clamp(rng.normal(profile.age.mean, profile.age.sd), profile.age.min, profile.age.max));
+  const ages = profile.ageByEthnicity?.[ethnicity] ?? profile.age;
+  const firstAge = Math.round(clamp(rng.normal(ages.mean, ages.sd), profile.age.min, profile.age.max));
   let age = firstAge;
   // Case mix by group (e.g. diabetes and CKD are more common in South Asian patients in Leicester).
   const comorbidityMean = profile.comorbidityMean * (profile.comorbidityByEthnicity?.[ethnicity] ?? 1);
   let comorbidities = Math.min(12, poisson(rng, comorbidityMean * Math.exp(0.02 * (firstAge - 60))));
-  const hypercapnic = rng.bernoulli(profile.hypercapnicShare);
+  // COPD; chronic hypoxaemia in some (resting saturation ~88–92 %); a clinician's Scale 2 order in some of those.
+  const copd = rng.bernoulli(profile.conditions.copd.share);
+  const hypercapnic = rng.bernoulli(profile.conditions.copd.chronicHypoxaemia) && copd;
+  const scale2 = rng.bernoulli(profile.conditions.copd.scale2Ordered) && hypercapnic;
   const model = profile.readmission ?? DEFAULT_READMISSION;
   const patient: Patient = {
     id: `P${String(p + 1).padStart(7, '0')}`,
     ethnicity,
     tone,
     sex,
+    copd,
     hypercapnic,
+    scale2,
     hidden: rng.normal(0, HIDDEN_SD),
     oximeterOffset: createRandom(streamSeed(seed, p) ^ OBSERVATION_STREAM).normal(0, PATIENT_SD),
   };
@@ -221,7 +302,7 @@ function simulatePatient(
   let admittedAt = firstAdmission;
   let written = 0;
   for (let k = 0; k < model.maxAdmissions && written < room; k++) {
-    const stay = simulateAdmission(patient, k, first + written, age, comorbidities, admittedAt, seed, p, profile, bias, out);
+    const stay = simulateAdmission(patient, k, first + written, age, comorbidities, admittedAt, seed, p, profile, bias, escalation, out);
     written++;
     // Readmission: only after a discharge alive, more often in frail patients; the next admission weeks to months on.
     const again = rng.next();
@@ -242,6 +323,8 @@ interface WardState {
   oxygen: boolean;
   lastLab: number;
   nextObs: number;
+  /** The hour of the last clinical response (−∞: none yet). */
+  respondedAt: number;
 }
 
 /** An admission's fixed facts and baseline vitals, around which its observation sets vary. */
@@ -250,8 +333,13 @@ interface AdmissionBaseline {
   readonly encounterId: string;
   readonly tone: number;
   readonly hypercapnic: boolean;
+  readonly scale2: boolean;
   readonly oximeterOffset: number;
   readonly infection: boolean;
+  readonly physiology: Physiology;
+  /** The clock hour (UTC, the ward's time here) at admission. */
+  readonly admitHour: number;
+  readonly escalation: { readonly effect: number; readonly trigger: EscalationTrigger };
   readonly age: number;
   readonly comorbidities: number;
   readonly admittedAt: number;
@@ -278,16 +366,18 @@ function observeSet(
   out: Record<CohortTableName, Columns>,
 ): void {
   // One observation set, from the measurement stream: every draw is made whatever is recorded.
-  const sao2 = clamp(base.sat0 - 1.8 * s + (ward.oxygen ? OXYGEN_GAIN : 0) + obs.normal(0, 0.8), 60, 100);
+  const ph = base.physiology;
+  const sao2 = clamp(base.sat0 - ph.sat * s + (ward.oxygen ? OXYGEN_GAIN : 0) + obs.normal(0, 0.8), 60, 100);
   const deviceNoise = obs.normal(0, deviceSd(sao2));
   const spo2 = clamp(Math.round(sao2 + biasAt(bias, base.tone, sao2) + base.oximeterOffset + deviceNoise), 50, 100);
-  const rr = Math.round(Math.max(4, base.rr0 + 1.0 * s + obs.normal(0, 1.6)));
+  const rr = Math.round(Math.max(4, base.rr0 + ph.rr * s + obs.normal(0, 1.6)));
   const hr = Math.round(Math.max(30, base.hr0 + 4.5 * s + obs.normal(0, 6)));
-  const sbp = Math.round(Math.max(50, base.sbp0 - (base.infection ? 5 : 2.5) * s + obs.normal(0, 9)));
+  const sbp = Math.round(Math.max(50, base.sbp0 - ph.sbp * s + obs.normal(0, 9)));
   const dbp = Math.round(Math.max(25, 0.62 * sbp + obs.normal(0, 5)));
-  const temp = round1(base.temp0 + (base.infection ? 0.3 : 0.06) * s + obs.normal(0, 0.25));
+  const temp = round1(base.temp0 + ph.temp * s + obs.normal(0, 0.25));
   // Oxygen is prescribed from the *measured* saturation (what the ward sees): an over-reading oximeter withholds it.
-  const target = base.hypercapnic ? 88 : 92;
+  // The target is 88–92 % where a clinician has ordered Scale 2, else 92 % or more.
+  const target = base.scale2 ? 88 : 92;
   const prescribe = obs.next();
   const onOxygen = ward.oxygen;
   // The next set's oxygen follows this reading: started below the target, stopped well above it.
@@ -303,7 +393,9 @@ function observeSet(
   const wcc = round1(Math.max(0.5, 7 + (base.infection ? 2.3 : 0.5) * s + obs.normal(0, 1.3)));
   const miss = [obs.next(), obs.next(), obs.next(), obs.next(), obs.next()];
   if (labDue) ward.lastLab = t;
-  const at = base.admittedAt + t * HOUR + Math.floor(obs.next() * 50) * 60_000;
+  // Within the clock hour of step t (the first set: after admission), so that sets taken at a round fall in its hour.
+  const minute = Math.floor(obs.next() * 50) * 60_000;
+  const at = t === 0 ? base.admittedAt + minute : Math.floor((base.admittedAt + t * HOUR) / HOUR) * HOUR + minute;
   // Missingness depends on the state: fewer full sets at night (22:00–06:00), more when the patient is sick.
   const hour = new Date(at).getUTCHours();
   const missScale = (hour >= 22 || hour < 6 ? MISSING.night : 1) * (s > 2.5 ? MISSING.sick : 1);
@@ -314,7 +406,7 @@ function observeSet(
     observed_at: at,
     respiratory_rate: gone(0, 0.01) ? null : rr,
     spo2,
-    spo2_scale: base.hypercapnic ? 2 : null,
+    spo2_scale: base.scale2 ? 2 : null,
     on_oxygen: onOxygen,
     systolic_bp: gone(1, 0.01) ? null : sbp,
     diastolic_bp: gone(1, 0.01) ? null : dbp,
@@ -329,15 +421,8 @@ function observeSet(
     comorbidity_count: base.comorbidities,
   };
   out.observations.push(row);
-  out.truth.push({
-    encounter_id: base.encounterId,
-    observed_at: at,
-    severity: Math.round(s * 1000) / 1000,
-    sao2: round1(sao2),
-    oximeter_bias: round1(spo2 - sao2),
-  });
-  // The next set follows the *measured* NEWS2, as ward escalation protocols do (RCP 2017, Chart 4: 0 → 12 h,
-  // 1–4 → 4–6 h, 5–6 or a red score → hourly, ≥ 7 → continuous), compressed to keep ~4–5 sets a patient-day.
+  // What the ward does next follows the *measured* NEWS2 (RCP 2017, Chart 4): the monitoring interval of its band,
+  // and a clinical response when the set triggers one (the escalation policy).
   const measured = scoreObservation(
     news2,
     {
@@ -353,8 +438,44 @@ function observeSet(
     { missing: 'zero' },
   );
   const total = measured.total ?? 0;
-  const interval = total >= 5 || measured.redFlag ? 1 : total >= 1 ? SCHEDULE.low : SCHEDULE.zero;
-  ward.nextObs = t + Math.max(1, Math.round(interval * (0.75 + 0.5 * (miss[4] ?? NaN))));
+  const red = measured.redFlag === true;
+  const night = isNight((base.admitHour + t) % 24);
+  const respond = obs.next() < (night ? RESPONSE.night : RESPONSE.day);
+  const escalated = triggers(base.escalation.trigger, total, red) && respond;
+  if (escalated) ward.respondedAt = t;
+  out.truth.push({
+    encounter_id: base.encounterId,
+    observed_at: at,
+    severity: Math.round(s * 1000) / 1000,
+    sao2: round1(sao2),
+    oximeter_bias: round1(spo2 - sao2),
+    escalated,
+  });
+  ward.nextObs = nextSetHour(t, monitoringBand(total, red), base.admitHour, miss[4] ?? NaN, obs.next());
+}
+
+/**
+ * The hour of the next set after a set at hour `t` in `band`: on time (with the compliance of the hour it falls due,
+ * day or night) at the last ward round in the final third of the interval, else when due; late, 1–4 h after it was
+ * due — or, at NEWS2 0 at night, at the 06:00 round (the patient is left to sleep).
+ */
+function nextSetHour(t: number, band: MonitoringBand, admitHour: number, u: number, lateness: number): number {
+  const interval = MONITORING_HOURS[band];
+  const due = t + interval;
+  const clock = (h: number): number => (admitHour + h) % 24;
+  const night = isNight(clock(due));
+  if (u < COMPLIANCE[night ? 'night' : 'day'][band]) {
+    // By night the window is wider: a set due in the small hours is taken at the 22:00 round.
+    const window = Math.floor(night ? interval / 2 : interval / 3);
+    for (let h = due; interval >= 4 && h >= due - window; h--) if (ROUNDS.includes(clock(h))) return h;
+    return due;
+  }
+  if (band === '0' && night) {
+    let h = due + 1;
+    while (clock(h) !== 6) h++;
+    return h;
+  }
+  return due + 1 + Math.floor(lateness * 4);
 }
 
 /** One admission of a patient, simulated; returns when it ended, whether the patient died, and its frailty. */
@@ -369,31 +490,50 @@ function simulateAdmission(
   p: number,
   profile: CohortProfile,
   bias: OximeterBias,
+  escalation: AdmissionBaseline['escalation'],
   out: Record<CohortTableName, Columns>,
 ): { died: boolean; frailty: number; admittedAt: number; dischargedAt: number } {
   // Two streams per admission: its latent course (the same whatever is measured) and the measurements with what
   // follows from them (oxygen, observation timing), which may differ between counterfactual cohorts.
   const rng = createRandom(admissionSeed(streamSeed(seed, p) ^ ADMISSION_STREAM, k));
   const obs = createRandom(admissionSeed(streamSeed(seed, p) ^ OBSERVATION_STREAM, k));
-  const { id: patientId, tone, hypercapnic, oximeterOffset } = patient;
+  const { id: patientId, tone, hypercapnic, scale2, oximeterOffset } = patient;
   const encounterId = `E${String(i + 1).padStart(7, '0')}`;
   const emergency = rng.bernoulli(profile.emergencyShare);
-  const infection = rng.bernoulli(profile.infectionShare);
+  // The primary diagnosis: a COPD patient's admission is an exacerbation with the profile's probability; otherwise
+  // sepsis, heart failure, another infection (so that infections make up the profile's share) or another cause.
+  const c = profile.conditions;
+  const conditionDraw = rng.next();
+  const codeDraw = rng.next();
+  const otherInfection = c.sepsis < 1 ? (profile.infectionShare - c.sepsis) / (1 - c.sepsis - c.heartFailure || 1) : 0;
+  const kind: keyof typeof PHYSIOLOGY =
+    patient.copd && rng.next() < c.copd.exacerbation
+      ? 'copd'
+      : conditionDraw < c.sepsis
+        ? 'sepsis'
+        : conditionDraw < c.sepsis + c.heartFailure
+          ? 'heartFailure'
+          : (conditionDraw - c.sepsis - c.heartFailure) / (1 - c.sepsis - c.heartFailure || 1) < otherInfection
+            ? 'infection'
+            : 'other';
+  const physiology = PHYSIOLOGY[kind];
+  const diagnosis = physiology.codes[Math.floor(codeDraw * physiology.codes.length)] as string;
+  const infection = kind === 'sepsis' || kind === 'infection';
   const plannedHours = Math.max(12, Math.round(Math.exp(rng.normal(Math.log(profile.stayDays * 24) - 0.18, 0.6))));
   // Frailty: older, more comorbid, emergency admissions deteriorate more often.
   const frailty = 0.025 * (age - 60) + 0.3 * comorbidities + (emergency ? 0.4 : 0);
-  const deteriorates = rng.next() < 1 / (1 + Math.exp(-(-2.9 + 0.55 * frailty + (infection ? 0.6 : 0) + profile.deteriorationShift)));
+  const deteriorates = rng.next() < 1 / (1 + Math.exp(-(-2.9 + 0.55 * frailty + physiology.odds + profile.deteriorationShift)));
   const onset = 6 + rng.next() * plannedHours * 0.7;
   const rate = 0.02 + rng.next() * 0.06;
   // Deterioration plateaus at a patient-specific level: not every deteriorating patient becomes extreme.
   const plateau = 2.5 + rng.next() * 4;
-  const s0 = Math.max(0, rng.normal(0.5 + 0.25 * frailty, 0.45));
+  const s0 = Math.max(0, rng.normal(0.5 + 0.25 * frailty + physiology.s0, 0.45));
   // Baselines around which vitals vary.
-  const rr0 = rng.normal(16, 1.5);
-  const hr0 = rng.normal(78, 9);
-  const sbp0 = rng.normal(128, 15);
+  const rr0 = rng.normal(16 + physiology.rr0, 1.5);
+  const hr0 = rng.normal(78 + physiology.hr0, 9);
+  const sbp0 = rng.normal(128 + physiology.sbp0, 15);
   const sat0 = hypercapnic ? rng.normal(90, 1.2) : rng.normal(97.2, 1);
-  const temp0 = rng.normal(36.8, 0.25);
+  const temp0 = rng.normal(36.8 + physiology.temp0, 0.25);
   const cr0 = rng.normal(80, 15) * (1 + 0.05 * comorbidities);
   // Frailty the vitals do not show (the reason no early-warning score is perfect): the patient's, shared across
   // their admissions with the readmission model's correlation, and this admission's own.
@@ -404,14 +544,18 @@ function simulateAdmission(
   let acute = 0;
   let acuteLeft = 0;
   // Supplemental oxygen, prescribed from the last *measured* saturation and titrated to it (it raises the true SaO2).
-  const ward: WardState = { oxygen: false, lastLab: -Infinity, nextObs: 0 };
+  const ward: WardState = { oxygen: false, lastLab: -Infinity, nextObs: 0, respondedAt: -Infinity };
   const base: AdmissionBaseline = {
     patientId,
     encounterId,
     tone,
     hypercapnic,
+    scale2,
     oximeterOffset,
     infection,
+    physiology,
+    admitHour: new Date(admittedAt).getUTCHours(),
+    escalation,
     age,
     comorbidities,
     admittedAt,
@@ -440,13 +584,15 @@ function simulateAdmission(
     } else acute *= ACUTE.decay;
     const s = chronic + acute;
     // Hazard per hour.
-    const hazard = Math.exp(HAZARD.base + HAZARD.severity * s + HAZARD.age * (age - 60) + HAZARD.comorbidity * comorbidities + hidden);
     const eventDraw = rng.next();
     const typeDraw = rng.next();
     if (t >= ward.nextObs) observeSet(obs, base, bias, t, s, ward, out);
+    // Hazard per hour, lowered for a day after a clinical response (from the hour after the set that triggered it).
+    const treated = t > ward.respondedAt && t <= ward.respondedAt + ESCALATION_HOURS ? 1 - escalation.effect : 1;
+    const hazard = treated * Math.exp(HAZARD.base + HAZARD.severity * s + HAZARD.age * (age - 60) + HAZARD.comorbidity * comorbidities + hidden);
     if (eventDraw < hazard) {
       eventAt = admittedAt + t * HOUR + 55 * 60_000;
-      eventType = EVENT_TYPES[typeDraw < 0.35 ? 0 : typeDraw < 0.9 ? 1 : 2] as string; // 35 % / 55 % / 10 %
+      eventType = EVENT_TYPES[typeDraw < 0.6 ? 0 : typeDraw < 0.93 ? 1 : 2] as string; // 60 % / 33 % / 7 %
       break;
     }
   }
@@ -463,6 +609,7 @@ function simulateAdmission(
     left_ward_at: leftWard,
     admission_type: emergency ? 'emergency' : 'elective',
     comorbidity_count: comorbidities,
+    primary_diagnosis: diagnosis,
   });
   for (const e of events) out.events.push({ encounter_id: encounterId, event_at: e.at, event_type: e.type });
   return { died: death !== undefined, frailty, admittedAt, dischargedAt };
@@ -515,6 +662,7 @@ const SCHEMAS: Record<CohortTableName, [string, () => import('apache-arrow').Dat
     ['left_ward_at', () => new TimestampMillisecond()],
     ['admission_type', dict],
     ['comorbidity_count', () => new Int8()],
+    ['primary_diagnosis', () => new Utf8()],
   ],
   observations: [
     ['patient_id', () => new Utf8()],
@@ -547,6 +695,7 @@ const SCHEMAS: Record<CohortTableName, [string, () => import('apache-arrow').Dat
     ['severity', () => new Float64()],
     ['sao2', () => new Float64()],
     ['oximeter_bias', () => new Float64()],
+    ['escalated', () => new Bool()],
   ],
 };
 
@@ -636,6 +785,13 @@ export function* streamCohort(
   if (!Number.isInteger(per) || per < 1) throw new RangeError(`${caller}: option "batchEncounters" expected a whole number ≥ 1; received ${String(per)}.`);
   const profile = resolveProfile(options.profile ?? 'uk-leicester');
   const bias = resolveBias(options.oximeterBias);
+  const effect = options.escalationEffect ?? DEFAULT_ESCALATION_EFFECT;
+  if (typeof effect !== 'number' || !(effect >= 0 && effect <= 1))
+    throw new RangeError(`${caller}: option "escalationEffect" expected a share from 0 to 1; received ${String(effect)}.`);
+  const trigger = options.escalationTrigger ?? 'urgent';
+  if (!ESCALATION_TRIGGERS.includes(trigger))
+    throw new RangeError(`${caller}: option "escalationTrigger" expected one of ${ESCALATION_TRIGGERS.join(', ')}; received ${String(trigger)}.`);
+  const escalation = { effect, trigger };
   const start = options.start ?? Date.UTC(2025, 0, 1);
   const names = COHORT_TABLES;
   const shapes = Object.fromEntries(names.map((n) => [n, schemaOf(n, profile)])) as Record<CohortTableName, ReturnType<typeof schemaOf>>;
@@ -647,13 +803,23 @@ export function* streamCohort(
   do {
     const out = Object.fromEntries(names.map((n) => [n, new Columns()])) as Record<CohortTableName, Columns>;
     const from = done;
-    while (done < encounters && done - from < per) done += simulatePatient(patient++, done, encounters - done, seed, profile, bias, start, out);
+    while (done < encounters && done - from < per) done += simulatePatient(patient++, done, encounters - done, seed, profile, bias, escalation, start, out);
     for (const name of names) {
       rows[name] += out[name].length;
       yield { table: name, batch: toBatch(name, out[name], shapes[name], profile), encountersDone: done };
     }
   } while (done < encounters);
-  return { generator: 'ewskit', generatorVersion: GENERATOR_VERSION, profile, seed, encounters, oximeterBias: bias, rows };
+  return {
+    generator: 'ewskit',
+    generatorVersion: GENERATOR_VERSION,
+    profile,
+    seed,
+    encounters,
+    oximeterBias: bias,
+    escalation: { effect, trigger, hours: ESCALATION_HOURS, response: RESPONSE },
+    ward: { rounds: ROUNDS, compliance: COMPLIANCE, monitoringHours: MONITORING_HOURS },
+    rows,
+  };
 }
 
 /**

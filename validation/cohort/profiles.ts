@@ -3,16 +3,47 @@
  * a built-in one.
  *
  * Sources for the defaults:
- * - Leicester ethnic mix: ONS Census 2021, Leicester local authority — Asian 43.4 %, White 40.9 %, Black 7.8 %,
- *   Mixed 3.8 %, Other 4.0 % (rounded here to 43/41/8/4/4).
+ * - **Catchment, uk-leicester** (the default): the University Hospitals of Leicester serve Leicester, Leicestershire
+ *   and Rutland (LLR, about 1.1 million people). Its ethnic mix is the three local authorities' 2021 Census mixes
+ *   weighted by population (ONS Census 2021, TS021): Leicester 368,600 (Asian 43.4 %, White 40.9 %, Black 7.8 %, Mixed
+ *   3.8 %, Other 4.0 %), Leicestershire 712,300 (White ≈ 88 %, Asian ≈ 8 %), Rutland 41,000 (White ≈ 95 %) — about
+ *   White 73 %, Asian 19 %, Black 3.5 %, Mixed 2.5 %, Other 2 % (rounded; the admitted mix is taken to be the
+ *   catchment's, a stated simplification). `uk-leicester-city` keeps the city-only mix (43/41/8/4/4) as a named variant.
+ * - **Population modelled, uk-leicester**: adult emergency medical admissions, calibrated to an in-hospital mortality
+ *   of about 5 % (Faisal et al., CMAJ 2019;191:E382–9: emergency medical admissions at York and Northern Lincolnshire,
+ *   in-hospital mortality 5.8 % and 5.4 %, mean age 67–68; Holland et al. 2023, 122,321 unselected emergency
+ *   admissions: 4.3 %). The realism tests hold it within 3–7 %.
+ * - **Age by ethnic group**: in England the White population is markedly older than the Asian, Black and Mixed
+ *   populations (ONS Census 2021: median age White British 43, Asian ≈ 31–33, Black ≈ 31, Mixed 19); admitted
+ *   patients are older than the population, and the gap narrows but stays: here mean age at admission White 70,
+ *   Asian 60, Black 57, Mixed 50, Other 56 (illustrative means, SD 17; not census figures).
  * - Skin tone on the Monk scale (1–10) by ethnic group: an illustrative spread, not a census figure.
- * - Ward case-mix (age, comorbidity, emergency admissions, length of stay): broad NHS medical-ward figures
- *   (median age in the 60s–70s, mostly emergency admissions, mean stay ~5 days).
+ * - Ward case-mix (comorbidity, emergency admissions, length of stay): broad NHS medical-ward figures (mostly emergency
+ *   admissions, mean stay ~5 days).
+ * - **Conditions** (`CONDITIONS`): COPD in about 12 % of adult medical patients (COPD is among the commonest causes of
+ *   emergency admission in England), a third of them with chronic hypoxaemia (resting saturation ~88–92 %), for whom a
+ *   clinician prescribes SpO2 Scale 2 (target 88–92 %, RCP 2017; BTS oxygen guideline 2017) in a stated share (70 %):
+ *   the rest are charted on Scale 1, as audits of Scale 2 use find; sepsis as the primary diagnosis in ~10 % of
+ *   emergency medical admissions (Faisal 2019: 4.5–8.5 % had sepsis as an outcome); heart failure ~8 %. Illustrative
+ *   shares, stated so a study can change them.
  * - India tertiary case-mix: younger patients, more diabetes (a higher comorbidity count) and more infection-driven
- *   deterioration, as reported for Indian tertiary care; illustrative until the centre supplies its own figures.
+ *   deterioration and sepsis, as reported for Indian tertiary care; illustrative until the centre supplies its own
+ *   figures. Its catchment: referrals from across India (the regions of origin).
  */
 
 export type Ethnicity = 'Asian' | 'White' | 'Black' | 'Mixed' | 'Other';
+
+/**
+ * How common each modelled condition is. COPD is the patient's (chronic): a share of patients, of whom a share have
+ * chronic hypoxaemia, of whom a share have a clinician's order for SpO2 Scale 2 (target 88–92 %); a COPD patient's
+ * admission is an exacerbation (ICD-10 J44.1) with probability `copd.exacerbation`. Sepsis (A41.9) and heart failure
+ * (I50.9) are shares of the other admissions' primary diagnoses.
+ */
+export interface ConditionShares {
+  readonly copd: { readonly share: number; readonly chronicHypoxaemia: number; readonly scale2Ordered: number; readonly exacerbation: number };
+  readonly sepsis: number;
+  readonly heartFailure: number;
+}
 
 export interface CohortProfile {
   readonly name: string;
@@ -28,8 +59,12 @@ export interface CohortProfile {
   readonly emergencyShare: number;
   /** Share of encounters whose deterioration is infection-driven (fever, high white cell count, hypotension). */
   readonly infectionShare: number;
-  /** Share of patients with hypercapnic respiratory failure on SpO2 Scale 2. */
-  readonly hypercapnicShare: number;
+  /** Where the patients come from, in words (shown in `cohort.json`). */
+  readonly catchment: string;
+  /** Mean age and SD at first admission per ethnic group (replacing `age.mean`/`age.sd` for that group). */
+  readonly ageByEthnicity?: Readonly<Partial<Record<Ethnicity, { readonly mean: number; readonly sd: number }>>>;
+  /** The conditions: COPD (a patient's), sepsis and heart failure (an admission's primary diagnosis). */
+  readonly conditions: ConditionShares;
   /** Mean planned length of stay in days (log-normal). */
   readonly stayDays: number;
   /** Baseline log-odds shift of deterioration (calibrates the event rate). */
@@ -78,23 +113,44 @@ const TONES_BY_GROUP: Record<Ethnicity, number[]> = {
   Other: [0, 0.05, 0.1, 0.2, 0.25, 0.2, 0.1, 0.05, 0.05, 0],
 };
 
+/** Mean age at admission by ethnic group in uk-leicester (illustrative; the order of the census's age gaps). */
+const LEICESTER_AGES = {
+  White: { mean: 70, sd: 17 },
+  Asian: { mean: 60, sd: 17 },
+  Black: { mean: 57, sd: 17 },
+  Mixed: { mean: 50, sd: 18 },
+  Other: { mean: 56, sd: 17 },
+} as const;
+
+const UK_LEICESTER: CohortProfile = {
+  name: 'uk-leicester',
+  population: 'UK',
+  site: 'Leicester',
+  ethnicity: { White: 0.73, Asian: 0.19, Black: 0.035, Mixed: 0.025, Other: 0.02 },
+  skinTone: TONES_BY_GROUP,
+  age: { mean: 66, sd: 18, min: 18, max: 100 },
+  catchment:
+    'Leicester, Leicestershire and Rutland (the University Hospitals of Leicester catchment; 2021 Census mix weighted by population); adult emergency medical admissions',
+  ageByEthnicity: LEICESTER_AGES,
+  conditions: { copd: { share: 0.12, chronicHypoxaemia: 0.33, scale2Ordered: 0.7, exacerbation: 0.6 }, sepsis: 0.1, heartFailure: 0.08 },
+  comorbidityMean: 1.8,
+  emergencyShare: 0.85,
+  infectionShare: 0.3,
+  stayDays: 5,
+  deteriorationShift: 0,
+  // Diabetes (about 2–3×) and chronic kidney disease are more common in South Asian than in White patients in the
+  // UK (e.g. Leicester's diabetes prevalence studies; NHS Digital QOF): more comorbidity, modestly.
+  comorbidityByEthnicity: { Asian: 1.3, Black: 1.15 },
+};
+
 export const PROFILES: Readonly<Record<string, CohortProfile>> = {
-  'uk-leicester': {
-    name: 'uk-leicester',
-    population: 'UK',
-    site: 'Leicester',
+  'uk-leicester': UK_LEICESTER,
+  // The city-only mix (ONS Census 2021, Leicester local authority, rounded): a named variant of the catchment.
+  'uk-leicester-city': {
+    ...UK_LEICESTER,
+    name: 'uk-leicester-city',
     ethnicity: { Asian: 0.43, White: 0.41, Black: 0.08, Mixed: 0.04, Other: 0.04 },
-    skinTone: TONES_BY_GROUP,
-    age: { mean: 66, sd: 18, min: 18, max: 100 },
-    comorbidityMean: 1.8,
-    emergencyShare: 0.85,
-    infectionShare: 0.3,
-    hypercapnicShare: 0.015,
-    stayDays: 5,
-    deteriorationShift: 0,
-    // Diabetes (about 2–3×) and chronic kidney disease are more common in South Asian than in White patients in the
-    // UK (e.g. Leicester's diabetes prevalence studies; NHS Digital QOF): more comorbidity, modestly.
-    comorbidityByEthnicity: { Asian: 1.3, Black: 1.15 },
+    catchment: 'Leicester city only (2021 Census, Leicester local authority); adult emergency medical admissions',
   },
   'india-apollo': {
     name: 'india-apollo',
@@ -106,7 +162,8 @@ export const PROFILES: Readonly<Record<string, CohortProfile>> = {
     comorbidityMean: 2.2,
     emergencyShare: 0.7,
     infectionShare: 0.5,
-    hypercapnicShare: 0.01,
+    catchment: 'an Apollo tertiary hospital: referrals from across India (regions of origin); adult medical admissions',
+    conditions: { copd: { share: 0.06, chronicHypoxaemia: 0.33, scale2Ordered: 0.6, exacerbation: 0.5 }, sepsis: 0.2, heartFailure: 0.05 },
     stayDays: 4.5,
     deteriorationShift: 0.1,
     // A tertiary centre draws patients from across India: region of origin as a study would group by it, each with
@@ -142,6 +199,19 @@ export function resolveProfile(profile: string | (Partial<CohortProfile> & { ext
   const merged = { ...base, ...overrides, name: overrides.name ?? `${base.name}+custom` } as CohortProfile;
   const total = Object.values(merged.ethnicity).reduce((s, v) => s + (v ?? 0), 0);
   if (Math.abs(total - 1) > 1e-6) throw new RangeError(`${caller}: profile.ethnicity shares expected to sum to 1; they sum to ${total}.`);
+  const share = (name: string, v: unknown): void => {
+    if (typeof v !== 'number' || !(v >= 0 && v <= 1)) throw new RangeError(`${caller}: profile.${name} expected a share from 0 to 1; received ${String(v)}.`);
+  };
+  const c = merged.conditions;
+  for (const k of ['share', 'chronicHypoxaemia', 'scale2Ordered', 'exacerbation'] as const) share(`conditions.copd.${k}`, c?.copd?.[k]);
+  share('conditions.sepsis', c?.sepsis);
+  share('conditions.heartFailure', c?.heartFailure);
+  if (c.sepsis + c.heartFailure > 1)
+    throw new RangeError(`${caller}: profile.conditions.sepsis + heartFailure expected at most 1; they sum to ${c.sepsis + c.heartFailure}.`);
+  if (c.sepsis > merged.infectionShare)
+    throw new RangeError(
+      `${caller}: profile.conditions.sepsis (${c.sepsis}) expected at most infectionShare (${merged.infectionShare}): sepsis is infection-driven.`,
+    );
   for (const group of Object.keys(merged.ethnicity) as Ethnicity[]) {
     const tones = merged.skinTone[group] ?? TONES_BY_GROUP[group];
     if (tones === undefined || tones.length !== 10) throw new RangeError(`${caller}: profile.skinTone.${group} expected 10 probabilities (Monk 1–10).`);

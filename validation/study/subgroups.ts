@@ -19,6 +19,7 @@ import { atThreshold } from '../metrics/threshold.js';
 import type { Ci, EstimateCell, FlowSection, GroupRow, GroupScoreCell, SkinToneBand, SubgroupSection, UndefinedCell } from '../report/types.js';
 import type { AnalysisSet } from './analysis-set.js';
 import { rowAttribute } from './attributes.js';
+import { conditionGroup } from '../codes/conditions.js';
 import { nhsEthnicGroup } from '../codes/ethnic-category.js';
 import { clusteredCell, contrastCell, holm, undefinedCell } from './cells.js';
 import type { GroupCoding, StudyIntervals } from './intervals.js';
@@ -68,7 +69,9 @@ function computeGroupLabels(
   const band = column === 'skin_tone_band';
   // Derived groupings: NHS ethnic category codes (column ethnic_category) grouped by the 2001 or 2021 census.
   const census = column === 'nhs_ethnic_group' ? 2001 : column === 'nhs_ethnic_group_2021' ? 2021 : null;
-  const source = band ? 'skin_tone' : census !== null ? 'ethnic_category' : column;
+  // And conditions: the ICD-10 primary diagnosis (column primary_diagnosis) grouped as COPD, sepsis, heart failure, other.
+  const condition = column === 'condition';
+  const source = band ? 'skin_tone' : census !== null ? 'ethnic_category' : condition ? 'primary_diagnosis' : column;
   const values = rowAttribute(source, set.scored, cohort);
   if (values === null)
     throw new TypeError(
@@ -77,6 +80,7 @@ function computeGroupLabels(
   return values.map((v) => {
     if (v === null || v === undefined) return null;
     if (census !== null) return nhsEthnicGroup(v, census);
+    if (condition) return conditionGroup(v);
     return band ? bandOf(Number(v), bands) : String(v);
   });
 }
