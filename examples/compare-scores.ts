@@ -26,7 +26,7 @@ console.log(`NEWS2 − Apollo-style: ${difference}`);
 console.log(`Markdown report: ${renderMarkdown(report).split('\n').length} lines`);
 
 // Output:
-// Validation cohort: synthetic india-apollo cohort, seed 21, generator 3.0.0
-// AUROC: NEWS2 0.888, Apollo-style 0.917
-// NEWS2 − Apollo-style: -0.029 (clustered 95% CI -0.059 to -0.005)
-// Markdown report: 297 lines
+// Validation cohort: synthetic india-apollo cohort, seed 21, generator 4.0.0
+// AUROC: NEWS2 0.800, Apollo-style 0.846
+// NEWS2 − Apollo-style: -0.046 (clustered 95% CI -0.074 to -0.014)
+// Markdown report: 322 lines

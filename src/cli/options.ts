@@ -6,6 +6,7 @@
  */
 import { MISSING_POLICIES } from '../../scores/definition/observation.js';
 import { OXIMETER_BIAS_NAMES } from '../../validation/cohort/oximeter.js';
+import { ESCALATION_TRIGGERS } from '../../validation/ward/monitoring.js';
 import { DISCLOSURE_POLICIES } from '../../validation/disclosure/policy.js';
 import { CENSORED_HANDLING, CLUSTER_LEVELS, FOLLOW_UPS, MISSING_ANALYSES, RECALIBRATION_METHODS, UNIT_NAMES } from '../../validation/report/vocabulary.js';
 
@@ -84,7 +85,12 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: 'write a synthetic EPR cohort: patients, encounters, observations, events and truth as Arrow files, with cohort.json.',
     options: [
       { name: 'out', value: 'DIR', required: true, meaning: 'the cohort directory (written whole, or not at all).' },
-      { name: 'profile', value: 'NAME', default: 'uk-leicester', meaning: 'uk-leicester, india-apollo, or a profile file (.json).' },
+      {
+        name: 'profile',
+        value: 'NAME',
+        default: 'uk-leicester',
+        meaning: 'uk-leicester (the Leicester hospitals’ catchment), uk-leicester-city (the city’s ethnic mix), india-apollo, or a profile file (.json).',
+      },
       { name: 'encounters', value: 'N', default: '1000', meaning: 'encounters to generate.' },
       SEED,
       {
@@ -93,6 +99,19 @@ export const COMMANDS: readonly CommandSpec[] = [
         default: 'literature',
         choices: OXIMETER_BIAS_NAMES,
         meaning: 'pulse oximeters over-read with darker skin as published (literature), or read true (none).',
+      },
+      {
+        name: 'escalation-effect',
+        value: 'SHARE',
+        default: '0',
+        meaning: 'how much a clinical response lowers the hazard of an event for 24 h (0–1; 0: none, the natural history).',
+      },
+      {
+        name: 'escalation-trigger',
+        value: 'POLICY',
+        default: 'urgent',
+        choices: ESCALATION_TRIGGERS,
+        meaning: 'which sets trigger a response: urgent (NEWS2 ≥ 5 or a red score), emergency (≥ 7) or red (a red score).',
       },
       { name: 'batch', value: 'N', default: '5000', meaning: 'encounters generated and written per batch (bounds memory).' },
       FORCE,
@@ -179,6 +198,11 @@ export const COMMANDS: readonly CommandSpec[] = [
         meaning: 'the outcome’s event types; repeat for several.',
       },
       { name: 'min-count', value: 'N', default: '10', meaning: 'the smallest count released (disclosure control).' },
+      {
+        name: 'rising-by',
+        value: 'N',
+        meaning: 'add the rule "rising by ≥ N from the previous set" to each points score’s alert measures (ΔNEWS2).',
+      },
       {
         name: 'unit',
         value: 'UNIT',

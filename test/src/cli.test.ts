@@ -228,7 +228,9 @@ describe('ewskit synth', () => {
   it('needs --out, and names a bad bias or profile', async () => {
     expect((await run(['synth'])).code).toBe(2);
     expect((await run(['synth', '--out', tmp(), '--oximeter-bias', 'maybe'])).stderr).toMatch(/--oximeter-bias expects literature or none/);
-    expect((await run(['synth', '--out', tmp(), '--profile', 'mars'])).stderr).toMatch(/option "profile" expected one of uk-leicester, india-apollo/);
+    expect((await run(['synth', '--out', tmp(), '--profile', 'mars'])).stderr).toMatch(
+      /option "profile" expected one of uk-leicester, uk-leicester-city, india-apollo/,
+    );
   });
 });
 

@@ -68,9 +68,11 @@ export interface CohortOptions {
   /** Start of the admission window (ms since epoch, default 2025-01-01 UTC); admissions spread over a year. */
   start?: number;
   /**
-   * How much a clinical response lowers the hazard of an event, as a share (0–1) for the 24 h after the set that
-   * triggered it (default 0: no effect — see `DEFAULT_ESCALATION_EFFECT`). With an effect, patients escalated
-   * because of a high score deteriorate less often: the treatment paradox a validation then measures.
+   * The probability (0–1) that an admission's first clinical response works: treatment of the cause, after which the deterioration
+   * under way resolves over about a day (e-folding 24 h), no new acute episode starts, and the hazard of an event —
+   * which rises with the latent severity — falls with it (default 0: no effect — see `DEFAULT_ESCALATION_EFFECT`).
+   * With an effect, patients escalated because of a high score deteriorate less often: the treatment paradox a
+   * validation then measures.
    */
   escalationEffect?: number;
   /** Which sets trigger a response: `'urgent'` (NEWS2 ≥ 5 or a red score, default), `'emergency'` (≥ 7), `'red'`. */
@@ -106,7 +108,7 @@ export interface CohortManifest {
   readonly seed: number;
   readonly encounters: number;
   readonly oximeterBias: OximeterBias;
-  readonly escalation: { readonly effect: number; readonly trigger: EscalationTrigger; readonly hours: number; readonly response: typeof RESPONSE };
+  readonly escalation: { readonly effect: number; readonly trigger: EscalationTrigger; readonly resolvesOverHours: number; readonly response: typeof RESPONSE };
   readonly ward: { readonly rounds: readonly number[]; readonly compliance: typeof COMPLIANCE; readonly monitoringHours: typeof MONITORING_HOURS };
   readonly rows: Record<CohortTableName, number>;
 }
@@ -137,10 +139,11 @@ const COMPLIANCE = {
 } as const;
 /**
  * The response to a triggering set: made with these probabilities (day, night — audits of escalation find
- * 60–80 %; illustrative), and lowering the hazard by `escalationEffect` for `ESCALATION_HOURS` hours.
+ * 60–80 %; illustrative); it works with probability `escalationEffect`, and then ends the deterioration.
  */
 const RESPONSE = { day: 0.8, night: 0.65 } as const;
-const ESCALATION_HOURS = 24;
+/** Hours over which a treated deterioration resolves (its e-folding time). */
+const TREATED_DECAY_HOURS = 24;
 /** Rise in true SaO2 (points) on supplemental oxygen. */
 const OXYGEN_GAIN = 5;
 /** Mixed into a patient's seed for the measurement streams. */
@@ -323,8 +326,9 @@ interface WardState {
   oxygen: boolean;
   lastLab: number;
   nextObs: number;
-  /** The hour of the last clinical response (−∞: none yet). */
-  respondedAt: number;
+  /** Whether a response has been made, and the hour of the one that worked (∞: none). */
+  responded: boolean;
+  treatedAt: number;
 }
 
 /** An admission's fixed facts and baseline vitals, around which its observation sets vary. */
@@ -393,9 +397,14 @@ function observeSet(
   const wcc = round1(Math.max(0.5, 7 + (base.infection ? 2.3 : 0.5) * s + obs.normal(0, 1.3)));
   const miss = [obs.next(), obs.next(), obs.next(), obs.next(), obs.next()];
   if (labDue) ward.lastLab = t;
-  // Within the clock hour of step t (the first set: after admission), so that sets taken at a round fall in its hour.
-  const minute = Math.floor(obs.next() * 50) * 60_000;
-  const at = t === 0 ? base.admittedAt + minute : Math.floor((base.admittedAt + t * HOUR) / HOUR) * HOUR + minute;
+  // Within the first 50 minutes of the clock hour of step t, so that sets taken at a round fall in its hour (the
+  // first set: after admission, in the rest of the admission's hour — never at or after the next set's).
+  const u = obs.next();
+  const hourStart = Math.floor((base.admittedAt + t * HOUR) / HOUR) * HOUR;
+  const at =
+    t === 0
+      ? base.admittedAt + Math.floor((u * Math.max(0, hourStart + 50 * 60_000 - base.admittedAt)) / 60_000) * 60_000
+      : hourStart + Math.floor(u * 50) * 60_000;
   // Missingness depends on the state: fewer full sets at night (22:00–06:00), more when the patient is sick.
   const hour = new Date(at).getUTCHours();
   const missScale = (hour >= 22 || hour < 6 ? MISSING.night : 1) * (s > 2.5 ? MISSING.sick : 1);
@@ -441,8 +450,14 @@ function observeSet(
   const red = measured.redFlag === true;
   const night = isNight((base.admitHour + t) % 24);
   const respond = obs.next() < (night ? RESPONSE.night : RESPONSE.day);
+  const succeeds = obs.next() < base.escalation.effect;
   const escalated = triggers(base.escalation.trigger, total, red) && respond;
-  if (escalated) ward.respondedAt = t;
+  // The admission's first response works with probability `effect` and ends the deterioration from the next hour;
+  // later responses to the same deterioration change nothing more (so the effect is per admission, not per alert).
+  if (escalated && !ward.responded) {
+    ward.responded = true;
+    if (succeeds) ward.treatedAt = t;
+  }
   out.truth.push({
     encounter_id: base.encounterId,
     observed_at: at,
@@ -544,7 +559,7 @@ function simulateAdmission(
   let acute = 0;
   let acuteLeft = 0;
   // Supplemental oxygen, prescribed from the last *measured* saturation and titrated to it (it raises the true SaO2).
-  const ward: WardState = { oxygen: false, lastLab: -Infinity, nextObs: 0, respondedAt: -Infinity };
+  const ward: WardState = { oxygen: false, lastLab: -Infinity, nextObs: 0, responded: false, treatedAt: Infinity };
   const base: AdmissionBaseline = {
     patientId,
     encounterId,
@@ -571,13 +586,18 @@ function simulateAdmission(
   let t = 0;
   for (t = 0; t < plannedHours; t++) {
     noise = 0.9 * noise + rng.normal(0, 0.12);
-    const chronic = Math.max(0, s0 * Math.exp(-t / 72) + (deteriorates && t > onset ? Math.min(plateau, rate * (t - onset)) : 0) + noise);
+    // The deterioration drift; after a response that worked, what had built up resolves over about a day and no
+    // more builds (`ward.treatedAt`: ∞ without one, and always without an escalation effect).
+    const built = (h: number): number => (deteriorates && h > onset ? Math.min(plateau, rate * (h - onset)) : 0);
+    const drift = t > ward.treatedAt ? built(ward.treatedAt) * Math.exp(-(t - ward.treatedAt) / TREATED_DECAY_HOURS) : built(t);
+    const chronic = Math.max(0, s0 * Math.exp(-t / 72) + drift + noise);
     // Acute decompensation: episodes start more often in sicker patients and rise over a few hours; events follow
     // them closely, so a set taken long before an event shows less of what precedes it (discrimination falls with
     // lead time).
     const episodeDraw = rng.next();
     const episodeSize = rng.next();
-    if (acuteLeft === 0 && episodeDraw < Math.exp(ACUTE.start + ACUTE.perSeverity * chronic)) acuteLeft = 4 + Math.floor(episodeSize * 5);
+    if (acuteLeft === 0 && t <= ward.treatedAt && episodeDraw < Math.exp(ACUTE.start + ACUTE.perSeverity * chronic))
+      acuteLeft = 4 + Math.floor(episodeSize * 5);
     if (acuteLeft > 0) {
       acute += ACUTE.rise;
       acuteLeft--;
@@ -587,9 +607,7 @@ function simulateAdmission(
     const eventDraw = rng.next();
     const typeDraw = rng.next();
     if (t >= ward.nextObs) observeSet(obs, base, bias, t, s, ward, out);
-    // Hazard per hour, lowered for a day after a clinical response (from the hour after the set that triggered it).
-    const treated = t > ward.respondedAt && t <= ward.respondedAt + ESCALATION_HOURS ? 1 - escalation.effect : 1;
-    const hazard = treated * Math.exp(HAZARD.base + HAZARD.severity * s + HAZARD.age * (age - 60) + HAZARD.comorbidity * comorbidities + hidden);
+    const hazard = Math.exp(HAZARD.base + HAZARD.severity * s + HAZARD.age * (age - 60) + HAZARD.comorbidity * comorbidities + hidden);
     if (eventDraw < hazard) {
       eventAt = admittedAt + t * HOUR + 55 * 60_000;
       eventType = EVENT_TYPES[typeDraw < 0.6 ? 0 : typeDraw < 0.93 ? 1 : 2] as string; // 60 % / 33 % / 7 %
@@ -816,7 +834,7 @@ export function* streamCohort(
     seed,
     encounters,
     oximeterBias: bias,
-    escalation: { effect, trigger, hours: ESCALATION_HOURS, response: RESPONSE },
+    escalation: { effect, trigger, resolvesOverHours: TREATED_DECAY_HOURS, response: RESPONSE },
     ward: { rounds: ROUNDS, compliance: COMPLIANCE, monitoringHours: MONITORING_HOURS },
     rows,
   };

@@ -6,19 +6,20 @@
  *
  * Per score: the ROC and precision–recall curves with their patient-clustered pointwise bands; the calibration plot
  * (observed risk per score value for a points score, calibration bins for a model); the decision curve of its
- * alerting rules. Per grouping: a forest plot of each group's differences from the reference group.
+ * alerting rules; the alert burden (alerts per patient-day) and lead time of its rules. Per grouping: a forest plot of
+ * each group's differences from the reference group.
  *
  * Browser-safe and free of any charting code: rendering is `renderFigures` (Node entry), which compiles these specs
  * with Vega-Lite and draws them as static SVG.
  */
 import { isSuppressed } from '../disclosure/disclosure.js';
-import type { Cell, ContrastCell, ProportionCell, ScoreSection, SubgroupSection, UndefinedCell, ValidationReport } from './types.js';
+import type { AlertScoreSection, Cell, ContrastCell, ProportionCell, ScoreSection, SubgroupSection, UndefinedCell, ValidationReport } from './types.js';
 
 /** A Vega-Lite specification (a JSON object; `renderFigures` compiles it). */
 export type VegaLiteSpec = Readonly<Record<string, unknown>>;
 
 /** Where a figure belongs in the report. */
-export type FigureSection = 'discrimination' | 'observed-risk' | 'net-benefit' | 'subgroups';
+export type FigureSection = 'discrimination' | 'observed-risk' | 'net-benefit' | 'subgroups' | 'alerts';
 
 /** One figure of the report. */
 export interface FigureSpec {
@@ -483,6 +484,66 @@ function contrastOf(d: GroupContrasts, key: keyof GroupContrasts): ContrastCell 
  *
  * @example figureSpecs(report).map((f) => f.id); // ['roc-news2', 'pr-news2', …]
  */
+/** A rule's label on an axis: the part before any parenthesis ("NEWS2 ≥ 5", "red score"). */
+const ruleLabel = (rule: string): string => rule.replace(/ \(.*$/, '');
+
+/** Alert burden: each rule's alerts per patient-day, with the patient-clustered interval. */
+function alertBurdenFigure(a: AlertScoreSection, name: string): FigureSpec {
+  const meta = {
+    id: `alert-burden-${slug(a.id)}`,
+    section: 'alerts' as const,
+    by: null,
+    title: `Alert burden — ${name}`,
+    description: `Alerts per patient-day on the ward for each ${name} rule, with 95 % patient-clustered bootstrap intervals: the workload each rule asks of a ward.`,
+  };
+  const { rows, dropped } = plotted(a.rules, (r) => {
+    const c = open(r.perPatientDay);
+    if (c === null || !c.defined) return null;
+    return { rule: ruleLabel(r.rule), rate: c.estimate, lo: c.ci?.[0] ?? c.estimate, hi: c.ci?.[1] ?? c.estimate };
+  });
+  const note = withheldNote(dropped, a.rules.length, 'rules');
+  if (rows.length === 0) return withheldFigure(meta, note ?? 'no alerting rule');
+  const y = { field: 'rule', type: 'nominal', title: null, sort: null };
+  return drawn(meta, note, {
+    width: SIZE.width,
+    height: { step: 28 },
+    data: { values: rows },
+    layer: [
+      { mark: { type: 'bar', color: FIGURE_PALETTE[5] }, encoding: { y, x: { field: 'rate', type: 'quantitative', title: 'Alerts per patient-day' } } },
+      { mark: { type: 'rule', color: '#333' }, encoding: { y, x: { field: 'lo', type: 'quantitative' }, x2: { field: 'hi' } } },
+    ],
+  });
+}
+
+/** Lead time: each rule's median time from the first alert to the event, with its interquartile range. */
+function leadTimeFigure(a: AlertScoreSection, name: string, horizon: number): FigureSpec {
+  const meta = {
+    id: `lead-time-${slug(a.id)}`,
+    section: 'alerts' as const,
+    by: null,
+    title: `Lead time — ${name}`,
+    description: `Hours from the first alert within ${horizon} h before an event to the event, over the episodes each ${name} rule detected: median (point) and interquartile range (bar).`,
+  };
+  const { rows, dropped } = plotted(a.rules, (r) => {
+    const c = open(r.leadTimeHours);
+    if (c === null || !c.defined) return null;
+    return { rule: ruleLabel(r.rule), median: c.median, q1: c.q1, q3: c.q3 };
+  });
+  const note = withheldNote(dropped, a.rules.length, 'rules');
+  if (rows.length === 0) return withheldFigure(meta, note ?? 'no episode was detected');
+  const y = { field: 'rule', type: 'nominal', title: null, sort: null };
+  const x = { field: 'median', type: 'quantitative', title: 'Hours before the event', scale: { domain: [0, horizon] } };
+  return drawn(meta, note, {
+    width: SIZE.width,
+    height: { step: 28 },
+    data: { values: rows },
+    layer: [
+      { mark: { type: 'rule', color: FIGURE_PALETTE[0], strokeWidth: 3 }, encoding: { y, x: { ...x, field: 'q1' }, x2: { field: 'q3' } } },
+      { mark: { type: 'point', filled: true, color: FIGURE_PALETTE[1], size: 60 }, encoding: { y, x } },
+    ],
+  });
+}
+
 export function figureSpecs(report: ValidationReport): FigureSpec[] {
   const kinds = report.scores;
   return [
@@ -490,5 +551,11 @@ export function figureSpecs(report: ValidationReport): FigureSpec[] {
     ...kinds.filter((s) => s.observedRisk !== null).map(observedRiskFigure),
     ...kinds.map(decisionFigure),
     ...report.subgroups.map((sg) => forestFigure(report, sg)),
+    ...report.alerts.scores
+      .filter((a) => a.rules.length > 0)
+      .flatMap((a) => {
+        const name = report.settings.scores.find((s) => s.id === a.id)?.name ?? a.id;
+        return [alertBurdenFigure(a, name), leadTimeFigure(a, name, report.settings.outcome.horizonHours)];
+      }),
   ];
 }

@@ -1,5 +1,5 @@
 /**
- * The documented shape of a validation report (schema `ewskit.report/9`, see docs/report.md), checked field by
+ * The documented shape of a validation report (schema `ewskit.report/10`, see docs/report.md), checked field by
  * field. A released cell is its value; a suppressed cell is `{ suppressed: true, rule }`.
  */
 import { isSuppressed } from '../disclosure/disclosure.js';
@@ -131,6 +131,45 @@ function checkUnits(check: Problems, report: Json): void {
   );
 }
 
+/** The alert measures: per score, its rules' cells and (NEWS2) its monitoring compliance. */
+function checkAlerts(check: Problems, report: Json): void {
+  const a = report.alerts;
+  if (!isObject(a) || !Array.isArray(a.scores) || typeof a.wardTime !== 'string' || typeof a.toleranceMinutes !== 'number') {
+    check.problems.push('$.alerts: expected { wardTime, toleranceMinutes, risingBy, scores }');
+    return;
+  }
+  a.scores.forEach((x, i) => {
+    const p = `$.alerts.scores[${i}]`;
+    if (!isObject(x) || typeof x.id !== 'string' || !Array.isArray(x.rules)) {
+      check.problems.push(`${p}: expected { id, sets, episodes, rules, monitoring }`);
+      return;
+    }
+    check.count(x.sets, `${p}.sets`);
+    check.count(x.episodes, `${p}.episodes`);
+    x.rules.forEach((r, j) => {
+      if (!isObject(r) || typeof r.rule !== 'string') {
+        check.problems.push(`${p}.rules[${j}]: expected { rule, alerts, perPatientDay, … }`);
+        return;
+      }
+      check.count(r.alerts, `${p}.rules[${j}].alerts`);
+      for (const k of ['perPatientDay', 'per100Sets', 'repeatAlertRate', 'firstAlertPpv', 'episodeSensitivity'] as const)
+        check.result(r[k], `${p}.rules[${j}].${k}`);
+      const lead = r.leadTimeHours;
+      check.need(
+        isSuppressed(lead) || (isObject(lead) && (lead.defined === false ? typeof lead.reason === 'string' : typeof lead.median === 'number')),
+        `${p}.rules[${j}].leadTimeHours`,
+        '{ defined: true, median, q1, q3, ci }, an undefined result or a suppressed cell',
+      );
+    });
+    if (x.monitoring !== null)
+      check.need(
+        Array.isArray(x.monitoring) && x.monitoring.every((m) => isObject(m) && typeof m.band === 'string' && typeof m.intervalHours === 'number'),
+        `${p}.monitoring`,
+        'null or an array of { band, intervalHours, period, sets, compliance }',
+      );
+  });
+}
+
 /** The flow. */
 function checkFlow(check: Problems, report: Json): void {
   const f = report.flow;
@@ -218,6 +257,7 @@ const SECTION_CHECKS: readonly ((check: Problems, report: Json) => void)[] = [
   checkScores,
   checkComparisons,
   checkUnits,
+  checkAlerts,
   checkFlow,
   checkCharacteristics,
   checkOutcomes,

@@ -422,6 +422,81 @@ function unitsSection(d: DocumentBuilder, report: ValidationReport): void {
   );
 }
 
+/** A share as a percentage with its interval ("12.3 % (9.8 to 15.0)"). */
+function percent(v: EstimateCell | UndefinedCell): string {
+  if (!v.defined) return '—';
+  const ci = v.ci === null ? '' : ` (${(100 * v.ci[0]).toFixed(1)} to ${(100 * v.ci[1]).toFixed(1)})`;
+  return `${(100 * v.estimate).toFixed(1)} %${ci}`;
+}
+
+/** What each score's rules do on the ward; NEWS2's monitoring compliance by band. */
+function alertsSection(d: DocumentBuilder, report: ValidationReport): void {
+  const a = report.alerts;
+  if (a.scores.every((s) => s.rules.length === 0 && s.monitoring === null)) return;
+  const boot = report.settings.bootstrap;
+  d.section('alerts', 'Alerts on the ward');
+  d.paragraph(
+    `Each rule over each score's analysed sets. Alert burden: alerts per patient-day (ward time ${a.wardTime}) and per 100 sets. ` +
+      'Repeat alerts: the share of alerts whose previous set in the encounter also alerted. First-alert PPV: of encounters with an alert, the share whose first alert was followed by the event within the horizon. ' +
+      `Episode sensitivity: of encounters with an event (episodes), the share with an alert within ${report.settings.outcome.horizonHours} h before it (an episode with no set in that window is missed). ` +
+      'Lead time: from the first alert in that window to the event, median (IQR) over the detected episodes. ' +
+      `Intervals: ${boot === false ? 'none (no bootstrap)' : `patient-clustered bootstrap (B = ${boot.B}; percentile; the median's interval for lead time)`}.`,
+  );
+  for (const s of a.scores) {
+    if (s.rules.length === 0) continue;
+    d.table(
+      [
+        `${s.id}: rule`,
+        'Alerts',
+        'Per patient-day',
+        'Per 100 sets',
+        'Repeat alerts',
+        'First-alert PPV',
+        `Episode sensitivity (episodes: ${num(s.episodes, 0)})`,
+        'Lead time, h: median (IQR) [CI of the median]',
+      ],
+      s.rules.map((r) => [
+        r.rule,
+        num(r.alerts, 0),
+        cell(r.perPatientDay, (x) => est(x)),
+        cell(r.per100Sets, (x) => est(x)),
+        cell(r.repeatAlertRate, percent),
+        cell(r.firstAlertPpv, percent),
+        cell(r.episodeSensitivity, percent),
+        cell(r.leadTimeHours, (x) =>
+          x.defined
+            ? `${x.median.toFixed(1)} (${x.q1.toFixed(1)}–${x.q3.toFixed(1)})${x.ci === null ? '' : ` [${x.ci[0].toFixed(1)} to ${x.ci[1].toFixed(1)}]`}`
+            : '—',
+        ),
+      ]),
+    );
+  }
+  for (const s of a.scores) {
+    if (s.monitoring === null) continue;
+    d.paragraph(
+      `${s.id}: monitoring compliance — the share of sets whose next set came within the interval the band asks for (RCP 2017 Chart 4; + ${a.toleranceMinutes} min), by when it fell due (night 22:00–06:00).`,
+    );
+    const bands = [...new Set(s.monitoring.map((m) => m.band))];
+    d.table(
+      ['NEWS2 band', 'Interval (h)', 'Sets followed by a set', 'On time', 'By day', 'By night'],
+      bands.map((b) => {
+        const row = (period: string) => s.monitoring?.find((m) => m.band === b && m.period === period);
+        const all = row('all');
+        return [
+          b,
+          String(all?.intervalHours ?? '—'),
+          all === undefined ? '—' : num(all.sets, 0),
+          all === undefined ? '—' : cell(all.compliance, percent),
+          ...(['day', 'night'] as const).map((p) => {
+            const r = row(p);
+            return r === undefined ? '—' : `${cell(r.compliance, percent)} of ${num(r.sets, 0)}`;
+          }),
+        ];
+      }),
+    );
+  }
+}
+
 function missingDataSection(d: DocumentBuilder, report: ValidationReport): void {
   const md = report.missingData;
   d.section('missing-data', 'Missing data').paragraph(md.statement);
@@ -495,6 +570,7 @@ const SECTIONS: readonly ((d: DocumentBuilder, report: ValidationReport) => void
   likeForLikeSection,
   subgroupSections,
   unitsSection,
+  alertsSection,
   missingDataSection,
   tripodSection,
   outputCheckingSection,

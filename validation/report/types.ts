@@ -1,5 +1,5 @@
 /**
- * The validation report, schema `ewskit.report/9` (docs/report.md): typed section by section. It holds aggregates
+ * The validation report, schema `ewskit.report/10` (docs/report.md): typed section by section. It holds aggregates
  * only — no patient or encounter identifier. A *cell* (`Cell<T>`) is a released value or a suppressed placeholder
  * naming the disclosure rule that withheld it. Metric results follow the one result contract: `{ defined: true,
  * estimate, … }` or `{ defined: false, reason, message }`.
@@ -12,7 +12,7 @@ import type { AuditedCell, DisclosureAudit, DisclosureSummary, TableCheck, Table
 export type { AuditedCell, DisclosureAudit, DisclosureSummary, TableCheck, TableLink };
 
 /** The schema id of reports this version writes. */
-export const REPORT_SCHEMA = 'ewskit.report/9';
+export const REPORT_SCHEMA = 'ewskit.report/10';
 
 /** A released value, or a suppressed placeholder. */
 export type Cell<T> = T | Suppressed;
@@ -479,6 +479,79 @@ export interface UnitSection {
   readonly scores: Readonly<Record<string, Cell<UnitScoreCell>>>;
 }
 
+/**
+ * The lead time from an alert to the event, over the episodes an alert detected: median and quartiles (type 7) in
+ * hours, with the patient-clustered bootstrap interval of the median (null without a bootstrap).
+ */
+export interface LeadTimeCell {
+  readonly defined: true;
+  readonly median: number;
+  readonly q1: number;
+  readonly q3: number;
+  readonly ci: Ci;
+}
+
+/** One alerting rule on the ward: how often it fires, how early, and how often it is right (patient-clustered intervals). */
+export interface AlertRuleRow {
+  /** E.g. "NEWS2 ≥ 5 (medium)", "red score (…)", "NEWS2 rising by ≥ 2 from the previous set". */
+  readonly rule: string;
+  /** Analysed sets on which the rule fires. */
+  readonly alerts: Cell<number>;
+  /** Alerts per patient-day on the ward (alert burden): alerts over ward time (`admitted_at` to `left_ward_at`). */
+  readonly perPatientDay: Cell<EstimateCell | UndefinedCell>;
+  /** Alerts per 100 analysed sets. */
+  readonly per100Sets: Cell<EstimateCell | UndefinedCell>;
+  /** The share of alerts whose previous set in the encounter also alerted. */
+  readonly repeatAlertRate: Cell<EstimateCell | UndefinedCell>;
+  /** Of encounters with an alert, the share whose first alert was followed by an event within the horizon. */
+  readonly firstAlertPpv: Cell<EstimateCell | UndefinedCell>;
+  /** Of episodes (encounters with an event), the share with ≥ 1 alert within the horizon before it. */
+  readonly episodeSensitivity: Cell<EstimateCell | UndefinedCell>;
+  /** From the first alert within the horizon before the event to the event, over the detected episodes (hours). */
+  readonly leadTimeHours: Cell<LeadTimeCell | UndefinedCell>;
+}
+
+/** Monitoring compliance in one NEWS2 band (RCP 2017 Chart 4), by day, by night or in all. */
+export interface MonitoringRow {
+  /** `'0'`, `'1–4'`, `'5–6 or red'`, `'≥ 7'`. */
+  readonly band: string;
+  /** The band's longest interval to the next set (hours). */
+  readonly intervalHours: number;
+  /** `'all'`, or when the next set fell due: `'day'` (06:00–22:00) or `'night'` (22:00–06:00), by the clock of the data. */
+  readonly period: 'all' | 'day' | 'night';
+  /** Analysed sets in the band followed by another set of the encounter. */
+  readonly sets: Cell<number>;
+  /** The share of them whose next set came within the interval (plus the tolerance). */
+  readonly compliance: Cell<EstimateCell | UndefinedCell>;
+}
+
+/** One score's alert measures. */
+export interface AlertScoreSection {
+  readonly id: string;
+  /** The score's analysed sets. */
+  readonly sets: Cell<number>;
+  /** Encounters of those sets with an event of the outcome (the episodes). */
+  readonly episodes: Cell<number>;
+  readonly rules: readonly AlertRuleRow[];
+  /** Monitoring compliance by band, for NEWS2 (whose chart sets the frequency); null for other scores. */
+  readonly monitoring: readonly MonitoringRow[] | null;
+}
+
+/**
+ * What the scores do on a ward: alert burden, repeat alerts, first-alert PPV, episode-level sensitivity, lead time,
+ * and compliance with NEWS2's monitoring frequency — each rule over each score's analysed sets, with patient-clustered
+ * bootstrap intervals (percentile; none without a bootstrap), under disclosure control.
+ */
+export interface AlertsSection {
+  /** How ward time is measured, or why alerts per patient-day are undefined. */
+  readonly wardTime: string;
+  /** Minutes allowed beyond a band's interval before the next set counts as late. */
+  readonly toleranceMinutes: number;
+  /** The rising rule's step (`risingBy`), or null when not asked for. */
+  readonly risingBy: number | null;
+  readonly scores: readonly AlertScoreSection[];
+}
+
 /** Sets at one step of the flow: in all, by outcome, and by group. */
 export interface FlowCounts {
   readonly sets: Cell<number>;
@@ -628,6 +701,8 @@ export interface ValidationReport {
   readonly subgroups: readonly SubgroupSection[];
   /** Discrimination by other units of analysis, when asked for. */
   readonly units: readonly UnitSection[];
+  /** The alert measures of each score's rules on the ward. */
+  readonly alerts: AlertsSection;
   readonly flow: FlowSection;
   readonly characteristics: CharacteristicsSection;
   readonly outcomes: readonly OutcomeRow[];

@@ -100,6 +100,12 @@ export interface ValidateOptions {
   missing?: MissingAnalysis;
   /** Join integrity: how many event rows may match no encounter of the observations before `validate` stops (default 0). */
   maxUnmatchedEvents?: number;
+  /**
+   * The alert measures (section `alerts`): `risingBy` adds, for each points score, the rule "rising by ≥ risingBy
+   * from the previous set of the encounter" (ΔNEWS2; default none); `toleranceMinutes` is how late a next set may be
+   * beyond its NEWS2 band's interval and still count as on time (default 30).
+   */
+  alerts?: { risingBy?: number; toleranceMinutes?: number };
   /** Called with a short description before each long step. */
   onProgress?: (step: string) => void;
 }
@@ -137,6 +143,7 @@ export interface Settings {
   /** What a reader must know about the settings. */
   readonly warnings: readonly string[];
   readonly maxUnmatchedEvents: number;
+  readonly alerts: { readonly risingBy: number | null; readonly toleranceMinutes: number };
   /** The missing-input policy of the primary analysis, and whether the other is shown beside it. */
   readonly missing: 'none' | 'zero';
   readonly missingSideBySide: boolean;
@@ -229,6 +236,10 @@ export function resolveSettings(options: ValidateOptions): Settings {
         : []),
     ],
     maxUnmatchedEvents: wholeNumber('maxUnmatchedEvents', o.maxUnmatchedEvents ?? 0, 0),
+    alerts: {
+      risingBy: o.alerts?.risingBy === undefined ? null : wholeNumber('alerts.risingBy', o.alerts.risingBy, 1),
+      toleranceMinutes: wholeNumber('alerts.toleranceMinutes', o.alerts?.toleranceMinutes ?? 30, 0),
+    },
     missing: missing === 'zero' ? 'zero' : 'none',
     missingSideBySide: missing === 'both',
     progress: o.onProgress ?? (() => undefined),

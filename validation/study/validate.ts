@@ -4,14 +4,15 @@
  * bootstrap intervals, under disclosure control. A short pipeline of named stages, each in its own file:
  *
  *   resolveSettings → analysisSet → scoreSection (per score) → comparisons → subgroups → units → cohortTable
- *   → flow → characteristics → outcomeRows → missingData → tripod
+ *   → alerts → flow → characteristics → outcomeRows → missingData → tripod
  *
- * The report is a versioned, JSON-serialisable object (schema `ewskit.report/9`, docs/report.md) holding aggregates only.
+ * The report is a versioned, JSON-serialisable object (schema `ewskit.report/10`, docs/report.md) holding aggregates only.
  */
 import { BOOTSTRAP_RESOLUTION } from '../bootstrap/group-bootstrap.js';
 import type { ReportSettings, ValidationReport } from '../report/types.js';
 import { REPORT_SCHEMA } from '../report/types.js';
 import { kindOf } from '../../scores/kinds/kind-of.js';
+import { alerts } from './alerts.js';
 import { analysisSet } from './analysis-set.js';
 import { characteristics } from './characteristics.js';
 import { cohortTable } from './cohort-table.js';
@@ -130,7 +131,7 @@ function reportSettings(s: Settings, family: Family, labelled: SetLabels, undefi
  *
  * @param options cohort tables, scores, outcome (horizon, event types), groupBy, reference groups, bootstrap,
  *   disclosure, level, units, and the policies (recalibration folds, net-benefit thresholds, skin-tone bands)
- * @returns the report object (schema `ewskit.report/9`)
+ * @returns the report object (schema `ewskit.report/10`)
  * @throws {TypeError} for a cohort without the columns a score or grouping needs; {RangeError} for bad options
  * @example validate({ cohort, scores: [news2, apolloStyle], groupBy: ['ethnicity'] }).comparisons[0];
  */
@@ -202,6 +203,8 @@ export function validate(options: ValidateOptions): ValidationReport {
   });
   const groups = subgroups(settings, set, intervals, flowSection);
   const other = units(settings.units, scores, set, sdc, level);
+  progress('alert measures');
+  const alertSection = alerts(settings, set, plans, flowSection, sdc);
   progress('Table 1 and outcomes');
   const outcomes = outcomeRows(settings, set);
   const cohort = cohortTable(settings, set, flowSection, outcomes.chosenEvents);
@@ -227,6 +230,7 @@ export function validate(options: ValidateOptions): ValidationReport {
     comparisons: pairs,
     subgroups: groups.sections,
     units: other,
+    alerts: alertSection,
     ...sections,
   });
   return { ...report, disclosure: sdc.summary() };

@@ -9,6 +9,7 @@ import { parseFlags, progressOf, UsageError } from '../args.js';
 import { checkOutputs } from '../outputs.js';
 import { resolveProfile } from '../../../validation/cohort/profiles.js';
 import { OXIMETER_BIAS_NAMES } from '../../../validation/cohort/oximeter.js';
+import { ESCALATION_TRIGGERS } from '../../../validation/ward/monitoring.js';
 
 export async function synth(args: readonly string[], io: CliIO): Promise<number> {
   const flags = parseFlags(args, 'synth');
@@ -18,6 +19,10 @@ export async function synth(args: readonly string[], io: CliIO): Promise<number>
   const seed = flags.int('seed', 0);
   const batchEncounters = flags.int('batch', 1);
   const bias = flags.choice('oximeter-bias', OXIMETER_BIAS_NAMES);
+  const escalationEffect = Number(flags.value('escalation-effect'));
+  if (!(escalationEffect >= 0 && escalationEffect <= 1))
+    throw new UsageError(`--escalation-effect expects a share from 0 to 1; received "${flags.get('escalation-effect')}"`);
+  const escalationTrigger = flags.choice('escalation-trigger', ESCALATION_TRIGGERS);
   const name = flags.value('profile') as string;
   let profile: string | Partial<CohortProfile> = name;
   if (name.endsWith('.json')) {
@@ -47,13 +52,13 @@ export async function synth(args: readonly string[], io: CliIO): Promise<number>
           );
         }
       : (done: number, total: number) => step?.(`generated ${done.toLocaleString('en-GB')} of ${total.toLocaleString('en-GB')} encounters`);
-  const manifest = await writeCohort(out, { profile, encounters, seed, oximeterBias: bias, batchEncounters }, progress);
+  const manifest = await writeCohort(out, { profile, encounters, seed, oximeterBias: bias, batchEncounters, escalationEffect, escalationTrigger }, progress);
   if (io.tty === true && !quiet) io.stderr('\n');
   const seconds = (performance.now() - started) / 1000;
   const r = manifest.rows;
   io.stdout(
     [
-      `Wrote a ${manifest.profile.name} cohort to ${out} (seed ${seed}, oximeter bias ${bias}, generator ${manifest.generatorVersion}) in ${seconds.toFixed(1)} s:`,
+      `Wrote a ${manifest.profile.name} cohort to ${out} (seed ${seed}, oximeter bias ${bias}, escalation effect ${escalationEffect}, generator ${manifest.generatorVersion}) in ${seconds.toFixed(1)} s:`,
       `  patients.arrow ${r.patients.toLocaleString('en-GB')} · encounters.arrow ${r.encounters.toLocaleString('en-GB')} · observations.arrow ${r.observations.toLocaleString('en-GB')} · events.arrow ${r.events.toLocaleString('en-GB')} · truth.arrow ${r.truth.toLocaleString('en-GB')} · cohort.json`,
       '',
     ].join('\n'),

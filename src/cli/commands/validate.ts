@@ -120,6 +120,7 @@ function studyFlags(flags: Flags, repeated: ReadonlyMap<string, string[]>): Omit
     cluster: flags.choice('cluster', CLUSTER_LEVELS),
     recalibration: flags.choice('recalibration', RECALIBRATION_METHODS),
     pooling: { minEvents, minNonEvents: minEvents },
+    ...(flags.has('rising-by') ? { alerts: { risingBy: flags.int('rising-by', 1) } } : {}),
   };
 }
 

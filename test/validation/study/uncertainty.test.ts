@@ -179,8 +179,8 @@ describe('validate: clustered headline intervals', () => {
 
 describe('validate: undefined bootstrap replicates are counted, never dropped silently', () => {
   it('a small cohort: resamples without an event leave AUROC undefined; settings count them and a warning says so', () => {
-    // 120 encounters hold a handful of event patients: with B = 400, some resamples draw none of them.
-    const cohort = generateCohort({ profile: 'uk-leicester', encounters: 120, seed: 3 });
+    // 60 encounters hold a handful of event patients: with B = 400, some resamples draw none of them.
+    const cohort = generateCohort({ profile: 'uk-leicester', encounters: 60, seed: 2 });
     const report = validate({ cohort, scores: [news2], bootstrap: { B: 400, seed: 1 }, disclosure: false });
     const eventPatients = new Set<string>();
     const firstEvent = new Set(Array.from(cohort.events.getChild('encounter_id') ?? [], String));
