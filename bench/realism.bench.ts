@@ -10,6 +10,10 @@ import { auroc } from '../validation/metrics/auroc.js';
 import { atThreshold } from '../validation/metrics/threshold.js';
 import { GENERATOR_VERSION, generateCohort } from '../validation/cohort/generate.js';
 import { labelOutcomes } from '../validation/outcomes/label-outcomes.js';
+import { referenceOccultHypoxaemia, LITERATURE_BIAS } from '../validation/cohort/oximeter.js';
+import { PROFILES } from '../validation/cohort/profiles.js';
+import { conditionGroup } from '../validation/codes/conditions.js';
+import { MONITORING_HOURS, monitoringBand, triggers } from '../validation/ward/monitoring.js';
 
 const encounters = 4000;
 const seed = 1;
@@ -54,6 +58,61 @@ const aurocWithin = (lo: number, hi: number): number => {
   );
 };
 
+// Ward time: sets per hour by night (22:00–06:00) against by day; the gap after a set at NEWS2 0; compliance.
+const hourOf = (t: number): number => new Date(t).getUTCHours();
+const night = (t: number): boolean => hourOf(t) >= 22 || hourOf(t) < 6;
+const nightSets = at.filter(night).length;
+const red = column(scored, 'news2_red_flag') as (boolean | null)[];
+const gapsAtZero: number[] = [];
+const compliance = { day: [0, 0], night: [0, 0] };
+at.forEach((t, i) => {
+  if (enc[i + 1] !== enc[i]) return;
+  const gap = (at[i + 1] as number) - t;
+  const band = monitoringBand(totals[i] ?? 0, red[i] === true);
+  if (totals[i] === 0) gapsAtZero.push(gap / 3_600_000);
+  const limit = MONITORING_HOURS[band] * 3_600_000;
+  const c = compliance[night(t + limit) ? 'night' : 'day'];
+  c[0] = (c[0] ?? 0) + 1;
+  if (gap <= limit + 30 * 60_000) c[1] = (c[1] ?? 0) + 1;
+});
+gapsAtZero.sort((a, b) => a - b);
+// Population: mean age by ethnic group; in-hospital mortality; conditions.
+const ethnicityOf = new Map(column(cohort.patients, 'patient_id').map((p, i) => [p, column(cohort.patients, 'ethnicity')[i]]));
+const ages = column(cohort.encounters, 'age') as number[];
+const meanAge = (g: string): number => {
+  const xs = ages.filter((_, i) => ethnicityOf.get(patientOf[i]) === g);
+  return Math.round((xs.reduce((a, b) => a + b, 0) / xs.length) * 10) / 10;
+};
+const died = new Set(column(cohort.events, 'encounter_id').filter((_, i) => types[i] === 'death'));
+const conditions: Record<string, number> = {};
+for (const code of column(cohort.encounters, 'primary_diagnosis')) {
+  const g = conditionGroup(code) ?? 'none';
+  conditions[g] = (conditions[g] ?? 0) + 1;
+}
+// Escalation: events within 24 h of a triggering set, without and with an escalation effect (same seed).
+const treated = generateCohort({ profile: 'uk-leicester', encounters, seed, escalationEffect: 0.5 });
+const eventsAfterTriggers = (c: typeof cohort): number => {
+  const sc = scoreTable(news2, c.observations);
+  const tot = column(sc, 'news2_total') as (number | null)[];
+  const rf = column(sc, 'news2_red_flag') as (boolean | null)[];
+  const e = column(sc, 'encounter_id');
+  const t = column(sc, 'observed_at').map(Number);
+  const first = new Map<unknown, number>();
+  column(c.events, 'encounter_id').forEach((x, i) => first.set(x, Math.min(first.get(x) ?? Infinity, Number(column(c.events, 'event_at')[i]))));
+  let n = 0;
+  let k = 0;
+  tot.forEach((v, i) => {
+    if (!triggers('urgent', v ?? 0, rf[i] === true)) return;
+    n++;
+    const f = first.get(e[i]);
+    if (f !== undefined && f - (t[i] as number) <= 86_400_000) k++;
+  });
+  return Math.round((k / n) * 10000) / 10000;
+};
+const tones = PROFILES['uk-leicester']?.skinTone ?? {};
+const occultWhite = referenceOccultHypoxaemia(LITERATURE_BIAS, tones.White ?? []);
+const occultBlack = referenceOccultHypoxaemia(LITERATURE_BIAS, tones.Black ?? []);
+
 const result = {
   suite: 'realism',
   date: new Date().toISOString().slice(0, 10),
@@ -71,6 +130,21 @@ const result = {
   news2SensitivityAt5: sens5.defined && sens5.sensitivity.defined ? Math.round(sens5.sensitivity.estimate * 100) / 100 : null,
   news2AurocSets0to6hBefore: aurocWithin(0, 6),
   news2AurocSets12to24hBefore: aurocWithin(12, 24),
+  inHospitalMortality: Math.round((died.size / encounters) * 10000) / 10000,
+  meanAgeWhite: meanAge('White'),
+  meanAgeAsian: meanAge('Asian'),
+  meanAgeBlack: meanAge('Black'),
+  setsPerHourNightOverDay: Math.round((nightSets / 8 / ((at.length - nightSets) / 16)) * 100) / 100,
+  medianGapHoursAfterNews2Zero: Math.round((gapsAtZero[Math.floor(gapsAtZero.length / 2)] ?? NaN) * 100) / 100,
+  monitoringComplianceDay: Math.round(((compliance.day[1] ?? 0) / (compliance.day[0] ?? 1)) * 1000) / 1000,
+  monitoringComplianceNight: Math.round(((compliance.night[1] ?? 0) / (compliance.night[0] ?? 1)) * 1000) / 1000,
+  encountersByCondition: conditions,
+  eventWithin24hAfterATriggeringSet: { escalationEffect0: eventsAfterTriggers(cohort), escalationEffect05: eventsAfterTriggers(treated) },
+  referenceOccultHypoxaemia: {
+    white: Math.round(occultWhite * 10000) / 10000,
+    black: Math.round(occultBlack * 10000) / 10000,
+    ratio: Math.round((occultBlack / occultWhite) * 100) / 100,
+  },
 };
 console.log(JSON.stringify(result, null, 2));
 mkdirSync('bench/results', { recursive: true }); // run from the package root (npm run bench)

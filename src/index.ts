@@ -43,10 +43,12 @@ export { fitLogistic } from '../validation/stats/logistic.js';
 export { lowess } from '../validation/stats/lowess.js';
 
 // Synthetic EPR cohorts.
-export { generateCohort, streamCohort, GENERATOR_VERSION, COHORT_TABLES } from '../validation/cohort/generate.js';
+export { generateCohort, streamCohort, GENERATOR_VERSION, COHORT_TABLES, DEFAULT_ESCALATION_EFFECT } from '../validation/cohort/generate.js';
 export { PROFILES, resolveProfile } from '../validation/cohort/profiles.js';
 export { LITERATURE_BIAS, NO_BIAS, referenceOccultHypoxaemia, OCCULT_REFERENCE } from '../validation/cohort/oximeter.js';
 export { nhsEthnicGroup } from '../validation/codes/ethnic-category.js';
+export { conditionGroup, CONDITION_GROUPS, CONDITION_CODES } from '../validation/codes/conditions.js';
+export { monitoringBand, MONITORING_BANDS, MONITORING_HOURS, triggers, ESCALATION_TRIGGERS } from '../validation/ward/monitoring.js';
 
 // The study and its report.
 export { labelOutcomes } from '../validation/outcomes/label-outcomes.js';
@@ -132,7 +134,9 @@ export type {
   ObuchowskiResult,
 } from '../validation/bootstrap/cluster.js';
 export type { Cohort, CohortManifest, CohortOptions, CohortTableName } from '../validation/cohort/generate.js';
-export type { CohortProfile, Ethnicity, ReadmissionModel } from '../validation/cohort/profiles.js';
+export type { CohortProfile, ConditionShares, Ethnicity, ReadmissionModel } from '../validation/cohort/profiles.js';
+export type { ConditionGroup } from '../validation/codes/conditions.js';
+export type { EscalationTrigger, MonitoringBand } from '../validation/ward/monitoring.js';
 export type { OximeterBias } from '../validation/cohort/oximeter.js';
 export type { LabelOptions, LabelResult } from '../validation/outcomes/label-outcomes.js';
 export type { ValidateOptions, CohortTables, CohortSource, ReadingCounts } from '../validation/study/options.js';
@@ -197,5 +201,10 @@ export type {
   PairedRuleMetric,
   PairedNetBenefit,
   CurvePoint,
+  AlertsSection,
+  AlertScoreSection,
+  AlertRuleRow,
+  LeadTimeCell,
+  MonitoringRow,
 } from '../validation/report/types.js';
 export type { ModelTemplate, TemplateTerm, FitOptions } from '../validation/fit/fit-model.js';

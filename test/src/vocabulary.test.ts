@@ -13,6 +13,7 @@ import { OXIMETER_BIAS_NAMES } from '../../validation/cohort/oximeter.js';
 import { Disclosure } from '../../validation/disclosure/disclosure.js';
 import { DISCLOSURE_POLICIES } from '../../validation/disclosure/policy.js';
 import { CENSORED_HANDLING, CLUSTER_LEVELS, FOLLOW_UPS, MISSING_ANALYSES, RECALIBRATION_METHODS, UNIT_NAMES } from '../../validation/report/vocabulary.js';
+import { ESCALATION_TRIGGERS } from '../../validation/ward/monitoring.js';
 
 const VOCABULARIES: readonly (readonly string[])[] = [
   MISSING_POLICIES,
@@ -25,6 +26,7 @@ const VOCABULARIES: readonly (readonly string[])[] = [
   FOLLOW_UPS,
   CENSORED_HANDLING,
   FIT_MODELS,
+  ESCALATION_TRIGGERS,
 ];
 
 const enumerated = COMMANDS.flatMap((c) => c.options.filter((o) => o.choices !== undefined).map((o) => ({ command: c.name, option: o })));

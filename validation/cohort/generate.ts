@@ -326,6 +326,8 @@ interface WardState {
   oxygen: boolean;
   lastLab: number;
   nextObs: number;
+  /** When the last set was taken (ms; −∞ before the first). */
+  lastAt: number;
   /** Whether a response has been made, and the hour of the one that worked (∞: none). */
   responded: boolean;
   treatedAt: number;
@@ -398,13 +400,16 @@ function observeSet(
   const miss = [obs.next(), obs.next(), obs.next(), obs.next(), obs.next()];
   if (labDue) ward.lastLab = t;
   // Within the first 50 minutes of the clock hour of step t, so that sets taken at a round fall in its hour (the
-  // first set: after admission, in the rest of the admission's hour — never at or after the next set's).
+  // first set: after admission, in the rest of the admission's hour), and at least 10 minutes after the last set
+  // (a ward does not chart two sets minutes apart; an extract's charting window would merge them).
   const u = obs.next();
   const hourStart = Math.floor((base.admittedAt + t * HOUR) / HOUR) * HOUR;
-  const at =
+  const planned =
     t === 0
       ? base.admittedAt + Math.floor((u * Math.max(0, hourStart + 50 * 60_000 - base.admittedAt)) / 60_000) * 60_000
       : hourStart + Math.floor(u * 50) * 60_000;
+  const at = Math.max(planned, ward.lastAt + 10 * 60_000);
+  ward.lastAt = at;
   // Missingness depends on the state: fewer full sets at night (22:00–06:00), more when the patient is sick.
   const hour = new Date(at).getUTCHours();
   const missScale = (hour >= 22 || hour < 6 ? MISSING.night : 1) * (s > 2.5 ? MISSING.sick : 1);
@@ -559,7 +564,7 @@ function simulateAdmission(
   let acute = 0;
   let acuteLeft = 0;
   // Supplemental oxygen, prescribed from the last *measured* saturation and titrated to it (it raises the true SaO2).
-  const ward: WardState = { oxygen: false, lastLab: -Infinity, nextObs: 0, responded: false, treatedAt: Infinity };
+  const ward: WardState = { oxygen: false, lastLab: -Infinity, nextObs: 0, lastAt: -Infinity, responded: false, treatedAt: Infinity };
   const base: AdmissionBaseline = {
     patientId,
     encounterId,

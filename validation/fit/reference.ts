@@ -6,7 +6,7 @@
  *
  * As a definition it is NEWS2's chart with every point worth β on the log-odds scale (a band term per parameter),
  * plus linear pieces in age and comorbidity count. SpO2 is scored on Scale 1 for everyone: a model term cannot switch
- * scales, so the ~1.5 % of hypercapnic patients on Scale 2 are scored as on Scale 1.
+ * scales, so the few patients with a Scale 2 order (COPD with chronic hypoxaemia, ~3 % in uk-leicester) are scored as on Scale 1.
  */
 import type { Table } from 'apache-arrow';
 import { news2 } from '../../scores/catalogue/news2.js';

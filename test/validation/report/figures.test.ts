@@ -38,7 +38,7 @@ describe('figures of a demo-sized report', () => {
   const report = validate({ cohort, scores: [news2, apolloStyle], groupBy: ['ethnicity'], bootstrap: { B: 100, seed: 2 } });
   const figures = figureSpecs(report);
 
-  it('one ROC and one precision–recall curve per score, a calibration plot per model, observed risk per points score, a decision curve per score, a forest plot per grouping', () => {
+  it('one ROC and one precision–recall curve per score, a calibration plot per model, observed risk per points score, a decision curve per score, a forest plot per grouping, alert burden and lead time per score', () => {
     expect(figures.map((f) => f.id)).toEqual([
       'roc-news2',
       'pr-news2',
@@ -49,7 +49,22 @@ describe('figures of a demo-sized report', () => {
       'decision-news2',
       'decision-apollo-style',
       'forest-ethnicity',
+      'alert-burden-news2',
+      'lead-time-news2',
+      'alert-burden-apollo-style',
+      'lead-time-apollo-style',
     ]);
+  });
+
+  it('the alert figures plot the released alerts per patient-day and lead times, one row per rule', () => {
+    const a = report.alerts.scores[0];
+    if (a === undefined) throw new Error('no alert section');
+    const burden = rows(byId(figures, 'alert-burden-news2'));
+    const released = a.rules.flatMap((r) => (isSuppressed(r.perPatientDay) || !r.perPatientDay.defined ? [] : [r.perPatientDay.estimate]));
+    expect(burden.map((r) => r.rate)).toEqual(released);
+    const lead = rows(byId(figures, 'lead-time-news2'));
+    const medians = a.rules.flatMap((r) => (isSuppressed(r.leadTimeHours) || !r.leadTimeHours.defined ? [] : [r.leadTimeHours.median]));
+    expect(lead.map((r) => r.median)).toEqual(medians);
   });
 
   it('the ROC figure plots the report’s curve cells, point for point, between the ends (0, 0) and (1, 1)', () => {
