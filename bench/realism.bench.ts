@@ -109,6 +109,20 @@ const eventsAfterTriggers = (c: typeof cohort): number => {
   });
   return Math.round((k / n) * 10000) / 10000;
 };
+// Occult hypoxaemia on the ward cohort itself: SaO2 < 88 % (truth) among sets reading SpO2 92–96 %, by group.
+const spo2 = column(cohort.observations, 'spo2') as number[];
+const sao2 = column(cohort.truth, 'sao2') as number[];
+const setPatient = column(cohort.observations, 'patient_id');
+const wardOccult = (g: string): { sets: number; occult: number } => {
+  let sets = 0;
+  let occult = 0;
+  spo2.forEach((v, i) => {
+    if (ethnicityOf.get(setPatient[i]) !== g || v < 92 || v > 96) return;
+    sets++;
+    if ((sao2[i] as number) < 88) occult++;
+  });
+  return { sets, occult };
+};
 const tones = PROFILES['uk-leicester']?.skinTone ?? {};
 const occultWhite = referenceOccultHypoxaemia(LITERATURE_BIAS, tones.White ?? []);
 const occultBlack = referenceOccultHypoxaemia(LITERATURE_BIAS, tones.Black ?? []);
@@ -140,6 +154,7 @@ const result = {
   monitoringComplianceNight: Math.round(((compliance.night[1] ?? 0) / (compliance.night[0] ?? 1)) * 1000) / 1000,
   encountersByCondition: conditions,
   eventWithin24hAfterATriggeringSet: { escalationEffect0: eventsAfterTriggers(cohort), escalationEffect05: eventsAfterTriggers(treated) },
+  wardOccultHypoxaemia: { white: wardOccult('White'), black: wardOccult('Black') },
   referenceOccultHypoxaemia: {
     white: Math.round(occultWhite * 10000) / 10000,
     black: Math.round(occultBlack * 10000) / 10000,

@@ -174,7 +174,7 @@ export const COMMANDS: readonly CommandSpec[] = [
         value: 'COLUMN',
         repeatable: true,
         meaning:
-          'compare groups by a column (ethnicity, sex, skin_tone_band, nhs_ethnic_group, nhs_ethnic_group_2021, …); a,b for intersectional groups; repeat for several.',
+          'compare groups by a column (ethnicity, sex, skin_tone_band, nhs_ethnic_group, nhs_ethnic_group_2021, condition, …); a,b for intersectional groups; repeat for several.',
       },
       {
         name: 'reference',
@@ -268,6 +268,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     notes: [
       'The mapping file (--map, JSON, "schema": "ewskit.mapping/1") names your columns ("columns": {"encounter_id": "SpellID"}), adds local codes ("codes": {"RR": "respiratory_rate"}) and says how times are written ("time": {"format": "iso|dmy|mdy|epoch-ms|epoch-s", "zone": "UTC"}), and the CSV delimiter and decimal mark — globally or per table ("tables": {"events": {"time": {"format": "dmy"}}}). Nothing is guessed from the data: see docs/ingest.md.',
       'Ethnicity from NHS ethnic category codes (A–Z, in a patients column ethnic_category): --by nhs_ethnic_group groups them as the 2001 census, --by nhs_ethnic_group_2021 as the 2021 census; Z (not stated) is no group.',
+      'Conditions from ICD-10 primary diagnoses (an encounters column primary_diagnosis): --by condition groups them as COPD (J44), Sepsis (A40, A41, R65.1), Heart failure (I50) and Other; a missing or malformed code is no group.',
       'Reading an extract prints rows read, kept and rejected per file, every reason with its count and first place (on your terminal only); the report carries only counts, through disclosure control.',
       'Exits with 1, writing no report, when the events table has no event of the chosen types after reading.',
     ],

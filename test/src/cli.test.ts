@@ -231,6 +231,53 @@ describe('ewskit synth', () => {
     expect((await run(['synth', '--out', tmp(), '--profile', 'mars'])).stderr).toMatch(
       /option "profile" expected one of uk-leicester, uk-leicester-city, india-apollo/,
     );
+    expect((await run(['synth', '--out', tmp(), '--escalation-effect', '2'])).stderr).toMatch(/--escalation-effect expects a share from 0 to 1; received "2"/);
+    expect((await run(['synth', '--out', tmp(), '--escalation-trigger', 'loud'])).code).toBe(2);
+  });
+  it('the benchtop from the command line: an escalation effect in cohort.json, a study by condition with the rising rule', async () => {
+    const dir = tmp();
+    const w = await run([
+      'synth',
+      '--encounters',
+      '500',
+      '--seed',
+      '6',
+      '--escalation-effect',
+      '0.4',
+      '--escalation-trigger',
+      'emergency',
+      '--out',
+      dir,
+      '--quiet',
+    ]);
+    expect(w.code).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, 'cohort.json'), 'utf8'))).toMatchObject({ escalation: { effect: 0.4, trigger: 'emergency' } });
+    const out = join(dir, 'report.json');
+    const r = await run([
+      'validate',
+      '--cohort',
+      dir,
+      '--score',
+      'news2',
+      '--score',
+      'qsofa',
+      '--by',
+      'condition',
+      '--rising-by',
+      '2',
+      '--B',
+      '50',
+      '--out',
+      out,
+      '--quiet',
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/## Subgroups by condition \(reference: Other\)/);
+    expect(r.stdout).toMatch(/## Alerts on the ward/);
+    const report = JSON.parse(readFileSync(out, 'utf8'));
+    expect(report.settings.groupBy).toEqual(['condition']);
+    expect(report.alerts.risingBy).toBe(2);
+    expect(report.alerts.scores[0].rules.map((x: { rule: string }) => x.rule)).toContain('NEWS2 rising by ≥ 2 from the previous set');
   });
 });
 

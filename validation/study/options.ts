@@ -51,7 +51,8 @@ export interface ValidateOptions {
   /**
    * Columns to compare groups by: any observation, patient or encounter column, `skin_tone_band` (see
    * `skinToneBands`), or `nhs_ethnic_group` / `nhs_ethnic_group_2021` (NHS ethnic category codes A–Z in a column
-   * `ethnic_category`, grouped by the 2001 or the 2021 census; Z, not stated, is no group).
+   * `ethnic_category`, grouped by the 2001 or the 2021 census; Z, not stated, is no group), or `condition` (ICD-10
+   * primary diagnoses in a column `primary_diagnosis`: COPD, Sepsis, Heart failure, Other; see `conditionGroup`).
    * An array of columns (`['ethnicity', 'sex']`) or a comma-joined name (`'ethnicity,sex'`) makes intersectional
    * groups (`'Asian × F'`).
    */
