@@ -1,23 +1,32 @@
 /**
  * Synthetic EPR cohorts with known ground truth. The generative model, per patient and per admission:
  *
- * 1. A patient (sex, ethnic group, Monk skin tone, age, comorbidities, hypercapnic or not, an unobserved frailty) and
- *    their admissions (emergency or elective, infection-driven or not): the first at a random time of the year, each
- *    later one after a discharge alive, with a probability rising with frailty, weeks to months on (the profile's
- *    readmission model); the admissions of one patient share half their unobserved frailty.
+ * 1. A patient (sex, ethnic group, Monk skin tone, age by ethnic group, comorbidities, COPD — with chronic hypoxaemia
+ *    and a clinician's Scale 2 order or not — and an unobserved frailty) and their admissions (emergency or elective;
+ *    a primary diagnosis coded in ICD-10 — a COPD exacerbation, sepsis, heart failure, another infection or another
+ *    cause — with its own physiology): the first at a random time of the year, each later one after a discharge
+ *    alive, with a probability rising with frailty, weeks to months on (the profile's readmission model); the
+ *    admissions of one patient share half their unobserved frailty.
  * 2. A latent severity S(t), hour by hour: an admission severity that settles over ~3 days, plus — for the patients
- *    who deteriorate (odds rising with frailty and infection) — a drift upwards from an onset time, plus AR(1) noise.
+ *    who deteriorate (odds rising with frailty and the condition) — a drift upwards from an onset time, plus AR(1)
+ *    noise and acute episodes.
  * 3. Events from a hazard that rises with severity, age and comorbidity: death, unplanned ICU admission or
  *    cardiac arrest. The first event ends the encounter's ward observations; what follows it is recorded too (a
  *    cardiac arrest is followed by death or an ICU admission; an ICU admission sometimes by death), from a stream of
  *    its own, so the ward trajectories do not depend on it. Follow-up ends at hospital discharge (`discharged_at`,
  *    the death itself for those who die); `left_ward_at` is when ward observation ended.
- * 4. Observation sets at intervals set by the true state (sicker → observed more often: informative sampling), with
- *    vitals, consciousness and (about daily) laboratory values as noisy functions of severity around the patient's
- *    baseline, and realistic missingness.
- * 5. Measured SpO2 = true arterial saturation + oximeter bias (by skin tone; growing as saturation falls) + device noise. The
- *    noise is drawn whatever the bias setting, and nothing downstream reads the measured SpO2, so `'none'` and
- *    `'literature'` give the same patients and trajectories, differing only in measured SpO2.
+ * 4. Observation sets on ward time: the next set is due by the RCP's monitoring frequency for the band of the
+ *    *measured* NEWS2 (12 h at 0, 6 h at 1–4, hourly at 5–6 or a red score and at ≥ 7), taken at a ward round in the
+ *    last part of the interval, with a compliance lower by night (late sets; a sleeping patient at NEWS2 0 waits for
+ *    06:00) — informative sampling through what the ward sees. Vitals, consciousness and (about daily) laboratory
+ *    values are noisy functions of severity around the patient's baseline, with missingness that depends on the state.
+ * 5. Escalation: a set that triggers a response under the policy (`escalationTrigger`) gets one with a stated
+ *    probability (the truth table's `escalated`); with `escalationEffect`, an admission's first response works with
+ *    that probability and ends the deterioration — the treatment paradox. Default 0: the natural history.
+ * 6. Measured SpO2 = true arterial saturation + oximeter bias (by skin tone; growing as saturation falls) + device noise. The
+ *    noise is drawn whatever the bias setting, and nothing in the latent course reads the measured SpO2, so `'none'` and
+ *    `'literature'` give the same patients, trajectories and events (without an escalation effect, which acts on what
+ *    the ward measures), differing only in measured SpO2 and what follows from it on the ward.
  *
  * Every patient draws from streams of their own, seeded by (seed, patient number), one per admission: the cohort
  * does not depend on the batch size, and the same seed gives the same bytes.
