@@ -172,44 +172,66 @@ export function ruleMeasures(w: WardSets, rules: readonly Uint8Array[], options:
   );
   const replicates = rules.map(() => RATIOS.map(() => new Float64Array(options.B).fill(Number.NaN)));
   const medians = rules.map(() => new Float64Array(options.B).fill(Number.NaN));
+  // Patients with a lead time, per rule: the only ones the median's resample reads.
+  const leadPatients = tallies.map(({ leads }) => Int32Array.from(Array.from({ length: P }, (_, p) => p).filter((p) => (leads[p]?.length ?? 0) > 0)));
   if (options.B > 0 && P > 0) {
     const rng = createRandom(options.seed);
     const weight = new Int32Array(P);
-    const drawn = new Float64Array(FIELDS);
     const pooled: number[] = [];
     for (let r = 0; r < options.B; r++) {
+      // Draw the patients; the dense sums (sets, ward days) as they are drawn.
       weight.fill(0);
-      for (let k = 0; k < P; k++) inc(weight, Math.floor(rng.next() * P));
       let sets = 0;
       let wardDays = 0;
-      for (let p = 0; p < P; p++) {
-        const wgt = weight[p] ?? 0;
-        if (wgt === 0) continue;
-        sets += wgt * (dense[p * FIELDS + F.sets] ?? 0);
-        wardDays += wgt * (dense[p * FIELDS + F.wardDays] ?? 0);
+      for (let k = 0; k < P; k++) {
+        const p = Math.floor(rng.next() * P);
+        weight[p] = (weight[p] ?? 0) + 1;
+        sets += dense[p * FIELDS + F.sets] ?? 0;
+        wardDays += dense[p * FIELDS + F.wardDays] ?? 0;
       }
-      tallies.forEach(({ tally, leads }, q) => {
-        drawn.fill(0);
-        drawn[F.sets] = sets;
-        drawn[F.wardDays] = wardDays;
-        pooled.length = 0;
+      for (let q = 0; q < tallies.length; q++) {
+        const tally = (tallies[q] as { tally: Float64Array }).tally;
+        let alerts = 0;
+        let alertsWard = 0;
+        let repeats = 0;
+        let withAlert = 0;
+        let firstPositive = 0;
+        let episodes = 0;
+        let detected = 0;
         for (const p of active[q] as Int32Array) {
           const wgt = weight[p] ?? 0;
           if (wgt === 0) continue;
-          for (const f of [F.alerts, F.alertsWard, F.repeats, F.withAlert, F.firstPositive, F.episodes, F.detected])
-            drawn[f] = (drawn[f] ?? 0) + wgt * (tally[p * FIELDS + f] ?? 0);
-          for (const l of leads[p] as number[]) for (let c = 0; c < wgt; c++) pooled.push(l);
+          const o = p * FIELDS;
+          alerts += wgt * (tally[o + F.alerts] ?? 0);
+          alertsWard += wgt * (tally[o + F.alertsWard] ?? 0);
+          repeats += wgt * (tally[o + F.repeats] ?? 0);
+          withAlert += wgt * (tally[o + F.withAlert] ?? 0);
+          firstPositive += wgt * (tally[o + F.firstPositive] ?? 0);
+          episodes += wgt * (tally[o + F.episodes] ?? 0);
+          detected += wgt * (tally[o + F.detected] ?? 0);
         }
-        RATIOS.forEach(([num, den, scale], m) => {
-          const d = drawn[den] ?? 0;
-          if (d > 0) ((replicates[q] as Float64Array[])[m] as Float64Array)[r] = (scale * (drawn[num] ?? 0)) / d;
-        });
+        // In the order of RATIOS: per patient-day, per 100 sets, repeats, first-alert PPV, episode sensitivity.
+        const xs = replicates[q] as Float64Array[];
+        const put = (m: number, num: number, den: number, scale: number): void => {
+          if (den > 0) (xs[m] as Float64Array)[r] = (scale * num) / den;
+        };
+        put(0, alertsWard, wardDays, 1);
+        put(1, alerts, sets, 100);
+        put(2, repeats, alerts, 1);
+        put(3, firstPositive, withAlert, 1);
+        put(4, detected, episodes, 1);
+        pooled.length = 0;
+        const leads = (tallies[q] as { leads: number[][] }).leads;
+        for (const p of leadPatients[q] as Int32Array) {
+          const wgt = weight[p] ?? 0;
+          for (let c = 0; c < wgt; c++) for (const l of leads[p] as number[]) pooled.push(l);
+        }
         if (pooled.length > 0)
           (medians[q] as Float64Array)[r] = quantile7(
-            pooled.sort((a, b) => a - b),
+            pooled.sort((x, y) => x - y),
             0.5,
           );
-      });
+      }
     }
   }
   return tallies.map(({ tally, leads }, q) => {
@@ -305,41 +327,44 @@ export function monitoringCompliance(
     if (next - t <= interval + toleranceMinutes * 60_000) inc(tally, (p * cells + c) * 2 + 1);
   }
   const columns = (b: number, period: number): number[] => (period === 0 ? [b * 2, b * 2 + 1] : [b * 2 + period - 1]);
-  const sumOf = (b: number, period: number, which: 0 | 1, weights: (p: number) => number): number => {
-    let s = 0;
-    for (let p = 0; p < P; p++) {
-      const wgt = weights(p);
-      if (wgt === 0) continue;
-      for (const c of columns(b, period)) s += wgt * (tally[(p * cells + c) * 2 + which] ?? 0);
+  // Per replicate, the sums of every cell over the drawn patients (the same resamples for every cell).
+  const ratioOf = (sums: Float64Array, b: number, period: number): number => {
+    let n = 0;
+    let k = 0;
+    for (const c of columns(b, period)) {
+      n += sums[c * 2] ?? 0;
+      k += sums[c * 2 + 1] ?? 0;
     }
-    return s;
+    return n > 0 ? k / n : Number.NaN;
   };
-  // Bootstrap weights: how often each patient is drawn, per replicate (the same resamples for every cell).
-  const weights: Int32Array[] = [];
+  const replicates = intervalsHours.map(() => [0, 1, 2].map(() => new Float64Array(options.B).fill(Number.NaN)));
   if (options.B > 0 && P > 0) {
     const rng = createRandom(options.seed);
+    const sums = new Float64Array(cells * 2);
+    const width = cells * 2;
     for (let r = 0; r < options.B; r++) {
-      const wgt = new Int32Array(P);
+      sums.fill(0);
       for (let k = 0; k < P; k++) {
-        const p = Math.floor(rng.next() * P);
-        wgt[p] = (wgt[p] ?? 0) + 1;
+        const base = Math.floor(rng.next() * P) * width;
+        for (let j = 0; j < width; j++) sums[j] = (sums[j] ?? 0) + (tally[base + j] ?? 0);
       }
-      weights.push(wgt);
+      intervalsHours.forEach((_, b) =>
+        [0, 1, 2].forEach((period) => (((replicates[b] as Float64Array[])[period] as Float64Array)[r] = ratioOf(sums, b, period))),
+      );
     }
   }
+  const totals = new Float64Array(cells * 2);
+  for (let p = 0; p < P; p++) for (let j = 0; j < cells * 2; j++) totals[j] = (totals[j] ?? 0) + (tally[p * cells * 2 + j] ?? 0);
   return intervalsHours.map((_, b) =>
     [0, 1, 2].map((period) => {
-      const sets = sumOf(b, period, 0, () => 1);
-      const onTime = sumOf(b, period, 1, () => 1);
+      const sets = columns(b, period).reduce((t, c) => t + (totals[c * 2] ?? 0), 0);
+      const onTime = columns(b, period).reduce((t, c) => t + (totals[c * 2 + 1] ?? 0), 0);
       let patients = 0;
       for (let p = 0; p < P; p++) if (columns(b, period).some((c) => (tally[(p * cells + c) * 2] ?? 0) > 0)) patients++;
-      const replicates = Float64Array.from(weights, (wgt) => {
-        const n = sumOf(b, period, 0, (p) => wgt[p] ?? 0);
-        return n > 0 ? sumOf(b, period, 1, (p) => wgt[p] ?? 0) / n : Number.NaN;
-      });
+      const xs = (replicates[b] as Float64Array[])[period] as Float64Array;
       const compliance: Ratio =
         sets > 0
-          ? { defined: true, estimate: onTime / sets, ci: options.B > 0 ? (percentileInterval(replicates, options.level)?.ci ?? null) : null }
+          ? { defined: true, estimate: onTime / sets, ci: options.B > 0 ? (percentileInterval(xs, options.level)?.ci ?? null) : null }
           : undefinedRatio('empty', 'no set in this band was followed by another set');
       return { sets, onTime, patients, compliance };
     }),
