@@ -172,12 +172,16 @@ export function ruleMeasures(w: WardSets, rules: readonly Uint8Array[], options:
   );
   const replicates = rules.map(() => RATIOS.map(() => new Float64Array(options.B).fill(Number.NaN)));
   const medians = rules.map(() => new Float64Array(options.B).fill(Number.NaN));
+  // The dense fields in arrays of their own: the draws read them at random, so they should sit close together.
+  const denseSets = Float64Array.from({ length: P }, (_, p) => dense[p * FIELDS + F.sets] ?? 0);
+  const denseDays = Float64Array.from({ length: P }, (_, p) => dense[p * FIELDS + F.wardDays] ?? 0);
   // Patients with a lead time, per rule: the only ones the median's resample reads.
   const leadPatients = tallies.map(({ leads }) => Int32Array.from(Array.from({ length: P }, (_, p) => p).filter((p) => (leads[p]?.length ?? 0) > 0)));
   if (options.B > 0 && P > 0) {
     const rng = createRandom(options.seed);
     const weight = new Int32Array(P);
-    const pooled: number[] = [];
+    // The resampled lead times, in a typed buffer sorted natively (grown when a resample holds more).
+    let pooled = new Float64Array(64);
     for (let r = 0; r < options.B; r++) {
       // Draw the patients; the dense sums (sets, ward days) as they are drawn.
       weight.fill(0);
@@ -186,8 +190,8 @@ export function ruleMeasures(w: WardSets, rules: readonly Uint8Array[], options:
       for (let k = 0; k < P; k++) {
         const p = Math.floor(rng.next() * P);
         weight[p] = (weight[p] ?? 0) + 1;
-        sets += dense[p * FIELDS + F.sets] ?? 0;
-        wardDays += dense[p * FIELDS + F.wardDays] ?? 0;
+        sets += denseSets[p] ?? 0;
+        wardDays += denseDays[p] ?? 0;
       }
       for (let q = 0; q < tallies.length; q++) {
         const tally = (tallies[q] as { tally: Float64Array }).tally;
@@ -220,17 +224,21 @@ export function ruleMeasures(w: WardSets, rules: readonly Uint8Array[], options:
         put(2, repeats, alerts, 1);
         put(3, firstPositive, withAlert, 1);
         put(4, detected, episodes, 1);
-        pooled.length = 0;
         const leads = (tallies[q] as { leads: number[][] }).leads;
+        let n = 0;
         for (const p of leadPatients[q] as Int32Array) {
           const wgt = weight[p] ?? 0;
-          for (let c = 0; c < wgt; c++) for (const l of leads[p] as number[]) pooled.push(l);
+          for (let c = 0; c < wgt; c++)
+            for (const l of leads[p] as number[]) {
+              if (n === pooled.length) {
+                const grown = new Float64Array(pooled.length * 2);
+                grown.set(pooled);
+                pooled = grown;
+              }
+              pooled[n++] = l;
+            }
         }
-        if (pooled.length > 0)
-          (medians[q] as Float64Array)[r] = quantile7(
-            pooled.sort((x, y) => x - y),
-            0.5,
-          );
+        if (n > 0) (medians[q] as Float64Array)[r] = quantile7(pooled.subarray(0, n).sort(), 0.5);
       }
     }
   }
