@@ -61,7 +61,7 @@ import type { CohortProfile, Ethnicity } from './profiles.js';
 import { DEFAULT_READMISSION, resolveProfile, tonesOf } from './profiles.js';
 import type { EscalationTrigger, MonitoringBand } from '../ward/monitoring.js';
 import { CONDITION_CODES } from '../codes/conditions.js';
-import { ESCALATION_TRIGGERS, MONITORING_HOURS, monitoringBand, triggers } from '../ward/monitoring.js';
+import { ESCALATION_TRIGGERS, isNightHour, MONITORING_HOURS, monitoringBand, triggers } from '../ward/monitoring.js';
 
 /** Bumped whenever the model changes what a seed produces. */
 export const GENERATOR_VERSION = '4.0.0';
@@ -135,8 +135,6 @@ const MISSING = { night: 2.5, sick: 0.5 };
  * pattern, illustrative.
  */
 const ROUNDS: readonly number[] = [6, 10, 14, 18, 22];
-/** Night on the ward: 22:00–06:00 (sets due then are more often late; a sleeping patient at NEWS2 0 waits for 06:00). */
-const isNight = (hour: number): boolean => hour >= 22 || hour < 6;
 /**
  * Monitoring compliance: the probability that the next set is taken within its band's interval (RCP 2017 Chart 4),
  * by day and by night. Lower at night and for the hourly bands, as audits find (Hands 2013); illustrative values.
@@ -421,7 +419,7 @@ function observeSet(
   ward.lastAt = at;
   // Missingness depends on the state: fewer full sets at night (22:00–06:00), more when the patient is sick.
   const hour = new Date(at).getUTCHours();
-  const missScale = (hour >= 22 || hour < 6 ? MISSING.night : 1) * (s > 2.5 ? MISSING.sick : 1);
+  const missScale = (isNightHour(hour) ? MISSING.night : 1) * (s > 2.5 ? MISSING.sick : 1);
   const gone = (k: number, p: number) => (miss[k] ?? 1) < p * missScale;
   const row = {
     patient_id: base.patientId,
@@ -462,7 +460,7 @@ function observeSet(
   );
   const total = measured.total ?? 0;
   const red = measured.redFlag === true;
-  const night = isNight((base.admitHour + t) % 24);
+  const night = isNightHour((base.admitHour + t) % 24);
   const respond = obs.next() < (night ? RESPONSE.night : RESPONSE.day);
   const succeeds = obs.next() < base.escalation.effect;
   const escalated = triggers(base.escalation.trigger, total, red) && respond;
@@ -492,7 +490,7 @@ function nextSetHour(t: number, band: MonitoringBand, admitHour: number, u: numb
   const interval = MONITORING_HOURS[band];
   const due = t + interval;
   const clock = (h: number): number => (admitHour + h) % 24;
-  const night = isNight(clock(due));
+  const night = isNightHour(clock(due));
   if (u < COMPLIANCE[night ? 'night' : 'day'][band]) {
     // By night the window is wider: a set due in the small hours is taken at the 22:00 round.
     const window = Math.floor(night ? interval / 2 : interval / 3);

@@ -10,7 +10,7 @@ import type { Disclosure } from '../disclosure/disclosure.js';
 import { upperBound } from '../stats/sorted.js';
 import type { Ratio, RuleMeasures, WardSets } from '../ward/alert-measures.js';
 import { monitoringCompliance, ruleMeasures } from '../ward/alert-measures.js';
-import { MONITORING_BANDS, MONITORING_HOURS, monitoringBand } from '../ward/monitoring.js';
+import { isNightTime, MONITORING_BANDS, MONITORING_HOURS, monitoringBand } from '../ward/monitoring.js';
 import type { AnalysisSet } from './analysis-set.js';
 import { columnValues } from './analysis-set.js';
 import type { ScoreIntervalsPlan } from './intervals.js';
@@ -18,11 +18,6 @@ import type { Settings } from './options.js';
 
 const TABLE = { table: 'alerts' };
 const time = (v: unknown): number => (v === null || v === undefined ? Number.NaN : typeof v === 'bigint' ? Number(v) : Number(v));
-/** Night on the ward, by the clock of the data (its UTC hours): 22:00–06:00. */
-const isNight = (ms: number): boolean => {
-  const h = new Date(ms).getUTCHours();
-  return h >= 22 || h < 6;
-};
 
 /** The encounters' ward times and first events, by encounter id. */
 function encounterFacts(settings: Settings): { wardMs: Map<string, number>; eventAt: Map<string, number>; wardTime: string } {
@@ -202,7 +197,7 @@ export function alerts(settings: Settings, set: AnalysisSet, plans: readonly Sco
         return next < list.length ? (list[next] ?? NaN) : Number.NaN;
       });
       const hours = MONITORING_BANDS.map((b) => MONITORING_HOURS[b]);
-      const sums = monitoringCompliance(w, band, nextAt, hours, toleranceMinutes, isNight, { B, seed: seed + 0x100 + s, level: settings.level });
+      const sums = monitoringCompliance(w, band, nextAt, hours, toleranceMinutes, isNightTime, { B, seed: seed + 0x100 + s, level: settings.level });
       monitoring = MONITORING_BANDS.flatMap((b, bi) =>
         (['all', 'day', 'night'] as const).map((period, pi): MonitoringRow => {
           const c = sums[bi]?.[pi] ?? { sets: 0, onTime: 0, patients: 0, compliance: { defined: false as const, reason: 'empty', message: '' } };

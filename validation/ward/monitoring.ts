@@ -10,6 +10,16 @@
  *   response (key threshold); ≥ 7 → emergency response.
  */
 
+/** Night on the ward: 22:00–06:00 by the clock (the hour of the day, 0–23). */
+export function isNightHour(hour: number): boolean {
+  return hour >= 22 || hour < 6;
+}
+
+/** Whether a time (ms since the epoch) falls in the ward's night, by the clock of the data (its UTC hours). */
+export function isNightTime(ms: number): boolean {
+  return isNightHour(new Date(ms).getUTCHours());
+}
+
 /** The NEWS2 monitoring bands of RCP 2017 Chart 4, lowest first. */
 export const MONITORING_BANDS = ['0', '1–4', '5–6 or red', '≥ 7'] as const;
 export type MonitoringBand = (typeof MONITORING_BANDS)[number];
