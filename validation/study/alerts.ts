@@ -107,7 +107,8 @@ export function alerts(settings: Settings, set: AnalysisSet, plans: readonly Sco
       'measure (alerts; per patient-day; per 100 sets; repeat rate; first-alert PPV; episode sensitivity; lead time)',
       'NEWS2 monitoring band × period (compliance)',
     ],
-    margins: "none declared: each measure is a ratio of its own counts; a score's sets are the flow's analysed sets (the same cells)",
+    margins:
+      "a NEWS2 band's sets are its day and night sets; otherwise each measure is a ratio of its own counts, and a score's sets are the flow's analysed sets (the same cells)",
   });
   const { wardMs, eventAt, wardTime } = encounterFacts(settings);
   const encounterIds = columnValues(set.scored, 'encounter_id') ?? [];
@@ -198,8 +199,8 @@ export function alerts(settings: Settings, set: AnalysisSet, plans: readonly Sco
       });
       const hours = MONITORING_BANDS.map((b) => MONITORING_HOURS[b]);
       const sums = monitoringCompliance(w, band, nextAt, hours, toleranceMinutes, isNightTime, { B, seed: seed + 0x100 + s, level: settings.level });
-      monitoring = MONITORING_BANDS.flatMap((b, bi) =>
-        (['all', 'day', 'night'] as const).map((period, pi): MonitoringRow => {
+      monitoring = MONITORING_BANDS.flatMap((b, bi) => {
+        const rows = (['all', 'day', 'night'] as const).map((period, pi): MonitoringRow => {
           const c = sums[bi]?.[pi] ?? { sets: 0, onTime: 0, patients: 0, compliance: { defined: false as const, reason: 'empty', message: '' } };
           const sets = sdc.count(c.sets, TABLE);
           return {
@@ -209,8 +210,11 @@ export function alerts(settings: Settings, set: AnalysisSet, plans: readonly Sco
             sets,
             compliance: sdc.release(ratioCell(c.compliance), { patients: c.patients, counts: [c.onTime, c.sets - c.onTime] }, { ...TABLE, dependsOn: [sets] }),
           };
-        }),
-      );
+        });
+        // A band's sets are its day and night sets: a suppressed one must not come back by subtraction.
+        sdc.relation(rows[0]?.sets, [rows[1]?.sets, rows[2]?.sets]);
+        return rows;
+      });
     }
     return { id: def.id, sets: setsCell as AlertScoreSection['sets'], episodes, rules, monitoring };
   });

@@ -89,6 +89,14 @@ describe('validate: alerts under disclosure control, and the options', () => {
     const row = report.alerts.scores[0]?.rules[0];
     expect(isSuppressed(row?.leadTimeHours)).toBe(true);
     expect(report.disclosure.tables.find((t) => t.table === 'alerts')?.cells).toBeGreaterThan(0);
+    // A band's sets are its day and night sets: when one of the three is suppressed, another is too (no subtraction).
+    const tiny = validate({ cohort: generateCohort({ profile: 'uk-leicester', encounters: 80, seed: 3 }), scores: [news2], bootstrap: false });
+    const monitoring = tiny.alerts.scores[0]?.monitoring ?? [];
+    for (const band of new Set(monitoring.map((m) => m.band))) {
+      const cells = monitoring.filter((m) => m.band === band).map((m) => isSuppressed(m.sets));
+      expect(cells.filter(Boolean).length, `band ${band}`).not.toBe(1);
+    }
+    expect(monitoring.some((m) => isSuppressed(m.sets))).toBe(true); // the small ward has small cells to protect
   });
   it('alerts.risingBy and alerts.toleranceMinutes are whole numbers, named when wrong', () => {
     const cohort = generateCohort({ encounters: 20, seed: 1 });
