@@ -105,7 +105,9 @@ function column(caller: string, table: Table, name: string, what: string) {
   return c;
 }
 
-const time = (v: unknown): number => (v === null || v === undefined ? Number.NaN : typeof v === 'bigint' ? Number(v) : (v as number));
+/** A time cell (ms since the epoch, as a number or a bigint) as a number; NaN when missing. */
+export const timeValue = (v: unknown): number => (v === null || v === undefined ? Number.NaN : typeof v === 'bigint' ? Number(v) : (v as number));
+const time = timeValue;
 
 /**
  * Label each observation set with whether an event follows within the horizon. Runs in O(n + events · log events).

@@ -11,13 +11,14 @@ import { upperBound } from '../stats/sorted.js';
 import type { Ratio, RuleMeasures, WardSets } from '../ward/alert-measures.js';
 import { monitoringCompliance, ruleMeasures } from '../ward/alert-measures.js';
 import { isNightTime, MONITORING_BANDS, MONITORING_HOURS, monitoringBand } from '../ward/monitoring.js';
+import { timeValue } from '../outcomes/label-outcomes.js';
 import type { AnalysisSet } from './analysis-set.js';
 import { columnValues } from './analysis-set.js';
 import type { ScoreIntervalsPlan } from './intervals.js';
 import type { Settings } from './options.js';
 
 const TABLE = { table: 'alerts' };
-const time = (v: unknown): number => (v === null || v === undefined ? Number.NaN : typeof v === 'bigint' ? Number(v) : Number(v));
+const time = timeValue;
 
 /** The encounters' ward times and first events, by encounter id. */
 function encounterFacts(settings: Settings): { wardMs: Map<string, number>; eventAt: Map<string, number>; wardTime: string } {

@@ -145,6 +145,9 @@ function tallyRule(w: WardSets, fires: Uint8Array, order: Int32Array): { tally: 
   return { tally, leads };
 }
 
+/** The fields that are zero for most patients (all but sets and ward days), summed over a rule's active patients. */
+const SPARSE = [F.alerts, F.alertsWard, F.repeats, F.withAlert, F.firstPositive, F.episodes, F.detected] as const;
+
 /** The ratios of a rule: numerator field, denominator field, scale — in the order of `RuleMeasures`. */
 const RATIOS = [
   [F.alertsWard, F.wardDays, 1],
@@ -180,6 +183,7 @@ export function ruleMeasures(w: WardSets, rules: readonly Uint8Array[], options:
   if (options.B > 0 && P > 0) {
     const rng = createRandom(options.seed);
     const weight = new Int32Array(P);
+    const drawn = new Float64Array(FIELDS);
     // The resampled lead times, in a typed buffer sorted natively (grown when a resample holds more).
     let pooled = new Float64Array(64);
     for (let r = 0; r < options.B; r++) {
@@ -195,35 +199,20 @@ export function ruleMeasures(w: WardSets, rules: readonly Uint8Array[], options:
       }
       for (let q = 0; q < tallies.length; q++) {
         const tally = (tallies[q] as { tally: Float64Array }).tally;
-        let alerts = 0;
-        let alertsWard = 0;
-        let repeats = 0;
-        let withAlert = 0;
-        let firstPositive = 0;
-        let episodes = 0;
-        let detected = 0;
+        // The drawn sums of every field: the dense ones from the draws, the others over the rule's active patients.
+        drawn.fill(0);
+        drawn[F.sets] = sets;
+        drawn[F.wardDays] = wardDays;
         for (const p of active[q] as Int32Array) {
           const wgt = weight[p] ?? 0;
           if (wgt === 0) continue;
           const o = p * FIELDS;
-          alerts += wgt * (tally[o + F.alerts] ?? 0);
-          alertsWard += wgt * (tally[o + F.alertsWard] ?? 0);
-          repeats += wgt * (tally[o + F.repeats] ?? 0);
-          withAlert += wgt * (tally[o + F.withAlert] ?? 0);
-          firstPositive += wgt * (tally[o + F.firstPositive] ?? 0);
-          episodes += wgt * (tally[o + F.episodes] ?? 0);
-          detected += wgt * (tally[o + F.detected] ?? 0);
+          for (const f of SPARSE) drawn[f] = (drawn[f] ?? 0) + wgt * (tally[o + f] ?? 0);
         }
-        // In the order of RATIOS: per patient-day, per 100 sets, repeats, first-alert PPV, episode sensitivity.
-        const xs = replicates[q] as Float64Array[];
-        const put = (m: number, num: number, den: number, scale: number): void => {
-          if (den > 0) (xs[m] as Float64Array)[r] = (scale * num) / den;
-        };
-        put(0, alertsWard, wardDays, 1);
-        put(1, alerts, sets, 100);
-        put(2, repeats, alerts, 1);
-        put(3, firstPositive, withAlert, 1);
-        put(4, detected, episodes, 1);
+        RATIOS.forEach(([num, den, scale], m) => {
+          const d = drawn[den] ?? 0;
+          if (d > 0) ((replicates[q] as Float64Array[])[m] as Float64Array)[r] = (scale * (drawn[num] ?? 0)) / d;
+        });
         const leads = (tallies[q] as { leads: number[][] }).leads;
         let n = 0;
         for (const p of leadPatients[q] as Int32Array) {
