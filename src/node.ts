@@ -15,3 +15,5 @@ export { scoreFile } from './io/score-stream.js';
 export type { ScoreFileOptions, ScoreFileResult } from './io/score-stream.js';
 export { runCli } from './cli/run.js';
 export type { CliIO } from './cli/run.js';
+export { BENCH_SCHEMA, compareThroughput, measureThroughput, throughputTable } from './perf/throughput.js';
+export type { ThroughputComparison, ThroughputOptions, ThroughputReport, ThroughputResult } from './perf/throughput.js';

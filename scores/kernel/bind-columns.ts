@@ -87,8 +87,21 @@ function toFloat64(data: Data): Float64Array {
 }
 
 /** Whether the batch column has a validity bitmap with at least one null. */
+/**
+ * The column's validity bitmap starting at its first row (bit 0 = row 0), or null when no row is null. A sliced Arrow
+ * column keeps its parent's bitmap and a bit offset; the bitmap is re-based here once per batch (a view when the offset
+ * is a whole byte, else a shifted copy, O(n/8)), so the kernel reads bit i of row i with no offset arithmetic per row.
+ */
 function validityOf(data: Data): Uint8Array | null {
-  return data.nullCount > 0 && data.nullBitmap !== undefined && data.nullBitmap.length > 0 ? data.nullBitmap : null;
+  const bitmap = data.nullCount > 0 && data.nullBitmap !== undefined && data.nullBitmap.length > 0 ? data.nullBitmap : null;
+  if (bitmap === null || data.offset === 0) return bitmap;
+  const byte = data.offset >> 3;
+  const shift = data.offset & 7;
+  const bytes = (data.length + 7) >> 3;
+  if (shift === 0) return bitmap.subarray(byte, byte + bytes);
+  const out = new Uint8Array(bytes);
+  for (let j = 0; j < bytes; j++) out[j] = (((bitmap[byte + j] ?? 0) >> shift) | ((bitmap[byte + j + 1] ?? 0) << (8 - shift))) & 255;
+  return out;
 }
 
 /** Read one batch column into the kernel's input form. */

@@ -9,7 +9,9 @@ import type { PlanTerm } from '../plan/model-plan.js';
 /** What the generated kernel receives for one batch. */
 export interface KernelInput {
   values: ArrayLike<number> | null;
+  /** Bit i is row i's validity (already re-based to the batch's first row); null when no row is null. */
   validity: Uint8Array | null;
+  /** Bit offset of row 0 in `values`, for bit-packed (Arrow Bool) values only. */
   offset: number;
   /** For `dict`: dictionary index → code (−1 missing, −2 unknown). */
   map: Int8Array | null;

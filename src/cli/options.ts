@@ -295,6 +295,31 @@ export const COMMANDS: readonly CommandSpec[] = [
     ],
   },
   { name: 'scores', summary: 'list the built-in scores: the id you type, name, version and source.', options: [] },
+  {
+    name: 'bench',
+    summary:
+      'measure scoring throughput as a ratio to a memory floor timed in the same run (the floor reads the same columns and writes the same outputs), so the ratio, not the machine’s speed, is compared; with --compare, exit 1 when a score slowed by more than --max-slowdown.',
+    options: [
+      SCORE_OPTION,
+      { name: 'rows', value: 'N', default: '1000000', meaning: 'rows of the seeded table (at least 1000): every input uniform over its plausible range.' },
+      { name: 'missing-rate', value: 'R', default: '0', meaning: 'share of every input cell that is null (0 ≤ R < 1): 0.05 times the null path.' },
+      { name: 'rounds', value: 'N', default: '5', meaning: 'rounds of (floor, kernel) timings with tinybench; the ratio is their median.' },
+      SEED,
+      { name: 'json', value: 'FILE', meaning: 'write the run (ewskit.bench/1) here: a baseline for a later --compare.' },
+      { name: 'compare', value: 'BASELINE.json', meaning: 'a run written earlier by --json (any machine): compare each score’s ratio with it.' },
+      {
+        name: 'max-slowdown',
+        value: 'S',
+        default: '0.1',
+        meaning: 'the share of the baseline’s ratio a score may lose before the command fails (0.1 = 10 %).',
+      },
+      FORCE,
+      QUIET,
+    ],
+    notes: [
+      'The ratio is kernel rows/s ÷ floor rows/s, each the median time of a tinybench task, and its median over rounds. A result compares with a baseline of the same score, score version and missing rate; rows and seed may differ but are best kept equal.',
+    ],
+  },
 ];
 
 /** The exit codes every command shares. */

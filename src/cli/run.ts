@@ -5,6 +5,7 @@
  */
 import type { CliIO } from './args.js';
 import { UsageError } from './args.js';
+import { bench } from './commands/bench.js';
 import { demo } from './commands/demo.js';
 import { fit } from './commands/fit.js';
 import { score } from './commands/score.js';
@@ -74,6 +75,8 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
         return await score(rest, io);
       case 'scores':
         return scores(rest, io);
+      case 'bench':
+        return await bench(rest, io);
       case undefined:
       case 'help':
       case '--help':
@@ -81,7 +84,7 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
         io.stdout(`${overview()}\n`);
         return command === undefined ? 2 : 0;
       default:
-        throw new UsageError(`unknown command "${command}" (expected demo, synth, score, validate, fit, scores or help)`);
+        throw new UsageError(`unknown command "${command}" (expected demo, synth, score, validate, fit, scores, bench or help)`);
     }
   } catch (e) {
     if (e instanceof UsageError) {

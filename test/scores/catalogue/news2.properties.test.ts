@@ -69,8 +69,10 @@ function evaluatorInColumnNames(obs: Observation) {
   };
 }
 
-function checkEqual(rows: Observation[], layout: Parameters<typeof tableOf>[1]): void {
-  const scored = scoreTable(news2, tableOf(rows, layout));
+function checkEqual(rows: Observation[], layout: Parameters<typeof tableOf>[1], slice?: readonly [number, number]): void {
+  const table = tableOf(rows, layout);
+  const scored = scoreTable(news2, slice === undefined ? table : table.slice(slice[0], slice[1]));
+  if (slice !== undefined) rows = rows.slice(slice[0], slice[1]);
   expect(scored.numRows).toBe(rows.length);
   rows.forEach((obs, i) => {
     const k = kernelRowAsObservationScore(rowOf(scored, i));
@@ -84,6 +86,21 @@ describe('scoreTable(news2, table) equals scoreObservation row by row', () => {
       fc.property(fc.array(observation(boolOxygen), { maxLength: 40 }), fc.integer({ min: 1, max: 17 }), (rows, batchSize) => {
         checkEqual(rows, { batchSize });
       }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('on a slice of the table at any row offset (validity bits not on a byte boundary)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(observation(anyOxygen), { minLength: 1, maxLength: 40 }),
+        fc.integer({ min: 0, max: 17 }),
+        fc.integer({ min: 0, max: 40 }),
+        fc.integer({ min: 3, max: 41 }),
+        (rows, start, length, batchSize) => {
+          checkEqual(rows, { batchSize, oxygenAs: 'float' }, [Math.min(start, rows.length), Math.min(start + length, rows.length)]);
+        },
+      ),
       { numRuns: 150 },
     );
   });
