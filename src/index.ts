@@ -39,6 +39,8 @@ export { netBenefit, decisionCurve, DEFAULT_THRESHOLDS } from '../validation/met
 export { calibration } from '../validation/metrics/calibration.js';
 export { recalibrate, eventRateByScore, isotonicRisk } from '../validation/metrics/recalibrate.js';
 export { clusterBootstrapAuroc, obuchowskiAuroc } from '../validation/bootstrap/cluster.js';
+export { BOOTSTRAP_METHODS, poissonWeight } from '../validation/bootstrap/replicate-weights.js';
+export type { BootstrapMethod } from '../validation/bootstrap/replicate-weights.js';
 export { fitLogistic } from '../validation/stats/logistic.js';
 export { lowess } from '../validation/stats/lowess.js';
 

@@ -7,6 +7,7 @@
 import { MISSING_POLICIES } from '../../scores/definition/observation.js';
 import { OXIMETER_BIAS_NAMES } from '../../validation/cohort/oximeter.js';
 import { ESCALATION_TRIGGERS } from '../../validation/ward/monitoring.js';
+import { BOOTSTRAP_METHODS } from '../../validation/bootstrap/replicate-weights.js';
 import { DISCLOSURE_POLICIES } from '../../validation/disclosure/policy.js';
 import { CENSORED_HANDLING, CLUSTER_LEVELS, FOLLOW_UPS, MISSING_ANALYSES, RECALIBRATION_METHODS, UNIT_NAMES } from '../../validation/report/vocabulary.js';
 
@@ -188,6 +189,13 @@ export const COMMANDS: readonly CommandSpec[] = [
       { name: 'html', value: 'FILE', meaning: 'the report as one self-contained web page with its figures.' },
       { name: 'figures', value: 'DIR', meaning: 'every figure as a standalone SVG, with a manifest (ewskit-figures.json).' },
       VALIDATE_B,
+      {
+        name: 'bootstrap',
+        choices: BOOTSTRAP_METHODS,
+        default: 'multinomial',
+        meaning:
+          'how the bootstrap resamples patients: multinomial draws them with replacement; poisson weights each Poisson(1) from a hash of (patient id, replicate, seed), the same replicates in any row order, partition or SQL engine.',
+      },
       SEED,
       { name: 'horizon', value: 'HOURS', default: '24', meaning: 'a set is positive when an event follows within this many hours.' },
       {

@@ -3,6 +3,7 @@
  * (`keyword`), the command line's allowed values (the option table takes the very array), the help's "One of" list
  * and the README's `--option a|b|c`. A value added to an array reaches all of them; none can drift.
  */
+import { BOOTSTRAP_METHODS } from '../../validation/bootstrap/replicate-weights.js';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { keyword } from '../../scores/definition/errors.js';
@@ -27,6 +28,7 @@ const VOCABULARIES: readonly (readonly string[])[] = [
   CENSORED_HANDLING,
   FIT_MODELS,
   ESCALATION_TRIGGERS,
+  BOOTSTRAP_METHODS,
 ];
 
 const enumerated = COMMANDS.flatMap((c) => c.options.filter((o) => o.choices !== undefined).map((o) => ({ command: c.name, option: o })));

@@ -4,10 +4,12 @@
  * replacement and adds the counts of those drawn, weighted by how often each was drawn. Any statistic of per-value
  * counts (AUROC, sensitivity at a cut …) is then computed per group and per score from the same resamples, so
  * differences between groups and between scores are paired. A patient in several groups (the counterfactual design
- * that stacks one cohort with and without oximeter bias) is resampled as one.
+ * that stacks one cohort with and without oximeter bias) is resampled as one. Patients are drawn with replacement
+ * (`multinomial`) or weighted Poisson(1) from a hash of their key (`poisson`; see replicate-weights.ts).
  */
 import { sampleStandardDeviation } from 'simple-statistics';
-import { createRandom } from '../stats/random.js';
+import type { BootstrapMethod } from './replicate-weights.js';
+import { replicateWeights } from './replicate-weights.js';
 import { lowerBound, quantile7, upperBound } from '../stats/sorted.js';
 
 /** Positives and negatives at each distinct value index. */
@@ -168,6 +170,10 @@ export interface GroupBootstrapInput<K extends string = string> {
   readonly statistics: Readonly<Record<K, CountStatistic>>;
   readonly B: number;
   readonly seed: number;
+  /** How patients are resampled (default `multinomial`); `poisson` needs `keys`. */
+  readonly method?: BootstrapMethod;
+  /** Per patient index, its key (the patient id): what the Poisson weights hash. */
+  readonly keys?: readonly (string | number)[];
   /** Per score, values that must stay bucket boundaries (the cut-offs a statistic thresholds at). */
   readonly keep?: readonly (readonly number[])[];
   /** Some statistic reads `all` (the all-groups counts); otherwise they are not summed. */
@@ -349,14 +355,10 @@ function replicateArrays(input: Omit<GroupBootstrapInput, 'statistics'> & { stat
     const row = estimates[k]?.[g];
     if (row !== undefined) row[s] = value;
   });
-  const rng = createRandom(seed);
+  const weightsOf = replicateWeights(input.method ?? 'multinomial', patients, seed, input.keys);
   const draws = new Float64Array(patients);
   for (let b = 0; b < B; b++) {
-    draws.fill(0);
-    for (let d = 0; d < patients; d++) {
-      const p = rng.int(patients);
-      draws[p] = (draws[p] ?? 0) + 1;
-    }
+    weightsOf(b, draws);
     evaluate(draws, (k, g, s, value) => {
       const reps = replicates[k]?.[g]?.[s];
       if (reps !== undefined) reps[b] = value;

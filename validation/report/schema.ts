@@ -1,7 +1,8 @@
 /**
- * The documented shape of a validation report (schema `ewskit.report/10`, see docs/report.md), checked field by
+ * The documented shape of a validation report (schema `ewskit.report/11`, see docs/report.md), checked field by
  * field. A released cell is its value; a suppressed cell is `{ suppressed: true, rule }`.
  */
+import { BOOTSTRAP_METHODS } from '../bootstrap/replicate-weights.js';
 import { isSuppressed } from '../disclosure/disclosure.js';
 import { KIND_NAMES } from '../../scores/kinds/kind-of.js';
 import { HEADLINE_KEYS } from './format.js';
@@ -48,7 +49,11 @@ function checkSettings(check: Problems, report: Json): void {
     check.need(isObject(s.outcome) && typeof s.outcome.horizonHours === 'number', '$.settings.outcome', '{ horizonHours, eventTypes, unit }');
     check.need(Array.isArray(s.groupBy), '$.settings.groupBy', 'an array of column names');
     check.need(
-      s.bootstrap === false || (isObject(s.bootstrap) && typeof s.bootstrap.B === 'number' && typeof s.bootstrap.seed === 'number'),
+      s.bootstrap === false ||
+        (isObject(s.bootstrap) &&
+          typeof s.bootstrap.B === 'number' &&
+          typeof s.bootstrap.seed === 'number' &&
+          (BOOTSTRAP_METHODS as readonly unknown[]).includes(s.bootstrap.method)),
       '$.settings.bootstrap',
       'false or { B, seed }',
     );

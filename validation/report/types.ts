@@ -1,9 +1,10 @@
 /**
- * The validation report, schema `ewskit.report/10` (docs/report.md): typed section by section. It holds aggregates
+ * The validation report, schema `ewskit.report/11` (docs/report.md): typed section by section. It holds aggregates
  * only — no patient or encounter identifier. A *cell* (`Cell<T>`) is a released value or a suppressed placeholder
  * naming the disclosure rule that withheld it. Metric results follow the one result contract: `{ defined: true,
  * estimate, … }` or `{ defined: false, reason, message }`.
  */
+import type { BootstrapMethod } from '../bootstrap/replicate-weights.js';
 import type { Suppressed } from '../disclosure/disclosure.js';
 import type { RecalibrationMethod } from '../metrics/recalibrate.js';
 import type { CENSORED_HANDLING, CLUSTER_LEVELS, FOLLOW_UPS, MISSING_ANALYSES, UNIT_NAMES } from './vocabulary.js';
@@ -12,7 +13,7 @@ import type { AuditedCell, DisclosureAudit, DisclosureSummary, TableCheck, Table
 export type { AuditedCell, DisclosureAudit, DisclosureSummary, TableCheck, TableLink };
 
 /** The schema id of reports this version writes. */
-export const REPORT_SCHEMA = 'ewskit.report/10';
+export const REPORT_SCHEMA = 'ewskit.report/11';
 
 /** A released value, or a suppressed placeholder. */
 export type Cell<T> = T | Suppressed;
@@ -98,7 +99,8 @@ export interface ReportSettings {
     readonly excludeBeforeEventMinutes: number;
   };
   readonly groupBy: readonly string[];
-  readonly bootstrap: false | { readonly B: number; readonly seed: number; readonly resampling: string; readonly valueResolution: string };
+  readonly bootstrap:
+    false | { readonly B: number; readonly seed: number; readonly method: BootstrapMethod; readonly resampling: string; readonly valueResolution: string };
   readonly level: number;
   /** Cross-fitted recalibration of points scores: folds of whole patients, and the seed of the fold assignment. */
   readonly recalibration: { readonly method: RecalibrationMethod; readonly folds: number; readonly seed: number };

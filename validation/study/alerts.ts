@@ -116,6 +116,7 @@ export function alerts(settings: Settings, set: AnalysisSet, plans: readonly Sco
   const times = columnValues(set.scored, 'observed_at') ?? [];
   const B = settings.bootstrap?.B ?? 0;
   const seed = (settings.bootstrap?.seed ?? 1) ^ 0x41_4c_45_52; // 'ALER': the alert measures' own stream
+  const method = settings.bootstrap?.method ?? 'multinomial';
   const { risingBy, toleranceMinutes } = settings.alerts;
   // Every set's time per encounter (all scored rows, analysed or not): the next set taken, for monitoring compliance.
   const allTimes = new Map<string, number[]>();
@@ -162,6 +163,7 @@ export function alerts(settings: Settings, set: AnalysisSet, plans: readonly Sco
       time: at,
       encounterPatient: Int32Array.from(encPatient),
       patients: patNumber.size,
+      patientKeys: [...patNumber.keys()].map((p) => set.patientKeys[p] as string),
       wardMs: Float64Array.from(encKeys, (e) => wardMs.get(e) ?? Number.NaN),
       eventAt: Float64Array.from(encKeys, (e) => eventAt.get(e) ?? Number.NaN),
       horizonHours: settings.horizonHours,
@@ -182,7 +184,7 @@ export function alerts(settings: Settings, set: AnalysisSet, plans: readonly Sco
       labels.push(`${def.name} rising by ≥ ${risingBy} from the previous set`);
       fires.push(rising);
     }
-    const measured = ruleMeasures(w, fires, { B, seed: seed + s, level: settings.level });
+    const measured = ruleMeasures(w, fires, { B, seed: seed + s, level: settings.level, method });
     const setsCell = flow.scores[s]?.analysed.sets ?? sdc.count(keep.length, TABLE);
     const episodes = sdc.count(encKeys.filter((e) => eventAt.has(e)).length, TABLE);
     const rules = labels.map((label, r) => ruleRow(label, measured[r] as RuleMeasures, sdc, setsCell));
@@ -199,7 +201,7 @@ export function alerts(settings: Settings, set: AnalysisSet, plans: readonly Sco
         return next < list.length ? (list[next] ?? NaN) : Number.NaN;
       });
       const hours = MONITORING_BANDS.map((b) => MONITORING_HOURS[b]);
-      const sums = monitoringCompliance(w, band, nextAt, hours, toleranceMinutes, isNightTime, { B, seed: seed + 0x100 + s, level: settings.level });
+      const sums = monitoringCompliance(w, band, nextAt, hours, toleranceMinutes, isNightTime, { B, seed: seed + 0x100 + s, level: settings.level, method });
       monitoring = MONITORING_BANDS.flatMap((b, bi) => {
         const rows = (['all', 'day', 'night'] as const).map((period, pi): MonitoringRow => {
           const c = sums[bi]?.[pi] ?? { sets: 0, onTime: 0, patients: 0, compliance: { defined: false as const, reason: 'empty', message: '' } };

@@ -26,9 +26,13 @@ export interface AnalysisSet {
   /** Cluster number (0…clusters−1) of each analysis row: the patient, or the encounter (option `cluster`). */
   readonly cluster: Int32Array;
   readonly clusters: number;
+  /** Per cluster number, its key (the patient or encounter id as text): what the Poisson bootstrap weights hash. */
+  readonly clusterKeys: readonly string[];
   /** Patient number (0…patients−1) of each analysis row. */
   readonly patient: Int32Array;
   readonly patients: number;
+  /** Per patient number, the patient id as text. */
+  readonly patientKeys: readonly string[];
   /** Outcome (1/0) of each analysis row. */
   readonly labels: Uint8Array;
   /** Per score, its value (total or probability) on each analysis row; NaN where the score has none. */
@@ -126,8 +130,10 @@ export function analysisSet(settings: Settings): AnalysisSet {
     return p;
   });
   // The cluster: the patient by default, or the encounter.
+  const patientKeys = [...patientIndex.keys()];
   let cluster = patient;
   let clusters = patientIndex.size;
+  let clusterKeys = patientKeys;
   if (settings.cluster === 'encounter') {
     const encounterIds = columnValues(scored, 'encounter_id');
     if (encounterIds === null) throw new TypeError('validate: option "cluster" is \'encounter\' but the observations table has no column "encounter_id".');
@@ -139,6 +145,7 @@ export function analysisSet(settings: Settings): AnalysisSet {
       return e;
     });
     clusters = encounterIndex.size;
+    clusterKeys = [...encounterIndex.keys()];
   }
   const labels = Uint8Array.from(rows, (i) => labelled.labels[i] ?? 0);
   const values = raw.map((v) => Float64Array.from(rows, (i) => v[i] ?? Number.NaN));
@@ -175,8 +182,10 @@ export function analysisSet(settings: Settings): AnalysisSet {
     rows,
     cluster,
     clusters,
+    clusterKeys,
     patient,
     patients: patientIndex.size,
+    patientKeys,
     labels,
     values,
     probabilities,

@@ -48,7 +48,9 @@ export function valuesAt(table: Table, column: string, rows: readonly number[]):
     // Int up to 32 bits and Float32/64 are plain typed arrays; everything else (dictionaries, strings, timestamps, Bool) goes through `get`.
     const plain = data.dictionary === undefined && ((type.typeId === 2 && (type.bitWidth ?? 64) <= 32) || (type.typeId === 3 && type.precision !== 0));
     const values = data.values as Float64Array;
-    out[k] = plain ? (data.getValid(local) ? values[data.offset + local] : null) : data.getValid(local) ? vector.get(i) : null;
+    // A sliced column's `values` already start at its first row (apache-arrow slices the buffer); only its validity
+    // bitmap keeps the offset, which getValid applies.
+    out[k] = plain ? (data.getValid(local) ? values[local] : null) : data.getValid(local) ? vector.get(i) : null;
   }
   return out;
 }
@@ -81,7 +83,7 @@ export function numbersAt(table: Table, column: string, rows: readonly number[])
     const data = chunks[chunk];
     if (data === undefined) break;
     const local = i - start;
-    if (data.nullCount === 0 || data.getValid(local)) out[k] = (data.values as Float64Array)[data.offset + local] ?? Number.NaN;
+    if (data.nullCount === 0 || data.getValid(local)) out[k] = (data.values as Float64Array)[local] ?? Number.NaN;
   }
   return out;
 }

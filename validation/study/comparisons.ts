@@ -4,6 +4,7 @@
  * paired DeLong beside it (which assumes independent observation sets) — at equal workload (`matchedAlerts`), and
  * each at its own first clinical cut-off on the same sets (`pairedRules`: like for like).
  */
+import type { BootstrapMethod } from '../bootstrap/replicate-weights.js';
 import type { ScoreDefinition } from '../../scores/definition/definition.js';
 import { pairedDifference, percentileInterval } from '../bootstrap/group-bootstrap.js';
 import { compareAuroc } from '../metrics/compare-auroc.js';
@@ -29,7 +30,7 @@ export function comparisons(
   sdc: Disclosure,
   level: number,
   basis: CellBasis,
-  options: { B: number; seed: number; netBenefitThresholds: readonly number[] },
+  options: { B: number; seed: number; method: BootstrapMethod; netBenefitThresholds: readonly number[] },
 ): ComparisonSection[] {
   const out: ComparisonSection[] = [];
   declareComparisons(sdc);
@@ -63,8 +64,16 @@ export function comparisons(
           basis,
           { table: 'comparisons' },
         ),
-        matchedAlertRate: matchedAlerts(da, a, b, set, { level, B: options.B, seed: options.seed }, sdc),
-        rules: pairedRules(da, db, a, b, set, { level, B: options.B, seed: options.seed, netBenefitThresholds: options.netBenefitThresholds }, sdc),
+        matchedAlertRate: matchedAlerts(da, a, b, set, { level, B: options.B, seed: options.seed, method: options.method }, sdc),
+        rules: pairedRules(
+          da,
+          db,
+          a,
+          b,
+          set,
+          { level, B: options.B, seed: options.seed, method: options.method, netBenefitThresholds: options.netBenefitThresholds },
+          sdc,
+        ),
       });
     });
   });

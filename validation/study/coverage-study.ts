@@ -4,6 +4,7 @@
  * (headline) against naive (DeLong, Wilson) — the share of cohorts whose 95 % interval holds the truth. Shared by the
  * benchmark (`bench/coverage.bench.ts`, 200 cohorts) and the test (fewer cohorts).
  */
+import type { BootstrapMethod } from '../bootstrap/replicate-weights.js';
 import { apolloStyle } from '../../scores/catalogue/catalogue.js';
 import { news2 } from '../../scores/catalogue/news2.js';
 import { calibration } from '../metrics/calibration.js';
@@ -25,6 +26,8 @@ export interface CoverageOptions {
   extended?: boolean;
   /** Also the intervals clustered by encounter (patients come back, so these ignore part of the clustering). */
   encounterArm?: boolean;
+  /** How the bootstrap resamples patients (default the study's default). */
+  method?: BootstrapMethod;
 }
 
 export interface Coverage {
@@ -123,7 +126,7 @@ export function coverageStudy(o: CoverageOptions): Coverage {
     const report = validate({
       cohort,
       scores: extendedTruth === null ? [news2] : [news2, apolloStyle],
-      bootstrap: { B: o.B, seed: k + 1 },
+      bootstrap: { B: o.B, seed: k + 1, ...(o.method === undefined ? {} : { method: o.method }) },
       disclosure: false,
       ...(extendedTruth === null ? {} : { groupBy: ['sex'], reference: { sex: 'M' } }),
     });
@@ -138,7 +141,13 @@ export function coverageStudy(o: CoverageOptions): Coverage {
     }
     if (o.encounterArm === true) {
       // The same cohort, resampling encounters: a readmitted patient's admissions are treated as independent.
-      const byEncounter = validate({ cohort, scores: [news2], bootstrap: { B: o.B, seed: k + 1 }, disclosure: false, cluster: 'encounter' });
+      const byEncounter = validate({
+        cohort,
+        scores: [news2],
+        bootstrap: { B: o.B, seed: k + 1, ...(o.method === undefined ? {} : { method: o.method }) },
+        disclosure: false,
+        cluster: 'encounter',
+      });
       const e = byEncounter.scores[0];
       const ea = e?.auroc;
       if (ea !== undefined && !isSuppressed(ea) && ea.defined) hits.ae += covers(ea.ci, truth.auroc);

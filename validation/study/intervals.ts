@@ -257,6 +257,8 @@ export function studyIntervals(
     statistics,
     B: boot.B,
     seed: boot.seed,
+    method: boot.method,
+    keys: set.clusterKeys,
     keep,
     ...(grouping === null ? {} : { overall: true, needsAllGroups: true }),
   });

@@ -8,7 +8,8 @@
 import type { ScoreDefinition } from '../../scores/definition/definition.js';
 import { kindOf } from '../../scores/kinds/kind-of.js';
 import type { MatchedAlertCell, UndefinedCell } from '../report/types.js';
-import { createRandom } from '../stats/random.js';
+import type { BootstrapMethod } from '../bootstrap/replicate-weights.js';
+import { replicateWeights } from '../bootstrap/replicate-weights.js';
 import { lowerBound } from '../stats/sorted.js';
 import { percentileInterval } from '../bootstrap/group-bootstrap.js';
 import type { AnalysisSet } from './analysis-set.js';
@@ -25,7 +26,7 @@ export function matchedAlerts(
   a: number,
   b: number,
   set: AnalysisSet,
-  options: { level: number; B: number; seed: number },
+  options: { level: number; B: number; seed: number; method: BootstrapMethod },
   sdc: Disclosure,
 ): Released<MatchedAlertCell | UndefinedCell> {
   const table = { table: 'comparisons' };
@@ -72,7 +73,13 @@ export function matchedAlerts(
   }
   const sensA = tpA / pos;
   const sensB = tpB / pos;
-  const rng = createRandom(options.seed);
+  const weightsOf = replicateWeights(
+    options.method,
+    tallies.length,
+    options.seed,
+    patients.map((p) => set.patientKeys[p] as string),
+  );
+  const weight = new Int32Array(tallies.length);
   const diffs: number[] = [];
   const one: number[] = [];
   const two: number[] = [];
@@ -80,11 +87,14 @@ export function matchedAlerts(
     let n = 0;
     let x = 0;
     let y = 0;
+    weightsOf(r, weight);
     for (let j = 0; j < tallies.length; j++) {
-      const t = tallies[Math.floor(rng.next() * tallies.length)] as [number, number, number];
-      n += t[0];
-      x += t[1];
-      y += t[2];
+      const w = weight[j] as number;
+      if (w === 0) continue;
+      const t = tallies[j] as [number, number, number];
+      n += w * t[0];
+      x += w * t[1];
+      y += w * t[2];
     }
     if (n === 0) continue;
     one.push(x / n);

@@ -7,6 +7,8 @@ import type { ScoreDefinition } from '../../scores/definition/definition.js';
 import type { ClusterLevel, MissingAnalysis, SkinToneBand, UnitName } from '../report/types.js';
 import { CLUSTER_LEVELS, MISSING_ANALYSES, RECALIBRATION_METHODS, UNIT_NAMES } from '../report/vocabulary.js';
 import { keyword } from '../../scores/definition/errors.js';
+import type { BootstrapMethod } from '../bootstrap/replicate-weights.js';
+import { BOOTSTRAP_METHODS } from '../bootstrap/replicate-weights.js';
 import { checkOptions, levelOf } from '../stats/result.js';
 import { Disclosure } from '../disclosure/disclosure.js';
 import type { DisclosurePolicyName } from '../disclosure/disclosure.js';
@@ -60,11 +62,13 @@ export interface ValidateOptions {
   /** The reference group per grouping column (default: the group with the most patients). */
   reference?: Readonly<Record<string, string>>;
   /**
-   * Patient-clustered bootstrap: `{ B, seed }` (default B = 1000, seed 1), or `false` for none. Without a B given, B is
-   * raised when the subgroup contrasts need more replicates to reach the level after Holm's adjustment
-   * (`settings.multiplicity.minimumB`); a B given is kept, with a warning when it is too few.
+   * Patient-clustered bootstrap: `{ B, seed, method }` (default B = 1000, seed 1, method `'multinomial'`), or `false`
+   * for none. Without a B given, B is raised when the subgroup contrasts need more replicates to reach the level after
+   * Holm's adjustment (`settings.multiplicity.minimumB`); a B given is kept, with a warning when it is too few.
+   * `method`: `'multinomial'` draws patients with replacement; `'poisson'` weights each patient Poisson(1) from a hash
+   * of (patient id, replicate, seed) — the same replicates in any order, partition or SQL engine.
    */
-  bootstrap?: { B?: number; seed?: number } | false;
+  bootstrap?: { B?: number; seed?: number; method?: BootstrapMethod } | false;
   /**
    * Disclosure control: `{ policy, minCount }` — `'ewskit'` (default: no count 1–9, statistics from ≥ 10 patients and
    * events, secondary suppression so no suppressed count can be recovered by subtraction; `minCount` sets the 10),
@@ -130,7 +134,7 @@ export interface Settings {
   readonly groupBy: readonly string[];
   readonly reference: Readonly<Record<string, string>>;
   /** `given`: B was given (not the default), so it is never raised for the subgroup family. */
-  readonly bootstrap: { readonly B: number; readonly seed: number; readonly given: boolean } | null;
+  readonly bootstrap: { readonly B: number; readonly seed: number; readonly given: boolean; readonly method: BootstrapMethod } | null;
   readonly disclosure: Disclosure;
   readonly level: number;
   readonly cluster: ClusterLevel;
@@ -192,6 +196,7 @@ export function resolveSettings(options: ValidateOptions): Settings {
           B: wholeNumber('bootstrap.B', o.bootstrap?.B ?? 1000, 1),
           seed: wholeNumber('bootstrap.seed', o.bootstrap?.seed ?? 1, 0),
           given: o.bootstrap?.B !== undefined,
+          method: keyword(FN, 'bootstrap.method', BOOTSTRAP_METHODS, o.bootstrap === undefined ? undefined : o.bootstrap.method, 'multinomial'),
         };
   const minCount = o.disclosure === false ? 0 : wholeNumber('disclosure.minCount', o.disclosure?.minCount ?? 10, 0);
   const policy = o.disclosure === false ? 'none' : o.disclosure?.policy;

@@ -7,7 +7,8 @@
 import type { ScoreDefinition } from '../../scores/definition/definition.js';
 import { kindOf } from '../../scores/kinds/kind-of.js';
 import type { PairedRulesCell, UndefinedCell } from '../report/types.js';
-import { createRandom } from '../stats/random.js';
+import type { BootstrapMethod } from '../bootstrap/replicate-weights.js';
+import { replicateWeights } from '../bootstrap/replicate-weights.js';
 import { percentileInterval } from '../bootstrap/group-bootstrap.js';
 import type { AnalysisSet } from './analysis-set.js';
 import type { Disclosure, Released } from '../disclosure/disclosure.js';
@@ -50,7 +51,7 @@ export function pairedRules(
   a: number,
   b: number,
   set: AnalysisSet,
-  options: { level: number; B: number; seed: number; netBenefitThresholds: readonly number[] },
+  options: { level: number; B: number; seed: number; method: BootstrapMethod; netBenefitThresholds: readonly number[] },
   sdc: Disclosure,
 ): Released<PairedRulesCell | UndefinedCell> {
   declareComparisons(sdc);
@@ -76,20 +77,25 @@ export function pairedRules(
     perPatient.set(p, t);
   }
   const tallies = [...perPatient.values()];
+  const tallyKeys = [...perPatient.keys()].map((p) => set.patientKeys[p] as string);
   const total: Tally = [0, 0, 0, 0, 0, 0];
   for (const t of tallies) for (let j = 0; j < 6; j++) total[j] = (total[j] ?? 0) + (t[j] ?? 0);
   if (total[0] === 0 || total[1] === 0)
     return { defined: false, reason: 'one-class', message: 'validate: the sets both scores can score have one outcome class' };
   const point = metricsOf(total, thresholds);
-  // The paired bootstrap: patients drawn with replacement, the same draw for both scores.
-  const rng = createRandom(options.seed);
+  // The paired bootstrap: patients resampled, the same replicate for both scores.
+  const weightsOf = replicateWeights(options.method, tallies.length, options.seed, tallyKeys);
+  const weight = new Int32Array(tallies.length);
   const reps = Array.from({ length: metrics }, () => ({ a: [] as number[], b: [] as number[], d: [] as number[] }));
   let undefinedReplicates = 0;
   for (let r = 0; r < options.B; r++) {
     const sum: Tally = [0, 0, 0, 0, 0, 0];
+    weightsOf(r, weight);
     for (let j = 0; j < tallies.length; j++) {
-      const t = tallies[Math.floor(rng.next() * tallies.length)] as Tally;
-      for (let q = 0; q < 6; q++) sum[q] = (sum[q] ?? 0) + (t[q] ?? 0);
+      const w = weight[j] as number;
+      if (w === 0) continue;
+      const t = tallies[j] as Tally;
+      for (let q = 0; q < 6; q++) sum[q] = (sum[q] as number) + w * (t[q] as number);
     }
     if (sum[0] === 0 || sum[1] === 0) {
       undefinedReplicates++;

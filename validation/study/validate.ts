@@ -6,8 +6,9 @@
  *   resolveSettings → analysisSet → scoreSection (per score) → comparisons → subgroups → units → cohortTable
  *   → alerts → flow → characteristics → outcomeRows → missingData → tripod
  *
- * The report is a versioned, JSON-serialisable object (schema `ewskit.report/10`, docs/report.md) holding aggregates only.
+ * The report is a versioned, JSON-serialisable object (schema `ewskit.report/11`, docs/report.md) holding aggregates only.
  */
+import type { BootstrapMethod } from '../bootstrap/replicate-weights.js';
 import { BOOTSTRAP_RESOLUTION } from '../bootstrap/group-bootstrap.js';
 import type { ReportSettings, ValidationReport } from '../report/types.js';
 import { REPORT_SCHEMA } from '../report/types.js';
@@ -78,7 +79,8 @@ function reportSettings(s: Settings, family: Family, labelled: SetLabels, undefi
         : {
             B: s.bootstrap.B,
             seed: s.bootstrap.seed,
-            resampling: 'patients, with replacement',
+            method: s.bootstrap.method,
+            resampling: RESAMPLING[s.bootstrap.method],
             valueResolution: `continuous scores in ${BOOTSTRAP_RESOLUTION.toLocaleString('en-GB')} rank buckets (cut-offs kept exact)`,
           },
     level: s.level,
@@ -126,12 +128,18 @@ function reportSettings(s: Settings, family: Family, labelled: SetLabels, undefi
   };
 }
 
+/** How each bootstrap method resamples, in words (the report's `settings.bootstrap.resampling`). */
+const RESAMPLING: Readonly<Record<BootstrapMethod, string>> = {
+  multinomial: 'patients drawn with replacement, each with all their sets',
+  poisson: 'each patient weighted Poisson(1), the weight a hash of (patient id, replicate, seed): the same replicates in any order, partition or engine',
+};
+
 /**
  * Validate one or more scores on a cohort. Runs in O(n log n + B · (patients + table entries)) for the bootstrap.
  *
  * @param options cohort tables, scores, outcome (horizon, event types), groupBy, reference groups, bootstrap,
  *   disclosure, level, units, and the policies (recalibration folds, net-benefit thresholds, skin-tone bands)
- * @returns the report object (schema `ewskit.report/10`)
+ * @returns the report object (schema `ewskit.report/11`)
  * @throws {TypeError} for a cohort without the columns a score or grouping needs; {RangeError} for bad options
  * @example validate({ cohort, scores: [news2, apolloStyle], groupBy: ['ethnicity'] }).comparisons[0];
  */
@@ -199,6 +207,7 @@ export function validate(options: ValidateOptions): ValidationReport {
   const pairs = comparisons(scores, set, intervals, sdc, level, set.basis, {
     B: settings.bootstrap?.B ?? 0,
     seed: settings.bootstrap?.seed ?? 1,
+    method: settings.bootstrap?.method ?? 'multinomial',
     netBenefitThresholds: settings.netBenefitThresholds,
   });
   const groups = subgroups(settings, set, intervals, flowSection);

@@ -20,7 +20,8 @@
  * resampled with all their encounters and the ratio recomputed (percentile interval).
  */
 import { percentileInterval } from '../bootstrap/group-bootstrap.js';
-import { createRandom } from '../stats/random.js';
+import type { BootstrapMethod } from '../bootstrap/replicate-weights.js';
+import { replicateWeights } from '../bootstrap/replicate-weights.js';
 import { quantile7 } from '../stats/sorted.js';
 
 const HOUR = 3_600_000;
@@ -44,6 +45,17 @@ export interface WardSets {
   /** Time of each encounter's first event of the outcome (NaN: none). */
   readonly eventAt: Float64Array;
   readonly horizonHours: number;
+  /** Per patient number, its key (the patient id as text): what the Poisson bootstrap weights hash. */
+  readonly patientKeys?: readonly string[];
+}
+
+/** The bootstrap of the alert measures: replicates, seed, level, and how patients are resampled. */
+export interface WardBootstrap {
+  readonly B: number;
+  readonly seed: number;
+  readonly level: number;
+  /** Default `multinomial`; `poisson` reads `patientKeys`. */
+  readonly method?: BootstrapMethod;
 }
 
 /** The sums of one rule over the whole cohort (what the estimates are ratios of). */
@@ -163,7 +175,7 @@ const RATIOS = [
  *
  * @example ruleMeasures(w, [fires], { B: 0, seed: 1, level: 0.95 })[0].per100Sets; // { defined: true, estimate, ci: null }
  */
-export function ruleMeasures(w: WardSets, rules: readonly Uint8Array[], options: { B: number; seed: number; level: number }): RuleMeasures[] {
+export function ruleMeasures(w: WardSets, rules: readonly Uint8Array[], options: WardBootstrap): RuleMeasures[] {
   const P = w.patients;
   const order = wardOrder(w);
   const tallies = rules.map((fires) => tallyRule(w, fires, order));
@@ -181,21 +193,20 @@ export function ruleMeasures(w: WardSets, rules: readonly Uint8Array[], options:
   // Patients with a lead time, per rule: the only ones the median's resample reads.
   const leadPatients = tallies.map(({ leads }) => Int32Array.from(Array.from({ length: P }, (_, p) => p).filter((p) => (leads[p]?.length ?? 0) > 0)));
   if (options.B > 0 && P > 0) {
-    const rng = createRandom(options.seed);
+    const weightsOf = replicateWeights(options.method ?? 'multinomial', P, options.seed, w.patientKeys);
     const weight = new Int32Array(P);
     const drawn = new Float64Array(FIELDS);
     // The resampled lead times, in a typed buffer sorted natively (grown when a resample holds more).
     let pooled = new Float64Array(64);
     for (let r = 0; r < options.B; r++) {
-      // Draw the patients; the dense sums (sets, ward days) as they are drawn.
-      weight.fill(0);
+      // Weigh the patients; the dense sums (sets, ward days) over all of them.
+      weightsOf(r, weight);
       let sets = 0;
       let wardDays = 0;
-      for (let k = 0; k < P; k++) {
-        const p = Math.floor(rng.next() * P);
-        weight[p] = (weight[p] ?? 0) + 1;
-        sets += denseSets[p] ?? 0;
-        wardDays += denseDays[p] ?? 0;
+      for (let p = 0; p < P; p++) {
+        const wgt = weight[p] as number;
+        sets += wgt * (denseSets[p] as number);
+        wardDays += wgt * (denseDays[p] as number);
       }
       for (let q = 0; q < tallies.length; q++) {
         const tally = (tallies[q] as { tally: Float64Array }).tally;
@@ -300,13 +311,13 @@ export interface ComplianceSums {
  * period (`night(dueAt)`) in which the interval ended. Returns [band][period: all, day, night]. Runs in O(n + B · patients).
  */
 export function monitoringCompliance(
-  w: Pick<WardSets, 'encounter' | 'time' | 'encounterPatient' | 'patients'>,
+  w: Pick<WardSets, 'encounter' | 'time' | 'encounterPatient' | 'patients' | 'patientKeys'>,
   band: Int8Array,
   nextAt: Float64Array,
   intervalsHours: readonly number[],
   toleranceMinutes: number,
   night: (ms: number) => boolean,
-  options: { B: number; seed: number; level: number },
+  options: WardBootstrap,
 ): ComplianceSums[][] {
   const P = w.patients;
   const cells = intervalsHours.length * 2;
@@ -336,14 +347,18 @@ export function monitoringCompliance(
   };
   const replicates = intervalsHours.map(() => [0, 1, 2].map(() => new Float64Array(options.B).fill(Number.NaN)));
   if (options.B > 0 && P > 0) {
-    const rng = createRandom(options.seed);
+    const weightsOf = replicateWeights(options.method ?? 'multinomial', P, options.seed, w.patientKeys);
+    const weight = new Int32Array(P);
     const sums = new Float64Array(cells * 2);
     const width = cells * 2;
     for (let r = 0; r < options.B; r++) {
       sums.fill(0);
-      for (let k = 0; k < P; k++) {
-        const base = Math.floor(rng.next() * P) * width;
-        for (let j = 0; j < width; j++) sums[j] = (sums[j] ?? 0) + (tally[base + j] ?? 0);
+      weightsOf(r, weight);
+      for (let p = 0; p < P; p++) {
+        const wgt = weight[p] as number;
+        if (wgt === 0) continue;
+        const base = p * width;
+        for (let j = 0; j < width; j++) sums[j] = (sums[j] as number) + wgt * (tally[base + j] as number);
       }
       intervalsHours.forEach((_, b) =>
         [0, 1, 2].forEach((period) => (((replicates[b] as Float64Array[])[period] as Float64Array)[r] = ratioOf(sums, b, period))),

@@ -2,6 +2,7 @@
  * `ewskit validate`: the study on a cohort directory, or on the user's own extract (FHIR, CSV, Parquet or Arrow files,
  * read through a mapping) — the report as JSON, Markdown and self-contained HTML, and its figures as standalone SVG.
  */
+import { BOOTSTRAP_METHODS } from '../../../validation/bootstrap/replicate-weights.js';
 import { rejectionLines } from '../../ingest/measurements.js';
 import { existsSync, rmSync } from 'node:fs';
 import { writeTextAtomic, writeTextsAtomic } from '../../io/write-text.js';
@@ -114,7 +115,7 @@ function studyFlags(flags: Flags, repeated: ReadonlyMap<string, string[]>): Omit
     },
     missing: flags.choice('missing', MISSING_ANALYSES),
     // B given is kept; the default may be raised for the subgroup contrasts (settings.multiplicity).
-    bootstrap: B === 0 ? false : flags.has('B') ? { B, seed } : { seed },
+    bootstrap: B === 0 ? false : { ...(flags.has('B') ? { B } : {}), seed, method: flags.choice('bootstrap', BOOTSTRAP_METHODS) },
     disclosure: { policy: flags.choice('disclosure', DISCLOSURE_POLICIES), minCount: flags.int('min-count', 1) },
     units: (repeated.get('unit') ?? []).map((u) => keyword('validate', 'unit', UNIT_NAMES, u, 'first')),
     cluster: flags.choice('cluster', CLUSTER_LEVELS),

@@ -49,7 +49,7 @@ describe('docs/report.md against the report types', () => {
     });
   }
   it('names the schema the code writes', () => {
-    expect(sources[0]).toMatch(/REPORT_SCHEMA = 'ewskit\.report\/10'/);
-    expect(doc).toMatch(/^# The validation report — schema `ewskit\.report\/10`/);
+    expect(sources[0]).toMatch(/REPORT_SCHEMA = 'ewskit\.report\/11'/);
+    expect(doc).toMatch(/^# The validation report — schema `ewskit\.report\/11`/);
   });
 });

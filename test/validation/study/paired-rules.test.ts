@@ -54,8 +54,9 @@ describe('pairedRules by hand', () => {
       patient: Int32Array.of(0, 0, 1, 1, 2, 2),
     };
     const sdc = new Disclosure({ policy: 'none' });
-    const cell = sdc.resolve({ c: pairedRules(news2, mews, 0, 1, set as never, { level: 0.95, B: 0, seed: 1, netBenefitThresholds: [0.1, 0.5] }, sdc) })
-      .c as unknown as PairedRulesCell;
+    const cell = sdc.resolve({
+      c: pairedRules(news2, mews, 0, 1, set as never, { level: 0.95, B: 0, seed: 1, method: 'multinomial' as const, netBenefitThresholds: [0.1, 0.5] }, sdc),
+    }).c as unknown as PairedRulesCell;
     expect([cell.sensitivity.a.estimate, cell.sensitivity.b.estimate]).toEqual([1, 0.5]);
     expect([cell.specificity.a.estimate, cell.specificity.b.estimate]).toEqual([0.75, 0.75]);
     expect([cell.alertRate.a.estimate, cell.alertRate.b.estimate]).toEqual([3 / 6, 2 / 6]);

@@ -32,8 +32,8 @@ describe('validate({ cohort, scores, groupBy })', () => {
 
   it('gives a report that conforms to its documented schema and survives JSON', () => {
     expect(checkReport(JSON.parse(json))).toEqual([]);
-    expect(report.schema).toBe('ewskit.report/10');
-    expect(checkReport({ ...report, schema: 'other' })).toEqual(['$.schema: expected "ewskit.report/10"']);
+    expect(report.schema).toBe('ewskit.report/11');
+    expect(checkReport({ ...report, schema: 'other' })).toEqual(['$.schema: expected "ewskit.report/11"']);
     // A report from schema 1 (point estimate named "auc", no contract) is rejected field by field.
     const old = JSON.parse(json);
     old.scores[0].auroc = { auc: 0.8, se: 0.01 };
