@@ -41,6 +41,8 @@ export { recalibrate, eventRateByScore, isotonicRisk } from '../validation/metri
 export { clusterBootstrapAuroc, obuchowskiAuroc } from '../validation/bootstrap/cluster.js';
 export { BOOTSTRAP_METHODS, poissonWeight } from '../validation/bootstrap/replicate-weights.js';
 export type { BootstrapMethod } from '../validation/bootstrap/replicate-weights.js';
+export { poissonWeightsSql, WEIGHT_SQL_DIALECTS } from '../validation/bootstrap/weights-sql.js';
+export type { WeightSqlDialect } from '../validation/bootstrap/weights-sql.js';
 export { fitLogistic } from '../validation/stats/logistic.js';
 export { lowess } from '../validation/stats/lowess.js';
 
