@@ -8,6 +8,7 @@ import { MISSING_POLICIES } from '../../scores/definition/observation.js';
 import { OXIMETER_BIAS_NAMES } from '../../validation/cohort/oximeter.js';
 import { ESCALATION_TRIGGERS } from '../../validation/ward/monitoring.js';
 import { BOOTSTRAP_METHODS } from '../../validation/bootstrap/replicate-weights.js';
+import { COHORT_FORMATS } from '../io/cohort-files.js';
 import { DISCLOSURE_POLICIES } from '../../validation/disclosure/policy.js';
 import { CENSORED_HANDLING, CLUSTER_LEVELS, FOLLOW_UPS, MISSING_ANALYSES, RECALIBRATION_METHODS, UNIT_NAMES } from '../../validation/report/vocabulary.js';
 
@@ -114,6 +115,14 @@ export const COMMANDS: readonly CommandSpec[] = [
         choices: ESCALATION_TRIGGERS,
         meaning: 'which sets trigger a response: urgent (NEWS2 ≥ 5 or a red score), emergency (≥ 7) or red (a red score).',
       },
+      {
+        name: 'format',
+        value: 'FORMAT',
+        choices: COHORT_FORMATS,
+        default: 'arrow',
+        meaning:
+          'how the tables are stored: Arrow IPC files, Parquet, or CSV (what a database loads: psql \\copy … CSV HEADER); ewskit validate reads all three from the cohort directory.',
+      },
       { name: 'batch', value: 'N', default: '5000', meaning: 'encounters generated and written per batch (bounds memory).' },
       FORCE,
       QUIET,
@@ -191,6 +200,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       VALIDATE_B,
       {
         name: 'bootstrap',
+        value: 'METHOD',
         choices: BOOTSTRAP_METHODS,
         default: 'multinomial',
         meaning:

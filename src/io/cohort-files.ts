@@ -1,7 +1,7 @@
 /**
- * A synthetic cohort on disk: five Arrow IPC files (`patients.arrow`, `encounters.arrow`, `observations.arrow`,
- * `events.arrow`, `truth.arrow`) and a `cohort.json` manifest, written batch by batch as the generator streams them,
- * so memory stays bounded whatever the cohort's size.
+ * A synthetic cohort on disk: five tables (`patients`, `encounters`, `observations`, `events`, `truth`) as Arrow IPC
+ * files (the default), Parquet or CSV, and a `cohort.json` manifest (which says the format), written batch by batch as
+ * the generator streams them, so memory stays bounded whatever the cohort's size.
  */
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -11,6 +11,15 @@ import { RecordBatchFileWriter } from 'apache-arrow';
 import type { CohortManifest, CohortOptions, CohortTableName } from '../../validation/cohort/generate.js';
 import { COHORT_TABLES, streamCohort } from '../../validation/cohort/generate.js';
 import { readArrowFile } from './arrow-file.js';
+import type { Sink } from './sinks.js';
+import { csvSink, parquetSink } from './sinks.js';
+
+/** How a cohort's tables are stored (`ewskit synth --format`). */
+export const COHORT_FORMATS = ['arrow', 'parquet', 'csv'] as const;
+export type CohortFormat = (typeof COHORT_FORMATS)[number];
+
+/** The manifest as written to `cohort.json`: the generator's, and the format of the tables beside it. */
+export type CohortManifestFile = CohortManifest & { readonly format?: CohortFormat };
 
 const TABLES = COHORT_TABLES;
 
@@ -20,9 +29,17 @@ const TABLES = COHORT_TABLES;
  * @param given the output directory (replaced whole, only once the new cohort is complete; a trailing slash is the same directory)
  * @param options the generator's options
  * @param onProgress called after each batch with the encounters done so far
- * @returns the manifest, also written as `cohort.json`
+ * @param format `arrow` (default), `parquet` or `csv`: how the tables are stored
+ * @returns the manifest, also written as `cohort.json` (with the format)
  */
-export async function writeCohort(given: string, options: CohortOptions, onProgress?: (done: number, total: number) => void): Promise<CohortManifest> {
+export async function writeCohort(
+  given: string,
+  options: CohortOptions,
+  onProgress?: (done: number, total: number) => void,
+  format: CohortFormat = 'arrow',
+): Promise<CohortManifestFile> {
+  if (!(COHORT_FORMATS as readonly string[]).includes(format))
+    throw new RangeError(`writeCohort: argument "format" expected 'arrow', 'parquet' or 'csv'; received ${JSON.stringify(format)}.`);
   // `cohort/` and `cohort` are the same directory (a trailing slash would make the temporary names land inside it).
   const target = resolve(given);
   if (existsSync(target) && !statSync(target).isDirectory())
@@ -34,7 +51,7 @@ export async function writeCohort(given: string, options: CohortOptions, onProgr
   mkdirSync(dir, { recursive: true });
   holdTemporary(dir);
   try {
-    const manifest = await writeInto(dir, options, onProgress);
+    const manifest = format === 'arrow' ? await writeInto(dir, options, onProgress) : await writeSinks(dir, options, format, onProgress);
     const old = `${target}.${process.pid}.old`;
     if (existsSync(target)) renameSync(target, old);
     renameSync(dir, target);
@@ -86,8 +103,45 @@ async function writeInto(dir: string, options: CohortOptions, onProgress?: (done
     }
     closeSync(file.fd);
   }
+  return writeManifest(dir, { ...manifest, format: 'arrow' });
+}
+
+function writeManifest(dir: string, manifest: CohortManifestFile): CohortManifestFile {
   writeFileSync(join(dir, 'cohort.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   return manifest;
+}
+
+/** Parquet or CSV: each table through its sink, batch by batch (awaiting the disk between batches). */
+async function writeSinks(
+  dir: string,
+  options: CohortOptions,
+  format: 'parquet' | 'csv',
+  onProgress?: (done: number, total: number) => void,
+): Promise<CohortManifestFile> {
+  const sinks = Object.fromEntries(TABLES.map((name) => [name, (format === 'parquet' ? parquetSink : csvSink)(join(dir, `${name}.${format}`))])) as Record<
+    CohortTableName,
+    Sink
+  >;
+  const stream = streamCohort(options);
+  let step = stream.next();
+  while (step.done !== true) {
+    await sinks[step.value.table].write(step.value.batch);
+    if (step.value.table === 'truth') onProgress?.(step.value.encountersDone, options.encounters ?? 1000);
+    step = stream.next();
+  }
+  for (const name of TABLES) await sinks[name].close();
+  return writeManifest(dir, { ...step.value, format });
+}
+
+/** The format of a cohort directory's tables: from its manifest, else the first table file found. */
+export function cohortFormat(dir: string): CohortFormat {
+  try {
+    const m = JSON.parse(readFileSync(join(dir, 'cohort.json'), 'utf8')) as CohortManifestFile;
+    if (m.format !== undefined && (COHORT_FORMATS as readonly string[]).includes(m.format)) return m.format;
+  } catch {
+    // no manifest: look at the files
+  }
+  return COHORT_FORMATS.find((f) => existsSync(join(dir, `observations.${f}`))) ?? 'arrow';
 }
 
 /** A cohort read back from a directory written by {@link writeCohort} (or `ewskit synth`). */
@@ -96,7 +150,7 @@ export interface CohortOnDisk {
   readonly encounters: Table;
   readonly observations: Table;
   readonly events: Table;
-  readonly manifest: CohortManifest | null;
+  readonly manifest: CohortManifestFile | null;
 }
 
 /**
@@ -104,22 +158,38 @@ export interface CohortOnDisk {
  * readers can check them value by value (`validate --cohort DIR --strict`).
  */
 export function cohortFiles(dir: string): { observations: string; events: string; patients: string; encounters: string } {
-  const file = (name: CohortTableName): string => join(dir, `${name}.arrow`);
+  const format = cohortFormat(dir);
+  const file = (name: CohortTableName): string => join(dir, `${name}.${format}`);
   return { observations: file('observations'), events: file('events'), patients: file('patients'), encounters: file('encounters') };
 }
 
 /**
- * Read a cohort directory: the four tables a study needs (the truth table stays on disk) and the manifest if any.
+ * Read a cohort directory of Arrow files: the four tables a study needs (the truth table stays on disk) and the
+ * manifest if any. A Parquet or CSV cohort is read through the extract readers: `readExtract(cohortFiles(dir))`.
  *
- * @throws {Error} naming the file that is missing or unreadable
+ * @throws {Error} naming the file that is missing or unreadable, or saying the cohort is not in Arrow files
  */
 export function readCohort(dir: string): CohortOnDisk {
+  const format = cohortFormat(dir);
+  if (format !== 'arrow')
+    throw new Error(
+      `readCohort: the cohort in "${dir}" is stored as ${format}; read it with readExtract(cohortFiles(dir)), which types its values by the schema`,
+    );
   const read = (name: string): Table => readArrowFile(join(dir, `${name}.arrow`));
-  let manifest: CohortManifest | null = null;
+  return {
+    patients: read('patients'),
+    encounters: read('encounters'),
+    observations: read('observations'),
+    events: read('events'),
+    manifest: cohortManifest(dir),
+  };
+}
+
+/** A cohort directory's manifest (`cohort.json`), or null when it has none or it is not JSON. */
+export function cohortManifest(dir: string): CohortManifestFile | null {
   try {
-    manifest = JSON.parse(readFileSync(join(dir, 'cohort.json'), 'utf8')) as CohortManifest;
+    return JSON.parse(readFileSync(join(dir, 'cohort.json'), 'utf8')) as CohortManifestFile;
   } catch {
-    manifest = null;
+    return null;
   }
-  return { patients: read('patients'), encounters: read('encounters'), observations: read('observations'), events: read('events'), manifest };
 }

@@ -6,15 +6,13 @@
  * (`.parquet`), written to a temporary file and renamed into place when complete. `columns` writes only what is asked
  * for (`total`, `risk` — each score's column with that suffix — or any column by its full name).
  */
-import { once } from 'node:events';
-import { closeSync, createWriteStream, openSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import { writeError } from './write-text.js';
 import { writeAtomic } from './temporaries.js';
 import { extname } from 'node:path';
-import { finished } from 'node:stream/promises';
 import type { Data, RecordBatch } from 'apache-arrow';
-import { DataType, makeData, RecordBatchFileWriter, RecordBatchStreamWriter, Table, TimestampMillisecond, Utf8, Vector, vectorFromArray } from 'apache-arrow';
-import { fileWriter, ParquetWriter, schemaFromColumnData } from 'hyparquet-writer';
+import { DataType, makeData, Table, Utf8, Vector, vectorFromArray } from 'apache-arrow';
+import { arrowSink, parquetSink } from './sinks.js';
 import type { ScoreDefinition } from '../../scores/definition/definition.js';
 import { scoreTable } from '../../scores/kernel/score-table.js';
 import { kindOf } from '../../scores/kinds/kind-of.js';
@@ -138,72 +136,6 @@ function outputBatches(scored: Table, columns: readonly string[], scores: readon
     }
     return new Table(out).batches[0] as RecordBatch;
   });
-}
-
-/** An output writer: Arrow IPC (file or stream) through Node's backpressure, or Parquet row groups. */
-interface Sink {
-  write(batch: RecordBatch): Promise<void>;
-  close(): Promise<void>;
-}
-
-function arrowSink(path: string, format: 'file' | 'stream'): Sink {
-  const duplex = (format === 'file' ? RecordBatchFileWriter : RecordBatchStreamWriter).throughNode();
-  const file = createWriteStream(path);
-  // A write that fails mid-way (disk full) is a clear error naming the file, never an unhandled stream error.
-  let failure: unknown = null;
-  file.on('error', (e) => {
-    failure = e;
-    duplex.destroy(e);
-  });
-  duplex.pipe(file);
-  return {
-    async write(batch) {
-      if (failure !== null) throw writeError(path, failure);
-      if (!duplex.write(batch)) await once(duplex, 'drain');
-    },
-    async close() {
-      duplex.end();
-      try {
-        await finished(file);
-      } catch (e) {
-        throw writeError(path, e);
-      }
-    },
-  };
-}
-
-const PARQUET_TYPE = (t: DataType): string => {
-  if (DataType.isFloat(t)) return 'DOUBLE';
-  if (DataType.isInt(t)) return t.bitWidth === 64 ? 'INT64' : 'INT32';
-  if (DataType.isBool(t)) return 'BOOLEAN';
-  if (DataType.isTimestamp(t)) return 'TIMESTAMP';
-  return 'STRING';
-};
-
-function parquetSink(path: string): Sink {
-  const writer = fileWriter(path);
-  let parquet: ParquetWriter | null = null;
-  return {
-    async write(batch) {
-      const columnData = batch.schema.fields.map((f) => {
-        const v = batch.getChild(f.name) as Vector;
-        const timestamp = f.type instanceof TimestampMillisecond || DataType.isTimestamp(f.type);
-        const data = timestamp ? [...v].map((x) => (x === null ? null : new Date(Number(x)))) : [...v].map((x) => (typeof x === 'bigint' ? Number(x) : x));
-        return { name: f.name, data, type: PARQUET_TYPE(f.type), nullable: true };
-      });
-      if (parquet === null) {
-        parquet = new ParquetWriter({ writer, schema: schemaFromColumnData({ columnData: columnData as never }) });
-      }
-      parquet.write({ columnData: columnData as never });
-    },
-    async close() {
-      if (parquet === null) {
-        writer.finish();
-        return;
-      }
-      parquet.finish();
-    },
-  };
 }
 
 /**

@@ -533,3 +533,34 @@ describe('ewskit validate: the study options on the command line', () => {
     }
   });
 });
+
+describe('ewskit synth --format', () => {
+  it('writes the cohort as Arrow, Parquet or CSV, and validate --cohort gives the same study from each', async () => {
+    const dir = tmp();
+    const reports: Record<string, Record<string, unknown>> = {};
+    for (const format of ['arrow', 'parquet', 'csv']) {
+      const out = join(dir, format);
+      const s = await run(['synth', '--out', out, '--encounters', '250', '--seed', '6', '--format', format, '--quiet']);
+      expect(s.code, s.stderr).toBe(0);
+      expect(readdirSync(out).sort()).toEqual(['cohort.json', ...['encounters', 'events', 'observations', 'patients', 'truth'].map((t) => `${t}.${format}`)]);
+      expect(JSON.parse(readFileSync(join(out, 'cohort.json'), 'utf8')).format).toBe(format);
+      const v = await run(['validate', '--cohort', out, '--B', '20', '--out', join(dir, `${format}.json`), '--quiet']);
+      expect(v.code, v.stderr).toBe(0);
+      reports[format] = JSON.parse(readFileSync(join(dir, `${format}.json`), 'utf8')) as Record<string, unknown>;
+    }
+    // Everything the study states is the same; a Parquet or CSV cohort is read through the readers, so its cohort
+    // section also says what they read (and the output checking lists those counts).
+    for (const format of ['parquet', 'csv']) {
+      for (const section of ['flow', 'scores', 'characteristics', 'outcomes', 'alerts', 'missingData', 'comparisons', 'subgroups'])
+        expect(reports[format]?.[section], `${format} ${section}`).toEqual(reports.arrow?.[section]);
+      const { reading, ...rest } = reports[format]?.cohort as { reading: unknown[] };
+      const { reading: arrowReading, ...arrowRest } = reports.arrow?.cohort as { reading: unknown[] };
+      expect(rest).toEqual(arrowRest);
+      expect(arrowReading).toEqual([]);
+      expect(reading).toHaveLength(4);
+    }
+    const csv = readFileSync(join(dir, 'csv', 'observations.csv'), 'utf8').split('\n');
+    expect(csv[0]).toMatch(/^patient_id,encounter_id,observed_at,respiratory_rate,/);
+    expect(csv[1]).toMatch(/^P\d+,E\d+,\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z,/);
+  });
+});

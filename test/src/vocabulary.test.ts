@@ -4,6 +4,7 @@
  * and the README's `--option a|b|c`. A value added to an array reaches all of them; none can drift.
  */
 import { BOOTSTRAP_METHODS } from '../../validation/bootstrap/replicate-weights.js';
+import { COHORT_FORMATS } from '../../src/io/cohort-files.js';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { keyword } from '../../scores/definition/errors.js';
@@ -29,6 +30,7 @@ const VOCABULARIES: readonly (readonly string[])[] = [
   FIT_MODELS,
   ESCALATION_TRIGGERS,
   BOOTSTRAP_METHODS,
+  COHORT_FORMATS,
 ];
 
 const enumerated = COMMANDS.flatMap((c) => c.options.filter((o) => o.choices !== undefined).map((o) => ({ command: c.name, option: o })));

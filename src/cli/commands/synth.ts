@@ -3,7 +3,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import type { CohortProfile } from '../../../validation/cohort/profiles.js';
-import { writeCohort } from '../../io/cohort-files.js';
+import { COHORT_FORMATS, writeCohort } from '../../io/cohort-files.js';
 import type { CliIO } from '../args.js';
 import { parseFlags, progressOf, UsageError } from '../args.js';
 import { checkOutputs } from '../outputs.js';
@@ -52,14 +52,20 @@ export async function synth(args: readonly string[], io: CliIO): Promise<number>
           );
         }
       : (done: number, total: number) => step?.(`generated ${done.toLocaleString('en-GB')} of ${total.toLocaleString('en-GB')} encounters`);
-  const manifest = await writeCohort(out, { profile, encounters, seed, oximeterBias: bias, batchEncounters, escalationEffect, escalationTrigger }, progress);
+  const format = flags.choice('format', COHORT_FORMATS);
+  const manifest = await writeCohort(
+    out,
+    { profile, encounters, seed, oximeterBias: bias, batchEncounters, escalationEffect, escalationTrigger },
+    progress,
+    format,
+  );
   if (io.tty === true && !quiet) io.stderr('\n');
   const seconds = (performance.now() - started) / 1000;
   const r = manifest.rows;
   io.stdout(
     [
       `Wrote a ${manifest.profile.name} cohort to ${out} (seed ${seed}, oximeter bias ${bias}, escalation effect ${escalationEffect}, generator ${manifest.generatorVersion}) in ${seconds.toFixed(1)} s:`,
-      `  patients.arrow ${r.patients.toLocaleString('en-GB')} · encounters.arrow ${r.encounters.toLocaleString('en-GB')} · observations.arrow ${r.observations.toLocaleString('en-GB')} · events.arrow ${r.events.toLocaleString('en-GB')} · truth.arrow ${r.truth.toLocaleString('en-GB')} · cohort.json`,
+      `  patients.${format} ${r.patients.toLocaleString('en-GB')} · encounters.${format} ${r.encounters.toLocaleString('en-GB')} · observations.${format} ${r.observations.toLocaleString('en-GB')} · events.${format} ${r.events.toLocaleString('en-GB')} · truth.${format} ${r.truth.toLocaleString('en-GB')} · cohort.json`,
       '',
     ].join('\n'),
   );

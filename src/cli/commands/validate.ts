@@ -13,7 +13,7 @@ import { reportDocument } from '../../../validation/report/sections.js';
 import { CENSORED_HANDLING, CLUSTER_LEVELS, FOLLOW_UPS, MISSING_ANALYSES, RECALIBRATION_METHODS, UNIT_NAMES } from '../../../validation/report/vocabulary.js';
 import { renderFigures } from '../../../validation/report/render-figures.js';
 import { validate } from '../../../validation/study/validate.js';
-import { cohortFiles, readCohort } from '../../io/cohort-files.js';
+import { cohortFiles, cohortFormat, cohortManifest, readCohort } from '../../io/cohort-files.js';
 import type { ExtractCohort, ExtractFiles } from '../../io/read-extract.js';
 import { readExtract } from '../../io/read-extract.js';
 import type { CohortTables, ValidateOptions } from '../../../validation/study/options.js';
@@ -169,13 +169,14 @@ async function studyCohort(dir: string | undefined, extract: ExtractFiles | null
   const strict = flags.has('strict');
   // A cohort directory is checked like an extract when asked (--strict, --rejects): its Arrow tables through the same
   // readers, with the same accounting, and the study runs on what they kept (with the cohort's manifest).
-  const readFiles = dir === undefined ? extract : strict || rejects !== undefined ? cohortFiles(dir) : null;
+  // A Parquet or CSV cohort (synth --format) is always read through the readers, which type its values by the schema.
+  const readFiles = dir === undefined ? extract : strict || rejects !== undefined || cohortFormat(dir) !== 'arrow' ? cohortFiles(dir) : null;
   const read = readFiles === null ? null : await readExtract(readFiles as ExtractFiles, { strict, keepRejections: rejects !== undefined });
   if (read === null) return readCohort(dir as string);
   io.stderr(readingSummary(read));
   // Every rejected record, for the user to fix the extract: row-level values, so it stays with them (never released).
   if (rejects !== undefined) writeTextAtomic(rejects, rejectsCsv(read));
-  return dir === undefined ? read : { ...read, manifest: readCohort(dir).manifest };
+  return dir === undefined ? read : { ...read, manifest: cohortManifest(dir) };
 }
 
 /**
