@@ -52,6 +52,7 @@ describe('pairedRules by hand', () => {
       values: [Float64Array.of(7, 0, 5, 1, 6, 0), Float64Array.of(3, 6, 5, 0, 0, 0)],
       labels: Uint8Array.of(1, 0, 1, 0, 0, 0),
       patient: Int32Array.of(0, 0, 1, 1, 2, 2),
+      patientKeys: ['P1', 'P2', 'P3'],
     };
     const sdc = new Disclosure({ policy: 'none' });
     const cell = sdc.resolve({

@@ -1,0 +1,214 @@
+/**
+ * The count-table core, first table: `score_counts` — per score, score value (or probability bucket), group and
+ * bootstrap replicate, the positive and negative observation sets (and Σ of the raw score, for the model metrics).
+ * Every discrimination, threshold and observed-risk statistic of a score is a function of these counts, and the
+ * replicates are Poisson-bootstrap replicates weighted by a hash of the patient's key — so two tables computed on
+ * disjoint sets of patients (two partitions, two sites sharing a pseudonymised key) add up, cell by cell, to the
+ * table of all of them. That is what lets the study run where the data lives (docs/design.md, "Count tables").
+ *
+ * Keys and values, exactly:
+ *   score      the score's id
+ *   value      a points score's value; a probability's bucket ⌊p · resolution⌋ / resolution (default 10,000 buckets)
+ *   group      the grouping's level ("" without a grouping; "(none)" for a set with no level)
+ *   replicate  −1 for the data itself (every patient once), 0…B−1 for the Poisson replicates
+ *   positive, negative   Σ over the sets in the cell of the patient's weight (whole numbers)
+ *   sum        Σ of the raw score value over those sets, weighted (a float: additive up to rounding)
+ */
+import type { ScoreDefinition } from '../../scores/definition/definition.js';
+import { kindOf } from '../../scores/kinds/kind-of.js';
+import { replicateWeights } from '../bootstrap/replicate-weights.js';
+import type { ValidateOptions } from './options.js';
+import { resolveSettings } from './options.js';
+import { analysisSet } from './analysis-set.js';
+import { groupLabels } from './subgroups.js';
+
+/** The definition a table carries: two tables add only when these agree. */
+export interface CountTableDefinition {
+  readonly table: 'score_counts';
+  readonly version: 1;
+  readonly scores: readonly string[];
+  readonly groupBy: string | null;
+  readonly horizonHours: number;
+  readonly B: number;
+  readonly seed: number;
+  readonly resolution: number;
+}
+
+/** One cell of `score_counts`. */
+export interface ScoreCountRow {
+  readonly score: string;
+  readonly value: number;
+  readonly group: string;
+  readonly replicate: number;
+  readonly positive: number;
+  readonly negative: number;
+  readonly sum: number;
+}
+
+/** A `score_counts` table: its definition and its non-empty cells, sorted by (score, group, replicate, value). */
+export interface ScoreCountTable {
+  readonly definition: CountTableDefinition;
+  readonly rows: readonly ScoreCountRow[];
+}
+
+/** The rows a table needs, already scored and labelled: per score its values, the outcome, the patient and group. */
+export interface CountInput {
+  readonly scores: readonly { readonly id: string; readonly probabilistic: boolean }[];
+  /** Per score, its value on each row (NaN: the score has none there). */
+  readonly values: readonly Float64Array[];
+  readonly labels: Uint8Array;
+  /** Per row, the patient's number (0…P−1), with `patientKeys[p]` its key. */
+  readonly patient: Int32Array;
+  readonly patientKeys: readonly string[];
+  /** Per row, its group's label ("" without a grouping). */
+  readonly group: readonly string[];
+}
+
+const compare = (a: ScoreCountRow, b: ScoreCountRow): number =>
+  a.score < b.score ? -1 : a.score > b.score ? 1 : a.group < b.group ? -1 : a.group > b.group ? 1 : a.replicate - b.replicate || a.value - b.value;
+
+/**
+ * `score_counts` from scored, labelled rows. Runs in O(rows + B · patient cells).
+ *
+ * @example scoreCounts(input, definition).rows.filter((r) => r.replicate === -1); // the data's own counts
+ */
+export function scoreCounts(input: CountInput, definition: CountTableDefinition): ScoreCountTable {
+  const P = input.patientKeys.length;
+  const groups = [...new Set(input.group)].sort();
+  const G = groups.length;
+  const groupOf = Int32Array.from(input.group, (g) => groups.indexOf(g));
+  const rows: ScoreCountRow[] = [];
+  const weightsOf = replicateWeights('poisson', P, definition.seed, input.patientKeys);
+  const weights = new Int32Array(P);
+  input.scores.forEach((score, s) => {
+    const raw = input.values[s] ?? new Float64Array(0);
+    const bucket = (v: number): number => (score.probabilistic ? Math.floor(v * definition.resolution) / definition.resolution : v);
+    const values = [...new Set(Array.from(raw).filter(Number.isFinite).map(bucket))].sort((a, b) => a - b);
+    const index = new Map(values.map((v, k) => [v, k]));
+    const K = values.length;
+    // Per patient, its cells: (value index, group) → positives, negatives, Σ raw — built once.
+    const cellsOf = new Map<number, Map<number, [number, number, number]>>();
+    for (let i = 0; i < raw.length; i++) {
+      const v = raw[i] as number;
+      if (!Number.isFinite(v)) continue;
+      const p = input.patient[i] as number;
+      let cells = cellsOf.get(p);
+      if (cells === undefined) cellsOf.set(p, (cells = new Map()));
+      const key = (index.get(bucket(v)) as number) * G + (groupOf[i] as number);
+      const c = cells.get(key) ?? [0, 0, 0];
+      if (input.labels[i] === 1) c[0]++;
+      else c[1]++;
+      c[2] += v;
+      cells.set(key, c);
+    }
+    const patients = [...cellsOf.keys()].sort((a, b) => a - b);
+    const pos = new Float64Array(K * G);
+    const neg = new Float64Array(K * G);
+    const sum = new Float64Array(K * G);
+    const flush = (replicate: number): void => {
+      for (let key = 0; key < K * G; key++) {
+        if ((pos[key] as number) === 0 && (neg[key] as number) === 0) continue;
+        rows.push({
+          score: score.id,
+          value: values[Math.floor(key / G)] as number,
+          group: groups[key % G] as string,
+          replicate,
+          positive: pos[key] as number,
+          negative: neg[key] as number,
+          sum: sum[key] as number,
+        });
+      }
+    };
+    for (let b = -1; b < definition.B; b++) {
+      if (b >= 0) weightsOf(b, weights);
+      pos.fill(0);
+      neg.fill(0);
+      sum.fill(0);
+      for (const p of patients) {
+        const w = b < 0 ? 1 : (weights[p] as number);
+        if (w === 0) continue;
+        for (const [key, [y1, y0, total]] of cellsOf.get(p) as Map<number, [number, number, number]>) {
+          pos[key] = (pos[key] as number) + w * y1;
+          neg[key] = (neg[key] as number) + w * y0;
+          sum[key] = (sum[key] as number) + w * total;
+        }
+      }
+      flush(b);
+    }
+  });
+  return { definition, rows: rows.sort(compare) };
+}
+
+/** What a cohort's count table is made with: the study's options that decide it, and the table's own. */
+export interface CohortCountOptions extends Pick<ValidateOptions, 'cohort' | 'scores' | 'outcome' | 'missing' | 'skinToneBands'> {
+  /** One grouping column (as `validate`'s `groupBy`), or none. */
+  readonly groupBy?: string;
+  readonly B: number;
+  readonly seed: number;
+  /** Probability buckets per unit (default 10,000). */
+  readonly resolution?: number;
+}
+
+/**
+ * The `score_counts` table of a cohort: scored and labelled as `validate` does, grouped by one column, with B Poisson
+ * replicates keyed by patient id. Runs in O(n · scores + B · patient cells).
+ *
+ * @throws {RangeError} naming the option when B, the seed or the resolution is not a whole number in range
+ */
+export function cohortScoreCounts(options: CohortCountOptions): ScoreCountTable {
+  const fn = 'cohortScoreCounts';
+  const whole = (name: string, v: number, min: number): number => {
+    if (!(Number.isInteger(v) && v >= min)) throw new RangeError(`${fn}: option "${name}" expected a whole number ≥ ${min}; received ${String(v)}.`);
+    return v;
+  };
+  const B = whole('B', options.B, 0);
+  const seed = whole('seed', options.seed, 0);
+  const resolution = whole('resolution', options.resolution ?? 10_000, 1);
+  const settings = resolveSettings({ ...options, groupBy: [], bootstrap: false, disclosure: false });
+  const set = analysisSet(settings);
+  const byRow = options.groupBy === undefined ? null : groupLabels(options.groupBy, set, settings.cohort, settings.skinToneBands);
+  const scores = settings.scores as readonly ScoreDefinition[];
+  const table = scoreCounts(
+    {
+      scores: scores.map((d) => ({ id: d.id, probabilistic: kindOf(d).probabilistic })),
+      values: set.values,
+      labels: set.labels,
+      patient: set.patient,
+      patientKeys: set.patientKeys,
+      group: set.rows.map((i) => (byRow === null ? '' : (byRow[i] ?? '(none)'))),
+    },
+    {
+      table: 'score_counts',
+      version: 1,
+      scores: scores.map((d) => d.id),
+      groupBy: options.groupBy ?? null,
+      horizonHours: settings.horizonHours,
+      B,
+      seed,
+      resolution,
+    },
+  );
+  return table;
+}
+
+/**
+ * Two tables of the same definition, added cell by cell: the table of the two sets of patients together (when no
+ * patient is in both — a patient in both is counted twice, as two patients would be).
+ *
+ * @throws {TypeError} naming the first field where the definitions differ
+ */
+export function addScoreCounts(a: ScoreCountTable, b: ScoreCountTable): ScoreCountTable {
+  for (const k of Object.keys(a.definition) as (keyof CountTableDefinition)[]) {
+    if (JSON.stringify(a.definition[k]) !== JSON.stringify(b.definition[k]))
+      throw new TypeError(
+        `addScoreCounts: the tables differ in "${k}" (${JSON.stringify(a.definition[k])} and ${JSON.stringify(b.definition[k])}); only tables of one definition add.`,
+      );
+  }
+  const cells = new Map<string, ScoreCountRow>();
+  for (const r of [...a.rows, ...b.rows]) {
+    const key = `${r.score}\u0000${r.group}\u0000${r.replicate}\u0000${r.value}`;
+    const c = cells.get(key);
+    cells.set(key, c === undefined ? r : { ...c, positive: c.positive + r.positive, negative: c.negative + r.negative, sum: c.sum + r.sum });
+  }
+  return { definition: a.definition, rows: [...cells.values()].sort(compare) };
+}
