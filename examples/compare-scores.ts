@@ -28,5 +28,5 @@ console.log(`Markdown report: ${renderMarkdown(report).split('\n').length} lines
 // Output:
 // Validation cohort: synthetic india-apollo cohort, seed 21, generator 4.0.0
 // AUROC: NEWS2 0.800, Apollo-style 0.846
-// NEWS2 − Apollo-style: -0.046 (clustered 95% CI -0.074 to -0.014)
+// NEWS2 − Apollo-style: -0.046 (clustered 95% CI -0.077 to -0.016)
 // Markdown report: 318 lines

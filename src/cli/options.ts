@@ -202,9 +202,9 @@ export const COMMANDS: readonly CommandSpec[] = [
         name: 'bootstrap',
         value: 'METHOD',
         choices: BOOTSTRAP_METHODS,
-        default: 'multinomial',
+        default: 'poisson',
         meaning:
-          'how the bootstrap resamples patients: multinomial draws them with replacement; poisson weights each Poisson(1) from a hash of (patient id, replicate, seed), the same replicates in any row order, partition or SQL engine.',
+          'how the bootstrap resamples patients: poisson weights each Poisson(1) from a hash of (patient id, replicate, seed), the same replicates in any row order, partition or SQL engine; multinomial draws them with replacement (the classic scheme; both cover alike in the coverage simulation).',
       },
       SEED,
       { name: 'horizon', value: 'HOURS', default: '24', meaning: 'a set is positive when an event follows within this many hours.' },

@@ -106,7 +106,7 @@ function preamble(d: DocumentBuilder, report: ValidationReport): void {
   if (!report.disclosure.releasable) d.paragraph(notForRelease(report.disclosure));
   d.paragraph(
     `Outcome: ${outcome.eventTypes === 'all' ? 'any event' : outcome.eventTypes.join(', ')} within ${outcome.horizonHours} h of an observation set. ` +
-      `Intervals: ${Math.round(level * 100)} %, ${boot === false ? 'no bootstrap (AUROC: Obuchowski, clustered by patient)' : `patient-clustered bootstrap (B = ${boot.B}, seed ${boot.seed}; patients resampled with all their sets)`}. ` +
+      `Intervals: ${Math.round(level * 100)} %, ${boot === false ? 'no bootstrap (AUROC: Obuchowski, clustered by patient)' : `patient-clustered bootstrap (B = ${boot.B}, seed ${boot.seed}; ${boot.method === 'poisson' ? 'each patient, with all their sets, weighted Poisson(1) by a hash of its id' : 'patients resampled with all their sets'})`}. ` +
       'Intervals marked naive (DeLong, Wilson) assume independent observation sets and are too narrow; they are shown for reference only.',
   );
   for (const w of report.settings.warnings) d.paragraph(`**Warning:** ${w}.`);

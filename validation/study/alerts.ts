@@ -116,7 +116,7 @@ export function alerts(settings: Settings, set: AnalysisSet, plans: readonly Sco
   const times = columnValues(set.scored, 'observed_at') ?? [];
   const B = settings.bootstrap?.B ?? 0;
   const seed = (settings.bootstrap?.seed ?? 1) ^ 0x41_4c_45_52; // 'ALER': the alert measures' own stream
-  const method = settings.bootstrap?.method ?? 'multinomial';
+  const method = settings.bootstrap?.method ?? 'poisson';
   const { risingBy, toleranceMinutes } = settings.alerts;
   // Every set's time per encounter (all scored rows, analysed or not): the next set taken, for monitoring compliance.
   const allTimes = new Map<string, number[]>();

@@ -241,7 +241,7 @@ function groupReplicates(
         },
         B: boot?.B ?? 0,
         seed: boot?.seed ?? 1,
-        method: boot?.method ?? 'multinomial',
+        method: boot?.method ?? 'poisson',
         keys: set.clusterKeys,
         keep: cuts.map((c) => (c === null ? [] : [c])),
         needsAllGroups: true, // a points score's leave-group-out mapping

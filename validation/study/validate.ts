@@ -207,7 +207,7 @@ export function validate(options: ValidateOptions): ValidationReport {
   const pairs = comparisons(scores, set, intervals, sdc, level, set.basis, {
     B: settings.bootstrap?.B ?? 0,
     seed: settings.bootstrap?.seed ?? 1,
-    method: settings.bootstrap?.method ?? 'multinomial',
+    method: settings.bootstrap?.method ?? 'poisson',
     netBenefitThresholds: settings.netBenefitThresholds,
   });
   const groups = subgroups(settings, set, intervals, flowSection);
