@@ -35,26 +35,20 @@ function body(g: number, plan: ScorePlan, map: readonly number[], zeroMissing: b
   const zeroSum = ps.map((p) => `(${p} < 0 ? 0 : ${p})`).join(' + ');
   const flagMask = plan.inputs.reduce((m, _, k) => (m | flagBit(u(k))) >>> 0, 0);
   body.push(
-    // Branch-free: (st | −st) >> 31 is −1 (all ones) when any status bit is set, 0 otherwise.
-    zeroMissing
-      ? `const t${g} = st${g} === 0 ? ${sum} : (st${g} & ${flagMask}) === 0 ? ${zeroSum} : -1;`
-      : `const t${g} = (${sum}) | ((st${g} | -st${g}) >> 31);`,
+    zeroMissing ? `const t${g} = st${g} === 0 ? ${sum} : (st${g} & ${flagMask}) === 0 ? ${zeroSum} : -1;` : `const t${g} = st${g} === 0 ? ${sum} : -1;`,
   );
   const redExpr = Number.isFinite(plan.redMin) ? ps.map((p) => `(${p} >= ${plan.redMin})`).join(' | ') : '0';
   body.push(
     `const red${g} = ${redExpr};`,
     `T${g}[i] = t${g};`,
-    // No total → risk −1: the look-up is masked to entry 0 and the result OR-ed with −1 (t >> 31 is −1 for t < 0).
-    `const nt${g} = t${g} >> 31;`,
-    `R${g}[i] = RK${g}[(t${g} * 2 + red${g}) & ~nt${g}] | nt${g};`,
+    `R${g}[i] = t${g} >= 0 ? RK${g}[t${g} * 2 + red${g}] : -1;`,
     // Branch-free append: always write, advance only when the row has a status.
     `EXI${g}[ne${g}] = i;`,
     `EXS${g}[ne${g}] = st${g};`,
     `EXV${g}[ne${g}] = vf${g};`,
-    `const ex${g} = st${g} | vf${g};`,
-    `ne${g} += (ex${g} | -ex${g}) >>> 31;`,
+    `ne${g} += (st${g} | vf${g}) !== 0 ? 1 : 0;`,
     `redBits${g} |= red${g} << (i & 7);`,
-    `cmpBits${g} |= (((st${g} | -st${g}) >>> 31) ^ 1) << (i & 7);`,
+    `cmpBits${g} |= (st${g} === 0 ? 1 : 0) << (i & 7);`,
     `if ((i & 7) === 7) { RED${g}[i >> 3] = redBits${g}; CMP${g}[i >> 3] = cmpBits${g}; redBits${g} = 0; cmpBits${g} = 0; }`,
   );
   return body;

@@ -21,7 +21,7 @@
  */
 import type { PlanInput, PlanParameter } from '../plan/compile.js';
 import type { PlanTerm } from '../plan/model-plan.js';
-import { MAX_INPUTS, missingBit, quantizedPlausible, quantizedRange } from '../plan/compile.js';
+import { flagBit, MAX_INPUTS, missingBit, quantizedPlausible, quantizedRange } from '../plan/compile.js';
 import type { AnyPlan } from '../kinds/kind.js';
 import type { KernelInput, KernelOutput, ModelKernelOutput } from './kernel-part.js';
 import { kernelPartOf } from './batch-kinds.js';
@@ -54,9 +54,7 @@ function numericRead(k: number, field: NumericField, layout: ReaderLayout): stri
   if (field.possible[0] < 0) throw new RangeError('kernel: numeric fields must have a non-negative possible minimum');
   if (layout.kind === 'absent') return `const s${k} = 0;\nst |= ${missingBit(k)};`;
   const slot = `(x${k} | 0) ${lo >= 1 ? `- ${lo - 1}` : `+ ${1 - lo}`}`;
-  // Comparisons combined with & (not &&) so that no row takes a branch: a missing or unusable value costs the same as
-  // a clean one (5 % nulls would otherwise mispredict on every twentieth row of every column).
-  const lines = [`const x${k} = V${k}[i] * ${scale} + ${half + 1e-9};`, `const ok${k} = (x${k} >= ${lo}) & (x${k} < ${hi + 1});`];
+  const lines = [`const x${k} = V${k}[i] * ${scale} + ${half + 1e-9};`, `const ok${k} = x${k} >= ${lo} && x${k} < ${hi + 1} ? 1 : 0;`];
   // Possible but not plausible: scored, and flagged for verification. Branch-free on the slot: a usable slot s lies in
   // 1…hi−lo+1; it is outside the plausible slots [a, a+w] exactly when (s − a) as an unsigned number exceeds w.
   const a = plo - lo + 1;
@@ -64,14 +62,13 @@ function numericRead(k: number, field: NumericField, layout: ReaderLayout): stri
   const outside = plo === lo && phi === hi ? null : `(((s${k} - ${a}) >>> 0) > ${w} ? 1 : 0)`;
   if (!layout.nullable) {
     // Branch-free: an unusable value takes slot 0 (no subscore) and sets its flag bit.
-    lines.push(`const s${k} = (${slot}) & -ok${k};`, `st |= (ok${k} ^ 1) << ${16 + k};`);
+    lines.push(`const s${k} = ok${k} === 1 ? ${slot} : 0;`, `st |= (ok${k} ^ 1) << ${16 + k};`);
     if (outside !== null) lines.push(`vf |= (ok${k} & ${outside}) << ${k};`);
   } else {
     // The null slot's value is arbitrary: read it anyway and mask with the validity bit.
-    // Branch-free: −(ok & valid) is all ones for a usable value and 0 otherwise, masking the slot to 0.
     lines.push(
       `const b${k} = (B${k}[i >> 3] >> (i & 7)) & 1;`,
-      `const s${k} = (${slot}) & -(ok${k} & b${k});`,
+      `const s${k} = (ok${k} & b${k}) === 1 ? ${slot} : 0;`,
       `st |= ((b${k} ^ 1) << ${k}) | (((ok${k} ^ 1) & b${k}) << ${16 + k});`,
     );
     if (outside !== null) lines.push(`vf |= (ok${k} & b${k} & ${outside}) << ${k};`);
@@ -104,23 +101,15 @@ function discreteRead(k: number, field: DiscreteField, layout: ReaderLayout): st
     default:
       m = '-1';
   }
-  // Branch-free (a missing value costs what a present one does): m ≥ 0 takes its code, else the state is "unknown"
-  // (d) — or the code missing means, when the field says so — with the missing (m = −1) or flagged (m = −2) bit set.
-  const lines: string[] = [];
+  const lines = [`let s${k} = ${d};`];
   if (layout.kind === 'numcode') lines.push(`const v${k} = V${k}[i];`);
+  const whenMissing = field.missingMeans !== undefined ? `s${k} = ${field.codes.indexOf(field.missingMeans)};` : `st |= ${missingBit(k)};`;
+  const read = [`const m${k} = ${m};`, `if (m${k} >= 0) s${k} = m${k}; else if (m${k} === -1) { ${whenMissing} } else st |= ${flagBit(k)};`];
   if (layout.nullable && layout.kind !== 'absent') {
-    // A null reads as −1 whatever its slot holds: (m & −valid) | (valid − 1).
-    lines.push(`const b${k} = (B${k}[i >> 3] >> (i & 7)) & 1;`, `const m${k} = (${m} & -b${k}) | (b${k} - 1);`);
+    lines.push(`if ((B${k}[i >> 3] >> (i & 7)) & 1) {`, ...read, `} else { ${whenMissing} }`);
   } else {
-    lines.push(`const m${k} = ${m};`);
+    lines.push(...read);
   }
-  const missingState = field.missingMeans !== undefined ? field.codes.indexOf(field.missingMeans) : d;
-  lines.push(
-    `const g${k} = ~m${k} >>> 31;`, // 1 when m ≥ 0
-    `const u${k} = (((m${k} + 1) | -(m${k} + 1)) >>> 31) ^ 1;`, // 1 when m = −1 (missing)
-    `const s${k} = (m${k} & -g${k}) | ((${d} + ${missingState - d} * u${k}) & (g${k} - 1));`,
-    field.missingMeans !== undefined ? `st |= (g${k} ^ 1 ^ u${k}) << ${16 + k};` : `st |= (u${k} << ${k}) | ((g${k} ^ 1 ^ u${k}) << ${16 + k});`,
-  );
   return lines.join('\n');
 }
 
