@@ -3,12 +3,22 @@
  * stream, Parquet row groups, CSV. Each holds at most one batch.
  */
 import { once } from 'node:events';
+import type { WriteStream } from 'node:fs';
 import { createWriteStream } from 'node:fs';
 import { finished } from 'node:stream/promises';
 import type { RecordBatch, Vector } from 'apache-arrow';
 import { DataType, RecordBatchFileWriter, RecordBatchStreamWriter, TimestampMillisecond } from 'apache-arrow';
 import { fileWriter, ParquetWriter, schemaFromColumnData } from 'hyparquet-writer';
 import { writeError } from './write-text.js';
+
+/** Wait until a file stream has written everything and closed; a failure names the file. */
+async function closed(file: WriteStream, path: string): Promise<void> {
+  try {
+    await finished(file);
+  } catch (e) {
+    throw writeError(path, e);
+  }
+}
 
 /** An output writer: Arrow IPC (file or stream) through Node's backpressure, or Parquet row groups. */
 export interface Sink {
@@ -33,11 +43,7 @@ export function arrowSink(path: string, format: 'file' | 'stream'): Sink {
     },
     async close() {
       duplex.end();
-      try {
-        await finished(file);
-      } catch (e) {
-        throw writeError(path, e);
-      }
+      await closed(file, path);
     },
   };
 }
@@ -114,11 +120,7 @@ export function csvSink(path: string): Sink {
     },
     async close() {
       file.end();
-      try {
-        await finished(file);
-      } catch (e) {
-        throw writeError(path, e);
-      }
+      await closed(file, path);
     },
   };
 }
