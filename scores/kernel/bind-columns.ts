@@ -86,7 +86,6 @@ function toFloat64(data: Data): Float64Array {
   return Float64Array.from(v as ArrayLike<bigint>, (x) => Number(x));
 }
 
-/** Whether the batch column has a validity bitmap with at least one null. */
 /**
  * The column's validity bitmap starting at its first row (bit 0 = row 0), or null when no row is null. A sliced Arrow
  * column keeps its parent's bitmap and a bit offset; the bitmap is re-based here once per batch (a view when the offset

@@ -54,8 +54,8 @@ function describeExceptions(
   const escalated = 'exceptionEscalated' in out ? out.exceptionEscalated : null;
   const byEscalated = new Map<number, number>();
   const flagKeys = new Int32Array(count).fill(-1);
-  // Missing-input mask → dictionary key, looked up in an array: exception rows are up to a third of a batch with 5 %
-  // missing values, and a Map look-up per row cost more than the kernel's whole null path.
+  // Missing-input mask → dictionary key, looked up in an array (2^inputs entries): exception rows are up to a third of
+  // a batch with 5 % missing values, and a Map look-up per row took this loop from ~10 to ~18 ms per 1M rows.
   const byMask = new Int32Array(1 << group.inputs.length).fill(-1);
   const byImputed = new Map<number, number>();
   const names = (mask: number): string =>

@@ -124,10 +124,16 @@ async function writeSinks(
   >;
   const stream = streamCohort(options);
   let step = stream.next();
-  while (step.done !== true) {
-    await sinks[step.value.table].write(step.value.batch);
-    if (step.value.table === 'truth') onProgress?.(step.value.encountersDone, options.encounters ?? 1000);
-    step = stream.next();
+  try {
+    while (step.done !== true) {
+      await sinks[step.value.table].write(step.value.batch);
+      if (step.value.table === 'truth') onProgress?.(step.value.encountersDone, options.encounters ?? 1000);
+      step = stream.next();
+    }
+  } catch (e) {
+    // Every file closed before the caller removes the half-written directory.
+    await Promise.allSettled(TABLES.map((name) => sinks[name].close()));
+    throw e;
   }
   for (const name of TABLES) await sinks[name].close();
   return writeManifest(dir, { ...step.value, format });
@@ -135,12 +141,8 @@ async function writeSinks(
 
 /** The format of a cohort directory's tables: from its manifest, else the first table file found. */
 export function cohortFormat(dir: string): CohortFormat {
-  try {
-    const m = JSON.parse(readFileSync(join(dir, 'cohort.json'), 'utf8')) as CohortManifestFile;
-    if (m.format !== undefined && (COHORT_FORMATS as readonly string[]).includes(m.format)) return m.format;
-  } catch {
-    // no manifest: look at the files
-  }
+  const format = cohortManifest(dir)?.format;
+  if (format !== undefined && (COHORT_FORMATS as readonly string[]).includes(format)) return format;
   return COHORT_FORMATS.find((f) => existsSync(join(dir, `observations.${f}`))) ?? 'arrow';
 }
 

@@ -17,6 +17,7 @@ import { unionInputs } from '../../scores/plan/union.js';
 import { kernelPartOf } from '../../scores/kernel/batch-kinds.js';
 import { scoreTable } from '../../scores/kernel/score-table.js';
 import { createRandom } from '../../validation/stats/random.js';
+import { quantile7 } from '../../validation/stats/sorted.js';
 import { EWSKIT_VERSION } from '../../validation/report/provenance.js';
 import { argumentError, optionError } from '../../scores/definition/errors.js';
 
@@ -187,11 +188,7 @@ function floorOf(score: ScoreDefinition, table: Table): () => void {
   };
 }
 
-function median(values: readonly number[]): number {
-  const v = [...values].sort((a, b) => a - b);
-  const m = v.length >> 1;
-  return v.length % 2 === 1 ? (v[m] as number) : ((v[m - 1] as number) + (v[m] as number)) / 2;
-}
+const median = (values: readonly number[]): number => quantile7(Float64Array.from(values).sort(), 0.5);
 
 function checkOptions(options: ThroughputOptions): Required<Omit<ThroughputOptions, 'onRound'>> {
   const fn = 'measureThroughput';
