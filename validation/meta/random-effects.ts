@@ -168,8 +168,7 @@ export function randomEffects(estimates: readonly number[], variances: readonly 
   const muFixed = weightedMean(y, wFixed);
   const qStat = sum(y.map((x, i) => (wFixed[i] ?? NaN) * (x - muFixed) ** 2));
   const typical = (k - 1) / traces(wFixed).trP;
-  const warnings =
-    k === 2 ? ['two sites: τ² rests on one degree of freedom and the Hartung–Knapp interval on t with 1 df; read both as very uncertain'] : [];
+  const warnings = k === 2 ? ['two sites: τ² rests on one degree of freedom and the Hartung–Knapp interval on t with 1 df; read both as very uncertain'] : [];
   return {
     k,
     method,

@@ -19,7 +19,7 @@ import type { AlertScoreSection, Cell, ContrastCell, ProportionCell, ScoreSectio
 export type VegaLiteSpec = Readonly<Record<string, unknown>>;
 
 /** Where a figure belongs in the report. */
-export type FigureSection = 'discrimination' | 'observed-risk' | 'net-benefit' | 'subgroups' | 'alerts';
+export type FigureSection = 'discrimination' | 'observed-risk' | 'net-benefit' | 'subgroups' | 'alerts' | 'meta-analysis';
 
 /** One figure of the report. */
 export interface FigureSpec {
@@ -93,15 +93,15 @@ function spec(title: string, description: string, body: Record<string, unknown>)
 }
 
 /** What every figure says of itself. */
-type FigureMeta = Pick<FigureSpec, 'id' | 'section' | 'by' | 'title' | 'description'>;
+export type FigureMeta = Pick<FigureSpec, 'id' | 'section' | 'by' | 'title' | 'description'>;
 
 /** A figure with nothing released to plot, and why. */
-function withheldFigure(meta: FigureMeta, why: string): FigureSpec {
+export function withheldFigure(meta: FigureMeta, why: string): FigureSpec {
   return { ...meta, spec: null, withheld: why };
 }
 
 /** A drawn figure: its spec from the body, and a note of the points left out (or null). */
-function drawn(meta: FigureMeta, note: string | null, body: Record<string, unknown>): FigureSpec {
+export function drawn(meta: FigureMeta, note: string | null, body: Record<string, unknown>): FigureSpec {
   return { ...meta, withheld: note, spec: spec(meta.title, meta.description, body) };
 }
 

@@ -112,6 +112,20 @@ export interface HtmlOptions {
 export async function renderHtml(report: ValidationReport, options: HtmlOptions = {}): Promise<string> {
   const figures = options.figures ?? (await renderFigures(report));
   const doc = options.document ?? reportDocument(report);
+  const names = report.settings.scores.map((s) => s.name).join(', ');
+  return documentHtml(doc, figures, {
+    title: `Validation report — ${names}`,
+    footer: `ewskit ${EWSKIT_VERSION} · report schema ${report.schema} · disclosure policy ${report.disclosure.policy}${report.disclosure.releasable ? '' : ' · NOT FOR RELEASE'} · every figure is drawn from the released report, never from patient data.`,
+  });
+}
+
+/**
+ * A document as one self-contained HTML page (no script, no fetch): its sections, each followed by the figures whose
+ * place (`figurePlace`) is the section's id; figures without a section go last. Deterministic.
+ *
+ * @param page the page's title and footer (plain text, escaped here)
+ */
+export function documentHtml(doc: ReportDocument, figures: readonly RenderedFigure[], page: { readonly title: string; readonly footer: string }): string {
   let n = 0;
   const sections = doc.sections.map((s) => {
     const html = [headingHtml(2, s.title), ...s.blocks.map(blockHtml)].join('\n');
@@ -122,7 +136,6 @@ export async function renderHtml(report: ValidationReport, options: HtmlOptions 
   const rest = figures.filter((f) => !ids.has(figurePlace(f)));
   if (rest.length > 0) sections.push(`<h2 id="other-figures">Other figures</h2>\n<div class="figures">${rest.map((f) => figureHtml(f, ++n)).join('\n')}</div>`);
   const contents = doc.sections.map((s) => `<li><a href="#${anchor(s.title)}">${inline(s.title)}</a></li>`).join('');
-  const names = report.settings.scores.map((s) => s.name).join(', ');
   return [
     '<!doctype html>',
     '<html lang="en">',
@@ -131,7 +144,7 @@ export async function renderHtml(report: ValidationReport, options: HtmlOptions 
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`,
     `<meta name="generator" content="ewskit ${EWSKIT_VERSION}">`,
-    `<title>Validation report — ${escapeXml(names)}</title>`,
+    `<title>${escapeXml(page.title)}</title>`,
     `<style>\n${STYLE}\n</style>`,
     '</head>',
     '<body>',
@@ -139,7 +152,7 @@ export async function renderHtml(report: ValidationReport, options: HtmlOptions 
     [headingHtml(1, doc.title), ...doc.preamble.map(blockHtml)].join('\n'),
     `<nav aria-label="Contents"><strong>Contents</strong><ol>${contents}</ol></nav>`,
     ...sections,
-    `<footer>ewskit ${EWSKIT_VERSION} · report schema ${escapeXml(report.schema)} · disclosure policy ${escapeXml(report.disclosure.policy)}${report.disclosure.releasable ? '' : ' · NOT FOR RELEASE'} · every figure is drawn from the released report, never from patient data.</footer>`,
+    `<footer>${escapeXml(page.footer)}</footer>`,
     '</main>',
     '</body>',
     '</html>',

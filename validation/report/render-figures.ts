@@ -64,8 +64,13 @@ async function svgOf(f: FigureSpec, warnings: string[]): Promise<string | null> 
  * @example (await renderFigures(report)).filter((f) => f.svg !== null).length;
  */
 export async function renderFigures(report: ValidationReport): Promise<RenderedFigure[]> {
+  return renderSpecs(figureSpecs(report));
+}
+
+/** Figures drawn from their specs, one after another (a spec of null is a figure withheld). */
+export async function renderSpecs(specs: readonly FigureSpec[]): Promise<RenderedFigure[]> {
   const out: RenderedFigure[] = [];
-  for (const f of figureSpecs(report)) {
+  for (const f of specs) {
     const warnings: string[] = [];
     const svg = await svgOf(f, warnings);
     out.push({ ...f, svg, warnings });

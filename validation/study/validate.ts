@@ -21,6 +21,7 @@ import { flow } from './flow.js';
 import { missingData, outcomeRows, tripod } from './outcomes-missing-tripod.js';
 import { comparisons } from './comparisons.js';
 import { planIntervals, studyIntervals } from './intervals.js';
+import type { ScoreIntervalsPlan, StudyIntervals } from './intervals.js';
 import { scoreView } from './analysis-set.js';
 import type { Settings, ValidateOptions } from './options.js';
 import { resolveSettings } from './options.js';
@@ -144,6 +145,19 @@ const RESAMPLING: Readonly<Record<BootstrapMethod, string>> = {
  * @example validate({ cohort, scores: [news2, apolloStyle], groupBy: ['ethnicity'] }).comparisons[0];
  */
 export function validate(options: ValidateOptions): ValidationReport {
+  return runStudy(options).report;
+}
+
+/** What a study leaves besides its report: the settings it ran with, its interval plans and bootstrap (for site summaries). */
+export interface StudyRun {
+  readonly report: ValidationReport;
+  readonly settings: Settings;
+  readonly plans: readonly ScoreIntervalsPlan[];
+  readonly intervals: StudyIntervals | null;
+}
+
+/** {@link validate}, keeping the bootstrap's replicates and the plans beside the report (internal: `summariseSite` reads them). */
+export function runStudy(options: ValidateOptions): StudyRun {
   const resolved = resolveSettings(options);
   const set = analysisSet(resolved);
   // The subgroup family: every group but the reference × score × GROUP_CONTRASTS (AUROC, sensitivity, calibration
@@ -242,7 +256,7 @@ export function validate(options: ValidateOptions): ValidationReport {
     alerts: alertSection,
     ...sections,
   });
-  return { ...report, disclosure: sdc.summary() };
+  return { report: { ...report, disclosure: sdc.summary() }, settings, plans, intervals };
 }
 
 export type { ValidateOptions };

@@ -1,0 +1,175 @@
+/**
+ * The combined multi-site report as a document (Markdown and one self-contained HTML page with a forest plot per
+ * score): who contributed, then per score the random-effects summary of each measure with its interval, the prediction
+ * interval for a new site, τ and I², and every site's row — so heterogeneity is read beside the pooled number, never
+ * instead of it. Same combined report → same bytes.
+ */
+import type { ReportDocument } from '../report/document.js';
+import { DocumentBuilder } from '../report/document.js';
+import { documentHtml } from '../report/html.js';
+import { documentToMarkdown } from '../report/markdown.js';
+import { EWSKIT_VERSION } from '../report/provenance.js';
+import type { FigureSpec } from '../report/figures.js';
+import { drawn, withheldFigure } from '../report/figures.js';
+import { renderSpecs } from '../report/render-figures.js';
+import { isSuppressed } from '../disclosure/disclosure.js';
+import type { CombinedMeasure, CombinedReport } from './combine.js';
+import type { SiteMeasureName } from './site-summary.js';
+
+const MEASURE_LABEL: Readonly<Record<SiteMeasureName, string>> = {
+  auroc: 'AUROC',
+  oe: 'O/E',
+  citl: 'calibration intercept',
+  slope: 'calibration slope',
+  sensitivity: 'sensitivity',
+  specificity: 'specificity',
+  netBenefit: 'net benefit',
+};
+
+/** A measure's name with its rule and threshold. */
+export function measureLabel(m: Pick<CombinedMeasure, 'measure' | 'rule' | 'threshold'>): string {
+  const base = MEASURE_LABEL[m.measure];
+  if (m.measure === 'netBenefit') return `${base}, ${m.rule ?? ''}, pₜ = ${m.threshold ?? ''}`;
+  return m.rule === null ? base : `${base}, ${m.rule}`;
+}
+
+const f3 = (x: number): string => x.toFixed(3);
+const interval = (ci: readonly [number, number] | null): string => (ci === null ? '—' : `${f3(ci[0])} to ${f3(ci[1])}`);
+const count = (c: unknown): string => (isSuppressed(c) ? 'suppressed' : typeof c === 'number' ? c.toLocaleString('en-GB') : '—');
+
+/** The combined report as a document. Runs in O(sites × measures). */
+export function combinedDocument(report: CombinedReport): ReportDocument {
+  const names = new Map(report.common.definitions.map((d) => [d.id, d.name]));
+  const b = new DocumentBuilder(`Multi-site validation — ${report.common.definitions.map((d) => d.name).join(', ')}`);
+  if (!report.releasable) b.paragraph('**NOT FOR RELEASE**: a site summary was not releasable (see the sites table).');
+  b.paragraph(
+    `${report.sites.length} site${report.sites.length === 1 ? '' : 's'}; outcome within ${report.common.outcome.horizonHours} h (${Array.isArray(report.common.outcome.eventTypes) ? report.common.outcome.eventTypes.join(', ') : 'any event'}); ${Math.round(report.common.level * 100)} % intervals; disclosure policy ${report.common.disclosure.policy} at every site. Method: ${report.method.description}.`,
+  );
+  for (const w of report.warnings) b.paragraph(`Warning: ${w}.`);
+  b.section('sites', 'Sites');
+  b.table(
+    ['Site', 'Patients', 'Encounters', 'Analysed sets', 'Positive sets', 'Releasable'],
+    report.sites.map((s) => [s.site, count(s.patients), count(s.encounters), count(s.analysedSets), count(s.positiveSets), s.releasable ? 'yes' : 'no']),
+  );
+  for (const def of report.common.definitions) {
+    const measures = report.measures.filter((m) => m.score === def.id);
+    b.section(`meta-analysis:${def.id}`, `${def.name} across sites`);
+    b.paragraph(
+      'The summary is the random-effects mean; the prediction interval is where the measure is expected to fall at a new site like these. τ is the between-site SD on the pooling scale (logit for AUROC, sensitivity and specificity; log for O/E).',
+    );
+    b.table(
+      ['Measure', 'Sites', 'Summary', 'CI', 'Prediction interval', 'τ', 'I² %', 'Kept out'],
+      measures.map((m) => {
+        const s = m.summary;
+        return [
+          measureLabel(m),
+          String(s?.k ?? 0),
+          s === null ? '—' : f3(s.estimate),
+          s === null ? '—' : interval(s.ci),
+          s === null ? '—' : interval(s.pi),
+          s?.pooled.tau === null || s === null ? '—' : f3(s.pooled.tau),
+          s?.pooled.i2 === null || s === null ? '—' : s.pooled.i2.toFixed(1),
+          m.excluded.length === 0 ? '—' : m.excluded.map((e) => `${e.site} (${e.reason})`).join('; '),
+        ];
+      }),
+    );
+    const headline = measures.filter((m) => m.measure !== 'netBenefit');
+    b.paragraph(`Per site (${names.get(def.id) ?? def.id}): estimate (CI) and share of the random-effects weight.`);
+    b.table(
+      ['Measure', ...report.sites.map((s) => s.site)],
+      headline.map((m) => [
+        measureLabel(m),
+        ...report.sites.map((site) => {
+          const r = m.sites.find((x) => x.site === site.site);
+          if (r === undefined) return m.excluded.find((e) => e.site === site.site)?.reason ?? '—';
+          return `${f3(r.estimate)} (${interval(r.ci)}) · ${r.weight === null ? '—' : `${(100 * r.weight).toFixed(0)} %`}`;
+        }),
+      ]),
+    );
+  }
+  return b.build();
+}
+
+/** The combined report as Markdown. */
+export function combinedMarkdown(report: CombinedReport): string {
+  return documentToMarkdown(combinedDocument(report));
+}
+
+/** The measures of a score's forest plot: AUROC, O/E, intercept, slope, and sensitivity and specificity at its first rule. */
+function forestMeasures(report: CombinedReport, score: string): CombinedMeasure[] {
+  const of = report.measures.filter((m) => m.score === score && m.summary !== null);
+  const firstRule = of.find((m) => m.measure === 'sensitivity')?.rule ?? null;
+  return of.filter((m) => ['auroc', 'oe', 'citl', 'slope'].includes(m.measure) || ((m.measure === 'sensitivity' || m.measure === 'specificity') && m.rule === firstRule));
+}
+
+/** One forest plot per score: a panel per measure, a row per site, then the summary and the prediction interval. */
+export function combinedFigures(report: CombinedReport): FigureSpec[] {
+  return report.common.definitions.map((def) => {
+    const meta = {
+      id: `sites-${def.id.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}`,
+      section: 'meta-analysis' as const,
+      by: def.id,
+      title: `${def.name} across sites`,
+      description:
+        'Each site’s estimate with its patient-clustered interval (dots), the random-effects summary with its interval (square) and the prediction interval for a new site (dashed), per measure.',
+    };
+    const measures = forestMeasures(report, def.id);
+    const rows = ['Summary', 'New site (prediction)'];
+    const values = measures.flatMap((m) => {
+      const label = MEASURE_LABEL[m.measure];
+      const s = m.summary;
+      const sites = m.sites.map((r) => ({ measure: label, row: r.site, kind: 'site', estimate: r.estimate, lo: r.ci?.[0] ?? r.estimate, hi: r.ci?.[1] ?? r.estimate }));
+      if (s === null) return sites;
+      return [
+        ...sites,
+        { measure: label, row: rows[0], kind: 'summary', estimate: s.estimate, lo: s.ci[0], hi: s.ci[1] },
+        ...(s.pi === null ? [] : [{ measure: label, row: rows[1], kind: 'prediction', estimate: s.estimate, lo: s.pi[0], hi: s.pi[1] }]),
+      ];
+    });
+    if (values.length === 0) return withheldFigure(meta, 'no measure was defined at any site');
+    const y = { field: 'row', type: 'nominal', title: null, sort: [...report.sites.map((s) => s.site), ...rows] };
+    return drawn(meta, null, {
+      data: { values },
+      facet: { column: { field: 'measure', type: 'nominal', title: null, sort: measures.map((m) => MEASURE_LABEL[m.measure]) } },
+      resolve: { scale: { x: 'independent' } },
+      spec: {
+        width: 150,
+        height: { step: 16 },
+        layer: [
+          {
+            mark: { type: 'rule' },
+            encoding: {
+              y,
+              x: { field: 'lo', type: 'quantitative', title: 'Estimate (95 % CI)', scale: { zero: false } },
+              x2: { field: 'hi' },
+              strokeDash: { field: 'kind', type: 'nominal', legend: null, scale: { domain: ['site', 'summary', 'prediction'], range: [[1, 0], [1, 0], [4, 3]] } },
+            },
+          },
+          {
+            mark: { type: 'point', filled: true },
+            transform: [{ filter: "datum.kind !== 'prediction'" }],
+            encoding: {
+              y,
+              x: { field: 'estimate', type: 'quantitative' },
+              shape: { field: 'kind', type: 'nominal', legend: null, scale: { domain: ['site', 'summary'], range: ['circle', 'square'] } },
+              size: { field: 'kind', type: 'nominal', legend: null, scale: { domain: ['site', 'summary'], range: [30, 90] } },
+            },
+          },
+        ],
+      },
+    });
+  });
+}
+
+/**
+ * The combined report as one self-contained HTML page with a forest plot per score. Deterministic.
+ *
+ * @example writeFileSync('combined.html', await combinedHtml(combineSummaries(summaries)));
+ */
+export async function combinedHtml(report: CombinedReport): Promise<string> {
+  const figures = await renderSpecs(combinedFigures(report));
+  return documentHtml(combinedDocument(report), figures, {
+    title: `Multi-site validation — ${report.common.definitions.map((d) => d.name).join(', ')}`,
+    footer: `ewskit ${EWSKIT_VERSION} · ${report.schema} · ${report.sites.length} sites · made from the sites' released summaries only${report.releasable ? '' : ' · NOT FOR RELEASE'}`,
+  });
+}

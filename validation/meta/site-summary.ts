@@ -1,0 +1,233 @@
+/**
+ * A site summary (`ewskit.summary/1`): one site's released estimates, each with its patient-clustered standard error
+ * on the scale a meta-analysis pools on (Debray et al., BMJ 2017;356:i6460; Snell et al., Stat Methods Med Res 2018):
+ * logit AUROC, log O/E, the calibration intercept and slope, logit sensitivity and specificity at each alerting rule,
+ * and net benefit — with the site's case mix (Table 1), its flow counts, settings and provenance. It is made from a
+ * study run under disclosure control: a value the report suppressed is not in the summary (it says so), and the
+ * summary's disclosure block is the report's, so the file is an output an output checker can release.
+ *
+ * Standard errors: for the bootstrapped measures, the standard deviation of the transformed bootstrap replicates
+ * (the same Poisson or multinomial resamples of patients as the report's intervals); the calibration intercept and
+ * slope from their cluster-robust (sandwich) interval; without a bootstrap, AUROC by the delta method on Obuchowski's
+ * clustered SE, and the other measures are undefined (reason `no-bootstrap`).
+ */
+import { isSuppressed } from '../disclosure/disclosure.js';
+import { qnorm } from '../stats/normal.js';
+import type {
+  CharacteristicsSection,
+  CohortSection,
+  DisclosureSummary,
+  FlowSection,
+  ReportSettings,
+  TripodSection,
+  ValidationReport,
+} from '../report/types.js';
+import { runStudy } from '../study/validate.js';
+import type { StudyRun } from '../study/validate.js';
+import type { ValidateOptions } from '../study/options.js';
+import { sampleStandardDeviation } from 'simple-statistics';
+
+/** The schema id of site summaries this version writes. */
+export const SUMMARY_SCHEMA = 'ewskit.summary/1';
+
+/** What a measure is, and the scale it is pooled on. */
+export const SITE_MEASURES = ['auroc', 'oe', 'citl', 'slope', 'sensitivity', 'specificity', 'netBenefit'] as const;
+export type SiteMeasureName = (typeof SITE_MEASURES)[number];
+
+export type PoolingScale = 'logit' | 'log' | 'identity';
+
+/** The scale each measure is pooled on. */
+export const POOLING_SCALE: Readonly<Record<SiteMeasureName, PoolingScale>> = {
+  auroc: 'logit',
+  oe: 'log',
+  citl: 'identity',
+  slope: 'identity',
+  sensitivity: 'logit',
+  specificity: 'logit',
+  netBenefit: 'identity',
+};
+
+/** A measure's value at the site: on its own scale (`estimate`, `ci` as the report gave them) and on the pooling scale (`y`, `se`). */
+export interface DefinedSiteValue {
+  readonly defined: true;
+  readonly estimate: number;
+  readonly ci: readonly [number, number] | null;
+  readonly y: number;
+  readonly se: number;
+  /** How `se` was obtained. */
+  readonly seMethod: string;
+}
+
+export interface UndefinedSiteValue {
+  readonly defined: false;
+  readonly reason: string;
+  readonly message: string;
+}
+
+export interface SiteMeasure {
+  /** The score's id. */
+  readonly score: string;
+  readonly measure: SiteMeasureName;
+  /** The alerting rule (threshold measures and net benefit), e.g. "NEWS2 ≥ 5 (medium)". */
+  readonly rule: string | null;
+  /** The threshold probability of a net benefit. */
+  readonly threshold: number | null;
+  readonly scale: PoolingScale;
+  readonly value: DefinedSiteValue | UndefinedSiteValue;
+}
+
+/** One site's summary: aggregates only, through the report's disclosure control. */
+export interface SiteSummary {
+  readonly schema: typeof SUMMARY_SCHEMA;
+  readonly site: string;
+  /** What the file holds, for an output checker. */
+  readonly header: { readonly countTables: false; readonly statement: string };
+  readonly reportSchema: ValidationReport['schema'];
+  readonly settings: ReportSettings;
+  readonly definitions: TripodSection['definitions'];
+  readonly ewskitVersion: string;
+  readonly dataDates: TripodSection['dataDates'];
+  readonly disclosure: DisclosureSummary;
+  readonly cohort: CohortSection;
+  readonly flow: FlowSection;
+  readonly characteristics: CharacteristicsSection;
+  readonly measures: readonly SiteMeasure[];
+}
+
+const logit = (p: number): number => Math.log(p / (1 - p));
+
+type Transform = (x: number) => number;
+const TRANSFORM: Readonly<Record<PoolingScale, Transform>> = { logit, log: Math.log, identity: (x) => x };
+
+const undefinedValue = (reason: string, message: string): UndefinedSiteValue => ({ defined: false, reason, message });
+
+/** The SD of the transformed replicates that are finite; null when fewer than 2. */
+function replicateSe(replicates: Float64Array, f: Transform): number | null {
+  const t = Array.from(replicates, f).filter((x) => Number.isFinite(x));
+  return t.length < 2 ? null : sampleStandardDeviation(t);
+}
+
+/**
+ * A bootstrapped measure: the released cell's estimate and interval, the SE of the transformed replicates of `stat`.
+ * Undefined when the report suppressed or could not define it, or when it sits on the scale's edge (a sensitivity of 1
+ * has no logit).
+ */
+function bootstrapped(run: StudyRun, cell: unknown, stat: string, column: number, scale: PoolingScale): DefinedSiteValue | UndefinedSiteValue {
+  if (isSuppressed(cell)) return undefinedValue('suppressed', `withheld by the disclosure rule "${cell.rule}"`);
+  const c = cell as { defined?: boolean; estimate?: number; ci?: readonly [number, number] | null; reason?: string; message?: string };
+  if (c.defined !== true || c.estimate === undefined) return undefinedValue(c.reason ?? 'undefined', c.message ?? 'undefined at this site');
+  const f = TRANSFORM[scale];
+  const y = f(c.estimate);
+  if (!Number.isFinite(y)) return undefinedValue('boundary', `${c.estimate} has no ${scale} (on the edge of its range): kept out of pooling`);
+  if (run.intervals === null) return undefinedValue('no-bootstrap', 'no bootstrap was run (B = 0): no clustered standard error');
+  const se = replicateSe(run.intervals.replicates.of(stat, run.intervals.overall, column), f);
+  if (se === null || !(se > 0)) return undefinedValue('no-variation', 'fewer than 2 defined bootstrap replicates, or none that differ');
+  return {
+    defined: true,
+    estimate: c.estimate,
+    ci: c.ci ?? null,
+    y,
+    se,
+    seMethod: `SD of the ${scale} of ${run.intervals.replicates.B} patient-clustered bootstrap replicates`,
+  };
+}
+
+/** A calibration intercept or slope: SE from its cluster-robust (sandwich) Wald interval. */
+function sandwich(cell: unknown, level: number): DefinedSiteValue | UndefinedSiteValue {
+  const c = cell as { defined?: boolean; estimate?: number; ci?: readonly [number, number] | null; reason?: string; message?: string };
+  if (c.defined !== true || c.estimate === undefined) return undefinedValue(c.reason ?? 'undefined', c.message ?? 'undefined at this site');
+  if (c.ci === null || c.ci === undefined) return undefinedValue('no-interval', 'no interval at this site');
+  const se = (c.ci[1] - c.ci[0]) / (2 * qnorm(1 - (1 - level) / 2));
+  return { defined: true, estimate: c.estimate, ci: c.ci, y: c.estimate, se, seMethod: 'cluster-robust (sandwich) standard error' };
+}
+
+/** AUROC: bootstrap SE of logit AUROC; without a bootstrap, Obuchowski's clustered SE by the delta method. */
+function aurocValue(run: StudyRun, cell: unknown, column: number): DefinedSiteValue | UndefinedSiteValue {
+  if (run.intervals !== null || isSuppressed(cell)) return bootstrapped(run, cell, 'auroc', column, 'logit');
+  const c = cell as { defined?: boolean; estimate?: number; ci?: readonly [number, number] | null; obuchowski?: { defined: boolean; se?: number } };
+  if (c.defined !== true || c.estimate === undefined || c.obuchowski?.defined !== true || c.obuchowski.se === undefined)
+    return bootstrapped(run, cell, 'auroc', column, 'logit');
+  const a = c.estimate;
+  if (!(a > 0 && a < 1)) return undefinedValue('boundary', `${a} has no logit: kept out of pooling`);
+  return { defined: true, estimate: a, ci: c.ci ?? null, y: logit(a), se: c.obuchowski.se / (a * (1 - a)), seMethod: 'Obuchowski clustered SE, delta method' };
+}
+
+/** The measures of every score of a study. */
+function measures(run: StudyRun): SiteMeasure[] {
+  const { report, plans } = run;
+  const out: SiteMeasure[] = [];
+  const level = report.settings.level;
+  let firstRule = 0;
+  report.scores.forEach((section, s) => {
+    const plan = plans[s];
+    const add = (measure: SiteMeasureName, value: DefinedSiteValue | UndefinedSiteValue, rule: string | null = null, threshold: number | null = null) =>
+      out.push({ score: section.id, measure, rule, threshold, scale: POOLING_SCALE[measure], value });
+    add('auroc', aurocValue(run, section.auroc, s));
+    const cal = section.calibration;
+    if (section.kind === 'model' && !isSuppressed(cal) && cal.defined && !cal.modelUpdating) {
+      add('oe', bootstrapped(run, cal.observedExpected, 'oe', s, 'log'));
+      add('citl', sandwich(cal.calibrationInTheLarge, level));
+      add('slope', sandwich(cal.slope, level));
+    } else if (section.kind === 'model') {
+      const why = isSuppressed(cal)
+        ? undefinedValue('suppressed', `withheld by "${cal.rule}"`)
+        : undefinedValue('undefined', 'calibration undefined at this site');
+      for (const m of ['oe', 'citl', 'slope'] as const) add(m, why);
+    }
+    (plan?.rules ?? []).forEach((rule, k) => {
+      const j = firstRule + k;
+      const row = section.thresholds[k];
+      const column = rule.column;
+      add('sensitivity', bootstrapped(run, row?.sensitivity, `sensitivity#${j}`, column, 'logit'), rule.label);
+      add('specificity', bootstrapped(run, row?.specificity, `specificity#${j}`, column, 'logit'), rule.label);
+      report.settings.netBenefitThresholds.forEach((pt, i) => {
+        const nb = section.netBenefit.find((r) => r.rule === rule.label && r.threshold === pt);
+        const cell =
+          nb === undefined ? undefinedValue('undefined', 'net benefit undefined at this site') : isSuppressed(nb.cell) ? nb.cell : nb.cell.netBenefit;
+        add('netBenefit', bootstrapped(run, cell, `nb#${j}#${i}`, column, 'identity'), rule.label, pt);
+      });
+    });
+    firstRule += plan?.rules.length ?? 0;
+  });
+  return out;
+}
+
+/** The summary of a study run at `site`. */
+export function summaryOf(run: StudyRun, site: string): SiteSummary {
+  const { report } = run;
+  return {
+    schema: SUMMARY_SCHEMA,
+    site,
+    header: {
+      countTables: false,
+      statement:
+        'Aggregates only, through the disclosure control of the report it was made from (see disclosure). Holds no count table and no patient or encounter identifier.',
+    },
+    reportSchema: report.schema,
+    settings: report.settings,
+    definitions: report.tripod.definitions,
+    ewskitVersion: report.tripod.ewskitVersion,
+    dataDates: report.tripod.dataDates,
+    disclosure: report.disclosure,
+    cohort: report.cohort,
+    flow: report.flow,
+    characteristics: report.characteristics,
+    measures: measures(run),
+  };
+}
+
+/**
+ * Summarise one site for a multi-site meta-analysis: run the study on the site's cohort and keep its released
+ * estimates with their clustered SEs on the pooling scale (logit, log or identity). Runs in the study's time.
+ *
+ * @param options the study's options (as for `validate`) and the site's name
+ * @returns the site summary, schema `ewskit.summary/1`
+ * @throws {RangeError} for an empty site name; otherwise as `validate`
+ * @example summariseSite({ cohort, scores: [news2], site: 'leicester' }).measures[0].measure; // => 'auroc'
+ */
+export function summariseSite(options: ValidateOptions & { readonly site: string }): SiteSummary {
+  const { site, ...study } = options;
+  if (typeof site !== 'string' || site.trim() === '')
+    throw new RangeError(`summariseSite: option "site" expected a non-empty name; received ${JSON.stringify(site)}.`);
+  return summaryOf(runStudy(study), site);
+}
