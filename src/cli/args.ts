@@ -26,6 +26,9 @@ export class UsageError extends Error {}
  * behind `value` and `int`.
  */
 export class Flags extends Map<string, string> {
+  /** The arguments given without a flag, in order (only for a command whose table entry takes them). */
+  readonly positional: string[] = [];
+
   constructor(readonly spec: CommandSpec) {
     super();
   }
@@ -75,7 +78,11 @@ export function parseFlags(args: readonly string[], command: string, repeated: M
   const flags = new Flags(spec);
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] as string;
-    if (!arg.startsWith('--')) throw new UsageError(`unexpected argument "${arg}"`);
+    if (!arg.startsWith('--')) {
+      if (spec.positional === undefined) throw new UsageError(`unexpected argument "${arg}"`);
+      flags.positional.push(arg);
+      continue;
+    }
     const [name, inline] = arg.slice(2).split('=', 2) as [string, string | undefined];
     const option = spec.options.find((o) => o.name === name);
     if (option === undefined)
@@ -94,6 +101,9 @@ export function parseFlags(args: readonly string[], command: string, repeated: M
     flags.set(name, value);
     repeated.set(name, [...(repeated.get(name) ?? []), value]);
   }
+  const wanted = spec.positional;
+  if (wanted !== undefined && flags.positional.length < wanted.min)
+    throw new UsageError(`${command} needs at least ${wanted.min} ${wanted.value} argument${wanted.min === 1 ? '' : 's'}; received ${flags.positional.length}`);
   return flags;
 }
 

@@ -7,6 +7,7 @@
 import { MISSING_POLICIES } from '../../scores/definition/observation.js';
 import { OXIMETER_BIAS_NAMES } from '../../validation/cohort/oximeter.js';
 import { ESCALATION_TRIGGERS } from '../../validation/ward/monitoring.js';
+import { META_TESTS, TAU2_METHODS } from '../../validation/meta/random-effects.js';
 import { BOOTSTRAP_METHODS } from '../../validation/bootstrap/replicate-weights.js';
 import { COHORT_FORMATS } from '../io/cohort-files.js';
 import { DISCLOSURE_POLICIES } from '../../validation/disclosure/policy.js';
@@ -40,6 +41,8 @@ export interface CommandSpec {
   readonly options: readonly OptionSpec[];
   /** Paragraphs printed after the options: inputs, files, examples. */
   readonly notes?: readonly string[];
+  /** Arguments given without a flag (combine's summary files): their placeholder and meaning, and how many at least. */
+  readonly positional?: { readonly value: string; readonly meaning: string; readonly min: number };
 }
 
 /** The models `ewskit fit` fits (the command line's own vocabulary: each is one library function). */
@@ -65,6 +68,138 @@ const SCORE_OPTION: OptionSpec = {
   default: 'news2',
   meaning: 'a built-in score (see "ewskit scores"; news2, apollo-style, …) or a score definition file (.json); repeat for several.',
 };
+
+/** What a study reads: a cohort directory or an extract, the scores and the groupings (validate and summarise). */
+const STUDY_INPUTS: readonly OptionSpec[] = [
+  { name: 'cohort', value: 'DIR', meaning: 'a cohort directory written by ewskit synth.' },
+  {
+    name: 'observations',
+    value: 'FILE',
+    meaning:
+      'your extract’s observations: FHIR NDJSON (a file or a folder of Observation*.ndjson) or Bundle, CSV, Parquet or Arrow; long (one row per value) or wide (one row per set).',
+  },
+  { name: 'events', value: 'FILE', meaning: 'the outcomes: encounter_id, event_type, event_time (names by the mapping).' },
+  { name: 'patients', value: 'FILE', meaning: 'one row per patient (patient_id, ethnic_category, sex, …): for Table 1 and groups.' },
+  {
+    name: 'encounters',
+    value: 'FILE',
+    meaning: 'one row per encounter (encounter_id, patient_id, admitted_at, discharged_at, …); with it, rows of any other encounter are rejected.',
+  },
+  { name: 'map', value: 'FILE', meaning: 'the mapping file (ewskit.mapping/1; see below).' },
+  { name: 'strict', meaning: 'stop at the first rejected record or flagged value of any kind, naming its place (an extract or a cohort).' },
+  { name: 'rejects', value: 'FILE.csv', meaning: 'write every rejected record (table, place, reason with the value): row-level, it stays with you.' },
+  SCORE_OPTION,
+  {
+    name: 'by',
+    value: 'COLUMN',
+    repeatable: true,
+    meaning:
+      'compare groups by a column (ethnicity, sex, skin_tone_band, nhs_ethnic_group, nhs_ethnic_group_2021, condition, …); a,b for intersectional groups; repeat for several.',
+  },
+  {
+    name: 'reference',
+    value: 'COLUMN=GROUP',
+    repeatable: true,
+    defaultText: 'the group with the most patients',
+    meaning: 'the reference group of a --by column.',
+  },
+];
+
+/** The study's design and analysis options (validate and summarise). */
+const STUDY_DESIGN: readonly OptionSpec[] = [
+  VALIDATE_B,
+  {
+    name: 'bootstrap',
+    value: 'METHOD',
+    choices: BOOTSTRAP_METHODS,
+    default: 'poisson',
+    meaning:
+      'how the bootstrap resamples patients: poisson weights each Poisson(1) from a hash of (patient id, replicate, seed), the same replicates in any row order, partition or SQL engine; multinomial draws them with replacement (the classic scheme; both cover alike in the coverage simulation).',
+  },
+  SEED,
+  { name: 'horizon', value: 'HOURS', default: '24', meaning: 'a set is positive when an event follows within this many hours.' },
+  {
+    name: 'event',
+    value: 'TYPE',
+    repeatable: true,
+    defaultText: 'every type in the events table',
+    meaning: 'the outcome’s event types; repeat for several.',
+  },
+  { name: 'min-count', value: 'N', default: '10', meaning: 'the smallest count released (disclosure control).' },
+  {
+    name: 'rising-by',
+    value: 'N',
+    meaning: 'add the rule "rising by ≥ N from the previous set" to each points score’s alert measures (ΔNEWS2).',
+  },
+  {
+    name: 'unit',
+    value: 'UNIT',
+    repeatable: true,
+    choices: UNIT_NAMES,
+    meaning: 'units of analysis beside every set: first set per encounter, highest per 24 h, or the sets every score can score.',
+  },
+  {
+    name: 'cluster',
+    value: 'LEVEL',
+    default: 'patient',
+    choices: CLUSTER_LEVELS,
+    meaning: 'what the bootstrap resamples together: every set of a patient, or of an encounter.',
+  },
+  {
+    name: 'recalibration',
+    value: 'METHOD',
+    default: 'logistic',
+    choices: RECALIBRATION_METHODS,
+    meaning: 'how a points score is mapped to probabilities (cross-fitted by patient) for calibration and net benefit.',
+  },
+  { name: 'pool-min-events', value: 'N', default: '10', meaning: 'events and non-events each range of pooled score values must hold.' },
+  {
+    name: 'missing',
+    value: 'POLICY',
+    default: 'none',
+    choices: MISSING_ANALYSES,
+    meaning: 'none: complete-case, each score on the sets it can score; zero: missing inputs score 0; both: the two side by side.',
+  },
+  {
+    name: 'follow-up',
+    value: 'KIND',
+    default: 'in-hospital',
+    choices: FOLLOW_UPS,
+    meaning:
+      'in-hospital: the outcome is an in-hospital event, so discharge alive within the horizon is no event (a negative); linked: events after discharge are recorded too (a linked register), so discharge censors.',
+  },
+  {
+    name: 'censored',
+    value: 'RULE',
+    default: 'exclude',
+    choices: CENSORED_HANDLING,
+    meaning: 'sets whose outcome is unknown (follow-up ends within the horizon, no event): excluded, or counted as no event.',
+  },
+  {
+    name: 'extract-end',
+    value: 'DATE',
+    defaultText: 'the latest time in the extract, stated in the report',
+    meaning: 'when the extract was taken: encounters still open (no discharge time) are followed to here.',
+  },
+  { name: 'exclude-before-event', value: 'MINUTES', default: '0', meaning: 'drop sets charted this close before their event (measured at the event).' },
+  {
+    name: 'disclosure',
+    value: 'POLICY',
+    default: 'ewskit',
+    choices: DISCLOSURE_POLICIES,
+    meaning:
+      'ewskit: no count 1–9 (see --min-count), secondary suppression; opensafely: counts ≤ 7 redacted, rounded to 5; midpoint6: midpoints of bands of 6; none: not for release.',
+  },
+];
+
+/** What validate's and summarise's help say after the options. */
+const STUDY_NOTES: readonly string[] = [
+  'The mapping file (--map, JSON, "schema": "ewskit.mapping/1") names your columns ("columns": {"encounter_id": "SpellID"}), adds local codes ("codes": {"RR": "respiratory_rate"}) and says how times are written ("time": {"format": "iso|dmy|mdy|epoch-ms|epoch-s", "zone": "UTC"}), and the CSV delimiter and decimal mark — globally or per table ("tables": {"events": {"time": {"format": "dmy"}}}). Nothing is guessed from the data: see docs/ingest.md.',
+  'Ethnicity from NHS ethnic category codes (A–Z, in a patients column ethnic_category): --by nhs_ethnic_group groups them as the 2001 census, --by nhs_ethnic_group_2021 as the 2021 census; Z (not stated) is no group.',
+  'Conditions from ICD-10 primary diagnoses (an encounters column primary_diagnosis): --by condition groups them as COPD (J44), Sepsis (A40, A41, R65.1), Heart failure (I50) and Other; a missing or malformed code is no group.',
+  'Reading an extract prints rows read, kept and rejected per file, every reason with its count and first place (on your terminal only); the report carries only counts, through disclosure control.',
+  'Exits with 1, writing no report, when the events table has no event of the chosen types after reading.',
+];
 
 /** Every command's options, in the order the help lists them. */
 export const COMMANDS: readonly CommandSpec[] = [
@@ -123,6 +258,12 @@ export const COMMANDS: readonly CommandSpec[] = [
         meaning:
           'how the tables are stored: Arrow IPC files, Parquet, or CSV (what a database loads: psql \\copy … CSV HEADER); ewskit validate reads all three from the cohort directory.',
       },
+      {
+        name: 'sites',
+        value: 'N|NAMES',
+        meaning:
+          'a multi-site study: N sites (site-1 …) or a comma-separated list of names, each a cohort directory under --out with --encounters encounters, shifted by drawn site effects (baseline risk, case mix, observation practice, oximeter mix), and sites.json with the draws.',
+      },
       { name: 'batch', value: 'N', default: '5000', meaning: 'encounters generated and written per batch (bounds memory).' },
       FORCE,
       QUIET,
@@ -161,134 +302,68 @@ export const COMMANDS: readonly CommandSpec[] = [
       'the study: discrimination, calibration, thresholds, comparisons and subgroups, with patient-clustered intervals and disclosure control — on a cohort written by synth or on your own extract.',
     usage: '(--cohort DIR | --observations FILE --events FILE [extract options]) [options]',
     options: [
-      { name: 'cohort', value: 'DIR', meaning: 'a cohort directory written by ewskit synth.' },
-      {
-        name: 'observations',
-        value: 'FILE',
-        meaning:
-          'your extract’s observations: FHIR NDJSON (a file or a folder of Observation*.ndjson) or Bundle, CSV, Parquet or Arrow; long (one row per value) or wide (one row per set).',
-      },
-      { name: 'events', value: 'FILE', meaning: 'the outcomes: encounter_id, event_type, event_time (names by the mapping).' },
-      { name: 'patients', value: 'FILE', meaning: 'one row per patient (patient_id, ethnic_category, sex, …): for Table 1 and groups.' },
-      {
-        name: 'encounters',
-        value: 'FILE',
-        meaning: 'one row per encounter (encounter_id, patient_id, admitted_at, discharged_at, …); with it, rows of any other encounter are rejected.',
-      },
-      { name: 'map', value: 'FILE', meaning: 'the mapping file (ewskit.mapping/1; see below).' },
-      { name: 'strict', meaning: 'stop at the first rejected record or flagged value of any kind, naming its place (an extract or a cohort).' },
-      { name: 'rejects', value: 'FILE.csv', meaning: 'write every rejected record (table, place, reason with the value): row-level, it stays with you.' },
-      SCORE_OPTION,
-      {
-        name: 'by',
-        value: 'COLUMN',
-        repeatable: true,
-        meaning:
-          'compare groups by a column (ethnicity, sex, skin_tone_band, nhs_ethnic_group, nhs_ethnic_group_2021, condition, …); a,b for intersectional groups; repeat for several.',
-      },
-      {
-        name: 'reference',
-        value: 'COLUMN=GROUP',
-        repeatable: true,
-        defaultText: 'the group with the most patients',
-        meaning: 'the reference group of a --by column.',
-      },
+      ...STUDY_INPUTS,
       { name: 'out', value: 'FILE', meaning: 'the report as JSON (ewskit.report), with its output-checking summary beside it (.checks.json).' },
       { name: 'md', value: 'FILE', meaning: 'the report as Markdown.' },
       { name: 'html', value: 'FILE', meaning: 'the report as one self-contained web page with its figures.' },
       { name: 'figures', value: 'DIR', meaning: 'every figure as a standalone SVG, with a manifest (ewskit-figures.json).' },
-      VALIDATE_B,
+      ...STUDY_DESIGN,
+      FORCE,
+      QUIET,
+    ],
+    notes: STUDY_NOTES,
+  },
+  {
+    name: 'summarise',
+    summary:
+      'one site of a multi-site study: the study on its cohort or extract, kept as a site summary (ewskit.summary/1) — released estimates with clustered SEs on the pooling scale, case mix, settings — for ewskit combine.',
+    usage: '--site NAME --out FILE (--cohort DIR | --observations FILE --events FILE [extract options]) [options]',
+    options: [
+      { name: 'site', value: 'NAME', required: true, meaning: 'the site’s name, as the combined report shows it (no patient data).' },
       {
-        name: 'bootstrap',
-        value: 'METHOD',
-        choices: BOOTSTRAP_METHODS,
-        default: 'poisson',
-        meaning:
-          'how the bootstrap resamples patients: poisson weights each Poisson(1) from a hash of (patient id, replicate, seed), the same replicates in any row order, partition or SQL engine; multinomial draws them with replacement (the classic scheme; both cover alike in the coverage simulation).',
+        name: 'out',
+        value: 'FILE',
+        required: true,
+        meaning: 'the site summary (ewskit.summary/1, .json), with its output-checking summary beside it (.checks.json).',
       },
-      SEED,
-      { name: 'horizon', value: 'HOURS', default: '24', meaning: 'a set is positive when an event follows within this many hours.' },
-      {
-        name: 'event',
-        value: 'TYPE',
-        repeatable: true,
-        defaultText: 'every type in the events table',
-        meaning: 'the outcome’s event types; repeat for several.',
-      },
-      { name: 'min-count', value: 'N', default: '10', meaning: 'the smallest count released (disclosure control).' },
-      {
-        name: 'rising-by',
-        value: 'N',
-        meaning: 'add the rule "rising by ≥ N from the previous set" to each points score’s alert measures (ΔNEWS2).',
-      },
-      {
-        name: 'unit',
-        value: 'UNIT',
-        repeatable: true,
-        choices: UNIT_NAMES,
-        meaning: 'units of analysis beside every set: first set per encounter, highest per 24 h, or the sets every score can score.',
-      },
-      {
-        name: 'cluster',
-        value: 'LEVEL',
-        default: 'patient',
-        choices: CLUSTER_LEVELS,
-        meaning: 'what the bootstrap resamples together: every set of a patient, or of an encounter.',
-      },
-      {
-        name: 'recalibration',
-        value: 'METHOD',
-        default: 'logistic',
-        choices: RECALIBRATION_METHODS,
-        meaning: 'how a points score is mapped to probabilities (cross-fitted by patient) for calibration and net benefit.',
-      },
-      { name: 'pool-min-events', value: 'N', default: '10', meaning: 'events and non-events each range of pooled score values must hold.' },
-      {
-        name: 'missing',
-        value: 'POLICY',
-        default: 'none',
-        choices: MISSING_ANALYSES,
-        meaning: 'none: complete-case, each score on the sets it can score; zero: missing inputs score 0; both: the two side by side.',
-      },
-      {
-        name: 'follow-up',
-        value: 'KIND',
-        default: 'in-hospital',
-        choices: FOLLOW_UPS,
-        meaning:
-          'in-hospital: the outcome is an in-hospital event, so discharge alive within the horizon is no event (a negative); linked: events after discharge are recorded too (a linked register), so discharge censors.',
-      },
-      {
-        name: 'censored',
-        value: 'RULE',
-        default: 'exclude',
-        choices: CENSORED_HANDLING,
-        meaning: 'sets whose outcome is unknown (follow-up ends within the horizon, no event): excluded, or counted as no event.',
-      },
-      {
-        name: 'extract-end',
-        value: 'DATE',
-        defaultText: 'the latest time in the extract, stated in the report',
-        meaning: 'when the extract was taken: encounters still open (no discharge time) are followed to here.',
-      },
-      { name: 'exclude-before-event', value: 'MINUTES', default: '0', meaning: 'drop sets charted this close before their event (measured at the event).' },
-      {
-        name: 'disclosure',
-        value: 'POLICY',
-        default: 'ewskit',
-        choices: DISCLOSURE_POLICIES,
-        meaning:
-          'ewskit: no count 1–9 (see --min-count), secondary suppression; opensafely: counts ≤ 7 redacted, rounded to 5; midpoint6: midpoints of bands of 6; none: not for release.',
-      },
+      ...STUDY_INPUTS,
+      ...STUDY_DESIGN,
       FORCE,
       QUIET,
     ],
     notes: [
-      'The mapping file (--map, JSON, "schema": "ewskit.mapping/1") names your columns ("columns": {"encounter_id": "SpellID"}), adds local codes ("codes": {"RR": "respiratory_rate"}) and says how times are written ("time": {"format": "iso|dmy|mdy|epoch-ms|epoch-s", "zone": "UTC"}), and the CSV delimiter and decimal mark — globally or per table ("tables": {"events": {"time": {"format": "dmy"}}}). Nothing is guessed from the data: see docs/ingest.md.',
-      'Ethnicity from NHS ethnic category codes (A–Z, in a patients column ethnic_category): --by nhs_ethnic_group groups them as the 2001 census, --by nhs_ethnic_group_2021 as the 2021 census; Z (not stated) is no group.',
-      'Conditions from ICD-10 primary diagnoses (an encounters column primary_diagnosis): --by condition groups them as COPD (J44), Sepsis (A40, A41, R65.1), Heart failure (I50) and Other; a missing or malformed code is no group.',
-      'Reading an extract prints rows read, kept and rejected per file, every reason with its count and first place (on your terminal only); the report carries only counts, through disclosure control.',
-      'Exits with 1, writing no report, when the events table has no event of the chosen types after reading.',
+      'Each measure is the released value of the report the study would write, with its standard error on the scale meta-analysis pools on: logit AUROC, log O/E, calibration intercept and slope (models), logit sensitivity and specificity at each alerting rule, net benefit. A value the report suppressed, or one on the edge of its scale (a sensitivity of 1), is kept out with its reason.',
+      ...STUDY_NOTES,
+    ],
+  },
+  {
+    name: 'combine',
+    summary:
+      'combine site summaries: a random-effects summary of every measure (REML τ², Hartung–Knapp–Sidik–Jonkman interval), the prediction interval for a new site, τ and I², and every site’s row, with forest plots.',
+    usage: 'SUMMARY.json [SUMMARY.json …] [--out FILE] [--md FILE] [--html FILE] [options]',
+    positional: { value: 'SUMMARY.json', meaning: 'site summaries written by ewskit summarise', min: 1 },
+    options: [
+      { name: 'out', value: 'FILE', meaning: 'the combined report as JSON (ewskit.combined/1).' },
+      { name: 'md', value: 'FILE', meaning: 'the combined report as Markdown.' },
+      { name: 'html', value: 'FILE', meaning: 'the combined report as one self-contained web page with a forest plot per score.' },
+      {
+        name: 'method',
+        value: 'TAU2',
+        default: 'REML',
+        choices: TAU2_METHODS,
+        meaning: 'how the between-site variance τ² is estimated: restricted maximum likelihood, or DerSimonian–Laird.',
+      },
+      {
+        name: 'test',
+        value: 'TEST',
+        default: 'knha',
+        choices: META_TESTS,
+        meaning: 'the summary’s interval and the prediction interval: Hartung–Knapp–Sidik–Jonkman (t with k − 1 df), or the normal approximation.',
+      },
+      FORCE,
+    ],
+    notes: [
+      'Summaries must agree in report schema, score definitions (id, version, SHA-256), outcome (horizon, event types, follow-up, censored sets), level, net-benefit thresholds, clustering and disclosure policy: otherwise combine refuses, naming the field and two sites. A site named twice is refused. With one site there is no τ² and no prediction interval (said in the report).',
     ],
   },
   {
@@ -407,6 +482,7 @@ export function commandHelp(spec: CommandSpec): string {
       118,
       '',
     ),
+    ...(spec.positional === undefined ? [] : ['', 'Arguments:', `  ${spec.positional.value} …  ${spec.positional.meaning} (at least ${spec.positional.min}).`]),
     ...(spec.options.length === 0 ? [] : ['', 'Options:', ...options]),
     ...(spec.notes ?? []).flatMap((n) => ['', wrap(n, 118, '')]),
     '',

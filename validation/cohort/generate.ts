@@ -297,7 +297,7 @@ function simulatePatient(
   const scale2 = rng.bernoulli(profile.conditions.copd.scale2Ordered) && hypercapnic;
   const model = profile.readmission ?? DEFAULT_READMISSION;
   const patient: Patient = {
-    id: `P${String(p + 1).padStart(7, '0')}`,
+    id: `${profile.idPrefix ?? ''}P${String(p + 1).padStart(7, '0')}`,
     ethnicity,
     tone,
     sex,
@@ -362,6 +362,8 @@ interface AdmissionBaseline {
   readonly sbp0: number;
   readonly temp0: number;
   readonly cr0: number;
+  /** The site's multiplier of the chance a vital sign is left uncharted (its observation practice; 1 by default). */
+  readonly missingness: number;
 }
 
 /**
@@ -419,7 +421,7 @@ function observeSet(
   ward.lastAt = at;
   // Missingness depends on the state: fewer full sets at night (22:00–06:00), more when the patient is sick.
   const hour = new Date(at).getUTCHours();
-  const missScale = (isNightHour(hour) ? MISSING.night : 1) * (s > 2.5 ? MISSING.sick : 1);
+  const missScale = base.missingness * (isNightHour(hour) ? MISSING.night : 1) * (s > 2.5 ? MISSING.sick : 1);
   const gone = (k: number, p: number) => (miss[k] ?? 1) < p * missScale;
   const row = {
     patient_id: base.patientId,
@@ -525,7 +527,7 @@ function simulateAdmission(
   const rng = createRandom(admissionSeed(streamSeed(seed, p) ^ ADMISSION_STREAM, k));
   const obs = createRandom(admissionSeed(streamSeed(seed, p) ^ OBSERVATION_STREAM, k));
   const { id: patientId, tone, hypercapnic, scale2, oximeterOffset } = patient;
-  const encounterId = `E${String(i + 1).padStart(7, '0')}`;
+  const encounterId = `${profile.idPrefix ?? ''}E${String(i + 1).padStart(7, '0')}`;
   const emergency = rng.bernoulli(profile.emergencyShare);
   // The primary diagnosis: a COPD patient's admission is an exacerbation with the profile's probability; otherwise
   // sepsis, heart failure, another infection (so that infections make up the profile's share) or another cause.
@@ -592,6 +594,7 @@ function simulateAdmission(
     sbp0,
     temp0,
     cr0,
+    missingness: profile.missingness ?? 1,
   };
   let eventAt = -1;
   let eventType = '';

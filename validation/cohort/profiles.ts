@@ -76,6 +76,13 @@ export interface CohortProfile {
    * (which then replaces the ethnic group's); the patients table's `region` column. Absent: no region.
    */
   readonly regions?: Readonly<Record<string, { readonly share: number; readonly skinTone: readonly number[] }>>;
+  /**
+   * Multiplier of the chance each vital sign is left uncharted in a set (a site's observation practice); absent: 1.
+   * The base chances are 1 % (respiratory rate, blood pressure), 1.5 % (consciousness) and 4 % (temperature).
+   */
+  readonly missingness?: number;
+  /** Prefix of every patient and encounter id (a multi-site study keeps its sites' ids apart); absent: none. */
+  readonly idPrefix?: string;
   /** Patients who come back: how often, how soon, and how alike their admissions are (default `DEFAULT_READMISSION`). */
   readonly readmission?: ReadmissionModel;
 }
@@ -212,6 +219,8 @@ export function resolveProfile(profile: string | (Partial<CohortProfile> & { ext
     throw new RangeError(
       `${caller}: profile.conditions.sepsis (${c.sepsis}) expected at most infectionShare (${merged.infectionShare}): sepsis is infection-driven.`,
     );
+  if (merged.missingness !== undefined && !(typeof merged.missingness === 'number' && merged.missingness >= 0 && merged.missingness <= 10))
+    throw new RangeError(`${caller}: profile.missingness expected a multiplier from 0 to 10; received ${String(merged.missingness)}.`);
   for (const group of Object.keys(merged.ethnicity) as Ethnicity[]) {
     const tones = merged.skinTone[group] ?? TONES_BY_GROUP[group];
     if (tones === undefined || tones.length !== 10) throw new RangeError(`${caller}: profile.skinTone.${group} expected 10 probabilities (Monk 1–10).`);

@@ -108,7 +108,9 @@ function checkCompatible(summaries: readonly SiteSummary[]): void {
   if (summaries.length === 0) throw new RangeError('combineSummaries: "summaries" expected at least one site summary; received none.');
   summaries.forEach((s, i) => {
     if (s?.schema !== SUMMARY_SCHEMA)
-      throw new RangeError(`combineSummaries: summary ${i + 1} (site "${String(s?.site)}") has schema ${JSON.stringify(s?.schema)}; expected "${SUMMARY_SCHEMA}".`);
+      throw new RangeError(
+        `combineSummaries: summary ${i + 1} (site "${String(s?.site)}") has schema ${JSON.stringify(s?.schema)}; expected "${SUMMARY_SCHEMA}".`,
+      );
   });
   const twice = summaries.find((s, i) => summaries.findIndex((t) => t.site === s.site) !== i);
   if (twice !== undefined) throw new RangeError(`combineSummaries: the site "${twice.site}" is given twice; each site must be summarised once.`);

@@ -99,7 +99,9 @@ export function combinedMarkdown(report: CombinedReport): string {
 function forestMeasures(report: CombinedReport, score: string): CombinedMeasure[] {
   const of = report.measures.filter((m) => m.score === score && m.summary !== null);
   const firstRule = of.find((m) => m.measure === 'sensitivity')?.rule ?? null;
-  return of.filter((m) => ['auroc', 'oe', 'citl', 'slope'].includes(m.measure) || ((m.measure === 'sensitivity' || m.measure === 'specificity') && m.rule === firstRule));
+  return of.filter(
+    (m) => ['auroc', 'oe', 'citl', 'slope'].includes(m.measure) || ((m.measure === 'sensitivity' || m.measure === 'specificity') && m.rule === firstRule),
+  );
 }
 
 /** One forest plot per score: a panel per measure, a row per site, then the summary and the prediction interval. */
@@ -118,7 +120,14 @@ export function combinedFigures(report: CombinedReport): FigureSpec[] {
     const values = measures.flatMap((m) => {
       const label = MEASURE_LABEL[m.measure];
       const s = m.summary;
-      const sites = m.sites.map((r) => ({ measure: label, row: r.site, kind: 'site', estimate: r.estimate, lo: r.ci?.[0] ?? r.estimate, hi: r.ci?.[1] ?? r.estimate }));
+      const sites = m.sites.map((r) => ({
+        measure: label,
+        row: r.site,
+        kind: 'site',
+        estimate: r.estimate,
+        lo: r.ci?.[0] ?? r.estimate,
+        hi: r.ci?.[1] ?? r.estimate,
+      }));
       if (s === null) return sites;
       return [
         ...sites,
@@ -142,7 +151,19 @@ export function combinedFigures(report: CombinedReport): FigureSpec[] {
               y,
               x: { field: 'lo', type: 'quantitative', title: 'Estimate (95 % CI)', scale: { zero: false } },
               x2: { field: 'hi' },
-              strokeDash: { field: 'kind', type: 'nominal', legend: null, scale: { domain: ['site', 'summary', 'prediction'], range: [[1, 0], [1, 0], [4, 3]] } },
+              strokeDash: {
+                field: 'kind',
+                type: 'nominal',
+                legend: null,
+                scale: {
+                  domain: ['site', 'summary', 'prediction'],
+                  range: [
+                    [1, 0],
+                    [1, 0],
+                    [4, 3],
+                  ],
+                },
+              },
             },
           },
           {

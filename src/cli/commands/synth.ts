@@ -4,6 +4,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { CohortProfile } from '../../../validation/cohort/profiles.js';
 import { COHORT_FORMATS, writeCohort } from '../../io/cohort-files.js';
+import { writeSiteCohorts } from '../../io/site-cohorts.js';
+import { drawSites } from '../../../validation/cohort/sites.js';
 import type { CliIO } from '../args.js';
 import { parseFlags, progressOf, UsageError } from '../args.js';
 import { checkOutputs } from '../outputs.js';
@@ -53,6 +55,37 @@ export async function synth(args: readonly string[], io: CliIO): Promise<number>
         }
       : (done: number, total: number) => step?.(`generated ${done.toLocaleString('en-GB')} of ${total.toLocaleString('en-GB')} encounters`);
   const format = flags.choice('format', COHORT_FORMATS);
+  const sitesFlag = flags.get('sites');
+  if (sitesFlag !== undefined) {
+    const sites = /^\d+$/.test(sitesFlag) ? Number(sitesFlag) : sitesFlag.split(',').map((s) => s.trim());
+    if (sites === 0 || (typeof sites === 'number' && sites > 100))
+      throw new UsageError(`--sites expects 1 to 100 sites or a list of names; received "${sitesFlag}"`);
+    try {
+      drawSites(sites, seed);
+    } catch (e) {
+      throw new UsageError((e as Error).message.replace(/^drawSites: /, '--sites: ').replace(/\.$/, ''));
+    }
+    const written = await writeSiteCohorts(
+      out,
+      sites,
+      { profile, encounters, seed, oximeterBias: bias, batchEncounters, escalationEffect, escalationTrigger },
+      format,
+      quiet ? undefined : (site, done, total) => step?.(`${site}: generated ${done.toLocaleString('en-GB')} of ${total.toLocaleString('en-GB')} encounters`),
+    );
+    const seconds = (performance.now() - started) / 1000;
+    io.stdout(
+      [
+        `Wrote ${written.sites.length} sites of a ${resolveProfile(profile).name} study to ${out} (study seed ${seed}, ${encounters.toLocaleString('en-GB')} encounters per site) in ${seconds.toFixed(1)} s:`,
+        ...written.sites.map(
+          (s) =>
+            `  ${s.directory}/  risk shift ${s.riskShift >= 0 ? '+' : ''}${s.riskShift.toFixed(2)} (log-odds) · age ${s.ageShift >= 0 ? '+' : ''}${s.ageShift.toFixed(1)} y · comorbidity ×${s.comorbidityMultiplier.toFixed(2)} · uncharted vitals ×${s.missingnessMultiplier.toFixed(2)} · oximeter bias ×${s.oximeterMultiplier.toFixed(2)} · ${s.rows.observations.toLocaleString('en-GB')} sets`,
+        ),
+        '  sites.json (the effects drawn and their distributions)',
+        '',
+      ].join('\n'),
+    );
+    return 0;
+  }
   const manifest = await writeCohort(
     out,
     { profile, encounters, seed, oximeterBias: bias, batchEncounters, escalationEffect, escalationTrigger },

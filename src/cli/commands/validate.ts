@@ -48,7 +48,7 @@ function extractFlags(flags: Flags): ExtractFiles | null {
 }
 
 /** What reading the extract did: rows read, kept and rejected per file, the reasons, and how sets were assembled. */
-export function readingSummary(read: ExtractCohort): string {
+export function readingSummary(read: ExtractCohort, command = 'validate'): string {
   const lines = Object.entries(read.reading).flatMap(([table, r]) => [
     `  ${table}: read ${r.read.toLocaleString('en-GB')}, kept ${r.kept.toLocaleString('en-GB')}, rejected ${r.rejected.toLocaleString('en-GB')}${r.rejected > 0 ? ':' : ''}`,
     ...rejectionLines(r).map((l) => `    ${l}`),
@@ -62,7 +62,7 @@ export function readingSummary(read: ExtractCohort): string {
           .join(', ') || 'none'
       }${a.rejected.rejected > 0 ? `; ${a.rejected.rejected.toLocaleString('en-GB')} measurements without an encounter rejected` : ''}`,
     );
-  return `ewskit validate: reading the extract\n${lines.join('\n')}\n`;
+  return `ewskit ${command}: reading the extract\n${lines.join('\n')}\n`;
 }
 
 /** Every rejected record of an extract as CSV: table, place, reason (values as written). */
@@ -164,7 +164,7 @@ function reportPaths(flags: Flags, inputs: readonly string[]): ReportPaths {
  * The cohort the study runs on: a cohort directory, or an extract read through the readers (a cohort directory too
  * when asked to be checked like one: --strict, --rejects), with the reading summary and the rejects file written.
  */
-async function studyCohort(dir: string | undefined, extract: ExtractFiles | null, flags: Flags, io: CliIO): Promise<CohortTables> {
+async function studyCohort(dir: string | undefined, extract: ExtractFiles | null, flags: Flags, io: CliIO, command: string): Promise<CohortTables> {
   const rejects = flags.get('rejects');
   const strict = flags.has('strict');
   // A cohort directory is checked like an extract when asked (--strict, --rejects): its Arrow tables through the same
@@ -173,7 +173,7 @@ async function studyCohort(dir: string | undefined, extract: ExtractFiles | null
   const readFiles = dir === undefined ? extract : strict || rejects !== undefined || cohortFormat(dir) !== 'arrow' ? cohortFiles(dir) : null;
   const read = readFiles === null ? null : await readExtract(readFiles as ExtractFiles, { strict, keepRejections: rejects !== undefined });
   if (read === null) return readCohort(dir as string);
-  io.stderr(readingSummary(read));
+  io.stderr(readingSummary(read, command));
   // Every rejected record, for the user to fix the extract: row-level values, so it stays with them (never released).
   if (rejects !== undefined) writeTextAtomic(rejects, rejectsCsv(read));
   return dir === undefined ? read : { ...read, manifest: cohortManifest(dir) };
@@ -183,7 +183,7 @@ async function studyCohort(dir: string | undefined, extract: ExtractFiles | null
  * The outcome must exist before a study is run: an --event type not in the events table is a typo (a usage error),
  * and a study with no event at all (every event row rejected, say) would report nothing true (false: said on stderr).
  */
-function hasOutcomes(cohort: CohortTables, eventTypes: readonly string[] | undefined, io: CliIO): boolean {
+function hasOutcomes(cohort: CohortTables, eventTypes: readonly string[] | undefined, io: CliIO, command: string): boolean {
   const types = Array.from(cohort.events.getChild('event_type') ?? [], (t) => (t === null || t === undefined ? null : String(t)));
   const present = [...new Set(types)].filter((t): t is string => t !== null).sort();
   const unknownType = (eventTypes ?? []).find((t) => !present.includes(t));
@@ -194,7 +194,7 @@ function hasOutcomes(cohort: CohortTables, eventTypes: readonly string[] | undef
   const chosen = new Set(eventTypes ?? present);
   if (types.some((t) => t !== null && chosen.has(t))) return true;
   io.stderr(
-    `ewskit validate: the events table has no ${eventTypes === undefined ? '' : `${eventTypes.join(' or ')} `}event after reading (${cohort.events.numRows.toLocaleString('en-GB')} event rows kept); a validation needs outcomes, so no report was written. See the reading summary above for rejected rows.\n`,
+    `ewskit ${command}: the events table has no ${eventTypes === undefined ? '' : `${eventTypes.join(' or ')} `}event after reading (${cohort.events.numRows.toLocaleString('en-GB')} event rows kept); a validation needs outcomes, so no report was written. See the reading summary above for rejected rows.\n`,
   );
   return false;
 }
@@ -221,35 +221,72 @@ async function writeReport(report: ValidationReport, paths: ReportPaths): Promis
   return markdown;
 }
 
-export async function validateCommand(args: readonly string[], io: CliIO): Promise<number> {
+/** What a study command (validate, summarise) read from its flags before any work: its inputs and the study's options. */
+export interface StudyRequest {
+  readonly command: 'validate' | 'summarise';
+  readonly flags: Flags;
+  readonly repeated: ReadonlyMap<string, string[]>;
+  readonly dir: string | undefined;
+  readonly extract: ExtractFiles | null;
+  /** The input paths (a cohort directory, or the extract's files): outputs may not replace them. */
+  readonly inputs: readonly string[];
+  readonly options: Omit<ValidateOptions, 'cohort'>;
+}
+
+/** Parse a study command's flags and check its inputs exist; null (and a message) when one does not. */
+export function studyRequest(command: 'validate' | 'summarise', args: readonly string[], io: CliIO): StudyRequest | null {
   const repeated = new Map<string, string[]>();
-  const flags = parseFlags(args, 'validate', repeated);
+  const flags = parseFlags(args, command, repeated);
   const dir = flags.get('cohort');
   const extract: ExtractFiles | null = extractFlags(flags);
   if (dir === undefined && extract === null)
-    throw new UsageError('validate needs --cohort DIR (a cohort written by ewskit synth) or --observations FILE --events FILE (your own extract)');
-  if (dir !== undefined && extract !== null) throw new UsageError('validate takes --cohort DIR or --observations/--events files, not both');
+    throw new UsageError(`${command} needs --cohort DIR (a cohort written by ewskit synth) or --observations FILE --events FILE (your own extract)`);
+  if (dir !== undefined && extract !== null) throw new UsageError(`${command} takes --cohort DIR or --observations/--events files, not both`);
   const inputs = dir !== undefined ? [dir] : Object.values(extract ?? {}).filter((p): p is string => typeof p === 'string');
   for (const input of inputs)
     if (!existsSync(input)) {
-      io.stderr(`ewskit validate: ${dir !== undefined ? 'cohort directory' : 'input'} "${input}" does not exist.\n`);
-      return 1;
+      io.stderr(`ewskit ${command}: ${dir !== undefined ? 'cohort directory' : 'input'} "${input}" does not exist.\n`);
+      return null;
     }
   const scores = scoreFlags(repeated);
   const { groupBy, reference } = groupingFlags(repeated);
-  const options = studyFlags(flags, repeated);
-  const paths = reportPaths(flags, inputs);
-  const started = performance.now();
-  const cohort = await studyCohort(dir, extract, flags, io);
-  if (!hasOutcomes(cohort, repeated.get('event'), io)) return 1;
+  return { command, flags, repeated, dir, extract, inputs, options: { scores, groupBy, reference, ...studyFlags(flags, repeated) } };
+}
+
+/**
+ * The study's cohort read and checked (it has outcomes), and the disclosure audit's solver loaded: the options
+ * `validate` or `summariseSite` runs with, or null (said on stderr) when there is nothing to validate.
+ */
+export async function studyOptions(request: StudyRequest, io: CliIO): Promise<ValidateOptions | null> {
+  const { flags, dir, extract, repeated } = request;
+  const cohort = await studyCohort(dir, extract, flags, io, request.command);
+  if (!hasOutcomes(cohort, repeated.get('event'), io, request.command)) return null;
   // The disclosure audit's solver (WebAssembly) is loaded before the study, which is synchronous.
   await loadDisclosureAudit();
-  const report = validate({ cohort, scores, groupBy, reference, ...options, onProgress: progressOf(io, flags.has('quiet')) });
+  return { cohort, ...request.options, onProgress: progressOf(io, flags.has('quiet')) };
+}
+
+/** The closing line's release status of a disclosure summary. */
+export function releaseNote(disclosure: ValidationReport['disclosure']): string {
+  if (disclosure.releasable) return '';
+  return disclosure.policy === 'none'
+    ? ' NOT FOR RELEASE: disclosure control off (--disclosure none).'
+    : ` NOT FOR RELEASE: the disclosure audit found ${disclosure.audit?.unprotected ?? 0} count(s) it could not protect (see the checks file).`;
+}
+
+export async function validateCommand(args: readonly string[], io: CliIO): Promise<number> {
+  const request = studyRequest('validate', args, io);
+  if (request === null) return 1;
+  const paths = reportPaths(request.flags, request.inputs);
+  const started = performance.now();
+  const options = await studyOptions(request, io);
+  if (options === null) return 1;
+  const report = validate(options);
   const markdown = await writeReport(report, paths);
   io.stdout(`${markdown}\n`);
   const { out, md, html, figuresDir, checks } = paths;
   io.stderr(
-    `ewskit validate: ${((performance.now() - started) / 1000).toFixed(1)} s; wrote ${[out, md, html, figuresDir === undefined ? undefined : `${figuresDir}/ (figures)`, checks].filter((f) => f !== undefined).join(', ') || 'nothing (no --out, --md or --html)'}.${report.disclosure.releasable ? '' : report.disclosure.policy === 'none' ? ' NOT FOR RELEASE: disclosure control off (--disclosure none).' : ` NOT FOR RELEASE: the disclosure audit found ${report.disclosure.audit?.unprotected ?? 0} count(s) it could not protect (see the checks file).`}\n`,
+    `ewskit validate: ${((performance.now() - started) / 1000).toFixed(1)} s; wrote ${[out, md, html, figuresDir === undefined ? undefined : `${figuresDir}/ (figures)`, checks].filter((f) => f !== undefined).join(', ') || 'nothing (no --out, --md or --html)'}.${releaseNote(report.disclosure)}\n`,
   );
   return 0;
 }

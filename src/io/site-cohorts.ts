@@ -1,0 +1,82 @@
+/**
+ * A multi-site synthetic study on disk: one cohort directory per site (each as `writeCohort` writes it) and
+ * `sites.json` (`ewskit.sites/1`), the site effects drawn and the distributions they came from — the truth a
+ * meta-analysis of the sites is checked against. Written whole into a temporary directory and renamed into place.
+ */
+import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { CohortOptions } from '../../validation/cohort/generate.js';
+import type { SiteEffectModel, SiteEffects } from '../../validation/cohort/sites.js';
+import { DEFAULT_SITE_EFFECTS, drawSites, siteCohortOptions } from '../../validation/cohort/sites.js';
+import type { CohortFormat, CohortManifestFile } from './cohort-files.js';
+import { writeCohort } from './cohort-files.js';
+import { holdTemporary, releaseTemporary, temporaryFor } from './temporaries.js';
+
+/** The schema id of `sites.json`. */
+export const SITES_SCHEMA = 'ewskit.sites/1';
+
+/** `sites.json`: the study's seed, the effect distributions and each site's draws and cohort directory. */
+export interface SitesManifest {
+  readonly schema: typeof SITES_SCHEMA;
+  readonly seed: number;
+  readonly model: SiteEffectModel;
+  readonly sites: readonly (SiteEffects & { readonly directory: string; readonly rows: CohortManifestFile['rows'] })[];
+  readonly note: string;
+}
+
+/**
+ * Generate the sites of a study, each a cohort directory under `given`, with `sites.json`. Runs in the generator's
+ * time per site.
+ *
+ * @param sites a count (`site-1` …) or the sites' names
+ * @param options the base cohort's options (profile, encounters per site, oximeter bias …); `seed` seeds the study
+ * @throws {Error} when `given` is a file
+ */
+export async function writeSiteCohorts(
+  given: string,
+  sites: number | readonly string[],
+  options: CohortOptions,
+  format: CohortFormat = 'arrow',
+  onProgress?: (site: string, done: number, total: number) => void,
+  model: SiteEffectModel = DEFAULT_SITE_EFFECTS,
+): Promise<SitesManifest> {
+  const target = resolve(given);
+  if (existsSync(target) && !statSync(target).isDirectory())
+    throw new Error(`writeSiteCohorts: "${given}" is a file, not a directory; a file is never replaced`);
+  const seed = options.seed ?? 1;
+  const drawn = drawSites(sites, seed, model);
+  const dir = temporaryFor(target);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  holdTemporary(dir);
+  try {
+    const written = [];
+    for (const effects of drawn) {
+      const manifest = await writeCohort(
+        join(dir, effects.site),
+        siteCohortOptions(options, effects),
+        onProgress && ((d, t) => onProgress(effects.site, d, t)),
+        format,
+      );
+      written.push({ ...effects, directory: effects.site, rows: manifest.rows });
+    }
+    const manifest: SitesManifest = {
+      schema: SITES_SCHEMA,
+      seed,
+      model,
+      sites: written,
+      note: 'Each site is the base profile shifted by its draws: baseline log-odds of deterioration + riskShift, mean age + ageShift, comorbidity mean × comorbidityMultiplier, chance of an uncharted vital × missingnessMultiplier, oximeter over-reading × oximeterMultiplier; its cohort.json holds the profile it ran with. A new site is one more draw from the same distributions.',
+    };
+    writeFileSync(join(dir, 'sites.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+    const old = `${target}.${process.pid}.old`;
+    if (existsSync(target)) renameSync(target, old);
+    renameSync(dir, target);
+    rmSync(old, { recursive: true, force: true });
+    return manifest;
+  } catch (e) {
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
+  } finally {
+    releaseTemporary(dir);
+  }
+}
