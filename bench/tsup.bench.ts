@@ -12,6 +12,7 @@ export default defineConfig({
     stream: 'bench/stream.bench.ts',
     realism: 'bench/realism.bench.ts',
     disclosure: 'bench/disclosure.bench.ts',
+    'site-coverage': 'bench/site-coverage.bench.ts',
   },
   format: ['esm'],
   outDir: 'bench/.build',

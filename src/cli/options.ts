@@ -367,6 +367,34 @@ export const COMMANDS: readonly CommandSpec[] = [
     ],
   },
   {
+    name: 'pseudonymise',
+    summary:
+      'replace patient and encounter keys by keyed pseudonyms (HMAC-SHA-256 with a secret the sites share and never release), in a cohort directory or one CSV, Arrow or Parquet file, so that sites agree on who is who.',
+    usage: '--key FILE (--cohort DIR | --in FILE [--columns LIST]) --out PATH [--force] | --make-key FILE',
+    options: [
+      { name: 'key', value: 'FILE', meaning: 'the secret (at least 32 bytes): the same file at every site; it never leaves them.' },
+      {
+        name: 'make-key',
+        value: 'FILE',
+        meaning: 'write a new random 256-bit secret (64 hex digits) to FILE, readable by its owner only; never replaces one.',
+      },
+      { name: 'cohort', value: 'DIR', meaning: 'a cohort directory (any format synth writes): every table’s patient_id and encounter_id.' },
+      { name: 'in', value: 'FILE', meaning: 'one table: CSV or TSV, Arrow IPC (.arrow, .arrows) or Parquet; the output keeps its format.' },
+      {
+        name: 'columns',
+        value: 'LIST',
+        default: 'patient_id,encounter_id',
+        meaning: 'with --in: the key columns to replace, comma-separated (each must exist).',
+      },
+      { name: 'out', value: 'PATH', meaning: 'the pseudonymised cohort directory (--cohort) or file (--in): never an input.' },
+      FORCE,
+    ],
+    notes: [
+      'A pseudonym is the first 128 bits (32 hex digits) of HMAC-SHA-256(secret, domain ‖ 0x00 ‖ key as written), the domain patient for patient_id, encounter for encounter_id, else the column’s name. Every row and every other value is kept; an empty key stays empty and is counted. The key’s fingerprint (printed, and written into a cohort’s cohort.json) lets sites check they hold the same secret without showing it.',
+      'This is pseudonymisation, not anonymisation: dates, ages and other values are unchanged, and anyone with the secret can link a known key to its pseudonym. See docs/multi-site.md.',
+    ],
+  },
+  {
     name: 'fit',
     summary:
       'fit the Apollo-style template (or the NEWS2 + age + comorbidity reference comparator) on a synthetic derivation cohort and write the definition (.json).',

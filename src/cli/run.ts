@@ -9,6 +9,7 @@ import { bench } from './commands/bench.js';
 import { combine } from './commands/combine.js';
 import { demo } from './commands/demo.js';
 import { fit } from './commands/fit.js';
+import { pseudonymise } from './commands/pseudonymise.js';
 import { score } from './commands/score.js';
 import { summarise } from './commands/summarise.js';
 import { scores } from './commands/scores.js';
@@ -30,7 +31,7 @@ function overview(): string {
     '  ewskit help [COMMAND] | ewskit COMMAND --help\n      every option of a command: its meaning, default and allowed values.',
     '  ewskit --version (or -V)\n      the version of ewskit.',
     '',
-    'Outputs: demo --html, synth, score, validate, summarise, combine and fit refuse to replace an existing output unless given --force, and never',
+    'Outputs: demo --html, synth, score, validate, summarise, combine, pseudonymise and fit refuse to replace an existing output unless given --force, and never',
     'replace an input. Progress goes to stderr (timestamped lines off a terminal) unless given --quiet.',
     '',
     'Input columns (canonical schema): respiratory_rate, spo2, spo2_scale (optional; null = Scale 1), on_oxygen,',
@@ -77,6 +78,8 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
         return await summarise(rest, io);
       case 'combine':
         return await combine(rest, io);
+      case 'pseudonymise':
+        return await pseudonymise(rest, io);
       case 'score':
         return await score(rest, io);
       case 'scores':
@@ -90,7 +93,9 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
         io.stdout(`${overview()}\n`);
         return command === undefined ? 2 : 0;
       default:
-        throw new UsageError(`unknown command "${command}" (expected demo, synth, score, validate, summarise, combine, fit, scores, bench or help)`);
+        throw new UsageError(
+          `unknown command "${command}" (expected demo, synth, score, validate, summarise, combine, pseudonymise, fit, scores, bench or help)`,
+        );
     }
   } catch (e) {
     if (e instanceof UsageError) {
