@@ -23,6 +23,15 @@ export function domainOf(column: string): string {
   return column;
 }
 
+/**
+ * HMAC-SHA-256 of a text's UTF-8 bytes under a secret, as 64 hex digits (RFC 2104 with SHA-256; RFC 4231's test cases).
+ *
+ * @example hmacSha256Hex(Buffer.alloc(131, 0xaa), 'Test Using Larger Than Block-Size Key - Hash Key First').slice(0, 8); // => '60e43159'
+ */
+export function hmacSha256Hex(secret: Uint8Array, text: string): string {
+  return createHmac('sha256', secret).update(text, 'utf8').digest('hex');
+}
+
 /** A pseudonymiser: the same key (as written) in the same domain gives the same pseudonym. */
 export interface Pseudonymiser {
   /** The pseudonym of `key` in `domain`: 32 lower-case hex digits. */
@@ -41,7 +50,7 @@ export function pseudonymiser(secret: Uint8Array): Pseudonymiser {
   if (secret.length < MIN_KEY_BYTES)
     throw new RangeError(`pseudonymiser: the secret holds ${secret.length} bytes; expected at least ${MIN_KEY_BYTES} (256 bits).`);
   const memo = new Map<string, string>();
-  const mac = (text: string) => createHmac('sha256', secret).update(text, 'utf8').digest('hex');
+  const mac = (text: string) => hmacSha256Hex(secret, text);
   return {
     pseudonym(domain, key) {
       const text = `${domain}\u0000${key}`;

@@ -1,0 +1,163 @@
+/**
+ * The multi-site path as a new user runs it: synth --sites, pseudonymise a site with a shared key, summarise each site,
+ * combine — and the refusals a user meets when the sites did not run the same study.
+ */
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/run.js';
+import { readCohort } from '../../src/io/cohort-files.js';
+import { resolveProfile } from '../../validation/cohort/profiles.js';
+
+async function run(args: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
+  return { code, stdout, stderr };
+}
+
+describe('synth --sites, pseudonymise, summarise, combine', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ewskit-sites-'));
+  const at = (p: string) => join(dir, p);
+  const synth = await run(['synth', '--out', at('study'), '--sites', '3', '--profile', 'india-apollo', '--encounters', '400', '--seed', '8', '--quiet']);
+
+  it('synth --sites writes one cohort per site and sites.json, each site shifted by its draws and its ids prefixed', () => {
+    expect(synth.code, synth.stderr).toBe(0);
+    const sites = JSON.parse(readFileSync(at('study/sites.json'), 'utf8')) as {
+      schema: string;
+      sites: { site: string; riskShift: number; ageShift: number }[];
+    };
+    expect(sites.schema).toBe('ewskit.sites/1');
+    expect(sites.sites.map((s) => s.site)).toEqual(['site-1', 'site-2', 'site-3']);
+    const base = resolveProfile('india-apollo');
+    for (const s of sites.sites) {
+      const manifest = JSON.parse(readFileSync(at(`study/${s.site}/cohort.json`), 'utf8')) as {
+        profile: { deteriorationShift: number; age: { mean: number }; site: string };
+      };
+      expect(manifest.profile.deteriorationShift).toBeCloseTo(base.deteriorationShift + s.riskShift, 12);
+      expect(manifest.profile.age.mean).toBeCloseTo(base.age.mean + s.ageShift, 12);
+      expect(manifest.profile.site).toBe(s.site);
+      const ids = Array.from(readCohort(at(`study/${s.site}`)).observations.getChild('patient_id') ?? [], String);
+      expect(ids.every((id) => id.startsWith(`${s.site}:P`))).toBe(true);
+    }
+    expect(synth.stdout).toMatch(/Wrote 3 sites of a india-apollo study/);
+  });
+
+  it('pseudonymise --make-key, then --cohort: the site validates on pseudonyms', async () => {
+    expect((await run(['pseudonymise', '--make-key', at('sites.key')])).code).toBe(0);
+    expect(readFileSync(at('sites.key'), 'utf8')).toMatch(/^[0-9a-f]{64}\n$/);
+    // A key is never replaced.
+    const again = await run(['pseudonymise', '--make-key', at('sites.key')]);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/exists; a key is never replaced/);
+    const r = await run(['pseudonymise', '--key', at('sites.key'), '--cohort', at('study/site-1'), '--out', at('site-1-pseudo')]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/observations\.arrow: [\d,]+ rows; patient_id [\d,]+ replaced; encounter_id [\d,]+ replaced/);
+    // The input is never the output.
+    const over = await run(['pseudonymise', '--key', at('sites.key'), '--cohort', at('study/site-2'), '--out', at('study/site-2'), '--force']);
+    expect(over.code).toBe(2);
+    expect(over.stderr).toMatch(/would overwrite the input/);
+  });
+
+  it('summarise each site and combine them: JSON, Markdown and HTML', async () => {
+    const cohorts = [at('site-1-pseudo'), at('study/site-2'), at('study/site-3')];
+    for (const [i, cohort] of cohorts.entries()) {
+      const r = await run([
+        'summarise',
+        '--cohort',
+        cohort,
+        '--site',
+        `site-${i + 1}`,
+        '--out',
+        at(`s${i + 1}.json`),
+        '--score',
+        'news2',
+        '--score',
+        'apollo-style',
+        '--B',
+        '60',
+        '--quiet',
+      ]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(existsSync(at(`s${i + 1}.checks.json`))).toBe(true);
+    }
+    const c = await run([
+      'combine',
+      at('s1.json'),
+      at('s2.json'),
+      at('s3.json'),
+      '--out',
+      at('combined.json'),
+      '--md',
+      at('combined.md'),
+      '--html',
+      at('combined.html'),
+    ]);
+    expect(c.code, c.stderr).toBe(0);
+    const combined = JSON.parse(readFileSync(at('combined.json'), 'utf8')) as {
+      schema: string;
+      sites: { site: string }[];
+      measures: { measure: string; summary: { k: number } | null }[];
+    };
+    expect(combined.schema).toBe('ewskit.combined/1');
+    expect(combined.sites.map((s) => s.site)).toEqual(['site-1', 'site-2', 'site-3']);
+    expect(combined.measures.find((m) => m.measure === 'auroc')?.summary?.k).toBe(3);
+    expect(readFileSync(at('combined.md'), 'utf8')).toMatch(/## NEWS2 across sites/);
+    expect(readFileSync(at('combined.html'), 'utf8')).toMatch(/<svg/);
+    // No pseudonym or key of any patient in what leaves the sites.
+    const pseudonyms = [...new Set(Array.from(readCohort(at('site-1-pseudo')).observations.getChild('patient_id') ?? [], String))];
+    for (const f of ['s1.json', 's2.json', 'combined.json']) {
+      const text = readFileSync(at(f), 'utf8');
+      expect(text).not.toMatch(/site-\d:[PE]\d{7}/);
+      for (const p of pseudonyms) expect(text.includes(p)).toBe(false);
+    }
+  });
+
+  it('refuses sites that ran another study, a site given twice, and a file that is not a summary', async () => {
+    const r = await run([
+      'summarise',
+      '--cohort',
+      at('study/site-3'),
+      '--site',
+      'site-4',
+      '--out',
+      at('s4.json'),
+      '--horizon',
+      '12',
+      '--score',
+      'news2',
+      '--score',
+      'apollo-style',
+      '--B',
+      '20',
+      '--quiet',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    // Another set of scores is another study.
+    const fewer = await run(['summarise', '--cohort', at('study/site-3'), '--site', 'site-5', '--out', at('s5.json'), '--B', '20', '--quiet']);
+    expect(fewer.code, fewer.stderr).toBe(0);
+    const scores = await run(['combine', at('s2.json'), at('s5.json')]);
+    expect(scores.code).toBe(1);
+    expect(scores.stderr).toMatch(/the sites differ in "definitions \(score id, version and SHA-256\)"/);
+    const horizon = await run(['combine', at('s2.json'), at('s4.json')]);
+    expect(horizon.code).toBe(1);
+    expect(horizon.stderr).toMatch(/the sites differ in "settings\.outcome\.horizonHours" and cannot be combined: site "site-2" has 24, site "site-4" has 12/);
+    const twice = await run(['combine', at('s2.json'), at('s2.json')]);
+    expect(twice.code).toBe(1);
+    expect(twice.stderr).toMatch(/the site "site-2" is given twice/);
+    writeFileSync(at('not.json'), '{"a": 1}');
+    const not = await run(['combine', at('s2.json'), at('not.json')]);
+    expect(not.code).toBe(1);
+    expect(not.stderr).toMatch(/is not a site summary: it has no "schema"/);
+  });
+
+  it('usage errors: combine without a summary, summarise without --site', async () => {
+    const none = await run(['combine', '--out', at('x.json')]);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/combine needs at least 1 SUMMARY\.json argument/);
+    const noSite = await run(['summarise', '--cohort', at('study/site-2'), '--out', at('y.json')]);
+    expect(noSite.code).toBe(2);
+    expect(noSite.stderr).toMatch(/summarise needs --site NAME/);
+  });
+});
