@@ -411,6 +411,22 @@ export const COMMANDS: readonly CommandSpec[] = [
       { name: 'encounters', value: 'N', default: '20000', meaning: 'encounters in the derivation cohort (at least 100).' },
       { ...SEED, default: '2024' },
       { name: 'ridge', value: 'λ', default: '1', meaning: 'ridge penalty of the constrained logistic regression (≥ 0).' },
+      {
+        name: 'iecv',
+        value: 'DIR',
+        meaning:
+          'internal–external cross-validation over the sites of DIR (synth --sites, or one cohort directory per site): fit on all sites but one, validate on that one, for each; --out is then the meta-analysis of the held-out sites (ewskit.combined/1).',
+      },
+      { name: 'md', value: 'FILE', meaning: 'with --iecv: the cross-validation’s report as Markdown.' },
+      { name: 'html', value: 'FILE', meaning: 'with --iecv: the report as one web page with forest plots.' },
+      { name: 'B', value: 'N', default: '200', meaning: 'with --iecv: bootstrap replicates at each held-out site (0: none).' },
+      {
+        name: 'score',
+        value: 'ID',
+        repeatable: true,
+        default: 'news2',
+        meaning: 'with --iecv: a comparator validated beside each fold’s fit (built-in id or .json); repeat for several.',
+      },
       FORCE,
       QUIET,
     ],

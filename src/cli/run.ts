@@ -71,7 +71,7 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
       case 'synth':
         return await synth(rest, io);
       case 'fit':
-        return fit(rest, io);
+        return await fit(rest, io);
       case 'validate':
         return await validateCommand(rest, io);
       case 'summarise':

@@ -3,13 +3,16 @@
  * `sites.json` (`ewskit.sites/1`), the site effects drawn and the distributions they came from — the truth a
  * meta-analysis of the sites is checked against. Written whole into a temporary directory and renamed into place.
  */
-import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { CohortOptions } from '../../validation/cohort/generate.js';
 import type { SiteEffectModel, SiteEffects } from '../../validation/cohort/sites.js';
 import { DEFAULT_SITE_EFFECTS, drawSites, siteCohortOptions } from '../../validation/cohort/sites.js';
 import type { CohortFormat, CohortManifestFile } from './cohort-files.js';
-import { writeCohort } from './cohort-files.js';
+import { cohortFiles, cohortFormat, cohortManifest, readCohort, writeCohort } from './cohort-files.js';
+import type { CohortTables } from '../../validation/study/options.js';
+import type { ExtractFiles } from './read-extract.js';
+import { readExtract } from './read-extract.js';
 import { holdTemporary, releaseTemporary, temporaryFor } from './temporaries.js';
 
 /** The schema id of `sites.json`. */
@@ -79,4 +82,29 @@ export async function writeSiteCohorts(
   } finally {
     releaseTemporary(dir);
   }
+}
+
+/**
+ * The sites of a multi-site study directory: those `sites.json` lists, or else every subdirectory holding a
+ * `cohort.json`, in name order — each read as `validate --cohort` reads a cohort (Arrow directly; Parquet and CSV
+ * through the extract readers).
+ *
+ * @throws {Error} when the directory holds no site
+ */
+export async function readSiteCohorts(given: string): Promise<{ site: string; cohort: CohortTables }[]> {
+  if (!existsSync(given) || !statSync(given).isDirectory()) throw new Error(`readSiteCohorts: "${given}" is not a directory of sites.`);
+  const listed = existsSync(join(given, 'sites.json'))
+    ? (JSON.parse(readFileSync(join(given, 'sites.json'), 'utf8')) as SitesManifest).sites.map((s) => ({ site: s.site, dir: join(given, s.directory) }))
+    : readdirSync(given)
+        .filter((name) => existsSync(join(given, name, 'cohort.json')))
+        .sort()
+        .map((name) => ({ site: name, dir: join(given, name) }));
+  if (listed.length === 0) throw new Error(`readSiteCohorts: "${given}" holds no site (no sites.json, and no subdirectory with a cohort.json).`);
+  const out: { site: string; cohort: CohortTables }[] = [];
+  for (const { site, dir } of listed) {
+    const cohort: CohortTables =
+      cohortFormat(dir) === 'arrow' ? readCohort(dir) : { ...(await readExtract(cohortFiles(dir) as ExtractFiles)), manifest: cohortManifest(dir) };
+    out.push({ site, cohort });
+  }
+  return out;
 }

@@ -152,6 +152,19 @@ describe('synth --sites, pseudonymise, summarise, combine', async () => {
     expect(not.stderr).toMatch(/is not a site summary: it has no "schema"/);
   });
 
+  it('fit --iecv: fits on all sites but one for each site and meta-analyses the held-out sites', async () => {
+    const r = await run(['fit', '--model', 'apollo-style', '--iecv', at('study'), '--out', at('iecv.json'), '--md', at('iecv.md'), '--B', '20', '--quiet']);
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(readFileSync(at('iecv.json'), 'utf8')) as { iecv: { heldOut: string; fittedOn: string[] }[]; method: { definitions: string } };
+    expect(j.iecv.map((f) => f.heldOut)).toEqual(['site-1', 'site-2', 'site-3']);
+    expect(j.iecv[0]?.fittedOn).toEqual(['site-2', 'site-3']);
+    expect(j.method.definitions).toBe('id-and-version');
+    expect(readFileSync(at('iecv.md'), 'utf8')).toMatch(/internal–external cross-validation/);
+    const stray = await run(['fit', '--out', at('m.json'), '--md', at('m.md')]);
+    expect(stray.code).toBe(2);
+    expect(stray.stderr).toMatch(/--md goes with --iecv DIR/);
+  });
+
   it('usage errors: combine without a summary, summarise without --site', async () => {
     const none = await run(['combine', '--out', at('x.json')]);
     expect(none.code).toBe(2);

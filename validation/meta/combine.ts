@@ -20,6 +20,11 @@ export interface CombineOptions {
   readonly method?: Tau2Method;
   /** Interval of the summary (default `knha`: Hartung–Knapp–Sidik–Jonkman). */
   readonly test?: MetaTest;
+  /**
+   * How the sites' score definitions must agree: `exact` (default: id, version and SHA-256 of the definition), or
+   * `id-and-version` — internal–external cross-validation, where each site validates its own fold's fit.
+   */
+  readonly definitions?: 'exact' | 'id-and-version';
 }
 
 /** One site's row of a measure, on the measure's own scale and on the pooling scale. */
@@ -77,7 +82,7 @@ export interface CombinedReport {
     readonly level: number;
     readonly disclosure: { readonly policy: string; readonly minCount: number };
   };
-  readonly method: { readonly tau2: Tau2Method; readonly test: MetaTest; readonly description: string };
+  readonly method: { readonly tau2: Tau2Method; readonly test: MetaTest; readonly definitions: 'exact' | 'id-and-version'; readonly description: string };
   readonly measures: readonly CombinedMeasure[];
   /** True when every site's summary is releasable: the combined report is made of their released values only. */
   readonly releasable: boolean;
@@ -90,7 +95,20 @@ const INVERSE: Readonly<Record<PoolingScale, (x: number) => number>> = {
   identity: (x) => x,
 };
 
-const keyOf = (m: Pick<SiteMeasure, 'score' | 'measure' | 'rule' | 'threshold'>): string => JSON.stringify([m.score, m.measure, m.rule, m.threshold]);
+type DefinitionMatch = 'exact' | 'id-and-version';
+
+/**
+ * The rule a measure belongs to, as sites are matched on it: its label; in cross-validation the label before its
+ * cut-off (each fold's fit has its own cut-offs: "orange zone (p ≥ 0.021)" is "orange zone" at every site).
+ */
+const ruleOf = (rule: string | null, match: DefinitionMatch): string | null => {
+  if (rule === null || match === 'exact') return rule;
+  const at = rule.indexOf(' (');
+  return at < 0 ? rule : `${rule.slice(0, at)} (each fold’s cut-off)`;
+};
+
+const keyOf = (m: Pick<SiteMeasure, 'score' | 'measure' | 'rule' | 'threshold'>, match: DefinitionMatch): string =>
+  JSON.stringify([m.score, m.measure, ruleOf(m.rule, match), m.threshold]);
 
 /** A refusal: the field, and what each site has. */
 function differ(field: string, summaries: readonly SiteSummary[], value: (s: SiteSummary) => unknown): void {
@@ -104,7 +122,7 @@ function differ(field: string, summaries: readonly SiteSummary[], value: (s: Sit
 }
 
 /** Refuse summaries that did not measure the same thing. */
-function checkCompatible(summaries: readonly SiteSummary[]): void {
+function checkCompatible(summaries: readonly SiteSummary[], definitions: DefinitionMatch): void {
   if (summaries.length === 0) throw new RangeError('combineSummaries: "summaries" expected at least one site summary; received none.');
   summaries.forEach((s, i) => {
     if (s?.schema !== SUMMARY_SCHEMA)
@@ -115,7 +133,8 @@ function checkCompatible(summaries: readonly SiteSummary[]): void {
   const twice = summaries.find((s, i) => summaries.findIndex((t) => t.site === s.site) !== i);
   if (twice !== undefined) throw new RangeError(`combineSummaries: the site "${twice.site}" is given twice; each site must be summarised once.`);
   differ('reportSchema', summaries, (s) => s.reportSchema);
-  differ('definitions (score id, version and SHA-256)', summaries, (s) => s.definitions.map((d) => [d.id, d.version, d.sha256]));
+  if (definitions === 'exact') differ('definitions (score id, version and SHA-256)', summaries, (s) => s.definitions.map((d) => [d.id, d.version, d.sha256]));
+  else differ('definitions (score id and version)', summaries, (s) => s.definitions.map((d) => [d.id, d.version]));
   const o = (s: SiteSummary) => s.settings.outcome;
   differ('settings.outcome.horizonHours', summaries, (s) => o(s).horizonHours);
   differ('settings.outcome.eventTypes', summaries, (s) => o(s).eventTypes);
@@ -135,7 +154,7 @@ function combineMeasure(key: string, summaries: readonly SiteSummary[], level: n
   const excluded: { site: string; reason: string; message: string }[] = [];
   let meta: SiteMeasure | undefined;
   for (const s of summaries) {
-    const m = s.measures.find((x) => keyOf(x) === key);
+    const m = s.measures.find((x) => keyOf(x, options.definitions) === key);
     if (m === undefined) {
       excluded.push({ site: s.site, reason: 'absent', message: 'the site has no such measure (its analysis planned other rules)' });
       continue;
@@ -145,7 +164,7 @@ function combineMeasure(key: string, summaries: readonly SiteSummary[], level: n
     else excluded.push({ site: s.site, reason: m.value.reason, message: m.value.message });
   }
   const m = meta as SiteMeasure;
-  const base = { score: m.score, measure: m.measure, rule: m.rule, threshold: m.threshold, scale: m.scale };
+  const base = { score: m.score, measure: m.measure, rule: ruleOf(m.rule, options.definitions), threshold: m.threshold, scale: m.scale };
   if (rows.length === 0) return { ...base, sites: rows, excluded, summary: null };
   const re = randomEffects(
     rows.map((r) => r.y),
@@ -181,12 +200,14 @@ function combineMeasure(key: string, summaries: readonly SiteSummary[], level: n
  * @example combineSummaries([leicester, apollo]).measures[0].summary?.estimate;
  */
 export function combineSummaries(summaries: readonly SiteSummary[], options: CombineOptions = {}): CombinedReport {
-  checkCompatible(summaries);
-  const resolved: Required<CombineOptions> = { method: options.method ?? 'REML', test: options.test ?? 'knha' };
+  const resolved: Required<CombineOptions> = { method: options.method ?? 'REML', test: options.test ?? 'knha', definitions: options.definitions ?? 'exact' };
+  if (resolved.definitions !== 'exact' && resolved.definitions !== 'id-and-version')
+    throw new RangeError(`combineSummaries: option "definitions" expected 'exact' or 'id-and-version'; received ${JSON.stringify(resolved.definitions)}.`);
+  checkCompatible(summaries, resolved.definitions);
   const first = summaries[0] as SiteSummary;
   const level = first.settings.level;
   const keys: string[] = [];
-  for (const s of summaries) for (const m of s.measures) if (!keys.includes(keyOf(m))) keys.push(keyOf(m));
+  for (const s of summaries) for (const m of s.measures) if (!keys.includes(keyOf(m, resolved.definitions))) keys.push(keyOf(m, resolved.definitions));
   const measures = keys.map((key) => combineMeasure(key, summaries, level, resolved));
   const warnings = [
     ...(summaries.length === 1 ? ['one site: no between-site variance (τ²) and no prediction interval; each summary is the site’s own estimate'] : []),
@@ -213,7 +234,8 @@ export function combineSummaries(summaries: readonly SiteSummary[], options: Com
     method: {
       tau2: resolved.method,
       test: resolved.test,
-      description: `random effects on the pooling scale (logit AUROC, sensitivity and specificity; log O/E; calibration intercept, slope and net benefit as they are): τ² by ${resolved.method === 'REML' ? 'restricted maximum likelihood' : 'DerSimonian–Laird'}, the summary's interval by ${resolved.test === 'knha' ? 'Hartung–Knapp–Sidik–Jonkman (t with k − 1 df)' : 'the normal approximation'}, the prediction interval for a new site with the same distribution; back-transformed`,
+      definitions: resolved.definitions,
+      description: `random effects on the pooling scale (logit AUROC, sensitivity and specificity; log O/E; calibration intercept, slope and net benefit as they are): τ² by ${resolved.method === 'REML' ? 'restricted maximum likelihood' : 'DerSimonian–Laird'}, the summary's interval by ${resolved.test === 'knha' ? 'Hartung–Knapp–Sidik–Jonkman (t with k − 1 df)' : 'the normal approximation'}, the prediction interval for a new site with the same distribution; back-transformed${resolved.definitions === 'exact' ? '' : '. Each site validated its own fit of the score (same id and version, fitted without that site: internal–external cross-validation)'}`,
     },
     measures,
     releasable: summaries.every((s) => s.disclosure.releasable),
