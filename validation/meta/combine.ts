@@ -84,6 +84,11 @@ export interface CombinedReport {
   };
   readonly method: { readonly tau2: Tau2Method; readonly test: MetaTest; readonly definitions: 'exact' | 'id-and-version'; readonly description: string };
   readonly measures: readonly CombinedMeasure[];
+  /**
+   * Internal–external cross-validation only: per held-out site, the AUROC of the membership model (case mix alone
+   * telling it from the sites fitted on; Debray et al. 2015). Absent when combined from summaries (it needs rows).
+   */
+  readonly caseMix?: readonly { readonly site: string; readonly membershipAuroc: number | null }[];
   /** True when every site's summary is releasable: the combined report is made of their released values only. */
   readonly releasable: boolean;
   readonly warnings: readonly string[];

@@ -12,6 +12,8 @@ import type { CombinedReport, CombineOptions } from './combine.js';
 import { combineSummaries } from './combine.js';
 import type { SiteSummary } from './site-summary.js';
 import { summariseSite } from './site-summary.js';
+import type { MembershipCell } from './membership.js';
+import { membershipModel } from './membership.js';
 
 /** One site of the cross-validation. */
 export interface IecvSite {
@@ -34,7 +36,13 @@ export interface IecvOptions {
 
 export interface IecvResult {
   /** Per fold: the site left out, the sites fitted on, and the fitted definition. */
-  readonly folds: readonly { readonly heldOut: string; readonly fittedOn: readonly string[]; readonly model: ScoreDefinition }[];
+  readonly folds: readonly {
+    readonly heldOut: string;
+    readonly fittedOn: readonly string[];
+    readonly model: ScoreDefinition;
+    /** How well case mix alone tells the held-out site from the sites fitted on (Debray et al. 2015). */
+    readonly membership: MembershipCell;
+  }[];
   readonly summaries: readonly SiteSummary[];
   /** The held-out sites combined; each site's fitted definition is its own fold's (same id and version). */
   readonly combined: CombinedReport;
@@ -65,14 +73,17 @@ export function internalExternalValidation(options: IecvOptions): IecvResult {
   if (sites.length < 2) throw new RangeError(`internalExternalValidation: "sites" expected at least two sites (one to leave out); received ${sites.length}.`);
   const twice = sites.find((s, i) => sites.findIndex((t) => t.site === s.site) !== i);
   if (twice !== undefined) throw new RangeError(`internalExternalValidation: the site "${twice.site}" is given twice.`);
-  const folds: { heldOut: string; fittedOn: string[]; model: ScoreDefinition }[] = [];
+  const folds: { heldOut: string; fittedOn: string[]; model: ScoreDefinition; membership: MembershipCell }[] = [];
   const summaries: SiteSummary[] = [];
   sites.forEach((held, k) => {
     options.onFold?.(held.site, k + 1, sites.length);
     const others = sites.filter((s) => s.site !== held.site);
-    const model = options.fit(concatCohorts(others.map((s) => s.cohort)), held.site);
-    folds.push({ heldOut: held.site, fittedOn: others.map((s) => s.site), model });
+    const derivation = concatCohorts(others.map((s) => s.cohort));
+    const model = options.fit(derivation, held.site);
+    folds.push({ heldOut: held.site, fittedOn: others.map((s) => s.site), model, membership: membershipModel(held.cohort, derivation) });
     summaries.push(summariseSite({ ...options.study, cohort: held.cohort, scores: [model, ...(options.comparators ?? [])], site: held.site }));
   });
-  return { folds, summaries, combined: combineSummaries(summaries, { ...options.combine, definitions: 'id-and-version' }) };
+  const combined = combineSummaries(summaries, { ...options.combine, definitions: 'id-and-version' });
+  const caseMix = folds.map((f) => ({ site: f.heldOut, membershipAuroc: f.membership.defined ? f.membership.auroc : null }));
+  return { folds, summaries, combined: { ...combined, caseMix } };
 }

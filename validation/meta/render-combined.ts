@@ -51,6 +51,23 @@ export function combinedDocument(report: CombinedReport): ReportDocument {
     ['Site', 'Patients', 'Encounters', 'Analysed sets', 'Positive sets', 'Releasable'],
     report.sites.map((s) => [s.site, count(s.patients), count(s.encounters), count(s.analysedSets), count(s.positiveSets), s.releasable ? 'yes' : 'no']),
   );
+  if (report.caseMix !== undefined) {
+    b.section('case-mix', 'Case mix and transportability');
+    b.paragraph(
+      'Membership model (Debray et al. 2015): the AUROC with which case mix at the first set (age, comorbidity count, first vital signs) tells each held-out site from the sites its fold was fitted on. Near 0.5 the held-out site resembles them, and its performance speaks to reproducibility; near 1 it differs, and it speaks to transportability.',
+    );
+    const first = report.common.definitions[0];
+    const of = (site: string, measure: string) =>
+      report.measures.find((m) => m.score === first?.id && m.measure === measure)?.sites.find((r) => r.site === site)?.estimate;
+    b.table(
+      ['Held-out site', 'Membership AUROC', `${first?.name ?? ''} AUROC`, `${first?.name ?? ''} O/E`],
+      report.caseMix.map((c) => {
+        const a = of(c.site, 'auroc');
+        const oe = of(c.site, 'oe');
+        return [c.site, c.membershipAuroc === null ? 'undefined' : f3(c.membershipAuroc), a === undefined ? '—' : f3(a), oe === undefined ? '—' : f3(oe)];
+      }),
+    );
+  }
   for (const def of report.common.definitions) {
     const measures = report.measures.filter((m) => m.score === def.id);
     b.section(`meta-analysis:${def.id}`, `${def.name} across sites`);

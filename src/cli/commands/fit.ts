@@ -70,7 +70,7 @@ async function iecv(dir: string, which: (typeof FIT_MODELS)[number], out: string
   const files: [string, string][] = [
     [
       out,
-      `${JSON.stringify({ ...result.combined, iecv: result.folds.map((f) => ({ heldOut: f.heldOut, fittedOn: f.fittedOn, model: f.model })) }, null, 2)}\n`,
+      `${JSON.stringify({ ...result.combined, iecv: result.folds.map((f) => ({ heldOut: f.heldOut, fittedOn: f.fittedOn, membership: f.membership, model: f.model })) }, null, 2)}\n`,
     ],
   ];
   if (md !== undefined) files.push([md, combinedMarkdown(result.combined)]);

@@ -52,3 +52,29 @@ describe('internalExternalValidation(options)', () => {
     expect(() => internalExternalValidation({ sites: [sites[0], sites[0]].filter((s) => s !== undefined), fit })).toThrow(/the site "site-1" is given twice/);
   });
 });
+
+describe('membershipModel(site, others)', () => {
+  it('cannot tell apart two samples of one population (AUROC near 0.5); tells apart a site 25 years older', async () => {
+    const { membershipModel } = await import('../../../validation/meta/membership.js');
+    const a = generateCohort({ profile: 'uk-leicester', encounters: 800, seed: 1 });
+    const b = generateCohort({ profile: 'uk-leicester', encounters: 800, seed: 2 });
+    const same = membershipModel(a, b);
+    if (!same.defined) throw new Error(same.message);
+    // Apparent AUROC of 7 null predictors on ~1,600 encounters: about 0.5 + O(√(p/n)) ≈ 0.53.
+    expect(same.auroc).toBeLessThan(0.58);
+    const older = generateCohort({
+      profile: { extends: 'uk-leicester', age: { mean: 90, sd: 5, min: 18, max: 105 }, ageByEthnicity: {} },
+      encounters: 800,
+      seed: 3,
+    });
+    const differ = membershipModel(older, b);
+    if (!differ.defined) throw new Error(differ.message);
+    expect(differ.auroc).toBeGreaterThan(0.8);
+    expect(same.encounters.site + same.incomplete).toBeGreaterThan(0);
+  });
+
+  it('is reported beside each held-out site in the cross-validation', () => {
+    expect(result.folds.every((f) => f.membership.defined && f.membership.auroc > 0.3 && f.membership.auroc < 1)).toBe(true);
+    expect(result.combined.caseMix?.map((c) => c.site)).toEqual(['site-1', 'site-2', 'site-3']);
+  });
+});
