@@ -212,3 +212,16 @@ export type {
   MonitoringRow,
 } from '../validation/report/types.js';
 export type { ModelTemplate, TemplateTerm, FitOptions } from '../validation/fit/fit-model.js';
+export { randomEffects, TAU2_METHODS, META_TESTS } from '../validation/meta/random-effects.js';
+export type { RandomEffectsOptions, RandomEffectsResult, Tau2Method, MetaTest } from '../validation/meta/random-effects.js';
+export { summariseSite, SUMMARY_SCHEMA, SITE_MEASURES, POOLING_SCALE } from '../validation/meta/site-summary.js';
+export type { SiteSummary, SiteMeasure, SiteMeasureName, PoolingScale, DefinedSiteValue, UndefinedSiteValue } from '../validation/meta/site-summary.js';
+export { combineSummaries, COMBINED_SCHEMA } from '../validation/meta/combine.js';
+export type { CombineOptions, CombinedReport, CombinedMeasure, CombinedSiteRow, CombinedSite, PooledMeasure } from '../validation/meta/combine.js';
+export { combinedDocument, combinedMarkdown, combinedFigures } from '../validation/meta/render-combined.js';
+export { internalExternalValidation, concatCohorts } from '../validation/meta/iecv.js';
+export type { IecvOptions, IecvResult, IecvSite } from '../validation/meta/iecv.js';
+export { membershipModel, MEMBERSHIP_VARIABLES } from '../validation/meta/membership.js';
+export type { MembershipResult, MembershipCell } from '../validation/meta/membership.js';
+export { drawSite, drawSites, siteCohortOptions, DEFAULT_SITE_EFFECTS } from '../validation/cohort/sites.js';
+export type { SiteEffectModel, SiteEffects } from '../validation/cohort/sites.js';

@@ -415,7 +415,7 @@ export const COMMANDS: readonly CommandSpec[] = [
         name: 'iecv',
         value: 'DIR',
         meaning:
-          'internal–external cross-validation over the sites of DIR (synth --sites, or one cohort directory per site): fit on all sites but one, validate on that one, for each; --out is then the meta-analysis of the held-out sites (ewskit.combined/1).',
+          'internal–external cross-validation over the sites of DIR (a multi-site study from ewskit synth, or one cohort directory per site): fit on all sites but one, validate on that one, for each; --out is then the meta-analysis of the held-out sites (ewskit.combined/1).',
       },
       { name: 'md', value: 'FILE', meaning: 'with --iecv: the cross-validation’s report as Markdown.' },
       { name: 'html', value: 'FILE', meaning: 'with --iecv: the report as one web page with forest plots.' },

@@ -6,12 +6,9 @@
  */
 import type { ReportDocument } from '../report/document.js';
 import { DocumentBuilder } from '../report/document.js';
-import { documentHtml } from '../report/html.js';
 import { documentToMarkdown } from '../report/markdown.js';
-import { EWSKIT_VERSION } from '../report/provenance.js';
 import type { FigureSpec } from '../report/figures.js';
 import { drawn, withheldFigure } from '../report/figures.js';
-import { renderSpecs } from '../report/render-figures.js';
 import { isSuppressed } from '../disclosure/disclosure.js';
 import type { CombinedMeasure, CombinedReport } from './combine.js';
 import type { SiteMeasureName } from './site-summary.js';
@@ -196,18 +193,5 @@ export function combinedFigures(report: CombinedReport): FigureSpec[] {
         ],
       },
     });
-  });
-}
-
-/**
- * The combined report as one self-contained HTML page with a forest plot per score. Deterministic.
- *
- * @example writeFileSync('combined.html', await combinedHtml(combineSummaries(summaries)));
- */
-export async function combinedHtml(report: CombinedReport): Promise<string> {
-  const figures = await renderSpecs(combinedFigures(report));
-  return documentHtml(combinedDocument(report), figures, {
-    title: `Multi-site validation — ${report.common.definitions.map((d) => d.name).join(', ')}`,
-    footer: `ewskit ${EWSKIT_VERSION} · ${report.schema} · ${report.sites.length} sites · made from the sites' released summaries only${report.releasable ? '' : ' · NOT FOR RELEASE'}`,
   });
 }

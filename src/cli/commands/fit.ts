@@ -13,7 +13,8 @@ import { MAX_BOOTSTRAP, parseFlags, progressOf, scoreFlags, UsageError } from '.
 import { writeTextsAtomic } from '../../io/write-text.js';
 import { readSiteCohorts } from '../../io/site-cohorts.js';
 import { internalExternalValidation } from '../../../validation/meta/iecv.js';
-import { combinedHtml, combinedMarkdown } from '../../../validation/meta/render-combined.js';
+import { combinedMarkdown } from '../../../validation/meta/render-combined.js';
+import { combinedHtml } from '../../../validation/meta/combined-html.js';
 import { loadDisclosureAudit } from '../../../validation/disclosure/lp-audit.js';
 import type { CohortTables } from '../../../validation/study/options.js';
 import type { ModelScore } from '../../../scores/definition/model.js';

@@ -10,7 +10,8 @@ import { news2 } from '../../../scores/catalogue/news2.js';
 import { apolloStyle } from '../../../scores/catalogue/catalogue.js';
 import { generateCohort } from '../../../validation/cohort/generate.js';
 import { combineSummaries } from '../../../validation/meta/combine.js';
-import { combinedHtml, combinedMarkdown } from '../../../validation/meta/render-combined.js';
+import { combinedMarkdown } from '../../../validation/meta/render-combined.js';
+import { combinedHtml } from '../../../validation/meta/combined-html.js';
 import type { SiteMeasure, SiteSummary } from '../../../validation/meta/site-summary.js';
 import { POOLING_SCALE, summariseSite } from '../../../validation/meta/site-summary.js';
 
@@ -81,6 +82,21 @@ describe('combineSummaries(summaries) against R metafor rma(method = "REML", tes
       expect(s.k).toBe(4);
     });
   }
+});
+
+describe('combineSummaries against metafor, every measure at once', () => {
+  it('pools every measure of the four generated sites as metafor does, back-transformed (REML and DL)', () => {
+    for (const method of ['REML', 'DL'] as const) {
+      const combined = combineSummaries(sites, { method });
+      for (const key of new Set(rows.map((r) => r.key))) {
+        const e = expected.find((f) => f.case === `four generated sites, ${key}` && f.method === method && f.test === 'knha')?.expected;
+        const m = combined.measures.find((x) => `${x.score}:${x.measure}${x.rule === null ? '' : `:${x.rule}`}` === key);
+        if (e === undefined || m?.summary === undefined || m.summary === null) throw new Error(`no fit for ${key}`);
+        expect(Math.abs(m.summary.pooled.estimate - (e.estimate ?? NaN))).toBeLessThan(1e-6);
+        expect(Math.abs((m.summary.pi?.[0] ?? NaN) - inverse[m.scale](e.piLb ?? NaN))).toBeLessThan(1e-6);
+      }
+    }
+  });
 });
 
 describe('combineSummaries: refusals and edge cases', () => {

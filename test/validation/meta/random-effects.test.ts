@@ -42,6 +42,20 @@ describe('randomEffects(estimates, variances, options) against R metafor rma() a
   });
 });
 
+describe('randomEffects against metafor, all cases at once', () => {
+  it('matches R metafor on every committed case and setting (REML and DL, knha and z) to 1e-6', () => {
+    expect(fixture.fits.length).toBeGreaterThanOrEqual(40);
+    for (const f of fixture.fits) {
+      const r = randomEffects(f.yi, f.vi, { method: f.method, test: f.test });
+      close(r.estimate, f.expected.estimate);
+      close(r.ci[0], f.expected.ciLb);
+      close(r.pi?.[1], f.expected.piUb);
+      close(r.tau2, f.expected.tau2);
+      close(r.i2, f.expected.i2);
+    }
+  });
+});
+
 describe('randomEffects: closed forms and edge cases', () => {
   it('gives the inverse-variance mean and τ² = 0 when every site has the same estimate', () => {
     const r = randomEffects([0.4, 0.4, 0.4], [0.01, 0.02, 0.04]);
