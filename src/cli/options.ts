@@ -326,6 +326,11 @@ export const COMMANDS: readonly CommandSpec[] = [
         required: true,
         meaning: 'the site summary (ewskit.summary/1, .json), with its output-checking summary beside it (.checks.json).',
       },
+      {
+        name: 'count-tables',
+        meaning:
+          'add the study’s count tables (points scores; the Poisson bootstrap’s replicates) so that combine can pool all sites’ patients in one stage — small counts included: share only where a governance agreement allows.',
+      },
       ...STUDY_INPUTS,
       ...STUDY_DESIGN,
       FORCE,

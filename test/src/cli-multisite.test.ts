@@ -114,6 +114,36 @@ describe('synth --sites, pseudonymise, summarise, combine', async () => {
     }
   });
 
+  it('summarise --count-tables at every site: combine adds a one-stage section, not released', async () => {
+    const cohorts = [at('site-1-pseudo'), at('study/site-2'), at('study/site-3')];
+    for (const [i, cohort] of cohorts.entries()) {
+      const r = await run([
+        'summarise',
+        '--cohort',
+        cohort,
+        '--site',
+        `site-${i + 1}`,
+        '--out',
+        at(`c${i + 1}.json`),
+        '--count-tables',
+        '--B',
+        '40',
+        '--quiet',
+      ]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toMatch(/WITH COUNT TABLES/);
+      const checks = JSON.parse(readFileSync(at(`c${i + 1}.checks.json`), 'utf8')) as { countTables: boolean; statement: string };
+      expect(checks.countTables).toBe(true);
+      expect(checks.statement).toMatch(/governance agreement/);
+    }
+    const c = await run(['combine', at('c1.json'), at('c2.json'), at('c3.json'), '--out', at('c.json')]);
+    expect(c.code, c.stderr).toBe(0);
+    expect(c.stdout).toMatch(/## One stage: all sites’ patients as one cohort/);
+    expect(c.stderr).toMatch(/NOT FOR RELEASE/);
+    const j = JSON.parse(readFileSync(at('c.json'), 'utf8')) as { oneStage: { scores: { score: string; auroc: { estimate: number } }[] } | null };
+    expect(j.oneStage?.scores[0]?.score).toBe('news2');
+  });
+
   it('refuses sites that ran another study, a site given twice, and a file that is not a summary', async () => {
     const r = await run([
       'summarise',

@@ -11,6 +11,8 @@ import type { MetaTest, RandomEffectsResult, Tau2Method } from './random-effects
 import { randomEffects } from './random-effects.js';
 import type { PoolingScale, SiteMeasure, SiteMeasureName, SiteSummary } from './site-summary.js';
 import { SUMMARY_SCHEMA } from './site-summary.js';
+import type { OneStageResult, SharedCountTables } from './one-stage.js';
+import { oneStage } from './one-stage.js';
 
 /** The schema id of combined reports this version writes. */
 export const COMBINED_SCHEMA = 'ewskit.combined/1';
@@ -89,6 +91,11 @@ export interface CombinedReport {
    * telling it from the sites fitted on; Debray et al. 2015). Absent when combined from summaries (it needs rows).
    */
   readonly caseMix?: readonly { readonly site: string; readonly membershipAuroc: number | null }[];
+  /**
+   * When every site shared its count tables: the one-stage pooled AUROC, sensitivity and specificity (all sites'
+   * patients as one cohort, `validate`'s own statistics); null otherwise. Not released by the sites' disclosure control.
+   */
+  readonly oneStage: OneStageResult | null;
   /** True when every site's summary is releasable: the combined report is made of their released values only. */
   readonly releasable: boolean;
   readonly warnings: readonly string[];
@@ -214,7 +221,15 @@ export function combineSummaries(summaries: readonly SiteSummary[], options: Com
   const keys: string[] = [];
   for (const s of summaries) for (const m of s.measures) if (!keys.includes(keyOf(m, resolved.definitions))) keys.push(keyOf(m, resolved.definitions));
   const measures = keys.map((key) => combineMeasure(key, summaries, level, resolved));
+  const shared = summaries.map((s) => s.countTables).filter((t): t is SharedCountTables => t !== undefined);
+  const pooled = shared.length === summaries.length ? oneStage(shared, level) : null;
   const warnings = [
+    ...(shared.length > 0 && shared.length < summaries.length
+      ? [`count tables from ${shared.length} of ${summaries.length} sites: no one-stage pooling (it needs every site’s)`]
+      : []),
+    ...(pooled !== null
+      ? ['one-stage pooling from the sites’ count tables is outside their disclosure control: an output checker must see it before release']
+      : []),
     ...(summaries.length === 1 ? ['one site: no between-site variance (τ²) and no prediction interval; each summary is the site’s own estimate'] : []),
     ...(summaries.length === 2 ? ['two sites: τ² rests on one degree of freedom; the intervals are very wide, as they should be'] : []),
     ...summaries.filter((s) => !s.disclosure.releasable).map((s) => `site "${s.site}": its summary is not releasable (see its disclosure block)`),
@@ -243,7 +258,8 @@ export function combineSummaries(summaries: readonly SiteSummary[], options: Com
       description: `random effects on the pooling scale (logit AUROC, sensitivity and specificity; log O/E; calibration intercept, slope and net benefit as they are): τ² by ${resolved.method === 'REML' ? 'restricted maximum likelihood' : 'DerSimonian–Laird'}, the summary's interval by ${resolved.test === 'knha' ? 'Hartung–Knapp–Sidik–Jonkman (t with k − 1 df)' : 'the normal approximation'}, the prediction interval for a new site with the same distribution; back-transformed${resolved.definitions === 'exact' ? '' : '. Each site validated its own fit of the score (same id and version, fitted without that site: internal–external cross-validation)'}`,
     },
     measures,
-    releasable: summaries.every((s) => s.disclosure.releasable),
+    oneStage: pooled,
+    releasable: pooled === null && summaries.every((s) => s.disclosure.releasable),
     warnings,
   };
 }

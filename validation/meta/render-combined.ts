@@ -48,6 +48,25 @@ export function combinedDocument(report: CombinedReport): ReportDocument {
     ['Site', 'Patients', 'Encounters', 'Analysed sets', 'Positive sets', 'Releasable'],
     report.sites.map((s) => [s.site, count(s.patients), count(s.encounters), count(s.analysedSets), count(s.positiveSets), s.releasable ? 'yes' : 'no']),
   );
+  if (report.oneStage !== null) {
+    const o = report.oneStage;
+    b.section('one-stage', 'One stage: all sites’ patients as one cohort');
+    b.paragraph(
+      `**Not yet checked for release**: computed from the sites’ count tables, outside their disclosure control. The tables added are the table of every site’s patients together, so these are the values \`validate\` gives on all the rows, with patient-clustered intervals from the same Poisson replicates (B = ${o.B}, seed ${o.seed}); a patient seen at several sites under one pseudonym is one cluster.${o.leftOut.length === 0 ? '' : ` Not pooled in one stage (model probabilities are not shared as count tables): ${o.leftOut.join(', ')}.`}`,
+    );
+    const names = new Map(report.common.definitions.map((d) => [d.id, d.name]));
+    const cell = (e: { estimate: number; ci: readonly [number, number] | null } | null) => (e === null ? 'undefined' : `${f3(e.estimate)} (${interval(e.ci)})`);
+    b.table(
+      ['Score', 'Measure', 'Pooled (95 % CI)', 'Sets', 'Positive sets'],
+      o.scores.flatMap((sc) => [
+        [names.get(sc.score) ?? sc.score, 'AUROC', cell(sc.auroc), sc.sets.toLocaleString('en-GB'), sc.positive.toLocaleString('en-GB')],
+        ...sc.thresholds.flatMap((t) => [
+          [names.get(sc.score) ?? sc.score, `sensitivity, ${t.rule}`, cell(t.sensitivity), '', ''],
+          [names.get(sc.score) ?? sc.score, `specificity, ${t.rule}`, cell(t.specificity), '', ''],
+        ]),
+      ]),
+    );
+  }
   if (report.caseMix !== undefined) {
     b.section('case-mix', 'Case mix and transportability');
     b.paragraph(

@@ -26,6 +26,9 @@ import { runStudy } from '../study/validate.js';
 import type { StudyRun } from '../study/validate.js';
 import type { ValidateOptions } from '../study/options.js';
 import { sampleStandardDeviation } from 'simple-statistics';
+import { kindOf } from '../../scores/kinds/kind-of.js';
+import { cohortScoreCounts } from '../study/count-tables.js';
+import type { SharedCountTables } from './one-stage.js';
 
 /** The schema id of site summaries this version writes. */
 export const SUMMARY_SCHEMA = 'ewskit.summary/1';
@@ -80,8 +83,8 @@ export interface SiteMeasure {
 export interface SiteSummary {
   readonly schema: typeof SUMMARY_SCHEMA;
   readonly site: string;
-  /** What the file holds, for an output checker. */
-  readonly header: { readonly countTables: false; readonly statement: string };
+  /** What the file holds, for an output checker: whether it carries count tables, in words. */
+  readonly header: { readonly countTables: boolean; readonly statement: string };
   readonly reportSchema: ValidationReport['schema'];
   readonly settings: ReportSettings;
   readonly definitions: TripodSection['definitions'];
@@ -92,6 +95,12 @@ export interface SiteSummary {
   readonly flow: FlowSection;
   readonly characteristics: CharacteristicsSection;
   readonly measures: readonly SiteMeasure[];
+  /**
+   * The study's count tables (`score_counts`, no grouping, the study's Poisson replicates) and the value rules it
+   * planned, when asked for (`countTables: true`): what one-stage pooling adds. Row-level enough to need a governance
+   * agreement that allows sharing them; outside the report's disclosure control.
+   */
+  readonly countTables?: SharedCountTables;
 }
 
 const logit = (p: number): number => Math.log(p / (1 - p));
@@ -192,16 +201,45 @@ function measures(run: StudyRun): SiteMeasure[] {
   return out;
 }
 
-/** The summary of a study run at `site`. */
-export function summaryOf(run: StudyRun, site: string): SiteSummary {
+/**
+ * The count tables of a study run: `score_counts` of its cohort with its Poisson replicates, and its value rules —
+ * for its points scores only: a model's probabilities would take 10,000 buckets × B replicates per site, so models are
+ * left out of one-stage pooling (and say so) until the tables travel in a compact format.
+ */
+export function countTablesOf(run: StudyRun, options: ValidateOptions): SharedCountTables {
+  const boot = run.settings.bootstrap;
+  if (boot !== null && boot.method !== 'poisson')
+    throw new RangeError('summariseSite: count tables need the Poisson bootstrap (bootstrap.method "poisson"): only its replicates add across sites.');
+  const points = run.settings.scores.filter((d) => !kindOf(d).probabilistic);
+  return {
+    scoreCounts: cohortScoreCounts({
+      cohort: options.cohort,
+      scores: points,
+      ...(options.outcome === undefined ? {} : { outcome: options.outcome }),
+      ...(options.missing === undefined ? {} : { missing: options.missing }),
+      B: boot?.B ?? 0,
+      seed: boot?.seed ?? 0,
+    }),
+    rules: run.settings.scores.flatMap((def, s) =>
+      points.includes(def) ? (run.plans[s]?.rules ?? []).filter((r) => r.column === s).map((r) => ({ score: def.id, label: r.label, cut: r.cut })) : [],
+    ),
+    probabilistic: [],
+    leftOut: run.settings.scores.filter((d) => !points.includes(d)).map((d) => d.id),
+  };
+}
+
+/** The summary of a study run at `site` (with `countTables`, the tables one-stage pooling adds). */
+export function summaryOf(run: StudyRun, site: string, countTables?: SharedCountTables): SiteSummary {
   const { report } = run;
   return {
     schema: SUMMARY_SCHEMA,
     site,
     header: {
-      countTables: false,
+      countTables: countTables !== undefined,
       statement:
-        'Aggregates only, through the disclosure control of the report it was made from (see disclosure). Holds no count table and no patient or encounter identifier.',
+        countTables === undefined
+          ? 'Aggregates only, through the disclosure control of the report it was made from (see disclosure). Holds no count table and no patient or encounter identifier.'
+          : 'Holds the study’s count tables (score_counts: sets per score value and bootstrap replicate, small counts included) beside aggregates released under disclosure control. Share only where a governance agreement allows count tables; no patient or encounter identifier.',
     },
     reportSchema: report.schema,
     settings: report.settings,
@@ -213,6 +251,7 @@ export function summaryOf(run: StudyRun, site: string): SiteSummary {
     flow: report.flow,
     characteristics: report.characteristics,
     measures: measures(run),
+    ...(countTables === undefined ? {} : { countTables }),
   };
 }
 
@@ -220,14 +259,16 @@ export function summaryOf(run: StudyRun, site: string): SiteSummary {
  * Summarise one site for a multi-site meta-analysis: run the study on the site's cohort and keep its released
  * estimates with their clustered SEs on the pooling scale (logit, log or identity). Runs in the study's time.
  *
- * @param options the study's options (as for `validate`) and the site's name
+ * @param options the study's options (as for `validate`), the site's name, and `countTables: true` to add the study's
+ *   count tables (for one-stage pooling; needs the Poisson bootstrap and a governance agreement that allows sharing them)
  * @returns the site summary, schema `ewskit.summary/1`
  * @throws {RangeError} for an empty site name; otherwise as `validate`
  * @example summariseSite({ cohort, scores: [news2], site: 'leicester' }).measures[0].measure; // => 'auroc'
  */
-export function summariseSite(options: ValidateOptions & { readonly site: string }): SiteSummary {
-  const { site, ...study } = options;
+export function summariseSite(options: ValidateOptions & { readonly site: string; readonly countTables?: boolean }): SiteSummary {
+  const { site, countTables, ...study } = options;
   if (typeof site !== 'string' || site.trim() === '')
     throw new RangeError(`summariseSite: option "site" expected a non-empty name; received ${JSON.stringify(site)}.`);
-  return summaryOf(runStudy(study), site);
+  const run = runStudy(study);
+  return summaryOf(run, site, countTables === true ? countTablesOf(run, study) : undefined);
 }

@@ -4,7 +4,7 @@
  * with the output-checking summary beside it. What `ewskit combine` reads.
  */
 import { writeTextsAtomic } from '../../io/write-text.js';
-import { summaryOf } from '../../../validation/meta/site-summary.js';
+import { countTablesOf, summaryOf } from '../../../validation/meta/site-summary.js';
 import { runStudy } from '../../../validation/study/validate.js';
 import type { CliIO } from '../args.js';
 import { UsageError } from '../args.js';
@@ -32,15 +32,19 @@ export async function summarise(args: readonly string[], io: CliIO): Promise<num
   const started = performance.now();
   const options = await studyOptions(request, io);
   if (options === null) return 1;
-  const summary = summaryOf(runStudy(options), site);
+  const run = runStudy(options);
+  const summary = summaryOf(run, site, flags.has('count-tables') ? countTablesOf(run, options) : undefined);
   // The output-checking summary beside it, as for a report: what a TRE's output checker reads first.
   writeTextsAtomic([
     [out, `${JSON.stringify(summary, null, 2)}\n`],
-    [checks, `${JSON.stringify({ schema: 'ewskit.checks/1', report: out, countTables: summary.header.countTables, ...summary.disclosure }, null, 2)}\n`],
+    [
+      checks,
+      `${JSON.stringify({ schema: 'ewskit.checks/1', report: out, countTables: summary.header.countTables, statement: summary.header.statement, ...summary.disclosure }, null, 2)}\n`,
+    ],
   ]);
   const defined = summary.measures.filter((m) => m.value.defined).length;
   io.stderr(
-    `ewskit summarise: ${((performance.now() - started) / 1000).toFixed(1)} s; site "${site}": ${defined} of ${summary.measures.length} measures defined; wrote ${out}, ${checks}.${releaseNote(summary.disclosure)}\n`,
+    `ewskit summarise: ${((performance.now() - started) / 1000).toFixed(1)} s; site "${site}": ${defined} of ${summary.measures.length} measures defined${summary.header.countTables ? '; WITH COUNT TABLES (share only where a governance agreement allows them)' : ''}; wrote ${out}, ${checks}.${releaseNote(summary.disclosure)}\n`,
   );
   return 0;
 }

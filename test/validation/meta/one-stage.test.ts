@@ -1,0 +1,109 @@
+/**
+ * One-stage pooling: the sites' count tables added give the pooled AUROC, sensitivity and specificity — and their
+ * patient-clustered intervals — of `validate` on every site's rows together, to the last bit for a points score; a
+ * patient seen at two sites keeps one Poisson weight, so the pooled intervals stay clustered by patient.
+ */
+import { escape, fromArrow } from 'arquero';
+import type { Table } from 'apache-arrow';
+import { tableFromIPC } from 'apache-arrow';
+import { describe, expect, it } from 'vitest';
+import { news2 } from '../../../scores/catalogue/news2.js';
+import { generateCohort } from '../../../validation/cohort/generate.js';
+import { drawSites, siteCohortOptions } from '../../../validation/cohort/sites.js';
+import { isSuppressed } from '../../../validation/disclosure/disclosure.js';
+import { combineSummaries } from '../../../validation/meta/combine.js';
+import { concatCohorts } from '../../../validation/meta/iecv.js';
+import { oneStage } from '../../../validation/meta/one-stage.js';
+import { summariseSite } from '../../../validation/meta/site-summary.js';
+import type { CohortTables } from '../../../validation/study/options.js';
+import { validate } from '../../../validation/study/validate.js';
+
+const B = 150;
+const seed = 6;
+const sites = drawSites(3, 21).map((e) => ({
+  site: e.site,
+  cohort: generateCohort({ ...siteCohortOptions({ profile: 'india-apollo' }, e), encounters: 500 }),
+}));
+
+/** The report's AUROC and first rule's sensitivity and specificity of NEWS2, released (disclosure off). */
+function pooledByValidate(cohort: CohortTables) {
+  const r = validate({ cohort, scores: [news2], bootstrap: { B, seed }, disclosure: { policy: 'none' } });
+  const s = r.scores[0];
+  const a = s?.auroc;
+  const t = s?.thresholds[0];
+  if (a === undefined || isSuppressed(a) || !a.defined || t === undefined) throw new Error('expected NEWS2 results');
+  const cell = (c: unknown) => c as { estimate: number; ci: readonly [number, number] };
+  return { auroc: { estimate: a.estimate, ci: a.ci }, sensitivity: cell(t.sensitivity), specificity: cell(t.specificity), rule: t.label };
+}
+
+describe('combineSummaries with count tables: one-stage pooling', () => {
+  const summaries = sites.map((s) =>
+    summariseSite({ cohort: s.cohort, scores: [news2], bootstrap: { B, seed }, disclosure: { policy: 'none' }, site: s.site, countTables: true }),
+  );
+  const combined = combineSummaries(summaries);
+
+  it('equals validate on all sites’ rows together: AUROC, sensitivity and specificity with their clustered intervals', () => {
+    const expected = pooledByValidate(concatCohorts(sites.map((s) => s.cohort)));
+    const got = combined.oneStage?.scores[0];
+    expect(got?.exact).toBe(true);
+    expect(got?.auroc).toEqual({ estimate: expected.auroc.estimate, ci: expected.auroc.ci });
+    const t = got?.thresholds.find((x) => x.rule === expected.rule);
+    expect(t?.sensitivity).toEqual({ estimate: expected.sensitivity.estimate, ci: expected.sensitivity.ci });
+    expect(t?.specificity).toEqual({ estimate: expected.specificity.estimate, ci: expected.specificity.ci });
+    expect(combined.oneStage?.releasable).toBe(false);
+  });
+
+  it('the summaries say they hold count tables, and the two-stage summary is still there', () => {
+    expect(summaries.every((s) => s.header.countTables && s.countTables !== undefined)).toBe(true);
+    expect(summaries[0]?.header.statement).toMatch(/count tables/);
+    expect(combined.measures.find((m) => m.measure === 'auroc')?.summary?.k).toBe(3);
+  });
+
+  it('without count tables from every site there is no one-stage pooling, and the report says why', () => {
+    const plain = summariseSite({
+      cohort: sites[0]?.cohort as CohortTables,
+      scores: [news2],
+      bootstrap: { B, seed },
+      disclosure: { policy: 'none' },
+      site: 'plain',
+    });
+    const c = combineSummaries([plain, ...summaries.slice(1)]);
+    expect(c.oneStage).toBeNull();
+    expect(c.warnings.join(' ')).toMatch(/count tables from 2 of 3 sites: no one-stage pooling/);
+  });
+});
+
+describe('oneStage: a patient seen at two sites', () => {
+  it('splitting one cohort by encounter into two sites (patients in both) gives, added, the whole cohort’s clustered intervals', () => {
+    const cohort = generateCohort({ profile: 'uk-leicester', encounters: 900, seed: 13 });
+    const encounters = Array.from(cohort.encounters.getChild('encounter_id') ?? [], String);
+    const half = new Set(encounters.filter((_, i) => i % 2 === 0));
+    const part = (t: Table, keep: boolean): Table =>
+      tableFromIPC(
+        fromArrow(t as never)
+          .filter(escape((d: { encounter_id: string }) => half.has(String(d.encounter_id)) === keep))
+          .toArrowIPC(),
+      );
+    const site = (keep: boolean): CohortTables => ({
+      observations: part(cohort.observations, keep),
+      events: part(cohort.events, keep),
+      encounters: part(cohort.encounters, keep),
+      patients: cohort.patients,
+    });
+    // Readmitted patients have encounters at both "sites".
+    const bySite = [site(true), site(false)];
+    const patientsOf = (c: CohortTables) => new Set(Array.from(c.encounters?.getChild('patient_id') ?? [], String));
+    const [a, b] = bySite.map(patientsOf) as [Set<string>, Set<string>];
+    expect([...a].filter((p) => b.has(p)).length).toBeGreaterThan(10);
+    const summaries = bySite.map((c, i) =>
+      summariseSite({ cohort: c, scores: [news2], bootstrap: { B, seed }, disclosure: { policy: 'none' }, site: `half-${i}`, countTables: true }),
+    );
+    const got = oneStage(
+      summaries.map((s) => s.countTables).filter((t) => t !== undefined),
+      0.95,
+    ).scores[0];
+    const expected = pooledByValidate(cohort);
+    expect(got?.auroc?.estimate).toBe(expected.auroc.estimate);
+    expect(got?.auroc?.ci).toEqual(expected.auroc.ci);
+  });
+});

@@ -1,0 +1,141 @@
+/**
+ * One-stage pooling from count tables: when every site shares its `score_counts` (computed with the same Poisson
+ * bootstrap — B, seed, keys hashed from pseudonyms shared across sites), the tables add, cell by cell, into the table
+ * of all sites' patients together, and the pooled AUROC, sensitivity and specificity with their patient-clustered
+ * intervals follow from it exactly as `validate` computes them on all the rows (the same statistics on the same
+ * replicate counts). A patient seen at two sites keeps one weight per replicate, so the pooled intervals stay clustered
+ * by patient. Points scores are exact; a model's probabilities are in the table's buckets (1/resolution wide), so its
+ * pooled AUROC is the bucketed one, said so.
+ */
+import { aucStatistic, proportionStatistic } from '../bootstrap/count-statistics.js';
+import type { DenseCounts } from '../bootstrap/group-bootstrap.js';
+import { percentileInterval } from '../bootstrap/group-bootstrap.js';
+import type { ScoreCountRow, ScoreCountTable } from '../study/count-tables.js';
+import { addScoreCounts } from '../study/count-tables.js';
+
+/** An alerting rule on a score's value: alert when value ≥ cut. */
+export interface ValueRule {
+  readonly score: string;
+  readonly label: string;
+  readonly cut: number;
+}
+
+/** The count tables a site shares (`summarise --count-tables`), with the value rules its report planned. */
+export interface SharedCountTables {
+  readonly scoreCounts: ScoreCountTable;
+  readonly rules: readonly ValueRule[];
+  /** Which scores are probabilistic (their values are buckets of the probability). */
+  readonly probabilistic: readonly string[];
+  /** Scores of the study whose tables were not shared (models: see `summariseSite`). */
+  readonly leftOut?: readonly string[];
+}
+
+export interface OneStageEstimate {
+  readonly estimate: number;
+  readonly ci: readonly [number, number] | null;
+}
+
+export interface OneStageScore {
+  readonly score: string;
+  /** True for a points score; false for a model (its AUROC from probability buckets). */
+  readonly exact: boolean;
+  readonly sets: number;
+  readonly positive: number;
+  readonly auroc: OneStageEstimate | null;
+  readonly thresholds: readonly {
+    readonly rule: string;
+    readonly cut: number;
+    readonly sensitivity: OneStageEstimate | null;
+    readonly specificity: OneStageEstimate | null;
+  }[];
+}
+
+export interface OneStageResult {
+  readonly B: number;
+  readonly seed: number;
+  readonly level: number;
+  readonly scores: readonly OneStageScore[];
+  /** Scores of the study not pooled in one stage (their tables were not shared). */
+  readonly leftOut: readonly string[];
+  /** Computed from count tables outside the sites' disclosure control: an output checker must see it before release. */
+  readonly releasable: false;
+  readonly note: string;
+}
+
+/** The dense counts of one score in one replicate (no grouping: the "" group). */
+function dense(rows: readonly ScoreCountRow[]): DenseCounts {
+  const sorted = [...rows].sort((a, b) => a.value - b.value);
+  const pos = Float64Array.from(sorted, (r) => r.positive);
+  const neg = Float64Array.from(sorted, (r) => r.negative);
+  const k = sorted.length;
+  const tailPos = new Float64Array(k + 1);
+  const tailNeg = new Float64Array(k + 1);
+  for (let i = k - 1; i >= 0; i--) {
+    tailPos[i] = (tailPos[i + 1] as number) + (pos[i] as number);
+    tailNeg[i] = (tailNeg[i + 1] as number) + (neg[i] as number);
+  }
+  return {
+    values: Float64Array.from(sorted, (r) => r.value),
+    pos,
+    neg,
+    tailPos,
+    tailNeg,
+    sum: sorted.reduce((t, r) => t + r.sum, 0),
+    all: { pos, neg },
+  };
+}
+
+/**
+ * Add the sites' count tables and compute the pooled headline measures. Runs in O(table cells + B · values).
+ *
+ * @throws {TypeError} when the tables differ in definition (B, seed, scores, horizon, resolution), naming the field
+ */
+export function oneStage(shared: readonly SharedCountTables[], level: number): OneStageResult {
+  if (shared.length === 0) throw new RangeError('oneStage: "shared" expected at least one site’s count tables; received none.');
+  const table = shared.map((s) => s.scoreCounts).reduce((a, b) => addScoreCounts(a, b));
+  const { B, seed } = table.definition;
+  const rules = shared[0]?.rules ?? [];
+  const probabilistic = new Set(shared[0]?.probabilistic ?? []);
+  const byKey = new Map<string, ScoreCountRow[]>();
+  for (const r of table.rows) {
+    if (r.group !== '') continue;
+    const key = `${r.score}\u0000${r.replicate}`;
+    const list = byKey.get(key);
+    if (list === undefined) byKey.set(key, [r]);
+    else list.push(r);
+  }
+  const scores = table.definition.scores.map((score): OneStageScore => {
+    const counts = (b: number) => dense(byKey.get(`${score}\u0000${b}`) ?? []);
+    const data = counts(-1);
+    const replicates = Array.from({ length: B }, (_, b) => counts(b));
+    const measure = (f: (c: DenseCounts) => number): OneStageEstimate | null => {
+      const estimate = f(data);
+      if (!Number.isFinite(estimate)) return null;
+      const p = B === 0 ? null : percentileInterval(Float64Array.from(replicates, f), level);
+      return { estimate, ci: p === null ? null : p.ci };
+    };
+    const own = rules.filter((r) => r.score === score);
+    return {
+      score,
+      exact: !probabilistic.has(score),
+      sets: (data.tailPos[0] ?? 0) + (data.tailNeg[0] ?? 0),
+      positive: data.tailPos[0] ?? 0,
+      auroc: measure((c) => aucStatistic(c, 0)),
+      thresholds: own.map((r) => ({
+        rule: r.label,
+        cut: r.cut,
+        sensitivity: measure((c) => proportionStatistic('sensitivity', [r.cut])(c, 0)),
+        specificity: measure((c) => proportionStatistic('specificity', [r.cut])(c, 0)),
+      })),
+    };
+  });
+  return {
+    B,
+    seed,
+    level,
+    scores,
+    leftOut: shared[0]?.leftOut ?? [],
+    releasable: false,
+    note: 'one-stage: the sites’ count tables added — all sites’ patients as one cohort, intervals from the same Poisson replicates, clustered by (pseudonymised) patient across sites. Computed outside the sites’ disclosure control: check before release.',
+  };
+}
