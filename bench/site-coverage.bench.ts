@@ -23,7 +23,18 @@ function merge(parts: readonly Part[]): Omit<Part, 'firstSeed'> & { seeds: strin
     const n = parts.reduce((t, p) => t + p[key].studies, 0);
     const w = (f: (m: SiteCoverageMeasure) => number) => parts.reduce((t, p) => t + f(p[key]) * p[key].studies, 0) / n;
     const p = w((m) => m.piCoverage);
-    return { studies: n, piCoverage: p, mcse: Math.sqrt((p * (1 - p)) / n), meanPiWidth: w((m) => m.meanPiWidth), meanTau: w((m) => m.meanTau) };
+    const p2 = w((m) => m.piCoverageK2 ?? Number.NaN);
+    return {
+      studies: n,
+      piCoverage: p,
+      mcse: Math.sqrt((p * (1 - p)) / n),
+      meanPiWidth: w((m) => m.meanPiWidth),
+      piCoverageK2: p2,
+      mcseK2: Math.sqrt((p2 * (1 - p2)) / n),
+      meanPiWidthK2: w((m) => m.meanPiWidthK2 ?? Number.NaN),
+      meanTau: w((m) => m.meanTau),
+      tauZero: w((m) => m.tauZero ?? Number.NaN),
+    };
   };
   return {
     studies: parts.reduce((t, p) => t + p.studies, 0),

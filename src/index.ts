@@ -212,8 +212,8 @@ export type {
   MonitoringRow,
 } from '../validation/report/types.js';
 export type { ModelTemplate, TemplateTerm, FitOptions } from '../validation/fit/fit-model.js';
-export { randomEffects, TAU2_METHODS, META_TESTS } from '../validation/meta/random-effects.js';
-export type { RandomEffectsOptions, RandomEffectsResult, Tau2Method, MetaTest } from '../validation/meta/random-effects.js';
+export { randomEffects, TAU2_METHODS, META_TESTS, PREDICTION_RULES } from '../validation/meta/random-effects.js';
+export type { RandomEffectsOptions, RandomEffectsResult, Tau2Method, MetaTest, PredictionRule } from '../validation/meta/random-effects.js';
 export { summariseSite, SUMMARY_SCHEMA, SITE_MEASURES, POOLING_SCALE } from '../validation/meta/site-summary.js';
 export type { SiteSummary, SiteMeasure, SiteMeasureName, PoolingScale, DefinedSiteValue, UndefinedSiteValue } from '../validation/meta/site-summary.js';
 export { combineSummaries, COMBINED_SCHEMA } from '../validation/meta/combine.js';

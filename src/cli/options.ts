@@ -7,7 +7,7 @@
 import { MISSING_POLICIES } from '../../scores/definition/observation.js';
 import { OXIMETER_BIAS_NAMES } from '../../validation/cohort/oximeter.js';
 import { ESCALATION_TRIGGERS } from '../../validation/ward/monitoring.js';
-import { META_TESTS, TAU2_METHODS } from '../../validation/meta/random-effects.js';
+import { META_TESTS, PREDICTION_RULES, TAU2_METHODS } from '../../validation/meta/random-effects.js';
 import { BOOTSTRAP_METHODS } from '../../validation/bootstrap/replicate-weights.js';
 import { COHORT_FORMATS } from '../io/cohort-files.js';
 import { DISCLOSURE_POLICIES } from '../../validation/disclosure/policy.js';
@@ -364,6 +364,14 @@ export const COMMANDS: readonly CommandSpec[] = [
         default: 'knha',
         choices: META_TESTS,
         meaning: 'the summary’s interval and the prediction interval: Hartung–Knapp–Sidik–Jonkman (t with k − 1 df), or the normal approximation.',
+      },
+      {
+        name: 'prediction',
+        value: 'RULE',
+        default: 'test',
+        choices: PREDICTION_RULES,
+        meaning:
+          'the prediction interval’s distribution: test — that of --test, as R’s metafor; k-2 — Student’s t with k − 2 df (Higgins et al. 2009, Riley et al. 2011), wider with few sites.',
       },
       FORCE,
     ],

@@ -16,7 +16,7 @@ import { Disclosure } from '../../validation/disclosure/disclosure.js';
 import { DISCLOSURE_POLICIES } from '../../validation/disclosure/policy.js';
 import { CENSORED_HANDLING, CLUSTER_LEVELS, FOLLOW_UPS, MISSING_ANALYSES, RECALIBRATION_METHODS, UNIT_NAMES } from '../../validation/report/vocabulary.js';
 import { ESCALATION_TRIGGERS } from '../../validation/ward/monitoring.js';
-import { META_TESTS, TAU2_METHODS } from '../../validation/meta/random-effects.js';
+import { META_TESTS, PREDICTION_RULES, TAU2_METHODS } from '../../validation/meta/random-effects.js';
 
 const VOCABULARIES: readonly (readonly string[])[] = [
   MISSING_POLICIES,
@@ -34,6 +34,7 @@ const VOCABULARIES: readonly (readonly string[])[] = [
   COHORT_FORMATS,
   TAU2_METHODS,
   META_TESTS,
+  PREDICTION_RULES,
 ];
 
 const enumerated = COMMANDS.flatMap((c) => c.options.filter((o) => o.choices !== undefined).map((o) => ({ command: c.name, option: o })));

@@ -7,7 +7,7 @@
  * trusting a pooled number. Summaries that did not measure the same thing refuse to combine, naming the field and
  * the sites.
  */
-import type { MetaTest, RandomEffectsResult, Tau2Method } from './random-effects.js';
+import type { MetaTest, PredictionRule, RandomEffectsResult, Tau2Method } from './random-effects.js';
 import { randomEffects } from './random-effects.js';
 import type { PoolingScale, SiteMeasure, SiteMeasureName, SiteSummary } from './site-summary.js';
 import { SUMMARY_SCHEMA } from './site-summary.js';
@@ -27,6 +27,8 @@ export interface CombineOptions {
    * `id-and-version` — internal–external cross-validation, where each site validates its own fold's fit.
    */
   readonly definitions?: 'exact' | 'id-and-version';
+  /** The prediction interval's distribution (`randomEffects`' `prediction`; default `test`, as metafor). */
+  readonly prediction?: PredictionRule;
 }
 
 /** One site's row of a measure, on the measure's own scale and on the pooling scale. */
@@ -84,7 +86,13 @@ export interface CombinedReport {
     readonly level: number;
     readonly disclosure: { readonly policy: string; readonly minCount: number };
   };
-  readonly method: { readonly tau2: Tau2Method; readonly test: MetaTest; readonly definitions: 'exact' | 'id-and-version'; readonly description: string };
+  readonly method: {
+    readonly tau2: Tau2Method;
+    readonly test: MetaTest;
+    readonly prediction: PredictionRule;
+    readonly definitions: 'exact' | 'id-and-version';
+    readonly description: string;
+  };
   readonly measures: readonly CombinedMeasure[];
   /**
    * Internal–external cross-validation only: per held-out site, the AUROC of the membership model (case mix alone
@@ -181,7 +189,7 @@ function combineMeasure(key: string, summaries: readonly SiteSummary[], level: n
   const re = randomEffects(
     rows.map((r) => r.y),
     rows.map((r) => r.se ** 2),
-    { method: options.method, test: options.test, level },
+    { method: options.method, test: options.test, level, prediction: options.prediction },
   );
   const back = INVERSE[m.scale];
   const { weights, k, method: _m, test: _t, ...pooled } = re;
@@ -212,7 +220,12 @@ function combineMeasure(key: string, summaries: readonly SiteSummary[], level: n
  * @example combineSummaries([leicester, apollo]).measures[0].summary?.estimate;
  */
 export function combineSummaries(summaries: readonly SiteSummary[], options: CombineOptions = {}): CombinedReport {
-  const resolved: Required<CombineOptions> = { method: options.method ?? 'REML', test: options.test ?? 'knha', definitions: options.definitions ?? 'exact' };
+  const resolved: Required<CombineOptions> = {
+    method: options.method ?? 'REML',
+    test: options.test ?? 'knha',
+    definitions: options.definitions ?? 'exact',
+    prediction: options.prediction ?? 'test',
+  };
   if (resolved.definitions !== 'exact' && resolved.definitions !== 'id-and-version')
     throw new RangeError(`combineSummaries: option "definitions" expected 'exact' or 'id-and-version'; received ${JSON.stringify(resolved.definitions)}.`);
   checkCompatible(summaries, resolved.definitions);
@@ -254,8 +267,9 @@ export function combineSummaries(summaries: readonly SiteSummary[], options: Com
     method: {
       tau2: resolved.method,
       test: resolved.test,
+      prediction: resolved.prediction,
       definitions: resolved.definitions,
-      description: `random effects on the pooling scale (logit AUROC, sensitivity and specificity; log O/E; calibration intercept, slope and net benefit as they are): τ² by ${resolved.method === 'REML' ? 'restricted maximum likelihood' : 'DerSimonian–Laird'}, the summary's interval by ${resolved.test === 'knha' ? 'Hartung–Knapp–Sidik–Jonkman (t with k − 1 df)' : 'the normal approximation'}, the prediction interval for a new site with the same distribution; back-transformed${resolved.definitions === 'exact' ? '' : '. Each site validated its own fit of the score (same id and version, fitted without that site: internal–external cross-validation)'}`,
+      description: `random effects on the pooling scale (logit AUROC, sensitivity and specificity; log O/E; calibration intercept, slope and net benefit as they are): τ² by ${resolved.method === 'REML' ? 'restricted maximum likelihood' : 'DerSimonian–Laird'}, the summary's interval by ${resolved.test === 'knha' ? 'Hartung–Knapp–Sidik–Jonkman (t with k − 1 df)' : 'the normal approximation'}, the prediction interval for a new site ${resolved.prediction === 'test' ? 'with the same distribution' : 'with t (k − 2 df)'}; back-transformed${resolved.definitions === 'exact' ? '' : '. Each site validated its own fit of the score (same id and version, fitted without that site: internal–external cross-validation)'}`,
     },
     measures,
     oneStage: pooled,

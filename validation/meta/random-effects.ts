@@ -25,7 +25,17 @@ export interface RandomEffectsOptions {
   readonly test?: MetaTest;
   /** Confidence level (default 0.95). */
   readonly level?: number;
+  /**
+   * The prediction interval's distribution: `test` (default) — the summary's own (t with k − 1 df under `knha`, the
+   * normal under `z`), as metafor's `predict`; or `k-2` — Student's t with k − 2 df, as Higgins, Thompson &
+   * Spiegelhalter (2009) and Riley et al. (BMJ 2011) propose, wider with few sites (none with two).
+   */
+  readonly prediction?: PredictionRule;
 }
+
+/** How the prediction interval is made (`RandomEffectsOptions.prediction`). */
+export const PREDICTION_RULES = ['test', 'k-2'] as const;
+export type PredictionRule = (typeof PREDICTION_RULES)[number];
 
 /** A random-effects summary. With one site, τ² cannot be estimated: `tau2`, `pi`, `i2`, `h2` and `q` are null. */
 export interface RandomEffectsResult {
@@ -35,7 +45,7 @@ export interface RandomEffectsResult {
   readonly estimate: number;
   readonly se: number;
   readonly ci: readonly [number, number];
-  /** The 95 % (level) prediction interval for the measure at a new site; null with one site. */
+  /** The 95 % (level) prediction interval for the measure at a new site; null with one site (or two, with `k-2`). */
   readonly pi: readonly [number, number] | null;
   readonly tau2: number | null;
   /** REML only: the standard error of τ² from the information (metafor's `se.tau2`). */
@@ -121,6 +131,8 @@ export function randomEffects(estimates: readonly number[], variances: readonly 
   checkInput(estimates, variances, level);
   if (!(TAU2_METHODS as readonly string[]).includes(method))
     throw new RangeError(`randomEffects: option "method" expected one of ${TAU2_METHODS.join(', ')}; received ${String(method)}.`);
+  if (!(PREDICTION_RULES as readonly string[]).includes(options.prediction ?? 'test'))
+    throw new RangeError(`randomEffects: option "prediction" expected one of ${PREDICTION_RULES.join(', ')}; received ${String(options.prediction)}.`);
   if (!(META_TESTS as readonly string[]).includes(test))
     throw new RangeError(`randomEffects: option "test" expected one of ${META_TESTS.join(', ')}; received ${String(test)}.`);
   const k = estimates.length;
@@ -162,7 +174,9 @@ export function randomEffects(estimates: readonly number[], variances: readonly 
     crit = qt(1 - (1 - level) / 2, k - 1);
   }
   const se = Math.sqrt(vb);
-  const piHalf = crit * Math.sqrt(vb + tau2);
+  const prediction = options.prediction ?? 'test';
+  const piCrit = prediction === 'test' ? crit : k > 2 ? qt(1 - (1 - level) / 2, k - 2) : Number.NaN;
+  const piHalf = piCrit * Math.sqrt(vb + tau2);
   // Cochran's Q and the typical within-site variance (fixed-effect weights).
   const wFixed = v.map((x) => 1 / x);
   const muFixed = weightedMean(y, wFixed);
@@ -176,7 +190,7 @@ export function randomEffects(estimates: readonly number[], variances: readonly 
     estimate: mu,
     se,
     ci: [mu - crit * se, mu + crit * se],
-    pi: [mu - piHalf, mu + piHalf],
+    pi: Number.isFinite(piHalf) ? [mu - piHalf, mu + piHalf] : null,
     tau2,
     tau2Se: method === 'REML' ? Math.sqrt(2 / fitted.trPP) : null,
     tau: Math.sqrt(tau2),

@@ -13,6 +13,7 @@ import { isSuppressed } from '../disclosure/disclosure.js';
 import { runStudy } from '../study/validate.js';
 import { combineSummaries } from './combine.js';
 import { summariseSite } from './site-summary.js';
+import { qt } from '../stats/student-t.js';
 
 export interface SiteCoverageOptions {
   readonly studies: number;
@@ -30,13 +31,19 @@ export interface SiteCoverageOptions {
 export interface SiteCoverageMeasure {
   /** Studies where the measure was pooled and the new site's value defined. */
   readonly studies: number;
-  /** Share of those whose prediction interval held the new site's value. */
+  /** Share of those whose prediction interval (metafor's: t with k − 1 df) held the new site's value. */
   readonly piCoverage: number;
   /** Monte Carlo standard error of that share. */
   readonly mcse: number;
   readonly meanPiWidth: number;
+  /** The same with the prediction interval on t with k − 2 df (Higgins et al. 2009), on the same studies. */
+  readonly piCoverageK2?: number;
+  readonly mcseK2?: number;
+  readonly meanPiWidthK2?: number;
   /** Mean τ on the pooling scale. */
   readonly meanTau: number;
+  /** Share of studies where τ² was estimated as 0. */
+  readonly tauZero?: number;
 }
 
 export interface SiteCoverageResult {
@@ -61,7 +68,9 @@ function newSiteTruth(options: SiteCoverageOptions, seed: number): { auroc: numb
  * @example siteCoverageStudy({ studies: 200, sites: 5, encountersPerSite: 1500, newSiteEncounters: 20000, B: 200, firstSeed: 1, score: apolloStyle, base: { profile: 'india-apollo' } }).auroc.piCoverage;
  */
 export function siteCoverageStudy(options: SiteCoverageOptions): SiteCoverageResult {
-  const hits = { auroc: [] as { hit: boolean; width: number; tau: number }[], oe: [] as { hit: boolean; width: number; tau: number }[] };
+  type Hit = { hit: boolean; width: number; hitK2: boolean; widthK2: number; tau: number };
+  const hits = { auroc: [] as Hit[], oe: [] as Hit[] };
+  const back = { auroc: (x: number) => 1 / (1 + Math.exp(-x)), oe: Math.exp };
   for (let k = 0; k < options.studies; k++) {
     const seed = options.firstSeed + k;
     const summaries = drawSites(options.sites, seed).map((effects) =>
@@ -79,15 +88,36 @@ export function siteCoverageStudy(options: SiteCoverageOptions): SiteCoverageRes
       const pooled = combined.measures.find((m) => m.measure === measure)?.summary ?? null;
       const value = truth[measure];
       if (pooled === null || pooled.pi === null || value === null) continue;
-      hits[measure].push({ hit: pooled.pi[0] <= value && value <= pooled.pi[1], width: pooled.pi[1] - pooled.pi[0], tau: pooled.pooled.tau ?? 0 });
+      // The same pooled fit with the prediction interval on t(k − 2) (Higgins et al. 2009).
+      const p = pooled.pooled;
+      const half = qt(0.975, options.sites - 2) * Math.sqrt(p.se ** 2 + (p.tau2 ?? 0));
+      const k2 = [back[measure](p.estimate - half), back[measure](p.estimate + half)] as const;
+      hits[measure].push({
+        hit: pooled.pi[0] <= value && value <= pooled.pi[1],
+        width: pooled.pi[1] - pooled.pi[0],
+        hitK2: k2[0] <= value && value <= k2[1],
+        widthK2: k2[1] - k2[0],
+        tau: p.tau ?? 0,
+      });
     }
     options.onStudy?.(k + 1);
   }
-  const summarise = (xs: { hit: boolean; width: number; tau: number }[]): SiteCoverageMeasure => {
+  const summarise = (xs: Hit[]): SiteCoverageMeasure => {
     const n = xs.length;
-    const p = n === 0 ? Number.NaN : xs.filter((x) => x.hit).length / n;
-    const mean = (f: (x: { hit: boolean; width: number; tau: number }) => number) => (n === 0 ? Number.NaN : xs.reduce((t, x) => t + f(x), 0) / n);
-    return { studies: n, piCoverage: p, mcse: Math.sqrt((p * (1 - p)) / n), meanPiWidth: mean((x) => x.width), meanTau: mean((x) => x.tau) };
+    const mean = (f: (x: Hit) => number) => (n === 0 ? Number.NaN : xs.reduce((t, x) => t + f(x), 0) / n);
+    const p = mean((x) => (x.hit ? 1 : 0));
+    const p2 = mean((x) => (x.hitK2 ? 1 : 0));
+    return {
+      studies: n,
+      piCoverage: p,
+      mcse: Math.sqrt((p * (1 - p)) / n),
+      meanPiWidth: mean((x) => x.width),
+      piCoverageK2: p2,
+      mcseK2: Math.sqrt((p2 * (1 - p2)) / n),
+      meanPiWidthK2: mean((x) => x.widthK2),
+      meanTau: mean((x) => x.tau),
+      tauZero: mean((x) => (x.tau === 0 ? 1 : 0)),
+    };
   };
   return { auroc: summarise(hits.auroc), oe: summarise(hits.oe) };
 }

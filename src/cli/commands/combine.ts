@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { writeTextsAtomic } from '../../io/write-text.js';
 import { combineSummaries } from '../../../validation/meta/combine.js';
-import { META_TESTS, TAU2_METHODS } from '../../../validation/meta/random-effects.js';
+import { META_TESTS, PREDICTION_RULES, TAU2_METHODS } from '../../../validation/meta/random-effects.js';
 import { combinedMarkdown } from '../../../validation/meta/render-combined.js';
 import { combinedHtml } from '../../../validation/meta/combined-html.js';
 import type { SiteSummary } from '../../../validation/meta/site-summary.js';
@@ -44,7 +44,11 @@ export async function combine(args: readonly string[], io: CliIO): Promise<numbe
     flags.has('force'),
   );
   const summaries = files.map(readSummary);
-  const report = combineSummaries(summaries, { method: flags.choice('method', TAU2_METHODS), test: flags.choice('test', META_TESTS) });
+  const report = combineSummaries(summaries, {
+    method: flags.choice('method', TAU2_METHODS),
+    test: flags.choice('test', META_TESTS),
+    prediction: flags.choice('prediction', PREDICTION_RULES),
+  });
   const markdown = combinedMarkdown(report);
   const outputs: [string, string][] = [];
   if (out !== undefined) outputs.push([out, `${JSON.stringify(report, null, 2)}\n`]);

@@ -82,6 +82,18 @@ describe('randomEffects: closed forms and edge cases', () => {
     expect(randomEffects([0, 1, 2], [0.25, 0.25, 0.25]).tau2).toBeCloseTo(0.75, 12);
   });
 
+  it("prediction: 'k-2' widens the prediction interval to t with k − 2 df (Higgins et al. 2009), on metafor's fit", () => {
+    const f = fixture.fits.find((x) => x.case === 'six sites, log O/E, heterogeneous' && x.method === 'REML' && x.test === 'knha');
+    if (f === undefined) throw new Error('fixture missing');
+    const r = randomEffects(f.yi, f.vi, { prediction: 'k-2' });
+    // R: qt(0.975, 4) = 2.7764451051977934; the half-width is that times √(SE² + τ²) of metafor's own fit.
+    const half = 2.7764451051977934 * Math.sqrt((f.expected.se ?? NaN) ** 2 + (f.expected.tau2 ?? NaN));
+    close(r.pi?.[0], (f.expected.estimate ?? NaN) - half);
+    close(r.pi?.[1], (f.expected.estimate ?? NaN) + half);
+    expect(randomEffects([0.1, 0.5], [0.01, 0.02], { prediction: 'k-2' }).pi).toBeNull();
+    expect(() => randomEffects([1, 2], [0.1, 0.1], { prediction: 'wide' as never })).toThrow(/option "prediction" expected one of test, k-2; received wide/);
+  });
+
   it('rejects bad input by name', () => {
     expect(() => randomEffects([], [])).toThrow(/randomEffects: "estimates" expected at least one site/);
     expect(() => randomEffects([1, 2], [0.1])).toThrow(/same length/);
