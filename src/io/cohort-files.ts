@@ -3,9 +3,9 @@
  * files (the default), Parquet or CSV, and a `cohort.json` manifest (which says the format), written batch by batch as
  * the generator streams them, so memory stays bounded whatever the cohort's size.
  */
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { holdTemporary, releaseTemporary, temporaryFor } from './temporaries.js';
+import { writeDirectoryAtomic } from './temporaries.js';
 import type { Table } from 'apache-arrow';
 import { RecordBatchFileWriter } from 'apache-arrow';
 import type { CohortManifest, CohortOptions, CohortTableName } from '../../validation/cohort/generate.js';
@@ -46,23 +46,11 @@ export async function writeCohort(
     throw new Error(`writeCohort: "${given}" is a file, not a cohort directory; a file is never replaced by a directory`);
   // The cohort is written whole into a temporary directory beside the target (the manifest last) and renamed into
   // place only when complete: an interrupted or failed run leaves the old cohort, or nothing that looks like one.
-  const dir = temporaryFor(target);
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  holdTemporary(dir);
-  try {
-    const manifest = format === 'arrow' ? await writeInto(dir, options, onProgress) : await writeSinks(dir, options, format, onProgress);
-    const old = `${target}.${process.pid}.old`;
-    if (existsSync(target)) renameSync(target, old);
-    renameSync(dir, target);
-    rmSync(old, { recursive: true, force: true });
-    return manifest;
-  } catch (e) {
-    rmSync(dir, { recursive: true, force: true });
-    throw e;
-  } finally {
-    releaseTemporary(dir);
-  }
+  return writeDirectoryAtomic(
+    target,
+    (dir) => (format === 'arrow' ? writeInto(dir, options, onProgress) : writeSinks(dir, options, format, onProgress)),
+    'writeCohort',
+  );
 }
 
 async function writeInto(dir: string, options: CohortOptions, onProgress?: (done: number, total: number) => void): Promise<CohortManifest> {

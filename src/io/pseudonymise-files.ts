@@ -4,7 +4,7 @@
  * or every table of a cohort directory, its manifest saying what was done. Outputs are written to a temporary and
  * renamed; an input is never an output.
  */
-import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 import { join, resolve } from 'node:path';
@@ -20,7 +20,7 @@ import { cohortManifest } from './cohort-files.js';
 import { openArrow } from './readers/arrow.js';
 import { extensionOf } from './readers/reader.js';
 import { arrowSink } from './sinks.js';
-import { holdTemporary, releaseTemporary, temporaryFor, writeAtomic } from './temporaries.js';
+import { writeAtomic, writeDirectoryAtomic } from './temporaries.js';
 import type { Pseudonymiser } from './pseudonymise.js';
 import { domainOf } from './pseudonymise.js';
 
@@ -228,35 +228,25 @@ export async function pseudonymiseCohort(input: string, output: string, p: Pseud
   if (manifest === null) throw new Error(`pseudonymise: "${input}" is not a cohort directory (no cohort.json).`);
   const target = resolve(output);
   if (target === resolve(input)) throw new Error(`pseudonymise: the output "${output}" is the input; an input is never replaced.`);
-  if (existsSync(target) && !statSync(target).isDirectory()) throw new Error(`pseudonymise: "${output}" is a file; a file is never replaced by a directory.`);
   const ext = manifest.format === 'parquet' ? '.parquet' : manifest.format === 'csv' ? '.csv' : '.arrow';
-  const dir = temporaryFor(target);
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  holdTemporary(dir);
-  try {
-    const done: PseudonymisedFile[] = [];
-    for (const table of COHORT_TABLES)
-      done.push(await pseudonymiseFile(join(input, `${table}${ext}`), join(dir, `${table}${ext}`), p, ['patient_id', 'encounter_id'], false));
-    const record: PseudonymisedManifest = {
-      algorithm: 'HMAC-SHA-256 (first 128 bits, hex) of domain ‖ 0x00 ‖ key',
-      columns: ['patient_id', 'encounter_id'],
-      keyFingerprint: p.fingerprint,
-    };
-    const written: CohortManifestFile & { pseudonymised: PseudonymisedManifest } = {
-      ...(JSON.parse(readFileSync(join(input, 'cohort.json'), 'utf8')) as CohortManifestFile),
-      pseudonymised: record,
-    };
-    writeFileSync(join(dir, 'cohort.json'), `${JSON.stringify(written, null, 2)}\n`);
-    const old = `${target}.${process.pid}.old`;
-    if (existsSync(target)) renameSync(target, old);
-    renameSync(dir, target);
-    rmSync(old, { recursive: true, force: true });
-    return done;
-  } catch (e) {
-    rmSync(dir, { recursive: true, force: true });
-    throw e;
-  } finally {
-    releaseTemporary(dir);
-  }
+  return writeDirectoryAtomic(
+    target,
+    async (dir) => {
+      const done: PseudonymisedFile[] = [];
+      for (const table of COHORT_TABLES)
+        done.push(await pseudonymiseFile(join(input, `${table}${ext}`), join(dir, `${table}${ext}`), p, ['patient_id', 'encounter_id'], false));
+      const record: PseudonymisedManifest = {
+        algorithm: 'HMAC-SHA-256 (first 128 bits, hex) of domain ‖ 0x00 ‖ key',
+        columns: ['patient_id', 'encounter_id'],
+        keyFingerprint: p.fingerprint,
+      };
+      const written: CohortManifestFile & { pseudonymised: PseudonymisedManifest } = {
+        ...(JSON.parse(readFileSync(join(input, 'cohort.json'), 'utf8')) as CohortManifestFile),
+        pseudonymised: record,
+      };
+      writeFileSync(join(dir, 'cohort.json'), `${JSON.stringify(written, null, 2)}\n`);
+      return done;
+    },
+    'pseudonymise',
+  );
 }

@@ -3,7 +3,7 @@
  * `sites.json` (`ewskit.sites/1`), the site effects drawn and the distributions they came from — the truth a
  * meta-analysis of the sites is checked against. Written whole into a temporary directory and renamed into place.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { CohortOptions } from '../../validation/cohort/generate.js';
 import type { SiteEffectModel, SiteEffects } from '../../validation/cohort/sites.js';
@@ -13,7 +13,7 @@ import { cohortFiles, cohortFormat, cohortManifest, readCohort, writeCohort } fr
 import type { CohortTables } from '../../validation/study/options.js';
 import type { ExtractFiles } from './read-extract.js';
 import { readExtract } from './read-extract.js';
-import { holdTemporary, releaseTemporary, temporaryFor } from './temporaries.js';
+import { writeDirectoryAtomic } from './temporaries.js';
 
 /** The schema id of `sites.json`. */
 export const SITES_SCHEMA = 'ewskit.sites/1';
@@ -48,40 +48,31 @@ export async function writeSiteCohorts(
     throw new Error(`writeSiteCohorts: "${given}" is a file, not a directory; a file is never replaced`);
   const seed = options.seed ?? 1;
   const drawn = drawSites(sites, seed, model);
-  const dir = temporaryFor(target);
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  holdTemporary(dir);
-  try {
-    const written = [];
-    for (const effects of drawn) {
-      const manifest = await writeCohort(
-        join(dir, effects.site),
-        siteCohortOptions(options, effects),
-        onProgress && ((d, t) => onProgress(effects.site, d, t)),
-        format,
-      );
-      written.push({ ...effects, directory: effects.site, rows: manifest.rows });
-    }
-    const manifest: SitesManifest = {
-      schema: SITES_SCHEMA,
-      seed,
-      model,
-      sites: written,
-      note: 'Each site is the base profile shifted by its draws: baseline log-odds of deterioration + riskShift, mean age + ageShift, comorbidity mean × comorbidityMultiplier, chance of an uncharted vital × missingnessMultiplier, oximeter over-reading × oximeterMultiplier; its cohort.json holds the profile it ran with. A new site is one more draw from the same distributions.',
-    };
-    writeFileSync(join(dir, 'sites.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-    const old = `${target}.${process.pid}.old`;
-    if (existsSync(target)) renameSync(target, old);
-    renameSync(dir, target);
-    rmSync(old, { recursive: true, force: true });
-    return manifest;
-  } catch (e) {
-    rmSync(dir, { recursive: true, force: true });
-    throw e;
-  } finally {
-    releaseTemporary(dir);
-  }
+  return writeDirectoryAtomic(
+    target,
+    async (dir) => {
+      const written = [];
+      for (const effects of drawn) {
+        const manifest = await writeCohort(
+          join(dir, effects.site),
+          siteCohortOptions(options, effects),
+          onProgress && ((d, t) => onProgress(effects.site, d, t)),
+          format,
+        );
+        written.push({ ...effects, directory: effects.site, rows: manifest.rows });
+      }
+      const manifest: SitesManifest = {
+        schema: SITES_SCHEMA,
+        seed,
+        model,
+        sites: written,
+        note: 'Each site is the base profile shifted by its draws: baseline log-odds of deterioration + riskShift, mean age + ageShift, comorbidity mean × comorbidityMultiplier, chance of an uncharted vital × missingnessMultiplier, oximeter over-reading × oximeterMultiplier; its cohort.json holds the profile it ran with. A new site is one more draw from the same distributions.',
+      };
+      writeFileSync(join(dir, 'sites.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+      return manifest;
+    },
+    'writeSiteCohorts',
+  );
 }
 
 /**

@@ -6,7 +6,7 @@
  * run leaves the old outputs, and nothing half-written. Node-only. A SIGKILL cannot be caught; its leftovers end in
  * `.<pid>.tmp` and never look like an output.
  */
-import { renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 
 const pending = new Set<string>();
 
@@ -63,6 +63,35 @@ function commit(temporary: string, path: string): void {
     throw e;
   }
   releaseTemporary(temporary);
+}
+
+/**
+ * A directory written whole or not at all: `fill` fills a temporary directory beside `target` (held, so an
+ * interrupted command removes it), which then replaces `target` (an old one is moved aside and removed only after the
+ * rename). On any failure the temporary is removed and the old directory is left as it was.
+ *
+ * @throws {Error} when `target` is a file: a file is never replaced by a directory
+ * @example await writeDirectoryAtomic('cohort', async (dir) => writeTables(dir));
+ */
+export async function writeDirectoryAtomic<T>(target: string, fill: (temporary: string) => Promise<T>, caller: string): Promise<T> {
+  if (existsSync(target) && !statSync(target).isDirectory()) throw new Error(`${caller}: "${target}" is a file; a file is never replaced by a directory`);
+  const dir = temporaryFor(target);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  holdTemporary(dir);
+  try {
+    const result = await fill(dir);
+    const old = `${target}.${process.pid}.old`;
+    if (existsSync(target)) renameSync(target, old);
+    renameSync(dir, target);
+    rmSync(old, { recursive: true, force: true });
+    return result;
+  } catch (e) {
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
+  } finally {
+    releaseTemporary(dir);
+  }
 }
 
 /** Remove a temporary that will not be renamed into place. */

@@ -192,9 +192,7 @@ function combineMeasure(key: string, summaries: readonly SiteSummary[], level: n
     { method: options.method, test: options.test, level, prediction: options.prediction },
   );
   const back = INVERSE[m.scale];
-  const { weights, k, method: _m, test: _t, ...pooled } = re;
-  void _m;
-  void _t;
+  const { weights, k, method: _method, test: _test, ...pooled } = re;
   return {
     ...base,
     sites: rows.map((r, i) => ({ ...r, weight: weights[i] ?? null })),

@@ -192,8 +192,9 @@ export function cohortScoreCounts(options: CohortCountOptions): ScoreCountTable 
 }
 
 /**
- * Two tables of the same definition, added cell by cell: the table of the two sets of patients together (when no
- * patient is in both — a patient in both is counted twice, as two patients would be).
+ * Two tables of the same definition, added cell by cell: the table of the two sets of patients together. A patient in
+ * both (a pseudonymised patient seen at two sites) keeps one Poisson weight per replicate — the weight is a hash of the
+ * key — so their sets add up as one patient's would: the sum is the table of the union.
  *
  * @throws {TypeError} naming the first field where the definitions differ
  */
