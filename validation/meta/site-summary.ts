@@ -13,6 +13,7 @@
  */
 import { isSuppressed } from '../disclosure/disclosure.js';
 import { qnorm } from '../stats/normal.js';
+import { logit } from '../metrics/calibration.js';
 import type {
   CharacteristicsSection,
   CohortSection,
@@ -102,8 +103,6 @@ export interface SiteSummary {
    */
   readonly countTables?: SharedCountTables;
 }
-
-const logit = (p: number): number => Math.log(p / (1 - p));
 
 type Transform = (x: number) => number;
 const TRANSFORM: Readonly<Record<PoolingScale, Transform>> = { logit, log: Math.log, identity: (x) => x };
