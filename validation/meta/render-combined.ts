@@ -146,10 +146,13 @@ export function combinedFigures(report: CombinedReport): FigureSpec[] {
       by: def.id,
       title: `${def.name} across sites`,
       description:
-        'Each site’s estimate with its patient-clustered interval (dots), the random-effects summary with its interval (square) and the prediction interval for a new site (dashed), per measure.',
+        'Each site’s estimate with its patient-clustered interval (dots), the random-effects summary with its interval (square) and the prediction interval for a new site (dashed), per measure; grey dashed lines mark ideal calibration (O/E 1, intercept 0, slope 1).',
     };
     const measures = forestMeasures(report, def.id);
-    const rows = ['Summary', 'New site (prediction)'];
+    const rows = ['Summary', 'New site (PI)'];
+    // Where a measure is ideal: O/E 1, calibration intercept 0 and slope 1 (drawn dashed).
+    const ideal: Partial<Record<string, number>> = { oe: 1, citl: 0, slope: 1 };
+    const references = measures.flatMap((m) => (ideal[m.measure] === undefined ? [] : [{ measure: MEASURE_LABEL[m.measure], ref: ideal[m.measure] }]));
     const values = measures.flatMap((m) => {
       const label = MEASURE_LABEL[m.measure];
       const s = m.summary;
@@ -171,7 +174,7 @@ export function combinedFigures(report: CombinedReport): FigureSpec[] {
     if (values.length === 0) return withheldFigure(meta, 'no measure was defined at any site');
     const y = { field: 'row', type: 'nominal', title: null, sort: [...report.sites.map((s) => s.site), ...rows] };
     return drawn(meta, null, {
-      data: { values },
+      data: { values: [...values, ...references] },
       facet: { column: { field: 'measure', type: 'nominal', title: null, sort: measures.map((m) => MEASURE_LABEL[m.measure]) } },
       resolve: { scale: { x: 'independent' } },
       spec: {
@@ -179,7 +182,13 @@ export function combinedFigures(report: CombinedReport): FigureSpec[] {
         height: { step: 16 },
         layer: [
           {
+            mark: { type: 'rule', color: '#999', strokeDash: [3, 3] },
+            transform: [{ filter: 'isValid(datum.ref)' }],
+            encoding: { x: { field: 'ref', type: 'quantitative' } },
+          },
+          {
             mark: { type: 'rule' },
+            transform: [{ filter: 'isValid(datum.row)' }],
             encoding: {
               y,
               x: { field: 'lo', type: 'quantitative', title: 'Estimate (95 % CI)', scale: { zero: false } },
@@ -201,7 +210,7 @@ export function combinedFigures(report: CombinedReport): FigureSpec[] {
           },
           {
             mark: { type: 'point', filled: true },
-            transform: [{ filter: "datum.kind !== 'prediction'" }],
+            transform: [{ filter: "isValid(datum.row) && datum.kind !== 'prediction'" }],
             encoding: {
               y,
               x: { field: 'estimate', type: 'quantitative' },

@@ -161,5 +161,9 @@ describe('combineSummaries: refusals and edge cases', () => {
     expect(html.match(/<figure /g)?.length).toBe(2);
     expect(html).toContain("default-src 'none'");
     expect(html).not.toMatch(/<script/);
+    // Drawn without a Vega warning.
+    const { renderSpecs } = await import('../../../validation/report/render-figures.js');
+    const { combinedFigures } = await import('../../../validation/meta/render-combined.js');
+    expect((await renderSpecs(combinedFigures(c))).flatMap((f) => f.warnings)).toEqual([]);
   });
 });
