@@ -152,10 +152,12 @@ export function combinedFigures(report: CombinedReport): FigureSpec[] {
     const rows = ['Summary', 'New site (PI)'];
     // Where a measure is ideal: O/E 1, calibration intercept 0 and slope 1 (drawn dashed).
     const ideal: Partial<Record<string, number>> = { oe: 1, citl: 0, slope: 1 };
-    const references = measures.flatMap((m) => (ideal[m.measure] === undefined ? [] : [{ measure: MEASURE_LABEL[m.measure], ref: ideal[m.measure] }]));
     const values = measures.flatMap((m) => {
       const label = MEASURE_LABEL[m.measure];
       const s = m.summary;
+      // Every row carries its measure's ideal value (shown) or, without one, its own estimate (hidden), so every panel's
+      // scale has a finite extent for the reference line.
+      const ref = (estimate: number) => ({ ref: ideal[m.measure] ?? estimate, showRef: ideal[m.measure] !== undefined });
       const sites = m.sites.map((r) => ({
         measure: label,
         row: r.site,
@@ -163,18 +165,30 @@ export function combinedFigures(report: CombinedReport): FigureSpec[] {
         estimate: r.estimate,
         lo: r.ci?.[0] ?? r.estimate,
         hi: r.ci?.[1] ?? r.estimate,
+        ...ref(r.estimate),
       }));
       if (s === null) return sites;
       return [
         ...sites,
-        { measure: label, row: rows[0], kind: 'summary', estimate: s.estimate, lo: s.ci[0], hi: s.ci[1] },
-        ...(s.pi === null ? [] : [{ measure: label, row: rows[1], kind: 'prediction', estimate: s.estimate, lo: s.pi[0], hi: s.pi[1] }]),
+        { measure: label, row: rows[0], kind: 'summary', estimate: s.estimate, lo: s.ci[0], hi: s.ci[1], ...ref(s.estimate) },
+        ...(s.pi === null ? [] : [{ measure: label, row: rows[1], kind: 'prediction', estimate: s.estimate, lo: s.pi[0], hi: s.pi[1], ...ref(s.estimate) }]),
       ];
     });
     if (values.length === 0) return withheldFigure(meta, 'no measure was defined at any site');
     const y = { field: 'row', type: 'nominal', title: null, sort: [...report.sites.map((s) => s.site), ...rows] };
+    const x = { field: 'lo', type: 'quantitative', title: 'Estimate (95 % CI)', scale: { zero: false } };
+    const interval = (kind: string, mark: Record<string, unknown>) => ({
+      mark: { type: 'rule', ...mark },
+      transform: [{ filter: `datum.kind === '${kind}'` }],
+      encoding: { y, x, x2: { field: 'hi' } },
+    });
+    const dot = (kind: string, shape: string, size: number) => ({
+      mark: { type: 'point', filled: true, shape, size },
+      transform: [{ filter: `datum.kind === '${kind}'` }],
+      encoding: { y, x: { field: 'estimate', type: 'quantitative' } },
+    });
     return drawn(meta, null, {
-      data: { values: [...values, ...references] },
+      data: { values },
       facet: { column: { field: 'measure', type: 'nominal', title: null, sort: measures.map((m) => MEASURE_LABEL[m.measure]) } },
       resolve: { scale: { x: 'independent' } },
       spec: {
@@ -183,41 +197,13 @@ export function combinedFigures(report: CombinedReport): FigureSpec[] {
         layer: [
           {
             mark: { type: 'rule', color: '#999', strokeDash: [3, 3] },
-            transform: [{ filter: 'isValid(datum.ref)' }],
-            encoding: { x: { field: 'ref', type: 'quantitative' } },
+            encoding: { x: { field: 'ref', type: 'quantitative' }, opacity: { condition: { test: 'datum.showRef', value: 1 }, value: 0 } },
           },
-          {
-            mark: { type: 'rule' },
-            transform: [{ filter: 'isValid(datum.row)' }],
-            encoding: {
-              y,
-              x: { field: 'lo', type: 'quantitative', title: 'Estimate (95 % CI)', scale: { zero: false } },
-              x2: { field: 'hi' },
-              strokeDash: {
-                field: 'kind',
-                type: 'nominal',
-                legend: null,
-                scale: {
-                  domain: ['site', 'summary', 'prediction'],
-                  range: [
-                    [1, 0],
-                    [1, 0],
-                    [4, 3],
-                  ],
-                },
-              },
-            },
-          },
-          {
-            mark: { type: 'point', filled: true },
-            transform: [{ filter: "isValid(datum.row) && datum.kind !== 'prediction'" }],
-            encoding: {
-              y,
-              x: { field: 'estimate', type: 'quantitative' },
-              shape: { field: 'kind', type: 'nominal', legend: null, scale: { domain: ['site', 'summary'], range: ['circle', 'square'] } },
-              size: { field: 'kind', type: 'nominal', legend: null, scale: { domain: ['site', 'summary'], range: [30, 90] } },
-            },
-          },
+          interval('site', {}),
+          interval('summary', { strokeWidth: 2 }),
+          interval('prediction', { strokeDash: [4, 3] }),
+          dot('site', 'circle', 30),
+          dot('summary', 'square', 90),
         ],
       },
     });
