@@ -233,7 +233,7 @@ export function combineSummaries(summaries: readonly SiteSummary[], options: Com
   for (const s of summaries) for (const m of s.measures) if (!keys.includes(keyOf(m, resolved.definitions))) keys.push(keyOf(m, resolved.definitions));
   const measures = keys.map((key) => combineMeasure(key, summaries, level, resolved));
   const shared = summaries.map((s) => s.countTables).filter((t): t is SharedCountTables => t !== undefined);
-  const pooled = shared.length === summaries.length ? oneStage(shared, level) : null;
+  const pooled = shared.length === summaries.length ? oneStage(shared, level, first.settings.netBenefitThresholds) : null;
   const warnings = [
     ...(shared.length > 0 && shared.length < summaries.length
       ? [`count tables from ${shared.length} of ${summaries.length} sites: no one-stage pooling (it needs every site’s)`]

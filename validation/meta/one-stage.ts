@@ -7,7 +7,7 @@
  * by patient. Points scores are exact; a model's probabilities are in the table's buckets (1/resolution wide), so its
  * pooled AUROC is the bucketed one, said so.
  */
-import { aucStatistic, proportionStatistic } from '../bootstrap/count-statistics.js';
+import { aucStatistic, netBenefitStatistic, proportionStatistic } from '../bootstrap/count-statistics.js';
 import type { DenseCounts } from '../bootstrap/group-bootstrap.js';
 import { percentileInterval } from '../bootstrap/group-bootstrap.js';
 import type { ScoreCountRow, ScoreCountTable } from '../study/count-tables.js';
@@ -47,6 +47,11 @@ export interface OneStageScore {
     readonly cut: number;
     readonly sensitivity: OneStageEstimate | null;
     readonly specificity: OneStageEstimate | null;
+    readonly ppv: OneStageEstimate | null;
+    readonly npv: OneStageEstimate | null;
+    readonly alertRate: OneStageEstimate | null;
+    /** Net benefit at each of the study's threshold probabilities. */
+    readonly netBenefit: readonly { readonly threshold: number; readonly value: OneStageEstimate | null }[];
   }[];
 }
 
@@ -86,11 +91,12 @@ function dense(rows: readonly ScoreCountRow[]): DenseCounts {
 }
 
 /**
- * Add the sites' count tables and compute the pooled headline measures. Runs in O(table cells + B · values).
+ * Add the sites' count tables and compute the pooled measures: AUROC, and at each value rule sensitivity, specificity,
+ * PPV, NPV, alert rate and net benefit at each threshold probability. Runs in O(table cells + B · values).
  *
  * @throws {TypeError} when the tables differ in definition (B, seed, scores, horizon, resolution), naming the field
  */
-export function oneStage(shared: readonly SharedCountTables[], level: number): OneStageResult {
+export function oneStage(shared: readonly SharedCountTables[], level: number, netBenefitThresholds: readonly number[] = []): OneStageResult {
   if (shared.length === 0) throw new RangeError('oneStage: "shared" expected at least one site’s count tables; received none.');
   const table = shared.map((s) => s.scoreCounts).reduce((a, b) => addScoreCounts(a, b));
   const { B, seed } = table.definition;
@@ -126,6 +132,10 @@ export function oneStage(shared: readonly SharedCountTables[], level: number): O
         cut: r.cut,
         sensitivity: measure((c) => proportionStatistic('sensitivity', [r.cut])(c, 0)),
         specificity: measure((c) => proportionStatistic('specificity', [r.cut])(c, 0)),
+        ppv: measure((c) => proportionStatistic('ppv', [r.cut])(c, 0)),
+        npv: measure((c) => proportionStatistic('npv', [r.cut])(c, 0)),
+        alertRate: measure((c) => proportionStatistic('alertRate', [r.cut])(c, 0)),
+        netBenefit: netBenefitThresholds.map((pt) => ({ threshold: pt, value: measure((c) => netBenefitStatistic([r.cut], pt)(c, 0)) })),
       })),
     };
   });

@@ -63,6 +63,10 @@ export function combinedDocument(report: CombinedReport): ReportDocument {
         ...sc.thresholds.flatMap((t) => [
           [names.get(sc.score) ?? sc.score, `sensitivity, ${t.rule}`, cell(t.sensitivity), '', ''],
           [names.get(sc.score) ?? sc.score, `specificity, ${t.rule}`, cell(t.specificity), '', ''],
+          [names.get(sc.score) ?? sc.score, `PPV, ${t.rule}`, cell(t.ppv), '', ''],
+          [names.get(sc.score) ?? sc.score, `NPV, ${t.rule}`, cell(t.npv), '', ''],
+          [names.get(sc.score) ?? sc.score, `alert rate, ${t.rule}`, cell(t.alertRate), '', ''],
+          ...t.netBenefit.map((nb) => [names.get(sc.score) ?? sc.score, `net benefit, ${t.rule}, pₜ = ${nb.threshold}`, cell(nb.value), '', '']),
         ]),
       ]),
     );

@@ -33,7 +33,19 @@ function pooledByValidate(cohort: CohortTables) {
   const t = s?.thresholds[0];
   if (a === undefined || isSuppressed(a) || !a.defined || t === undefined) throw new Error('expected NEWS2 results');
   const cell = (c: unknown) => c as { estimate: number; ci: readonly [number, number] };
-  return { auroc: { estimate: a.estimate, ci: a.ci }, sensitivity: cell(t.sensitivity), specificity: cell(t.specificity), rule: t.label };
+  const nb = s?.netBenefit
+    .filter((n) => n.rule === t.label)
+    .map((n) => ({ threshold: n.threshold, cell: n.cell as { netBenefit: { estimate: number; ci: readonly [number, number] } } }));
+  return {
+    auroc: { estimate: a.estimate, ci: a.ci },
+    sensitivity: cell(t.sensitivity),
+    specificity: cell(t.specificity),
+    ppv: cell(t.ppv),
+    npv: cell(t.npv),
+    alertRate: cell(t.alertRate),
+    netBenefit: nb ?? [],
+    rule: t.label,
+  };
 }
 
 describe('combineSummaries with count tables: one-stage pooling', () => {
@@ -50,6 +62,10 @@ describe('combineSummaries with count tables: one-stage pooling', () => {
     const t = got?.thresholds.find((x) => x.rule === expected.rule);
     expect(t?.sensitivity).toEqual({ estimate: expected.sensitivity.estimate, ci: expected.sensitivity.ci });
     expect(t?.specificity).toEqual({ estimate: expected.specificity.estimate, ci: expected.specificity.ci });
+    for (const k of ['ppv', 'npv', 'alertRate'] as const) expect(t?.[k]).toEqual({ estimate: expected[k].estimate, ci: expected[k].ci });
+    expect(expected.netBenefit.length).toBeGreaterThan(0);
+    for (const nb of expected.netBenefit)
+      expect(t?.netBenefit.find((x) => x.threshold === nb.threshold)?.value).toEqual({ estimate: nb.cell.netBenefit.estimate, ci: nb.cell.netBenefit.ci });
     expect(combined.oneStage?.releasable).toBe(false);
   });
 
