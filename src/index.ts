@@ -225,3 +225,7 @@ export { membershipModel, MEMBERSHIP_VARIABLES } from '../validation/meta/member
 export type { MembershipResult, MembershipCell } from '../validation/meta/membership.js';
 export { drawSite, drawSites, siteCohortOptions, DEFAULT_SITE_EFFECTS } from '../validation/cohort/sites.js';
 export type { SiteEffectModel, SiteEffects } from '../validation/cohort/sites.js';
+export { oneStage } from '../validation/meta/one-stage.js';
+export type { OneStageResult, OneStageScore, OneStageEstimate, SharedCountTables, ValueRule } from '../validation/meta/one-stage.js';
+export { cohortScoreCounts, addScoreCounts } from '../validation/study/count-tables.js';
+export type { ScoreCountTable, ScoreCountRow, CountTableDefinition, CohortCountOptions } from '../validation/study/count-tables.js';
