@@ -127,8 +127,17 @@ const ruleOf = (rule: string | null, match: DefinitionMatch): string | null => {
   return at < 0 ? rule : `${rule.slice(0, at)} (each fold’s cut-off)`;
 };
 
-const keyOf = (m: Pick<SiteMeasure, 'score' | 'measure' | 'rule' | 'threshold'>, match: DefinitionMatch): string =>
-  JSON.stringify([m.score, m.measure, ruleOf(m.rule, match), m.threshold]);
+/** How a score's rules are matched across sites: by label, unless its definition differs between sites (each fold's fit). */
+type MatchOf = (score: string) => DefinitionMatch;
+
+const keyOf = (m: Pick<SiteMeasure, 'score' | 'measure' | 'rule' | 'threshold'>, match: MatchOf): string =>
+  JSON.stringify([m.score, m.measure, ruleOf(m.rule, match(m.score)), m.threshold]);
+
+/** Per score: `exact` when every site ran the same definition (same SHA-256) or the mode is exact; else `id-and-version`. */
+function matchOf(summaries: readonly SiteSummary[], mode: DefinitionMatch): MatchOf {
+  const same = (score: string) => new Set(summaries.map((s) => s.definitions.find((d) => d.id === score)?.sha256)).size === 1;
+  return (score) => (mode === 'exact' || same(score) ? 'exact' : 'id-and-version');
+}
 
 /** A refusal: the field, and what each site has. */
 function differ(field: string, summaries: readonly SiteSummary[], value: (s: SiteSummary) => unknown): void {
@@ -169,12 +178,12 @@ function checkCompatible(summaries: readonly SiteSummary[], definitions: Definit
   differ('disclosure.minCount', summaries, (s) => s.disclosure.minCount);
 }
 
-function combineMeasure(key: string, summaries: readonly SiteSummary[], level: number, options: Required<CombineOptions>): CombinedMeasure {
+function combineMeasure(key: string, summaries: readonly SiteSummary[], level: number, options: Required<CombineOptions>, match: MatchOf): CombinedMeasure {
   const rows: CombinedSiteRow[] = [];
   const excluded: { site: string; reason: string; message: string }[] = [];
   let meta: SiteMeasure | undefined;
   for (const s of summaries) {
-    const m = s.measures.find((x) => keyOf(x, options.definitions) === key);
+    const m = s.measures.find((x) => keyOf(x, match) === key);
     if (m === undefined) {
       excluded.push({ site: s.site, reason: 'absent', message: 'the site has no such measure (its analysis planned other rules)' });
       continue;
@@ -184,7 +193,7 @@ function combineMeasure(key: string, summaries: readonly SiteSummary[], level: n
     else excluded.push({ site: s.site, reason: m.value.reason, message: m.value.message });
   }
   const m = meta as SiteMeasure;
-  const base = { score: m.score, measure: m.measure, rule: ruleOf(m.rule, options.definitions), threshold: m.threshold, scale: m.scale };
+  const base = { score: m.score, measure: m.measure, rule: ruleOf(m.rule, match(m.score)), threshold: m.threshold, scale: m.scale };
   if (rows.length === 0) return { ...base, sites: rows, excluded, summary: null };
   const re = randomEffects(
     rows.map((r) => r.y),
@@ -230,8 +239,9 @@ export function combineSummaries(summaries: readonly SiteSummary[], options: Com
   const first = summaries[0] as SiteSummary;
   const level = first.settings.level;
   const keys: string[] = [];
-  for (const s of summaries) for (const m of s.measures) if (!keys.includes(keyOf(m, resolved.definitions))) keys.push(keyOf(m, resolved.definitions));
-  const measures = keys.map((key) => combineMeasure(key, summaries, level, resolved));
+  const match = matchOf(summaries, resolved.definitions);
+  for (const s of summaries) for (const m of s.measures) if (!keys.includes(keyOf(m, match))) keys.push(keyOf(m, match));
+  const measures = keys.map((key) => combineMeasure(key, summaries, level, resolved, match));
   const shared = summaries.map((s) => s.countTables).filter((t): t is SharedCountTables => t !== undefined);
   const pooled = shared.length === summaries.length ? oneStage(shared, level, first.settings.netBenefitThresholds) : null;
   const warnings = [

@@ -43,8 +43,10 @@ describe('internalExternalValidation(options)', () => {
     // Every site is either pooled or kept out with its reason (a small site's count can be suppressed).
     expect((zone?.sites.length ?? 0) + (zone?.excluded.length ?? 0)).toBe(3);
     expect(zone?.excluded.every((e) => e.reason !== 'absent')).toBe(true);
-    // NEWS2, the same definition at every site, beside it.
+    // NEWS2, the same definition at every site, beside it: its rules keep their own labels.
     expect(c.measures.find((m) => m.score === 'news2' && m.measure === 'auroc')?.summary?.k).toBe(3);
+    expect(c.measures.find((m) => m.score === 'news2' && m.measure === 'sensitivity' && m.rule === 'NEWS2 ≥ 5 (medium)')?.summary?.k).toBe(3);
+    expect(c.measures.some((m) => m.score === 'news2' && (m.rule ?? '').includes('each fold'))).toBe(false);
   });
 
   it('refuses fewer than two sites and a site named twice', () => {
