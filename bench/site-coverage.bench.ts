@@ -12,7 +12,7 @@ import { apolloStyle } from '../scores/catalogue/catalogue.js';
 import { GENERATOR_VERSION } from '../validation/cohort/generate.js';
 import { DEFAULT_SITE_EFFECTS } from '../validation/cohort/sites.js';
 import type { SiteCoverageMeasure } from '../validation/meta/site-coverage.js';
-import { siteCoverageStudy } from '../validation/meta/site-coverage.js';
+import { coverageMeasure, siteCoverageStudy } from '../validation/meta/site-coverage.js';
 
 const out = process.env.SITE_COVERAGE_OUT ?? 'bench/results/coverage-sites.json';
 type Part = { studies: number; firstSeed: number; seconds: number; auroc: SiteCoverageMeasure; oe: SiteCoverageMeasure };
@@ -22,19 +22,14 @@ function merge(parts: readonly Part[]): Omit<Part, 'firstSeed'> & { seeds: strin
   const add = (key: 'auroc' | 'oe'): SiteCoverageMeasure => {
     const n = parts.reduce((t, p) => t + p[key].studies, 0);
     const w = (f: (m: SiteCoverageMeasure) => number) => parts.reduce((t, p) => t + f(p[key]) * p[key].studies, 0) / n;
-    const p = w((m) => m.piCoverage);
-    const p2 = w((m) => m.piCoverageK2 ?? Number.NaN);
-    return {
-      studies: n,
-      piCoverage: p,
-      mcse: Math.sqrt((p * (1 - p)) / n),
+    return coverageMeasure(n, {
+      piCoverage: w((m) => m.piCoverage),
       meanPiWidth: w((m) => m.meanPiWidth),
-      piCoverageK2: p2,
-      mcseK2: Math.sqrt((p2 * (1 - p2)) / n),
+      piCoverageK2: w((m) => m.piCoverageK2 ?? Number.NaN),
       meanPiWidthK2: w((m) => m.meanPiWidthK2 ?? Number.NaN),
       meanTau: w((m) => m.meanTau),
       tauZero: w((m) => m.tauZero ?? Number.NaN),
-    };
+    });
   };
   return {
     studies: parts.reduce((t, p) => t + p.studies, 0),

@@ -51,6 +51,12 @@ export interface SiteCoverageResult {
   readonly oe: SiteCoverageMeasure;
 }
 
+/** A coverage measure from its means over `studies` studies, with the Monte Carlo SEs of the two coverages. */
+export function coverageMeasure(studies: number, means: Omit<Required<SiteCoverageMeasure>, 'studies' | 'mcse' | 'mcseK2'>): SiteCoverageMeasure {
+  const mcse = (p: number) => Math.sqrt((p * (1 - p)) / studies);
+  return { studies, ...means, mcse: mcse(means.piCoverage), mcseK2: mcse(means.piCoverageK2) };
+}
+
 /** A new site's AUROC and O/E of the score, on all its sets (no bootstrap, no disclosure control: a truth, not a release). */
 function newSiteTruth(options: SiteCoverageOptions, seed: number): { auroc: number | null; oe: number | null } {
   const effects = drawSite(seed, options.sites);
@@ -103,21 +109,15 @@ export function siteCoverageStudy(options: SiteCoverageOptions): SiteCoverageRes
     options.onStudy?.(k + 1);
   }
   const summarise = (xs: Hit[]): SiteCoverageMeasure => {
-    const n = xs.length;
-    const mean = (f: (x: Hit) => number) => (n === 0 ? Number.NaN : xs.reduce((t, x) => t + f(x), 0) / n);
-    const p = mean((x) => (x.hit ? 1 : 0));
-    const p2 = mean((x) => (x.hitK2 ? 1 : 0));
-    return {
-      studies: n,
-      piCoverage: p,
-      mcse: Math.sqrt((p * (1 - p)) / n),
+    const mean = (f: (x: Hit) => number) => (xs.length === 0 ? Number.NaN : xs.reduce((t, x) => t + f(x), 0) / xs.length);
+    return coverageMeasure(xs.length, {
+      piCoverage: mean((x) => (x.hit ? 1 : 0)),
       meanPiWidth: mean((x) => x.width),
-      piCoverageK2: p2,
-      mcseK2: Math.sqrt((p2 * (1 - p2)) / n),
+      piCoverageK2: mean((x) => (x.hitK2 ? 1 : 0)),
       meanPiWidthK2: mean((x) => x.widthK2),
       meanTau: mean((x) => x.tau),
       tauZero: mean((x) => (x.tau === 0 ? 1 : 0)),
-    };
+    });
   };
   return { auroc: summarise(hits.auroc), oe: summarise(hits.oe) };
 }

@@ -107,6 +107,9 @@ export interface SiteSummary {
 type Transform = (x: number) => number;
 const TRANSFORM: Readonly<Record<PoolingScale, Transform>> = { logit, log: Math.log, identity: (x) => x };
 
+/** A released estimate cell of the report as the summary reads it: defined with an estimate and interval, or why not. */
+type ReportEstimate = { defined?: boolean; estimate?: number; ci?: readonly [number, number] | null; reason?: string; message?: string };
+
 const undefinedValue = (reason: string, message: string): UndefinedSiteValue => ({ defined: false, reason, message });
 
 /** The SD of the transformed replicates that are finite; null when fewer than 2. */
@@ -122,7 +125,7 @@ function replicateSe(replicates: Float64Array, f: Transform): number | null {
  */
 function bootstrapped(run: StudyRun, cell: unknown, stat: string, column: number, scale: PoolingScale): DefinedSiteValue | UndefinedSiteValue {
   if (isSuppressed(cell)) return undefinedValue('suppressed', `withheld by the disclosure rule "${cell.rule}"`);
-  const c = cell as { defined?: boolean; estimate?: number; ci?: readonly [number, number] | null; reason?: string; message?: string };
+  const c = cell as ReportEstimate;
   if (c.defined !== true || c.estimate === undefined) return undefinedValue(c.reason ?? 'undefined', c.message ?? 'undefined at this site');
   const f = TRANSFORM[scale];
   const y = f(c.estimate);
@@ -142,7 +145,7 @@ function bootstrapped(run: StudyRun, cell: unknown, stat: string, column: number
 
 /** A calibration intercept or slope: SE from its cluster-robust (sandwich) Wald interval. */
 function sandwich(cell: unknown, level: number): DefinedSiteValue | UndefinedSiteValue {
-  const c = cell as { defined?: boolean; estimate?: number; ci?: readonly [number, number] | null; reason?: string; message?: string };
+  const c = cell as ReportEstimate;
   if (c.defined !== true || c.estimate === undefined) return undefinedValue(c.reason ?? 'undefined', c.message ?? 'undefined at this site');
   if (c.ci === null || c.ci === undefined) return undefinedValue('no-interval', 'no interval at this site');
   const se = (c.ci[1] - c.ci[0]) / (2 * qnorm(1 - (1 - level) / 2));
@@ -152,7 +155,7 @@ function sandwich(cell: unknown, level: number): DefinedSiteValue | UndefinedSit
 /** AUROC: bootstrap SE of logit AUROC; without a bootstrap, Obuchowski's clustered SE by the delta method. */
 function aurocValue(run: StudyRun, cell: unknown, column: number): DefinedSiteValue | UndefinedSiteValue {
   if (run.intervals !== null || isSuppressed(cell)) return bootstrapped(run, cell, 'auroc', column, 'logit');
-  const c = cell as { defined?: boolean; estimate?: number; ci?: readonly [number, number] | null; obuchowski?: { defined: boolean; se?: number } };
+  const c = cell as ReportEstimate & { obuchowski?: { defined: boolean; se?: number } };
   if (c.defined !== true || c.estimate === undefined || c.obuchowski?.defined !== true || c.obuchowski.se === undefined)
     return bootstrapped(run, cell, 'auroc', column, 'logit');
   const a = c.estimate;
