@@ -89,11 +89,14 @@ export function toSQL(scores: ScoreDefinition | readonly ScoreDefinition[], opti
   ]);
   const parts = defs.map((def, g) => (SQL_PARTS[def.kind] as SqlPart<ScoreDefinition>)(g, def, maps[g] ?? [], columns, policy));
   const select = ['o.*', ...parts.flatMap((p) => p.outputs.map(([expr, name]) => `${expr} AS ${quoteIdent(name)}`))];
+  // PostgreSQL pulls a LATERAL subquery without FROM up into the query and substitutes each of its columns wherever
+  // the next layer uses it: the layers' expressions nest, so the query grew exponentially in planning (a server
+  // process of gigabytes, seen when the study first ran there). OFFSET 0 keeps each layer a layer, computed once per
+  // row. DuckDB computes the layers once as written.
+  const fenced = (layer: string): string => (dialect === 'postgres' ? layer.replace(/\) AS ([a-z0-9]+)$/, ' OFFSET 0) AS $1') : layer);
   const from = [
     `${quoteIdent(table)} AS o`,
-    `LATERAL (SELECT ${layerA.join(', ')}) AS a`,
-    `LATERAL (SELECT ${layerB.join(', ')}) AS b`,
-    ...parts.flatMap((p) => p.layers),
+    ...[`LATERAL (SELECT ${layerA.join(', ')}) AS a`, `LATERAL (SELECT ${layerB.join(', ')}) AS b`, ...parts.flatMap((p) => p.layers)].map(fenced),
   ];
   return `SELECT ${select.join(',\n  ')}\nFROM ${from.join(',\n  ')}`;
 }

@@ -1,0 +1,237 @@
+/**
+ * Run the study's SQL where the data lives — DuckDB embedded in this process (reading a cohort's Parquet or CSV files
+ * itself, so nothing is held in JavaScript but the answer), or a PostgreSQL server — and bring back only the count
+ * tables: `score_counts` and the flow's counts. The drivers (`@duckdb/node-api`, `pg`) are optional peer dependencies,
+ * loaded only when an engine is asked for.
+ */
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { ScoreDefinition } from '../../scores/definition/definition.js';
+import type { MissingPolicy } from '../../scores/definition/observation.js';
+import { kindOf } from '../../scores/kinds/kind-of.js';
+import { quoteIdent, quoteString } from '../../scores/sql/sql-text.js';
+import type { LabelOptions } from '../../validation/outcomes/label-outcomes.js';
+import type { StudySqlDialect } from '../../validation/engine/study-sql.js';
+import { studySql } from '../../validation/engine/study-sql.js';
+import type { EngineCounts, EngineFlow } from '../../validation/engine/engine-study.js';
+import type { ScoreCountRow } from '../../validation/study/count-tables.js';
+import { cohortFormat } from '../io/cohort-files.js';
+
+/** The tables a PostgreSQL study reads (names, optionally schema-qualified: `ehr.observations`). */
+export interface EngineTables {
+  readonly observations: string;
+  readonly events: string;
+  /** Omit when there is none: follow-up then ends at the extract's end only. */
+  readonly encounters?: string;
+}
+
+/** Where the data is: a cohort directory for DuckDB, or a PostgreSQL database and its tables. */
+export type EngineSource =
+  | {
+      readonly engine: 'duckdb';
+      readonly cohort: string;
+      /** DuckDB's memory limit (e.g. '4GB'); default DuckDB's own (80 % of RAM). */ readonly memoryLimit?: string;
+    }
+  | { readonly engine: 'postgres'; readonly database: string; readonly tables?: EngineTables };
+
+/** What the engine computes: the study's scores, outcome and bootstrap. */
+export interface EngineCountOptions {
+  readonly source: EngineSource;
+  readonly scores: readonly ScoreDefinition[];
+  readonly outcome?: LabelOptions;
+  readonly missing?: MissingPolicy;
+  readonly B: number;
+  readonly seed: number;
+  readonly resolution?: number;
+  /** Events allowed to match no observation set (default 0, as `validate`): one that joins nothing would become a negative. */
+  readonly maxUnmatchedEvents?: number;
+}
+
+type Rows = Record<string, unknown>[];
+interface Session {
+  readonly dialect: StudySqlDialect;
+  readonly encounters: boolean;
+  /** How the observations' `on_oxygen` is stored. */
+  readonly oxygenType: 'boolean' | 'number';
+  query(sql: string): Promise<Rows>;
+  close(): Promise<void>;
+}
+
+const FN = 'engineCounts';
+
+/** A driver, or an error that says which package to install. */
+async function load<T>(name: string, engine: string): Promise<T> {
+  try {
+    return (await import(name)) as T;
+  } catch (e) {
+    throw new Error(`${FN}: the ${engine} engine needs the npm package "${name}" (npm install ${name}); it could not be loaded: ${(e as Error).message}`);
+  }
+}
+
+/** A relation name, each part quoted (`ehr.obs` → `"ehr"."obs"`). */
+const relation = (name: string): string => name.split('.').map(quoteIdent).join('.');
+
+async function duckdbSession(source: Extract<EngineSource, { engine: 'duckdb' }>): Promise<Session> {
+  const dir = resolve(source.cohort);
+  if (!existsSync(join(dir, 'cohort.json')) && !existsSync(dir)) throw new Error(`${FN}: no cohort directory at "${source.cohort}".`);
+  const format = cohortFormat(dir);
+  if (format === 'arrow')
+    throw new Error(
+      `${FN}: the duckdb engine reads Parquet or CSV cohorts (DuckDB reads Arrow IPC files only through an extension it would download); "${source.cohort}" is stored as arrow — write it with ewskit synth --format parquet, or use --engine js`,
+    );
+  const file = (name: string): string => join(dir, `${name}.${format}`);
+  for (const name of ['observations', 'events']) if (!existsSync(file(name))) throw new Error(`${FN}: the cohort "${source.cohort}" has no ${name}.${format}.`);
+  const reader = (name: string): string =>
+    format === 'parquet' ? `read_parquet(${quoteString(file(name))})` : `read_csv(${quoteString(file(name))}, header = true, auto_detect = true)`;
+  const { DuckDBInstance } = await load<typeof import('@duckdb/node-api')>('@duckdb/node-api', 'duckdb');
+  const instance = await DuckDBInstance.create(':memory:', {
+    ...(source.memoryLimit === undefined ? {} : { memory_limit: source.memoryLimit }),
+    preserve_insertion_order: 'false',
+  });
+  const con = await instance.connect();
+  const encounters = existsSync(file('encounters'));
+  for (const name of ['observations', 'events', ...(encounters ? ['encounters'] : [])])
+    await con.run(`CREATE VIEW ewskit_${name} AS SELECT * FROM ${reader(name)}`);
+  const types = (
+    await con.runAndReadAll(`SELECT data_type FROM information_schema.columns WHERE table_name = 'ewskit_observations' AND column_name = 'on_oxygen'`)
+  ).getRowObjectsJS();
+  return {
+    dialect: 'duckdb',
+    encounters,
+    oxygenType: String(types[0]?.data_type ?? 'BOOLEAN') === 'BOOLEAN' ? 'boolean' : 'number',
+    query: async (sql) => (await con.runAndReadAll(sql)).getRowObjectsJS() as Rows,
+    close: async () => {
+      con.closeSync();
+      instance.closeSync();
+    },
+  };
+}
+
+async function postgresSession(source: Extract<EngineSource, { engine: 'postgres' }>): Promise<Session> {
+  const pg = await load<typeof import('pg')>('pg', 'postgres');
+  const Client = pg.Client ?? (pg as unknown as { default: typeof import('pg') }).default.Client;
+  const client = new Client({ connectionString: source.database });
+  try {
+    await client.connect();
+  } catch (e) {
+    throw new Error(`${FN}: could not connect to the database given (${(e as Error).message}).`);
+  }
+  const tables = source.tables ?? { observations: 'observations', events: 'events', encounters: 'encounters' };
+  const exists = async (name: string): Promise<boolean> =>
+    (await client.query('SELECT to_regclass($1) IS NOT NULL AS ok', [relation(name)])).rows[0]?.ok === true;
+  for (const key of ['observations', 'events'] as const)
+    if (!(await exists(tables[key]))) {
+      await client.end();
+      throw new Error(`${FN}: the database has no table "${tables[key]}" (the ${key}); name it with tables.${key}.`);
+    }
+  const encounters = tables.encounters !== undefined && (await exists(tables.encounters));
+  for (const [name, table] of [
+    ['observations', tables.observations],
+    ['events', tables.events],
+    ...(encounters ? [['encounters', tables.encounters as string]] : []),
+  ])
+    await client.query(`CREATE TEMPORARY VIEW ewskit_${name as string} AS SELECT * FROM ${relation(table as string)}`);
+  const oxygen = await client.query(`SELECT data_type FROM information_schema.columns WHERE table_name = 'ewskit_observations' AND column_name = 'on_oxygen'`);
+  return {
+    dialect: 'postgres',
+    encounters,
+    oxygenType: String(oxygen.rows[0]?.data_type ?? 'boolean') === 'boolean' ? 'boolean' : 'number',
+    query: async (sql) => (await client.query(sql)).rows as Rows,
+    close: async () => client.end(),
+  };
+}
+
+const number = (v: unknown): number => (typeof v === 'bigint' ? Number(v) : typeof v === 'string' ? Number(v) : (v as number));
+
+const compare = (a: ScoreCountRow, b: ScoreCountRow): number =>
+  a.score < b.score ? -1 : a.score > b.score ? 1 : a.replicate - b.replicate || a.value - b.value;
+
+/**
+ * The study's count tables computed in an engine: `score_counts` (no grouping) and the flow. Only counts cross from
+ * the engine to this process. Runs in the engine in O(rows + B · patient cells).
+ *
+ * @throws {Error} naming the package to install when the driver is missing, the table or file that is missing, or the
+ *   database that refused the connection; {RangeError} for options out of range (as `studySql`)
+ * @example await engineCounts({ source: { engine: 'duckdb', cohort: 'cohort/' }, scores: [news2], B: 1000, seed: 1 });
+ */
+export async function engineCounts(options: EngineCountOptions): Promise<EngineCounts> {
+  const source = options.source;
+  const session = source.engine === 'duckdb' ? await duckdbSession(source) : source.engine === 'postgres' ? await postgresSession(source) : null;
+  if (session === null)
+    throw new RangeError(`${FN}: option "source.engine" expected 'duckdb' or 'postgres'; received ${JSON.stringify((source as { engine: unknown }).engine)}.`);
+  try {
+    const sql = studySql({
+      dialect: session.dialect,
+      scores: options.scores,
+      encounters: session.encounters,
+      oxygenType: session.oxygenType,
+      B: options.B,
+      seed: options.seed,
+      ...(options.outcome === undefined ? {} : { outcome: options.outcome }),
+      ...(options.missing === undefined ? {} : { missing: options.missing }),
+      ...(options.resolution === undefined ? {} : { resolution: options.resolution }),
+    });
+    // The join check validate makes: an event whose encounter matches no set would silently become a negative.
+    const joined = (await session.query(sql.unmatchedEvents))[0] ?? {};
+    const unmatched = number(joined.unmatched ?? 0);
+    const allowed = options.maxUnmatchedEvents ?? 0;
+    if (unmatched > allowed)
+      throw new RangeError(
+        `${FN}: ${unmatched} of ${number(joined.events ?? 0)} rows of the events table have an encounter_id that matches no observation set; expected at most ${allowed} (option "maxUnmatchedEvents"). Check that both tables come from the same extract and use the same identifiers.`,
+      );
+    const counts = await session.query(sql.scoreCounts);
+    const flowRows = await session.query(sql.flow);
+    const perScore = await session.query(sql.scoreFlow);
+    const end = (await session.query(sql.extractEnd))[0];
+    const rows = counts
+      .map((r) => ({
+        score: String(r.score),
+        value: number(r.value),
+        group: '',
+        replicate: number(r.replicate),
+        positive: number(r.positive),
+        negative: number(r.negative),
+        sum: number(r.sum),
+      }))
+      .sort(compare);
+    const flow: EngineFlow = {
+      byCode: flowRows.map((r) => ({
+        code: number(r.code),
+        sets: number(r.sets),
+        positive: number(r.positive),
+        censored: number(r.censored),
+        withoutPatient: number(r.without_patient),
+      })),
+      scores: perScore.map((r) => ({
+        score: String(r.score),
+        sets: number(r.sets),
+        positive: number(r.positive),
+        patients: number(r.patients),
+        eventPatients: number(r.event_patients),
+      })),
+      extractEnd: end?.end_t === null || end?.end_t === undefined ? null : number(end.end_t),
+      extractEndInferred: end?.inferred === true,
+      followUpEndsAtDischarge: session.encounters,
+    };
+    return {
+      engine: source.engine,
+      scoreCounts: {
+        definition: {
+          table: 'score_counts',
+          version: 1,
+          scores: options.scores.map((d) => d.id),
+          groupBy: null,
+          horizonHours: options.outcome?.horizonHours ?? 24,
+          B: options.B,
+          seed: options.seed,
+          resolution: options.resolution ?? 10_000,
+        },
+        rows,
+      },
+      probabilistic: options.scores.filter((d) => kindOf(d).probabilistic).map((d) => d.id),
+      flow,
+    };
+  } finally {
+    await session.close();
+  }
+}

@@ -1,0 +1,318 @@
+/**
+ * The study where the data lives: the same cohort scored, labelled, weighted and counted in DuckDB (reading the
+ * cohort's own Parquet and CSV files) and in a real PostgreSQL server gives the count tables `cohortScoreCounts`
+ * gives in this process, cell by cell and replicate by replicate, and so the same engine report; and that report's
+ * AUROC, sensitivity and specificity with their intervals are `validate`'s own numbers.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apolloStyle } from '../../../scores/catalogue/catalogue.js';
+import { news2 } from '../../../scores/catalogue/news2.js';
+import { qsofa } from '../../../scores/catalogue/qsofa.js';
+import { engineCounts } from '../../../src/engine/engine-counts.js';
+import { writeCohort } from '../../../src/io/cohort-files.js';
+import { generateCohort } from '../../../validation/cohort/generate.js';
+import { isSuppressed } from '../../../validation/disclosure/disclosure.js';
+import type { EngineCounts } from '../../../validation/engine/engine-study.js';
+import { engineReport, jsEngineCounts } from '../../../validation/engine/engine-study.js';
+import type { LabelOptions } from '../../../validation/outcomes/label-outcomes.js';
+import type { CohortTables } from '../../../validation/study/options.js';
+import { validate } from '../../../validation/study/validate.js';
+import { postgresUnavailable, startPostgres } from '../../helpers/postgres.js';
+import type { RunningPostgres } from '../../helpers/postgres.js';
+
+const ENCOUNTERS = 400;
+const SEED = 3;
+const B = 40;
+const scores = [news2, qsofa];
+const cohort = generateCohort({ encounters: ENCOUNTERS, seed: SEED });
+const dir = mkdtempSync(join(tmpdir(), 'ewskit-engines-'));
+const parquet = join(dir, 'parquet');
+const csv = join(dir, 'csv');
+beforeAll(async () => {
+  await writeCohort(parquet, { encounters: ENCOUNTERS, seed: SEED }, undefined, 'parquet');
+  await writeCohort(csv, { encounters: ENCOUNTERS, seed: SEED }, undefined, 'csv');
+}, 60_000);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** The outcome definitions the engines must agree on: the default, and every rule of the labeller switched on. */
+const OUTCOMES: readonly [string, LabelOptions][] = [
+  ['the default outcome (24 h, every event, in-hospital follow-up)', {}],
+  [
+    'deaths only, 12 h, linked follow-up, sets within 30 min of the event left out',
+    { horizonHours: 12, eventTypes: ['death'], followUp: 'linked', excludeBeforeEventMinutes: 30 },
+  ],
+  ['censored sets counted negative, the extract ending early', { censored: 'negative', extractEnd: Date.UTC(2026, 0, 1) }],
+];
+
+/** Counts without the engine's name, for comparison. */
+const comparable = (c: EngineCounts) => ({ scoreCounts: c.scoreCounts, probabilistic: c.probabilistic, flow: c.flow });
+
+describe('engine duckdb: the study in DuckDB, from the cohort’s files', () => {
+  it.each(OUTCOMES)('count tables and flow equal the JavaScript engine’s: %s', async (_name, outcome) => {
+    const js = jsEngineCounts({ cohort, scores, outcome, B, seed: 7 });
+    const duck = await engineCounts({ source: { engine: 'duckdb', cohort: parquet }, scores, outcome, B, seed: 7 });
+    expect(duck.engine).toBe('duckdb');
+    expect(comparable(duck)).toEqual(comparable(js));
+    // The flow is not empty and the replicates are there.
+    expect(js.flow.byCode.find((c) => c.code === 0)?.positive).toBeGreaterThan(0);
+    expect(new Set(js.scoreCounts.rows.map((r) => r.replicate)).size).toBe(B + 1);
+  });
+
+  it('reads a CSV cohort to the same counts', async () => {
+    const fromCsv = await engineCounts({ source: { engine: 'duckdb', cohort: csv }, scores, B, seed: 7 });
+    const fromParquet = await engineCounts({ source: { engine: 'duckdb', cohort: parquet }, scores, B, seed: 7 });
+    expect(comparable(fromCsv)).toEqual(comparable(fromParquet));
+  });
+
+  it('a model’s probability buckets agree with the kernel’s; its Σ p to rounding (1e-12 relative)', async () => {
+    const js = jsEngineCounts({ cohort, scores: [apolloStyle], B: 5, seed: 7 });
+    const duck = await engineCounts({ source: { engine: 'duckdb', cohort: parquet }, scores: [apolloStyle], B: 5, seed: 7 });
+    const strip = (c: EngineCounts) => c.scoreCounts.rows.map(({ sum: _s, ...r }) => r);
+    expect(strip(duck)).toEqual(strip(js));
+    duck.scoreCounts.rows.forEach((r, i) => {
+      const s = js.scoreCounts.rows[i]?.sum ?? NaN;
+      expect(Math.abs(r.sum - s)).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(s)));
+    });
+  });
+
+  it('refuses an Arrow cohort, saying how to write one DuckDB reads', async () => {
+    const arrow = join(dir, 'arrow');
+    await writeCohort(arrow, { encounters: 20, seed: 1 });
+    await expect(engineCounts({ source: { engine: 'duckdb', cohort: arrow }, scores, B: 0, seed: 1 })).rejects.toThrow(
+      /engineCounts: the duckdb engine reads Parquet or CSV cohorts .* synth --format parquet/,
+    );
+  });
+});
+
+describe('engine report', () => {
+  it('AUROC, sensitivity and specificity with their intervals are validate’s (Poisson bootstrap, disclosure off)', () => {
+    const report = engineReport(jsEngineCounts({ cohort, scores: [news2], B, seed: 7 }), { scores: [news2], disclosure: { policy: 'none' } });
+    const v = validate({ cohort, scores: [news2], bootstrap: { B, seed: 7 }, disclosure: { policy: 'none' } });
+    const own = v.scores[0];
+    const a = own?.auroc;
+    if (a === undefined || isSuppressed(a) || !a.defined) throw new Error('expected an AUROC');
+    const got = report.scores[0];
+    expect(got?.auroc).toEqual({ estimate: a.estimate, ci: a.ci });
+    for (const t of own?.thresholds ?? []) {
+      const mine = got?.thresholds.find((x) => x.rule === t.label);
+      if (mine === undefined) continue; // the red-score rule is not in the engine report yet
+      expect(mine.sensitivity).toEqual({ estimate: (t.sensitivity as { estimate: number }).estimate, ci: (t.sensitivity as { ci: unknown }).ci });
+      expect(mine.specificity).toEqual({ estimate: (t.specificity as { estimate: number }).estimate, ci: (t.specificity as { ci: unknown }).ci });
+    }
+    expect(got?.thresholds.length).toBeGreaterThan(0);
+    // The flow's counts are validate's: the analysis set, and the score's analysable sets and their events.
+    expect(report.flow.analysisSets).toBe(v.flow.labelled.sets);
+    expect(got?.sets).toBe(v.flow.scores[0]?.analysed.sets);
+    expect(got?.positive).toBe(v.flow.scores[0]?.analysed.positive);
+    expect(v.flow.extract.sets).toBe(report.flow.observationSets);
+  });
+
+  it('suppresses small cells under the default policy and says which rules it applied', () => {
+    const small = generateCohort({ encounters: 40, seed: 2 });
+    const report = engineReport(jsEngineCounts({ cohort: small, scores: [news2], B: 10, seed: 1 }), { scores: [news2] });
+    expect(report.disclosure.policy).toBe('ewskit');
+    expect(isSuppressed(report.flow.positive) || (report.flow.positive as number) >= 10 || report.flow.positive === 0).toBe(true);
+    const a = report.scores[0]?.auroc;
+    if (!isSuppressed(report.flow.eventPatients) && (report.flow.eventPatients as number) >= 10) return;
+    expect(a === null || isSuppressed(a)).toBe(true);
+  });
+});
+
+const unavailable = postgresUnavailable();
+
+describe.skipIf(unavailable !== null)(
+  `engine postgres: the study in a real PostgreSQL server${unavailable === null ? '' : ` — skipped: ${unavailable}`}`,
+  () => {
+    let server: RunningPostgres | undefined;
+    beforeAll(async () => {
+      server = await startPostgres();
+      const client = new pg.Client({ connectionString: server.url });
+      await client.connect();
+      // The cohort loaded as a user would: tables of the CSV's columns, filled by COPY … CSV HEADER (psql's \copy).
+      await client.query(`CREATE SCHEMA ehr`);
+      await client.query(
+        `CREATE TABLE ehr.observations (patient_id TEXT, encounter_id TEXT, observed_at TIMESTAMPTZ, respiratory_rate DOUBLE PRECISION, spo2 DOUBLE PRECISION, spo2_scale INTEGER, on_oxygen BOOLEAN, systolic_bp DOUBLE PRECISION, diastolic_bp DOUBLE PRECISION, heart_rate DOUBLE PRECISION, consciousness TEXT, temperature DOUBLE PRECISION, gcs INTEGER, age INTEGER, lactate DOUBLE PRECISION, creatinine DOUBLE PRECISION, white_cell_count DOUBLE PRECISION, comorbidity_count INTEGER)`,
+      );
+      await client.query(`CREATE TABLE ehr.events (encounter_id TEXT, event_at TIMESTAMPTZ, event_type TEXT)`);
+      await client.query(
+        `CREATE TABLE ehr.encounters (encounter_id TEXT, patient_id TEXT, age INTEGER, admitted_at TIMESTAMPTZ, discharged_at TIMESTAMPTZ, left_ward_at TIMESTAMPTZ, admission_type TEXT, comorbidity_count INTEGER, primary_diagnosis TEXT)`,
+      );
+      const { readFileSync } = await import('node:fs');
+      for (const t of ['observations', 'events', 'encounters']) {
+        const lines = readFileSync(join(csv, `${t}.csv`), 'utf8')
+          .trimEnd()
+          .split('\n');
+        const header = lines[0] ?? '';
+        const rows = lines.slice(1).map((l) => l.split(','));
+        // Inserted in chunks, empty fields as NULL (COPY FROM STDIN needs a stream client; the SQL is the same table).
+        for (let i = 0; i < rows.length; i += 500) {
+          const chunk = rows.slice(i, i + 500);
+          const width = header.split(',').length;
+          const params = chunk.flatMap((r) => r.map((x) => (x === '' ? null : x)));
+          const values = chunk.map((_, k) => `(${Array.from({ length: width }, (_, j) => `$${k * width + j + 1}`).join(', ')})`).join(', ');
+          await client.query(`INSERT INTO ehr.${t} (${header}) VALUES ${values}`, params);
+        }
+      }
+      await client.end();
+    }, 120_000);
+    afterAll(() => server?.stop());
+    // A query that runs away (a planner that inlines the layers) fails the test instead of eating the machine.
+    const url = () => `${server?.url ?? ''}?options=${encodeURIComponent('-c statement_timeout=60000')}`;
+
+    it.each(OUTCOMES)('count tables and flow equal the JavaScript engine’s: %s', async (_name, outcome) => {
+      const js = jsEngineCounts({ cohort, scores, outcome, B, seed: 7 });
+      const tables = { observations: 'ehr.observations', events: 'ehr.events', encounters: 'ehr.encounters' };
+      const got = await engineCounts({ source: { engine: 'postgres', database: url(), tables }, scores, outcome, B, seed: 7 });
+      expect(got.engine).toBe('postgres');
+      expect(comparable(got)).toEqual(comparable(js));
+    });
+
+    it('names the missing table', async () => {
+      await expect(
+        engineCounts({ source: { engine: 'postgres', database: url(), tables: { observations: 'nowhere', events: 'ehr.events' } }, scores, B: 0, seed: 1 }),
+      ).rejects.toThrow(/engineCounts: the database has no table "nowhere" \(the observations\)/);
+    });
+  },
+);
+
+/**
+ * Every rule of the labeller at its edge, written as a cohort by hand (times in hours after T0; horizon 24 h):
+ *  E1 (P1): death at 24 h, discharge 30 h. Sets at 0 h (event exactly at t + 24 h: positive), −0.0167 h (event 1 min
+ *     past the horizon: negative), 23.5 h (30 min before: kept even with a 30-min window — the gap is not < 30 min),
+ *     23.667 h (20 min before: left out with the window), 24 h (at the event: excluded), 25 h (after: excluded).
+ *  E2 (P2): discharged alive at 10 h, no event. Sets at 0 h (discharged within the horizon: a negative in hospital,
+ *     censored at discharge when follow-up is linked) and −14 h (discharge exactly at t + 24 h: not within, negative).
+ *  E3 (P3): never discharged; the extract's latest time is its set at 99 h. Sets at 75 h (t + 24 h = the end: known
+ *     negative), 76 h and 99 h (horizon past the end: censored).
+ *  E4 (P4): ICU at 5 h, death at 8 h. Sets at 1 h (positive either way) and 6 h (after the ICU admission: excluded
+ *     for every-event outcomes; positive for deaths only, the ICU admission a competing event).
+ *  E5 (P5): an event of no type at 3 h. Set at 2 h (positive for every event; negative for deaths only).
+ *  E6 (no patient): death at 2 h; set at 1 h — labelled, not in the analysis set.
+ *  E7 (P1 again: a readmission): discharged at 60 h; set at 40 h (discharged within 24 h: negative; with the extract
+ *     ending at 50 h it is still open at the end: censored).
+ *  A set with no encounter and one with no time: excluded, counted.
+ */
+describe('engines at the labeller’s edges (a cohort written by hand)', () => {
+  const T0 = Date.UTC(2025, 0, 1);
+  const at = (hours: number): number => T0 + Math.round(hours * 3_600_000);
+  const iso = (ms: number | null): string => (ms === null ? '' : new Date(ms).toISOString());
+  const sets: [string | null, string | null, number | null][] = [
+    ['P1', 'E1', at(0)],
+    ['P1', 'E1', at(-1 / 60)],
+    ['P1', 'E1', at(23.5)],
+    ['P1', 'E1', at(23 + 40 / 60)],
+    ['P1', 'E1', at(24)],
+    ['P1', 'E1', at(25)],
+    ['P2', 'E2', at(0)],
+    ['P2', 'E2', at(-14)],
+    ['P3', 'E3', at(75)],
+    ['P3', 'E3', at(76)],
+    ['P3', 'E3', at(99)],
+    ['P4', 'E4', at(1)],
+    ['P4', 'E4', at(6)],
+    ['P5', 'E5', at(2)],
+    [null, 'E6', at(1)],
+    ['P1', 'E7', at(40)],
+    ['P8', null, at(3)],
+    ['P9', 'E9', null],
+  ];
+  const events: [string, number, string | null][] = [
+    ['E1', at(24), 'death'],
+    ['E4', at(5), 'unplanned_icu'],
+    ['E4', at(8), 'death'],
+    ['E5', at(3), null],
+    ['E6', at(2), 'death'],
+  ];
+  const encounters: [string, string | null, number | null][] = [
+    ['E1', 'P1', at(30)],
+    ['E2', 'P2', at(10)],
+    ['E3', 'P3', null],
+    ['E4', 'P4', at(20)],
+    ['E5', 'P5', at(20)],
+    ['E6', null, at(20)],
+    ['E7', 'P1', at(60)],
+    ['E9', 'P9', at(20)],
+  ];
+  // Vitals that vary a little, so the score has several values.
+  const vitals = (i: number) => ({ rr: 14 + (i % 4) * 4, hr: 70 + (i % 3) * 25 });
+  const edge = join(dir, 'edge');
+  const cohortOf = async (): Promise<CohortTables> => {
+    const { mkdirSync, writeFileSync } = await import('node:fs');
+    mkdirSync(edge, { recursive: true });
+    const csvRow = (cells: (string | number | null)[]) => cells.map((c) => (c === null ? '' : String(c))).join(',');
+    writeFileSync(
+      join(edge, 'observations.csv'),
+      [
+        'patient_id,encounter_id,observed_at,respiratory_rate,spo2,spo2_scale,on_oxygen,systolic_bp,heart_rate,consciousness,temperature',
+        ...sets.map(([p, e, t], i) => csvRow([p, e, iso(t), vitals(i).rr, 96, 1, 'false', 120, vitals(i).hr, 'A', 37])),
+      ].join('\n'),
+    );
+    writeFileSync(join(edge, 'events.csv'), ['encounter_id,event_at,event_type', ...events.map(([e, t, ty]) => csvRow([e, iso(t), ty]))].join('\n'));
+    writeFileSync(
+      join(edge, 'encounters.csv'),
+      ['encounter_id,patient_id,discharged_at,admitted_at', ...encounters.map(([e, p, d]) => csvRow([e, p, iso(d), iso(at(-20))]))].join('\n'),
+    );
+    writeFileSync(join(edge, 'cohort.json'), JSON.stringify({ format: 'csv' }));
+    const { Table, vectorFromArray, Utf8, Float64, Bool } = await import('apache-arrow');
+    const strings = (xs: (string | null)[]) => vectorFromArray(xs, new Utf8());
+    const times = (xs: (number | null)[]) => vectorFromArray(xs, new Float64());
+    return {
+      observations: new Table({
+        patient_id: strings(sets.map((s) => s[0])),
+        encounter_id: strings(sets.map((s) => s[1])),
+        observed_at: times(sets.map((s) => s[2])),
+        respiratory_rate: times(sets.map((_, i) => vitals(i).rr)),
+        spo2: times(sets.map(() => 96)),
+        spo2_scale: times(sets.map(() => 1)),
+        on_oxygen: vectorFromArray(
+          sets.map(() => false),
+          new Bool(),
+        ),
+        systolic_bp: times(sets.map(() => 120)),
+        heart_rate: times(sets.map((_, i) => vitals(i).hr)),
+        consciousness: strings(sets.map(() => 'A')),
+        temperature: times(sets.map(() => 37)),
+      }),
+      events: new Table({
+        encounter_id: strings(events.map((e) => e[0])),
+        event_at: times(events.map((e) => e[1])),
+        event_type: strings(events.map((e) => e[2])),
+      }),
+      encounters: new Table({
+        encounter_id: strings(encounters.map((e) => e[0])),
+        patient_id: strings(encounters.map((e) => e[1])),
+        discharged_at: times(encounters.map((e) => e[2])),
+        admitted_at: times(encounters.map(() => at(-20))),
+      }),
+    };
+  };
+  const outcomes: readonly [string, LabelOptions][] = [
+    ...OUTCOMES.slice(0, 2),
+    ['every event, 30-min window', { excludeBeforeEventMinutes: 30 }],
+    ['linked follow-up', { followUp: 'linked' }],
+    ['the extract ending at 50 h', { extractEnd: at(50) }],
+    ['the extract ending at 50 h, censored sets negative', { extractEnd: at(50), censored: 'negative' }],
+  ];
+
+  it.each(outcomes)('DuckDB labels and counts as JavaScript does: %s', async (_name, outcome) => {
+    const tables = await cohortOf();
+    const js = jsEngineCounts({ cohort: tables, scores: [news2], outcome, B: 20, seed: 3 });
+    const duck = await engineCounts({ source: { engine: 'duckdb', cohort: edge }, scores: [news2], outcome, B: 20, seed: 3 });
+    expect(comparable(duck)).toEqual(comparable(js));
+  });
+
+  it('the hand count: default outcome', async () => {
+    const js = jsEngineCounts({ cohort: await cohortOf(), scores: [news2], B: 0, seed: 3 });
+    const code = (c: number) => js.flow.byCode.find((x) => x.code === c);
+    // Labelled: E1 0 h (+), −1 min (−), 23.5 h (+), 23.67 h (+); E2 both (−); E3 75 h (−); E4 1 h (+); E5 (+); E6 (+); E7 (−).
+    expect(code(0)).toMatchObject({ sets: 11, positive: 6, withoutPatient: 1 });
+    expect(code(1)?.sets).toBe(2); // no encounter, no time
+    expect(code(2)?.sets).toBe(3); // E1 24 h and 25 h, E4 6 h
+    expect(code(5)?.sets).toBe(2); // E3 76 h and 99 h
+    expect(js.flow.scores[0]).toMatchObject({ score: '', sets: 10, positive: 5, patients: 5 });
+  });
+});

@@ -1,0 +1,335 @@
+/**
+ * The study from count tables: the same report whichever engine counted — `js` in this process, `duckdb` or
+ * `postgres` where the data lives. An engine returns `score_counts` and the flow's counts (`EngineCounts`); this file
+ * turns them into the engine report (`ewskit.engine-report/1`) through disclosure control: the flow (sets by why they
+ * have no label), the analysis set, and for every score its sets, events, AUROC and, at each clinical cut-off,
+ * sensitivity, specificity, PPV, NPV, alert rate and net benefit with Poisson-bootstrap intervals clustered by patient
+ * — the statistics `validate` computes, on the same replicate counts (so the same numbers: see the tests).
+ *
+ * What it does not yet hold (the rest of the count-table plan in docs/design.md): Table 1, calibration, subgroups, the
+ * red-score rule and the comparisons of scores. Those stay with `validate` (engine `js`) until their tables exist.
+ */
+import type { ScoreDefinition } from '../../scores/definition/definition.js';
+import type { MissingPolicy } from '../../scores/definition/observation.js';
+import { kindOf } from '../../scores/kinds/kind-of.js';
+import type { Released } from '../disclosure/disclosure.js';
+import { Disclosure } from '../disclosure/disclosure.js';
+import type { DisclosureSummary } from '../disclosure/audit-types.js';
+import type { DisclosurePolicyName } from '../disclosure/policy.js';
+import type { OneStageEstimate } from '../meta/one-stage.js';
+import { oneStage } from '../meta/one-stage.js';
+import { LABEL_EXCLUSIONS } from '../outcomes/label-outcomes.js';
+import type { LabelOptions } from '../outcomes/label-outcomes.js';
+import { levelOf } from '../stats/result.js';
+import type { ScoreCountTable } from '../study/count-tables.js';
+import { scoreCounts } from '../study/count-tables.js';
+import type { CohortTables } from '../study/options.js';
+import { REPORT_NET_BENEFIT_THRESHOLDS, resolveSettings } from '../study/options.js';
+import { analysisSet } from '../study/analysis-set.js';
+import type { Engine } from './study-sql.js';
+
+export { ENGINES, STUDY_SQL_DIALECTS, studySql } from './study-sql.js';
+export type { Engine, StudySql, StudySqlDialect, StudySqlOptions } from './study-sql.js';
+
+/** The schema id of the engine report. */
+export const ENGINE_REPORT_SCHEMA = 'ewskit.engine-report/1';
+
+/** The flow's counts, as an engine returns them. */
+export interface EngineFlow {
+  /** Per exclusion code (an index into `LABEL_EXCLUSIONS`; 0 = labelled): sets, positive and censored sets, sets without a patient. */
+  readonly byCode: readonly {
+    readonly code: number;
+    readonly sets: number;
+    readonly positive: number;
+    /** Sets censored (at discharge or the extract's end): excluded (their own code) or, with `censored: 'negative'`, labelled 0 (code 0). */
+    readonly censored: number;
+    readonly withoutPatient: number;
+  }[];
+  /** The analysis set (score "") and each score's analysable sets: sets, positive sets, patients, patients with an event. */
+  readonly scores: readonly {
+    readonly score: string;
+    readonly sets: number;
+    readonly positive: number;
+    readonly patients: number;
+    readonly eventPatients: number;
+  }[];
+  readonly extractEnd: number | null;
+  readonly extractEndInferred: boolean;
+  /** Whether the engine had an encounters table (follow-up ends at discharge). */
+  readonly followUpEndsAtDischarge: boolean;
+}
+
+/** What an engine computes: `score_counts` and the flow's counts. */
+export interface EngineCounts {
+  readonly engine: Engine;
+  readonly scoreCounts: ScoreCountTable;
+  /** Scores whose values in the table are probability buckets. */
+  readonly probabilistic: readonly string[];
+  readonly flow: EngineFlow;
+}
+
+/** The options of an engine study (a subset of `validate`'s). */
+export interface EngineStudyOptions {
+  readonly scores: readonly ScoreDefinition[];
+  readonly outcome?: LabelOptions;
+  /** The research option for banded scores, as in `validate` (default: the chart's). */
+  readonly missing?: MissingPolicy;
+  /** Poisson replicates (default 1000; 0 for none). */
+  readonly B?: number;
+  /** The bootstrap's seed (default 1). */
+  readonly seed?: number;
+  /** Confidence level (default 0.95). */
+  readonly level?: number;
+  /** Threshold probabilities for net benefit (default the report's). */
+  readonly netBenefitThresholds?: readonly number[];
+  readonly disclosure?: { readonly policy?: DisclosurePolicyName; readonly minCount?: number };
+}
+
+export type EngineEstimate = Released<OneStageEstimate>;
+
+/** One score's results in the engine report. */
+export interface EngineScore {
+  readonly score: string;
+  /** True for a points score (exact); false for a model (AUROC from 1/10,000 probability buckets). */
+  readonly exact: boolean;
+  readonly sets: Released<number>;
+  readonly positive: Released<number>;
+  readonly patients: Released<number>;
+  readonly auroc: EngineEstimate | null;
+  readonly thresholds: readonly {
+    readonly rule: string;
+    readonly cut: number;
+    readonly sensitivity: EngineEstimate | null;
+    readonly specificity: EngineEstimate | null;
+    readonly ppv: EngineEstimate | null;
+    readonly npv: EngineEstimate | null;
+    readonly alertRate: EngineEstimate | null;
+    readonly netBenefit: readonly { readonly threshold: number; readonly value: EngineEstimate | null }[];
+  }[];
+}
+
+/** The engine report: flow and discrimination from count tables, through disclosure control. */
+export interface EngineReport {
+  readonly schema: typeof ENGINE_REPORT_SCHEMA;
+  readonly engine: Engine;
+  readonly settings: {
+    readonly scores: readonly string[];
+    readonly horizonHours: number;
+    readonly eventTypes: readonly string[] | null;
+    readonly followUp: string;
+    readonly censored: string;
+    readonly followUpEndsAtDischarge: boolean;
+    readonly extractEnd: string | null;
+    readonly extractEndInferred: boolean;
+    readonly bootstrap: { readonly method: 'poisson'; readonly B: number; readonly seed: number; readonly cluster: 'patient' };
+    readonly level: number;
+    readonly netBenefitThresholds: readonly number[];
+  };
+  /** Observation sets by why they have no label (`labelled` first), each with its positive sets. */
+  readonly flow: {
+    readonly observationSets: Released<number>;
+    readonly steps: readonly { readonly step: string; readonly sets: Released<number> }[];
+    readonly positive: Released<number>;
+    readonly negative: Released<number>;
+    readonly censored: Released<number>;
+    readonly withoutPatient: Released<number>;
+    readonly analysisSets: Released<number>;
+    readonly patients: Released<number>;
+    readonly eventPatients: Released<number>;
+  };
+  readonly scores: readonly EngineScore[];
+  /** What the report does not hold yet (computed by `validate` with engine js only). */
+  readonly notYet: readonly string[];
+  readonly disclosure: DisclosureSummary;
+}
+
+const NOT_YET = [
+  'Table 1 (characteristics)',
+  'calibration',
+  'subgroups and their contrasts',
+  'the red-score rule',
+  'paired comparisons of scores',
+  'models’ recalibration, decision curves beyond the cut-offs',
+];
+
+/**
+ * The study's count tables computed in this process (engine `js`): the cohort scored and labelled as `validate` does,
+ * `score_counts` with B Poisson replicates by patient, and the flow. Runs in O(n · scores + B · patient cells).
+ */
+export function jsEngineCounts(options: { cohort: CohortTables } & EngineStudyOptions): EngineCounts {
+  const B = options.B ?? 1000;
+  const seed = options.seed ?? 1;
+  const settings = resolveSettings({
+    cohort: options.cohort,
+    scores: options.scores,
+    ...(options.outcome === undefined ? {} : { outcome: options.outcome }),
+    ...(options.missing === undefined ? {} : { missing: options.missing }),
+    groupBy: [],
+    bootstrap: false,
+    disclosure: false,
+  });
+  const set = analysisSet(settings);
+  const scores = settings.scores;
+  const table = scoreCounts(
+    {
+      scores: scores.map((d) => ({ id: d.id, probabilistic: kindOf(d).probabilistic })),
+      values: set.values,
+      labels: set.labels,
+      patient: set.patient,
+      patientKeys: set.patientKeys,
+      group: set.rows.map(() => ''),
+    },
+    { table: 'score_counts', version: 1, scores: scores.map((d) => d.id), groupBy: null, horizonHours: settings.horizonHours, B, seed, resolution: 10_000 },
+  );
+  const l = set.labelled;
+  const negativeMode = (options.outcome?.censored ?? 'exclude') === 'negative';
+  const byCode = new Map<number, { sets: number; positive: number; withoutPatient: number }>();
+  l.exclusion.forEach((code, i) => {
+    const c = byCode.get(code) ?? { sets: 0, positive: 0, withoutPatient: 0 };
+    c.sets++;
+    if (l.labels[i] === 1) c.positive++;
+    if (set.patientIds[i] === null || set.patientIds[i] === undefined) c.withoutPatient++;
+    byCode.set(code, c);
+  });
+  const perScore = (values: Float64Array | null) => {
+    const patients = new Set<number>();
+    const withEvent = new Set<number>();
+    let sets = 0;
+    let positive = 0;
+    set.labels.forEach((y, k) => {
+      if (values !== null && !Number.isFinite(values[k] ?? NaN)) return;
+      sets++;
+      positive += y;
+      patients.add(set.patient[k] ?? -1);
+      if (y === 1) withEvent.add(set.patient[k] ?? -1);
+    });
+    return { sets, positive, patients: patients.size, eventPatients: withEvent.size };
+  };
+  return {
+    engine: 'js',
+    scoreCounts: table,
+    probabilistic: scores.filter((d) => kindOf(d).probabilistic).map((d) => d.id),
+    flow: {
+      byCode: [...byCode.entries()]
+        .sort((a, b) => a[0] - b[0])
+        .map(([code, c]) => ({ code, ...c, censored: code === 4 || code === 5 ? c.sets : code === 0 && negativeMode ? l.censored : 0 })),
+      scores: [{ score: '', ...perScore(null) }, ...scores.map((d, s) => ({ score: d.id, ...perScore(set.values[s] ?? null) }))],
+      extractEnd: l.extractEnd,
+      extractEndInferred: l.extractEndInferred,
+      followUpEndsAtDischarge: options.cohort.encounters !== undefined || options.outcome?.encounters !== undefined,
+    },
+  };
+}
+
+/**
+ * The engine report from an engine's counts: flow, analysis set and every score's discrimination and threshold
+ * measures with clustered intervals, through the disclosure policy (default ewskit's, 10). Runs in O(table cells + B ·
+ * values · rules).
+ *
+ * @throws {RangeError} naming the option when the level, a threshold or the disclosure policy is out of range
+ * @example engineReport(jsEngineCounts({ cohort, scores: [news2] }), { scores: [news2] }).scores[0].auroc;
+ */
+export function engineReport(counts: EngineCounts, options: EngineStudyOptions): EngineReport {
+  const fn = 'engineReport';
+  const level = levelOf(fn, options);
+  const thresholds = options.netBenefitThresholds ?? REPORT_NET_BENEFIT_THRESHOLDS;
+  thresholds.forEach((t, i) => {
+    if (!(typeof t === 'number' && t > 0 && t < 1))
+      throw new RangeError(`${fn}: option "netBenefitThresholds[${i}]" expected a probability in (0, 1); received ${String(t)}.`);
+  });
+  const sdc = new Disclosure({ ...(options.disclosure ?? {}), caller: fn });
+  sdc.declareTable({ name: 'flow', dimensions: ['step'], margins: 'observation sets = Σ steps; labelled = positive + negative' });
+  sdc.declareTable({
+    name: 'scores',
+    dimensions: ['score', 'measure'],
+    margins: 'per score: its analysable sets, events and patients; statistics derived from them',
+  });
+  const rules = options.scores.flatMap((d) =>
+    kindOf(d)
+      .clinicalCuts(d)
+      .map(({ label, cut }) => ({ score: d.id, label, cut })),
+  );
+  const pooled = oneStage([{ scoreCounts: counts.scoreCounts, rules, probabilistic: counts.probabilistic }], level, thresholds);
+  const f = counts.flow;
+  const setsOf = (code: number): number => f.byCode.filter((c) => c.code === code).reduce((t, c) => t + c.sets, 0);
+  const total = f.byCode.reduce((t, c) => t + c.sets, 0);
+  const positive = f.byCode.reduce((t, c) => t + c.positive, 0);
+  const observationSets = sdc.count(total, { table: 'flow' });
+  const steps = LABEL_EXCLUSIONS.map((step, code) => ({ step, sets: sdc.count(setsOf(code), { table: 'flow' }) }));
+  sdc.relation(
+    observationSets,
+    steps.map((s) => s.sets),
+  );
+  const positiveCell = sdc.count(positive, { table: 'flow' });
+  const negativeCell = sdc.count(setsOf(0) - positive, { table: 'flow' });
+  sdc.relation(steps[0]?.sets, [positiveCell, negativeCell]);
+  const analysis = f.scores.find((s) => s.score === '') ?? { sets: 0, positive: 0, patients: 0, eventPatients: 0 };
+  const scores = options.scores.map((d): EngineScore => {
+    const own = f.scores.find((s) => s.score === d.id) ?? { sets: 0, positive: 0, patients: 0, eventPatients: 0 };
+    const sets = sdc.count(own.sets, { table: 'scores' });
+    const events = sdc.count(own.positive, { table: 'scores' });
+    const patients = sdc.count(own.patients, { table: 'scores' });
+    const basis = { patients: own.eventPatients, events: own.positive, counts: [own.sets - own.positive] };
+    const release = (e: OneStageEstimate | null): EngineEstimate | null =>
+      e === null ? null : sdc.release(e, basis, { table: 'scores', dependsOn: [sets, events] });
+    const p = pooled.scores.find((s) => s.score === d.id);
+    return {
+      score: d.id,
+      exact: p?.exact ?? !kindOf(d).probabilistic,
+      sets,
+      positive: events,
+      patients,
+      auroc: release(p?.auroc ?? null),
+      thresholds: (p?.thresholds ?? []).map((t) => ({
+        rule: t.rule,
+        cut: t.cut,
+        sensitivity: release(t.sensitivity),
+        specificity: release(t.specificity),
+        ppv: release(t.ppv),
+        npv: release(t.npv),
+        alertRate: release(t.alertRate),
+        netBenefit: t.netBenefit.map((n) => ({ threshold: n.threshold, value: release(n.value) })),
+      })),
+    };
+  });
+  const o = options.outcome ?? {};
+  const report: EngineReport = {
+    schema: ENGINE_REPORT_SCHEMA,
+    engine: counts.engine,
+    settings: {
+      scores: options.scores.map((d) => d.id),
+      horizonHours: o.horizonHours ?? 24,
+      eventTypes: o.eventTypes === undefined ? null : [...o.eventTypes],
+      followUp: o.followUp ?? 'in-hospital',
+      censored: o.censored ?? 'exclude',
+      followUpEndsAtDischarge: f.followUpEndsAtDischarge,
+      extractEnd: f.extractEnd === null ? null : new Date(f.extractEnd).toISOString(),
+      extractEndInferred: f.extractEndInferred,
+      bootstrap: { method: 'poisson', B: counts.scoreCounts.definition.B, seed: counts.scoreCounts.definition.seed, cluster: 'patient' },
+      level,
+      netBenefitThresholds: [...thresholds],
+    },
+    flow: {
+      observationSets,
+      steps,
+      positive: positiveCell,
+      negative: negativeCell,
+      censored: sdc.count(
+        f.byCode.reduce((t, c) => t + c.censored, 0),
+        { table: 'flow' },
+      ),
+      withoutPatient: sdc.count(
+        f.byCode.reduce((t, c) => t + c.withoutPatient, 0),
+        { table: 'flow' },
+      ),
+      analysisSets: sdc.count(analysis.sets, { table: 'flow' }),
+      patients: sdc.count(analysis.patients, { table: 'flow' }),
+      eventPatients: sdc.count(analysis.eventPatients, { table: 'flow' }),
+    },
+    scores,
+    notYet: NOT_YET,
+    disclosure: undefined as unknown as DisclosureSummary,
+  };
+  const resolved = sdc.resolve(report);
+  return { ...resolved, disclosure: sdc.summary() };
+}

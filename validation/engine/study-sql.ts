@@ -1,0 +1,187 @@
+/**
+ * The study as SQL: scoring (`toSQL`), outcome labelling (horizon, first event, follow-up end, censoring, the
+ * pre-event window — the rules of `labelSets`, written once more in SQL), the Poisson bootstrap's weights
+ * (`poissonWeightsSql`) and the `score_counts` table, in one query per table, so that only count tables leave the
+ * database. DuckDB and PostgreSQL run the same text but for the dialect's time function and the weights' bit
+ * operations; Spark SQL is written too (checked for its syntax only: no Spark here).
+ *
+ * The engine sees three relations, named by the runner: `ewskit_observations` (a set per row: `patient_id`,
+ * `encounter_id`, `observed_at` and the scores' inputs), `ewskit_events` (`encounter_id`, `event_at`, `event_type`)
+ * and, when the cohort has one, `ewskit_encounters` (`encounter_id`, `discharged_at`, `admitted_at`). Times are SQL
+ * timestamps; they are compared as milliseconds since the epoch, as `labelSets` compares them.
+ *
+ * Source: `validation/outcomes/label-outcomes.ts` (the rules, in the same order: no encounter or time; at or after
+ * the encounter's first chosen event; shortly before it; censored at discharge (linked follow-up); censored at the
+ * extract's end); `validation/study/count-tables.ts` (the table).
+ */
+import type { ScoreDefinition } from '../../scores/definition/definition.js';
+import type { MissingPolicy } from '../../scores/definition/observation.js';
+import { keyword } from '../../scores/definition/errors.js';
+import { kindOf } from '../../scores/kinds/kind-of.js';
+import { toSQL } from '../../scores/sql/sql.js';
+import { quoteIdent, quoteString } from '../../scores/sql/sql-text.js';
+import { poissonWeightsSql } from '../bootstrap/weights-sql.js';
+import type { LabelOptions } from '../outcomes/label-outcomes.js';
+import { CENSORED_HANDLING, FOLLOW_UPS } from '../report/vocabulary.js';
+
+/** The engines a study runs in: in this process, or where the data lives. */
+export const ENGINES = ['js', 'duckdb', 'postgres'] as const;
+export type Engine = (typeof ENGINES)[number];
+
+/** The SQL dialects the study is written in (`spark` is written and syntax-checked only). */
+export const STUDY_SQL_DIALECTS = ['duckdb', 'postgres'] as const;
+export type StudySqlDialect = (typeof STUDY_SQL_DIALECTS)[number];
+
+/** What the study's SQL is made from. */
+export interface StudySqlOptions {
+  readonly dialect: StudySqlDialect;
+  /** Points scores and models; their value columns are `<id>_total` and `<id>_probability`. */
+  readonly scores: readonly ScoreDefinition[];
+  readonly outcome?: LabelOptions;
+  /** Whether the engine has `ewskit_encounters` (follow-up ends at discharge). */
+  readonly encounters: boolean;
+  readonly missing?: MissingPolicy;
+  /** How `on_oxygen` is stored: `'boolean'` (default) or `'number'` (0/1). */
+  readonly oxygenType?: 'boolean' | 'number';
+  /** Poisson replicates (0: the data's own counts only). */
+  readonly B: number;
+  readonly seed: number;
+  /** Probability buckets per unit (default 10,000). */
+  readonly resolution?: number;
+}
+
+/** The study's queries: each returns one table, and only counts. */
+export interface StudySql {
+  /** The labelled, scored sets, one row each (a query to build on; never fetched whole). */
+  readonly labelled: string;
+  /** `score_counts`: score, value, replicate, positive, negative, sum (the group is "" — no grouping). */
+  readonly scoreCounts: string;
+  /** The flow: one row per exclusion code (0…5, as `labelSets` gives it) with sets, positive sets, censored sets and sets without a patient. */
+  readonly flow: string;
+  /** Per score: analysable sets, positive sets, patients, patients with an event; and the analysis set's own (score ""). */
+  readonly scoreFlow: string;
+  /** The extract's end used (ms) and whether it was inferred. */
+  readonly extractEnd: string;
+  /** Events whose encounter matches no observation set (`unmatched`), of all events (`events`): a join check. */
+  readonly unmatchedEvents: string;
+}
+
+/** Milliseconds since the epoch of a timestamp column, as a double. */
+const MS: Readonly<Record<StudySqlDialect, (x: string) => string>> = {
+  duckdb: (x) => `CAST(epoch_ms(${x}) AS DOUBLE)`,
+  postgres: (x) => `CAST(EXTRACT(EPOCH FROM ${x}) * 1000 AS DOUBLE PRECISION)`,
+};
+const DOUBLE: Readonly<Record<StudySqlDialect, string>> = { duckdb: 'DOUBLE', postgres: 'DOUBLE PRECISION' };
+
+/**
+ * The study's SQL for one engine. Runs in O(size of the score definitions).
+ *
+ * @throws {RangeError} naming the option when the dialect, follow-up, censoring, horizon, B, seed or resolution is out of range
+ * @example studySql({ dialect: 'duckdb', scores: [news2], encounters: true, B: 1000, seed: 1 }).scoreCounts;
+ */
+export function studySql(options: StudySqlOptions): StudySql {
+  const fn = 'studySql';
+  const dialect = keyword(fn, 'dialect', STUDY_SQL_DIALECTS, options.dialect, 'duckdb');
+  const o = options.outcome ?? {};
+  const horizon = o.horizonHours ?? 24;
+  if (!(typeof horizon === 'number' && horizon > 0))
+    throw new RangeError(`${fn}: option "horizonHours" expected a positive number; received ${String(horizon)}.`);
+  const followUp = keyword(fn, 'followUp', FOLLOW_UPS, o.followUp, 'in-hospital');
+  const censored = keyword(fn, 'censored', CENSORED_HANDLING, o.censored, 'exclude');
+  const before = o.excludeBeforeEventMinutes ?? 0;
+  if (!(typeof before === 'number' && before >= 0))
+    throw new RangeError(`${fn}: option "excludeBeforeEventMinutes" expected a number ≥ 0; received ${String(before)}.`);
+  if (o.extractEnd !== undefined && !(typeof o.extractEnd === 'number' && Number.isFinite(o.extractEnd)))
+    throw new RangeError(`${fn}: option "extractEnd" expected a time in ms; received ${String(o.extractEnd)}.`);
+  const whole = (name: string, v: number, min: number): number => {
+    if (!(Number.isInteger(v) && v >= min)) throw new RangeError(`${fn}: option "${name}" expected a whole number ≥ ${min}; received ${String(v)}.`);
+    return v;
+  };
+  const B = whole('B', options.B, 0);
+  const seed = whole('seed', options.seed, 0);
+  const resolution = whole('resolution', options.resolution ?? 10_000, 1);
+  if (options.scores.length === 0) throw new RangeError(`${fn}: option "scores" expected at least one score; received none.`);
+  const ms = MS[dialect];
+  // PostgreSQL's planner pulls subqueries and CTEs referenced once up into the query and substitutes each column's
+  // expression wherever it is used: the score's total, used four times below, would be computed four times, and its
+  // nested layers copied into each (a plan of gigabytes, seen on the first try). OFFSET 0 keeps each step a step.
+  const fence = dialect === 'postgres' ? ' OFFSET 0' : '';
+  const dbl = DOUBLE[dialect];
+  const h = horizon * 3_600_000;
+  const gap = before * 60_000;
+
+  const scored = toSQL(options.scores, {
+    dialect,
+    table: 'ewskit_observations',
+    oxygenType: options.oxygenType ?? 'boolean',
+    ...(options.missing === undefined ? {} : { missing: options.missing }),
+  });
+  const values = options.scores.map((d) => quoteIdent(kindOf(d).valueColumn(d)));
+  const wanted = o.eventTypes === undefined ? '' : ` AND ty IN (${o.eventTypes.length === 0 ? 'NULL' : o.eventTypes.map(quoteString).join(', ')})`;
+  const encounterTimes = options.encounters
+    ? ` UNION ALL SELECT ${ms('discharged_at')} FROM ewskit_encounters UNION ALL SELECT ${ms('admitted_at')} FROM ewskit_encounters`
+    : '';
+  const given = o.extractEnd === undefined ? 'NULL' : `CAST(${String(o.extractEnd)} AS ${dbl})`;
+  // Each CTE is one step of labelSets: the chosen events' first time per encounter, the discharge, the extract's end.
+  const ctes = [
+    `ewskit_scored AS (SELECT s.*, CAST(s.encounter_id AS TEXT) AS ewskit_e, ${ms('s.observed_at')} AS ewskit_t FROM (${scored}${fence}) AS s${fence})`,
+    `ewskit_ev AS (SELECT CAST(encounter_id AS TEXT) AS e, ${ms('event_at')} AS t, event_type AS ty FROM ewskit_events)`,
+    `ewskit_first AS (SELECT e, MIN(t) AS first_event FROM ewskit_ev WHERE e IS NOT NULL AND t IS NOT NULL${wanted} GROUP BY e)`,
+    options.encounters
+      ? `ewskit_discharge AS (SELECT CAST(encounter_id AS TEXT) AS e, MAX(${ms('discharged_at')}) AS d FROM ewskit_encounters WHERE discharged_at IS NOT NULL GROUP BY 1)`
+      : `ewskit_discharge AS (SELECT CAST(NULL AS TEXT) AS e, CAST(NULL AS ${dbl}) AS d WHERE 1 = 0)`,
+    `ewskit_end AS (SELECT COALESCE(${given}, (SELECT MAX(t) FROM (SELECT ${ms('observed_at')} AS t FROM ewskit_observations UNION ALL SELECT ${ms('event_at')} FROM ewskit_events${encounterTimes}) AS times)) AS end_t, ${o.extractEnd === undefined ? 'TRUE' : 'FALSE'} AS inferred${fence})`,
+  ];
+  const t = 'x.ewskit_t';
+  const fe = 'f.first_event';
+  const positive = `(${fe} IS NOT NULL AND ${fe} <= ${t} + ${h})`;
+  const dischargedInHorizon = `(dis.d IS NOT NULL AND (n.end_t IS NULL OR dis.d <= n.end_t) AND dis.d < ${t} + ${h})`;
+  const stillOpen = `((dis.d IS NULL OR (n.end_t IS NOT NULL AND dis.d > n.end_t)) AND n.end_t IS NOT NULL AND n.end_t < ${t} + ${h})`;
+  // The exclusion code, as LABEL_EXCLUSIONS numbers it; 4 and 5 are censoring (counted even when kept as negatives).
+  const code = [
+    `CASE WHEN x.ewskit_e IS NULL OR ${t} IS NULL THEN 1`,
+    `WHEN ${fe} IS NOT NULL AND ${t} >= ${fe} THEN 2`,
+    ...(gap > 0 ? [`WHEN ${positive} AND ${fe} - ${t} < ${gap} THEN 3`] : []),
+    `WHEN ${positive} THEN 0`,
+    ...(followUp === 'linked' ? [`WHEN ${dischargedInHorizon} THEN 4`] : []),
+    `WHEN ${stillOpen} THEN 5`,
+    'ELSE 0 END',
+  ].join(' ');
+  const label =
+    censored === 'exclude'
+      ? `CASE WHEN ewskit_code = 0 THEN ewskit_positive END`
+      : `CASE WHEN ewskit_code = 0 THEN ewskit_positive WHEN ewskit_code IN (4, 5) THEN 0 END`;
+  const labelledCte = `ewskit_coded AS (SELECT x.*, ${code} AS ewskit_code, CASE WHEN ${positive} THEN 1 ELSE 0 END AS ewskit_positive FROM ewskit_scored AS x LEFT JOIN ewskit_first AS f ON f.e = x.ewskit_e LEFT JOIN ewskit_discharge AS dis ON dis.e = x.ewskit_e CROSS JOIN ewskit_end AS n${fence})`;
+  const labelled = `ewskit_labelled AS (SELECT *, ${label} AS ewskit_label FROM ewskit_coded${fence})`;
+  const analysis = `ewskit_analysis AS (SELECT * FROM ewskit_labelled WHERE ewskit_label IS NOT NULL AND patient_id IS NOT NULL${fence})`;
+  const bucket = (d: ScoreDefinition, v: string): string => (kindOf(d).probabilistic ? `FLOOR(${v} * ${resolution}) / ${resolution}` : v);
+  // Per patient, score and value: positive and negative sets and Σ score — the cells the replicates weight.
+  const cells = `ewskit_cells AS (${options.scores
+    .map(
+      (d, s) =>
+        `SELECT CAST(patient_id AS TEXT) AS key, ${quoteString(d.id)} AS score, CAST(${bucket(d, `CAST(${values[s] as string} AS ${dbl})`)} AS ${dbl}) AS value, SUM(ewskit_label) AS pos, SUM(1 - ewskit_label) AS neg, SUM(CAST(${values[s] as string} AS ${dbl})) AS total FROM ewskit_analysis WHERE ${values[s] as string} IS NOT NULL GROUP BY 1, 2, 3`,
+    )
+    .join(' UNION ALL ')})`;
+  const withAll = (...more: string[]): string => `WITH ${[...ctes, labelledCte, labelled, ...more].join(',\n')}`;
+  const own = `SELECT score, value, -1 AS replicate, CAST(SUM(pos) AS ${dbl}) AS positive, CAST(SUM(neg) AS ${dbl}) AS negative, CAST(SUM(total) AS ${dbl}) AS sum FROM ewskit_cells GROUP BY score, value`;
+  const weights = B === 0 ? '' : poissonWeightsSql({ keys: 'SELECT DISTINCT key FROM ewskit_cells', B, seed, dialect });
+  const replicated =
+    B === 0
+      ? ''
+      : ` UNION ALL SELECT c.score, c.value, CAST(w.replicate AS INTEGER) AS replicate, CAST(SUM(w.weight * c.pos) AS ${dbl}) AS positive, CAST(SUM(w.weight * c.neg) AS ${dbl}) AS negative, CAST(SUM(w.weight * c.total) AS ${dbl}) AS sum FROM ewskit_cells AS c JOIN (${weights}) AS w ON w.key = c.key WHERE w.weight > 0 GROUP BY c.score, c.value, w.replicate`;
+  const perScore = options.scores
+    .map(
+      (d, s) =>
+        `SELECT ${quoteString(d.id)} AS score, COUNT(*) AS sets, SUM(ewskit_label) AS positive, COUNT(DISTINCT patient_id) AS patients, COUNT(DISTINCT CASE WHEN ewskit_label = 1 THEN patient_id END) AS event_patients FROM ewskit_analysis WHERE ${values[s] as string} IS NOT NULL`,
+    )
+    .join(' UNION ALL ');
+  return {
+    labelled: `${withAll(analysis)}\nSELECT * FROM ewskit_labelled`,
+    scoreCounts: `${withAll(analysis, cells)}\nSELECT score, value, replicate, positive, negative, sum FROM (${own}${replicated}) AS counts`,
+    // Per exclusion code as labelSets reports it (a censored set kept as a negative is labelled: code 0).
+    flow: `${withAll()}\nSELECT CASE WHEN ewskit_label IS NULL THEN ewskit_code ELSE 0 END AS code, CAST(COUNT(*) AS ${dbl}) AS sets, CAST(SUM(CASE WHEN ewskit_label = 1 THEN 1 ELSE 0 END) AS ${dbl}) AS positive, CAST(SUM(CASE WHEN ewskit_code IN (4, 5) THEN 1 ELSE 0 END) AS ${dbl}) AS censored, CAST(SUM(CASE WHEN patient_id IS NULL THEN 1 ELSE 0 END) AS ${dbl}) AS without_patient FROM ewskit_labelled GROUP BY 1 ORDER BY 1`,
+    scoreFlow: `${withAll(analysis)}\nSELECT score, CAST(sets AS ${dbl}) AS sets, CAST(COALESCE(positive, 0) AS ${dbl}) AS positive, CAST(patients AS ${dbl}) AS patients, CAST(event_patients AS ${dbl}) AS event_patients FROM (SELECT '' AS score, COUNT(*) AS sets, SUM(ewskit_label) AS positive, COUNT(DISTINCT patient_id) AS patients, COUNT(DISTINCT CASE WHEN ewskit_label = 1 THEN patient_id END) AS event_patients FROM ewskit_analysis UNION ALL ${perScore}) AS per_score`,
+    extractEnd: `WITH ${ctes.slice(4).join(',\n')}\nSELECT end_t, inferred FROM ewskit_end`,
+    unmatchedEvents: `SELECT CAST(SUM(CASE WHEN o.e IS NULL THEN 1 ELSE 0 END) AS ${dbl}) AS unmatched, CAST(COUNT(*) AS ${dbl}) AS events FROM ewskit_events AS ev LEFT JOIN (SELECT DISTINCT CAST(encounter_id AS TEXT) AS e FROM ewskit_observations) AS o ON o.e = CAST(ev.encounter_id AS TEXT)`,
+  };
+}
