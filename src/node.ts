@@ -20,6 +20,8 @@ export type { ThroughputComparison, ThroughputOptions, ThroughputReport, Through
 export { combinedHtml } from '../validation/meta/combined-html.js';
 export { writeSiteCohorts, readSiteCohorts, SITES_SCHEMA } from './io/site-cohorts.js';
 export type { SitesManifest } from './io/site-cohorts.js';
+export { engineCounts } from './engine/engine-counts.js';
+export type { EngineCountOptions, EngineSource, EngineTables } from './engine/engine-counts.js';
 export { pseudonymiser, hmacSha256Hex, readKeyFile, newKeyText, domainOf, MIN_KEY_BYTES } from './io/pseudonymise.js';
 export type { Pseudonymiser } from './io/pseudonymise.js';
 export { pseudonymiseFile, pseudonymiseCohort } from './io/pseudonymise-files.js';

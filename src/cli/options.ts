@@ -10,6 +10,7 @@ import { ESCALATION_TRIGGERS } from '../../validation/ward/monitoring.js';
 import { META_TESTS, PREDICTION_RULES, TAU2_METHODS } from '../../validation/meta/random-effects.js';
 import { BOOTSTRAP_METHODS } from '../../validation/bootstrap/replicate-weights.js';
 import { COHORT_FORMATS } from '../io/cohort-files.js';
+import { ENGINES } from '../../validation/engine/study-sql.js';
 import { DISCLOSURE_POLICIES } from '../../validation/disclosure/policy.js';
 import { CENSORED_HANDLING, CLUSTER_LEVELS, FOLLOW_UPS, MISSING_ANALYSES, RECALIBRATION_METHODS, UNIT_NAMES } from '../../validation/report/vocabulary.js';
 
@@ -300,9 +301,34 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'validate',
     summary:
       'the study: discrimination, calibration, thresholds, comparisons and subgroups, with patient-clustered intervals and disclosure control — on a cohort written by synth or on your own extract.',
-    usage: '(--cohort DIR | --observations FILE --events FILE [extract options]) [options]',
+    usage: '(--cohort DIR | --observations FILE --events FILE [extract options] | --engine postgres --database URL) [options]',
     options: [
       ...STUDY_INPUTS,
+      {
+        name: 'engine',
+        value: 'ENGINE',
+        default: 'js',
+        choices: ENGINES,
+        meaning:
+          'where the study runs: js in this process (the full report); duckdb embedded, reading a Parquet or CSV cohort directory itself (larger than memory); postgres on a server (--database, --tables). duckdb and postgres bring back only count tables and write the engine report (ewskit.engine-report/1: flow, AUROC and the clinical cut-offs’ measures with clustered intervals).',
+      },
+      {
+        name: 'database',
+        value: 'URL',
+        meaning: 'with --engine postgres: the server, postgres://user@host:port/db (the password from PGPASSWORD or ~/.pgpass, not the command line).',
+      },
+      {
+        name: 'tables',
+        value: 'SPEC',
+        defaultText: 'observations=observations,events=events,encounters=encounters',
+        meaning: 'with --engine postgres: the tables to read, observations=NAME,events=NAME[,encounters=NAME] (schema.table allowed).',
+      },
+      {
+        name: 'memory-limit',
+        value: 'SIZE',
+        defaultText: 'DuckDB’s own (80 % of memory)',
+        meaning: 'with --engine duckdb: DuckDB’s memory limit, e.g. 4GB (it spills to disk beyond).',
+      },
       { name: 'out', value: 'FILE', meaning: 'the report as JSON (ewskit.report), with its output-checking summary beside it (.checks.json).' },
       { name: 'md', value: 'FILE', meaning: 'the report as Markdown.' },
       { name: 'html', value: 'FILE', meaning: 'the report as one self-contained web page with its figures.' },

@@ -39,6 +39,12 @@ async function freePort(): Promise<number> {
   });
 }
 
+/** The psql client of the newest installed server (the recipe in docs/engines.md runs through it). */
+export function psqlPath(): string {
+  const bin = binDir();
+  return bin !== null && existsSync(join(bin, 'psql')) ? join(bin, 'psql') : 'psql';
+}
+
 /** Why PostgreSQL cannot run here, or null when it can. */
 export function postgresUnavailable(): string | null {
   if (binDir() === null) return 'no PostgreSQL server binaries (/usr/lib/postgresql/*/bin/initdb): install Debian’s postgresql package';

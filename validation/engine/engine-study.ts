@@ -28,9 +28,6 @@ import { REPORT_NET_BENEFIT_THRESHOLDS, resolveSettings } from '../study/options
 import { analysisSet } from '../study/analysis-set.js';
 import type { Engine } from './study-sql.js';
 
-export { ENGINES, STUDY_SQL_DIALECTS, studySql } from './study-sql.js';
-export type { Engine, StudySql, StudySqlDialect, StudySqlOptions } from './study-sql.js';
-
 /** The schema id of the engine report. */
 export const ENGINE_REPORT_SCHEMA = 'ewskit.engine-report/1';
 

@@ -24,6 +24,8 @@ import type { CliIO } from '../args.js';
 import type { Flags } from '../args.js';
 import { MAX_BOOTSTRAP, parseFlags, progressOf, scoreFlags, UsageError } from '../args.js';
 import { loadDisclosureAudit } from '../../../validation/disclosure/lp-audit.js';
+import { ENGINES } from '../../../validation/engine/study-sql.js';
+import { validateInEngine } from './validate-engine.js';
 
 /** The extract's files from --observations, --events, --patients, --encounters and --map, or null when none is given. */
 function extractFlags(flags: Flags): ExtractFiles | null {
@@ -275,6 +277,12 @@ export function releaseNote(disclosure: ValidationReport['disclosure']): string 
 }
 
 export async function validateCommand(args: readonly string[], io: CliIO): Promise<number> {
+  const given = new Map<string, string[]>();
+  const first = parseFlags(args, 'validate', given);
+  const engine = first.choice('engine', ENGINES);
+  if (engine !== 'js') return validateInEngine(engine, first, given, io);
+  for (const name of ['database', 'tables', 'memory-limit'])
+    if (first.has(name)) throw new UsageError(`--${name} goes with --engine ${name === 'memory-limit' ? 'duckdb' : 'postgres'}`);
   const request = studyRequest('validate', args, io);
   if (request === null) return 1;
   const paths = reportPaths(request.flags, request.inputs);

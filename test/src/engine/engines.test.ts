@@ -4,7 +4,8 @@
  * gives in this process, cell by cell and replicate by replicate, and so the same engine report; and that report's
  * AUROC, sensitivity and specificity with their intervals are `validate`'s own numbers.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -21,7 +22,7 @@ import { engineReport, jsEngineCounts } from '../../../validation/engine/engine-
 import type { LabelOptions } from '../../../validation/outcomes/label-outcomes.js';
 import type { CohortTables } from '../../../validation/study/options.js';
 import { validate } from '../../../validation/study/validate.js';
-import { postgresUnavailable, startPostgres } from '../../helpers/postgres.js';
+import { postgresUnavailable, psqlPath, startPostgres } from '../../helpers/postgres.js';
 import type { RunningPostgres } from '../../helpers/postgres.js';
 
 const ENCOUNTERS = 400;
@@ -31,7 +32,7 @@ const scores = [news2, qsofa];
 const cohort = generateCohort({ encounters: ENCOUNTERS, seed: SEED });
 const dir = mkdtempSync(join(tmpdir(), 'ewskit-engines-'));
 const parquet = join(dir, 'parquet');
-const csv = join(dir, 'csv');
+const csv = join(dir, 'cohort');
 beforeAll(async () => {
   await writeCohort(parquet, { encounters: ENCOUNTERS, seed: SEED }, undefined, 'parquet');
   await writeCohort(csv, { encounters: ENCOUNTERS, seed: SEED }, undefined, 'csv');
@@ -130,33 +131,20 @@ describe.skipIf(unavailable !== null)(
     let server: RunningPostgres | undefined;
     beforeAll(async () => {
       server = await startPostgres();
+      // The cohort loaded as docs/engines.md tells a user to: its load-cohort.sql block, run by psql from the directory
+      // holding cohort/ (the CSV cohort), \copy and all.
+      const doc = readFileSync(new URL('../../../docs/engines.md', import.meta.url), 'utf8');
+      const block = /```sql\n([\s\S]*?)```/.exec(doc)?.[1];
+      if (block === undefined) throw new Error('docs/engines.md has no sql block');
+      writeFileSync(join(dir, 'load-cohort.sql'), block);
+      execFileSync(psqlPath(), [server.url, '-q', '-v', 'ON_ERROR_STOP=1', '-f', 'load-cohort.sql'], { cwd: dir, stdio: 'pipe' });
+      // And a schema of views, as a warehouse would name them (--tables ehr.obs,…).
       const client = new pg.Client({ connectionString: server.url });
       await client.connect();
-      // The cohort loaded as a user would: tables of the CSV's columns, filled by COPY … CSV HEADER (psql's \copy).
-      await client.query(`CREATE SCHEMA ehr`);
-      await client.query(
-        `CREATE TABLE ehr.observations (patient_id TEXT, encounter_id TEXT, observed_at TIMESTAMPTZ, respiratory_rate DOUBLE PRECISION, spo2 DOUBLE PRECISION, spo2_scale INTEGER, on_oxygen BOOLEAN, systolic_bp DOUBLE PRECISION, diastolic_bp DOUBLE PRECISION, heart_rate DOUBLE PRECISION, consciousness TEXT, temperature DOUBLE PRECISION, gcs INTEGER, age INTEGER, lactate DOUBLE PRECISION, creatinine DOUBLE PRECISION, white_cell_count DOUBLE PRECISION, comorbidity_count INTEGER)`,
-      );
-      await client.query(`CREATE TABLE ehr.events (encounter_id TEXT, event_at TIMESTAMPTZ, event_type TEXT)`);
-      await client.query(
-        `CREATE TABLE ehr.encounters (encounter_id TEXT, patient_id TEXT, age INTEGER, admitted_at TIMESTAMPTZ, discharged_at TIMESTAMPTZ, left_ward_at TIMESTAMPTZ, admission_type TEXT, comorbidity_count INTEGER, primary_diagnosis TEXT)`,
-      );
-      const { readFileSync } = await import('node:fs');
-      for (const t of ['observations', 'events', 'encounters']) {
-        const lines = readFileSync(join(csv, `${t}.csv`), 'utf8')
-          .trimEnd()
-          .split('\n');
-        const header = lines[0] ?? '';
-        const rows = lines.slice(1).map((l) => l.split(','));
-        // Inserted in chunks, empty fields as NULL (COPY FROM STDIN needs a stream client; the SQL is the same table).
-        for (let i = 0; i < rows.length; i += 500) {
-          const chunk = rows.slice(i, i + 500);
-          const width = header.split(',').length;
-          const params = chunk.flatMap((r) => r.map((x) => (x === '' ? null : x)));
-          const values = chunk.map((_, k) => `(${Array.from({ length: width }, (_, j) => `$${k * width + j + 1}`).join(', ')})`).join(', ');
-          await client.query(`INSERT INTO ehr.${t} (${header}) VALUES ${values}`, params);
-        }
-      }
+      await client.query('CREATE SCHEMA ehr');
+      await client.query('CREATE VIEW ehr.obs AS SELECT * FROM observations');
+      await client.query('CREATE VIEW ehr.ev AS SELECT * FROM events');
+      await client.query('CREATE VIEW ehr.enc AS SELECT * FROM encounters');
       await client.end();
     }, 120_000);
     afterAll(() => server?.stop());
@@ -165,15 +153,20 @@ describe.skipIf(unavailable !== null)(
 
     it.each(OUTCOMES)('count tables and flow equal the JavaScript engine’s: %s', async (_name, outcome) => {
       const js = jsEngineCounts({ cohort, scores, outcome, B, seed: 7 });
-      const tables = { observations: 'ehr.observations', events: 'ehr.events', encounters: 'ehr.encounters' };
-      const got = await engineCounts({ source: { engine: 'postgres', database: url(), tables }, scores, outcome, B, seed: 7 });
+      const got = await engineCounts({ source: { engine: 'postgres', database: url() }, scores, outcome, B, seed: 7 });
       expect(got.engine).toBe('postgres');
       expect(comparable(got)).toEqual(comparable(js));
     });
 
+    it('reads tables named in a schema (views of a warehouse) to the same counts', async () => {
+      const tables = { observations: 'ehr.obs', events: 'ehr.ev', encounters: 'ehr.enc' };
+      const named = await engineCounts({ source: { engine: 'postgres', database: url(), tables }, scores, B, seed: 7 });
+      expect(comparable(named)).toEqual(comparable(jsEngineCounts({ cohort, scores, B, seed: 7 })));
+    });
+
     it('names the missing table', async () => {
       await expect(
-        engineCounts({ source: { engine: 'postgres', database: url(), tables: { observations: 'nowhere', events: 'ehr.events' } }, scores, B: 0, seed: 1 }),
+        engineCounts({ source: { engine: 'postgres', database: url(), tables: { observations: 'nowhere', events: 'events' } }, scores, B: 0, seed: 1 }),
       ).rejects.toThrow(/engineCounts: the database has no table "nowhere" \(the observations\)/);
     });
   },
@@ -241,7 +234,7 @@ describe('engines at the labeller’s edges (a cohort written by hand)', () => {
   const vitals = (i: number) => ({ rr: 14 + (i % 4) * 4, hr: 70 + (i % 3) * 25 });
   const edge = join(dir, 'edge');
   const cohortOf = async (): Promise<CohortTables> => {
-    const { mkdirSync, writeFileSync } = await import('node:fs');
+    const { mkdirSync } = await import('node:fs');
     mkdirSync(edge, { recursive: true });
     const csvRow = (cells: (string | number | null)[]) => cells.map((c) => (c === null ? '' : String(c))).join(',');
     writeFileSync(

@@ -1,0 +1,143 @@
+/**
+ * `ewskit validate --engine duckdb|postgres`: the study where the data lives. The scoring, labelling, Poisson weights
+ * and count tables run as SQL in the engine; only count tables come back; the engine report (ewskit.engine-report/1:
+ * flow, discrimination and threshold measures with clustered intervals) is written through disclosure control.
+ */
+import { existsSync } from 'node:fs';
+import type { Engine } from '../../../validation/engine/study-sql.js';
+import { engineMarkdown } from '../../../validation/engine/engine-markdown.js';
+import { engineReport } from '../../../validation/engine/engine-study.js';
+import type { EngineStudyOptions } from '../../../validation/engine/engine-study.js';
+import { CENSORED_HANDLING, FOLLOW_UPS } from '../../../validation/report/vocabulary.js';
+import { DISCLOSURE_POLICIES } from '../../../validation/disclosure/policy.js';
+import { BOOTSTRAP_METHODS } from '../../../validation/bootstrap/replicate-weights.js';
+import type { EngineSource, EngineTables } from '../../engine/engine-counts.js';
+import { engineCounts } from '../../engine/engine-counts.js';
+import { writeTextsAtomic } from '../../io/write-text.js';
+import { loadDisclosureAudit } from '../../../validation/disclosure/lp-audit.js';
+import { checkOutputs } from '../outputs.js';
+import type { CliIO, Flags } from '../args.js';
+import { MAX_BOOTSTRAP, scoreFlags, UsageError } from '../args.js';
+
+/** Options of validate the engines do not compute yet: refused by name rather than ignored. */
+const JS_ONLY = ['observations', 'events', 'patients', 'encounters', 'map', 'strict', 'rejects', 'by', 'reference', 'html', 'figures', 'rising-by', 'unit'];
+
+/** `--tables observations=NAME,events=NAME[,encounters=NAME]`. */
+function tablesFlag(text: string | undefined): EngineTables | undefined {
+  if (text === undefined) return undefined;
+  const entries = text.split(',').map((part) => {
+    const at = part.indexOf('=');
+    const key = part.slice(0, at).trim();
+    const name = part.slice(at + 1).trim();
+    if (at < 1 || name === '' || !['observations', 'events', 'encounters'].includes(key))
+      throw new UsageError(`--tables expects observations=NAME,events=NAME[,encounters=NAME]; received "${part}"`);
+    return [key, name] as const;
+  });
+  const map = Object.fromEntries(entries) as Partial<Record<'observations' | 'events' | 'encounters', string>>;
+  return {
+    observations: map.observations ?? 'observations',
+    events: map.events ?? 'events',
+    ...(map.encounters === undefined ? {} : { encounters: map.encounters }),
+  };
+}
+
+/**
+ * Run validate in an engine. Returns the exit code.
+ *
+ * @throws {UsageError} for an option the engines do not compute, or a missing --cohort / --database
+ */
+export async function validateInEngine(engine: Exclude<Engine, 'js'>, flags: Flags, repeated: ReadonlyMap<string, string[]>, io: CliIO): Promise<number> {
+  for (const name of JS_ONLY)
+    if (flags.has(name) || repeated.has(name))
+      throw new UsageError(
+        `--${name} is not computed by --engine ${engine} yet (the engine report holds the flow, discrimination and threshold measures); use --engine js`,
+      );
+  for (const [name, allowed] of [
+    ['cluster', 'patient'],
+    ['recalibration', 'logistic'],
+    ['bootstrap', 'poisson'],
+  ] as const)
+    if (flags.has(name) && flags.get(name) !== allowed)
+      throw new UsageError(`--engine ${engine} computes --${name} ${allowed} only; received "${flags.get(name)}"`);
+  if (flags.value('missing') === 'both') throw new UsageError(`--engine ${engine} computes --missing none or zero, not both side by side; run it twice`);
+  flags.choice('bootstrap', BOOTSTRAP_METHODS);
+  let source: EngineSource;
+  const inputs: string[] = [];
+  if (engine === 'duckdb') {
+    const cohort = flags.get('cohort');
+    if (cohort === undefined) throw new UsageError('--engine duckdb needs --cohort DIR (a Parquet or CSV cohort: ewskit synth --format parquet)');
+    if (flags.has('database') || flags.has('tables')) throw new UsageError('--database and --tables go with --engine postgres');
+    if (!existsSync(cohort)) {
+      io.stderr(`ewskit validate: cohort directory "${cohort}" does not exist.\n`);
+      return 1;
+    }
+    inputs.push(cohort);
+    const memoryLimit = flags.get('memory-limit');
+    source = { engine, cohort, ...(memoryLimit === undefined ? {} : { memoryLimit }) };
+  } else {
+    const database = flags.get('database');
+    if (database === undefined)
+      throw new UsageError('--engine postgres needs --database URL (postgres://user@host:port/db; the password from PGPASSWORD or ~/.pgpass)');
+    if (flags.has('cohort')) throw new UsageError('--engine postgres reads tables in the database (--tables), not --cohort');
+    if (flags.has('memory-limit')) throw new UsageError('--memory-limit goes with --engine duckdb');
+    const tables = tablesFlag(flags.get('tables'));
+    source = { engine, database, ...(tables === undefined ? {} : { tables }) };
+  }
+  const out = flags.get('out');
+  const md = flags.get('md');
+  const checks = out === undefined ? undefined : `${out.replace(/\.json$/i, '')}.checks.json`;
+  checkOutputs(
+    'validate',
+    [
+      out === undefined ? null : { path: out, flag: 'out' },
+      md === undefined ? null : { path: md, flag: 'md' },
+      checks === undefined ? null : { path: checks, flag: 'out (its checks file)' },
+    ],
+    inputs,
+    flags.has('force'),
+  );
+  const horizon = Number(flags.value('horizon'));
+  if (!(horizon > 0)) throw new UsageError(`--horizon expects a positive number of hours; received "${flags.get('horizon')}"`);
+  const endText = flags.get('extract-end');
+  const extractEnd = endText === undefined ? undefined : Date.parse(endText);
+  if (extractEnd !== undefined && Number.isNaN(extractEnd))
+    throw new UsageError(`--extract-end expects a date or time (e.g. 2025-10-01 or 2025-10-01T00:00Z); received "${endText}"`);
+  const eventTypes = repeated.get('event');
+  const scores = scoreFlags(repeated as Map<string, string[]>);
+  const outcome = {
+    horizonHours: horizon,
+    censored: flags.choice('censored', CENSORED_HANDLING),
+    followUp: flags.choice('follow-up', FOLLOW_UPS),
+    excludeBeforeEventMinutes: flags.int('exclude-before-event', 0),
+    ...(extractEnd === undefined ? {} : { extractEnd }),
+    ...(eventTypes === undefined ? {} : { eventTypes }),
+  };
+  const missing = flags.value('missing') === 'zero' ? ('zero' as const) : ('none' as const);
+  const B = flags.int('B', 0, MAX_BOOTSTRAP);
+  const seed = flags.int('seed', 0);
+  const study: EngineStudyOptions = {
+    scores,
+    outcome,
+    missing,
+    B,
+    seed,
+    disclosure: { policy: flags.choice('disclosure', DISCLOSURE_POLICIES), minCount: flags.int('min-count', 1) },
+  };
+  const started = performance.now();
+  if (!flags.has('quiet')) io.stderr(`ewskit validate: counting in ${engine} (${scores.map((d) => d.id).join(', ')}; B = ${B})…\n`);
+  const counts = await engineCounts({ source, scores, outcome, missing, B, seed });
+  // The disclosure audit's solver (WebAssembly), so the summary can say whether the report is releasable.
+  await loadDisclosureAudit();
+  const report = engineReport(counts, study);
+  const markdown = engineMarkdown(report);
+  const files: [string, string][] = [];
+  if (out !== undefined) files.push([out, `${JSON.stringify(report, null, 2)}\n`]);
+  if (md !== undefined) files.push([md, markdown]);
+  if (checks !== undefined) files.push([checks, `${JSON.stringify({ schema: 'ewskit.checks/1', report: out, ...report.disclosure }, null, 2)}\n`]);
+  writeTextsAtomic(files);
+  io.stdout(`${markdown}\n`);
+  io.stderr(
+    `ewskit validate: ${((performance.now() - started) / 1000).toFixed(1)} s in ${engine}; wrote ${[out, md, checks].filter((f) => f !== undefined).join(', ') || 'nothing (no --out or --md)'}.${report.disclosure.policy === 'none' ? ' NOT FOR RELEASE: disclosure control off (--disclosure none).' : ''}\n`,
+  );
+  return 0;
+}

@@ -1,0 +1,80 @@
+/**
+ * The engine report as Markdown: settings, flow, and per score its discrimination and threshold measures with their
+ * intervals — released values only (a suppressed cell shows its rule).
+ */
+import { isSuppressed } from '../disclosure/disclosure.js';
+import type { EngineEstimate, EngineReport } from './engine-study.js';
+
+const count = (c: unknown): string => (isSuppressed(c) ? `suppressed (${c.rule})` : typeof c === 'number' ? c.toLocaleString('en-GB') : '—');
+const estimate = (e: EngineEstimate | null, percent = false): string => {
+  if (e === null) return 'undefined';
+  if (isSuppressed(e)) return `suppressed (${e.rule})`;
+  const f = (x: number): string => (percent ? `${(100 * x).toFixed(1)} %` : x.toFixed(3)).replace(/^-(0\.0+)( %)?$/, '$1$2');
+  return e.ci === null ? f(e.estimate) : `${f(e.estimate)} (${f(e.ci[0])} to ${f(e.ci[1])})`;
+};
+
+/**
+ * Render an engine report as Markdown. Runs in O(report size).
+ *
+ * @example engineMarkdown(engineReport(counts, { scores: [news2] })).startsWith('# ewskit engine report');
+ */
+export function engineMarkdown(report: EngineReport): string {
+  const s = report.settings;
+  const pct = Math.round(s.level * 100);
+  const lines = [
+    `# ewskit engine report (${report.engine})`,
+    '',
+    `Scores: ${s.scores.join(', ')}. Outcome: an event${s.eventTypes === null ? '' : ` of type ${s.eventTypes.join(' or ')}`} within ${s.horizonHours} h; follow-up ${s.followUp}${s.followUpEndsAtDischarge ? ', ending at discharge' : ''}; censored sets ${s.censored === 'exclude' ? 'excluded' : 'counted as no event'}; extract end ${s.extractEnd ?? 'none'}${s.extractEndInferred ? ' (inferred: the latest time in the extract)' : ''}.`,
+    `Intervals: ${pct} % percentile intervals from ${s.bootstrap.B.toLocaleString('en-GB')} Poisson-bootstrap replicates clustered by patient (seed ${s.bootstrap.seed}). Computed where the data lives; only count tables left the ${report.engine === 'js' ? 'process' : 'database'}.`,
+    '',
+    '## Flow',
+    '',
+    '| step | sets |',
+    '|---|---:|',
+    `| observation sets | ${count(report.flow.observationSets)} |`,
+    ...report.flow.steps.map((st) => `| ${st.step} | ${count(st.sets)} |`),
+    `| — of the labelled: followed by an event | ${count(report.flow.positive)} |`,
+    `| — of the labelled: not | ${count(report.flow.negative)} |`,
+    `| censored (at discharge or the extract's end) | ${count(report.flow.censored)} |`,
+    `| labelled, no patient id (not analysed) | ${count(report.flow.withoutPatient)} |`,
+    `| analysis sets | ${count(report.flow.analysisSets)} |`,
+    `| patients | ${count(report.flow.patients)} |`,
+    `| patients with an event | ${count(report.flow.eventPatients)} |`,
+    '',
+  ];
+  for (const sc of report.scores) {
+    lines.push(
+      `## ${sc.score}`,
+      '',
+      `Analysable sets ${count(sc.sets)}, of which followed by an event ${count(sc.positive)}; patients ${count(sc.patients)}.${sc.exact ? '' : ' A model: its AUROC is computed on probability buckets of 1/10,000.'}`,
+      '',
+      `AUROC ${estimate(sc.auroc)}`,
+      '',
+    );
+    if (sc.thresholds.length > 0) {
+      lines.push('| rule | sensitivity | specificity | PPV | NPV | alert rate |', '|---|---|---|---|---|---|');
+      for (const t of sc.thresholds)
+        lines.push(
+          `| ${t.rule} | ${estimate(t.sensitivity, true)} | ${estimate(t.specificity, true)} | ${estimate(t.ppv, true)} | ${estimate(t.npv, true)} | ${estimate(t.alertRate, true)} |`,
+        );
+      lines.push('');
+      const thresholds = sc.thresholds[0]?.netBenefit.map((n) => n.threshold) ?? [];
+      if (thresholds.length > 0) {
+        lines.push(`| net benefit | ${thresholds.map((p) => `p = ${p}`).join(' | ')} |`, `|---|${thresholds.map(() => '---').join('|')}|`);
+        for (const t of sc.thresholds) lines.push(`| ${t.rule} | ${t.netBenefit.map((n) => estimate(n.value)).join(' | ')} |`);
+        lines.push('');
+      }
+    }
+  }
+  lines.push(
+    '## Not in this report yet',
+    '',
+    `${report.notYet.join('; ')} — run ewskit validate with --engine js (the default) for the full report.`,
+    '',
+    '## Disclosure control',
+    '',
+    `Policy ${report.disclosure.policy}${report.disclosure.policy === 'none' ? ': NOT FOR RELEASE.' : `: ${report.disclosure.rules.join('; ')}.`}`,
+    '',
+  );
+  return lines.join('\n');
+}
