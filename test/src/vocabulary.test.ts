@@ -3,6 +3,7 @@
  * (`keyword`), the command line's allowed values (the option table takes the very array), the help's "One of" list
  * and the README's `--option a|b|c`. A value added to an array reaches all of them; none can drift.
  */
+import { ENGINES } from '../../validation/engine/study-sql.js';
 import { BOOTSTRAP_METHODS } from '../../validation/bootstrap/replicate-weights.js';
 import { COHORT_FORMATS } from '../../src/io/cohort-files.js';
 import { readFileSync } from 'node:fs';
@@ -35,6 +36,7 @@ const VOCABULARIES: readonly (readonly string[])[] = [
   TAU2_METHODS,
   META_TESTS,
   PREDICTION_RULES,
+  ENGINES,
 ];
 
 const enumerated = COMMANDS.flatMap((c) => c.options.filter((o) => o.choices !== undefined).map((o) => ({ command: c.name, option: o })));

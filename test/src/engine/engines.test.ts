@@ -298,6 +298,18 @@ describe('engines at the labeller’s edges (a cohort written by hand)', () => {
     expect(comparable(duck)).toEqual(comparable(js));
   });
 
+  it('an event that joins no set stops the study, as validate does (it would become a negative)', async () => {
+    await cohortOf();
+    const { appendFileSync } = await import('node:fs');
+    appendFileSync(join(edge, 'events.csv'), `\nE99,${iso(at(5))},death`);
+    await expect(engineCounts({ source: { engine: 'duckdb', cohort: edge }, scores: [news2], B: 0, seed: 3 })).rejects.toThrow(
+      /engineCounts: 1 of 6 rows of the events table have an encounter_id that matches no observation set; expected at most 0 \(option "maxUnmatchedEvents"\)/,
+    );
+    const allowed = await engineCounts({ source: { engine: 'duckdb', cohort: edge }, scores: [news2], B: 0, seed: 3, maxUnmatchedEvents: 1 });
+    expect(allowed.flow.byCode.length).toBeGreaterThan(0);
+    await cohortOf(); // written afresh for the other tests
+  });
+
   it('the hand count: default outcome', async () => {
     const js = jsEngineCounts({ cohort: await cohortOf(), scores: [news2], B: 0, seed: 3 });
     const code = (c: number) => js.flow.byCode.find((x) => x.code === c);
