@@ -13,6 +13,7 @@ export default defineConfig({
     realism: 'bench/realism.bench.ts',
     disclosure: 'bench/disclosure.bench.ts',
     'site-coverage': 'bench/site-coverage.bench.ts',
+    engine: 'bench/engine.bench.ts',
   },
   format: ['esm'],
   outDir: 'bench/.build',

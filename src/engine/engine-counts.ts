@@ -4,7 +4,8 @@
  * tables: `score_counts` and the flow's counts. The drivers (`@duckdb/node-api`, `pg`) are optional peer dependencies,
  * loaded only when an engine is asked for.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { ScoreDefinition } from '../../scores/definition/definition.js';
 import type { MissingPolicy } from '../../scores/definition/observation.js';
@@ -84,8 +85,11 @@ async function duckdbSession(source: Extract<EngineSource, { engine: 'duckdb' }>
   const reader = (name: string): string =>
     format === 'parquet' ? `read_parquet(${quoteString(file(name))})` : `read_csv(${quoteString(file(name))}, header = true, auto_detect = true)`;
   const { DuckDBInstance } = await load<typeof import('@duckdb/node-api')>('@duckdb/node-api', 'duckdb');
+  // Beyond its memory limit DuckDB spills to a temporary directory of our own, removed when the study ends.
+  const spill = mkdtempSync(join(tmpdir(), 'ewskit-duckdb-'));
   const instance = await DuckDBInstance.create(':memory:', {
     ...(source.memoryLimit === undefined ? {} : { memory_limit: source.memoryLimit }),
+    temp_directory: spill,
     preserve_insertion_order: 'false',
   });
   const con = await instance.connect();
@@ -103,6 +107,7 @@ async function duckdbSession(source: Extract<EngineSource, { engine: 'duckdb' }>
     close: async () => {
       con.closeSync();
       instance.closeSync();
+      rmSync(spill, { recursive: true, force: true });
     },
   };
 }
