@@ -24,6 +24,8 @@ export interface EngineTables {
   readonly events: string;
   /** Omit when there is none: follow-up then ends at the extract's end only. */
   readonly encounters?: string;
+  /** One row per patient (for a grouping by a patient's column, e.g. ethnicity). */
+  readonly patients?: string;
 }
 
 /** Where the data is: a cohort directory for DuckDB, or a PostgreSQL database and its tables. */
@@ -44,6 +46,8 @@ export interface EngineCountOptions {
   readonly B: number;
   readonly seed: number;
   readonly resolution?: number;
+  /** One grouping column of the observations, patients or encounters (a plain column: see `EngineStudyOptions.groupBy`). */
+  readonly groupBy?: string;
   /** Events allowed to match no observation set (default 0, as `validate`): one that joins nothing would become a negative. */
   readonly maxUnmatchedEvents?: number;
 }
@@ -52,6 +56,8 @@ type Rows = Record<string, unknown>[];
 interface Session {
   readonly dialect: StudySqlDialect;
   readonly encounters: boolean;
+  /** The columns of each table the engine has (observations, events, and patients and encounters when present). */
+  readonly columns: Readonly<Record<string, readonly string[]>>;
   /** How the observations' `on_oxygen` is stored. */
   readonly oxygenType: 'boolean' | 'number';
   query(sql: string): Promise<Rows>;
@@ -94,14 +100,20 @@ async function duckdbSession(source: Extract<EngineSource, { engine: 'duckdb' }>
   });
   const con = await instance.connect();
   const encounters = existsSync(file('encounters'));
-  for (const name of ['observations', 'events', ...(encounters ? ['encounters'] : [])])
-    await con.run(`CREATE VIEW ewskit_${name} AS SELECT * FROM ${reader(name)}`);
+  const present = ['observations', 'events', ...(encounters ? ['encounters'] : []), ...(existsSync(file('patients')) ? ['patients'] : [])];
+  for (const name of present) await con.run(`CREATE VIEW ewskit_${name} AS SELECT * FROM ${reader(name)}`);
+  const columns: Record<string, string[]> = {};
+  for (const name of present)
+    columns[name] = (await con.runAndReadAll(`SELECT column_name FROM information_schema.columns WHERE table_name = 'ewskit_${name}'`))
+      .getRowObjectsJS()
+      .map((r) => String(r.column_name));
   const types = (
     await con.runAndReadAll(`SELECT data_type FROM information_schema.columns WHERE table_name = 'ewskit_observations' AND column_name = 'on_oxygen'`)
   ).getRowObjectsJS();
   return {
     dialect: 'duckdb',
     encounters,
+    columns,
     oxygenType: String(types[0]?.data_type ?? 'BOOLEAN') === 'BOOLEAN' ? 'boolean' : 'number',
     query: async (sql) => (await con.runAndReadAll(sql)).getRowObjectsJS() as Rows,
     close: async () => {
@@ -121,7 +133,7 @@ async function postgresSession(source: Extract<EngineSource, { engine: 'postgres
   } catch (e) {
     throw new Error(`${FN}: could not connect to the database given (${(e as Error).message}).`);
   }
-  const tables = source.tables ?? { observations: 'observations', events: 'events', encounters: 'encounters' };
+  const tables = source.tables ?? { observations: 'observations', events: 'events', encounters: 'encounters', patients: 'patients' };
   const exists = async (name: string): Promise<boolean> =>
     (await client.query('SELECT to_regclass($1) IS NOT NULL AS ok', [relation(name)])).rows[0]?.ok === true;
   for (const key of ['observations', 'events'] as const)
@@ -130,16 +142,23 @@ async function postgresSession(source: Extract<EngineSource, { engine: 'postgres
       throw new Error(`${FN}: the database has no table "${tables[key]}" (the ${key}); name it with tables.${key}.`);
     }
   const encounters = tables.encounters !== undefined && (await exists(tables.encounters));
-  for (const [name, table] of [
+  const patients = tables.patients !== undefined && (await exists(tables.patients));
+  const present: [string, string][] = [
     ['observations', tables.observations],
     ['events', tables.events],
-    ...(encounters ? [['encounters', tables.encounters as string]] : []),
-  ])
-    await client.query(`CREATE TEMPORARY VIEW ewskit_${name as string} AS SELECT * FROM ${relation(table as string)}`);
+    ...(encounters ? [['encounters', tables.encounters as string] as [string, string]] : []),
+    ...(patients ? [['patients', tables.patients as string] as [string, string]] : []),
+  ];
+  const columns: Record<string, string[]> = {};
+  for (const [name, table] of present) {
+    await client.query(`CREATE TEMPORARY VIEW ewskit_${name} AS SELECT * FROM ${relation(table)}`);
+    columns[name] = (await client.query(`SELECT * FROM ewskit_${name} LIMIT 0`)).fields.map((f) => f.name);
+  }
   const oxygen = await client.query(`SELECT data_type FROM information_schema.columns WHERE table_name = 'ewskit_observations' AND column_name = 'on_oxygen'`);
   return {
     dialect: 'postgres',
     encounters,
+    columns,
     oxygenType: String(oxygen.rows[0]?.data_type ?? 'boolean') === 'boolean' ? 'boolean' : 'number',
     query: async (sql) => (await client.query(sql)).rows as Rows,
     close: async () => client.end(),
@@ -149,7 +168,7 @@ async function postgresSession(source: Extract<EngineSource, { engine: 'postgres
 const number = (v: unknown): number => (typeof v === 'bigint' ? Number(v) : typeof v === 'string' ? Number(v) : (v as number));
 
 const compare = (a: ScoreCountRow, b: ScoreCountRow): number =>
-  a.score < b.score ? -1 : a.score > b.score ? 1 : a.replicate - b.replicate || a.value - b.value;
+  a.score < b.score ? -1 : a.score > b.score ? 1 : a.group < b.group ? -1 : a.group > b.group ? 1 : a.replicate - b.replicate || a.value - b.value;
 
 /**
  * The study's count tables computed in an engine: `score_counts` (no grouping) and the flow. Only counts cross from
@@ -165,10 +184,22 @@ export async function engineCounts(options: EngineCountOptions): Promise<EngineC
   if (session === null)
     throw new RangeError(`${FN}: option "source.engine" expected 'duckdb' or 'postgres'; received ${JSON.stringify((source as { engine: unknown }).engine)}.`);
   try {
+    // The grouping column's table, in validate's order: the observations, then the patients, then the encounters.
+    const by = options.groupBy;
+    let group: { column: string; table: 'observations' | 'patients' | 'encounters' } | undefined;
+    if (by !== undefined) {
+      const table = (['observations', 'patients', 'encounters'] as const).find((t) => session.columns[t]?.includes(by));
+      if (table === undefined)
+        throw new TypeError(
+          `${FN}: option "groupBy" names "${by}", which is a column of none of the observations, patients or encounters tables (the engines group by a plain column).`,
+        );
+      group = { column: by, table };
+    }
     const sql = studySql({
       dialect: session.dialect,
       scores: options.scores,
       encounters: session.encounters,
+      ...(group === undefined ? {} : { group }),
       oxygenType: session.oxygenType,
       B: options.B,
       seed: options.seed,
@@ -192,7 +223,7 @@ export async function engineCounts(options: EngineCountOptions): Promise<EngineC
       .map((r) => ({
         score: String(r.score),
         value: number(r.value),
-        group: '',
+        group: String(r.grp),
         replicate: number(r.replicate),
         positive: number(r.positive),
         negative: number(r.negative),
@@ -207,13 +238,22 @@ export async function engineCounts(options: EngineCountOptions): Promise<EngineC
         censored: number(r.censored),
         withoutPatient: number(r.without_patient),
       })),
-      scores: perScore.map((r) => ({
-        score: String(r.score),
-        sets: number(r.sets),
-        positive: number(r.positive),
-        patients: number(r.patients),
-        eventPatients: number(r.event_patients),
-      })),
+      // In the order the in-process engine gives: the analysis set, then each score overall and by group (sorted).
+      scores: [...perScore]
+        .sort((a, b) => {
+          const order = (r: Record<string, unknown>) => (r.score === '' ? -1 : options.scores.findIndex((d) => d.id === r.score));
+          const ga = String(a.grp);
+          const gb = String(b.grp);
+          return order(a) - order(b) || (ga < gb ? -1 : ga > gb ? 1 : 0);
+        })
+        .map((r) => ({
+          score: String(r.score),
+          group: String(r.grp),
+          sets: number(r.sets),
+          positive: number(r.positive),
+          patients: number(r.patients),
+          eventPatients: number(r.event_patients),
+        })),
       extractEnd: end?.end_t === null || end?.end_t === undefined ? null : number(end.end_t),
       extractEndInferred: end?.inferred === true,
       followUpEndsAtDischarge: session.encounters,
@@ -225,7 +265,7 @@ export async function engineCounts(options: EngineCountOptions): Promise<EngineC
           table: 'score_counts',
           version: 1,
           scores: options.scores.map((d) => d.id),
-          groupBy: null,
+          groupBy: options.groupBy ?? null,
           horizonHours: options.outcome?.horizonHours ?? 24,
           B: options.B,
           seed: options.seed,

@@ -24,9 +24,10 @@ describe('validate --engine duckdb', async () => {
 
   it('writes the engine report whose AUROC and cut-off measures equal the full report’s (engine js)', async () => {
     expect(synth.code, synth.stderr).toBe(0);
-    const duck = await run(['validate', '--engine', 'duckdb', ...common, '--out', at('duck.json'), '--md', at('duck.md')]);
+    const duck = await run(['validate', '--engine', 'duckdb', ...common, '--by', 'ethnicity', '--out', at('duck.json'), '--md', at('duck.md')]);
     expect(duck.code, duck.stderr).toBe(0);
     expect(duck.stdout).toMatch(/^# ewskit engine report \(duckdb\)/);
+    expect(duck.stdout).toMatch(/## By ethnicity/);
     expect(existsSync(at('duck.checks.json'))).toBe(true);
     const js = await run(['validate', ...common, '--out', at('js.json')]);
     expect(js.code, js.stderr).toBe(0);
@@ -46,7 +47,9 @@ describe('validate --engine duckdb', async () => {
   });
 
   it.each([
-    [['--by', 'ethnicity'], /--by is not computed by --engine duckdb yet/],
+    [['--by', 'ethnicity,sex'], /--by ethnicity,sex is not computed by --engine duckdb yet/],
+    [['--by', 'skin_tone_band'], /--by skin_tone_band is not computed by --engine duckdb yet/],
+    [['--by', 'sex', '--by', 'ethnicity'], /--engine duckdb groups by one column/],
     [['--html', 'x.html'], /--html is not computed by --engine duckdb yet/],
     [['--missing', 'both'], /--engine duckdb computes --missing none or zero/],
     [['--cluster', 'encounter'], /--engine duckdb computes --cluster patient only/],

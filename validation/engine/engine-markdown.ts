@@ -66,6 +66,22 @@ export function engineMarkdown(report: EngineReport): string {
       }
     }
   }
+  if (report.groups !== null) {
+    lines.push(
+      `## By ${report.groups.by}`,
+      '',
+      'Each group’s measures with intervals from the same replicates (clustered by patient); no contrasts between groups yet.',
+      '',
+      '| group | score | sets | events | patients | AUROC | rule | sensitivity | specificity |',
+      '|---|---|---:|---:|---:|---|---|---|---|',
+    );
+    for (const level of report.groups.levels)
+      for (const g of level.scores)
+        lines.push(
+          `| ${level.group} | ${g.score} | ${count(g.sets)} | ${count(g.positive)} | ${count(g.patients)} | ${estimate(g.auroc)} | ${g.rule ?? '—'} | ${estimate(g.sensitivity, true)} | ${estimate(g.specificity, true)} |`,
+        );
+    lines.push('');
+  }
   lines.push(
     '## Not in this report yet',
     '',

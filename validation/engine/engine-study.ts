@@ -21,11 +21,12 @@ import { oneStage } from '../meta/one-stage.js';
 import { LABEL_EXCLUSIONS } from '../outcomes/label-outcomes.js';
 import type { LabelOptions } from '../outcomes/label-outcomes.js';
 import { levelOf } from '../stats/result.js';
-import type { ScoreCountTable } from '../study/count-tables.js';
+import type { ScoreCountRow, ScoreCountTable } from '../study/count-tables.js';
 import { scoreCounts } from '../study/count-tables.js';
 import type { CohortTables } from '../study/options.js';
 import { REPORT_NET_BENEFIT_THRESHOLDS, resolveSettings } from '../study/options.js';
 import { analysisSet } from '../study/analysis-set.js';
+import { groupLabels } from '../study/subgroups.js';
 import type { Engine } from './study-sql.js';
 
 /** The schema id of the engine report. */
@@ -42,9 +43,13 @@ export interface EngineFlow {
     readonly censored: number;
     readonly withoutPatient: number;
   }[];
-  /** The analysis set (score "") and each score's analysable sets: sets, positive sets, patients, patients with an event. */
+  /**
+   * The analysis set (score "") and each score's analysable sets, overall (group "") and per group of the grouping:
+   * sets, positive sets, patients, patients with an event.
+   */
   readonly scores: readonly {
     readonly score: string;
+    readonly group: string;
     readonly sets: number;
     readonly positive: number;
     readonly patients: number;
@@ -71,6 +76,12 @@ export interface EngineStudyOptions {
   readonly outcome?: LabelOptions;
   /** The research option for banded scores, as in `validate` (default: the chart's). */
   readonly missing?: MissingPolicy;
+  /**
+   * One grouping column: of the observations, the patients or the encounters (as `validate`'s `groupBy`; the engines
+   * take a plain column, not a derived grouping such as `skin_tone_band` or an intersection). Each group's measures
+   * are reported beside the overall ones.
+   */
+  readonly groupBy?: string;
   /** Poisson replicates (default 1000; 0 for none). */
   readonly B?: number;
   /** The bootstrap's seed (default 1). */
@@ -105,6 +116,19 @@ export interface EngineScore {
   }[];
 }
 
+/** One group's results for one score: its sets, events and patients; AUROC; sensitivity and specificity at the first cut-off. */
+export interface EngineGroupScore {
+  readonly score: string;
+  readonly sets: Released<number>;
+  readonly positive: Released<number>;
+  readonly patients: Released<number>;
+  readonly auroc: EngineEstimate | null;
+  /** The score's first clinical cut-off (as `validate`'s subgroup table), or null when it has none. */
+  readonly rule: string | null;
+  readonly sensitivity: EngineEstimate | null;
+  readonly specificity: EngineEstimate | null;
+}
+
 /** The engine report: flow and discrimination from count tables, through disclosure control. */
 export interface EngineReport {
   readonly schema: typeof ENGINE_REPORT_SCHEMA;
@@ -135,6 +159,11 @@ export interface EngineReport {
     readonly eventPatients: Released<number>;
   };
   readonly scores: readonly EngineScore[];
+  /**
+   * With a grouping: per group (in order; "(none)" for sets with no value), each score's measures with intervals from
+   * the same replicates. No contrasts between groups yet (the full report's Holm-adjusted differences need them).
+   */
+  readonly groups: { readonly by: string; readonly levels: readonly { readonly group: string; readonly scores: readonly EngineGroupScore[] }[] } | null;
   /** What the report does not hold yet (computed by `validate` with engine js only). */
   readonly notYet: readonly string[];
   readonly disclosure: DisclosureSummary;
@@ -143,7 +172,7 @@ export interface EngineReport {
 const NOT_YET = [
   'Table 1 (characteristics)',
   'calibration',
-  'subgroups and their contrasts',
+  'contrasts between groups (differences from the reference, Holm-adjusted)',
   'the red-score rule',
   'paired comparisons of scores',
   'models’ recalibration, decision curves beyond the cut-offs',
@@ -167,6 +196,8 @@ export function jsEngineCounts(options: { cohort: CohortTables } & EngineStudyOp
   });
   const set = analysisSet(settings);
   const scores = settings.scores;
+  const byRow = options.groupBy === undefined ? null : groupLabels(options.groupBy, set, settings.cohort, settings.skinToneBands);
+  const groupOf = set.rows.map((i) => (byRow === null ? '' : (byRow[i] ?? '(none)')));
   const table = scoreCounts(
     {
       scores: scores.map((d) => ({ id: d.id, probabilistic: kindOf(d).probabilistic })),
@@ -174,10 +205,20 @@ export function jsEngineCounts(options: { cohort: CohortTables } & EngineStudyOp
       labels: set.labels,
       patient: set.patient,
       patientKeys: set.patientKeys,
-      group: set.rows.map(() => ''),
+      group: groupOf,
     },
-    { table: 'score_counts', version: 1, scores: scores.map((d) => d.id), groupBy: null, horizonHours: settings.horizonHours, B, seed, resolution: 10_000 },
+    {
+      table: 'score_counts',
+      version: 1,
+      scores: scores.map((d) => d.id),
+      groupBy: options.groupBy ?? null,
+      horizonHours: settings.horizonHours,
+      B,
+      seed,
+      resolution: 10_000,
+    },
   );
+  const groups = byRow === null ? [] : [...new Set(groupOf)].sort();
   const l = set.labelled;
   const negativeMode = (options.outcome?.censored ?? 'exclude') === 'negative';
   const byCode = new Map<number, { sets: number; positive: number; withoutPatient: number }>();
@@ -188,13 +229,14 @@ export function jsEngineCounts(options: { cohort: CohortTables } & EngineStudyOp
     if (set.patientIds[i] === null || set.patientIds[i] === undefined) c.withoutPatient++;
     byCode.set(code, c);
   });
-  const perScore = (values: Float64Array | null) => {
+  const perScore = (values: Float64Array | null, group: string | null = null) => {
     const patients = new Set<number>();
     const withEvent = new Set<number>();
     let sets = 0;
     let positive = 0;
     set.labels.forEach((y, k) => {
       if (values !== null && !Number.isFinite(values[k] ?? NaN)) return;
+      if (group !== null && groupOf[k] !== group) return;
       sets++;
       positive += y;
       patients.add(set.patient[k] ?? -1);
@@ -210,12 +252,30 @@ export function jsEngineCounts(options: { cohort: CohortTables } & EngineStudyOp
       byCode: [...byCode.entries()]
         .sort((a, b) => a[0] - b[0])
         .map(([code, c]) => ({ code, ...c, censored: code === 4 || code === 5 ? c.sets : code === 0 && negativeMode ? l.censored : 0 })),
-      scores: [{ score: '', ...perScore(null) }, ...scores.map((d, s) => ({ score: d.id, ...perScore(set.values[s] ?? null) }))],
+      scores: [
+        { score: '', group: '', ...perScore(null) },
+        ...scores.flatMap((d, s) => [
+          { score: d.id, group: '', ...perScore(set.values[s] ?? null) },
+          ...groups.filter((g) => perScore(set.values[s] ?? null, g).sets > 0).map((g) => ({ score: d.id, group: g, ...perScore(set.values[s] ?? null, g) })),
+        ]),
+      ],
       extractEnd: l.extractEnd,
       extractEndInferred: l.extractEndInferred,
       followUpEndsAtDischarge: options.cohort.encounters !== undefined || options.outcome?.encounters !== undefined,
     },
   };
+}
+
+/** The table of the sets whose group passes `keep`, as one group (""): cells of the same score, replicate and value added. */
+function collapse(table: ScoreCountTable, keep: (group: string) => boolean): ScoreCountTable {
+  const cells = new Map<string, ScoreCountRow>();
+  for (const r of table.rows) {
+    if (!keep(r.group)) continue;
+    const key = `${r.score}\u0000${r.replicate}\u0000${r.value}`;
+    const c = cells.get(key);
+    cells.set(key, c === undefined ? { ...r, group: '' } : { ...c, positive: c.positive + r.positive, negative: c.negative + r.negative, sum: c.sum + r.sum });
+  }
+  return { definition: { ...table.definition, groupBy: null }, rows: [...cells.values()] };
 }
 
 /**
@@ -246,7 +306,9 @@ export function engineReport(counts: EngineCounts, options: EngineStudyOptions):
       .clinicalCuts(d)
       .map(({ label, cut }) => ({ score: d.id, label, cut })),
   );
-  const pooled = oneStage([{ scoreCounts: counts.scoreCounts, rules, probabilistic: counts.probabilistic }], level, thresholds);
+  const pooledOf = (keep: (group: string) => boolean) =>
+    oneStage([{ scoreCounts: collapse(counts.scoreCounts, keep), rules, probabilistic: counts.probabilistic }], level, thresholds);
+  const pooled = pooledOf(() => true);
   const f = counts.flow;
   const setsOf = (code: number): number => f.byCode.filter((c) => c.code === code).reduce((t, c) => t + c.sets, 0);
   const total = f.byCode.reduce((t, c) => t + c.sets, 0);
@@ -260,9 +322,11 @@ export function engineReport(counts: EngineCounts, options: EngineStudyOptions):
   const positiveCell = sdc.count(positive, { table: 'flow' });
   const negativeCell = sdc.count(setsOf(0) - positive, { table: 'flow' });
   sdc.relation(steps[0]?.sets, [positiveCell, negativeCell]);
-  const analysis = f.scores.find((s) => s.score === '') ?? { sets: 0, positive: 0, patients: 0, eventPatients: 0 };
+  const none = { sets: 0, positive: 0, patients: 0, eventPatients: 0 };
+  const flowOf = (score: string, group: string) => f.scores.find((s) => s.score === score && s.group === group) ?? none;
+  const analysis = flowOf('', '');
   const scores = options.scores.map((d): EngineScore => {
-    const own = f.scores.find((s) => s.score === d.id) ?? { sets: 0, positive: 0, patients: 0, eventPatients: 0 };
+    const own = flowOf(d.id, '');
     const sets = sdc.count(own.sets, { table: 'scores' });
     const events = sdc.count(own.positive, { table: 'scores' });
     const patients = sdc.count(own.patients, { table: 'scores' });
@@ -289,6 +353,46 @@ export function engineReport(counts: EngineCounts, options: EngineStudyOptions):
       })),
     };
   });
+  const by = counts.scoreCounts.definition.groupBy;
+  let groups: EngineReport['groups'] = null;
+  if (by !== null) {
+    sdc.declareTable({
+      name: 'groups',
+      dimensions: ['group', 'score', 'measure'],
+      margins: 'per group and score: its sets, events and patients; statistics derived from them',
+    });
+    const levels = [...new Set(f.scores.filter((s) => s.group !== '').map((s) => s.group))].sort();
+    groups = {
+      by,
+      levels: levels.map((group) => {
+        const inGroup = pooledOf((g) => g === group);
+        return {
+          group,
+          scores: options.scores.map((d): EngineGroupScore => {
+            const own = flowOf(d.id, group);
+            const sets = sdc.count(own.sets, { table: 'groups' });
+            const events = sdc.count(own.positive, { table: 'groups' });
+            const patients = sdc.count(own.patients, { table: 'groups' });
+            const basis = { patients: own.eventPatients, events: own.positive, counts: [own.sets - own.positive] };
+            const release = (e: OneStageEstimate | null): EngineEstimate | null =>
+              e === null ? null : sdc.release(e, basis, { table: 'groups', dependsOn: [sets, events] });
+            const p = inGroup.scores.find((x) => x.score === d.id);
+            const first = p?.thresholds[0];
+            return {
+              score: d.id,
+              sets,
+              positive: events,
+              patients,
+              auroc: release(p?.auroc ?? null),
+              rule: first?.rule ?? null,
+              sensitivity: release(first?.sensitivity ?? null),
+              specificity: release(first?.specificity ?? null),
+            };
+          }),
+        };
+      }),
+    };
+  }
   const o = options.outcome ?? {};
   const report: EngineReport = {
     schema: ENGINE_REPORT_SCHEMA,
@@ -324,6 +428,7 @@ export function engineReport(counts: EngineCounts, options: EngineStudyOptions):
       eventPatients: sdc.count(analysis.eventPatients, { table: 'flow' }),
     },
     scores,
+    groups,
     notYet: NOT_YET,
     disclosure: undefined as unknown as DisclosureSummary,
   };

@@ -40,6 +40,11 @@ export interface StudySqlOptions {
   readonly outcome?: LabelOptions;
   /** Whether the engine has `ewskit_encounters` (follow-up ends at discharge). */
   readonly encounters: boolean;
+  /**
+   * One grouping: a column of the observations, or of the patients (`ewskit_patients`, joined by `patient_id`) or the
+   * encounters (joined by `encounter_id`) — its value as text is the group; a set with none is in "(none)".
+   */
+  readonly group?: { readonly column: string; readonly table: 'observations' | 'patients' | 'encounters' };
   readonly missing?: MissingPolicy;
   /** How `on_oxygen` is stored: `'boolean'` (default) or `'number'` (0/1). */
   readonly oxygenType?: 'boolean' | 'number';
@@ -54,11 +59,11 @@ export interface StudySqlOptions {
 export interface StudySql {
   /** The labelled, scored sets, one row each (a query to build on; never fetched whole). */
   readonly labelled: string;
-  /** `score_counts`: score, value, replicate, positive, negative, sum (the group is "" — no grouping). */
+  /** `score_counts`: score, grp (the group; "" without a grouping), value, replicate, positive, negative, sum. */
   readonly scoreCounts: string;
   /** The flow: one row per exclusion code (0…5, as `labelSets` gives it) with sets, positive sets, censored sets and sets without a patient. */
   readonly flow: string;
-  /** Per score: analysable sets, positive sets, patients, patients with an event; and the analysis set's own (score ""). */
+  /** Per score and group ("" overall): analysable sets, positive sets, patients, patients with an event; and the analysis set's own (score ""). */
   readonly scoreFlow: string;
   /** The extract's end used (ms) and whether it was inferred. */
   readonly extractEnd: string;
@@ -123,8 +128,16 @@ export function studySql(options: StudySqlOptions): StudySql {
     : '';
   const given = o.extractEnd === undefined ? 'NULL' : `CAST(${String(o.extractEnd)} AS ${dbl})`;
   // Each CTE is one step of labelSets: the chosen events' first time per encounter, the discharge, the extract's end.
+  // The group of each set: a column of the set, or of its patient or encounter (the first row of each id: ids are unique).
+  const g = options.group;
+  const groupExpr =
+    g === undefined ? `CAST('' AS TEXT)` : `COALESCE(${g.table === 'observations' ? `CAST(s.${quoteIdent(g.column)} AS TEXT)` : 'gj.g'}, '(none)')`;
+  const groupJoin =
+    g === undefined || g.table === 'observations'
+      ? ''
+      : ` LEFT JOIN (SELECT CAST(${g.table === 'patients' ? 'patient_id' : 'encounter_id'} AS TEXT) AS id, MIN(CAST(${quoteIdent(g.column)} AS TEXT)) AS g FROM ewskit_${g.table} GROUP BY 1) AS gj ON gj.id = CAST(s.${g.table === 'patients' ? 'patient_id' : 'encounter_id'} AS TEXT)`;
   const ctes = [
-    `ewskit_scored AS (SELECT s.*, CAST(s.encounter_id AS TEXT) AS ewskit_e, ${ms('s.observed_at')} AS ewskit_t FROM (${scored}${fence}) AS s${fence})`,
+    `ewskit_scored AS (SELECT s.*, CAST(s.encounter_id AS TEXT) AS ewskit_e, ${ms('s.observed_at')} AS ewskit_t, ${groupExpr} AS ewskit_group FROM (${scored}${fence}) AS s${groupJoin}${fence})`,
     `ewskit_ev AS (SELECT CAST(encounter_id AS TEXT) AS e, ${ms('event_at')} AS t, event_type AS ty FROM ewskit_events)`,
     `ewskit_first AS (SELECT e, MIN(t) AS first_event FROM ewskit_ev WHERE e IS NOT NULL AND t IS NOT NULL${wanted} GROUP BY e)`,
     options.encounters
@@ -159,28 +172,34 @@ export function studySql(options: StudySqlOptions): StudySql {
   const cells = `ewskit_cells AS (${options.scores
     .map(
       (d, s) =>
-        `SELECT CAST(patient_id AS TEXT) AS key, ${quoteString(d.id)} AS score, CAST(${bucket(d, `CAST(${values[s] as string} AS ${dbl})`)} AS ${dbl}) AS value, SUM(ewskit_label) AS pos, SUM(1 - ewskit_label) AS neg, SUM(CAST(${values[s] as string} AS ${dbl})) AS total FROM ewskit_analysis WHERE ${values[s] as string} IS NOT NULL GROUP BY 1, 2, 3`,
+        `SELECT CAST(patient_id AS TEXT) AS key, ${quoteString(d.id)} AS score, ewskit_group AS grp, CAST(${bucket(d, `CAST(${values[s] as string} AS ${dbl})`)} AS ${dbl}) AS value, SUM(ewskit_label) AS pos, SUM(1 - ewskit_label) AS neg, SUM(CAST(${values[s] as string} AS ${dbl})) AS total FROM ewskit_analysis WHERE ${values[s] as string} IS NOT NULL GROUP BY 1, 2, 3, 4`,
     )
     .join(' UNION ALL ')})`;
   const withAll = (...more: string[]): string => `WITH ${[...ctes, labelledCte, labelled, ...more].join(',\n')}`;
-  const own = `SELECT score, value, -1 AS replicate, CAST(SUM(pos) AS ${dbl}) AS positive, CAST(SUM(neg) AS ${dbl}) AS negative, CAST(SUM(total) AS ${dbl}) AS sum FROM ewskit_cells GROUP BY score, value`;
+  const own = `SELECT score, grp, value, -1 AS replicate, CAST(SUM(pos) AS ${dbl}) AS positive, CAST(SUM(neg) AS ${dbl}) AS negative, CAST(SUM(total) AS ${dbl}) AS sum FROM ewskit_cells GROUP BY score, grp, value`;
   const weights = B === 0 ? '' : poissonWeightsSql({ keys: 'SELECT DISTINCT key FROM ewskit_cells', B, seed, dialect });
   const replicated =
     B === 0
       ? ''
-      : ` UNION ALL SELECT c.score, c.value, CAST(w.replicate AS INTEGER) AS replicate, CAST(SUM(w.weight * c.pos) AS ${dbl}) AS positive, CAST(SUM(w.weight * c.neg) AS ${dbl}) AS negative, CAST(SUM(w.weight * c.total) AS ${dbl}) AS sum FROM ewskit_cells AS c JOIN (${weights}) AS w ON w.key = c.key WHERE w.weight > 0 GROUP BY c.score, c.value, w.replicate`;
+      : ` UNION ALL SELECT c.score, c.grp, c.value, CAST(w.replicate AS INTEGER) AS replicate, CAST(SUM(w.weight * c.pos) AS ${dbl}) AS positive, CAST(SUM(w.weight * c.neg) AS ${dbl}) AS negative, CAST(SUM(w.weight * c.total) AS ${dbl}) AS sum FROM ewskit_cells AS c JOIN (${weights}) AS w ON w.key = c.key WHERE w.weight > 0 GROUP BY c.score, c.grp, c.value, w.replicate`;
+  // Per score, overall (group "") and, with a grouping, per group: sets, events, patients, patients with an event.
+  const flowOf = (where: string, score: string, grp: string): string =>
+    `SELECT ${score} AS score, ${grp} AS grp, COUNT(*) AS sets, SUM(ewskit_label) AS positive, COUNT(DISTINCT patient_id) AS patients, COUNT(DISTINCT CASE WHEN ewskit_label = 1 THEN patient_id END) AS event_patients FROM ewskit_analysis${where}`;
   const perScore = options.scores
-    .map(
-      (d, s) =>
-        `SELECT ${quoteString(d.id)} AS score, COUNT(*) AS sets, SUM(ewskit_label) AS positive, COUNT(DISTINCT patient_id) AS patients, COUNT(DISTINCT CASE WHEN ewskit_label = 1 THEN patient_id END) AS event_patients FROM ewskit_analysis WHERE ${values[s] as string} IS NOT NULL`,
-    )
+    .flatMap((d, s) => {
+      const has = ` WHERE ${values[s] as string} IS NOT NULL`;
+      return [
+        flowOf(has, quoteString(d.id), `CAST('' AS TEXT)`),
+        ...(g === undefined ? [] : [`${flowOf(has, quoteString(d.id), 'ewskit_group')} GROUP BY ewskit_group`]),
+      ];
+    })
     .join(' UNION ALL ');
   return {
     labelled: `${withAll(analysis)}\nSELECT * FROM ewskit_labelled`,
-    scoreCounts: `${withAll(analysis, cells)}\nSELECT score, value, replicate, positive, negative, sum FROM (${own}${replicated}) AS counts`,
+    scoreCounts: `${withAll(analysis, cells)}\nSELECT score, grp, value, replicate, positive, negative, sum FROM (${own}${replicated}) AS counts`,
     // Per exclusion code as labelSets reports it (a censored set kept as a negative is labelled: code 0).
     flow: `${withAll()}\nSELECT CASE WHEN ewskit_label IS NULL THEN ewskit_code ELSE 0 END AS code, CAST(COUNT(*) AS ${dbl}) AS sets, CAST(SUM(CASE WHEN ewskit_label = 1 THEN 1 ELSE 0 END) AS ${dbl}) AS positive, CAST(SUM(CASE WHEN ewskit_code IN (4, 5) THEN 1 ELSE 0 END) AS ${dbl}) AS censored, CAST(SUM(CASE WHEN patient_id IS NULL THEN 1 ELSE 0 END) AS ${dbl}) AS without_patient FROM ewskit_labelled GROUP BY 1 ORDER BY 1`,
-    scoreFlow: `${withAll(analysis)}\nSELECT score, CAST(sets AS ${dbl}) AS sets, CAST(COALESCE(positive, 0) AS ${dbl}) AS positive, CAST(patients AS ${dbl}) AS patients, CAST(event_patients AS ${dbl}) AS event_patients FROM (SELECT '' AS score, COUNT(*) AS sets, SUM(ewskit_label) AS positive, COUNT(DISTINCT patient_id) AS patients, COUNT(DISTINCT CASE WHEN ewskit_label = 1 THEN patient_id END) AS event_patients FROM ewskit_analysis UNION ALL ${perScore}) AS per_score`,
+    scoreFlow: `${withAll(analysis)}\nSELECT score, grp, CAST(sets AS ${dbl}) AS sets, CAST(COALESCE(positive, 0) AS ${dbl}) AS positive, CAST(patients AS ${dbl}) AS patients, CAST(event_patients AS ${dbl}) AS event_patients FROM (${flowOf('', `CAST('' AS TEXT)`, `CAST('' AS TEXT)`)} UNION ALL ${perScore}) AS per_score`,
     extractEnd: `WITH ${ctes.slice(4).join(',\n')}\nSELECT end_t, inferred FROM ewskit_end`,
     unmatchedEvents: `SELECT CAST(SUM(CASE WHEN o.e IS NULL THEN 1 ELSE 0 END) AS ${dbl}) AS unmatched, CAST(COUNT(*) AS ${dbl}) AS events FROM ewskit_events AS ev LEFT JOIN (SELECT DISTINCT CAST(encounter_id AS TEXT) AS e FROM ewskit_observations) AS o ON o.e = CAST(ev.encounter_id AS TEXT)`,
   };

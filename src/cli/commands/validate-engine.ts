@@ -20,7 +20,10 @@ import type { CliIO, Flags } from '../args.js';
 import { MAX_BOOTSTRAP, scoreFlags, UsageError } from '../args.js';
 
 /** Options of validate the engines do not compute yet: refused by name rather than ignored. */
-const JS_ONLY = ['observations', 'events', 'patients', 'encounters', 'map', 'strict', 'rejects', 'by', 'reference', 'html', 'figures', 'rising-by', 'unit'];
+const JS_ONLY = ['observations', 'events', 'patients', 'encounters', 'map', 'strict', 'rejects', 'reference', 'html', 'figures', 'rising-by', 'unit'];
+
+/** Groupings derived from a column (bands, census groups, conditions): the engines group by a plain column only. */
+const DERIVED = ['skin_tone_band', 'nhs_ethnic_group', 'nhs_ethnic_group_2021', 'condition'];
 
 /** `--tables observations=NAME,events=NAME[,encounters=NAME]`. */
 function tablesFlag(text: string | undefined): EngineTables | undefined {
@@ -50,7 +53,7 @@ export async function validateInEngine(engine: Exclude<Engine, 'js'>, flags: Fla
   for (const name of JS_ONLY)
     if (flags.has(name) || repeated.has(name))
       throw new UsageError(
-        `--${name} is not computed by --engine ${engine} yet (the engine report holds the flow, discrimination and threshold measures); use --engine js`,
+        `--${name} is not computed by --engine ${engine} yet (the engine report holds the flow, discrimination and threshold measures, overall and by one --by column); use --engine js`,
       );
   for (const [name, allowed] of [
     ['cluster', 'patient'],
@@ -59,6 +62,11 @@ export async function validateInEngine(engine: Exclude<Engine, 'js'>, flags: Fla
   ] as const)
     if (flags.has(name) && flags.get(name) !== allowed)
       throw new UsageError(`--engine ${engine} computes --${name} ${allowed} only; received "${flags.get(name)}"`);
+  const by = repeated.get('by') ?? [];
+  if (by.length > 1) throw new UsageError(`--engine ${engine} groups by one column; received --by ${by.join(', --by ')}`);
+  const groupBy = by[0];
+  if (groupBy !== undefined && (groupBy.includes(',') || DERIVED.includes(groupBy)))
+    throw new UsageError(`--by ${groupBy} is not computed by --engine ${engine} yet (it groups by one plain column: ethnicity, sex, site, …); use --engine js`);
   if (flags.value('missing') === 'both') throw new UsageError(`--engine ${engine} computes --missing none or zero, not both side by side; run it twice`);
   flags.choice('bootstrap', BOOTSTRAP_METHODS);
   let source: EngineSource;
@@ -117,6 +125,7 @@ export async function validateInEngine(engine: Exclude<Engine, 'js'>, flags: Fla
   const seed = flags.int('seed', 0);
   const study: EngineStudyOptions = {
     scores,
+    ...(groupBy === undefined ? {} : { groupBy }),
     outcome,
     missing,
     B,
@@ -125,7 +134,7 @@ export async function validateInEngine(engine: Exclude<Engine, 'js'>, flags: Fla
   };
   const started = performance.now();
   if (!flags.has('quiet')) io.stderr(`ewskit validate: counting in ${engine} (${scores.map((d) => d.id).join(', ')}; B = ${B})…\n`);
-  const counts = await engineCounts({ source, scores, outcome, missing, B, seed });
+  const counts = await engineCounts({ source, scores, outcome, missing, B, seed, ...(groupBy === undefined ? {} : { groupBy }) });
   // The disclosure audit's solver (WebAssembly), so the summary can say whether the report is releasable.
   await loadDisclosureAudit();
   const report = engineReport(counts, study);

@@ -63,6 +63,23 @@ describe('engine duckdb: the study in DuckDB, from the cohort’s files', () => 
     expect(new Set(js.scoreCounts.rows.map((r) => r.replicate)).size).toBe(B + 1);
   });
 
+  it.each([
+    ['ethnicity', 'a patients column'],
+    ['admission_type', 'an encounters column'],
+    ['spo2_scale', 'an observations column'],
+  ])('grouped by %s (%s): the same count tables, group by group', async (groupBy) => {
+    const js = jsEngineCounts({ cohort, scores, groupBy, B, seed: 7 });
+    const duck = await engineCounts({ source: { engine: 'duckdb', cohort: parquet }, scores, groupBy, B, seed: 7 });
+    expect(comparable(duck)).toEqual(comparable(js));
+    expect(new Set(js.scoreCounts.rows.map((r) => r.group)).size).toBeGreaterThan(1);
+  });
+
+  it('names a grouping column no table has', async () => {
+    await expect(engineCounts({ source: { engine: 'duckdb', cohort: parquet }, scores, groupBy: 'shoe_size', B: 0, seed: 7 })).rejects.toThrow(
+      /engineCounts: option "groupBy" names "shoe_size", which is a column of none of the observations, patients or encounters tables/,
+    );
+  });
+
   it('reads a CSV cohort to the same counts', async () => {
     const fromCsv = await engineCounts({ source: { engine: 'duckdb', cohort: csv }, scores, B, seed: 7 });
     const fromParquet = await engineCounts({ source: { engine: 'duckdb', cohort: parquet }, scores, B, seed: 7 });
@@ -105,6 +122,23 @@ describe('engine report', () => {
       expect(mine.specificity).toEqual({ estimate: (t.specificity as { estimate: number }).estimate, ci: (t.specificity as { ci: unknown }).ci });
     }
     expect(got?.thresholds.length).toBeGreaterThan(0);
+    // Per group, the AUROC and the first cut-off's sensitivity with their intervals are the subgroup table's.
+    const grouped = engineReport(jsEngineCounts({ cohort, scores: [news2], groupBy: 'ethnicity', B, seed: 7 }), {
+      scores: [news2],
+      disclosure: { policy: 'none' },
+    });
+    const byGroup = validate({ cohort, scores: [news2], groupBy: ['ethnicity'], bootstrap: { B, seed: 7 }, disclosure: { policy: 'none' } });
+    const section = byGroup.subgroups[0];
+    expect(section?.groups.length).toBeGreaterThan(1);
+    for (const row of section?.groups ?? []) {
+      type Estimate = { defined: boolean; estimate: number; ci: unknown };
+      const theirs = row.scores.news2 as { auroc: Estimate; sensitivity: { value: Estimate } };
+      const mine = grouped.groups?.levels.find((l) => l.group === row.group)?.scores[0];
+      // A group without events has no AUROC or sensitivity in either report.
+      const same = (e: Estimate) => (e.defined ? { estimate: e.estimate, ci: e.ci } : null);
+      expect(mine?.auroc, row.group).toEqual(same(theirs.auroc));
+      expect(mine?.sensitivity, row.group).toEqual(same(theirs.sensitivity.value));
+    }
     // The flow's counts are validate's: the analysis set, and the score's analysable sets and their events.
     expect(report.flow.analysisSets).toBe(v.flow.labelled.sets);
     expect(got?.sets).toBe(v.flow.scores[0]?.analysed.sets);
@@ -162,6 +196,11 @@ describe.skipIf(unavailable !== null)(
       const tables = { observations: 'ehr.obs', events: 'ehr.ev', encounters: 'ehr.enc' };
       const named = await engineCounts({ source: { engine: 'postgres', database: url(), tables }, scores, B, seed: 7 });
       expect(comparable(named)).toEqual(comparable(jsEngineCounts({ cohort, scores, B, seed: 7 })));
+    });
+
+    it('groups by a patients column in the database as in JavaScript', async () => {
+      const got = await engineCounts({ source: { engine: 'postgres', database: url() }, scores, groupBy: 'ethnicity', B, seed: 7 });
+      expect(comparable(got)).toEqual(comparable(jsEngineCounts({ cohort, scores, groupBy: 'ethnicity', B, seed: 7 })));
     });
 
     it('names the missing table', async () => {
