@@ -231,6 +231,6 @@ export { cohortScoreCounts, addScoreCounts } from '../validation/study/count-tab
 export type { ScoreCountTable, ScoreCountRow, CountTableDefinition, CohortCountOptions } from '../validation/study/count-tables.js';
 export { ENGINES, STUDY_SQL_DIALECTS, studySql } from '../validation/engine/study-sql.js';
 export type { Engine, StudySql, StudySqlDialect, StudySqlOptions } from '../validation/engine/study-sql.js';
-export { ENGINE_REPORT_SCHEMA, engineReport, jsEngineCounts } from '../validation/engine/engine-study.js';
+export { ENGINE_REPORT_SCHEMA, addEngineCounts, engineReport, jsEngineCounts } from '../validation/engine/engine-study.js';
 export type { EngineCounts, EngineFlow, EngineReport, EngineScore, EngineEstimate, EngineStudyOptions } from '../validation/engine/engine-study.js';
 export { engineMarkdown } from '../validation/engine/engine-markdown.js';

@@ -22,7 +22,7 @@ import { LABEL_EXCLUSIONS } from '../outcomes/label-outcomes.js';
 import type { LabelOptions } from '../outcomes/label-outcomes.js';
 import { levelOf } from '../stats/result.js';
 import type { ScoreCountRow, ScoreCountTable } from '../study/count-tables.js';
-import { scoreCounts } from '../study/count-tables.js';
+import { addScoreCounts, scoreCounts } from '../study/count-tables.js';
 import type { CohortTables } from '../study/options.js';
 import { REPORT_NET_BENEFIT_THRESHOLDS, resolveSettings } from '../study/options.js';
 import { analysisSet } from '../study/analysis-set.js';
@@ -262,6 +262,72 @@ export function jsEngineCounts(options: { cohort: CohortTables } & EngineStudyOp
       extractEnd: l.extractEnd,
       extractEndInferred: l.extractEndInferred,
       followUpEndsAtDischarge: options.cohort.encounters !== undefined || options.outcome?.encounters !== undefined,
+    },
+  };
+}
+
+/**
+ * The counts of two disjoint sets of patients added: the counts of all of them — two partitions of a database, or two
+ * sites that share counts but not rows. `score_counts` adds cell by cell (`addScoreCounts`: the Poisson weights are a
+ * function of the patient's key, so a replicate of the whole is the sum of the parts' replicates); the flow's counts
+ * add, patients included, because no patient is in both. Give each part the same extract end (`outcome.extractEnd`):
+ * a part's inferred end is its own latest time, and censoring depends on it.
+ *
+ * The engine named is the first part's.
+ *
+ * @throws {TypeError} naming the field where the two differ (the table's definition, the extract's end, the follow-up)
+ */
+export function addEngineCounts(a: EngineCounts, b: EngineCounts): EngineCounts {
+  const fn = 'addEngineCounts';
+  if (a.flow.extractEnd !== b.flow.extractEnd)
+    throw new TypeError(
+      `${fn}: the parts end at different times (${String(a.flow.extractEnd)} and ${String(b.flow.extractEnd)}); count each with the same outcome.extractEnd.`,
+    );
+  if (a.flow.followUpEndsAtDischarge !== b.flow.followUpEndsAtDischarge)
+    throw new TypeError(`${fn}: one part has an encounters table and the other has not (followUpEndsAtDischarge differs).`);
+  const scoreCounts = addScoreCounts(a.scoreCounts, b.scoreCounts);
+  const byCode = new Map<number, EngineFlow['byCode'][number]>();
+  for (const c of [...a.flow.byCode, ...b.flow.byCode]) {
+    const d = byCode.get(c.code);
+    byCode.set(
+      c.code,
+      d === undefined
+        ? c
+        : {
+            code: c.code,
+            sets: d.sets + c.sets,
+            positive: d.positive + c.positive,
+            censored: d.censored + c.censored,
+            withoutPatient: d.withoutPatient + c.withoutPatient,
+          },
+    );
+  }
+  const scores = new Map<string, EngineFlow['scores'][number]>();
+  for (const c of [...a.flow.scores, ...b.flow.scores]) {
+    const key = `${c.score}\u0000${c.group}`;
+    const d = scores.get(key);
+    scores.set(
+      key,
+      d === undefined
+        ? c
+        : {
+            ...d,
+            sets: d.sets + c.sets,
+            positive: d.positive + c.positive,
+            patients: d.patients + c.patients,
+            eventPatients: d.eventPatients + c.eventPatients,
+          },
+    );
+  }
+  const order = a.scoreCounts.definition.scores;
+  return {
+    engine: a.engine,
+    scoreCounts,
+    probabilistic: a.probabilistic,
+    flow: {
+      ...a.flow,
+      byCode: [...byCode.values()].sort((x, y) => x.code - y.code),
+      scores: [...scores.values()].sort((x, y) => order.indexOf(x.score) - order.indexOf(y.score) || (x.group < y.group ? -1 : x.group > y.group ? 1 : 0)),
     },
   };
 }

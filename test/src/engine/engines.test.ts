@@ -18,7 +18,7 @@ import { writeCohort } from '../../../src/io/cohort-files.js';
 import { generateCohort } from '../../../validation/cohort/generate.js';
 import { isSuppressed } from '../../../validation/disclosure/disclosure.js';
 import type { EngineCounts } from '../../../validation/engine/engine-study.js';
-import { engineReport, jsEngineCounts } from '../../../validation/engine/engine-study.js';
+import { addEngineCounts, engineReport, jsEngineCounts } from '../../../validation/engine/engine-study.js';
 import type { LabelOptions } from '../../../validation/outcomes/label-outcomes.js';
 import type { CohortTables } from '../../../validation/study/options.js';
 import { validate } from '../../../validation/study/validate.js';
@@ -78,6 +78,49 @@ describe('engine duckdb: the study in DuckDB, from the cohort’s files', () => 
     await expect(engineCounts({ source: { engine: 'duckdb', cohort: parquet }, scores, groupBy: 'shoe_size', B: 0, seed: 7 })).rejects.toThrow(
       /engineCounts: option "groupBy" names "shoe_size", which is a column of none of the observations, patients or encounters tables/,
     );
+  });
+
+  it('a cohort split by patient, counted in two DuckDB runs and added, gives the whole cohort’s counts', async () => {
+    // Patients split by the parity of a hash of their id; each part's four tables written as CSV with only its rows.
+    const { readFileSync: read, writeFileSync: write, mkdirSync: mkdir } = await import('node:fs');
+    const lines = (t: string) =>
+      read(join(csv, `${t}.csv`), 'utf8')
+        .trimEnd()
+        .split('\n');
+    const inA = (patient: string) => [...patient].reduce((h, c) => (h * 31 + c.charCodeAt(0)) % 1000003, 7) % 2 === 0;
+    const encounterPatient = new Map(
+      lines('encounters')
+        .slice(1)
+        .map((l) => [l.split(',')[0], l.split(',')[1] ?? ''] as const),
+    );
+    const parts = [join(dir, 'part-a'), join(dir, 'part-b')];
+    parts.forEach((part, k) => {
+      mkdir(part, { recursive: true });
+      const keep = (patient: string) => inA(patient) === (k === 0);
+      const byColumn = (t: string, patientOf: (cells: string[]) => string) => {
+        const [header, ...rows] = lines(t);
+        write(join(part, `${t}.csv`), `${[header, ...rows.filter((r) => keep(patientOf(r.split(','))))].join('\n')}\n`);
+      };
+      byColumn('observations', (c) => c[0] ?? '');
+      byColumn('encounters', (c) => c[1] ?? '');
+      byColumn('patients', (c) => c[0] ?? '');
+      byColumn('events', (c) => encounterPatient.get(c[0] ?? '') ?? '');
+      write(join(part, 'cohort.json'), JSON.stringify({ format: 'csv' }));
+    });
+    const outcome = { extractEnd: Date.UTC(2027, 0, 1) };
+    const [a, b] = await Promise.all(
+      parts.map((cohortDir) => engineCounts({ source: { engine: 'duckdb', cohort: cohortDir }, scores, groupBy: 'ethnicity', outcome, B, seed: 7 })),
+    );
+    if (a === undefined || b === undefined) throw new Error('two parts expected');
+    expect(a.flow.scores[0]?.patients).toBeGreaterThan(0);
+    expect(b.flow.scores[0]?.patients).toBeGreaterThan(0);
+    const whole = jsEngineCounts({ cohort, scores, groupBy: 'ethnicity', outcome, B, seed: 7 });
+    expect(comparable(addEngineCounts(a, b))).toEqual(comparable(whole));
+    // Without a common extract end the parts would censor differently: refused.
+    const inferred = await engineCounts({ source: { engine: 'duckdb', cohort: parts[0] as string }, scores, B: 0, seed: 7 });
+    const other = await engineCounts({ source: { engine: 'duckdb', cohort: parts[1] as string }, scores, B: 0, seed: 7 });
+    if (inferred.flow.extractEnd !== other.flow.extractEnd)
+      expect(() => addEngineCounts(inferred, other)).toThrow(/addEngineCounts: the parts end at different times/);
   });
 
   it('reads a CSV cohort to the same counts', async () => {
