@@ -13,6 +13,17 @@ const estimate = (e: EngineEstimate | null, percent = false): string => {
   return e.ci === null ? f(e.estimate) : `${f(e.estimate)} (${f(e.ci[0])} to ${f(e.ci[1])})`;
 };
 
+/** A difference from the reference: estimate (interval; adjusted p), or why not. */
+const contrast = (c: unknown, percent = false): string => {
+  if (c === null || c === undefined) return '—';
+  if (isSuppressed(c)) return `suppressed (${c.rule})`;
+  const d = c as { defined: boolean; estimate?: number; ci?: readonly [number, number]; adjustedP?: number };
+  if (!d.defined || d.estimate === undefined || d.ci === undefined) return 'undefined';
+  const f = (x: number): string => (percent ? `${(100 * x).toFixed(1)}` : x.toFixed(3)).replace(/^-(0\.0+)$/, '$1');
+  const p = d.adjustedP === undefined ? '' : `; p = ${d.adjustedP < 0.001 ? '< 0.001' : d.adjustedP.toFixed(3)}`;
+  return `${f(d.estimate)}${percent ? ' pts' : ''} (${f(d.ci[0])} to ${f(d.ci[1])}${p})`;
+};
+
 /**
  * Render an engine report as Markdown. Runs in O(report size).
  *
@@ -70,15 +81,15 @@ export function engineMarkdown(report: EngineReport): string {
     lines.push(
       `## By ${report.groups.by}`,
       '',
-      'Each group’s measures with intervals from the same replicates (clustered by patient); no contrasts between groups yet.',
+      `Each group’s measures with intervals from the same replicates (clustered by patient), and its paired difference from the reference group (${report.groups.reference}): estimate (${Math.round(report.settings.level * 100)} % interval; Holm-adjusted p over the ${report.groups.contrasts} released AUROC and sensitivity contrasts).`,
       '',
-      '| group | score | sets | events | patients | AUROC | rule | sensitivity | specificity |',
-      '|---|---|---:|---:|---:|---|---|---|---|',
+      '| group | score | sets | events | patients | AUROC | Δ AUROC | rule | sensitivity | Δ sensitivity | specificity |',
+      '|---|---|---:|---:|---:|---|---|---|---|---|---|',
     );
     for (const level of report.groups.levels)
       for (const g of level.scores)
         lines.push(
-          `| ${level.group} | ${g.score} | ${count(g.sets)} | ${count(g.positive)} | ${count(g.patients)} | ${estimate(g.auroc)} | ${g.rule ?? '—'} | ${estimate(g.sensitivity, true)} | ${estimate(g.specificity, true)} |`,
+          `| ${level.group} | ${g.score} | ${count(g.sets)} | ${count(g.positive)} | ${count(g.patients)} | ${estimate(g.auroc)} | ${contrast(g.differenceFromReference.auroc)} | ${g.rule ?? '—'} | ${estimate(g.sensitivity, true)} | ${contrast(g.differenceFromReference.sensitivity, true)} | ${estimate(g.specificity, true)} |`,
         );
     lines.push('');
   }

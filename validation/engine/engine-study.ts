@@ -17,7 +17,12 @@ import { Disclosure } from '../disclosure/disclosure.js';
 import type { DisclosureSummary } from '../disclosure/audit-types.js';
 import type { DisclosurePolicyName } from '../disclosure/policy.js';
 import type { OneStageEstimate } from '../meta/one-stage.js';
-import { oneStage } from '../meta/one-stage.js';
+import { denseReplicates, oneStage } from '../meta/one-stage.js';
+import { aucStatistic, proportionStatistic } from '../bootstrap/count-statistics.js';
+import type { DenseCounts } from '../bootstrap/group-bootstrap.js';
+import type { ContrastCell, UndefinedCell } from '../report/types.js';
+import { contrastCell, holm } from '../study/cells.js';
+import type { PendingContrast } from '../study/subgroups.js';
 import { LABEL_EXCLUSIONS } from '../outcomes/label-outcomes.js';
 import type { LabelOptions } from '../outcomes/label-outcomes.js';
 import { levelOf } from '../stats/result.js';
@@ -26,7 +31,7 @@ import { addScoreCounts, scoreCounts } from '../study/count-tables.js';
 import type { CohortTables } from '../study/options.js';
 import { REPORT_NET_BENEFIT_THRESHOLDS, resolveSettings } from '../study/options.js';
 import { analysisSet } from '../study/analysis-set.js';
-import { groupLabels } from '../study/subgroups.js';
+import { groupLabels, simultaneousIntervals } from '../study/subgroups.js';
 import type { Engine } from './study-sql.js';
 
 /** The schema id of the engine report. */
@@ -127,6 +132,16 @@ export interface EngineGroupScore {
   readonly rule: string | null;
   readonly sensitivity: EngineEstimate | null;
   readonly specificity: EngineEstimate | null;
+  /**
+   * Paired patient-clustered differences from the reference group (the same replicates), each with its percentile
+   * interval, bootstrap p, Holm-adjusted p and max-T simultaneous interval over the report's family of released
+   * contrasts (AUROC and sensitivity of every group and score); null for the reference itself, without a bootstrap, or
+   * when either group's statistic is undefined.
+   */
+  readonly differenceFromReference: {
+    readonly auroc: Released<ContrastCell | UndefinedCell> | null;
+    readonly sensitivity: Released<ContrastCell | UndefinedCell> | null;
+  };
 }
 
 /** The engine report: flow and discrimination from count tables, through disclosure control. */
@@ -163,7 +178,14 @@ export interface EngineReport {
    * With a grouping: per group (in order; "(none)" for sets with no value), each score's measures with intervals from
    * the same replicates. No contrasts between groups yet (the full report's Holm-adjusted differences need them).
    */
-  readonly groups: { readonly by: string; readonly levels: readonly { readonly group: string; readonly scores: readonly EngineGroupScore[] }[] } | null;
+  readonly groups: {
+    readonly by: string;
+    /** The group with the most patients ("(none)", sets with no value, is never the reference). */
+    readonly reference: string;
+    /** Released contrasts in the Holm family (the multiplicity the adjusted p-values and simultaneous intervals account for). */
+    readonly contrasts: number;
+    readonly levels: readonly { readonly group: string; readonly scores: readonly EngineGroupScore[] }[];
+  } | null;
   /** What the report does not hold yet (computed by `validate` with engine js only). */
   readonly notYet: readonly string[];
   readonly disclosure: DisclosureSummary;
@@ -172,7 +194,7 @@ export interface EngineReport {
 const NOT_YET = [
   'Table 1 (characteristics)',
   'calibration',
-  'contrasts between groups (differences from the reference, Holm-adjusted)',
+  'calibration contrasts between groups (the engines’ Holm family is AUROC and sensitivity only)',
   'the red-score rule',
   'paired comparisons of scores',
   'models’ recalibration, decision curves beyond the cut-offs',
@@ -254,6 +276,7 @@ export function jsEngineCounts(options: { cohort: CohortTables } & EngineStudyOp
         .map(([code, c]) => ({ code, ...c, censored: code === 4 || code === 5 ? c.sets : code === 0 && negativeMode ? l.censored : 0 })),
       scores: [
         { score: '', group: '', ...perScore(null) },
+        ...groups.map((g) => ({ score: '', group: g, ...perScore(null, g) })),
         ...scores.flatMap((d, s) => [
           { score: d.id, group: '', ...perScore(set.values[s] ?? null) },
           ...groups.filter((g) => perScore(set.values[s] ?? null, g).sets > 0).map((g) => ({ score: d.id, group: g, ...perScore(set.values[s] ?? null, g) })),
@@ -428,22 +451,60 @@ export function engineReport(counts: EngineCounts, options: EngineStudyOptions):
       margins: 'per group and score: its sets, events and patients; statistics derived from them',
     });
     const levels = [...new Set(f.scores.filter((s) => s.group !== '').map((s) => s.group))].sort();
-    groups = {
+    // The reference: the group with the most patients in the analysis set (the first such in name order), as validate.
+    const candidates = levels.filter((g) => g !== '(none)');
+    const patientsIn = candidates.map((g) => flowOf('', g).patients);
+    const reference = candidates[patientsIn.indexOf(Math.max(...patientsIn))] ?? '';
+    const dense = new Map(levels.map((g) => [g, denseReplicates(collapse(counts.scoreCounts, (x) => x === g))] as const));
+    const family: PendingContrast[] = [];
+    const cuts = options.scores.map((d) => kindOf(d).clinicalCuts(d)[0]?.cut ?? null);
+    /** True positives and false negatives at a score's first cut in a group's data: the sensitivity's counts, for disclosure. */
+    const sensitivityCounts = (group: string, score: string, cut: number | null): number[] => {
+      if (cut === null) return [];
+      const c = dense.get(group)?.(score).data;
+      if (c === undefined) return [];
+      let tp = 0;
+      c.values.forEach((v, i) => {
+        if (v >= cut) tp += c.pos[i] as number;
+      });
+      return [tp, (c.tailPos[0] ?? 0) - tp];
+    };
+    const made = {
       by,
+      reference,
       levels: levels.map((group) => {
         const inGroup = pooledOf((g) => g === group);
         return {
           group,
-          scores: options.scores.map((d): EngineGroupScore => {
+          scores: options.scores.map((d, s): EngineGroupScore => {
             const own = flowOf(d.id, group);
+            const refFlow = flowOf(d.id, reference);
             const sets = sdc.count(own.sets, { table: 'groups' });
             const events = sdc.count(own.positive, { table: 'groups' });
             const patients = sdc.count(own.patients, { table: 'groups' });
             const basis = { patients: own.eventPatients, events: own.positive, counts: [own.sets - own.positive] };
+            const refBasis = { patients: refFlow.eventPatients, events: refFlow.positive, counts: [refFlow.sets - refFlow.positive] };
             const release = (e: OneStageEstimate | null): EngineEstimate | null =>
               e === null ? null : sdc.release(e, basis, { table: 'groups', dependsOn: [sets, events] });
             const p = inGroup.scores.find((x) => x.score === d.id);
             const first = p?.thresholds[0];
+            const cut = cuts[s] ?? null;
+            const senCounts = [...sensitivityCounts(group, d.id, cut), ...sensitivityCounts(reference, d.id, cut)];
+            // A paired difference: the statistic in this group minus in the reference, replicate by replicate.
+            const difference = (stat: (c: DenseCounts) => number, extra: readonly number[]): Released<ContrastCell | UndefinedCell> | null => {
+              const mine = dense.get(group)?.(d.id);
+              const theirs = dense.get(reference)?.(d.id);
+              if (group === reference || group === '(none)' || mine === undefined || theirs === undefined || counts.scoreCounts.definition.B === 0) return null;
+              const estimate = stat(mine.data) - stat(theirs.data);
+              if (!Number.isFinite(estimate)) return null;
+              const replicates = Float64Array.from(mine.replicates, (c, b) => stat(c) - stat(theirs.replicates[b] as DenseCounts));
+              const cell = contrastCell(replicates, estimate, level);
+              const released = sdc.passes(basis) && sdc.passes(refBasis) && sdc.passes({ counts: [...extra] });
+              if (!cell.defined) return cell;
+              const pending = { ...cell };
+              family.push({ cell: pending, replicates, released });
+              return sdc.release(pending, { ...basis, counts: [...basis.counts, ...extra] }, { table: 'groups', dependsOn: [sets, events] });
+            };
             return {
               score: d.id,
               sets,
@@ -453,11 +514,24 @@ export function engineReport(counts: EngineCounts, options: EngineStudyOptions):
               rule: first?.rule ?? null,
               sensitivity: release(first?.sensitivity ?? null),
               specificity: release(first?.specificity ?? null),
+              differenceFromReference: {
+                auroc: difference((c) => aucStatistic(c, 0), refBasis.counts),
+                sensitivity: cut === null ? null : difference((c) => proportionStatistic('sensitivity', [cut])(c, 0), senCounts),
+              },
             };
           }),
         };
       }),
     };
+    // Holm over the released contrasts; the max-T simultaneous intervals over the same family (as validate does).
+    const released = family.filter((c) => c.released);
+    const adjusted = holm(released.map((c) => c.cell.p));
+    released.forEach((c, i) => {
+      c.cell.adjustedP = adjusted[i] ?? 1;
+    });
+    for (const c of family) if (!c.released) c.cell.adjustedP = 1;
+    simultaneousIntervals(released, level);
+    groups = { ...made, contrasts: released.length };
   }
   const o = options.outcome ?? {};
   const report: EngineReport = {

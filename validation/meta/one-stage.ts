@@ -91,6 +91,25 @@ function dense(rows: readonly ScoreCountRow[]): DenseCounts {
 }
 
 /**
+ * A table's dense counts per score (its "" group): the data's own and each replicate's, for the count statistics.
+ * Runs in O(table cells).
+ */
+export function denseReplicates(table: ScoreCountTable): (score: string) => { data: DenseCounts; replicates: DenseCounts[] } {
+  const byKey = new Map<string, ScoreCountRow[]>();
+  for (const r of table.rows) {
+    if (r.group !== '') continue;
+    const key = `${r.score}\u0000${r.replicate}`;
+    const list = byKey.get(key);
+    if (list === undefined) byKey.set(key, [r]);
+    else list.push(r);
+  }
+  return (score) => {
+    const counts = (b: number) => dense(byKey.get(`${score}\u0000${b}`) ?? []);
+    return { data: counts(-1), replicates: Array.from({ length: table.definition.B }, (_, b) => counts(b)) };
+  };
+}
+
+/**
  * Add the sites' count tables and compute the pooled measures: AUROC, and at each value rule sensitivity, specificity,
  * PPV, NPV, alert rate and net benefit at each threshold probability. Runs in O(table cells + B · values).
  *
@@ -102,18 +121,9 @@ export function oneStage(shared: readonly SharedCountTables[], level: number, ne
   const { B, seed } = table.definition;
   const rules = shared[0]?.rules ?? [];
   const probabilistic = new Set(shared[0]?.probabilistic ?? []);
-  const byKey = new Map<string, ScoreCountRow[]>();
-  for (const r of table.rows) {
-    if (r.group !== '') continue;
-    const key = `${r.score}\u0000${r.replicate}`;
-    const list = byKey.get(key);
-    if (list === undefined) byKey.set(key, [r]);
-    else list.push(r);
-  }
+  const perScore = denseReplicates(table);
   const scores = table.definition.scores.map((score): OneStageScore => {
-    const counts = (b: number) => dense(byKey.get(`${score}\u0000${b}`) ?? []);
-    const data = counts(-1);
-    const replicates = Array.from({ length: B }, (_, b) => counts(b));
+    const { data, replicates } = perScore(score);
     const measure = (f: (c: DenseCounts) => number): OneStageEstimate | null => {
       const estimate = f(data);
       if (!Number.isFinite(estimate)) return null;

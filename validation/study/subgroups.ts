@@ -446,7 +446,7 @@ export function subgroups(
  * grouping's bootstrap uses the study's seed over the same patients, so replicate r is the same resample for every
  * contrast. Falls back to the Bonferroni percentile interval (level 1 − α / m) when T cannot be formed.
  */
-function simultaneousIntervals(family: readonly PendingContrast[], level: number): void {
+export function simultaneousIntervals(family: readonly PendingContrast[], level: number): void {
   if (family.length === 0) return;
   const se = family.map((c) => {
     const v = Array.from(c.replicates).filter((x) => Number.isFinite(x));

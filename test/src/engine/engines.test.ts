@@ -173,6 +173,8 @@ describe('engine report', () => {
     const byGroup = validate({ cohort, scores: [news2], groupBy: ['ethnicity'], bootstrap: { B, seed: 7 }, disclosure: { policy: 'none' } });
     const section = byGroup.subgroups[0];
     expect(section?.groups.length).toBeGreaterThan(1);
+    expect(grouped.groups?.reference).toBe(section?.reference);
+    let compared = 0;
     for (const row of section?.groups ?? []) {
       type Estimate = { defined: boolean; estimate: number; ci: unknown };
       const theirs = row.scores.news2 as { auroc: Estimate; sensitivity: { value: Estimate } };
@@ -181,7 +183,21 @@ describe('engine report', () => {
       const same = (e: Estimate) => (e.defined ? { estimate: e.estimate, ci: e.ci } : null);
       expect(mine?.auroc, row.group).toEqual(same(theirs.auroc));
       expect(mine?.sensitivity, row.group).toEqual(same(theirs.sensitivity.value));
+      // The paired differences from the same reference: estimate, interval and bootstrap p are validate's (the adjusted
+      // p and simultaneous interval differ by design: validate's family also holds the calibration contrasts).
+      type Contrast = { defined: boolean; estimate: number; ci: unknown; p: number } | null;
+      const theirDiff = (row.scores.news2 as { differenceFromReference: { auroc: Contrast; sensitivity: Contrast } }).differenceFromReference;
+      const pick = (c: unknown) =>
+        c === null ? null : { estimate: (c as { estimate: number }).estimate, ci: (c as { ci: unknown }).ci, p: (c as { p: number }).p };
+      expect(pick(mine?.differenceFromReference.auroc ?? null), `${row.group} AUROC difference`).toEqual(
+        theirDiff.auroc?.defined ? pick(theirDiff.auroc) : null,
+      );
+      expect(pick(mine?.differenceFromReference.sensitivity ?? null), `${row.group} sensitivity difference`).toEqual(
+        theirDiff.sensitivity?.defined ? pick(theirDiff.sensitivity) : null,
+      );
+      if (row.group !== section?.reference && mine?.differenceFromReference.auroc !== null) compared++;
     }
+    expect(compared).toBeGreaterThan(0);
     // The flow's counts are validate's: the analysis set, and the score's analysable sets and their events.
     expect(report.flow.analysisSets).toBe(v.flow.labelled.sets);
     expect(got?.sets).toBe(v.flow.scores[0]?.analysed.sets);
