@@ -320,8 +320,9 @@ export const COMMANDS: readonly CommandSpec[] = [
       {
         name: 'tables',
         value: 'SPEC',
-        defaultText: 'observations=observations,events=events,encounters=encounters',
-        meaning: 'with --engine postgres: the tables to read, observations=NAME,events=NAME[,encounters=NAME] (schema.table allowed).',
+        defaultText: 'observations=observations,events=events,encounters=encounters,patients=patients',
+        meaning:
+          'with --engine postgres: the tables to read, observations=NAME,events=NAME[,encounters=NAME][,patients=NAME] (schema.table allowed; encounters end follow-up at discharge, patients give --by its columns).',
       },
       {
         name: 'memory-limit',

@@ -25,22 +25,23 @@ const JS_ONLY = ['observations', 'events', 'patients', 'encounters', 'map', 'str
 /** Groupings derived from a column (bands, census groups, conditions): the engines group by a plain column only. */
 const DERIVED = ['skin_tone_band', 'nhs_ethnic_group', 'nhs_ethnic_group_2021', 'condition'];
 
-/** `--tables observations=NAME,events=NAME[,encounters=NAME]`. */
+/** `--tables observations=NAME,events=NAME[,encounters=NAME][,patients=NAME]`. */
 function tablesFlag(text: string | undefined): EngineTables | undefined {
   if (text === undefined) return undefined;
   const entries = text.split(',').map((part) => {
     const at = part.indexOf('=');
     const key = part.slice(0, at).trim();
     const name = part.slice(at + 1).trim();
-    if (at < 1 || name === '' || !['observations', 'events', 'encounters'].includes(key))
-      throw new UsageError(`--tables expects observations=NAME,events=NAME[,encounters=NAME]; received "${part}"`);
+    if (at < 1 || name === '' || !['observations', 'events', 'encounters', 'patients'].includes(key))
+      throw new UsageError(`--tables expects observations=NAME,events=NAME[,encounters=NAME][,patients=NAME]; received "${part}"`);
     return [key, name] as const;
   });
-  const map = Object.fromEntries(entries) as Partial<Record<'observations' | 'events' | 'encounters', string>>;
+  const map = Object.fromEntries(entries) as Partial<Record<'observations' | 'events' | 'encounters' | 'patients', string>>;
   return {
     observations: map.observations ?? 'observations',
     events: map.events ?? 'events',
     ...(map.encounters === undefined ? {} : { encounters: map.encounters }),
+    ...(map.patients === undefined ? {} : { patients: map.patients }),
   };
 }
 
