@@ -262,6 +262,22 @@ describe.skipIf(unavailable !== null)(
       expect(comparable(got)).toEqual(comparable(jsEngineCounts({ cohort, scores, groupBy: 'ethnicity', B, seed: 7 })));
     });
 
+    it('ewskit validate --engine postgres writes the engine report from the database', async () => {
+      const { runCli } = await import('../../../src/cli/run.js');
+      let stdout = '';
+      let stderr = '';
+      const out = join(dir, 'pg-report.json');
+      const code = await runCli(['validate', '--engine', 'postgres', '--database', url(), '--by', 'ethnicity', '--B', '30', '--out', out, '--quiet'], {
+        stdout: (t) => (stdout += t),
+        stderr: (t) => (stderr += t),
+      });
+      expect(code, stderr).toBe(0);
+      expect(stdout).toMatch(/^# ewskit engine report \(postgres\)/);
+      const report = JSON.parse(readFileSync(out, 'utf8')) as { engine: string; groups: { by: string } };
+      expect(report.engine).toBe('postgres');
+      expect(report.groups.by).toBe('ethnicity');
+    });
+
     it('names the missing table', async () => {
       await expect(
         engineCounts({ source: { engine: 'postgres', database: url(), tables: { observations: 'nowhere', events: 'events' } }, scores, B: 0, seed: 1 }),
