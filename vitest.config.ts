@@ -20,5 +20,8 @@ export default defineConfig({
     env: { TZ: 'UTC', TMPDIR: TEST_TMPDIR, TMP: TEST_TMPDIR, TEMP: TEST_TMPDIR },
     testTimeout: 300_000,
     setupFiles: ['test/helpers/audit-setup.ts'],
+    // dt-sql-parser (the Spark SQL syntax check) ships ES modules with directory imports Node cannot resolve: Vite's
+    // resolver loads it instead.
+    server: { deps: { inline: ['dt-sql-parser'] } },
   },
 });

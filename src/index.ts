@@ -24,7 +24,7 @@ export { planScore } from '../scores/plan/compile.js';
 export { kindOf, clinicalCuts } from '../scores/kinds/kind-of.js';
 export { scoreObservation } from '../scores/evaluate/score-observation.js';
 export { scoreTable, outputColumns, kernelSource } from '../scores/kernel/score-table.js';
-export { toSQL } from '../scores/sql/sql.js';
+export { toSQL, SQL_DIALECTS } from '../scores/sql/sql.js';
 export { toFhir, NEWS2_FHIR_CODES } from '../scores/fhir/to-fhir.js';
 export type { FhirObservation, FhirCodeableConcept, FhirQuantity, ToFhirOptions } from '../scores/fhir/to-fhir.js';
 

@@ -8,8 +8,9 @@ import { ROUNDING_GUARD } from '../definition/precision.js';
 import type { DiscreteField, NumericField } from '../definition/schema.js';
 import { consciousnessWords, schemaOrder } from '../definition/schema.js';
 
-/** The SQL dialects `toSQL` writes. */
-export type SqlDialect = 'duckdb' | 'postgres';
+/** The SQL dialects `toSQL` writes (`spark`: Spark SQL 3.4+, checked for its syntax only — there is no Spark here). */
+export const SQL_DIALECTS = ['duckdb', 'postgres', 'spark'] as const;
+export type SqlDialect = (typeof SQL_DIALECTS)[number];
 
 export const FN = 'toSQL';
 
@@ -66,7 +67,53 @@ export interface InputSql {
 }
 
 export function notFinite(x: string, dialect: SqlDialect): string {
+  if (dialect === 'spark') return `(isnan(${x}) OR ${x} = double('Infinity') OR ${x} = double('-Infinity'))`;
   return dialect === 'postgres' ? `(${x} IN ('NaN'::float8, 'Infinity'::float8, '-Infinity'::float8))` : `(NOT isfinite(${x}))`;
+}
+
+/** Spark SQL's names of the types the generators cast to. */
+const SPARK_TYPES: readonly [RegExp, string][] = [
+  [/^DOUBLE PRECISION$/i, 'DOUBLE'],
+  [/^(TEXT|VARCHAR)$/i, 'STRING'],
+];
+
+/**
+ * The same query in Spark SQL's spelling: identifiers quoted with backticks (Spark reads "x" as a string), and the
+ * types of `CAST(… AS T)` in Spark's names. Single-quoted string literals are left exactly as they are. Idempotent.
+ */
+export function sparkText(sql: string): string {
+  let out = '';
+  let i = 0;
+  while (i < sql.length) {
+    const c = sql[i] as string;
+    if (c === "'" || c === '`') {
+      // A string literal ('' inside it an escaped quote) or an identifier already in backticks: copied as is.
+      let j = i + 1;
+      while (j < sql.length && !(sql[j] === c && sql[j + 1] !== c)) j += sql[j] === c ? 2 : 1;
+      out += sql.slice(i, j + 1);
+      i = j + 1;
+    } else if (c === '"') {
+      let j = i + 1;
+      let name = '';
+      while (j < sql.length && !(sql[j] === '"' && sql[j + 1] !== '"')) {
+        name += sql[j];
+        j += sql[j] === '"' ? 2 : 1;
+      }
+      out += `\`${name.replace(/`/g, '``')}\``;
+      i = j + 1;
+    } else {
+      const m = /^AS (DOUBLE PRECISION|TEXT|VARCHAR)\)/.exec(sql.slice(i, i + 24));
+      if (m !== null) {
+        const type = m[1] as string;
+        out += `AS ${SPARK_TYPES.find(([re]) => re.test(type))?.[1] ?? type})`;
+        i += m[0].length;
+      } else {
+        out += c;
+        i++;
+      }
+    }
+  }
+  return out;
 }
 
 export function inputSql(input: PlanInput, k: number, dialect: SqlDialect, oxygenType: 'boolean' | 'number'): InputSql {

@@ -28,9 +28,10 @@ import { unionInputs } from '../plan/union.js';
 import { bandedSql } from './banded-sql.js';
 import { modelSql } from './model-sql.js';
 import type { ScoreSql, SqlDialect } from './sql-text.js';
-import { FN, inputSql, quoteIdent } from './sql-text.js';
+import { FN, inputSql, quoteIdent, sparkText, SQL_DIALECTS } from './sql-text.js';
 
 export type { SqlDialect } from './sql-text.js';
+export { SQL_DIALECTS } from './sql-text.js';
 
 /** A kind's part of the query: its LATERAL layers and output expressions, for score `g` of the query. */
 type SqlPart<D> = (g: number, def: D, map: readonly number[], columns: readonly string[], policy: MissingPolicy) => ScoreSql;
@@ -42,7 +43,7 @@ const SQL_PARTS: { readonly [K in KindName]: SqlPart<DefinitionOf<K>> } = {
 };
 
 export interface SqlOptions {
-  /** `'duckdb'` (default) or `'postgres'`. */
+  /** `'duckdb'` (default), `'postgres'` or `'spark'` (Spark SQL 3.4+: backtick identifiers, Spark's type names; syntax-checked only). */
   dialect?: SqlDialect;
   /** The table (or view) of observations; default `"observations"`. Every input column must exist in it. */
   table?: string;
@@ -67,7 +68,7 @@ export interface SqlOptions {
  */
 export function toSQL(scores: ScoreDefinition | readonly ScoreDefinition[], options: SqlOptions = {}): string {
   const dialect = options.dialect ?? 'duckdb';
-  if (dialect !== 'duckdb' && dialect !== 'postgres') throw optionError(FN, 'dialect', "'duckdb' or 'postgres'", dialect);
+  if (!(SQL_DIALECTS as readonly string[]).includes(dialect)) throw optionError(FN, 'dialect', "'duckdb', 'postgres' or 'spark'", dialect);
   const oxygenType = options.oxygenType ?? 'boolean';
   if (oxygenType !== 'boolean' && oxygenType !== 'number') throw optionError(FN, 'oxygenType', "'boolean' or 'number'", oxygenType);
   const policy = missingPolicyOf(FN, options);
@@ -98,5 +99,6 @@ export function toSQL(scores: ScoreDefinition | readonly ScoreDefinition[], opti
     `${quoteIdent(table)} AS o`,
     ...[`LATERAL (SELECT ${layerA.join(', ')}) AS a`, `LATERAL (SELECT ${layerB.join(', ')}) AS b`, ...parts.flatMap((p) => p.layers)].map(fenced),
   ];
-  return `SELECT ${select.join(',\n  ')}\nFROM ${from.join(',\n  ')}`;
+  const text = `SELECT ${select.join(',\n  ')}\nFROM ${from.join(',\n  ')}`;
+  return dialect === 'spark' ? sparkText(text) : text;
 }

@@ -80,7 +80,7 @@ const relation = (name: string): string => name.split('.').map(quoteIdent).join(
 
 async function duckdbSession(source: Extract<EngineSource, { engine: 'duckdb' }>): Promise<Session> {
   const dir = resolve(source.cohort);
-  if (!existsSync(join(dir, 'cohort.json')) && !existsSync(dir)) throw new Error(`${FN}: no cohort directory at "${source.cohort}".`);
+  if (!existsSync(dir)) throw new Error(`${FN}: no cohort directory at "${source.cohort}".`);
   const format = cohortFormat(dir);
   if (format === 'arrow')
     throw new Error(

@@ -9,7 +9,7 @@ import { keyword } from '../../scores/definition/errors.js';
 import { POISSON_THRESHOLDS } from './replicate-weights.js';
 
 /** The SQL dialects the weights are written in. */
-export const WEIGHT_SQL_DIALECTS = ['duckdb', 'postgres'] as const;
+export const WEIGHT_SQL_DIALECTS = ['duckdb', 'postgres', 'spark'] as const;
 export type WeightSqlDialect = (typeof WEIGHT_SQL_DIALECTS)[number];
 
 interface Dialect {
@@ -29,6 +29,15 @@ const DIALECTS: Readonly<Record<WeightSqlDialect, Dialect>> = {
     hex8: (hex) => `CAST('0x' || ${hex} AS BIGINT)`,
     text: (x) => `CAST(${x} AS VARCHAR)`,
     replicates: (B) => `(SELECT range AS b FROM range(0, ${B}))`,
+  },
+  // Spark SQL 3.4+ (syntax-checked only: there is no Spark here). Its BIGINT arithmetic wraps silently, but no step
+  // here passes 2⁴⁹.
+  spark: {
+    xor: (a, b) => `(${a} ^ ${b})`,
+    shiftRight: (a, n) => `shiftright(${a}, ${n})`,
+    hex8: (hex) => `CAST(conv(${hex}, 16, 10) AS BIGINT)`,
+    text: (x) => `CAST(${x} AS STRING)`,
+    replicates: (B) => `(SELECT id AS b FROM range(0, ${B}))`,
   },
   postgres: {
     xor: (a, b) => `(${a} # ${b})`,
@@ -62,8 +71,8 @@ function mixLayers(d: Dialect, x: string, out: string): [string, string][] {
  * the subqueries up and substitutes each column's expression wherever it is used — twice per step, so the hash's 18
  * steps grew into an expression of 2¹⁸ terms (a server process of 23 GB, seen on the first try).
  */
-function layered(from: string, layers: readonly [string, string][], start: number): string {
-  return layers.reduce((q, [name, expr], i) => `SELECT *, ${expr} AS ${name} FROM (${q} OFFSET 0) AS w${start + i}`, from);
+function layered(from: string, layers: readonly [string, string][], start: number, fence: string): string {
+  return layers.reduce((q, [name, expr], i) => `SELECT *, ${expr} AS ${name} FROM (${q}${fence}) AS w${start + i}`, from);
 }
 
 /**
@@ -77,7 +86,10 @@ function layered(from: string, layers: readonly [string, string][], start: numbe
  */
 export function poissonWeightsSql(options: { keys: string; B: number; seed: number; dialect: WeightSqlDialect }): string {
   const fn = 'poissonWeightsSql';
-  const d = DIALECTS[keyword(fn, 'dialect', WEIGHT_SQL_DIALECTS, options.dialect, 'duckdb')];
+  const dialect = keyword(fn, 'dialect', WEIGHT_SQL_DIALECTS, options.dialect, 'duckdb');
+  const d = DIALECTS[dialect];
+  // Spark has no OFFSET before 3.4 and its optimiser does not inline projections exponentially: no fence there.
+  const fence = dialect === 'spark' ? '' : ' OFFSET 0';
   if (!(Number.isInteger(options.B) && options.B >= 1)) throw new RangeError(`${fn}: option "B" expected a whole number ≥ 1; received ${String(options.B)}.`);
   if (!(Number.isInteger(options.seed) && options.seed >= 0))
     throw new RangeError(`${fn}: option "seed" expected a whole number ≥ 0; received ${String(options.seed)}.`);
@@ -95,9 +107,10 @@ export function poissonWeightsSql(options: { keys: string; B: number; seed: numb
       ...mixLayers(d, 'c0', 'c'),
     ],
     0,
+    fence,
   );
-  const crossed = `SELECT p.key AS key, p.c AS c, r.b AS b FROM (${perPatient} OFFSET 0) AS p CROSS JOIN ${d.replicates(options.B)} AS r`;
+  const crossed = `SELECT p.key AS key, p.c AS c, r.b AS b FROM (${perPatient}${fence}) AS p CROSS JOIN ${d.replicates(options.B)} AS r`;
   const thresholds = POISSON_THRESHOLDS.map((t, j) => `WHEN h < ${t} THEN ${j}`).join(' ');
-  const hashed = layered(crossed, [['salt', mul32('b', 0x9e3779b1)], ['h0', d.xor('c', 'salt')], ...mixLayers(d, 'h0', 'h')], 100);
-  return `SELECT key, b AS replicate, CASE ${thresholds} ELSE ${POISSON_THRESHOLDS.length} END AS weight FROM (${hashed} OFFSET 0) AS hashed`;
+  const hashed = layered(crossed, [['salt', mul32('b', 0x9e3779b1)], ['h0', d.xor('c', 'salt')], ...mixLayers(d, 'h0', 'h')], 100, fence);
+  return `SELECT key, b AS replicate, CASE ${thresholds} ELSE ${POISSON_THRESHOLDS.length} END AS weight FROM (${hashed}${fence}) AS hashed`;
 }

@@ -19,7 +19,7 @@ import type { MissingPolicy } from '../../scores/definition/observation.js';
 import { keyword } from '../../scores/definition/errors.js';
 import { kindOf } from '../../scores/kinds/kind-of.js';
 import { toSQL } from '../../scores/sql/sql.js';
-import { quoteIdent, quoteString } from '../../scores/sql/sql-text.js';
+import { quoteIdent, quoteString, sparkText } from '../../scores/sql/sql-text.js';
 import { poissonWeightsSql } from '../bootstrap/weights-sql.js';
 import type { LabelOptions } from '../outcomes/label-outcomes.js';
 import { CENSORED_HANDLING, FOLLOW_UPS } from '../report/vocabulary.js';
@@ -28,8 +28,8 @@ import { CENSORED_HANDLING, FOLLOW_UPS } from '../report/vocabulary.js';
 export const ENGINES = ['js', 'duckdb', 'postgres'] as const;
 export type Engine = (typeof ENGINES)[number];
 
-/** The SQL dialects the study is written in (`spark` is written and syntax-checked only). */
-export const STUDY_SQL_DIALECTS = ['duckdb', 'postgres'] as const;
+/** The SQL dialects the study is written in (`spark`, Spark SQL 3.4+, is written and checked for its syntax only: no Spark here). */
+export const STUDY_SQL_DIALECTS = ['duckdb', 'postgres', 'spark'] as const;
 export type StudySqlDialect = (typeof STUDY_SQL_DIALECTS)[number];
 
 /** What the study's SQL is made from. */
@@ -74,9 +74,10 @@ export interface StudySql {
 /** Milliseconds since the epoch of a timestamp column, as a double. */
 const MS: Readonly<Record<StudySqlDialect, (x: string) => string>> = {
   duckdb: (x) => `CAST(epoch_ms(${x}) AS DOUBLE)`,
+  spark: (x) => `CAST(unix_millis(${x}) AS DOUBLE)`,
   postgres: (x) => `CAST(EXTRACT(EPOCH FROM ${x}) * 1000 AS DOUBLE PRECISION)`,
 };
-const DOUBLE: Readonly<Record<StudySqlDialect, string>> = { duckdb: 'DOUBLE', postgres: 'DOUBLE PRECISION' };
+const DOUBLE: Readonly<Record<StudySqlDialect, string>> = { duckdb: 'DOUBLE', postgres: 'DOUBLE PRECISION', spark: 'DOUBLE' };
 
 /**
  * The study's SQL for one engine. Runs in O(size of the score definitions).
@@ -194,7 +195,7 @@ export function studySql(options: StudySqlOptions): StudySql {
       ];
     })
     .join(' UNION ALL ');
-  return {
+  const queries: StudySql = {
     labelled: `${withAll(analysis)}\nSELECT * FROM ewskit_labelled`,
     scoreCounts: `${withAll(analysis, cells)}\nSELECT score, grp, value, replicate, positive, negative, sum FROM (${own}${replicated}) AS counts`,
     // Per exclusion code as labelSets reports it (a censored set kept as a negative is labelled: code 0).
@@ -203,4 +204,7 @@ export function studySql(options: StudySqlOptions): StudySql {
     extractEnd: `WITH ${ctes.slice(4).join(',\n')}\nSELECT end_t, inferred FROM ewskit_end`,
     unmatchedEvents: `SELECT CAST(SUM(CASE WHEN o.e IS NULL THEN 1 ELSE 0 END) AS ${dbl}) AS unmatched, CAST(COUNT(*) AS ${dbl}) AS events FROM ewskit_events AS ev LEFT JOIN (SELECT DISTINCT CAST(encounter_id AS TEXT) AS e FROM ewskit_observations) AS o ON o.e = CAST(ev.encounter_id AS TEXT)`,
   };
+  if (dialect !== 'spark') return queries;
+  // Spark's spelling: backtick identifiers, its type names.
+  return Object.fromEntries(Object.entries(queries).map(([k, q]) => [k, sparkText(q)])) as unknown as StudySql;
 }

@@ -126,7 +126,7 @@ describe('toSQL(score, options)', () => {
   });
 
   it('rejects an unknown dialect', () => {
-    expect(() => toSQL(news2, { dialect: 'oracle' as never })).toThrow(/toSQL: option "dialect" expected 'duckdb' or 'postgres'/);
+    expect(() => toSQL(news2, { dialect: 'oracle' as never })).toThrow(/toSQL: option "dialect" expected 'duckdb', 'postgres' or 'spark'/);
   });
 
   it('honours numeric 0/1 oxygen and the research option', async () => {

@@ -44,7 +44,7 @@ describe('poissonWeightsSql in DuckDB', () => {
       /poissonWeightsSql: option "B" expected a whole number ≥ 1; received 0/,
     );
     expect(() => poissonWeightsSql({ keys: 'x', B: 1, seed: 1, dialect: 'oracle' as never })).toThrow(
-      /poissonWeightsSql: option "dialect" expected 'duckdb' or 'postgres'/,
+      /poissonWeightsSql: option "dialect" expected 'duckdb', 'postgres' or 'spark'/,
     );
   });
 });
