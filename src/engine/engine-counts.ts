@@ -238,22 +238,21 @@ export async function engineCounts(options: EngineCountOptions): Promise<EngineC
         censored: number(r.censored),
         withoutPatient: number(r.without_patient),
       })),
-      // In the order the in-process engine gives: the analysis set, then each score overall and by group (sorted).
-      scores: [...perScore]
-        .sort((a, b) => {
-          const order = (r: Record<string, unknown>) => (r.score === '' ? -1 : options.scores.findIndex((d) => d.id === r.score));
-          const ga = String(a.grp);
-          const gb = String(b.grp);
-          return order(a) - order(b) || (ga < gb ? -1 : ga > gb ? 1 : 0);
-        })
-        .map((r) => ({
-          score: String(r.score),
-          group: String(r.grp),
-          sets: number(r.sets),
-          positive: number(r.positive),
-          patients: number(r.patients),
-          eventPatients: number(r.event_patients),
-        })),
+      // One row per group, one column set per score: as rows, in the order the in-process engine gives — the analysis
+      // set, then each score — each overall, then by group (sorted).
+      scores: ['', ...options.scores.map((d) => d.id)].flatMap((score, k) =>
+        [...perScore]
+          .map((r) => ({
+            score,
+            group: String(r.grp),
+            sets: number(r[`sets_${k}`] ?? 0),
+            positive: number(r[`positive_${k}`] ?? 0),
+            patients: number(r[`patients_${k}`] ?? 0),
+            eventPatients: number(r[`event_patients_${k}`] ?? 0),
+          }))
+          .filter((r) => r.group === '' || r.sets > 0)
+          .sort((a, b) => (a.group < b.group ? -1 : a.group > b.group ? 1 : 0)),
+      ),
       extractEnd: end?.end_t === null || end?.end_t === undefined ? null : number(end.end_t),
       extractEndInferred: end?.inferred === true,
       followUpEndsAtDischarge: session.encounters,

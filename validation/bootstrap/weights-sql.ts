@@ -75,6 +75,55 @@ function layered(from: string, layers: readonly [string, string][], start: numbe
   return layers.reduce((q, [name, expr], i) => `SELECT *, ${expr} AS ${name} FROM (${q}${fence}) AS w${start + i}`, from);
 }
 
+/** The Poisson weights' SQL in parts, for a query that joins them itself (the study's count tables). */
+export interface PoissonWeightParts {
+  /** Per patient of `keys` (a query with a column `key`): the key and `c`, the part of the hash before the replicate. */
+  perPatient(keys: string): string;
+  /** A one-column table `b` of the replicates 0…B−1. */
+  replicates(B: number): string;
+  /** Over a query with columns `c` (a patient's, from `perPatient`) and `b` (a replicate): its columns and `weight`. */
+  weighted(from: string): string;
+}
+
+/**
+ * The Poisson weights' SQL in parts (see {@link poissonWeightsSql}, which puts them together).
+ *
+ * @throws {RangeError} naming the option when the dialect is unknown or the seed is not a whole number ≥ 0
+ */
+export function poissonWeightParts(options: { seed: number; dialect: WeightSqlDialect }, fn = 'poissonWeightParts'): PoissonWeightParts {
+  const dialect = keyword(fn, 'dialect', WEIGHT_SQL_DIALECTS, options.dialect, 'duckdb');
+  const d = DIALECTS[dialect];
+  // Spark has no OFFSET before 3.4 and its optimiser does not inline projections exponentially: no fence there.
+  const fence = dialect === 'spark' ? '' : ' OFFSET 0';
+  if (!(Number.isInteger(options.seed) && options.seed >= 0))
+    throw new RangeError(`${fn}: option "seed" expected a whole number ≥ 0; received ${String(options.seed)}.`);
+  const seed = options.seed % 4294967296;
+  const md5 = `md5(${d.text('key')})`;
+  const thresholds = POISSON_THRESHOLDS.map((t, j) => `WHEN h < ${t} THEN ${j}`).join(' ');
+  return {
+    // Per patient: the two key words and the part of the hash before the replicate.
+    perPatient: (keys) =>
+      layered(
+        `SELECT key FROM (${keys}) AS keys`,
+        [
+          ['k1', d.hex8(`substr(${md5}, 1, 8)`)],
+          ['k2', d.hex8(`substr(${md5}, 9, 8)`)],
+          ['a0', d.xor(String(seed), 'k1')],
+          ...mixLayers(d, 'a0', 'a'),
+          ['c0', d.xor('a', 'k2')],
+          ...mixLayers(d, 'c0', 'c'),
+        ],
+        0,
+        fence,
+      ),
+    replicates: (B) => d.replicates(B),
+    weighted: (from) => {
+      const hashed = layered(from, [['salt', mul32('b', 0x9e3779b1)], ['h0', d.xor('c', 'salt')], ...mixLayers(d, 'h0', 'h')], 100, fence);
+      return `SELECT *, CASE ${thresholds} ELSE ${POISSON_THRESHOLDS.length} END AS weight FROM (${hashed}${fence}) AS hashed`;
+    },
+  };
+}
+
 /**
  * The query giving each patient's Poisson(1) weight in each replicate: columns `key`, `replicate` (0…B−1), `weight`.
  *
@@ -86,31 +135,9 @@ function layered(from: string, layers: readonly [string, string][], start: numbe
  */
 export function poissonWeightsSql(options: { keys: string; B: number; seed: number; dialect: WeightSqlDialect }): string {
   const fn = 'poissonWeightsSql';
-  const dialect = keyword(fn, 'dialect', WEIGHT_SQL_DIALECTS, options.dialect, 'duckdb');
-  const d = DIALECTS[dialect];
-  // Spark has no OFFSET before 3.4 and its optimiser does not inline projections exponentially: no fence there.
-  const fence = dialect === 'spark' ? '' : ' OFFSET 0';
+  const parts = poissonWeightParts(options, fn);
   if (!(Number.isInteger(options.B) && options.B >= 1)) throw new RangeError(`${fn}: option "B" expected a whole number ≥ 1; received ${String(options.B)}.`);
-  if (!(Number.isInteger(options.seed) && options.seed >= 0))
-    throw new RangeError(`${fn}: option "seed" expected a whole number ≥ 0; received ${String(options.seed)}.`);
-  const seed = options.seed % 4294967296;
-  const md5 = `md5(${d.text('key')})`;
-  // Per patient: the two key words and the part of the hash before the replicate.
-  const perPatient = layered(
-    `SELECT key FROM (${options.keys}) AS keys`,
-    [
-      ['k1', d.hex8(`substr(${md5}, 1, 8)`)],
-      ['k2', d.hex8(`substr(${md5}, 9, 8)`)],
-      ['a0', d.xor(String(seed), 'k1')],
-      ...mixLayers(d, 'a0', 'a'),
-      ['c0', d.xor('a', 'k2')],
-      ...mixLayers(d, 'c0', 'c'),
-    ],
-    0,
-    fence,
-  );
-  const crossed = `SELECT p.key AS key, p.c AS c, r.b AS b FROM (${perPatient}${fence}) AS p CROSS JOIN ${d.replicates(options.B)} AS r`;
-  const thresholds = POISSON_THRESHOLDS.map((t, j) => `WHEN h < ${t} THEN ${j}`).join(' ');
-  const hashed = layered(crossed, [['salt', mul32('b', 0x9e3779b1)], ['h0', d.xor('c', 'salt')], ...mixLayers(d, 'h0', 'h')], 100, fence);
-  return `SELECT key, b AS replicate, CASE ${thresholds} ELSE ${POISSON_THRESHOLDS.length} END AS weight FROM (${hashed}${fence}) AS hashed`;
+  const fence = options.dialect === 'spark' ? '' : ' OFFSET 0';
+  const crossed = `SELECT p.key AS key, p.c AS c, r.b AS b FROM (${parts.perPatient(options.keys)}${fence}) AS p CROSS JOIN ${parts.replicates(options.B)} AS r`;
+  return `SELECT key, b AS replicate, weight FROM (${parts.weighted(crossed)}) AS weights`;
 }

@@ -20,7 +20,7 @@ import { keyword } from '../../scores/definition/errors.js';
 import { kindOf } from '../../scores/kinds/kind-of.js';
 import { toSQL } from '../../scores/sql/sql.js';
 import { quoteIdent, quoteString, sparkText } from '../../scores/sql/sql-text.js';
-import { poissonWeightsSql } from '../bootstrap/weights-sql.js';
+import { poissonWeightParts } from '../bootstrap/weights-sql.js';
 import type { LabelOptions } from '../outcomes/label-outcomes.js';
 import { CENSORED_HANDLING, FOLLOW_UPS } from '../report/vocabulary.js';
 
@@ -63,7 +63,10 @@ export interface StudySql {
   readonly scoreCounts: string;
   /** The flow: one row per exclusion code (0…5, as `labelSets` gives it) with sets, positive sets, censored sets and sets without a patient. */
   readonly flow: string;
-  /** Per score and group ("" overall): analysable sets, positive sets, patients, patients with an event; and the analysis set's own (score ""). */
+  /**
+   * One row per group ("" overall): for k = 0 the analysis set, for k = 1… score k − 1's analysable sets — `sets_k`,
+   * `positive_k`, `patients_k`, `event_patients_k`.
+   */
   readonly scoreFlow: string;
   /** The extract's end used (ms) and whether it was inferred. */
   readonly extractEnd: string;
@@ -167,7 +170,8 @@ export function studySql(options: StudySqlOptions): StudySql {
       : `CASE WHEN ewskit_code = 0 THEN ewskit_positive WHEN ewskit_code IN (4, 5) THEN 0 END`;
   const labelledCte = `ewskit_coded AS (SELECT x.*, ${code} AS ewskit_code, CASE WHEN ${positive} THEN 1 ELSE 0 END AS ewskit_positive FROM ewskit_scored AS x LEFT JOIN ewskit_first AS f ON f.e = x.ewskit_e LEFT JOIN ewskit_discharge AS dis ON dis.e = x.ewskit_e CROSS JOIN ewskit_end AS n${fence})`;
   const labelled = `ewskit_labelled AS (SELECT *, ${label} AS ewskit_label FROM ewskit_coded${fence})`;
-  const analysis = `ewskit_analysis AS (SELECT * FROM ewskit_labelled WHERE ewskit_label IS NOT NULL AND patient_id IS NOT NULL${fence})`;
+  // The analysis rows, narrowed to what the counts read: an engine that keeps a CTE read twice keeps these columns only.
+  const analysis = `ewskit_analysis AS (SELECT patient_id, ewskit_label, ewskit_group, ${values.join(', ')} FROM ewskit_labelled WHERE ewskit_label IS NOT NULL AND patient_id IS NOT NULL${fence})`;
   const bucket = (d: ScoreDefinition, v: string): string => (kindOf(d).probabilistic ? `FLOOR(${v} * ${resolution}) / ${resolution}` : v);
   // Per patient, score and value: positive and negative sets and Σ score — the cells the replicates weight.
   const cells = `ewskit_cells AS (${options.scores
@@ -178,29 +182,36 @@ export function studySql(options: StudySqlOptions): StudySql {
     .join(' UNION ALL ')})`;
   const withAll = (...more: string[]): string => `WITH ${[...ctes, labelledCte, labelled, ...more].join(',\n')}`;
   const own = `SELECT score, grp, value, -1 AS replicate, CAST(SUM(pos) AS ${dbl}) AS positive, CAST(SUM(neg) AS ${dbl}) AS negative, CAST(SUM(total) AS ${dbl}) AS sum FROM ewskit_cells GROUP BY score, grp, value`;
-  const weights = B === 0 ? '' : poissonWeightsSql({ keys: 'SELECT DISTINCT key FROM ewskit_cells', B, seed, dialect });
+  // Each cell's weight in each replicate, computed where it is used: the patient's part of the hash joined once (a
+  // table of patients), then every (cell, replicate) hashed on the fly and added up — no table of patients ×
+  // replicates and no join against one, so nothing grows with B but the arithmetic (a join of the cells against a
+  // table of weights ran DuckDB out of memory at a million encounters).
+  const parts = poissonWeightParts({ seed, dialect });
+  const crossed = `SELECT x.score AS score, x.grp AS grp, x.value AS value, x.pos AS pos, x.neg AS neg, x.total AS total, p.c AS c, r.b AS b FROM ewskit_cells AS x JOIN (${parts.perPatient('SELECT DISTINCT key FROM ewskit_cells')}${fence}) AS p ON p.key = x.key CROSS JOIN ${parts.replicates(Math.max(1, B))} AS r`;
   const replicated =
     B === 0
       ? ''
-      : ` UNION ALL SELECT c.score, c.grp, c.value, CAST(w.replicate AS INTEGER) AS replicate, CAST(SUM(w.weight * c.pos) AS ${dbl}) AS positive, CAST(SUM(w.weight * c.neg) AS ${dbl}) AS negative, CAST(SUM(w.weight * c.total) AS ${dbl}) AS sum FROM ewskit_cells AS c JOIN (${weights}) AS w ON w.key = c.key WHERE w.weight > 0 GROUP BY c.score, c.grp, c.value, w.replicate`;
-  // Per score, overall (group "") and, with a grouping, per group: sets, events, patients, patients with an event.
-  const flowOf = (where: string, score: string, grp: string): string =>
-    `SELECT ${score} AS score, ${grp} AS grp, COUNT(*) AS sets, SUM(ewskit_label) AS positive, COUNT(DISTINCT patient_id) AS patients, COUNT(DISTINCT CASE WHEN ewskit_label = 1 THEN patient_id END) AS event_patients FROM ewskit_analysis${where}`;
-  const perScore = options.scores
-    .flatMap((d, s) => {
-      const has = ` WHERE ${values[s] as string} IS NOT NULL`;
-      return [
-        flowOf(has, quoteString(d.id), `CAST('' AS TEXT)`),
-        ...(g === undefined ? [] : [`${flowOf(has, quoteString(d.id), 'ewskit_group')} GROUP BY ewskit_group`]),
-      ];
-    })
-    .join(' UNION ALL ');
+      : ` UNION ALL SELECT score, grp, value, CAST(b AS INTEGER) AS replicate, CAST(SUM(weight * pos) AS ${dbl}) AS positive, CAST(SUM(weight * neg) AS ${dbl}) AS negative, CAST(SUM(weight * total) AS ${dbl}) AS sum FROM (${parts.weighted(crossed)}) AS w WHERE weight > 0 GROUP BY score, grp, value, b`;
+  // Per score, overall (group "") and, with a grouping, per group: sets, events, patients, patients with an event — in
+  // one pass over the analysis rows (a union of one aggregate per score read them once each, and kept them all).
+  // Column k: the analysis set (k = 0) or score k − 1's analysable sets.
+  const conditions = ['TRUE', ...values.map((v) => `${v} IS NOT NULL`)];
+  const flowColumns = conditions.flatMap((c, k) => [
+    `CAST(SUM(CASE WHEN ${c} THEN 1 ELSE 0 END) AS ${dbl}) AS sets_${k}`,
+    `CAST(SUM(CASE WHEN ${c} THEN ewskit_label ELSE 0 END) AS ${dbl}) AS positive_${k}`,
+    `CAST(COUNT(DISTINCT CASE WHEN ${c} THEN patient_id END) AS ${dbl}) AS patients_${k}`,
+    `CAST(COUNT(DISTINCT CASE WHEN ${c} AND ewskit_label = 1 THEN patient_id END) AS ${dbl}) AS event_patients_${k}`,
+  ]);
+  const scoreFlow =
+    g === undefined
+      ? `SELECT CAST('' AS TEXT) AS grp, ${flowColumns.join(', ')} FROM ewskit_analysis`
+      : `SELECT CASE WHEN GROUPING(ewskit_group) = 1 THEN '' ELSE ewskit_group END AS grp, ${flowColumns.join(', ')} FROM ewskit_analysis GROUP BY GROUPING SETS ((), (ewskit_group))`;
   const queries: StudySql = {
     labelled: `${withAll(analysis)}\nSELECT * FROM ewskit_labelled`,
     scoreCounts: `${withAll(analysis, cells)}\nSELECT score, grp, value, replicate, positive, negative, sum FROM (${own}${replicated}) AS counts`,
     // Per exclusion code as labelSets reports it (a censored set kept as a negative is labelled: code 0).
     flow: `${withAll()}\nSELECT CASE WHEN ewskit_label IS NULL THEN ewskit_code ELSE 0 END AS code, CAST(COUNT(*) AS ${dbl}) AS sets, CAST(SUM(CASE WHEN ewskit_label = 1 THEN 1 ELSE 0 END) AS ${dbl}) AS positive, CAST(SUM(CASE WHEN ewskit_code IN (4, 5) THEN 1 ELSE 0 END) AS ${dbl}) AS censored, CAST(SUM(CASE WHEN patient_id IS NULL THEN 1 ELSE 0 END) AS ${dbl}) AS without_patient FROM ewskit_labelled GROUP BY 1 ORDER BY 1`,
-    scoreFlow: `${withAll(analysis)}\nSELECT score, grp, CAST(sets AS ${dbl}) AS sets, CAST(COALESCE(positive, 0) AS ${dbl}) AS positive, CAST(patients AS ${dbl}) AS patients, CAST(event_patients AS ${dbl}) AS event_patients FROM (${flowOf('', `CAST('' AS TEXT)`, `CAST('' AS TEXT)`)}${g === undefined ? '' : ` UNION ALL ${flowOf('', `CAST('' AS TEXT)`, 'ewskit_group')} GROUP BY ewskit_group`} UNION ALL ${perScore}) AS per_score`,
+    scoreFlow: `${withAll(analysis)}\n${scoreFlow}`,
     extractEnd: `WITH ${ctes.slice(4).join(',\n')}\nSELECT end_t, inferred FROM ewskit_end`,
     unmatchedEvents: `SELECT CAST(SUM(CASE WHEN o.e IS NULL THEN 1 ELSE 0 END) AS ${dbl}) AS unmatched, CAST(COUNT(*) AS ${dbl}) AS events FROM ewskit_events AS ev LEFT JOIN (SELECT DISTINCT CAST(encounter_id AS TEXT) AS e FROM ewskit_observations) AS o ON o.e = CAST(ev.encounter_id AS TEXT)`,
   };
