@@ -1,6 +1,6 @@
 /**
  * The study where the data lives, at scale: `ewskit validate --engine duckdb` on generated Parquet cohorts of growing
- * size (10k → 1M encounters by default), 2 points scores, B = 1000 Poisson replicates, DuckDB's memory limit 1 GB — each
+ * size (10k → 1M encounters by default), 2 points scores, B = 1000 Poisson replicates, DuckDB's memory limit 512 MB — each
  * run a fresh Node process timed by GNU time, so its wall time and peak RSS (the Node process with DuckDB inside it)
  * are its own. Beside each, the in-process engine (`--engine js`, the full report) where it fits, as the baseline the
  * issue names; the ratio is quoted from the same run.
@@ -20,7 +20,7 @@ const sizes = (process.env.EWSKIT_ENGINE_SIZES ?? '10000,100000,1000000').split(
 const jsUpTo = Number(process.env.EWSKIT_ENGINE_JS ?? 100_000);
 const dir = process.env.EWSKIT_ENGINE_DIR ?? join(tmpdir(), 'ewskit-engine-bench');
 const B = Number(process.env.EWSKIT_ENGINE_B ?? 1000);
-const MEMORY_LIMIT = '1GB';
+const MEMORY_LIMIT = '512MB';
 mkdirSync(dir, { recursive: true });
 
 /** One command under GNU time: wall seconds, peak RSS (MB), exit status. */

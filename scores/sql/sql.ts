@@ -67,6 +67,18 @@ export interface SqlOptions {
  * @example toSQL(news2, { dialect: 'postgres', table: 'observations' }); // => 'SELECT o.*, … FROM "observations" AS o, …'
  */
 export function toSQL(scores: ScoreDefinition | readonly ScoreDefinition[], options: SqlOptions = {}): string {
+  return scoreSql(scores, options, 'lateral');
+}
+
+/**
+ * {@link toSQL} as nested projections (`layout: 'layered'`): the same columns and more (each layer's, prefixed
+ * `ewskit_`), for a query that reads only some of them — the study's SQL, where DuckDB streams it. Internal.
+ */
+export function toLayeredSQL(scores: ScoreDefinition | readonly ScoreDefinition[], options: SqlOptions = {}): string {
+  return scoreSql(scores, options, 'layered');
+}
+
+function scoreSql(scores: ScoreDefinition | readonly ScoreDefinition[], options: SqlOptions, layout: 'lateral' | 'layered'): string {
   const dialect = options.dialect ?? 'duckdb';
   if (!(SQL_DIALECTS as readonly string[]).includes(dialect)) throw optionError(FN, 'dialect', "'duckdb', 'postgres' or 'spark'", dialect);
   const oxygenType = options.oxygenType ?? 'boolean';
@@ -95,10 +107,40 @@ export function toSQL(scores: ScoreDefinition | readonly ScoreDefinition[], opti
   // process of gigabytes, seen when the study first ran there). OFFSET 0 keeps each layer a layer, computed once per
   // row. DuckDB computes the layers once as written.
   const fenced = (layer: string): string => (dialect === 'postgres' ? layer.replace(/\) AS ([a-z0-9]+)$/, ' OFFSET 0) AS $1') : layer);
-  const from = [
-    `${quoteIdent(table)} AS o`,
-    ...[`LATERAL (SELECT ${layerA.join(', ')}) AS a`, `LATERAL (SELECT ${layerB.join(', ')}) AS b`, ...parts.flatMap((p) => p.layers)].map(fenced),
-  ];
+  const layers = [`LATERAL (SELECT ${layerA.join(', ')}) AS a`, `LATERAL (SELECT ${layerB.join(', ')}) AS b`, ...parts.flatMap((p) => p.layers)];
+  if (layout === 'layered') return layeredText(table, layers, select.slice(1), dialect);
+  const from = [`${quoteIdent(table)} AS o`, ...layers.map(fenced)];
   const text = `SELECT ${select.join(',\n  ')}\nFROM ${from.join(',\n  ')}`;
+  return dialect === 'spark' ? sparkText(text) : text;
+}
+
+/** A reference `alias."name"` of the LATERAL form (alias o, a, b, c<g>, d<g>). */
+const REFERENCE = /\b(o|a|b|c\d+|d\d+)\."((?:[^"]|"")*)"/g;
+
+/**
+ * The same query as nested projections instead of LATERAL joins: each layer `SELECT *, … FROM (previous) AS x`, its
+ * columns renamed `ewskit_<alias>_<name>` (two scores' layers both name a column "t") and every reference unqualified
+ * to match. The result carries the intermediate columns too. DuckDB runs a LATERAL join over a large table as a
+ * decorrelated join per layer (a DISTINCT of the outer rows and a hash join: at a million encounters it spilled tens of
+ * gigabytes); a projection streams.
+ */
+function layeredText(table: string, layers: readonly string[], outputs: readonly string[], dialect: SqlDialect): string {
+  const rename = (text: string): string =>
+    text.replace(REFERENCE, (_m, alias: string, name: string) =>
+      quoteIdent(alias === 'o' ? name.replace(/""/g, '"') : `ewskit_${alias}_${name.replace(/""/g, '"')}`),
+    );
+  const fence = dialect === 'postgres' ? ' OFFSET 0' : '';
+  let query = `SELECT * FROM ${quoteIdent(table)}`;
+  for (const layer of layers) {
+    const m = /^LATERAL \(SELECT ([\s\S]*)\) AS ([a-z0-9]+)$/.exec(layer);
+    if (m === null) throw new Error(`toSQL: a layer is not of the form LATERAL (SELECT …) AS x: ${layer.slice(0, 80)}`);
+    const alias = m[2] as string;
+    // Each item's own name (`AS "p1"` at the end of an item) takes the layer's prefix.
+    const body = rename(
+      (m[1] as string).replace(/ AS "((?:[^"]|"")*)"(?=,|$)/g, (_x, name: string) => ` AS ${quoteIdent(`ewskit_${alias}_${name.replace(/""/g, '"')}`)}`),
+    );
+    query = `SELECT *, ${body} FROM (${query}${fence}) AS ${alias}`;
+  }
+  const text = `SELECT *, ${outputs.map(rename).join(',\n  ')}\nFROM (${query}${fence}) AS scored`;
   return dialect === 'spark' ? sparkText(text) : text;
 }

@@ -18,7 +18,7 @@ import type { ScoreDefinition } from '../../scores/definition/definition.js';
 import type { MissingPolicy } from '../../scores/definition/observation.js';
 import { keyword } from '../../scores/definition/errors.js';
 import { kindOf } from '../../scores/kinds/kind-of.js';
-import { toSQL } from '../../scores/sql/sql.js';
+import { toLayeredSQL } from '../../scores/sql/sql.js';
 import { quoteIdent, quoteString, sparkText } from '../../scores/sql/sql-text.js';
 import { poissonWeightParts } from '../bootstrap/weights-sql.js';
 import type { LabelOptions } from '../outcomes/label-outcomes.js';
@@ -119,7 +119,7 @@ export function studySql(options: StudySqlOptions): StudySql {
   const h = horizon * 3_600_000;
   const gap = before * 60_000;
 
-  const scored = toSQL(options.scores, {
+  const scored = toLayeredSQL(options.scores, {
     dialect,
     table: 'ewskit_observations',
     oxygenType: options.oxygenType ?? 'boolean',
