@@ -15,7 +15,7 @@ import type { LabelOptions } from '../../validation/outcomes/label-outcomes.js';
 import type { StudySqlDialect } from '../../validation/engine/study-sql.js';
 import { studySql } from '../../validation/engine/study-sql.js';
 import type { EngineCounts, EngineFlow } from '../../validation/engine/engine-study.js';
-import type { ScoreCountRow } from '../../validation/study/count-tables.js';
+import { compareScoreCountRows } from '../../validation/study/count-tables.js';
 import { cohortFormat } from '../io/cohort-files.js';
 
 /** The tables a PostgreSQL study reads (names, optionally schema-qualified: `ehr.observations`). */
@@ -167,9 +167,6 @@ async function postgresSession(source: Extract<EngineSource, { engine: 'postgres
 
 const number = (v: unknown): number => (typeof v === 'bigint' ? Number(v) : typeof v === 'string' ? Number(v) : (v as number));
 
-const compare = (a: ScoreCountRow, b: ScoreCountRow): number =>
-  a.score < b.score ? -1 : a.score > b.score ? 1 : a.group < b.group ? -1 : a.group > b.group ? 1 : a.replicate - b.replicate || a.value - b.value;
-
 /**
  * The study's count tables computed in an engine: `score_counts` (no grouping) and the flow. Only counts cross from
  * the engine to this process. Runs in the engine in O(rows + B · patient cells).
@@ -229,7 +226,7 @@ export async function engineCounts(options: EngineCountOptions): Promise<EngineC
         negative: number(r.negative),
         sum: number(r.sum),
       }))
-      .sort(compare);
+      .sort(compareScoreCountRows);
     const flow: EngineFlow = {
       byCode: flowRows.map((r) => ({
         code: number(r.code),

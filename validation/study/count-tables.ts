@@ -64,7 +64,8 @@ export interface CountInput {
   readonly group: readonly string[];
 }
 
-const compare = (a: ScoreCountRow, b: ScoreCountRow): number =>
+/** The order of a table's rows: score, group, replicate, value. */
+export const compareScoreCountRows = (a: ScoreCountRow, b: ScoreCountRow): number =>
   a.score < b.score ? -1 : a.score > b.score ? 1 : a.group < b.group ? -1 : a.group > b.group ? 1 : a.replicate - b.replicate || a.value - b.value;
 
 /**
@@ -136,7 +137,7 @@ export function scoreCounts(input: CountInput, definition: CountTableDefinition)
       flush(b);
     }
   });
-  return { definition, rows: rows.sort(compare) };
+  return { definition, rows: rows.sort(compareScoreCountRows) };
 }
 
 /** What a cohort's count table is made with: the study's options that decide it, and the table's own. */
@@ -211,5 +212,5 @@ export function addScoreCounts(a: ScoreCountTable, b: ScoreCountTable): ScoreCou
     const c = cells.get(key);
     cells.set(key, c === undefined ? r : { ...c, positive: c.positive + r.positive, negative: c.negative + r.negative, sum: c.sum + r.sum });
   }
-  return { definition: a.definition, rows: [...cells.values()].sort(compare) };
+  return { definition: a.definition, rows: [...cells.values()].sort(compareScoreCountRows) };
 }
