@@ -232,5 +232,13 @@ export type { ScoreCountTable, ScoreCountRow, CountTableDefinition, CohortCountO
 export { ENGINES, STUDY_SQL_DIALECTS, studySql } from '../validation/engine/study-sql.js';
 export type { Engine, StudySql, StudySqlDialect, StudySqlOptions } from '../validation/engine/study-sql.js';
 export { ENGINE_REPORT_SCHEMA, addEngineCounts, engineReport, jsEngineCounts } from '../validation/engine/engine-study.js';
-export type { EngineCounts, EngineFlow, EngineReport, EngineScore, EngineGroupScore, EngineEstimate, EngineStudyOptions } from '../validation/engine/engine-study.js';
+export type {
+  EngineCounts,
+  EngineFlow,
+  EngineReport,
+  EngineScore,
+  EngineGroupScore,
+  EngineEstimate,
+  EngineStudyOptions,
+} from '../validation/engine/engine-study.js';
 export { engineMarkdown } from '../validation/engine/engine-markdown.js';
