@@ -7,6 +7,8 @@ import { getScore, listScores, typedId } from '../../scores/catalogue/catalogue.
 import type { ScoreDefinition } from '../../scores/definition/definition.js';
 import { loadScore } from '../../scores/load/load-score.js';
 import type { MissingPolicy } from '../../scores/definition/observation.js';
+import type { LabelOptions } from '../../validation/outcomes/label-outcomes.js';
+import { CENSORED_HANDLING, FOLLOW_UPS } from '../../validation/report/vocabulary.js';
 import type { CommandSpec, OptionSpec } from './options.js';
 import { commandSpec, orList } from './options.js';
 
@@ -141,6 +143,26 @@ export function scoreFlags(repeated: Map<string, string[]>): ScoreDefinition[] {
   const twice = ids.find((id, i) => ids.indexOf(id) !== i);
   if (twice !== undefined) throw new UsageError(`--score names "${twice}" twice; give each score once`);
   return defs;
+}
+
+/** The outcome's options (`--horizon`, `--event`, `--follow-up`, `--censored`, `--extract-end`, `--exclude-before-event`), checked. */
+export function outcomeFlags(flags: Flags, repeated: ReadonlyMap<string, string[]>): LabelOptions {
+  const horizon = Number(flags.value('horizon'));
+  if (!(horizon > 0)) throw new UsageError(`--horizon expects a positive number of hours; received "${flags.get('horizon')}"`);
+  const endText = flags.get('extract-end');
+  const extractEnd = endText === undefined ? undefined : Date.parse(endText);
+  if (extractEnd !== undefined && Number.isNaN(extractEnd))
+    throw new UsageError(`--extract-end expects a date or time (e.g. 2025-10-01 or 2025-10-01T00:00Z); received "${endText}"`);
+  const eventTypes = repeated.get('event');
+  // Each enumerated value is typed by the same array the parser checked it against.
+  return {
+    horizonHours: horizon,
+    censored: flags.choice('censored', CENSORED_HANDLING),
+    followUp: flags.choice('follow-up', FOLLOW_UPS),
+    excludeBeforeEventMinutes: flags.int('exclude-before-event', 0),
+    ...(extractEnd === undefined ? {} : { extractEnd }),
+    ...(eventTypes === undefined ? {} : { eventTypes }),
+  };
 }
 
 /** `--missing` of score (none or zero; the parser has checked the value). */

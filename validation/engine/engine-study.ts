@@ -27,11 +27,11 @@ import { LABEL_EXCLUSIONS } from '../outcomes/label-outcomes.js';
 import type { LabelOptions } from '../outcomes/label-outcomes.js';
 import { levelOf } from '../stats/result.js';
 import type { ScoreCountRow, ScoreCountTable } from '../study/count-tables.js';
-import { addScoreCounts, scoreCounts } from '../study/count-tables.js';
+import { addScoreCounts, setScoreCounts } from '../study/count-tables.js';
 import type { CohortTables } from '../study/options.js';
 import { REPORT_NET_BENEFIT_THRESHOLDS, resolveSettings } from '../study/options.js';
 import { analysisSet } from '../study/analysis-set.js';
-import { groupLabels, simultaneousIntervals } from '../study/subgroups.js';
+import { simultaneousIntervals } from '../study/subgroups.js';
 import type { Engine } from './study-sql.js';
 
 /** The schema id of the engine report. */
@@ -218,29 +218,13 @@ export function jsEngineCounts(options: { cohort: CohortTables } & EngineStudyOp
   });
   const set = analysisSet(settings);
   const scores = settings.scores;
-  const byRow = options.groupBy === undefined ? null : groupLabels(options.groupBy, set, settings.cohort, settings.skinToneBands);
-  const groupOf = set.rows.map((i) => (byRow === null ? '' : (byRow[i] ?? '(none)')));
-  const table = scoreCounts(
-    {
-      scores: scores.map((d) => ({ id: d.id, probabilistic: kindOf(d).probabilistic })),
-      values: set.values,
-      labels: set.labels,
-      patient: set.patient,
-      patientKeys: set.patientKeys,
-      group: groupOf,
-    },
-    {
-      table: 'score_counts',
-      version: 1,
-      scores: scores.map((d) => d.id),
-      groupBy: options.groupBy ?? null,
-      horizonHours: settings.horizonHours,
-      B,
-      seed,
-      resolution: 10_000,
-    },
+  const { table, group: groupOf } = setScoreCounts(
+    set,
+    settings,
+    { ...(options.groupBy === undefined ? {} : { groupBy: options.groupBy }), B, seed },
+    'jsEngineCounts',
   );
-  const groups = byRow === null ? [] : [...new Set(groupOf)].sort();
+  const groups = options.groupBy === undefined ? [] : [...new Set(groupOf)].sort();
   const l = set.labelled;
   const negativeMode = (options.outcome?.censored ?? 'exclude') === 'negative';
   const byCode = new Map<number, { sets: number; positive: number; withoutPatient: number }>();

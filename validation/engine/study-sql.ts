@@ -21,6 +21,7 @@ import { kindOf } from '../../scores/kinds/kind-of.js';
 import { toLayeredSQL } from '../../scores/sql/sql.js';
 import { quoteIdent, quoteString, sparkText } from '../../scores/sql/sql-text.js';
 import { poissonWeightParts } from '../bootstrap/weights-sql.js';
+import { wholeOption } from '../study/count-tables.js';
 import type { LabelOptions } from '../outcomes/label-outcomes.js';
 import { CENSORED_HANDLING, FOLLOW_UPS } from '../report/vocabulary.js';
 
@@ -102,10 +103,8 @@ export function studySql(options: StudySqlOptions): StudySql {
     throw new RangeError(`${fn}: option "excludeBeforeEventMinutes" expected a number ≥ 0; received ${String(before)}.`);
   if (o.extractEnd !== undefined && !(typeof o.extractEnd === 'number' && Number.isFinite(o.extractEnd)))
     throw new RangeError(`${fn}: option "extractEnd" expected a time in ms; received ${String(o.extractEnd)}.`);
-  const whole = (name: string, v: number, min: number): number => {
-    if (!(Number.isInteger(v) && v >= min)) throw new RangeError(`${fn}: option "${name}" expected a whole number ≥ ${min}; received ${String(v)}.`);
-    return v;
-  };
+  const whole = (name: string, v: number, min: number): number => wholeOption(fn, name, v, min);
+
   const B = whole('B', options.B, 0);
   const seed = whole('seed', options.seed, 0);
   const resolution = whole('resolution', options.resolution ?? 10_000, 1);

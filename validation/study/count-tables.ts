@@ -17,8 +17,9 @@
 import type { ScoreDefinition } from '../../scores/definition/definition.js';
 import { kindOf } from '../../scores/kinds/kind-of.js';
 import { replicateWeights } from '../bootstrap/replicate-weights.js';
-import type { ValidateOptions } from './options.js';
+import type { Settings, ValidateOptions } from './options.js';
 import { resolveSettings } from './options.js';
+import type { AnalysisSet } from './analysis-set.js';
 import { analysisSet } from './analysis-set.js';
 import { groupLabels } from './subgroups.js';
 
@@ -157,18 +158,35 @@ export interface CohortCountOptions extends Pick<ValidateOptions, 'cohort' | 'sc
  * @throws {RangeError} naming the option when B, the seed or the resolution is not a whole number in range
  */
 export function cohortScoreCounts(options: CohortCountOptions): ScoreCountTable {
-  const fn = 'cohortScoreCounts';
-  const whole = (name: string, v: number, min: number): number => {
-    if (!(Number.isInteger(v) && v >= min)) throw new RangeError(`${fn}: option "${name}" expected a whole number ≥ ${min}; received ${String(v)}.`);
-    return v;
-  };
-  const B = whole('B', options.B, 0);
-  const seed = whole('seed', options.seed, 0);
-  const resolution = whole('resolution', options.resolution ?? 10_000, 1);
   const settings = resolveSettings({ ...options, groupBy: [], bootstrap: false, disclosure: false });
-  const set = analysisSet(settings);
+  return setScoreCounts(analysisSet(settings), settings, options, 'cohortScoreCounts').table;
+}
+
+/** A whole-number option, checked: the error names the function, the option, what it expected and what it received. */
+export function wholeOption(fn: string, name: string, value: number, min: number): number {
+  if (!(Number.isInteger(value) && value >= min)) throw new RangeError(`${fn}: option "${name}" expected a whole number ≥ ${min}; received ${String(value)}.`);
+  return value;
+}
+
+/**
+ * `score_counts` of a study's analysis set (scored and labelled as `validate` does), grouped by one column, with B
+ * Poisson replicates keyed by patient id; and each analysis row's group ("" without a grouping, "(none)" for a row
+ * with no level).
+ *
+ * @throws {RangeError} naming the option (as `fn`'s) when B, the seed or the resolution is not a whole number in range
+ */
+export function setScoreCounts(
+  set: AnalysisSet,
+  settings: Settings,
+  options: { readonly groupBy?: string; readonly B: number; readonly seed: number; readonly resolution?: number },
+  fn: string,
+): { table: ScoreCountTable; group: string[] } {
+  const B = wholeOption(fn, 'B', options.B, 0);
+  const seed = wholeOption(fn, 'seed', options.seed, 0);
+  const resolution = wholeOption(fn, 'resolution', options.resolution ?? 10_000, 1);
   const byRow = options.groupBy === undefined ? null : groupLabels(options.groupBy, set, settings.cohort, settings.skinToneBands);
   const scores = settings.scores as readonly ScoreDefinition[];
+  const group = set.rows.map((i) => (byRow === null ? '' : (byRow[i] ?? '(none)')));
   const table = scoreCounts(
     {
       scores: scores.map((d) => ({ id: d.id, probabilistic: kindOf(d).probabilistic })),
@@ -176,7 +194,7 @@ export function cohortScoreCounts(options: CohortCountOptions): ScoreCountTable 
       labels: set.labels,
       patient: set.patient,
       patientKeys: set.patientKeys,
-      group: set.rows.map((i) => (byRow === null ? '' : (byRow[i] ?? '(none)'))),
+      group,
     },
     {
       table: 'score_counts',
@@ -189,7 +207,7 @@ export function cohortScoreCounts(options: CohortCountOptions): ScoreCountTable 
       resolution,
     },
   );
-  return table;
+  return { table, group };
 }
 
 /**

@@ -8,7 +8,6 @@ import type { Engine } from '../../../validation/engine/study-sql.js';
 import { engineMarkdown } from '../../../validation/engine/engine-markdown.js';
 import { engineReport } from '../../../validation/engine/engine-study.js';
 import type { EngineStudyOptions } from '../../../validation/engine/engine-study.js';
-import { CENSORED_HANDLING, FOLLOW_UPS } from '../../../validation/report/vocabulary.js';
 import { DISCLOSURE_POLICIES } from '../../../validation/disclosure/policy.js';
 import { BOOTSTRAP_METHODS } from '../../../validation/bootstrap/replicate-weights.js';
 import type { EngineSource, EngineTables } from '../../engine/engine-counts.js';
@@ -17,7 +16,7 @@ import { writeTextsAtomic } from '../../io/write-text.js';
 import { loadDisclosureAudit } from '../../../validation/disclosure/lp-audit.js';
 import { checkOutputs } from '../outputs.js';
 import type { CliIO, Flags } from '../args.js';
-import { MAX_BOOTSTRAP, scoreFlags, UsageError } from '../args.js';
+import { MAX_BOOTSTRAP, outcomeFlags, scoreFlags, UsageError } from '../args.js';
 
 /** Options of validate the engines do not compute yet: refused by name rather than ignored. */
 const JS_ONLY = ['observations', 'events', 'patients', 'encounters', 'map', 'strict', 'rejects', 'reference', 'html', 'figures', 'rising-by', 'unit'];
@@ -105,22 +104,8 @@ export async function validateInEngine(engine: Exclude<Engine, 'js'>, flags: Fla
     inputs,
     flags.has('force'),
   );
-  const horizon = Number(flags.value('horizon'));
-  if (!(horizon > 0)) throw new UsageError(`--horizon expects a positive number of hours; received "${flags.get('horizon')}"`);
-  const endText = flags.get('extract-end');
-  const extractEnd = endText === undefined ? undefined : Date.parse(endText);
-  if (extractEnd !== undefined && Number.isNaN(extractEnd))
-    throw new UsageError(`--extract-end expects a date or time (e.g. 2025-10-01 or 2025-10-01T00:00Z); received "${endText}"`);
-  const eventTypes = repeated.get('event');
   const scores = scoreFlags(repeated as Map<string, string[]>);
-  const outcome = {
-    horizonHours: horizon,
-    censored: flags.choice('censored', CENSORED_HANDLING),
-    followUp: flags.choice('follow-up', FOLLOW_UPS),
-    excludeBeforeEventMinutes: flags.int('exclude-before-event', 0),
-    ...(extractEnd === undefined ? {} : { extractEnd }),
-    ...(eventTypes === undefined ? {} : { eventTypes }),
-  };
+  const outcome = outcomeFlags(flags, repeated);
   const missing = flags.value('missing') === 'zero' ? ('zero' as const) : ('none' as const);
   const B = flags.int('B', 0, MAX_BOOTSTRAP);
   const seed = flags.int('seed', 0);

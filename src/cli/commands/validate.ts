@@ -10,7 +10,7 @@ import { checkFiguresDirectory, checkOutputs, figureFiles, staleFigures } from '
 import { renderHtml } from '../../../validation/report/html.js';
 import { documentToMarkdown } from '../../../validation/report/markdown.js';
 import { reportDocument } from '../../../validation/report/sections.js';
-import { CENSORED_HANDLING, CLUSTER_LEVELS, FOLLOW_UPS, MISSING_ANALYSES, RECALIBRATION_METHODS, UNIT_NAMES } from '../../../validation/report/vocabulary.js';
+import { CLUSTER_LEVELS, MISSING_ANALYSES, RECALIBRATION_METHODS, UNIT_NAMES } from '../../../validation/report/vocabulary.js';
 import { renderFigures } from '../../../validation/report/render-figures.js';
 import { validate } from '../../../validation/study/validate.js';
 import { cohortFiles, cohortFormat, cohortManifest, readCohort } from '../../io/cohort-files.js';
@@ -22,7 +22,7 @@ import { DISCLOSURE_POLICIES } from '../../../validation/disclosure/policy.js';
 import { keyword } from '../../../scores/definition/errors.js';
 import type { CliIO } from '../args.js';
 import type { Flags } from '../args.js';
-import { MAX_BOOTSTRAP, parseFlags, progressOf, scoreFlags, UsageError } from '../args.js';
+import { MAX_BOOTSTRAP, outcomeFlags, parseFlags, progressOf, scoreFlags, UsageError } from '../args.js';
 import { loadDisclosureAudit } from '../../../validation/disclosure/lp-audit.js';
 import { ENGINES } from '../../../validation/engine/study-sql.js';
 import { validateInEngine } from './validate-engine.js';
@@ -97,24 +97,10 @@ function groupingFlags(repeated: ReadonlyMap<string, string[]>): { groupBy: stri
 function studyFlags(flags: Flags, repeated: ReadonlyMap<string, string[]>): Omit<ValidateOptions, 'cohort' | 'scores' | 'groupBy' | 'reference'> {
   const B = flags.int('B', 0, MAX_BOOTSTRAP);
   const seed = flags.int('seed', 0);
-  const horizon = Number(flags.value('horizon'));
-  if (!(horizon > 0)) throw new UsageError(`--horizon expects a positive number of hours; received "${flags.get('horizon')}"`);
-  const endText = flags.get('extract-end');
-  const extractEnd = endText === undefined ? undefined : Date.parse(endText);
-  if (extractEnd !== undefined && Number.isNaN(extractEnd))
-    throw new UsageError(`--extract-end expects a date or time (e.g. 2025-10-01 or 2025-10-01T00:00Z); received "${endText}"`);
-  const eventTypes = repeated.get('event');
   const minEvents = flags.int('pool-min-events', 1);
   // Each enumerated value is typed by the same array the parser checked it against.
   return {
-    outcome: {
-      horizonHours: horizon,
-      censored: flags.choice('censored', CENSORED_HANDLING),
-      followUp: flags.choice('follow-up', FOLLOW_UPS),
-      excludeBeforeEventMinutes: flags.int('exclude-before-event', 0),
-      ...(extractEnd === undefined ? {} : { extractEnd }),
-      ...(eventTypes === undefined ? {} : { eventTypes }),
-    },
+    outcome: outcomeFlags(flags, repeated),
     missing: flags.choice('missing', MISSING_ANALYSES),
     // B given is kept; the default may be raised for the subgroup contrasts (settings.multiplicity).
     bootstrap: B === 0 ? false : { ...(flags.has('B') ? { B } : {}), seed, method: flags.choice('bootstrap', BOOTSTRAP_METHODS) },
