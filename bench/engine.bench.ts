@@ -39,49 +39,15 @@ for (const n of sizes) {
   }
   const sets = (JSON.parse(readFileSync(join(parquet, 'cohort.json'), 'utf8')) as { rows?: { observations?: number } }).rows?.observations ?? null;
   const out = join(dir, `engine-${n}.json`);
-  const duck = timed([
-    'validate',
-    '--engine',
-    'duckdb',
-    '--cohort',
-    parquet,
-    '--score',
-    'news2',
-    '--score',
-    'mews',
-    '--by',
-    'ethnicity',
-    '--B',
-    String(B),
-    '--memory-limit',
-    MEMORY_LIMIT,
-    '--out',
-    out,
-    '--force',
-    '--quiet',
-  ]);
+  // The same study in both engines: the scores, the grouping and the replicates.
+  const study = ['--score', 'news2', '--score', 'mews', '--by', 'ethnicity', '--B', String(B), '--force', '--quiet'];
+  const duck = timed(['validate', '--engine', 'duckdb', '--cohort', parquet, '--memory-limit', MEMORY_LIMIT, '--out', out, ...study]);
   if (duck.status !== 0) throw new Error(`engine duckdb ${n}: ${duck.stderr}`);
   const run: Record<string, unknown> = { encounters: n, sets, duckdb: { seconds: duck.seconds, peakRssMb: duck.peakRssMb } };
   if (n <= jsUpTo) {
     const arrow = join(dir, `c${n}-arrow`);
     if (!existsSync(join(arrow, 'cohort.json'))) timed(['synth', '--out', arrow, '--encounters', String(n), '--force', '--quiet']);
-    const js = timed([
-      'validate',
-      '--cohort',
-      arrow,
-      '--score',
-      'news2',
-      '--score',
-      'mews',
-      '--by',
-      'ethnicity',
-      '--B',
-      String(B),
-      '--out',
-      join(dir, `js-${n}.json`),
-      '--force',
-      '--quiet',
-    ]);
+    const js = timed(['validate', '--cohort', arrow, '--out', join(dir, `js-${n}.json`), ...study]);
     if (js.status !== 0) throw new Error(`engine js ${n}: ${js.stderr}`);
     run.js = { seconds: js.seconds, peakRssMb: js.peakRssMb, report: 'the full report' };
     run.duckdbOverJsTime = Math.round((duck.seconds / js.seconds) * 100) / 100;
