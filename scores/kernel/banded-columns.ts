@@ -9,7 +9,7 @@ import { planOf } from '../plan/compile.js';
 import type { MissingPolicy } from '../definition/observation.js';
 import type { KernelOutput } from './kernel-part.js';
 import type { ScoreBatch, ScoreColumns, ScoreDictionaries } from './output-columns.js';
-import { bitmapBytes, nullableIntData, nullableRiskData, stringColumn } from './output-columns.js';
+import { bitmapBytes, nullableIntData, stringColumn } from './output-columns.js';
 import { bandedOutputColumns } from '../kinds/banded.js';
 
 /** The Arrow fields a banded score adds, and a function building its columns for one batch. */
@@ -35,11 +35,13 @@ export function bandedColumns(def: BandedScore, policy: MissingPolicy, dicts: Sc
     const out = r.out as KernelOutput;
     const rows = out.exceptionRows;
     const count = out.exceptions;
+    const total = nullableIntData(totalType, out.total, rows, count);
     return [
-      nullableIntData(totalType, out.total, rows, count),
+      total,
       def.rules.length === 0
         ? makeData({ type: riskType, length: n, nullCount: n, nullBitmap: new Uint8Array(bitmapBytes(n)), data: out.risk, dictionary: riskVector } as never)
-        : nullableRiskData(riskType, riskVector, out.risk, rows, count),
+        : // The rules give a band for every total (compileRules refuses a gap), so the risk is null exactly where the total is.
+          makeData({ type: riskType, length: n, nullCount: total.nullCount, nullBitmap: total.nullBitmap, data: out.risk, dictionary: riskVector } as never),
       makeData({ type: new Bool(), length: n, nullCount: 0, data: out.red }),
       makeData({ type: new Bool(), length: n, nullCount: 0, data: out.complete }),
       ...out.subscores.map((sub) => nullableIntData(new Int8(), sub, rows, count)),

@@ -34,21 +34,27 @@ function body(g: number, plan: ScorePlan, map: readonly number[], zeroMissing: b
   const sum = ps.join(' + ');
   const zeroSum = ps.map((p) => `(${p} < 0 ? 0 : ${p})`).join(' + ');
   const flagMask = plan.inputs.reduce((m, _, k) => (m | flagBit(u(k))) >>> 0, 0);
+  // Branch-free: nz is 1 when the row has any status bit ((x | −x) has its sign bit set exactly when x ≠ 0), and
+  // −1 (all bits) or 0 masks the total; tn is −1 when there is no total, which masks the risk look-up to entry 0/1.
   body.push(
-    zeroMissing ? `const t${g} = st${g} === 0 ? ${sum} : (st${g} & ${flagMask}) === 0 ? ${zeroSum} : -1;` : `const t${g} = st${g} === 0 ? ${sum} : -1;`,
+    `const nz${g} = (st${g} | -st${g}) >>> 31;`,
+    zeroMissing
+      ? `const t${g} = st${g} === 0 ? ${sum} : (st${g} & ${flagMask}) === 0 ? ${zeroSum} : -1;`
+      : `const t${g} = ((${sum}) & (nz${g} - 1)) | -nz${g};`,
   );
   const redExpr = Number.isFinite(plan.redMin) ? ps.map((p) => `(${p} >= ${plan.redMin})`).join(' | ') : '0';
   body.push(
     `const red${g} = ${redExpr};`,
+    `const tn${g} = t${g} >> 31;`,
     `T${g}[i] = t${g};`,
-    `R${g}[i] = t${g} >= 0 ? RK${g}[t${g} * 2 + red${g}] : -1;`,
+    `R${g}[i] = RK${g}[(t${g} & ~tn${g}) * 2 + red${g}] | tn${g};`,
     // Branch-free append: always write, advance only when the row has a status.
     `EXI${g}[ne${g}] = i;`,
     `EXS${g}[ne${g}] = st${g};`,
     `EXV${g}[ne${g}] = vf${g};`,
-    `ne${g} += (st${g} | vf${g}) !== 0 ? 1 : 0;`,
+    `ne${g} += (st${g} | vf${g} | -(st${g} | vf${g})) >>> 31;`,
     `redBits${g} |= red${g} << (i & 7);`,
-    `cmpBits${g} |= (st${g} === 0 ? 1 : 0) << (i & 7);`,
+    `cmpBits${g} |= (nz${g} ^ 1) << (i & 7);`,
     `if ((i & 7) === 7) { RED${g}[i >> 3] = redBits${g}; CMP${g}[i >> 3] = cmpBits${g}; redBits${g} = 0; cmpBits${g} = 0; }`,
   );
   return body;

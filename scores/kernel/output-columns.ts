@@ -25,35 +25,35 @@ export function nullableIntData(type: DataType, values: Int8Array | Int16Array, 
 
 /**
  * The validity bitmap of an integer column whose only nulls (negative values) lie on the exception rows: those rows
- * alone are looked at. Undefined (no bitmap) when no row is null. Runs in O(exceptions); one loop per element type, so
- * the check is inlined (with a callback per row, these loops took ~21 ms of a 1M-row, 5 %-null batch; now ~15).
+ * alone are looked at. Undefined (no bitmap) when no row is null. Runs in O(exceptions), branch-free: with 5 % of
+ * values missing a third of the rows are exceptions, and whether a row's value is null is close to a coin toss.
  */
 function negativeNulls(values: Int8Array | Int16Array, rows: Int32Array, count: number): { bitmap: Uint8Array | undefined; nulls: number } {
-  let bitmap: Uint8Array | undefined;
+  if (count === 0) return { bitmap: undefined, nulls: 0 };
+  const bitmap = new Uint8Array(bitmapBytes(values.length)).fill(255);
   let nulls = 0;
   for (let e = 0; e < count; e++) {
     const i = rows[e] as number;
-    if ((values[i] as number) >= 0) continue;
-    bitmap ??= new Uint8Array(bitmapBytes(values.length)).fill(255);
-    bitmap[i >> 3] = (bitmap[i >> 3] as number) & ~(1 << (i & 7));
-    nulls++;
+    const neg = (values[i] as number) >>> 31; // 1 when negative
+    bitmap[i >> 3] = (bitmap[i >> 3] as number) & ~(neg << (i & 7));
+    nulls += neg;
   }
-  return { bitmap, nulls };
+  return nulls === 0 ? { bitmap: undefined, nulls } : { bitmap, nulls };
 }
 
 /** As {@link negativeNulls}, for a Float64 column whose nulls are NaN. */
 function nanNulls(values: Float64Array, rows: Int32Array, count: number): { bitmap: Uint8Array | undefined; nulls: number } {
-  let bitmap: Uint8Array | undefined;
+  if (count === 0) return { bitmap: undefined, nulls: 0 };
+  const bitmap = new Uint8Array(bitmapBytes(values.length)).fill(255);
   let nulls = 0;
   for (let e = 0; e < count; e++) {
     const i = rows[e] as number;
     const v = values[i] as number;
-    if (v === v) continue; // not NaN
-    bitmap ??= new Uint8Array(bitmapBytes(values.length)).fill(255);
-    bitmap[i >> 3] = (bitmap[i >> 3] as number) & ~(1 << (i & 7));
-    nulls++;
+    const nan = v !== v ? 1 : 0;
+    bitmap[i >> 3] = (bitmap[i >> 3] as number) & ~(nan << (i & 7));
+    nulls += nan;
   }
-  return { bitmap, nulls };
+  return nulls === 0 ? { bitmap: undefined, nulls } : { bitmap, nulls };
 }
 
 /** The narrowest signed index type for a dictionary of `size` entries. */
@@ -66,7 +66,7 @@ export function indexTypeFor(size: number): Int8 | Int16 | Int32 {
  *
  * @param n rows in the batch
  * @param rows exception rows, `count` of them
- * @param keys one dictionary key per exception row (−1 = null)
+ * @param keys one dictionary key per exception row (−1 = null), or empty when every row is null
  */
 export function sparseDictionaryData(type: Dictionary, dictionary: Vector, n: number, rows: Int32Array, keys: Int32Array, count: number): Data {
   const size = dictionary.length;
@@ -74,7 +74,7 @@ export function sparseDictionaryData(type: Dictionary, dictionary: Vector, n: nu
   const bitmap = new Uint8Array(bitmapBytes(n));
   let valid = 0;
   for (let e = 0; e < count; e++) {
-    const key = keys[e] ?? NaN;
+    const key = keys[e] ?? -1; // keys may be empty: no row has one
     if (key < 0) continue;
     const i = rows[e] ?? NaN;
     data[i] = key;

@@ -48,10 +48,11 @@ function describeExceptions(
   imputedMask: number,
 ): { missingKeys: Int32Array; imputedKeys: Int32Array; flagKeys: Int32Array; escalatedKeys: Int32Array } {
   const count = out.exceptions;
-  const missingKeys = new Int32Array(count).fill(-1);
-  const imputedKeys = new Int32Array(count).fill(-1);
-  const escalatedKeys = new Int32Array(count).fill(-1);
   const escalated = 'exceptionEscalated' in out ? out.exceptionEscalated : null;
+  const missingKeys = new Int32Array(count).fill(-1);
+  // Banded scores neither impute nor escalate: their (never read) key arrays are left empty.
+  const imputedKeys = new Int32Array(imputedMask === 0 ? 0 : count).fill(-1);
+  const escalatedKeys = new Int32Array(escalated === null ? 0 : count).fill(-1);
   const byEscalated = new Map<number, number>();
   const flagKeys = new Int32Array(count).fill(-1);
   // Missing-input mask → dictionary key, looked up in an array (2^inputs entries): exception rows are up to a third of

@@ -83,6 +83,28 @@ describe('scoreTable(news2, table) accepts the schema types', () => {
     expect(rowOf(s, 1).news2_total).toBe(10);
   });
 
+  it('a null consciousness whose dictionary key lies outside the dictionary is missing; a valid such key is an unknown code', () => {
+    // Arrow leaves a null slot's value undefined: the kernel reads it without branching and must mask it. Row 0 is
+    // valid 'V' (key 1); row 1 is null with key 99; row 2 is valid with key 99 (not in the dictionary of 3 entries).
+    const dictionary = vectorFromArray(['A', 'V', 'U'], new Utf8());
+    const type = new Dictionary(new Utf8(), new Int8());
+    const data = makeData({ type, length: 3, nullCount: 1, nullBitmap: Uint8Array.of(0b101), data: Int8Array.of(1, 99, 99), dictionary } as never);
+    const t = columns({
+      respiratory_rate: vectorFromArray([16, 16, 16], new Float64()),
+      spo2: vectorFromArray([98, 98, 98], new Float64()),
+      on_oxygen: vectorFromArray([false, false, false], new Bool()),
+      systolic_bp: vectorFromArray([120, 120, 120], new Float64()),
+      heart_rate: vectorFromArray([70, 70, 70], new Float64()),
+      temperature: vectorFromArray([37, 37, 37], new Float64()),
+      consciousness: makeVector(data),
+    });
+    const s = scoreTable(news2, t);
+    // Chart: V scores 3 and every other vital here scores 0.
+    expect([0, 1, 2].map((i) => rowOf(s, i).news2_total)).toEqual([3, null, null]);
+    expect([0, 1, 2].map((i) => rowOf(s, i).news2_missing)).toEqual([null, 'consciousness', null]);
+    expect([0, 1, 2].map((i) => rowOf(s, i).news2_flags)).toEqual([null, null, 'unknown_code:consciousness']);
+  });
+
   it('an all-null (Arrow Null) column is read as missing in every row', () => {
     const t = columns({ temperature: makeVector(makeData({ type: new Null(), length: 2, nullCount: 2 })) });
     expect(t.schema.fields.find((f) => f.name === 'temperature')?.type).toBeInstanceOf(Null);
