@@ -38,7 +38,7 @@ describe('validate --engine duckdb', async () => {
     const full = JSON.parse(readFileSync(at('js.json'), 'utf8')) as {
       scores: { auroc: { estimate: number; ci: number[] }; thresholds: { label: string; sensitivity: { estimate: number; ci: number[] } }[] }[];
     };
-    expect(engine.schema).toBe('ewskit.engine-report/1');
+    expect(engine.schema).toBe('ewskit.engine-report/2');
     const a = full.scores[0]?.auroc;
     expect(engine.scores[0]?.auroc).toEqual({ estimate: a?.estimate, ci: a?.ci });
     const rule = full.scores[0]?.thresholds[0];

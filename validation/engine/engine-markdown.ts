@@ -1,6 +1,6 @@
 /**
- * The engine report as Markdown: settings, flow, and per score its discrimination and threshold measures with their
- * intervals — released values only (a suppressed cell shows its rule).
+ * The engine report as Markdown: settings, flow, and per score its discrimination and threshold measures (and a
+ * model's calibration) with their intervals — released values only (a suppressed cell shows its rule).
  */
 import { isSuppressed } from '../disclosure/disclosure.js';
 import type { EngineEstimate, EngineReport } from './engine-study.js';
@@ -62,6 +62,13 @@ export function engineMarkdown(report: EngineReport): string {
       `AUROC ${estimate(sc.auroc)}`,
       '',
     );
+    if (sc.calibration !== null) {
+      const c = sc.calibration;
+      lines.push(
+        `Calibration (the model's probabilities; fitted on its probability buckets, each at its sets' mean probability): observed / expected ${estimate(c.observedExpected)}; calibration-in-the-large ${estimate(c.calibrationInTheLarge)} (0 is ideal); slope ${estimate(c.slope)} (1 is ideal).`,
+        '',
+      );
+    }
     if (sc.thresholds.length > 0) {
       lines.push('| rule | sensitivity | specificity | PPV | NPV | alert rate |', '|---|---|---|---|---|---|');
       for (const t of sc.thresholds)

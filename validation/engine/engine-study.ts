@@ -1,13 +1,15 @@
 /**
  * The study from count tables: the same report whichever engine counted — `js` in this process, `duckdb` or
  * `postgres` where the data lives. An engine returns `score_counts` and the flow's counts (`EngineCounts`); this file
- * turns them into the engine report (`ewskit.engine-report/1`) through disclosure control: the flow (sets by why they
+ * turns them into the engine report (`ewskit.engine-report/2`) through disclosure control: the flow (sets by why they
  * have no label), the analysis set, and for every score its sets, events, AUROC and, at each clinical cut-off,
  * sensitivity, specificity, PPV, NPV, alert rate and net benefit with Poisson-bootstrap intervals clustered by patient
  * — the statistics `validate` computes, on the same replicate counts (so the same numbers: see the tests).
  *
- * What it does not yet hold (the rest of the count-table plan in docs/design.md): Table 1, calibration, subgroups, the
- * red-score rule and the comparisons of scores. Those stay with `validate` (engine `js`) until their tables exist.
+ * — and a model's calibration (O/E, calibration-in-the-large, slope) from its probability buckets and their Σp.
+ *
+ * What it does not yet hold (the rest of the count-table plan in docs/design.md): Table 1, the calibration of points
+ * scores and by group, the red-score rule and the comparisons of scores. Those stay with `validate` (engine `js`).
  */
 import type { ScoreDefinition } from '../../scores/definition/definition.js';
 import type { MissingPolicy } from '../../scores/definition/observation.js';
@@ -18,8 +20,11 @@ import type { DisclosureSummary } from '../disclosure/audit-types.js';
 import type { DisclosurePolicyName } from '../disclosure/policy.js';
 import type { OneStageEstimate } from '../meta/one-stage.js';
 import { denseReplicates, oneStage } from '../meta/one-stage.js';
-import { aucStatistic, proportionStatistic } from '../bootstrap/count-statistics.js';
+import { aucStatistic, observedExpectedStatistic, proportionStatistic } from '../bootstrap/count-statistics.js';
 import type { DenseCounts } from '../bootstrap/group-bootstrap.js';
+import { percentileInterval } from '../bootstrap/group-bootstrap.js';
+import { fitLogisticCounts } from '../stats/logistic-counts.js';
+import { logit } from '../metrics/calibration.js';
 import type { ContrastCell, UndefinedCell } from '../report/types.js';
 import { contrastCell, holm } from '../study/cells.js';
 import type { PendingContrast } from '../study/subgroups.js';
@@ -35,7 +40,7 @@ import { simultaneousIntervals } from '../study/subgroups.js';
 import type { Engine } from './study-sql.js';
 
 /** The schema id of the engine report. */
-export const ENGINE_REPORT_SCHEMA = 'ewskit.engine-report/1';
+export const ENGINE_REPORT_SCHEMA = 'ewskit.engine-report/2';
 
 /** The flow's counts, as an engine returns them. */
 export interface EngineFlow {
@@ -119,6 +124,18 @@ export interface EngineScore {
     readonly alertRate: EngineEstimate | null;
     readonly netBenefit: readonly { readonly threshold: number; readonly value: EngineEstimate | null }[];
   }[];
+  /**
+   * A model's calibration on its analysable sets, each with its Poisson-bootstrap percentile interval: observed /
+   * expected events (Σy / Σp, exact from the cells' Σp), calibration-in-the-large (the intercept of a logistic fit
+   * with logit p as offset) and the calibration slope, fitted on the probability buckets — each bucket at its sets'
+   * mean probability (Σp / sets), which is within 1/resolution of every probability in it. Null for a points score: it
+   * has no probability of its own (`validate` recalibrates it by cross-fitting, which is not a count table).
+   */
+  readonly calibration: {
+    readonly observedExpected: EngineEstimate | null;
+    readonly calibrationInTheLarge: EngineEstimate | null;
+    readonly slope: EngineEstimate | null;
+  } | null;
 }
 
 /** One group's results for one score: its sets, events and patients; AUROC; sensitivity and specificity at the first cut-off. */
@@ -193,8 +210,8 @@ export interface EngineReport {
 
 const NOT_YET = [
   'Table 1 (characteristics)',
-  'calibration',
-  'calibration contrasts between groups (the engines’ Holm family is AUROC and sensitivity only)',
+  'calibration of points scores (validate recalibrates them by cross-fitting, which is not a count table)',
+  'calibration by group, and calibration contrasts between groups (the engines’ Holm family is AUROC and sensitivity only)',
   'the red-score rule',
   'paired comparisons of scores',
   'models’ recalibration, decision curves beyond the cut-offs',
@@ -352,6 +369,30 @@ function collapse(table: ScoreCountTable, keep: (group: string) => boolean): Sco
 }
 
 /**
+ * A model's calibration from its whole-table cells (`rows`: replicate −1 and every replicate, one group): O/E, CITL
+ * and slope on the data, each with its percentile interval over the replicates. Each bucket enters the fits at the
+ * mean probability of the data's sets in it, the same for every replicate. Runs in O(B · buckets · iterations).
+ */
+function bucketCalibration(rows: readonly ScoreCountRow[], perScore: ReturnType<typeof denseReplicates>, score: string, level: number, B: number) {
+  const meanP = new Map<number, number>();
+  for (const r of rows) if (r.score === score && r.replicate === -1 && r.positive + r.negative > 0) meanP.set(r.value, r.sum / (r.positive + r.negative));
+  const { data, replicates } = perScore(score);
+  const lpOf = (c: DenseCounts): Float64Array => Float64Array.from(c.values, (v) => logit(meanP.get(v) ?? v));
+  const fitted = (which: 'intercept' | 'slope') => (c: DenseCounts) => {
+    const fit = fitLogisticCounts(lpOf(c), c.pos, c.neg, { offsetOnly: which === 'intercept' });
+    return fit === null ? Number.NaN : which === 'intercept' ? fit.intercept : fit.slope;
+  };
+  const measure = (f: (c: DenseCounts) => number): OneStageEstimate | null => {
+    const estimate = f(data);
+    if (!Number.isFinite(estimate)) return null;
+    const p = B === 0 ? null : percentileInterval(Float64Array.from(replicates, f), level);
+    return { estimate, ci: p === null ? null : p.ci };
+  };
+  const oe = observedExpectedStatistic([true]);
+  return { observedExpected: measure((c) => oe(c, 0)), calibrationInTheLarge: measure(fitted('intercept')), slope: measure(fitted('slope')) };
+}
+
+/**
  * The engine report from an engine's counts: flow, analysis set and every score's discrimination and threshold
  * measures with clustered intervals, through the disclosure policy (default ewskit's, 10). Runs in O(table cells + B ·
  * values · rules).
@@ -382,6 +423,9 @@ export function engineReport(counts: EngineCounts, options: EngineStudyOptions):
   const pooledOf = (keep: (group: string) => boolean) =>
     oneStage([{ scoreCounts: collapse(counts.scoreCounts, keep), rules, probabilistic: counts.probabilistic }], level, thresholds);
   const pooled = pooledOf(() => true);
+  const whole = collapse(counts.scoreCounts, () => true);
+  const perScore = denseReplicates(whole);
+  const probabilistic = new Set(counts.probabilistic);
   const f = counts.flow;
   const setsOf = (code: number): number => f.byCode.filter((c) => c.code === code).reduce((t, c) => t + c.sets, 0);
   const total = f.byCode.reduce((t, c) => t + c.sets, 0);
@@ -424,6 +468,11 @@ export function engineReport(counts: EngineCounts, options: EngineStudyOptions):
         alertRate: release(t.alertRate),
         netBenefit: t.netBenefit.map((n) => ({ threshold: n.threshold, value: release(n.value) })),
       })),
+      calibration: ((): EngineScore['calibration'] => {
+        if (!probabilistic.has(d.id)) return null;
+        const c = bucketCalibration(whole.rows, perScore, d.id, level, counts.scoreCounts.definition.B);
+        return { observedExpected: release(c.observedExpected), calibrationInTheLarge: release(c.calibrationInTheLarge), slope: release(c.slope) };
+      })(),
     };
   });
   const by = counts.scoreCounts.definition.groupBy;

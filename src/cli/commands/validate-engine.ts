@@ -1,7 +1,8 @@
 /**
  * `ewskit validate --engine duckdb|postgres`: the study where the data lives. The scoring, labelling, Poisson weights
- * and count tables run as SQL in the engine; only count tables come back; the engine report (ewskit.engine-report/1:
- * flow, discrimination and threshold measures with clustered intervals) is written through disclosure control.
+ * and count tables run as SQL in the engine; only count tables come back; the engine report (ewskit.engine-report/2:
+ * flow, discrimination and threshold measures with clustered intervals, a model's calibration) is written through
+ * disclosure control.
  */
 import { existsSync } from 'node:fs';
 import type { Engine } from '../../../validation/engine/study-sql.js';

@@ -205,6 +205,36 @@ describe('engine report', () => {
     expect(v.flow.extract.sets).toBe(report.flow.observationSets);
   });
 
+  it('a model’s calibration from its buckets is validate’s per-set calibration (O/E exactly; CITL and slope to the bucket width)', () => {
+    const scoresHere = [news2, apolloStyle];
+    const report = engineReport(jsEngineCounts({ cohort, scores: scoresHere, B, seed: 7 }), { scores: scoresHere, disclosure: { policy: 'none' } });
+    const v = validate({ cohort, scores: scoresHere, bootstrap: { B, seed: 7 }, disclosure: { policy: 'none' } });
+    // A points score has no probability of its own: no calibration in the engine report.
+    expect(report.scores[0]?.calibration).toBeNull();
+    const mine = report.scores[1]?.calibration;
+    const theirs = v.scores[1]?.calibration as {
+      defined: boolean;
+      observedExpected: { estimate: number };
+      calibrationInTheLarge: { estimate: number };
+      slope: { estimate: number };
+    };
+    expect(theirs.defined).toBe(true);
+    const value = (e: unknown): number => (e as { estimate: number }).estimate;
+    // O/E = Σy / Σp: the cells' Σp is the sum of the very probabilities validate sums (in another order).
+    expect(Math.abs(value(mine?.observedExpected) - theirs.observedExpected.estimate)).toBeLessThan(1e-12);
+    // validate fits on each set's own logit p; the engine on 1/10,000-wide buckets at their mean p. For the intercept
+    // the score equation Σ(y − expit(lp + a)) changes by at most the curvature of expit over a bucket, so the fits
+    // agree to far better than the interval's width (~0.1 here): 1e-3 is a loose bound that still catches a bucket
+    // entered at its lower edge (~0.01–0.05 in logit at p ≈ 0.001–0.005) or a slope fitted on the wrong scale.
+    expect(Math.abs(value(mine?.calibrationInTheLarge) - theirs.calibrationInTheLarge.estimate)).toBeLessThan(1e-3);
+    expect(Math.abs(value(mine?.slope) - theirs.slope.estimate)).toBeLessThan(1e-3);
+    // Each has a percentile interval from the replicates, around its estimate.
+    for (const e of [mine?.observedExpected, mine?.calibrationInTheLarge, mine?.slope]) {
+      const c = e as { estimate: number; ci: [number, number] };
+      expect(c.ci[0]).toBeLessThan(c.ci[1]);
+    }
+  });
+
   it('suppresses small cells under the default policy and says which rules it applied', () => {
     const small = generateCohort({ encounters: 40, seed: 2 });
     const report = engineReport(jsEngineCounts({ cohort: small, scores: [news2], B: 10, seed: 1 }), { scores: [news2] });
