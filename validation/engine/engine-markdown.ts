@@ -1,6 +1,6 @@
 /**
- * The engine report as Markdown: settings, flow, and per score its discrimination and threshold measures (and a
- * model's calibration) with their intervals — released values only (a suppressed cell shows its rule).
+ * The engine report as Markdown: settings, flow, and per score its discrimination and threshold measures and its
+ * calibration (a model's O/E, intercept and slope; a points score's observed risk by pooled range) with their intervals — released values only (a suppressed cell shows its rule).
  */
 import { isSuppressed } from '../disclosure/disclosure.js';
 import type { EngineEstimate, EngineReport } from './engine-study.js';
@@ -68,6 +68,20 @@ export function engineMarkdown(report: EngineReport): string {
         `Calibration (the model's probabilities; fitted on its probability buckets, each at its sets' mean probability): observed / expected ${estimate(c.observedExpected)}; calibration-in-the-large ${estimate(c.calibrationInTheLarge)} (0 is ideal); slope ${estimate(c.slope)} (1 is ideal).`,
         '',
       );
+    }
+    if (sc.observedRisk.length > 0) {
+      lines.push(
+        'Observed risk by score (ranges pooled from the top down to hold at least 10 events and 10 non-events each):',
+        '',
+        '| score | sets | events | observed risk |',
+        '|---|---:|---:|---|',
+      );
+      for (const r of sc.observedRisk) {
+        const range = r.scores[0] === r.scores[1] ? `${r.scores[0]}` : `${r.scores[0]}–${r.scores[1]}`;
+        if (isSuppressed(r.cell)) lines.push(`| ${range} | suppressed (${r.cell.rule}) | | |`);
+        else lines.push(`| ${range} | ${count(r.cell.sets)} | ${count(r.cell.events)} | ${estimate(r.cell.risk, true)} |`);
+      }
+      lines.push('');
     }
     if (sc.thresholds.length > 0) {
       lines.push('| rule | sensitivity | specificity | PPV | NPV | alert rate |', '|---|---|---|---|---|---|');

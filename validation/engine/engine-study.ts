@@ -6,10 +6,11 @@
  * sensitivity, specificity, PPV, NPV, alert rate and net benefit with Poisson-bootstrap intervals clustered by patient
  * — the statistics `validate` computes, on the same replicate counts (so the same numbers: see the tests).
  *
- * — and a model's calibration (O/E, calibration-in-the-large, slope) from its probability buckets and their Σp.
+ * — and calibration: a points score's observed risk per pooled range of values, a model's O/E, calibration-in-the-large
+ * and slope from its probability buckets and their Σp.
  *
- * What it does not yet hold (the rest of the count-table plan in docs/design.md): Table 1, the calibration of points
- * scores and by group, the red-score rule and the comparisons of scores. Those stay with `validate` (engine `js`).
+ * What it does not yet hold (the rest of the count-table plan in docs/design.md): Table 1, calibration by group, the
+ * red-score rule and the comparisons of scores. Those stay with `validate` (engine `js`).
  */
 import type { ScoreDefinition } from '../../scores/definition/definition.js';
 import type { MissingPolicy } from '../../scores/definition/observation.js';
@@ -20,7 +21,8 @@ import type { DisclosureSummary } from '../disclosure/audit-types.js';
 import type { DisclosurePolicyName } from '../disclosure/policy.js';
 import type { OneStageEstimate } from '../meta/one-stage.js';
 import { denseReplicates, oneStage } from '../meta/one-stage.js';
-import { aucStatistic, observedExpectedStatistic, proportionStatistic } from '../bootstrap/count-statistics.js';
+import { aucStatistic, observedExpectedStatistic, proportionStatistic, riskInRangeStatistic } from '../bootstrap/count-statistics.js';
+import { poolCountRanges } from '../study/intervals.js';
 import type { DenseCounts } from '../bootstrap/group-bootstrap.js';
 import { percentileInterval } from '../bootstrap/group-bootstrap.js';
 import { fitLogisticCounts } from '../stats/logistic-counts.js';
@@ -34,7 +36,7 @@ import { levelOf } from '../stats/result.js';
 import type { ScoreCountRow, ScoreCountTable } from '../study/count-tables.js';
 import { addScoreCounts, setScoreCounts } from '../study/count-tables.js';
 import type { CohortTables } from '../study/options.js';
-import { REPORT_NET_BENEFIT_THRESHOLDS, resolveSettings } from '../study/options.js';
+import { DEFAULT_POOLING, REPORT_NET_BENEFIT_THRESHOLDS, resolveSettings } from '../study/options.js';
 import { analysisSet } from '../study/analysis-set.js';
 import { simultaneousIntervals } from '../study/subgroups.js';
 import type { Engine } from './study-sql.js';
@@ -136,6 +138,19 @@ export interface EngineScore {
     readonly calibrationInTheLarge: EngineEstimate | null;
     readonly slope: EngineEstimate | null;
   } | null;
+  /**
+   * A points score's calibration as `validate` reports it: the observed risk in each pooled range of its values (from
+   * the top down, each range holds at least 10 events and 10 non-events), with its sets and events and the risk's
+   * percentile interval over the replicates. Empty for a model.
+   */
+  readonly observedRisk: readonly { readonly scores: readonly [number, number]; readonly cell: Released<EngineObservedRisk> }[];
+}
+
+/** One pooled range's observed risk. */
+export interface EngineObservedRisk {
+  readonly sets: number;
+  readonly events: number;
+  readonly risk: OneStageEstimate | null;
 }
 
 /** One group's results for one score: its sets, events and patients; AUROC; sensitivity and specificity at the first cut-off. */
@@ -210,7 +225,7 @@ export interface EngineReport {
 
 const NOT_YET = [
   'Table 1 (characteristics)',
-  'calibration of points scores (validate recalibrates them by cross-fitting, which is not a count table)',
+  'the Brier scores of points scores (validate recalibrates them by cross-fitting, which is not a count table)',
   'calibration by group, and calibration contrasts between groups (the engines’ Holm family is AUROC and sensitivity only)',
   'the red-score rule',
   'paired comparisons of scores',
@@ -393,6 +408,61 @@ function bucketCalibration(rows: readonly ScoreCountRow[], perScore: ReturnType<
 }
 
 /**
+ * A points score's observed risk per pooled range of values, through the ledger as `validate` releases it: each
+ * range's sets and events are inner cells that add up to the score's, and the risk is released with its counts.
+ */
+function observedRisk(
+  sdc: Disclosure,
+  def: ScoreDefinition,
+  counts: { data: DenseCounts; replicates: DenseCounts[] },
+  sets: Released<number>,
+  events: Released<number>,
+  level: number,
+  B: number,
+): EngineScore['observedRisk'] {
+  const { data, replicates } = counts;
+  const table = `observed risk: ${def.name}`;
+  sdc.declareTable({ name: table, dimensions: ['score range'], margins: 'the ranges add up to the score’s analysable sets and events' });
+  sdc.link(table, 'scores', 'the ranges’ sets and events add up to the score’s analysable sets and events');
+  const ranges = poolCountRanges(data.values, data.pos, data.neg, DEFAULT_POOLING.minEvents, DEFAULT_POOLING.minNonEvents);
+  const rows = ranges.map((range) => {
+    let e = 0;
+    let n = 0;
+    data.values.forEach((v, k) => {
+      if (v < range[0] || v > range[1]) return;
+      e += data.pos[k] ?? 0;
+      n += (data.pos[k] ?? 0) + (data.neg[k] ?? 0);
+    });
+    const stat = riskInRangeStatistic([range]);
+    const estimate = stat(data, 0);
+    const p =
+      B === 0 || !Number.isFinite(estimate)
+        ? null
+        : percentileInterval(
+            Float64Array.from(replicates, (c) => stat(c, 0)),
+            level,
+          );
+    return { range, e, n, risk: Number.isFinite(estimate) ? { estimate, ci: p === null ? null : p.ci } : null };
+  });
+  const cells = rows.map((r) => ({ sets: sdc.inner(r.n, { table }), events: sdc.inner(r.e, { table }) }));
+  if (rows.length > 0) {
+    sdc.relation(
+      sets,
+      cells.map((c) => c.sets),
+    );
+    sdc.relation(
+      events,
+      cells.map((c) => c.events),
+    );
+  }
+  return rows.map((r, i) => {
+    const c = cells[i] as { sets: number; events: number };
+    const value: EngineObservedRisk = { sets: c.sets, events: c.events, risk: r.risk };
+    return { scores: r.range, cell: sdc.release(value, { counts: [r.e, r.n - r.e] }, { table, dependsOn: [c.sets, c.events] }) };
+  });
+}
+
+/**
  * The engine report from an engine's counts: flow, analysis set and every score's discrimination and threshold
  * measures with clustered intervals, through the disclosure policy (default ewskit's, 10). Runs in O(table cells + B ·
  * values · rules).
@@ -473,6 +543,7 @@ export function engineReport(counts: EngineCounts, options: EngineStudyOptions):
         const c = bucketCalibration(whole.rows, perScore, d.id, level, counts.scoreCounts.definition.B);
         return { observedExpected: release(c.observedExpected), calibrationInTheLarge: release(c.calibrationInTheLarge), slope: release(c.slope) };
       })(),
+      observedRisk: probabilistic.has(d.id) ? [] : observedRisk(sdc, d, perScore(d.id), sets, events, level, counts.scoreCounts.definition.B),
     };
   });
   const by = counts.scoreCounts.definition.groupBy;

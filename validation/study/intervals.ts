@@ -76,16 +76,36 @@ export function poolRanges(values: Float64Array, labels: Uint8Array, minEvents: 
     else c[1] += 1;
     byValue.set(v, c);
   });
-  const distinct = [...byValue.keys()].sort((a, b) => b - a);
+  const distinct = [...byValue.keys()].sort((a, b) => a - b);
+  return poolCountRanges(
+    distinct,
+    distinct.map((v) => byValue.get(v)?.[0] ?? 0),
+    distinct.map((v) => byValue.get(v)?.[1] ?? 0),
+    minEvents,
+    minNonEvents,
+  );
+}
+
+/**
+ * {@link poolRanges} on counts: `values` the distinct values in ascending order, `pos` and `neg` their events and
+ * non-events (a count table's cells). Runs in O(values).
+ */
+export function poolCountRanges(
+  values: ArrayLike<number>,
+  pos: ArrayLike<number>,
+  neg: ArrayLike<number>,
+  minEvents: number,
+  minNonEvents: number,
+): [number, number][] {
   const ranges: [number, number][] = [];
   let hi: number | null = null;
   let events = 0;
   let nonEvents = 0;
-  for (const v of distinct) {
-    const [e, n] = byValue.get(v) ?? [0, 0];
+  for (let k = values.length - 1; k >= 0; k--) {
+    const v = values[k] as number;
     if (hi === null) hi = v;
-    events += e;
-    nonEvents += n;
+    events += pos[k] ?? 0;
+    nonEvents += neg[k] ?? 0;
     if (events >= minEvents && nonEvents >= minNonEvents) {
       ranges.push([v, hi]);
       hi = null;
@@ -93,7 +113,7 @@ export function poolRanges(values: Float64Array, labels: Uint8Array, minEvents: 
       nonEvents = 0;
     }
   }
-  const lowest = distinct[distinct.length - 1];
+  const lowest = values[0];
   if (hi !== null && lowest !== undefined) {
     const last = ranges.pop();
     ranges.push(last === undefined ? [lowest, hi] : [lowest, last[1]]);

@@ -175,6 +175,9 @@ function checkBands(bands: readonly SkinToneBand[]): readonly SkinToneBand[] {
   return bands;
 }
 
+/** The default pooling of sparse score values for their observed risk: at least 10 events and 10 non-events per range. */
+export const DEFAULT_POOLING = { minEvents: 10, minNonEvents: 10 } as const;
+
 /**
  * Check the options of `validate` and fill in every default.
  *
@@ -227,8 +230,8 @@ export function resolveSettings(options: ValidateOptions): Settings {
     netBenefitThresholds: thresholds,
     skinToneBands: checkBands(o.skinToneBands ?? DEFAULT_SKIN_TONE_BANDS),
     pooling: {
-      minEvents: wholeNumber('pooling.minEvents', o.pooling?.minEvents ?? 10, 1),
-      minNonEvents: wholeNumber('pooling.minNonEvents', o.pooling?.minNonEvents ?? 10, 1),
+      minEvents: wholeNumber('pooling.minEvents', o.pooling?.minEvents ?? DEFAULT_POOLING.minEvents, 1),
+      minNonEvents: wholeNumber('pooling.minNonEvents', o.pooling?.minNonEvents ?? DEFAULT_POOLING.minNonEvents, 1),
     },
     warnings: [
       ...(boot !== null && boot.B < 200

@@ -235,6 +235,30 @@ describe('engine report', () => {
     }
   });
 
+  it('a points score’s observed risk per pooled range is validate’s: the same ranges, sets, events, risk and interval', () => {
+    const report = engineReport(jsEngineCounts({ cohort, scores: [news2], B, seed: 7 }), { scores: [news2], disclosure: { policy: 'none' } });
+    const v = validate({ cohort, scores: [news2], bootstrap: { B, seed: 7 }, disclosure: { policy: 'none' } });
+    type Row = { scores: [number, number]; cell: { sets: number; events: number; risk: { estimate: number; ci: unknown } } };
+    const theirs = (v.scores[0] as unknown as { observedRisk: Row[] }).observedRisk;
+    const mine = report.scores[0]?.observedRisk ?? [];
+    expect(theirs.length).toBeGreaterThan(1);
+    expect(mine.map((r) => r.scores)).toEqual(theirs.map((r) => r.scores));
+    mine.forEach((r, i) => {
+      const t = theirs[i] as Row;
+      const c = r.cell as { sets: number; events: number; risk: { estimate: number; ci: unknown } };
+      expect([c.sets, c.events, c.risk.estimate, c.risk.ci]).toEqual([t.cell.sets, t.cell.events, t.cell.risk.estimate, t.cell.risk.ci]);
+      // Independently: the range's risk is its events over its sets (hand check on the released counts).
+      expect(c.risk.estimate).toBeCloseTo(c.events / c.sets, 12);
+    });
+    // The ranges partition the analysable sets, each holding at least 10 events and 10 non-events.
+    expect(mine.reduce((t, r) => t + (r.cell as { sets: number }).sets, 0)).toBe(report.scores[0]?.sets);
+    for (const r of mine) {
+      const c = r.cell as { sets: number; events: number };
+      expect(c.events).toBeGreaterThanOrEqual(10);
+      expect(c.sets - c.events).toBeGreaterThanOrEqual(10);
+    }
+  });
+
   it('suppresses small cells under the default policy and says which rules it applied', () => {
     const small = generateCohort({ encounters: 40, seed: 2 });
     const report = engineReport(jsEngineCounts({ cohort: small, scores: [news2], B: 10, seed: 1 }), { scores: [news2] });
