@@ -9,6 +9,7 @@ export default defineConfig({
     cohort: 'bench/cohort.bench.ts',
     tables: 'bench/tables.bench.ts',
     coverage: 'bench/coverage.bench.ts',
+    'coverage-citl': 'bench/coverage-citl.bench.ts',
     stream: 'bench/stream.bench.ts',
     realism: 'bench/realism.bench.ts',
     disclosure: 'bench/disclosure.bench.ts',
