@@ -15,7 +15,7 @@ import type { LabelOptions } from '../../validation/outcomes/label-outcomes.js';
 import type { StudySqlDialect } from '../../validation/engine/study-sql.js';
 import { studySql } from '../../validation/engine/study-sql.js';
 import type { EngineCounts, EngineFlow } from '../../validation/engine/engine-study.js';
-import { compareScoreCountRows } from '../../validation/study/count-tables.js';
+import { compareScoreCountRows, countedScores } from '../../validation/study/count-tables.js';
 import { cohortFormat } from '../io/cohort-files.js';
 
 /** The tables a PostgreSQL study reads (names, optionally schema-qualified: `ehr.observations`). */
@@ -260,7 +260,7 @@ export async function engineCounts(options: EngineCountOptions): Promise<EngineC
         definition: {
           table: 'score_counts',
           version: 1,
-          scores: options.scores.map((d) => d.id),
+          scores: countedScores(options.scores),
           groupBy: options.groupBy ?? null,
           horizonHours: options.outcome?.horizonHours ?? 24,
           B: options.B,

@@ -9,8 +9,9 @@
  * — and calibration: a points score's observed risk per pooled range of values, a model's O/E, calibration-in-the-large
  * and slope from its probability buckets and their Σp.
  *
- * What it does not yet hold (the rest of the count-table plan in docs/design.md): Table 1, calibration by group, the
- * red-score rule and the comparisons of scores. Those stay with `validate` (engine `js`).
+ * What it does not yet hold (the rest of the count-table plan in docs/design.md): Table 1, calibration by group and the
+ * comparisons of scores. Those stay with `validate` (engine `js`). The red-score rule is read from each score's 0/1
+ * red-flag pseudo-score in the count table (`redScoreId`).
  */
 import type { ScoreDefinition } from '../../scores/definition/definition.js';
 import type { MissingPolicy } from '../../scores/definition/observation.js';
@@ -34,7 +35,7 @@ import { LABEL_EXCLUSIONS } from '../outcomes/label-outcomes.js';
 import type { LabelOptions } from '../outcomes/label-outcomes.js';
 import { levelOf } from '../stats/result.js';
 import type { ScoreCountRow, ScoreCountTable } from '../study/count-tables.js';
-import { addScoreCounts, setScoreCounts } from '../study/count-tables.js';
+import { addScoreCounts, redScoreId, setScoreCounts } from '../study/count-tables.js';
 import type { CohortTables } from '../study/options.js';
 import { DEFAULT_POOLING, REPORT_NET_BENEFIT_THRESHOLDS, resolveSettings } from '../study/options.js';
 import { analysisSet } from '../study/analysis-set.js';
@@ -227,7 +228,6 @@ const NOT_YET = [
   'Table 1 (characteristics)',
   'the Brier scores of points scores (validate recalibrates them by cross-fitting, which is not a count table)',
   'calibration by group, and calibration contrasts between groups (the engines’ Holm family is AUROC and sensitivity only)',
-  'the red-score rule',
   'paired comparisons of scores',
   'models’ recalibration, decision curves beyond the cut-offs',
 ];
@@ -253,7 +253,7 @@ export function jsEngineCounts(options: { cohort: CohortTables } & EngineStudyOp
   const { table, group: groupOf } = setScoreCounts(
     set,
     settings,
-    { ...(options.groupBy === undefined ? {} : { groupBy: options.groupBy }), B, seed },
+    { ...(options.groupBy === undefined ? {} : { groupBy: options.groupBy }), B, seed, redScores: true },
     'jsEngineCounts',
   );
   const groups = options.groupBy === undefined ? [] : [...new Set(groupOf)].sort();
@@ -485,11 +485,16 @@ export function engineReport(counts: EngineCounts, options: EngineStudyOptions):
     dimensions: ['score', 'measure'],
     margins: 'per score: its analysable sets, events and patients; statistics derived from them',
   });
-  const rules = options.scores.flatMap((d) =>
-    kindOf(d)
-      .clinicalCuts(d)
-      .map(({ label, cut }) => ({ score: d.id, label, cut })),
-  );
+  const rules = options.scores.flatMap((d) => {
+    const red = kindOf(d).redFlag(d);
+    return [
+      ...kindOf(d)
+        .clinicalCuts(d)
+        .map(({ label, cut }) => ({ score: d.id, label, cut })),
+      // The red-score rule, read from the score's 0/1 red-flag pseudo-score (as validate labels it).
+      ...(red === null ? [] : [{ score: redScoreId(d.id), label: `red score (${red.description})`, cut: 1 }]),
+    ];
+  });
   const pooledOf = (keep: (group: string) => boolean) =>
     oneStage([{ scoreCounts: collapse(counts.scoreCounts, keep), rules, probabilistic: counts.probabilistic }], level, thresholds);
   const pooled = pooledOf(() => true);
@@ -521,6 +526,7 @@ export function engineReport(counts: EngineCounts, options: EngineStudyOptions):
     const release = (e: OneStageEstimate | null): EngineEstimate | null =>
       e === null ? null : sdc.release(e, basis, { table: 'scores', dependsOn: [sets, events] });
     const p = pooled.scores.find((s) => s.score === d.id);
+    const redRule = pooled.scores.find((s) => s.score === redScoreId(d.id))?.thresholds ?? [];
     return {
       score: d.id,
       exact: p?.exact ?? !kindOf(d).probabilistic,
@@ -528,7 +534,7 @@ export function engineReport(counts: EngineCounts, options: EngineStudyOptions):
       positive: events,
       patients,
       auroc: release(p?.auroc ?? null),
-      thresholds: (p?.thresholds ?? []).map((t) => ({
+      thresholds: [...(p?.thresholds ?? []), ...redRule].map((t) => ({
         rule: t.rule,
         cut: t.cut,
         sensitivity: release(t.sensitivity),

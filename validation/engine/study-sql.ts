@@ -21,7 +21,7 @@ import { kindOf } from '../../scores/kinds/kind-of.js';
 import { toLayeredSQL } from '../../scores/sql/sql.js';
 import { quoteIdent, quoteString, sparkText } from '../../scores/sql/sql-text.js';
 import { poissonWeightParts } from '../bootstrap/weights-sql.js';
-import { wholeOption } from '../study/count-tables.js';
+import { redScoreId, wholeOption } from '../study/count-tables.js';
 import type { LabelOptions } from '../outcomes/label-outcomes.js';
 import { CENSORED_HANDLING, FOLLOW_UPS } from '../report/vocabulary.js';
 
@@ -170,13 +170,23 @@ export function studySql(options: StudySqlOptions): StudySql {
   const labelledCte = `ewskit_coded AS (SELECT x.*, ${code} AS ewskit_code, CASE WHEN ${positive} THEN 1 ELSE 0 END AS ewskit_positive FROM ewskit_scored AS x LEFT JOIN ewskit_first AS f ON f.e = x.ewskit_e LEFT JOIN ewskit_discharge AS dis ON dis.e = x.ewskit_e CROSS JOIN ewskit_end AS n${fence})`;
   const labelled = `ewskit_labelled AS (SELECT *, ${label} AS ewskit_label FROM ewskit_coded${fence})`;
   // The analysis rows, narrowed to what the counts read: an engine that keeps a CTE read twice keeps these columns only.
-  const analysis = `ewskit_analysis AS (SELECT patient_id, ewskit_label, ewskit_group, ${values.join(', ')} FROM ewskit_labelled WHERE ewskit_label IS NOT NULL AND patient_id IS NOT NULL${fence})`;
+  // Each score's red-score flag, counted as a 0/1 pseudo-score (redScoreId) on the score's analysable sets.
+  const reds = options.scores.flatMap((d, s) =>
+    kindOf(d).redFlag(d) === null ? [] : [{ id: redScoreId(d.id), flag: quoteIdent(`${d.id}_red_flag`), value: values[s] as string }],
+  );
+  const analysis = `ewskit_analysis AS (SELECT patient_id, ewskit_label, ewskit_group, ${[...values, ...reds.map((r) => r.flag)].join(', ')} FROM ewskit_labelled WHERE ewskit_label IS NOT NULL AND patient_id IS NOT NULL${fence})`;
   const bucket = (d: ScoreDefinition, v: string): string => (kindOf(d).probabilistic ? `FLOOR(${v} * ${resolution}) / ${resolution}` : v);
   // Per patient, score and value: positive and negative sets and Σ score — the cells the replicates weight.
   const cells = `ewskit_cells AS (${options.scores
     .map(
       (d, s) =>
         `SELECT CAST(patient_id AS TEXT) AS key, ${quoteString(d.id)} AS score, ewskit_group AS grp, CAST(${bucket(d, `CAST(${values[s] as string} AS ${dbl})`)} AS ${dbl}) AS value, SUM(ewskit_label) AS pos, SUM(1 - ewskit_label) AS neg, SUM(CAST(${values[s] as string} AS ${dbl})) AS total FROM ewskit_analysis WHERE ${values[s] as string} IS NOT NULL GROUP BY 1, 2, 3, 4`,
+    )
+    .concat(
+      reds.map((r) => {
+        const flag = `CAST(CASE WHEN ${r.flag} THEN 1 ELSE 0 END AS ${dbl})`;
+        return `SELECT CAST(patient_id AS TEXT) AS key, ${quoteString(r.id)} AS score, ewskit_group AS grp, ${flag} AS value, SUM(ewskit_label) AS pos, SUM(1 - ewskit_label) AS neg, SUM(${flag}) AS total FROM ewskit_analysis WHERE ${r.value} IS NOT NULL GROUP BY 1, 2, 3, 4`;
+      }),
     )
     .join(' UNION ALL ')})`;
   const withAll = (...more: string[]): string => `WITH ${[...ctes, labelledCte, labelled, ...more].join(',\n')}`;

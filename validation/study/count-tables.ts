@@ -65,6 +65,18 @@ export interface CountInput {
   readonly group: readonly string[];
 }
 
+/**
+ * The id, in a count table, of a score's red-score flag: a 0/1 pseudo-score counted on the score's own analysable sets
+ * (1 when any single parameter reaches the chart's red score), so the rule "alert on a red score" is read from the
+ * table as value ≥ 1.
+ */
+export const redScoreId = (id: string): string => `${id}:red`;
+
+/** The scores a study's count tables hold, in order: each score's id, then the red-score flag of each score that has one. */
+export function countedScores(scores: readonly ScoreDefinition[]): string[] {
+  return [...scores.map((d) => d.id), ...scores.filter((d) => kindOf(d).redFlag(d) !== null).map((d) => redScoreId(d.id))];
+}
+
 /** The order of a table's rows: score, group, replicate, value. */
 export const compareScoreCountRows = (a: ScoreCountRow, b: ScoreCountRow): number =>
   a.score < b.score ? -1 : a.score > b.score ? 1 : a.group < b.group ? -1 : a.group > b.group ? 1 : a.replicate - b.replicate || a.value - b.value;
@@ -178,7 +190,7 @@ export function wholeOption(fn: string, name: string, value: number, min: number
 export function setScoreCounts(
   set: AnalysisSet,
   settings: Settings,
-  options: { readonly groupBy?: string; readonly B: number; readonly seed: number; readonly resolution?: number },
+  options: { readonly groupBy?: string; readonly B: number; readonly seed: number; readonly resolution?: number; readonly redScores?: boolean },
   fn: string,
 ): { table: ScoreCountTable; group: string[] } {
   const B = wholeOption(fn, 'B', options.B, 0);
@@ -187,10 +199,15 @@ export function setScoreCounts(
   const byRow = options.groupBy === undefined ? null : groupLabels(options.groupBy, set, settings.cohort, settings.skinToneBands);
   const scores = settings.scores as readonly ScoreDefinition[];
   const group = set.rows.map((i) => (byRow === null ? '' : (byRow[i] ?? '(none)')));
+  // With `redScores`, each score's red-score flag as a 0/1 pseudo-score (see redScoreId), after the scores.
+  const red = options.redScores === true ? scores.flatMap((d, s) => (kindOf(d).redFlag(d) === null ? [] : [{ d, values: set.redFlags[s] ?? null }])) : [];
   const table = scoreCounts(
     {
-      scores: scores.map((d) => ({ id: d.id, probabilistic: kindOf(d).probabilistic })),
-      values: set.values,
+      scores: [
+        ...scores.map((d) => ({ id: d.id, probabilistic: kindOf(d).probabilistic })),
+        ...red.map(({ d }) => ({ id: redScoreId(d.id), probabilistic: false })),
+      ],
+      values: [...set.values, ...red.map(({ values }) => values ?? new Float64Array(set.labels.length).fill(Number.NaN))],
       labels: set.labels,
       patient: set.patient,
       patientKeys: set.patientKeys,
@@ -199,7 +216,7 @@ export function setScoreCounts(
     {
       table: 'score_counts',
       version: 1,
-      scores: scores.map((d) => d.id),
+      scores: options.redScores === true ? countedScores(scores) : scores.map((d) => d.id),
       groupBy: options.groupBy ?? null,
       horizonHours: settings.horizonHours,
       B,

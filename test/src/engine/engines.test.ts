@@ -158,9 +158,12 @@ describe('engine report', () => {
     if (a === undefined || isSuppressed(a) || !a.defined) throw new Error('expected an AUROC');
     const got = report.scores[0];
     expect(got?.auroc).toEqual({ estimate: a.estimate, ci: a.ci });
+    // Every rule of the full report, the red-score rule included (read from the red-flag pseudo-score's counts).
+    expect(got?.thresholds.map((x) => x.rule)).toEqual((own?.thresholds ?? []).map((t) => t.label));
+    expect(got?.thresholds.some((x) => x.rule.startsWith('red score'))).toBe(true);
     for (const t of own?.thresholds ?? []) {
       const mine = got?.thresholds.find((x) => x.rule === t.label);
-      if (mine === undefined) continue; // the red-score rule is not in the engine report yet
+      if (mine === undefined) throw new Error(`no rule ${t.label}`);
       expect(mine.sensitivity).toEqual({ estimate: (t.sensitivity as { estimate: number }).estimate, ci: (t.sensitivity as { ci: unknown }).ci });
       expect(mine.specificity).toEqual({ estimate: (t.specificity as { estimate: number }).estimate, ci: (t.specificity as { ci: unknown }).ci });
     }
