@@ -98,6 +98,30 @@ export function engineMarkdown(report: EngineReport): string {
       }
     }
   }
+  if (report.comparisons.length > 0) {
+    lines.push(
+      '## Comparisons of scores',
+      '',
+      `Each pair on the sets both can score, paired (the same replicates for both scores): the AUROC difference a − b (${pct} % interval; bootstrap p), and each score at its first clinical cut-off with the difference b − a.`,
+      '',
+      '| a | b | sets | AUROC a − b | rules | sensitivity a / b / b − a | specificity a / b / b − a | alert rate a / b / b − a |',
+      '|---|---|---:|---|---|---|---|---|',
+    );
+    for (const c of report.comparisons) {
+      const auroc =
+        c.auroc === null
+          ? 'undefined'
+          : isSuppressed(c.auroc)
+            ? `suppressed (${c.auroc.rule})`
+            : `${estimate(c.auroc)}${c.auroc.p === null ? '' : `; p = ${c.auroc.p < 0.001 ? '< 0.001' : c.auroc.p.toFixed(3)}`}`;
+      const r = c.rules;
+      const metric = (m: 'sensitivity' | 'specificity' | 'alertRate'): string =>
+        r === null || isSuppressed(r) ? '—' : `${estimate(r[m].a, true)} / ${estimate(r[m].b, true)} / ${estimate(r[m].difference, true)}`;
+      const rules = r === null ? 'no cut-off' : isSuppressed(r) ? `suppressed (${r.rule})` : `${r.ruleA} vs ${r.ruleB}`;
+      lines.push(`| ${c.a} | ${c.b} | ${count(c.sets)} | ${auroc} | ${rules} | ${metric('sensitivity')} | ${metric('specificity')} | ${metric('alertRate')} |`);
+    }
+    lines.push('');
+  }
   if (report.groups !== null) {
     lines.push(
       `## By ${report.groups.by}`,

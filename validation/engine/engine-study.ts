@@ -9,8 +9,10 @@
  * — and calibration: a points score's observed risk per pooled range of values, a model's O/E, calibration-in-the-large
  * and slope from its probability buckets and their Σp.
  *
- * What it does not yet hold (the rest of the count-table plan in docs/design.md): Table 1, calibration by group and the
- * comparisons of scores. Those stay with `validate` (engine `js`). The red-score rule is read from each score's 0/1
+ * And every pair of scores compared on the sets both can score (AUROC difference, each at its first cut-off), paired.
+ *
+ * What it does not yet hold (the rest of the count-table plan in docs/design.md): Table 1, calibration by group, the
+ * paired DeLong test and matched alert rates. Those stay with `validate` (engine `js`). The red-score rule is read from each score's 0/1
  * red-flag pseudo-score in the count table (`redScoreId`).
  */
 import type { ScoreDefinition } from '../../scores/definition/definition.js';
@@ -25,17 +27,17 @@ import { denseReplicates, oneStage } from '../meta/one-stage.js';
 import { aucStatistic, observedExpectedStatistic, proportionStatistic, riskInRangeStatistic } from '../bootstrap/count-statistics.js';
 import { poolCountRanges } from '../study/intervals.js';
 import type { DenseCounts } from '../bootstrap/group-bootstrap.js';
-import { percentileInterval } from '../bootstrap/group-bootstrap.js';
+import { pairedDifference, percentileInterval } from '../bootstrap/group-bootstrap.js';
 import { fitLogisticCounts } from '../stats/logistic-counts.js';
 import { logit } from '../metrics/calibration.js';
 import type { ContrastCell, UndefinedCell } from '../report/types.js';
-import { contrastCell, holm } from '../study/cells.js';
+import { bootstrapP, contrastCell, holm } from '../study/cells.js';
 import type { PendingContrast } from '../study/subgroups.js';
 import { LABEL_EXCLUSIONS } from '../outcomes/label-outcomes.js';
 import type { LabelOptions } from '../outcomes/label-outcomes.js';
 import { levelOf } from '../stats/result.js';
 import type { ScoreCountRow, ScoreCountTable } from '../study/count-tables.js';
-import { addScoreCounts, redScoreId, setScoreCounts } from '../study/count-tables.js';
+import { addScoreCounts, pairScoreId, redScoreId, scorePairs, setScoreCounts } from '../study/count-tables.js';
 import type { CohortTables } from '../study/options.js';
 import { DEFAULT_POOLING, REPORT_NET_BENEFIT_THRESHOLDS, resolveSettings } from '../study/options.js';
 import { analysisSet } from '../study/analysis-set.js';
@@ -177,6 +179,41 @@ export interface EngineGroupScore {
   };
 }
 
+/** An estimate and its paired interval. */
+export interface EnginePairedEstimate {
+  readonly estimate: number;
+  readonly ci: readonly [number, number] | null;
+}
+
+/** One metric of two rules on the same sets: a's, b's and b − a, paired. */
+export interface EnginePairedMetric {
+  readonly a: EnginePairedEstimate | null;
+  readonly b: EnginePairedEstimate | null;
+  readonly difference: EnginePairedEstimate | null;
+}
+
+/**
+ * Two scores compared on the sets both can score, with the same replicates for both (paired, clustered by patient) —
+ * as `validate`'s comparisons, without its paired DeLong (which needs the sets themselves) and the matched-alert-rate
+ * comparison.
+ */
+export interface EngineComparison {
+  readonly a: string;
+  readonly b: string;
+  /** The sets both scores can score. */
+  readonly sets: Released<number>;
+  /** AUROC(a) − AUROC(b) on those sets, its percentile interval and bootstrap p (null p without replicates). */
+  readonly auroc: Released<EnginePairedEstimate & { readonly p: number | null }> | null;
+  /** Each score at its own first clinical cut-off on those sets, and b − a; null when either has no cut-off. */
+  readonly rules: Released<{
+    readonly ruleA: string;
+    readonly ruleB: string;
+    readonly sensitivity: EnginePairedMetric;
+    readonly specificity: EnginePairedMetric;
+    readonly alertRate: EnginePairedMetric;
+  }> | null;
+}
+
 /** The engine report: flow and discrimination from count tables, through disclosure control. */
 export interface EngineReport {
   readonly schema: typeof ENGINE_REPORT_SCHEMA;
@@ -207,6 +244,8 @@ export interface EngineReport {
     readonly eventPatients: Released<number>;
   };
   readonly scores: readonly EngineScore[];
+  /** Every pair of scores (a before b), compared on the sets both can score. */
+  readonly comparisons: readonly EngineComparison[];
   /**
    * With a grouping: per group (in order; "(none)" for sets with no value), each score's measures with intervals from
    * the same replicates. No contrasts between groups yet (the full report's Holm-adjusted differences need them).
@@ -228,7 +267,7 @@ const NOT_YET = [
   'Table 1 (characteristics)',
   'the Brier scores of points scores (validate recalibrates them by cross-fitting, which is not a count table)',
   'calibration by group, and calibration contrasts between groups (the engines’ Holm family is AUROC and sensitivity only)',
-  'paired comparisons of scores',
+  'the paired DeLong test and the matched-alert-rate comparison of two scores',
   'models’ recalibration, decision curves beyond the cut-offs',
 ];
 
@@ -253,7 +292,7 @@ export function jsEngineCounts(options: { cohort: CohortTables } & EngineStudyOp
   const { table, group: groupOf } = setScoreCounts(
     set,
     settings,
-    { ...(options.groupBy === undefined ? {} : { groupBy: options.groupBy }), B, seed, redScores: true },
+    { ...(options.groupBy === undefined ? {} : { groupBy: options.groupBy }), B, seed, derived: true },
     'jsEngineCounts',
   );
   const groups = options.groupBy === undefined ? [] : [...new Set(groupOf)].sort();
@@ -462,6 +501,70 @@ function observedRisk(
   });
 }
 
+/** Every pair of scores compared on the sets both can score, from the pairs' pseudo-scores (`a|b`, `b|a`). */
+function engineComparisons(
+  scores: readonly ScoreDefinition[],
+  perScore: ReturnType<typeof denseReplicates>,
+  sdc: Disclosure,
+  eventPatients: number,
+  level: number,
+  B: number,
+): EngineComparison[] {
+  sdc.declareTable({
+    name: 'comparisons',
+    dimensions: ['pair of scores', 'measure'],
+    margins: 'none declared: the common sets stand alone; the paired statistics are released from enough patients and events',
+  });
+  return scorePairs(scores.length).map(([ia, ib]) => {
+    const da = scores[ia] as ScoreDefinition;
+    const db = scores[ib] as ScoreDefinition;
+    const A = perScore(pairScoreId(da.id, db.id));
+    const Bc = perScore(pairScoreId(db.id, da.id));
+    const positives = A.data.tailPos[0] ?? 0;
+    const common = positives + (A.data.tailNeg[0] ?? 0);
+    const sets = sdc.count(common, { table: 'comparisons' });
+    const one = (f: (c: DenseCounts) => number, side: typeof A): { estimate: number; reps: Float64Array } => ({
+      estimate: f(side.data),
+      reps: Float64Array.from(side.replicates, f),
+    });
+    const interval = (estimate: number, reps: Float64Array): EnginePairedEstimate | null => {
+      if (!Number.isFinite(estimate)) return null;
+      const p = B === 0 ? null : percentileInterval(reps, level);
+      return { estimate, ci: p === null ? null : p.ci };
+    };
+    const basis = (counts: readonly number[]) => ({ patients: eventPatients, events: positives, counts: [common - positives, ...counts] });
+    // AUROC(a) − AUROC(b), replicate by replicate.
+    const auc = (c: DenseCounts) => aucStatistic(c, 0);
+    const ax = one(auc, A);
+    const bx = one(auc, Bc);
+    const reps = pairedDifference(ax.reps, bx.reps);
+    const d = interval(ax.estimate - bx.estimate, reps);
+    const auroc = d === null ? null : sdc.release({ ...d, p: B === 0 ? null : bootstrapP(reps) }, basis([]), { table: 'comparisons', dependsOn: [sets] });
+    const cutA = kindOf(da).clinicalCuts(da)[0];
+    const cutB = kindOf(db).clinicalCuts(db)[0];
+    let rules: EngineComparison['rules'] = null;
+    if (cutA !== undefined && cutB !== undefined) {
+      const metric = (m: 'sensitivity' | 'specificity' | 'alertRate'): EnginePairedMetric => {
+        const a = one((c) => proportionStatistic(m, [cutA.cut])(c, 0), A);
+        const b = one((c) => proportionStatistic(m, [cutB.cut])(c, 0), Bc);
+        return {
+          a: interval(a.estimate, a.reps),
+          b: interval(b.estimate, b.reps),
+          difference: interval(b.estimate - a.estimate, pairedDifference(b.reps, a.reps)),
+        };
+      };
+      const tp = (side: typeof A, cut: number) => side.data.values.reduce((t, v, k) => t + (v >= cut ? (side.data.pos[k] ?? 0) : 0), 0);
+      const [ta, tb] = [tp(A, cutA.cut), tp(Bc, cutB.cut)];
+      rules = sdc.release(
+        { ruleA: cutA.label, ruleB: cutB.label, sensitivity: metric('sensitivity'), specificity: metric('specificity'), alertRate: metric('alertRate') },
+        basis([ta, positives - ta, tb, positives - tb]),
+        { table: 'comparisons', dependsOn: [sets] },
+      );
+    }
+    return { a: da.id, b: db.id, sets, auroc, rules };
+  });
+}
+
 /**
  * The engine report from an engine's counts: flow, analysis set and every score's discrimination and threshold
  * measures with clustered intervals, through the disclosure policy (default ewskit's, 10). Runs in O(table cells + B ·
@@ -552,6 +655,7 @@ export function engineReport(counts: EngineCounts, options: EngineStudyOptions):
       observedRisk: probabilistic.has(d.id) ? [] : observedRisk(sdc, d, perScore(d.id), sets, events, level, counts.scoreCounts.definition.B),
     };
   });
+  const comparisons = engineComparisons(options.scores, perScore, sdc, analysis.eventPatients, level, counts.scoreCounts.definition.B);
   const by = counts.scoreCounts.definition.groupBy;
   let groups: EngineReport['groups'] = null;
   if (by !== null) {
@@ -678,6 +782,7 @@ export function engineReport(counts: EngineCounts, options: EngineStudyOptions):
       eventPatients: sdc.count(analysis.eventPatients, { table: 'flow' }),
     },
     scores,
+    comparisons,
     groups,
     notYet: NOT_YET,
     disclosure: undefined as unknown as DisclosureSummary,

@@ -72,9 +72,28 @@ export interface CountInput {
  */
 export const redScoreId = (id: string): string => `${id}:red`;
 
-/** The scores a study's count tables hold, in order: each score's id, then the red-score flag of each score that has one. */
+/**
+ * The id, in a count table, of score `a` on the sets score `b` can also score: one half of the paired comparison of
+ * a and b (the same sets, the same replicates for both halves).
+ */
+export const pairScoreId = (a: string, b: string): string => `${a}|${b}`;
+
+/** Every pair (a, b) of scores with a before b, by index. */
+export function scorePairs(count: number): [number, number][] {
+  return Array.from({ length: count }, (_, a) => Array.from({ length: count - a - 1 }, (_, j): [number, number] => [a, a + 1 + j])).flat();
+}
+
+/**
+ * The scores the engines' count tables hold, in order: each score's id; the red-score flag of each score that has one;
+ * then for each pair (a, b), a before b, `a|b` and `b|a` (see {@link pairScoreId}).
+ */
 export function countedScores(scores: readonly ScoreDefinition[]): string[] {
-  return [...scores.map((d) => d.id), ...scores.filter((d) => kindOf(d).redFlag(d) !== null).map((d) => redScoreId(d.id))];
+  const ids = scores.map((d) => d.id);
+  return [
+    ...ids,
+    ...scores.filter((d) => kindOf(d).redFlag(d) !== null).map((d) => redScoreId(d.id)),
+    ...scorePairs(ids.length).flatMap(([a, b]) => [pairScoreId(ids[a] as string, ids[b] as string), pairScoreId(ids[b] as string, ids[a] as string)]),
+  ];
 }
 
 /** The order of a table's rows: score, group, replicate, value. */
@@ -190,7 +209,7 @@ export function wholeOption(fn: string, name: string, value: number, min: number
 export function setScoreCounts(
   set: AnalysisSet,
   settings: Settings,
-  options: { readonly groupBy?: string; readonly B: number; readonly seed: number; readonly resolution?: number; readonly redScores?: boolean },
+  options: { readonly groupBy?: string; readonly B: number; readonly seed: number; readonly resolution?: number; readonly derived?: boolean },
   fn: string,
 ): { table: ScoreCountTable; group: string[] } {
   const B = wholeOption(fn, 'B', options.B, 0);
@@ -199,15 +218,35 @@ export function setScoreCounts(
   const byRow = options.groupBy === undefined ? null : groupLabels(options.groupBy, set, settings.cohort, settings.skinToneBands);
   const scores = settings.scores as readonly ScoreDefinition[];
   const group = set.rows.map((i) => (byRow === null ? '' : (byRow[i] ?? '(none)')));
-  // With `redScores`, each score's red-score flag as a 0/1 pseudo-score (see redScoreId), after the scores.
-  const red = options.redScores === true ? scores.flatMap((d, s) => (kindOf(d).redFlag(d) === null ? [] : [{ d, values: set.redFlags[s] ?? null }])) : [];
+  // With `derived` (the engines' tables), after the scores: each score's red-score flag as a 0/1 pseudo-score, and each
+  // pair's scores on the sets both can score (countedScores gives the order).
+  const none = (): Float64Array => new Float64Array(set.labels.length).fill(Number.NaN);
+  const both = (x: Float64Array, y: Float64Array): Float64Array => Float64Array.from(x, (v, k) => (Number.isFinite(y[k] ?? NaN) ? v : Number.NaN));
+  const derived: { id: string; probabilistic: boolean; values: Float64Array }[] =
+    options.derived !== true
+      ? []
+      : [
+          ...scores.flatMap((d, s) =>
+            kindOf(d).redFlag(d) === null ? [] : [{ id: redScoreId(d.id), probabilistic: false, values: set.redFlags[s] ?? none() }],
+          ),
+          ...scorePairs(scores.length).flatMap(([a, b]) => {
+            const da = scores[a] as ScoreDefinition;
+            const db = scores[b] as ScoreDefinition;
+            const va = set.values[a] ?? none();
+            const vb = set.values[b] ?? none();
+            return [
+              { id: pairScoreId(da.id, db.id), probabilistic: kindOf(da).probabilistic, values: both(va, vb) },
+              { id: pairScoreId(db.id, da.id), probabilistic: kindOf(db).probabilistic, values: both(vb, va) },
+            ];
+          }),
+        ];
   const table = scoreCounts(
     {
       scores: [
         ...scores.map((d) => ({ id: d.id, probabilistic: kindOf(d).probabilistic })),
-        ...red.map(({ d }) => ({ id: redScoreId(d.id), probabilistic: false })),
+        ...derived.map(({ id, probabilistic }) => ({ id, probabilistic })),
       ],
-      values: [...set.values, ...red.map(({ values }) => values ?? new Float64Array(set.labels.length).fill(Number.NaN))],
+      values: [...set.values, ...derived.map(({ values }) => values)],
       labels: set.labels,
       patient: set.patient,
       patientKeys: set.patientKeys,
@@ -216,7 +255,7 @@ export function setScoreCounts(
     {
       table: 'score_counts',
       version: 1,
-      scores: options.redScores === true ? countedScores(scores) : scores.map((d) => d.id),
+      scores: options.derived === true ? countedScores(scores) : scores.map((d) => d.id),
       groupBy: options.groupBy ?? null,
       horizonHours: settings.horizonHours,
       B,

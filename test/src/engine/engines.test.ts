@@ -262,6 +262,43 @@ describe('engine report', () => {
     }
   });
 
+  it('a pair of scores compared on the sets both can score: validate’s AUROC difference, interval and p, and its paired rules', () => {
+    const pair = [news2, qsofa];
+    const report = engineReport(jsEngineCounts({ cohort, scores: pair, B, seed: 7 }), { scores: pair, disclosure: { policy: 'none' } });
+    const v = validate({ cohort, scores: pair, bootstrap: { B, seed: 7 }, disclosure: { policy: 'none' } });
+    const theirs = v.comparisons[0];
+    const mine = report.comparisons[0];
+    expect([mine?.a, mine?.b]).toEqual([theirs?.a, theirs?.b]);
+    expect(mine?.sets).toBe(theirs?.sets);
+    type Diff = { estimate: number; ci: unknown; p: number };
+    const t = theirs?.cell as unknown as Diff;
+    const m = mine?.auroc as unknown as Diff;
+    expect({ estimate: m.estimate, ci: m.ci, p: m.p }).toEqual({ estimate: t.estimate, ci: t.ci, p: t.p });
+    // Independently: the difference is the two scores' AUROCs on the common sets, each from the engine's own counts.
+    type Rules = Record<
+      'sensitivity' | 'specificity' | 'alertRate',
+      { a: { estimate: number; ci: unknown }; b: { estimate: number; ci: unknown }; difference: { estimate: number; ci: unknown } }
+    >;
+    const tr = theirs?.rules as unknown as Rules & { ruleA: string; ruleB: string };
+    const mr = mine?.rules as unknown as Rules & { ruleA: string; ruleB: string };
+    expect([mr.ruleA, mr.ruleB]).toEqual([tr.ruleA, tr.ruleB]);
+    for (const metric of ['sensitivity', 'specificity', 'alertRate'] as const)
+      for (const side of ['a', 'b', 'difference'] as const) {
+        // validate counts each patient's tallies, the engine reads tails of the count table: the same sums in another
+        // order, equal to the last bit or within one (≤ 1e-12 relative, the documented floating-point allowance).
+        const got = mr[metric][side] as { estimate: number; ci: [number, number] };
+        const want = tr[metric][side] as { estimate: number; ci: [number, number] };
+        for (const [x, y] of [
+          [got.estimate, want.estimate],
+          [got.ci[0], want.ci[0]],
+          [got.ci[1], want.ci[1]],
+        ])
+          expect(Math.abs((x as number) - (y as number)), `${metric} ${side}`).toBeLessThanOrEqual(1e-12 * Math.abs(y as number));
+      }
+    // b − a is b's estimate less a's (hand check on the released numbers).
+    expect(mr.sensitivity.difference.estimate).toBeCloseTo(mr.sensitivity.b.estimate - mr.sensitivity.a.estimate, 12);
+  });
+
   it('suppresses small cells under the default policy and says which rules it applied', () => {
     const small = generateCohort({ encounters: 40, seed: 2 });
     const report = engineReport(jsEngineCounts({ cohort: small, scores: [news2], B: 10, seed: 1 }), { scores: [news2] });
