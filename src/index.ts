@@ -240,5 +240,9 @@ export type {
   EngineGroupScore,
   EngineEstimate,
   EngineStudyOptions,
+  EngineObservedRisk,
+  EngineComparison,
+  EnginePairedEstimate,
+  EnginePairedMetric,
 } from '../validation/engine/engine-study.js';
 export { engineMarkdown } from '../validation/engine/engine-markdown.js';
