@@ -126,15 +126,15 @@ export function engineMarkdown(report: EngineReport): string {
     lines.push(
       `## By ${report.groups.by}`,
       '',
-      `Each group’s measures with intervals from the same replicates (clustered by patient), and its paired difference from the reference group (${report.groups.reference}): estimate (${Math.round(report.settings.level * 100)} % interval; Holm-adjusted p over the ${report.groups.contrasts} released AUROC and sensitivity contrasts).`,
+      `Each group’s measures with intervals from the same replicates (clustered by patient), and its paired difference from the reference group (${report.groups.reference}): estimate (${Math.round(report.settings.level * 100)} % interval; Holm-adjusted p over the ${report.groups.contrasts} released AUROC, sensitivity, calibration-in-the-large and slope contrasts). Calibration in a group: of a model, against its probability; of a points score, against the score-to-risk mapping fitted on every other group.`,
       '',
-      '| group | score | sets | events | patients | AUROC | Δ AUROC | rule | sensitivity | Δ sensitivity | specificity |',
-      '|---|---|---:|---:|---:|---|---|---|---|---|---|',
+      '| group | score | sets | events | patients | AUROC | Δ AUROC | rule | sensitivity | Δ sensitivity | specificity | calibration-in-the-large | Δ | slope | Δ |',
+      '|---|---|---:|---:|---:|---|---|---|---|---|---|---|---|---|---|',
     );
     for (const level of report.groups.levels)
       for (const g of level.scores)
         lines.push(
-          `| ${level.group} | ${g.score} | ${count(g.sets)} | ${count(g.positive)} | ${count(g.patients)} | ${estimate(g.auroc)} | ${contrast(g.differenceFromReference.auroc)} | ${g.rule ?? '—'} | ${estimate(g.sensitivity, true)} | ${contrast(g.differenceFromReference.sensitivity, true)} | ${estimate(g.specificity, true)} |`,
+          `| ${level.group} | ${g.score} | ${count(g.sets)} | ${count(g.positive)} | ${count(g.patients)} | ${estimate(g.auroc)} | ${contrast(g.differenceFromReference.auroc)} | ${g.rule ?? '—'} | ${estimate(g.sensitivity, true)} | ${contrast(g.differenceFromReference.sensitivity, true)} | ${estimate(g.specificity, true)} | ${estimate(g.calibrationInTheLarge)} | ${contrast(g.differenceFromReference.calibrationInTheLarge)} | ${estimate(g.slope)} | ${contrast(g.differenceFromReference.slope)} |`,
         );
     lines.push('');
   }

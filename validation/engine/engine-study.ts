@@ -24,7 +24,7 @@ import type { DisclosureSummary } from '../disclosure/audit-types.js';
 import type { DisclosurePolicyName } from '../disclosure/policy.js';
 import type { OneStageEstimate } from '../meta/one-stage.js';
 import { denseReplicates, oneStage } from '../meta/one-stage.js';
-import { aucStatistic, observedExpectedStatistic, proportionStatistic, riskInRangeStatistic } from '../bootstrap/count-statistics.js';
+import { aucStatistic, calibrationStatistic, observedExpectedStatistic, proportionStatistic, riskInRangeStatistic } from '../bootstrap/count-statistics.js';
 import { poolCountRanges } from '../study/intervals.js';
 import type { DenseCounts } from '../bootstrap/group-bootstrap.js';
 import { pairedDifference, percentileInterval } from '../bootstrap/group-bootstrap.js';
@@ -168,14 +168,23 @@ export interface EngineGroupScore {
   readonly sensitivity: EngineEstimate | null;
   readonly specificity: EngineEstimate | null;
   /**
+   * The group's calibration-in-the-large and slope, as `validate`'s subgroup table: against the model's probability
+   * (its buckets at their mean probability), or for a points score against the mapping of score to risk fitted on every
+   * other group (leave-group-out) — so a group whose events the score under- or over-calls shows it.
+   */
+  readonly calibrationInTheLarge: EngineEstimate | null;
+  readonly slope: EngineEstimate | null;
+  /**
    * Paired patient-clustered differences from the reference group (the same replicates), each with its percentile
    * interval, bootstrap p, Holm-adjusted p and max-T simultaneous interval over the report's family of released
-   * contrasts (AUROC and sensitivity of every group and score); null for the reference itself, without a bootstrap, or
-   * when either group's statistic is undefined.
+   * contrasts (AUROC, sensitivity, calibration-in-the-large and slope of every group and score, as `validate`'s);
+   * null for the reference itself, without a bootstrap, or when either group's statistic is undefined.
    */
   readonly differenceFromReference: {
     readonly auroc: Released<ContrastCell | UndefinedCell> | null;
     readonly sensitivity: Released<ContrastCell | UndefinedCell> | null;
+    readonly calibrationInTheLarge: Released<ContrastCell | UndefinedCell> | null;
+    readonly slope: Released<ContrastCell | UndefinedCell> | null;
   };
 }
 
@@ -266,7 +275,6 @@ export interface EngineReport {
 const NOT_YET = [
   'Table 1 (characteristics)',
   'the Brier scores of points scores (validate recalibrates them by cross-fitting, which is not a count table)',
-  'calibration by group, and calibration contrasts between groups (the engines’ Holm family is AUROC and sensitivity only)',
   'the paired DeLong test and the matched-alert-rate comparison of two scores',
   'models’ recalibration, decision curves beyond the cut-offs',
 ];
@@ -501,6 +509,97 @@ function observedRisk(
   });
 }
 
+/** One group's calibration statistic on the data and in every replicate. */
+interface GroupCalibration {
+  readonly estimate: number;
+  readonly replicates: Float64Array;
+}
+
+/**
+ * Calibration-in-the-large and slope of a score in each group, on the data and in every replicate, as `validate`'s
+ * subgroup table computes them from counts: each group's counts laid over the score's values in every group together
+ * (so a points score's leave-group-out mapping sees every other group), a model's buckets at their sets' mean
+ * probability. One replicate at a time, so memory holds one replicate's values × groups. Runs in O(B · values · groups).
+ */
+function groupCalibrations(
+  table: ScoreCountTable,
+  score: string,
+  kind: 'points' | 'probability',
+): Map<string, { citl: GroupCalibration; slope: GroupCalibration }> {
+  const own = table.rows.filter((r) => r.score === score);
+  const data = own.filter((r) => r.replicate === -1);
+  const buckets = [...new Set(data.map((r) => r.value))].sort((a, b) => a - b);
+  const index = new Map(buckets.map((v, k) => [v, k]));
+  const k = buckets.length;
+  // A model's buckets enter at their sets' mean probability (Σp / sets over every group), a points score's at its value.
+  const values = Float64Array.from(buckets);
+  if (kind === 'probability') {
+    const sums = new Float64Array(k);
+    const sets = new Float64Array(k);
+    for (const r of data) {
+      const j = index.get(r.value) as number;
+      sums[j] = (sums[j] as number) + r.sum;
+      sets[j] = (sets[j] as number) + r.positive + r.negative;
+    }
+    values.forEach((v, j) => {
+      values[j] = (sets[j] as number) > 0 ? (sums[j] as number) / (sets[j] as number) : v;
+    });
+  }
+  const groups = [...new Set(own.map((r) => r.group))].sort();
+  const B = table.definition.B;
+  const byReplicate = new Map<number, ScoreCountRow[]>();
+  for (const r of own) {
+    const list = byReplicate.get(r.replicate);
+    if (list === undefined) byReplicate.set(r.replicate, [r]);
+    else list.push(r);
+  }
+  const citl = calibrationStatistic('intercept', [kind]);
+  const slope = calibrationStatistic('slope', [kind]);
+  const out = new Map(
+    groups.map((g) => [
+      g,
+      { citl: { estimate: Number.NaN, replicates: new Float64Array(B) }, slope: { estimate: Number.NaN, replicates: new Float64Array(B) } },
+    ]),
+  );
+  for (let b = -1; b < B; b++) {
+    const allPos = new Float64Array(k);
+    const allNeg = new Float64Array(k);
+    const pos = new Map(groups.map((g) => [g, new Float64Array(k)]));
+    const neg = new Map(groups.map((g) => [g, new Float64Array(k)]));
+    for (const r of byReplicate.get(b) ?? []) {
+      const j = index.get(r.value);
+      if (j === undefined) continue;
+      const gp = pos.get(r.group) as Float64Array;
+      const gn = neg.get(r.group) as Float64Array;
+      gp[j] = (gp[j] as number) + r.positive;
+      gn[j] = (gn[j] as number) + r.negative;
+      allPos[j] = (allPos[j] as number) + r.positive;
+      allNeg[j] = (allNeg[j] as number) + r.negative;
+    }
+    for (const g of groups) {
+      const gp = pos.get(g) as Float64Array;
+      const gn = neg.get(g) as Float64Array;
+      const tailPos = new Float64Array(k + 1);
+      const tailNeg = new Float64Array(k + 1);
+      for (let j = k - 1; j >= 0; j--) {
+        tailPos[j] = (tailPos[j + 1] as number) + (gp[j] as number);
+        tailNeg[j] = (tailNeg[j + 1] as number) + (gn[j] as number);
+      }
+      const c: DenseCounts = { values, pos: gp, neg: gn, tailPos, tailNeg, sum: Number.NaN, all: { pos: allPos, neg: allNeg } };
+      const o = out.get(g) as { citl: GroupCalibration; slope: GroupCalibration };
+      const [x, y] = [citl(c, 0), slope(c, 0)];
+      if (b < 0) {
+        (o.citl as { estimate: number }).estimate = x;
+        (o.slope as { estimate: number }).estimate = y;
+      } else {
+        o.citl.replicates[b] = x;
+        o.slope.replicates[b] = y;
+      }
+    }
+  }
+  return out;
+}
+
 /** Every pair of scores compared on the sets both can score, from the pairs' pseudo-scores (`a|b`, `b|a`). */
 function engineComparisons(
   scores: readonly ScoreDefinition[],
@@ -670,6 +769,7 @@ export function engineReport(counts: EngineCounts, options: EngineStudyOptions):
     const patientsIn = candidates.map((g) => flowOf('', g).patients);
     const reference = candidates[patientsIn.indexOf(Math.max(...patientsIn))] ?? '';
     const dense = new Map(levels.map((g) => [g, denseReplicates(collapse(counts.scoreCounts, (x) => x === g))] as const));
+    const calibrations = options.scores.map((d) => groupCalibrations(counts.scoreCounts, d.id, kindOf(d).probabilistic ? 'probability' : 'points'));
     const family: PendingContrast[] = [];
     const cuts = options.scores.map((d) => kindOf(d).clinicalCuts(d)[0]?.cut ?? null);
     /** True positives and false negatives at a score's first cut in a group's data: the sensitivity's counts, for disclosure. */
@@ -705,19 +805,32 @@ export function engineReport(counts: EngineCounts, options: EngineStudyOptions):
             const cut = cuts[s] ?? null;
             const senCounts = [...sensitivityCounts(group, d.id, cut), ...sensitivityCounts(reference, d.id, cut)];
             // A paired difference: the statistic in this group minus in the reference, replicate by replicate.
-            const difference = (stat: (c: DenseCounts) => number, extra: readonly number[]): Released<ContrastCell | UndefinedCell> | null => {
-              const mine = dense.get(group)?.(d.id);
-              const theirs = dense.get(reference)?.(d.id);
+            const contrast = (
+              mine: GroupCalibration | undefined,
+              theirs: GroupCalibration | undefined,
+              extra: readonly number[],
+            ): Released<ContrastCell | UndefinedCell> | null => {
               if (group === reference || group === '(none)' || mine === undefined || theirs === undefined || counts.scoreCounts.definition.B === 0) return null;
-              const estimate = stat(mine.data) - stat(theirs.data);
+              const estimate = mine.estimate - theirs.estimate;
               if (!Number.isFinite(estimate)) return null;
-              const replicates = Float64Array.from(mine.replicates, (c, b) => stat(c) - stat(theirs.replicates[b] as DenseCounts));
+              const replicates = pairedDifference(mine.replicates, theirs.replicates);
               const cell = contrastCell(replicates, estimate, level);
               const released = sdc.passes(basis) && sdc.passes(refBasis) && sdc.passes({ counts: [...extra] });
               if (!cell.defined) return cell;
               const pending = { ...cell };
               family.push({ cell: pending, replicates, released });
               return sdc.release(pending, { ...basis, counts: [...basis.counts, ...extra] }, { table: 'groups', dependsOn: [sets, events] });
+            };
+            const statOf = (g: string, stat: (c: DenseCounts) => number): GroupCalibration | undefined => {
+              const c = dense.get(g)?.(d.id);
+              return c === undefined ? undefined : { estimate: stat(c.data), replicates: Float64Array.from(c.replicates, stat) };
+            };
+            const difference = (stat: (c: DenseCounts) => number, extra: readonly number[]) => contrast(statOf(group, stat), statOf(reference, stat), extra);
+            const cal = calibrations[s];
+            const calibrationCell = (c: GroupCalibration | undefined): EngineEstimate | null => {
+              if (c === undefined || !Number.isFinite(c.estimate)) return null;
+              const p = counts.scoreCounts.definition.B === 0 ? null : percentileInterval(c.replicates, level);
+              return release({ estimate: c.estimate, ci: p === null ? null : p.ci });
             };
             return {
               score: d.id,
@@ -728,9 +841,13 @@ export function engineReport(counts: EngineCounts, options: EngineStudyOptions):
               rule: first?.rule ?? null,
               sensitivity: release(first?.sensitivity ?? null),
               specificity: release(first?.specificity ?? null),
+              calibrationInTheLarge: calibrationCell(cal?.get(group)?.citl),
+              slope: calibrationCell(cal?.get(group)?.slope),
               differenceFromReference: {
                 auroc: difference((c) => aucStatistic(c, 0), refBasis.counts),
                 sensitivity: cut === null ? null : difference((c) => proportionStatistic('sensitivity', [cut])(c, 0), senCounts),
+                calibrationInTheLarge: contrast(cal?.get(group)?.citl, cal?.get(reference)?.citl, refBasis.counts),
+                slope: contrast(cal?.get(group)?.slope, cal?.get(reference)?.slope, refBasis.counts),
               },
             };
           }),

@@ -186,18 +186,22 @@ describe('engine report', () => {
       const same = (e: Estimate) => (e.defined ? { estimate: e.estimate, ci: e.ci } : null);
       expect(mine?.auroc, row.group).toEqual(same(theirs.auroc));
       expect(mine?.sensitivity, row.group).toEqual(same(theirs.sensitivity.value));
-      // The paired differences from the same reference: estimate, interval and bootstrap p are validate's (the adjusted
-      // p and simultaneous interval differ by design: validate's family also holds the calibration contrasts).
-      type Contrast = { defined: boolean; estimate: number; ci: unknown; p: number } | null;
-      const theirDiff = (row.scores.news2 as { differenceFromReference: { auroc: Contrast; sensitivity: Contrast } }).differenceFromReference;
-      const pick = (c: unknown) =>
-        c === null ? null : { estimate: (c as { estimate: number }).estimate, ci: (c as { ci: unknown }).ci, p: (c as { p: number }).p };
-      expect(pick(mine?.differenceFromReference.auroc ?? null), `${row.group} AUROC difference`).toEqual(
-        theirDiff.auroc?.defined ? pick(theirDiff.auroc) : null,
-      );
-      expect(pick(mine?.differenceFromReference.sensitivity ?? null), `${row.group} sensitivity difference`).toEqual(
-        theirDiff.sensitivity?.defined ? pick(theirDiff.sensitivity) : null,
-      );
+      // The group's calibration (a points score against the leave-group-out mapping) is validate's.
+      const theirCal = row.scores.news2 as { calibrationInTheLarge: Estimate; slope: Estimate };
+      expect(mine?.calibrationInTheLarge, `${row.group} CITL`).toEqual(same(theirCal.calibrationInTheLarge));
+      expect(mine?.slope, `${row.group} slope`).toEqual(same(theirCal.slope));
+      // The paired differences from the same reference: estimate, interval, bootstrap p — and, the family being the same
+      // (AUROC, sensitivity, calibration-in-the-large and slope), the Holm-adjusted p and the simultaneous interval.
+      type Contrast = { defined: boolean; estimate: number; ci: unknown; p: number; adjustedP: number; simultaneousCi: unknown } | null;
+      const theirDiff = (row.scores.news2 as { differenceFromReference: Record<'auroc' | 'sensitivity' | 'calibrationInTheLarge' | 'slope', Contrast> })
+        .differenceFromReference;
+      const pick = (c: unknown) => {
+        if (c === null) return null;
+        const x = c as NonNullable<Contrast>;
+        return { estimate: x.estimate, ci: x.ci, p: x.p, adjustedP: x.adjustedP, simultaneousCi: x.simultaneousCi };
+      };
+      for (const k of ['auroc', 'sensitivity', 'calibrationInTheLarge', 'slope'] as const)
+        expect(pick(mine?.differenceFromReference[k] ?? null), `${row.group} ${k} difference`).toEqual(theirDiff[k]?.defined ? pick(theirDiff[k]) : null);
       if (row.group !== section?.reference && mine?.differenceFromReference.auroc !== null) compared++;
     }
     expect(compared).toBeGreaterThan(0);
