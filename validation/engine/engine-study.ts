@@ -257,7 +257,7 @@ export interface EngineReport {
   readonly comparisons: readonly EngineComparison[];
   /**
    * With a grouping: per group (in order; "(none)" for sets with no value), each score's measures with intervals from
-   * the same replicates. No contrasts between groups yet (the full report's Holm-adjusted differences need them).
+   * the same replicates, and their paired differences from the reference group (see `EngineGroupScore`).
    */
   readonly groups: {
     readonly by: string;
