@@ -177,3 +177,21 @@ export function progressOf(io: CliIO, quiet = false): ((step: string) => void) |
   if (io.tty === true) return (step) => io.stderr(`… ${step}\n`);
   return (step) => io.stderr(`[${new Date().toISOString().slice(11, 19)}] ${step}\n`);
 }
+
+/** The groupings (`--by`) and their reference groups (`--reference COLUMN=GROUP`), each checked. */
+export function groupingFlags(repeated: ReadonlyMap<string, string[]>): { groupBy: string[]; reference: Record<string, string> } {
+  const groupBy = repeated.get('by') ?? [];
+  const repeatedBy = groupBy.find((g, i) => groupBy.indexOf(g) !== i);
+  if (repeatedBy !== undefined) throw new UsageError(`--by names "${repeatedBy}" twice`);
+  const references = (repeated.get('reference') ?? []).map((r) => {
+    const at = r.indexOf('=');
+    if (at < 1) throw new UsageError(`--reference expects COLUMN=GROUP; received "${r}"`);
+    const column = r.slice(0, at);
+    if (!groupBy.includes(column))
+      throw new UsageError(`--reference names the column "${column}", which is not a --by column (${groupBy.join(', ') || 'none given'})`);
+    return [column, r.slice(at + 1)] as const;
+  });
+  const twiceRef = references.find(([c], i) => references.findIndex(([d]) => d === c) !== i);
+  if (twiceRef !== undefined) throw new UsageError(`--reference gives the column "${twiceRef[0]}" two reference groups`);
+  return { groupBy, reference: Object.fromEntries(references) };
+}

@@ -46,6 +46,24 @@ describe('validate --engine duckdb', async () => {
     expect(mine?.sensitivity).toEqual({ estimate: rule?.sensitivity.estimate, ci: rule?.sensitivity.ci });
   });
 
+  it('takes --reference COLUMN=GROUP for its --by column, and names the groups when the group is not one', async () => {
+    const named = await run(['validate', '--engine', 'duckdb', ...common, '--by', 'sex', '--reference', 'sex=F', '--out', at('ref.json')]);
+    expect(named.code, named.stderr).toBe(0);
+    const report = JSON.parse(readFileSync(at('ref.json'), 'utf8')) as {
+      groups: { reference: string; levels: { group: string; scores: { differenceFromReference: { auroc: unknown } }[] }[] };
+    };
+    expect(report.groups.reference).toBe('F');
+    // The reference has no difference from itself; the other group has one.
+    expect(report.groups.levels.find((l) => l.group === 'F')?.scores[0]?.differenceFromReference.auroc).toBeNull();
+    expect(report.groups.levels.find((l) => l.group === 'M')?.scores[0]?.differenceFromReference.auroc).not.toBeNull();
+    const bad = await run(['validate', '--engine', 'duckdb', ...common, '--by', 'sex', '--reference', 'sex=Q']);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/option "reference" names "Q", which is not a group of sex \(F, M\)/);
+    const loose = await run(['validate', '--engine', 'duckdb', ...common, '--reference', 'sex=F']);
+    expect(loose.code).toBe(2);
+    expect(loose.stderr).toMatch(/--reference names the column "sex", which is not a --by column/);
+  });
+
   it.each([
     [['--by', 'ethnicity,sex'], /--by ethnicity,sex is not computed by --engine duckdb yet/],
     [['--by', 'skin_tone_band'], /--by skin_tone_band is not computed by --engine duckdb yet/],

@@ -97,6 +97,8 @@ export interface EngineStudyOptions {
    * are reported beside the overall ones.
    */
   readonly groupBy?: string;
+  /** The reference group of the grouping (default: the group with the most patients), as `validate`'s `reference`. */
+  readonly reference?: string;
   /** Poisson replicates (default 1000; 0 for none). */
   readonly B?: number;
   /** The bootstrap's seed (default 1). */
@@ -261,7 +263,7 @@ export interface EngineReport {
    */
   readonly groups: {
     readonly by: string;
-    /** The group with the most patients ("(none)", sets with no value, is never the reference). */
+    /** The reference group: the one given, else the group with the most patients ("(none)", sets with no value, never is). */
     readonly reference: string;
     /** Released contrasts in the Holm family (the multiplicity the adjusted p-values and simultaneous intervals account for). */
     readonly contrasts: number;
@@ -767,7 +769,10 @@ export function engineReport(counts: EngineCounts, options: EngineStudyOptions):
     // The reference: the group with the most patients in the analysis set (the first such in name order), as validate.
     const candidates = levels.filter((g) => g !== '(none)');
     const patientsIn = candidates.map((g) => flowOf('', g).patients);
-    const reference = candidates[patientsIn.indexOf(Math.max(...patientsIn))] ?? '';
+    const largest = candidates[patientsIn.indexOf(Math.max(...patientsIn))] ?? '';
+    const reference = options.reference ?? largest;
+    if (!candidates.includes(reference))
+      throw new RangeError(`${fn}: option "reference" names "${reference}", which is not a group of ${by} (${candidates.join(', ')}).`);
     const dense = new Map(levels.map((g) => [g, denseReplicates(collapse(counts.scoreCounts, (x) => x === g))] as const));
     const calibrations = options.scores.map((d) => groupCalibrations(counts.scoreCounts, d.id, kindOf(d).probabilistic ? 'probability' : 'points'));
     const family: PendingContrast[] = [];

@@ -17,10 +17,10 @@ import { writeTextsAtomic } from '../../io/write-text.js';
 import { loadDisclosureAudit } from '../../../validation/disclosure/lp-audit.js';
 import { checkOutputs } from '../outputs.js';
 import type { CliIO, Flags } from '../args.js';
-import { MAX_BOOTSTRAP, outcomeFlags, scoreFlags, UsageError } from '../args.js';
+import { groupingFlags, MAX_BOOTSTRAP, outcomeFlags, scoreFlags, UsageError } from '../args.js';
 
 /** Options of validate the engines do not compute yet: refused by name rather than ignored. */
-const JS_ONLY = ['observations', 'events', 'patients', 'encounters', 'map', 'strict', 'rejects', 'reference', 'html', 'figures', 'rising-by', 'unit'];
+const JS_ONLY = ['observations', 'events', 'patients', 'encounters', 'map', 'strict', 'rejects', 'html', 'figures', 'rising-by', 'unit'];
 
 /** Groupings derived from a column (bands, census groups, conditions): the engines group by a plain column only. */
 const DERIVED = ['skin_tone_band', 'nhs_ethnic_group', 'nhs_ethnic_group_2021', 'condition'];
@@ -66,6 +66,9 @@ export async function validateInEngine(engine: Exclude<Engine, 'js'>, flags: Fla
   const by = repeated.get('by') ?? [];
   if (by.length > 1) throw new UsageError(`--engine ${engine} groups by one column; received --by ${by.join(', --by ')}`);
   const groupBy = by[0];
+  // Checked as validate checks it: COLUMN=GROUP, the column one of the --by columns.
+  const references = groupingFlags(repeated).reference;
+  const reference = groupBy === undefined ? undefined : references[groupBy];
   if (groupBy !== undefined && (groupBy.includes(',') || DERIVED.includes(groupBy)))
     throw new UsageError(`--by ${groupBy} is not computed by --engine ${engine} yet (it groups by one plain column: ethnicity, sex, site, …); use --engine js`);
   if (flags.value('missing') === 'both') throw new UsageError(`--engine ${engine} computes --missing none or zero, not both side by side; run it twice`);
@@ -113,6 +116,7 @@ export async function validateInEngine(engine: Exclude<Engine, 'js'>, flags: Fla
   const study: EngineStudyOptions = {
     scores,
     ...(groupBy === undefined ? {} : { groupBy }),
+    ...(reference === undefined ? {} : { reference }),
     outcome,
     missing,
     B,

@@ -22,7 +22,7 @@ import { DISCLOSURE_POLICIES } from '../../../validation/disclosure/policy.js';
 import { keyword } from '../../../scores/definition/errors.js';
 import type { CliIO } from '../args.js';
 import type { Flags } from '../args.js';
-import { MAX_BOOTSTRAP, outcomeFlags, parseFlags, progressOf, scoreFlags, UsageError } from '../args.js';
+import { groupingFlags, MAX_BOOTSTRAP, outcomeFlags, parseFlags, progressOf, scoreFlags, UsageError } from '../args.js';
 import { loadDisclosureAudit } from '../../../validation/disclosure/lp-audit.js';
 import { ENGINES } from '../../../validation/engine/study-sql.js';
 import { validateInEngine } from './validate-engine.js';
@@ -73,24 +73,6 @@ export function rejectsCsv(read: ExtractCohort): string {
   const rows = Object.entries(read.reading).flatMap(([table, r]) => (r.all ?? r.examples).map((x) => [table, x.source, x.reason]));
   if (read.assembly !== null) rows.push(...(read.assembly.rejected.all ?? read.assembly.rejected.examples).map((x) => ['observations', x.source, x.reason]));
   return `${['table,place,reason', ...rows.map((r) => r.map(quote).join(','))].join('\n')}\n`;
-}
-
-/** The groupings (`--by`) and their reference groups (`--reference COLUMN=GROUP`), each checked. */
-function groupingFlags(repeated: ReadonlyMap<string, string[]>): { groupBy: string[]; reference: Record<string, string> } {
-  const groupBy = repeated.get('by') ?? [];
-  const repeatedBy = groupBy.find((g, i) => groupBy.indexOf(g) !== i);
-  if (repeatedBy !== undefined) throw new UsageError(`--by names "${repeatedBy}" twice`);
-  const references = (repeated.get('reference') ?? []).map((r) => {
-    const at = r.indexOf('=');
-    if (at < 1) throw new UsageError(`--reference expects COLUMN=GROUP; received "${r}"`);
-    const column = r.slice(0, at);
-    if (!groupBy.includes(column))
-      throw new UsageError(`--reference names the column "${column}", which is not a --by column (${groupBy.join(', ') || 'none given'})`);
-    return [column, r.slice(at + 1)] as const;
-  });
-  const twiceRef = references.find(([c], i) => references.findIndex(([d]) => d === c) !== i);
-  if (twiceRef !== undefined) throw new UsageError(`--reference gives the column "${twiceRef[0]}" two reference groups`);
-  return { groupBy, reference: Object.fromEntries(references) };
 }
 
 /** The study's design and analysis options from the flags (everything `validate` takes but the cohort and scores). */
