@@ -6,9 +6,8 @@
  * changes the cohorts per seed block (default 200, two blocks: seeds 10,000 and 20,000 on, those of coverage.json).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { coverageHeader } from './header.js';
 import { calibrationCoverage } from '../validation/study/coverage-study.js';
-import { GENERATOR_VERSION } from '../validation/cohort/generate.js';
 
 const started = performance.now();
 const cohorts = Number(process.env.COVERAGE_COHORTS ?? 200);
@@ -29,12 +28,7 @@ const pooled = [1, 4].map((truthCohorts, i) => {
   };
 });
 const result = {
-  suite: 'coverage-citl',
-  date: new Date().toISOString().slice(0, 10),
-  generatorVersion: GENERATOR_VERSION,
-  outcome: 'in-hospital (discharge alive is no event)',
-  node: process.version,
-  cpu: cpus()[0]?.model ?? 'unknown',
+  ...coverageHeader('coverage-citl'),
   runs,
   pooled,
   seconds: Math.round((performance.now() - started) / 1000),

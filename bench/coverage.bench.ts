@@ -7,9 +7,8 @@
  * `COVERAGE_SIZES` (comma-separated) change the defaults (200 cohorts; 1,000 and 3,000 encounters).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { coverageHeader } from './header.js';
 import { coverageStudy } from '../validation/study/coverage-study.js';
-import { GENERATOR_VERSION } from '../validation/cohort/generate.js';
 
 const started = performance.now();
 const cohorts = Number(process.env.COVERAGE_COHORTS ?? 200);
@@ -19,12 +18,7 @@ const bySize = sizes.map((encounters) => ({
   ...coverageStudy({ cohorts, encounters, truthEncounters: 100_000, B: 200, firstSeed: 10_000, extended: true, encounterArm: true }),
 }));
 const result = {
-  suite: 'coverage',
-  date: new Date().toISOString().slice(0, 10),
-  generatorVersion: GENERATOR_VERSION,
-  outcome: 'in-hospital (discharge alive is no event)',
-  node: process.version,
-  cpu: cpus()[0]?.model ?? 'unknown',
+  ...coverageHeader('coverage'),
   B: 200,
   bySize,
   seconds: Math.round((performance.now() - started) / 1000),
