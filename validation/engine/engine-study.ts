@@ -24,22 +24,23 @@ import type { DisclosureSummary } from '../disclosure/audit-types.js';
 import type { DisclosurePolicyName } from '../disclosure/policy.js';
 import type { OneStageEstimate } from '../meta/one-stage.js';
 import { denseReplicates, oneStage } from '../meta/one-stage.js';
-import { aucStatistic, calibrationStatistic, observedExpectedStatistic, proportionStatistic, riskInRangeStatistic } from '../bootstrap/count-statistics.js';
-import { poolCountRanges } from '../study/intervals.js';
+import type { PairedMetric, PooledEstimate, ReplicatedCounts } from '../meta/pooled-measures.js';
+import { pairedComparison, pooledObservedRisk } from '../meta/pooled-measures.js';
+import { aucStatistic, calibrationStatistic, observedExpectedStatistic, proportionStatistic } from '../bootstrap/count-statistics.js';
 import type { DenseCounts } from '../bootstrap/group-bootstrap.js';
 import { pairedDifference, percentileInterval } from '../bootstrap/group-bootstrap.js';
 import { fitLogisticCounts } from '../stats/logistic-counts.js';
 import { logit } from '../metrics/calibration.js';
 import type { ContrastCell, UndefinedCell } from '../report/types.js';
-import { bootstrapP, contrastCell, holm } from '../study/cells.js';
+import { contrastCell, holm } from '../study/cells.js';
 import type { PendingContrast } from '../study/subgroups.js';
 import { LABEL_EXCLUSIONS } from '../outcomes/label-outcomes.js';
 import type { LabelOptions } from '../outcomes/label-outcomes.js';
 import { levelOf } from '../stats/result.js';
 import type { ScoreCountRow, ScoreCountTable } from '../study/count-tables.js';
-import { addScoreCounts, pairScoreId, redScoreId, scorePairs, setScoreCounts } from '../study/count-tables.js';
+import { addScoreCounts, redScoreId, scorePairs, setScoreCounts } from '../study/count-tables.js';
 import type { CohortTables } from '../study/options.js';
-import { DEFAULT_POOLING, REPORT_NET_BENEFIT_THRESHOLDS, resolveSettings } from '../study/options.js';
+import { REPORT_NET_BENEFIT_THRESHOLDS, resolveSettings } from '../study/options.js';
 import { analysisSet } from '../study/analysis-set.js';
 import { simultaneousIntervals } from '../study/subgroups.js';
 import type { Engine } from './study-sql.js';
@@ -191,17 +192,10 @@ export interface EngineGroupScore {
 }
 
 /** An estimate and its paired interval. */
-export interface EnginePairedEstimate {
-  readonly estimate: number;
-  readonly ci: readonly [number, number] | null;
-}
+export type EnginePairedEstimate = PooledEstimate;
 
 /** One metric of two rules on the same sets: a's, b's and b − a, paired. */
-export interface EnginePairedMetric {
-  readonly a: EnginePairedEstimate | null;
-  readonly b: EnginePairedEstimate | null;
-  readonly difference: EnginePairedEstimate | null;
-}
+export type EnginePairedMetric = PairedMetric;
 
 /**
  * Two scores compared on the sets both can score, with the same replicates for both (paired, clustered by patient) —
@@ -463,37 +457,17 @@ function bucketCalibration(rows: readonly ScoreCountRow[], perScore: ReturnType<
 function observedRisk(
   sdc: Disclosure,
   def: ScoreDefinition,
-  counts: { data: DenseCounts; replicates: DenseCounts[] },
+  counts: ReplicatedCounts,
   sets: Released<number>,
   events: Released<number>,
   level: number,
   B: number,
 ): EngineScore['observedRisk'] {
-  const { data, replicates } = counts;
   const table = `observed risk: ${def.name}`;
   sdc.declareTable({ name: table, dimensions: ['score range'], margins: 'the ranges add up to the score’s analysable sets and events' });
   sdc.link(table, 'scores', 'the ranges’ sets and events add up to the score’s analysable sets and events');
-  const ranges = poolCountRanges(data.values, data.pos, data.neg, DEFAULT_POOLING.minEvents, DEFAULT_POOLING.minNonEvents);
-  const rows = ranges.map((range) => {
-    let e = 0;
-    let n = 0;
-    data.values.forEach((v, k) => {
-      if (v < range[0] || v > range[1]) return;
-      e += data.pos[k] ?? 0;
-      n += (data.pos[k] ?? 0) + (data.neg[k] ?? 0);
-    });
-    const stat = riskInRangeStatistic([range]);
-    const estimate = stat(data, 0);
-    const p =
-      B === 0 || !Number.isFinite(estimate)
-        ? null
-        : percentileInterval(
-            Float64Array.from(replicates, (c) => stat(c, 0)),
-            level,
-          );
-    return { range, e, n, risk: Number.isFinite(estimate) ? { estimate, ci: p === null ? null : p.ci } : null };
-  });
-  const cells = rows.map((r) => ({ sets: sdc.inner(r.n, { table }), events: sdc.inner(r.e, { table }) }));
+  const rows = pooledObservedRisk(counts, level, B);
+  const cells = rows.map((r) => ({ sets: sdc.inner(r.sets, { table }), events: sdc.inner(r.events, { table }) }));
   if (rows.length > 0) {
     sdc.relation(
       sets,
@@ -507,7 +481,7 @@ function observedRisk(
   return rows.map((r, i) => {
     const c = cells[i] as { sets: number; events: number };
     const value: EngineObservedRisk = { sets: c.sets, events: c.events, risk: r.risk };
-    return { scores: r.range, cell: sdc.release(value, { counts: [r.e, r.n - r.e] }, { table, dependsOn: [c.sets, c.events] }) };
+    return { scores: r.range, cell: sdc.release(value, { counts: [r.events, r.sets - r.events] }, { table, dependsOn: [c.sets, c.events] }) };
   });
 }
 
@@ -617,52 +591,19 @@ function engineComparisons(
     margins: 'none declared: the common sets stand alone; the paired statistics are released from enough patients and events',
   });
   return scorePairs(scores.length).map(([ia, ib]) => {
-    const da = scores[ia] as ScoreDefinition;
-    const db = scores[ib] as ScoreDefinition;
-    const A = perScore(pairScoreId(da.id, db.id));
-    const Bc = perScore(pairScoreId(db.id, da.id));
-    const positives = A.data.tailPos[0] ?? 0;
-    const common = positives + (A.data.tailNeg[0] ?? 0);
-    const sets = sdc.count(common, { table: 'comparisons' });
-    const one = (f: (c: DenseCounts) => number, side: typeof A): { estimate: number; reps: Float64Array } => ({
-      estimate: f(side.data),
-      reps: Float64Array.from(side.replicates, f),
-    });
-    const interval = (estimate: number, reps: Float64Array): EnginePairedEstimate | null => {
-      if (!Number.isFinite(estimate)) return null;
-      const p = B === 0 ? null : percentileInterval(reps, level);
-      return { estimate, ci: p === null ? null : p.ci };
-    };
-    const basis = (counts: readonly number[]) => ({ patients: eventPatients, events: positives, counts: [common - positives, ...counts] });
-    // AUROC(a) − AUROC(b), replicate by replicate.
-    const auc = (c: DenseCounts) => aucStatistic(c, 0);
-    const ax = one(auc, A);
-    const bx = one(auc, Bc);
-    const reps = pairedDifference(ax.reps, bx.reps);
-    const d = interval(ax.estimate - bx.estimate, reps);
-    const auroc = d === null ? null : sdc.release({ ...d, p: B === 0 ? null : bootstrapP(reps) }, basis([]), { table: 'comparisons', dependsOn: [sets] });
-    const cutA = kindOf(da).clinicalCuts(da)[0];
-    const cutB = kindOf(db).clinicalCuts(db)[0];
+    const c = pairedComparison(scores[ia] as ScoreDefinition, scores[ib] as ScoreDefinition, perScore, level, B);
+    const sets = sdc.count(c.sets, { table: 'comparisons' });
+    const basis = (counts: readonly number[]) => ({ patients: eventPatients, events: c.positives, counts: [c.sets - c.positives, ...counts] });
+    const auroc = c.auroc === null ? null : sdc.release(c.auroc, basis([]), { table: 'comparisons', dependsOn: [sets] });
     let rules: EngineComparison['rules'] = null;
-    if (cutA !== undefined && cutB !== undefined) {
-      const metric = (m: 'sensitivity' | 'specificity' | 'alertRate'): EnginePairedMetric => {
-        const a = one((c) => proportionStatistic(m, [cutA.cut])(c, 0), A);
-        const b = one((c) => proportionStatistic(m, [cutB.cut])(c, 0), Bc);
-        return {
-          a: interval(a.estimate, a.reps),
-          b: interval(b.estimate, b.reps),
-          difference: interval(b.estimate - a.estimate, pairedDifference(b.reps, a.reps)),
-        };
-      };
-      const tp = (side: typeof A, cut: number) => side.data.values.reduce((t, v, k) => t + (v >= cut ? (side.data.pos[k] ?? 0) : 0), 0);
-      const [ta, tb] = [tp(A, cutA.cut), tp(Bc, cutB.cut)];
-      rules = sdc.release(
-        { ruleA: cutA.label, ruleB: cutB.label, sensitivity: metric('sensitivity'), specificity: metric('specificity'), alertRate: metric('alertRate') },
-        basis([ta, positives - ta, tb, positives - tb]),
-        { table: 'comparisons', dependsOn: [sets] },
-      );
+    if (c.rules !== null) {
+      const {
+        truePositives: [ta, tb],
+        ...value
+      } = c.rules;
+      rules = sdc.release(value, basis([ta, c.positives - ta, tb, c.positives - tb]), { table: 'comparisons', dependsOn: [sets] });
     }
-    return { a: da.id, b: db.id, sets, auroc, rules };
+    return { a: c.a, b: c.b, sets, auroc, rules };
   });
 }
 

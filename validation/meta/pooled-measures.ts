@@ -1,0 +1,143 @@
+/**
+ * Measures read from a `score_counts` table's dense counts, before any disclosure step: a points score's observed risk
+ * per pooled range of values, and the paired comparison of two scores on the sets both can score (from the pair's
+ * pseudo-scores `a|b` and `b|a`). Shared by the engine report (which releases them through the ledger) and one-stage
+ * pooling across sites (whose result an output checker sees before release). Each estimate has its percentile interval
+ * over the table's Poisson replicates, clustered by patient.
+ */
+import type { ScoreDefinition } from '../../scores/definition/definition.js';
+import { kindOf } from '../../scores/kinds/kind-of.js';
+import { aucStatistic, proportionStatistic, riskInRangeStatistic } from '../bootstrap/count-statistics.js';
+import type { DenseCounts } from '../bootstrap/group-bootstrap.js';
+import { pairedDifference, percentileInterval } from '../bootstrap/group-bootstrap.js';
+import { bootstrapP } from '../study/cells.js';
+import { pairScoreId } from '../study/count-tables.js';
+import { poolCountRanges } from '../study/intervals.js';
+import { DEFAULT_POOLING } from '../study/options.js';
+
+/** A score's counts on the data and in every replicate (see `denseReplicates`). */
+export interface ReplicatedCounts {
+  readonly data: DenseCounts;
+  readonly replicates: readonly DenseCounts[];
+}
+
+/** An estimate and its percentile interval (null without replicates). */
+export interface PooledEstimate {
+  readonly estimate: number;
+  readonly ci: readonly [number, number] | null;
+}
+
+/** One metric of two rules on the same sets: a's, b's and b − a, paired. */
+export interface PairedMetric {
+  readonly a: PooledEstimate | null;
+  readonly b: PooledEstimate | null;
+  readonly difference: PooledEstimate | null;
+}
+
+/** The estimate on the data, with its percentile interval over the replicates; null when undefined on the data. */
+function estimateOf(estimate: number, replicates: Float64Array, level: number, B: number): PooledEstimate | null {
+  if (!Number.isFinite(estimate)) return null;
+  const p = B === 0 ? null : percentileInterval(replicates, level);
+  return { estimate, ci: p === null ? null : p.ci };
+}
+
+/**
+ * A points score's observed risk in each range of its values, pooled from the top down until a range holds the
+ * default minimum events and non-events (as `validate` pools them): the range, its sets and events, and the risk.
+ * Runs in O(B · values · ranges).
+ */
+export function pooledObservedRisk(
+  counts: ReplicatedCounts,
+  level: number,
+  B: number,
+): { readonly range: [number, number]; readonly events: number; readonly sets: number; readonly risk: PooledEstimate | null }[] {
+  const { data, replicates } = counts;
+  return poolCountRanges(data.values, data.pos, data.neg, DEFAULT_POOLING.minEvents, DEFAULT_POOLING.minNonEvents).map((range) => {
+    let events = 0;
+    let sets = 0;
+    data.values.forEach((v, k) => {
+      if (v < range[0] || v > range[1]) return;
+      events += data.pos[k] ?? 0;
+      sets += (data.pos[k] ?? 0) + (data.neg[k] ?? 0);
+    });
+    const stat = riskInRangeStatistic([range]);
+    return {
+      range,
+      events,
+      sets,
+      risk: estimateOf(
+        stat(data, 0),
+        Float64Array.from(replicates, (c) => stat(c, 0)),
+        level,
+        B,
+      ),
+    };
+  });
+}
+
+/** Two scores compared on the sets both can score, before any disclosure step. */
+export interface PairedComparison {
+  readonly a: string;
+  readonly b: string;
+  /** The sets both scores can score, and the positive ones among them. */
+  readonly sets: number;
+  readonly positives: number;
+  /** AUROC(a) − AUROC(b), its percentile interval and bootstrap p (null without replicates). */
+  readonly auroc: (PooledEstimate & { readonly p: number | null }) | null;
+  /** Each at its first clinical cut-off, and b − a; with the true positives each rule finds (for disclosure). */
+  readonly rules: {
+    readonly ruleA: string;
+    readonly ruleB: string;
+    readonly sensitivity: PairedMetric;
+    readonly specificity: PairedMetric;
+    readonly alertRate: PairedMetric;
+    readonly truePositives: readonly [number, number];
+  } | null;
+}
+
+/**
+ * Scores a and b compared on the sets both can score, from their pseudo-scores in the table (`a|b`, `b|a`), paired
+ * replicate by replicate. Runs in O(B · values).
+ */
+export function pairedComparison(
+  da: ScoreDefinition,
+  db: ScoreDefinition,
+  perScore: (score: string) => ReplicatedCounts,
+  level: number,
+  B: number,
+): PairedComparison {
+  const A = perScore(pairScoreId(da.id, db.id));
+  const Bc = perScore(pairScoreId(db.id, da.id));
+  const positives = A.data.tailPos[0] ?? 0;
+  const sets = positives + (A.data.tailNeg[0] ?? 0);
+  const one = (f: (c: DenseCounts) => number, side: ReplicatedCounts) => ({ estimate: f(side.data), reps: Float64Array.from(side.replicates, f) });
+  const auc = (c: DenseCounts) => aucStatistic(c, 0);
+  const ax = one(auc, A);
+  const bx = one(auc, Bc);
+  const reps = pairedDifference(ax.reps, bx.reps);
+  const d = estimateOf(ax.estimate - bx.estimate, reps, level, B);
+  const cutA = kindOf(da).clinicalCuts(da)[0];
+  const cutB = kindOf(db).clinicalCuts(db)[0];
+  let rules: PairedComparison['rules'] = null;
+  if (cutA !== undefined && cutB !== undefined) {
+    const metric = (m: 'sensitivity' | 'specificity' | 'alertRate'): PairedMetric => {
+      const a = one((c) => proportionStatistic(m, [cutA.cut])(c, 0), A);
+      const b = one((c) => proportionStatistic(m, [cutB.cut])(c, 0), Bc);
+      return {
+        a: estimateOf(a.estimate, a.reps, level, B),
+        b: estimateOf(b.estimate, b.reps, level, B),
+        difference: estimateOf(b.estimate - a.estimate, pairedDifference(b.reps, a.reps), level, B),
+      };
+    };
+    const tp = (side: ReplicatedCounts, cut: number) => side.data.values.reduce((t, v, k) => t + (v >= cut ? (side.data.pos[k] ?? 0) : 0), 0);
+    rules = {
+      ruleA: cutA.label,
+      ruleB: cutB.label,
+      sensitivity: metric('sensitivity'),
+      specificity: metric('specificity'),
+      alertRate: metric('alertRate'),
+      truePositives: [tp(A, cutA.cut), tp(Bc, cutB.cut)],
+    };
+  }
+  return { a: da.id, b: db.id, sets, positives, auroc: d === null ? null : { ...d, p: B === 0 ? null : bootstrapP(reps) }, rules };
+}
