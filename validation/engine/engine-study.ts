@@ -25,7 +25,7 @@ import type { DisclosurePolicyName } from '../disclosure/policy.js';
 import type { OneStageEstimate } from '../meta/one-stage.js';
 import { denseReplicates, oneStage } from '../meta/one-stage.js';
 import type { PairedMetric, PooledEstimate, ReplicatedCounts } from '../meta/pooled-measures.js';
-import { pairedComparison, pooledObservedRisk } from '../meta/pooled-measures.js';
+import { comparedScore, pairedComparison, pooledObservedRisk } from '../meta/pooled-measures.js';
 import { aucStatistic, calibrationStatistic, observedExpectedStatistic, proportionStatistic } from '../bootstrap/count-statistics.js';
 import type { DenseCounts } from '../bootstrap/group-bootstrap.js';
 import { pairedDifference, percentileInterval } from '../bootstrap/group-bootstrap.js';
@@ -591,7 +591,7 @@ function engineComparisons(
     margins: 'none declared: the common sets stand alone; the paired statistics are released from enough patients and events',
   });
   return scorePairs(scores.length).map(([ia, ib]) => {
-    const c = pairedComparison(scores[ia] as ScoreDefinition, scores[ib] as ScoreDefinition, perScore, level, B);
+    const c = pairedComparison(comparedScore(scores[ia] as ScoreDefinition), comparedScore(scores[ib] as ScoreDefinition), perScore, level, B);
     const sets = sdc.count(c.sets, { table: 'comparisons' });
     const basis = (counts: readonly number[]) => ({ patients: eventPatients, events: c.positives, counts: [c.sets - c.positives, ...counts] });
     const auroc = c.auroc === null ? null : sdc.release(c.auroc, basis([]), { table: 'comparisons', dependsOn: [sets] });

@@ -3,15 +3,18 @@
  * bootstrap — B, seed, keys hashed from pseudonyms shared across sites), the tables add, cell by cell, into the table
  * of all sites' patients together, and the pooled AUROC, sensitivity and specificity with their patient-clustered
  * intervals follow from it exactly as `validate` computes them on all the rows (the same statistics on the same
- * replicate counts). A patient seen at two sites keeps one weight per replicate, so the pooled intervals stay clustered
- * by patient. Points scores are exact; a model's probabilities are in the table's buckets (1/resolution wide), so its
+ * replicate counts) — and, when the tables hold the red-score flags and the pairs' common-set scores, the red-score
+ * rule, the observed risk per pooled range and the paired comparisons of scores. A patient seen at two sites keeps one
+ * weight per replicate, so the pooled intervals stay clustered by patient. Points scores are exact; a model's probabilities are in the table's buckets (1/resolution wide), so its
  * pooled AUROC is the bucketed one, said so.
  */
 import { aucStatistic, netBenefitStatistic, proportionStatistic } from '../bootstrap/count-statistics.js';
 import type { DenseCounts } from '../bootstrap/group-bootstrap.js';
 import { percentileInterval } from '../bootstrap/group-bootstrap.js';
 import type { ScoreCountRow, ScoreCountTable } from '../study/count-tables.js';
-import { addScoreCounts } from '../study/count-tables.js';
+import { addScoreCounts, pairScoreId, redScoreId, scorePairs } from '../study/count-tables.js';
+import type { PairedComparison } from './pooled-measures.js';
+import { pairedComparison, pooledObservedRisk } from './pooled-measures.js';
 
 /** An alerting rule on a score's value: alert when value ≥ cut. */
 export interface ValueRule {
@@ -53,6 +56,8 @@ export interface OneStageScore {
     /** Net benefit at each of the study's threshold probabilities. */
     readonly netBenefit: readonly { readonly threshold: number; readonly value: OneStageEstimate | null }[];
   }[];
+  /** A points score's observed risk per pooled range of its values (as `validate` pools them); empty for a model. */
+  readonly observedRisk: ReturnType<typeof pooledObservedRisk>;
 }
 
 export interface OneStageResult {
@@ -60,6 +65,8 @@ export interface OneStageResult {
   readonly seed: number;
   readonly level: number;
   readonly scores: readonly OneStageScore[];
+  /** Every pair of pooled scores compared on the sets both can score (when the tables hold the pairs' scores). */
+  readonly comparisons: readonly PairedComparison[];
   /** Scores of the study not pooled in one stage (their tables were not shared). */
   readonly leftOut: readonly string[];
   /** Computed from count tables outside the sites' disclosure control: an output checker must see it before release. */
@@ -122,7 +129,11 @@ export function oneStage(shared: readonly SharedCountTables[], level: number, ne
   const rules = shared[0]?.rules ?? [];
   const probabilistic = new Set(shared[0]?.probabilistic ?? []);
   const perScore = denseReplicates(table);
-  const scores = table.definition.scores.map((score): OneStageScore => {
+  // The scores themselves; a table may also hold their red-score flags and pairs' common-set scores (countedScores).
+  const ids = table.definition.scores;
+  const derived = new Set([...ids.map(redScoreId), ...ids.flatMap((a) => ids.map((b) => pairScoreId(a, b)))]);
+  const own = ids.filter((id) => !derived.has(id));
+  const scores = own.map((score): OneStageScore => {
     const { data, replicates } = perScore(score);
     const measure = (f: (c: DenseCounts) => number): OneStageEstimate | null => {
       const estimate = f(data);
@@ -130,30 +141,47 @@ export function oneStage(shared: readonly SharedCountTables[], level: number, ne
       const p = B === 0 ? null : percentileInterval(Float64Array.from(replicates, f), level);
       return { estimate, ci: p === null ? null : p.ci };
     };
-    const own = rules.filter((r) => r.score === score);
+    // The score's rules, then its red-score rule (read from its red flag's counts) when the table holds it.
+    const ruleCounts = (r: ValueRule) => (r.score === score ? data : perScore(r.score).data);
+    const ruleReplicates = (r: ValueRule) => (r.score === score ? replicates : perScore(r.score).replicates);
+    const mine = rules.filter((r) => r.score === score || r.score === redScoreId(score));
+    const measureOf = (r: ValueRule, f: (c: DenseCounts) => number): OneStageEstimate | null => {
+      const estimate = f(ruleCounts(r));
+      if (!Number.isFinite(estimate)) return null;
+      const p = B === 0 ? null : percentileInterval(Float64Array.from(ruleReplicates(r), f), level);
+      return { estimate, ci: p === null ? null : p.ci };
+    };
     return {
       score,
       exact: !probabilistic.has(score),
       sets: (data.tailPos[0] ?? 0) + (data.tailNeg[0] ?? 0),
       positive: data.tailPos[0] ?? 0,
       auroc: measure((c) => aucStatistic(c, 0)),
-      thresholds: own.map((r) => ({
+      thresholds: mine.map((r) => ({
         rule: r.label,
         cut: r.cut,
-        sensitivity: measure((c) => proportionStatistic('sensitivity', [r.cut])(c, 0)),
-        specificity: measure((c) => proportionStatistic('specificity', [r.cut])(c, 0)),
-        ppv: measure((c) => proportionStatistic('ppv', [r.cut])(c, 0)),
-        npv: measure((c) => proportionStatistic('npv', [r.cut])(c, 0)),
-        alertRate: measure((c) => proportionStatistic('alertRate', [r.cut])(c, 0)),
-        netBenefit: netBenefitThresholds.map((pt) => ({ threshold: pt, value: measure((c) => netBenefitStatistic([r.cut], pt)(c, 0)) })),
+        sensitivity: measureOf(r, (c) => proportionStatistic('sensitivity', [r.cut])(c, 0)),
+        specificity: measureOf(r, (c) => proportionStatistic('specificity', [r.cut])(c, 0)),
+        ppv: measureOf(r, (c) => proportionStatistic('ppv', [r.cut])(c, 0)),
+        npv: measureOf(r, (c) => proportionStatistic('npv', [r.cut])(c, 0)),
+        alertRate: measureOf(r, (c) => proportionStatistic('alertRate', [r.cut])(c, 0)),
+        netBenefit: netBenefitThresholds.map((pt) => ({ threshold: pt, value: measureOf(r, (c) => netBenefitStatistic([r.cut], pt)(c, 0)) })),
       })),
+      observedRisk: probabilistic.has(score) ? [] : pooledObservedRisk({ data, replicates }, level, B),
     };
   });
+  // Each pair compared on the sets both can score, when the tables hold the pair's scores.
+  const firstCut = (id: string) => rules.find((r) => r.score === id);
+  const comparisons = scorePairs(own.length)
+    .map(([a, b]) => [own[a] as string, own[b] as string] as const)
+    .filter(([a, b]) => ids.includes(pairScoreId(a, b)) && ids.includes(pairScoreId(b, a)))
+    .map(([a, b]) => pairedComparison({ id: a, firstCut: firstCut(a) }, { id: b, firstCut: firstCut(b) }, perScore, level, B));
   return {
     B,
     seed,
     level,
     scores,
+    comparisons,
     leftOut: shared[0]?.leftOut ?? [],
     releasable: false,
     note: 'one-stage: the sites’ count tables added — all sites’ patients as one cohort, intervals from the same Poisson replicates, clustered by (pseudonymised) patient across sites. Computed outside the sites’ disclosure control: check before release.',

@@ -95,13 +95,22 @@ export interface PairedComparison {
   } | null;
 }
 
+/** A score as a comparison needs it: its id and its first clinical cut-off (none: no rules compared). */
+export interface ComparedScore {
+  readonly id: string;
+  readonly firstCut?: { readonly label: string; readonly cut: number } | undefined;
+}
+
+/** A score definition as a {@link ComparedScore}. */
+export const comparedScore = (d: ScoreDefinition): ComparedScore => ({ id: d.id, firstCut: kindOf(d).clinicalCuts(d)[0] });
+
 /**
  * Scores a and b compared on the sets both can score, from their pseudo-scores in the table (`a|b`, `b|a`), paired
  * replicate by replicate. Runs in O(B · values).
  */
 export function pairedComparison(
-  da: ScoreDefinition,
-  db: ScoreDefinition,
+  da: ComparedScore,
+  db: ComparedScore,
   perScore: (score: string) => ReplicatedCounts,
   level: number,
   B: number,
@@ -116,8 +125,8 @@ export function pairedComparison(
   const bx = one(auc, Bc);
   const reps = pairedDifference(ax.reps, bx.reps);
   const d = estimateOf(ax.estimate - bx.estimate, reps, level, B);
-  const cutA = kindOf(da).clinicalCuts(da)[0];
-  const cutB = kindOf(db).clinicalCuts(db)[0];
+  const cutA = da.firstCut;
+  const cutB = db.firstCut;
   let rules: PairedComparison['rules'] = null;
   if (cutA !== undefined && cutB !== undefined) {
     const metric = (m: 'sensitivity' | 'specificity' | 'alertRate'): PairedMetric => {

@@ -68,8 +68,44 @@ export function combinedDocument(report: CombinedReport): ReportDocument {
           [names.get(sc.score) ?? sc.score, `alert rate, ${t.rule}`, cell(t.alertRate), '', ''],
           ...t.netBenefit.map((nb) => [names.get(sc.score) ?? sc.score, `net benefit, ${t.rule}, pₜ = ${nb.threshold}`, cell(nb.value), '', '']),
         ]),
+        // A points score's calibration: its observed risk per pooled range of values.
+        ...sc.observedRisk.map((r) => [
+          names.get(sc.score) ?? sc.score,
+          `observed risk, score ${r.range[0] === r.range[1] ? r.range[0] : `${r.range[0]}–${r.range[1]}`}`,
+          cell(r.risk),
+          r.sets.toLocaleString('en-GB'),
+          r.events.toLocaleString('en-GB'),
+        ]),
       ]),
     );
+    if (o.comparisons.length > 0) {
+      b.paragraph(
+        'Each pair of scores on the sets both can score, paired (the same replicates): the AUROC difference a − b, and each at its first clinical cut-off with b − a.',
+      );
+      b.table(
+        ['a', 'b', 'Measure', 'Pooled (95 % CI)', 'Sets'],
+        o.comparisons.flatMap((c) => {
+          const [a, bName] = [names.get(c.a) ?? c.a, names.get(c.b) ?? c.b];
+          const r = c.rules;
+          return [
+            [
+              a,
+              bName,
+              `AUROC a − b${c.auroc?.p === null || c.auroc === null ? '' : ` (p = ${c.auroc.p < 0.001 ? '< 0.001' : c.auroc.p.toFixed(3)})`}`,
+              cell(c.auroc),
+              c.sets.toLocaleString('en-GB'),
+            ],
+            ...(r === null
+              ? []
+              : (['sensitivity', 'specificity', 'alertRate'] as const).flatMap((m) => [
+                  [a, bName, `${m === 'alertRate' ? 'alert rate' : m}, ${r.ruleA}`, cell(r[m].a), ''],
+                  [a, bName, `${m === 'alertRate' ? 'alert rate' : m}, ${r.ruleB}`, cell(r[m].b), ''],
+                  [a, bName, `${m === 'alertRate' ? 'alert rate' : m}, b − a`, cell(r[m].difference), ''],
+                ])),
+          ];
+        }),
+      );
+    }
   }
   if (report.caseMix !== undefined) {
     b.section('case-mix', 'Case mix and transportability');

@@ -28,7 +28,7 @@ import type { StudyRun } from '../study/validate.js';
 import type { ValidateOptions } from '../study/options.js';
 import { sampleStandardDeviation } from 'simple-statistics';
 import { kindOf } from '../../scores/kinds/kind-of.js';
-import { cohortScoreCounts } from '../study/count-tables.js';
+import { cohortScoreCounts, redScoreId } from '../study/count-tables.js';
 import type { SharedCountTables } from './one-stage.js';
 
 /** The schema id of site summaries this version writes. */
@@ -221,10 +221,17 @@ export function countTablesOf(run: StudyRun, options: ValidateOptions): SharedCo
       ...(options.missing === undefined ? {} : { missing: options.missing }),
       B: boot?.B ?? 0,
       seed: boot?.seed ?? 0,
+      // The red-score flags and each pair's common-set scores too: the pooled red-score rule and comparisons.
+      derived: true,
     }),
-    rules: run.settings.scores.flatMap((def, s) =>
-      points.includes(def) ? (run.plans[s]?.rules ?? []).filter((r) => r.column === s).map((r) => ({ score: def.id, label: r.label, cut: r.cut })) : [],
-    ),
+    rules: run.settings.scores.flatMap((def, s) => {
+      if (!points.includes(def)) return [];
+      const red = kindOf(def).redFlag(def);
+      return [
+        ...(run.plans[s]?.rules ?? []).filter((r) => r.column === s).map((r) => ({ score: def.id, label: r.label, cut: r.cut })),
+        ...(red === null ? [] : [{ score: redScoreId(def.id), label: `red score (${red.description})`, cut: 1 }]),
+      ];
+    }),
     probabilistic: [],
     leftOut: run.settings.scores.filter((d) => !points.includes(d)).map((d) => d.id),
   };

@@ -180,6 +180,8 @@ export interface CohortCountOptions extends Pick<ValidateOptions, 'cohort' | 'sc
   readonly seed: number;
   /** Probability buckets per unit (default 10,000). */
   readonly resolution?: number;
+  /** Also the red-score flags and the pairs' common-set scores (see `countedScores`), as the engines count them. */
+  readonly derived?: boolean;
 }
 
 /**

@@ -7,6 +7,7 @@ import { escape, fromArrow } from 'arquero';
 import type { Table } from 'apache-arrow';
 import { tableFromIPC } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
+import { mews } from '../../../scores/catalogue/mews.js';
 import { news2 } from '../../../scores/catalogue/news2.js';
 import { generateCohort } from '../../../validation/cohort/generate.js';
 import { drawSites, siteCohortOptions } from '../../../validation/cohort/sites.js';
@@ -121,5 +122,61 @@ describe('oneStage: a patient seen at two sites', () => {
     const expected = pooledByValidate(cohort);
     expect(got?.auroc?.estimate).toBe(expected.auroc.estimate);
     expect(got?.auroc?.ci).toEqual(expected.auroc.ci);
+  });
+});
+
+describe('one stage pools the red-score rule, the observed risk and the comparisons of scores', () => {
+  const scores = [news2, mews];
+  const summaries = sites.map((s) =>
+    summariseSite({ cohort: s.cohort, scores, bootstrap: { B, seed }, disclosure: { policy: 'none' }, site: s.site, countTables: true }),
+  );
+  const pooled = combineSummaries(summaries).oneStage;
+  const all = validate({ cohort: concatCohorts(sites.map((s) => s.cohort)), scores, bootstrap: { B, seed }, disclosure: { policy: 'none' } });
+  const same = (c: unknown) => ({ estimate: (c as { estimate: number }).estimate, ci: (c as { ci: unknown }).ci });
+
+  it('the red-score rule: every rule of validate on all sites’ rows, with the same interval', () => {
+    const theirs = all.scores[0]?.thresholds ?? [];
+    const mine = pooled?.scores.find((s) => s.score === 'news2')?.thresholds ?? [];
+    expect(mine.map((t) => t.rule)).toEqual(theirs.map((t) => t.label));
+    const red = theirs.find((t) => t.label.startsWith('red score'));
+    expect(red).toBeDefined();
+    const got = mine.find((t) => t.rule === red?.label);
+    expect(got?.sensitivity).toEqual(same(red?.sensitivity));
+    expect(got?.specificity).toEqual(same(red?.specificity));
+    // The pooled scores are the study's, not the tables' pseudo-scores.
+    expect(pooled?.scores.map((s) => s.score)).toEqual(['news2', 'mews']);
+  });
+
+  it('a points score’s observed risk per pooled range: validate’s ranges, counts, risks and intervals', () => {
+    type Row = { scores: [number, number]; cell: { sets: number; events: number; risk: unknown } };
+    const theirs = (all.scores[0] as unknown as { observedRisk: Row[] }).observedRisk;
+    const mine = pooled?.scores[0]?.observedRisk ?? [];
+    expect(mine.length).toBeGreaterThan(1);
+    expect(mine.map((r) => r.range)).toEqual(theirs.map((r) => r.scores));
+    mine.forEach((r, i) => {
+      const t = theirs[i] as Row;
+      expect([r.sets, r.events, r.risk]).toEqual([t.cell.sets, t.cell.events, same(t.cell.risk)]);
+    });
+  });
+
+  it('the comparison of two scores on the sets both can score: validate’s AUROC difference, interval and p; its paired rules to 1e-12', () => {
+    const theirs = all.comparisons[0];
+    const mine = pooled?.comparisons[0];
+    expect([mine?.a, mine?.b, mine?.sets]).toEqual([theirs?.a, theirs?.b, theirs?.sets]);
+    const t = theirs?.cell as { estimate: number; ci: unknown; p: number };
+    expect(mine?.auroc).toEqual({ estimate: t.estimate, ci: t.ci, p: t.p });
+    type Metric = Record<'a' | 'b' | 'difference', { estimate: number; ci: [number, number] }>;
+    const tr = theirs?.rules as unknown as Record<'sensitivity' | 'specificity' | 'alertRate', Metric>;
+    for (const m of ['sensitivity', 'specificity', 'alertRate'] as const)
+      for (const side of ['a', 'b', 'difference'] as const) {
+        const got = mine?.rules?.[m][side] as { estimate: number; ci: [number, number] };
+        const want = tr[m][side];
+        for (const [x, y] of [
+          [got.estimate, want.estimate],
+          [got.ci[0], want.ci[0]],
+          [got.ci[1], want.ci[1]],
+        ])
+          expect(Math.abs((x as number) - (y as number)), `${m} ${side}`).toBeLessThanOrEqual(1e-12 * Math.abs(y as number));
+      }
   });
 });
