@@ -245,5 +245,5 @@ export type {
   EnginePairedEstimate,
   EnginePairedMetric,
 } from '../validation/engine/engine-study.js';
-export type { PooledEstimate, PairedMetric } from '../validation/meta/pooled-measures.js';
+export type { PooledEstimate, PairedMetric, PairedComparison } from '../validation/meta/pooled-measures.js';
 export { engineMarkdown } from '../validation/engine/engine-markdown.js';
