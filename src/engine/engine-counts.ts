@@ -15,7 +15,7 @@ import type { LabelOptions } from '../../validation/outcomes/label-outcomes.js';
 import type { StudySqlDialect } from '../../validation/engine/study-sql.js';
 import { studySql } from '../../validation/engine/study-sql.js';
 import type { EngineCounts, EngineFlow } from '../../validation/engine/engine-study.js';
-import { compareScoreCountRows, countedScores } from '../../validation/study/count-tables.js';
+import { countedScores, withPairScores } from '../../validation/study/count-tables.js';
 import { cohortFormat } from '../io/cohort-files.js';
 
 /** The tables a PostgreSQL study reads (names, optionally schema-qualified: `ehr.observations`). */
@@ -216,17 +216,20 @@ export async function engineCounts(options: EngineCountOptions): Promise<EngineC
     const flowRows = await session.query(sql.flow);
     const perScore = await session.query(sql.scoreFlow);
     const end = (await session.query(sql.extractEnd))[0];
-    const rows = counts
-      .map((r) => ({
-        score: String(r.score),
-        value: number(r.value),
-        group: String(r.grp),
-        replicate: number(r.replicate),
-        positive: number(r.positive),
-        negative: number(r.negative),
-        sum: number(r.sum),
-      }))
-      .sort(compareScoreCountRows);
+    // The pairs come back as complements (a!b); a|b = a − a!b.
+    const raw = counts.map((r) => ({
+      score: String(r.score),
+      value: number(r.value),
+      group: String(r.grp),
+      replicate: number(r.replicate),
+      positive: number(r.positive),
+      negative: number(r.negative),
+      sum: number(r.sum),
+    }));
+    const rows = withPairScores(
+      raw,
+      options.scores.map((d) => d.id),
+    );
     const flow: EngineFlow = {
       byCode: flowRows.map((r) => ({
         code: number(r.code),

@@ -21,7 +21,7 @@ import { kindOf } from '../../scores/kinds/kind-of.js';
 import { toLayeredSQL } from '../../scores/sql/sql.js';
 import { quoteIdent, quoteString, sparkText } from '../../scores/sql/sql-text.js';
 import { poissonWeightParts } from '../bootstrap/weights-sql.js';
-import { pairScoreId, redScoreId, scorePairs, wholeOption } from '../study/count-tables.js';
+import { pairComplementId, redScoreId, scorePairs, wholeOption } from '../study/count-tables.js';
 import type { LabelOptions } from '../outcomes/label-outcomes.js';
 import { CENSORED_HANDLING, FOLLOW_UPS } from '../report/vocabulary.js';
 
@@ -187,7 +187,8 @@ export function studySql(options: StudySqlOptions): StudySql {
         const flag = `CAST(CASE WHEN ${r.flag} THEN 1 ELSE 0 END AS ${dbl})`;
         return `SELECT CAST(patient_id AS TEXT) AS key, ${quoteString(r.id)} AS score, ewskit_group AS grp, ${flag} AS value, SUM(ewskit_label) AS pos, SUM(1 - ewskit_label) AS neg, SUM(${flag}) AS total FROM ewskit_analysis WHERE ${r.value} IS NOT NULL GROUP BY 1, 2, 3, 4`;
       }),
-      // Each pair's scores on the sets both can score: a|b and b|a (see pairScoreId).
+      // Each pair: a on the sets b cannot score (a!b, and b!a) — usually few — from which a|b = a − a!b is derived
+      // (withPairScores), rather than a second copy of nearly every cell of a.
       scorePairs(options.scores.length).flatMap(([a, b]) =>
         [
           [a, b],
@@ -196,7 +197,7 @@ export function studySql(options: StudySqlOptions): StudySql {
           const d = options.scores[x as number] as ScoreDefinition;
           const v = values[x as number] as string;
           const other = (options.scores[y as number] as ScoreDefinition).id;
-          return `SELECT CAST(patient_id AS TEXT) AS key, ${quoteString(pairScoreId(d.id, other))} AS score, ewskit_group AS grp, CAST(${bucket(d, `CAST(${v} AS ${dbl})`)} AS ${dbl}) AS value, SUM(ewskit_label) AS pos, SUM(1 - ewskit_label) AS neg, SUM(CAST(${v} AS ${dbl})) AS total FROM ewskit_analysis WHERE ${v} IS NOT NULL AND ${values[y as number] as string} IS NOT NULL GROUP BY 1, 2, 3, 4`;
+          return `SELECT CAST(patient_id AS TEXT) AS key, ${quoteString(pairComplementId(d.id, other))} AS score, ewskit_group AS grp, CAST(${bucket(d, `CAST(${v} AS ${dbl})`)} AS ${dbl}) AS value, SUM(ewskit_label) AS pos, SUM(1 - ewskit_label) AS neg, SUM(CAST(${v} AS ${dbl})) AS total FROM ewskit_analysis WHERE ${v} IS NOT NULL AND ${values[y as number] as string} IS NULL GROUP BY 1, 2, 3, 4`;
         }),
       ),
     )

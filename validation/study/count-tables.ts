@@ -78,6 +78,53 @@ export const redScoreId = (id: string): string => `${id}:red`;
  */
 export const pairScoreId = (a: string, b: string): string => `${a}|${b}`;
 
+/**
+ * The id of score `a` on the sets score `b` cannot score: what the engines count for a pair (usually few sets), from
+ * which {@link withPairScores} derives `a|b` = a − `a!b`, cell by cell and replicate by replicate (counts add, so
+ * they subtract too).
+ */
+export const pairComplementId = (a: string, b: string): string => `${a}!${b}`;
+
+/**
+ * A table whose pairs are counted as complements (`a!b`) turned into the pairs' scores (`a|b`): each cell of `a` less
+ * the same cell of `a!b` (zero cells left out), for every pair of `scores` that has a complement in the table; the
+ * complements themselves dropped. Exact for the counts (whole numbers); Σ of a model's probabilities to rounding.
+ * Runs in O(table rows).
+ */
+export function withPairScores(rows: readonly ScoreCountRow[], scores: readonly string[]): ScoreCountRow[] {
+  const complements = new Map<string, readonly [string, string]>();
+  for (const [i, j] of scorePairs(scores.length)) {
+    const [a, b] = [scores[i] as string, scores[j] as string];
+    complements.set(pairComplementId(a, b), [a, b]);
+    complements.set(pairComplementId(b, a), [b, a]);
+  }
+  const cell = (r: ScoreCountRow) => `${r.group}\u0000${r.replicate}\u0000${r.value}`;
+  const minus = new Map<string, Map<string, ScoreCountRow>>();
+  const kept: ScoreCountRow[] = [];
+  for (const r of rows) {
+    if (!complements.has(r.score)) {
+      kept.push(r);
+      continue;
+    }
+    let m = minus.get(r.score);
+    if (m === undefined) minus.set(r.score, (m = new Map()));
+    m.set(cell(r), r);
+  }
+  const derived: ScoreCountRow[] = [];
+  for (const [id, [a, b]] of complements) {
+    const m = minus.get(id) ?? new Map<string, ScoreCountRow>();
+    for (const r of kept) {
+      if (r.score !== a) continue;
+      const c = m.get(cell(r));
+      const positive = r.positive - (c?.positive ?? 0);
+      const negative = r.negative - (c?.negative ?? 0);
+      if (positive === 0 && negative === 0) continue;
+      derived.push({ ...r, score: pairScoreId(a, b), positive, negative, sum: r.sum - (c?.sum ?? 0) });
+    }
+  }
+  return [...kept, ...derived].sort(compareScoreCountRows);
+}
+
 /** Every pair (a, b) of scores with a before b, by index. */
 export function scorePairs(count: number): [number, number][] {
   return Array.from({ length: count }, (_, a) => Array.from({ length: count - a - 1 }, (_, j): [number, number] => [a, a + 1 + j])).flat();
