@@ -13,7 +13,7 @@ import { apolloStyle } from '../../../scores/catalogue/catalogue.js';
 import { generateCohort } from '../../../validation/cohort/generate.js';
 import { poissonWeight } from '../../../validation/bootstrap/replicate-weights.js';
 import type { CountTableDefinition, ScoreCountRow, ScoreCountTable } from '../../../validation/study/count-tables.js';
-import { addScoreCounts, cohortScoreCounts, scoreCounts } from '../../../validation/study/count-tables.js';
+import { addScoreCounts, cohortScoreCounts, scoreCounts, withPairScores } from '../../../validation/study/count-tables.js';
 
 const DEF: CountTableDefinition = { table: 'score_counts', version: 1, scores: ['s'], groupBy: 'g', horizonHours: 24, B: 3, seed: 7, resolution: 10 };
 
@@ -117,5 +117,27 @@ describe('cohortScoreCounts: split by patient, added, equals the whole', () => {
       }),
       { numRuns: 4 },
     );
+  });
+});
+
+describe('withPairScores: a pair counted as its complement', () => {
+  const row = (score: string, value: number, positive: number, negative: number, replicate = -1): ScoreCountRow => ({
+    score,
+    value,
+    group: '',
+    replicate,
+    positive,
+    negative,
+    sum: value * (positive + negative),
+  });
+  it('a|b is a less a!b cell by cell; a cell it empties is left out; the complements are dropped', () => {
+    // a's sets: value 1 (2 events, 5 non-events), value 3 (1, 0); b cannot score one non-event at 1 and the event at 3.
+    const rows = [row('a', 1, 2, 5), row('a', 3, 1, 0), row('b', 2, 3, 5), row('a!b', 1, 0, 1), row('a!b', 3, 1, 0)];
+    const got = withPairScores(rows, ['a', 'b']);
+    // By hand: a|b = {1: (2, 4)}; value 3 is emptied; b has no complement, so b|a = b.
+    expect(got.filter((r) => r.score === 'a|b')).toEqual([{ ...row('a|b', 1, 2, 4) }]);
+    expect(got.filter((r) => r.score === 'b|a')).toEqual([{ ...row('b|a', 2, 3, 5) }]);
+    expect(got.some((r) => r.score.includes('!'))).toBe(false);
+    expect(got.filter((r) => r.score === 'a' || r.score === 'b')).toHaveLength(3);
   });
 });
