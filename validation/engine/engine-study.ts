@@ -427,13 +427,28 @@ function collapse(table: ScoreCountTable, keep: (group: string) => boolean): Sco
 }
 
 /**
+ * A model's buckets at the mean probability of the data's sets in each (Σp / sets over every group: within 1/resolution
+ * of each of them), the value its calibration fits use — the same for every replicate.
+ */
+function bucketMeans(rows: readonly ScoreCountRow[], score: string): Map<number, number> {
+  const totals = new Map<number, [number, number]>();
+  for (const r of rows) {
+    if (r.score !== score || r.replicate !== -1) continue;
+    const t = totals.get(r.value) ?? [0, 0];
+    t[0] += r.sum;
+    t[1] += r.positive + r.negative;
+    totals.set(r.value, t);
+  }
+  return new Map([...totals].filter(([, [, n]]) => n > 0).map(([v, [sum, n]]) => [v, sum / n]));
+}
+
+/**
  * A model's calibration from its whole-table cells (`rows`: replicate −1 and every replicate, one group): O/E, CITL
  * and slope on the data, each with its percentile interval over the replicates. Each bucket enters the fits at the
  * mean probability of the data's sets in it, the same for every replicate. Runs in O(B · buckets · iterations).
  */
 function bucketCalibration(rows: readonly ScoreCountRow[], perScore: ReturnType<typeof denseReplicates>, score: string, level: number, B: number) {
-  const meanP = new Map<number, number>();
-  for (const r of rows) if (r.score === score && r.replicate === -1 && r.positive + r.negative > 0) meanP.set(r.value, r.sum / (r.positive + r.negative));
+  const meanP = bucketMeans(rows, score);
   const { data, replicates } = perScore(score);
   const lpOf = (c: DenseCounts): Float64Array => Float64Array.from(c.values, (v) => logit(meanP.get(v) ?? v));
   const fitted = (which: 'intercept' | 'slope') => (c: DenseCounts) => {
@@ -508,19 +523,8 @@ function groupCalibrations(
   const index = new Map(buckets.map((v, k) => [v, k]));
   const k = buckets.length;
   // A model's buckets enter at their sets' mean probability (Σp / sets over every group), a points score's at its value.
-  const values = Float64Array.from(buckets);
-  if (kind === 'probability') {
-    const sums = new Float64Array(k);
-    const sets = new Float64Array(k);
-    for (const r of data) {
-      const j = index.get(r.value) as number;
-      sums[j] = (sums[j] as number) + r.sum;
-      sets[j] = (sets[j] as number) + r.positive + r.negative;
-    }
-    values.forEach((v, j) => {
-      values[j] = (sets[j] as number) > 0 ? (sums[j] as number) / (sets[j] as number) : v;
-    });
-  }
+  const means = kind === 'probability' ? bucketMeans(data, score) : null;
+  const values = Float64Array.from(buckets, (v) => means?.get(v) ?? v);
   const groups = [...new Set(own.map((r) => r.group))].sort();
   const B = table.definition.B;
   const byReplicate = new Map<number, ScoreCountRow[]>();
