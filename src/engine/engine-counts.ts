@@ -16,6 +16,14 @@ import type { StudySqlDialect } from '../../validation/engine/study-sql.js';
 import { studySql } from '../../validation/engine/study-sql.js';
 import type { EngineCounts, EngineFlow } from '../../validation/engine/engine-study.js';
 import { countedScores, withPairScores } from '../../validation/study/count-tables.js';
+import type {
+  CharacteristicCountRow,
+  CharacteristicCountTable,
+  CharacteristicPatientsRow,
+  CharacteristicTotalRow,
+  CharacteristicVariable,
+} from '../../validation/study/characteristic-counts.js';
+import { ENCOUNTER_VARIABLES, groupColumn, setVariables, sortCharacteristicCounts } from '../../validation/study/characteristic-counts.js';
 import { cohortFormat } from '../io/cohort-files.js';
 
 /** The tables a PostgreSQL study reads (names, optionally schema-qualified: `ehr.observations`). */
@@ -165,6 +173,60 @@ async function postgresSession(source: Extract<EngineSource, { engine: 'postgres
   };
 }
 
+/**
+ * Table 1's count table from the engine's two queries per unit: each row of a variable's grouping set becomes a cell
+ * (a continuous value as a number, a level as text, null for none); the rows of no variable are the column totals.
+ */
+async function characteristicRows(
+  session: Session,
+  sql: ReturnType<typeof studySql>,
+  spec: { encounters: readonly CharacteristicVariable[] | readonly { variable: string; type: CharacteristicVariable['type'] }[]; sets: readonly CharacteristicVariable[] },
+  by: string | undefined,
+): Promise<CharacteristicCountTable> {
+  const rows: CharacteristicCountRow[] = [];
+  const totals: CharacteristicTotalRow[] = [];
+  const patients: CharacteristicPatientsRow[] = [];
+  const variables: CharacteristicVariable[] = [];
+  const groupsOf = (g: unknown): (string | null)[] => (by === undefined ? [] : [g === null || g === undefined ? null : String(g)]);
+  for (const unit of ['encounters', 'sets'] as const) {
+    const vars = spec[unit].map((v) => ({ unit, variable: v.variable, type: v.type }));
+    variables.push(...vars);
+    for (const r of await session.query(sql.characteristics[unit])) {
+      const j = vars.findIndex((_, k) => number(r[`gv_${k}`]) === 0);
+      const outcome = number(r.ewskit_y) === 1 ? 1 : 0;
+      const units = number(r.n);
+      if (j < 0) {
+        totals.push({ unit, outcome, groups: groupsOf(r.ewskit_grp), units });
+        continue;
+      }
+      const v = vars[j] as CharacteristicVariable;
+      const raw = r[`v_${j}`];
+      const value = raw === null || raw === undefined ? null : v.type === 'continuous' ? number(raw) : String(raw);
+      rows.push({ unit, variable: v.variable, value, outcome, groups: groupsOf(r.ewskit_grp), units });
+    }
+    if (sql.characteristicPatients[unit] === '') continue;
+    for (const r of await session.query(sql.characteristicPatients[unit])) {
+      const gy = number(r.gy);
+      const gg = number(r.gg);
+      let column: string;
+      if (gy === 1 && gg === 1) column = 'Overall';
+      else if (gy === 0) column = number(r.ewskit_y) === 1 ? 'Event' : 'No event';
+      else if (by === undefined || r.ewskit_grp === null || r.ewskit_grp === undefined) continue;
+      else column = groupColumn(by, String(r.ewskit_grp));
+      vars.forEach((v, j) => {
+        const n = number(r[`p_${j}`] ?? 0);
+        if (v.type === 'continuous' && n > 0) patients.push({ unit, variable: v.variable, column, patients: n });
+      });
+    }
+  }
+  return sortCharacteristicCounts({
+    definition: { table: 'characteristics', version: 1, groupBy: by === undefined ? [] : [by], variables },
+    rows,
+    totals,
+    patients,
+  });
+}
+
 const number = (v: unknown): number => (typeof v === 'bigint' ? Number(v) : typeof v === 'string' ? Number(v) : (v as number));
 
 /**
@@ -192,8 +254,19 @@ export async function engineCounts(options: EngineCountOptions): Promise<EngineC
         );
       group = { column: by, table };
     }
+    // Table 1's variables, each read where validate reads it: the encounters' from the observations, else the
+    // patients, else the encounters table; the sets' (score inputs) from the observations.
+    const tableOf = (column: string) => (['observations', 'patients', 'encounters'] as const).find((t) => session.columns[t]?.includes(column));
+    const characteristics = {
+      encounters: ENCOUNTER_VARIABLES.flatMap(([variable, type]) => {
+        const table = tableOf(variable);
+        return table === undefined ? [] : [{ variable, type, table }];
+      }),
+      sets: setVariables(options.scores).filter((v) => session.columns.observations?.includes(v.variable) === true),
+    };
     const sql = studySql({
       dialect: session.dialect,
+      characteristics,
       scores: options.scores,
       encounters: session.encounters,
       ...(group === undefined ? {} : { group }),
@@ -216,6 +289,7 @@ export async function engineCounts(options: EngineCountOptions): Promise<EngineC
     const flowRows = await session.query(sql.flow);
     const perScore = await session.query(sql.scoreFlow);
     const end = (await session.query(sql.extractEnd))[0];
+    const table1 = await characteristicRows(session, sql, characteristics, by);
     // The pairs come back as complements (a!b); a|b = a − a!b.
     const raw = counts.map((r) => ({
       score: String(r.score),
@@ -274,6 +348,7 @@ export async function engineCounts(options: EngineCountOptions): Promise<EngineC
       },
       probabilistic: options.scores.filter((d) => kindOf(d).probabilistic).map((d) => d.id),
       flow,
+      characteristics: table1,
     };
   } finally {
     await session.close();

@@ -42,6 +42,10 @@ import { addScoreCounts, redScoreId, scorePairs, setScoreCounts } from '../study
 import type { CohortTables } from '../study/options.js';
 import { REPORT_NET_BENEFIT_THRESHOLDS, resolveSettings } from '../study/options.js';
 import { analysisSet } from '../study/analysis-set.js';
+import type { CharacteristicCountTable } from '../study/characteristic-counts.js';
+import { addCharacteristicCounts, characteristicCounts } from '../study/characteristic-counts.js';
+import { characteristicsFromCounts } from '../study/characteristics.js';
+import type { CharacteristicsSection } from '../report/types.js';
 import { simultaneousIntervals } from '../study/subgroups.js';
 import type { Engine } from './study-sql.js';
 
@@ -84,6 +88,8 @@ export interface EngineCounts {
   /** Scores whose values in the table are probability buckets. */
   readonly probabilistic: readonly string[];
   readonly flow: EngineFlow;
+  /** Table 1's count table (`characteristics`): the encounters' characteristics and the sets' score inputs. */
+  readonly characteristics: CharacteristicCountTable;
 }
 
 /** The options of an engine study (a subset of `validate`'s). */
@@ -248,6 +254,12 @@ export interface EngineReport {
     readonly patients: Released<number>;
     readonly eventPatients: Released<number>;
   };
+  /**
+   * Table 1, from the `characteristics` count table: the analysed encounters' characteristics (each at its first
+   * analysed set) and the score inputs over the analysed sets — overall, by outcome and per group — as `validate`'s
+   * (the same count table, the same release rules).
+   */
+  readonly characteristics: Released<CharacteristicsSection>;
   readonly scores: readonly EngineScore[];
   /** Every pair of scores (a before b), compared on the sets both can score. */
   readonly comparisons: readonly EngineComparison[];
@@ -269,7 +281,6 @@ export interface EngineReport {
 }
 
 const NOT_YET = [
-  'Table 1 (characteristics)',
   'the Brier scores of points scores (validate recalibrates them by cross-fitting, which is not a count table)',
   'the paired DeLong test and the matched-alert-rate comparison of two scores',
   'models’ recalibration, decision curves beyond the cut-offs',
@@ -300,6 +311,7 @@ export function jsEngineCounts(options: { cohort: CohortTables } & EngineStudyOp
     'jsEngineCounts',
   );
   const groups = options.groupBy === undefined ? [] : [...new Set(groupOf)].sort();
+  const characteristics = characteristicCounts({ ...settings, groupBy: options.groupBy === undefined ? [] : [options.groupBy] }, set);
   const l = set.labelled;
   const negativeMode = (options.outcome?.censored ?? 'exclude') === 'negative';
   const byCode = new Map<number, { sets: number; positive: number; withoutPatient: number }>();
@@ -345,6 +357,7 @@ export function jsEngineCounts(options: { cohort: CohortTables } & EngineStudyOp
       extractEndInferred: l.extractEndInferred,
       followUpEndsAtDischarge: options.cohort.encounters !== undefined || options.outcome?.encounters !== undefined,
     },
+    characteristics,
   };
 }
 
@@ -411,6 +424,7 @@ export function addEngineCounts(a: EngineCounts, b: EngineCounts): EngineCounts 
       byCode: [...byCode.values()].sort((x, y) => x.code - y.code),
       scores: [...scores.values()].sort((x, y) => order.indexOf(x.score) - order.indexOf(y.score) || (x.group < y.group ? -1 : x.group > y.group ? 1 : 0)),
     },
+    characteristics: addCharacteristicCounts(a.characteristics, b.characteristics),
   };
 }
 
@@ -666,6 +680,8 @@ export function engineReport(counts: EngineCounts, options: EngineStudyOptions):
   const none = { sets: 0, positive: 0, patients: 0, eventPatients: 0 };
   const flowOf = (score: string, group: string) => f.scores.find((s) => s.score === score && s.group === group) ?? none;
   const analysis = flowOf('', '');
+  const analysisSets = sdc.count(analysis.sets, { table: 'flow' });
+  const characteristics = characteristicsFromCounts(counts.characteristics, sdc, { setTotal: (_, k) => (k === 0 ? analysisSets : undefined), relateSetTotals: true });
   const scores = options.scores.map((d): EngineScore => {
     const own = flowOf(d.id, '');
     const sets = sdc.count(own.sets, { table: 'scores' });
@@ -844,10 +860,11 @@ export function engineReport(counts: EngineCounts, options: EngineStudyOptions):
         f.byCode.reduce((t, c) => t + c.withoutPatient, 0),
         { table: 'flow' },
       ),
-      analysisSets: sdc.count(analysis.sets, { table: 'flow' }),
+      analysisSets,
       patients: sdc.count(analysis.patients, { table: 'flow' }),
       eventPatients: sdc.count(analysis.eventPatients, { table: 'flow' }),
     },
+    characteristics,
     scores,
     comparisons,
     groups,

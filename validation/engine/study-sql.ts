@@ -54,6 +54,15 @@ export interface StudySqlOptions {
   readonly seed: number;
   /** Probability buckets per unit (default 10,000). */
   readonly resolution?: number;
+  /**
+   * Table 1's variables (`characteristics`): the encounters' — each with the table it is read from, as `validate`
+   * reads it (the observations first, then the patients, then the encounters) — and the sets' (score inputs, columns
+   * of the observations). Omit for no Table 1 (its queries are then empty).
+   */
+  readonly characteristics?: {
+    readonly encounters: readonly { readonly variable: string; readonly type: 'continuous' | 'categorical'; readonly table: 'observations' | 'patients' | 'encounters' }[];
+    readonly sets: readonly { readonly variable: string; readonly type: 'continuous' | 'categorical' }[];
+  };
 }
 
 /** The study's queries: each returns one table, and only counts. */
@@ -73,6 +82,17 @@ export interface StudySql {
   readonly extractEnd: string;
   /** Events whose encounter matches no observation set (`unmatched`), of all events (`events`): a join check. */
   readonly unmatchedEvents: string;
+  /**
+   * Table 1's counts, one query per unit (`encounters`, `sets`): units per value of each variable (`v_<j>`, the one
+   * with `gv_<j>` = 0; all `gv` = 1 for the column totals), outcome (`ewskit_y`) and group (`ewskit_grp`, null for
+   * none), in `n`. Empty text without `characteristics`.
+   */
+  readonly characteristics: Readonly<Record<'encounters' | 'sets', string>>;
+  /**
+   * Per unit, the distinct patients with a value of each continuous variable (`p_<j>`), overall (`gy` = `gg` = 1),
+   * per outcome (`gy` = 0) and per group (`gg` = 0). Empty text without `characteristics` or continuous variables.
+   */
+  readonly characteristicPatients: Readonly<Record<'encounters' | 'sets', string>>;
 }
 
 /** Milliseconds since the epoch of a timestamp column, as a double. */
@@ -228,6 +248,7 @@ export function studySql(options: StudySqlOptions): StudySql {
     g === undefined
       ? `SELECT CAST('' AS TEXT) AS grp, ${flowColumns.join(', ')} FROM ewskit_analysis`
       : `SELECT CASE WHEN GROUPING(ewskit_group) = 1 THEN '' ELSE ewskit_group END AS grp, ${flowColumns.join(', ')} FROM ewskit_analysis GROUP BY GROUPING SETS ((), (ewskit_group))`;
+  const table1 = characteristicQueries(options.characteristics, g !== undefined, withAll, fence, dbl);
   const queries: StudySql = {
     labelled: `${withAll(analysis)}\nSELECT * FROM ewskit_labelled`,
     scoreCounts: `${withAll(analysis, cells)}\nSELECT score, grp, value, replicate, positive, negative, sum FROM (${own}${replicated}) AS counts`,
@@ -235,9 +256,74 @@ export function studySql(options: StudySqlOptions): StudySql {
     flow: `${withAll()}\nSELECT CASE WHEN ewskit_label IS NULL THEN ewskit_code ELSE 0 END AS code, CAST(COUNT(*) AS ${dbl}) AS sets, CAST(SUM(CASE WHEN ewskit_label = 1 THEN 1 ELSE 0 END) AS ${dbl}) AS positive, CAST(SUM(CASE WHEN ewskit_code IN (4, 5) THEN 1 ELSE 0 END) AS ${dbl}) AS censored, CAST(SUM(CASE WHEN patient_id IS NULL THEN 1 ELSE 0 END) AS ${dbl}) AS without_patient FROM ewskit_labelled GROUP BY 1 ORDER BY 1`,
     scoreFlow: `${withAll(analysis)}\n${scoreFlow}`,
     extractEnd: `WITH ${ctes.slice(4).join(',\n')}\nSELECT end_t, inferred FROM ewskit_end`,
+    characteristics: table1.characteristics,
+    characteristicPatients: table1.patients,
     unmatchedEvents: `SELECT CAST(SUM(CASE WHEN o.e IS NULL THEN 1 ELSE 0 END) AS ${dbl}) AS unmatched, CAST(COUNT(*) AS ${dbl}) AS events FROM ewskit_events AS ev LEFT JOIN (SELECT DISTINCT CAST(encounter_id AS TEXT) AS e FROM ewskit_observations) AS o ON o.e = CAST(ev.encounter_id AS TEXT)`,
   };
   if (dialect !== 'spark') return queries;
   // Spark's spelling: backtick identifiers, its type names.
-  return Object.fromEntries(Object.entries(queries).map(([k, q]) => [k, sparkText(q)])) as unknown as StudySql;
+  const spark = (q: string): string => (q === '' ? q : sparkText(q));
+  return {
+    ...(Object.fromEntries(Object.entries(queries).map(([k, q]) => [k, typeof q === 'string' ? spark(q) : q])) as unknown as StudySql),
+    characteristics: { encounters: spark(table1.characteristics.encounters), sets: spark(table1.characteristics.sets) },
+    characteristicPatients: { encounters: spark(table1.patients.encounters), sets: spark(table1.patients.sets) },
+  };
+}
+
+/**
+ * Table 1's queries (see `StudySql.characteristics`): the analysis rows with each variable (`ewskit_t1`), the
+ * encounters at their first analysed set (the earliest; ties in time broken by the group and the values, nulls last),
+ * event encounters those with any positive analysed set; then per unit one pass with a grouping set per variable.
+ */
+function characteristicQueries(
+  spec: StudySqlOptions['characteristics'],
+  grouped: boolean,
+  withAll: (...more: string[]) => string,
+  fence: string,
+  dbl: string,
+): { characteristics: Record<'encounters' | 'sets', string>; patients: Record<'encounters' | 'sets', string> } {
+  const none = { characteristics: { encounters: '', sets: '' }, patients: { encounters: '', sets: '' } };
+  if (spec === undefined) return none;
+  const cast = (type: 'continuous' | 'categorical', x: string): string => (type === 'continuous' ? `CAST(${x} AS ${dbl})` : x);
+  // An encounter variable from the patients or the encounters table: its value for the set's patient or encounter (the first row of each id).
+  const joins = spec.encounters.flatMap((v, j) =>
+    v.table === 'observations'
+      ? []
+      : [
+          ` LEFT JOIN (SELECT CAST(${v.table === 'patients' ? 'patient_id' : 'encounter_id'} AS TEXT) AS id, MIN(${quoteIdent(v.variable)}) AS v FROM ewskit_${v.table} GROUP BY 1) AS ewskit_a${j} ON ewskit_a${j}.id = CAST(x.${v.table === 'patients' ? 'patient_id' : 'encounter_id'} AS TEXT)`,
+        ],
+  );
+  const encounterColumns = spec.encounters.map(
+    (v, j) => `${cast(v.type, v.table === 'observations' ? `x.${quoteIdent(v.variable)}` : `ewskit_a${j}.v`)} AS e_${j}`,
+  );
+  const setColumns = spec.sets.map((v, j) => `${cast(v.type, `x.${quoteIdent(v.variable)}`)} AS v_${j}`);
+  const group = grouped ? `CASE WHEN x.ewskit_group = '(none)' THEN NULL ELSE x.ewskit_group END` : 'CAST(NULL AS TEXT)';
+  const rows = `ewskit_t1 AS (SELECT x.patient_id AS ewskit_pid, x.ewskit_e AS ewskit_enc, x.ewskit_t AS ewskit_time, x.ewskit_label AS ewskit_y, ${group} AS ewskit_grp${[...encounterColumns, ...setColumns].map((c) => `, ${c}`).join('')} FROM ewskit_labelled AS x${joins.join('')} WHERE x.ewskit_label IS NOT NULL AND x.patient_id IS NOT NULL${fence})`;
+  const e = spec.encounters.map((_, j) => `e_${j}`);
+  const firstOrder = ['ewskit_time', 'ewskit_grp NULLS LAST', ...e.map((c) => `${c} NULLS LAST`)].join(', ');
+  const encounters = `ewskit_t1e AS (SELECT ewskit_pid, ewskit_grp, ewskit_y${e.map((c, j) => `, ${c} AS v_${j}`).join('')} FROM (SELECT ewskit_pid, ewskit_grp, MAX(ewskit_y) OVER (PARTITION BY ewskit_enc) AS ewskit_y, ROW_NUMBER() OVER (PARTITION BY ewskit_enc ORDER BY ${firstOrder}) AS ewskit_rn${e.map((c) => `, ${c}`).join('')} FROM ewskit_t1) AS z WHERE ewskit_rn = 1${fence})`;
+  const counts = (from: string, variables: readonly unknown[]): string => {
+    const v = variables.map((_, j) => `v_${j}`);
+    const sets = ['(ewskit_y, ewskit_grp)', ...v.map((c) => `(${c}, ewskit_y, ewskit_grp)`)].join(', ');
+    const flags = v.map((c, j) => `GROUPING(${c}) AS gv_${j}, `).join('');
+    return `SELECT ${flags}${v.map((c) => `${c}, `).join('')}ewskit_y, ewskit_grp, CAST(COUNT(*) AS ${dbl}) AS n FROM ${from} GROUP BY GROUPING SETS (${sets})`;
+  };
+  const patients = (from: string, variables: readonly { readonly type: string }[]): string => {
+    const continuous = variables.flatMap((x, j) => (x.type === 'continuous' ? [j] : []));
+    if (continuous.length === 0) return '';
+    return `SELECT GROUPING(ewskit_y) AS gy, ${grouped ? 'GROUPING(ewskit_grp) AS gg, ewskit_y, ewskit_grp' : 'CAST(1 AS INTEGER) AS gg, ewskit_y, CAST(NULL AS TEXT) AS ewskit_grp'}${continuous
+      .map((j) => `, CAST(COUNT(DISTINCT CASE WHEN v_${j} IS NOT NULL THEN ewskit_pid END) AS ${dbl}) AS p_${j}`)
+      .join('')} FROM ${from} GROUP BY GROUPING SETS ((), (ewskit_y)${grouped ? ', (ewskit_grp)' : ''})`;
+  };
+  const setsFrom = `(SELECT ewskit_pid, ewskit_grp, ewskit_y${spec.sets.map((_, j) => `, v_${j}`).join('')} FROM ewskit_t1) AS t`;
+  return {
+    characteristics: {
+      encounters: `${withAll(rows, encounters)}\n${counts('ewskit_t1e', spec.encounters)}`,
+      sets: `${withAll(rows)}\n${counts(setsFrom, spec.sets)}`,
+    },
+    patients: {
+      encounters: patients('ewskit_t1e', spec.encounters) === '' ? '' : `${withAll(rows, encounters)}\n${patients('ewskit_t1e', spec.encounters)}`,
+      sets: patients(setsFrom, spec.sets) === '' ? '' : `${withAll(rows)}\n${patients(setsFrom, spec.sets)}`,
+    },
+  };
 }

@@ -2,42 +2,20 @@
  * Table 1 proper: who was analysed — age, sex, ethnicity, admission type and comorbidities per encounter, and each
  * score input per observation set — overall, by outcome and by group. Continuous variables get the median and
  * quartiles (type 7, as R's default) of the recorded values and the share missing; categorical ones a count and
- * share per level. Quantiles are read from counts per distinct value (vitals are recorded at chart precision, so
- * there are few), one pass per variable whatever the number of columns.
+ * share per level. Everything is read from the `characteristics` count table (`characteristic-counts.ts`): counts per
+ * distinct value (vitals are recorded at chart precision, so there are few), so the engines' tables, counted where
+ * the data lives, give the same Table 1.
  */
 import { FIELDS } from '../../scores/definition/schema.js';
 import type { FieldName } from '../../scores/definition/schema.js';
 import { kindOf } from '../../scores/kinds/kind-of.js';
 import type { CategoryCell, CharacteristicRow, CharacteristicsSection, ContinuousCell, Cell, FlowCounts, FlowSection } from '../report/types.js';
 import type { AnalysisSet } from './analysis-set.js';
-import { attributeAt, numbersAt, valuesAt } from './attributes.js';
 import type { Disclosure } from '../disclosure/disclosure.js';
 import type { Settings } from './options.js';
 import { missingInputsOf } from './flow.js';
-import { groupLabels } from './subgroups.js';
-
-/** Encounter characteristics, when the cohort has them: the column and whether it is continuous. */
-const ENCOUNTER_VARIABLES: readonly (readonly [string, 'continuous' | 'categorical'])[] = [
-  ['age', 'continuous'],
-  ['sex', 'categorical'],
-  ['ethnicity', 'categorical'],
-  ['admission_type', 'categorical'],
-  ['comorbidity_count', 'continuous'],
-];
-
-const MISSING_LEVEL = '(missing)';
-
-/** The units a table describes (encounters or sets), as scored-row indices, and the columns' members among them. */
-interface Units {
-  /** Scored-row index of each unit (for an encounter, its first analysed set). */
-  readonly rows: readonly number[];
-  /** Patient number of each unit. */
-  readonly patient: ArrayLike<number>;
-  /** Per column, the units in it. */
-  readonly members: readonly (readonly number[])[];
-  /** Per column, its number of units: a count cell of the report. */
-  readonly totals: readonly Cell<number>[];
-}
+import type { CharacteristicCountTable, CharacteristicUnit, VariableColumns } from './characteristic-counts.js';
+import { characteristicCounts, tableColumns, variableColumns } from './characteristic-counts.js';
 
 /** Per variable, its count of units without a value in each column (the cells). */
 type MissingCells = Map<string, readonly unknown[]>;
@@ -71,143 +49,93 @@ export function quantileFromCounts(sortedValues: ArrayLike<number>, counts: Arra
   return h === lo ? a : a + (h - lo) * (at(lo + 1) - a);
 }
 
-/** Distinct patients among the units of a column that pass `keep`: a stamp per patient, no set. */
-function patientsOf(units: Units, members: readonly number[], keep: (u: number) => boolean, stamp: Int32Array, mark: number): number {
-  let n = 0;
-  for (const u of members) {
-    if (!keep(u)) continue;
-    const p = units.patient[u] ?? 0;
-    if (stamp[p] !== mark) {
-      stamp[p] = mark;
-      n++;
-    }
-  }
-  return n;
+/** A unit's column totals: the numbers, and their cells in the ledger. */
+interface ColumnTotals {
+  readonly n: readonly number[];
+  readonly cells: readonly Cell<number>[];
 }
 
-let nextMark = 0;
-
-/** `x` holds one value per unit (NaN where missing). */
-function continuousRow(
-  variable: string,
-  x: Float64Array,
-  units: Units,
-  sdc: Disclosure,
-  stamp: Int32Array,
-  relate: ColumnRelations,
-  missingOf: MissingCells,
-): CharacteristicRow {
-  // Code each value by its rank among the distinct values: one map lookup per unit, then a sort of the few distinct.
-  const firstSeen = new Map<number, number>();
-  const code = new Int32Array(x.length).fill(-1);
-  x.forEach((v, u) => {
-    if (Number.isNaN(v)) return;
-    let c = firstSeen.get(v);
-    if (c === undefined) firstSeen.set(v, (c = firstSeen.size));
-    code[u] = c;
-  });
-  const distinct = Float64Array.from(firstSeen.keys()).sort();
-  const rank = new Int32Array(distinct.length);
-  distinct.forEach((v, j) => {
-    rank[firstSeen.get(v) ?? 0] = j;
-  });
-  for (let u = 0; u < code.length; u++) if ((code[u] ?? -1) >= 0) code[u] = rank[code[u] ?? 0] ?? 0;
+/** A continuous variable's row: per column, the median and quartiles of the recorded values and the share missing. */
+function continuousRow(vc: VariableColumns, totals: ColumnTotals, sdc: Disclosure, relate: ColumnRelations, missingOf: MissingCells): CharacteristicRow {
+  const distinct = Float64Array.from(vc.values as readonly number[]);
   const table = { table: 'characteristics' };
   const missingCells: number[] = [];
-  const cells = units.members.map((members, col): ContinuousCell => {
-    const counts = new Float64Array(distinct.length);
+  const cells = vc.counts.map((counts, col): ContinuousCell => {
+    const total = totals.n[col] ?? 0;
     let recorded = 0;
-    for (const u of members) {
-      const j = code[u] ?? -1;
-      if (j < 0) continue;
-      counts[j] = (counts[j] ?? 0) + 1;
-      recorded++;
-    }
+    for (const n of counts) recorded += n;
     // The units without a value are a count of the table, shown as their share of the column (the share released
     // only with the count). The units with a value are not shown: their count would tie the two to the column's total,
     // and a small missing count would take the median with it.
-    const m = sdc.inner(members.length - recorded, table);
+    const m = sdc.inner(total - recorded, table);
     missingCells.push(m);
-    sdc.atLeastSum(units.totals[col], [m]);
+    sdc.atLeastSum(totals.cells[col], [m]);
     const missing = sdc.release(
-      members.length === 0 ? 0 : (members.length - recorded) / members.length,
-      { counts: [members.length - recorded] },
+      total === 0 ? 0 : (total - recorded) / total,
+      { counts: [total - recorded] },
       {
         ...table,
-        dependsOn: [m, units.totals[col]],
+        dependsOn: [m, totals.cells[col]],
       },
     );
     if (recorded === 0) return { quartiles: null, missing };
-    const patients = patientsOf(units, members, (u) => (code[u] ?? -1) >= 0, stamp, ++nextMark);
     const q = (p: number) => quantileFromCounts(distinct, counts, p);
     // A quantile of few patients' values points at those patients: released only from enough of them (the missing
     // share beside it is decided on its own).
-    return { quartiles: sdc.release({ median: q(0.5), q1: q(0.25), q3: q(0.75) }, { patients, counts: [recorded] }, table), missing };
+    return { quartiles: sdc.release({ median: q(0.5), q1: q(0.25), q3: q(0.75) }, { patients: vc.patients[col] ?? 0, counts: [recorded] }, table), missing };
   });
   relate(missingCells);
-  missingOf.set(variable, missingCells);
-  return { variable, level: null, cells };
+  missingOf.set(vc.variable, missingCells);
+  return { variable: vc.variable, level: null, cells };
 }
 
-/** `values` holds one value per unit. */
-function categoricalRows(
-  variable: string,
-  values: readonly unknown[],
-  units: Units,
-  sdc: Disclosure,
-  relate: ColumnRelations,
-  missingOf: MissingCells,
-): CharacteristicRow[] {
-  const codeOf = new Map<unknown, number>();
-  const code = Int32Array.from(values, (v) => {
-    const key = v === null || v === undefined ? null : v;
-    let c = codeOf.get(key);
-    if (c === undefined) codeOf.set(key, (c = codeOf.size));
-    return c;
-  });
-  const levelOf = (v: unknown): string => (v === null ? MISSING_LEVEL : String(v));
-  const levels = [...codeOf].sort(([a], [b]) => {
-    const la = levelOf(a);
-    const lb = levelOf(b);
-    return la === MISSING_LEVEL ? 1 : lb === MISSING_LEVEL ? -1 : la < lb ? -1 : la > lb ? 1 : 0;
-  });
-  // One pass per column: units per level.
-  const perColumn = units.members.map((members) => {
-    const n = new Float64Array(codeOf.size);
-    for (const u of members) {
-      const c = code[u] ?? 0;
-      n[c] = (n[c] ?? 0) + 1;
-    }
-    return { n, total: members.length };
-  });
+/** A categorical variable's rows: per level (not recorded last) and column, a count and its share of the column. */
+function categoricalRows(vc: VariableColumns, totals: ColumnTotals, sdc: Disclosure, relate: ColumnRelations, missingOf: MissingCells): CharacteristicRow[] {
   const table = { table: 'characteristics' };
-  const countCells = levels.map(([, c]) => perColumn.map(({ n }) => sdc.inner(n[c] ?? 0, table)));
+  const countCells = vc.values.map((_, l) => vc.counts.map((counts) => sdc.inner(counts[l] ?? 0, table)));
   // Each column's levels add up to its units; each level's columns relate as the columns do.
-  units.totals.forEach((total, col) =>
+  totals.cells.forEach((total, col) =>
     sdc.relation(
       total,
       countCells.map((row) => row[col]),
     ),
   );
   countCells.forEach(relate);
-  levels.forEach(([value], l) => {
-    if (value === null) missingOf.set(variable, countCells[l] ?? []);
+  vc.values.forEach((value, l) => {
+    if (value === null) missingOf.set(vc.variable, countCells[l] ?? []);
   });
-  return levels.map(([value, c], l) => ({
-    variable,
-    level: levelOf(value),
-    cells: perColumn.map(({ n: counts, total }, col): Cell<CategoryCell> => {
-      const n = counts[c] ?? 0;
+  return vc.values.map((value, l) => ({
+    variable: vc.variable,
+    level: value === null ? MISSING_LEVEL : String(value),
+    cells: vc.counts.map((counts, col): Cell<CategoryCell> => {
+      const n = counts[l] ?? 0;
+      const total = totals.n[col] ?? 0;
       const cell = countCells[l]?.[col] ?? n;
-      return sdc.release({ n: cell, share: total === 0 ? 0 : n / total }, { counts: [n] }, { ...table, dependsOn: [cell, units.totals[col]] });
+      return sdc.release({ n: cell, share: total === 0 ? 0 : n / total }, { counts: [n] }, { ...table, dependsOn: [cell, totals.cells[col]] });
     }),
   }));
 }
 
-/** Table 1 of the study. Runs in O(n · (variables + columns)). */
-export function characteristics(settings: Settings, set: AnalysisSet, flow: FlowSection): CharacteristicsSection {
-  const sdc = settings.disclosure;
-  const table = { table: 'characteristics' };
+const MISSING_LEVEL = '(missing)';
+
+/**
+ * Table 1 from its count table, through the ledger: columns Overall, Event, No event and each group; the encounters'
+ * characteristics and the sets' score inputs. `setTotal` gives a column's sets as an existing cell (validate's flow:
+ * the same cells, related there), else a count of its own; `relateSetTotals` declares the sets' column totals'
+ * relations here (when the flow has not); `afterSets` runs between the sets' rows and the encounters' (validate relates
+ * the inputs' missing counts to its flow there). Runs in O(cells · columns).
+ */
+export function characteristicsFromCounts(
+  table: CharacteristicCountTable,
+  sdc: Disclosure,
+  options: {
+    readonly setTotal?: (column: string, k: number) => Cell<number> | undefined;
+    readonly relateSetTotals?: boolean;
+    readonly afterSets?: (missingOf: MissingCells, groupNames: readonly (readonly string[])[]) => void;
+  } = {},
+): CharacteristicsSection {
+  const setTotal = options.setTotal ?? (() => undefined);
+  const where = { table: 'characteristics' };
   sdc.declareTable({
     name: 'characteristics',
     dimensions: [
@@ -219,96 +147,62 @@ export function characteristics(settings: Settings, set: AnalysisSet, flow: Flow
       "each column's levels add up to its units; event + no event = overall, and each grouping's groups add up to the overall (with units of no group, not shown); a continuous variable's sets with a value and without add up to the column's",
   });
   sdc.link('characteristics', 'flow', "the sets' column totals are the flow's labelled sets, by outcome and group (the same cells)");
-  const groupings = settings.groupBy.map((by) => {
-    const labels = groupLabels(by, set, settings.cohort, settings.skinToneBands);
-    return { by, labels, names: [...new Set(set.rows.map((i) => labels[i]).filter((g): g is string => g !== null && g !== undefined))].sort() };
-  });
-  const columns = ['Overall', 'Event', 'No event', ...groupings.flatMap(({ by, names }) => names.map((g) => `${by}: ${g}`))];
-  const membersOf = (rows: readonly number[], outcome: (u: number) => boolean): number[][] => {
-    const all = rows.map((_, u) => u);
-    return [
-      all,
-      all.filter((u) => outcome(u)),
-      all.filter((u) => !outcome(u)),
-      ...groupings.flatMap(({ labels, names }) => names.map((g) => all.filter((u) => labels[rows[u] ?? -1] === g))),
-    ];
-  };
-
-  /** Units of no group, per grouping (not in any group column). */
-  const ungrouped = (rows: readonly number[]) => groupings.map(({ labels }) => rows.some((i) => labels[i] === null || labels[i] === undefined));
+  const { columns, groupNames, totals, ungrouped } = tableColumns(table);
   const relateFor =
     (hasUngrouped: readonly boolean[]): ColumnRelations =>
     (cells) => {
       sdc.relation(cells[0], [cells[1], cells[2]]);
       let next = 3;
-      groupings.forEach(({ names }, k) => {
+      groupNames.forEach((names, k) => {
         const parts = cells.slice(next, next + names.length);
         next += names.length;
         if (hasUngrouped[k] === true) sdc.remainder(cells[0], parts);
         else sdc.relation(cells[0], parts);
       });
     };
-
-  // Sets: the study's analysis rows; their column totals are the flow's labelled sets (the same cells).
-  const setMembers = membersOf(set.rows, (u) => set.labels[u] === 1);
-  const sets: Units = {
-    rows: set.rows,
-    patient: set.patient,
-    members: setMembers,
-    totals: [
-      flow.labelled.sets,
-      flow.labelled.positive ?? sdc.count(setMembers[1]?.length ?? 0, table),
-      flow.labelled.negative ?? sdc.count(setMembers[2]?.length ?? 0, table),
-      ...groupings.flatMap(({ by, names }) => names.map((g, j) => flow.labelled.byGroup[by]?.[g] ?? sdc.count(setMembers[3 + j]?.length ?? 0, table))),
-    ],
-  };
-  const setRelations = relateFor(ungrouped(set.rows));
-  // Encounters: each analysed encounter once, at its first analysed set; "event" when any of its sets is positive.
-  const encounterIds = valuesAt(set.scored, 'encounter_id', set.rows) ?? [];
-  const first = new Map<string, number>();
-  const withEvent = new Set<string>();
-  set.rows.forEach((_, k) => {
-    const e = String(encounterIds[k]);
-    if (!first.has(e)) first.set(e, k);
-    if (set.labels[k] === 1) withEvent.add(e);
-  });
-  const firstRows = [...first.values()];
-  const encounterRows = firstRows.map((k) => set.rows[k] ?? -1);
-  const encounterMembers = membersOf(encounterRows, (u) => withEvent.has(String(encounterIds[firstRows[u] ?? -1])));
-  const encounters: Units = {
-    rows: encounterRows,
-    patient: firstRows.map((k) => set.patient[k] ?? -1),
-    members: encounterMembers,
-    totals: encounterMembers.map((m) => sdc.count(m.length, table)),
-  };
-  const encounterRelations = relateFor(ungrouped(encounterRows));
-  encounterRelations(encounters.totals);
-
-  const stamp = new Int32Array(set.patients);
+  // Sets: the study's analysis rows; their column totals may be the flow's cells.
+  const sets: ColumnTotals = { n: totals.sets, cells: columns.map((c, k) => setTotal(c, k) ?? sdc.count(totals.sets[k] ?? 0, where)) };
+  if (options.relateSetTotals === true) relateFor(ungrouped.sets)(sets.cells);
+  const encounters: ColumnTotals = { n: totals.encounters, cells: totals.encounters.map((n) => sdc.count(n, where)) };
+  const encounterRelations = relateFor(ungrouped.encounters);
+  encounterRelations(encounters.cells);
   const setMissing: MissingCells = new Map();
   const encounterMissing: MissingCells = new Map();
-  const describe = (variable: string, type: 'continuous' | 'categorical', units: Units): CharacteristicRow[] => {
-    const relate = units === sets ? setRelations : encounterRelations;
-    const missingOf = units === sets ? setMissing : encounterMissing;
-    if (type === 'continuous') {
-      const own = numbersAt(set.scored, variable, units.rows);
-      const values = own ?? attributeAt(variable, set.scored, units.rows, settings.cohort);
-      if (values === null) return [];
-      const x = values instanceof Float64Array ? values : Float64Array.from(values, (v) => (typeof v === 'number' ? v : Number.NaN));
-      return [continuousRow(variable, x, units, sdc, stamp, relate, missingOf)];
-    }
-    const values = attributeAt(variable, set.scored, units.rows, settings.cohort);
-    return values === null ? [] : categoricalRows(variable, values, units, sdc, relate, missingOf);
+  const describe = (unit: CharacteristicUnit): CharacteristicRow[] =>
+    table.definition.variables
+      .filter((v) => v.unit === unit)
+      .flatMap((v) => {
+        const vc = variableColumns(table, v, columns);
+        const [t, relate, missingOf] = unit === 'sets' ? [sets, relateFor(ungrouped.sets), setMissing] : [encounters, encounterRelations, encounterMissing];
+        return v.type === 'continuous' ? [continuousRow(vc, t, sdc, relate, missingOf)] : categoricalRows(vc, t, sdc, relate, missingOf);
+      });
+  const setRows = describe('sets');
+  options.afterSets?.(setMissing, groupNames);
+  return { columns, totals: { encounters: encounters.cells, sets: sets.cells }, encounters: describe('encounters'), sets: setRows };
+}
+
+/** Table 1 of the study, read from its count table (`characteristicCounts`). Runs in O(n · (variables + columns)). */
+export function characteristics(settings: Settings, set: AnalysisSet, flow: FlowSection): CharacteristicsSection {
+  const table = characteristicCounts(settings, set);
+  const by = table.definition.groupBy;
+  // The sets' column totals are the flow's labelled sets (the same cells), by outcome and group.
+  const flowCell = (column: string, k: number): Cell<number> | undefined => {
+    if (k === 0) return flow.labelled.sets;
+    if (k === 1) return flow.labelled.positive ?? undefined;
+    if (k === 2) return flow.labelled.negative ?? undefined;
+    for (const b of by) if (column.startsWith(`${b}: `)) return flow.labelled.byGroup[b]?.[column.slice(b.length + 2)];
+    return undefined;
   };
-  const inputs = [...new Set(settings.scores.flatMap((d) => kindOf(d).fields(d)))].map((f) => FIELDS[f as FieldName]).filter((f) => f !== undefined);
-  const setRows = inputs.flatMap((f) => describe(f.column, f.kind === 'numeric' ? 'continuous' : 'categorical', sets));
-  relateToFlow(settings, flow, groupings, setMissing);
-  return {
-    columns,
-    totals: { encounters: encounters.totals, sets: sets.totals },
-    encounters: ENCOUNTER_VARIABLES.flatMap(([v, type]) => describe(v, type, encounters)),
-    sets: setRows,
-  };
+  return characteristicsFromCounts(table, settings.disclosure, {
+    setTotal: flowCell,
+    afterSets: (missingOf, groupNames) =>
+      relateToFlow(
+        settings,
+        flow,
+        by.map((b, k) => ({ by: b, names: groupNames[k] ?? [] })),
+        missingOf,
+      ),
+  });
 }
 
 /**
