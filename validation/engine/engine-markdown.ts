@@ -3,6 +3,7 @@
  * calibration (a model's O/E, intercept and slope; a points score's observed risk by pooled range) with their intervals — released values only (a suppressed cell shows its rule).
  */
 import { isSuppressed } from '../disclosure/disclosure.js';
+import { characteristicRows } from '../report/sections.js';
 import type { EngineEstimate, EngineReport } from './engine-study.js';
 
 const count = (c: unknown): string => (isSuppressed(c) ? `suppressed (${c.rule})` : typeof c === 'number' ? c.toLocaleString('en-GB') : '—');
@@ -53,6 +54,16 @@ export function engineMarkdown(report: EngineReport): string {
     `| patients with an event | ${count(report.flow.eventPatients)} |`,
     '',
   ];
+  const t = report.characteristics;
+  const table = (title: string, rows: readonly (readonly string[])[]): void => {
+    if (rows.length === 0) return;
+    lines.push(`## ${title}`, '', `| | ${t.columns.join(' | ')} |`, `|---|${t.columns.map(() => '---').join('|')}|`);
+    for (const r of rows) lines.push(`| ${r.join(' | ')} |`);
+    lines.push('');
+  };
+  const totals = (label: string, cells: readonly unknown[]) => [label, ...cells.map(count)];
+  table('Characteristics of the analysed encounters', [totals('encounters', t.totals.encounters), ...characteristicRows(t.encounters)]);
+  table('Score inputs over the analysed sets', [totals('sets', t.totals.sets), ...characteristicRows(t.sets)]);
   for (const sc of report.scores) {
     lines.push(
       `## ${sc.score}`,

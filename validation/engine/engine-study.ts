@@ -259,7 +259,7 @@ export interface EngineReport {
    * analysed set) and the score inputs over the analysed sets — overall, by outcome and per group — as `validate`'s
    * (the same count table, the same release rules).
    */
-  readonly characteristics: Released<CharacteristicsSection>;
+  readonly characteristics: CharacteristicsSection;
   readonly scores: readonly EngineScore[];
   /** Every pair of scores (a before b), compared on the sets both can score. */
   readonly comparisons: readonly EngineComparison[];

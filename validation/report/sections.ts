@@ -199,9 +199,11 @@ function flowSection(d: DocumentBuilder, report: ValidationReport): void {
   );
 }
 
-/** Table 1 proper: encounter characteristics, then the score inputs per set, and each score's analysed sets. */
-function characteristicsSections(d: DocumentBuilder, report: ValidationReport): void {
-  const t = report.characteristics;
+/**
+ * Table 1's rows as text: the variable (and level; a continuous variable's "median [IQR]"), then per column a count
+ * and share, or the median and quartiles with the share missing — shared by the report and the engine report.
+ */
+export function characteristicRows(list: readonly CharacteristicRow[]): string[][] {
   const show = (v: Cell<CategoryCell | ContinuousCell>): string =>
     cell(v, (x) =>
       'share' in x
@@ -210,8 +212,13 @@ function characteristicsSections(d: DocumentBuilder, report: ValidationReport): 
           ? 'not recorded'
           : `${cell(x.quartiles, (q) => `${format.number(q.median, 1)} [${format.number(q.q1, 1)}–${format.number(q.q3, 1)}]`)}${missingShare(x.missing)}`,
     );
-  const rows = (list: readonly CharacteristicRow[]) =>
-    list.map((r) => [r.level === null ? `${r.variable}, median [IQR]` : `${r.variable}: ${r.level}`, ...r.cells.map(show)]);
+  return list.map((r) => [r.level === null ? `${r.variable}, median [IQR]` : `${r.variable}: ${r.level}`, ...r.cells.map(show)]);
+}
+
+/** Table 1 proper: encounter characteristics, then the score inputs per set, and each score's analysed sets. */
+function characteristicsSections(d: DocumentBuilder, report: ValidationReport): void {
+  const t = report.characteristics;
+  const rows = characteristicRows;
   if (t.encounters.length > 0)
     d.section('characteristics-encounters', 'Characteristics of the analysed encounters').table(['', ...t.columns], rows(t.encounters));
   if (t.sets.length > 0) d.section('characteristics-sets', 'Score inputs over the analysed sets').table(['', ...t.columns], rows(t.sets));

@@ -50,7 +50,7 @@ const OUTCOMES: readonly [string, LabelOptions][] = [
 ];
 
 /** Counts without the engine's name, for comparison. */
-const comparable = (c: EngineCounts) => ({ scoreCounts: c.scoreCounts, probabilistic: c.probabilistic, flow: c.flow });
+const comparable = (c: EngineCounts) => ({ scoreCounts: c.scoreCounts, probabilistic: c.probabilistic, flow: c.flow, characteristics: c.characteristics });
 
 describe('engine duckdb: the study in DuckDB, from the cohort’s files', () => {
   it.each(OUTCOMES)('count tables and flow equal the JavaScript engine’s: %s', async (_name, outcome) => {
@@ -212,6 +212,41 @@ describe('engine report', () => {
     expect(v.flow.extract.sets).toBe(report.flow.observationSets);
   });
 
+  it('Table 1 is validate’s: every number with disclosure off; by default the same primary suppressions, and every cell both release equal', () => {
+    /** Walk two sections side by side: `leaf` gets each pair of cells (a suppressed cell is a leaf). */
+    const walk = (a: unknown, b: unknown, path: string, leaf: (a: unknown, b: unknown, path: string) => void): void => {
+      if (isSuppressed(a) || isSuppressed(b) || a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return leaf(a, b, path);
+      expect(Object.keys(a as object).sort(), path).toEqual(Object.keys(b as object).sort());
+      for (const k of Object.keys(a as object)) walk((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${path}.${k}`, leaf);
+    };
+    const secondary = (c: unknown) => isSuppressed(c) && /^(secondary|derived)/.test(c.rule);
+    let released = 0;
+    let primary = 0;
+    for (const groupBy of [undefined, 'ethnicity', 'admission_type']) {
+      const counts = jsEngineCounts({ cohort, scores, B, seed: 7, ...(groupBy === undefined ? {} : { groupBy }) });
+      const off = engineReport(counts, { scores, disclosure: { policy: 'none' } });
+      const validateOff = validate({ cohort, scores, groupBy: groupBy === undefined ? [] : [groupBy], bootstrap: { B, seed: 7 }, disclosure: { policy: 'none' } });
+      expect(off.characteristics, groupBy ?? 'ungrouped').toEqual(validateOff.characteristics);
+      expect(off.characteristics.encounters.length).toBeGreaterThan(0);
+      // Under the default policy each report suppresses against its own ledger: validate's also relates the inputs'
+      // missing counts to its flow's per-reason exclusions (cells the engine report does not hold), so it may withhold
+      // more as secondary; a cell's own (primary) rule is the same in both.
+      const engine = engineReport(counts, { scores }).characteristics;
+      const full = validate({ cohort, scores, groupBy: groupBy === undefined ? [] : [groupBy], bootstrap: { B, seed: 7 } }).characteristics;
+      walk(engine, full, groupBy ?? 'ungrouped', (mine, theirs, path) => {
+        if (isSuppressed(theirs) && !secondary(theirs)) {
+          expect(isSuppressed(mine) && mine.rule, path).toBe(theirs.rule);
+          primary++;
+        } else if (!isSuppressed(mine) && !isSuppressed(theirs)) {
+          expect(mine, path).toEqual(theirs);
+          released++;
+        }
+      });
+    }
+    expect(primary).toBeGreaterThan(0);
+    expect(released).toBeGreaterThan(100);
+  });
+
   it('a model’s calibration from its buckets is validate’s per-set calibration (O/E exactly; CITL and slope to the bucket width)', () => {
     const scoresHere = [news2, apolloStyle];
     const report = engineReport(jsEngineCounts({ cohort, scores: scoresHere, B, seed: 7 }), { scores: scoresHere, disclosure: { policy: 'none' } });
@@ -336,6 +371,7 @@ describe.skipIf(unavailable !== null)(
       await client.query('CREATE VIEW ehr.obs AS SELECT * FROM observations');
       await client.query('CREATE VIEW ehr.ev AS SELECT * FROM events');
       await client.query('CREATE VIEW ehr.enc AS SELECT * FROM encounters');
+      await client.query('CREATE VIEW ehr.pat AS SELECT * FROM patients');
       await client.end();
     }, 120_000);
     afterAll(() => server?.stop());
@@ -350,7 +386,7 @@ describe.skipIf(unavailable !== null)(
     });
 
     it('reads tables named in a schema (views of a warehouse) to the same counts', async () => {
-      const tables = { observations: 'ehr.obs', events: 'ehr.ev', encounters: 'ehr.enc' };
+      const tables = { observations: 'ehr.obs', events: 'ehr.ev', encounters: 'ehr.enc', patients: 'ehr.pat' };
       const named = await engineCounts({ source: { engine: 'postgres', database: url(), tables }, scores, B, seed: 7 });
       expect(comparable(named)).toEqual(comparable(jsEngineCounts({ cohort, scores, B, seed: 7 })));
     });
@@ -444,6 +480,9 @@ describe('engines at the labeller’s edges (a cohort written by hand)', () => {
   ];
   // Vitals that vary a little, so the score has several values.
   const vitals = (i: number) => ({ rr: 14 + (i % 4) * 4, hr: 70 + (i % 3) * 25 });
+  // An age recorded on each set that differs within an encounter (70 + row): Table 1 reads an encounter's at its
+  // earliest analysed set, which for E1 and E2 is not their first row.
+  const ageOf = (i: number) => 70 + i;
   const edge = join(dir, 'edge');
   const cohortOf = async (): Promise<CohortTables> => {
     const { mkdirSync } = await import('node:fs');
@@ -452,8 +491,8 @@ describe('engines at the labeller’s edges (a cohort written by hand)', () => {
     writeFileSync(
       join(edge, 'observations.csv'),
       [
-        'patient_id,encounter_id,observed_at,respiratory_rate,spo2,spo2_scale,on_oxygen,systolic_bp,heart_rate,consciousness,temperature',
-        ...sets.map(([p, e, t], i) => csvRow([p, e, iso(t), vitals(i).rr, 96, 1, 'false', 120, vitals(i).hr, 'A', 37])),
+        'patient_id,encounter_id,observed_at,respiratory_rate,spo2,spo2_scale,on_oxygen,systolic_bp,heart_rate,consciousness,temperature,age',
+        ...sets.map(([p, e, t], i) => csvRow([p, e, iso(t), vitals(i).rr, 96, 1, 'false', 120, vitals(i).hr, 'A', 37, ageOf(i)])),
       ].join('\n'),
     );
     writeFileSync(join(edge, 'events.csv'), ['encounter_id,event_at,event_type', ...events.map(([e, t, ty]) => csvRow([e, iso(t), ty]))].join('\n'));
@@ -481,6 +520,7 @@ describe('engines at the labeller’s edges (a cohort written by hand)', () => {
         heart_rate: times(sets.map((_, i) => vitals(i).hr)),
         consciousness: strings(sets.map(() => 'A')),
         temperature: times(sets.map(() => 37)),
+        age: times(sets.map((_, i) => ageOf(i))),
       }),
       events: new Table({
         encounter_id: strings(events.map((e) => e[0])),
@@ -531,5 +571,33 @@ describe('engines at the labeller’s edges (a cohort written by hand)', () => {
     expect(code(2)?.sets).toBe(3); // E1 24 h and 25 h, E4 6 h
     expect(code(5)?.sets).toBe(2); // E3 76 h and 99 h
     expect(js.flow.scores[0]).toMatchObject({ score: '', sets: 10, positive: 5, patients: 5 });
+  });
+
+  it('the hand count of Table 1: encounters at their earliest analysed set, quartiles from the counts, in DuckDB too', async () => {
+    const tables = await cohortOf();
+    const js = jsEngineCounts({ cohort: tables, scores: [news2], B: 0, seed: 3 });
+    const duck = await engineCounts({ source: { engine: 'duckdb', cohort: edge }, scores: [news2], B: 0, seed: 3 });
+    expect(duck.characteristics).toEqual(js.characteristics);
+    const report = engineReport(js, { scores: [news2], disclosure: { policy: 'none' } });
+    const t = report.characteristics;
+    expect(t.columns).toEqual(['Overall', 'Event', 'No event']);
+    // Analysed encounters E1, E4, E5 (an event set) and E2, E3, E7; sets as the flow's hand count (10, 5 positive).
+    expect(t.totals.encounters).toEqual([6, 3, 3]);
+    expect(t.totals.sets).toEqual([10, 5, 5]);
+    // Ages at the earliest analysed set: E1 row 1 (−1 min, before row 0) 71, E2 row 7 (−14 h) 77, E3 78, E4 81, E5 83,
+    // E7 85. Type 7 over 6: median (78 + 81) / 2 = 79.5; Q1 at h = 1.25: 77 + 0.25 · 1 = 77.25; Q3 at h = 3.75:
+    // 81 + 0.75 · 2 = 82.5 (the first rows' ages, 70 and 76, would give Q1 76.5). Event: 71, 81, 83; no event: 77, 78, 85.
+    const age = t.encounters.find((r) => r.variable === 'age');
+    const quartiles = (k: number) => (age?.cells[k] as { quartiles: unknown }).quartiles;
+    expect(quartiles(0)).toEqual({ median: 79.5, q1: 77.25, q3: 82.5 });
+    expect(quartiles(1)).toEqual({ median: 81, q1: 76, q3: 82 });
+    expect(quartiles(2)).toEqual({ median: 78, q1: 77.5, q3: 81.5 });
+    // Respiratory rate over the 10 sets (14 + 4 · (row mod 4)): 14 14 18 18 22 22 26 26 26 26 → median 22, Q1 18, Q3 26;
+    // the event sets (rows 0, 2, 3, 11, 13): 14 18 22 26 26 → 22 [18–26].
+    const rr = t.sets.find((r) => r.variable === 'respiratory_rate');
+    expect((rr?.cells[0] as { quartiles: unknown }).quartiles).toEqual({ median: 22, q1: 18, q3: 26 });
+    expect((rr?.cells[1] as { quartiles: unknown }).quartiles).toEqual({ median: 22, q1: 18, q3: 26 });
+    // The quartiles' disclosure basis: patients with an age — P1 (E1, E7), P2, P3, P4, P5.
+    expect(js.characteristics.patients.find((p) => p.unit === 'encounters' && p.variable === 'age' && p.column === 'Overall')?.patients).toBe(5);
   });
 });

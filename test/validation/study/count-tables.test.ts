@@ -14,6 +14,9 @@ import { generateCohort } from '../../../validation/cohort/generate.js';
 import { poissonWeight } from '../../../validation/bootstrap/replicate-weights.js';
 import type { CountTableDefinition, ScoreCountRow, ScoreCountTable } from '../../../validation/study/count-tables.js';
 import { addScoreCounts, cohortScoreCounts, scoreCounts, withPairScores } from '../../../validation/study/count-tables.js';
+import { addCharacteristicCounts } from '../../../validation/study/characteristic-counts.js';
+import type { EngineCounts } from '../../../validation/engine/engine-study.js';
+import { addEngineCounts, engineReport, jsEngineCounts } from '../../../validation/engine/engine-study.js';
 
 const DEF: CountTableDefinition = { table: 'score_counts', version: 1, scores: ['s'], groupBy: 'g', horizonHours: 24, B: 3, seed: 7, resolution: 10 };
 
@@ -117,6 +120,40 @@ describe('cohortScoreCounts: split by patient, added, equals the whole', () => {
       }),
       { numRuns: 4 },
     );
+  });
+});
+
+describe('characteristics (Table 1): split by patient, added, equals the whole', () => {
+  const cohort = generateCohort({ profile: 'uk-leicester', encounters: 160, seed: 21 });
+  const ids = Array.from(cohort.patients.getChild('patient_id') ?? [], String);
+  const options = { scores: [news2, apolloStyle], groupBy: 'ethnicity', B: 0, seed: 3, outcome: { extractEnd: Date.UTC(2030, 0, 1) } };
+  const whole = jsEngineCounts({ cohort, ...options });
+  const table1 = (c: EngineCounts) => engineReport(c, { scores: options.scores, disclosure: { policy: 'none' } }).characteristics;
+
+  it('holds the encounters’ characteristics and every score input, with quartile patients', () => {
+    const variables = whole.characteristics.definition.variables.map((v) => `${v.unit}:${v.variable}`);
+    expect(variables).toEqual(expect.arrayContaining(['encounters:age', 'encounters:sex', 'encounters:ethnicity', 'sets:respiratory_rate', 'sets:consciousness']));
+    expect(whole.characteristics.patients.length).toBeGreaterThan(0);
+  });
+
+  it('for any assignment of patients to two or three parts: the same table, and the same Table 1', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 2 }), { minLength: ids.length, maxLength: ids.length }), (assignment) => {
+        const parts = [0, 1, 2]
+          .map((k) => new Set(ids.filter((_, i) => assignment[i] === k)))
+          .filter((s) => s.size > 0)
+          .map((keep) => jsEngineCounts({ cohort: { ...part(cohort, keep) }, ...options }));
+        const added = parts.reduce((a, b) => addEngineCounts(a, b));
+        expect(added.characteristics).toEqual(whole.characteristics);
+        expect(table1(added)).toEqual(table1(whole));
+      }),
+      { numRuns: 4 },
+    );
+  });
+
+  it('refuses to add tables of different groupings, naming the field', () => {
+    const other = jsEngineCounts({ cohort, ...options, groupBy: 'sex' });
+    expect(() => addCharacteristicCounts(whole.characteristics, other.characteristics)).toThrow(/addCharacteristicCounts: the tables differ in "groupBy"/);
   });
 });
 
