@@ -229,6 +229,15 @@ export { oneStage } from '../validation/meta/one-stage.js';
 export type { OneStageResult, OneStageScore, OneStageEstimate, SharedCountTables, ValueRule } from '../validation/meta/one-stage.js';
 export { cohortScoreCounts, addScoreCounts } from '../validation/study/count-tables.js';
 export type { ScoreCountTable, ScoreCountRow, CountTableDefinition, CohortCountOptions } from '../validation/study/count-tables.js';
+export { addCharacteristicCounts } from '../validation/study/characteristic-counts.js';
+export type {
+  CharacteristicCountTable,
+  CharacteristicCountRow,
+  CharacteristicTotalRow,
+  CharacteristicPatientsRow,
+  CharacteristicVariable,
+  CharacteristicUnit,
+} from '../validation/study/characteristic-counts.js';
 export { ENGINES, STUDY_SQL_DIALECTS, studySql } from '../validation/engine/study-sql.js';
 export type { Engine, StudySql, StudySqlDialect, StudySqlOptions } from '../validation/engine/study-sql.js';
 export { ENGINE_REPORT_SCHEMA, addEngineCounts, engineReport, jsEngineCounts } from '../validation/engine/engine-study.js';

@@ -1,6 +1,6 @@
 /**
  * The study from count tables: the same report whichever engine counted — `js` in this process, `duckdb` or
- * `postgres` where the data lives. An engine returns `score_counts` and the flow's counts (`EngineCounts`); this file
+ * `postgres` where the data lives. An engine returns `score_counts`, `characteristics` and the flow's counts (`EngineCounts`); this file
  * turns them into the engine report (`ewskit.engine-report/2`) through disclosure control: the flow (sets by why they
  * have no label), the analysis set, and for every score its sets, events, AUROC and, at each clinical cut-off,
  * sensitivity, specificity, PPV, NPV, alert rate and net benefit with Poisson-bootstrap intervals clustered by patient
@@ -11,9 +11,11 @@
  *
  * And every pair of scores compared on the sets both can score (AUROC difference, each at its first cut-off), paired.
  *
- * What it does not yet hold (the rest of the count-table plan in docs/design.md): Table 1, calibration by group, the
- * paired DeLong test and matched alert rates. Those stay with `validate` (engine `js`). The red-score rule is read from each score's 0/1
- * red-flag pseudo-score in the count table (`redScoreId`).
+ * And Table 1, from the `characteristics` count table, through the same release rules as `validate`'s.
+ *
+ * What it does not yet hold (the rest of the count-table plan in docs/design.md): the Brier scores of points scores,
+ * the paired DeLong test and matched alert rates. Those stay with `validate` (engine `js`). The red-score rule is read
+ * from each score's 0/1 red-flag pseudo-score in the count table (`redScoreId`).
  */
 import type { ScoreDefinition } from '../../scores/definition/definition.js';
 import type { MissingPolicy } from '../../scores/definition/observation.js';
@@ -81,7 +83,7 @@ export interface EngineFlow {
   readonly followUpEndsAtDischarge: boolean;
 }
 
-/** What an engine computes: `score_counts` and the flow's counts. */
+/** What an engine computes: `score_counts`, the flow's counts and Table 1's `characteristics`. */
 export interface EngineCounts {
   readonly engine: Engine;
   readonly scoreCounts: ScoreCountTable;
@@ -681,7 +683,10 @@ export function engineReport(counts: EngineCounts, options: EngineStudyOptions):
   const flowOf = (score: string, group: string) => f.scores.find((s) => s.score === score && s.group === group) ?? none;
   const analysis = flowOf('', '');
   const analysisSets = sdc.count(analysis.sets, { table: 'flow' });
-  const characteristics = characteristicsFromCounts(counts.characteristics, sdc, { setTotal: (_, k) => (k === 0 ? analysisSets : undefined), relateSetTotals: true });
+  const characteristics = characteristicsFromCounts(counts.characteristics, sdc, {
+    setTotal: (_, k) => (k === 0 ? analysisSets : undefined),
+    relateSetTotals: true,
+  });
   const scores = options.scores.map((d): EngineScore => {
     const own = flowOf(d.id, '');
     const sets = sdc.count(own.sets, { table: 'scores' });

@@ -14,6 +14,11 @@ import { percentileInterval } from '../bootstrap/group-bootstrap.js';
 import type { ScoreCountRow, ScoreCountTable } from '../study/count-tables.js';
 import { addScoreCounts, pairScoreId, redScoreId, scorePairs } from '../study/count-tables.js';
 import type { PairedComparison } from './pooled-measures.js';
+import type { CharacteristicCountTable } from '../study/characteristic-counts.js';
+import { addCharacteristicCounts } from '../study/characteristic-counts.js';
+import { characteristicsFromCounts } from '../study/characteristics.js';
+import { Disclosure } from '../disclosure/disclosure.js';
+import type { CharacteristicsSection } from '../report/types.js';
 import { pairedComparison, pooledObservedRisk } from './pooled-measures.js';
 
 /** An alerting rule on a score's value: alert when value ≥ cut. */
@@ -31,6 +36,8 @@ export interface SharedCountTables {
   readonly probabilistic: readonly string[];
   /** Scores of the study whose tables were not shared (models: see `summariseSite`). */
   readonly leftOut?: readonly string[];
+  /** Table 1's count table (`characteristics`), when shared. */
+  readonly characteristics?: CharacteristicCountTable;
 }
 
 export interface OneStageEstimate {
@@ -69,9 +76,28 @@ export interface OneStageResult {
   readonly comparisons: readonly PairedComparison[];
   /** Scores of the study not pooled in one stage (their tables were not shared). */
   readonly leftOut: readonly string[];
+  /**
+   * Table 1 of all sites' patients together (the sites' `characteristics` tables added), as `validate` gives it on all
+   * the rows with disclosure off; null unless every site shared the table. A patient seen at two sites is counted at
+   * each in the quartiles' patient counts (which only the disclosure basis reads).
+   */
+  readonly characteristics: CharacteristicsSection | null;
   /** Computed from count tables outside the sites' disclosure control: an output checker must see it before release. */
   readonly releasable: false;
   readonly note: string;
+}
+
+/** Table 1 of the sites' `characteristics` tables added (disclosure off: one-stage output is checked before release), or null. */
+function pooledCharacteristics(shared: readonly SharedCountTables[]): CharacteristicsSection | null {
+  const tables = shared.map((s) => s.characteristics);
+  if (tables.some((t) => t === undefined)) return null;
+  const sdc = new Disclosure({ policy: 'none', caller: 'oneStage' });
+  const section = characteristicsFromCounts(
+    (tables as CharacteristicCountTable[]).reduce((a, b) => addCharacteristicCounts(a, b)),
+    sdc,
+    { relateSetTotals: true },
+  );
+  return sdc.resolve(section) as CharacteristicsSection;
 }
 
 /** The dense counts of one score in one replicate (no grouping: the "" group). */
@@ -183,6 +209,7 @@ export function oneStage(shared: readonly SharedCountTables[], level: number, ne
     scores,
     comparisons,
     leftOut: shared[0]?.leftOut ?? [],
+    characteristics: pooledCharacteristics(shared),
     releasable: false,
     note: 'one-stage: the sites’ count tables added — all sites’ patients as one cohort, intervals from the same Poisson replicates, clustered by (pseudonymised) patient across sites. Computed outside the sites’ disclosure control: check before release.',
   };

@@ -6,6 +6,7 @@
  */
 import type { ReportDocument } from '../report/document.js';
 import { DocumentBuilder } from '../report/document.js';
+import { characteristicRows } from '../report/sections.js';
 import { documentToMarkdown } from '../report/markdown.js';
 import type { FigureSpec } from '../report/figures.js';
 import { drawn, withheldFigure } from '../report/figures.js';
@@ -78,6 +79,15 @@ export function combinedDocument(report: CombinedReport): ReportDocument {
         ]),
       ]),
     );
+    const t1 = o.characteristics;
+    if (t1 !== null) {
+      b.paragraph(
+        'Table 1 of all sites’ patients together (the sites’ characteristics tables added): the analysed encounters, each at its first analysed set, and the score inputs over the analysed sets.',
+      );
+      const totals = (label: string, cells: readonly unknown[]) => [label, ...cells.map((c) => (typeof c === 'number' ? c.toLocaleString('en-GB') : '—'))];
+      if (t1.encounters.length > 0) b.table(['Encounters', ...t1.columns], [totals('encounters', t1.totals.encounters), ...characteristicRows(t1.encounters)]);
+      if (t1.sets.length > 0) b.table(['Sets', ...t1.columns], [totals('sets', t1.totals.sets), ...characteristicRows(t1.sets)]);
+    }
     if (o.comparisons.length > 0) {
       b.paragraph(
         'Each pair of scores on the sets both can score, paired (the same replicates): the AUROC difference a − b, and each at its first clinical cut-off with b − a.',

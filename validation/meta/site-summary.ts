@@ -29,6 +29,7 @@ import type { ValidateOptions } from '../study/options.js';
 import { sampleStandardDeviation } from 'simple-statistics';
 import { kindOf } from '../../scores/kinds/kind-of.js';
 import { cohortScoreCounts, redScoreId } from '../study/count-tables.js';
+import { characteristicCounts } from '../study/characteristic-counts.js';
 import type { SharedCountTables } from './one-stage.js';
 
 /** The schema id of site summaries this version writes. */
@@ -234,6 +235,8 @@ export function countTablesOf(run: StudyRun, options: ValidateOptions): SharedCo
     }),
     probabilistic: [],
     leftOut: run.settings.scores.filter((d) => !points.includes(d)).map((d) => d.id),
+    // Table 1's count table (every score's inputs, models' included: it describes the sets, not the scores).
+    characteristics: characteristicCounts(run.settings, run.set),
   };
 }
 

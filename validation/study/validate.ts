@@ -14,6 +14,7 @@ import type { ReportSettings, ValidationReport } from '../report/types.js';
 import { REPORT_SCHEMA } from '../report/types.js';
 import { kindOf } from '../../scores/kinds/kind-of.js';
 import { alerts } from './alerts.js';
+import type { AnalysisSet } from './analysis-set.js';
 import { analysisSet } from './analysis-set.js';
 import { characteristics } from './characteristics.js';
 import { cohortTable } from './cohort-table.js';
@@ -152,6 +153,8 @@ export function validate(options: ValidateOptions): ValidationReport {
 export interface StudyRun {
   readonly report: ValidationReport;
   readonly settings: Settings;
+  /** The analysis set the report was computed on (the site summary's count tables read it). */
+  readonly set: AnalysisSet;
   readonly plans: readonly ScoreIntervalsPlan[];
   readonly intervals: StudyIntervals | null;
 }
@@ -256,7 +259,7 @@ export function runStudy(options: ValidateOptions): StudyRun {
     alerts: alertSection,
     ...sections,
   });
-  return { report: { ...report, disclosure: sdc.summary() }, settings, plans, intervals };
+  return { report: { ...report, disclosure: sdc.summary() }, settings, set, plans, intervals };
 }
 
 export type { ValidateOptions };

@@ -5,6 +5,7 @@
  * and PostgreSQL by the engine tests.
  */
 import { SparkSQL } from 'dt-sql-parser';
+import { setVariables } from '../../../validation/study/characteristic-counts.js';
 import { describe, expect, it } from 'vitest';
 import { apolloStyle } from '../../../scores/catalogue/catalogue.js';
 import { news2 } from '../../../scores/catalogue/news2.js';
@@ -57,8 +58,22 @@ describe('Spark SQL', () => {
       },
     ],
   ])('every query of the study in Spark is valid syntax: %s', (_name, extra) => {
-    const queries = studySql({ dialect: 'spark', scores: [news2, apolloStyle], encounters: true, B: 1000, seed: 1, ...extra });
-    for (const [name, sql] of Object.entries(queries)) {
+    // With Table 1: an encounter variable from each table, and every score input.
+    const characteristics = {
+      encounters: [
+        { variable: 'age', type: 'continuous' as const, table: 'observations' as const },
+        { variable: 'sex', type: 'categorical' as const, table: 'patients' as const },
+        { variable: 'admission_type', type: 'categorical' as const, table: 'encounters' as const },
+      ],
+      sets: setVariables([news2, apolloStyle]),
+    };
+    const queries = studySql({ dialect: 'spark', scores: [news2, apolloStyle], encounters: true, B: 1000, seed: 1, characteristics, ...extra });
+    // Table 1's queries are one per unit (and per unit the quartiles' patients).
+    const flat = Object.entries(queries).flatMap(([name, q]) =>
+      typeof q === 'string' ? [[name, q] as const] : Object.entries(q as Record<string, string>).map(([unit, sql]) => [`${name}.${unit}`, sql] as const),
+    );
+    expect(flat.filter(([name]) => name.startsWith('characteristic')).length).toBe(4);
+    for (const [name, sql] of flat) {
       expect(errors(sql), name).toEqual([]);
       if (name !== 'unmatchedEvents') expect(sql, name).toContain('unix_millis(');
     }

@@ -70,6 +70,34 @@ describe('combineSummaries with count tables: one-stage pooling', () => {
     expect(combined.oneStage?.releasable).toBe(false);
   });
 
+  it('Table 1 of all sites’ patients together is validate’s on all the rows (the sites’ characteristics tables added)', () => {
+    const all = validate({ cohort: concatCohorts(sites.map((s) => s.cohort)), scores: [news2], bootstrap: false, disclosure: { policy: 'none' } });
+    expect(combined.oneStage?.characteristics).toEqual(all.characteristics);
+    expect(all.characteristics.encounters.length).toBeGreaterThan(0);
+    // Grouped: each site's table by sex, added, is the pooled table by sex.
+    const grouped = sites.map((s) =>
+      summariseSite({
+        cohort: s.cohort,
+        scores: [news2],
+        groupBy: ['sex'],
+        bootstrap: { B: 20, seed },
+        disclosure: { policy: 'none' },
+        site: s.site,
+        countTables: true,
+      }),
+    );
+    const pooled = combineSummaries(grouped).oneStage?.characteristics;
+    const bySex = validate({
+      cohort: concatCohorts(sites.map((s) => s.cohort)),
+      scores: [news2],
+      groupBy: ['sex'],
+      bootstrap: false,
+      disclosure: { policy: 'none' },
+    });
+    expect(pooled?.columns.length).toBeGreaterThan(3);
+    expect(pooled).toEqual(bySex.characteristics);
+  });
+
   it('the summaries say they hold count tables, and the two-stage summary is still there', () => {
     expect(summaries.every((s) => s.header.countTables && s.countTables !== undefined)).toBe(true);
     expect(summaries[0]?.header.statement).toMatch(/count tables/);
