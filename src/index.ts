@@ -255,4 +255,4 @@ export type {
   EnginePairedMetric,
 } from '../validation/engine/engine-study.js';
 export type { PooledEstimate, PairedMetric, PairedComparison } from '../validation/meta/pooled-measures.js';
-export { engineMarkdown } from '../validation/engine/engine-markdown.js';
+export { engineMarkdown, engineDocument, engineHtml } from '../validation/engine/engine-markdown.js';

@@ -310,7 +310,7 @@ export const COMMANDS: readonly CommandSpec[] = [
         default: 'js',
         choices: ENGINES,
         meaning:
-          'where the study runs: js in this process (the full report); duckdb embedded, reading a Parquet or CSV cohort directory itself (larger than memory); postgres on a server (--database, --tables). duckdb and postgres bring back only count tables and write the engine report (ewskit.engine-report/2: flow, AUROC and the clinical cut-offs’ measures with clustered intervals, overall and by one --by column, and a model’s calibration).',
+          'where the study runs: js in this process (the full report); duckdb embedded, reading a Parquet or CSV cohort directory itself (larger than memory); postgres on a server (--database, --tables). duckdb and postgres bring back only count tables and write the engine report (ewskit.engine-report/2: flow, Table 1, AUROC and the clinical cut-offs’ measures with clustered intervals, calibration and paired comparisons, overall and by one --by column; --out, --md and --html).',
       },
       {
         name: 'database',

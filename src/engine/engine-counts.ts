@@ -180,7 +180,10 @@ async function postgresSession(source: Extract<EngineSource, { engine: 'postgres
 async function characteristicRows(
   session: Session,
   sql: ReturnType<typeof studySql>,
-  spec: { encounters: readonly CharacteristicVariable[] | readonly { variable: string; type: CharacteristicVariable['type'] }[]; sets: readonly CharacteristicVariable[] },
+  spec: {
+    encounters: readonly CharacteristicVariable[] | readonly { variable: string; type: CharacteristicVariable['type'] }[];
+    sets: readonly CharacteristicVariable[];
+  },
   by: string | undefined,
 ): Promise<CharacteristicCountTable> {
   const rows: CharacteristicCountRow[] = [];

@@ -64,11 +64,25 @@ describe('validate --engine duckdb', async () => {
     expect(loose.stderr).toMatch(/--reference names the column "sex", which is not a --by column/);
   });
 
+  it('writes the engine report as a self-contained HTML page with Table 1, from the same document as its Markdown', async () => {
+    const r = await run(['validate', '--engine', 'duckdb', ...common, '--by', 'sex', '--md', at('page.md'), '--html', at('page.html')]);
+    expect(r.code, r.stderr).toBe(0);
+    const html = readFileSync(at('page.html'), 'utf8');
+    const md = readFileSync(at('page.md'), 'utf8');
+    expect(html.startsWith('<!doctype html>')).toBe(true);
+    expect(html).not.toMatch(/<script|https?:\/\/[^"]*\.(js|css)/);
+    // Every section of the Markdown is a heading of the page.
+    const headings = [...md.matchAll(/^## (.+)$/gm)].map((m) => m[1] as string);
+    expect(headings).toEqual(expect.arrayContaining(['Flow', 'Characteristics of the analysed encounters', 'Score inputs over the analysed sets', 'By sex']));
+    for (const h of headings) expect(html).toContain(`>${h.replace(/&/g, '&amp;').replace(/</g, '&lt;')}</h2>`);
+    expect(html).toContain('sex: F');
+  });
+
   it.each([
     [['--by', 'ethnicity,sex'], /--by ethnicity,sex is not computed by --engine duckdb yet/],
     [['--by', 'skin_tone_band'], /--by skin_tone_band is not computed by --engine duckdb yet/],
     [['--by', 'sex', '--by', 'ethnicity'], /--engine duckdb groups by one column/],
-    [['--html', 'x.html'], /--html is not computed by --engine duckdb yet/],
+    [['--figures', 'figs'], /--figures is not computed by --engine duckdb yet/],
     [['--missing', 'both'], /--engine duckdb computes --missing none or zero/],
     [['--cluster', 'encounter'], /--engine duckdb computes --cluster patient only/],
     [['--database', 'postgres://x'], /--database and --tables go with --engine postgres/],

@@ -60,7 +60,11 @@ export interface StudySqlOptions {
    * of the observations). Omit for no Table 1 (its queries are then empty).
    */
   readonly characteristics?: {
-    readonly encounters: readonly { readonly variable: string; readonly type: 'continuous' | 'categorical'; readonly table: 'observations' | 'patients' | 'encounters' }[];
+    readonly encounters: readonly {
+      readonly variable: string;
+      readonly type: 'continuous' | 'categorical';
+      readonly table: 'observations' | 'patients' | 'encounters';
+    }[];
     readonly sets: readonly { readonly variable: string; readonly type: 'continuous' | 'categorical' }[];
   };
 }

@@ -99,7 +99,11 @@ export const groupColumn = (by: string, group: string): string => `${by}: ${grou
 
 /** A unit's column memberships: Overall, its outcome's column, and its group in each grouping. */
 function columnsOf(groupBy: readonly string[], outcome: 0 | 1, groups: readonly (string | null)[]): string[] {
-  return ['Overall', outcome === 1 ? 'Event' : 'No event', ...groupBy.flatMap((by, k) => (groups[k] === null || groups[k] === undefined ? [] : [groupColumn(by, groups[k])]))];
+  return [
+    'Overall',
+    outcome === 1 ? 'Event' : 'No event',
+    ...groupBy.flatMap((by, k) => (groups[k] === null || groups[k] === undefined ? [] : [groupColumn(by, groups[k])])),
+  ];
 }
 
 /** The type-correct value of a cell: a number for a continuous variable, text for a categorical one. */
@@ -310,7 +314,8 @@ export function tableColumns(table: CharacteristicCountTable): {
       if (t.unit === unit) for (const c of columnsOf(by, t.outcome, t.groups)) out[index.get(c) ?? -1] = (out[index.get(c) ?? -1] ?? 0) + t.units;
     return out;
   };
-  const ungroupedOf = (unit: CharacteristicUnit): boolean[] => by.map((_, k) => table.totals.some((t) => t.unit === unit && t.units > 0 && t.groups[k] === null));
+  const ungroupedOf = (unit: CharacteristicUnit): boolean[] =>
+    by.map((_, k) => table.totals.some((t) => t.unit === unit && t.units > 0 && t.groups[k] === null));
   return {
     columns,
     groupNames,

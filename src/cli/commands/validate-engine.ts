@@ -1,12 +1,12 @@
 /**
  * `ewskit validate --engine duckdb|postgres`: the study where the data lives. The scoring, labelling, Poisson weights
  * and count tables run as SQL in the engine; only count tables come back; the engine report (ewskit.engine-report/2:
- * flow, discrimination and threshold measures with clustered intervals, a model's calibration) is written through
- * disclosure control.
+ * flow, Table 1, discrimination, calibration and threshold measures with clustered intervals) is written through
+ * disclosure control, as JSON, Markdown and an HTML page.
  */
 import { existsSync } from 'node:fs';
 import type { Engine } from '../../../validation/engine/study-sql.js';
-import { engineMarkdown } from '../../../validation/engine/engine-markdown.js';
+import { engineHtml, engineMarkdown } from '../../../validation/engine/engine-markdown.js';
 import { engineReport } from '../../../validation/engine/engine-study.js';
 import type { EngineStudyOptions } from '../../../validation/engine/engine-study.js';
 import { DISCLOSURE_POLICIES } from '../../../validation/disclosure/policy.js';
@@ -20,7 +20,7 @@ import type { CliIO, Flags } from '../args.js';
 import { groupingFlags, MAX_BOOTSTRAP, outcomeFlags, scoreFlags, UsageError } from '../args.js';
 
 /** Options of validate the engines do not compute yet: refused by name rather than ignored. */
-const JS_ONLY = ['observations', 'events', 'patients', 'encounters', 'map', 'strict', 'rejects', 'html', 'figures', 'rising-by', 'unit'];
+const JS_ONLY = ['observations', 'events', 'patients', 'encounters', 'map', 'strict', 'rejects', 'figures', 'rising-by', 'unit'];
 
 /** Groupings derived from a column (bands, census groups, conditions): the engines group by a plain column only. */
 const DERIVED = ['skin_tone_band', 'nhs_ethnic_group', 'nhs_ethnic_group_2021', 'condition'];
@@ -54,7 +54,7 @@ export async function validateInEngine(engine: Exclude<Engine, 'js'>, flags: Fla
   for (const name of JS_ONLY)
     if (flags.has(name) || repeated.has(name))
       throw new UsageError(
-        `--${name} is not computed by --engine ${engine} yet (the engine report holds the flow, discrimination and threshold measures, overall and by one --by column); use --engine js`,
+        `--${name} is not computed by --engine ${engine} yet (the engine report holds the flow, Table 1, discrimination, calibration and threshold measures, overall and by one --by column); use --engine js`,
       );
   for (const [name, allowed] of [
     ['cluster', 'patient'],
@@ -97,12 +97,14 @@ export async function validateInEngine(engine: Exclude<Engine, 'js'>, flags: Fla
   }
   const out = flags.get('out');
   const md = flags.get('md');
+  const html = flags.get('html');
   const checks = out === undefined ? undefined : `${out.replace(/\.json$/i, '')}.checks.json`;
   checkOutputs(
     'validate',
     [
       out === undefined ? null : { path: out, flag: 'out' },
       md === undefined ? null : { path: md, flag: 'md' },
+      html === undefined ? null : { path: html, flag: 'html' },
       checks === undefined ? null : { path: checks, flag: 'out (its checks file)' },
     ],
     inputs,
@@ -133,11 +135,12 @@ export async function validateInEngine(engine: Exclude<Engine, 'js'>, flags: Fla
   const files: [string, string][] = [];
   if (out !== undefined) files.push([out, `${JSON.stringify(report, null, 2)}\n`]);
   if (md !== undefined) files.push([md, markdown]);
+  if (html !== undefined) files.push([html, engineHtml(report)]);
   if (checks !== undefined) files.push([checks, `${JSON.stringify({ schema: 'ewskit.checks/1', report: out, ...report.disclosure }, null, 2)}\n`]);
   writeTextsAtomic(files);
   io.stdout(`${markdown}\n`);
   io.stderr(
-    `ewskit validate: ${((performance.now() - started) / 1000).toFixed(1)} s in ${engine}; wrote ${[out, md, checks].filter((f) => f !== undefined).join(', ') || 'nothing (no --out or --md)'}.${report.disclosure.policy === 'none' ? ' NOT FOR RELEASE: disclosure control off (--disclosure none).' : ''}\n`,
+    `ewskit validate: ${((performance.now() - started) / 1000).toFixed(1)} s in ${engine}; wrote ${[out, md, html, checks].filter((f) => f !== undefined).join(', ') || 'nothing (no --out, --md or --html)'}.${report.disclosure.policy === 'none' ? ' NOT FOR RELEASE: disclosure control off (--disclosure none).' : ''}\n`,
   );
   return 0;
 }

@@ -225,7 +225,13 @@ describe('engine report', () => {
     for (const groupBy of [undefined, 'ethnicity', 'admission_type']) {
       const counts = jsEngineCounts({ cohort, scores, B, seed: 7, ...(groupBy === undefined ? {} : { groupBy }) });
       const off = engineReport(counts, { scores, disclosure: { policy: 'none' } });
-      const validateOff = validate({ cohort, scores, groupBy: groupBy === undefined ? [] : [groupBy], bootstrap: { B, seed: 7 }, disclosure: { policy: 'none' } });
+      const validateOff = validate({
+        cohort,
+        scores,
+        groupBy: groupBy === undefined ? [] : [groupBy],
+        bootstrap: { B, seed: 7 },
+        disclosure: { policy: 'none' },
+      });
       expect(off.characteristics, groupBy ?? 'ungrouped').toEqual(validateOff.characteristics);
       expect(off.characteristics.encounters.length).toBeGreaterThan(0);
       // Under the default policy each report suppresses against its own ledger: validate's also relates the inputs'

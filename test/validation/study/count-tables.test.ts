@@ -132,7 +132,9 @@ describe('characteristics (Table 1): split by patient, added, equals the whole',
 
   it('holds the encounters’ characteristics and every score input, with quartile patients', () => {
     const variables = whole.characteristics.definition.variables.map((v) => `${v.unit}:${v.variable}`);
-    expect(variables).toEqual(expect.arrayContaining(['encounters:age', 'encounters:sex', 'encounters:ethnicity', 'sets:respiratory_rate', 'sets:consciousness']));
+    expect(variables).toEqual(
+      expect.arrayContaining(['encounters:age', 'encounters:sex', 'encounters:ethnicity', 'sets:respiratory_rate', 'sets:consciousness']),
+    );
     expect(whole.characteristics.patients.length).toBeGreaterThan(0);
   });
 
