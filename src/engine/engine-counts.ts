@@ -12,7 +12,8 @@ import type { MissingPolicy } from '../../scores/definition/observation.js';
 import { kindOf } from '../../scores/kinds/kind-of.js';
 import { quoteIdent, quoteString } from '../../scores/sql/sql-text.js';
 import type { LabelOptions } from '../../validation/outcomes/label-outcomes.js';
-import type { StudySqlDialect } from '../../validation/engine/study-sql.js';
+import type { GroupPart, StudySqlDialect } from '../../validation/engine/study-sql.js';
+import { groupingSource } from '../../validation/study/subgroups.js';
 import { studySql } from '../../validation/engine/study-sql.js';
 import type { EngineCounts, EngineFlow } from '../../validation/engine/engine-study.js';
 import { countedScores, withPairScores } from '../../validation/study/count-tables.js';
@@ -54,7 +55,10 @@ export interface EngineCountOptions {
   readonly B: number;
   readonly seed: number;
   readonly resolution?: number;
-  /** One grouping column of the observations, patients or encounters (a plain column: see `EngineStudyOptions.groupBy`). */
+  /**
+   * One grouping, as `validate`'s `groupBy`: a column of the observations, patients or encounters, a derived grouping
+   * (`skin_tone_band`, `nhs_ethnic_group`, `nhs_ethnic_group_2021`, `condition`) or an intersection ("ethnicity,sex").
+   */
   readonly groupBy?: string;
   /** Events allowed to match no observation set (default 0, as `validate`): one that joins nothing would become a negative. */
   readonly maxUnmatchedEvents?: number;
@@ -246,17 +250,20 @@ export async function engineCounts(options: EngineCountOptions): Promise<EngineC
   if (session === null)
     throw new RangeError(`${FN}: option "source.engine" expected 'duckdb' or 'postgres'; received ${JSON.stringify((source as { engine: unknown }).engine)}.`);
   try {
-    // The grouping column's table, in validate's order: the observations, then the patients, then the encounters.
+    // The grouping: each of its columns (several for an intersection, "ethnicity,sex") read from its table in
+    // validate's order — the observations, then the patients, then the encounters — and derived as validate derives it.
     const by = options.groupBy;
-    let group: { column: string; table: 'observations' | 'patients' | 'encounters' } | undefined;
-    if (by !== undefined) {
-      const table = (['observations', 'patients', 'encounters'] as const).find((t) => session.columns[t]?.includes(by));
-      if (table === undefined)
-        throw new TypeError(
-          `${FN}: option "groupBy" names "${by}", which is a column of none of the observations, patients or encounters tables (the engines group by a plain column).`,
-        );
-      group = { column: by, table };
-    }
+    let group: GroupPart[] | undefined;
+    if (by !== undefined)
+      group = by.split(',').map((name): GroupPart => {
+        const { source, derive } = groupingSource(name.trim());
+        const table = (['observations', 'patients', 'encounters'] as const).find((t) => session.columns[t]?.includes(source));
+        if (table === undefined)
+          throw new TypeError(
+            `${FN}: option "groupBy" names "${name.trim()}"${source === name.trim() ? '' : ` (read from the column "${source}")`}, which is a column of none of the observations, patients or encounters tables.`,
+          );
+        return { column: source, table, derive };
+      });
     // Table 1's variables, each read where validate reads it: the encounters' from the observations, else the
     // patients, else the encounters table; the sets' (score inputs) from the observations.
     const tableOf = (column: string) => (['observations', 'patients', 'encounters'] as const).find((t) => session.columns[t]?.includes(column));

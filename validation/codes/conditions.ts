@@ -13,7 +13,8 @@ export const CONDITION_CODES = { copd: 'J44.1', sepsis: 'A41.9', heartFailure: '
 export const CONDITION_GROUPS = ['COPD', 'Sepsis', 'Heart failure', 'Other'] as const;
 export type ConditionGroup = (typeof CONDITION_GROUPS)[number];
 
-const BY_CATEGORY: Readonly<Record<string, ConditionGroup>> = { J44: 'COPD', A40: 'Sepsis', A41: 'Sepsis', I50: 'Heart failure' };
+/** The condition group of each ICD-10 category modelled (any other well-formed code is 'Other'; R65.1 is sepsis). */
+export const BY_CATEGORY: Readonly<Record<string, ConditionGroup>> = { J44: 'COPD', A40: 'Sepsis', A41: 'Sepsis', I50: 'Heart failure' };
 
 /** An ICD-10 code: a letter, two digits, then optionally a dot (or none) and one or two more characters. */
 const ICD10 = /^([A-Z]\d{2})(?:\.?([0-9A-Z]{1,2}))?$/;

@@ -101,8 +101,9 @@ export interface EngineStudyOptions {
   /** The research option for banded scores, as in `validate` (default: the chart's). */
   readonly missing?: MissingPolicy;
   /**
-   * One grouping column: of the observations, the patients or the encounters (as `validate`'s `groupBy`; the engines
-   * take a plain column, not a derived grouping such as `skin_tone_band` or an intersection). Each group's measures
+   * One grouping, as one of `validate`'s `groupBy`: a column of the observations, the patients or the encounters, a
+   * derived grouping (`skin_tone_band`, `nhs_ethnic_group`, `nhs_ethnic_group_2021`, `condition`) or an intersection
+   * of columns ("ethnicity,sex"). Each group's measures
    * are reported beside the overall ones.
    */
   readonly groupBy?: string;

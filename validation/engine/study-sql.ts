@@ -24,6 +24,11 @@ import { poissonWeightParts } from '../bootstrap/weights-sql.js';
 import { pairComplementId, redScoreId, scorePairs, wholeOption } from '../study/count-tables.js';
 import type { LabelOptions } from '../outcomes/label-outcomes.js';
 import { CENSORED_HANDLING, FOLLOW_UPS } from '../report/vocabulary.js';
+import { GROUPS_2001 } from '../codes/ethnic-category.js';
+import { BY_CATEGORY } from '../codes/conditions.js';
+import type { GroupDerivation } from '../study/subgroups.js';
+import type { SkinToneBand } from '../report/types.js';
+import { DEFAULT_SKIN_TONE_BANDS } from '../study/options.js';
 
 /** The engines a study runs in: in this process, or where the data lives. */
 export const ENGINES = ['js', 'duckdb', 'postgres'] as const;
@@ -45,7 +50,7 @@ export interface StudySqlOptions {
    * One grouping: a column of the observations, or of the patients (`ewskit_patients`, joined by `patient_id`) or the
    * encounters (joined by `encounter_id`) — its value as text is the group; a set with none is in "(none)".
    */
-  readonly group?: { readonly column: string; readonly table: 'observations' | 'patients' | 'encounters' };
+  readonly group?: GroupPart | readonly GroupPart[];
   readonly missing?: MissingPolicy;
   /** How `on_oxygen` is stored: `'boolean'` (default) or `'number'` (0/1). */
   readonly oxygenType?: 'boolean' | 'number';
@@ -54,6 +59,8 @@ export interface StudySqlOptions {
   readonly seed: number;
   /** Probability buckets per unit (default 10,000). */
   readonly resolution?: number;
+  /** The bands of a `skin-tone` grouping (default the report's: Monk 1–3, 4–7, 8–10). */
+  readonly skinToneBands?: readonly SkinToneBand[];
   /**
    * Table 1's variables (`characteristics`): the encounters' — each with the table it is read from, as `validate`
    * reads it (the observations first, then the patients, then the encounters) — and the sets' (score inputs, columns
@@ -67,6 +74,17 @@ export interface StudySqlOptions {
     }[];
     readonly sets: readonly { readonly variable: string; readonly type: 'continuous' | 'categorical' }[];
   };
+}
+
+/**
+ * One column of a grouping: where it is read (a column of the observations, the patients or the encounters) and how
+ * its label is made (`groupingSource`: as it is, or a band, census group or condition). Several parts make an
+ * intersectional grouping ("Asian × F"), as `validate`'s "ethnicity,sex".
+ */
+export interface GroupPart {
+  readonly column: string;
+  readonly table: 'observations' | 'patients' | 'encounters';
+  readonly derive?: GroupDerivation;
 }
 
 /** The study's queries: each returns one table, and only counts. */
@@ -156,13 +174,30 @@ export function studySql(options: StudySqlOptions): StudySql {
   const given = o.extractEnd === undefined ? 'NULL' : `CAST(${String(o.extractEnd)} AS ${dbl})`;
   // Each CTE is one step of labelSets: the chosen events' first time per encounter, the discharge, the extract's end.
   // The group of each set: a column of the set, or of its patient or encounter (the first row of each id: ids are unique).
-  const g = options.group;
+  const g = options.group === undefined ? undefined : Array.isArray(options.group) ? (options.group as readonly GroupPart[]) : [options.group as GroupPart];
+  // Each part's label (null for none) — a column of the set, or of its patient or encounter (the first row of each id:
+  // ids are unique) — derived as validate derives it; a set missing any part has no group ("(none)").
+  const labels = (g ?? []).map((part, k) =>
+    groupLabelSql(
+      part.derive ?? 'plain',
+      part.table === 'observations' ? `CAST(s.${quoteIdent(part.column)} AS TEXT)` : `ewskit_gj${k}.g`,
+      dialect,
+      options.skinToneBands ?? DEFAULT_SKIN_TONE_BANDS,
+    ),
+  );
   const groupExpr =
-    g === undefined ? `CAST('' AS TEXT)` : `COALESCE(${g.table === 'observations' ? `CAST(s.${quoteIdent(g.column)} AS TEXT)` : 'gj.g'}, '(none)')`;
-  const groupJoin =
-    g === undefined || g.table === 'observations'
-      ? ''
-      : ` LEFT JOIN (SELECT CAST(${g.table === 'patients' ? 'patient_id' : 'encounter_id'} AS TEXT) AS id, MIN(CAST(${quoteIdent(g.column)} AS TEXT)) AS g FROM ewskit_${g.table} GROUP BY 1) AS gj ON gj.id = CAST(s.${g.table === 'patients' ? 'patient_id' : 'encounter_id'} AS TEXT)`;
+    g === undefined
+      ? `CAST('' AS TEXT)`
+      : labels.length === 1
+        ? `COALESCE(${labels[0] as string}, '(none)')`
+        : `CASE WHEN ${labels.map((l) => `(${l}) IS NULL`).join(' OR ')} THEN '(none)' ELSE ${labels.map((l) => `(${l})`).join(` || ' × ' || `)} END`;
+  const groupJoin = (g ?? [])
+    .map((part, k) => {
+      if (part.table === 'observations') return '';
+      const key = part.table === 'patients' ? 'patient_id' : 'encounter_id';
+      return ` LEFT JOIN (SELECT CAST(${key} AS TEXT) AS id, MIN(CAST(${quoteIdent(part.column)} AS TEXT)) AS g FROM ewskit_${part.table} GROUP BY 1) AS ewskit_gj${k} ON ewskit_gj${k}.id = CAST(s.${key} AS TEXT)`;
+    })
+    .join('');
   const ctes = [
     `ewskit_scored AS (SELECT s.*, CAST(s.encounter_id AS TEXT) AS ewskit_e, ${ms('s.observed_at')} AS ewskit_t, ${groupExpr} AS ewskit_group FROM (${scored}${fence}) AS s${groupJoin}${fence})`,
     `ewskit_ev AS (SELECT CAST(encounter_id AS TEXT) AS e, ${ms('event_at')} AS t, event_type AS ty FROM ewskit_events)`,
@@ -272,6 +307,40 @@ export function studySql(options: StudySqlOptions): StudySql {
     characteristics: { encounters: spark(table1.characteristics.encounters), sets: spark(table1.characteristics.sets) },
     characteristicPatients: { encounters: spark(table1.patients.encounters), sets: spark(table1.patients.sets) },
   };
+}
+
+/**
+ * A grouping part's label in SQL from its text `raw`, as `groupLabels` makes it in JavaScript: the text itself; a
+ * Monk skin-tone band; the NHS ethnic group of a category code (2001 or 2021 census, codes trimmed and upper-cased,
+ * unknown codes none); the condition of an ICD-10 primary diagnosis (malformed codes none). Null where there is none.
+ */
+export function groupLabelSql(derive: GroupDerivation, raw: string, dialect: StudySqlDialect, bands: readonly SkinToneBand[]): string {
+  if (derive === 'plain') return raw;
+  const matches = (x: string, pattern: string): string =>
+    dialect === 'duckdb'
+      ? `regexp_matches(${x}, ${quoteString(pattern)})`
+      : dialect === 'postgres'
+        ? `${x} ~ ${quoteString(pattern)}`
+        : `${x} RLIKE ${quoteString(pattern)}`;
+  if (derive === 'skin-tone') {
+    // A number only when the text is one (JavaScript's Number() gives NaN, no band, for anything else; SQL would fail).
+    const text = `TRIM(${raw})`;
+    const x = `CAST(${text} AS ${DOUBLE[dialect]})`;
+    return `CASE WHEN ${matches(text, '^[0-9]+([.][0-9]+)?$')} THEN CASE ${bands.map((b) => `WHEN ${x} >= ${b.min} AND ${x} <= ${b.max} THEN ${quoteString(b.label)}`).join(' ')} END END`;
+  }
+  const code = `UPPER(TRIM(${raw}))`;
+  if (derive === 'nhs-2001' || derive === 'nhs-2021') {
+    const map = Object.entries(GROUPS_2001).map(([c, group]) => (derive === 'nhs-2021' && c === 'R' ? [c, 'Asian'] : [c, group]));
+    return `CASE ${code} ${map.map(([c, group]) => `WHEN ${quoteString(c as string)} THEN ${quoteString(group as string)}`).join(' ')} END`;
+  }
+  // ICD10's pattern: a letter, two digits, then an optional dot and one or two more (the dot as [.], no backslash that a
+  // dialect's string literal might eat).
+  const category = `SUBSTRING(${code}, 1, 3)`;
+  return `CASE WHEN ${code} IS NULL OR NOT (${matches(code, '^[A-Z][0-9]{2}([.]?[0-9A-Z]{1,2})?$')}) THEN NULL WHEN ${code} IN ('R651', 'R65.1') THEN 'Sepsis' ${Object.entries(
+    BY_CATEGORY,
+  )
+    .map(([c, group]) => `WHEN ${category} = ${quoteString(c)} THEN ${quoteString(group)}`)
+    .join(' ')} ELSE 'Other' END`;
 }
 
 /**

@@ -31,6 +31,25 @@ function bandOf(tone: number, bands: readonly SkinToneBand[]): string | null {
   return bands.find((b) => tone >= b.min && tone <= b.max)?.label ?? null;
 }
 
+/** How a grouping's label is made from a column: as it is, or derived (bands, census groups, conditions). */
+export type GroupDerivation = 'plain' | 'skin-tone' | 'nhs-2001' | 'nhs-2021' | 'condition';
+
+/**
+ * The column a (single) grouping reads and how its label is derived: `skin_tone_band` bands `skin_tone` (the
+ * Monk scale); `nhs_ethnic_group` and `nhs_ethnic_group_2021` group the NHS ethnic category codes (`ethnic_category`)
+ * by the 2001 or 2021 census; `condition` groups the ICD-10 primary diagnosis (`primary_diagnosis`) as COPD, sepsis,
+ * heart failure or other; any other name is a column read as it is.
+ *
+ * @example groupingSource('nhs_ethnic_group'); // => { source: 'ethnic_category', derive: 'nhs-2001' }
+ */
+export function groupingSource(column: string): { readonly source: string; readonly derive: GroupDerivation } {
+  if (column === 'skin_tone_band') return { source: 'skin_tone', derive: 'skin-tone' };
+  if (column === 'nhs_ethnic_group') return { source: 'ethnic_category', derive: 'nhs-2001' };
+  if (column === 'nhs_ethnic_group_2021') return { source: 'ethnic_category', derive: 'nhs-2021' };
+  if (column === 'condition') return { source: 'primary_diagnosis', derive: 'condition' };
+  return { source: column, derive: 'plain' };
+}
+
 /**
  * The group label of each scored row for a grouping column (an observation column, or a patient or encounter column
  * joined by id). Several columns joined by commas ("ethnicity,sex") make intersectional groups ("Asian × F"); a row
@@ -66,12 +85,10 @@ function computeGroupLabels(
       return labels.some((l) => l === null) ? null : labels.join(' × ');
     });
   }
-  const band = column === 'skin_tone_band';
-  // Derived groupings: NHS ethnic category codes (column ethnic_category) grouped by the 2001 or 2021 census.
-  const census = column === 'nhs_ethnic_group' ? 2001 : column === 'nhs_ethnic_group_2021' ? 2021 : null;
-  // And conditions: the ICD-10 primary diagnosis (column primary_diagnosis) grouped as COPD, sepsis, heart failure, other.
-  const condition = column === 'condition';
-  const source = band ? 'skin_tone' : census !== null ? 'ethnic_category' : condition ? 'primary_diagnosis' : column;
+  const { source, derive } = groupingSource(column);
+  const band = derive === 'skin-tone';
+  const census = derive === 'nhs-2001' ? 2001 : derive === 'nhs-2021' ? 2021 : null;
+  const condition = derive === 'condition';
   const values = rowAttribute(source, set.scored, cohort);
   if (values === null)
     throw new TypeError(

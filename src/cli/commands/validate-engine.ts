@@ -22,9 +22,6 @@ import { groupingFlags, MAX_BOOTSTRAP, outcomeFlags, scoreFlags, UsageError } fr
 /** Options of validate the engines do not compute yet: refused by name rather than ignored. */
 const JS_ONLY = ['observations', 'events', 'patients', 'encounters', 'map', 'strict', 'rejects', 'figures', 'rising-by', 'unit'];
 
-/** Groupings derived from a column (bands, census groups, conditions): the engines group by a plain column only. */
-const DERIVED = ['skin_tone_band', 'nhs_ethnic_group', 'nhs_ethnic_group_2021', 'condition'];
-
 /** `--tables observations=NAME,events=NAME[,encounters=NAME][,patients=NAME]`. */
 function tablesFlag(text: string | undefined): EngineTables | undefined {
   if (text === undefined) return undefined;
@@ -69,8 +66,6 @@ export async function validateInEngine(engine: Exclude<Engine, 'js'>, flags: Fla
   // Checked as validate checks it: COLUMN=GROUP, the column one of the --by columns.
   const references = groupingFlags(repeated).reference;
   const reference = groupBy === undefined ? undefined : references[groupBy];
-  if (groupBy !== undefined && (groupBy.includes(',') || DERIVED.includes(groupBy)))
-    throw new UsageError(`--by ${groupBy} is not computed by --engine ${engine} yet (it groups by one plain column: ethnicity, sex, site, …); use --engine js`);
   if (flags.value('missing') === 'both') throw new UsageError(`--engine ${engine} computes --missing none or zero, not both side by side; run it twice`);
   flags.choice('bootstrap', BOOTSTRAP_METHODS);
   let source: EngineSource;

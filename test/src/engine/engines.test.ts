@@ -9,6 +9,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { Table, Utf8, vectorFromArray } from 'apache-arrow';
+import type { Vector } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apolloStyle } from '../../../scores/catalogue/catalogue.js';
 import { news2 } from '../../../scores/catalogue/news2.js';
@@ -21,6 +23,10 @@ import type { EngineCounts } from '../../../validation/engine/engine-study.js';
 import { addEngineCounts, engineReport, jsEngineCounts } from '../../../validation/engine/engine-study.js';
 import type { LabelOptions } from '../../../validation/outcomes/label-outcomes.js';
 import type { CohortTables } from '../../../validation/study/options.js';
+import { DEFAULT_SKIN_TONE_BANDS } from '../../../validation/study/options.js';
+import { groupLabelSql } from '../../../validation/engine/study-sql.js';
+import { conditionGroup } from '../../../validation/codes/conditions.js';
+import { nhsEthnicGroup } from '../../../validation/codes/ethnic-category.js';
 import { validate } from '../../../validation/study/validate.js';
 import { postgresUnavailable, psqlPath, startPostgres } from '../../helpers/postgres.js';
 import type { RunningPostgres } from '../../helpers/postgres.js';
@@ -121,6 +127,85 @@ describe('engine duckdb: the study in DuckDB, from the cohort’s files', () => 
     const other = await engineCounts({ source: { engine: 'duckdb', cohort: parts[1] as string }, scores, B: 0, seed: 7 });
     if (inferred.flow.extractEnd !== other.flow.extractEnd)
       expect(() => addEngineCounts(inferred, other)).toThrow(/addEngineCounts: the parts end at different times/);
+  });
+
+  describe('derived and intersectional groupings, counted in SQL as validate derives them', () => {
+    // The CSV cohort with an NHS ethnic category code per patient and an edited primary diagnosis per encounter, cycling
+    // through well-formed, odd (lower case, padded) and malformed values; the same edits made to the Arrow tables.
+    const CODES = ['A', 'B', 'H', ' h', 'R', 'M', 'Z', 'X', '', 'K', 'S', 'p'];
+    const DIAGNOSES = ['J44.1', 'A419', 'R65.1', 'R651', 'r07.4', ' I50 ', 'copd', '', 'A40', 'J441', 'R65.2', 'Q1'];
+    const derived = join(dir, 'derived');
+    const derivedCohort = (): CohortTables => {
+      const withColumn = (t: CohortTables['observations'], name: string, values: (string | null)[]) =>
+        new Table({
+          ...(Object.fromEntries(t.schema.fields.filter((f) => f.name !== name).map((f) => [f.name, t.getChild(f.name)])) as Record<string, Vector>),
+          [name]: vectorFromArray(values, new Utf8()),
+        });
+      const patients = cohort.patients as CohortTables['observations'];
+      const encounters = cohort.encounters as CohortTables['observations'];
+      return {
+        ...cohort,
+        patients: withColumn(
+          patients,
+          'ethnic_category',
+          Array.from({ length: patients.numRows }, (_, i) => CODES[i % CODES.length] ?? null),
+        ),
+        encounters: withColumn(
+          encounters,
+          'primary_diagnosis',
+          Array.from({ length: encounters.numRows }, (_, i) => DIAGNOSES[i % DIAGNOSES.length] ?? null),
+        ),
+      };
+    };
+    beforeAll(async () => {
+      const { readFileSync: read, writeFileSync: write, mkdirSync: mkdir, copyFileSync } = await import('node:fs');
+      mkdir(derived, { recursive: true });
+      for (const f of ['observations.csv', 'events.csv', 'cohort.json']) copyFileSync(join(csv, f), join(derived, f));
+      const edit = (table: string, column: string, values: readonly string[]) => {
+        const [header, ...rows] = read(join(csv, `${table}.csv`), 'utf8')
+          .trimEnd()
+          .split('\n');
+        const names = (header ?? '').split(',');
+        const at = names.indexOf(column);
+        const out = rows.map((r, i) => {
+          const cells = r.split(',');
+          const v = values[i % values.length] ?? '';
+          if (at < 0) cells.push(v);
+          else cells[at] = v;
+          return cells.join(',');
+        });
+        write(join(derived, `${table}.csv`), `${[at < 0 ? `${header},${column}` : header, ...out].join('\n')}\n`);
+      };
+      edit('patients', 'ethnic_category', CODES);
+      edit('encounters', 'primary_diagnosis', DIAGNOSES);
+    });
+
+    it.each(['nhs_ethnic_group', 'nhs_ethnic_group_2021', 'condition', 'skin_tone_band', 'ethnicity,sex', 'condition,sex'])(
+      'grouped by %s: DuckDB’s count tables, flow and Table 1 are JavaScript’s',
+      async (groupBy) => {
+        const js = jsEngineCounts({ cohort: derivedCohort(), scores, groupBy, B, seed: 7 });
+        const duck = await engineCounts({ source: { engine: 'duckdb', cohort: derived }, scores, groupBy, B, seed: 7 });
+        expect(comparable(duck)).toEqual(comparable(js));
+        expect(new Set(js.scoreCounts.rows.map((r) => r.group)).size).toBeGreaterThan(2);
+      },
+    );
+
+    it('the groups are validate’s: the engine report’s AUROC per group equals the subgroup table’s', () => {
+      const c = derivedCohort();
+      const report = engineReport(jsEngineCounts({ cohort: c, scores: [news2], groupBy: 'condition', B, seed: 7 }), {
+        scores: [news2],
+        disclosure: { policy: 'none' },
+      });
+      const v = validate({ cohort: c, scores: [news2], groupBy: ['condition'], bootstrap: { B, seed: 7 }, disclosure: { policy: 'none' } });
+      const rows = v.subgroups[0]?.groups ?? [];
+      // COPD, Sepsis (A41, A40, R65.1 both spellings), Heart failure (padded I50) and Other (r07.4, R65.2, J44 without the dot is COPD).
+      expect(rows.map((r) => r.group).sort()).toEqual(['COPD', 'Heart failure', 'Other', 'Sepsis']);
+      for (const row of rows) {
+        const theirs = (row.scores.news2 as { auroc: { defined: boolean; estimate: number; ci: unknown } }).auroc;
+        const mine = report.groups?.levels.find((l) => l.group === row.group)?.scores[0]?.auroc;
+        expect(mine, row.group).toEqual(theirs.defined ? { estimate: theirs.estimate, ci: theirs.ci } : null);
+      }
+    });
   });
 
   it('reads a CSV cohort to the same counts', async () => {
@@ -416,6 +501,60 @@ describe.skipIf(unavailable !== null)(
       const report = JSON.parse(readFileSync(out, 'utf8')) as { engine: string; groups: { by: string } };
       expect(report.engine).toBe('postgres');
       expect(report.groups.by).toBe('ethnicity');
+    });
+
+    it('derives the groups of a banded, census or condition grouping in SQL as validate does in JavaScript', async () => {
+      const values = [
+        'A',
+        ' h',
+        'R',
+        'r',
+        'Z',
+        'X',
+        '',
+        ' 5 ',
+        'J44.1',
+        'J441',
+        'A419',
+        'R65.1',
+        'R651',
+        'R65.2',
+        ' i50 ',
+        'copd',
+        'J4',
+        '0',
+        '3',
+        '4',
+        '7.5',
+        '8',
+        '10',
+        '11',
+      ];
+      const client = new pg.Client({ connectionString: url() });
+      await client.connect();
+      try {
+        for (const derive of ['nhs-2001', 'nhs-2021', 'condition', 'skin-tone'] as const) {
+          const expr = groupLabelSql(derive, 't.v', 'postgres', DEFAULT_SKIN_TONE_BANDS);
+          const rows = (
+            await client.query(`SELECT t.v AS v, ${expr} AS g FROM (VALUES ${values.map((_, i) => `($${i + 1}::text)`).join(', ')}) AS t(v)`, values)
+          ).rows as {
+            v: string;
+            g: string | null;
+          }[];
+          const js = (v: string) =>
+            derive === 'condition'
+              ? conditionGroup(v)
+              : derive === 'skin-tone'
+                ? (DEFAULT_SKIN_TONE_BANDS.find((b) => Number(v) >= b.min && Number(v) <= b.max)?.label ?? null)
+                : nhsEthnicGroup(v, derive === 'nhs-2021' ? 2021 : 2001);
+          expect(
+            rows.map((r) => [r.v, r.g]),
+            derive,
+          ).toEqual(values.map((v) => [v, js(v)]));
+        }
+      } finally {
+        await client.end();
+      }
     });
 
     it('names the missing table', async () => {

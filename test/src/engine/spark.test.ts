@@ -44,6 +44,16 @@ describe('Spark SQL', () => {
   it.each([
     ['no grouping, default outcome', {}],
     [
+      'grouped by derived groupings intersected (condition × NHS ethnic group × skin-tone band)',
+      {
+        group: [
+          { column: 'primary_diagnosis', table: 'encounters' as const, derive: 'condition' as const },
+          { column: 'ethnic_category', table: 'patients' as const, derive: 'nhs-2021' as const },
+          { column: 'skin_tone', table: 'patients' as const, derive: 'skin-tone' as const },
+        ],
+      },
+    ],
+    [
       'grouped by a patients column, every labelling option',
       {
         group: { column: 'ethnicity', table: 'patients' as const },
