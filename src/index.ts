@@ -239,7 +239,8 @@ export type {
   CharacteristicUnit,
 } from '../validation/study/characteristic-counts.js';
 export { ENGINES, STUDY_SQL_DIALECTS, studySql } from '../validation/engine/study-sql.js';
-export type { Engine, StudySql, StudySqlDialect, StudySqlOptions } from '../validation/engine/study-sql.js';
+export type { Engine, StudySql, StudySqlDialect, StudySqlOptions, GroupPart } from '../validation/engine/study-sql.js';
+export type { GroupDerivation } from '../validation/study/subgroups.js';
 export { ENGINE_REPORT_SCHEMA, addEngineCounts, engineReport, jsEngineCounts } from '../validation/engine/engine-study.js';
 export type {
   EngineCounts,
@@ -254,5 +255,5 @@ export type {
   EnginePairedEstimate,
   EnginePairedMetric,
 } from '../validation/engine/engine-study.js';
-export type { PooledEstimate, PairedMetric, PairedComparison } from '../validation/meta/pooled-measures.js';
+export type { PooledEstimate, PairedMetric, PairedComparison, MatchedAlertRate } from '../validation/meta/pooled-measures.js';
 export { engineMarkdown, engineDocument, engineHtml } from '../validation/engine/engine-markdown.js';

@@ -138,6 +138,31 @@ export function engineDocument(report: EngineReport): ReportDocument {
       }),
     );
   }
+  const matched = report.comparisons.filter((c) => c.matchedAlertRate !== null);
+  if (matched.length > 0) {
+    d.paragraph(
+      'At equal workload: b at the cut-off where it alerts on no more of the common sets than a at its first clinical cut-off (chosen once, on all the data), each one’s sensitivity and b − a, paired.',
+    );
+    d.table(
+      ['a', 'b', 'a’s rule', 'alert rate a', 'b’s cut-off', 'alert rate b', 'sensitivity a', 'sensitivity b', 'b − a'],
+      matched.map((c) => {
+        const m = c.matchedAlertRate;
+        if (m === null || isSuppressed(m)) return [c.a, c.b, m === null ? '—' : `suppressed (${m.rule})`, '', '', '', '', '', ''];
+        const pctOf = (x: number) => `${(100 * x).toFixed(1)} %`;
+        return [
+          c.a,
+          c.b,
+          m.ruleA,
+          pctOf(m.alertRate),
+          m.cutB === null ? 'none' : `≥ ${m.cutB}`,
+          pctOf(m.alertRateB),
+          estimate(m.sensitivityA, true),
+          estimate(m.sensitivityB, true),
+          estimate(m.difference, true),
+        ];
+      }),
+    );
+  }
   if (report.groups !== null) {
     d.section('groups', `By ${report.groups.by}`);
     d.paragraph(

@@ -13,8 +13,8 @@
  *
  * And Table 1, from the `characteristics` count table, through the same release rules as `validate`'s.
  *
- * What it does not yet hold (the rest of the count-table plan in docs/design.md): the Brier scores of points scores,
- * the paired DeLong test and matched alert rates. Those stay with `validate` (engine `js`). The red-score rule is read
+ * What it does not yet hold (the rest of the count-table plan in docs/design.md): the Brier scores of points scores
+ * and the paired DeLong test. Those stay with `validate` (engine `js`). The red-score rule is read
  * from each score's 0/1 red-flag pseudo-score in the count table (`redScoreId`).
  */
 import type { ScoreDefinition } from '../../scores/definition/definition.js';
@@ -26,7 +26,7 @@ import type { DisclosureSummary } from '../disclosure/audit-types.js';
 import type { DisclosurePolicyName } from '../disclosure/policy.js';
 import type { OneStageEstimate } from '../meta/one-stage.js';
 import { denseReplicates, oneStage } from '../meta/one-stage.js';
-import type { PairedMetric, PooledEstimate, ReplicatedCounts } from '../meta/pooled-measures.js';
+import type { MatchedAlertRate, PairedMetric, PooledEstimate, ReplicatedCounts } from '../meta/pooled-measures.js';
 import { comparedScore, pairedComparison, pooledObservedRisk } from '../meta/pooled-measures.js';
 import { aucStatistic, calibrationStatistic, observedExpectedStatistic, proportionStatistic } from '../bootstrap/count-statistics.js';
 import type { DenseCounts } from '../bootstrap/group-bootstrap.js';
@@ -208,8 +208,8 @@ export type EnginePairedMetric = PairedMetric;
 
 /**
  * Two scores compared on the sets both can score, with the same replicates for both (paired, clustered by patient) —
- * as `validate`'s comparisons, without its paired DeLong (which needs the sets themselves) and the matched-alert-rate
- * comparison.
+ * as `validate`'s comparisons, the matched-alert-rate comparison included, without its paired DeLong test (its
+ * variance needs the two scores' joint values per set, not yet a count table).
  */
 export interface EngineComparison {
   readonly a: string;
@@ -226,6 +226,12 @@ export interface EngineComparison {
     readonly specificity: EnginePairedMetric;
     readonly alertRate: EnginePairedMetric;
   }> | null;
+  /**
+   * At equal workload, as `validate`'s matched-alert-rate comparison: b at the cut-off where it alerts on no more of
+   * the common sets than a at its first clinical cut-off, each one's sensitivity and b − a, paired; null when a has
+   * no cut-off or the common sets have one class.
+   */
+  readonly matchedAlertRate: Released<Omit<MatchedAlertRate, 'truePositives'>> | null;
 }
 
 /** The engine report: flow and discrimination from count tables, through disclosure control. */
@@ -285,7 +291,7 @@ export interface EngineReport {
 
 const NOT_YET = [
   'the Brier scores of points scores (validate recalibrates them by cross-fitting, which is not a count table)',
-  'the paired DeLong test and the matched-alert-rate comparison of two scores',
+  'the paired DeLong test of two scores (its variance needs their joint values per set, not yet a count table; the paired bootstrap interval and p are here)',
   'models’ recalibration, decision curves beyond the cut-offs',
 ];
 
@@ -624,7 +630,15 @@ function engineComparisons(
       } = c.rules;
       rules = sdc.release(value, basis([ta, c.positives - ta, tb, c.positives - tb]), { table: 'comparisons', dependsOn: [sets] });
     }
-    return { a: c.a, b: c.b, sets, auroc, rules };
+    let matched: EngineComparison['matchedAlertRate'] = null;
+    if (c.matchedAlertRate !== null) {
+      const {
+        truePositives: [ta, tb],
+        ...value
+      } = c.matchedAlertRate;
+      matched = sdc.release(value, basis([ta, c.positives - ta, tb, c.positives - tb]), { table: 'comparisons', dependsOn: [sets] });
+    }
+    return { a: c.a, b: c.b, sets, auroc, rules, matchedAlertRate: matched };
   });
 }
 

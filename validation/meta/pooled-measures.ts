@@ -93,6 +93,84 @@ export interface PairedComparison {
     readonly alertRate: PairedMetric;
     readonly truePositives: readonly [number, number];
   } | null;
+  /**
+   * At equal workload (as `validate`'s matched-alert-rate comparison): a at its first clinical cut-off, b at the
+   * smallest value where it alerts on no more of the common sets than a does (chosen once, on the data), each one's
+   * sensitivity and b − a, paired over the replicates (a replicate that draws no positive set is left out, as in
+   * `validate`); with the true positives each finds (for disclosure). Null when a has no cut-off or the common sets
+   * have one outcome class.
+   */
+  readonly matchedAlertRate: MatchedAlertRate | null;
+}
+
+/** The matched-alert-rate comparison of two scores (see `PairedComparison.matchedAlertRate`). */
+export interface MatchedAlertRate {
+  readonly ruleA: string;
+  readonly cutA: number;
+  /** The share of the common sets a alerts on. */
+  readonly alertRate: number;
+  /** b's cut-off, or null when b alerts on more sets than a at every value. */
+  readonly cutB: number | null;
+  readonly alertRateB: number;
+  readonly sensitivityA: PooledEstimate;
+  readonly sensitivityB: PooledEstimate;
+  readonly difference: PooledEstimate;
+  readonly truePositives: readonly [number, number];
+}
+
+/** The positive sets at or above `cut` in counts `c`, and every set at or above it. */
+function tailAt(c: DenseCounts, cut: number): { positive: number; sets: number } {
+  let i = 0;
+  while (i < c.values.length && (c.values[i] as number) < cut) i++;
+  return { positive: c.tailPos[i] ?? 0, sets: (c.tailPos[i] ?? 0) + (c.tailNeg[i] ?? 0) };
+}
+
+/**
+ * The matched-alert-rate comparison from the pair's counts on the common sets (a's `A`, b's `Bc`), as `validate`'s
+ * `matchedAlerts` computes it from the sets: the same integer counts, so the same numbers. Runs in O(B · values).
+ */
+function matchedAlertRate(cutA: { label: string; cut: number }, A: ReplicatedCounts, Bc: ReplicatedCounts, level: number): MatchedAlertRate | null {
+  const positives = A.data.tailPos[0] ?? 0;
+  const sets = positives + (A.data.tailNeg[0] ?? 0);
+  if (positives === 0 || positives === sets) return null;
+  const alertRate = tailAt(A.data, cutA.cut).sets / sets;
+  // b's cut-off: the smallest of its values at which it alerts on no more of the sets than a does.
+  let cutB = Number.POSITIVE_INFINITY;
+  for (let k = 0; k < Bc.data.values.length; k++) {
+    const share = ((Bc.data.tailPos[k] ?? 0) + (Bc.data.tailNeg[k] ?? 0)) / sets;
+    if (share <= alertRate + 1e-12) {
+      cutB = Bc.data.values[k] as number;
+      break;
+    }
+  }
+  const alertRateB = Number.isFinite(cutB) ? tailAt(Bc.data, cutB).sets / sets : 0;
+  const tpA = tailAt(A.data, cutA.cut).positive;
+  const tpB = Number.isFinite(cutB) ? tailAt(Bc.data, cutB).positive : 0;
+  const one: number[] = [];
+  const two: number[] = [];
+  const diffs: number[] = [];
+  A.replicates.forEach((a, r) => {
+    const n = a.tailPos[0] ?? 0;
+    if (n === 0) return;
+    const b = Bc.replicates[r] as DenseCounts;
+    const x = tailAt(a, cutA.cut).positive;
+    const y = Number.isFinite(cutB) ? tailAt(b, cutB).positive : 0;
+    one.push(x / n);
+    two.push(y / n);
+    diffs.push((y - x) / n);
+  });
+  const ci = (xs: number[]): readonly [number, number] | null => percentileInterval(Float64Array.from(xs), level)?.ci ?? null;
+  return {
+    ruleA: cutA.label,
+    cutA: cutA.cut,
+    alertRate,
+    cutB: Number.isFinite(cutB) ? cutB : null,
+    alertRateB,
+    sensitivityA: { estimate: tpA / positives, ci: ci(one) },
+    sensitivityB: { estimate: tpB / positives, ci: ci(two) },
+    difference: { estimate: tpB / positives - tpA / positives, ci: ci(diffs) },
+    truePositives: [tpA, tpB],
+  };
 }
 
 /** A score as a comparison needs it: its id and its first clinical cut-off (none: no rules compared). */
@@ -148,5 +226,13 @@ export function pairedComparison(
       truePositives: [tp(A, cutA.cut), tp(Bc, cutB.cut)],
     };
   }
-  return { a: da.id, b: db.id, sets, positives, auroc: d === null ? null : { ...d, p: B === 0 ? null : bootstrapP(reps) }, rules };
+  return {
+    a: da.id,
+    b: db.id,
+    sets,
+    positives,
+    auroc: d === null ? null : { ...d, p: B === 0 ? null : bootstrapP(reps) },
+    rules,
+    matchedAlertRate: cutA === undefined ? null : matchedAlertRate(cutA, A, Bc, level),
+  };
 }

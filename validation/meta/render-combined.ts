@@ -112,6 +112,26 @@ export function combinedDocument(report: CombinedReport): ReportDocument {
                   [a, bName, `${m === 'alertRate' ? 'alert rate' : m}, ${r.ruleB}`, cell(r[m].b), ''],
                   [a, bName, `${m === 'alertRate' ? 'alert rate' : m}, b − a`, cell(r[m].difference), ''],
                 ])),
+            // At equal workload: b at the cut-off where it alerts on no more of the sets than a at its rule.
+            ...(c.matchedAlertRate === null
+              ? []
+              : [
+                  [
+                    a,
+                    bName,
+                    `sensitivity, ${c.matchedAlertRate.ruleA} (alerts on ${(100 * c.matchedAlertRate.alertRate).toFixed(1)} %)`,
+                    cell(c.matchedAlertRate.sensitivityA),
+                    '',
+                  ],
+                  [
+                    a,
+                    bName,
+                    `sensitivity, b ${c.matchedAlertRate.cutB === null ? '(no cut-off matches)' : `≥ ${c.matchedAlertRate.cutB}`} (alerts on ${(100 * c.matchedAlertRate.alertRateB).toFixed(1)} %)`,
+                    cell(c.matchedAlertRate.sensitivityB),
+                    '',
+                  ],
+                  [a, bName, 'sensitivity at equal workload, b − a', cell(c.matchedAlertRate.difference), ''],
+                ]),
           ];
         }),
       );

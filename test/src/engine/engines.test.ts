@@ -427,6 +427,28 @@ describe('engine report', () => {
       }
     // b − a is b's estimate less a's (hand check on the released numbers).
     expect(mr.sensitivity.difference.estimate).toBeCloseTo(mr.sensitivity.b.estimate - mr.sensitivity.a.estimate, 12);
+    // At equal workload: validate's matched-alert-rate comparison — the same integer counts, so the same numbers.
+    type Matched = { ruleA: string; cutA: number; alertRate: number; cutB: number | null; alertRateB: number } & Record<
+      'sensitivityA' | 'sensitivityB' | 'difference',
+      { estimate: number; ci: unknown }
+    >;
+    const tm = theirs?.matchedAlertRate as unknown as Matched & { defined: boolean };
+    const mm = mine?.matchedAlertRate as unknown as Matched;
+    expect(tm.defined).toBe(true);
+    const pick = (x: Matched) => ({
+      ruleA: x.ruleA,
+      cutA: x.cutA,
+      alertRate: x.alertRate,
+      cutB: x.cutB,
+      alertRateB: x.alertRateB,
+      sensitivityA: { estimate: x.sensitivityA.estimate, ci: x.sensitivityA.ci },
+      sensitivityB: { estimate: x.sensitivityB.estimate, ci: x.sensitivityB.ci },
+      difference: { estimate: x.difference.estimate, ci: x.difference.ci },
+    });
+    expect(pick(mm)).toEqual(pick(tm));
+    // b's cut-off alerts on no more sets than a's rule (the matching), and its sensitivity is a share of the same events.
+    expect(mm.alertRateB).toBeLessThanOrEqual(mm.alertRate + 1e-12);
+    expect(mm.difference.estimate).toBeCloseTo(mm.sensitivityB.estimate - mm.sensitivityA.estimate, 12);
   });
 
   it('suppresses small cells under the default policy and says which rules it applied', () => {

@@ -206,5 +206,14 @@ describe('one stage pools the red-score rule, the observed risk and the comparis
         ])
           expect(Math.abs((x as number) - (y as number)), `${m} ${side}`).toBeLessThanOrEqual(1e-12 * Math.abs(y as number));
       }
+    // At equal workload: validate's matched-alert-rate comparison on all sites' rows, to the last bit (the same counts).
+    const tm = theirs?.matchedAlertRate as unknown as { defined: boolean; cutB: number | null; alertRate: number } & Record<
+      'sensitivityA' | 'sensitivityB' | 'difference',
+      { estimate: number; ci: unknown }
+    >;
+    const mm = mine?.matchedAlertRate;
+    expect(tm.defined).toBe(true);
+    expect([mm?.cutB, mm?.alertRate]).toEqual([tm.cutB, tm.alertRate]);
+    for (const k of ['sensitivityA', 'sensitivityB', 'difference'] as const) expect(mm?.[k]).toEqual({ estimate: tm[k].estimate, ci: tm[k].ci });
   });
 });
