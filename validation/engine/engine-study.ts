@@ -44,6 +44,8 @@ import { addScoreCounts, redScoreId, scorePairs, setScoreCounts } from '../study
 import type { CohortTables } from '../study/options.js';
 import { REPORT_NET_BENEFIT_THRESHOLDS, resolveSettings } from '../study/options.js';
 import { analysisSet } from '../study/analysis-set.js';
+import type { EngineFlow } from '../study/flow-counts.js';
+import { addFlowCounts, flowCounts } from '../study/flow-counts.js';
 import type { CharacteristicCountTable } from '../study/characteristic-counts.js';
 import { addCharacteristicCounts, characteristicCounts } from '../study/characteristic-counts.js';
 import { characteristicsFromCounts } from '../study/characteristics.js';
@@ -54,34 +56,8 @@ import type { Engine } from './study-sql.js';
 /** The schema id of the engine report. */
 export const ENGINE_REPORT_SCHEMA = 'ewskit.engine-report/2';
 
-/** The flow's counts, as an engine returns them. */
-export interface EngineFlow {
-  /** Per exclusion code (an index into `LABEL_EXCLUSIONS`; 0 = labelled): sets, positive and censored sets, sets without a patient. */
-  readonly byCode: readonly {
-    readonly code: number;
-    readonly sets: number;
-    readonly positive: number;
-    /** Sets censored (at discharge or the extract's end): excluded (their own code) or, with `censored: 'negative'`, labelled 0 (code 0). */
-    readonly censored: number;
-    readonly withoutPatient: number;
-  }[];
-  /**
-   * The analysis set (score "") and each score's analysable sets, overall (group "") and per group of the grouping:
-   * sets, positive sets, patients, patients with an event.
-   */
-  readonly scores: readonly {
-    readonly score: string;
-    readonly group: string;
-    readonly sets: number;
-    readonly positive: number;
-    readonly patients: number;
-    readonly eventPatients: number;
-  }[];
-  readonly extractEnd: number | null;
-  readonly extractEndInferred: boolean;
-  /** Whether the engine had an encounters table (follow-up ends at discharge). */
-  readonly followUpEndsAtDischarge: boolean;
-}
+/** The flow's counts, as an engine returns them (`validation/study/flow-counts.ts`). */
+export type { EngineFlow } from '../study/flow-counts.js';
 
 /** What an engine computes: `score_counts`, the flow's counts and Table 1's `characteristics`. */
 export interface EngineCounts {
@@ -319,53 +295,15 @@ export function jsEngineCounts(options: { cohort: CohortTables } & EngineStudyOp
     { ...(options.groupBy === undefined ? {} : { groupBy: options.groupBy }), B, seed, derived: true },
     'jsEngineCounts',
   );
-  const groups = options.groupBy === undefined ? [] : [...new Set(groupOf)].sort();
   const characteristics = characteristicCounts({ ...settings, groupBy: options.groupBy === undefined ? [] : [options.groupBy] }, set);
-  const l = set.labelled;
-  const negativeMode = (options.outcome?.censored ?? 'exclude') === 'negative';
-  const byCode = new Map<number, { sets: number; positive: number; withoutPatient: number }>();
-  l.exclusion.forEach((code, i) => {
-    const c = byCode.get(code) ?? { sets: 0, positive: 0, withoutPatient: 0 };
-    c.sets++;
-    if (l.labels[i] === 1) c.positive++;
-    if (set.patientIds[i] === null || set.patientIds[i] === undefined) c.withoutPatient++;
-    byCode.set(code, c);
-  });
-  const perScore = (values: Float64Array | null, group: string | null = null) => {
-    const patients = new Set<number>();
-    const withEvent = new Set<number>();
-    let sets = 0;
-    let positive = 0;
-    set.labels.forEach((y, k) => {
-      if (values !== null && !Number.isFinite(values[k] ?? NaN)) return;
-      if (group !== null && groupOf[k] !== group) return;
-      sets++;
-      positive += y;
-      patients.add(set.patient[k] ?? -1);
-      if (y === 1) withEvent.add(set.patient[k] ?? -1);
-    });
-    return { sets, positive, patients: patients.size, eventPatients: withEvent.size };
-  };
   return {
     engine: 'js',
     scoreCounts: table,
     probabilistic: scores.filter((d) => kindOf(d).probabilistic).map((d) => d.id),
-    flow: {
-      byCode: [...byCode.entries()]
-        .sort((a, b) => a[0] - b[0])
-        .map(([code, c]) => ({ code, ...c, censored: code === 4 || code === 5 ? c.sets : code === 0 && negativeMode ? l.censored : 0 })),
-      scores: [
-        { score: '', group: '', ...perScore(null) },
-        ...groups.map((g) => ({ score: '', group: g, ...perScore(null, g) })),
-        ...scores.flatMap((d, s) => [
-          { score: d.id, group: '', ...perScore(set.values[s] ?? null) },
-          ...groups.filter((g) => perScore(set.values[s] ?? null, g).sets > 0).map((g) => ({ score: d.id, group: g, ...perScore(set.values[s] ?? null, g) })),
-        ]),
-      ],
-      extractEnd: l.extractEnd,
-      extractEndInferred: l.extractEndInferred,
+    flow: flowCounts(set, scores, options.groupBy === undefined ? null : groupOf, {
+      censoredNegative: (options.outcome?.censored ?? 'exclude') === 'negative',
       followUpEndsAtDischarge: options.cohort.encounters !== undefined || options.outcome?.encounters !== undefined,
-    },
+    }),
     characteristics,
   };
 }
@@ -390,49 +328,11 @@ export function addEngineCounts(a: EngineCounts, b: EngineCounts): EngineCounts 
   if (a.flow.followUpEndsAtDischarge !== b.flow.followUpEndsAtDischarge)
     throw new TypeError(`${fn}: one part has an encounters table and the other has not (followUpEndsAtDischarge differs).`);
   const scoreCounts = addScoreCounts(a.scoreCounts, b.scoreCounts);
-  const byCode = new Map<number, EngineFlow['byCode'][number]>();
-  for (const c of [...a.flow.byCode, ...b.flow.byCode]) {
-    const d = byCode.get(c.code);
-    byCode.set(
-      c.code,
-      d === undefined
-        ? c
-        : {
-            code: c.code,
-            sets: d.sets + c.sets,
-            positive: d.positive + c.positive,
-            censored: d.censored + c.censored,
-            withoutPatient: d.withoutPatient + c.withoutPatient,
-          },
-    );
-  }
-  const scores = new Map<string, EngineFlow['scores'][number]>();
-  for (const c of [...a.flow.scores, ...b.flow.scores]) {
-    const key = `${c.score}\u0000${c.group}`;
-    const d = scores.get(key);
-    scores.set(
-      key,
-      d === undefined
-        ? c
-        : {
-            ...d,
-            sets: d.sets + c.sets,
-            positive: d.positive + c.positive,
-            patients: d.patients + c.patients,
-            eventPatients: d.eventPatients + c.eventPatients,
-          },
-    );
-  }
-  const order = a.scoreCounts.definition.scores;
   return {
     engine: a.engine,
     scoreCounts,
     probabilistic: a.probabilistic,
-    flow: {
-      ...a.flow,
-      byCode: [...byCode.values()].sort((x, y) => x.code - y.code),
-      scores: [...scores.values()].sort((x, y) => order.indexOf(x.score) - order.indexOf(y.score) || (x.group < y.group ? -1 : x.group > y.group ? 1 : 0)),
-    },
+    flow: addFlowCounts(a.flow, b.flow, a.scoreCounts.definition.scores),
     characteristics: addCharacteristicCounts(a.characteristics, b.characteristics),
   };
 }

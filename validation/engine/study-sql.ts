@@ -381,12 +381,16 @@ function characteristicQueries(
     const flags = v.map((c, j) => `GROUPING(${c}) AS gv_${j}, `).join('');
     return `SELECT ${flags}${v.map((c) => `${c}, `).join('')}ewskit_y, ewskit_grp, CAST(COUNT(*) AS ${dbl}) AS n FROM ${from} GROUP BY GROUPING SETS (${sets})`;
   };
+  // Distinct patients with a value, per column: first one row per (patient, outcome, group) with whether it has a
+  // value, then per patient and column, then counted — plain aggregates, which spill to disk (COUNT(DISTINCT …) under
+  // GROUPING SETS held every patient of every set in memory and ran DuckDB out of it at a million encounters).
   const patients = (from: string, variables: readonly { readonly type: string }[]): string => {
     const continuous = variables.flatMap((x, j) => (x.type === 'continuous' ? [j] : []));
     if (continuous.length === 0) return '';
-    return `SELECT GROUPING(ewskit_y) AS gy, ${grouped ? 'GROUPING(ewskit_grp) AS gg, ewskit_y, ewskit_grp' : 'CAST(1 AS INTEGER) AS gg, ewskit_y, CAST(NULL AS TEXT) AS ewskit_grp'}${continuous
-      .map((j) => `, CAST(COUNT(DISTINCT CASE WHEN v_${j} IS NOT NULL THEN ewskit_pid END) AS ${dbl}) AS p_${j}`)
-      .join('')} FROM ${from} GROUP BY GROUPING SETS ((), (ewskit_y)${grouped ? ', (ewskit_grp)' : ''})`;
+    const h = (f: (j: number) => string) => continuous.map((j) => `, ${f(j)}`).join('');
+    const per = `SELECT ewskit_pid, ewskit_y${grouped ? ', ewskit_grp' : ''}${h((j) => `MAX(CASE WHEN v_${j} IS NOT NULL THEN 1 ELSE 0 END) AS h_${j}`)} FROM ${from} GROUP BY ewskit_pid, ewskit_y${grouped ? ', ewskit_grp' : ''}`;
+    const columns = `SELECT GROUPING(ewskit_y) AS gy, ${grouped ? 'GROUPING(ewskit_grp) AS gg, ewskit_y, ewskit_grp' : 'CAST(1 AS INTEGER) AS gg, ewskit_y, CAST(NULL AS TEXT) AS ewskit_grp'}, ewskit_pid${h((j) => `MAX(h_${j}) AS h_${j}`)} FROM (${per}) AS per GROUP BY GROUPING SETS ((ewskit_pid), (ewskit_pid, ewskit_y)${grouped ? ', (ewskit_pid, ewskit_grp)' : ''})`;
+    return `SELECT gy, gg, ewskit_y, ewskit_grp${h((j) => `CAST(SUM(h_${j}) AS ${dbl}) AS p_${j}`)} FROM (${columns}) AS q GROUP BY gy, gg, ewskit_y, ewskit_grp`;
   };
   const setsFrom = `(SELECT ewskit_pid, ewskit_grp, ewskit_y${spec.sets.map((_, j) => `, v_${j}`).join('')} FROM ewskit_t1) AS t`;
   return {

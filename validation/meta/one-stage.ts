@@ -15,6 +15,8 @@ import type { ScoreCountRow, ScoreCountTable } from '../study/count-tables.js';
 import { addScoreCounts, pairScoreId, redScoreId, scorePairs } from '../study/count-tables.js';
 import type { PairedComparison } from './pooled-measures.js';
 import type { CharacteristicCountTable } from '../study/characteristic-counts.js';
+import type { EngineFlow } from '../study/flow-counts.js';
+import { addFlowCounts } from '../study/flow-counts.js';
 import { addCharacteristicCounts } from '../study/characteristic-counts.js';
 import { characteristicsFromCounts } from '../study/characteristics.js';
 import { Disclosure } from '../disclosure/disclosure.js';
@@ -38,6 +40,8 @@ export interface SharedCountTables {
   readonly leftOut?: readonly string[];
   /** Table 1's count table (`characteristics`), when shared. */
   readonly characteristics?: CharacteristicCountTable;
+  /** The flow's counts (every score of the study), when shared. */
+  readonly flow?: EngineFlow;
 }
 
 export interface OneStageEstimate {
@@ -82,9 +86,27 @@ export interface OneStageResult {
    * each in the quartiles' patient counts (which only the disclosure basis reads).
    */
   readonly characteristics: CharacteristicsSection | null;
+  /**
+   * The flow of all sites' sets together (the sites' flow counts added): sets by why they have no label, the analysis
+   * set and each score's analysable sets, events and patients, as `validate` counts them on all the rows — patients
+   * added across sites, so a patient seen at two sites is counted at each. Each site labelled its sets against its
+   * own extract end; `extractEnd` is theirs when they agree, else null. Null unless every site shared its flow.
+   */
+  readonly flow: EngineFlow | null;
   /** Computed from count tables outside the sites' disclosure control: an output checker must see it before release. */
   readonly releasable: false;
   readonly note: string;
+}
+
+/** The sites' flow counts added, or null unless every site shared them. */
+function pooledFlow(shared: readonly SharedCountTables[]): EngineFlow | null {
+  const flows = shared.map((s) => s.flow);
+  if (flows.length === 0 || flows.some((f) => f === undefined)) return null;
+  const all = flows as EngineFlow[];
+  const order = ['', ...(all[0]?.scores ?? []).map((r) => r.score).filter((id, k, ids) => id !== '' && ids.indexOf(id) === k)];
+  const added = all.reduce((a, b) => addFlowCounts(a, b, order));
+  const ends = new Set(all.map((f) => f.extractEnd));
+  return ends.size === 1 ? added : { ...added, extractEnd: null, extractEndInferred: false };
 }
 
 /** Table 1 of the sites' `characteristics` tables added (disclosure off: one-stage output is checked before release), or null. */
@@ -210,6 +232,7 @@ export function oneStage(shared: readonly SharedCountTables[], level: number, ne
     comparisons,
     leftOut: shared[0]?.leftOut ?? [],
     characteristics: pooledCharacteristics(shared),
+    flow: pooledFlow(shared),
     releasable: false,
     note: 'one-stage: the sites’ count tables added — all sites’ patients as one cohort, intervals from the same Poisson replicates, clustered by (pseudonymised) patient across sites. Computed outside the sites’ disclosure control: check before release.',
   };

@@ -7,6 +7,7 @@
 import type { ReportDocument } from '../report/document.js';
 import { DocumentBuilder } from '../report/document.js';
 import { characteristicRows } from '../report/sections.js';
+import { LABEL_EXCLUSIONS } from '../outcomes/label-outcomes.js';
 import { documentToMarkdown } from '../report/markdown.js';
 import type { FigureSpec } from '../report/figures.js';
 import { drawn, withheldFigure } from '../report/figures.js';
@@ -79,6 +80,26 @@ export function combinedDocument(report: CombinedReport): ReportDocument {
         ]),
       ]),
     );
+    const flow = o.flow;
+    if (flow !== null) {
+      const n = (x: number) => x.toLocaleString('en-GB');
+      const ofCode = (code: number) => flow.byCode.filter((c) => c.code === code).reduce((t, c) => t + c.sets, 0);
+      const analysis = flow.scores.filter((r) => r.group === '');
+      b.paragraph('The flow of all sites’ sets together (the sites’ flow counts added; a patient seen at two sites is counted at each).');
+      b.table(
+        ['Step', 'Sets', 'Positive sets', 'Patients'],
+        [
+          ['observation sets', n(flow.byCode.reduce((t, c) => t + c.sets, 0)), '', ''],
+          ...LABEL_EXCLUSIONS.map((step, code) => [step, n(ofCode(code)), code === 0 ? n(flow.byCode.find((c) => c.code === 0)?.positive ?? 0) : '', '']),
+          ...analysis.map((r) => [
+            r.score === '' ? 'analysis sets (labelled, with a patient)' : `analysable by ${names.get(r.score) ?? r.score}`,
+            n(r.sets),
+            n(r.positive),
+            n(r.patients),
+          ]),
+        ],
+      );
+    }
     const t1 = o.characteristics;
     if (t1 !== null) {
       b.paragraph(

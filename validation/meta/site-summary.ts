@@ -30,6 +30,7 @@ import { sampleStandardDeviation } from 'simple-statistics';
 import { kindOf } from '../../scores/kinds/kind-of.js';
 import { cohortScoreCounts, redScoreId } from '../study/count-tables.js';
 import { characteristicCounts } from '../study/characteristic-counts.js';
+import { flowCounts } from '../study/flow-counts.js';
 import type { SharedCountTables } from './one-stage.js';
 
 /** The schema id of site summaries this version writes. */
@@ -98,8 +99,8 @@ export interface SiteSummary {
   readonly characteristics: CharacteristicsSection;
   readonly measures: readonly SiteMeasure[];
   /**
-   * The study's count tables (`score_counts`, no grouping, the study's Poisson replicates) and the value rules it
-   * planned, when asked for (`countTables: true`): what one-stage pooling adds. Row-level enough to need a governance
+   * The study's count tables (`score_counts`, no grouping, the study's Poisson replicates; Table 1's
+   * `characteristics`; the flow's counts) and the value rules it planned, when asked for (`countTables: true`): what one-stage pooling adds. Row-level enough to need a governance
    * agreement that allows sharing them; outside the report's disclosure control.
    */
   readonly countTables?: SharedCountTables;
@@ -237,6 +238,11 @@ export function countTablesOf(run: StudyRun, options: ValidateOptions): SharedCo
     leftOut: run.settings.scores.filter((d) => !points.includes(d)).map((d) => d.id),
     // Table 1's count table (every score's inputs, models' included: it describes the sets, not the scores).
     characteristics: characteristicCounts(run.settings, run.set),
+    // The flow's counts: sets by why they have no label, the analysis set and each score's sets, events and patients.
+    flow: flowCounts(run.set, run.settings.scores, null, {
+      censoredNegative: run.settings.outcome.censored === 'negative',
+      followUpEndsAtDischarge: run.settings.cohort.encounters !== undefined || run.settings.outcome.encounters !== undefined,
+    }),
   };
 }
 
@@ -251,7 +257,7 @@ export function summaryOf(run: StudyRun, site: string, countTables?: SharedCount
       statement:
         countTables === undefined
           ? 'Aggregates only, through the disclosure control of the report it was made from (see disclosure). Holds no count table and no patient or encounter identifier.'
-          : 'Holds the study’s count tables (score_counts: sets per score value and bootstrap replicate, small counts included) beside aggregates released under disclosure control. Share only where a governance agreement allows count tables; no patient or encounter identifier.',
+          : 'Holds the study’s count tables (score_counts: sets per score value and bootstrap replicate; characteristics: units per value of each Table 1 variable; the flow’s counts — small counts included) beside aggregates released under disclosure control. Share only where a governance agreement allows count tables; no patient or encounter identifier.',
     },
     reportSchema: report.schema,
     settings: report.settings,

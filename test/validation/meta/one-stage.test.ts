@@ -98,6 +98,22 @@ describe('combineSummaries with count tables: one-stage pooling', () => {
     expect(pooled).toEqual(bySex.characteristics);
   });
 
+  it('the flow of all sites’ sets together is validate’s on all the rows (the sites’ flow counts added)', () => {
+    const all = validate({ cohort: concatCohorts(sites.map((s) => s.cohort)), scores: [news2], bootstrap: false, disclosure: { policy: 'none' } });
+    const flow = combined.oneStage?.flow;
+    if (flow === null || flow === undefined) throw new Error('expected a pooled flow');
+    const total = flow.byCode.reduce((t, c) => t + c.sets, 0);
+    const analysis = flow.scores.find((r) => r.score === '' && r.group === '');
+    const score = flow.scores.find((r) => r.score === 'news2' && r.group === '');
+    expect(total).toBe(all.flow.extract.sets);
+    expect([analysis?.sets, analysis?.positive]).toEqual([all.flow.labelled.sets, all.flow.labelled.positive]);
+    expect([score?.sets, score?.positive]).toEqual([all.flow.scores[0]?.analysed.sets, all.flow.scores[0]?.analysed.positive]);
+    // No patient is at two of these sites: the patients add to validate's count.
+    expect(analysis?.patients).toBe(all.flow.extract.patients);
+    // And it is the sites' own flows added: each site's analysis sets, summed.
+    expect(analysis?.sets).toBe(summaries.reduce((t, s) => t + (s.countTables?.flow?.scores.find((r) => r.score === '')?.sets ?? 0), 0));
+  });
+
   it('the summaries say they hold count tables, and the two-stage summary is still there', () => {
     expect(summaries.every((s) => s.header.countTables && s.countTables !== undefined)).toBe(true);
     expect(summaries[0]?.header.statement).toMatch(/count tables/);
