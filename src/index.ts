@@ -257,3 +257,4 @@ export type {
 } from '../validation/engine/engine-study.js';
 export type { PooledEstimate, PairedMetric, PairedComparison, MatchedAlertRate } from '../validation/meta/pooled-measures.js';
 export { engineMarkdown, engineDocument, engineHtml } from '../validation/engine/engine-markdown.js';
+export { pooledCounts, pooledReport } from '../validation/engine/pooled-report.js';

@@ -372,12 +372,20 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'combine',
     summary:
       'combine site summaries: a random-effects summary of every measure (REML τ², Hartung–Knapp–Sidik–Jonkman interval), the prediction interval for a new site, τ and I², and every site’s row, with forest plots.',
-    usage: 'SUMMARY.json [SUMMARY.json …] [--out FILE] [--md FILE] [--html FILE] [options]',
+    usage: 'SUMMARY.json [SUMMARY.json …] [--out FILE] [--md FILE] [--html FILE] [--pooled-out FILE] [--pooled-md FILE] [--pooled-html FILE] [options]',
     positional: { value: 'SUMMARY.json', meaning: 'site summaries written by ewskit summarise', min: 1 },
     options: [
       { name: 'out', value: 'FILE', meaning: 'the combined report as JSON (ewskit.combined/1).' },
       { name: 'md', value: 'FILE', meaning: 'the combined report as Markdown.' },
       { name: 'html', value: 'FILE', meaning: 'the combined report as one self-contained web page with a forest plot per score.' },
+      {
+        name: 'pooled-out',
+        value: 'FILE',
+        meaning:
+          'when every site shared count tables (summarise --count-tables): the one-stage engine report of all sites’ patients together (flow, Table 1, points scores, comparisons, subgroups of the sites’ first grouping) as JSON — disclosure control off, check before release.',
+      },
+      { name: 'pooled-md', value: 'FILE', meaning: 'the one-stage engine report as Markdown.' },
+      { name: 'pooled-html', value: 'FILE', meaning: 'the one-stage engine report as one self-contained web page.' },
       {
         name: 'method',
         value: 'TAU2',

@@ -142,6 +142,32 @@ describe('synth --sites, pseudonymise, summarise, combine', async () => {
     expect(c.stderr).toMatch(/NOT FOR RELEASE/);
     const j = JSON.parse(readFileSync(at('c.json'), 'utf8')) as { oneStage: { scores: { score: string; auroc: { estimate: number } }[] } | null };
     expect(j.oneStage?.scores[0]?.score).toBe('news2');
+    // The whole one-stage engine report, from the same summaries (read back from JSON): flow, Table 1, scores.
+    const p = await run([
+      'combine',
+      at('c1.json'),
+      at('c2.json'),
+      at('c3.json'),
+      '--pooled-out',
+      at('p.json'),
+      '--pooled-md',
+      at('p.md'),
+      '--pooled-html',
+      at('p.html'),
+    ]);
+    expect(p.code, p.stderr).toBe(0);
+    expect(p.stderr).toMatch(/one-stage report is NOT FOR RELEASE/);
+    const pooled = JSON.parse(readFileSync(at('p.json'), 'utf8')) as {
+      schema: string;
+      scores: { score: string; auroc: { estimate: number } }[];
+      disclosure: { policy: string };
+    };
+    expect(pooled.schema).toBe('ewskit.engine-report/2');
+    expect(pooled.disclosure.policy).toBe('none');
+    // Its AUROC is the one-stage section's: the same tables added.
+    expect(pooled.scores[0]?.auroc.estimate).toBe(j.oneStage?.scores[0]?.auroc.estimate);
+    expect(readFileSync(at('p.md'), 'utf8')).toMatch(/## Characteristics of the analysed encounters/);
+    expect(readFileSync(at('p.html'), 'utf8').startsWith('<!doctype html>')).toBe(true);
   });
 
   it('refuses sites that ran another study, a site given twice, and a file that is not a summary', async () => {

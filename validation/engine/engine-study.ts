@@ -40,7 +40,7 @@ import { LABEL_EXCLUSIONS } from '../outcomes/label-outcomes.js';
 import type { LabelOptions } from '../outcomes/label-outcomes.js';
 import { levelOf } from '../stats/result.js';
 import type { ScoreCountRow, ScoreCountTable } from '../study/count-tables.js';
-import { addScoreCounts, redScoreId, scorePairs, setScoreCounts } from '../study/count-tables.js';
+import { addScoreCounts, collapseGroups, redScoreId, scorePairs, setScoreCounts } from '../study/count-tables.js';
 import type { CohortTables } from '../study/options.js';
 import { REPORT_NET_BENEFIT_THRESHOLDS, resolveSettings } from '../study/options.js';
 import { analysisSet } from '../study/analysis-set.js';
@@ -337,18 +337,6 @@ export function addEngineCounts(a: EngineCounts, b: EngineCounts): EngineCounts 
   };
 }
 
-/** The table of the sets whose group passes `keep`, as one group (""): cells of the same score, replicate and value added. */
-function collapse(table: ScoreCountTable, keep: (group: string) => boolean): ScoreCountTable {
-  const cells = new Map<string, ScoreCountRow>();
-  for (const r of table.rows) {
-    if (!keep(r.group)) continue;
-    const key = `${r.score}\u0000${r.replicate}\u0000${r.value}`;
-    const c = cells.get(key);
-    cells.set(key, c === undefined ? { ...r, group: '' } : { ...c, positive: c.positive + r.positive, negative: c.negative + r.negative, sum: c.sum + r.sum });
-  }
-  return { definition: { ...table.definition, groupBy: null }, rows: [...cells.values()] };
-}
-
 /**
  * A model's buckets at the mean probability of the data's sets in each (Σp / sets over every group: within 1/resolution
  * of each of them), the value its calibration fits use — the same for every replicate.
@@ -576,9 +564,9 @@ export function engineReport(counts: EngineCounts, options: EngineStudyOptions):
     ];
   });
   const pooledOf = (keep: (group: string) => boolean) =>
-    oneStage([{ scoreCounts: collapse(counts.scoreCounts, keep), rules, probabilistic: counts.probabilistic }], level, thresholds);
+    oneStage([{ scoreCounts: collapseGroups(counts.scoreCounts, keep), rules, probabilistic: counts.probabilistic }], level, thresholds);
   const pooled = pooledOf(() => true);
-  const whole = collapse(counts.scoreCounts, () => true);
+  const whole = collapseGroups(counts.scoreCounts, () => true);
   const perScore = denseReplicates(whole);
   const probabilistic = new Set(counts.probabilistic);
   const f = counts.flow;
@@ -654,7 +642,7 @@ export function engineReport(counts: EngineCounts, options: EngineStudyOptions):
     const reference = options.reference ?? largest;
     if (!candidates.includes(reference))
       throw new RangeError(`${fn}: option "reference" names "${reference}", which is not a group of ${by} (${candidates.join(', ')}).`);
-    const dense = new Map(levels.map((g) => [g, denseReplicates(collapse(counts.scoreCounts, (x) => x === g))] as const));
+    const dense = new Map(levels.map((g) => [g, denseReplicates(collapseGroups(counts.scoreCounts, (x) => x === g))] as const));
     const calibrations = options.scores.map((d) => groupCalibrations(counts.scoreCounts, d.id, kindOf(d).probabilistic ? 'probability' : 'points'));
     const family: PendingContrast[] = [];
     const cuts = options.scores.map((d) => kindOf(d).clinicalCuts(d)[0]?.cut ?? null);

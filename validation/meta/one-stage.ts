@@ -12,7 +12,8 @@ import { aucStatistic, netBenefitStatistic, proportionStatistic } from '../boots
 import type { DenseCounts } from '../bootstrap/group-bootstrap.js';
 import { percentileInterval } from '../bootstrap/group-bootstrap.js';
 import type { ScoreCountRow, ScoreCountTable } from '../study/count-tables.js';
-import { addScoreCounts, pairScoreId, redScoreId, scorePairs } from '../study/count-tables.js';
+import { addScoreCounts, collapseGroups, pairScoreId, redScoreId, scorePairs } from '../study/count-tables.js';
+import type { ScoreDefinition } from '../../scores/definition/definition.js';
 import type { PairedComparison } from './pooled-measures.js';
 import type { CharacteristicCountTable } from '../study/characteristic-counts.js';
 import type { EngineFlow } from '../study/flow-counts.js';
@@ -40,8 +41,10 @@ export interface SharedCountTables {
   readonly leftOut?: readonly string[];
   /** Table 1's count table (`characteristics`), when shared. */
   readonly characteristics?: CharacteristicCountTable;
-  /** The flow's counts (every score of the study), when shared. */
+  /** The flow's counts (every score of the study; per group of `scoreCounts`' grouping, when it has one), when shared. */
   readonly flow?: EngineFlow;
+  /** The pooled (points) scores' definitions, when shared: what a pooled engine report reads their rules from. */
+  readonly definitions?: readonly ScoreDefinition[];
 }
 
 export interface OneStageEstimate {
@@ -172,7 +175,11 @@ export function denseReplicates(table: ScoreCountTable): (score: string) => { da
  */
 export function oneStage(shared: readonly SharedCountTables[], level: number, netBenefitThresholds: readonly number[] = []): OneStageResult {
   if (shared.length === 0) throw new RangeError('oneStage: "shared" expected at least one site’s count tables; received none.');
-  const table = shared.map((s) => s.scoreCounts).reduce((a, b) => addScoreCounts(a, b));
+  // The sites' tables added, and their groups (if kept) collapsed: the measures here are the whole cohort's.
+  const table = collapseGroups(
+    shared.map((s) => s.scoreCounts).reduce((a, b) => addScoreCounts(a, b)),
+    () => true,
+  );
   const { B, seed } = table.definition;
   const rules = shared[0]?.rules ?? [];
   const probabilistic = new Set(shared[0]?.probabilistic ?? []);

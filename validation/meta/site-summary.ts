@@ -31,6 +31,7 @@ import { kindOf } from '../../scores/kinds/kind-of.js';
 import { cohortScoreCounts, redScoreId } from '../study/count-tables.js';
 import { characteristicCounts } from '../study/characteristic-counts.js';
 import { flowCounts } from '../study/flow-counts.js';
+import { groupLabels } from '../study/subgroups.js';
 import type { SharedCountTables } from './one-stage.js';
 
 /** The schema id of site summaries this version writes. */
@@ -206,7 +207,8 @@ function measures(run: StudyRun): SiteMeasure[] {
 }
 
 /**
- * The count tables of a study run: `score_counts` of its cohort with its Poisson replicates, and its value rules —
+ * The count tables of a study run: `score_counts` of its cohort with its Poisson replicates (per group of its first
+ * grouping, when it has one), Table 1's `characteristics`, the flow's counts, and its value rules —
  * for its points scores only: a model's probabilities would take 10,000 buckets × B replicates per site, so models are
  * left out of one-stage pooling (and say so) until the tables travel in a compact format.
  */
@@ -215,6 +217,9 @@ export function countTablesOf(run: StudyRun, options: ValidateOptions): SharedCo
   if (boot !== null && boot.method !== 'poisson')
     throw new RangeError('summariseSite: count tables need the Poisson bootstrap (bootstrap.method "poisson"): only its replicates add across sites.');
   const points = run.settings.scores.filter((d) => !kindOf(d).probabilistic);
+  // The study's first grouping, if any: score_counts and the flow kept per group, so one stage can pool the subgroups.
+  const by = run.settings.groupBy[0];
+  const labels = by === undefined ? null : groupLabels(by, run.set, run.settings.cohort, run.settings.skinToneBands);
   return {
     scoreCounts: cohortScoreCounts({
       cohort: options.cohort,
@@ -223,9 +228,12 @@ export function countTablesOf(run: StudyRun, options: ValidateOptions): SharedCo
       ...(options.missing === undefined ? {} : { missing: options.missing }),
       B: boot?.B ?? 0,
       seed: boot?.seed ?? 0,
+      ...(by === undefined ? {} : { groupBy: by }),
       // The red-score flags and each pair's common-set scores too: the pooled red-score rule and comparisons.
       derived: true,
     }),
+    // The pooled scores' definitions (public charts), so the pooled report reads their cut-offs and red flags.
+    definitions: points,
     rules: run.settings.scores.flatMap((def, s) => {
       if (!points.includes(def)) return [];
       const red = kindOf(def).redFlag(def);
@@ -239,7 +247,7 @@ export function countTablesOf(run: StudyRun, options: ValidateOptions): SharedCo
     // Table 1's count table (every score's inputs, models' included: it describes the sets, not the scores).
     characteristics: characteristicCounts(run.settings, run.set),
     // The flow's counts: sets by why they have no label, the analysis set and each score's sets, events and patients.
-    flow: flowCounts(run.set, run.settings.scores, null, {
+    flow: flowCounts(run.set, run.settings.scores, labels === null ? null : run.set.rows.map((i) => labels[i] ?? '(none)'), {
       censoredNegative: run.settings.outcome.censored === 'negative',
       followUpEndsAtDischarge: run.settings.cohort.encounters !== undefined || run.settings.outcome.encounters !== undefined,
     }),

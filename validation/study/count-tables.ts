@@ -337,3 +337,18 @@ export function addScoreCounts(a: ScoreCountTable, b: ScoreCountTable): ScoreCou
   }
   return { definition: a.definition, rows: [...cells.values()].sort(compareScoreCountRows) };
 }
+
+/**
+ * The table of the sets whose group passes `keep`, as one group (""): cells of the same score, replicate and value
+ * added (the whole table's, with every group kept). Runs in O(cells).
+ */
+export function collapseGroups(table: ScoreCountTable, keep: (group: string) => boolean): ScoreCountTable {
+  const cells = new Map<string, ScoreCountRow>();
+  for (const r of table.rows) {
+    if (!keep(r.group)) continue;
+    const key = `${r.score}\u0000${r.replicate}\u0000${r.value}`;
+    const c = cells.get(key);
+    cells.set(key, c === undefined ? { ...r, group: '' } : { ...c, positive: c.positive + r.positive, negative: c.negative + r.negative, sum: c.sum + r.sum });
+  }
+  return { definition: { ...table.definition, groupBy: null }, rows: [...cells.values()] };
+}

@@ -18,6 +18,8 @@ import { oneStage } from '../../../validation/meta/one-stage.js';
 import { summariseSite } from '../../../validation/meta/site-summary.js';
 import type { CohortTables } from '../../../validation/study/options.js';
 import { validate } from '../../../validation/study/validate.js';
+import { pooledReport } from '../../../validation/engine/pooled-report.js';
+import { engineReport, jsEngineCounts } from '../../../validation/engine/engine-study.js';
 
 const B = 150;
 const seed = 6;
@@ -112,6 +114,44 @@ describe('combineSummaries with count tables: one-stage pooling', () => {
     expect(analysis?.patients).toBe(all.flow.extract.patients);
     // And it is the sites' own flows added: each site's analysis sets, summed.
     expect(analysis?.sets).toBe(summaries.reduce((t, s) => t + (s.countTables?.flow?.scores.find((r) => r.score === '')?.sets ?? 0), 0));
+  });
+
+  it('the whole engine report of all sites’ patients, subgroups included, from their count tables (pooledReport)', () => {
+    const grouped = sites.map((s) =>
+      summariseSite({
+        cohort: s.cohort,
+        scores: [news2, mews],
+        groupBy: ['sex'],
+        bootstrap: { B: 40, seed },
+        disclosure: { policy: 'none' },
+        site: s.site,
+        countTables: true,
+      }),
+    );
+    const pooled = pooledReport(grouped);
+    const all = concatCohorts(sites.map((s) => s.cohort));
+    // The engine report of all the rows in one process: equal to validate's own numbers (test/src/engine/engines.test.ts).
+    const whole = engineReport(jsEngineCounts({ cohort: all, scores: [news2, mews], groupBy: 'sex', B: 40, seed }), {
+      scores: [news2, mews],
+      disclosure: { policy: 'none' },
+    });
+    expect(pooled.groups?.levels.map((l) => l.group)).toEqual(['F', 'M']);
+    for (const k of ['flow', 'characteristics', 'scores', 'comparisons', 'groups'] as const) expect(pooled[k], k).toEqual(whole[k]);
+    // And the subgroup table is validate's: each group's AUROC and its difference from the reference.
+    const v = validate({ cohort: all, scores: [news2, mews], groupBy: ['sex'], bootstrap: { B: 40, seed }, disclosure: { policy: 'none' } });
+    for (const row of v.subgroups[0]?.groups ?? []) {
+      const theirs = (row.scores.news2 as { auroc: { estimate: number; ci: unknown } }).auroc;
+      expect(pooled.groups?.levels.find((l) => l.group === row.group)?.scores[0]?.auroc).toEqual({ estimate: theirs.estimate, ci: theirs.ci });
+    }
+    // A site without count tables is named.
+    const plain = summariseSite({
+      cohort: sites[0]?.cohort as CohortTables,
+      scores: [news2],
+      bootstrap: { B: 10, seed },
+      disclosure: { policy: 'none' },
+      site: 'plain',
+    });
+    expect(() => pooledReport([plain])).toThrow(/pooledReport: site "plain" shared no count tables/);
   });
 
   it('the summaries say they hold count tables, and the two-stage summary is still there', () => {

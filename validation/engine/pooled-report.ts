@@ -1,0 +1,85 @@
+/**
+ * One stage as a whole engine report: the sites' shared count tables (`summarise --count-tables`: `score_counts` per
+ * group of the study's first grouping, Table 1's `characteristics`, the flow's counts, the pooled scores' definitions)
+ * added into the counts of all their patients together, and the engine report computed from them — flow, Table 1,
+ * every points score's discrimination, rules, calibration and comparisons, and each group's measures with their
+ * paired differences from the reference (Holm-adjusted, simultaneous intervals) — the numbers `validate` gives on all
+ * the sites' rows together. Disclosure control is off: the tables were shared outside it, and an output checker must
+ * see the result before release.
+ */
+import type { ScoreDefinition } from '../../scores/definition/definition.js';
+import type { SiteSummary } from '../meta/site-summary.js';
+import { addCharacteristicCounts } from '../study/characteristic-counts.js';
+import { addScoreCounts } from '../study/count-tables.js';
+import { addFlowCounts } from '../study/flow-counts.js';
+import type { EngineCounts, EngineReport } from './engine-study.js';
+import { engineReport } from './engine-study.js';
+
+const FN = 'pooledReport';
+
+/**
+ * The sites' count tables added: the counts of all their patients as one cohort (a patient seen at two sites keeps one
+ * Poisson weight per replicate; in the flow's patient counts it is counted at each). Each site labelled its sets
+ * against its own extract end: the flow's extract end is theirs when they agree, else null. Runs in O(table cells).
+ *
+ * @throws {TypeError} naming the site whose summary lacks count tables, or the field where two sites' tables differ
+ */
+export function pooledCounts(summaries: readonly SiteSummary[]): EngineCounts {
+  if (summaries.length === 0) throw new RangeError(`${FN}: "summaries" expected at least one site summary; received none.`);
+  const tables = summaries.map((s) => {
+    const t = s.countTables;
+    if (t === undefined || t.flow === undefined || t.characteristics === undefined || t.definitions === undefined)
+      throw new TypeError(
+        `${FN}: site "${s.site}" shared no count tables with the flow, Table 1 and its scores' definitions (summarise it with --count-tables, ewskit 0.2 or later).`,
+      );
+    return { scoreCounts: t.scoreCounts, flow: t.flow, characteristics: t.characteristics };
+  });
+  const first = tables[0] as (typeof tables)[number];
+  const order = first.scoreCounts.definition.scores;
+  const added = tables.slice(1).reduce(
+    (a, b) => ({
+      scoreCounts: addScoreCounts(a.scoreCounts, b.scoreCounts),
+      flow: addFlowCounts(a.flow, b.flow, order),
+      characteristics: addCharacteristicCounts(a.characteristics, b.characteristics),
+    }),
+    first,
+  );
+  const ends = new Set(tables.map((t) => t.flow.extractEnd));
+  return {
+    engine: 'js',
+    scoreCounts: added.scoreCounts,
+    probabilistic: [],
+    flow: ends.size === 1 ? added.flow : { ...added.flow, extractEnd: null, extractEndInferred: false },
+    characteristics: added.characteristics,
+  };
+}
+
+/**
+ * The one-stage engine report of site summaries that all shared their count tables (disclosure off: not for release
+ * until checked). The scores are the pooled points scores; the grouping, the sites' first (their tables are kept per
+ * its groups). Runs in O(table cells + B · values · rules).
+ *
+ * @throws {TypeError} as {@link pooledCounts}
+ * @example pooledReport(summaries).groups?.levels.map((l) => l.group);
+ */
+export function pooledReport(summaries: readonly SiteSummary[], options: { readonly reference?: string } = {}): EngineReport {
+  const counts = pooledCounts(summaries);
+  const first = summaries[0] as SiteSummary;
+  const scores = (first.countTables?.definitions ?? []) as readonly ScoreDefinition[];
+  const o = first.settings.outcome;
+  const by = counts.scoreCounts.definition.groupBy;
+  return engineReport(counts, {
+    scores,
+    outcome: {
+      horizonHours: o.horizonHours,
+      ...(o.eventTypes === 'all' ? {} : { eventTypes: o.eventTypes }),
+      followUp: o.followUp,
+      censored: o.censoring.censored,
+    },
+    ...(by === null ? {} : { groupBy: by }),
+    ...(options.reference === undefined ? {} : { reference: options.reference }),
+    level: first.settings.level,
+    netBenefitThresholds: first.settings.netBenefitThresholds,
+    disclosure: { policy: 'none' },
+  });
+}
