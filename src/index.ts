@@ -30,7 +30,10 @@ export type { FhirObservation, FhirCodeableConcept, FhirQuantity, ToFhirOptions 
 
 // Metrics: one result contract ({ defined: true, estimate, … } or { defined: false, reason, message }).
 export { auroc, aurocFromCounts } from '../validation/metrics/auroc.js';
-export { compareAuroc } from '../validation/metrics/compare-auroc.js';
+export { compareAuroc, compareAurocFromJointCounts } from '../validation/metrics/compare-auroc.js';
+export type { JointCountCell } from '../validation/metrics/compare-auroc.js';
+export { addPairCounts } from '../validation/study/pair-counts.js';
+export type { PairCountTable, PairCountRow } from '../validation/study/pair-counts.js';
 export { countsOf, mergeCounts } from '../validation/stats/counts.js';
 export { rocCurve, prCurve, averagePrecision, rocFromCounts, prFromCounts, averagePrecisionFromCounts } from '../validation/metrics/curves.js';
 export { atThreshold } from '../validation/metrics/threshold.js';

@@ -25,6 +25,8 @@ import type {
   CharacteristicVariable,
 } from '../../validation/study/characteristic-counts.js';
 import { ENCOUNTER_VARIABLES, groupColumn, setVariables, sortCharacteristicCounts } from '../../validation/study/characteristic-counts.js';
+import type { PairCountTable } from '../../validation/study/pair-counts.js';
+import { sortPairCounts } from '../../validation/study/pair-counts.js';
 import { cohortFormat } from '../io/cohort-files.js';
 
 /** The tables a PostgreSQL study reads (names, optionally schema-qualified: `ehr.observations`). */
@@ -300,6 +302,21 @@ export async function engineCounts(options: EngineCountOptions): Promise<EngineC
     const perScore = await session.query(sql.scoreFlow);
     const end = (await session.query(sql.extractEnd))[0];
     const table1 = await characteristicRows(session, sql, characteristics, by);
+    // Each pair's joint counts, for the paired DeLong test.
+    const joint: PairCountTable = sortPairCounts({
+      definition: { table: 'pair_counts', version: 1, resolution: options.resolution ?? 10_000 },
+      rows:
+        sql.pairCounts === ''
+          ? []
+          : (await session.query(sql.pairCounts)).map((r) => ({
+              a: String(r.a),
+              b: String(r.b),
+              valueA: number(r.value_a),
+              valueB: number(r.value_b),
+              positive: number(r.positive),
+              negative: number(r.negative),
+            })),
+    });
     // The pairs come back as complements (a!b); a|b = a − a!b.
     const raw = counts.map((r) => ({
       score: String(r.score),
@@ -359,6 +376,7 @@ export async function engineCounts(options: EngineCountOptions): Promise<EngineC
       probabilistic: options.scores.filter((d) => kindOf(d).probabilistic).map((d) => d.id),
       flow,
       characteristics: table1,
+      pairCounts: joint,
     };
   } finally {
     await session.close();

@@ -119,10 +119,20 @@ export function engineDocument(report: EngineReport): ReportDocument {
   if (report.comparisons.length > 0) {
     d.section('comparisons', 'Comparisons of scores');
     d.paragraph(
-      `Each pair on the sets both can score, paired (the same replicates for both scores): the AUROC difference a − b (${pct} % interval; bootstrap p), and each score at its first clinical cut-off with the difference b − a.`,
+      `Each pair on the sets both can score, paired (the same replicates for both scores): the AUROC difference a − b (${pct} % interval; bootstrap p) — beside it the DeLong test, which treats the sets as independent and so is narrower — and each score at its first clinical cut-off with the difference b − a.`,
     );
     d.table(
-      ['a', 'b', 'sets', 'AUROC a − b', 'rules', 'sensitivity a / b / b − a', 'specificity a / b / b − a', 'alert rate a / b / b − a'],
+      [
+        'a',
+        'b',
+        'sets',
+        'AUROC a − b',
+        'DeLong (sets as independent)',
+        'rules',
+        'sensitivity a / b / b − a',
+        'specificity a / b / b − a',
+        'alert rate a / b / b − a',
+      ],
       report.comparisons.map((c) => {
         const auroc =
           c.auroc === null
@@ -134,7 +144,14 @@ export function engineDocument(report: EngineReport): ReportDocument {
         const metric = (m: 'sensitivity' | 'specificity' | 'alertRate'): string =>
           r === null || isSuppressed(r) ? '—' : `${estimate(r[m].a, true)} / ${estimate(r[m].b, true)} / ${estimate(r[m].difference, true)}`;
         const rules = r === null ? 'no cut-off' : isSuppressed(r) ? `suppressed (${r.rule})` : `${r.ruleA} vs ${r.ruleB}`;
-        return [c.a, c.b, count(c.sets), auroc, rules, metric('sensitivity'), metric('specificity'), metric('alertRate')];
+        const d = c.delong;
+        const delong =
+          d === null
+            ? '—'
+            : isSuppressed(d)
+              ? `suppressed (${d.rule})`
+              : `${d.ci[0].toFixed(3)} to ${d.ci[1].toFixed(3)}${d.p === null ? '' : `; p = ${d.p < 0.001 ? '< 0.001' : d.p.toFixed(3)}`}`;
+        return [c.a, c.b, count(c.sets), auroc, delong, rules, metric('sensitivity'), metric('specificity'), metric('alertRate')];
       }),
     );
   }

@@ -13,8 +13,7 @@
  *
  * And Table 1, from the `characteristics` count table, through the same release rules as `validate`'s.
  *
- * What it does not yet hold (the rest of the count-table plan in docs/design.md): the Brier scores of points scores
- * and the paired DeLong test. Those stay with `validate` (engine `js`). The red-score rule is read
+ * What it does not yet hold (the rest of the count-table plan in docs/design.md): the Brier scores of points scores. Those stay with `validate` (engine `js`). The red-score rule is read
  * from each score's 0/1 red-flag pseudo-score in the count table (`redScoreId`).
  */
 import type { ScoreDefinition } from '../../scores/definition/definition.js';
@@ -48,6 +47,9 @@ import type { EngineFlow } from '../study/flow-counts.js';
 import { addFlowCounts, flowCounts } from '../study/flow-counts.js';
 import type { CharacteristicCountTable } from '../study/characteristic-counts.js';
 import { addCharacteristicCounts, characteristicCounts } from '../study/characteristic-counts.js';
+import type { PairCountTable } from '../study/pair-counts.js';
+import { addPairCounts, pairCounts } from '../study/pair-counts.js';
+import { compareAurocFromJointCounts } from '../metrics/compare-auroc.js';
 import { characteristicsFromCounts } from '../study/characteristics.js';
 import type { CharacteristicsSection } from '../report/types.js';
 import { simultaneousIntervals } from '../study/subgroups.js';
@@ -68,6 +70,8 @@ export interface EngineCounts {
   readonly flow: EngineFlow;
   /** Table 1's count table (`characteristics`): the encounters' characteristics and the sets' score inputs. */
   readonly characteristics: CharacteristicCountTable;
+  /** Each pair of scores' joint counts (`pair_counts`), for the paired DeLong test; absent where not counted. */
+  readonly pairCounts?: PairCountTable;
 }
 
 /** The options of an engine study (a subset of `validate`'s). */
@@ -184,8 +188,8 @@ export type EnginePairedMetric = PairedMetric;
 
 /**
  * Two scores compared on the sets both can score, with the same replicates for both (paired, clustered by patient) —
- * as `validate`'s comparisons, the matched-alert-rate comparison included, without its paired DeLong test (its
- * variance needs the two scores' joint values per set, not yet a count table).
+ * as `validate`'s comparisons: the AUROC difference with its bootstrap interval and p, the paired DeLong test beside
+ * it (from the pair's joint counts), each at its first cut-off, and at equal workload.
  */
 export interface EngineComparison {
   readonly a: string;
@@ -208,6 +212,13 @@ export interface EngineComparison {
    * no cut-off or the common sets have one class.
    */
   readonly matchedAlertRate: Released<Omit<MatchedAlertRate, 'truePositives'>> | null;
+  /**
+   * The paired DeLong test of the AUROC difference (as `validate`'s `naive` beside its bootstrap): its standard error,
+   * normal interval, z and p, from the pair's joint counts (`pair_counts`) — it treats the sets as independent, so it
+   * is narrower than the clustered bootstrap interval above. Null without joint counts, or when undefined (fewer than
+   * two events or non-events).
+   */
+  readonly delong: Released<{ readonly se: number; readonly ci: readonly [number, number]; readonly z: number | null; readonly p: number | null }> | null;
 }
 
 /** The engine report: flow and discrimination from count tables, through disclosure control. */
@@ -267,7 +278,6 @@ export interface EngineReport {
 
 const NOT_YET = [
   'the Brier scores of points scores (validate recalibrates them by cross-fitting, which is not a count table)',
-  'the paired DeLong test of two scores (its variance needs their joint values per set, not yet a count table; the paired bootstrap interval and p are here)',
   'models’ recalibration, decision curves beyond the cut-offs',
 ];
 
@@ -305,6 +315,7 @@ export function jsEngineCounts(options: { cohort: CohortTables } & EngineStudyOp
       followUpEndsAtDischarge: options.cohort.encounters !== undefined || options.outcome?.encounters !== undefined,
     }),
     characteristics,
+    pairCounts: pairCounts(scores, set.values, set.labels),
   };
 }
 
@@ -334,6 +345,7 @@ export function addEngineCounts(a: EngineCounts, b: EngineCounts): EngineCounts 
     probabilistic: a.probabilistic,
     flow: addFlowCounts(a.flow, b.flow, a.scoreCounts.definition.scores),
     characteristics: addCharacteristicCounts(a.characteristics, b.characteristics),
+    ...(a.pairCounts === undefined || b.pairCounts === undefined ? {} : { pairCounts: addPairCounts(a.pairCounts, b.pairCounts) }),
   };
 }
 
@@ -499,6 +511,7 @@ function engineComparisons(
   eventPatients: number,
   level: number,
   B: number,
+  joint: PairCountTable | undefined,
 ): EngineComparison[] {
   sdc.declareTable({
     name: 'comparisons',
@@ -526,7 +539,14 @@ function engineComparisons(
       } = c.matchedAlertRate;
       matched = sdc.release(value, basis([ta, c.positives - ta, tb, c.positives - tb]), { table: 'comparisons', dependsOn: [sets] });
     }
-    return { a: c.a, b: c.b, sets, auroc, rules, matchedAlertRate: matched };
+    // The paired DeLong test from the pair's joint counts, released as the AUROC difference is.
+    let delong: EngineComparison['delong'] = null;
+    if (joint !== undefined) {
+      const cells = joint.rows.filter((r) => r.a === c.a && r.b === c.b).map((r) => ({ a: r.valueA, b: r.valueB, positive: r.positive, negative: r.negative }));
+      const d = compareAurocFromJointCounts(cells, { level });
+      if (d.defined) delong = sdc.release({ se: d.se, ci: d.ci, z: d.z, p: d.p }, basis([]), { table: 'comparisons', dependsOn: [sets] });
+    }
+    return { a: c.a, b: c.b, sets, auroc, rules, matchedAlertRate: matched, delong };
   });
 }
 
@@ -625,7 +645,7 @@ export function engineReport(counts: EngineCounts, options: EngineStudyOptions):
       observedRisk: probabilistic.has(d.id) ? [] : observedRisk(sdc, d, perScore(d.id), sets, events, level, counts.scoreCounts.definition.B),
     };
   });
-  const comparisons = engineComparisons(options.scores, perScore, sdc, analysis.eventPatients, level, counts.scoreCounts.definition.B);
+  const comparisons = engineComparisons(options.scores, perScore, sdc, analysis.eventPatients, level, counts.scoreCounts.definition.B, counts.pairCounts);
   const by = counts.scoreCounts.definition.groupBy;
   let groups: EngineReport['groups'] = null;
   if (by !== null) {

@@ -12,6 +12,7 @@ import type { SiteSummary } from '../meta/site-summary.js';
 import { addCharacteristicCounts } from '../study/characteristic-counts.js';
 import { addScoreCounts } from '../study/count-tables.js';
 import { addFlowCounts } from '../study/flow-counts.js';
+import { addPairCounts } from '../study/pair-counts.js';
 import type { EngineCounts, EngineReport } from './engine-study.js';
 import { engineReport } from './engine-study.js';
 
@@ -32,7 +33,7 @@ export function pooledCounts(summaries: readonly SiteSummary[]): EngineCounts {
       throw new TypeError(
         `${FN}: site "${s.site}" shared no count tables with the flow, Table 1 and its scores' definitions (summarise it with --count-tables, ewskit 0.2 or later).`,
       );
-    return { scoreCounts: t.scoreCounts, flow: t.flow, characteristics: t.characteristics };
+    return { scoreCounts: t.scoreCounts, flow: t.flow, characteristics: t.characteristics, pairCounts: t.pairCounts };
   });
   const first = tables[0] as (typeof tables)[number];
   const order = first.scoreCounts.definition.scores;
@@ -41,6 +42,7 @@ export function pooledCounts(summaries: readonly SiteSummary[]): EngineCounts {
       scoreCounts: addScoreCounts(a.scoreCounts, b.scoreCounts),
       flow: addFlowCounts(a.flow, b.flow, order),
       characteristics: addCharacteristicCounts(a.characteristics, b.characteristics),
+      pairCounts: a.pairCounts === undefined || b.pairCounts === undefined ? undefined : addPairCounts(a.pairCounts, b.pairCounts),
     }),
     first,
   );
@@ -51,6 +53,7 @@ export function pooledCounts(summaries: readonly SiteSummary[]): EngineCounts {
     probabilistic: [],
     flow: ends.size === 1 ? added.flow : { ...added.flow, extractEnd: null, extractEndInferred: false },
     characteristics: added.characteristics,
+    ...(added.pairCounts === undefined ? {} : { pairCounts: added.pairCounts }),
   };
 }
 

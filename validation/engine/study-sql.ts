@@ -105,6 +105,12 @@ export interface StudySql {
   /** Events whose encounter matches no observation set (`unmatched`), of all events (`events`): a join check. */
   readonly unmatchedEvents: string;
   /**
+   * `pair_counts`: per pair of scores (a before b), the sets both can score per (a's value, b's value) — a
+   * probability in its bucket — with positive and negative sets (`a`, `b`, `value_a`, `value_b`, `positive`,
+   * `negative`): the paired DeLong test's joint counts. Empty text with one score.
+   */
+  readonly pairCounts: string;
+  /**
    * Table 1's counts, one query per unit (`encounters`, `sets`): units per value of each variable (`v_<j>`, the one
    * with `gv_<j>` = 0; all `gv` = 1 for the column totals), outcome (`ewskit_y`) and group (`ewskit_grp`, null for
    * none), in `n`. Empty text without `characteristics`.
@@ -287,6 +293,12 @@ export function studySql(options: StudySqlOptions): StudySql {
     g === undefined
       ? `SELECT CAST('' AS TEXT) AS grp, ${flowColumns.join(', ')} FROM ewskit_analysis`
       : `SELECT CASE WHEN GROUPING(ewskit_group) = 1 THEN '' ELSE ewskit_group END AS grp, ${flowColumns.join(', ')} FROM ewskit_analysis GROUP BY GROUPING SETS ((), (ewskit_group))`;
+  // Each pair's joint counts on the sets both can score (the paired DeLong test's), one aggregate per pair.
+  const pairs = scorePairs(options.scores.length).map(([x, y]) => {
+    const [da, db] = [options.scores[x] as ScoreDefinition, options.scores[y] as ScoreDefinition];
+    const [va, vb] = [values[x] as string, values[y] as string];
+    return `SELECT ${quoteString(da.id)} AS a, ${quoteString(db.id)} AS b, CAST(${bucket(da, `CAST(${va} AS ${dbl})`)} AS ${dbl}) AS value_a, CAST(${bucket(db, `CAST(${vb} AS ${dbl})`)} AS ${dbl}) AS value_b, CAST(SUM(ewskit_label) AS ${dbl}) AS positive, CAST(SUM(1 - ewskit_label) AS ${dbl}) AS negative FROM ewskit_analysis WHERE ${va} IS NOT NULL AND ${vb} IS NOT NULL GROUP BY 3, 4`;
+  });
   const table1 = characteristicQueries(options.characteristics, g !== undefined, withAll, fence, dbl);
   const queries: StudySql = {
     labelled: `${withAll(analysis)}\nSELECT * FROM ewskit_labelled`,
@@ -297,6 +309,8 @@ export function studySql(options: StudySqlOptions): StudySql {
     extractEnd: `WITH ${ctes.slice(4).join(',\n')}\nSELECT end_t, inferred FROM ewskit_end`,
     characteristics: table1.characteristics,
     characteristicPatients: table1.patients,
+    pairCounts:
+      pairs.length === 0 ? '' : `${withAll(analysis)}\nSELECT a, b, value_a, value_b, positive, negative FROM (${pairs.join(' UNION ALL ')}) AS pairs`,
     unmatchedEvents: `SELECT CAST(SUM(CASE WHEN o.e IS NULL THEN 1 ELSE 0 END) AS ${dbl}) AS unmatched, CAST(COUNT(*) AS ${dbl}) AS events FROM ewskit_events AS ev LEFT JOIN (SELECT DISTINCT CAST(encounter_id AS TEXT) AS e FROM ewskit_observations) AS o ON o.e = CAST(ev.encounter_id AS TEXT)`,
   };
   if (dialect !== 'spark') return queries;

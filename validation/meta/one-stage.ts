@@ -17,6 +17,7 @@ import type { ScoreDefinition } from '../../scores/definition/definition.js';
 import type { PairedComparison } from './pooled-measures.js';
 import type { CharacteristicCountTable } from '../study/characteristic-counts.js';
 import type { EngineFlow } from '../study/flow-counts.js';
+import type { PairCountTable } from '../study/pair-counts.js';
 import { addFlowCounts } from '../study/flow-counts.js';
 import { addCharacteristicCounts } from '../study/characteristic-counts.js';
 import { characteristicsFromCounts } from '../study/characteristics.js';
@@ -45,6 +46,8 @@ export interface SharedCountTables {
   readonly flow?: EngineFlow;
   /** The pooled (points) scores' definitions, when shared: what a pooled engine report reads their rules from. */
   readonly definitions?: readonly ScoreDefinition[];
+  /** Each pair of pooled scores' joint counts (`pair_counts`), when shared: the paired DeLong test's. */
+  readonly pairCounts?: PairCountTable;
 }
 
 export interface OneStageEstimate {

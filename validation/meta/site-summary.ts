@@ -31,6 +31,7 @@ import { kindOf } from '../../scores/kinds/kind-of.js';
 import { cohortScoreCounts, redScoreId } from '../study/count-tables.js';
 import { characteristicCounts } from '../study/characteristic-counts.js';
 import { flowCounts } from '../study/flow-counts.js';
+import { pairCounts } from '../study/pair-counts.js';
 import { groupLabels } from '../study/subgroups.js';
 import type { SharedCountTables } from './one-stage.js';
 
@@ -234,6 +235,12 @@ export function countTablesOf(run: StudyRun, options: ValidateOptions): SharedCo
     }),
     // The pooled scores' definitions (public charts), so the pooled report reads their cut-offs and red flags.
     definitions: points,
+    // Each pair's joint counts (the paired DeLong test's).
+    pairCounts: pairCounts(
+      points,
+      points.map((d) => run.set.values[run.settings.scores.indexOf(d)] as Float64Array),
+      run.set.labels,
+    ),
     rules: run.settings.scores.flatMap((def, s) => {
       if (!points.includes(def)) return [];
       const red = kindOf(def).redFlag(def);

@@ -104,8 +104,25 @@ export function compareAuroc(
     if (labels[i] === 1) s10 += ((va[i] ?? NaN) - da.auc) * ((vb[i] ?? NaN) - db.auc);
     else s01 += ((va[i] ?? NaN) - da.auc) * ((vb[i] ?? NaN) - db.auc);
   }
-  s10 /= m - 1;
-  s01 /= n - 1;
+  return comparisonOf(da, db, s10, s01, level, base);
+}
+
+/**
+ * The paired DeLong comparison from each score's components and the sums of the products of their deviations over
+ * positives (`s10`) and negatives (`s01`), not yet divided.
+ */
+function comparisonOf(
+  da: DelongComponents,
+  db: DelongComponents,
+  s10Sum: number,
+  s01Sum: number,
+  level: number,
+  base: { nPositive: number; nNegative: number; nMissing: number },
+): AurocComparison {
+  const m = base.nPositive;
+  const n = base.nNegative;
+  const s10 = s10Sum / (m - 1);
+  const s01 = s01Sum / (n - 1);
   const variance = Math.max(0, da.s10 / m + da.s01 / n + db.s10 / m + db.s01 / n - 2 * (s10 / m + s01 / n));
   const se = Math.sqrt(variance);
   const difference = da.auc - db.auc;
@@ -127,4 +144,62 @@ export function compareAuroc(
     ...base,
     warnings,
   };
+}
+
+/** One cell of two scores' joint counts: a's value, b's value, and the positive and negative sets with both. */
+export interface JointCountCell {
+  readonly a: number;
+  readonly b: number;
+  readonly positive: number;
+  readonly negative: number;
+}
+
+/** A score's marginal counts from joint cells, and where each of its values sits. */
+function marginal(cells: readonly JointCountCell[], pick: (c: JointCountCell) => number): { counts: ValueCounts; index: Map<number, number> } {
+  const values = Float64Array.from(new Set(cells.map(pick))).sort();
+  const index = new Map([...values].map((v, k) => [v, k]));
+  const pos = new Float64Array(values.length);
+  const neg = new Float64Array(values.length);
+  for (const c of cells) {
+    const k = index.get(pick(c)) as number;
+    pos[k] = (pos[k] as number) + c.positive;
+    neg[k] = (neg[k] as number) + c.negative;
+  }
+  return { counts: { values, pos, neg }, index };
+}
+
+/**
+ * The paired DeLong comparison of two scores (higher = more likely an event) from their joint counts — sets per
+ * (a's value, b's value) and outcome — instead of the sets themselves: each set's structural components depend only
+ * on its values, so the covariance sums run over the cells. Equal to {@link compareAuroc} on the sets the cells count
+ * (to floating-point summation order, ≤ 1e-12 relative). Runs in O(cells).
+ *
+ * @example compareAurocFromJointCounts([{ a: 1, b: 2, positive: 3, negative: 1 }, …]).p;
+ */
+export function compareAurocFromJointCounts(cells: readonly JointCountCell[], options?: { level?: number }): AurocComparison | AurocComparisonUndefined {
+  const caller = 'compareAurocFromJointCounts';
+  const level = levelOf(caller, checkOptions(caller, options));
+  let m = 0;
+  let n = 0;
+  for (const c of cells) {
+    m += c.positive;
+    n += c.negative;
+  }
+  const base = { nPositive: m, nNegative: n, nMissing: 0 };
+  const why = classReason(caller, m, n);
+  if (why !== null) return { ...why, ...base };
+  if (m < 2 || n < 2) return { ...undefinedResult(caller, 'too-few-cases', 'the DeLong covariance needs at least two positives and two negatives'), ...base };
+  const A = marginal(cells, (c) => c.a);
+  const B = marginal(cells, (c) => c.b);
+  const da = delongComponents(A.counts);
+  const db = delongComponents(B.counts);
+  let s10 = 0;
+  let s01 = 0;
+  for (const c of cells) {
+    const ka = A.index.get(c.a) as number;
+    const kb = B.index.get(c.b) as number;
+    s10 += c.positive * ((da.v10[ka] as number) - da.auc) * ((db.v10[kb] as number) - db.auc);
+    s01 += c.negative * ((da.v01[ka] as number) - da.auc) * ((db.v01[kb] as number) - db.auc);
+  }
+  return comparisonOf(da, db, s10, s01, level, base);
 }

@@ -56,7 +56,13 @@ const OUTCOMES: readonly [string, LabelOptions][] = [
 ];
 
 /** Counts without the engine's name, for comparison. */
-const comparable = (c: EngineCounts) => ({ scoreCounts: c.scoreCounts, probabilistic: c.probabilistic, flow: c.flow, characteristics: c.characteristics });
+const comparable = (c: EngineCounts) => ({
+  scoreCounts: c.scoreCounts,
+  probabilistic: c.probabilistic,
+  flow: c.flow,
+  characteristics: c.characteristics,
+  pairCounts: c.pairCounts,
+});
 
 describe('engine duckdb: the study in DuckDB, from the cohort’s files', () => {
   it.each(OUTCOMES)('count tables and flow equal the JavaScript engine’s: %s', async (_name, outcome) => {
@@ -446,6 +452,18 @@ describe('engine report', () => {
       difference: { estimate: x.difference.estimate, ci: x.difference.ci },
     });
     expect(pick(mm)).toEqual(pick(tm));
+    // The paired DeLong test beside the bootstrap: validate's `naive` (from the sets) equals the engine's (from the
+    // pair's joint counts) to summation order.
+    const naive = (theirs?.cell as unknown as { naive: { se: number; ci: [number, number]; z: number; p: number } }).naive;
+    const delong = mine?.delong as unknown as { se: number; ci: [number, number]; z: number; p: number };
+    for (const [x, w] of [
+      [delong.se, naive.se],
+      [delong.ci[0], naive.ci[0]],
+      [delong.ci[1], naive.ci[1]],
+      [delong.z, naive.z],
+      [delong.p, naive.p],
+    ])
+      expect(Math.abs((x as number) - (w as number))).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(w as number)));
     // b's cut-off alerts on no more sets than a's rule (the matching), and its sensitivity is a share of the same events.
     expect(mm.alertRateB).toBeLessThanOrEqual(mm.alertRate + 1e-12);
     expect(mm.difference.estimate).toBeCloseTo(mm.sensitivityB.estimate - mm.sensitivityA.estimate, 12);

@@ -7,7 +7,7 @@ import { csvRows } from '../../helpers/fixtures.js';
 import { describe, expect, it } from 'vitest';
 import type { AurocDefined } from '../../../validation/metrics/auroc.js';
 import { auroc, aurocFromCounts } from '../../../validation/metrics/auroc.js';
-import { compareAuroc } from '../../../validation/metrics/compare-auroc.js';
+import { compareAuroc, compareAurocFromJointCounts } from '../../../validation/metrics/compare-auroc.js';
 import { countsByInteger, countsBySorting, countsOf, mergeCounts } from '../../../validation/stats/counts.js';
 import { pnorm, qnorm } from '../../../validation/stats/normal.js';
 
@@ -84,6 +84,49 @@ describe('auroc(score, outcome)', () => {
     expect(c.p).toBeCloseTo(0.000065086831101, 12);
     expect(c.ci[0]).toBeCloseTo(0.063652454628045, 12);
     expect(c.ci[1]).toBeCloseTo(0.186347545371955, 12);
+    // From the joint counts of the two scores (sets per pair of values and outcome): pROC's numbers again.
+    const cells = new Map<string, { a: number; b: number; positive: number; negative: number }>();
+    y.forEach((yi, i) => {
+      const key = `${s[i]}|${s2[i]}`;
+      const cell = cells.get(key) ?? { a: s[i] as number, b: s2[i] as number, positive: 0, negative: 0 };
+      if (yi === 1) cell.positive++;
+      else cell.negative++;
+      cells.set(key, cell);
+    });
+    const j = compareAurocFromJointCounts([...cells.values()]);
+    if (!j.defined) throw new Error(j.reason);
+    expect(j.z).toBeCloseTo(3.99356643500694, 10);
+    expect(j.p).toBeCloseTo(0.000065086831101, 12);
+    expect(j.ci[0]).toBeCloseTo(0.063652454628045, 12);
+  });
+
+  it('the paired DeLong test from joint counts is compareAuroc on the sets they count (property)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 6 }), fc.integer({ min: 0, max: 4 }), fc.boolean()), { minLength: 4, maxLength: 80 }), (sets) => {
+        const a = sets.map((x) => x[0]);
+        const b = sets.map((x) => x[1]);
+        const y = sets.map((x) => (x[2] ? 1 : 0));
+        const direct = compareAuroc(a, b, y);
+        const cells = new Map<string, { a: number; b: number; positive: number; negative: number }>();
+        sets.forEach(([x, w, e]) => {
+          const cell = cells.get(`${x}|${w}`) ?? { a: x, b: w, positive: 0, negative: 0 };
+          if (e) cell.positive++;
+          else cell.negative++;
+          cells.set(`${x}|${w}`, cell);
+        });
+        const joint = compareAurocFromJointCounts([...cells.values()]);
+        expect(joint.defined).toBe(direct.defined);
+        if (!direct.defined || !joint.defined) return;
+        for (const [x, w] of [
+          [joint.estimate, direct.estimate],
+          [joint.se, direct.se],
+          [joint.ci[0], direct.ci[0]],
+          [joint.ci[1], direct.ci[1]],
+        ])
+          expect(Math.abs((x as number) - (w as number))).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(w as number)));
+      }),
+      { numRuns: 200 },
+    );
   });
 
   it('says why it is undefined: empty, one-class; never NaN, never ½ by default', () => {

@@ -14,6 +14,7 @@ import {
   calibration,
   clusterBootstrapAuroc,
   compareAuroc,
+  compareAurocFromJointCounts,
   countsOf,
   decisionCurve,
   eventRateByScore,
@@ -55,6 +56,18 @@ const ROWS: readonly Row[] = [
   {
     name: 'compareAuroc',
     call: (i, l) => compareAuroc(i.score, i.score, i.outcome, opts(l)),
+    takesLevel: true,
+    empty: 'empty',
+    oneClass: 'no-positives',
+    constant: 0,
+  },
+  {
+    name: 'compareAurocFromJointCounts',
+    call: (i, l) =>
+      compareAurocFromJointCounts(
+        i.score.map((v, k) => ({ a: v, b: v, positive: i.outcome[k] === 1 ? 1 : 0, negative: i.outcome[k] === 1 ? 0 : 1 })),
+        opts(l),
+      ),
     takesLevel: true,
     empty: 'empty',
     oneClass: 'no-positives',
