@@ -523,22 +523,17 @@ function engineComparisons(
     const sets = sdc.count(c.sets, { table: 'comparisons' });
     const basis = (counts: readonly number[]) => ({ patients: eventPatients, events: c.positives, counts: [c.sets - c.positives, ...counts] });
     const auroc = c.auroc === null ? null : sdc.release(c.auroc, basis([]), { table: 'comparisons', dependsOn: [sets] });
-    let rules: EngineComparison['rules'] = null;
-    if (c.rules !== null) {
+    // A paired cell released on the true positives each side finds (they go with the analysis set's events).
+    const paired = <T extends { readonly truePositives: readonly [number, number] }>(cell: T | null): Released<Omit<T, 'truePositives'>> | null => {
+      if (cell === null) return null;
       const {
         truePositives: [ta, tb],
         ...value
-      } = c.rules;
-      rules = sdc.release(value, basis([ta, c.positives - ta, tb, c.positives - tb]), { table: 'comparisons', dependsOn: [sets] });
-    }
-    let matched: EngineComparison['matchedAlertRate'] = null;
-    if (c.matchedAlertRate !== null) {
-      const {
-        truePositives: [ta, tb],
-        ...value
-      } = c.matchedAlertRate;
-      matched = sdc.release(value, basis([ta, c.positives - ta, tb, c.positives - tb]), { table: 'comparisons', dependsOn: [sets] });
-    }
+      } = cell;
+      return sdc.release(value, basis([ta, c.positives - ta, tb, c.positives - tb]), { table: 'comparisons', dependsOn: [sets] });
+    };
+    const rules = paired(c.rules);
+    const matched = paired(c.matchedAlertRate);
     // The paired DeLong test from the pair's joint counts, released as the AUROC difference is.
     let delong: EngineComparison['delong'] = null;
     if (joint !== undefined) {
