@@ -187,7 +187,7 @@ async function characteristicRows(
   session: Session,
   sql: ReturnType<typeof studySql>,
   spec: {
-    encounters: readonly CharacteristicVariable[] | readonly { variable: string; type: CharacteristicVariable['type'] }[];
+    encounters: readonly { variable: string; type: CharacteristicVariable['type'] }[];
     sets: readonly CharacteristicVariable[];
   },
   by: string | undefined,

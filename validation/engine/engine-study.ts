@@ -338,10 +338,19 @@ export function addEngineCounts(a: EngineCounts, b: EngineCounts): EngineCounts 
     );
   if (a.flow.followUpEndsAtDischarge !== b.flow.followUpEndsAtDischarge)
     throw new TypeError(`${fn}: one part has an encounters table and the other has not (followUpEndsAtDischarge differs).`);
-  const scoreCounts = addScoreCounts(a.scoreCounts, b.scoreCounts);
+  return sumEngineCounts(a, b);
+}
+
+/**
+ * Two counts of disjoint sets of patients added, table by table, without `addEngineCounts`' checks that they share an
+ * extract end and follow-up (sites each label against their own end). The engine named is the first part's.
+ *
+ * @throws {TypeError} naming the field where two tables' definitions differ
+ */
+export function sumEngineCounts(a: EngineCounts, b: EngineCounts): EngineCounts {
   return {
     engine: a.engine,
-    scoreCounts,
+    scoreCounts: addScoreCounts(a.scoreCounts, b.scoreCounts),
     probabilistic: a.probabilistic,
     flow: addFlowCounts(a.flow, b.flow, a.scoreCounts.definition.scores),
     characteristics: addCharacteristicCounts(a.characteristics, b.characteristics),

@@ -9,12 +9,8 @@
  */
 import type { ScoreDefinition } from '../../scores/definition/definition.js';
 import type { SiteSummary } from '../meta/site-summary.js';
-import { addCharacteristicCounts } from '../study/characteristic-counts.js';
-import { addScoreCounts } from '../study/count-tables.js';
-import { addFlowCounts } from '../study/flow-counts.js';
-import { addPairCounts } from '../study/pair-counts.js';
 import type { EngineCounts, EngineReport } from './engine-study.js';
-import { engineReport } from './engine-study.js';
+import { engineReport, sumEngineCounts } from './engine-study.js';
 
 const FN = 'pooledReport';
 
@@ -27,34 +23,25 @@ const FN = 'pooledReport';
  */
 export function pooledCounts(summaries: readonly SiteSummary[]): EngineCounts {
   if (summaries.length === 0) throw new RangeError(`${FN}: "summaries" expected at least one site summary; received none.`);
-  const tables = summaries.map((s) => {
+  const parts = summaries.map((s): EngineCounts => {
     const t = s.countTables;
     if (t === undefined || t.flow === undefined || t.characteristics === undefined || t.definitions === undefined)
       throw new TypeError(
         `${FN}: site "${s.site}" shared no count tables with the flow, Table 1 and its scores' definitions (summarise it with --count-tables, ewskit 0.2 or later).`,
       );
-    return { scoreCounts: t.scoreCounts, flow: t.flow, characteristics: t.characteristics, pairCounts: t.pairCounts };
+    return {
+      engine: 'js',
+      scoreCounts: t.scoreCounts,
+      probabilistic: [],
+      flow: t.flow,
+      characteristics: t.characteristics,
+      ...(t.pairCounts === undefined ? {} : { pairCounts: t.pairCounts }),
+    };
   });
-  const first = tables[0] as (typeof tables)[number];
-  const order = first.scoreCounts.definition.scores;
-  const added = tables.slice(1).reduce(
-    (a, b) => ({
-      scoreCounts: addScoreCounts(a.scoreCounts, b.scoreCounts),
-      flow: addFlowCounts(a.flow, b.flow, order),
-      characteristics: addCharacteristicCounts(a.characteristics, b.characteristics),
-      pairCounts: a.pairCounts === undefined || b.pairCounts === undefined ? undefined : addPairCounts(a.pairCounts, b.pairCounts),
-    }),
-    first,
-  );
-  const ends = new Set(tables.map((t) => t.flow.extractEnd));
-  return {
-    engine: 'js',
-    scoreCounts: added.scoreCounts,
-    probabilistic: [],
-    flow: ends.size === 1 ? added.flow : { ...added.flow, extractEnd: null, extractEndInferred: false },
-    characteristics: added.characteristics,
-    ...(added.pairCounts === undefined ? {} : { pairCounts: added.pairCounts }),
-  };
+  const added = parts.reduce((a, b) => sumEngineCounts(a, b));
+  // Each site labelled against its own extract end: the pooled flow has one only when they agree.
+  const ends = new Set(parts.map((p) => p.flow.extractEnd));
+  return ends.size === 1 ? added : { ...added, flow: { ...added.flow, extractEnd: null, extractEndInferred: false } };
 }
 
 /**
