@@ -26,12 +26,10 @@ import type { DisclosurePolicyName } from '../disclosure/policy.js';
 import type { OneStageEstimate } from '../meta/one-stage.js';
 import { denseReplicates, oneStage } from '../meta/one-stage.js';
 import type { MatchedAlertRate, PairedMetric, PooledEstimate, ReplicatedCounts } from '../meta/pooled-measures.js';
-import { comparedScore, pairedComparison, pooledObservedRisk } from '../meta/pooled-measures.js';
-import { aucStatistic, calibrationStatistic, observedExpectedStatistic, proportionStatistic } from '../bootstrap/count-statistics.js';
+import { bucketMeans, comparedScore, pairedComparison, pooledObservedRisk } from '../meta/pooled-measures.js';
+import { aucStatistic, calibrationStatistic, proportionStatistic } from '../bootstrap/count-statistics.js';
 import type { DenseCounts } from '../bootstrap/group-bootstrap.js';
 import { pairedDifference, percentileInterval } from '../bootstrap/group-bootstrap.js';
-import { fitLogisticCounts } from '../stats/logistic-counts.js';
-import { logit } from '../metrics/calibration.js';
 import type { ContrastCell, UndefinedCell } from '../report/types.js';
 import { contrastCell, holm } from '../study/cells.js';
 import type { PendingContrast } from '../study/subgroups.js';
@@ -359,45 +357,6 @@ export function sumEngineCounts(a: EngineCounts, b: EngineCounts): EngineCounts 
 }
 
 /**
- * A model's buckets at the mean probability of the data's sets in each (Σp / sets over every group: within 1/resolution
- * of each of them), the value its calibration fits use — the same for every replicate.
- */
-function bucketMeans(rows: readonly ScoreCountRow[], score: string): Map<number, number> {
-  const totals = new Map<number, [number, number]>();
-  for (const r of rows) {
-    if (r.score !== score || r.replicate !== -1) continue;
-    const t = totals.get(r.value) ?? [0, 0];
-    t[0] += r.sum;
-    t[1] += r.positive + r.negative;
-    totals.set(r.value, t);
-  }
-  return new Map([...totals].filter(([, [, n]]) => n > 0).map(([v, [sum, n]]) => [v, sum / n]));
-}
-
-/**
- * A model's calibration from its whole-table cells (`rows`: replicate −1 and every replicate, one group): O/E, CITL
- * and slope on the data, each with its percentile interval over the replicates. Each bucket enters the fits at the
- * mean probability of the data's sets in it, the same for every replicate. Runs in O(B · buckets · iterations).
- */
-function bucketCalibration(rows: readonly ScoreCountRow[], perScore: ReturnType<typeof denseReplicates>, score: string, level: number, B: number) {
-  const meanP = bucketMeans(rows, score);
-  const { data, replicates } = perScore(score);
-  const lpOf = (c: DenseCounts): Float64Array => Float64Array.from(c.values, (v) => logit(meanP.get(v) ?? v));
-  const fitted = (which: 'intercept' | 'slope') => (c: DenseCounts) => {
-    const fit = fitLogisticCounts(lpOf(c), c.pos, c.neg, { offsetOnly: which === 'intercept' });
-    return fit === null ? Number.NaN : which === 'intercept' ? fit.intercept : fit.slope;
-  };
-  const measure = (f: (c: DenseCounts) => number): OneStageEstimate | null => {
-    const estimate = f(data);
-    if (!Number.isFinite(estimate)) return null;
-    const p = B === 0 ? null : percentileInterval(Float64Array.from(replicates, f), level);
-    return { estimate, ci: p === null ? null : p.ci };
-  };
-  const oe = observedExpectedStatistic([true]);
-  return { observedExpected: measure((c) => oe(c, 0)), calibrationInTheLarge: measure(fitted('intercept')), slope: measure(fitted('slope')) };
-}
-
-/**
  * A points score's observed risk per pooled range of values, through the ledger as `validate` releases it: each
  * range's sets and events are inner cells that add up to the score's, and the risk is released with its counts.
  */
@@ -641,9 +600,10 @@ export function engineReport(counts: EngineCounts, options: EngineStudyOptions):
         alertRate: release(t.alertRate),
         netBenefit: t.netBenefit.map((n) => ({ threshold: n.threshold, value: release(n.value) })),
       })),
+      // A model's calibration, computed with the pooled measures (on the whole table's buckets).
       calibration: ((): EngineScore['calibration'] => {
-        if (!probabilistic.has(d.id)) return null;
-        const c = bucketCalibration(whole.rows, perScore, d.id, level, counts.scoreCounts.definition.B);
+        const c = p?.calibration;
+        if (c === undefined || c === null) return null;
         return { observedExpected: release(c.observedExpected), calibrationInTheLarge: release(c.calibrationInTheLarge), slope: release(c.slope) };
       })(),
       observedRisk: probabilistic.has(d.id) ? [] : observedRisk(sdc, d, perScore(d.id), sets, events, level, counts.scoreCounts.definition.B),

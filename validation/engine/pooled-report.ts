@@ -11,6 +11,7 @@ import type { ScoreDefinition } from '../../scores/definition/definition.js';
 import type { SiteSummary } from '../meta/site-summary.js';
 import type { EngineCounts, EngineReport } from './engine-study.js';
 import { engineReport, sumEngineCounts } from './engine-study.js';
+import { scoreCountTable } from '../study/packed-counts.js';
 
 const FN = 'pooledReport';
 
@@ -31,8 +32,8 @@ export function pooledCounts(summaries: readonly SiteSummary[]): EngineCounts {
       );
     return {
       engine: 'js',
-      scoreCounts: t.scoreCounts,
-      probabilistic: [],
+      scoreCounts: scoreCountTable(t.scoreCounts),
+      probabilistic: t.probabilistic,
       flow: t.flow,
       characteristics: t.characteristics,
       ...(t.pairCounts === undefined ? {} : { pairCounts: t.pairCounts }),

@@ -5,8 +5,9 @@
  * intervals follow from it exactly as `validate` computes them on all the rows (the same statistics on the same
  * replicate counts) — and, when the tables hold the red-score flags and the pairs' common-set scores, the red-score
  * rule, the observed risk per pooled range and the paired comparisons of scores. A patient seen at two sites keeps one
- * weight per replicate, so the pooled intervals stay clustered by patient. Points scores are exact; a model's probabilities are in the table's buckets (1/resolution wide), so its
- * pooled AUROC is the bucketed one, said so.
+ * weight per replicate, so the pooled intervals stay clustered by patient. Points scores are exact; a model's
+ * probabilities are in the table's buckets (1/resolution wide), so its pooled AUROC is the bucketed one (said so), and
+ * its calibration is fitted on the buckets, each at its sets' mean probability.
  */
 import { aucStatistic, netBenefitStatistic, proportionStatistic } from '../bootstrap/count-statistics.js';
 import type { DenseCounts } from '../bootstrap/group-bootstrap.js';
@@ -23,7 +24,9 @@ import { addCharacteristicCounts } from '../study/characteristic-counts.js';
 import { characteristicsFromCounts } from '../study/characteristics.js';
 import { Disclosure } from '../disclosure/disclosure.js';
 import type { CharacteristicsSection } from '../report/types.js';
-import { pairedComparison, pooledObservedRisk } from './pooled-measures.js';
+import { bucketCalibration, pairedComparison, pooledObservedRisk } from './pooled-measures.js';
+import type { PackedScoreCounts } from '../study/packed-counts.js';
+import { scoreCountTable } from '../study/packed-counts.js';
 
 /** An alerting rule on a score's value: alert when value ≥ cut. */
 export interface ValueRule {
@@ -34,17 +37,18 @@ export interface ValueRule {
 
 /** The count tables a site shares (`summarise --count-tables`), with the value rules its report planned. */
 export interface SharedCountTables {
-  readonly scoreCounts: ScoreCountTable;
+  /** `score_counts`: packed for travel in a summary (`packScoreCounts`), or the table itself. */
+  readonly scoreCounts: ScoreCountTable | PackedScoreCounts;
   readonly rules: readonly ValueRule[];
   /** Which scores are probabilistic (their values are buckets of the probability). */
   readonly probabilistic: readonly string[];
-  /** Scores of the study whose tables were not shared (models: see `summariseSite`). */
+  /** Scores of the study whose tables were not shared (summaries of ewskit 0.2 left models out). */
   readonly leftOut?: readonly string[];
   /** Table 1's count table (`characteristics`), when shared. */
   readonly characteristics?: CharacteristicCountTable;
   /** The flow's counts (every score of the study; per group of `scoreCounts`' grouping, when it has one), when shared. */
   readonly flow?: EngineFlow;
-  /** The pooled (points) scores' definitions, when shared: what a pooled engine report reads their rules from. */
+  /** The pooled scores' definitions, when shared: what a pooled engine report reads their rules from. */
   readonly definitions?: readonly ScoreDefinition[];
   /** Each pair of pooled scores' joint counts (`pair_counts`), when shared: the paired DeLong test's. */
   readonly pairCounts?: PairCountTable;
@@ -75,6 +79,15 @@ export interface OneStageScore {
   }[];
   /** A points score's observed risk per pooled range of its values (as `validate` pools them); empty for a model. */
   readonly observedRisk: ReturnType<typeof pooledObservedRisk>;
+  /**
+   * A model's calibration on all sites' sets (null for a points score, whose calibration would be model updating):
+   * O/E, calibration-in-the-large and slope, fitted on its probability buckets, each at its sets' mean probability.
+   */
+  readonly calibration: {
+    readonly observedExpected: OneStageEstimate | null;
+    readonly calibrationInTheLarge: OneStageEstimate | null;
+    readonly slope: OneStageEstimate | null;
+  } | null;
 }
 
 export interface OneStageResult {
@@ -180,7 +193,7 @@ export function oneStage(shared: readonly SharedCountTables[], level: number, ne
   if (shared.length === 0) throw new RangeError('oneStage: "shared" expected at least one site’s count tables; received none.');
   // The sites' tables added, and their groups (if kept) collapsed: the measures here are the whole cohort's.
   const table = collapseGroups(
-    shared.map((s) => s.scoreCounts).reduce((a, b) => addScoreCounts(a, b)),
+    shared.map((s) => scoreCountTable(s.scoreCounts)).reduce((a, b) => addScoreCounts(a, b)),
     () => true,
   );
   const { B, seed } = table.definition;
@@ -226,6 +239,7 @@ export function oneStage(shared: readonly SharedCountTables[], level: number, ne
         netBenefit: netBenefitThresholds.map((pt) => ({ threshold: pt, value: measureOf(r, (c) => netBenefitStatistic([r.cut], pt)(c, 0)) })),
       })),
       observedRisk: probabilistic.has(score) ? [] : pooledObservedRisk({ data, replicates }, level, B),
+      calibration: probabilistic.has(score) ? bucketCalibration(table.rows, { data, replicates }, score, level, B) : null,
     };
   });
   // Each pair compared on the sets both can score, when the tables hold the pair's scores.

@@ -7,10 +7,13 @@
  */
 import type { ScoreDefinition } from '../../scores/definition/definition.js';
 import { kindOf } from '../../scores/kinds/kind-of.js';
-import { aucStatistic, proportionStatistic, riskInRangeStatistic } from '../bootstrap/count-statistics.js';
+import { aucStatistic, observedExpectedStatistic, proportionStatistic, riskInRangeStatistic } from '../bootstrap/count-statistics.js';
+import { fitLogisticCounts } from '../stats/logistic-counts.js';
+import { logit } from '../metrics/calibration.js';
 import type { DenseCounts } from '../bootstrap/group-bootstrap.js';
 import { pairedDifference, percentileInterval } from '../bootstrap/group-bootstrap.js';
 import { bootstrapP } from '../study/cells.js';
+import type { ScoreCountRow } from '../study/count-tables.js';
 import { pairScoreId } from '../study/count-tables.js';
 import { poolCountRanges } from '../study/intervals.js';
 import { DEFAULT_POOLING } from '../study/options.js';
@@ -235,4 +238,38 @@ export function pairedComparison(
     rules,
     matchedAlertRate: cutA === undefined ? null : matchedAlertRate(cutA, A, Bc, level),
   };
+}
+
+/**
+ * A model's buckets at the mean probability of the data's sets in each (Σp / sets over every group: within 1/resolution
+ * of each of them), the value its calibration fits use — the same for every replicate.
+ */
+export function bucketMeans(rows: readonly ScoreCountRow[], score: string): Map<number, number> {
+  const totals = new Map<number, [number, number]>();
+  for (const r of rows) {
+    if (r.score !== score || r.replicate !== -1) continue;
+    const t = totals.get(r.value) ?? [0, 0];
+    t[0] += r.sum;
+    t[1] += r.positive + r.negative;
+    totals.set(r.value, t);
+  }
+  return new Map([...totals].filter(([, [, n]]) => n > 0).map(([v, [sum, n]]) => [v, sum / n]));
+}
+
+/**
+ * A model's calibration from its whole-table cells (`rows`: replicate −1 and every replicate, one group): O/E, CITL
+ * and slope on the data, each with its percentile interval over the replicates. Each bucket enters the fits at the
+ * mean probability of the data's sets in it, the same for every replicate. Runs in O(B · buckets · iterations).
+ */
+export function bucketCalibration(rows: readonly ScoreCountRow[], counts: ReplicatedCounts, score: string, level: number, B: number) {
+  const meanP = bucketMeans(rows, score);
+  const { data, replicates } = counts;
+  const lpOf = (c: DenseCounts): Float64Array => Float64Array.from(c.values, (v) => logit(meanP.get(v) ?? v));
+  const fitted = (which: 'intercept' | 'slope') => (c: DenseCounts) => {
+    const fit = fitLogisticCounts(lpOf(c), c.pos, c.neg, { offsetOnly: which === 'intercept' });
+    return fit === null ? Number.NaN : which === 'intercept' ? fit.intercept : fit.slope;
+  };
+  const measure = (f: (c: DenseCounts) => number): PooledEstimate | null => estimateOf(f(data), Float64Array.from(replicates, f), level, B);
+  const oe = observedExpectedStatistic([true]);
+  return { observedExpected: measure((c) => oe(c, 0)), calibrationInTheLarge: measure(fitted('intercept')), slope: measure(fitted('slope')) };
 }

@@ -28,7 +28,8 @@ import type { StudyRun } from '../study/validate.js';
 import type { ValidateOptions } from '../study/options.js';
 import { sampleStandardDeviation } from 'simple-statistics';
 import { kindOf } from '../../scores/kinds/kind-of.js';
-import { cohortScoreCounts, redScoreId } from '../study/count-tables.js';
+import { packScoreCounts } from '../study/packed-counts.js';
+import { redScoreId, setScoreCounts } from '../study/count-tables.js';
 import { characteristicCounts } from '../study/characteristic-counts.js';
 import { flowCounts } from '../study/flow-counts.js';
 import { pairCounts } from '../study/pair-counts.js';
@@ -209,49 +210,49 @@ function measures(run: StudyRun): SiteMeasure[] {
 
 /**
  * The count tables of a study run: `score_counts` of its cohort with its Poisson replicates (per group of its first
- * grouping, when it has one), Table 1's `characteristics`, the flow's counts, and its value rules —
- * for its points scores only: a model's probabilities would take 10,000 buckets × B replicates per site, so models are
- * left out of one-stage pooling (and say so) until the tables travel in a compact format.
+ * grouping, when it has one; models' probabilities in buckets of 1/10,000), packed for travel (`packScoreCounts`);
+ * Table 1's `characteristics`, the flow's counts, each pair's joint counts, the scores' definitions and their value rules.
  */
-export function countTablesOf(run: StudyRun, options: ValidateOptions): SharedCountTables {
+export function countTablesOf(run: StudyRun): SharedCountTables {
   const boot = run.settings.bootstrap;
   if (boot !== null && boot.method !== 'poisson')
     throw new RangeError('summariseSite: count tables need the Poisson bootstrap (bootstrap.method "poisson"): only its replicates add across sites.');
-  const points = run.settings.scores.filter((d) => !kindOf(d).probabilistic);
+  const scores = run.settings.scores;
   // The study's first grouping, if any: score_counts and the flow kept per group, so one stage can pool the subgroups.
   const by = run.settings.groupBy[0];
   const labels = by === undefined ? null : groupLabels(by, run.set, run.settings.cohort, run.settings.skinToneBands);
+  // Counted on the study's own analysis set (scored and labelled once).
+  const { table } = setScoreCounts(
+    run.set,
+    run.settings,
+    // The red-score flags and each pair's common-set scores too (derived): the pooled red-score rule and comparisons.
+    { B: boot?.B ?? 0, seed: boot?.seed ?? 0, ...(by === undefined ? {} : { groupBy: by }), derived: true },
+    'summariseSite',
+  );
+  // A model's values are buckets, and so are its values on the sets a comparator can also score (`a|b`).
+  const models = scores.filter((d) => kindOf(d).probabilistic).map((d) => d.id);
+  const probabilistic = table.definition.scores.filter((id) => models.includes(id.split('|')[0] as string));
   return {
-    scoreCounts: cohortScoreCounts({
-      cohort: options.cohort,
-      scores: points,
-      ...(options.outcome === undefined ? {} : { outcome: options.outcome }),
-      ...(options.missing === undefined ? {} : { missing: options.missing }),
-      B: boot?.B ?? 0,
-      seed: boot?.seed ?? 0,
-      ...(by === undefined ? {} : { groupBy: by }),
-      // The red-score flags and each pair's common-set scores too: the pooled red-score rule and comparisons.
-      derived: true,
-    }),
-    // The pooled scores' definitions (public charts), so the pooled report reads their cut-offs and red flags.
-    definitions: points,
+    scoreCounts: packScoreCounts(table, probabilistic),
+    // The scores' definitions (a points score's public chart; a model's published or fitted terms), so the pooled
+    // report reads their cut-offs and red flags.
+    definitions: scores,
     // Each pair's joint counts (the paired DeLong test's).
     pairCounts: pairCounts(
-      points,
-      points.map((d) => run.set.values[run.settings.scores.indexOf(d)] as Float64Array),
+      scores,
+      scores.map((_, s) => run.set.values[s] as Float64Array),
       run.set.labels,
     ),
-    rules: run.settings.scores.flatMap((def, s) => {
-      if (!points.includes(def)) return [];
+    rules: scores.flatMap((def, s) => {
       const red = kindOf(def).redFlag(def);
       return [
         ...(run.plans[s]?.rules ?? []).filter((r) => r.column === s).map((r) => ({ score: def.id, label: r.label, cut: r.cut })),
         ...(red === null ? [] : [{ score: redScoreId(def.id), label: `red score (${red.description})`, cut: 1 }]),
       ];
     }),
-    probabilistic: [],
-    leftOut: run.settings.scores.filter((d) => !points.includes(d)).map((d) => d.id),
-    // Table 1's count table (every score's inputs, models' included: it describes the sets, not the scores).
+    probabilistic,
+    leftOut: [],
+    // Table 1's count table (every score's inputs: it describes the sets, not the scores).
     characteristics: characteristicCounts(run.settings, run.set),
     // The flow's counts: sets by why they have no label, the analysis set and each score's sets, events and patients.
     flow: flowCounts(run.set, run.settings.scores, labels === null ? null : run.set.rows.map((i) => labels[i] ?? '(none)'), {
@@ -303,5 +304,5 @@ export function summariseSite(options: ValidateOptions & { readonly site: string
   if (typeof site !== 'string' || site.trim() === '')
     throw new RangeError(`summariseSite: option "site" expected a non-empty name; received ${JSON.stringify(site)}.`);
   const run = runStudy(study);
-  return summaryOf(run, site, countTables === true ? countTablesOf(run, study) : undefined);
+  return summaryOf(run, site, countTables === true ? countTablesOf(run) : undefined);
 }

@@ -33,7 +33,7 @@ export async function summarise(args: readonly string[], io: CliIO): Promise<num
   const options = await studyOptions(request, io);
   if (options === null) return 1;
   const run = runStudy(options);
-  const summary = summaryOf(run, site, flags.has('count-tables') ? countTablesOf(run, options) : undefined);
+  const summary = summaryOf(run, site, flags.has('count-tables') ? countTablesOf(run) : undefined);
   // The output-checking summary beside it, as for a report: what a TRE's output checker reads first.
   writeTextsAtomic([
     [out, `${JSON.stringify(summary, null, 2)}\n`],
