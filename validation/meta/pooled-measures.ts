@@ -258,8 +258,9 @@ export function bucketMeans(rows: readonly ScoreCountRow[], score: string): Map<
 
 /**
  * A model's calibration from its whole-table cells (`rows`: replicate −1 and every replicate, one group): O/E, CITL
- * and slope on the data, each with its percentile interval over the replicates. Each bucket enters the fits at the
- * mean probability of the data's sets in it, the same for every replicate. Runs in O(B · buckets · iterations).
+ * and slope on the data, each with its percentile interval over the replicates. Each bucket enters the fits — and a
+ * replicate's expected events — at the mean probability of the data's sets in it, the same for every replicate (so
+ * only the data's Σp is read); the data's O/E is its events over its sets' Σp. Runs in O(B · buckets · iterations).
  */
 export function bucketCalibration(rows: readonly ScoreCountRow[], counts: ReplicatedCounts, score: string, level: number, B: number) {
   const meanP = bucketMeans(rows, score);
@@ -270,6 +271,21 @@ export function bucketCalibration(rows: readonly ScoreCountRow[], counts: Replic
     return fit === null ? Number.NaN : which === 'intercept' ? fit.intercept : fit.slope;
   };
   const measure = (f: (c: DenseCounts) => number): PooledEstimate | null => estimateOf(f(data), Float64Array.from(replicates, f), level, B);
+  // O/E on the data: events over Σp of its sets (validate's). In a replicate, each bucket's sets at their mean
+  // probability in the data, as the fits take them — so a replicate needs only its counts, not its own Σp.
   const oe = observedExpectedStatistic([true]);
-  return { observedExpected: measure((c) => oe(c, 0)), calibrationInTheLarge: measure(fitted('intercept')), slope: measure(fitted('slope')) };
+  const replicateOe = (c: DenseCounts): number => {
+    let observed = 0;
+    let expected = 0;
+    c.values.forEach((v, k) => {
+      observed += c.pos[k] as number;
+      expected += ((c.pos[k] as number) + (c.neg[k] as number)) * (meanP.get(v) ?? v);
+    });
+    return expected === 0 ? Number.NaN : observed / expected;
+  };
+  return {
+    observedExpected: estimateOf(oe(data, 0), Float64Array.from(replicates, replicateOe), level, B),
+    calibrationInTheLarge: measure(fitted('intercept')),
+    slope: measure(fitted('slope')),
+  };
 }

@@ -9,6 +9,8 @@ import { tableFromIPC } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import { mews } from '../../../scores/catalogue/mews.js';
 import { news2 } from '../../../scores/catalogue/news2.js';
+import { apolloStyle } from '../../../scores/catalogue/catalogue.js';
+import { cohortScoreCounts } from '../../../validation/study/count-tables.js';
 import { generateCohort } from '../../../validation/cohort/generate.js';
 import { drawSites, siteCohortOptions } from '../../../validation/cohort/sites.js';
 import { isSuppressed } from '../../../validation/disclosure/disclosure.js';
@@ -152,6 +154,48 @@ describe('combineSummaries with count tables: one-stage pooling', () => {
       site: 'plain',
     });
     expect(() => pooledReport([plain])).toThrow(/pooledReport: site "plain" shared no count tables/);
+  });
+
+  it('a model too (Apollo-style): its packed buckets give the engine report of all rows, calibration included, and its AUROC is validate’s to within the buckets’ ties', () => {
+    const scores = [news2, apolloStyle];
+    const grouped = sites.map((s) =>
+      summariseSite({ cohort: s.cohort, scores, groupBy: ['sex'], bootstrap: { B: 40, seed }, disclosure: { policy: 'none' }, site: s.site, countTables: true }),
+    );
+    // Shared packed, through JSON as a file would carry them.
+    const read = grouped.map((g) => JSON.parse(JSON.stringify(g)) as typeof g);
+    expect(read[0]?.countTables?.leftOut).toEqual([]);
+    expect(read[0]?.countTables?.probabilistic).toEqual(['apollo_style', 'apollo_style|news2']);
+    const pooled = pooledReport(read);
+    const all = concatCohorts(sites.map((s) => s.cohort));
+    const whole = engineReport(jsEngineCounts({ cohort: all, scores, groupBy: 'sex', B: 40, seed }), { scores, disclosure: { policy: 'none' } });
+    for (const k of ['flow', 'characteristics', 'comparisons'] as const) expect(pooled[k], k).toEqual(whole[k]);
+    const model = pooled.scores.find((x) => x.score === 'apollo_style');
+    const theirs = whole.scores.find((x) => x.score === 'apollo_style');
+    expect(model?.exact).toBe(false);
+    expect({ ...model, calibration: null }).toEqual({ ...theirs, calibration: null });
+    // The calibration fits read Σp per bucket, added across sites in another order: equal to rounding.
+    const cal = (r: typeof model, k: 'observedExpected' | 'calibrationInTheLarge' | 'slope') => r?.calibration?.[k] as { estimate: number; ci: [number, number] };
+    for (const k of ['observedExpected', 'calibrationInTheLarge', 'slope'] as const) {
+      expect(cal(model, k).estimate).toBeCloseTo(cal(theirs, k).estimate, 10);
+      expect(cal(model, k).ci[0]).toBeCloseTo(cal(theirs, k).ci[0], 10);
+      expect(cal(model, k).ci[1]).toBeCloseTo(cal(theirs, k).ci[1], 10);
+    }
+    // Each group's AUROC of the model too.
+    for (const level of whole.groups?.levels ?? [])
+      expect(pooled.groups?.levels.find((l) => l.group === level.group)?.scores[1]?.auroc).toEqual(level.scores[1]?.auroc);
+    // The combined report's one-stage section gives the same model AUROC and calibration.
+    const section = combineSummaries(read).oneStage?.scores.find((x) => x.score === 'apollo_style');
+    expect(section?.auroc?.estimate).toBe((theirs?.auroc as { estimate: number }).estimate);
+    expect(section?.calibration?.slope?.estimate).toBeCloseTo(cal(theirs, 'slope').estimate, 10);
+    // validate's exact AUROC differs from the bucketed one only through pairs (event, non-event) in one bucket, which
+    // the buckets count as ties (½) and the exact values order (0 or 1): |exact − bucketed| ≤ ½ Σ_b pos_b · neg_b / (P · N).
+    const exact = validate({ cohort: all, scores: [apolloStyle], bootstrap: false, disclosure: { policy: 'none' } }).scores[0]?.auroc as { estimate: number };
+    const cells = cohortScoreCounts({ cohort: all, scores: [apolloStyle], B: 0, seed }).rows;
+    const P = cells.reduce((t, r) => t + r.positive, 0);
+    const N = cells.reduce((t, r) => t + r.negative, 0);
+    const bound = (0.5 * cells.reduce((t, r) => t + r.positive * r.negative, 0)) / (P * N);
+    expect(bound).toBeGreaterThan(0);
+    expect(Math.abs(exact.estimate - section!.auroc!.estimate)).toBeLessThanOrEqual(bound);
   });
 
   it('the summaries say they hold count tables, and the two-stage summary is still there', () => {
