@@ -126,6 +126,10 @@ describe('synth --sites, pseudonymise, summarise, combine', async () => {
         '--out',
         at(`c${i + 1}.json`),
         '--count-tables',
+        '--score',
+        'news2',
+        '--score',
+        'apollo-style',
         '--B',
         '40',
         '--quiet',
@@ -140,8 +144,19 @@ describe('synth --sites, pseudonymise, summarise, combine', async () => {
     expect(c.code, c.stderr).toBe(0);
     expect(c.stdout).toMatch(/## One stage: all sites’ patients as one cohort/);
     expect(c.stderr).toMatch(/NOT FOR RELEASE/);
-    const j = JSON.parse(readFileSync(at('c.json'), 'utf8')) as { oneStage: { scores: { score: string; auroc: { estimate: number } }[] } | null };
+    const j = JSON.parse(readFileSync(at('c.json'), 'utf8')) as {
+      oneStage: {
+        scores: { score: string; exact: boolean; auroc: { estimate: number }; calibration: { slope: { estimate: number } } | null }[];
+        leftOut: string[];
+      } | null;
+    };
     expect(j.oneStage?.scores[0]?.score).toBe('news2');
+    // The model pooled too (its probability buckets shared packed): bucketed AUROC, calibration on all sites' sets.
+    const model = j.oneStage?.scores.find((x) => x.score === 'apollo_style');
+    expect(model?.exact).toBe(false);
+    expect(model?.calibration?.slope.estimate).toBeGreaterThan(0);
+    expect(j.oneStage?.leftOut).toEqual([]);
+    expect(c.stdout).toMatch(/calibration slope \(1 is ideal\)/);
     // The whole one-stage engine report, from the same summaries (read back from JSON): flow, Table 1, scores.
     const p = await run([
       'combine',
@@ -164,8 +179,9 @@ describe('synth --sites, pseudonymise, summarise, combine', async () => {
     };
     expect(pooled.schema).toBe('ewskit.engine-report/2');
     expect(pooled.disclosure.policy).toBe('none');
-    // Its AUROC is the one-stage section's: the same tables added.
+    // Its AUROCs are the one-stage section's: the same tables added.
     expect(pooled.scores[0]?.auroc.estimate).toBe(j.oneStage?.scores[0]?.auroc.estimate);
+    expect(pooled.scores.find((x) => x.score === 'apollo_style')?.auroc.estimate).toBe(model?.auroc.estimate);
     expect(readFileSync(at('p.md'), 'utf8')).toMatch(/## Characteristics of the analysed encounters/);
     expect(readFileSync(at('p.html'), 'utf8').startsWith('<!doctype html>')).toBe(true);
   });

@@ -54,7 +54,7 @@ export function combinedDocument(report: CombinedReport): ReportDocument {
     const o = report.oneStage;
     b.section('one-stage', 'One stage: all sites’ patients as one cohort');
     b.paragraph(
-      `**Not yet checked for release**: computed from the sites’ count tables, outside their disclosure control. The tables added are the table of every site’s patients together, so these are the values \`validate\` gives on all the rows, with patient-clustered intervals from the same Poisson replicates (B = ${o.B}, seed ${o.seed}); a patient seen at several sites under one pseudonym is one cluster.${o.leftOut.length === 0 ? '' : ` Not pooled in one stage (model probabilities are not shared as count tables): ${o.leftOut.join(', ')}.`}`,
+      `**Not yet checked for release**: computed from the sites’ count tables, outside their disclosure control. The tables added are the table of every site’s patients together, so these are the values \`validate\` gives on all the rows, with patient-clustered intervals from the same Poisson replicates (B = ${o.B}, seed ${o.seed}); a patient seen at several sites under one pseudonym is one cluster.${o.scores.some((sc) => !sc.exact) ? ' A model’s probabilities are shared in buckets of 1/10,000: its AUROC is the bucketed one (pairs in one bucket count as ties), and its calibration is fitted on the buckets, each at its sets’ mean probability.' : ''}${o.leftOut.length === 0 ? '' : ` Not pooled in one stage (their summaries, from ewskit 0.2, did not share model probabilities): ${o.leftOut.join(', ')}.`}`,
     );
     const names = new Map(report.common.definitions.map((d) => [d.id, d.name]));
     const cell = (e: { estimate: number; ci: readonly [number, number] | null } | null) => (e === null ? 'undefined' : `${f3(e.estimate)} (${interval(e.ci)})`);
@@ -70,7 +70,14 @@ export function combinedDocument(report: CombinedReport): ReportDocument {
           [names.get(sc.score) ?? sc.score, `alert rate, ${t.rule}`, cell(t.alertRate), '', ''],
           ...t.netBenefit.map((nb) => [names.get(sc.score) ?? sc.score, `net benefit, ${t.rule}, pₜ = ${nb.threshold}`, cell(nb.value), '', '']),
         ]),
-        // A points score's calibration: its observed risk per pooled range of values.
+        // A model's calibration on all sites' sets; a points score's, its observed risk per pooled range of values.
+        ...(sc.calibration === null
+          ? []
+          : [
+              [names.get(sc.score) ?? sc.score, 'observed / expected events', cell(sc.calibration.observedExpected), '', ''],
+              [names.get(sc.score) ?? sc.score, 'calibration-in-the-large (0 is ideal)', cell(sc.calibration.calibrationInTheLarge), '', ''],
+              [names.get(sc.score) ?? sc.score, 'calibration slope (1 is ideal)', cell(sc.calibration.slope), '', ''],
+            ]),
         ...sc.observedRisk.map((r) => [
           names.get(sc.score) ?? sc.score,
           `observed risk, score ${r.range[0] === r.range[1] ? r.range[0] : `${r.range[0]}–${r.range[1]}`}`,

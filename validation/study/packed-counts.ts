@@ -170,8 +170,7 @@ export function unpackScoreCounts(packed: PackedScoreCounts): ScoreCountTable {
       let n = 0;
       let scale = 1;
       for (;;) {
-        if (at >= bytes.length)
-          throw new TypeError(`${fn}: field "blocks[${k}].counts" expected ${expected} counts ((B + 1) × values × 2); it ends early.`);
+        if (at >= bytes.length) throw new TypeError(`${fn}: field "blocks[${k}].counts" expected ${expected} counts ((B + 1) × values × 2); it ends early.`);
         const byte = bytes[at++] as number;
         n += (byte & 0x7f) * scale;
         if (byte < 0x80) return n;

@@ -159,7 +159,15 @@ describe('combineSummaries with count tables: one-stage pooling', () => {
   it('a model too (Apollo-style): its packed buckets give the engine report of all rows, calibration included, and its AUROC is validate’s to within the buckets’ ties', () => {
     const scores = [news2, apolloStyle];
     const grouped = sites.map((s) =>
-      summariseSite({ cohort: s.cohort, scores, groupBy: ['sex'], bootstrap: { B: 40, seed }, disclosure: { policy: 'none' }, site: s.site, countTables: true }),
+      summariseSite({
+        cohort: s.cohort,
+        scores,
+        groupBy: ['sex'],
+        bootstrap: { B: 40, seed },
+        disclosure: { policy: 'none' },
+        site: s.site,
+        countTables: true,
+      }),
     );
     // Shared packed, through JSON as a file would carry them.
     const read = grouped.map((g) => JSON.parse(JSON.stringify(g)) as typeof g);
@@ -174,7 +182,8 @@ describe('combineSummaries with count tables: one-stage pooling', () => {
     expect(model?.exact).toBe(false);
     expect({ ...model, calibration: null }).toEqual({ ...theirs, calibration: null });
     // The calibration fits read Σp per bucket, added across sites in another order: equal to rounding.
-    const cal = (r: typeof model, k: 'observedExpected' | 'calibrationInTheLarge' | 'slope') => r?.calibration?.[k] as { estimate: number; ci: [number, number] };
+    const cal = (r: typeof model, k: 'observedExpected' | 'calibrationInTheLarge' | 'slope') =>
+      r?.calibration?.[k] as { estimate: number; ci: [number, number] };
     for (const k of ['observedExpected', 'calibrationInTheLarge', 'slope'] as const) {
       expect(cal(model, k).estimate).toBeCloseTo(cal(theirs, k).estimate, 10);
       expect(cal(model, k).ci[0]).toBeCloseTo(cal(theirs, k).ci[0], 10);

@@ -62,10 +62,19 @@ describe('packScoreCounts round trip', () => {
   it('gives back every cell of any table (points exact; a model’s Σ in the data, NaN in the replicates), through JSON', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.record({ patient: fc.nat(6), points: fc.integer({ min: 0, max: 20 }), p: fc.double({ min: 0, max: 1, noNaN: true }), y: fc.boolean(), g: fc.constantFrom('a', 'b', '') }), {
-          minLength: 1,
-          maxLength: 40,
-        }),
+        fc.array(
+          fc.record({
+            patient: fc.nat(6),
+            points: fc.integer({ min: 0, max: 20 }),
+            p: fc.double({ min: 0, max: 1, noNaN: true }),
+            y: fc.boolean(),
+            g: fc.constantFrom('a', 'b', ''),
+          }),
+          {
+            minLength: 1,
+            maxLength: 40,
+          },
+        ),
         fc.nat(4),
         (sets, B) => {
           const table = scoreCounts(
