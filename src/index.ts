@@ -231,7 +231,7 @@ export type { SiteEffectModel, SiteEffects } from '../validation/cohort/sites.js
 export { oneStage } from '../validation/meta/one-stage.js';
 export type { OneStageResult, OneStageScore, OneStageEstimate, SharedCountTables, ValueRule } from '../validation/meta/one-stage.js';
 export { cohortScoreCounts, addScoreCounts } from '../validation/study/count-tables.js';
-export { packScoreCounts, unpackScoreCounts, PACKED_COUNTS_FORMAT } from '../validation/study/packed-counts.js';
+export { packScoreCounts, unpackScoreCounts, sumScoreCounts, PACKED_COUNTS_FORMAT } from '../validation/study/packed-counts.js';
 export type { PackedScoreCounts, PackedBlock } from '../validation/study/packed-counts.js';
 export type { ScoreCountTable, ScoreCountRow, CountTableDefinition, CohortCountOptions } from '../validation/study/count-tables.js';
 export { addCharacteristicCounts } from '../validation/study/characteristic-counts.js';

@@ -11,7 +11,7 @@ import type { ScoreDefinition } from '../../scores/definition/definition.js';
 import type { SiteSummary } from '../meta/site-summary.js';
 import type { EngineCounts, EngineReport } from './engine-study.js';
 import { engineReport, sumEngineCounts } from './engine-study.js';
-import { scoreCountTable } from '../study/packed-counts.js';
+import { sumScoreCounts } from '../study/packed-counts.js';
 
 const FN = 'pooledReport';
 
@@ -24,24 +24,31 @@ const FN = 'pooledReport';
  */
 export function pooledCounts(summaries: readonly SiteSummary[]): EngineCounts {
   if (summaries.length === 0) throw new RangeError(`${FN}: "summaries" expected at least one site summary; received none.`);
-  const parts = summaries.map((s): EngineCounts => {
+  // Every site's tables checked first, so a site without them is named before any work.
+  const shared = summaries.map((s) => {
     const t = s.countTables;
     if (t === undefined || t.flow === undefined || t.characteristics === undefined || t.definitions === undefined)
       throw new TypeError(
         `${FN}: site "${s.site}" shared no count tables with the flow, Table 1 and its scores' definitions (summarise it with --count-tables, ewskit 0.2 or later).`,
       );
-    return {
-      engine: 'js',
-      scoreCounts: scoreCountTable(t.scoreCounts),
-      probabilistic: t.probabilistic,
-      flow: t.flow,
-      characteristics: t.characteristics,
-      ...(t.pairCounts === undefined ? {} : { pairCounts: t.pairCounts }),
-    };
+    return { ...t, flow: t.flow, characteristics: t.characteristics };
   });
-  const added = parts.reduce((a, b) => sumEngineCounts(a, b));
+  // score_counts added in the packed tables' grids (rows made once); the other tables added as the engines add them.
+  const scoreCounts = sumScoreCounts(
+    shared.map((t) => t.scoreCounts),
+    (shared[0] as (typeof shared)[number]).probabilistic,
+  );
+  const part = (t: (typeof shared)[number]): EngineCounts => ({
+    engine: 'js',
+    scoreCounts: { definition: scoreCounts.definition, rows: [] },
+    probabilistic: t.probabilistic,
+    flow: t.flow,
+    characteristics: t.characteristics,
+    ...(t.pairCounts === undefined ? {} : { pairCounts: t.pairCounts }),
+  });
+  const added = { ...shared.slice(1).reduce((sum, t) => sumEngineCounts(sum, part(t)), part(shared[0] as (typeof shared)[number])), scoreCounts };
   // Each site labelled against its own extract end: the pooled flow has one only when they agree.
-  const ends = new Set(parts.map((p) => p.flow.extractEnd));
+  const ends = new Set(shared.map((t) => t.flow.extractEnd));
   return ends.size === 1 ? added : { ...added, flow: { ...added.flow, extractEnd: null, extractEndInferred: false } };
 }
 

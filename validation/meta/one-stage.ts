@@ -13,7 +13,7 @@ import { aucStatistic, netBenefitStatistic, proportionStatistic } from '../boots
 import type { DenseCounts } from '../bootstrap/group-bootstrap.js';
 import { percentileInterval } from '../bootstrap/group-bootstrap.js';
 import type { ScoreCountRow, ScoreCountTable } from '../study/count-tables.js';
-import { addScoreCounts, collapseGroups, pairScoreId, redScoreId, scorePairs } from '../study/count-tables.js';
+import { collapseGroups, pairScoreId, redScoreId, scorePairs } from '../study/count-tables.js';
 import type { ScoreDefinition } from '../../scores/definition/definition.js';
 import type { PairedComparison } from './pooled-measures.js';
 import type { CharacteristicCountTable } from '../study/characteristic-counts.js';
@@ -26,7 +26,7 @@ import { Disclosure } from '../disclosure/disclosure.js';
 import type { CharacteristicsSection } from '../report/types.js';
 import { bucketCalibration, pairedComparison, pooledObservedRisk } from './pooled-measures.js';
 import type { PackedScoreCounts } from '../study/packed-counts.js';
-import { scoreCountTable } from '../study/packed-counts.js';
+import { scoreCountTable, sumScoreCounts } from '../study/packed-counts.js';
 
 /** An alerting rule on a score's value: alert when value ≥ cut. */
 export interface ValueRule {
@@ -192,10 +192,16 @@ export function denseReplicates(table: ScoreCountTable): (score: string) => { da
 export function oneStage(shared: readonly SharedCountTables[], level: number, netBenefitThresholds: readonly number[] = []): OneStageResult {
   if (shared.length === 0) throw new RangeError('oneStage: "shared" expected at least one site’s count tables; received none.');
   // The sites' tables added, and their groups (if kept) collapsed: the measures here are the whole cohort's.
-  const table = collapseGroups(
-    shared.map((s) => scoreCountTable(s.scoreCounts)).reduce((a, b) => addScoreCounts(a, b)),
-    () => true,
-  );
+  // Added, their groups collapsed, in the packed tables' grids (rows made once); a single table as it is.
+  const first = shared[0] as SharedCountTables;
+  const table =
+    shared.length === 1
+      ? collapseGroups(scoreCountTable(first.scoreCounts), () => true)
+      : sumScoreCounts(
+          shared.map((s) => s.scoreCounts),
+          first.probabilistic,
+          { collapseGroups: true },
+        );
   const { B, seed } = table.definition;
   const rules = shared[0]?.rules ?? [];
   const probabilistic = new Set(shared[0]?.probabilistic ?? []);

@@ -9,9 +9,9 @@ import { news2 } from '../../../scores/catalogue/news2.js';
 import { apolloStyle } from '../../../scores/catalogue/catalogue.js';
 import { generateCohort } from '../../../validation/cohort/generate.js';
 import type { CountTableDefinition, ScoreCountTable } from '../../../validation/study/count-tables.js';
-import { cohortScoreCounts, scoreCounts } from '../../../validation/study/count-tables.js';
+import { addScoreCounts, cohortScoreCounts, collapseGroups, scoreCounts } from '../../../validation/study/count-tables.js';
 import type { PackedScoreCounts } from '../../../validation/study/packed-counts.js';
-import { PACKED_COUNTS_FORMAT, packScoreCounts, scoreCountTable, unpackScoreCounts } from '../../../validation/study/packed-counts.js';
+import { PACKED_COUNTS_FORMAT, packScoreCounts, scoreCountTable, sumScoreCounts, unpackScoreCounts } from '../../../validation/study/packed-counts.js';
 
 const DEF: CountTableDefinition = { table: 'score_counts', version: 1, scores: ['s'], groupBy: null, horizonHours: 24, B: 0, seed: 1, resolution: 10 };
 
@@ -26,17 +26,41 @@ describe('packScoreCounts (hand-worked)', () => {
     ],
   };
 
-  it('writes the grid as LEB128 varints in base64: 1, 200, 0, 1 → 01 C8 01 00 01 → "AcgBAAE="', () => {
-    // 200 = 0b1100_1000: low seven bits 0x48 with the continuation bit → 0xC8, then 200 >> 7 = 1 → 0x01.
-    // Bytes 01 C8 01 00 01 in sextets: 000000 011100 100000 000001 | 000000 000000 0001(00) → A c g B | A A E =.
+  it('writes the grid as tokens in base64: positives 1, 0 then negatives 200, 1 → tokens 2, 1, 201, 2 → "AgHJAQI="', () => {
+    // A count n is the token n + 1; a single zero is the token 1. 201 = 0b1100_1001: low seven bits 0x49 with the
+    // continuation bit → 0xC9, then 201 >> 7 = 1 → 0x01. Bytes 02 01 C9 01 02 in sextets:
+    // 000000 100000 000111 001001 | 000000 010000 0010(00) → A g H J | A Q I =.
     const packed = packScoreCounts(table, []);
     expect(packed.format).toBe(PACKED_COUNTS_FORMAT);
     expect(packed.blocks).toHaveLength(1);
-    expect(packed.blocks[0]?.counts).toBe('AcgBAAE=');
+    expect(packed.blocks[0]?.counts).toBe('AgHJAQI=');
     expect(packed.blocks[0]?.sums).toBe('');
     // The values as little-endian doubles: 0 is eight zero bytes; 2 is 00 … 00 40 (sign 0, exponent 0x400).
     expect(packed.blocks[0]?.values).toBe(btoa(String.fromCharCode(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x40)));
     expect(unpackScoreCounts(packed)).toEqual(table);
+  });
+
+  it('writes a run of zeros as 0 and its length, and a pair within its score’s cells as the complement', () => {
+    // Score s at value 1: 3 positive sets in the data, none in replicates 0 and 1 (B = 2); 5 negative sets in all three.
+    // Positives 3, 0, 0 → tokens 4, 0, 2 (a run of two zeros); negatives 5, 5, 5 → 6, 6, 6.
+    // The pair s|t has the same cells less one negative set in the data: its complement is 0, 0, 0, 1, 0, 0 → tokens
+    // 0, 3 (three zeros), 2, 0, 2.
+    const def = { ...DEF, scores: ['s', 's|t'], B: 2 };
+    const rows = [-1, 0, 1].flatMap((replicate) => [
+      { score: 's', value: 1, group: '', replicate, positive: replicate === -1 ? 3 : 0, negative: 5, sum: replicate === -1 ? 8 : 5 },
+      { score: 's|t', value: 1, group: '', replicate, positive: replicate === -1 ? 3 : 0, negative: replicate === -1 ? 4 : 5, sum: replicate === -1 ? 7 : 5 },
+    ]);
+    const pair = { definition: def, rows: rows.sort((a, b) => (a.score < b.score ? -1 : a.score > b.score ? 1 : a.replicate - b.replicate)) };
+    const packed = packScoreCounts(pair, []);
+    const bytes = (b64: string) => Array.from(atob(b64), (c) => c.charCodeAt(0));
+    expect(bytes(packed.blocks[0]?.counts as string)).toEqual([4, 0, 2, 6, 6, 6]);
+    expect(packed.blocks[1]).toMatchObject({ score: 's|t', minus: 's', values: '' });
+    expect(bytes(packed.blocks[1]?.counts as string)).toEqual([0, 3, 2, 0, 2]);
+    expect(unpackScoreCounts(packed)).toEqual(pair);
+    // A complement whose block is missing is named.
+    expect(() => unpackScoreCounts({ ...packed, blocks: [packed.blocks[1] as PackedScoreCounts['blocks'][number]] })).toThrow(
+      /unpackScoreCounts: field "blocks\[0\]\.minus" expected a block before it of score "s" in group ""; there is none/,
+    );
   });
 
   it('refuses a points score whose Σ is not its value × sets, and a count that is not whole', () => {
@@ -52,9 +76,91 @@ describe('packScoreCounts (hand-worked)', () => {
       /unpackScoreCounts: field "format" expected "ewskit.packed-score-counts\/1"; received "x"/,
     );
     const block = packed.blocks[0] as PackedScoreCounts['blocks'][number];
-    expect(() => unpackScoreCounts({ ...packed, blocks: [{ ...block, counts: 'AcgB' }] })).toThrow(/"blocks\[0\]\.counts" expected 4 counts .* it ends early/);
-    expect(() => unpackScoreCounts({ ...packed, blocks: [{ ...block, counts: 'AcgBAAEA' }] })).toThrow(/1 bytes are left over/);
+    expect(() => unpackScoreCounts({ ...packed, blocks: [{ ...block, counts: 'AgHJ' }] })).toThrow(/"blocks\[0\]\.counts" expected 4 counts .* it ends early/);
+    expect(() => unpackScoreCounts({ ...packed, blocks: [{ ...block, counts: 'AgHJAQIB' }] })).toThrow(/1 bytes are left over/);
+    // A run of zeros longer than the grid: tokens 0, 9.
+    expect(() => unpackScoreCounts({ ...packed, blocks: [{ ...block, counts: btoa(String.fromCharCode(0, 9)) }] })).toThrow(
+      /a run of 9 zeros at count 0 runs over/,
+    );
     expect(() => unpackScoreCounts({ ...packed, blocks: [{ ...block, counts: '!!' }] })).toThrow(/"blocks\[0\]\.counts" expected base64 text/);
+  });
+});
+
+/** A table of random sets: a points score, a model, and each on the sets the other can also score. */
+const setsArb = fc.array(
+  fc.record({
+    patient: fc.nat(6),
+    points: fc.integer({ min: 0, max: 20 }),
+    p: fc.double({ min: 0, max: 1, noNaN: true }),
+    y: fc.boolean(),
+    g: fc.constantFrom('a', 'b', ''),
+    both: fc.boolean(),
+  }),
+  { minLength: 1, maxLength: 40 },
+);
+type Sets = typeof setsArb extends fc.Arbitrary<infer T> ? T : never;
+function tableOf(sets: Sets, B: number): ScoreCountTable {
+  return scoreCounts(
+    {
+      scores: [
+        { id: 'pts', probabilistic: false },
+        { id: 'model', probabilistic: true },
+        { id: 'pts|model', probabilistic: false },
+        { id: 'model|pts', probabilistic: true },
+      ],
+      values: [
+        Float64Array.from(sets, (s) => s.points),
+        Float64Array.from(sets, (s) => s.p),
+        Float64Array.from(sets, (s) => (s.both ? s.points : Number.NaN)),
+        Float64Array.from(sets, (s) => (s.both ? s.p : Number.NaN)),
+      ],
+      labels: Uint8Array.from(sets, (s) => (s.y ? 1 : 0)),
+      patient: Int32Array.from(sets, (s) => s.patient),
+      patientKeys: Array.from({ length: 7 }, (_, k) => `P${k}`),
+      group: sets.map((s) => s.g),
+    },
+    { ...DEF, scores: ['pts', 'model', 'pts|model', 'model|pts'], groupBy: 'g', B, resolution: 100 },
+  );
+}
+const MODELS = ['model', 'model|pts'];
+/** A table as packing gives it back: a model's Σ NaN in the replicates. */
+const asCarried = (t: ScoreCountTable): ScoreCountTable => ({
+  definition: t.definition,
+  rows: t.rows.map((r) => (MODELS.includes(r.score) && r.replicate >= 0 ? { ...r, sum: Number.NaN } : r)),
+});
+
+describe('sumScoreCounts', () => {
+  it('adds sites’ tables, packed or not, as addScoreCounts adds them unpacked — and with collapseGroups, as collapseGroups after', () => {
+    fc.assert(
+      fc.property(setsArb, setsArb, setsArb, fc.nat(3), (x, y, z, B) => {
+        const tables = [tableOf(x, B), tableOf(y, B), tableOf(z, B)];
+        const expected = tables.map(asCarried).reduce((a, b) => addScoreCounts(a, b));
+        const shared = [
+          packScoreCounts(tables[0] as ScoreCountTable, MODELS),
+          tables[1] as ScoreCountTable,
+          packScoreCounts(tables[2] as ScoreCountTable, MODELS),
+        ];
+        expect(sumScoreCounts(shared, MODELS)).toEqual(expected);
+        const collapsed = collapseGroups(expected, () => true);
+        const got = sumScoreCounts(shared, MODELS, { collapseGroups: true });
+        expect(got.definition).toEqual(collapsed.definition);
+        // Σ of a model's probabilities is added in another order (groups before sites): equal to rounding.
+        const strip = (t: ScoreCountTable) => t.rows.map((r) => ({ ...r, sum: MODELS.includes(r.score) ? 0 : r.sum }));
+        expect(strip(got)).toEqual(strip(collapsed));
+        got.rows.forEach((r, k) => {
+          const sum = collapsed.rows[k]?.sum as number;
+          if (Number.isNaN(sum)) expect(r.sum).toBeNaN();
+          else expect(r.sum).toBeCloseTo(sum, 12);
+        });
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('refuses tables of different definitions, naming the field', () => {
+    const t = tableOf([{ patient: 0, points: 1, p: 0.5, y: true, g: 'a', both: true }], 2);
+    const other = { ...t, definition: { ...t.definition, seed: 9 } };
+    expect(() => sumScoreCounts([packScoreCounts(t, MODELS), other], MODELS)).toThrow(/sumScoreCounts: the tables differ in "seed" \(1 and 9\)/);
   });
 });
 
@@ -69,6 +175,7 @@ describe('packScoreCounts round trip', () => {
             p: fc.double({ min: 0, max: 1, noNaN: true }),
             y: fc.boolean(),
             g: fc.constantFrom('a', 'b', ''),
+            both: fc.boolean(),
           }),
           {
             minLength: 1,
@@ -79,22 +186,33 @@ describe('packScoreCounts round trip', () => {
         (sets, B) => {
           const table = scoreCounts(
             {
+              // With each score on the sets the other can also score (a random half): the pairs travel as complements.
               scores: [
                 { id: 'pts', probabilistic: false },
                 { id: 'model', probabilistic: true },
+                { id: 'pts|model', probabilistic: false },
+                { id: 'model|pts', probabilistic: true },
               ],
-              values: [Float64Array.from(sets, (s) => s.points), Float64Array.from(sets, (s) => s.p)],
+              values: [
+                Float64Array.from(sets, (s) => s.points),
+                Float64Array.from(sets, (s) => s.p),
+                Float64Array.from(sets, (s) => (s.both ? s.points : Number.NaN)),
+                Float64Array.from(sets, (s) => (s.both ? s.p : Number.NaN)),
+              ],
               labels: Uint8Array.from(sets, (s) => (s.y ? 1 : 0)),
               patient: Int32Array.from(sets, (s) => s.patient),
               patientKeys: Array.from({ length: 7 }, (_, k) => `P${k}`),
               group: sets.map((s) => s.g),
             },
-            { ...DEF, scores: ['pts', 'model'], groupBy: 'g', B, resolution: 100 },
+            { ...DEF, scores: ['pts', 'model', 'pts|model', 'model|pts'], groupBy: 'g', B, resolution: 100 },
           );
-          const back = unpackScoreCounts(JSON.parse(JSON.stringify(packScoreCounts(table, ['model']))) as PackedScoreCounts);
+          const packed = packScoreCounts(table, ['model', 'model|pts']);
+          const back = unpackScoreCounts(JSON.parse(JSON.stringify(packed)) as PackedScoreCounts);
           expect(back.definition).toEqual(table.definition);
-          const expected = table.rows.map((r) => (r.score === 'model' && r.replicate >= 0 ? { ...r, sum: Number.NaN } : r));
+          const expected = table.rows.map((r) => (r.score.startsWith('model') && r.replicate >= 0 ? { ...r, sum: Number.NaN } : r));
           expect(back.rows).toEqual(expected);
+          // Every pair whose score has a block in its group travelled as a complement.
+          for (const b of packed.blocks) if (b.score.includes('|')) expect(b.minus).toBe(b.score.split('|')[0]);
         },
       ),
       { numRuns: 150 },
