@@ -130,6 +130,10 @@ describe('synth --sites, pseudonymise, summarise, combine', async () => {
         'news2',
         '--score',
         'apollo-style',
+        '--by',
+        'sex',
+        '--by',
+        'admission_type',
         '--B',
         '40',
         '--quiet',
@@ -178,6 +182,10 @@ describe('synth --sites, pseudonymise, summarise, combine', async () => {
       disclosure: { policy: string };
     };
     expect(pooled.schema).toBe('ewskit.engine-report/2');
+    // Both groupings of the sites' study, each a section (one Holm family).
+    const sections = pooled as unknown as { groups: { by: string }; moreGroups: { by: string }[] };
+    expect([sections.groups.by, ...sections.moreGroups.map((g) => g.by)]).toEqual(['sex', 'admission_type']);
+    expect(readFileSync(at('p.md'), 'utf8')).toMatch(/## By admission_type/);
     expect(pooled.disclosure.policy).toBe('none');
     // Its AUROCs are the one-stage section's: the same tables added.
     expect(pooled.scores[0]?.auroc.estimate).toBe(j.oneStage?.scores[0]?.auroc.estimate);

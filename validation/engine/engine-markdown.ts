@@ -180,10 +180,10 @@ export function engineDocument(report: EngineReport): ReportDocument {
       }),
     );
   }
-  if (report.groups !== null) {
-    d.section('groups', `By ${report.groups.by}`);
+  for (const [k, groups] of [...(report.groups === null ? [] : [report.groups]), ...(report.moreGroups ?? [])].entries()) {
+    d.section(k === 0 ? 'groups' : `groups-${k + 1}`, `By ${groups.by}`);
     d.paragraph(
-      `Each group’s measures with intervals from the same replicates (clustered by patient), and its paired difference from the reference group (${report.groups.reference}): estimate (${pct} % interval; Holm-adjusted p over the ${report.groups.contrasts} released AUROC, sensitivity, calibration-in-the-large and slope contrasts). Calibration in a group: of a model, against its probability; of a points score, against the score-to-risk mapping fitted on every other group.`,
+      `Each group’s measures with intervals from the same replicates (clustered by patient), and its paired difference from the reference group (${groups.reference}): estimate (${pct} % interval; Holm-adjusted p over the ${groups.contrasts} released AUROC, sensitivity, calibration-in-the-large and slope contrasts${report.moreGroups?.length ? ' of every grouping' : ''}). Calibration in a group: of a model, against its probability; of a points score, against the score-to-risk mapping fitted on every other group.`,
     );
     d.table(
       [
@@ -203,7 +203,7 @@ export function engineDocument(report: EngineReport): ReportDocument {
         'slope',
         'Δ',
       ],
-      report.groups.levels.flatMap((level) =>
+      groups.levels.flatMap((level) =>
         level.scores.map((g) => [
           level.group,
           g.score,

@@ -70,6 +70,14 @@ export interface EngineCounts {
   readonly characteristics: CharacteristicCountTable;
   /** Each pair of scores' joint counts (`pair_counts`), for the paired DeLong test; absent where not counted. */
   readonly pairCounts?: PairCountTable;
+  /** Each further grouping's `score_counts` and flow (the first is `scoreCounts`' own grouping), when counted. */
+  readonly moreGroupings?: readonly GroupingCounts[];
+}
+
+/** One grouping's counts: `score_counts` per group (its definition names the grouping) and the flow per group. */
+export interface GroupingCounts {
+  readonly scoreCounts: ScoreCountTable;
+  readonly flow: EngineFlow;
 }
 
 /** The options of an engine study (a subset of `validate`'s). */
@@ -82,11 +90,15 @@ export interface EngineStudyOptions {
    * One grouping, as one of `validate`'s `groupBy`: a column of the observations, the patients or the encounters, a
    * derived grouping (`skin_tone_band`, `nhs_ethnic_group`, `nhs_ethnic_group_2021`, `condition`) or an intersection
    * of columns ("ethnicity,sex"). Each group's measures
-   * are reported beside the overall ones.
+   * are reported beside the overall ones. Several groupings (an array) are counted one table each (the engine
+   * `js`; the SQL engines count one): the first in `groups`, the others in `moreGroups`, one Holm family over all.
    */
-  readonly groupBy?: string;
-  /** The reference group of the grouping (default: the group with the most patients), as `validate`'s `reference`. */
-  readonly reference?: string;
+  readonly groupBy?: string | readonly string[];
+  /**
+   * The reference group (default: the group with the most patients), as `validate`'s `reference`: a group of the
+   * first grouping, or per grouping by name.
+   */
+  readonly reference?: string | Readonly<Record<string, string>>;
   /** Poisson replicates (default 1000; 0 for none). */
   readonly B?: number;
   /** The bootstrap's seed (default 1). */
@@ -261,17 +273,25 @@ export interface EngineReport {
    * With a grouping: per group (in order; "(none)" for sets with no value), each score's measures with intervals from
    * the same replicates, and their paired differences from the reference group (see `EngineGroupScore`).
    */
-  readonly groups: {
-    readonly by: string;
-    /** The reference group: the one given, else the group with the most patients ("(none)", sets with no value, never is). */
-    readonly reference: string;
-    /** Released contrasts in the Holm family (the multiplicity the adjusted p-values and simultaneous intervals account for). */
-    readonly contrasts: number;
-    readonly levels: readonly { readonly group: string; readonly scores: readonly EngineGroupScore[] }[];
-  } | null;
+  readonly groups: EngineGroups | null;
+  /** Each further grouping's section, as `groups` (its contrasts in the same Holm family); [] with one grouping or none. */
+  readonly moreGroups: readonly EngineGroups[];
   /** What the report does not hold yet (computed by `validate` with engine js only). */
   readonly notYet: readonly string[];
   readonly disclosure: DisclosureSummary;
+}
+
+/** One grouping's section of the engine report. */
+export interface EngineGroups {
+  readonly by: string;
+  /** The reference group: the one given, else the group with the most patients ("(none)", sets with no value, never is). */
+  readonly reference: string;
+  /**
+   * Released contrasts in the Holm family — of every grouping of the report together, as `validate` counts them (the
+   * multiplicity the adjusted p-values and simultaneous intervals account for).
+   */
+  readonly contrasts: number;
+  readonly levels: readonly { readonly group: string; readonly scores: readonly EngineGroupScore[] }[];
 }
 
 const NOT_YET = [
@@ -297,24 +317,31 @@ export function jsEngineCounts(options: { cohort: CohortTables } & EngineStudyOp
   });
   const set = analysisSet(settings);
   const scores = settings.scores;
-  const { table, group: groupOf } = setScoreCounts(
-    set,
-    settings,
-    { ...(options.groupBy === undefined ? {} : { groupBy: options.groupBy }), B, seed, derived: true },
-    'jsEngineCounts',
-  );
-  const characteristics = characteristicCounts({ ...settings, groupBy: options.groupBy === undefined ? [] : [options.groupBy] }, set);
+  const bys = groupingsOf(options.groupBy);
+  const flowOptions = {
+    censoredNegative: (options.outcome?.censored ?? 'exclude') === 'negative',
+    followUpEndsAtDischarge: options.cohort.encounters !== undefined || options.outcome?.encounters !== undefined,
+  };
+  // One score_counts table and flow per grouping (none: one table, one group "").
+  const grouping = (by: string | undefined): GroupingCounts => {
+    const { table, group } = setScoreCounts(set, settings, { ...(by === undefined ? {} : { groupBy: by }), B, seed, derived: true }, 'jsEngineCounts');
+    return { scoreCounts: table, flow: flowCounts(set, scores, by === undefined ? null : group, flowOptions) };
+  };
+  const [first, ...more] = bys.length === 0 ? [grouping(undefined)] : bys.map(grouping);
   return {
     engine: 'js',
-    scoreCounts: table,
+    scoreCounts: (first as GroupingCounts).scoreCounts,
     probabilistic: scores.filter((d) => kindOf(d).probabilistic).map((d) => d.id),
-    flow: flowCounts(set, scores, options.groupBy === undefined ? null : groupOf, {
-      censoredNegative: (options.outcome?.censored ?? 'exclude') === 'negative',
-      followUpEndsAtDischarge: options.cohort.encounters !== undefined || options.outcome?.encounters !== undefined,
-    }),
-    characteristics,
+    flow: (first as GroupingCounts).flow,
+    characteristics: characteristicCounts({ ...settings, groupBy: bys }, set),
     pairCounts: pairCounts(scores, set.values, set.labels),
+    ...(more.length === 0 ? {} : { moreGroupings: more }),
   };
+}
+
+/** The groupings an engine study's `groupBy` names, in order. */
+export function groupingsOf(groupBy: string | readonly string[] | undefined): string[] {
+  return groupBy === undefined ? [] : typeof groupBy === 'string' ? [groupBy] : [...groupBy];
 }
 
 /**
@@ -546,8 +573,8 @@ export function engineReport(counts: EngineCounts, options: EngineStudyOptions):
       ...(red === null ? [] : [{ score: redScoreId(d.id), label: `red score (${red.description})`, cut: 1 }]),
     ];
   });
-  const pooledOf = (keep: (group: string) => boolean) =>
-    oneStage([{ scoreCounts: collapseGroups(counts.scoreCounts, keep), rules, probabilistic: counts.probabilistic }], level, thresholds);
+  const pooledOf = (keep: (group: string) => boolean, table = counts.scoreCounts) =>
+    oneStage([{ scoreCounts: collapseGroups(table, keep), rules, probabilistic: counts.probabilistic }], level, thresholds);
   const pooled = pooledOf(() => true);
   const whole = collapseGroups(counts.scoreCounts, () => true);
   const perScore = denseReplicates(whole);
@@ -610,25 +637,21 @@ export function engineReport(counts: EngineCounts, options: EngineStudyOptions):
     };
   });
   const comparisons = engineComparisons(options.scores, perScore, sdc, analysis.eventPatients, level, counts.scoreCounts.definition.B, counts.pairCounts);
-  const by = counts.scoreCounts.definition.groupBy;
-  let groups: EngineReport['groups'] = null;
-  if (by !== null) {
-    sdc.declareTable({
-      name: 'groups',
-      dimensions: ['group', 'score', 'measure'],
-      margins: 'per group and score: its sets, events and patients; statistics derived from them',
-    });
-    const levels = [...new Set(f.scores.filter((s) => s.group !== '').map((s) => s.group))].sort();
+  // Each grouping's section (the first from scoreCounts' own grouping, then moreGroupings), one Holm family over all.
+  const family: PendingContrast[] = [];
+  const groupSection = (table: ScoreCountTable, groupFlow: EngineFlow, reference_: string | undefined): Omit<EngineGroups, 'contrasts'> => {
+    const by = table.definition.groupBy as string;
+    const groupFlowOf = (score: string, group: string) => groupFlow.scores.find((s) => s.score === score && s.group === group) ?? none;
+    const levels = [...new Set(groupFlow.scores.filter((s) => s.group !== '').map((s) => s.group))].sort();
     // The reference: the group with the most patients in the analysis set (the first such in name order), as validate.
     const candidates = levels.filter((g) => g !== '(none)');
-    const patientsIn = candidates.map((g) => flowOf('', g).patients);
+    const patientsIn = candidates.map((g) => groupFlowOf('', g).patients);
     const largest = candidates[patientsIn.indexOf(Math.max(...patientsIn))] ?? '';
-    const reference = options.reference ?? largest;
+    const reference = reference_ ?? largest;
     if (!candidates.includes(reference))
       throw new RangeError(`${fn}: option "reference" names "${reference}", which is not a group of ${by} (${candidates.join(', ')}).`);
-    const dense = new Map(levels.map((g) => [g, denseReplicates(collapseGroups(counts.scoreCounts, (x) => x === g))] as const));
-    const calibrations = options.scores.map((d) => groupCalibrations(counts.scoreCounts, d.id, kindOf(d).probabilistic ? 'probability' : 'points'));
-    const family: PendingContrast[] = [];
+    const dense = new Map(levels.map((g) => [g, denseReplicates(collapseGroups(table, (x) => x === g))] as const));
+    const calibrations = options.scores.map((d) => groupCalibrations(table, d.id, kindOf(d).probabilistic ? 'probability' : 'points'));
     const cuts = options.scores.map((d) => kindOf(d).clinicalCuts(d)[0]?.cut ?? null);
     /** True positives and false negatives at a score's first cut in a group's data: the sensitivity's counts, for disclosure. */
     const sensitivityCounts = (group: string, score: string, cut: number | null): number[] => {
@@ -645,12 +668,12 @@ export function engineReport(counts: EngineCounts, options: EngineStudyOptions):
       by,
       reference,
       levels: levels.map((group) => {
-        const inGroup = pooledOf((g) => g === group);
+        const inGroup = pooledOf((g) => g === group, table);
         return {
           group,
           scores: options.scores.map((d, s): EngineGroupScore => {
-            const own = flowOf(d.id, group);
-            const refFlow = flowOf(d.id, reference);
+            const own = groupFlowOf(d.id, group);
+            const refFlow = groupFlowOf(d.id, reference);
             const sets = sdc.count(own.sets, { table: 'groups' });
             const events = sdc.count(own.positive, { table: 'groups' });
             const patients = sdc.count(own.patients, { table: 'groups' });
@@ -668,7 +691,7 @@ export function engineReport(counts: EngineCounts, options: EngineStudyOptions):
               theirs: GroupCalibration | undefined,
               extra: readonly number[],
             ): Released<ContrastCell | UndefinedCell> | null => {
-              if (group === reference || group === '(none)' || mine === undefined || theirs === undefined || counts.scoreCounts.definition.B === 0) return null;
+              if (group === reference || group === '(none)' || mine === undefined || theirs === undefined || table.definition.B === 0) return null;
               const estimate = mine.estimate - theirs.estimate;
               if (!Number.isFinite(estimate)) return null;
               const replicates = pairedDifference(mine.replicates, theirs.replicates);
@@ -687,7 +710,7 @@ export function engineReport(counts: EngineCounts, options: EngineStudyOptions):
             const cal = calibrations[s];
             const calibrationCell = (c: GroupCalibration | undefined): EngineEstimate | null => {
               if (c === undefined || !Number.isFinite(c.estimate)) return null;
-              const p = counts.scoreCounts.definition.B === 0 ? null : percentileInterval(c.replicates, level);
+              const p = table.definition.B === 0 ? null : percentileInterval(c.replicates, level);
               return release({ estimate: c.estimate, ci: p === null ? null : p.ci });
             };
             return {
@@ -712,16 +735,30 @@ export function engineReport(counts: EngineCounts, options: EngineStudyOptions):
         };
       }),
     };
-    // Holm over the released contrasts; the max-T simultaneous intervals over the same family (as validate does).
-    const released = family.filter((c) => c.released);
-    const adjusted = holm(released.map((c) => c.cell.p));
-    released.forEach((c, i) => {
-      c.cell.adjustedP = adjusted[i] ?? 1;
+    return made;
+  };
+  const groupings = [
+    ...(counts.scoreCounts.definition.groupBy === null ? [] : [{ scoreCounts: counts.scoreCounts, flow: f }]),
+    ...(counts.moreGroupings ?? []),
+  ];
+  if (groupings.length > 0)
+    sdc.declareTable({
+      name: 'groups',
+      dimensions: ['group', 'score', 'measure'],
+      margins: 'per group and score: its sets, events and patients; statistics derived from them',
     });
-    for (const c of family) if (!c.released) c.cell.adjustedP = 1;
-    simultaneousIntervals(released, level);
-    groups = { ...made, contrasts: released.length };
-  }
+  const referenceOf = (by: string, k: number): string | undefined =>
+    typeof options.reference === 'string' ? (k === 0 ? options.reference : undefined) : options.reference?.[by];
+  const sections = groupings.map((g, k) => groupSection(g.scoreCounts, g.flow, referenceOf(g.scoreCounts.definition.groupBy as string, k)));
+  // Holm over the released contrasts; the max-T simultaneous intervals over the same family (as validate does).
+  const released = family.filter((c) => c.released);
+  const adjusted = holm(released.map((c) => c.cell.p));
+  released.forEach((c, i) => {
+    c.cell.adjustedP = adjusted[i] ?? 1;
+  });
+  for (const c of family) if (!c.released) c.cell.adjustedP = 1;
+  simultaneousIntervals(released, level);
+  const [groups = null, ...moreGroups] = sections.map((m) => ({ ...m, contrasts: released.length }));
   const o = options.outcome ?? {};
   const report: EngineReport = {
     schema: ENGINE_REPORT_SCHEMA,
@@ -760,6 +797,7 @@ export function engineReport(counts: EngineCounts, options: EngineStudyOptions):
     scores,
     comparisons,
     groups,
+    moreGroups,
     notYet: NOT_YET,
     disclosure: undefined as unknown as DisclosureSummary,
   };

@@ -12,6 +12,11 @@ import type { SiteSummary } from '../meta/site-summary.js';
 import type { EngineCounts, EngineReport } from './engine-study.js';
 import { engineReport, sumEngineCounts } from './engine-study.js';
 import { sumScoreCounts } from '../study/packed-counts.js';
+import type { EngineFlow } from '../study/flow-counts.js';
+import { addFlowCounts } from '../study/flow-counts.js';
+import type { SharedCountTables } from '../meta/one-stage.js';
+
+type GroupingTables = NonNullable<SharedCountTables['moreGroupings']>[number];
 
 const FN = 'pooledReport';
 
@@ -46,10 +51,38 @@ export function pooledCounts(summaries: readonly SiteSummary[]): EngineCounts {
     characteristics: t.characteristics,
     ...(t.pairCounts === undefined ? {} : { pairCounts: t.pairCounts }),
   });
-  const added = { ...shared.slice(1).reduce((sum, t) => sumEngineCounts(sum, part(t)), part(shared[0] as (typeof shared)[number])), scoreCounts };
+  // Each further grouping's tables, added likewise; every site must have counted the same groupings.
+  const groupings = (shared[0] as (typeof shared)[number]).moreGroupings ?? [];
+  summaries.forEach((s, k) => {
+    const mine = (shared[k] as (typeof shared)[number]).moreGroupings ?? [];
+    const names = (g: readonly { scoreCounts: { definition: { groupBy: string | null } } }[]) =>
+      g.map((x) => x.scoreCounts.definition.groupBy).join(', ') || 'none';
+    if (names(mine) !== names(groupings))
+      throw new TypeError(
+        `${FN}: site "${s.site}" counted further groupings ${names(mine)}, site "${(summaries[0] as SiteSummary).site}" ${names(groupings)}; summarise every site with the same --by options.`,
+      );
+  });
+  const moreGroupings = groupings.map((_, g) => ({
+    scoreCounts: sumScoreCounts(
+      shared.map((t) => (t.moreGroupings?.[g] as GroupingTables).scoreCounts),
+      (shared[0] as (typeof shared)[number]).probabilistic,
+    ),
+    flow: shared.map((t) => (t.moreGroupings?.[g] as GroupingTables).flow).reduce((a, b) => addFlowCounts(a, b, scoreCounts.definition.scores)),
+  }));
+  const added = {
+    ...shared.slice(1).reduce((sum, t) => sumEngineCounts(sum, part(t)), part(shared[0] as (typeof shared)[number])),
+    scoreCounts,
+    ...(moreGroupings.length === 0 ? {} : { moreGroupings }),
+  };
   // Each site labelled against its own extract end: the pooled flow has one only when they agree.
   const ends = new Set(shared.map((t) => t.flow.extractEnd));
-  return ends.size === 1 ? added : { ...added, flow: { ...added.flow, extractEnd: null, extractEndInferred: false } };
+  if (ends.size === 1) return added;
+  const noEnd = (flow: EngineFlow): EngineFlow => ({ ...flow, extractEnd: null, extractEndInferred: false });
+  return {
+    ...added,
+    flow: noEnd(added.flow),
+    ...(moreGroupings.length === 0 ? {} : { moreGroupings: moreGroupings.map((g) => ({ ...g, flow: noEnd(g.flow) })) }),
+  };
 }
 
 /**

@@ -52,6 +52,8 @@ export interface SharedCountTables {
   readonly definitions?: readonly ScoreDefinition[];
   /** Each pair of pooled scores' joint counts (`pair_counts`), when shared: the paired DeLong test's. */
   readonly pairCounts?: PairCountTable;
+  /** Each further grouping of the study (after `scoreCounts`' own): its `score_counts` per group and its flow, when shared. */
+  readonly moreGroupings?: readonly { readonly scoreCounts: ScoreCountTable | PackedScoreCounts; readonly flow: EngineFlow }[];
 }
 
 export interface OneStageEstimate {

@@ -33,7 +33,6 @@ import { redScoreId, setScoreCounts } from '../study/count-tables.js';
 import { characteristicCounts } from '../study/characteristic-counts.js';
 import { flowCounts } from '../study/flow-counts.js';
 import { pairCounts } from '../study/pair-counts.js';
-import { groupLabels } from '../study/subgroups.js';
 import type { SharedCountTables } from './one-stage.js';
 
 /** The schema id of site summaries this version writes. */
@@ -209,26 +208,35 @@ function measures(run: StudyRun): SiteMeasure[] {
 }
 
 /**
- * The count tables of a study run: `score_counts` of its cohort with its Poisson replicates (per group of its first
- * grouping, when it has one; models' probabilities in buckets of 1/10,000), packed for travel (`packScoreCounts`);
- * Table 1's `characteristics`, the flow's counts, each pair's joint counts, the scores' definitions and their value rules.
+ * The count tables of a study run: `score_counts` of its cohort with its Poisson replicates (models' probabilities in
+ * buckets of 1/10,000), packed for travel (`packScoreCounts`), and the flow's counts — per group of its first grouping
+ * when it has one, and each further grouping's in `moreGroupings`; Table 1's `characteristics`, each pair's joint
+ * counts, the scores' definitions and their value rules.
  */
 export function countTablesOf(run: StudyRun): SharedCountTables {
   const boot = run.settings.bootstrap;
   if (boot !== null && boot.method !== 'poisson')
     throw new RangeError('summariseSite: count tables need the Poisson bootstrap (bootstrap.method "poisson"): only its replicates add across sites.');
   const scores = run.settings.scores;
-  // The study's first grouping, if any: score_counts and the flow kept per group, so one stage can pool the subgroups.
-  const by = run.settings.groupBy[0];
-  const labels = by === undefined ? null : groupLabels(by, run.set, run.settings.cohort, run.settings.skinToneBands);
-  // Counted on the study's own analysis set (scored and labelled once).
-  const { table } = setScoreCounts(
-    run.set,
-    run.settings,
-    // The red-score flags and each pair's common-set scores too (derived): the pooled red-score rule and comparisons.
-    { B: boot?.B ?? 0, seed: boot?.seed ?? 0, ...(by === undefined ? {} : { groupBy: by }), derived: true },
-    'summariseSite',
-  );
+  // Per grouping of the study (none: one table), score_counts and the flow kept per group, so one stage can pool the
+  // subgroups. Counted on the study's own analysis set (scored and labelled once).
+  const flowOptions = {
+    censoredNegative: run.settings.outcome.censored === 'negative',
+    followUpEndsAtDischarge: run.settings.cohort.encounters !== undefined || run.settings.outcome.encounters !== undefined,
+  };
+  const grouping = (by: string | undefined) => {
+    const { table, group } = setScoreCounts(
+      run.set,
+      run.settings,
+      // The red-score flags and each pair's common-set scores too (derived): the pooled red-score rule and comparisons.
+      { B: boot?.B ?? 0, seed: boot?.seed ?? 0, ...(by === undefined ? {} : { groupBy: by }), derived: true },
+      'summariseSite',
+    );
+    return { table, flow: flowCounts(run.set, run.settings.scores, by === undefined ? null : group, flowOptions) };
+  };
+  const bys = run.settings.groupBy;
+  const [first, ...more] = bys.length === 0 ? [grouping(undefined)] : bys.map(grouping);
+  const table = (first as ReturnType<typeof grouping>).table;
   // A model's values are buckets, and so are its values on the sets a comparator can also score (`a|b`).
   const models = scores.filter((d) => kindOf(d).probabilistic).map((d) => d.id);
   const probabilistic = table.definition.scores.filter((id) => models.includes(id.split('|')[0] as string));
@@ -255,10 +263,8 @@ export function countTablesOf(run: StudyRun): SharedCountTables {
     // Table 1's count table (every score's inputs: it describes the sets, not the scores).
     characteristics: characteristicCounts(run.settings, run.set),
     // The flow's counts: sets by why they have no label, the analysis set and each score's sets, events and patients.
-    flow: flowCounts(run.set, run.settings.scores, labels === null ? null : run.set.rows.map((i) => labels[i] ?? '(none)'), {
-      censoredNegative: run.settings.outcome.censored === 'negative',
-      followUpEndsAtDischarge: run.settings.cohort.encounters !== undefined || run.settings.outcome.encounters !== undefined,
-    }),
+    flow: (first as ReturnType<typeof grouping>).flow,
+    ...(more.length === 0 ? {} : { moreGroupings: more.map((g) => ({ scoreCounts: packScoreCounts(g.table, probabilistic), flow: g.flow })) }),
   };
 }
 

@@ -303,6 +303,45 @@ describe('engine report', () => {
     expect(v.flow.extract.sets).toBe(report.flow.observationSets);
   });
 
+  it('two groupings at once (ethnicity and sex): each section is validate’s subgroup table, Holm over both groupings’ contrasts', () => {
+    const counts = jsEngineCounts({ cohort, scores: [news2], groupBy: ['ethnicity', 'sex'], B, seed: 7 });
+    expect(counts.moreGroupings?.map((g) => g.scoreCounts.definition.groupBy)).toEqual(['sex']);
+    const report = engineReport(counts, { scores: [news2], disclosure: { policy: 'none' } });
+    const v = validate({ cohort, scores: [news2], groupBy: ['ethnicity', 'sex'], bootstrap: { B, seed: 7 }, disclosure: { policy: 'none' } });
+    const sections = [report.groups, ...report.moreGroups];
+    expect(sections.map((g) => g?.by)).toEqual(['ethnicity', 'sex']);
+    type Contrast = { defined: boolean; estimate: number; ci: unknown; p: number; adjustedP: number; simultaneousCi: unknown } | null;
+    const pick = (c: unknown) => {
+      if (c === null) return null;
+      const x = c as NonNullable<Contrast>;
+      return { estimate: x.estimate, ci: x.ci, p: x.p, adjustedP: x.adjustedP, simultaneousCi: x.simultaneousCi };
+    };
+    let adjusted = 0;
+    v.subgroups.forEach((section, k) => {
+      const mine = sections[k];
+      expect(mine?.reference).toBe(section.reference);
+      // One family: both groupings' released contrasts (validate counts them over the whole report).
+      expect(mine?.contrasts).toBe(report.groups?.contrasts);
+      for (const row of section.groups) {
+        type Estimate = { defined: boolean; estimate: number; ci: unknown };
+        const theirs = row.scores.news2 as {
+          auroc: Estimate;
+          differenceFromReference: Record<'auroc' | 'sensitivity' | 'calibrationInTheLarge' | 'slope', Contrast>;
+        };
+        const got = mine?.levels.find((l) => l.group === row.group)?.scores[0];
+        expect(got?.auroc, `${section.by} ${row.group}`).toEqual(theirs.auroc.defined ? { estimate: theirs.auroc.estimate, ci: theirs.auroc.ci } : null);
+        for (const m of ['auroc', 'sensitivity', 'calibrationInTheLarge', 'slope'] as const) {
+          const t = theirs.differenceFromReference[m];
+          expect(pick(got?.differenceFromReference[m] ?? null), `${section.by} ${row.group} ${m}`).toEqual(t?.defined ? pick(t) : null);
+          if (t?.defined === true && t.adjustedP > t.p) adjusted++;
+        }
+      }
+    });
+    // The adjustment is over more than one grouping's contrasts: some adjusted p exceeds its own p.
+    expect(adjusted).toBeGreaterThan(0);
+    expect(report.groups?.contrasts).toBeGreaterThan(sections[0]?.levels.length ?? 0);
+  });
+
   it('Table 1 is validate’s: every number with disclosure off; by default the same primary suppressions, and every cell both release equal', () => {
     /** Walk two sections side by side: `leaf` gets each pair of cells (a suppressed cell is a leaf). */
     const walk = (a: unknown, b: unknown, path: string, leaf: (a: unknown, b: unknown, path: string) => void): void => {

@@ -156,6 +156,41 @@ describe('combineSummaries with count tables: one-stage pooling', () => {
     expect(() => pooledReport([plain])).toThrow(/pooledReport: site "plain" shared no count tables/);
   });
 
+  it('two groupings (sex and admission type): each site shares both, and the pooled report holds both sections of the engine report of all rows', () => {
+    const scores = [news2, mews];
+    const grouped = sites.map((s) =>
+      summariseSite({
+        cohort: s.cohort,
+        scores,
+        groupBy: ['sex', 'admission_type'],
+        bootstrap: { B: 30, seed },
+        disclosure: { policy: 'none' },
+        site: s.site,
+        countTables: true,
+      }),
+    );
+    expect(grouped[0]?.countTables?.moreGroupings?.length).toBe(1);
+    const pooled = pooledReport(JSON.parse(JSON.stringify(grouped)) as typeof grouped);
+    const all = concatCohorts(sites.map((s) => s.cohort));
+    const whole = engineReport(jsEngineCounts({ cohort: all, scores, groupBy: ['sex', 'admission_type'], B: 30, seed }), {
+      scores,
+      disclosure: { policy: 'none' },
+    });
+    expect(pooled.moreGroups.map((g) => g.by)).toEqual(['admission_type']);
+    for (const k of ['flow', 'characteristics', 'scores', 'comparisons', 'groups', 'moreGroups'] as const) expect(pooled[k], k).toEqual(whole[k]);
+    // A site that counted other groupings is named.
+    const other = summariseSite({
+      cohort: sites[0]?.cohort as CohortTables,
+      scores,
+      groupBy: ['sex'],
+      bootstrap: { B: 30, seed },
+      disclosure: { policy: 'none' },
+      site: 'other',
+      countTables: true,
+    });
+    expect(() => pooledReport([...grouped.slice(1), other])).toThrow(/pooledReport: site "other" counted further groupings none, site "site-2" admission_type/);
+  });
+
   it('a model too (Apollo-style): its packed buckets give the engine report of all rows, calibration included, and its AUROC is validate’s to within the buckets’ ties', () => {
     const scores = [news2, apolloStyle];
     const grouped = sites.map((s) =>
