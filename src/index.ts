@@ -253,6 +253,8 @@ export type {
   EngineReport,
   EngineScore,
   EngineGroupScore,
+  EngineGroups,
+  GroupingCounts,
   EngineEstimate,
   EngineStudyOptions,
   EngineObservedRisk,
