@@ -573,10 +573,10 @@ export function engineReport(counts: EngineCounts, options: EngineStudyOptions):
       ...(red === null ? [] : [{ score: redScoreId(d.id), label: `red score (${red.description})`, cut: 1 }]),
     ];
   });
-  const pooledOf = (keep: (group: string) => boolean, table = counts.scoreCounts) =>
-    oneStage([{ scoreCounts: collapseGroups(table, keep), rules, probabilistic: counts.probabilistic }], level, thresholds);
-  const pooled = pooledOf(() => true);
+  // The pooled measures of a table of one group "" (the whole, or one group collapsed).
+  const pooledOf = (collapsed: ScoreCountTable) => oneStage([{ scoreCounts: collapsed, rules, probabilistic: counts.probabilistic }], level, thresholds);
   const whole = collapseGroups(counts.scoreCounts, () => true);
+  const pooled = pooledOf(whole);
   const perScore = denseReplicates(whole);
   const probabilistic = new Set(counts.probabilistic);
   const f = counts.flow;
@@ -650,7 +650,9 @@ export function engineReport(counts: EngineCounts, options: EngineStudyOptions):
     const reference = reference_ ?? largest;
     if (!candidates.includes(reference))
       throw new RangeError(`${fn}: option "reference" names "${reference}", which is not a group of ${by} (${candidates.join(', ')}).`);
-    const dense = new Map(levels.map((g) => [g, denseReplicates(collapseGroups(table, (x) => x === g))] as const));
+    // Each group's cells as one table (collapsed once: its dense counts and its pooled measures read it).
+    const inGroups = new Map(levels.map((g) => [g, collapseGroups(table, (x) => x === g)] as const));
+    const dense = new Map(levels.map((g) => [g, denseReplicates(inGroups.get(g) as ScoreCountTable)] as const));
     const calibrations = options.scores.map((d) => groupCalibrations(table, d.id, kindOf(d).probabilistic ? 'probability' : 'points'));
     const cuts = options.scores.map((d) => kindOf(d).clinicalCuts(d)[0]?.cut ?? null);
     /** True positives and false negatives at a score's first cut in a group's data: the sensitivity's counts, for disclosure. */
@@ -668,7 +670,7 @@ export function engineReport(counts: EngineCounts, options: EngineStudyOptions):
       by,
       reference,
       levels: levels.map((group) => {
-        const inGroup = pooledOf((g) => g === group, table);
+        const inGroup = pooledOf(inGroups.get(group) as ScoreCountTable);
         return {
           group,
           scores: options.scores.map((d, s): EngineGroupScore => {

@@ -145,7 +145,8 @@ function pooledCharacteristics(shared: readonly SharedCountTables[]): Characteri
 
 /** The dense counts of one score in one replicate (no grouping: the "" group). */
 function dense(rows: readonly ScoreCountRow[]): DenseCounts {
-  const sorted = [...rows].sort((a, b) => a.value - b.value);
+  // Tables come sorted by value within a score and replicate; sort a copy only when they are not.
+  const sorted = rows.every((r, i) => i === 0 || (rows[i - 1] as ScoreCountRow).value < r.value) ? rows : [...rows].sort((a, b) => a.value - b.value);
   const pos = Float64Array.from(sorted, (r) => r.positive);
   const neg = Float64Array.from(sorted, (r) => r.negative);
   const k = sorted.length;
@@ -171,16 +172,19 @@ function dense(rows: readonly ScoreCountRow[]): DenseCounts {
  * Runs in O(table cells).
  */
 export function denseReplicates(table: ScoreCountTable): (score: string) => { data: DenseCounts; replicates: DenseCounts[] } {
-  const byKey = new Map<string, ScoreCountRow[]>();
+  // Rows by score, then replicate (no string keys: a table may hold millions of rows).
+  const byScore = new Map<string, Map<number, ScoreCountRow[]>>();
   for (const r of table.rows) {
     if (r.group !== '') continue;
-    const key = `${r.score}\u0000${r.replicate}`;
-    const list = byKey.get(key);
-    if (list === undefined) byKey.set(key, [r]);
+    let byReplicate = byScore.get(r.score);
+    if (byReplicate === undefined) byScore.set(r.score, (byReplicate = new Map()));
+    const list = byReplicate.get(r.replicate);
+    if (list === undefined) byReplicate.set(r.replicate, [r]);
     else list.push(r);
   }
   return (score) => {
-    const counts = (b: number) => dense(byKey.get(`${score}\u0000${b}`) ?? []);
+    const byReplicate = byScore.get(score);
+    const counts = (b: number) => dense(byReplicate?.get(b) ?? []);
     return { data: counts(-1), replicates: Array.from({ length: table.definition.B }, (_, b) => counts(b)) };
   };
 }
