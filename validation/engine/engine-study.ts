@@ -24,9 +24,11 @@ import { Disclosure } from '../disclosure/disclosure.js';
 import type { DisclosureSummary } from '../disclosure/audit-types.js';
 import type { DisclosurePolicyName } from '../disclosure/policy.js';
 import type { OneStageEstimate } from '../meta/one-stage.js';
-import { denseReplicates, oneStage } from '../meta/one-stage.js';
+import { pooledMeasures } from '../meta/one-stage.js';
+import type { CountGrid } from '../study/count-grids.js';
+import { collapseGrids, denseFromGrids, gridMeans, gridTable } from '../study/count-grids.js';
 import type { MatchedAlertRate, PairedMetric, PooledEstimate, ReplicatedCounts } from '../meta/pooled-measures.js';
-import { bucketMeans, comparedScore, pairedComparison, pooledObservedRisk } from '../meta/pooled-measures.js';
+import { comparedScore, pairedComparison, pooledObservedRisk } from '../meta/pooled-measures.js';
 import { aucStatistic, calibrationStatistic, proportionStatistic } from '../bootstrap/count-statistics.js';
 import type { DenseCounts } from '../bootstrap/group-bootstrap.js';
 import { pairedDifference, percentileInterval } from '../bootstrap/group-bootstrap.js';
@@ -36,8 +38,8 @@ import type { PendingContrast } from '../study/subgroups.js';
 import { LABEL_EXCLUSIONS } from '../outcomes/label-outcomes.js';
 import type { LabelOptions } from '../outcomes/label-outcomes.js';
 import { levelOf } from '../stats/result.js';
-import type { ScoreCountRow, ScoreCountTable } from '../study/count-tables.js';
-import { addScoreCounts, collapseGroups, redScoreId, scorePairs, setScoreCounts } from '../study/count-tables.js';
+import type { ScoreCountTable } from '../study/count-tables.js';
+import { addScoreCounts, redScoreId, scorePairs, setScoreCounts } from '../study/count-tables.js';
 import type { CohortTables } from '../study/options.js';
 import { REPORT_NET_BENEFIT_THRESHOLDS, resolveSettings } from '../study/options.js';
 import { analysisSet } from '../study/analysis-set.js';
@@ -431,26 +433,24 @@ interface GroupCalibration {
  * probability. One replicate at a time, so memory holds one replicate's values × groups. Runs in O(B · values · groups).
  */
 function groupCalibrations(
-  table: ScoreCountTable,
+  grids: readonly CountGrid[],
   score: string,
   kind: 'points' | 'probability',
+  B: number,
 ): Map<string, { citl: GroupCalibration; slope: GroupCalibration }> {
-  const own = table.rows.filter((r) => r.score === score);
-  const data = own.filter((r) => r.replicate === -1);
-  const buckets = [...new Set(data.map((r) => r.value))].sort((a, b) => a - b);
+  const own = grids.filter((g) => g.score === score);
+  const whole = collapseGrids(own, () => true, B).get(score);
+  if (whole === undefined) return new Map();
+  // The data's values (every group's), each group's grid laid over them.
+  const W = whole.values.length;
+  const buckets = Array.from(whole.values).filter((_, i) => (whole.counts[i] as number) + (whole.counts[(B + 1) * W + i] as number) > 0);
   const index = new Map(buckets.map((v, k) => [v, k]));
   const k = buckets.length;
   // A model's buckets enter at their sets' mean probability (Σp / sets over every group), a points score's at its value.
-  const means = kind === 'probability' ? bucketMeans(data, score) : null;
+  const means = kind === 'probability' ? gridMeans(whole, B) : null;
   const values = Float64Array.from(buckets, (v) => means?.get(v) ?? v);
-  const groups = [...new Set(own.map((r) => r.group))].sort();
-  const B = table.definition.B;
-  const byReplicate = new Map<number, ScoreCountRow[]>();
-  for (const r of own) {
-    const list = byReplicate.get(r.replicate);
-    if (list === undefined) byReplicate.set(r.replicate, [r]);
-    else list.push(r);
-  }
+  const groups = [...new Set(own.map((g) => g.group))].sort();
+  const byGroup = new Map(own.map((g) => [g.group, g]));
   const citl = calibrationStatistic('intercept', [kind]);
   const slope = calibrationStatistic('slope', [kind]);
   const out = new Map(
@@ -459,24 +459,23 @@ function groupCalibrations(
       { citl: { estimate: Number.NaN, replicates: new Float64Array(B) }, slope: { estimate: Number.NaN, replicates: new Float64Array(B) } },
     ]),
   );
+  /** A grid's replicate b laid over the data's values: positives, negatives. */
+  const laid = (g: CountGrid, b: number): [Float64Array, Float64Array] => {
+    const V = g.values.length;
+    const pos = new Float64Array(k);
+    const neg = new Float64Array(k);
+    g.values.forEach((v, i) => {
+      const j = index.get(v);
+      if (j === undefined) return;
+      pos[j] = (pos[j] as number) + (g.counts[(b + 1) * V + i] as number);
+      neg[j] = (neg[j] as number) + (g.counts[(B + 1) * V + (b + 1) * V + i] as number);
+    });
+    return [pos, neg];
+  };
   for (let b = -1; b < B; b++) {
-    const allPos = new Float64Array(k);
-    const allNeg = new Float64Array(k);
-    const pos = new Map(groups.map((g) => [g, new Float64Array(k)]));
-    const neg = new Map(groups.map((g) => [g, new Float64Array(k)]));
-    for (const r of byReplicate.get(b) ?? []) {
-      const j = index.get(r.value);
-      if (j === undefined) continue;
-      const gp = pos.get(r.group) as Float64Array;
-      const gn = neg.get(r.group) as Float64Array;
-      gp[j] = (gp[j] as number) + r.positive;
-      gn[j] = (gn[j] as number) + r.negative;
-      allPos[j] = (allPos[j] as number) + r.positive;
-      allNeg[j] = (allNeg[j] as number) + r.negative;
-    }
+    const [allPos, allNeg] = laid(whole, b);
     for (const g of groups) {
-      const gp = pos.get(g) as Float64Array;
-      const gn = neg.get(g) as Float64Array;
+      const [gp, gn] = laid(byGroup.get(g) as CountGrid, b);
       const tailPos = new Float64Array(k + 1);
       const tailNeg = new Float64Array(k + 1);
       for (let j = k - 1; j >= 0; j--) {
@@ -501,7 +500,7 @@ function groupCalibrations(
 /** Every pair of scores compared on the sets both can score, from the pairs' pseudo-scores (`a|b`, `b|a`). */
 function engineComparisons(
   scores: readonly ScoreDefinition[],
-  perScore: ReturnType<typeof denseReplicates>,
+  perScore: (score: string) => ReplicatedCounts,
   sdc: Disclosure,
   eventPatients: number,
   level: number,
@@ -550,6 +549,26 @@ function engineComparisons(
  */
 export function engineReport(counts: EngineCounts, options: EngineStudyOptions): EngineReport {
   const fn = 'engineReport';
+  return engineReportOf(
+    counts,
+    {
+      scoreCounts: gridTable(counts.scoreCounts, counts.probabilistic, fn),
+      moreGroupings: (counts.moreGroupings ?? []).map((g) => gridTable(g.scoreCounts, counts.probabilistic, fn)),
+    },
+    options,
+  );
+}
+
+/**
+ * The engine report from counts whose `score_counts` tables are given as grids (`grids`; the tables' rows are not
+ * read): what {@link engineReport} runs on, and the one-stage report on sites' grids added without making rows.
+ */
+export function engineReportOf(
+  counts: EngineCounts,
+  grids: { readonly scoreCounts: readonly CountGrid[]; readonly moreGroupings: readonly (readonly CountGrid[])[] },
+  options: EngineStudyOptions,
+): EngineReport {
+  const fn = 'engineReport';
   const level = levelOf(fn, options);
   const thresholds = options.netBenefitThresholds ?? REPORT_NET_BENEFIT_THRESHOLDS;
   thresholds.forEach((t, i) => {
@@ -573,11 +592,13 @@ export function engineReport(counts: EngineCounts, options: EngineStudyOptions):
       ...(red === null ? [] : [{ score: redScoreId(d.id), label: `red score (${red.description})`, cut: 1 }]),
     ];
   });
-  // The pooled measures of a table of one group "" (the whole, or one group collapsed).
-  const pooledOf = (collapsed: ScoreCountTable) => oneStage([{ scoreCounts: collapsed, rules, probabilistic: counts.probabilistic }], level, thresholds);
-  const whole = collapseGroups(counts.scoreCounts, () => true);
+  // The table as grids (no row objects), and the pooled measures of one group's grids (the whole, or one group).
+  const B = counts.scoreCounts.definition.B;
+  const definition = { ...counts.scoreCounts.definition, groupBy: null };
+  const pooledOf = (byScore: ReadonlyMap<string, CountGrid>) => pooledMeasures(byScore, definition, rules, counts.probabilistic, level, thresholds);
+  const whole = collapseGrids(grids.scoreCounts, () => true, B);
   const pooled = pooledOf(whole);
-  const perScore = denseReplicates(whole);
+  const perScore = denseFromGrids(whole, B);
   const probabilistic = new Set(counts.probabilistic);
   const f = counts.flow;
   const setsOf = (code: number): number => f.byCode.filter((c) => c.code === code).reduce((t, c) => t + c.sets, 0);
@@ -639,8 +660,7 @@ export function engineReport(counts: EngineCounts, options: EngineStudyOptions):
   const comparisons = engineComparisons(options.scores, perScore, sdc, analysis.eventPatients, level, counts.scoreCounts.definition.B, counts.pairCounts);
   // Each grouping's section (the first from scoreCounts' own grouping, then moreGroupings), one Holm family over all.
   const family: PendingContrast[] = [];
-  const groupSection = (table: ScoreCountTable, groupFlow: EngineFlow, reference_: string | undefined): Omit<EngineGroups, 'contrasts'> => {
-    const by = table.definition.groupBy as string;
+  const groupSection = (table: readonly CountGrid[], by: string, groupFlow: EngineFlow, reference_: string | undefined): Omit<EngineGroups, 'contrasts'> => {
     const groupFlowOf = (score: string, group: string) => groupFlow.scores.find((s) => s.score === score && s.group === group) ?? none;
     const levels = [...new Set(groupFlow.scores.filter((s) => s.group !== '').map((s) => s.group))].sort();
     // The reference: the group with the most patients in the analysis set (the first such in name order), as validate.
@@ -651,9 +671,9 @@ export function engineReport(counts: EngineCounts, options: EngineStudyOptions):
     if (!candidates.includes(reference))
       throw new RangeError(`${fn}: option "reference" names "${reference}", which is not a group of ${by} (${candidates.join(', ')}).`);
     // Each group's cells as one table (collapsed once: its dense counts and its pooled measures read it).
-    const inGroups = new Map(levels.map((g) => [g, collapseGroups(table, (x) => x === g)] as const));
-    const dense = new Map(levels.map((g) => [g, denseReplicates(inGroups.get(g) as ScoreCountTable)] as const));
-    const calibrations = options.scores.map((d) => groupCalibrations(table, d.id, kindOf(d).probabilistic ? 'probability' : 'points'));
+    const inGroups = new Map(levels.map((g) => [g, collapseGrids(table, (x) => x === g, B)] as const));
+    const dense = new Map(levels.map((g) => [g, denseFromGrids(inGroups.get(g) as ReadonlyMap<string, CountGrid>, B)] as const));
+    const calibrations = options.scores.map((d) => groupCalibrations(table, d.id, kindOf(d).probabilistic ? 'probability' : 'points', B));
     const cuts = options.scores.map((d) => kindOf(d).clinicalCuts(d)[0]?.cut ?? null);
     /** True positives and false negatives at a score's first cut in a group's data: the sensitivity's counts, for disclosure. */
     const sensitivityCounts = (group: string, score: string, cut: number | null): number[] => {
@@ -670,7 +690,7 @@ export function engineReport(counts: EngineCounts, options: EngineStudyOptions):
       by,
       reference,
       levels: levels.map((group) => {
-        const inGroup = pooledOf(inGroups.get(group) as ScoreCountTable);
+        const inGroup = pooledOf(inGroups.get(group) as ReadonlyMap<string, CountGrid>);
         return {
           group,
           scores: options.scores.map((d, s): EngineGroupScore => {
@@ -693,7 +713,7 @@ export function engineReport(counts: EngineCounts, options: EngineStudyOptions):
               theirs: GroupCalibration | undefined,
               extra: readonly number[],
             ): Released<ContrastCell | UndefinedCell> | null => {
-              if (group === reference || group === '(none)' || mine === undefined || theirs === undefined || table.definition.B === 0) return null;
+              if (group === reference || group === '(none)' || mine === undefined || theirs === undefined || B === 0) return null;
               const estimate = mine.estimate - theirs.estimate;
               if (!Number.isFinite(estimate)) return null;
               const replicates = pairedDifference(mine.replicates, theirs.replicates);
@@ -712,7 +732,7 @@ export function engineReport(counts: EngineCounts, options: EngineStudyOptions):
             const cal = calibrations[s];
             const calibrationCell = (c: GroupCalibration | undefined): EngineEstimate | null => {
               if (c === undefined || !Number.isFinite(c.estimate)) return null;
-              const p = table.definition.B === 0 ? null : percentileInterval(c.replicates, level);
+              const p = B === 0 ? null : percentileInterval(c.replicates, level);
               return release({ estimate: c.estimate, ci: p === null ? null : p.ci });
             };
             return {
@@ -740,8 +760,8 @@ export function engineReport(counts: EngineCounts, options: EngineStudyOptions):
     return made;
   };
   const groupings = [
-    ...(counts.scoreCounts.definition.groupBy === null ? [] : [{ scoreCounts: counts.scoreCounts, flow: f }]),
-    ...(counts.moreGroupings ?? []),
+    ...(counts.scoreCounts.definition.groupBy === null ? [] : [{ grids: grids.scoreCounts, by: counts.scoreCounts.definition.groupBy, flow: f }]),
+    ...(counts.moreGroupings ?? []).map((g, k) => ({ grids: grids.moreGroupings[k] ?? [], by: g.scoreCounts.definition.groupBy as string, flow: g.flow })),
   ];
   if (groupings.length > 0)
     sdc.declareTable({
@@ -751,7 +771,7 @@ export function engineReport(counts: EngineCounts, options: EngineStudyOptions):
     });
   const referenceOf = (by: string, k: number): string | undefined =>
     typeof options.reference === 'string' ? (k === 0 ? options.reference : undefined) : options.reference?.[by];
-  const sections = groupings.map((g, k) => groupSection(g.scoreCounts, g.flow, referenceOf(g.scoreCounts.definition.groupBy as string, k)));
+  const sections = groupings.map((g, k) => groupSection(g.grids, g.by, g.flow, referenceOf(g.by, k)));
   // Holm over the released contrasts; the max-T simultaneous intervals over the same family (as validate does).
   const released = family.filter((c) => c.released);
   const adjusted = holm(released.map((c) => c.cell.p));

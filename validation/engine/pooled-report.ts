@@ -10,8 +10,10 @@
 import type { ScoreDefinition } from '../../scores/definition/definition.js';
 import type { SiteSummary } from '../meta/site-summary.js';
 import type { EngineCounts, EngineReport } from './engine-study.js';
-import { engineReport, sumEngineCounts } from './engine-study.js';
-import { sumScoreCounts } from '../study/packed-counts.js';
+import { engineReportOf, sumEngineCounts } from './engine-study.js';
+import { sumGrids } from '../study/packed-counts.js';
+import type { CountGrid } from '../study/count-grids.js';
+import { rowsOfGrids } from '../study/count-grids.js';
 import type { EngineFlow } from '../study/flow-counts.js';
 import { addFlowCounts } from '../study/flow-counts.js';
 import type { SharedCountTables } from '../meta/one-stage.js';
@@ -28,6 +30,20 @@ const FN = 'pooledReport';
  * @throws {TypeError} naming the site whose summary lacks count tables, or the field where two sites' tables differ
  */
 export function pooledCounts(summaries: readonly SiteSummary[]): EngineCounts {
+  const { counts, grids } = pooledGrids(summaries);
+  return {
+    ...counts,
+    scoreCounts: rowsOfGrids(grids.scoreCounts, counts.scoreCounts.definition),
+    ...(counts.moreGroupings === undefined
+      ? {}
+      : {
+          moreGroupings: counts.moreGroupings.map((g, k) => ({ ...g, scoreCounts: rowsOfGrids(grids.moreGroupings[k] ?? [], g.scoreCounts.definition) })),
+        }),
+  };
+}
+
+/** The sites' counts added, `score_counts` as grids (the counts' own tables hold their definitions, no rows). */
+function pooledGrids(summaries: readonly SiteSummary[]): { counts: EngineCounts; grids: { scoreCounts: CountGrid[]; moreGroupings: CountGrid[][] } } {
   if (summaries.length === 0) throw new RangeError(`${FN}: "summaries" expected at least one site summary; received none.`);
   // Every site's tables checked first, so a site without them is named before any work.
   const shared = summaries.map((s) => {
@@ -39,13 +55,17 @@ export function pooledCounts(summaries: readonly SiteSummary[]): EngineCounts {
     return { ...t, flow: t.flow, characteristics: t.characteristics };
   });
   // score_counts added in the packed tables' grids (rows made once); the other tables added as the engines add them.
-  const scoreCounts = sumScoreCounts(
+  const models = (shared[0] as (typeof shared)[number]).probabilistic;
+  const main = sumGrids(
     shared.map((t) => t.scoreCounts),
-    (shared[0] as (typeof shared)[number]).probabilistic,
+    models,
+    {},
+    FN,
   );
+  const scoreCounts = { definition: main.definition, rows: [] };
   const part = (t: (typeof shared)[number]): EngineCounts => ({
     engine: 'js',
-    scoreCounts: { definition: scoreCounts.definition, rows: [] },
+    scoreCounts,
     probabilistic: t.probabilistic,
     flow: t.flow,
     characteristics: t.characteristics,
@@ -62,13 +82,19 @@ export function pooledCounts(summaries: readonly SiteSummary[]): EngineCounts {
         `${FN}: site "${s.site}" counted further groupings ${names(mine)}, site "${(summaries[0] as SiteSummary).site}" ${names(groupings)}; summarise every site with the same --by options.`,
       );
   });
-  const moreGroupings = groupings.map((_, g) => ({
-    scoreCounts: sumScoreCounts(
+  const more = groupings.map((_, g) =>
+    sumGrids(
       shared.map((t) => (t.moreGroupings?.[g] as GroupingTables).scoreCounts),
-      (shared[0] as (typeof shared)[number]).probabilistic,
+      models,
+      {},
+      FN,
     ),
+  );
+  const moreGroupings = groupings.map((_, g) => ({
+    scoreCounts: { definition: (more[g] as (typeof more)[number]).definition, rows: [] },
     flow: shared.map((t) => (t.moreGroupings?.[g] as GroupingTables).flow).reduce((a, b) => addFlowCounts(a, b, scoreCounts.definition.scores)),
   }));
+  const grids = { scoreCounts: main.grids, moreGroupings: more.map((m) => m.grids) };
   const added = {
     ...shared.slice(1).reduce((sum, t) => sumEngineCounts(sum, part(t)), part(shared[0] as (typeof shared)[number])),
     scoreCounts,
@@ -76,12 +102,15 @@ export function pooledCounts(summaries: readonly SiteSummary[]): EngineCounts {
   };
   // Each site labelled against its own extract end: the pooled flow has one only when they agree.
   const ends = new Set(shared.map((t) => t.flow.extractEnd));
-  if (ends.size === 1) return added;
+  if (ends.size === 1) return { counts: added, grids };
   const noEnd = (flow: EngineFlow): EngineFlow => ({ ...flow, extractEnd: null, extractEndInferred: false });
   return {
-    ...added,
-    flow: noEnd(added.flow),
-    ...(moreGroupings.length === 0 ? {} : { moreGroupings: moreGroupings.map((g) => ({ ...g, flow: noEnd(g.flow) })) }),
+    counts: {
+      ...added,
+      flow: noEnd(added.flow),
+      ...(moreGroupings.length === 0 ? {} : { moreGroupings: moreGroupings.map((g) => ({ ...g, flow: noEnd(g.flow) })) }),
+    },
+    grids,
   };
 }
 
@@ -94,12 +123,12 @@ export function pooledCounts(summaries: readonly SiteSummary[]): EngineCounts {
  * @example pooledReport(summaries).groups?.levels.map((l) => l.group);
  */
 export function pooledReport(summaries: readonly SiteSummary[], options: { readonly reference?: string } = {}): EngineReport {
-  const counts = pooledCounts(summaries);
+  const { counts, grids } = pooledGrids(summaries);
   const first = summaries[0] as SiteSummary;
   const scores = (first.countTables?.definitions ?? []) as readonly ScoreDefinition[];
   const o = first.settings.outcome;
   const by = counts.scoreCounts.definition.groupBy;
-  return engineReport(counts, {
+  return engineReportOf(counts, grids, {
     scores,
     outcome: {
       horizonHours: o.horizonHours,

@@ -12,8 +12,10 @@
 import { aucStatistic, netBenefitStatistic, proportionStatistic } from '../bootstrap/count-statistics.js';
 import type { DenseCounts } from '../bootstrap/group-bootstrap.js';
 import { percentileInterval } from '../bootstrap/group-bootstrap.js';
-import type { ScoreCountRow, ScoreCountTable } from '../study/count-tables.js';
-import { collapseGroups, pairScoreId, redScoreId, scorePairs } from '../study/count-tables.js';
+import type { CountTableDefinition, ScoreCountTable } from '../study/count-tables.js';
+import { pairScoreId, redScoreId, scorePairs } from '../study/count-tables.js';
+import type { CountGrid } from '../study/count-grids.js';
+import { denseFromGrids, gridMeans } from '../study/count-grids.js';
 import type { ScoreDefinition } from '../../scores/definition/definition.js';
 import type { PairedComparison } from './pooled-measures.js';
 import type { CharacteristicCountTable } from '../study/characteristic-counts.js';
@@ -26,7 +28,7 @@ import { Disclosure } from '../disclosure/disclosure.js';
 import type { CharacteristicsSection } from '../report/types.js';
 import { bucketCalibration, pairedComparison, pooledObservedRisk } from './pooled-measures.js';
 import type { PackedScoreCounts } from '../study/packed-counts.js';
-import { scoreCountTable, sumScoreCounts } from '../study/packed-counts.js';
+import { sumGrids } from '../study/packed-counts.js';
 
 /** An alerting rule on a score's value: alert when value ≥ cut. */
 export interface ValueRule {
@@ -143,52 +145,6 @@ function pooledCharacteristics(shared: readonly SharedCountTables[]): Characteri
   return sdc.resolve(section) as CharacteristicsSection;
 }
 
-/** The dense counts of one score in one replicate (no grouping: the "" group). */
-function dense(rows: readonly ScoreCountRow[]): DenseCounts {
-  // Tables come sorted by value within a score and replicate; sort a copy only when they are not.
-  const sorted = rows.every((r, i) => i === 0 || (rows[i - 1] as ScoreCountRow).value < r.value) ? rows : [...rows].sort((a, b) => a.value - b.value);
-  const pos = Float64Array.from(sorted, (r) => r.positive);
-  const neg = Float64Array.from(sorted, (r) => r.negative);
-  const k = sorted.length;
-  const tailPos = new Float64Array(k + 1);
-  const tailNeg = new Float64Array(k + 1);
-  for (let i = k - 1; i >= 0; i--) {
-    tailPos[i] = (tailPos[i + 1] as number) + (pos[i] as number);
-    tailNeg[i] = (tailNeg[i + 1] as number) + (neg[i] as number);
-  }
-  return {
-    values: Float64Array.from(sorted, (r) => r.value),
-    pos,
-    neg,
-    tailPos,
-    tailNeg,
-    sum: sorted.reduce((t, r) => t + r.sum, 0),
-    all: { pos, neg },
-  };
-}
-
-/**
- * A table's dense counts per score (its "" group): the data's own and each replicate's, for the count statistics.
- * Runs in O(table cells).
- */
-export function denseReplicates(table: ScoreCountTable): (score: string) => { data: DenseCounts; replicates: DenseCounts[] } {
-  // Rows by score, then replicate (no string keys: a table may hold millions of rows).
-  const byScore = new Map<string, Map<number, ScoreCountRow[]>>();
-  for (const r of table.rows) {
-    if (r.group !== '') continue;
-    let byReplicate = byScore.get(r.score);
-    if (byReplicate === undefined) byScore.set(r.score, (byReplicate = new Map()));
-    const list = byReplicate.get(r.replicate);
-    if (list === undefined) byReplicate.set(r.replicate, [r]);
-    else list.push(r);
-  }
-  return (score) => {
-    const byReplicate = byScore.get(score);
-    const counts = (b: number) => dense(byReplicate?.get(b) ?? []);
-    return { data: counts(-1), replicates: Array.from({ length: table.definition.B }, (_, b) => counts(b)) };
-  };
-}
-
 /**
  * Add the sites' count tables and compute the pooled measures: AUROC, and at each value rule sensitivity, specificity,
  * PPV, NPV, alert rate and net benefit at each threshold probability. Runs in O(table cells + B · values).
@@ -197,23 +153,41 @@ export function denseReplicates(table: ScoreCountTable): (score: string) => { da
  */
 export function oneStage(shared: readonly SharedCountTables[], level: number, netBenefitThresholds: readonly number[] = []): OneStageResult {
   if (shared.length === 0) throw new RangeError('oneStage: "shared" expected at least one site’s count tables; received none.');
-  // The sites' tables added, and their groups (if kept) collapsed: the measures here are the whole cohort's.
-  // Added, their groups collapsed, in the packed tables' grids (rows made once); a single table as it is.
+  // The sites' tables added and their groups collapsed, as grids (no row objects): the whole cohort's counts.
   const first = shared[0] as SharedCountTables;
-  const table =
-    shared.length === 1
-      ? collapseGroups(scoreCountTable(first.scoreCounts), () => true)
-      : sumScoreCounts(
-          shared.map((s) => s.scoreCounts),
-          first.probabilistic,
-          { collapseGroups: true },
-        );
-  const { B, seed } = table.definition;
-  const rules = shared[0]?.rules ?? [];
-  const probabilistic = new Set(shared[0]?.probabilistic ?? []);
-  const perScore = denseReplicates(table);
+  const { definition, grids } = sumGrids(
+    shared.map((s) => s.scoreCounts),
+    first.probabilistic,
+    { collapseGroups: true },
+    'oneStage',
+  );
+  return {
+    ...pooledMeasures(new Map(grids.map((g) => [g.score, g])), definition, first.rules, first.probabilistic, level, netBenefitThresholds),
+    leftOut: first.leftOut ?? [],
+    characteristics: pooledCharacteristics(shared),
+    flow: pooledFlow(shared),
+    releasable: false,
+    note: 'one-stage: the sites’ count tables added — all sites’ patients as one cohort, intervals from the same Poisson replicates, clustered by (pseudonymised) patient across sites. Computed outside the sites’ disclosure control: check before release.',
+  };
+}
+
+/**
+ * The pooled measures of one table's grids, one per score (one group): AUROC, each rule's measures, a points score's
+ * observed risk, a model's calibration, and each pair's comparison. Runs in O(B · values · (rules + pairs)).
+ */
+export function pooledMeasures(
+  byScore: ReadonlyMap<string, CountGrid>,
+  definition: CountTableDefinition,
+  rules: readonly ValueRule[],
+  models: readonly string[],
+  level: number,
+  netBenefitThresholds: readonly number[],
+): Pick<OneStageResult, 'B' | 'seed' | 'level' | 'scores' | 'comparisons'> {
+  const { B, seed } = definition;
+  const probabilistic = new Set(models);
+  const perScore = denseFromGrids(byScore, B);
   // The scores themselves; a table may also hold their red-score flags and pairs' common-set scores (countedScores).
-  const ids = table.definition.scores;
+  const ids = definition.scores;
   const derived = new Set([...ids.map(redScoreId), ...ids.flatMap((a) => ids.map((b) => pairScoreId(a, b)))]);
   const own = ids.filter((id) => !derived.has(id));
   const scores = own.map((score): OneStageScore => {
@@ -251,7 +225,10 @@ export function oneStage(shared: readonly SharedCountTables[], level: number, ne
         netBenefit: netBenefitThresholds.map((pt) => ({ threshold: pt, value: measureOf(r, (c) => netBenefitStatistic([r.cut], pt)(c, 0)) })),
       })),
       observedRisk: probabilistic.has(score) ? [] : pooledObservedRisk({ data, replicates }, level, B),
-      calibration: probabilistic.has(score) ? bucketCalibration(table.rows, { data, replicates }, score, level, B) : null,
+      calibration:
+        probabilistic.has(score) && byScore.has(score)
+          ? bucketCalibration(gridMeans(byScore.get(score) as CountGrid, B), { data, replicates }, level, B)
+          : null,
     };
   });
   // Each pair compared on the sets both can score, when the tables hold the pair's scores.
@@ -260,16 +237,5 @@ export function oneStage(shared: readonly SharedCountTables[], level: number, ne
     .map(([a, b]) => [own[a] as string, own[b] as string] as const)
     .filter(([a, b]) => ids.includes(pairScoreId(a, b)) && ids.includes(pairScoreId(b, a)))
     .map(([a, b]) => pairedComparison({ id: a, firstCut: firstCut(a) }, { id: b, firstCut: firstCut(b) }, perScore, level, B));
-  return {
-    B,
-    seed,
-    level,
-    scores,
-    comparisons,
-    leftOut: shared[0]?.leftOut ?? [],
-    characteristics: pooledCharacteristics(shared),
-    flow: pooledFlow(shared),
-    releasable: false,
-    note: 'one-stage: the sites’ count tables added — all sites’ patients as one cohort, intervals from the same Poisson replicates, clustered by (pseudonymised) patient across sites. Computed outside the sites’ disclosure control: check before release.',
-  };
+  return { B, seed, level, scores, comparisons };
 }

@@ -13,12 +13,11 @@ import { logit } from '../metrics/calibration.js';
 import type { DenseCounts } from '../bootstrap/group-bootstrap.js';
 import { pairedDifference, percentileInterval } from '../bootstrap/group-bootstrap.js';
 import { bootstrapP } from '../study/cells.js';
-import type { ScoreCountRow } from '../study/count-tables.js';
 import { pairScoreId } from '../study/count-tables.js';
 import { poolCountRanges } from '../study/intervals.js';
 import { DEFAULT_POOLING } from '../study/options.js';
 
-/** A score's counts on the data and in every replicate (see `denseReplicates`). */
+/** A score's counts on the data and in every replicate (see `denseFromGrids`). */
 export interface ReplicatedCounts {
   readonly data: DenseCounts;
   readonly replicates: readonly DenseCounts[];
@@ -241,29 +240,13 @@ export function pairedComparison(
 }
 
 /**
- * A model's buckets at the mean probability of the data's sets in each (Σp / sets over every group: within 1/resolution
- * of each of them), the value its calibration fits use — the same for every replicate.
- */
-export function bucketMeans(rows: readonly ScoreCountRow[], score: string): Map<number, number> {
-  const totals = new Map<number, [number, number]>();
-  for (const r of rows) {
-    if (r.score !== score || r.replicate !== -1) continue;
-    const t = totals.get(r.value) ?? [0, 0];
-    t[0] += r.sum;
-    t[1] += r.positive + r.negative;
-    totals.set(r.value, t);
-  }
-  return new Map([...totals].filter(([, [, n]]) => n > 0).map(([v, [sum, n]]) => [v, sum / n]));
-}
-
-/**
- * A model's calibration from its whole-table cells (`rows`: replicate −1 and every replicate, one group): O/E, CITL
+ * A model's calibration from its counts (one group: the data and every replicate) and its buckets' mean probabilities
+ * in the data (`meanP`: Σp / sets per bucket): O/E, CITL
  * and slope on the data, each with its percentile interval over the replicates. Each bucket enters the fits — and a
  * replicate's expected events — at the mean probability of the data's sets in it, the same for every replicate (so
  * only the data's Σp is read); the data's O/E is its events over its sets' Σp. Runs in O(B · buckets · iterations).
  */
-export function bucketCalibration(rows: readonly ScoreCountRow[], counts: ReplicatedCounts, score: string, level: number, B: number) {
-  const meanP = bucketMeans(rows, score);
+export function bucketCalibration(meanP: ReadonlyMap<number, number>, counts: ReplicatedCounts, level: number, B: number) {
   const { data, replicates } = counts;
   const lpOf = (c: DenseCounts): Float64Array => Float64Array.from(c.values, (v) => logit(meanP.get(v) ?? v));
   const fitted = (which: 'intercept' | 'slope') => (c: DenseCounts) => {

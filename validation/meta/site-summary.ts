@@ -29,6 +29,7 @@ import type { ValidateOptions } from '../study/options.js';
 import { sampleStandardDeviation } from 'simple-statistics';
 import { kindOf } from '../../scores/kinds/kind-of.js';
 import { packScoreCounts } from '../study/packed-counts.js';
+import { probabilisticIds } from '../study/count-grids.js';
 import { redScoreId, setScoreCounts } from '../study/count-tables.js';
 import { characteristicCounts } from '../study/characteristic-counts.js';
 import { flowCounts } from '../study/flow-counts.js';
@@ -239,7 +240,7 @@ export function countTablesOf(run: StudyRun): SharedCountTables {
   const table = (first as ReturnType<typeof grouping>).table;
   // A model's values are buckets, and so are its values on the sets a comparator can also score (`a|b`).
   const models = scores.filter((d) => kindOf(d).probabilistic).map((d) => d.id);
-  const probabilistic = table.definition.scores.filter((id) => models.includes(id.split('|')[0] as string));
+  const probabilistic = probabilisticIds(table.definition.scores, models);
   return {
     scoreCounts: packScoreCounts(table, probabilistic),
     // The scores' definitions (a points score's public chart; a model's published or fitted terms), so the pooled

@@ -16,8 +16,10 @@
  * Σ of probabilities is carried for the data (replicate −1, the only one any statistic reads: the buckets' mean
  * probabilities) and is NaN in the replicates.
  */
-import type { CountTableDefinition, ScoreCountRow, ScoreCountTable } from './count-tables.js';
-import { checkSameDefinition, compareScoreCountRows } from './count-tables.js';
+import type { CountTableDefinition, ScoreCountTable } from './count-tables.js';
+import { checkSameDefinition } from './count-tables.js';
+import type { CountGrid } from './count-grids.js';
+import { addGrids, gridsOfRows, keyOf, probabilisticIds, rowsOfGrids } from './count-grids.js';
 
 /** The packed format's name and version. */
 export const PACKED_COUNTS_FORMAT = 'ewskit.packed-score-counts/1';
@@ -155,69 +157,12 @@ function untokens(bytes: Uint8Array, length: number, fn: string, field: string):
   return counts;
 }
 
-/** A block's grid: its values, its counts (positives over replicate × value, then negatives), a model's Σ per value in the data. */
-interface Grid {
-  readonly score: string;
-  readonly group: string;
-  readonly probabilistic: boolean;
-  readonly values: Float64Array;
-  readonly counts: Float64Array;
-  readonly sums: Float64Array;
-}
-
-const keyOf = (score: string, group: string): string => `${score}\u0000${group}`;
-
-/** A table's blocks as grids, in the table's order. */
-function gridsOfRows(table: ScoreCountTable, probabilistic: readonly string[], fn: string): Map<string, Grid> {
-  const model = new Set(probabilistic);
-  const byBlock = new Map<string, ScoreCountRow[]>();
-  for (const r of table.rows) {
-    const key = keyOf(r.score, r.group);
-    const list = byBlock.get(key);
-    if (list === undefined) byBlock.set(key, [r]);
-    else list.push(r);
-  }
-  const B = table.definition.B;
-  const whole = (r: ScoreCountRow, n: number, field: string): number => {
-    if (!(Number.isInteger(n) && n >= 0 && n < 2 ** 48))
-      throw new RangeError(
-        `${fn}: cell (score ${JSON.stringify(r.score)}, group ${JSON.stringify(r.group)}, replicate ${r.replicate}, value ${r.value}) field "${field}" expected a whole number ≥ 0; received ${String(n)}.`,
-      );
-    return n;
-  };
-  const grids = new Map<string, Grid>();
-  for (const [key, rows] of byBlock) {
-    const { score, group } = rows[0] as ScoreCountRow;
-    const isModel = model.has(score);
-    const values = [...new Set(rows.map((r) => r.value))].sort((a, b) => a - b);
-    const index = new Map(values.map((v, i) => [v, i]));
-    const V = values.length;
-    const counts = new Float64Array((B + 1) * V * 2);
-    const sums = new Float64Array(V);
-    for (const r of rows) {
-      if (!(Number.isInteger(r.replicate) && r.replicate >= -1 && r.replicate < B))
-        throw new RangeError(`${fn}: cell (score ${JSON.stringify(score)}) field "replicate" expected −1…${B - 1}; received ${String(r.replicate)}.`);
-      const at = (r.replicate + 1) * V + (index.get(r.value) as number);
-      counts[at] = whole(r, r.positive, 'positive');
-      counts[(B + 1) * V + at] = whole(r, r.negative, 'negative');
-      if (isModel) {
-        if (r.replicate === -1) sums[index.get(r.value) as number] = r.sum;
-      } else if (r.sum !== r.value * (r.positive + r.negative))
-        throw new RangeError(
-          `${fn}: cell (score ${JSON.stringify(score)}, replicate ${r.replicate}, value ${r.value}) field "sum" expected value × sets (${r.value * (r.positive + r.negative)}) for a points score; received ${r.sum}. Name the score in "probabilistic" if its values are buckets.`,
-        );
-    }
-    grids.set(key, { score, group, probabilistic: isModel, values: Float64Array.from(values), counts, sums });
-  }
-  return grids;
-}
-
 /** A packed table's blocks as grids, in its order (a complement's block before it). */
-function gridsOfPacked(packed: PackedScoreCounts, fn: string): Map<string, Grid> {
+function gridsOfPacked(packed: PackedScoreCounts, fn: string): Map<string, CountGrid> {
   if (packed?.format !== PACKED_COUNTS_FORMAT)
     throw new TypeError(`${fn}: field "format" expected "${PACKED_COUNTS_FORMAT}"; received ${JSON.stringify(packed?.format)}.`);
   const B = packed.definition.B;
-  const grids = new Map<string, Grid>();
+  const grids = new Map<string, CountGrid>();
   packed.blocks.forEach((block, k) => {
     const field = `blocks[${k}]`;
     let values: Float64Array;
@@ -244,48 +189,6 @@ function gridsOfPacked(packed: PackedScoreCounts, fn: string): Map<string, Grid>
     grids.set(keyOf(block.score, block.group), { score: block.score, group: block.group, probabilistic: block.probabilistic, values, counts, sums });
   });
   return grids;
-}
-
-/** The table's rows from its grids: every non-empty cell, sorted as the count tables sort them. */
-function rowsOfGrids(grids: Iterable<Grid>, definition: CountTableDefinition): ScoreCountTable {
-  const B = definition.B;
-  const rows: ScoreCountRow[] = [];
-  for (const g of grids) {
-    const V = g.values.length;
-    for (let b = 0; b <= B; b++)
-      for (let i = 0; i < V; i++) {
-        const positive = g.counts[b * V + i] as number;
-        const negative = g.counts[(B + 1) * V + b * V + i] as number;
-        if (positive === 0 && negative === 0) continue;
-        const value = g.values[i] as number;
-        const replicate = b - 1;
-        const sum = !g.probabilistic ? value * (positive + negative) : replicate === -1 ? (g.sums[i] as number) : Number.NaN;
-        rows.push({ score: g.score, value, group: g.group, replicate, positive, negative, sum });
-      }
-  }
-  return { definition, rows: rows.sort(compareScoreCountRows) };
-}
-
-/** Two grids of one block added, over the union of their values. */
-function addGrids(a: Grid, b: Grid, B: number): Grid {
-  const values = Float64Array.from(new Set([...a.values, ...b.values])).sort();
-  const index = new Map(Array.from(values, (v, i) => [v, i]));
-  const V = values.length;
-  const counts = new Float64Array((B + 1) * V * 2);
-  const sums = new Float64Array(V);
-  for (const g of [a, b]) {
-    const W = g.values.length;
-    g.values.forEach((v, j) => {
-      const i = index.get(v) as number;
-      sums[i] = (sums[i] as number) + (g.sums[j] as number);
-      for (let half = 0; half < 2; half++)
-        for (let r = 0; r <= B; r++) {
-          const at = half * (B + 1) * V + r * V + i;
-          counts[at] = (counts[at] as number) + (g.counts[half * (B + 1) * W + r * W + j] as number);
-        }
-    });
-  }
-  return { ...a, values, counts, sums };
 }
 
 /**
@@ -329,7 +232,7 @@ export function packScoreCounts(table: ScoreCountTable, probabilistic: readonly 
 }
 
 /** `base`'s counts less `part`'s, over base's values; null unless part's values are base's and its cells within them. */
-function complementOf(base: Grid, part: Grid, B: number): Float64Array | null {
+function complementOf(base: CountGrid, part: CountGrid, B: number): Float64Array | null {
   const V = base.values.length;
   const index = new Map(Array.from(base.values, (v, i) => [v, i]));
   const out = Float64Array.from(base.counts);
@@ -379,14 +282,27 @@ export function sumScoreCounts(
   probabilistic: readonly string[],
   options: { readonly collapseGroups?: boolean } = {},
 ): ScoreCountTable {
-  const fn = 'sumScoreCounts';
+  const { definition, grids } = sumGrids(tables, probabilistic, options, 'sumScoreCounts');
+  return rowsOfGrids(grids, definition);
+}
+
+/**
+ * The grids of sites' tables added (see {@link sumScoreCounts}), without making rows: the definition (groupBy null when
+ * collapsed) and one grid per (score, group), in the first table's order.
+ */
+export function sumGrids(
+  tables: readonly (ScoreCountTable | PackedScoreCounts)[],
+  probabilistic: readonly string[],
+  options: { readonly collapseGroups?: boolean },
+  fn: string,
+): { definition: CountTableDefinition; grids: CountGrid[] } {
   if (tables.length === 0) throw new RangeError(`${fn}: "tables" expected at least one table; received none.`);
   const first = (tables[0] as ScoreCountTable).definition;
   const collapse = options.collapseGroups === true;
-  const sum = new Map<string, Grid>();
+  const sum = new Map<string, CountGrid>();
   for (const t of tables) {
     checkSameDefinition(first, t.definition, fn);
-    const grids = 'format' in t ? gridsOfPacked(t, fn) : gridsOfRows(t, probabilistic, fn);
+    const grids = 'format' in t ? gridsOfPacked(t, fn) : gridsOfRows(t, probabilisticIds(t.definition.scores, probabilistic), fn);
     for (const g of grids.values()) {
       // With collapseGroups, every group's grid is added into the score's one "" block.
       const block = collapse ? { ...g, group: '' } : g;
@@ -395,5 +311,5 @@ export function sumScoreCounts(
       sum.set(key, acc === undefined ? block : addGrids(acc, block, first.B));
     }
   }
-  return rowsOfGrids(sum.values(), collapse ? { ...first, groupBy: null } : first);
+  return { definition: collapse ? { ...first, groupBy: null } : first, grids: [...sum.values()] };
 }
