@@ -28,9 +28,9 @@ import type { StudyRun } from '../study/validate.js';
 import type { ValidateOptions } from '../study/options.js';
 import { sampleStandardDeviation } from 'simple-statistics';
 import { kindOf } from '../../scores/kinds/kind-of.js';
-import { packScoreCounts } from '../study/packed-counts.js';
-import { probabilisticIds } from '../study/count-grids.js';
-import { redScoreId, setScoreCounts } from '../study/count-tables.js';
+import { packGrids } from '../study/packed-counts.js';
+import { probabilisticIds, scoreCountGrids } from '../study/count-grids.js';
+import { redScoreId, setCountInput } from '../study/count-tables.js';
 import { characteristicCounts } from '../study/characteristic-counts.js';
 import { flowCounts } from '../study/flow-counts.js';
 import { pairCounts } from '../study/pair-counts.js';
@@ -226,23 +226,27 @@ export function countTablesOf(run: StudyRun): SharedCountTables {
     followUpEndsAtDischarge: run.settings.cohort.encounters !== undefined || run.settings.outcome.encounters !== undefined,
   };
   const grouping = (by: string | undefined) => {
-    const { table, group } = setScoreCounts(
+    const { input, definition, group } = setCountInput(
       run.set,
       run.settings,
       // The red-score flags and each pair's common-set scores too (derived): the pooled red-score rule and comparisons.
       { B: boot?.B ?? 0, seed: boot?.seed ?? 0, ...(by === undefined ? {} : { groupBy: by }), derived: true },
       'summariseSite',
     );
-    return { table, flow: flowCounts(run.set, run.settings.scores, by === undefined ? null : group, flowOptions) };
+    // Counted straight into grids and packed: no object per cell (a model's buckets × B replicates).
+    return {
+      packed: packGrids(scoreCountGrids(input, definition), definition),
+      flow: flowCounts(run.set, run.settings.scores, by === undefined ? null : group, flowOptions),
+    };
   };
   const bys = run.settings.groupBy;
   const [first, ...more] = bys.length === 0 ? [grouping(undefined)] : bys.map(grouping);
-  const table = (first as ReturnType<typeof grouping>).table;
+  const main = first as ReturnType<typeof grouping>;
   // A model's values are buckets, and so are its values on the sets a comparator can also score (`a|b`).
   const models = scores.filter((d) => kindOf(d).probabilistic).map((d) => d.id);
-  const probabilistic = probabilisticIds(table.definition.scores, models);
+  const probabilistic = probabilisticIds(main.packed.definition.scores, models);
   return {
-    scoreCounts: packScoreCounts(table, probabilistic),
+    scoreCounts: main.packed,
     // The scores' definitions (a points score's public chart; a model's published or fitted terms), so the pooled
     // report reads their cut-offs and red flags.
     definitions: scores,
@@ -265,7 +269,7 @@ export function countTablesOf(run: StudyRun): SharedCountTables {
     characteristics: characteristicCounts(run.settings, run.set),
     // The flow's counts: sets by why they have no label, the analysis set and each score's sets, events and patients.
     flow: (first as ReturnType<typeof grouping>).flow,
-    ...(more.length === 0 ? {} : { moreGroupings: more.map((g) => ({ scoreCounts: packScoreCounts(g.table, probabilistic), flow: g.flow })) }),
+    ...(more.length === 0 ? {} : { moreGroupings: more.map((g) => ({ scoreCounts: g.packed, flow: g.flow })) }),
   };
 }
 

@@ -7,8 +7,8 @@
  * form a site shares (`packed-counts.ts`) is these grids encoded.
  */
 import type { DenseCounts } from '../bootstrap/group-bootstrap.js';
-import type { CountTableDefinition, ScoreCountRow, ScoreCountTable } from './count-tables.js';
-import { compareScoreCountRows } from './count-tables.js';
+import type { CountInput, CountTableDefinition, ReplicateCells, ScoreCountRow, ScoreCountTable } from './count-tables.js';
+import { compareScoreCountRows, countCells } from './count-tables.js';
 
 /** A block's grid: its values, its counts (positives over replicate × value, then negatives), a model's Σ per value in the data. */
 export interface CountGrid {
@@ -199,4 +199,69 @@ export function probabilisticIds(ids: readonly string[], models: readonly string
 /** A table as grids, in its order (see {@link gridsOfRows}); `models`' pair scores are probabilities too. */
 export function gridTable(table: ScoreCountTable, models: readonly string[], fn: string): CountGrid[] {
   return [...gridsOfRows(table, probabilisticIds(table.definition.scores, models), fn).values()];
+}
+
+/**
+ * `score_counts` counted straight into grids, one per (score, group) with a cell, in the table's order — what
+ * `scoreCounts` gives as rows, without an object per cell (a model's Σp kept for the data only). Runs in O(rows + B ·
+ * patient cells).
+ */
+export function scoreCountGrids(input: CountInput, definition: CountTableDefinition): CountGrid[] {
+  const B = definition.B;
+  const out: CountGrid[] = [];
+  let open: { cells: ReplicateCells; counts: Float64Array[]; sums: Float64Array[] } | null = null;
+  /** A score's grids, each group's trimmed to the values it has a cell at. */
+  const close = (): void => {
+    if (open === null) return;
+    const { cells, counts, sums } = open;
+    const K = cells.values.length;
+    cells.groups.forEach((group, gi) => {
+      const c = counts[gi] as Float64Array;
+      const used: number[] = [];
+      for (let i = 0; i < K; i++) {
+        let any = false;
+        for (let r = 0; r <= B && !any; r++) any = (c[r * K + i] as number) !== 0 || (c[(B + 1) * K + r * K + i] as number) !== 0;
+        if (any) used.push(i);
+      }
+      if (used.length === 0) return;
+      const V = used.length;
+      const trimmed = V === K ? c : new Float64Array((B + 1) * V * 2);
+      if (V < K)
+        for (let half = 0; half < 2; half++)
+          for (let r = 0; r <= B; r++) used.forEach((i, j) => (trimmed[half * (B + 1) * V + r * V + j] = c[half * (B + 1) * K + r * K + i] as number));
+      out.push({
+        score: cells.score,
+        group,
+        probabilistic: cells.probabilistic,
+        values: Float64Array.from(used, (i) => cells.values[i] as number),
+        counts: trimmed,
+        sums: Float64Array.from(used, (i) => (sums[gi] as Float64Array)[i] as number),
+      });
+    });
+    open = null;
+  };
+  countCells(input, definition, (cells) => {
+    const K = cells.values.length;
+    const G = cells.groups.length;
+    if (cells.replicate === -1) {
+      close();
+      open = {
+        cells: { ...cells, pos: new Float64Array(0), neg: new Float64Array(0), sum: new Float64Array(0) },
+        counts: cells.groups.map(() => new Float64Array((B + 1) * K * 2)),
+        sums: cells.groups.map(() => new Float64Array(K)),
+      };
+    }
+    const target = open as unknown as { counts: Float64Array[]; sums: Float64Array[] };
+    for (let key = 0; key < K * G; key++) {
+      const i = Math.floor(key / G);
+      const g = target.counts[key % G] as Float64Array;
+      const at = (cells.replicate + 1) * K + i;
+      g[at] = cells.pos[key] as number;
+      g[(B + 1) * K + at] = cells.neg[key] as number;
+      if (cells.replicate === -1 && cells.probabilistic) (target.sums[key % G] as Float64Array)[i] = cells.sum[key] as number;
+    }
+  });
+  close();
+  // The table's order: by score, then group.
+  return out.sort((a, b) => (a.score < b.score ? -1 : a.score > b.score ? 1 : a.group < b.group ? -1 : a.group > b.group ? 1 : 0));
 }

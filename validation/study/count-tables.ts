@@ -153,11 +153,48 @@ export const compareScoreCountRows = (a: ScoreCountRow, b: ScoreCountRow): numbe
  * @example scoreCounts(input, definition).rows.filter((r) => r.replicate === -1); // the data's own counts
  */
 export function scoreCounts(input: CountInput, definition: CountTableDefinition): ScoreCountTable {
+  const rows: ScoreCountRow[] = [];
+  countCells(input, definition, (cells) => {
+    const { values, groups, pos, neg, sum } = cells;
+    const G = groups.length;
+    for (let key = 0; key < values.length * G; key++) {
+      if ((pos[key] as number) === 0 && (neg[key] as number) === 0) continue;
+      rows.push({
+        score: cells.score,
+        value: values[Math.floor(key / G)] as number,
+        group: groups[key % G] as string,
+        replicate: cells.replicate,
+        positive: pos[key] as number,
+        negative: neg[key] as number,
+        sum: sum[key] as number,
+      });
+    }
+  });
+  return { definition, rows: rows.sort(compareScoreCountRows) };
+}
+
+/** One score's counts in one replicate (−1: the data): per (value index · groups + group index), sets and Σ raw. */
+export interface ReplicateCells {
+  readonly score: string;
+  readonly probabilistic: boolean;
+  /** The score's values (buckets), ascending, and the table's groups, sorted. */
+  readonly values: readonly number[];
+  readonly groups: readonly string[];
+  readonly replicate: number;
+  readonly pos: Float64Array;
+  readonly neg: Float64Array;
+  readonly sum: Float64Array;
+}
+
+/**
+ * The counting behind `score_counts`: for each score, the data's and then each replicate's cells, handed to `emit` one
+ * replicate at a time (the arrays are reused: copy what you keep). Runs in O(rows + B · patient cells).
+ */
+export function countCells(input: CountInput, definition: CountTableDefinition, emit: (cells: ReplicateCells) => void): void {
   const P = input.patientKeys.length;
   const groups = [...new Set(input.group)].sort();
   const G = groups.length;
   const groupOf = Int32Array.from(input.group, (g) => groups.indexOf(g));
-  const rows: ScoreCountRow[] = [];
   const weightsOf = replicateWeights('poisson', P, definition.seed, input.patientKeys);
   const weights = new Int32Array(P);
   input.scores.forEach((score, s) => {
@@ -185,20 +222,6 @@ export function scoreCounts(input: CountInput, definition: CountTableDefinition)
     const pos = new Float64Array(K * G);
     const neg = new Float64Array(K * G);
     const sum = new Float64Array(K * G);
-    const flush = (replicate: number): void => {
-      for (let key = 0; key < K * G; key++) {
-        if ((pos[key] as number) === 0 && (neg[key] as number) === 0) continue;
-        rows.push({
-          score: score.id,
-          value: values[Math.floor(key / G)] as number,
-          group: groups[key % G] as string,
-          replicate,
-          positive: pos[key] as number,
-          negative: neg[key] as number,
-          sum: sum[key] as number,
-        });
-      }
-    };
     for (let b = -1; b < definition.B; b++) {
       if (b >= 0) weightsOf(b, weights);
       pos.fill(0);
@@ -213,10 +236,9 @@ export function scoreCounts(input: CountInput, definition: CountTableDefinition)
           sum[key] = (sum[key] as number) + w * total;
         }
       }
-      flush(b);
+      emit({ score: score.id, probabilistic: score.probabilistic, values, groups, replicate: b, pos, neg, sum });
     }
   });
-  return { definition, rows: rows.sort(compareScoreCountRows) };
 }
 
 /** What a cohort's count table is made with: the study's options that decide it, and the table's own. */
@@ -255,12 +277,32 @@ export function wholeOption(fn: string, name: string, value: number, min: number
  *
  * @throws {RangeError} naming the option (as `fn`'s) when B, the seed or the resolution is not a whole number in range
  */
-export function setScoreCounts(
+export function setScoreCounts(set: AnalysisSet, settings: Settings, options: SetCountOptions, fn: string): { table: ScoreCountTable; group: string[] } {
+  const { input, definition, group } = setCountInput(set, settings, options, fn);
+  return { table: scoreCounts(input, definition), group };
+}
+
+/** The options of a study's count table: its grouping, replicates, seed, resolution, and whether to add derived scores. */
+export interface SetCountOptions {
+  readonly groupBy?: string;
+  readonly B: number;
+  readonly seed: number;
+  readonly resolution?: number;
+  readonly derived?: boolean;
+}
+
+/**
+ * What {@link setScoreCounts} counts: the analysis rows as a count input (the scores, with the derived ones), the
+ * table's definition, and each analysis row's group.
+ *
+ * @throws {RangeError} as {@link setScoreCounts}
+ */
+export function setCountInput(
   set: AnalysisSet,
   settings: Settings,
-  options: { readonly groupBy?: string; readonly B: number; readonly seed: number; readonly resolution?: number; readonly derived?: boolean },
+  options: SetCountOptions,
   fn: string,
-): { table: ScoreCountTable; group: string[] } {
+): { input: CountInput; definition: CountTableDefinition; group: string[] } {
   const B = wholeOption(fn, 'B', options.B, 0);
   const seed = wholeOption(fn, 'seed', options.seed, 0);
   const resolution = wholeOption(fn, 'resolution', options.resolution ?? 10_000, 1);
@@ -289,8 +331,8 @@ export function setScoreCounts(
             ];
           }),
         ];
-  const table = scoreCounts(
-    {
+  return {
+    input: {
       scores: [
         ...scores.map((d) => ({ id: d.id, probabilistic: kindOf(d).probabilistic })),
         ...derived.map(({ id, probabilistic }) => ({ id, probabilistic })),
@@ -301,7 +343,7 @@ export function setScoreCounts(
       patientKeys: set.patientKeys,
       group,
     },
-    {
+    definition: {
       table: 'score_counts',
       version: 1,
       scores: options.derived === true ? countedScores(scores) : scores.map((d) => d.id),
@@ -311,8 +353,8 @@ export function setScoreCounts(
       seed,
       resolution,
     },
-  );
-  return { table, group };
+    group,
+  };
 }
 
 /**

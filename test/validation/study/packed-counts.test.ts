@@ -11,7 +11,15 @@ import { generateCohort } from '../../../validation/cohort/generate.js';
 import type { CountTableDefinition, ScoreCountTable } from '../../../validation/study/count-tables.js';
 import { addScoreCounts, cohortScoreCounts, collapseGroups, scoreCounts } from '../../../validation/study/count-tables.js';
 import type { PackedScoreCounts } from '../../../validation/study/packed-counts.js';
-import { PACKED_COUNTS_FORMAT, packScoreCounts, scoreCountTable, sumScoreCounts, unpackScoreCounts } from '../../../validation/study/packed-counts.js';
+import { scoreCountGrids } from '../../../validation/study/count-grids.js';
+import {
+  PACKED_COUNTS_FORMAT,
+  packGrids,
+  packScoreCounts,
+  scoreCountTable,
+  sumScoreCounts,
+  unpackScoreCounts,
+} from '../../../validation/study/packed-counts.js';
 
 const DEF: CountTableDefinition = { table: 'score_counts', version: 1, scores: ['s'], groupBy: null, horizonHours: 24, B: 0, seed: 1, resolution: 10 };
 
@@ -100,8 +108,12 @@ const setsArb = fc.array(
 );
 type Sets = typeof setsArb extends fc.Arbitrary<infer T> ? T : never;
 function tableOf(sets: Sets, B: number): ScoreCountTable {
-  return scoreCounts(
-    {
+  const { input, definition } = inputOf(sets, B);
+  return scoreCounts(input, definition);
+}
+function inputOf(sets: Sets, B: number) {
+  return {
+    input: {
       scores: [
         { id: 'pts', probabilistic: false },
         { id: 'model', probabilistic: true },
@@ -119,8 +131,8 @@ function tableOf(sets: Sets, B: number): ScoreCountTable {
       patientKeys: Array.from({ length: 7 }, (_, k) => `P${k}`),
       group: sets.map((s) => s.g),
     },
-    { ...DEF, scores: ['pts', 'model', 'pts|model', 'model|pts'], groupBy: 'g', B, resolution: 100 },
-  );
+    definition: { ...DEF, scores: ['pts', 'model', 'pts|model', 'model|pts'], groupBy: 'g', B, resolution: 100 },
+  };
 }
 const MODELS = ['model', 'model|pts'];
 /** A table as packing gives it back: a model's Σ NaN in the replicates. */
@@ -152,6 +164,17 @@ describe('sumScoreCounts', () => {
           if (Number.isNaN(sum)) expect(r.sum).toBeNaN();
           else expect(r.sum).toBeCloseTo(sum, 12);
         });
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('counting straight into grids packs to the same bytes as counting rows and packing them (scoreCountGrids)', () => {
+    fc.assert(
+      fc.property(setsArb, fc.nat(3), (sets, B) => {
+        const { input, definition } = inputOf(sets, B);
+        const direct = packGrids(scoreCountGrids(input, definition), definition);
+        expect(JSON.stringify(direct)).toBe(JSON.stringify(packScoreCounts(scoreCounts(input, definition), MODELS)));
       }),
       { numRuns: 100 },
     );
