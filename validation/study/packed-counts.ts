@@ -208,7 +208,9 @@ export function packGrids(list: readonly CountGrid[], definition: CountTableDefi
   const B = definition.B;
   const grids = new Map(list.map((g) => [keyOf(g.score, g.group), g]));
   const blocks = [...grids.values()].map((g): PackedBlock => {
-    const sums = (values: Float64Array) => (g.probabilistic ? floatsToBase64(Array.from(values, (v) => g.sums[g.values.indexOf(v)] ?? 0)) : '');
+    // A model's Σp per value: its own values' as they are; over a complement's base values, 0 where it has none.
+    const own = new Map(Array.from(g.values, (v, i) => [v, g.sums[i] as number]));
+    const sums = (values: Float64Array) => (g.probabilistic ? floatsToBase64(Array.from(values, (v) => own.get(v) ?? 0)) : '');
     // A pair a|b within a's cells travels as a's counts less its own (nearly all zero: runs of zeros cost bytes, not cells).
     const base = g.score.includes('|') ? grids.get(keyOf(g.score.slice(0, g.score.indexOf('|')), g.group)) : undefined;
     const complement = base === undefined ? null : complementOf(base, g, B);
