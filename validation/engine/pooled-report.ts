@@ -1,10 +1,11 @@
 /**
  * One stage as a whole engine report: the sites' shared count tables (`summarise --count-tables`: `score_counts` per
- * group of the study's first grouping, Table 1's `characteristics`, the flow's counts, the pooled scores' definitions)
- * added into the counts of all their patients together, and the engine report computed from them — flow, Table 1,
- * every points score's discrimination, rules, calibration and comparisons, and each group's measures with their
- * paired differences from the reference (Holm-adjusted, simultaneous intervals) — the numbers `validate` gives on all
- * the sites' rows together. Disclosure control is off: the tables were shared outside it, and an output checker must
+ * group of each grouping of the study, packed; Table 1's `characteristics`, the flow's counts, the scores' definitions)
+ * added into the counts of all their patients together — as grids, never an object per cell — and the engine report
+ * computed from them: flow, Table 1, every score's discrimination, rules, calibration and comparisons (a model's from
+ * its probability buckets), and each grouping's groups with their paired differences from the reference
+ * (Holm-adjusted over all of them, simultaneous intervals) — the numbers `validate` gives on all the sites' rows
+ * together. Disclosure control is off: the tables were shared outside it, and an output checker must
  * see the result before release.
  */
 import type { ScoreDefinition } from '../../scores/definition/definition.js';
@@ -54,7 +55,8 @@ function pooledGrids(summaries: readonly SiteSummary[]): { counts: EngineCounts;
       );
     return { ...t, flow: t.flow, characteristics: t.characteristics };
   });
-  // score_counts added in the packed tables' grids (rows made once); the other tables added as the engines add them.
+  // score_counts added as grids (no rows: the counts below carry its definition, the grids its cells); the other
+  // tables added as the engines add them.
   const models = (shared[0] as (typeof shared)[number]).probabilistic;
   const main = sumGrids(
     shared.map((t) => t.scoreCounts),
@@ -116,8 +118,8 @@ function pooledGrids(summaries: readonly SiteSummary[]): { counts: EngineCounts;
 
 /**
  * The one-stage engine report of site summaries that all shared their count tables (disclosure off: not for release
- * until checked). The scores are the pooled points scores; the grouping, the sites' first (their tables are kept per
- * its groups). Runs in O(table cells + B · values · rules).
+ * until checked). The scores are the sites' (points scores and models); the groupings, the sites' (their tables are
+ * kept per each one's groups). Runs in O(sites · B · values + B · values · (rules + groups)).
  *
  * @throws {TypeError} as {@link pooledCounts}
  * @example pooledReport(summaries).groups?.levels.map((l) => l.group);

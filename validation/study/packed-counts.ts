@@ -281,7 +281,7 @@ export function scoreCountTable(table: ScoreCountTable | PackedScoreCounts): Sco
  * values) per block.
  *
  * @param probabilistic the model scores' ids, for a table that is not packed (its blocks do not say)
- * @param options `collapseGroups: true` adds every group's cells into one group "" (as `collapseGroups` would after)
+ * @param options `collapseGroups: true` adds every group's cells into one group "" (the table of all groups together)
  * @throws {TypeError} naming the first field where two tables' definitions differ, or as {@link unpackScoreCounts}
  */
 export function sumScoreCounts(
