@@ -382,7 +382,7 @@ export const COMMANDS: readonly CommandSpec[] = [
         name: 'pooled-out',
         value: 'FILE',
         meaning:
-          'when every site shared its count tables (summarised with count tables): the one-stage engine report of all sites’ patients together (flow, Table 1, points scores, comparisons, subgroups of the sites’ first grouping) as JSON — disclosure control off, check before release.',
+          'when every site shared its count tables (summarised with count tables): the one-stage engine report of all sites’ patients together (flow, Table 1, points scores and models, comparisons, the subgroups of each of the sites’ groupings) as JSON — disclosure control off, check before release.',
       },
       { name: 'pooled-md', value: 'FILE', meaning: 'the one-stage engine report as Markdown.' },
       { name: 'pooled-html', value: 'FILE', meaning: 'the one-stage engine report as one self-contained web page.' },
