@@ -5,11 +5,14 @@
  * from the analysis set, and releases every number through disclosure control.
  */
 import { kindOf } from '../../scores/kinds/kind-of.js';
-import type { AlertRuleRow, AlertScoreSection, AlertsSection, FlowSection, LeadTimeCell, MonitoringRow, UndefinedCell } from '../report/types.js';
+import type { AlertRuleRow, AlertScoreSection, AlertsSection, LeadTimeCell, MonitoringRow, UndefinedCell } from '../report/types.js';
 import type { Disclosure } from '../disclosure/disclosure.js';
 import { upperBound } from '../stats/sorted.js';
-import type { Ratio, RuleMeasures, WardSets } from '../ward/alert-measures.js';
-import { monitoringCompliance, ruleMeasures } from '../ward/alert-measures.js';
+import type { ComplianceCounts, Ratio, RuleCounts, WardSets } from '../ward/alert-measures.js';
+import type { RuleMeasures } from '../ward/alert-measures.js';
+import { addComplianceCounts, addRuleCounts, complianceCounts, complianceOfCounts, measuresOfRuleCounts, ruleCounts } from '../ward/alert-measures.js';
+import type { BootstrapMethod } from '../bootstrap/replicate-weights.js';
+import type { AlertRule } from './intervals.js';
 import { isNightTime, MONITORING_BANDS, MONITORING_HOURS, monitoringBand } from '../ward/monitoring.js';
 import { timeValue } from '../outcomes/label-outcomes.js';
 import type { AnalysisSet } from './analysis-set.js';
@@ -93,30 +96,52 @@ function ruleRow(label: string, m: RuleMeasures, sdc: Disclosure, setsCell: unkn
   };
 }
 
+/** One score's alert counts: its analysed sets, its episodes, each rule's counts and NEWS2's monitoring compliance. */
+export interface ScoreAlertCounts {
+  readonly score: string;
+  /** The score's analysed sets (the flow's). */
+  readonly sets: number;
+  /** Encounters of the score's sets with an event of the outcome (episodes). */
+  readonly episodes: number;
+  readonly rules: readonly { readonly label: string; readonly counts: RuleCounts }[];
+  /** NEWS2's monitoring compliance by band (`MONITORING_BANDS`); null for every other score. */
+  readonly monitoring: ComplianceCounts | null;
+}
+
 /**
- * The alert measures of every score. Runs in O(n log n + B · patients · rules).
- *
- * @param plans the scores' alerting rules (`planIntervals`)
- * @param flow the flow, whose analysed sets per score are the `sets` cells here (the same number, the same cell)
+ * The alert measures' count table: per score and rule, per bootstrap replicate (the data first), the sums the
+ * measures are ratios of and the lead times counted per value; NEWS2's monitoring compliance likewise. With the Poisson
+ * bootstrap, the tables of disjoint sets of patients add ({@link addAlertCounts}) — the alert measures of all of them.
  */
-export function alerts(settings: Settings, set: AnalysisSet, plans: readonly ScoreIntervalsPlan[], flow: FlowSection, sdc: Disclosure): AlertsSection {
-  sdc.declareTable({
-    name: 'alerts',
-    dimensions: [
-      'score',
-      'alerting rule (clinical cut-offs, red score, rising)',
-      'measure (alerts; per patient-day; per 100 sets; repeat rate; first-alert PPV; episode sensitivity; lead time)',
-      'NEWS2 monitoring band × period (compliance)',
-    ],
-    margins:
-      "a NEWS2 band's sets are its day and night sets; otherwise each measure is a ratio of its own counts, and a score's sets are the flow's analysed sets (the same cells)",
-  });
+export interface AlertCountTable {
+  readonly B: number;
+  /** The study's bootstrap seed (each score's streams derive from it, as `validate`'s do). */
+  readonly seed: number;
+  readonly horizonHours: number;
+  readonly risingBy: number | null;
+  readonly toleranceMinutes: number;
+  /** How ward time is measured, or why alerts per patient-day are undefined. */
+  readonly wardTime: string;
+  readonly scores: readonly ScoreAlertCounts[];
+}
+
+/**
+ * The alert measures' counts of every score. Runs in O(n log n + B · patients · rules).
+ *
+ * @param rules each score's alerting rules (`planIntervals`: the clinical cut-offs, then the red score)
+ * @param bootstrap the study's replicates (B = 0: the data's counts only), seed and resampling method
+ */
+export function alertCounts(
+  settings: Settings,
+  set: AnalysisSet,
+  rules: readonly (readonly AlertRule[])[],
+  bootstrap: { readonly B: number; readonly seed: number; readonly method: BootstrapMethod },
+): AlertCountTable {
   const { wardMs, eventAt, wardTime } = encounterFacts(settings);
   const encounterIds = columnValues(set.scored, 'encounter_id') ?? [];
   const times = columnValues(set.scored, 'observed_at') ?? [];
-  const B = settings.bootstrap?.B ?? 0;
-  const seed = (settings.bootstrap?.seed ?? 1) ^ 0x41_4c_45_52; // 'ALER': the alert measures' own stream
-  const method = settings.bootstrap?.method ?? 'poisson';
+  const { B, method } = bootstrap;
+  const seed = bootstrap.seed ^ 0x41_4c_45_52; // 'ALER': the alert measures' own stream
   const { risingBy, toleranceMinutes } = settings.alerts;
   // Every set's time per encounter (all scored rows, analysed or not): the next set taken, for monitoring compliance.
   const allTimes = new Map<string, number[]>();
@@ -129,7 +154,7 @@ export function alerts(settings: Settings, set: AnalysisSet, plans: readonly Sco
   });
   for (const list of allTimes.values()) list.sort((a, b) => a - b);
 
-  const scores = settings.scores.map((def, s): AlertScoreSection => {
+  const scores = settings.scores.map((def, s): ScoreAlertCounts => {
     const values = set.values[s] ?? new Float64Array(0);
     const red = set.redFlags[s] ?? null;
     const keep: number[] = [];
@@ -169,7 +194,7 @@ export function alerts(settings: Settings, set: AnalysisSet, plans: readonly Sco
       horizonHours: settings.horizonHours,
     };
     // The rules: the score's clinical cut-offs and red score, then (points scores, when asked) rising by ≥ risingBy.
-    const plan = plans[s]?.rules ?? [];
+    const plan = rules[s] ?? [];
     const labels = plan.map((r) => r.label);
     const fires = plan.map((r) => Uint8Array.from(keep, (k) => (((r.column === s ? values[k] : (red?.[k] ?? 0)) ?? NaN) >= r.cut ? 1 : 0)));
     if (risingBy !== null && !kindOf(def).probabilistic) {
@@ -184,12 +209,9 @@ export function alerts(settings: Settings, set: AnalysisSet, plans: readonly Sco
       labels.push(`${def.name} rising by ≥ ${risingBy} from the previous set`);
       fires.push(rising);
     }
-    const measured = ruleMeasures(w, fires, { B, seed: seed + s, level: settings.level, method });
-    const setsCell = flow.scores[s]?.analysed.sets ?? sdc.count(keep.length, TABLE);
-    const episodes = sdc.count(encKeys.filter((e) => eventAt.has(e)).length, TABLE);
-    const rules = labels.map((label, r) => ruleRow(label, measured[r] as RuleMeasures, sdc, setsCell));
+    const counted = ruleCounts(w, fires, { B, seed: seed + s, method });
     // Monitoring compliance: NEWS2's chart sets the frequency by band.
-    let monitoring: MonitoringRow[] | null = null;
+    let monitoring: ComplianceCounts | null = null;
     if (def.id === 'news2') {
       const band = Int8Array.from(keep, (k) => {
         const v = values[k] ?? NaN;
@@ -201,17 +223,81 @@ export function alerts(settings: Settings, set: AnalysisSet, plans: readonly Sco
         return next < list.length ? (list[next] ?? NaN) : Number.NaN;
       });
       const hours = MONITORING_BANDS.map((b) => MONITORING_HOURS[b]);
-      const sums = monitoringCompliance(w, band, nextAt, hours, toleranceMinutes, isNightTime, { B, seed: seed + 0x100 + s, level: settings.level, method });
+      monitoring = complianceCounts(w, band, nextAt, hours, toleranceMinutes, isNightTime, { B, seed: seed + 0x100 + s, method });
+    }
+    return {
+      score: def.id,
+      sets: keep.length,
+      episodes: encKeys.filter((e) => eventAt.has(e)).length,
+      rules: labels.map((label, r) => ({ label, counts: counted[r] as RuleCounts })),
+      monitoring,
+    };
+  });
+  return { B, seed: bootstrap.seed, horizonHours: settings.horizonHours, risingBy, toleranceMinutes, wardTime, scores };
+}
+
+/**
+ * The alert-measures tables of disjoint sets of patients added (two sites, two partitions of a warehouse): the table
+ * of all of them, when their bootstrap is the Poisson one (a patient's weight is a hash of its key). Ward time's
+ * statement is kept when the parts agree, else both are given.
+ *
+ * @throws {TypeError} naming the field where the two tables' settings, scores or rules differ
+ */
+export function addAlertCounts(a: AlertCountTable, b: AlertCountTable): AlertCountTable {
+  const fn = 'addAlertCounts';
+  for (const field of ['B', 'seed', 'horizonHours', 'risingBy', 'toleranceMinutes'] as const)
+    if (a[field] !== b[field]) throw new TypeError(`${fn}: field "${field}" differs (${String(a[field])} and ${String(b[field])}); add tables of the same study.`);
+  const ids = (t: AlertCountTable) => t.scores.map((s) => `${s.score}: ${s.rules.map((r) => r.label).join(', ')}`).join('; ');
+  if (ids(a) !== ids(b)) throw new TypeError(`${fn}: field "scores" differs (${ids(a)} and ${ids(b)}); add tables of the same scores and rules.`);
+  return {
+    ...a,
+    wardTime: a.wardTime === b.wardTime ? a.wardTime : `${a.wardTime}; in another part, ${b.wardTime}`,
+    scores: a.scores.map((s, i) => {
+      const o = b.scores[i] as ScoreAlertCounts;
+      return {
+        score: s.score,
+        sets: s.sets + o.sets,
+        episodes: s.episodes + o.episodes,
+        rules: s.rules.map((r, k) => ({ label: r.label, counts: addRuleCounts(r.counts, (o.rules[k] as (typeof s.rules)[number]).counts) })),
+        monitoring: s.monitoring === null || o.monitoring === null ? (s.monitoring ?? o.monitoring) : addComplianceCounts(s.monitoring, o.monitoring),
+      };
+    }),
+  };
+}
+
+/**
+ * The alert measures from their counts, every number released through disclosure control (`sets`: each score's
+ * analysed-sets cell of the flow, the same number and cell; absent, counted here). Runs in O(B · rules · lead times).
+ */
+export function alertsSection(table: AlertCountTable, sets: (s: number) => unknown, sdc: Disclosure, level: number): AlertsSection {
+  sdc.declareTable({
+    name: 'alerts',
+    dimensions: [
+      'score',
+      'alerting rule (clinical cut-offs, red score, rising)',
+      'measure (alerts; per patient-day; per 100 sets; repeat rate; first-alert PPV; episode sensitivity; lead time)',
+      'NEWS2 monitoring band × period (compliance)',
+    ],
+    margins:
+      "a NEWS2 band's sets are its day and night sets; otherwise each measure is a ratio of its own counts, and a score's sets are the flow's analysed sets (the same cells)",
+  });
+  const scores = table.scores.map((score, s): AlertScoreSection => {
+    const setsCell = sets(s) ?? sdc.count(score.sets, TABLE);
+    const episodes = sdc.count(score.episodes, TABLE);
+    const rules = score.rules.map((r) => ruleRow(r.label, measuresOfRuleCounts(r.counts, level), sdc, setsCell));
+    let monitoring: MonitoringRow[] | null = null;
+    if (score.monitoring !== null) {
+      const sums = complianceOfCounts(score.monitoring, level);
       monitoring = MONITORING_BANDS.flatMap((b, bi) => {
         const rows = (['all', 'day', 'night'] as const).map((period, pi): MonitoringRow => {
           const c = sums[bi]?.[pi] ?? { sets: 0, onTime: 0, patients: 0, compliance: { defined: false as const, reason: 'empty', message: '' } };
-          const sets = sdc.count(c.sets, TABLE);
+          const setsOf = sdc.count(c.sets, TABLE);
           return {
             band: b,
             intervalHours: MONITORING_HOURS[b],
             period,
-            sets,
-            compliance: sdc.release(ratioCell(c.compliance), { patients: c.patients, counts: [c.onTime, c.sets - c.onTime] }, { ...TABLE, dependsOn: [sets] }),
+            sets: setsOf,
+            compliance: sdc.release(ratioCell(c.compliance), { patients: c.patients, counts: [c.onTime, c.sets - c.onTime] }, { ...TABLE, dependsOn: [setsOf] }),
           };
         });
         // A band's sets are its day and night sets: a suppressed one must not come back by subtraction.
@@ -219,7 +305,18 @@ export function alerts(settings: Settings, set: AnalysisSet, plans: readonly Sco
         return rows;
       });
     }
-    return { id: def.id, sets: setsCell as AlertScoreSection['sets'], episodes, rules, monitoring };
+    return { id: score.score, sets: setsCell as AlertScoreSection['sets'], episodes, rules, monitoring };
   });
-  return { wardTime, toleranceMinutes, risingBy, scores };
+  return { wardTime: table.wardTime, toleranceMinutes: table.toleranceMinutes, risingBy: table.risingBy, scores };
+}
+
+/** The study's alert counts, with its bootstrap (none: the data's counts only). */
+export function alertTable(settings: Settings, set: AnalysisSet, plans: readonly ScoreIntervalsPlan[]): AlertCountTable {
+  const boot = settings.bootstrap;
+  return alertCounts(
+    settings,
+    set,
+    plans.map((p) => p.rules),
+    { B: boot?.B ?? 0, seed: boot?.seed ?? 1, method: boot?.method ?? 'poisson' },
+  );
 }

@@ -13,7 +13,8 @@ import { BOOTSTRAP_RESOLUTION } from '../bootstrap/group-bootstrap.js';
 import type { ReportSettings, ValidationReport } from '../report/types.js';
 import { REPORT_SCHEMA } from '../report/types.js';
 import { kindOf } from '../../scores/kinds/kind-of.js';
-import { alerts } from './alerts.js';
+import type { AlertCountTable } from './alerts.js';
+import { alertsSection, alertTable } from './alerts.js';
 import type { AnalysisSet } from './analysis-set.js';
 import { analysisSet } from './analysis-set.js';
 import { characteristics } from './characteristics.js';
@@ -157,6 +158,8 @@ export interface StudyRun {
   readonly set: AnalysisSet;
   readonly plans: readonly ScoreIntervalsPlan[];
   readonly intervals: StudyIntervals | null;
+  /** The alert measures' count table (the site summary shares it). */
+  readonly alertCounts: AlertCountTable;
 }
 
 /** {@link validate}, keeping the bootstrap's replicates and the plans beside the report (internal: `summariseSite` reads them). */
@@ -230,7 +233,8 @@ export function runStudy(options: ValidateOptions): StudyRun {
   const groups = subgroups(settings, set, intervals, flowSection);
   const other = units(settings.units, scores, set, sdc, level);
   progress('alert measures');
-  const alertSection = alerts(settings, set, plans, flowSection, sdc);
+  const alertCounts = alertTable(settings, set, plans);
+  const alertSection = alertsSection(alertCounts, (s) => flowSection.scores[s]?.analysed.sets, sdc, level);
   progress('Table 1 and outcomes');
   const outcomes = outcomeRows(settings, set);
   const cohort = cohortTable(settings, set, flowSection, outcomes.chosenEvents);
@@ -259,7 +263,7 @@ export function runStudy(options: ValidateOptions): StudyRun {
     alerts: alertSection,
     ...sections,
   });
-  return { report: { ...report, disclosure: sdc.summary() }, settings, set, plans, intervals };
+  return { report: { ...report, disclosure: sdc.summary() }, settings, set, plans, intervals, alertCounts };
 }
 
 export type { ValidateOptions };
