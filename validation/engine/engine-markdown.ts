@@ -1,9 +1,10 @@
 /**
  * The engine report as a document, Markdown and an HTML page: settings, flow, Table 1, and per score its discrimination and threshold measures and its
- * calibration (a model's O/E, intercept and slope; a points score's observed risk by pooled range) with their intervals — released values only (a suppressed cell shows its rule).
+ * calibration (a model's O/E, intercept and slope; a points score's observed risk by pooled range) with their intervals, the groups, and the alert
+ * measures when counted — released values only (a suppressed cell shows its rule).
  */
 import { isSuppressed } from '../disclosure/disclosure.js';
-import { characteristicRows } from '../report/sections.js';
+import { alertTables, characteristicRows } from '../report/sections.js';
 import type { ReportDocument } from '../report/document.js';
 import { DocumentBuilder } from '../report/document.js';
 import { documentToMarkdown } from '../report/markdown.js';
@@ -224,6 +225,7 @@ export function engineDocument(report: EngineReport): ReportDocument {
       ),
     );
   }
+  if (report.alerts !== null) alertTables(d, report.alerts, s.horizonHours, s.bootstrap.B === 0 ? null : s.bootstrap.B);
   d.section('not-yet', 'Not in this report yet').paragraph(
     `${report.notYet.join('; ')} — run ewskit validate with --engine js (the default) for the full report.`,
   );

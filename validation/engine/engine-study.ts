@@ -54,6 +54,10 @@ import { characteristicsFromCounts } from '../study/characteristics.js';
 import type { CharacteristicsSection } from '../report/types.js';
 import { simultaneousIntervals } from '../study/subgroups.js';
 import type { Engine } from './study-sql.js';
+import type { AlertCountTable } from '../study/alerts.js';
+import { addAlertCounts, alertCounts, alertsSection } from '../study/alerts.js';
+import type { AlertsSection } from '../report/types.js';
+import { planIntervals } from '../study/intervals.js';
 
 /** The schema id of the engine report. */
 export const ENGINE_REPORT_SCHEMA = 'ewskit.engine-report/2';
@@ -74,6 +78,11 @@ export interface EngineCounts {
   readonly pairCounts?: PairCountTable;
   /** Each further grouping's `score_counts` and flow (the first is `scoreCounts`' own grouping), when counted. */
   readonly moreGroupings?: readonly GroupingCounts[];
+  /**
+   * The alert measures' count table (`alertCounts`: per score and rule, each replicate's sums and lead times; NEWS2's
+   * monitoring compliance), when counted — by the engine `js` and in site summaries, not yet by DuckDB or PostgreSQL.
+   */
+  readonly alertCounts?: AlertCountTable;
 }
 
 /** One grouping's counts: `score_counts` per group (its definition names the grouping) and the flow per group. */
@@ -109,6 +118,8 @@ export interface EngineStudyOptions {
   readonly level?: number;
   /** Threshold probabilities for net benefit (default the report's). */
   readonly netBenefitThresholds?: readonly number[];
+  /** The alert measures' options, as `validate`'s `alerts` (the engine `js` counts them): the rising rule, the tolerance. */
+  readonly alerts?: { readonly risingBy?: number; readonly toleranceMinutes?: number };
   readonly disclosure?: { readonly policy?: DisclosurePolicyName; readonly minCount?: number };
 }
 
@@ -278,6 +289,12 @@ export interface EngineReport {
   readonly groups: EngineGroups | null;
   /** Each further grouping's section, as `groups` (its contrasts in the same Holm family); [] with one grouping or none. */
   readonly moreGroups: readonly EngineGroups[];
+  /**
+   * What each score's alerting rules do on the ward (alert burden, repeat alerts, first-alert PPV, episode sensitivity,
+   * lead time; NEWS2's monitoring compliance) — `validate`'s section, from the alert measures' count table; null when
+   * the engine did not count it (DuckDB and PostgreSQL, not yet).
+   */
+  readonly alerts: AlertsSection | null;
   /** What the report does not hold yet (computed by `validate` with engine js only). */
   readonly notYet: readonly string[];
   readonly disclosure: DisclosureSummary;
@@ -296,6 +313,7 @@ export interface EngineGroups {
   readonly levels: readonly { readonly group: string; readonly scores: readonly EngineGroupScore[] }[];
 }
 
+const NOT_COUNTED_ALERTS = 'the alert measures (counted by the engine js and shared in site summaries; not yet in DuckDB or PostgreSQL)';
 const NOT_YET = [
   'the Brier scores of points scores (validate recalibrates them by cross-fitting, which is not a count table)',
   'models’ recalibration, decision curves beyond the cut-offs',
@@ -316,6 +334,7 @@ export function jsEngineCounts(options: { cohort: CohortTables } & EngineStudyOp
     groupBy: [],
     bootstrap: false,
     disclosure: false,
+    ...(options.alerts === undefined ? {} : { alerts: options.alerts }),
   });
   const set = analysisSet(settings);
   const scores = settings.scores;
@@ -338,6 +357,13 @@ export function jsEngineCounts(options: { cohort: CohortTables } & EngineStudyOp
     characteristics: characteristicCounts({ ...settings, groupBy: bys }, set),
     pairCounts: pairCounts(scores, set.values, set.labels),
     ...(more.length === 0 ? {} : { moreGroupings: more }),
+    // The alert measures, with validate's rules and its bootstrap streams (the Poisson replicates, hashed by patient).
+    alertCounts: alertCounts(
+      settings,
+      set,
+      planIntervals(scores, set, settings).map((p) => p.rules),
+      { B, seed, method: 'poisson' },
+    ),
   };
 }
 
@@ -382,6 +408,7 @@ export function sumEngineCounts(a: EngineCounts, b: EngineCounts): EngineCounts 
     flow: addFlowCounts(a.flow, b.flow, a.scoreCounts.definition.scores),
     characteristics: addCharacteristicCounts(a.characteristics, b.characteristics),
     ...(a.pairCounts === undefined || b.pairCounts === undefined ? {} : { pairCounts: addPairCounts(a.pairCounts, b.pairCounts) }),
+    ...(a.alertCounts === undefined || b.alertCounts === undefined ? {} : { alertCounts: addAlertCounts(a.alertCounts, b.alertCounts) }),
   };
 }
 
@@ -820,7 +847,9 @@ export function engineReportOf(
     comparisons,
     groups,
     moreGroups,
-    notYet: NOT_YET,
+    // The alert measures from their count table, each score's sets the score's own cell above (the same number).
+    alerts: counts.alertCounts === undefined ? null : alertsSection(counts.alertCounts, (s) => scores[s]?.sets, sdc, level),
+    notYet: counts.alertCounts === undefined ? [...NOT_YET, NOT_COUNTED_ALERTS] : NOT_YET,
     disclosure: undefined as unknown as DisclosureSummary,
   };
   const resolved = sdc.resolve(report);

@@ -10,6 +10,7 @@ import { DocumentBuilder } from './document.js';
 import { figurePlace } from './figures.js';
 import { format, headlineHeaders, renderHeadlines } from './format.js';
 import type {
+  AlertsSection,
   CategoryCell,
   Cell,
   CharacteristicRow,
@@ -438,16 +439,24 @@ function percent(v: EstimateCell | UndefinedCell): string {
 
 /** What each score's rules do on the ward; NEWS2's monitoring compliance by band. */
 function alertsSection(d: DocumentBuilder, report: ValidationReport): void {
-  const a = report.alerts;
-  if (a.scores.every((s) => s.rules.length === 0 && s.monitoring === null)) return;
   const boot = report.settings.bootstrap;
+  alertTables(d, report.alerts, report.settings.outcome.horizonHours, boot === false ? null : boot.B);
+}
+
+/**
+ * The section "Alerts on the ward" of a report's alert measures (the full report's and the engine report's): each
+ * score's rules, NEWS2's monitoring compliance by band. Nothing when no score has a rule. `B`: the bootstrap's
+ * replicates, null for none.
+ */
+export function alertTables(d: DocumentBuilder, a: AlertsSection, horizonHours: number, B: number | null): void {
+  if (a.scores.every((s) => s.rules.length === 0 && s.monitoring === null)) return;
   d.section('alerts', 'Alerts on the ward');
   d.paragraph(
     `Each rule over each score's analysed sets. Alert burden: alerts per patient-day (ward time ${a.wardTime}) and per 100 sets. ` +
       'Repeat alerts: the share of alerts whose previous set in the encounter also alerted. First-alert PPV: of encounters with an alert, the share whose first alert was followed by the event within the horizon. ' +
-      `Episode sensitivity: of encounters with an event (episodes), the share with an alert within ${report.settings.outcome.horizonHours} h before it (an episode with no set in that window is missed). ` +
+      `Episode sensitivity: of encounters with an event (episodes), the share with an alert within ${horizonHours} h before it (an episode with no set in that window is missed). ` +
       'Lead time: from the first alert in that window to the event, median (IQR) over the detected episodes. ' +
-      `Intervals: ${boot === false ? 'none (no bootstrap)' : `patient-clustered bootstrap (B = ${boot.B}; percentile; the median's interval for lead time)`}.`,
+      `Intervals: ${B === null ? 'none (no bootstrap)' : `patient-clustered bootstrap (B = ${B}; percentile; the median's interval for lead time)`}.`,
   );
   for (const s of a.scores) {
     if (s.rules.length === 0) continue;

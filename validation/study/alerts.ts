@@ -246,7 +246,8 @@ export function alertCounts(
 export function addAlertCounts(a: AlertCountTable, b: AlertCountTable): AlertCountTable {
   const fn = 'addAlertCounts';
   for (const field of ['B', 'seed', 'horizonHours', 'risingBy', 'toleranceMinutes'] as const)
-    if (a[field] !== b[field]) throw new TypeError(`${fn}: field "${field}" differs (${String(a[field])} and ${String(b[field])}); add tables of the same study.`);
+    if (a[field] !== b[field])
+      throw new TypeError(`${fn}: field "${field}" differs (${String(a[field])} and ${String(b[field])}); add tables of the same study.`);
   const ids = (t: AlertCountTable) => t.scores.map((s) => `${s.score}: ${s.rules.map((r) => r.label).join(', ')}`).join('; ');
   if (ids(a) !== ids(b)) throw new TypeError(`${fn}: field "scores" differs (${ids(a)} and ${ids(b)}); add tables of the same scores and rules.`);
   return {
@@ -297,7 +298,11 @@ export function alertsSection(table: AlertCountTable, sets: (s: number) => unkno
             intervalHours: MONITORING_HOURS[b],
             period,
             sets: setsOf,
-            compliance: sdc.release(ratioCell(c.compliance), { patients: c.patients, counts: [c.onTime, c.sets - c.onTime] }, { ...TABLE, dependsOn: [setsOf] }),
+            compliance: sdc.release(
+              ratioCell(c.compliance),
+              { patients: c.patients, counts: [c.onTime, c.sets - c.onTime] },
+              { ...TABLE, dependsOn: [setsOf] },
+            ),
           };
         });
         // A band's sets are its day and night sets: a suppressed one must not come back by subtraction.

@@ -92,7 +92,7 @@ export interface RuleMeasures {
 }
 
 /** Per patient: the tallies of one rule, in this order. */
-const F = { alerts: 0, sets: 1, alertsWard: 2, wardDays: 3, repeats: 4, withAlert: 5, firstPositive: 6, episodes: 7, detected: 8 } as const;
+const F = { alerts: 0, sets: 1, alertsWard: 2, wardMs: 3, repeats: 4, withAlert: 5, firstPositive: 6, episodes: 7, detected: 8 } as const;
 const FIELDS = 9;
 
 /** Sets in time order within each encounter: the positions, sorted by (encounter, time, position). */
@@ -133,7 +133,8 @@ function tallyRule(w: WardSets, fires: Uint8Array, order: Int32Array): { tally: 
       previous = -1;
       firstAlertSeen = false;
       detectedAt = Number.NaN;
-      if (Number.isFinite(w.wardMs[e] ?? NaN)) tally[base + F.wardDays] = (tally[base + F.wardDays] ?? 0) + (w.wardMs[e] as number) / DAY;
+      // Ward time summed in milliseconds (whole numbers: sums exact in any order, so parts add to the bit).
+      if (Number.isFinite(w.wardMs[e] ?? NaN)) tally[base + F.wardMs] = (tally[base + F.wardMs] ?? 0) + (w.wardMs[e] as number);
     }
     inc(tally, base + F.sets);
     const t = w.time[i] as number;
@@ -156,12 +157,12 @@ function tallyRule(w: WardSets, fires: Uint8Array, order: Int32Array): { tally: 
   return { tally, leads };
 }
 
-/** The fields that are zero for most patients (all but sets and ward days), summed over a rule's active patients. */
+/** The fields that are zero for most patients (all but sets and ward time), summed over a rule's active patients. */
 const SPARSE = [F.alerts, F.alertsWard, F.repeats, F.withAlert, F.firstPositive, F.episodes, F.detected] as const;
 
 /** The ratios of a rule: numerator field, denominator field, scale — in the order of `RuleMeasures`. */
 const RATIOS = [
-  [F.alertsWard, F.wardDays, 1],
+  [F.alertsWard, F.wardMs, DAY],
   [F.alerts, F.sets, 100],
   [F.repeats, F.alerts, 1],
   [F.firstPositive, F.withAlert, 1],
@@ -177,7 +178,7 @@ const RATIOS = [
 export interface RuleCounts {
   /**
    * (B + 1) × 9, row by row: the data's sums, then each replicate's, of alerts, sets, alerts with a ward time, ward
-   * days, repeat alerts, encounters with an alert, first alerts followed by the event, episodes, detected episodes.
+   * time (ms), repeat alerts, encounters with an alert, first alerts followed by the event, episodes, detected episodes.
    */
   readonly sums: Float64Array;
   /** The distinct lead times (hours) of the detected episodes, ascending. */
@@ -195,7 +196,7 @@ export const RULE_COUNT_FIELDS = [
   'alerts',
   'sets',
   'alertsWithWardTime',
-  'wardDays',
+  'wardMs',
   'repeats',
   'encountersWithAlert',
   'firstAlertPositive',
@@ -243,7 +244,7 @@ export function ruleCounts(w: WardSets, rules: readonly Uint8Array[], options: O
     };
   });
   if (B === 0 || P === 0) return out;
-  // The dense denominators (sets, ward days) are the same for every rule; a rule's other fields are zero for most
+  // The dense denominators (sets, ward time) are the same for every rule; a rule's other fields are zero for most
   // patients, so each rule sums them over its active patients only.
   const dense = tallies[0]?.tally ?? new Float64Array(0);
   const active = tallies.map(({ tally }) =>
@@ -251,7 +252,7 @@ export function ruleCounts(w: WardSets, rules: readonly Uint8Array[], options: O
   );
   // The dense fields in arrays of their own: the draws read them at random, so they should sit close together.
   const denseSets = Float64Array.from({ length: P }, (_, p) => dense[p * FIELDS + F.sets] ?? 0);
-  const denseDays = Float64Array.from({ length: P }, (_, p) => dense[p * FIELDS + F.wardDays] ?? 0);
+  const denseMs = Float64Array.from({ length: P }, (_, p) => dense[p * FIELDS + F.wardMs] ?? 0);
   // Patients with a lead time, per rule, and the index of each of their lead times among the rule's distinct ones.
   const leadPatients = tallies.map(({ leads }) => Int32Array.from(Array.from({ length: P }, (_, p) => p).filter((p) => (leads[p]?.length ?? 0) > 0)));
   const leadIndex = tallies.map(({ leads }, q) => {
@@ -261,14 +262,14 @@ export function ruleCounts(w: WardSets, rules: readonly Uint8Array[], options: O
   const weightsOf = replicateWeights(options.method ?? 'multinomial', P, options.seed, w.patientKeys);
   const weight = new Int32Array(P);
   for (let r = 0; r < B; r++) {
-    // Weigh the patients; the dense sums (sets, ward days) over all of them.
+    // Weigh the patients; the dense sums (sets, ward time) over all of them.
     weightsOf(r, weight);
     let sets = 0;
-    let wardDays = 0;
+    let wardMs = 0;
     for (let p = 0; p < P; p++) {
       const wgt = weight[p] as number;
       sets += wgt * (denseSets[p] as number);
-      wardDays += wgt * (denseDays[p] as number);
+      wardMs += wgt * (denseMs[p] as number);
     }
     for (let q = 0; q < tallies.length; q++) {
       const tally = (tallies[q] as { tally: Float64Array }).tally;
@@ -277,7 +278,7 @@ export function ruleCounts(w: WardSets, rules: readonly Uint8Array[], options: O
       const row = (r + 1) * FIELDS;
       const drawn = c.sums;
       drawn[row + F.sets] = sets;
-      drawn[row + F.wardDays] = wardDays;
+      drawn[row + F.wardMs] = wardMs;
       for (const p of active[q] as Int32Array) {
         const wgt = weight[p] ?? 0;
         if (wgt === 0) continue;
@@ -332,7 +333,7 @@ export function measuresOfRuleCounts(c: RuleCounts, level: number): RuleMeasures
     alerts: at(0, F.alerts),
     sets: at(0, F.sets),
     alertsWithWardTime: at(0, F.alertsWard),
-    wardDays: at(0, F.wardDays),
+    wardDays: at(0, F.wardMs) / DAY,
     repeats: at(0, F.repeats),
     encountersWithAlert: at(0, F.withAlert),
     firstAlertPositive: at(0, F.firstPositive),
@@ -397,7 +398,8 @@ export function addRuleCounts(a: RuleCounts, b: RuleCounts): RuleCounts {
     const L = part.leads.length;
     const index = Array.from(part.leads, (x) => at.get(x) ?? 0);
     for (let r = 0; r < rows; r++)
-      for (let i = 0; i < L; i++) leadCounts[r * leads.length + (index[i] as number)] = (leadCounts[r * leads.length + (index[i] as number)] ?? 0) + (part.leadCounts[r * L + i] ?? 0);
+      for (let i = 0; i < L; i++)
+        leadCounts[r * leads.length + (index[i] as number)] = (leadCounts[r * leads.length + (index[i] as number)] ?? 0) + (part.leadCounts[r * L + i] ?? 0);
   }
   return {
     sums: a.sums.map((x, i) => x + (b.sums[i] ?? 0)),
