@@ -13,6 +13,7 @@ import type { SiteSummary } from '../meta/site-summary.js';
 import type { EngineCounts, EngineReport } from './engine-study.js';
 import { engineReportOf, sumEngineCounts } from './engine-study.js';
 import { sumGrids } from '../study/packed-counts.js';
+import { unpackAlertCounts } from '../study/packed-alerts.js';
 import type { CountGrid } from '../study/count-grids.js';
 import { rowsOfGrids } from '../study/count-grids.js';
 import type { EngineFlow } from '../study/flow-counts.js';
@@ -72,6 +73,8 @@ function pooledGrids(summaries: readonly SiteSummary[]): { counts: EngineCounts;
     flow: t.flow,
     characteristics: t.characteristics,
     ...(t.pairCounts === undefined ? {} : { pairCounts: t.pairCounts }),
+    // The alert measures' tables add when every site shared one (a site without leaves the pooled report without them).
+    ...(t.alertCounts === undefined ? {} : { alertCounts: unpackAlertCounts(t.alertCounts) }),
   });
   // Each further grouping's tables, added likewise; every site must have counted the same groupings.
   const groupings = (shared[0] as (typeof shared)[number]).moreGroupings ?? [];

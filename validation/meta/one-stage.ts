@@ -27,6 +27,7 @@ import { characteristicsFromCounts } from '../study/characteristics.js';
 import { Disclosure } from '../disclosure/disclosure.js';
 import type { CharacteristicsSection } from '../report/types.js';
 import { bucketCalibration, pairedComparison, pooledObservedRisk } from './pooled-measures.js';
+import type { PackedAlertCounts } from '../study/packed-alerts.js';
 import type { PackedScoreCounts } from '../study/packed-counts.js';
 import { sumGrids } from '../study/packed-counts.js';
 
@@ -56,6 +57,11 @@ export interface SharedCountTables {
   readonly pairCounts?: PairCountTable;
   /** Each further grouping of the study (after `scoreCounts`' own): its `score_counts` per group and its flow, when shared. */
   readonly moreGroupings?: readonly { readonly scoreCounts: ScoreCountTable | PackedScoreCounts; readonly flow: EngineFlow }[];
+  /**
+   * The alert measures' count table, packed (`packAlertCounts`: per score and rule, each replicate's sums and lead
+   * times; NEWS2's monitoring compliance), when shared (summaries from ewskit 0.3 on).
+   */
+  readonly alertCounts?: PackedAlertCounts;
 }
 
 export interface OneStageEstimate {

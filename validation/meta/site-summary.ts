@@ -29,6 +29,7 @@ import type { ValidateOptions } from '../study/options.js';
 import { sampleStandardDeviation } from 'simple-statistics';
 import { kindOf } from '../../scores/kinds/kind-of.js';
 import { packGrids } from '../study/packed-counts.js';
+import { packAlertCounts } from '../study/packed-alerts.js';
 import { probabilisticIds, scoreCountGrids } from '../study/count-grids.js';
 import { redScoreId, setCountInput } from '../study/count-tables.js';
 import { characteristicCounts } from '../study/characteristic-counts.js';
@@ -270,6 +271,8 @@ export function countTablesOf(run: StudyRun): SharedCountTables {
     // The flow's counts: sets by why they have no label, the analysis set and each score's sets, events and patients.
     flow: (first as ReturnType<typeof grouping>).flow,
     ...(more.length === 0 ? {} : { moreGroupings: more.map((g) => ({ scoreCounts: g.packed, flow: g.flow })) }),
+    // The alert measures' counts (each replicate's sums and lead times per rule), packed: the pooled alert measures.
+    alertCounts: packAlertCounts(run.alertCounts),
   };
 }
 

@@ -127,14 +127,14 @@ function tokens(counts: Float64Array): Uint8Array {
 }
 
 /** The `length` counts a token stream holds; throws naming the field when it ends early or runs over. */
-function untokens(bytes: Uint8Array, length: number, fn: string, field: string): Float64Array {
+function untokens(bytes: Uint8Array, length: number, fn: string, field: string, shape = '(B + 1) × values × 2'): Float64Array {
   const counts = new Float64Array(length);
   let at = 0;
   const varint = (): number => {
     let n = 0;
     let scale = 1;
     for (;;) {
-      if (at >= bytes.length) throw new TypeError(`${fn}: field "${field}" expected ${length} counts ((B + 1) × values × 2); it ends early.`);
+      if (at >= bytes.length) throw new TypeError(`${fn}: field "${field}" expected ${length} counts (${shape}); it ends early.`);
       const byte = bytes[at++] as number;
       n += (byte & 0x7f) * scale;
       if (byte < 0x80) return n;
@@ -148,12 +148,11 @@ function untokens(bytes: Uint8Array, length: number, fn: string, field: string):
     else {
       const run = varint();
       if (run < 1 || i + run > length)
-        throw new TypeError(`${fn}: field "${field}" expected ${length} counts ((B + 1) × values × 2); a run of ${run} zeros at count ${i} runs over.`);
+        throw new TypeError(`${fn}: field "${field}" expected ${length} counts (${shape}); a run of ${run} zeros at count ${i} runs over.`);
       i += run;
     }
   }
-  if (at !== bytes.length)
-    throw new TypeError(`${fn}: field "${field}" expected ${length} counts ((B + 1) × values × 2); ${bytes.length - at} bytes are left over.`);
+  if (at !== bytes.length) throw new TypeError(`${fn}: field "${field}" expected ${length} counts (${shape}); ${bytes.length - at} bytes are left over.`);
   return counts;
 }
 
@@ -319,4 +318,27 @@ export function sumGrids(
     }
   }
   return { definition: collapse ? { ...first, groupBy: null } : first, grids: [...sum.values()] };
+}
+
+/**
+ * Whole numbers ≥ 0 packed as the table's token stream (a count n as n + 1, a run of zeros as 0 and its length;
+ * LEB128 varints; base64): the form every packed count table of a summary uses. Internal to the packed formats.
+ */
+export function packWholeNumbers(values: Float64Array): string {
+  return toBase64(tokens(values));
+}
+
+/** {@link packWholeNumbers} read back: `length` numbers; throws naming the field (and the `shape` expected) when malformed. */
+export function unpackWholeNumbers(text: string, length: number, fn: string, field: string, shape: string): Float64Array {
+  return untokens(fromBase64(text, fn, field), length, fn, field, shape);
+}
+
+/** 64-bit floats, little-endian, base64. */
+export function packFloats(values: ArrayLike<number>): string {
+  return floatsToBase64(Array.from(values));
+}
+
+/** {@link packFloats} read back; throws naming the field when the bytes are not whole floats. */
+export function unpackFloats(text: string, fn: string, field: string): Float64Array {
+  return floatsFromBase64(text, fn, field);
 }
