@@ -303,6 +303,25 @@ describe('engine report', () => {
     expect(v.flow.extract.sets).toBe(report.flow.observationSets);
   });
 
+  it('the alert measures are validate’s: every rule (the rising rule too), lead times, NEWS2’s monitoring compliance (disclosure off)', () => {
+    const both = [news2, qsofa];
+    const counts = jsEngineCounts({ cohort, scores: both, B, seed: 7, alerts: { risingBy: 2, toleranceMinutes: 15 } });
+    const report = engineReport(counts, { scores: both, disclosure: { policy: 'none' } });
+    const v = validate({ cohort, scores: both, bootstrap: { B, seed: 7 }, alerts: { risingBy: 2, toleranceMinutes: 15 }, disclosure: { policy: 'none' } });
+    expect(report.alerts).toEqual(v.alerts);
+    // Not vacuous: NEWS2's rules (cut-offs, red score, rising) alert and detect, with lead times and intervals.
+    const rules = report.alerts?.scores[0]?.rules ?? [];
+    expect(rules.map((r) => r.rule).at(-1)).toBe('NEWS2 rising by ≥ 2 from the previous set');
+    expect(rules.some((r) => (r.leadTimeHours as { defined: boolean; ci: unknown }).defined)).toBe(true);
+    expect(report.alerts?.scores[0]?.monitoring?.length).toBe(12);
+    expect(report.notYet.some((n) => n.startsWith('the alert measures'))).toBe(false);
+    // An engine that did not count them (DuckDB, PostgreSQL) has none, and says so.
+    const { alertCounts: _dropped, ...sql } = counts;
+    const without = engineReport(sql, { scores: both, disclosure: { policy: 'none' } });
+    expect(without.alerts).toBeNull();
+    expect(without.notYet.some((n) => n.startsWith('the alert measures'))).toBe(true);
+  });
+
   it('two groupings at once (ethnicity and sex): each section is validate’s subgroup table, Holm over both groupings’ contrasts', () => {
     const counts = jsEngineCounts({ cohort, scores: [news2], groupBy: ['ethnicity', 'sex'], B, seed: 7 });
     expect(counts.moreGroupings?.map((g) => g.scoreCounts.definition.groupBy)).toEqual(['sex']);

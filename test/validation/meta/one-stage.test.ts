@@ -138,9 +138,13 @@ describe('combineSummaries with count tables: one-stage pooling', () => {
       disclosure: { policy: 'none' },
     });
     expect(pooled.groups?.levels.map((l) => l.group)).toEqual(['F', 'M']);
-    for (const k of ['flow', 'characteristics', 'scores', 'comparisons', 'groups'] as const) expect(pooled[k], k).toEqual(whole[k]);
+    for (const k of ['flow', 'characteristics', 'scores', 'comparisons', 'groups', 'alerts'] as const) expect(pooled[k], k).toEqual(whole[k]);
     // And the subgroup table is validate's: each group's AUROC and its difference from the reference.
     const v = validate({ cohort: all, scores: [news2, mews], groupBy: ['sex'], bootstrap: { B: 40, seed }, disclosure: { policy: 'none' } });
+    // The alert measures too: every rule's burden, repeats, first-alert PPV, episode sensitivity and lead time with
+    // their intervals, and NEWS2's monitoring compliance, from the sites' alert count tables added.
+    expect(pooled.alerts).toEqual(v.alerts);
+    expect(pooled.alerts?.scores.map((x) => x.rules.length)).toEqual([3, 1]); // NEWS2 ≥ 5, ≥ 7 and its red score; MEWS ≥ 5
     for (const row of v.subgroups[0]?.groups ?? []) {
       const theirs = (row.scores.news2 as { auroc: { estimate: number; ci: unknown } }).auroc;
       expect(pooled.groups?.levels.find((l) => l.group === row.group)?.scores[0]?.auroc).toEqual({ estimate: theirs.estimate, ci: theirs.ci });
@@ -294,6 +298,9 @@ describe('oneStage: a patient seen at two sites', () => {
     const expected = pooledByValidate(cohort);
     expect(got?.auroc?.estimate).toBe(expected.auroc.estimate);
     expect(got?.auroc?.ci).toEqual(expected.auroc.ci);
+    // The alert measures' replicates hash the same patient keys: added, they are validate's on the whole cohort.
+    const whole = validate({ cohort, scores: [news2], bootstrap: { B, seed }, disclosure: { policy: 'none' } });
+    expect(pooledReport(summaries).alerts).toEqual(whole.alerts);
   });
 });
 
