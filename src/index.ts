@@ -233,6 +233,12 @@ export type { OneStageResult, OneStageScore, OneStageEstimate, SharedCountTables
 export { cohortScoreCounts, addScoreCounts } from '../validation/study/count-tables.js';
 export { packScoreCounts, unpackScoreCounts, sumScoreCounts, PACKED_COUNTS_FORMAT } from '../validation/study/packed-counts.js';
 export type { PackedScoreCounts, PackedBlock } from '../validation/study/packed-counts.js';
+export { addAlertCounts } from '../validation/study/alerts.js';
+export type { AlertCountTable, ScoreAlertCounts } from '../validation/study/alerts.js';
+export { packAlertCounts, unpackAlertCounts, PACKED_ALERTS_FORMAT } from '../validation/study/packed-alerts.js';
+export type { PackedAlertCounts, PackedRuleCounts, PackedNumbers } from '../validation/study/packed-alerts.js';
+export { RULE_COUNT_FIELDS } from '../validation/ward/alert-measures.js';
+export type { RuleCounts, ComplianceCounts } from '../validation/ward/alert-measures.js';
 export type { ScoreCountTable, ScoreCountRow, CountTableDefinition, CohortCountOptions } from '../validation/study/count-tables.js';
 export { addCharacteristicCounts } from '../validation/study/characteristic-counts.js';
 export type {

@@ -173,7 +173,7 @@ const RATIOS = [
  * One rule's counts: per replicate — the data first, then each bootstrap replicate — the sums its measures are ratios
  * of, and how many detected episodes had each lead time. A replicate's sums are the patients' tallies weighted by their
  * bootstrap weights; with the Poisson bootstrap (weights from a hash of the patient's key) the counts of disjoint sets of
- * patients add ({@link addRuleCounts}): what lets sites pool the alert measures from counts.
+ * patients add (`addRuleCounts`): what lets sites pool the alert measures from counts.
  */
 export interface RuleCounts {
   /**
@@ -422,7 +422,7 @@ export interface ComplianceSums {
 /**
  * Monitoring compliance's counts: per replicate (the data first), per band × (day, night), the sets followed by another
  * set and those on time; and per band × period (all, day, night) the patients with such a set (the disclosure basis).
- * With the Poisson bootstrap they add over disjoint sets of patients ({@link addComplianceCounts}).
+ * With the Poisson bootstrap they add over disjoint sets of patients (`addComplianceCounts`).
  */
 export interface ComplianceCounts {
   /** Bands. */
