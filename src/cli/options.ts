@@ -356,7 +356,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       {
         name: 'count-tables',
         meaning:
-          'add the study’s count tables (points scores; the Poisson bootstrap’s replicates) so that combine can pool all sites’ patients in one stage — small counts included: share only where a governance agreement allows.',
+          'add the study’s count tables (every score’s, models too, per group; Table 1’s; the flow’s; the alert measures’; with the Poisson bootstrap’s replicates) so that combine can pool all sites’ patients in one stage — small counts included: share only where a governance agreement allows.',
       },
       ...STUDY_INPUTS,
       ...STUDY_DESIGN,

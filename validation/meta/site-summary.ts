@@ -287,7 +287,7 @@ export function summaryOf(run: StudyRun, site: string, countTables?: SharedCount
       statement:
         countTables === undefined
           ? 'Aggregates only, through the disclosure control of the report it was made from (see disclosure). Holds no count table and no patient or encounter identifier.'
-          : 'Holds the study’s count tables (score_counts: sets per score value and bootstrap replicate; characteristics: units per value of each Table 1 variable; the flow’s counts — small counts included) beside aggregates released under disclosure control. Share only where a governance agreement allows count tables; no patient or encounter identifier.',
+          : 'Holds the study’s count tables (score_counts: sets per score value and bootstrap replicate; characteristics: units per value of each Table 1 variable; the flow’s counts; the alert measures’ sums per rule and replicate, with the detected episodes per lead time — small counts included) beside aggregates released under disclosure control. Share only where a governance agreement allows count tables; no patient or encounter identifier.',
     },
     reportSchema: report.schema,
     settings: report.settings,
