@@ -234,6 +234,8 @@ export { cohortScoreCounts, addScoreCounts } from '../validation/study/count-tab
 export { packScoreCounts, unpackScoreCounts, sumScoreCounts, PACKED_COUNTS_FORMAT } from '../validation/study/packed-counts.js';
 export type { PackedScoreCounts, PackedBlock } from '../validation/study/packed-counts.js';
 export { addAlertCounts } from '../validation/study/alerts.js';
+export { addUnitCounts, unitScoreCounts, unitAurocFromCounts } from '../validation/study/units.js';
+export type { UnitCountTable, UnitScoreCounts } from '../validation/study/units.js';
 export type { AlertCountTable, ScoreAlertCounts } from '../validation/study/alerts.js';
 export { packAlertCounts, unpackAlertCounts, PACKED_ALERTS_FORMAT } from '../validation/study/packed-alerts.js';
 export type { PackedAlertCounts, PackedRuleCounts, PackedNumbers } from '../validation/study/packed-alerts.js';

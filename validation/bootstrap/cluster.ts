@@ -237,23 +237,50 @@ export function obuchowskiAuroc(score: Scores, outcome: Outcomes, cluster: Clust
     s01 += b * b;
     s11 += a * b;
   }
+  return obuchowskiFromSums({ auc: d.auc, M, N, s10, s01, s11, i10, i01, clusters, level, nMissing }, caller);
+}
+
+/** The sums Obuchowski's variance is made of (before scaling), with the counts that scale them. */
+export interface ObuchowskiSums {
+  readonly auc: number;
+  /** Positive and negative units. */
+  readonly M: number;
+  readonly N: number;
+  /** Σ over clusters of (V10 − m·AUC)², (V01 − n·AUC)² and their product. */
+  readonly s10: number;
+  readonly s01: number;
+  readonly s11: number;
+  /** Clusters with a positive, with a negative, and all clusters. */
+  readonly i10: number;
+  readonly i01: number;
+  readonly clusters: number;
+  readonly level: number;
+  readonly nMissing: number;
+}
+
+/**
+ * Obuchowski's interval from its sums: var = S10/M + S01/N + 2·S11/(M·N), each S scaled by its clusters; undefined
+ * with fewer than two clusters with a positive or with a negative. Runs in O(1).
+ */
+export function obuchowskiFromSums(x: ObuchowskiSums, caller = 'obuchowskiAuroc'): ObuchowskiResult {
+  const { auc, M, N, i10, i01, clusters, level, nMissing } = x;
   if (i10 < 2 || i01 < 2)
     return {
       ...undefinedResult(caller, 'too-few-clusters', 'the clustered variance needs at least two clusters with a positive and two with a negative'),
       nMissing,
     };
-  s10 *= i10 / ((i10 - 1) * M);
-  s01 *= i01 / ((i01 - 1) * N);
-  s11 *= clusters / (clusters - 1);
+  const s10 = x.s10 * (i10 / ((i10 - 1) * M));
+  const s01 = x.s01 * (i01 / ((i01 - 1) * N));
+  const s11 = x.s11 * (clusters / (clusters - 1));
   const variance = s10 / M + s01 / N + (2 * s11) / (M * N);
   const se = Math.sqrt(Math.max(0, variance));
   const z = qnorm(1 - (1 - level) / 2);
   return {
     defined: true,
-    estimate: d.auc,
+    estimate: auc,
     se,
     variance,
-    ci: [Math.max(0, d.auc - z * se), Math.min(1, d.auc + z * se)],
+    ci: [Math.max(0, auc - z * se), Math.min(1, auc + z * se)],
     level,
     clusters,
     nPositive: M,

@@ -4,7 +4,7 @@
  * measures when counted — released values only (a suppressed cell shows its rule).
  */
 import { isSuppressed } from '../disclosure/disclosure.js';
-import { alertTables, characteristicRows } from '../report/sections.js';
+import { alertTables, characteristicRows, unitTable } from '../report/sections.js';
 import type { ReportDocument } from '../report/document.js';
 import { DocumentBuilder } from '../report/document.js';
 import { documentToMarkdown } from '../report/markdown.js';
@@ -224,6 +224,10 @@ export function engineDocument(report: EngineReport): ReportDocument {
         ]),
       ),
     );
+  }
+  if (report.units.length > 0) {
+    d.section('units', 'Other units of analysis');
+    unitTable(d, report.units, s.scores);
   }
   if (report.alerts !== null) alertTables(d, report.alerts, s.horizonHours, s.bootstrap.B === 0 ? null : s.bootstrap.B);
   d.section('not-yet', 'Not in this report yet').paragraph(

@@ -56,7 +56,9 @@ import { simultaneousIntervals } from '../study/subgroups.js';
 import type { Engine } from './study-sql.js';
 import type { AlertCountTable } from '../study/alerts.js';
 import { addAlertCounts, alertCounts, alertsSection } from '../study/alerts.js';
-import type { AlertsSection } from '../report/types.js';
+import type { AlertsSection, UnitName, UnitSection } from '../report/types.js';
+import type { UnitCountTable } from '../study/units.js';
+import { addUnitCounts, unitCounts, unitSections } from '../study/units.js';
 import { planIntervals } from '../study/intervals.js';
 
 /** The schema id of the engine report. */
@@ -83,6 +85,12 @@ export interface EngineCounts {
    * monitoring compliance), when counted — by the engine `js` and in site summaries, not yet by DuckDB or PostgreSQL.
    */
   readonly alertCounts?: AlertCountTable;
+  /**
+   * The units' count table (`unitCounts`: per unit of analysis and score, its values with their outcomes and the
+   * within-patient pairs Obuchowski's variance reads), when units were asked for — by the engine `js` and in site
+   * summaries, not yet by DuckDB or PostgreSQL.
+   */
+  readonly unitCounts?: UnitCountTable;
 }
 
 /** One grouping's counts: `score_counts` per group (its definition names the grouping) and the flow per group. */
@@ -120,6 +128,8 @@ export interface EngineStudyOptions {
   readonly netBenefitThresholds?: readonly number[];
   /** The alert measures' options, as `validate`'s `alerts` (the engine `js` counts them): the rising rule, the tolerance. */
   readonly alerts?: { readonly risingBy?: number; readonly toleranceMinutes?: number };
+  /** Other units of analysis, as `validate`'s `units` (the engine `js` counts them): `first`, `highest-24h`, `common`. */
+  readonly units?: readonly UnitName[];
   readonly disclosure?: { readonly policy?: DisclosurePolicyName; readonly minCount?: number };
 }
 
@@ -295,6 +305,12 @@ export interface EngineReport {
    * the engine did not count it (DuckDB and PostgreSQL, not yet).
    */
   readonly alerts: AlertsSection | null;
+  /**
+   * Other units of analysis (first set per encounter, highest per 24 h, sets every score can score): each score's
+   * sets, positive sets and AUROC with Obuchowski's patient-clustered interval — `validate`'s section, from the units'
+   * count table; [] when none was counted.
+   */
+  readonly units: readonly UnitSection[];
   /** What the report does not hold yet (computed by `validate` with engine js only). */
   readonly notYet: readonly string[];
   readonly disclosure: DisclosureSummary;
@@ -335,6 +351,7 @@ export function jsEngineCounts(options: { cohort: CohortTables } & EngineStudyOp
     bootstrap: false,
     disclosure: false,
     ...(options.alerts === undefined ? {} : { alerts: options.alerts }),
+    ...(options.units === undefined ? {} : { units: [...options.units] }),
   });
   const set = analysisSet(settings);
   const scores = settings.scores;
@@ -364,6 +381,7 @@ export function jsEngineCounts(options: { cohort: CohortTables } & EngineStudyOp
       planIntervals(scores, set, settings).map((p) => p.rules),
       { B, seed, method: 'poisson' },
     ),
+    ...(settings.units.length === 0 ? {} : { unitCounts: unitCounts(settings.units, scores, set) }),
   };
 }
 
@@ -409,6 +427,7 @@ export function sumEngineCounts(a: EngineCounts, b: EngineCounts): EngineCounts 
     characteristics: addCharacteristicCounts(a.characteristics, b.characteristics),
     ...(a.pairCounts === undefined || b.pairCounts === undefined ? {} : { pairCounts: addPairCounts(a.pairCounts, b.pairCounts) }),
     ...(a.alertCounts === undefined || b.alertCounts === undefined ? {} : { alertCounts: addAlertCounts(a.alertCounts, b.alertCounts) }),
+    ...(a.unitCounts === undefined || b.unitCounts === undefined ? {} : { unitCounts: addUnitCounts(a.unitCounts, b.unitCounts) }),
   };
 }
 
@@ -849,6 +868,8 @@ export function engineReportOf(
     moreGroups,
     // The alert measures from their count table, each score's sets the score's own cell above (the same number).
     alerts: counts.alertCounts === undefined ? null : alertsSection(counts.alertCounts, (s) => scores[s]?.sets, sdc, level),
+    // Other units of analysis, each with Obuchowski's interval from the within-patient pairs (none unless asked for).
+    units: counts.unitCounts === undefined ? [] : unitSections(counts.unitCounts, sdc, level),
     notYet: counts.alertCounts === undefined ? [...NOT_YET, NOT_COUNTED_ALERTS] : NOT_YET,
     disclosure: undefined as unknown as DisclosureSummary,
   };

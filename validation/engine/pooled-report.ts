@@ -75,6 +75,7 @@ function pooledGrids(summaries: readonly SiteSummary[]): { counts: EngineCounts;
     ...(t.pairCounts === undefined ? {} : { pairCounts: t.pairCounts }),
     // The alert measures' tables add when every site shared one (a site without leaves the pooled report without them).
     ...(t.alertCounts === undefined ? {} : { alertCounts: unpackAlertCounts(t.alertCounts) }),
+    ...(t.unitCounts === undefined ? {} : { unitCounts: t.unitCounts }),
   });
   // Each further grouping's tables, added likewise; every site must have counted the same groupings.
   const groupings = (shared[0] as (typeof shared)[number]).moreGroupings ?? [];

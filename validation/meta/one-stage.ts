@@ -28,6 +28,7 @@ import { Disclosure } from '../disclosure/disclosure.js';
 import type { CharacteristicsSection } from '../report/types.js';
 import { bucketCalibration, pairedComparison, pooledObservedRisk } from './pooled-measures.js';
 import type { PackedAlertCounts } from '../study/packed-alerts.js';
+import type { UnitCountTable } from '../study/units.js';
 import type { PackedScoreCounts } from '../study/packed-counts.js';
 import { sumGrids } from '../study/packed-counts.js';
 
@@ -62,6 +63,8 @@ export interface SharedCountTables {
    * times; NEWS2's monitoring compliance), when shared (summaries from ewskit 0.3 on).
    */
   readonly alertCounts?: PackedAlertCounts;
+  /** The units' count table (`unitCounts`), when the site's study asked for other units of analysis. */
+  readonly unitCounts?: UnitCountTable;
 }
 
 export interface OneStageEstimate {

@@ -30,6 +30,7 @@ import { sampleStandardDeviation } from 'simple-statistics';
 import { kindOf } from '../../scores/kinds/kind-of.js';
 import { packGrids } from '../study/packed-counts.js';
 import { packAlertCounts } from '../study/packed-alerts.js';
+import { unitCounts } from '../study/units.js';
 import { probabilisticIds, scoreCountGrids } from '../study/count-grids.js';
 import { redScoreId, setCountInput } from '../study/count-tables.js';
 import { characteristicCounts } from '../study/characteristic-counts.js';
@@ -273,6 +274,8 @@ export function countTablesOf(run: StudyRun): SharedCountTables {
     ...(more.length === 0 ? {} : { moreGroupings: more.map((g) => ({ scoreCounts: g.packed, flow: g.flow })) }),
     // The alert measures' counts (each replicate's sums and lead times per rule), packed: the pooled alert measures.
     alertCounts: packAlertCounts(run.alertCounts),
+    // Other units of analysis, when the study asked for them: their values, outcomes and within-patient pairs.
+    ...(run.settings.units.length === 0 ? {} : { unitCounts: unitCounts(run.settings.units, scores, run.set) }),
   };
 }
 

@@ -88,7 +88,7 @@ function auditSentence(a: ValidationReport['disclosure']['audit']): string {
 }
 
 /** AUROC per score for each unit (a row per unit), with the sets and positive sets when `counts`. */
-function unitTable(d: DocumentBuilder, units: readonly UnitSection[], ids: readonly string[], counts = false): void {
+export function unitTable(d: DocumentBuilder, units: readonly UnitSection[], ids: readonly string[], counts = false): void {
   d.table(
     ['Analysis', ...ids.flatMap((id) => [...(counts ? [`${id} sets`, `${id} positive`] : []), `${id} AUROC (clustered CI, Obuchowski)`])],
     units.map((u) => [

@@ -322,6 +322,32 @@ describe('engine report', () => {
     expect(without.notYet.some((n) => n.startsWith('the alert measures'))).toBe(true);
   });
 
+  it('other units of analysis are validate’s: sets, positive sets, AUROC, and Obuchowski’s interval rebuilt from within-patient pairs (to 1e-12)', () => {
+    const both = [news2, qsofa];
+    const units = ['first', 'highest-24h', 'common'] as const;
+    const report = engineReport(jsEngineCounts({ cohort, scores: both, B: 0, units }), { scores: both, disclosure: { policy: 'none' } });
+    const v = validate({ cohort, scores: both, bootstrap: false, units: [...units], disclosure: { policy: 'none' } });
+    expect(report.units.map((u) => u.unit)).toEqual(v.units.map((u) => u.unit));
+    type UnitCell = { sets: number; positiveSets: number; auroc: { defined: boolean; estimate: number; ci: [number, number] } };
+    let compared = 0;
+    v.units.forEach((u, i) => {
+      for (const id of ['news2', 'qsofa']) {
+        const want = u.scores[id] as unknown as UnitCell;
+        const got = report.units[i]?.scores[id] as unknown as UnitCell;
+        expect([got.sets, got.positiveSets], `${u.unit} ${id}`).toEqual([want.sets, want.positiveSets]);
+        expect(got.auroc.defined).toBe(want.auroc.defined);
+        if (!want.auroc.defined) continue;
+        expect(got.auroc.estimate, `${u.unit} ${id}`).toBe(want.auroc.estimate);
+        expect(Math.abs(got.auroc.ci[0] - want.auroc.ci[0])).toBeLessThan(1e-12);
+        expect(Math.abs(got.auroc.ci[1] - want.auroc.ci[1])).toBeLessThan(1e-12);
+        compared++;
+      }
+    });
+    expect(compared).toBe(6);
+    // None asked for: none counted, none reported.
+    expect(engineReport(jsEngineCounts({ cohort, scores: both, B: 0 }), { scores: both, disclosure: { policy: 'none' } }).units).toEqual([]);
+  });
+
   it('two groupings at once (ethnicity and sex): each section is validate’s subgroup table, Holm over both groupings’ contrasts', () => {
     const counts = jsEngineCounts({ cohort, scores: [news2], groupBy: ['ethnicity', 'sex'], B, seed: 7 });
     expect(counts.moreGroupings?.map((g) => g.scoreCounts.definition.groupBy)).toEqual(['sex']);

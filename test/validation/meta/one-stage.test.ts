@@ -246,6 +246,56 @@ describe('combineSummaries with count tables: one-stage pooling', () => {
     expect(Math.abs(exact.estimate - section!.auroc!.estimate)).toBeLessThanOrEqual(bound);
   });
 
+  it('other units of analysis: the sites’ unit tables added give validate’s units on all rows — Obuchowski’s interval from the within-patient pairs', () => {
+    const scores = [news2, apolloStyle];
+    const units = ['first', 'highest-24h', 'common'] as const;
+    const withUnits = sites.map((s) =>
+      summariseSite({
+        cohort: s.cohort,
+        scores,
+        units: [...units],
+        bootstrap: { B: 20, seed },
+        disclosure: { policy: 'none' },
+        site: s.site,
+        countTables: true,
+      }),
+    );
+    // The sites share no patient (each patient is one cluster at one site): the pooled clusters are validate's.
+    const keys = sites.map((s) => new Set(Array.from(s.cohort.patients?.getChild('patient_id') ?? [], String)));
+    expect(keys.reduce((t, k) => t + k.size, 0)).toBe(new Set(keys.flatMap((k) => [...k])).size);
+    const pooled = pooledReport(withUnits);
+    const v = validate({ cohort: concatCohorts(sites.map((s) => s.cohort)), scores, units: [...units], bootstrap: false, disclosure: { policy: 'none' } });
+    expect(pooled.units.map((u) => u.unit)).toEqual(v.units.map((u) => u.unit));
+    type UnitCell = { sets: number; positiveSets: number; auroc: { defined: boolean; estimate: number; ci: [number, number] } };
+    v.units.forEach((u, i) => {
+      const want = u.scores.news2 as unknown as UnitCell;
+      const got = pooled.units[i]?.scores.news2 as unknown as UnitCell;
+      expect([got.sets, got.positiveSets]).toEqual([want.sets, want.positiveSets]);
+      expect(got.auroc.estimate, u.unit).toBe(want.auroc.estimate);
+      expect(Math.abs(got.auroc.ci[0] - want.auroc.ci[0])).toBeLessThan(1e-12);
+      expect(Math.abs(got.auroc.ci[1] - want.auroc.ci[1])).toBeLessThan(1e-12);
+      // The model's units are counted in its buckets of 1/10,000: the same units, its AUROC the bucketed one.
+      const model = pooled.units[i]?.scores.apollo_style as unknown as UnitCell;
+      const exact = u.scores.apollo_style as unknown as UnitCell;
+      expect([model.sets, model.positiveSets]).toEqual([exact.sets, exact.positiveSets]);
+      // Pairs of an event and a non-event unit in one bucket count as ties (½): the exact AUROC lies within
+      // ½ Σ_b pos_b · neg_b / (P · N) of the bucketed one, computed here from the sites' bucket counts added.
+      const cells = new Map<number, [number, number]>();
+      for (const w of withUnits) {
+        const c = w.countTables?.unitCounts?.units[i]?.scores.find((x) => x.score === 'apollo_style');
+        c?.values.forEach((b, k) => {
+          const t = cells.get(b) ?? [0, 0];
+          cells.set(b, [t[0] + (c.pos[k] ?? 0), t[1] + (c.neg[k] ?? 0)]);
+        });
+      }
+      const P = [...cells.values()].reduce((t, c) => t + c[0], 0);
+      const N = [...cells.values()].reduce((t, c) => t + c[1], 0);
+      expect([P, P + N]).toEqual([exact.positiveSets, exact.sets]);
+      const bound = (0.5 * [...cells.values()].reduce((t, c) => t + c[0] * c[1], 0)) / (P * N);
+      expect(Math.abs(model.auroc.estimate - exact.auroc.estimate)).toBeLessThanOrEqual(bound + 1e-15);
+    });
+  });
+
   it('the summaries say they hold count tables, and the two-stage summary is still there', () => {
     expect(summaries.every((s) => s.header.countTables && s.countTables !== undefined)).toBe(true);
     expect(summaries[0]?.header.statement).toMatch(/count tables/);
