@@ -13,6 +13,9 @@
  *
  * And Table 1, from the `characteristics` count table, through the same release rules as `validate`'s.
  *
+ * And, when the engine counted them (engine `js`, and site summaries), the alert measures (`validate`'s section from the
+ * alert count table) and other units of analysis (Obuchowski's interval from the within-patient pairs).
+ *
  * What it does not yet hold (the rest of the count-table plan in docs/design.md): the Brier scores of points scores. Those stay with `validate` (engine `js`). The red-score rule is read
  * from each score's 0/1 red-flag pseudo-score in the count table (`redScoreId`).
  */

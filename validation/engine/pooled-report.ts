@@ -4,7 +4,8 @@
  * added into the counts of all their patients together — as grids, never an object per cell — and the engine report
  * computed from them: flow, Table 1, every score's discrimination, rules, calibration and comparisons (a model's from
  * its probability buckets), and each grouping's groups with their paired differences from the reference
- * (Holm-adjusted over all of them, simultaneous intervals) — the numbers `validate` gives on all the sites' rows
+ * (Holm-adjusted over all of them, simultaneous intervals), the alert measures, and the units of analysis the study
+ * asked for — the numbers `validate` gives on all the sites' rows
  * together. Disclosure control is off: the tables were shared outside it, and an output checker must
  * see the result before release.
  */
