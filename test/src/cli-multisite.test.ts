@@ -134,6 +134,8 @@ describe('synth --sites, pseudonymise, summarise, combine', async () => {
         'sex',
         '--by',
         'admission_type',
+        '--unit',
+        'first',
         '--B',
         '40',
         '--quiet',
@@ -191,6 +193,8 @@ describe('synth --sites, pseudonymise, summarise, combine', async () => {
     expect(pooled.scores[0]?.auroc.estimate).toBe(j.oneStage?.scores[0]?.auroc.estimate);
     expect(pooled.scores.find((x) => x.score === 'apollo_style')?.auroc.estimate).toBe(model?.auroc.estimate);
     expect(readFileSync(at('p.md'), 'utf8')).toMatch(/## Characteristics of the analysed encounters/);
+    // The first set per encounter of all sites (each site's unit table added), Obuchowski's interval from its pairs.
+    expect(readFileSync(at('p.md'), 'utf8')).toMatch(/## Other units of analysis[\s\S]*first set per encounter/);
     // The alert measures of all sites' sets (each site's alert count table, packed in its summary, added).
     expect(readFileSync(at('p.md'), 'utf8')).toMatch(/## Alerts on the ward[\s\S]*NEWS2 ≥ 5 \(medium\)[\s\S]*monitoring compliance/);
     expect((pooled as unknown as { alerts: { scores: { id: string }[] } }).alerts.scores.map((x) => x.id)).toEqual(['news2', 'apollo_style']);
