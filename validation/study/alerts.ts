@@ -2,7 +2,9 @@
  * Stage of `validate`: what each score's alerting rules do on the ward — alert burden, repeat alerts, the first
  * alert's PPV, episode-level sensitivity, lead time — and, for NEWS2, compliance with the monitoring frequency of its
  * band (RCP 2017 Chart 4). The arithmetic is `ward/alert-measures.ts`; this stage reads the cohort, builds its inputs
- * from the analysis set, and releases every number through disclosure control.
+ * from the analysis set and counts them into the alert count table (`alertCounts`: what a site summary shares and the
+ * engine report reads), then computes the section from that table and releases every number through disclosure
+ * control (`alertsSection`).
  */
 import { kindOf } from '../../scores/kinds/kind-of.js';
 import type { AlertRuleRow, AlertScoreSection, AlertsSection, LeadTimeCell, MonitoringRow, UndefinedCell } from '../report/types.js';
@@ -115,6 +117,8 @@ export interface ScoreAlertCounts {
  */
 export interface AlertCountTable {
   readonly B: number;
+  /** How patients were resampled: only the Poisson bootstrap's replicates add across parts. */
+  readonly method: BootstrapMethod;
   /** The study's bootstrap seed (each score's streams derive from it, as `validate`'s do). */
   readonly seed: number;
   readonly horizonHours: number;
@@ -233,7 +237,7 @@ export function alertCounts(
       monitoring,
     };
   });
-  return { B, seed: bootstrap.seed, horizonHours: settings.horizonHours, risingBy, toleranceMinutes, wardTime, scores };
+  return { B, method, seed: bootstrap.seed, horizonHours: settings.horizonHours, risingBy, toleranceMinutes, wardTime, scores };
 }
 
 /**
@@ -245,7 +249,10 @@ export function alertCounts(
  */
 export function addAlertCounts(a: AlertCountTable, b: AlertCountTable): AlertCountTable {
   const fn = 'addAlertCounts';
-  for (const field of ['B', 'seed', 'horizonHours', 'risingBy', 'toleranceMinutes'] as const)
+  for (const t of [a, b])
+    if (t.B > 0 && t.method !== 'poisson')
+      throw new TypeError(`${fn}: field "method" is "${t.method}"; only the Poisson bootstrap's replicates add (a patient's weight a hash of its key).`);
+  for (const field of ['B', 'method', 'seed', 'horizonHours', 'risingBy', 'toleranceMinutes'] as const)
     if (a[field] !== b[field])
       throw new TypeError(`${fn}: field "${field}" differs (${String(a[field])} and ${String(b[field])}); add tables of the same study.`);
   const ids = (t: AlertCountTable) => t.scores.map((s) => `${s.score}: ${s.rules.map((r) => r.label).join(', ')}`).join('; ');

@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { AlertCountTable } from '../../../validation/study/alerts.js';
 import { PACKED_ALERTS_FORMAT, packAlertCounts, unpackAlertCounts } from '../../../validation/study/packed-alerts.js';
+import { addAlertCounts } from '../../../validation/study/alerts.js';
 import type { PackedAlertCounts } from '../../../validation/study/packed-alerts.js';
 
 const H = 3_600_000;
@@ -13,6 +14,7 @@ const H = 3_600_000;
 /** One score, one rule, B = 1 (two rows): the hand-worked ward's data row, and a replicate where patient b counts twice. */
 const table: AlertCountTable = {
   B: 1,
+  method: 'poisson',
   seed: 4,
   horizonHours: 24,
   risingBy: null,
@@ -131,5 +133,14 @@ describe('packAlertCounts', () => {
     expect(() => unpackAlertCounts(bad)).toThrow(
       /unpackAlertCounts: field "scores\[0\].rules\[0\].sums.encoding" expected "whole" or "float64"; received "int8"/,
     );
+  });
+  it('adds two tables cell by cell, and refuses what would not add (another bootstrap, another setting), naming the field', () => {
+    const sum = addAlertCounts(table, table);
+    expect(Array.from(sum.scores[0]?.rules[0]?.counts.sums ?? []).slice(0, 9)).toEqual([8, 18, 8, 144 * H, 2, 4, 2, 4, 2]);
+    expect(sum.scores[0]?.episodes).toBe(4);
+    expect(() => addAlertCounts({ ...table, method: 'multinomial' }, table)).toThrow(
+      /addAlertCounts: field "method" is "multinomial"; only the Poisson bootstrap's replicates add/,
+    );
+    expect(() => addAlertCounts(table, { ...table, toleranceMinutes: 15 })).toThrow(/addAlertCounts: field "toleranceMinutes" differs \(30 and 15\)/);
   });
 });
