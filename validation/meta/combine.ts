@@ -253,6 +253,13 @@ export function combineSummaries(summaries: readonly SiteSummary[], options: Com
       : []),
     ...(summaries.length === 1 ? ['one site: no between-site variance (τ²) and no prediction interval; each summary is the site’s own estimate'] : []),
     ...(summaries.length === 2 ? ['two sites: τ² rests on one degree of freedom; the intervals are very wide, as they should be'] : []),
+    // Measured in the site-coverage benchmark (5 sites): t with k − 1 df held a new site's AUROC and O/E in 89–92 % of
+    // studies at a nominal 95 %, t with k − 2 df in 93 % (Partlett & Riley, Stat Med 2017, on why).
+    ...(summaries.length >= 3 && summaries.length <= 5 && resolved.prediction === 'test'
+      ? [
+          `${summaries.length} sites: the prediction interval (t with k − 1 df) tends to be too narrow this few — τ² often estimates at 0; read it as optimistic, prefer --prediction k-2 (t with k − 2 df), and look at the site rows`,
+        ]
+      : []),
     ...summaries.filter((s) => !s.disclosure.releasable).map((s) => `site "${s.site}": its summary is not releasable (see its disclosure block)`),
   ];
   return {

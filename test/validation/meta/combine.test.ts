@@ -137,6 +137,14 @@ describe('combineSummaries: refusals and edge cases', () => {
     expect(one.warnings.join(' ')).toMatch(/one site: no between-site variance/);
   });
 
+  it('with three to five sites under t (k − 1 df), warns that the prediction interval runs narrow; not with k − 2 df or more sites', () => {
+    const three = sites.slice(0, 3) as SiteSummary[];
+    expect(three).toHaveLength(3);
+    expect(combineSummaries(three).warnings.join(' ')).toMatch(/3 sites: the prediction interval \(t with k − 1 df\) tends to be too narrow/);
+    expect(combineSummaries(three, { prediction: 'k-2' }).warnings.join(' ')).not.toMatch(/too narrow/);
+    expect(combineSummaries(two as SiteSummary[]).warnings.join(' ')).not.toMatch(/too narrow/);
+  });
+
   it('keeps a site whose measure is undefined out of that measure, with its reason, and pools the rest', () => {
     const gone = siteWith(
       'site-4',
