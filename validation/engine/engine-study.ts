@@ -332,7 +332,8 @@ export interface EngineGroups {
   readonly levels: readonly { readonly group: string; readonly scores: readonly EngineGroupScore[] }[];
 }
 
-const NOT_COUNTED_ALERTS = 'the alert measures (counted by the engine js and shared in site summaries; not yet in DuckDB or PostgreSQL)';
+/** The engine report's line for alert measures no engine counted. */
+export const NOT_COUNTED_ALERTS = 'the alert measures (counted by the engine js and shared in site summaries; not yet in DuckDB or PostgreSQL)';
 const NOT_YET = [
   'the Brier scores of points scores (validate recalibrates them by cross-fitting, which is not a count table)',
   'models’ recalibration, decision curves beyond the cut-offs',

@@ -12,7 +12,7 @@
 import type { ScoreDefinition } from '../../scores/definition/definition.js';
 import type { SiteSummary } from '../meta/site-summary.js';
 import type { EngineCounts, EngineReport } from './engine-study.js';
-import { engineReportOf, sumEngineCounts } from './engine-study.js';
+import { engineReportOf, NOT_COUNTED_ALERTS, sumEngineCounts } from './engine-study.js';
 import { sumGrids } from '../study/packed-counts.js';
 import { unpackAlertCounts } from '../study/packed-alerts.js';
 import type { CountGrid } from '../study/count-grids.js';
@@ -135,7 +135,7 @@ export function pooledReport(summaries: readonly SiteSummary[], options: { reado
   const scores = (first.countTables?.definitions ?? []) as readonly ScoreDefinition[];
   const o = first.settings.outcome;
   const by = counts.scoreCounts.definition.groupBy;
-  return engineReportOf(counts, grids, {
+  const report = engineReportOf(counts, grids, {
     scores,
     outcome: {
       horizonHours: o.horizonHours,
@@ -149,4 +149,8 @@ export function pooledReport(summaries: readonly SiteSummary[], options: { reado
     netBenefitThresholds: first.settings.netBenefitThresholds,
     disclosure: { policy: 'none' },
   });
+  // The alert measures need every site's table: name the sites whose summaries did not share one.
+  const without = summaries.filter((s) => s.countTables?.alertCounts === undefined).map((s) => `"${s.site}"`);
+  const alertsLine = `the alert measures (not shared by site ${without.join(', ')}: summaries from ewskit 0.2 hold no alert count table)`;
+  return without.length === 0 ? report : { ...report, notYet: report.notYet.map((n) => (n === NOT_COUNTED_ALERTS ? alertsLine : n)) };
 }

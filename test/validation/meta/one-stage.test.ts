@@ -18,6 +18,7 @@ import { combineSummaries } from '../../../validation/meta/combine.js';
 import { concatCohorts } from '../../../validation/meta/iecv.js';
 import { oneStage } from '../../../validation/meta/one-stage.js';
 import { summariseSite } from '../../../validation/meta/site-summary.js';
+import type { SiteSummary } from '../../../validation/meta/site-summary.js';
 import type { CohortTables } from '../../../validation/study/options.js';
 import { validate } from '../../../validation/study/validate.js';
 import { pooledReport } from '../../../validation/engine/pooled-report.js';
@@ -158,6 +159,12 @@ describe('combineSummaries with count tables: one-stage pooling', () => {
       site: 'plain',
     });
     expect(() => pooledReport([plain])).toThrow(/pooledReport: site "plain" shared no count tables/);
+    // A site whose summary predates the alert count table (ewskit 0.2): no pooled alert measures, and the site named.
+    const [first, ...rest] = grouped as [SiteSummary, ...SiteSummary[]];
+    const { alertCounts: _old, ...older } = first.countTables ?? ({} as NonNullable<SiteSummary['countTables']>);
+    const mixed = pooledReport([{ ...first, countTables: older }, ...rest]);
+    expect(mixed.alerts).toBeNull();
+    expect(mixed.notYet).toContain(`the alert measures (not shared by site "${first.site}": summaries from ewskit 0.2 hold no alert count table)`);
   });
 
   it('two groupings (sex and admission type): each site shares both, and the pooled report holds both sections of the engine report of all rows', () => {
