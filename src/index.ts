@@ -224,8 +224,8 @@ export type { CombineOptions, CombinedReport, CombinedMeasure, CombinedSiteRow, 
 export { combinedDocument, combinedMarkdown, combinedFigures } from '../validation/meta/render-combined.js';
 export { internalExternalValidation, concatCohorts } from '../validation/meta/iecv.js';
 export type { IecvOptions, IecvResult, IecvSite } from '../validation/meta/iecv.js';
-export { membershipModel, MEMBERSHIP_VARIABLES } from '../validation/meta/membership.js';
-export type { MembershipResult, MembershipCell } from '../validation/meta/membership.js';
+export { membershipModel, MEMBERSHIP_VARIABLES, caseMixMoments, caseMixDistance, poolMoments } from '../validation/meta/membership.js';
+export type { MembershipResult, MembershipCell, CaseMixMoments, CaseMixCell, CaseMixDistance } from '../validation/meta/membership.js';
 export { drawSite, drawSites, siteCohortOptions, DEFAULT_SITE_EFFECTS } from '../validation/cohort/sites.js';
 export type { SiteEffectModel, SiteEffects } from '../validation/cohort/sites.js';
 export { oneStage } from '../validation/meta/one-stage.js';

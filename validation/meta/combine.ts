@@ -12,6 +12,8 @@ import { randomEffects } from './random-effects.js';
 import type { PoolingScale, SiteMeasure, SiteMeasureName, SiteSummary } from './site-summary.js';
 import { SUMMARY_SCHEMA } from './site-summary.js';
 import type { OneStageResult, SharedCountTables } from './one-stage.js';
+import type { CaseMixDistance, CaseMixMoments } from './membership.js';
+import { caseMixDistance } from './membership.js';
 import { oneStage } from './one-stage.js';
 
 /** The schema id of combined reports this version writes. */
@@ -99,6 +101,12 @@ export interface CombinedReport {
    * telling it from the sites fitted on; Debray et al. 2015). Absent when combined from summaries (it needs rows).
    */
   readonly caseMix?: readonly { readonly site: string; readonly membershipAuroc: number | null }[];
+  /**
+   * Combined from summaries that carry case-mix moments (ewskit 0.3 on): per site, how far its case mix is from the
+   * other sites' together — the Mahalanobis distance and the binormal membership AUROC Φ(Δ/√2) (`caseMixDistance`),
+   * from the sites' released means and covariances. Absent when no summary carries them.
+   */
+  readonly caseMixDistance?: readonly { readonly site: string; readonly encounters: number | null; readonly distance: CaseMixDistance }[];
   /**
    * When every site shared its count tables: the one-stage pooled AUROC, sensitivity and specificity (all sites'
    * patients as one cohort, `validate`'s own statistics); null otherwise. Not released by the sites' disclosure control.
@@ -244,7 +252,31 @@ export function combineSummaries(summaries: readonly SiteSummary[], options: Com
   const measures = keys.map((key) => combineMeasure(key, summaries, level, resolved, match));
   const shared = summaries.map((s) => s.countTables).filter((t): t is SharedCountTables => t !== undefined);
   const pooled = shared.length === summaries.length ? oneStage(shared, level, first.settings.netBenefitThresholds) : null;
+  // Case mix: each site's distance from the others, among the sites whose moments were released.
+  const moments = summaries.map((s) => ({ site: s.site, m: s.caseMix }));
+  const released = moments.filter((x): x is { site: string; m: CaseMixMoments } => x.m?.defined === true);
+  const caseMixDistances =
+    released.length === 0
+      ? undefined
+      : moments.map(({ site, m }) => ({
+          site,
+          encounters: m?.defined === true ? m.encounters : null,
+          distance:
+            m === undefined
+              ? ({ defined: false, reason: 'not-shared', message: 'the summary holds no case-mix moments (ewskit 0.2)' } as const)
+              : !m.defined
+                ? ({ defined: false, reason: m.reason, message: m.message } as const)
+                : caseMixDistance(
+                    m,
+                    released.filter((x) => x.site !== site).map((x) => x.m),
+                  ),
+        }));
   const warnings = [
+    ...(caseMixDistances !== undefined && released.length < summaries.length
+      ? [
+          `case mix: ${summaries.length - released.length} of ${summaries.length} sites released no moments; each distance is from the sites that did (${released.map((x) => x.site).join(', ')})`,
+        ]
+      : []),
     ...(shared.length > 0 && shared.length < summaries.length
       ? [`count tables from ${shared.length} of ${summaries.length} sites: no one-stage pooling (it needs every site’s)`]
       : []),
@@ -287,6 +319,7 @@ export function combineSummaries(summaries: readonly SiteSummary[], options: Com
       description: `random effects on the pooling scale (logit AUROC, sensitivity and specificity; log O/E; calibration intercept, slope and net benefit as they are): τ² by ${resolved.method === 'REML' ? 'restricted maximum likelihood' : 'DerSimonian–Laird'}, the summary's interval by ${resolved.test === 'knha' ? 'Hartung–Knapp–Sidik–Jonkman (t with k − 1 df)' : 'the normal approximation'}, the prediction interval for a new site ${resolved.prediction === 'test' ? 'with the same distribution' : 'with t (k − 2 df)'}; back-transformed${resolved.definitions === 'exact' ? '' : '. Each site validated its own fit of the score (same id and version, fitted without that site: internal–external cross-validation)'}`,
     },
     measures,
+    ...(caseMixDistances === undefined ? {} : { caseMixDistance: caseMixDistances }),
     oneStage: pooled,
     releasable: pooled === null && summaries.every((s) => s.disclosure.releasable),
     warnings,

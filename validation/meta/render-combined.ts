@@ -182,6 +182,30 @@ export function combinedDocument(report: CombinedReport): ReportDocument {
       }),
     );
   }
+  if (report.caseMixDistance !== undefined) {
+    b.section('case-mix-distance', 'Case mix: how far each site is from the others');
+    b.paragraph(
+      'From each site’s released means and covariances of case mix at the first set (age, comorbidity count, first vital signs): the Mahalanobis distance Δ of the site’s mean from the other sites’ together, and Φ(Δ/√2) — the AUROC a linear discriminant would reach if case mix were normal with a common covariance (the membership model of Debray et al. 2015, in closed form). Near 0.5 the site resembles the others and its performance speaks to reproducibility; towards 1 it differs, and it speaks to transportability. Case mix is not normal: read it as a distance on the AUROC scale.',
+    );
+    const first = report.common.definitions[0];
+    const of = (site: string, measure: string) =>
+      report.measures.find((m) => m.score === first?.id && m.measure === measure)?.sites.find((r) => r.site === site)?.estimate;
+    b.table(
+      ['Site', 'Encounters', 'Mahalanobis Δ', 'Membership AUROC (binormal)', `${first?.name ?? ''} AUROC`, `${first?.name ?? ''} O/E`],
+      report.caseMixDistance.map((c) => {
+        const a = of(c.site, 'auroc');
+        const oe = of(c.site, 'oe');
+        return [
+          c.site,
+          c.encounters === null ? '—' : String(c.encounters),
+          c.distance.defined ? f3(c.distance.mahalanobis) : `undefined (${c.distance.reason})`,
+          c.distance.defined ? f3(c.distance.auroc) : '—',
+          a === undefined ? '—' : f3(a),
+          oe === undefined ? '—' : f3(oe),
+        ];
+      }),
+    );
+  }
   for (const def of report.common.definitions) {
     const measures = report.measures.filter((m) => m.score === def.id);
     b.section(`meta-analysis:${def.id}`, `${def.name} across sites`);

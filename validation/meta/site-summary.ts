@@ -30,6 +30,8 @@ import { sampleStandardDeviation } from 'simple-statistics';
 import { kindOf } from '../../scores/kinds/kind-of.js';
 import { packGrids } from '../study/packed-counts.js';
 import { packAlertCounts } from '../study/packed-alerts.js';
+import type { CaseMixCell } from './membership.js';
+import { caseMixMoments } from './membership.js';
 import { unitCounts } from '../study/units.js';
 import { probabilisticIds, scoreCountGrids } from '../study/count-grids.js';
 import { redScoreId, setCountInput } from '../study/count-tables.js';
@@ -103,6 +105,13 @@ export interface SiteSummary {
   readonly flow: FlowSection;
   readonly characteristics: CharacteristicsSection;
   readonly measures: readonly SiteMeasure[];
+  /**
+   * The site's case mix as moments (each encounter at its first set: age, comorbidity count, first vital signs — the
+   * membership model's variables): encounters, patients, mean and sample covariance; undefined below the disclosure
+   * policy's threshold of patients for a statistic. What `combine` measures each site's distance from the others with.
+   * Absent in summaries from ewskit 0.2.
+   */
+  readonly caseMix?: CaseMixCell;
   /**
    * The study's count tables (`score_counts`, no grouping, the study's Poisson replicates; Table 1's
    * `characteristics`; the flow's counts) and the value rules it planned, when asked for (`countTables: true`): what one-stage pooling adds. Row-level enough to need a governance
@@ -289,7 +298,7 @@ export function summaryOf(run: StudyRun, site: string, countTables?: SharedCount
       countTables: countTables !== undefined,
       statement:
         countTables === undefined
-          ? 'Aggregates only, through the disclosure control of the report it was made from (see disclosure). Holds no count table and no patient or encounter identifier.'
+          ? 'Aggregates only, through the disclosure control of the report it was made from (see disclosure), and the case-mix means and covariances of at least its threshold of patients. Holds no count table and no patient or encounter identifier.'
           : 'Holds the study’s count tables (score_counts: sets per score value and bootstrap replicate; characteristics: units per value of each Table 1 variable; the flow’s counts; the alert measures’ sums per rule and replicate, with the detected episodes per lead time — small counts included) beside aggregates released under disclosure control. Share only where a governance agreement allows count tables; no patient or encounter identifier.',
     },
     reportSchema: report.schema,
@@ -302,6 +311,7 @@ export function summaryOf(run: StudyRun, site: string, countTables?: SharedCount
     flow: report.flow,
     characteristics: report.characteristics,
     measures: measures(run),
+    caseMix: caseMixMoments(run.settings.cohort.observations, report.disclosure.minCount),
     ...(countTables === undefined ? {} : { countTables }),
   };
 }

@@ -39,8 +39,8 @@ export interface LogisticFit {
   readonly warnings: string[];
 }
 
-/** Solve A·x = b for a symmetric positive-definite A (Cholesky), returning x and A⁻¹. */
-function choleskySolve(a: Float64Array[], b: Float64Array): { x: Float64Array; inverse: Float64Array[] } | null {
+/** Solve A·x = b for a symmetric positive-definite A (Cholesky), returning x and A⁻¹; null when A is not positive definite. */
+export function choleskySolve(a: Float64Array[], b: Float64Array): { x: Float64Array; inverse: Float64Array[] } | null {
   const p = b.length;
   const l = a.map(() => new Float64Array(p));
   for (let i = 0; i < p; i++) {
