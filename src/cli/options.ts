@@ -403,10 +403,10 @@ export const COMMANDS: readonly CommandSpec[] = [
       {
         name: 'prediction',
         value: 'RULE',
-        default: 'test',
+        default: 'k-2',
         choices: PREDICTION_RULES,
         meaning:
-          'the prediction interval’s distribution: test — that of --test, as R’s metafor; k-2 — Student’s t with k − 2 df (Higgins et al. 2009, Riley et al. 2011), wider with few sites.',
+          'the prediction interval’s distribution: k-2 — Student’s t with k − 2 df (Higgins et al. 2009, Riley et al. 2011), wider with few sites, none with two; test — that of --test, as R’s metafor (too narrow with few sites).',
       },
       FORCE,
     ],

@@ -239,7 +239,7 @@ export function combineSummaries(summaries: readonly SiteSummary[], options: Com
     method: options.method ?? 'REML',
     test: options.test ?? 'knha',
     definitions: options.definitions ?? 'exact',
-    prediction: options.prediction ?? 'test',
+    prediction: options.prediction ?? 'k-2',
   };
   if (resolved.definitions !== 'exact' && resolved.definitions !== 'id-and-version')
     throw new RangeError(`combineSummaries: option "definitions" expected 'exact' or 'id-and-version'; received ${JSON.stringify(resolved.definitions)}.`);
@@ -284,7 +284,11 @@ export function combineSummaries(summaries: readonly SiteSummary[], options: Com
       ? ['one-stage pooling from the sites’ count tables is outside their disclosure control: an output checker must see it before release']
       : []),
     ...(summaries.length === 1 ? ['one site: no between-site variance (τ²) and no prediction interval; each summary is the site’s own estimate'] : []),
-    ...(summaries.length === 2 ? ['two sites: τ² rests on one degree of freedom; the intervals are very wide, as they should be'] : []),
+    ...(summaries.length === 2
+      ? [
+          `two sites: τ² rests on one degree of freedom; the intervals are very wide, as they should be${resolved.prediction === 'k-2' ? ', and t with k − 2 df has no prediction interval (--prediction test gives metafor’s, on t with 1 df)' : ''}`,
+        ]
+      : []),
     // Measured in the site-coverage benchmark (5 sites): t with k − 1 df held a new site's AUROC and O/E in 89–92 % of
     // studies at a nominal 95 %, t with k − 2 df in 93 % (Partlett & Riley, Stat Med 2017, on why).
     ...(summaries.length >= 3 && summaries.length <= 5 && resolved.prediction === 'test'

@@ -126,7 +126,8 @@ export function siteStudyIntervals(options: Omit<SiteCoverageOptions, 'studies' 
       site: effects.site,
     }),
   );
-  const combined = combineSummaries(summaries);
+  // metafor's rule (t with k − 1 df) as `pi`; the default, t with k − 2 df, as `piK2` below.
+  const combined = combineSummaries(summaries, { prediction: 'test' });
   const of = (measure: 'auroc' | 'oe'): MeasureIntervals | null => {
     const pooled = combined.measures.find((m) => m.measure === measure)?.summary ?? null;
     if (pooled === null || pooled.pi === null) return null;

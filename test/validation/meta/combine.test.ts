@@ -60,7 +60,7 @@ const sites = ['site-1', 'site-2', 'site-3', 'site-4'].map((site) =>
 
 describe('combineSummaries(summaries) against R metafor rma(method = "REML", test = "knha")', () => {
   for (const method of ['REML', 'DL'] as const) {
-    const combined = combineSummaries(sites, { method, test: 'knha' });
+    const combined = combineSummaries(sites, { method, test: 'knha', prediction: 'test' });
     it.each([...new Set(rows.map((r) => r.key))])(`%s (${method})`, (key) => {
       const e = expected.find((f) => f.case === `four generated sites, ${key}` && f.method === method && f.test === 'knha')?.expected;
       if (e === undefined) throw new Error(`no metafor fit for ${key}`);
@@ -87,7 +87,7 @@ describe('combineSummaries(summaries) against R metafor rma(method = "REML", tes
 describe('combineSummaries against metafor, every measure at once', () => {
   it('pools every measure of the four generated sites as metafor does, back-transformed (REML and DL)', () => {
     for (const method of ['REML', 'DL'] as const) {
-      const combined = combineSummaries(sites, { method });
+      const combined = combineSummaries(sites, { method, prediction: 'test' });
       for (const key of new Set(rows.map((r) => r.key))) {
         const e = expected.find((f) => f.case === `four generated sites, ${key}` && f.method === method && f.test === 'knha')?.expected;
         const m = combined.measures.find((x) => `${x.score}:${x.measure}${x.rule === null ? '' : `:${x.rule}`}` === key);
@@ -137,12 +137,14 @@ describe('combineSummaries: refusals and edge cases', () => {
     expect(one.warnings.join(' ')).toMatch(/one site: no between-site variance/);
   });
 
-  it('with three to five sites under t (k − 1 df), warns that the prediction interval runs narrow; not with k − 2 df or more sites', () => {
+  it('with three to five sites under metafor’s rule (t, k − 1 df), warns that the prediction interval runs narrow; not under the default (k − 2 df)', () => {
     const three = sites.slice(0, 3) as SiteSummary[];
     expect(three).toHaveLength(3);
-    expect(combineSummaries(three).warnings.join(' ')).toMatch(/3 sites: the prediction interval \(t with k − 1 df\) tends to be too narrow/);
-    expect(combineSummaries(three, { prediction: 'k-2' }).warnings.join(' ')).not.toMatch(/too narrow/);
-    expect(combineSummaries(two as SiteSummary[]).warnings.join(' ')).not.toMatch(/too narrow/);
+    expect(combineSummaries(three, { prediction: 'test' }).warnings.join(' ')).toMatch(/3 sites: the prediction interval \(t with k − 1 df\) tends to be too narrow/);
+    // The default is t with k − 2 df: no warning; two sites have no prediction interval under it, and are told so.
+    expect(combineSummaries(three).warnings.join(' ')).not.toMatch(/too narrow/);
+    expect(combineSummaries(two as SiteSummary[], { prediction: 'test' }).warnings.join(' ')).not.toMatch(/too narrow/);
+    expect(combineSummaries(two as SiteSummary[]).warnings.join(' ')).toMatch(/t with k − 2 df has no prediction interval/);
   });
 
   it('keeps a site whose measure is undefined out of that measure, with its reason, and pools the rest', () => {

@@ -25,7 +25,8 @@ function close(actual: number | null | undefined, expected: number | null | unde
 
 describe('randomEffects(estimates, variances, options) against R metafor rma() and predict()', () => {
   it.each(fixture.fits.map((f) => [`${f.case} · ${f.method} · ${f.test}`, f] as const))('%s', (_, f) => {
-    const r = randomEffects(f.yi, f.vi, { method: f.method, test: f.test });
+    // metafor's predict() takes the prediction interval on the test's distribution: prediction 'test'.
+    const r = randomEffects(f.yi, f.vi, { method: f.method, test: f.test, prediction: 'test' });
     const e = f.expected;
     close(r.estimate, e.estimate);
     close(r.se, e.se);
@@ -46,7 +47,7 @@ describe('randomEffects against metafor, all cases at once', () => {
   it('matches R metafor on every committed case and setting (REML and DL, knha and z) to 1e-6', () => {
     expect(fixture.fits.length).toBeGreaterThanOrEqual(40);
     for (const f of fixture.fits) {
-      const r = randomEffects(f.yi, f.vi, { method: f.method, test: f.test });
+      const r = randomEffects(f.yi, f.vi, { method: f.method, test: f.test, prediction: 'test' });
       close(r.estimate, f.expected.estimate);
       close(r.ci[0], f.expected.ciLb);
       close(r.pi?.[1], f.expected.piUb);
@@ -91,6 +92,10 @@ describe('randomEffects: closed forms and edge cases', () => {
     close(r.pi?.[0], (f.expected.estimate ?? NaN) - half);
     close(r.pi?.[1], (f.expected.estimate ?? NaN) + half);
     expect(randomEffects([0.1, 0.5], [0.01, 0.02], { prediction: 'k-2' }).pi).toBeNull();
+    // It is the default; metafor's rule is asked for by name.
+    expect(randomEffects(f.yi, f.vi).pi).toEqual(r.pi);
+    expect(randomEffects([0.1, 0.5], [0.01, 0.02]).pi).toBeNull();
+    expect(randomEffects([0.1, 0.5], [0.01, 0.02], { prediction: 'test' }).pi).not.toBeNull();
     expect(() => randomEffects([1, 2], [0.1, 0.1], { prediction: 'wide' as never })).toThrow(/option "prediction" expected one of test, k-2; received wide/);
   });
 
@@ -108,6 +113,7 @@ describe('randomEffects: closed forms and edge cases', () => {
         const a = randomEffects(
           sites.map((s) => s.y),
           sites.map((s) => s.v),
+          { prediction: 'test' },
         );
         const rev = [...sites].reverse();
         const b = randomEffects(
