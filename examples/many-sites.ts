@@ -2,7 +2,7 @@
  * Many sites, one answer: four synthetic sites with built-in differences (baseline risk, case mix, observation
  * practice, oximeter mix), each summarised where its data lives (aggregates only, under disclosure control), then
  * combined by random-effects meta-analysis — the pooled AUROC with its interval and the prediction interval for a new
- * site, and how far the sites differ (τ, I²).
+ * site (Student's t with k − 2 df, the default), and how far the sites differ (τ, I²).
  * Usage (with any TypeScript runner): `tsx examples/many-sites.ts`.
  */
 import { combineSummaries, drawSites, generateCohort, news2, siteCohortOptions, summariseSite } from 'ewskit';
@@ -28,6 +28,6 @@ for (const m of combined.measures.filter((x) => x.measure === 'auroc' || (x.meas
 
 // Output:
 // auroc: sites 0.894, 0.841, 0.744, 0.879
-//   pooled 0.845 (95 % CI 0.727–0.918); a new site: 0.592–0.953; τ 0.349, I² 66 %
+//   pooled 0.845 (95 % CI 0.727–0.918); a new site: 0.477–0.970; τ 0.349, I² 66 %
 // sensitivity at NEWS2 ≥ 5 (medium): sites 0.783, 0.658, 0.552, 0.800
-//   pooled 0.704 (95 % CI 0.501–0.849); a new site: 0.344–0.915; τ 0.391, I² 54 %
+//   pooled 0.704 (95 % CI 0.501–0.849); a new site: 0.235–0.948; τ 0.391, I² 54 %
