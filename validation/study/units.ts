@@ -1,7 +1,9 @@
 /**
  * Stage 5 of `validate`: other units of analysis — the same analysis rows thinned to the first set per encounter, or
  * to each score's highest set per encounter per 24 h (from the encounter's first set) — reported beside every set,
- * with Obuchowski's interval clustered by patient.
+ * with Obuchowski's interval clustered by patient. And the same as a count table (`unitCounts`: per unit and score, the
+ * values with their outcomes and the within-patient pairs of units), from which the AUROC and Obuchowski's interval
+ * are rebuilt (`unitAurocFromCounts`) — what a site summary shares so that one stage can pool the units.
  */
 import type { ScoreDefinition } from '../../scores/definition/definition.js';
 import type { ObuchowskiResult } from '../bootstrap/cluster.js';
@@ -253,9 +255,14 @@ export function addUnitCounts(a: UnitCountTable, b: UnitCountTable): UnitCountTa
       scores: u.scores.map((s, j) => {
         const o = b.units[i]?.scores[j] as UnitScoreCounts;
         const values = [...new Set([...s.values, ...o.values])].sort((p, q) => p - q);
+        const indexOf = (t: UnitScoreCounts) => new Map(t.values.map((v, k) => [v, k] as const));
+        const where = new Map([
+          [s, indexOf(s)],
+          [o, indexOf(o)],
+        ]);
         const at = (t: UnitScoreCounts, side: 'pos' | 'neg', v: number): number => {
-          const k = t.values.indexOf(v);
-          return k < 0 ? 0 : (t[side][k] ?? 0);
+          const k = where.get(t)?.get(v);
+          return k === undefined ? 0 : (t[side][k] ?? 0);
         };
         return {
           score: s.score,

@@ -140,7 +140,9 @@ describe('combineSummaries: refusals and edge cases', () => {
   it('with three to five sites under metafor’s rule (t, k − 1 df), warns that the prediction interval runs narrow; not under the default (k − 2 df)', () => {
     const three = sites.slice(0, 3) as SiteSummary[];
     expect(three).toHaveLength(3);
-    expect(combineSummaries(three, { prediction: 'test' }).warnings.join(' ')).toMatch(/3 sites: the prediction interval \(t with k − 1 df\) tends to be too narrow/);
+    expect(combineSummaries(three, { prediction: 'test' }).warnings.join(' ')).toMatch(
+      /3 sites: the prediction interval \(t with k − 1 df\) tends to be too narrow/,
+    );
     // The default is t with k − 2 df: no warning; two sites have no prediction interval under it, and are told so.
     expect(combineSummaries(three).warnings.join(' ')).not.toMatch(/too narrow/);
     expect(combineSummaries(two as SiteSummary[], { prediction: 'test' }).warnings.join(' ')).not.toMatch(/too narrow/);
