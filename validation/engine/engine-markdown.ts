@@ -1,7 +1,7 @@
 /**
  * The engine report as a document, Markdown and an HTML page: settings, flow, Table 1, and per score its discrimination and threshold measures and its
- * calibration (a model's O/E, intercept and slope; a points score's observed risk by pooled range) with their intervals, the groups, and the alert
- * measures when counted — released values only (a suppressed cell shows its rule).
+ * calibration (a model's O/E, intercept and slope; a points score's observed risk by pooled range) with their intervals, the groups, and the units
+ * of analysis and alert measures when counted — released values only (a suppressed cell shows its rule).
  */
 import { isSuppressed } from '../disclosure/disclosure.js';
 import { alertTables, characteristicRows, unitTable } from '../report/sections.js';

@@ -107,8 +107,9 @@ export interface SiteSummary {
   readonly measures: readonly SiteMeasure[];
   /**
    * The site's case mix as moments (each encounter at its first set: age, comorbidity count, first vital signs — the
-   * membership model's variables): encounters, patients, mean and sample covariance; undefined below the disclosure
-   * policy's threshold of patients for a statistic. What `combine` measures each site's distance from the others with.
+   * membership model's variables): encounters, mean and sample covariance (the patients are not released); withheld
+   * below the disclosure policy's threshold of patients for a statistic, or when the encounters it leaves out are 1 to
+   * threshold − 1. What `combine` measures each site's distance from the others with.
    * Absent in summaries from ewskit 0.2.
    */
   readonly caseMix?: CaseMixCell;
@@ -299,7 +300,7 @@ export function summaryOf(run: StudyRun, site: string, countTables?: SharedCount
       statement:
         countTables === undefined
           ? 'Aggregates only, through the disclosure control of the report it was made from (see disclosure), and the case-mix means and covariances of at least its threshold of patients. Holds no count table and no patient or encounter identifier.'
-          : 'Holds the study’s count tables (score_counts: sets per score value and bootstrap replicate; characteristics: units per value of each Table 1 variable; the flow’s counts; the alert measures’ sums per rule and replicate, with the detected episodes per lead time — small counts included) beside aggregates released under disclosure control. Share only where a governance agreement allows count tables; no patient or encounter identifier.',
+          : 'Holds the study’s count tables (score_counts: sets per score value and bootstrap replicate; characteristics: units per value of each Table 1 variable; the flow’s counts; the alert measures’ sums per rule and replicate, with the detected episodes per lead time; with other units of analysis, each unit’s values and within-patient pairs of units — small counts included) beside aggregates released under disclosure control and the case-mix means and covariances. Share only where a governance agreement allows count tables; no patient or encounter identifier.',
     },
     reportSchema: report.schema,
     settings: report.settings,
