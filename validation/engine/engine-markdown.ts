@@ -231,7 +231,7 @@ export function engineDocument(report: EngineReport): ReportDocument {
   }
   if (report.alerts !== null) alertTables(d, report.alerts, s.horizonHours, s.bootstrap.B === 0 ? null : s.bootstrap.B);
   d.section('not-yet', 'Not in this report yet').paragraph(
-    `${report.notYet.join('; ')} — run ewskit validate with --engine js (the default) for the full report.`,
+    `${report.notYet.join('; ')} — the full report has them: ewskit validate on rows in one process (--engine js, the default), at each site when sites share only counts.`,
   );
   d.section('disclosure', 'Disclosure control').paragraph(
     `Policy ${report.disclosure.policy}${report.disclosure.policy === 'none' ? ': NOT FOR RELEASE.' : `: ${report.disclosure.rules.join('; ')}.`}`,

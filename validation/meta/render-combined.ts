@@ -165,22 +165,27 @@ export function combinedDocument(report: CombinedReport): ReportDocument {
       );
     }
   }
-  // Each site's AUROC and O/E of the first score, beside its case mix.
-  const first = report.common.definitions[0];
-  const siteEstimate = (site: string, measure: string) =>
-    report.measures.find((m) => m.score === first?.id && m.measure === measure)?.sites.find((r) => r.site === site)?.estimate;
+  // Beside case mix, each site's performance: every score's AUROC, and O/E where the score has one (a model).
+  const siteEstimate = (site: string, score: string, measure: string) =>
+    report.measures.find((m) => m.score === score && m.measure === measure)?.sites.find((r) => r.site === site)?.estimate;
+  const performance = report.common.definitions.flatMap((d) =>
+    (['auroc', 'oe'] as const)
+      .filter((measure) => report.measures.some((m) => m.score === d.id && m.measure === measure))
+      .map((measure) => ({ header: `${d.name} ${measure === 'auroc' ? 'AUROC' : 'O/E'}`, cell: (site: string) => siteEstimate(site, d.id, measure) })),
+  );
+  const performanceCells = (site: string): string[] =>
+    performance.map((p) => {
+      const v = p.cell(site);
+      return v === undefined ? '—' : f3(v);
+    });
   if (report.caseMix !== undefined) {
     b.section('case-mix', 'Case mix and transportability');
     b.paragraph(
       'Membership model (Debray et al. 2015): the AUROC with which case mix at the first set (age, comorbidity count, first vital signs) tells each held-out site from the sites its fold was fitted on. Near 0.5 the held-out site resembles them, and its performance speaks to reproducibility; near 1 it differs, and it speaks to transportability.',
     );
     b.table(
-      ['Held-out site', 'Membership AUROC', `${first?.name ?? ''} AUROC`, `${first?.name ?? ''} O/E`],
-      report.caseMix.map((c) => {
-        const a = siteEstimate(c.site, 'auroc');
-        const oe = siteEstimate(c.site, 'oe');
-        return [c.site, c.membershipAuroc === null ? 'undefined' : f3(c.membershipAuroc), a === undefined ? '—' : f3(a), oe === undefined ? '—' : f3(oe)];
-      }),
+      ['Held-out site', 'Membership AUROC', ...performance.map((p) => p.header)],
+      report.caseMix.map((c) => [c.site, c.membershipAuroc === null ? 'undefined' : f3(c.membershipAuroc), ...performanceCells(c.site)]),
     );
   }
   if (report.caseMixDistance !== undefined) {
@@ -189,19 +194,14 @@ export function combinedDocument(report: CombinedReport): ReportDocument {
       'From each site’s released means and covariances of case mix at the first set (age, comorbidity count, first vital signs): the Mahalanobis distance Δ of the site’s mean from the other sites’ together, and Φ(Δ/√2) — the AUROC a linear discriminant would reach if case mix were normal with a common covariance (the membership model of Debray et al. 2015, in closed form). Near 0.5 the site resembles the others and its performance speaks to reproducibility; towards 1 it differs, and it speaks to transportability. Case mix is not normal: read it as a distance on the AUROC scale.',
     );
     b.table(
-      ['Site', 'Encounters', 'Mahalanobis Δ', 'Membership AUROC (binormal)', `${first?.name ?? ''} AUROC`, `${first?.name ?? ''} O/E`],
-      report.caseMixDistance.map((c) => {
-        const a = siteEstimate(c.site, 'auroc');
-        const oe = siteEstimate(c.site, 'oe');
-        return [
-          c.site,
-          c.encounters === null ? '—' : String(c.encounters),
-          c.distance.defined ? f3(c.distance.mahalanobis) : `undefined (${c.distance.reason})`,
-          c.distance.defined ? f3(c.distance.auroc) : '—',
-          a === undefined ? '—' : f3(a),
-          oe === undefined ? '—' : f3(oe),
-        ];
-      }),
+      ['Site', 'Encounters', 'Mahalanobis Δ', 'Membership AUROC (binormal)', ...performance.map((p) => p.header)],
+      report.caseMixDistance.map((c) => [
+        c.site,
+        c.encounters === null ? '—' : String(c.encounters),
+        c.distance.defined ? f3(c.distance.mahalanobis) : `undefined (${c.distance.reason})`,
+        c.distance.defined ? f3(c.distance.auroc) : '—',
+        ...performanceCells(c.site),
+      ]),
     );
   }
   for (const def of report.common.definitions) {

@@ -161,6 +161,8 @@ describe('case mix in site summaries and combine', () => {
     if (!s0.defined || !s1.defined || !s2.defined) throw new Error('expected moments');
     expect(c.caseMixDistance?.[0]?.distance).toEqual(caseMixDistance(s0, [s1, s2]));
     expect(combinedMarkdown(c)).toMatch(/## Case mix: how far each site is from the others/);
+    // Beside it each score's AUROC, and O/E only for a score that has one (NEWS2, a points score, has none).
+    expect(combinedMarkdown(c)).toMatch(/\| Site \| Encounters \| Mahalanobis Δ \| Membership AUROC \(binormal\) \| NEWS2 AUROC \|\n/);
     const { caseMix: _gone, ...older } = summaries[2] as SiteSummary;
     const mixed = combineSummaries([summaries[0] as SiteSummary, summaries[1] as SiteSummary, older]);
     expect(mixed.caseMixDistance?.[2]?.distance).toMatchObject({ defined: false, reason: 'not-shared' });
