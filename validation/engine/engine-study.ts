@@ -62,7 +62,7 @@ import { addAlertCounts, alertCounts, alertsSection } from '../study/alerts.js';
 import type { AlertsSection, UnitName, UnitSection } from '../report/types.js';
 import type { UnitCountTable } from '../study/units.js';
 import { addUnitCounts, unitCounts, unitSections } from '../study/units.js';
-import { planIntervals } from '../study/intervals.js';
+import { planRules } from '../study/intervals.js';
 
 /** The schema id of the engine report. */
 export const ENGINE_REPORT_SCHEMA = 'ewskit.engine-report/2';
@@ -379,12 +379,7 @@ export function jsEngineCounts(options: { cohort: CohortTables } & EngineStudyOp
     pairCounts: pairCounts(scores, set.values, set.labels),
     ...(more.length === 0 ? {} : { moreGroupings: more }),
     // The alert measures, with validate's rules and its bootstrap streams (the Poisson replicates, hashed by patient).
-    alertCounts: alertCounts(
-      settings,
-      set,
-      planIntervals(scores, set, settings).map((p) => p.rules),
-      { B, seed, method: 'poisson' },
-    ),
+    alertCounts: alertCounts(settings, set, planRules(scores, set), { B, seed, method: 'poisson' }),
     ...(settings.units.length === 0 ? {} : { unitCounts: unitCounts(settings.units, scores, set) }),
   };
 }

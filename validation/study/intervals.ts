@@ -123,6 +123,24 @@ export function poolCountRanges(
 
 /** The rules and ranges of each score. */
 export function planIntervals(scores: readonly ScoreDefinition[], set: AnalysisSet, settings: Settings): ScoreIntervalsPlan[] {
+  const allRules = planRules(scores, set);
+  return scores.map((def, s) => {
+    const kind = kindOf(def);
+    const rules = allRules[s] ?? [];
+    const values = set.values[s] ?? new Float64Array(0);
+    const { minEvents, minNonEvents } = settings.pooling;
+    // A points score's pooled values (its observed risk); a model's calibration bins (their observed risk).
+    const ranges = kind.probabilistic ? calibrationBinRanges(values) : poolRanges(values, set.labels, minEvents, minNonEvents);
+    const curve = kind.probabilistic ? modelCurve(values, set.labels, minEvents, minNonEvents) : ranges.slice(1).map(([lo]) => lo);
+    return { rules, ranges, curve };
+  });
+}
+
+/**
+ * Each score's alerting rules: its clinical cut-offs (on its own column), then its red score when it has one (on its
+ * red-flag column, numbered after the scores in plan order). Runs in O(scores).
+ */
+export function planRules(scores: readonly ScoreDefinition[], set: AnalysisSet): AlertRule[][] {
   let nextRed = scores.length;
   return scores.map((def, s) => {
     const kind = kindOf(def);
@@ -130,12 +148,7 @@ export function planIntervals(scores: readonly ScoreDefinition[], set: AnalysisS
     const red = kind.redFlag(def);
     if (red !== null && set.redFlags[s] !== null && set.redFlags[s] !== undefined)
       rules.push({ label: `red score (${red.description})`, column: nextRed++, cut: 1 });
-    const values = set.values[s] ?? new Float64Array(0);
-    const { minEvents, minNonEvents } = settings.pooling;
-    // A points score's pooled values (its observed risk); a model's calibration bins (their observed risk).
-    const ranges = kind.probabilistic ? calibrationBinRanges(values) : poolRanges(values, set.labels, minEvents, minNonEvents);
-    const curve = kind.probabilistic ? modelCurve(values, set.labels, minEvents, minNonEvents) : ranges.slice(1).map(([lo]) => lo);
-    return { rules, ranges, curve };
+    return rules;
   });
 }
 
